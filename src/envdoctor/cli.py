@@ -1,0 +1,83 @@
+"""Command-line entry point. Each verb lives in envdoctor.commands.<verb> with
+`configure(parser)` and `run(args) -> int`; they are imported only when used, to start fast.
+
+Exit codes: 0 no error-severity finding; 1 errors found (or the verb failed); 2 usage error or
+nothing could be inspected.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from envdoctor import __version__
+from envdoctor.errors import EnvdoctorError, UsageError
+
+# verb -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("check", "find every problem in an environment, with evidence and the exact fix"),
+    "snapshot": ("snapshot", "write the environment and machine facts as JSON"),
+    "report": ("report", "a shareable Markdown or JSON record of the environment, for bug reports"),
+    "explain": ("explain", "name the cause of an install or import error log"),
+    "run": ("run", "run a command and explain its failure"),
+    "plan": ("plan", "a compatible, fully pinned environment for this machine"),
+    "lint": ("lint", "check an environment file before anything is installed"),
+    "create": ("create", "build a planned environment"),
+    "fix": ("fix", "turn check's findings into a fix plan, and apply it with --apply"),
+    "restore": ("restore", "bring back a restore point recorded by fix --apply"),
+    "verify": ("verify", "import each framework and run a tiny computation"),
+    "kb": ("kb", "show or refresh the compatibility knowledge base"),
+}
+
+FORMATS = ("text", "json", "markdown")
+
+
+def build_parser(verbs: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="envdoctor",
+        description="Diagnose and fix TensorFlow / PyTorch / JAX environments.",
+        epilog="exit codes: 0 no errors found; 1 errors found; 2 usage error or nothing inspected",
+    )
+    parser.add_argument("--version", action="version", version=f"envdoctor {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for verb, (module_name, help_text) in COMMANDS.items():
+        sub = subparsers.add_parser(verb, help=help_text, description=help_text)
+        sub.add_argument(
+            "--format", choices=FORMATS, default="text", help="output format (default: text)"
+        )
+        if verbs is None or verb in verbs:
+            _module(module_name).configure(sub)
+    return parser
+
+
+def _module(name: str):  # type: ignore[no-untyped-def]
+    return importlib.import_module(f"envdoctor.commands.{name}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    verb = next((a for a in args_list if not a.startswith("-")), None)
+    # Configure only the verb in use: importing every command module would slow `check` down.
+    parser = build_parser([verb] if verb in COMMANDS else None)
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exc:
+        return int(exc.code) if isinstance(exc.code, int) and exc.code != 0 else (0 if exc.code == 0 else 2)
+    if not args.command:
+        parser.print_help()
+        return 2
+    try:
+        return int(_module(COMMANDS[args.command][0]).run(args))
+    except UsageError as exc:
+        print(f"envdoctor {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except EnvdoctorError as exc:
+        print(f"envdoctor {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("envdoctor: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,15 @@
+"""Errors that end a command with a clear message (never a traceback)."""
+
+from __future__ import annotations
+
+
+class EnvdoctorError(Exception):
+    """A failure to report to the user as one line; `exit_code` is what the CLI returns."""
+
+    exit_code = 1
+
+
+class UsageError(EnvdoctorError):
+    """Bad input from the user: a missing file, an unknown option value, a dead interpreter."""
+
+    exit_code = 2

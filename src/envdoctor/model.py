@@ -1,0 +1,307 @@
+"""Plain, serialisable data: the snapshot of an environment and the findings about it.
+
+Everything here is pure data. Probing (envdoctor.probe) fills it, rules read it, renderers print it.
+A snapshot written with `to_dict` and read back with `Snapshot.from_dict` diagnoses identically.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import sys
+import typing
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+SNAPSHOT_SCHEMA = 1
+
+T = TypeVar("T")
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+@dataclass
+class Interpreter:
+    """Facts about the target interpreter, as its own stdlib-only probe reported them."""
+
+    executable: str
+    version: str = ""  # "3.11.7"
+    implementation: str = "cpython"
+    bits: int = 64
+    sys_platform: str = ""  # sys.platform: "linux", "win32", "darwin"
+    machine: str = ""  # platform.machine(): "x86_64", "aarch64", "arm64", "AMD64"
+    prefix: str = ""
+    base_prefix: str = ""
+    exec_prefix: str = ""
+    is_venv: bool = False
+    is_conda: bool = False
+    sys_path: list[str] = field(default_factory=list)
+    site_packages: list[str] = field(default_factory=list)
+    user_site: str | None = None
+    user_site_enabled: bool = False
+    env: dict[str, str] = field(default_factory=dict)
+    abi_tag: str = ""  # e.g. "cp311"; "" when unknown
+    supported: bool = True  # False for interpreters envdoctor cannot fully inspect (Python 2.7)
+    probed: bool = True  # False when the interpreter could not run and facts come from files
+
+    @property
+    def version_tuple(self) -> tuple[int, ...]:
+        parts: list[int] = []
+        for piece in self.version.split(".")[:3]:
+            digits = "".join(ch for ch in piece if ch.isdigit())
+            parts.append(int(digits) if digits else 0)
+        return tuple(parts)
+
+    @property
+    def minor(self) -> str:
+        """'3.11'"""
+        return ".".join(str(p) for p in self.version_tuple[:2])
+
+
+@dataclass
+class Distribution:
+    """One installed distribution, read from its *.dist-info or *.egg-info metadata on disk."""
+
+    name: str  # normalized (PEP 503): "typing-extensions"
+    version: str
+    display_name: str = ""
+    location: str = ""  # the sys.path entry it was found on
+    metadata_path: str = ""  # the .dist-info / .egg-info folder (or file)
+    kind: str = "dist-info"  # "dist-info" | "egg-info"
+    requires: list[str] = field(default_factory=list)  # Requires-Dist, exactly as written
+    requires_python: str | None = None
+    installer: str | None = None  # INSTALLER file: "pip", "uv", "conda", None
+    wheel_tags: list[str] = field(default_factory=list)  # from WHEEL: "cp311-cp311-manylinux_2_17_x86_64"
+    top_level: list[str] = field(default_factory=list)  # import names it provides
+    extension_modules: list[str] = field(default_factory=list)  # compiled files, relative to location
+    direct_url: str | None = None
+    shadowed_by: str | None = None  # metadata_path of the copy that wins, when this one loses
+    problems: list[str] = field(default_factory=list)  # what could not be read
+
+
+@dataclass
+class CondaRecord:
+    """One conda-meta/*.json record."""
+
+    name: str
+    version: str
+    build: str = ""
+    build_number: int = 0
+    channel: str = ""
+    subdir: str = ""
+    depends: list[str] = field(default_factory=list)
+    constrains: list[str] = field(default_factory=list)
+    python_dists: list[str] = field(default_factory=list)  # *.dist-info / *.egg-info dirs it owns
+    requested_spec: str = ""
+    path: str = ""
+
+
+@dataclass
+class CondaHistoryEntry:
+    date: str
+    command: str = ""
+    specs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Conda:
+    prefix: str
+    is_base: bool = False
+    records: list[CondaRecord] = field(default_factory=list)
+    history: list[CondaHistoryEntry] = field(default_factory=list)
+
+
+@dataclass
+class GpuDevice:
+    index: int
+    name: str = ""
+    compute_capability: str | None = None  # "8.6"
+    memory_mib: int | None = None
+    uuid: str | None = None
+
+
+@dataclass
+class CudaLibrary:
+    """A CUDA-family shared library the framework may load, and where it came from."""
+
+    name: str  # "cudart", "cudnn", "cublas", "nvrtc", ...
+    version: str | None
+    path: str
+    origin: str  # "pip", "conda", "system", "ld_library_path", "cuda_home", "wsl"
+    package: str | None = None  # owning distribution / conda record
+
+
+@dataclass
+class GpuFacts:
+    driver_version: str | None = None  # "550.54.14"
+    cuda_driver_version: str | None = None  # highest CUDA the driver supports: "12.4"
+    source: str | None = None  # "nvml" | "nvidia-smi" | "proc" | "sys"
+    gpus: list[GpuDevice] = field(default_factory=list)
+    wsl: bool = False
+    cuda_visible_devices: str | None = None
+    libraries: list[CudaLibrary] = field(default_factory=list)
+    nvcc_version: str | None = None
+    nvcc_path: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Machine:
+    os: str = ""  # "linux" | "windows" | "macos"
+    arch: str = ""  # "x86_64" | "aarch64" | "arm64"
+    os_release: str = ""  # "Debian GNU/Linux 12" / kernel
+    libc: str = ""  # "glibc" | "musl" | ""
+    libc_version: str | None = None  # "2.36"
+    cpu_model: str = ""
+    cpu_flags: list[str] = field(default_factory=list)  # the ones that matter: avx, avx2, avx512f, fma
+    gpu: GpuFacts = field(default_factory=GpuFacts)
+
+    @property
+    def platform_key(self) -> str:
+        """The knowledge base's platform key: "linux-x86_64", "macos-arm64", "windows-x86_64"."""
+        arch = {"amd64": "x86_64", "aarch64": "aarch64", "arm64": "arm64"}.get(
+            self.arch.lower(), self.arch.lower()
+        )
+        if self.os == "macos" and arch == "aarch64":
+            arch = "arm64"
+        if self.os == "linux" and arch == "arm64":
+            arch = "aarch64"
+        return f"{self.os}-{arch}"
+
+
+@dataclass
+class Skipped:
+    """Something that could not be inspected: partial failure is data, not an exception."""
+
+    what: str
+    reason: str
+
+
+@dataclass
+class Snapshot:
+    interpreter: Interpreter
+    distributions: list[Distribution] = field(default_factory=list)
+    conda: Conda | None = None
+    machine: Machine = field(default_factory=Machine)
+    skipped: list[Skipped] = field(default_factory=list)
+    target: str = ""  # how the user named it: "--prefix /opt/env", "active: $CONDA_PREFIX"
+    created: str = ""  # ISO time
+    envdoctor_version: str = ""
+    schema: int = SNAPSHOT_SCHEMA
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Snapshot:
+        return from_dict(cls, data)
+
+
+@dataclass
+class Finding:
+    code: str  # "ED102"
+    rule: str  # "numpy-abi"
+    severity: Severity
+    message: str
+    cause: str | None = None  # an id from causes.md
+    evidence: list[str] = field(default_factory=list)
+    fix: str | None = None  # an exact command
+    hints: list[str] = field(default_factory=list)  # ordered, extra advice
+    subject: str | None = None  # the package or setting it is about (used to group fixes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "rule": self.rule,
+            "cause": self.cause,
+            "severity": self.severity.value,
+            "message": self.message,
+            "evidence": list(self.evidence),
+            "fix": self.fix,
+            "hints": list(self.hints),
+            "subject": self.subject,
+        }
+
+
+# Hand-written (de)serialisation: ~40 lines instead of pydantic/cattrs, whose import alone costs
+# more than the whole `check` budget.
+def to_dict(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, enum.Enum):
+        return obj.value
+    if isinstance(obj, (list, tuple)):
+        return [to_dict(x) for x in obj]
+    if isinstance(obj, dict):
+        return {str(k): to_dict(v) for k, v in obj.items()}
+    return obj
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
+    return _HINTS[cls]
+
+
+def _convert(tp: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin is typing.Union or (sys.version_info >= (3, 10) and _is_union_type(tp)):
+        non_none = [a for a in args if a is not type(None)]
+        return _convert(non_none[0], value) if len(non_none) == 1 else value
+    if origin is list:
+        if not isinstance(value, list):
+            raise ValueError(f"expected a list, got {type(value).__name__}")
+        return [_convert(args[0], v) for v in value] if args else list(value)
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ValueError(f"expected an object, got {type(value).__name__}")
+        return {str(k): _convert(args[1], v) for k, v in value.items()} if args else dict(value)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return tp(value)
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return from_dict(tp, value)
+    if tp is int and isinstance(value, bool):
+        return int(value)
+    if tp in (int, float, str, bool) and not isinstance(value, tp):
+        if tp is float and isinstance(value, int):
+            return float(value)
+        raise ValueError(f"expected {tp.__name__}, got {type(value).__name__}")
+    return value
+
+
+def _is_union_type(tp: Any) -> bool:
+    import types
+
+    return isinstance(tp, types.UnionType)
+
+
+def from_dict(cls: type[T], data: Any) -> T:
+    """Build dataclass `cls` from plain data; unknown keys are ignored, wrong types raise ValueError."""
+    if not isinstance(data, dict):
+        raise ValueError(f"{cls.__name__}: expected an object, got {type(data).__name__}")
+    hints = _hints(cls)
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if f.name in data:
+            try:
+                kwargs[f.name] = _convert(hints[f.name], data[f.name])
+            except ValueError as exc:
+                raise ValueError(f"{cls.__name__}.{f.name}: {exc}") from None
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:
+        raise ValueError(f"{cls.__name__}: {exc}") from None

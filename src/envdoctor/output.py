@@ -1,0 +1,21 @@
+"""Where output goes. Formatters return strings; only the CLI writes them."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TextIO
+
+
+def use_color(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR") or os.environ.get("CLICOLOR_FORCE"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def emit(text: str, stream: TextIO | None = None) -> None:
+    out = stream or sys.stdout
+    out.write(text if text.endswith("\n") or not text else text + "\n")
+    out.flush()

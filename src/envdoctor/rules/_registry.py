@@ -1,0 +1,156 @@
+"""The rule registry: one place lists every rule; codes and names are checked to be unique.
+
+A rule is a pure function of a `Context` (snapshot + knowledge base) that yields findings. Its
+docstring is its documentation, in four sections: What, Why, Example, Fix.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Callable
+
+from envdoctor.model import Finding, Severity
+from envdoctor.rules._context import Context
+
+CheckFunction = Callable[[Context], Iterable[Finding]]
+
+_CODE = re.compile(r"^ED\d{3}$")
+_SECTIONS = ("What", "Why", "Example", "Fix")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    title: str
+    severity: Severity  # the usual severity; a finding may carry another
+    cause: str | None
+    check: CheckFunction
+    scope: str = "environment"  # "environment" (check) or "file" (lint)
+
+    @property
+    def doc(self) -> dict[str, str]:
+        """The docstring split into its sections (What, Why, Example, Fix)."""
+        return parse_doc(inspect.getdoc(self.check) or "")
+
+    def finding(
+        self,
+        message: str,
+        *,
+        evidence: Iterable[str] = (),
+        fix: str | None = None,
+        hints: Iterable[str] = (),
+        severity: Severity | None = None,
+        subject: str | None = None,
+        cause: str | None = None,
+    ) -> Finding:
+        return Finding(
+            code=self.code,
+            rule=self.name,
+            severity=severity or self.severity,
+            message=message,
+            cause=cause if cause is not None else self.cause,
+            evidence=list(evidence),
+            fix=fix,
+            hints=list(hints),
+            subject=subject,
+        )
+
+
+def parse_doc(text: str) -> dict[str, str]:
+    sections: dict[str, list[str]] = {}
+    current = "What"
+    for line in text.splitlines():
+        head = line.strip().rstrip(":")
+        if head in _SECTIONS and line.strip().endswith(":"):
+            current = head
+            continue
+        sections.setdefault(current, []).append(line)
+    return {k: "\n".join(v).strip() for k, v in sections.items() if "\n".join(v).strip()}
+
+
+_RULES: dict[str, Rule] = {}
+_NAMES: dict[str, str] = {}
+
+
+def rule(
+    code: str,
+    name: str,
+    *,
+    title: str,
+    severity: Severity,
+    cause: str | None = None,
+    scope: str = "environment",
+) -> Callable[[CheckFunction], Rule]:
+    """Register a check function as a rule."""
+
+    def register(func: CheckFunction) -> Rule:
+        if not _CODE.match(code):
+            raise ValueError(f"rule code {code!r} is not of the form ED123")
+        if code in _RULES and _RULES[code].check.__qualname__ != func.__qualname__:
+            raise ValueError(f"rule code {code} is used twice ({_RULES[code].name}, {name})")
+        if name in _NAMES and _NAMES[name] != code:
+            raise ValueError(f"rule name {name} is used twice ({_NAMES[name]}, {code})")
+        missing = [s for s in ("What", "Why", "Fix") if s not in parse_doc(inspect.getdoc(func) or "")]
+        if missing:
+            raise ValueError(f"rule {code} docstring lacks section(s): {', '.join(missing)}")
+        registered = Rule(code, name, title, severity, cause, func, scope)
+        _RULES[code] = registered
+        _NAMES[name] = code
+        return registered
+
+    return register
+
+
+_loaded = False
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    import envdoctor.rules as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"envdoctor.rules.{info.name}")
+    _loaded = True
+
+
+def all_rules(scope: str | None = "environment") -> list[Rule]:
+    """Every registered rule, by code (scope None: all scopes)."""
+    _load()
+    return [r for _, r in sorted(_RULES.items()) if scope is None or r.scope == scope]
+
+
+def get_rule(code_or_name: str) -> Rule | None:
+    _load()
+    if code_or_name in _RULES:
+        return _RULES[code_or_name]
+    code = _NAMES.get(code_or_name)
+    return _RULES[code] if code else None
+
+
+def internal_error(rule_: Rule, exc: BaseException) -> Finding:
+    return Finding(
+        code="ED000",
+        rule="internal-error",
+        severity=Severity.WARNING,
+        message=f"rule {rule_.code} ({rule_.name}) crashed: {type(exc).__name__}: {exc}",
+        evidence=[f"{type(exc).__name__}: {exc}"],
+        hints=["This is a bug in envdoctor; the other rules still ran. Please report it."],
+    )
+
+
+def run_rules(ctx: Context, rules: Iterable[Rule] | None = None) -> Iterator[Finding]:
+    """Run rules; a rule that crashes becomes an internal-error finding and the others still run."""
+    for rule_ in all_rules() if rules is None else rules:
+        try:
+            yield from list(rule_.check(ctx))
+        except Exception as exc:  # any bug in one rule must not hide the others
+            yield internal_error(rule_, exc)
