@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     verb = next((a for a in args_list if not a.startswith("-")), None)
     # Configure only the verb in use: importing every command module would slow `check` down.
-    parser = build_parser([verb] if verb in COMMANDS else None)
+    parser = build_parser([verb] if verb in COMMANDS else [])
     try:
         args = parser.parse_args(args_list)
     except SystemExit as exc:

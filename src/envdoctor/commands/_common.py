@@ -1,0 +1,40 @@
+"""Options and loading shared by the verbs that inspect an environment."""
+
+from __future__ import annotations
+
+import argparse
+
+from envdoctor.errors import UsageError
+from envdoctor.model import Snapshot
+
+
+def add_target_arguments(parser: argparse.ArgumentParser, *, snapshot: bool = True) -> None:
+    group = parser.add_argument_group("which environment (default: the active one)")
+    target = group.add_mutually_exclusive_group()
+    target.add_argument("--python", metavar="PATH", help="the interpreter of the environment")
+    target.add_argument("--prefix", metavar="DIR", help="a venv or conda prefix")
+    if snapshot:
+        target.add_argument(
+            "--snapshot", metavar="FILE", help="a snapshot JSON from `envdoctor snapshot` ('-': stdin)"
+        )
+    group.add_argument(
+        "--machine", metavar="FILE", help="machine facts JSON (another machine's OS, CPU, GPU, driver)"
+    )
+    group.add_argument(
+        "--timeout", type=float, default=20.0, metavar="S", help="how long the interpreter may take (default 20)"
+    )
+
+
+def load_snapshot_for(args: argparse.Namespace) -> Snapshot:
+    from envdoctor.probe import collect_snapshot, load_machine, load_snapshot, resolve_target
+
+    machine = load_machine(args.machine) if getattr(args, "machine", None) else None
+    if getattr(args, "snapshot", None):
+        snap = load_snapshot(args.snapshot)
+        if machine is not None:
+            snap.machine = machine
+        return snap
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be positive")
+    target = resolve_target(python=args.python, prefix=args.prefix)
+    return collect_snapshot(target, timeout=args.timeout, machine=machine)

@@ -1,0 +1,65 @@
+"""envdoctor report: a shareable record of the environment and machine, with check's findings."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from envdoctor.commands._common import add_target_arguments, load_snapshot_for
+from envdoctor.output import emit
+
+KEY_PACKAGES = (
+    "tensorflow", "tensorflow-cpu", "tensorflow-intel", "tensorflow-macos", "tf-keras", "keras",
+    "torch", "jax", "jaxlib", "numpy", "protobuf", "h5py", "ml-dtypes", "typing-extensions",
+    "tensorboard", "scipy", "pandas",
+)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_target_arguments(parser)
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+
+def run(args: argparse.Namespace) -> int:
+    from envdoctor.doctor import diagnose, environment_summary
+    from envdoctor.errors import UsageError
+    from envdoctor.render.findings import findings_json, findings_markdown
+
+    snapshot = load_snapshot_for(args)
+    report = diagnose(snapshot)
+    env = environment_summary(snapshot)
+    installed = {d.name: d for d in snapshot.distributions if d.shadowed_by is None}
+    key = [(n, installed[n].version, installed[n].installer or "?") for n in KEY_PACKAGES if n in installed]
+    nvidia = sorted((d.name, d.version, d.installer or "?") for d in installed.values() if d.name.startswith("nvidia-"))
+    if args.format == "json":
+        text = findings_json(report.findings, report.skipped, environment=env, snapshot=snapshot.to_dict())
+    else:
+        machine = snapshot.machine
+        facts = [(k, str(v)) for k, v in env.items() if v not in (None, "", [])]
+        facts += [
+            ("os", f"{machine.os_release or machine.os} {machine.arch}"),
+            ("libc", f"{machine.libc} {machine.libc_version or ''}".strip()),
+            ("cpu", f"{machine.cpu_model} ({' '.join(machine.cpu_flags)})"),
+        ]
+        if machine.gpu.cuda_driver_version:
+            facts.append(("driver CUDA", machine.gpu.cuda_driver_version))
+        text = findings_markdown(report.findings, report.skipped, title="envdoctor report", facts=facts)
+        rows = key + nvidia
+        if rows:
+            table = ["### Key packages", "", "| package | version | installer |", "|---|---|---|"]
+            table += [f"| {n} | {v} | {i} |" for n, v, i in rows]
+            text += "\n" + "\n".join(table) + "\n"
+        text += (
+            "\n<details><summary>snapshot (JSON, for `envdoctor check --snapshot`)</summary>\n\n```json\n"
+            + json.dumps(snapshot.to_dict(), indent=1)
+            + "\n```\n</details>\n"
+        )
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    else:
+        emit(text)
+    return 0

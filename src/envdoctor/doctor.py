@@ -1,0 +1,65 @@
+"""The thin core: a snapshot and the knowledge base in, an ordered report out."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from envdoctor.knowledge import KnowledgeBase
+from envdoctor.model import Finding, Severity, Skipped, Snapshot
+from envdoctor.rules import Context, Rule, all_rules, run_rules
+
+REPORT_SCHEMA = 1
+
+
+@dataclass
+class Report:
+    snapshot: Snapshot
+    findings: list[Finding]
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = Counter(f.severity.value for f in self.findings)
+        return {s.value: counts.get(s.value, 0) for s in Severity}
+
+    @property
+    def exit_code(self) -> int:
+        """0: no error-severity finding; 1: errors found."""
+        return 1 if self.counts["error"] else 0
+
+
+def diagnose(
+    snapshot: Snapshot,
+    kb: KnowledgeBase | None = None,
+    *,
+    rules: Iterable[Rule] | None = None,
+    ignore: Iterable[str] = (),
+) -> Report:
+    """Run every rule (or `rules`) on `snapshot`; findings ordered by severity, then code."""
+    knowledge = kb or KnowledgeBase.load()
+    ignored = set(ignore)
+    selected = [r for r in (all_rules() if rules is None else rules) if r.code not in ignored and r.name not in ignored]
+    findings = list(run_rules(Context(snapshot, knowledge), selected))
+    findings.sort(key=lambda f: (f.severity.rank, f.code, f.subject or "", f.message))
+    return Report(snapshot=snapshot, findings=findings, skipped=list(snapshot.skipped))
+
+
+def environment_summary(snapshot: Snapshot) -> dict[str, Any]:
+    """The short description of the environment that every output format shows."""
+    interp = snapshot.interpreter
+    machine = snapshot.machine
+    return {
+        "target": snapshot.target,
+        "python": interp.version,
+        "executable": interp.executable,
+        "prefix": interp.prefix,
+        "kind": "conda" if snapshot.conda else ("venv" if interp.is_venv else "system"),
+        "conda_base": bool(snapshot.conda and snapshot.conda.is_base),
+        "platform": machine.platform_key,
+        "distributions": sum(1 for d in snapshot.distributions if d.shadowed_by is None),
+        "gpu_driver": machine.gpu.driver_version,
+        "gpus": [g.name for g in machine.gpu.gpus],
+    }

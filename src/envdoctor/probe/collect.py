@@ -1,0 +1,267 @@
+"""Turn an environment into a Snapshot: run the stdlib probe in the target interpreter, read its
+metadata files, conda records and the machine. The only module that decides *which* environment."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from envdoctor import __version__
+from envdoctor.errors import UsageError
+from envdoctor.model import Interpreter, Machine, Skipped, Snapshot, from_dict
+from envdoctor.probe.conda import read_conda
+from envdoctor.probe.distributions import scan_path
+
+PROBE_SOURCE = Path(__file__).with_name("_inside.py")
+PROBE_MARKER = "ENVDOCTOR-PROBE:"
+DEFAULT_TIMEOUT = 20.0
+
+
+@dataclass(frozen=True)
+class Target:
+    """The environment to inspect: an interpreter and/or a prefix, and how the user named it."""
+
+    python: str | None
+    prefix: str | None
+    description: str
+
+
+def _python_in(prefix: Path) -> Path | None:
+    for rel in ("bin/python", "bin/python3", "python.exe", "Scripts/python.exe"):
+        candidate = prefix / rel
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def resolve_target(
+    python: str | None = None, prefix: str | None = None, env: Mapping[str, str] | None = None
+) -> Target:
+    """--python / --prefix, else the user's active environment: $CONDA_PREFIX, $VIRTUAL_ENV, then
+    the `python` on PATH -- never envdoctor's own interpreter unless that is what PATH gives."""
+    env = os.environ if env is None else env
+    if python and prefix:
+        raise UsageError("give --python or --prefix, not both")
+    if python:
+        found = shutil.which(python) if os.sep not in python else python
+        if not found or not Path(found).exists():
+            raise UsageError(f"no interpreter at {python!r}")
+        return Target(python=found, prefix=None, description=f"--python {python}")
+    if prefix:
+        root = Path(prefix).expanduser()
+        if not root.is_dir():
+            raise UsageError(f"prefix {prefix!r} does not exist or is not a folder")
+        interp = _python_in(root)
+        return Target(
+            python=str(interp) if interp else None, prefix=str(root.resolve()), description=f"--prefix {prefix}"
+        )
+    for var in ("VIRTUAL_ENV", "CONDA_PREFIX"):
+        # An activated venv sits on top of a conda env when both are set: the venv wins, as on PATH.
+        value = env.get(var)
+        if value and Path(value).is_dir():
+            interp = _python_in(Path(value))
+            if interp:
+                return Target(python=str(interp), prefix=value, description=f"active: ${var}={value}")
+    for name in ("python", "python3"):
+        found = shutil.which(name, path=env.get("PATH"))
+        if found:
+            return Target(python=found, prefix=None, description=f"{name} on PATH ({found})")
+    raise UsageError("no active environment and no python on PATH: use --python or --prefix")
+
+
+class ProbeError(Exception):
+    pass
+
+
+def run_probe(python: str, *, timeout: float = DEFAULT_TIMEOUT) -> dict[str, object]:
+    """Run the stdlib-only probe in `python` and return its facts."""
+    source = PROBE_SOURCE.read_text(encoding="utf-8")
+    try:
+        proc = subprocess.run(
+            [python, "-c", source],
+            capture_output=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise ProbeError(f"{python} did not answer within {timeout:g} s") from None
+    except OSError as exc:
+        raise ProbeError(f"{python} cannot be run: {exc.strerror or exc}") from None
+    stdout = proc.stdout.decode("utf-8", errors="replace")
+    for line in stdout.splitlines():
+        if line.startswith(PROBE_MARKER):
+            try:
+                data = json.loads(line[len(PROBE_MARKER) :])
+            except ValueError as exc:
+                raise ProbeError(f"{python} printed unreadable probe output: {exc}") from None
+            if isinstance(data, dict):
+                return data
+    stderr = proc.stderr.decode("utf-8", errors="replace").strip().splitlines()
+    tail = stderr[-1] if stderr else f"exit code {proc.returncode}"
+    if "SyntaxError" in "\n".join(stderr):
+        tail = "the interpreter is too old to run the probe (" + tail + ")"
+    raise ProbeError(f"{python} failed to run the probe: {tail}")
+
+
+_VERSION_DIR = re.compile(r"^python(\d+\.\d+)t?$")
+
+
+def interpreter_from_files(prefix: Path, python: str | None) -> Interpreter:
+    """What the prefix's files say about its interpreter, when it cannot run."""
+    version = ""
+    cfg = prefix / "pyvenv.cfg"
+    base = str(prefix)
+    is_venv = cfg.exists()
+    if is_venv:
+        for line in cfg.read_text(encoding="utf-8", errors="replace").splitlines():
+            key, _, value = line.partition("=")
+            if key.strip() in ("version", "version_info") and not version:
+                version = value.strip()
+            if key.strip() == "home":
+                base = str(Path(value.strip()).parent)
+    site_packages: list[str] = []
+    for libdir in sorted(prefix.glob("lib/python*")) + sorted(prefix.glob("lib64/python*")):
+        match = _VERSION_DIR.match(libdir.name)
+        if match and (libdir / "site-packages").is_dir():
+            site_packages.append(str(libdir / "site-packages"))
+            version = version or match.group(1)
+    if (prefix / "Lib/site-packages").is_dir():
+        site_packages.append(str(prefix / "Lib" / "site-packages"))
+    minor = ".".join(version.split(".")[:2])
+    return Interpreter(
+        executable=python or "",
+        version=version,
+        prefix=str(prefix),
+        base_prefix=base,
+        exec_prefix=str(prefix),
+        is_venv=is_venv,
+        is_conda=(prefix / "conda-meta").is_dir(),
+        sys_path=list(site_packages),
+        site_packages=site_packages,
+        sys_platform=sys.platform,
+        abi_tag="cp" + minor.replace(".", "") if minor else "",
+        probed=False,
+    )
+
+
+def collect_snapshot(
+    target: Target,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    machine: Machine | None = None,
+    root: Path = Path("/"),
+    env: Mapping[str, str] | None = None,
+) -> Snapshot:
+    """Everything `check` needs about `target`. Partial failure goes into `skipped`."""
+    env = os.environ if env is None else env
+    skipped: list[Skipped] = []
+    interpreter: Interpreter | None = None
+    if target.python:
+        try:
+            facts = run_probe(target.python, timeout=timeout)
+            interpreter = from_dict(Interpreter, facts)
+        except (ProbeError, ValueError) as exc:
+            skipped.append(Skipped(what=f"interpreter {target.python}", reason=str(exc)))
+    if interpreter is None:
+        prefix = Path(target.prefix) if target.prefix else _prefix_of(target.python)
+        if prefix is None or not prefix.is_dir():
+            raise UsageError(
+                f"{target.description}: the interpreter could not run and there is no prefix to read"
+                + (f" ({skipped[0].reason})" if skipped else "")
+            )
+        interpreter = interpreter_from_files(prefix, target.python)
+        skipped.append(
+            Skipped(what="interpreter facts", reason="read from the prefix's files: sys.path and env vars are guesses")
+        )
+    if not interpreter.supported:
+        skipped.append(
+            Skipped(
+                what=f"Python {interpreter.version}",
+                reason="unsupported interpreter: envdoctor inspects Python 3.6 and later; facts may be incomplete",
+            )
+        )
+    distributions = scan_path(interpreter.sys_path, skipped)
+    conda_root = Path(interpreter.prefix) if interpreter.prefix else None
+    conda = read_conda(conda_root, skipped) if conda_root else None
+    if machine is None:
+        machine = _collect_machine(root, env, interpreter, conda_root if conda else None)
+    if machine.gpu.problems:
+        skipped.extend(Skipped(what="GPU facts", reason=p) for p in machine.gpu.problems)
+    return Snapshot(
+        interpreter=interpreter,
+        distributions=distributions,
+        conda=conda,
+        machine=machine,
+        skipped=skipped,
+        target=target.description,
+        created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        envdoctor_version=__version__,
+    )
+
+
+def _collect_machine(
+    root: Path, env: Mapping[str, str], interpreter: Interpreter, conda_prefix: Path | None
+) -> Machine:
+    from envdoctor.probe.machine import collect_machine
+
+    return collect_machine(
+        root=root,
+        env=env,
+        site_packages=interpreter.site_packages,
+        conda_prefix=str(conda_prefix) if conda_prefix else None,
+    )
+
+
+def _prefix_of(python: str | None) -> Path | None:
+    if not python:
+        return None
+    path = Path(python)
+    parent = path.parent
+    return parent.parent if parent.name in ("bin", "Scripts") else parent
+
+
+def load_snapshot(path: str) -> Snapshot:
+    """A snapshot JSON written by `envdoctor snapshot` ("-" reads standard input)."""
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"snapshot file {path!r} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read snapshot {path!r}: {exc}") from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"{path}: not JSON ({exc})") from None
+    if isinstance(data, dict) and "snapshot" in data and "interpreter" not in data:
+        data = data["snapshot"]  # a `report --format json` document embeds the snapshot
+    if not isinstance(data, dict) or "interpreter" not in data:
+        raise UsageError(f"{path}: not an envdoctor snapshot (no 'interpreter')")
+    try:
+        return Snapshot.from_dict(data)
+    except ValueError as exc:
+        raise UsageError(f"{path}: malformed snapshot: {exc}") from None
+
+
+def load_machine(path: str) -> Machine:
+    """A machine-facts JSON (the "machine" object of a snapshot, or a whole snapshot)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"machine file {path!r} does not exist") from None
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read machine facts {path!r}: {exc}") from None
+    if isinstance(data, dict) and "machine" in data:
+        data = data["machine"]
+    try:
+        return from_dict(Machine, data)
+    except ValueError as exc:
+        raise UsageError(f"{path}: malformed machine facts: {exc}") from None

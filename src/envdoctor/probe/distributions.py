@@ -1,0 +1,189 @@
+"""Read installed distributions from their metadata files, never by importing them.
+
+Hand-written rather than importlib.metadata: that API runs in the *target* interpreter, parses
+each METADATA with the (slow) email package, and cannot report corrupt files as partial data.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from packaging.utils import canonicalize_name
+
+from envdoctor.model import Distribution, Skipped
+
+_EXTENSION_SUFFIXES = (".so", ".pyd", ".dylib")
+_RECORD_LIMIT = 64 * 1024 * 1024  # a RECORD larger than this is not read
+
+
+def _read_text(path: Path, problems: list[str]) -> str | None:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        problems.append(f"{path}: cannot read ({exc.strerror or exc})")
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        problems.append(f"{path}: not valid UTF-8 (read with replacement characters)")
+        return data.decode("utf-8", errors="replace")
+
+
+def parse_headers(text: str) -> dict[str, list[str]]:
+    """RFC 822 style headers up to the first blank line (METADATA / PKG-INFO / WHEEL)."""
+    headers: dict[str, list[str]] = {}
+    last: str | None = None
+    for line in text.splitlines():
+        if not line.strip():
+            break
+        if line[0] in " \t" and last is not None:
+            headers[last][-1] += " " + line.strip()
+            continue
+        key, sep, value = line.partition(":")
+        if not sep:
+            continue
+        last = key.strip().lower()
+        headers.setdefault(last, []).append(value.strip())
+    return headers
+
+
+def _split_folder_name(stem: str) -> tuple[str, str]:
+    """"foo_bar-1.2.3" -> ("foo_bar", "1.2.3"); egg names may carry "-py3.11" after."""
+    name, _, rest = stem.partition("-")
+    version = rest.split("-py")[0] if rest else ""
+    return name, version
+
+
+def _egg_requires(text: str) -> list[str]:
+    """requires.txt sections ([extra], [:marker], [extra:marker]) -> Requires-Dist strings."""
+    result: list[str] = []
+    extra = ""
+    marker = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            extra, _, marker = line[1:-1].partition(":")
+            continue
+        conditions = []
+        if marker:
+            conditions.append(f"({marker})" if " or " in marker else marker)
+        if extra:
+            conditions.append(f'extra == "{extra}"')
+        result.append(f"{line}; {' and '.join(conditions)}" if conditions else line)
+    return result
+
+
+def read_distribution(meta_dir: Path, location: str) -> Distribution:
+    """One *.dist-info / *.egg-info (a folder, or an egg-info file) into a Distribution."""
+    problems: list[str] = []
+    is_egg = meta_dir.suffix == ".egg-info" or meta_dir.name == "EGG-INFO"
+    stem = meta_dir.parent.stem if meta_dir.name == "EGG-INFO" else meta_dir.stem
+    folder_name, folder_version = _split_folder_name(stem)
+    if is_egg and meta_dir.is_file():
+        text = _read_text(meta_dir, problems)
+    else:
+        text = _read_text(meta_dir / ("PKG-INFO" if is_egg else "METADATA"), problems)
+    if text is None and not problems:
+        problems.append(f"{meta_dir}: {'PKG-INFO' if is_egg else 'METADATA'} is missing")
+    headers = parse_headers(text or "")
+    display = (headers.get("name") or [folder_name])[0] or folder_name
+    version = (headers.get("version") or [folder_version])[0] or folder_version
+    if text is not None and ("name" not in headers or "version" not in headers):
+        problems.append(f"{meta_dir}: metadata lacks Name or Version (taken from the folder name)")
+    requires = headers.get("requires-dist", [])
+    dist = Distribution(
+        name=canonicalize_name(display),
+        version=version,
+        display_name=display,
+        location=location,
+        metadata_path=str(meta_dir),
+        kind="egg-info" if is_egg else "dist-info",
+        requires_python=(headers.get("requires-python") or [None])[0],
+        problems=problems,
+    )
+    if not meta_dir.is_dir():
+        return dist
+    if is_egg:
+        req_text = _read_text(meta_dir / "requires.txt", problems)
+        dist.requires = _egg_requires(req_text) if req_text else list(requires)
+        if (meta_dir / "installed-files.txt").exists():
+            dist.installer = "pip"
+    else:
+        dist.requires = list(requires)
+        installer = _read_text(meta_dir / "INSTALLER", problems)
+        dist.installer = installer.strip() or None if installer else None
+        wheel = _read_text(meta_dir / "WHEEL", problems)
+        if wheel:
+            dist.wheel_tags = parse_headers(wheel).get("tag", [])
+        direct = _read_text(meta_dir / "direct_url.json", problems)
+        dist.direct_url = direct.strip() if direct else None
+    top = _read_text(meta_dir / "top_level.txt", problems)
+    if top:
+        dist.top_level = [t.strip() for t in top.splitlines() if t.strip()]
+    return dist
+
+
+def read_record_extensions(dist: Distribution) -> list[str]:
+    """Compiled extension files a dist-info's RECORD lists (relative to its location)."""
+    record = Path(dist.metadata_path) / "RECORD"
+    try:
+        if record.stat().st_size > _RECORD_LIMIT:
+            return []
+        text = record.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    result = []
+    for line in text.splitlines():
+        rel = line.split(",", 1)[0]
+        base = rel.rsplit("/", 1)[-1]
+        if base.endswith(_EXTENSION_SUFFIXES) or ".so." in base:
+            result.append(rel)
+    return result
+
+
+def scan_path(
+    entries: Iterable[str], skipped: list[Skipped]
+) -> list[Distribution]:
+    """Every distribution on the sys.path `entries`, in order; later copies of a name are
+    marked `shadowed_by` the first (the one Python and pip use)."""
+    found: list[Distribution] = []
+    seen_dirs: set[str] = set()
+    for entry in entries:
+        if not entry:
+            continue
+        real = os.path.realpath(entry)
+        if real in seen_dirs:
+            continue
+        seen_dirs.add(real)
+        path = Path(entry)
+        if entry.endswith(".egg") and (path / "EGG-INFO").is_dir():
+            found.append(read_distribution(path / "EGG-INFO", entry))
+            continue
+        try:
+            with os.scandir(entry) as it:
+                names = sorted(e.name for e in it)
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # zip files and missing entries hold no metadata folders to read
+        except OSError as exc:
+            skipped.append(Skipped(what=entry, reason=f"cannot list: {exc.strerror or exc}"))
+            continue
+        for name in names:
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            meta = path / name
+            try:
+                found.append(read_distribution(meta, entry))
+            except OSError as exc:  # broken symlink, permission denied mid-way
+                skipped.append(Skipped(what=str(meta), reason=f"cannot read: {exc.strerror or exc}"))
+    winners: dict[str, Distribution] = {}
+    for dist in found:
+        winner = winners.setdefault(dist.name, dist)
+        if winner is not dist:
+            dist.shadowed_by = winner.metadata_path
+    return found

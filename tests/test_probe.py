@@ -1,0 +1,266 @@
+"""The probe against real interpreters, real venvs and fake prefixes on disk."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from envdoctor.errors import UsageError
+from envdoctor.probe import collect_snapshot, load_snapshot, resolve_target
+from envdoctor.probe.collect import ProbeError, Target, run_probe
+from envdoctor.probe.conda import parse_history, read_conda
+from envdoctor.probe.distributions import scan_path
+from envdoctor.probe.machine import collect_machine
+from tests.factories import make_conda_record, make_dist
+
+
+def pyenv_python(version: str) -> str | None:
+    """The interpreter of a pyenv-installed Python X.Y, or None."""
+    pyenv = shutil.which("pyenv")
+    if not pyenv:
+        return None
+    try:
+        prefix = subprocess.run(
+            [pyenv, "prefix", version], capture_output=True, text=True, timeout=10, check=False
+        ).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    for name in (f"python{version}", "python"):
+        candidate = Path(prefix) / "bin" / name
+        if prefix and candidate.exists():
+            return str(candidate)
+    return None
+
+
+def make_venv(tmp_path: Path, version: str) -> Path:
+    python = pyenv_python(version)
+    if python is None:
+        pytest.skip(f"Python {version} is not installed (pyenv)")
+    venv = tmp_path / f"venv{version}"
+    subprocess.run([python, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    return venv
+
+
+@pytest.mark.parametrize("version", ["3.8", "3.12", "3.13"])
+def test_probe_runs_in_real_interpreters(version: str, tmp_path: Path) -> None:
+    venv = make_venv(tmp_path, version)
+    facts = run_probe(str(venv / "bin" / "python"))
+    assert str(facts["version"]).startswith(version)
+    assert facts["is_venv"] is True
+    assert facts["prefix"] == str(venv)
+    assert facts["abi_tag"] == "cp" + version.replace(".", "")
+    assert any(str(p).endswith("site-packages") for p in facts["sys_path"])  # type: ignore[attr-defined]
+
+
+def test_probe_on_python_36(tmp_path: Path) -> None:
+    python = pyenv_python("3.6")
+    if python is None:
+        pytest.skip("Python 3.6 is not installed (pyenv)")
+    facts = run_probe(python)
+    assert str(facts["version"]).startswith("3.6")
+    assert facts["supported"] is True
+
+
+def test_python_27_is_reported_unsupported_but_inspected(tmp_path: Path) -> None:
+    python = pyenv_python("2.7")
+    if python is None:
+        pytest.skip("Python 2.7 is not installed (pyenv)")
+    snap = collect_snapshot(Target(python=python, prefix=None, description="py2"))
+    assert snap.interpreter.version.startswith("2.7")
+    assert snap.interpreter.supported is False
+    assert any("unsupported interpreter" in s.reason for s in snap.skipped)
+    assert snap.distributions  # it still reports what it can
+
+
+def test_snapshot_of_real_venv_reads_distributions(tmp_path: Path) -> None:
+    venv = make_venv(tmp_path, "3.12")
+    site = venv / "lib" / "python3.12" / "site-packages"
+    make_dist(site, "numpy", "2.1.0", installer="pip", wheel_tags=["cp312-cp312-manylinux_2_17_x86_64"])
+    make_dist(site, "tensorflow", "2.15.0", requires=["numpy<2.0.0,>=1.23.5"], installer="uv")
+    snap = collect_snapshot(Target(python=str(venv / "bin" / "python"), prefix=None, description="t"))
+    by_name = {d.name: d for d in snap.distributions}
+    assert by_name["numpy"].version == "2.1.0"
+    assert by_name["numpy"].wheel_tags == ["cp312-cp312-manylinux_2_17_x86_64"]
+    assert by_name["tensorflow"].installer == "uv"
+    assert by_name["tensorflow"].requires == ["numpy<2.0.0,>=1.23.5"]
+    assert snap.interpreter.is_venv and snap.interpreter.minor == "3.12"
+
+
+def test_shadowed_copy_loses_to_the_first_on_sys_path(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    make_dist(first, "numpy", "2.0.0")
+    make_dist(second, "numpy", "1.26.4")
+    dists = scan_path([str(first), str(second)], [])
+    winner, loser = dists
+    assert winner.version == "2.0.0" and winner.shadowed_by is None
+    assert loser.version == "1.26.4" and loser.shadowed_by == winner.metadata_path
+
+
+def test_bad_metadata_is_partial_data_not_a_crash(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    make_dist(site, "good", "1.0")
+    broken = site / "broken-1.0.dist-info"
+    broken.mkdir()  # no METADATA at all
+    latin = make_dist(site, "latin", "2.0")
+    (latin / "METADATA").write_bytes(b"Metadata-Version: 2.1\nName: latin\nVersion: 2.0\nSummary: caf\xe9\n")
+    nameless = make_dist(site, "nameless", "3.0")
+    (nameless / "METADATA").write_text("garbage without headers\n", encoding="utf-8")
+    os.symlink(tmp_path / "nowhere", site / "dangling-1.0.dist-info")
+    skipped: list = []
+    dists = {d.name: d for d in scan_path([str(site), str(tmp_path / "missing"), str(tmp_path / "x.zip")], skipped)}
+    assert dists["good"].problems == []
+    assert dists["broken"].version == "1.0" and "METADATA is missing" in dists["broken"].problems[0]
+    assert dists["latin"].version == "2.0" and "not valid UTF-8" in dists["latin"].problems[0]
+    assert dists["nameless"].version == "3.0"
+    assert "dangling" in dists
+
+
+@pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True, reason="root reads everything")
+def test_unreadable_folder_is_skipped(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    make_dist(site, "a", "1.0")
+    site.chmod(0)
+    try:
+        skipped: list = []
+        assert scan_path([str(site)], skipped) == []
+        assert skipped and "cannot list" in skipped[0].reason
+    finally:
+        site.chmod(stat.S_IRWXU)
+
+
+def test_egg_info_requires_become_requires_dist(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    meta = make_dist(site, "oldpkg", "0.9", egg_info=True)
+    (meta / "requires.txt").write_text("six\n\n[test]\npytest\n\n[:python_version < \"3.8\"]\nimportlib-metadata\n")
+    (dist,) = scan_path([str(site)], [])
+    assert dist.kind == "egg-info"
+    assert dist.requires == ["six", 'pytest; extra == "test"', 'importlib-metadata; python_version < "3.8"']
+
+
+def _fake_python(tmp_path: Path, body: str) -> Path:
+    prefix = tmp_path / "env"
+    (prefix / "bin").mkdir(parents=True)
+    script = prefix / "bin" / "python"
+    script.write_text("#!/bin/sh\n" + body + "\n")
+    script.chmod(0o755)
+    site = prefix / "lib" / "python3.10" / "site-packages"
+    make_dist(site, "tensorflow", "2.10.1", requires=["numpy>=1.20"])
+    make_dist(site, "numpy", "2.0.2")
+    return prefix
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [("sleep 30", "did not answer"), ("echo boom >&2; exit 3", "boom"), ("echo not json", "failed to run")],
+)
+def test_dead_interpreter_falls_back_to_the_prefix_files(tmp_path: Path, body: str, reason: str) -> None:
+    prefix = _fake_python(tmp_path, body)
+    target = resolve_target(prefix=str(prefix))
+    snap = collect_snapshot(target, timeout=1.0)
+    assert snap.interpreter.probed is False
+    assert snap.interpreter.minor == "3.10"
+    assert {d.name for d in snap.distributions} == {"tensorflow", "numpy"}
+    assert any(reason in s.reason for s in snap.skipped)
+
+
+def test_missing_prefix_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="does not exist"):
+        resolve_target(prefix=str(tmp_path / "nope"))
+    with pytest.raises(UsageError, match="no interpreter"):
+        resolve_target(python=str(tmp_path / "nope" / "python"))
+
+
+def test_probe_error_for_unrunnable_file(tmp_path: Path) -> None:
+    bogus = tmp_path / "python"
+    bogus.write_text("not a program")
+    with pytest.raises(ProbeError):
+        run_probe(str(bogus))
+
+
+def test_default_target_prefers_active_venv_then_conda(tmp_path: Path) -> None:
+    venv, conda = tmp_path / "venv", tmp_path / "conda"
+    for p in (venv, conda):
+        (p / "bin").mkdir(parents=True)
+        (p / "bin" / "python").write_text("")
+    assert resolve_target(env={"CONDA_PREFIX": str(conda), "PATH": ""}).prefix == str(conda)
+    both = resolve_target(env={"CONDA_PREFIX": str(conda), "VIRTUAL_ENV": str(venv), "PATH": ""})
+    assert both.prefix == str(venv)
+    with pytest.raises(UsageError):
+        resolve_target(env={"PATH": str(tmp_path / "empty")})
+
+
+def test_conda_prefix_records_and_history(tmp_path: Path) -> None:
+    prefix = tmp_path / "conda"
+    make_conda_record(
+        prefix, "numpy", "1.26.4", depends=["python >=3.11,<3.12.0a0"],
+        files=["lib/python3.11/site-packages/numpy-1.26.4.dist-info/METADATA", "lib/python3.11/site-packages/numpy/__init__.py"],
+    )
+    (prefix / "conda-meta" / "broken.json").write_text("{not json")
+    (prefix / "conda-meta" / "history").write_text(
+        "==> 2024-05-01 10:00:00 <==\n# cmd: conda create -n ml python=3.11 numpy\n# update specs: ['python=3.11', 'numpy']\n+conda-forge/linux-64::numpy-1.26.4\n"
+    )
+    skipped: list = []
+    conda = read_conda(prefix, skipped)
+    assert conda is not None and not conda.is_base
+    (record,) = conda.records
+    assert record.python_dists == ["numpy-1.26.4.dist-info"]
+    assert record.depends == ["python >=3.11,<3.12.0a0"]
+    assert conda.history[0].command.startswith("conda create")
+    assert conda.history[0].specs == ["python=3.11", "numpy"]
+    assert any("broken.json" in s.what for s in skipped)
+    (prefix / "condabin").mkdir()
+    assert read_conda(prefix, [])
+    assert read_conda(prefix, []).is_base  # type: ignore[union-attr]
+
+
+def test_parse_history_ignores_noise() -> None:
+    assert parse_history("random\n# cmd: x\n") == []
+
+
+def test_machine_facts_from_a_fake_root(tmp_path: Path) -> None:
+    (tmp_path / "proc").mkdir()
+    (tmp_path / "proc" / "cpuinfo").write_text(
+        "processor\t: 0\nmodel name\t: Old Xeon\nflags\t\t: fpu sse4_1 sse4_2\n"
+    )
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "libc-2.17.so").write_text("")
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "os-release").write_text('PRETTY_NAME="CentOS Linux 7 (Core)"\n')
+    machine = collect_machine(root=tmp_path, env={}, path_dirs=[], system="Linux", arch="x86_64", with_gpu=False)
+    assert machine.cpu_model == "Old Xeon"
+    assert machine.cpu_flags == ["sse4_1", "sse4_2"]
+    assert (machine.libc, machine.libc_version) == ("glibc", "2.17")
+    assert machine.os_release == "CentOS Linux 7 (Core)"
+    assert machine.platform_key == "linux-x86_64"
+
+
+def test_snapshot_round_trip_is_identical(tmp_path: Path) -> None:
+    venv = make_venv(tmp_path, "3.12")
+    make_dist(venv / "lib" / "python3.12" / "site-packages", "numpy", "2.0.0")
+    snap = collect_snapshot(Target(python=str(venv / "bin" / "python"), prefix=None, description="t"))
+    path = tmp_path / "snap.json"
+    path.write_text(json.dumps(snap.to_dict()))
+    assert load_snapshot(str(path)) == snap
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("{", "not JSON"), ("[]", "not an envdoctor snapshot"), ('{"interpreter": 5}', "malformed")],
+)
+def test_bad_snapshot_files(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(content)
+    with pytest.raises(UsageError, match=message):
+        load_snapshot(str(path))
+
+
+def test_own_interpreter_probe_matches_sys() -> None:
+    facts = run_probe(sys.executable)
+    assert facts["version"] == ".".join(map(str, sys.version_info[:3]))
