@@ -264,3 +264,39 @@ def test_bad_snapshot_files(tmp_path: Path, content: str, message: str) -> None:
 def test_own_interpreter_probe_matches_sys() -> None:
     facts = run_probe(sys.executable)
     assert facts["version"] == ".".join(map(str, sys.version_info[:3]))
+
+
+def _numpy_extension(marker: bytes) -> bytes:
+    return b"\x00padding\x00" + marker + b"\x00more\x00"
+
+
+@pytest.mark.parametrize(
+    ("numpy_version", "marker", "expected"),
+    [
+        ("2.1.0", b"numpy.core._multiarray_umath", "1"),
+        ("2.1.0", b"numpy._core._multiarray_umath\x00numpy.core._multiarray_umath", "2"),
+        ("1.26.4", b"numpy.core._multiarray_umath", None),  # NumPy 1 installed: nothing to learn
+    ],
+)
+def test_numpy_build_is_read_from_extension_files(
+    tmp_path: Path, numpy_version: str, marker: bytes, expected: str | None
+) -> None:
+    from envdoctor.probe.numpy_builds import annotate_numpy_builds
+
+    site = tmp_path / "site"
+    make_dist(site, "numpy", numpy_version)
+    make_dist(site, "oldext", "0.1", requires=["numpy>=1.16"],
+              files={"oldext/_core.cpython-311-x86_64-linux-gnu.so": _numpy_extension(marker)})
+    make_dist(site, "pure", "1.0", requires=["numpy"])
+    dists = scan_path([str(site)], [])
+    annotate_numpy_builds(dists, cache=tmp_path / "cache")
+    by_name = {d.name: d for d in dists}
+    assert by_name["oldext"].numpy_build == expected
+    assert by_name["pure"].numpy_build is None
+    if expected:
+        assert by_name["oldext"].numpy_build_path.endswith("_core.cpython-311-x86_64-linux-gnu.so")  # type: ignore[union-attr]
+        # the second run answers from the cache, even with the binary gone
+        (site / "oldext" / "_core.cpython-311-x86_64-linux-gnu.so").unlink()
+        again = scan_path([str(site)], [])
+        annotate_numpy_builds(again, cache=tmp_path / "cache")
+        assert {d.name: d for d in again}["oldext"].numpy_build == expected

@@ -19,6 +19,7 @@ from envdoctor.errors import UsageError
 from envdoctor.model import Interpreter, Machine, Skipped, Snapshot, from_dict
 from envdoctor.probe.conda import read_conda
 from envdoctor.probe.distributions import scan_path
+from envdoctor.probe.numpy_builds import annotate_numpy_builds
 
 PROBE_SOURCE = Path(__file__).with_name("_inside.py")
 PROBE_MARKER = "ENVDOCTOR-PROBE:"
@@ -190,6 +191,7 @@ def collect_snapshot(
             )
         )
     distributions = scan_path(interpreter.sys_path, skipped)
+    annotate_numpy_builds(distributions)
     conda_root = Path(interpreter.prefix) if interpreter.prefix else None
     conda = read_conda(conda_root, skipped) if conda_root else None
     if machine is None:
