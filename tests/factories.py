@@ -101,9 +101,7 @@ def dist(name: str, version: str, **kwargs: Any) -> Distribution:
     """An in-memory Distribution for pure rule tests."""
     kwargs.setdefault("display_name", name)
     kwargs.setdefault("location", "/env/lib/python3.11/site-packages")
-    kwargs.setdefault(
-        "metadata_path", f"{kwargs['location']}/{name.replace('-', '_')}-{version}.dist-info"
-    )
+    kwargs.setdefault("metadata_path", f"{kwargs['location']}/{name.replace('-', '_')}-{version}.dist-info")
     kwargs.setdefault("installer", "pip")
     return Distribution(name=name, version=version, **kwargs)
 
@@ -134,6 +132,7 @@ def snapshot(
         distributions=list(dists),
         conda=conda,
         machine=machine
-        or Machine(os="linux", arch="x86_64", libc="glibc", libc_version="2.36",
-                   cpu_flags=["avx", "avx2", "fma", "sse4_2"]),
+        or Machine(
+            os="linux", arch="x86_64", libc="glibc", libc_version="2.36", cpu_flags=["avx", "avx2", "fma", "sse4_2"]
+        ),
     )

@@ -17,7 +17,9 @@ ENV = {**os.environ, "NO_COLOR": "1"}
 ENV.pop("FORCE_COLOR", None)
 
 
-def envdoctor(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def envdoctor(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "envdoctor", *args],
         capture_output=True,
@@ -34,8 +36,14 @@ def broken_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real Python 3.12 venv holding TensorFlow 2.10's metadata next to NumPy 2 (as pip leaves it)."""
     venv = make_venv(tmp_path_factory.mktemp("broken"), "3.12")
     site = venv / "lib" / "python3.12" / "site-packages"
-    make_dist(site, "tensorflow-cpu", "2.10.1", requires=["numpy>=1.20", "protobuf<3.20,>=3.9.2"],
-              wheel_tags=["cp310-cp310-manylinux_2_17_x86_64"], top_level=["tensorflow"])
+    make_dist(
+        site,
+        "tensorflow-cpu",
+        "2.10.1",
+        requires=["numpy>=1.20", "protobuf<3.20,>=3.9.2"],
+        wheel_tags=["cp310-cp310-manylinux_2_17_x86_64"],
+        top_level=["tensorflow"],
+    )
     make_dist(site, "numpy", "2.1.3", wheel_tags=["cp312-cp312-manylinux_2_17_x86_64"])
     make_dist(site, "protobuf", "5.28.0")
     return venv
@@ -99,8 +107,13 @@ def test_report_markdown_embeds_a_snapshot(broken_venv: Path, tmp_path: Path) ->
 def test_healthy_environment_exits_zero(tmp_path: Path) -> None:
     venv = make_venv(tmp_path, "3.12")
     site = venv / "lib" / "python3.12" / "site-packages"
-    make_dist(site, "tensorflow", "2.18.0", requires=["numpy<2.1.0,>=1.26.0"],
-              wheel_tags=["cp312-cp312-manylinux_2_17_x86_64"])
+    make_dist(
+        site,
+        "tensorflow",
+        "2.18.0",
+        requires=["numpy<2.1.0,>=1.26.0"],
+        wheel_tags=["cp312-cp312-manylinux_2_17_x86_64"],
+    )
     make_dist(site, "numpy", "2.0.2")
     result = envdoctor("check", "--prefix", str(venv), "--format", "json", "--ignore", "ED221")
     doc = json.loads(result.stdout)
@@ -158,10 +171,15 @@ def test_list_rules_in_every_format() -> None:
 def test_docs_rules_md_is_generated_from_the_registry() -> None:
     docs = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
     generated = envdoctor("check", "--list-rules", "--format", "markdown").stdout
-    assert docs.read_text(encoding="utf-8") == generated, "run: envdoctor check --list-rules --format markdown > docs/rules.md"
+    assert docs.read_text(encoding="utf-8") == generated, (
+        "run: envdoctor check --list-rules --format markdown > docs/rules.md"
+    )
 
 
-@pytest.mark.parametrize("verb", ["check", "snapshot", "report", "explain", "run", "plan", "lint", "create", "fix", "restore", "verify", "kb"])
+@pytest.mark.parametrize(
+    "verb",
+    ["check", "snapshot", "report", "explain", "run", "plan", "lint", "create", "fix", "restore", "verify", "kb"],
+)
 def test_every_verb_has_help_and_format(verb: str) -> None:
     result = envdoctor(verb, "--help")
     assert result.returncode == 0, result.stderr

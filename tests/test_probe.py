@@ -138,7 +138,7 @@ def test_unreadable_folder_is_skipped(tmp_path: Path) -> None:
 def test_egg_info_requires_become_requires_dist(tmp_path: Path) -> None:
     site = tmp_path / "site"
     meta = make_dist(site, "oldpkg", "0.9", egg_info=True)
-    (meta / "requires.txt").write_text("six\n\n[test]\npytest\n\n[:python_version < \"3.8\"]\nimportlib-metadata\n")
+    (meta / "requires.txt").write_text('six\n\n[test]\npytest\n\n[:python_version < "3.8"]\nimportlib-metadata\n')
     (dist,) = scan_path([str(site)], [])
     assert dist.kind == "egg-info"
     assert dist.requires == ["six", 'pytest; extra == "test"', 'importlib-metadata; python_version < "3.8"']
@@ -199,12 +199,21 @@ def test_default_target_prefers_active_venv_then_conda(tmp_path: Path) -> None:
 def test_conda_prefix_records_and_history(tmp_path: Path) -> None:
     prefix = tmp_path / "conda"
     make_conda_record(
-        prefix, "numpy", "1.26.4", depends=["python >=3.11,<3.12.0a0"],
-        files=["lib/python3.11/site-packages/numpy-1.26.4.dist-info/METADATA", "lib/python3.11/site-packages/numpy/__init__.py"],
+        prefix,
+        "numpy",
+        "1.26.4",
+        depends=["python >=3.11,<3.12.0a0"],
+        files=[
+            "lib/python3.11/site-packages/numpy-1.26.4.dist-info/METADATA",
+            "lib/python3.11/site-packages/numpy/__init__.py",
+        ],
     )
     (prefix / "conda-meta" / "broken.json").write_text("{not json")
     (prefix / "conda-meta" / "history").write_text(
-        "==> 2024-05-01 10:00:00 <==\n# cmd: conda create -n ml python=3.11 numpy\n# update specs: ['python=3.11', 'numpy']\n+conda-forge/linux-64::numpy-1.26.4\n"
+        "==> 2024-05-01 10:00:00 <==\n"
+        "# cmd: conda create -n ml python=3.11 numpy\n"
+        "# update specs: ['python=3.11', 'numpy']\n"
+        "+conda-forge/linux-64::numpy-1.26.4\n"
     )
     skipped: list = []
     conda = read_conda(prefix, skipped)
@@ -226,9 +235,7 @@ def test_parse_history_ignores_noise() -> None:
 
 def test_machine_facts_from_a_fake_root(tmp_path: Path) -> None:
     (tmp_path / "proc").mkdir()
-    (tmp_path / "proc" / "cpuinfo").write_text(
-        "processor\t: 0\nmodel name\t: Old Xeon\nflags\t\t: fpu sse4_1 sse4_2\n"
-    )
+    (tmp_path / "proc" / "cpuinfo").write_text("processor\t: 0\nmodel name\t: Old Xeon\nflags\t\t: fpu sse4_1 sse4_2\n")
     (tmp_path / "lib").mkdir()
     (tmp_path / "lib" / "libc-2.17.so").write_text("")
     (tmp_path / "etc").mkdir()
@@ -285,8 +292,13 @@ def test_numpy_build_is_read_from_extension_files(
 
     site = tmp_path / "site"
     make_dist(site, "numpy", numpy_version)
-    make_dist(site, "oldext", "0.1", requires=["numpy>=1.16"],
-              files={"oldext/_core.cpython-311-x86_64-linux-gnu.so": _numpy_extension(marker)})
+    make_dist(
+        site,
+        "oldext",
+        "0.1",
+        requires=["numpy>=1.16"],
+        files={"oldext/_core.cpython-311-x86_64-linux-gnu.so": _numpy_extension(marker)},
+    )
     make_dist(site, "pure", "1.0", requires=["numpy"])
     dists = scan_path([str(site)], [])
     annotate_numpy_builds(dists, cache=tmp_path / "cache")

@@ -44,9 +44,7 @@ def build_parser(verbs: Sequence[str] | None = None) -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for verb, (module_name, help_text) in COMMANDS.items():
         sub = subparsers.add_parser(verb, help=help_text, description=help_text)
-        sub.add_argument(
-            "--format", choices=FORMATS, default="text", help="output format (default: text)"
-        )
+        sub.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
         if verbs is None or verb in verbs:
             _module(module_name).configure(sub)
     return parser

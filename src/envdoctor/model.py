@@ -85,6 +85,10 @@ class Distribution:
     direct_url: str | None = None
     shadowed_by: str | None = None  # metadata_path of the copy that wins, when this one loses
     problems: list[str] = field(default_factory=list)  # what could not be read
+    # The NumPy C API its compiled extensions were built against, read from the binaries by
+    # envdoctor.rules._numpy_binary: "1" | "2" | None (unknown / no NumPy C API), and the file.
+    numpy_build: str | None = None
+    numpy_build_path: str | None = None
 
 
 @dataclass
@@ -135,8 +139,10 @@ class CudaLibrary:
     name: str  # "cudart", "cudnn", "cublas", "nvrtc", ...
     version: str | None
     path: str
-    origin: str  # "pip", "conda", "system", "ld_library_path", "cuda_home", "wsl"
+    origin: str  # "pip", "conda", "system", "ld_library_path", "cuda_home", "wsl", "bundled", "toolkit"
     package: str | None = None  # owning distribution / conda record
+    soname: str | None = None  # what the loader asks for: "libcudnn.so.8", "libcudart.so.12"
+    version_source: str | None = None  # "dist", "conda", "header", "filename"
 
 
 @dataclass
@@ -151,6 +157,10 @@ class GpuFacts:
     nvcc_version: str | None = None
     nvcc_path: str | None = None
     problems: list[str] = field(default_factory=list)
+    driver_present: bool = False  # an NVIDIA kernel driver (or the WSL2 libcuda) was found
+    cuda_driver_source: str | None = None  # "nvml" | "libcuda" | "nvidia-smi" | "driver-table"
+    ld_library_path: list[str] = field(default_factory=list)  # LD_LIBRARY_PATH, in order
+    cuda_home: str | None = None  # CUDA_HOME, else CUDA_PATH
 
 
 @dataclass
@@ -167,9 +177,7 @@ class Machine:
     @property
     def platform_key(self) -> str:
         """The knowledge base's platform key: "linux-x86_64", "macos-arm64", "windows-x86_64"."""
-        arch = {"amd64": "x86_64", "aarch64": "aarch64", "arm64": "arm64"}.get(
-            self.arch.lower(), self.arch.lower()
-        )
+        arch = {"amd64": "x86_64", "aarch64": "aarch64", "arm64": "arm64"}.get(self.arch.lower(), self.arch.lower())
         if self.os == "macos" and arch == "aarch64":
             arch = "arm64"
         if self.os == "linux" and arch == "arm64":
@@ -198,7 +206,8 @@ class Snapshot:
     schema: int = SNAPSHOT_SCHEMA
 
     def to_dict(self) -> dict[str, Any]:
-        return to_dict(self)
+        result: dict[str, Any] = to_dict(self)
+        return result
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Snapshot:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 from envdoctor.errors import UsageError
 from envdoctor.model import Snapshot
@@ -14,19 +15,26 @@ def add_target_arguments(parser: argparse.ArgumentParser, *, snapshot: bool = Tr
     target.add_argument("--python", metavar="PATH", help="the interpreter of the environment")
     target.add_argument("--prefix", metavar="DIR", help="a venv or conda prefix")
     if snapshot:
-        target.add_argument(
-            "--snapshot", metavar="FILE", help="a snapshot JSON from `envdoctor snapshot` ('-': stdin)"
-        )
-    group.add_argument(
-        "--machine", metavar="FILE", help="machine facts JSON (another machine's OS, CPU, GPU, driver)"
-    )
+        target.add_argument("--snapshot", metavar="FILE", help="a snapshot JSON from `envdoctor snapshot` ('-': stdin)")
+    group.add_argument("--machine", metavar="FILE", help="machine facts JSON (another machine's OS, CPU, GPU, driver)")
     group.add_argument(
         "--timeout", type=float, default=20.0, metavar="S", help="how long the interpreter may take (default 20)"
     )
 
 
-def load_snapshot_for(args: argparse.Namespace) -> Snapshot:
-    from envdoctor.probe import collect_snapshot, load_machine, load_snapshot, resolve_target
+def load_snapshot_for(args: argparse.Namespace, meanwhile: Callable[[], object] | None = None) -> Snapshot:
+    """The snapshot the target options name. `meanwhile` runs while the in-target probe does (the
+    caller's own heavy imports), so the two overlap."""
+    from envdoctor.probe.launch import ProbeRun, resolve_target
+
+    if getattr(args, "snapshot", None) is None:
+        if args.timeout <= 0:
+            raise UsageError("--timeout must be positive")
+        target = resolve_target(python=args.python, prefix=args.prefix)
+        probe = ProbeRun.start(target.python, args.timeout) if target.python else None
+    if meanwhile is not None:
+        meanwhile()
+    from envdoctor.probe import collect_snapshot, load_machine, load_snapshot
 
     machine = load_machine(args.machine) if getattr(args, "machine", None) else None
     if getattr(args, "snapshot", None):
@@ -34,7 +42,4 @@ def load_snapshot_for(args: argparse.Namespace) -> Snapshot:
         if machine is not None:
             snap.machine = machine
         return snap
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be positive")
-    target = resolve_target(python=args.python, prefix=args.prefix)
-    return collect_snapshot(target, timeout=args.timeout, machine=machine)
+    return collect_snapshot(target, timeout=args.timeout, machine=machine, probe=probe)

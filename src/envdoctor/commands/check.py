@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from envdoctor.commands._common import add_target_arguments, load_snapshot_for
 from envdoctor.output import emit, use_color
+
+if TYPE_CHECKING:
+    from envdoctor.knowledge import KnowledgeBase
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -23,16 +27,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from envdoctor.errors import UsageError
-    from envdoctor.rules import all_rules, get_rule
+    from envdoctor.rules import Rule, all_rules, get_rule
 
     if args.list_rules:
         from envdoctor.render.rules import rules_json, rules_markdown, rules_text
 
-        rules = all_rules(scope=None)
         render = {"json": rules_json, "markdown": rules_markdown}.get(args.format, rules_text)
-        emit(render(rules))
+        emit(render(all_rules(scope=None)))
         return 0
-    rules = None
+    rules: list[Rule] | None = None
     if args.select:
         rules = []
         for code in args.select:
@@ -43,12 +46,22 @@ def run(args: argparse.Namespace) -> int:
     for code in args.ignore:
         if get_rule(code) is None:
             raise UsageError(f"unknown rule {code!r} (see `envdoctor check --list-rules`)")
-    snapshot = load_snapshot_for(args)
+    knowledge: list[KnowledgeBase] = []
+
+    def prepare() -> None:  # runs while the probe runs in the target interpreter
+        import envdoctor.doctor
+        import envdoctor.render.findings  # noqa: F401
+        from envdoctor.knowledge import KnowledgeBase
+
+        all_rules()
+        knowledge.append(KnowledgeBase.load())
+
+    snapshot = load_snapshot_for(args, meanwhile=prepare)
 
     from envdoctor.doctor import diagnose, environment_summary
     from envdoctor.render.findings import findings_json, findings_markdown, findings_text
 
-    report = diagnose(snapshot, rules=rules, ignore=args.ignore)
+    report = diagnose(snapshot, knowledge[0], rules=rules, ignore=args.ignore)
     env = environment_summary(snapshot)
     if args.format == "json":
         emit(findings_json(report.findings, report.skipped, environment=env))

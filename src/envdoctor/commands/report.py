@@ -10,9 +10,23 @@ from envdoctor.commands._common import add_target_arguments, load_snapshot_for
 from envdoctor.output import emit
 
 KEY_PACKAGES = (
-    "tensorflow", "tensorflow-cpu", "tensorflow-intel", "tensorflow-macos", "tf-keras", "keras",
-    "torch", "jax", "jaxlib", "numpy", "protobuf", "h5py", "ml-dtypes", "typing-extensions",
-    "tensorboard", "scipy", "pandas",
+    "tensorflow",
+    "tensorflow-cpu",
+    "tensorflow-intel",
+    "tensorflow-macos",
+    "tf-keras",
+    "keras",
+    "torch",
+    "jax",
+    "jaxlib",
+    "numpy",
+    "protobuf",
+    "h5py",
+    "ml-dtypes",
+    "typing-extensions",
+    "tensorboard",
+    "scipy",
+    "pandas",
 )
 
 

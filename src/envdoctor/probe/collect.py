@@ -7,11 +7,8 @@ import datetime
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from envdoctor import __version__
@@ -19,99 +16,8 @@ from envdoctor.errors import UsageError
 from envdoctor.model import Interpreter, Machine, Skipped, Snapshot, from_dict
 from envdoctor.probe.conda import read_conda
 from envdoctor.probe.distributions import scan_path
+from envdoctor.probe.launch import DEFAULT_TIMEOUT, ProbeError, ProbeRun, Target, resolve_target, run_probe
 from envdoctor.probe.numpy_builds import annotate_numpy_builds
-
-PROBE_SOURCE = Path(__file__).with_name("_inside.py")
-PROBE_MARKER = "ENVDOCTOR-PROBE:"
-DEFAULT_TIMEOUT = 20.0
-
-
-@dataclass(frozen=True)
-class Target:
-    """The environment to inspect: an interpreter and/or a prefix, and how the user named it."""
-
-    python: str | None
-    prefix: str | None
-    description: str
-
-
-def _python_in(prefix: Path) -> Path | None:
-    for rel in ("bin/python", "bin/python3", "python.exe", "Scripts/python.exe"):
-        candidate = prefix / rel
-        if candidate.exists():
-            return candidate
-    return None
-
-
-def resolve_target(
-    python: str | None = None, prefix: str | None = None, env: Mapping[str, str] | None = None
-) -> Target:
-    """--python / --prefix, else the user's active environment: $CONDA_PREFIX, $VIRTUAL_ENV, then
-    the `python` on PATH -- never envdoctor's own interpreter unless that is what PATH gives."""
-    env = os.environ if env is None else env
-    if python and prefix:
-        raise UsageError("give --python or --prefix, not both")
-    if python:
-        found = shutil.which(python) if os.sep not in python else python
-        if not found or not Path(found).exists():
-            raise UsageError(f"no interpreter at {python!r}")
-        return Target(python=found, prefix=None, description=f"--python {python}")
-    if prefix:
-        root = Path(prefix).expanduser()
-        if not root.is_dir():
-            raise UsageError(f"prefix {prefix!r} does not exist or is not a folder")
-        interp = _python_in(root)
-        return Target(
-            python=str(interp) if interp else None, prefix=str(root.resolve()), description=f"--prefix {prefix}"
-        )
-    for var in ("VIRTUAL_ENV", "CONDA_PREFIX"):
-        # An activated venv sits on top of a conda env when both are set: the venv wins, as on PATH.
-        value = env.get(var)
-        if value and Path(value).is_dir():
-            interp = _python_in(Path(value))
-            if interp:
-                return Target(python=str(interp), prefix=value, description=f"active: ${var}={value}")
-    for name in ("python", "python3"):
-        found = shutil.which(name, path=env.get("PATH"))
-        if found:
-            return Target(python=found, prefix=None, description=f"{name} on PATH ({found})")
-    raise UsageError("no active environment and no python on PATH: use --python or --prefix")
-
-
-class ProbeError(Exception):
-    pass
-
-
-def run_probe(python: str, *, timeout: float = DEFAULT_TIMEOUT) -> dict[str, object]:
-    """Run the stdlib-only probe in `python` and return its facts."""
-    source = PROBE_SOURCE.read_text(encoding="utf-8")
-    try:
-        proc = subprocess.run(
-            [python, "-c", source],
-            capture_output=True,
-            timeout=timeout,
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise ProbeError(f"{python} did not answer within {timeout:g} s") from None
-    except OSError as exc:
-        raise ProbeError(f"{python} cannot be run: {exc.strerror or exc}") from None
-    stdout = proc.stdout.decode("utf-8", errors="replace")
-    for line in stdout.splitlines():
-        if line.startswith(PROBE_MARKER):
-            try:
-                data = json.loads(line[len(PROBE_MARKER) :])
-            except ValueError as exc:
-                raise ProbeError(f"{python} printed unreadable probe output: {exc}") from None
-            if isinstance(data, dict):
-                return data
-    stderr = proc.stderr.decode("utf-8", errors="replace").strip().splitlines()
-    tail = stderr[-1] if stderr else f"exit code {proc.returncode}"
-    if "SyntaxError" in "\n".join(stderr):
-        tail = "the interpreter is too old to run the probe (" + tail + ")"
-    raise ProbeError(f"{python} failed to run the probe: {tail}")
-
 
 _VERSION_DIR = re.compile(r"^python(\d+\.\d+)t?$")
 
@@ -161,14 +67,16 @@ def collect_snapshot(
     machine: Machine | None = None,
     root: Path = Path("/"),
     env: Mapping[str, str] | None = None,
+    probe: ProbeRun | None = None,
 ) -> Snapshot:
-    """Everything `check` needs about `target`. Partial failure goes into `skipped`."""
+    """Everything `check` needs about `target`. Partial failure goes into `skipped`.
+    `probe`: the in-target probe already started with `ProbeRun.start` (to overlap it with imports)."""
     env = os.environ if env is None else env
     skipped: list[Skipped] = []
     interpreter: Interpreter | None = None
     if target.python:
         try:
-            facts = run_probe(target.python, timeout=timeout)
+            facts = probe.wait() if probe is not None else run_probe(target.python, timeout=timeout)
             interpreter = from_dict(Interpreter, facts)
         except (ProbeError, ValueError) as exc:
             skipped.append(Skipped(what=f"interpreter {target.python}", reason=str(exc)))
@@ -267,3 +175,17 @@ def load_machine(path: str) -> Machine:
         return from_dict(Machine, data)
     except ValueError as exc:
         raise UsageError(f"{path}: malformed machine facts: {exc}") from None
+
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "ProbeError",
+    "ProbeRun",
+    "Target",
+    "collect_snapshot",
+    "interpreter_from_files",
+    "load_machine",
+    "load_snapshot",
+    "resolve_target",
+    "run_probe",
+]

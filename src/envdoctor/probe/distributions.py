@@ -52,7 +52,7 @@ def parse_headers(text: str) -> dict[str, list[str]]:
 
 
 def _split_folder_name(stem: str) -> tuple[str, str]:
-    """"foo_bar-1.2.3" -> ("foo_bar", "1.2.3"); egg names may carry "-py3.11" after."""
+    """ "foo_bar-1.2.3" -> ("foo_bar", "1.2.3"); egg names may carry "-py3.11" after."""
     name, _, rest = stem.partition("-")
     version = rest.split("-py")[0] if rest else ""
     return name, version
@@ -104,7 +104,7 @@ def read_distribution(meta_dir: Path, location: str) -> Distribution:
         location=location,
         metadata_path=str(meta_dir),
         kind="egg-info" if is_egg else "dist-info",
-        requires_python=(headers.get("requires-python") or [None])[0],
+        requires_python=next(iter(headers.get("requires-python", [])), None),
         problems=problems,
     )
     if not meta_dir.is_dir():
@@ -147,9 +147,7 @@ def read_record_extensions(dist: Distribution) -> list[str]:
     return result
 
 
-def scan_path(
-    entries: Iterable[str], skipped: list[Skipped]
-) -> list[Distribution]:
+def scan_path(entries: Iterable[str], skipped: list[Skipped]) -> list[Distribution]:
     """Every distribution on the sys.path `entries`, in order; later copies of a name are
     marked `shadowed_by` the first (the one Python and pip use)."""
     found: list[Distribution] = []

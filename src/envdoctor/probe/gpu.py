@@ -12,6 +12,7 @@ no program is started; the library scan is a handful of directory listings and o
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import glob
 import json
@@ -80,11 +81,12 @@ def collect_gpu(
     facts = GpuFacts(cuda_visible_devices=env.get("CUDA_VISIBLE_DEVICES"))
     facts.ld_library_path = [p for p in env.get("LD_LIBRARY_PATH", "").split(":") if p]
     facts.cuda_home = env.get("CUDA_HOME") or env.get("CUDA_PATH") or None
-    for step in (
+    steps: list[Callable[[], None]] = [
         lambda: probe.driver(facts),
         lambda: probe.libraries(facts, site_packages, conda_prefix),
         lambda: probe.nvcc(facts),
-    ):
+    ]
+    for step in steps:
         try:
             step()
         except Exception as exc:  # a bug or an odd machine must not stop the rest
@@ -232,14 +234,10 @@ class _Probe:
                     device.compute_capability = f"{int(major)}.{int(minor)}"
                 except Exception:
                     pass
-                try:
+                with contextlib.suppress(Exception):
                     device.memory_mib = int(nvml.nvmlDeviceGetMemoryInfo(handle).total) // 2**20
-                except Exception:
-                    pass
-                try:
+                with contextlib.suppress(Exception):
                     device.uuid = _text(nvml.nvmlDeviceGetUUID(handle))
-                except Exception:
-                    pass
                 facts.gpus.append(device)
             facts.source = "nvml"
             return True
@@ -247,10 +245,8 @@ class _Probe:
             facts.problems.append(f"NVML query failed: {type(exc).__name__}: {exc}")
             return bool(facts.driver_version)
         finally:
-            try:
+            with contextlib.suppress(Exception):
                 nvml.nvmlShutdown()
-            except Exception:
-                pass
 
     def _nvidia_smi(self, facts: GpuFacts, smi: Path) -> None:
         fields = ["index", "name", "compute_cap", "memory.total", "uuid", "driver_version"]
@@ -409,14 +405,14 @@ class _Probe:
         conda_records: Mapping[str, str] | None = None,
     ) -> list[CudaLibrary]:
         groups: dict[tuple[str, str], list[str]] = {}
-        for name in _listdir(directory):
-            match = _LIB_RE.match(name)
+        for entry in _listdir(directory):
+            match = _LIB_RE.match(entry)
             if not match:
                 continue
-            stem, version = match.group(1), match.group(2)
+            stem, file_version = match.group(1), match.group(2)
             if stem == "cuda" and origin not in ("system", "wsl", "ld_library_path"):
                 continue  # stub libcuda.so.1 files in toolkits are not the driver
-            groups.setdefault((stem, version.split(".")[0]), []).append(version)
+            groups.setdefault((stem, file_version.split(".")[0]), []).append(file_version)
         found: list[CudaLibrary] = []
         for (stem, major), versions in sorted(groups.items()):
             name = _CANONICAL.get(stem, stem)
@@ -434,6 +430,10 @@ class _Probe:
             owner = package
             if version is not None and version.count(".") == 0 and stem == "cudart":
                 version = None  # libcudart.so.12 says only the major
+            if version is None or version.count(".") == 0:
+                component = _toolkit_components(directory).get(name)
+                if component and component.split(".")[0] == major:
+                    version, source = component, "toolkit"
             if pip_dists is not None:
                 dist = _pick_dist(pip_dists, name, major)
                 if dist:
@@ -442,9 +442,10 @@ class _Probe:
                 for conda_name in CONDA_PACKAGES.get(name, ()):
                     if conda_name in conda_records:
                         owner = conda_name
-                        if conda_name != "cudatoolkit" or name == "cudart":
-                            if version is None or version.count(".") < 2:
-                                version, source = conda_records[conda_name], "conda"
+                        if (conda_name != "cudatoolkit" or name == "cudart") and (
+                            version is None or version.count(".") < 2
+                        ):
+                            version, source = conda_records[conda_name], "conda"
                         break
             if name == "cudnn" and (version is None or version.count(".") < 1):
                 header = self._cudnn_header(directory, major)
@@ -464,7 +465,8 @@ class _Probe:
         return found
 
     def _cudnn_header(self, libdir: Path, major: str) -> str | None:
-        places = [libdir.parent / "include", self.at("/usr/include"), self.at("/usr/local/cuda/include")]
+        places = [libdir.parent / "include", self.at("/usr/include")]
+        places.append(self.at("/usr/local/cuda/include"))
         places += [self.at(f"/usr/include/{t}") for t in ("x86_64-linux-gnu", "aarch64-linux-gnu")]
         for place in places:
             for header in ("cudnn_version.h", f"cudnn_version_v{major}.h"):
@@ -597,6 +599,45 @@ def _conda_records(meta: Path) -> dict[str, str]:
         if len(parts) == 3:
             result[parts[0]] = parts[1]
     return result
+
+
+# version.json keys / wheel names of a toolkit's components, per CudaLibrary.name
+_COMPONENTS = {
+    "cudart": ("cuda_cudart", "nvidia-cuda-runtime"), "cublas": ("libcublas", "nvidia-cublas"),
+    "cublaslt": ("libcublas", "nvidia-cublas"), "cufft": ("libcufft", "nvidia-cufft"),
+    "curand": ("libcurand", "nvidia-curand"), "cusolver": ("libcusolver", "nvidia-cusolver"),
+    "cusparse": ("libcusparse", "nvidia-cusparse"), "nvrtc": ("cuda_nvrtc", "nvidia-cuda-nvrtc"),
+    "nvjitlink": ("libnvjitlink", "nvidia-nvjitlink"), "cupti": ("cuda_cupti", "nvidia-cuda-cupti"),
+}
+
+
+def _toolkit_components(libdir: Path) -> dict[str, str]:
+    """{library name: version} from the version.json (or dist-info folder) of the CUDA toolkit
+    that `libdir` (<toolkit>/lib64, <toolkit>/targets/<arch>/lib) belongs to."""
+    for toolkit in (libdir.parent, libdir.parent.parent.parent):
+        data: Any = None
+        text = _read(toolkit / "version.json")
+        if text:
+            try:
+                data = json.loads(text)
+            except ValueError:
+                data = None
+        wheels = {
+            re.sub(r"[-_.]+", "-", n.partition("-")[0]).lower(): n.partition("-")[2][: -len(".dist-info")]
+            for n in _listdir(toolkit / "dist-info")
+            if n.endswith(".dist-info")
+        }
+        if not isinstance(data, dict) and not wheels:
+            continue
+        result: dict[str, str] = {}
+        for name, (key, wheel) in _COMPONENTS.items():
+            entry = data.get(key) if isinstance(data, dict) else None
+            if isinstance(entry, dict) and entry.get("version"):
+                result[name] = str(entry["version"])
+            elif wheel in wheels:
+                result[name] = wheels[wheel]
+        return result
+    return {}
 
 
 def _toolkit_version(toolkit: Path) -> str | None:

@@ -15,8 +15,20 @@ from pathlib import Path
 from envdoctor.model import GpuFacts, Machine
 
 RELEVANT_CPU_FLAGS = (
-    "sse4_1", "sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl",
-    "avx512_vnni", "avx_vnni", "amx_tile", "neon", "asimd",
+    "sse4_1",
+    "sse4_2",
+    "avx",
+    "avx2",
+    "fma",
+    "f16c",
+    "avx512f",
+    "avx512bw",
+    "avx512vl",
+    "avx512_vnni",
+    "avx_vnni",
+    "amx_tile",
+    "neon",
+    "asimd",
 )
 
 

@@ -36,8 +36,11 @@ def _counts(findings: Sequence[Finding]) -> dict[str, int]:
 
 def summary_line(findings: Sequence[Finding], skipped: Sequence[Skipped]) -> str:
     c = _counts(findings)
-    parts = [f"{c['error']} error{'s' * (c['error'] != 1)}", f"{c['warning']} warning{'s' * (c['warning'] != 1)}",
-             f"{c['info']} note{'s' * (c['info'] != 1)}"]
+    parts = [
+        f"{c['error']} error{'s' * (c['error'] != 1)}",
+        f"{c['warning']} warning{'s' * (c['warning'] != 1)}",
+        f"{c['info']} note{'s' * (c['info'] != 1)}",
+    ]
     if skipped:
         parts.append(f"{len(skipped)} skipped")
     return ", ".join(parts)
@@ -104,9 +107,7 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def findings_json(
-    findings: Sequence[Finding], skipped: Sequence[Skipped], **extra: Any
-) -> str:
+def findings_json(findings: Sequence[Finding], skipped: Sequence[Skipped], **extra: Any) -> str:
     document: dict[str, Any] = {"schema": 1, "envdoctor": __version__}
     document.update(extra)
     document["findings"] = [f.to_dict() for f in findings]

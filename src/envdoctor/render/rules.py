@@ -18,21 +18,24 @@ def rules_text(rules: Sequence[Rule]) -> str:
 
 
 def rules_json(rules: Sequence[Rule]) -> str:
-    return json.dumps(
-        [
-            {
-                "code": r.code,
-                "name": r.name,
-                "title": r.title,
-                "severity": r.severity.value,
-                "cause": r.cause,
-                "scope": r.scope,
-                "doc": r.doc,
-            }
-            for r in rules
-        ],
-        indent=2,
-    ) + "\n"
+    return (
+        json.dumps(
+            [
+                {
+                    "code": r.code,
+                    "name": r.name,
+                    "title": r.title,
+                    "severity": r.severity.value,
+                    "cause": r.cause,
+                    "scope": r.scope,
+                    "doc": r.doc,
+                }
+                for r in rules
+            ],
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 def rules_markdown(rules: Sequence[Rule]) -> str:
@@ -44,7 +47,10 @@ def rules_markdown(rules: Sequence[Rule]) -> str:
         "| code | name | severity | cause | scope |",
         "|---|---|---|---|---|",
     ]
-    lines += [f"| [{r.code}](#{r.code.lower()}) | {r.name} | {r.severity.value} | {r.cause or ''} | {r.scope} |" for r in rules]
+    lines += [
+        f"| [{r.code}](#{r.code.lower()}) | {r.name} | {r.severity.value} | {r.cause or ''} | {r.scope} |"
+        for r in rules
+    ]
     for r in rules:
         lines += ["", f"## {r.code}", "", f"**{r.name}**: {r.title}", ""]
         for section, body in r.doc.items():
