@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import enum
 import sys
-import typing
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -258,27 +257,66 @@ _HINTS: dict[type, dict[str, Any]] = {}
 
 
 def _hints(cls: type) -> dict[str, Any]:
+    """Field types of a dataclass. Annotations are strings (PEP 563); they are resolved here rather
+    than with typing.get_type_hints, which cannot evaluate `X | None` on Python 3.9."""
     if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
+        namespace = vars(sys.modules[cls.__module__])
+        _HINTS[cls] = {f.name: _resolve(str(f.type), namespace) for f in dataclasses.fields(cls)}
     return _HINTS[cls]
+
+
+_BUILTINS: dict[str, Any] = {"str": str, "int": int, "float": float, "bool": bool, "Any": Any}
+
+
+def _resolve(annotation: str, namespace: dict[str, Any]) -> Any:
+    """'list[str] | None' -> ("optional", ("list", str)); names come from the module namespace."""
+    text = annotation.strip()
+    parts = _split_top(text, "|")
+    if len(parts) > 1:
+        others = [p for p in parts if p != "None"]
+        return ("optional", _resolve(others[0], namespace) if len(others) == 1 else Any)
+    if text.endswith("]") and "[" in text:
+        head, _, rest = text.partition("[")
+        args = [_resolve(a, namespace) for a in _split_top(rest[:-1], ",")]
+        if head in ("list", "tuple"):
+            return (head, args[0])
+        if head == "dict":
+            return ("dict", args[-1])
+        return Any
+    return _BUILTINS.get(text) or namespace.get(text, Any)
+
+
+def _split_top(text: str, sep: str) -> list[str]:
+    """Split on `sep` outside brackets."""
+    parts: list[str] = []
+    depth = 0
+    current = ""
+    for ch in text:
+        depth += (ch == "[") - (ch == "]")
+        if ch == sep and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    parts.append(current.strip())
+    return parts
 
 
 def _convert(tp: Any, value: Any) -> Any:
     if value is None:
         return None
-    origin = typing.get_origin(tp)
-    args = typing.get_args(tp)
-    if origin is typing.Union or (sys.version_info >= (3, 10) and _is_union_type(tp)):
-        non_none = [a for a in args if a is not type(None)]
-        return _convert(non_none[0], value) if len(non_none) == 1 else value
-    if origin is list:
-        if not isinstance(value, list):
-            raise ValueError(f"expected a list, got {type(value).__name__}")
-        return [_convert(args[0], v) for v in value] if args else list(value)
-    if origin is dict:
+    if isinstance(tp, tuple):
+        kind, inner = tp
+        if kind == "optional":
+            return _convert(inner, value)
+        if kind in ("list", "tuple"):
+            if not isinstance(value, list):
+                raise ValueError(f"expected a list, got {type(value).__name__}")
+            items = [_convert(inner, v) for v in value]
+            return items if kind == "list" else tuple(items)
         if not isinstance(value, dict):
             raise ValueError(f"expected an object, got {type(value).__name__}")
-        return {str(k): _convert(args[1], v) for k, v in value.items()} if args else dict(value)
+        return {str(k): _convert(inner, v) for k, v in value.items()}
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return tp(value)
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
@@ -290,13 +328,6 @@ def _convert(tp: Any, value: Any) -> Any:
             return float(value)
         raise ValueError(f"expected {tp.__name__}, got {type(value).__name__}")
     return value
-
-
-def _is_union_type(tp: Any) -> bool:
-    import types
-
-    return isinstance(tp, types.UnionType)
-
 
 def from_dict(cls: type[T], data: Any) -> T:
     """Build dataclass `cls` from plain data; unknown keys are ignored, wrong types raise ValueError."""
