@@ -1,11 +1,26 @@
-"""Facts: the only package that reads the live system."""
+"""Facts: the only package that reads the live system.
 
-from envdoctor.probe.collect import (
-    Target,
-    collect_snapshot,
-    load_machine,
-    load_snapshot,
-    resolve_target,
-)
+Attributes are loaded lazily (PEP 562) so that `envdoctor.probe.launch` can start the in-target
+probe before the heavier modules are imported.
+"""
 
-__all__ = ["Target", "collect_snapshot", "load_machine", "load_snapshot", "resolve_target"]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "Target": "envdoctor.probe.launch",
+    "resolve_target": "envdoctor.probe.launch",
+    "collect_snapshot": "envdoctor.probe.collect",
+    "load_machine": "envdoctor.probe.collect",
+    "load_snapshot": "envdoctor.probe.collect",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'envdoctor.probe' has no attribute {name!r}")

@@ -7,6 +7,7 @@ each METADATA with the (slow) email package, and cannot report corrupt files as 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -18,14 +19,7 @@ _EXTENSION_SUFFIXES = (".so", ".pyd", ".dylib")
 _RECORD_LIMIT = 64 * 1024 * 1024  # a RECORD larger than this is not read
 
 
-def _read_text(path: Path, problems: list[str]) -> str | None:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        problems.append(f"{path}: cannot read ({exc.strerror or exc})")
-        return None
+def _decode(data: bytes, path: str, problems: list[str]) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -33,11 +27,53 @@ def _read_text(path: Path, problems: list[str]) -> str | None:
         return data.decode("utf-8", errors="replace")
 
 
+def _read_text(path: str, problems: list[str], *, head_only: bool = False) -> str | None:
+    """The file's text (None if absent). `head_only`: stop at the first blank line, which ends
+    the headers of METADATA / PKG-INFO, so long descriptions are not read."""
+    try:
+        with open(path, "rb") as handle:
+            if not head_only:
+                data = handle.read()
+            else:
+                data = b""
+                while True:
+                    chunk = handle.read(8192)
+                    data += chunk
+                    cut = data.find(b"\n\n")
+                    if cut < 0:
+                        cut = data.find(b"\r\n\r\n")
+                    if cut >= 0:
+                        data = data[: cut + 1]
+                        break
+                    if not chunk:
+                        break
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        problems.append(f"{path}: cannot read ({exc.strerror or exc})")
+        return None
+    return _decode(data, path, problems)
+
+
+# Field names as every wheel tool writes them; other spellings take the general parser below.
+_WANTED = re.compile(r"^(Name|Version|Requires-Dist|Requires-Python|Tag): *([^\r\n]*)", re.M)
+
+
 def parse_headers(text: str) -> dict[str, list[str]]:
     """RFC 822 style headers up to the first blank line (METADATA / PKG-INFO / WHEEL)."""
+    cut = text.find("\n\n")
+    head = text if cut < 0 else text[:cut]
+    if "\n " not in head and "\n\t" not in head and "\r\n\r\n" not in head:
+        # Fast path (no folded lines): pick the few headers envdoctor uses with one C-level scan;
+        # Classifier and friends make up most lines and are never needed.
+        fast: dict[str, list[str]] = {}
+        for key, value in _WANTED.findall(head):
+            fast.setdefault(key.lower(), []).append(value.rstrip())
+        if "name" in fast or "tag" in fast:
+            return fast
     headers: dict[str, list[str]] = {}
     last: str | None = None
-    for line in text.splitlines():
+    for line in head.splitlines():
         if not line.strip():
             break
         if line[0] in " \t" and last is not None:
@@ -79,51 +115,62 @@ def _egg_requires(text: str) -> list[str]:
     return result
 
 
-def read_distribution(meta_dir: Path, location: str) -> Distribution:
+def read_distribution(meta_dir: Path | str, location: str) -> Distribution:
     """One *.dist-info / *.egg-info (a folder, or an egg-info file) into a Distribution."""
+    meta = str(meta_dir)
     problems: list[str] = []
-    is_egg = meta_dir.suffix == ".egg-info" or meta_dir.name == "EGG-INFO"
-    stem = meta_dir.parent.stem if meta_dir.name == "EGG-INFO" else meta_dir.stem
-    folder_name, folder_version = _split_folder_name(stem)
-    if is_egg and meta_dir.is_file():
-        text = _read_text(meta_dir, problems)
-    else:
-        text = _read_text(meta_dir / ("PKG-INFO" if is_egg else "METADATA"), problems)
+    base = os.path.basename(meta)
+    is_egg = base.endswith(".egg-info") or base == "EGG-INFO"
+    stem_of = os.path.basename(os.path.dirname(meta)) if base == "EGG-INFO" else base
+    folder_name, folder_version = _split_folder_name(os.path.splitext(stem_of)[0])
+    try:
+        present: set[str] | None = set(os.listdir(meta))
+    except NotADirectoryError:
+        present = None  # an egg-info *file* holds the metadata itself
+    except OSError as exc:
+        problems.append(f"{meta}: cannot list ({exc.strerror or exc})")
+        present = set()
+    meta_file = meta if present is None else os.path.join(meta, "PKG-INFO" if is_egg else "METADATA")
+    text = _read_text(meta_file, problems, head_only=True)
     if text is None and not problems:
-        problems.append(f"{meta_dir}: {'PKG-INFO' if is_egg else 'METADATA'} is missing")
+        problems.append(f"{meta}: {'PKG-INFO' if is_egg else 'METADATA'} is missing")
     headers = parse_headers(text or "")
     display = (headers.get("name") or [folder_name])[0] or folder_name
     version = (headers.get("version") or [folder_version])[0] or folder_version
     if text is not None and ("name" not in headers or "version" not in headers):
-        problems.append(f"{meta_dir}: metadata lacks Name or Version (taken from the folder name)")
-    requires = headers.get("requires-dist", [])
+        problems.append(f"{meta}: metadata lacks Name or Version (taken from the folder name)")
     dist = Distribution(
         name=canonicalize_name(display),
         version=version,
         display_name=display,
         location=location,
-        metadata_path=str(meta_dir),
+        metadata_path=meta,
         kind="egg-info" if is_egg else "dist-info",
+        requires=headers.get("requires-dist", []),
         requires_python=next(iter(headers.get("requires-python", [])), None),
         problems=problems,
     )
-    if not meta_dir.is_dir():
+    if not present:
         return dist
+
+    def read(name: str) -> str | None:
+        return _read_text(os.path.join(meta, name), problems) if name in present else None
+
     if is_egg:
-        req_text = _read_text(meta_dir / "requires.txt", problems)
-        dist.requires = _egg_requires(req_text) if req_text else list(requires)
-        if (meta_dir / "installed-files.txt").exists():
+        req_text = read("requires.txt")
+        if req_text:
+            dist.requires = _egg_requires(req_text)
+        if "installed-files.txt" in present:
             dist.installer = "pip"
     else:
-        dist.requires = list(requires)
-        installer = _read_text(meta_dir / "INSTALLER", problems)
-        dist.installer = installer.strip() or None if installer else None
-        wheel = _read_text(meta_dir / "WHEEL", problems)
+        installer = read("INSTALLER")
+        dist.installer = (installer.strip() or None) if installer else None
+        wheel = read("WHEEL")
         if wheel:
             dist.wheel_tags = parse_headers(wheel).get("tag", [])
-        direct = _read_text(meta_dir / "direct_url.json", problems)
+        direct = read("direct_url.json")
         dist.direct_url = direct.strip() if direct else None
-    top = _read_text(meta_dir / "top_level.txt", problems)
+    top = read("top_level.txt")
     if top:
         dist.top_level = [t.strip() for t in top.splitlines() if t.strip()]
     return dist
@@ -159,9 +206,8 @@ def scan_path(entries: Iterable[str], skipped: list[Skipped]) -> list[Distributi
         if real in seen_dirs:
             continue
         seen_dirs.add(real)
-        path = Path(entry)
-        if entry.endswith(".egg") and (path / "EGG-INFO").is_dir():
-            found.append(read_distribution(path / "EGG-INFO", entry))
+        if entry.endswith(".egg") and os.path.isdir(os.path.join(entry, "EGG-INFO")):
+            found.append(read_distribution(os.path.join(entry, "EGG-INFO"), entry))
             continue
         try:
             with os.scandir(entry) as it:
@@ -174,11 +220,11 @@ def scan_path(entries: Iterable[str], skipped: list[Skipped]) -> list[Distributi
         for name in names:
             if not name.endswith((".dist-info", ".egg-info")):
                 continue
-            meta = path / name
+            meta = os.path.join(entry, name)
             try:
                 found.append(read_distribution(meta, entry))
             except OSError as exc:  # broken symlink, permission denied mid-way
-                skipped.append(Skipped(what=str(meta), reason=f"cannot read: {exc.strerror or exc}"))
+                skipped.append(Skipped(what=meta, reason=f"cannot read: {exc.strerror or exc}"))
     winners: dict[str, Distribution] = {}
     for dist in found:
         winner = winners.setdefault(dist.name, dist)
