@@ -18,6 +18,7 @@ import glob
 import json
 import os
 import re
+import stat
 import struct
 import subprocess
 import sys
@@ -335,10 +336,11 @@ class _Probe:
 
         def scan(directory: Path, origin: str, **kw: Any) -> None:
             try:
-                key = os.path.realpath(directory)
+                info = os.stat(directory)
             except (OSError, ValueError):
-                key = str(directory)
-            if key in seen or not directory.is_dir():
+                return
+            key = f"{info.st_dev}:{info.st_ino}"
+            if key in seen or not stat.S_ISDIR(info.st_mode):
                 return
             seen.add(key)
             facts.libraries.extend(self._scan_dir(directory, origin, **kw))
@@ -495,6 +497,8 @@ class _Probe:
             if version:
                 facts.nvcc_version = version
                 return
+        if not facts.driver_present:
+            return  # no GPU: not worth a subprocess; the path is recorded
         out = self.call(facts, [str(nvcc), "--version"], NVCC_TIMEOUT)
         match = re.search(r"release (\d+\.\d+), V(\d+\.\d+\.\d+)", out or "")
         if match:
