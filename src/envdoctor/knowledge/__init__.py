@@ -1,22 +1,52 @@
 """The compatibility knowledge base: generated release facts plus curated facts with sources.
 
-`KnowledgeBase.load()` reads the copy refreshed into the user's cache when there is one, else the
-copy shipped in `envdoctor/knowledge/data/`. Everything works offline.
+`KnowledgeBase.load()` reads the copy refreshed into the user's cache when there is one (and it is
+valid), else the copy shipped in `envdoctor/knowledge/data/`. Everything works offline.
+
+Two files:
+
+- `data/curated.json`: the few facts no metadata carries, each with its source (NumPy ABI of a
+  build, constraints the metadata misses, removed packages, TensorFlow's tested build
+  configurations, NVIDIA's CUDA -> driver table).
+- `data/releases.json`: generated from the package index by `envdoctor.knowledge.build`
+  (`scripts/build_kb.py`, `envdoctor kb refresh`): every final release of the covered packages,
+  its Pythons per platform (from wheel tags), Requires-Python, Requires-Dist exactly as published,
+  the CUDA / cuDNN it was built with, upload date, yanked.
+
+The release file is parsed on the first release query, not by `load()`, so rules that only need
+curated facts pay nothing for it.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from packaging.specifiers import SpecifierSet
-from packaging.utils import canonicalize_name
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
+
 DATA_DIR = Path(__file__).with_name("data")
+RELEASES_FILE = "releases.json"
+CURATED_FILE = "curated.json"
+RELEASES_SCHEMA = 1
+
+#: The platform keys of `pythons` / `releases_for`, in display order.
+PLATFORMS: tuple[str, ...] = (
+    "linux-x86_64",
+    "linux-aarch64",
+    "macos-arm64",
+    "macos-x86_64",
+    "windows-x86_64",
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +72,145 @@ class RemovedPackage:
     source: str
 
 
+@dataclass(frozen=True)
+class BuildInfo:
+    """What a release was built with. `cuda` / `cudnn` are None for CPU-only builds."""
+
+    cuda: str | None
+    cudnn: str | None
+    compute_capabilities: tuple[str, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class DriverRequirement:
+    """The NVIDIA driver a CUDA version needs on Linux x86_64.
+
+    `toolkit_driver`: the driver the toolkit release shipped with; enough for every feature,
+    including JIT-compiling the PTX the toolkit produces.
+    `minor_compat_driver`: the floor under CUDA minor-version compatibility (CUDA >= 11): an
+    application built with any 11.x / 12.x / 13.x toolkit runs on at least this driver of the same
+    major family, with a limited feature set (no PTX newer than the driver). None before CUDA 11.
+    """
+
+    cuda: str
+    toolkit_driver: str | None
+    minor_compat_driver: str | None
+    source: str
+    windows_toolkit_driver: str | None = None
+    windows_minor_compat_driver: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Release:
+    """One final release of a package on the index."""
+
+    package: str
+    version: str
+    requires_python: str | None = None
+    pythons_by_platform: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    stubs: Mapping[str, str] = field(default_factory=dict)  # platform -> package it redirects to
+    requires: tuple[str, ...] = ()  # Requires-Dist, exactly as published
+    extras: tuple[str, ...] = ()  # Provides-Extra
+    cuda: str | None = None
+    cudnn: str | None = None
+    compute_capabilities: tuple[str, ...] = ()
+    build_source: str | None = None
+    upload_time: str | None = None
+    yanked: bool = False
+    yanked_reason: str | None = None
+    sdist_only: bool = False
+    pure: bool = False  # a py3-none-any wheel: runs on every platform
+    metadata_file: str | None = None  # the wheel whose METADATA `requires` comes from
+
+    @property
+    def parsed_version(self) -> Version:
+        return Version(self.version)
+
+    def pythons(self, platform: str) -> list[str]:
+        return list(self.pythons_by_platform.get(platform, ()))
+
+    @property
+    def platforms(self) -> list[str]:
+        return [p for p in PLATFORMS if self.pythons_by_platform.get(p)]
+
+    def extra_requires(self) -> dict[str, list[str]]:
+        """{extra: [the Requires-Dist strings that only apply with it]}."""
+        result: dict[str, list[str]] = {name: [] for name in self.extras}
+        for text in self.requires:
+            for extra in _extras_of(text):
+                result.setdefault(extra, []).append(text)
+        return result
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `kb show --format json` shape of a release."""
+        return {
+            "version": self.version,
+            "requires_python": self.requires_python,
+            "pythons": {p: list(self.pythons_by_platform.get(p, ())) for p in PLATFORMS},
+            "stubs": dict(self.stubs),
+            "requires": list(self.requires),
+            "extras": self.extra_requires(),
+            "cuda": self.cuda,
+            "cudnn": self.cudnn,
+            "compute_capabilities": list(self.compute_capabilities),
+            "build_source": self.build_source,
+            "upload_time": self.upload_time,
+            "yanked": self.yanked,
+            "yanked_reason": self.yanked_reason,
+            "sdist_only": self.sdist_only,
+            "pure": self.pure,
+            "metadata_file": self.metadata_file,
+        }
+
+    @classmethod
+    def from_record(cls, package: str, rec: Mapping[str, Any]) -> Release:
+        pythons = rec.get("pythons") or {}
+        return cls(
+            package=package,
+            version=str(rec["version"]),
+            requires_python=rec.get("requires_python"),
+            pythons_by_platform={str(k): tuple(v) for k, v in pythons.items()},
+            stubs=dict(rec.get("stubs") or {}),
+            requires=tuple(rec.get("requires") or ()),
+            extras=tuple(rec.get("extras") or ()),
+            cuda=rec.get("cuda"),
+            cudnn=rec.get("cudnn"),
+            compute_capabilities=tuple(rec.get("compute_capabilities") or ()),
+            build_source=rec.get("build_source"),
+            upload_time=rec.get("upload_time"),
+            yanked=bool(rec.get("yanked", False)),
+            yanked_reason=rec.get("yanked_reason"),
+            sdist_only=bool(rec.get("sdist_only", False)),
+            pure=bool(rec.get("pure", False)),
+            metadata_file=rec.get("metadata_file"),
+        )
+
+
+_NAME_SEPARATORS = re.compile(r"[-_.]+")
+
+
+def canonicalize_name(name: str) -> str:
+    """PEP 503 normalisation (as packaging.utils.canonicalize_name, without importing
+    packaging.utils, which pulls in packaging.tags, logging and platform)."""
+    return _NAME_SEPARATORS.sub("-", name).lower()
+
+
+def _extras_of(requirement: str) -> list[str]:
+    """The extras named in a requirement's marker (`extra == "and-cuda"`), cheaply."""
+    _, sep, marker = requirement.partition(";")
+    if not sep or "extra" not in marker:
+        return []
+    found: list[str] = []
+    pieces = marker.replace("'", '"').split('"')
+    for i in range(1, len(pieces), 2):
+        before = pieces[i - 1].rstrip()
+        if before.endswith("==") and before[:-2].rstrip().endswith("extra"):
+            found.append(canonicalize_name(pieces[i]))
+    return found
+
+
 def _version(text: str) -> Version | None:
     try:
         return Version(text)
@@ -51,28 +220,308 @@ def _version(text: str) -> Version | None:
 
 def _matches(versions: str, version: str) -> bool:
     parsed = _version(version)
-    return parsed is not None and SpecifierSet(versions).contains(parsed, prereleases=True)
+    if parsed is None:
+        return False
+    try:
+        return SpecifierSet(versions).contains(parsed, prereleases=True)
+    except InvalidSpecifier:
+        return False
+
+
+def cache_dir(env: Mapping[str, str] | None = None) -> Path:
+    """envdoctor's user cache: $ENVDOCTOR_CACHE_DIR, else $XDG_CACHE_HOME/envdoctor, else
+    ~/.cache/envdoctor (%LOCALAPPDATA%\\envdoctor\\cache on Windows)."""
+    env = os.environ if env is None else env
+    if env.get("ENVDOCTOR_CACHE_DIR"):
+        return Path(env["ENVDOCTOR_CACHE_DIR"])
+    if env.get("XDG_CACHE_HOME"):
+        return Path(env["XDG_CACHE_HOME"]) / "envdoctor"
+    if os.name == "nt" and env.get("LOCALAPPDATA"):
+        return Path(env["LOCALAPPDATA"]) / "envdoctor" / "cache"
+    return Path.home() / ".cache" / "envdoctor"
+
+
+def user_releases_path(env: Mapping[str, str] | None = None) -> Path:
+    """Where `kb refresh` writes the release data."""
+    return cache_dir(env) / "kb" / RELEASES_FILE
+
+
+def _looks_valid(path: Path) -> bool:
+    """A cheap check (no parse) that a release file was written completely by a compatible
+    writer: it starts with the schema header and ends with a closing brace."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(32)
+            fh.seek(-2, os.SEEK_END)
+            tail = fh.read()
+    except OSError:
+        return False
+    return head.startswith(b'{"schema":%d,' % RELEASES_SCHEMA) and tail.rstrip().endswith(b"}")
+
+
+def read_releases_file(path: Path) -> dict[str, Any]:
+    """Parse and validate a release file; ValueError when it is not one."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{path}: {exc}") from None
+    if not isinstance(data, dict) or data.get("schema") != RELEASES_SCHEMA:
+        raise ValueError(f"{path}: not a release file of schema {RELEASES_SCHEMA}")
+    if not isinstance(data.get("packages"), dict):
+        raise ValueError(f"{path}: no packages")
+    return data
 
 
 class KnowledgeBase:
-    def __init__(self, curated: dict[str, Any], releases: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        curated: dict[str, Any],
+        releases: dict[str, Any] | None = None,
+        *,
+        releases_paths: Sequence[Path] = (),
+    ) -> None:
+        """`releases`: release data already parsed (tests); else the first of `releases_paths`
+        that parses is read on the first release query."""
         self._curated = curated
-        self._releases = releases or {}
+        self._releases_data = releases
+        self._releases_paths = list(releases_paths)
+        self._releases_path: Path | None = None
+        self._cache: dict[str, list[Release]] = {}
 
     @classmethod
-    def load(cls, data_dir: Path | None = None) -> KnowledgeBase:
+    def load(cls, data_dir: Path | None = None, *, prefer_user_cache: bool = True) -> KnowledgeBase:
+        """The shipped knowledge, with the release data refreshed into the user cache when it is
+        there and valid. `data_dir` replaces the shipped data folder (tests)."""
         directory = data_dir or DATA_DIR
-        curated = json.loads((directory / "curated.json").read_text(encoding="utf-8"))
-        return cls(curated)
+        curated = json.loads((directory / CURATED_FILE).read_text(encoding="utf-8"))
+        paths: list[Path] = []
+        if prefer_user_cache and data_dir is None:
+            user = user_releases_path()
+            if _looks_valid(user):
+                paths.append(user)
+        paths.append(directory / RELEASES_FILE)
+        return cls(curated, releases_paths=paths)
+
+    # ----- release data -------------------------------------------------------------------
+
+    @property
+    def _data(self) -> dict[str, Any]:
+        if self._releases_data is None:
+            self._releases_data = {"schema": RELEASES_SCHEMA, "packages": {}}
+            for path in self._releases_paths:
+                try:
+                    self._releases_data = read_releases_file(path)
+                except ValueError:
+                    continue
+                self._releases_path = path
+                break
+        return self._releases_data
+
+    @property
+    def releases_path(self) -> Path | None:
+        """The file the release data was read from (None: given in memory, or none found)."""
+        _ = self._data
+        return self._releases_path
+
+    @property
+    def generated(self) -> str | None:
+        """When the release data was generated (ISO time), if known."""
+        value = self._data.get("generated")
+        return str(value) if value else None
+
+    def packages(self) -> list[str]:
+        """The packages the release data covers."""
+        return sorted(self._data.get("packages", {}))
+
+    def releases(self, package: str, *, include_yanked: bool = True) -> list[Release]:
+        """Every final release of `package` the knowledge base knows, oldest first."""
+        name = canonicalize_name(package)
+        if name not in self._cache:
+            entry = self._data.get("packages", {}).get(name) or {}
+            found = [Release.from_record(name, rec) for rec in entry.get("releases", [])]
+            found.sort(key=lambda r: _version(r.version) or Version("0"))
+            self._cache[name] = found
+        result = self._cache[name]
+        return result if include_yanked else [r for r in result if not r.yanked]
+
+    def release(self, package: str, version: str) -> Release | None:
+        wanted = _version(version)
+        if wanted is None:
+            return None
+        for rel in self.releases(package):
+            if _version(rel.version) == wanted:
+                return rel
+        return None
+
+    def newest(
+        self, package: str, python: str | None = None, platform: str | None = None
+    ) -> Release | None:
+        """The newest non-yanked release (that has a wheel for `python` on `platform`)."""
+        if python is not None and platform is not None:
+            candidates = self.releases_for(package, python, platform)
+        else:
+            candidates = self.releases(package, include_yanked=False)
+        return candidates[-1] if candidates else None
+
+    def pythons(self, package: str, version: str, platform: str) -> list[str]:
+        """The Python versions ("3.9", "3.10", ...) `package==version` has wheels for on
+        `platform` (a key of PLATFORMS); [] when unknown or none."""
+        rel = self.release(package, version)
+        return rel.pythons(platform) if rel else []
+
+    def releases_for(
+        self, package: str, python: str, platform: str, *, include_yanked: bool = False
+    ) -> list[Release]:
+        """The releases installable from wheels on `python` ("3.11") and `platform`, oldest
+        first. A release whose wheel on that platform only redirects (see `Release.stubs`) counts:
+        installing it works."""
+        minor = _minor(python)
+        return [
+            r
+            for r in self.releases(package, include_yanked=include_yanked)
+            if minor in r.pythons_by_platform.get(platform, ())
+        ]
+
+    def variants(self, package: str) -> list[str]:
+        """The sibling distributions of a framework the data covers: for "tensorflow",
+        ["tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-intel", "tensorflow-macos"]."""
+        family = _abi_family(package)
+        return [p for p in self.packages() if _abi_family(p) == family]
+
+    def build(self, package: str, version: str) -> BuildInfo | None:
+        """The CUDA / cuDNN a release was built with: from the build info in its wheel, with
+        cuDNN minor versions from TensorFlow's tested build configurations where the wheel only
+        names the major. None when unknown; BuildInfo(cuda=None, ...) for a CPU-only build."""
+        rel = self.release(package, version)
+        tested = self._tested_config(package, version)
+        if rel is None and tested is None:
+            return None
+        cuda = rel.cuda if rel else None
+        cudnn = rel.cudnn if rel else None
+        capabilities = rel.compute_capabilities if rel else ()
+        sources: list[str] = []
+        if rel is not None and rel.build_source:
+            sources.append(rel.build_source)
+        if tested is not None and _abi_family(package) == "tensorflow" and (
+            rel is None or rel.cuda is not None
+        ):
+            t_cuda, t_cudnn, t_source = tested
+            if cuda is None:
+                cuda = t_cuda
+                sources.append(t_source)
+            if t_cudnn and (cudnn is None or _refines(cudnn, t_cudnn)):
+                cudnn = t_cudnn
+                sources.append(f"cuDNN {t_cudnn}: {t_source}")
+        if rel is not None and not sources and rel.build_source is None and cuda is None:
+            return None
+        return BuildInfo(cuda, cudnn, tuple(capabilities), "; ".join(sources))
+
+    def _tested_config(self, package: str, version: str) -> tuple[str, str, str] | None:
+        if _abi_family(package) != "tensorflow":
+            return None
+        parsed = _version(version)
+        if parsed is None:
+            return None
+        key = f"{parsed.major}.{parsed.minor}"
+        for entry in self._curated.get("tensorflow_tested_gpu_builds", []):
+            if entry["series"] == key:
+                return str(entry["cuda"]), str(entry["cudnn"]), str(entry["source"])
+        return None
+
+    @cached_property
+    def _drivers(self) -> list[dict[str, Any]]:
+        return list(self._curated.get("cuda_drivers", {}).get("toolkits", []))
+
+    def min_driver(self, cuda_version: str) -> DriverRequirement | None:
+        """The NVIDIA driver CUDA `cuda_version` ("12.4", "12.4.1", "11.8") needs: the
+        toolkit's own driver and the minor-version-compatibility floor of its major family.
+        None for a version the table does not know."""
+        parts = [int(p) for p in _digits(cuda_version)]
+        if not parts:
+            return None
+        table = self._curated.get("cuda_drivers", {})
+        minor_floor = table.get("minor_version_compatibility", {}).get(str(parts[0]))
+        best: dict[str, Any] | None = None
+        for entry in self._drivers:
+            ev = [int(p) for p in _digits(str(entry["cuda"]))]
+            if ev[:2] != parts[:2]:
+                continue
+            # the GA release of the minor (x.y.0) unless an exact update is asked for
+            if len(parts) >= 3 and ev[: len(parts)] == parts[: len(ev)]:
+                best = entry
+                break
+            if best is None or ev < [int(p) for p in _digits(str(best["cuda"]))]:
+                best = entry
+        if best is None and minor_floor is None:
+            return None
+        sources = [str(table.get("source", ""))] if best else []
+        if minor_floor:
+            sources.append(str(minor_floor.get("source", "")))
+        return DriverRequirement(
+            cuda=cuda_version,
+            toolkit_driver=str(best["linux"]) if best else None,
+            minor_compat_driver=str(minor_floor["linux"]) if minor_floor else None,
+            source="; ".join(s for s in sources if s),
+            windows_toolkit_driver=str(best["windows"]) if best and best.get("windows") else None,
+            windows_minor_compat_driver=str(minor_floor["windows"])
+            if minor_floor and minor_floor.get("windows")
+            else None,
+            note=str(table.get("note", "")),
+        )
+
+    def requirements(
+        self,
+        package: str,
+        version: str,
+        extras: Iterable[str] = (),
+        environment: Mapping[str, str] | None = None,
+    ) -> list[Requirement]:
+        """The release's Requires-Dist as `packaging` requirements: those without an extra marker
+        plus those of the requested `extras`. With `environment` (PEP 508 marker variables, e.g.
+        `Context.marker_environment`), only the requirements whose marker holds for that target."""
+        from packaging.requirements import InvalidRequirement, Requirement
+
+        rel = self.release(package, version)
+        if rel is None:
+            return []
+        wanted = {canonicalize_name(e) for e in extras}
+        result: list[Requirement] = []
+        for text in rel.requires:
+            try:
+                req = Requirement(text)
+            except InvalidRequirement:
+                continue
+            req_extras = _extras_of(text)
+            if req_extras and not wanted.intersection(req_extras):
+                continue
+            if environment is not None and req.marker is not None:
+                base = dict(environment)
+                hit = False
+                for extra in req_extras or [""]:
+                    base["extra"] = extra
+                    if req.marker.evaluate(base):
+                        hit = True
+                        break
+                if not hit:
+                    continue
+            result.append(req)
+        return result
+
+    # ----- curated facts ------------------------------------------------------------------
 
     @cached_property
     def _constraints(self) -> list[Constraint]:
-        return [Constraint(**{k: e[k] for k in Constraint.__dataclass_fields__}) for e in self._curated.get("extra_constraints", [])]
+        return [
+            Constraint(**{k: e[k] for k in Constraint.__dataclass_fields__})
+            for e in self._curated.get("extra_constraints", [])
+        ]
 
     @cached_property
     def _removed(self) -> dict[str, RemovedPackage]:
         return {
-            canonicalize_name(e["package"]): RemovedPackage(**{k: e[k] for k in RemovedPackage.__dataclass_fields__})
+            canonicalize_name(e["package"]): RemovedPackage(
+                **{k: e[k] for k in RemovedPackage.__dataclass_fields__}
+            )
             for e in self._curated.get("removed_packages", [])
         }
 
@@ -87,14 +536,64 @@ class KnowledgeBase:
     def extra_constraints(self, package: str, version: str) -> list[Constraint]:
         """Curated requirements of a release that its metadata lacks."""
         family = _abi_family(package)
-        return [c for c in self._constraints if c.package == family and _matches(c.versions, version)]
+        return [
+            c for c in self._constraints if c.package == family and _matches(c.versions, version)
+        ]
 
     def removed(self, package: str) -> RemovedPackage | None:
         return self._removed.get(canonicalize_name(package))
 
+    def curated_section(self, name: str) -> Any:
+        """A raw section of curated.json (for `kb show` and documentation)."""
+        return self._curated.get(name)
+
+
+def _minor(python: str) -> str:
+    parts = _digits(python)
+    return ".".join(parts[:2]) if len(parts) >= 2 else python
+
+
+def _digits(text: str) -> list[str]:
+    out: list[str] = []
+    for piece in text.strip().split("."):
+        digits = ""
+        for ch in piece:
+            if not ch.isdigit():
+                break
+            digits += ch
+        if not digits:
+            break
+        out.append(digits)
+    return out
+
+
+def _refines(have: str, candidate: str) -> bool:
+    """True when `candidate` ("8.9") is a more precise form of `have` ("8")."""
+    h, c = _digits(have), _digits(candidate)
+    return len(c) > len(h) and c[: len(h)] == h
+
+
+_TF_VARIANTS = frozenset(
+    {
+        "tensorflow",
+        "tensorflow-cpu",
+        "tensorflow-gpu",
+        "tensorflow-intel",
+        "tensorflow-macos",
+        "tensorflow-aarch64",
+        "tensorflow-cpu-aws",
+        "intel-tensorflow",
+        "intel-tensorflow-avx512",
+    }
+)
+
 
 def _abi_family(package: str) -> str:
+    """The build family whose curated facts apply: TensorFlow's variants share TensorFlow's,
+    jaxlib's CUDA plugins share jaxlib's."""
     name = canonicalize_name(package)
-    if name.startswith(("tensorflow", "tf-nightly", "intel-tensorflow")):
+    if name in _TF_VARIANTS or name.startswith("tf-nightly"):
         return "tensorflow"
+    if name.startswith("jax-cuda") or name == "jaxlib":
+        return "jaxlib"
     return name
