@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -30,6 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
+
+from envdoctor.names import canonicalize_name
 
 if TYPE_CHECKING:
     from packaging.requirements import Requirement
@@ -186,15 +187,6 @@ class Release:
             pure=bool(rec.get("pure", False)),
             metadata_file=rec.get("metadata_file"),
         )
-
-
-_NAME_SEPARATORS = re.compile(r"[-_.]+")
-
-
-def canonicalize_name(name: str) -> str:
-    """PEP 503 normalisation (as packaging.utils.canonicalize_name, without importing
-    packaging.utils, which pulls in packaging.tags, logging and platform)."""
-    return _NAME_SEPARATORS.sub("-", name).lower()
 
 
 def _extras_of(requirement: str) -> list[str]:

@@ -11,9 +11,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from packaging.utils import canonicalize_name
-
 from envdoctor.model import Distribution, Skipped
+from envdoctor.names import canonicalize_name
 
 _EXTENSION_SUFFIXES = (".so", ".pyd", ".dylib")
 _RECORD_LIMIT = 64 * 1024 * 1024  # a RECORD larger than this is not read

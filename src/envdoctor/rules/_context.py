@@ -5,12 +5,12 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from envdoctor.model import CondaRecord, Distribution, Snapshot
+from envdoctor.model import CondaRecord, Distribution, Interpreter, Machine, Snapshot
+from envdoctor.names import canonicalize_name
 
 if TYPE_CHECKING:
     from envdoctor.knowledge import KnowledgeBase
@@ -35,12 +35,17 @@ class Context:
         self.kb = kb
 
     @property
-    def interpreter(self):  # type: ignore[no-untyped-def]
+    def interpreter(self) -> Interpreter:
         return self.snapshot.interpreter
 
     @property
-    def machine(self):  # type: ignore[no-untyped-def]
+    def machine(self) -> Machine:
         return self.snapshot.machine
+
+    @cached_property
+    def memo(self) -> dict[str, Any]:
+        """Per-check scratch space for indexes that several rules share (see rules/_deps.py)."""
+        return {}
 
     @cached_property
     def installed(self) -> dict[str, Distribution]:

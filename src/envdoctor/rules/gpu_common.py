@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 from packaging.markers import InvalidMarker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from envdoctor.model import CondaRecord, CudaLibrary, Distribution, GpuFacts
+from envdoctor.names import canonicalize_name
 from envdoctor.rules._context import Context
 
 CPU_ONLY_DISTS = {

@@ -6,9 +6,8 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterator
 
-from packaging.utils import canonicalize_name
-
 from envdoctor.model import CudaLibrary, Finding, Severity
+from envdoctor.names import canonicalize_name
 from envdoctor.rules._context import Context
 from envdoctor.rules._registry import rule
 from envdoctor.rules.gpu_common import (
