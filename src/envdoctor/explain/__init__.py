@@ -1,0 +1,97 @@
+"""explain: the cause of an install or import error log (an id from causes.md), offline.
+
+Library API (used by the `explain` / `run` verbs and by `verify`)::
+
+    from envdoctor.explain import explain_text, explain_lines, explain_stream, explain_file
+    result = explain_text(log_text, snapshot=None, kb=None)   # -> Explanation
+    result.cause, result.confidence, result.evidence, result.fixes, result.to_dict()
+
+`snapshot` (envdoctor.model.Snapshot) and `kb` (envdoctor.knowledge.KnowledgeBase) are optional; with
+them the fixes name this environment's versions and exact commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from envdoctor.explain.model import UNKNOWN, Conflict, Evidence, Explanation, Secondary
+
+__all__ = [
+    "UNKNOWN",
+    "Conflict",
+    "Evidence",
+    "Explanation",
+    "Secondary",
+    "Session",
+    "explain_file",
+    "explain_lines",
+    "explain_stream",
+    "explain_text",
+]
+
+
+class Session:
+    """Incremental explanation: feed text as it arrives (e.g. from a running command), then finish()."""
+
+    def __init__(self) -> None:
+        from envdoctor.explain.engine import Scanner
+
+        self._scanner = Scanner()
+        self._partial = ""
+
+    def feed_text(self, text: str) -> None:
+        """Feed any text; incomplete trailing lines are kept until their newline arrives."""
+        text = self._partial + text
+        cut = text.rfind("\n")
+        if cut == -1:
+            self._partial = text
+            if len(self._partial) > 1 << 20:
+                self._scanner.feed(self._partial + "\n")
+                self._partial = ""
+            return
+        self._partial = text[cut + 1 :]
+        self._scanner.feed(text[: cut + 1])
+
+    def feed_block(self, block: str) -> None:
+        """Feed a block that ends at a line boundary (no buffering)."""
+        self._scanner.feed(block)
+
+    def finish(self, snapshot: Any = None, kb: Any = None) -> Explanation:
+        if self._partial:
+            self._scanner.feed(self._partial + "\n")
+            self._partial = ""
+        from envdoctor.explain.build import build_explanation
+
+        return build_explanation(self._scanner, snapshot=snapshot, kb=kb)
+
+
+def explain_lines(lines: Iterable[str], snapshot: Any = None, kb: Any = None) -> Explanation:
+    from envdoctor.explain.reader import blocks_from_lines
+
+    session = Session()
+    for block in blocks_from_lines(lines):
+        session.feed_block(block)
+    return session.finish(snapshot=snapshot, kb=kb)
+
+
+def explain_text(text: str, snapshot: Any = None, kb: Any = None) -> Explanation:
+    session = Session()
+    session.feed_text(text)
+    return session.finish(snapshot=snapshot, kb=kb)
+
+
+def explain_stream(stream: BinaryIO, snapshot: Any = None, kb: Any = None) -> Explanation:
+    """A binary stream of any size (bytes are decoded tolerantly, block by block)."""
+    from envdoctor.explain.reader import iter_blocks
+
+    session = Session()
+    for block in iter_blocks(stream):
+        session.feed_block(block)
+    return session.finish(snapshot=snapshot, kb=kb)
+
+
+def explain_file(path: str | Path, snapshot: Any = None, kb: Any = None) -> Explanation:
+    with open(path, "rb") as stream:
+        return explain_stream(stream, snapshot=snapshot, kb=kb)

@@ -1,0 +1,32 @@
+"""Shared by the explain benchmarks: write one subsection of the "## explain" section of RESULTS.md.
+
+Only the "## explain" section is touched; other sections of bench/RESULTS.md are left as they are.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "RESULTS.md"
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+
+def write_subsection(title: str, body: str) -> None:
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    match = re.search(r"^## explain\s*$", text, flags=re.M)
+    if match is None:
+        text = text.rstrip("\n") + "\n\n## explain\n"
+        match = re.search(r"^## explain\s*$", text, flags=re.M)
+        assert match is not None
+    start = match.end()
+    nxt = re.search(r"^## (?!#)", text[start:], flags=re.M)
+    end = start + nxt.start() if nxt else len(text)
+    section = text[start:end]
+    sub = f"### {title}\n\n{body.strip()}\n\n"
+    pattern = re.compile(rf"^### {re.escape(title)}\s*$.*?(?=^### |\Z)", flags=re.M | re.S)
+    section = pattern.sub(lambda _m: sub, section) if pattern.search(section) else section.rstrip("\n") + "\n\n" + sub
+    RESULTS.write_text(text[:start] + "\n" + section.strip("\n") + "\n\n" + text[end:].lstrip("\n"), encoding="utf-8")

@@ -1,0 +1,94 @@
+"""envdoctor explain [FILE|-]: the cause of an install or import error log.
+
+Exit codes: 0 a cause was found; 1 no known cause ("unknown"); 2 bad input (missing file, ...).
+Fixes are tailored to an environment only when asked: --snapshot FILE, or --env (probe the active
+environment), --python PATH / --prefix DIR (probe that one). A pasted log may come from another
+machine, so the active environment is not probed by default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from envdoctor.errors import UsageError
+from envdoctor.output import emit, use_color
+
+
+def add_tailoring_arguments(parser: argparse.ArgumentParser, *, default_env: bool) -> None:
+    group = parser.add_argument_group("tailor the fixes to an environment")
+    target = group.add_mutually_exclusive_group()
+    target.add_argument("--snapshot", metavar="FILE", help="a snapshot JSON from `envdoctor snapshot`")
+    target.add_argument("--python", metavar="PATH", help="probe the environment of this interpreter")
+    target.add_argument("--prefix", metavar="DIR", help="probe this venv / conda prefix")
+    if default_env:
+        target.add_argument("--no-env", action="store_true", help="do not probe the active environment")
+    else:
+        target.add_argument("--env", action="store_true", help="probe the active environment")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = (
+        "exit codes: 0 cause found; 1 unknown (no known cause in the log); 2 bad input. "
+        "Fixes are tailored with --snapshot, --env, --python or --prefix."
+    )
+    parser.add_argument("file", nargs="?", default="-", metavar="FILE", help="the log ('-' or nothing: stdin)")
+    add_tailoring_arguments(parser, default_env=False)
+
+
+def tailoring(args: argparse.Namespace, *, probe_default: bool) -> tuple[object, object]:
+    """(snapshot, kb) for tailoring; never raises for a failed probe (the diagnosis still stands)."""
+    snapshot = None
+    if getattr(args, "snapshot", None):
+        from envdoctor.probe import load_snapshot
+
+        snapshot = load_snapshot(args.snapshot)
+    else:
+        wanted = bool(getattr(args, "python", None) or getattr(args, "prefix", None) or getattr(args, "env", False))
+        if probe_default and not getattr(args, "no_env", False):
+            wanted = True
+        if wanted:
+            try:
+                from envdoctor.probe import collect_snapshot, resolve_target
+
+                target = resolve_target(python=getattr(args, "python", None), prefix=getattr(args, "prefix", None))
+                snapshot = collect_snapshot(target, timeout=20.0)
+            except Exception as exc:  # tailoring is optional; say why and go on
+                print(f"envdoctor: could not inspect the environment ({exc}); fixes are not tailored", file=sys.stderr)
+    kb = None
+    try:
+        from envdoctor.knowledge import KnowledgeBase
+
+        kb = KnowledgeBase.load()
+    except Exception:
+        kb = None
+    return snapshot, kb
+
+
+def run(args: argparse.Namespace) -> int:
+    from envdoctor.explain import explain_stream
+    from envdoctor.explain.render import render
+
+    if args.file in ("-", None):
+        if sys.stdin is None or sys.stdin.isatty():
+            raise UsageError("no log given: pass a FILE, or pipe the log into `envdoctor explain -`")
+        stream = sys.stdin.buffer
+        snapshot, kb = tailoring(args, probe_default=False)
+        result = explain_stream(stream, snapshot=snapshot, kb=kb)
+    else:
+        try:
+            handle = open(args.file, "rb")  # noqa: SIM115 - closed below
+        except FileNotFoundError:
+            raise UsageError(f"log file {args.file!r} does not exist") from None
+        except IsADirectoryError:
+            raise UsageError(f"{args.file!r} is a directory, not a log file") from None
+        except OSError as exc:
+            raise UsageError(f"cannot read {args.file!r}: {exc.strerror or exc}") from None
+        with handle:
+            snapshot, kb = tailoring(args, probe_default=False)
+            try:
+                result = explain_stream(handle, snapshot=snapshot, kb=kb)
+            except OSError as exc:
+                raise UsageError(f"cannot read {args.file!r}: {exc.strerror or exc}") from None
+    emit(render(result, args.format, color=use_color(sys.stdout)))
+    return 0 if result.found else 1

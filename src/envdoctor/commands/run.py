@@ -1,0 +1,111 @@
+"""envdoctor run -- CMD ARGS...: run a command, stream its output live, explain it if it fails.
+
+The command's stdout and stderr go to this process's stdout and stderr as they arrive; envdoctor
+reads them in passing (bounded memory) and, when the command fails, prints the explanation to
+stderr. Exit code: the command's own (128+N when killed by signal N; 127 when it cannot be started).
+The fixes are tailored to the active environment by default (the command ran in it); --no-env turns
+that off.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from envdoctor.errors import UsageError
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    from envdoctor.commands.explain import add_tailoring_arguments
+
+    parser.epilog = "exit code: the command's own; the explanation goes to stderr"
+    parser.add_argument("--always", action="store_true", help="explain even when the command succeeds")
+    add_tailoring_arguments(parser, default_env=True)
+    parser.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- CMD ARGS", help="the command to run")
+
+
+def run(args: argparse.Namespace) -> int:
+    import os
+    import shlex
+    import subprocess
+    import threading
+    from typing import IO
+
+    from envdoctor.explain import Session
+
+    command = list(args.cmd)
+    if command and command[0] == "--":
+        command = command[1:]
+    if not command:
+        raise UsageError("no command given: envdoctor run -- CMD ARGS...")
+    session = Session()
+    lock = threading.Lock()
+
+    def pump(source: IO[bytes], sink: IO[bytes], decoder_holder: list[str]) -> None:
+        import codecs
+
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        fd = source.fileno()
+        while True:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            try:
+                sink.write(chunk)
+                sink.flush()
+            except (BrokenPipeError, ValueError, OSError):
+                pass
+            text = decoder.decode(chunk)
+            with lock:
+                session.feed_text(text)
+        tail = decoder.decode(b"", final=True)
+        if tail:
+            with lock:
+                session.feed_text(tail)
+
+    try:
+        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=None)
+    except FileNotFoundError:
+        print(f"envdoctor run: command not found: {command[0]}", file=sys.stderr)
+        return 127
+    except PermissionError:
+        print(f"envdoctor run: cannot execute {command[0]} (permission denied)", file=sys.stderr)
+        return 126
+    except OSError as exc:
+        print(f"envdoctor run: cannot start {command[0]}: {exc.strerror or exc}", file=sys.stderr)
+        return 127
+    assert child.stdout is not None and child.stderr is not None
+    threads = [
+        threading.Thread(target=pump, args=(child.stdout, sys.stdout.buffer, []), daemon=True),
+        threading.Thread(target=pump, args=(child.stderr, sys.stderr.buffer, []), daemon=True),
+    ]
+    for thread in threads:
+        thread.start()
+    interrupted = False
+    try:
+        code = child.wait()
+    except KeyboardInterrupt:
+        interrupted = True
+        code = child.wait()
+    for thread in threads:
+        thread.join()
+    if code < 0:
+        code = 128 - code
+    if interrupted:
+        return code or 130
+    if code == 0 and not args.always:
+        return 0
+    from envdoctor.commands.explain import tailoring
+    from envdoctor.explain.render import render
+    from envdoctor.output import use_color
+
+    snapshot, kb = tailoring(args, probe_default=True)
+    with lock:
+        result = session.finish(snapshot=snapshot, kb=kb)
+    header = f"\nenvdoctor: `{shlex.join(command)}` exited with {code}\n" if code else "\n"
+    sys.stderr.write(header + render(result, args.format, color=use_color(sys.stderr)) + "\n")
+    sys.stderr.flush()
+    return code

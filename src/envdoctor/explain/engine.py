@@ -1,0 +1,406 @@
+"""The scanner (signatures over a stream of text blocks) and the decision (scores and rules).
+
+Speed: every needle is searched with `str.find` over a lowered block (C speed, no per-line Python
+work); only lines that contain a needle are split out and matched with their signatures' regexes.
+Memory: only matched lines (a few per signature), the lines captured after solver headers, and the
+head and tail of the log are kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from envdoctor.explain import conflicts as conflict_parsers
+from envdoctor.explain.causes import PRIORITY
+from envdoctor.explain.facts import extract_facts, version_tuple
+from envdoctor.explain.model import Conflict, Evidence
+from envdoctor.explain.signatures import COMPILED, Signature, by_anchor
+
+ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]")
+HEAD_LINES = 200
+TAIL_LINES = 200
+KEEP_PER_SIGNATURE = 4  # evidence lines kept per signature (first ones); the rest are counted
+MAX_HITS_PER_NEEDLE_BLOCK = 500
+MAX_LINE_CHARS = 2000
+MIN_CONFIDENCE = 0.4
+SECONDARY_MIN = 0.3
+
+
+@dataclass
+class Hit:
+    signature: Signature
+    count: int = 0
+    evidence: list[Evidence] = field(default_factory=list)
+    groups: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Capture:
+    signature: Signature
+    header: Evidence
+    lines: list[str] = field(default_factory=list)
+    wanted: int = 0
+
+
+def _clean(segment: str) -> str:
+    return segment.strip()[:MAX_LINE_CHARS]
+
+
+def _segment(line: str, needle: str) -> str:
+    """A `\\r`-overwritten line shows only its last state; keep the part that holds the needle."""
+    if "\r" not in line:
+        return line
+    parts = [p for p in line.split("\r") if p.strip()]
+    for part in parts:
+        if needle in part.lower():
+            return part
+    return parts[-1] if parts else ""
+
+
+def _positions(low: str, needle: str, start: int, limit: int) -> list[int]:
+    """Positions of `needle` (one per line) from `start`, at most `limit`."""
+    out: list[int] = []
+    pos = low.find(needle, start)
+    while pos != -1 and len(out) < limit:
+        out.append(pos)
+        end = low.find("\n", pos)
+        pos = low.find(needle, end + 1) if end != -1 else -1
+    return out
+
+
+def _first_lines(text: str, count: int) -> list[str]:
+    """The first `count` complete-or-final lines of `text`, without splitting the whole block."""
+    out: list[str] = []
+    pos = 0
+    while len(out) < count and pos < len(text):
+        stop = text.find("\n", pos)
+        if stop == -1:
+            out.append(text[pos:])
+            break
+        out.append(text[pos:stop])
+        pos = stop + 1
+    return out
+
+
+class Scanner:
+    """Feed text blocks of whole lines; read the hits, captures and retained lines afterwards."""
+
+    def __init__(self, signatures: tuple[Signature, ...] = COMPILED) -> None:
+        self._table = by_anchor(signatures)
+        self.hits: dict[str, Hit] = {}
+        self.captures: list[Capture] = []
+        self._open: list[Capture] = []
+        self.head: list[str] = []
+        self.tail: deque[str] = deque(maxlen=TAIL_LINES)
+        self.lines = 0
+        self._ends_with_newline = True
+
+    # -- feeding -----------------------------------------------------------------------------
+    def feed(self, text: str) -> None:
+        if not text:
+            return
+        if "\x1b" in text:
+            text = ANSI_RE.sub("", text)
+        base = self.lines
+        nlines = text.count("\n") + (0 if text.endswith("\n") else 1)
+        if self._open:
+            self._continue_captures(_first_lines(text, max(c.wanted - len(c.lines) for c in self._open)))
+        if len(self.head) < HEAD_LINES:
+            self.head.extend(_clean(x) for x in _first_lines(text, HEAD_LINES - len(self.head)))
+        for line in text.rsplit("\n", TAIL_LINES + 1)[-(TAIL_LINES + 1) :]:
+            if line.strip():
+                self.tail.append(_clean(line))
+        low = text.lower()
+        found: list[tuple[int, str]] = []
+        for anchor, group in self._table.items():
+            pos = low.find(anchor)
+            hits = 0
+            while pos != -1:
+                if hits >= MAX_HITS_PER_NEEDLE_BLOCK:
+                    # A noisy anchor: search its needles one by one for the rest of the block, so one
+                    # flood of warnings cannot hide the single line that matters further down.
+                    for needle in group:
+                        found.extend((p, anchor) for p in _positions(low, needle, pos, MAX_HITS_PER_NEEDLE_BLOCK))
+                    break
+                found.append((pos, anchor))
+                hits += 1
+                end = low.find("\n", pos)
+                pos = low.find(anchor, end + 1) if end != -1 else -1
+        if not found:
+            self.lines = base + nlines
+            return
+        found.sort()
+        same_length = len(low) == len(text)
+        lines = None if same_length else text.split("\n")
+        index = 0
+        counted_to = 0
+        by_line: dict[int, tuple[int, int, list[str]]] = {}
+        for pos, anchor in found:
+            index += low.count("\n", counted_to, pos)
+            counted_to = pos
+            if index in by_line:
+                if anchor not in by_line[index][2]:
+                    by_line[index][2].append(anchor)
+                continue
+            start = low.rfind("\n", 0, pos) + 1
+            stop = low.find("\n", pos)
+            by_line[index] = (start, len(low) if stop == -1 else stop, [anchor])
+        for index, (start, stop, anchors) in by_line.items():
+            raw = text[start:stop] if lines is None else lines[index]
+            raw_low = raw.lower()
+            for anchor in anchors:
+                for needle, sigs in self._table[anchor].items():
+                    if needle in raw_low:
+                        self._match_line(sigs, needle, raw, index, base, text, stop, lines)
+        self.lines = base + nlines
+
+    def _match_line(
+        self,
+        sigs: list[Signature],
+        needle: str,
+        raw: str,
+        index: int,
+        base: int,
+        text: str,
+        stop: int,
+        lines: list[str] | None,
+    ) -> None:
+        segment = _segment(raw, needle)
+        for sig in sigs:
+            known = self.hits.get(sig.id)
+            if known is not None and len(known.evidence) >= KEEP_PER_SIGNATURE and not sig.capture:
+                known.count += 1  # already proven: skip the regex on the thousandth repeat of a warning
+                continue
+            matched = sig.match(segment)
+            if not matched:
+                continue
+            hit = self.hits.setdefault(sig.id, Hit(sig))
+            hit.count += 1
+            ev = Evidence(line=base + index + 1, text=_clean(segment), signature=sig.id)
+            if len(hit.evidence) < KEEP_PER_SIGNATURE:
+                hit.evidence.append(ev)
+            if isinstance(matched, re.Match):
+                for key, value in matched.groupdict().items():
+                    if value and key not in hit.groups:
+                        hit.groups[key] = value
+            if sig.capture and len(self.captures) < 20:
+                cap = Capture(sig, ev, wanted=sig.capture)
+                if lines is None:
+                    following = _first_lines(text[stop + 1 :], sig.capture) if stop < len(text) else []
+                else:
+                    following = lines[index + 1 : index + 1 + sig.capture]
+                cap.lines.extend(_clean(x) for x in following)
+                self.captures.append(cap)
+                if len(cap.lines) < cap.wanted:
+                    self._open.append(cap)
+
+    def _continue_captures(self, lines: list[str]) -> None:
+        still: list[Capture] = []
+        for cap in self._open:
+            need = cap.wanted - len(cap.lines)
+            cap.lines.extend(_clean(x) for x in lines[:need])
+            if len(cap.lines) < cap.wanted:
+                still.append(cap)
+        self._open = still
+
+    # -- reading -----------------------------------------------------------------------------
+    def retained(self) -> list[str]:
+        out = list(self.head)
+        for hit in self.hits.values():
+            out.extend(e.text for e in hit.evidence)
+        for cap in self.captures:
+            out.extend(cap.lines)
+        out.extend(self.tail)
+        return out
+
+    def tags(self) -> set[str]:
+        present: set[str] = set()
+        for hit in self.hits.values():
+            present.update(hit.signature.tags)
+        return present
+
+
+@dataclass
+class Decision:
+    cause: str
+    confidence: float
+    scores: dict[str, float]
+    evidence: dict[str, list[Evidence]]
+    conflicts: list[Conflict]
+    facts: dict[str, str]
+    groups: dict[str, dict[str, str]]
+    notes: dict[str, Any] = field(default_factory=dict)
+
+
+def _combine(weights: Iterable[float]) -> float:
+    miss = 1.0
+    for w in weights:
+        miss *= 1.0 - w
+    return 1.0 - miss
+
+
+def parse_conflicts(scanner: Scanner) -> list[Conflict]:
+    found: list[Conflict] = []
+    for cap in scanner.captures:
+        sid = cap.signature.id
+        parsed: Conflict | None = None
+        if sid == "solver/pip-caused-by":
+            parsed = conflict_parsers.pip_conflict(cap.lines)
+        elif sid in ("solver/conda-conflict", "solver/conda-python", "solver/conda-in-conflict-compact"):
+            parsed = conflict_parsers.conda_conflict(cap.lines)
+            if parsed is None and sid == "solver/conda-python":
+                parsed = Conflict(tool="conda", kind="python", reason="no build for this environment's Python")
+        elif sid == "solver/mamba-problems":
+            parsed = conflict_parsers.mamba_conflict(cap.lines)
+        elif sid == "solver/uv-no-solution":
+            parsed = conflict_parsers.uv_conflict(cap.lines, header=cap.header.text)
+        if parsed is not None and parsed not in found:
+            found.append(parsed)
+    return found
+
+
+# Conflict kinds that are really another cause (root cause over the solver's symptom).
+_CONFLICT_CAUSE = {
+    "python": "python-unsupported",
+    "cuda-driver": "driver-too-old",
+    "glibc": "glibc-too-old",
+    "platform": "platform-unsupported",
+}
+
+
+def decide(scanner: Scanner) -> Decision:
+    tags = scanner.tags()
+    present_causes = {h.signature.cause for h in scanner.hits.values() if h.signature.cause}
+    weights: dict[str, list[float]] = {}
+    evidence: dict[str, list[Evidence]] = {}
+    groups: dict[str, dict[str, str]] = {}
+    for hit in scanner.hits.values():
+        sig = hit.signature
+        if sig.cause is None or sig.role != "cause":
+            continue
+        if sig.requires and not all(r in tags or r in present_causes for r in sig.requires):
+            continue
+        if sig.suppressed_by and any(s in present_causes - {sig.cause} or s in tags for s in sig.suppressed_by):
+            continue
+        weights.setdefault(sig.cause, []).append(sig.weight)
+        evidence.setdefault(sig.cause, []).extend(hit.evidence)
+        groups.setdefault(sig.cause, {}).update({k: v for k, v in hit.groups.items() if v})
+    scores = {cause: _combine(ws) for cause, ws in weights.items()}
+    facts = extract_facts(scanner.retained())
+    conflicts = parse_conflicts(scanner)
+    notes: dict[str, Any] = {}
+    _apply_rules(scores, evidence, facts, conflicts, tags, scanner, notes)
+    ranked = sorted(scores.items(), key=lambda kv: (-round(kv[1], 3), _prio(kv[0])))
+    if not ranked or ranked[0][1] < MIN_CONFIDENCE:
+        cause, confidence = "unknown", (ranked[0][1] if ranked else 0.0)
+    else:
+        cause, confidence = ranked[0]
+    for ev in evidence.values():
+        ev.sort(key=lambda e: e.line)
+    return Decision(cause, round(confidence, 2), scores, evidence, conflicts, facts, groups, notes)
+
+
+def _prio(cause: str) -> int:
+    return PRIORITY.index(cause) if cause in PRIORITY else len(PRIORITY)
+
+
+def _apply_rules(
+    scores: dict[str, float],
+    evidence: dict[str, list[Evidence]],
+    facts: dict[str, str],
+    conflicts: list[Conflict],
+    tags: set[str],
+    scanner: Scanner,
+    notes: dict[str, Any],
+) -> None:
+    """Small declarative-in-spirit rules that look at several signals at once (documented in RULES)."""
+    for rule in RULES:
+        rule(scores, evidence, facts, conflicts, tags, scanner, notes)
+
+
+def _rule_conflict_kind(
+    scores: dict[str, float],
+    evidence: dict[str, list[Evidence]],
+    facts: dict[str, str],
+    conflicts: list[Conflict],
+    tags: set[str],
+    scanner: Scanner,
+    notes: dict[str, Any],
+) -> None:
+    """A solver conflict whose only clash is Python / the CUDA driver / glibc / the platform is that
+    cause, not a generic solver conflict (conda UnsatisfiableError on python -> python-unsupported)."""
+    if not conflicts or "solver-conflict" not in scores:
+        return
+    kinds = {c.kind for c in conflicts}
+    real = [c for c in conflicts if c.kind == "conflict"]
+    for kind in kinds:
+        target = _CONFLICT_CAUSE.get(kind)
+        if target and not real:
+            moved = scores.pop("solver-conflict")
+            scores[target] = max(scores.get(target, 0.0), min(0.95, moved + 0.1))
+            evidence.setdefault(target, []).extend(evidence.pop("solver-conflict", []))
+            return
+
+
+def _rule_python_version(
+    scores: dict[str, float],
+    evidence: dict[str, list[Evidence]],
+    facts: dict[str, str],
+    conflicts: list[Conflict],
+    tags: set[str],
+    scanner: Scanner,
+    notes: dict[str, Any],
+) -> None:
+    """pip's "No matching distribution found for tensorflow" is read with the Python version the log
+    mentions: a Python the framework has never supported makes the diagnosis surer."""
+    if "python-unsupported" not in scores:
+        return
+    python = version_tuple(facts.get("python"))
+    if python and (python >= (3, 13) or python < (3, 7)):
+        scores["python-unsupported"] = min(0.97, scores["python-unsupported"] + 0.1)
+        notes["python_note"] = f"the log shows Python {facts['python']}"
+
+
+def _rule_windows_tf_gpu(
+    scores: dict[str, float],
+    evidence: dict[str, list[Evidence]],
+    facts: dict[str, str],
+    conflicts: list[Conflict],
+    tags: set[str],
+    scanner: Scanner,
+    notes: dict[str, Any],
+) -> None:
+    """No GPU with TensorFlow >= 2.11 on native Windows is platform-unsupported: there is no CUDA
+    build of TensorFlow for native Windows after 2.10."""
+    if facts.get("os") != "windows":
+        return
+    tf = version_tuple(facts.get("tensorflow"))
+    if not tf or tf < (2, 11):
+        return
+    if "no-gpu-visible" in scores or "gpu-query" in tags:
+        base = scores.pop("no-gpu-visible", 0.6)
+        scores["platform-unsupported"] = max(scores.get("platform-unsupported", 0.0), min(0.9, base + 0.25))
+        evidence.setdefault("platform-unsupported", []).extend(evidence.pop("no-gpu-visible", []))
+        gpu_lines = [e for h in scanner.hits.values() if "gpu-query" in h.signature.tags for e in h.evidence]
+        evidence["platform-unsupported"].extend(e for e in gpu_lines if e not in evidence["platform-unsupported"])
+
+
+def _rule_windows_cpu_torch(
+    scores: dict[str, float],
+    evidence: dict[str, list[Evidence]],
+    facts: dict[str, str],
+    conflicts: list[Conflict],
+    tags: set[str],
+    scanner: Scanner,
+    notes: dict[str, Any],
+) -> None:
+    """`Illegal instruction` next to a NumPy ABI banner is the ABI problem crashing, not the CPU."""
+    if "cpu-instructions" in scores and "numpy-abi" in scores and scores["numpy-abi"] >= 0.9:
+        scores["cpu-instructions"] *= 0.5
+
+
+RULES = (_rule_conflict_kind, _rule_python_version, _rule_windows_tf_gpu, _rule_windows_cpu_torch)
