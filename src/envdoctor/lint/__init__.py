@@ -1,0 +1,44 @@
+"""`envdoctor lint FILE`: the knowledge of `check`, applied to an environment file before install.
+
+Public API::
+
+    from envdoctor.lint import lint_file
+    findings, envfile = lint_file("environment.yml", kb, platform="linux-x86_64")
+
+Rules are registered like check's (`@rule(..., scope="file")`, codes ED501-ED599, modules
+`envdoctor/rules/lint_*.py`); they receive a `FileContext` (`envdoctor.lint.context`) with the
+parsed file (`EnvFile`: entries with line numbers) and the knowledge base.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from envdoctor.lint.files import Entry, EnvFile, parse_file
+from envdoctor.model import Finding, Severity
+
+__all__ = ["Entry", "EnvFile", "lint_file", "parse_file", "run_file_rules"]
+
+
+def run_file_rules(envfile: EnvFile, kb: Any, platform: str = "linux-x86_64") -> list[Finding]:
+    from envdoctor.lint.context import FileContext
+    from envdoctor.rules._registry import all_rules, run_rules
+
+    ctx = FileContext(envfile, kb, platform)
+    findings = list(run_rules(ctx, all_rules(scope="file")))
+    order = {s: i for i, s in enumerate(Severity)}
+    findings.sort(key=lambda f: (order[f.severity], f.code))
+    return findings
+
+
+def lint_file(
+    path: str | Path, kb: Any = None, *, platform: str = "linux-x86_64", kind: str | None = None
+) -> tuple[list[Finding], EnvFile]:
+    """Parse `path` and run every file rule; UsageError for unreadable files."""
+    envfile = parse_file(path, kind)
+    if kb is None:
+        from envdoctor.knowledge import KnowledgeBase
+
+        kb = KnowledgeBase.load()
+    return run_file_rules(envfile, kb, platform), envfile

@@ -1,0 +1,64 @@
+"""What file rules (scope "file") see: the parsed file, the KB and the target platform."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+
+from envdoctor.lint.files import Entry, EnvFile
+from envdoctor.model import Interpreter, Snapshot
+from envdoctor.rules._context import Context
+
+FRAMEWORK_NAMES = {
+    "tensorflow": "tensorflow",
+    "tensorflow-cpu": "tensorflow",
+    "tensorflow-gpu": "tensorflow",
+    "tensorflow-intel": "tensorflow",
+    "tensorflow-macos": "tensorflow",
+    "torch": "torch",
+    "pytorch": "torch",
+    "jax": "jax",
+}
+CUDA_CONDA_PACKAGES = ("cudatoolkit", "cudnn", "cuda-version", "cuda-toolkit", "cuda-runtime")
+
+
+class FileContext(Context):
+    """A Context over an environment file instead of an installed environment."""
+
+    def __init__(self, envfile: EnvFile, kb: Any, platform: str = "linux-x86_64") -> None:
+        super().__init__(Snapshot(interpreter=Interpreter(executable="")), kb)
+        self.file = envfile
+        self.platform = platform
+
+    @cached_property
+    def frameworks(self) -> dict[str, Entry]:  # type: ignore[override]
+        """Framework entries by family ("tensorflow", "torch", "jax"), first one wins."""
+        found: dict[str, Entry] = {}
+        for entry in self.file.entries:
+            family = FRAMEWORK_NAMES.get(entry.name)
+            if family and family not in found:
+                found[family] = entry
+        return found
+
+    def entry(self, name: str) -> Entry | None:
+        return next((e for e in self.file.entries if e.name == name), None)
+
+    def framework_versions(self, family: str, entry: Entry) -> list[Version]:
+        """The known releases the entry allows, newest first (what an installer would pick from)."""
+        from envdoctor.plan import kbview
+
+        spec = entry.specifier if entry.specifier is not None else SpecifierSet()
+        return [v for v in kbview.releases(self.kb, family) if spec.contains(v)]
+
+    @cached_property
+    def windows(self) -> bool:
+        if self.platform.startswith("windows"):
+            return True
+        return any("win32" in e.marker or "Windows" in e.marker for e in self.file.entries)
+
+
+def file_context(ctx: Context) -> FileContext | None:
+    return ctx if isinstance(ctx, FileContext) else None

@@ -1,0 +1,655 @@
+"""The knowledge-base choice: newest framework release that fits, plus the curated caps. Pure.
+
+`choose(specs, target, kb)` runs every framework request through a pipeline of filters (the user's
+specifier, a build for the platform, for the Python, a GPU build, the driver's CUDA, the user's other
+pins). The filter that empties the candidate set is the proof when nothing fits; relaxing one input
+at a time gives the nearest feasible alternatives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from envdoctor.errors import UsageError
+from envdoctor.plan import kbview
+from envdoctor.plan.model import Choice, Pin, Target
+from envdoctor.plan.platforms import marker_environment
+
+FAMILIES = {
+    "tensorflow": "tensorflow",
+    "tensorflow-cpu": "tensorflow",
+    "tensorflow-gpu": "tensorflow",
+    "tensorflow-intel": "tensorflow",
+    "tensorflow-macos": "tensorflow",
+    "torch": "torch",
+    "pytorch": "torch",
+    "jax": "jax",
+}
+CONDA_NAMES = {"tensorflow": "tensorflow", "torch": "pytorch", "jax": "jax"}
+# Facts the package metadata cannot say (source: https://www.tensorflow.org/install/pip#windows-native)
+TF_LAST_WINDOWS_GPU = Version("2.10.99")
+TF_FIRST_AND_CUDA = Version("2.14.0")
+DEFAULT_PYTHON = "3.12"
+STAGES = ("spec", "platform", "python", "gpu", "driver", "constraints")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+TF_WINDOWS_SOURCE = "https://www.tensorflow.org/install/pip#windows-native"
+
+
+@dataclass
+class Request:
+    family: str
+    name: str  # as the user wrote it, normalized
+    specifier: SpecifierSet
+    extras: tuple[str, ...]
+    gpu_hint: bool | None
+    text: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.family}{self.specifier}" if str(self.specifier) else self.family
+
+
+@dataclass
+class Outcome:
+    version: Version | None
+    stage: str = ""  # the filter that emptied the set ("" when a version fits)
+    proof: str = ""
+    passing: list[Version] = field(default_factory=list)
+
+
+def parse_requirement(text: str) -> Requirement:
+    try:
+        return Requirement(text.strip())
+    except InvalidRequirement as exc:
+        raise UsageError(f"not a requirement: {text!r} ({exc})") from None
+
+
+def _family(name: str) -> str | None:
+    return FAMILIES.get(canonicalize_name(name))
+
+
+def split_requests(specs: Sequence[str]) -> tuple[list[Request], list[Requirement], list[str]]:
+    """Framework requests, the user's other requirements, and notes (renames)."""
+    requests: dict[str, Request] = {}
+    others: list[Requirement] = []
+    notes: list[str] = []
+    for text in specs:
+        req = parse_requirement(text)
+        family = _family(req.name)
+        if family is None:
+            others.append(req)
+            continue
+        name = canonicalize_name(req.name)
+        extras = tuple(sorted(req.extras))
+        hint: bool | None = None
+        if name == "tensorflow-gpu":
+            hint = True
+            notes.append(
+                f"{text}: tensorflow-gpu was removed after 2.11 (its 2.12 sdist fails on purpose); "
+                "planned as tensorflow with its GPU build instead"
+            )
+        elif name == "tensorflow-cpu":
+            hint = False
+        if {"and-cuda"} & set(extras) or any(e.startswith("cuda") for e in extras):
+            hint = True
+        extras = tuple(e for e in extras if e != "and-cuda" and not e.startswith("cuda"))
+        if family in requests:
+            prev = requests[family]
+            prev.specifier &= req.specifier
+            prev.extras = tuple(sorted(set(prev.extras) | set(extras)))
+            prev.gpu_hint = hint if hint is not None else prev.gpu_hint
+        else:
+            requests[family] = Request(family, name, SpecifierSet(str(req.specifier)), extras, hint, text)
+    return list(requests.values()), others, notes
+
+
+def _vtext(version: Version) -> str:
+    return str(version)
+
+
+def _minor(version: Version) -> str:
+    return f"{version.major}.{version.minor}"
+
+
+def _version(text: str | None) -> Version | None:
+    if not text:
+        return None
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+def probe_points(a: SpecifierSet, b: SpecifierSet) -> set[Version] | None:
+    """Versions at and around every bound of `a` and `b` (None: a bound is not a version)."""
+    points: set[Version] = {Version("0")}
+    for spec in list(a) + list(b):
+        base = _version(spec.version.replace(".*", ""))
+        if base is None:
+            return None
+        rel = list(base.release)
+        points.add(base)
+        for i in range(len(rel)):
+            up = rel[: i + 1]
+            up[-1] += 1
+            points.add(Version(".".join(map(str, up))))
+            if rel[i] > 0:
+                down = rel[: i + 1]
+                down[-1] -= 1
+                points.add(Version(".".join(map(str, [*down, 999]))))
+        points.add(Version(".".join(map(str, [*rel, 1]))))
+    return points
+
+
+def specifiers_overlap(a: SpecifierSet, b: SpecifierSet) -> bool:
+    """Whether some (final) version satisfies both: probe each bound and its neighbours."""
+    points = probe_points(a, b)
+    if points is None:
+        return True  # cannot tell: assume they overlap
+    return any(a.contains(p) and b.contains(p) for p in points)
+
+
+def admits_outside(spec: SpecifierSet, cap: SpecifierSet) -> bool:
+    """Whether `spec` allows some version that `cap` excludes."""
+    points = probe_points(spec, cap)
+    if points is None:
+        return False
+    return any(spec.contains(p) and not cap.contains(p) for p in points)
+
+
+class _Chooser:
+    def __init__(self, kb: Any, target: Target, others: list[Requirement], gpu: bool) -> None:
+        self.kb = kb
+        self.target = target
+        self.others = others
+        self.gpu = gpu
+        self._releases: dict[str, list[Version]] = {}
+        self._pythons: dict[tuple[str, Version], list[str]] = {}
+        self._drivers: dict[tuple[str, Version], tuple[str | None, str | None]] = {}
+        self._conflicts: dict[tuple[str, Version, str], list[tuple[str, str, str]]] = {}
+
+    def releases(self, family: str) -> list[Version]:
+        if family not in self._releases:
+            self._releases[family] = kbview.releases(self.kb, family)
+        return self._releases[family]
+
+    def pythons(self, family: str, version: Version) -> list[str]:
+        key = (family, version)
+        if key not in self._pythons:
+            self._pythons[key] = kbview.pythons(self.kb, family, version, self.target.platform)
+        return self._pythons[key]
+
+    def gpu_ok(self, family: str, version: Version) -> bool:
+        os_name = self.target.os
+        if os_name == "windows":
+            return family == "torch" or (family == "tensorflow" and version <= TF_LAST_WINDOWS_GPU)
+        if os_name == "macos":
+            return family == "torch"  # Apple GPUs through MPS; no CUDA on macOS
+        return True
+
+    def driver_need(self, family: str, version: Version) -> tuple[str | None, str | None]:
+        """(cuda, driver it needs) when the build's CUDA is known."""
+        key = (family, version)
+        if key not in self._drivers:
+            self._drivers[key] = self._driver_need(family, version)
+        return self._drivers[key]
+
+    def _driver_need(self, family: str, version: Version) -> tuple[str | None, str | None]:
+        cuda, _ = kbview.build(self.kb, family, version)
+        if not cuda:
+            return None, None
+        minor, toolkit, _ = kbview.min_driver(self.kb, cuda, self.target.platform)
+        return cuda, minor or toolkit
+
+    def driver_ok(self, family: str, version: Version) -> bool:
+        if self.target.os not in ("linux", "windows"):
+            return True
+        cuda, need = self.driver_need(family, version)
+        if cuda is None:
+            return True
+        driver = _version(self.target.driver)
+        if driver is not None and need is not None:
+            needed = _version(need)
+            return needed is None or driver >= needed
+        cuda_driver = _version(self.target.cuda_driver)
+        built = _version(cuda)
+        if cuda_driver is not None and built is not None:
+            return cuda_driver.major >= built.major  # CUDA minor-version compatibility
+        return True
+
+    def conflicts(self, family: str, version: Version, python: str) -> list[tuple[str, str, str]]:
+        """(framework requirement, why, user requirement) pairs that cannot hold together."""
+        if not self.others:
+            return []
+        key = (family, version, python)
+        if key not in self._conflicts:
+            self._conflicts[key] = self._conflicts_of(family, version, python)
+        return self._conflicts[key]
+
+    def _conflicts_of(self, family: str, version: Version, python: str) -> list[tuple[str, str, str]]:
+        wanted = {canonicalize_name(r.name): r for r in self.others}
+        found: list[tuple[str, str, str]] = []
+        for constraint in kbview.extra_constraints(self.kb, family, version):
+            try:
+                need = Requirement(constraint.requirement)
+            except InvalidRequirement:
+                continue
+            user = wanted.get(canonicalize_name(need.name))
+            if user is not None and not specifiers_overlap(need.specifier, user.specifier):
+                found.append((str(need), str(constraint.reason), str(user)))
+        env = marker_environment(self.target.platform, python)
+        for need in self._requirements_on(family, version, env, set(wanted)):
+            user = wanted.get(canonicalize_name(need.name))
+            if need.marker is not None and not need.marker.evaluate({**env, "extra": ""}):
+                continue
+            if user is not None and not specifiers_overlap(need.specifier, user.specifier):
+                found.append((str(need), "its metadata requires it", str(user)))
+        return found
+
+    def fits(self, family: str, version: Version, python: str | None) -> bool:
+        """Whether one release passes every filter (the fast path: newest first, stop early)."""
+        pys = self.pythons(family, version)
+        if not pys or (python is not None and python not in pys):
+            return False
+        if self.gpu and not (self.gpu_ok(family, version) and self.driver_ok(family, version)):
+            return False
+        return python is None or not self.conflicts(family, version, python)
+
+    def _requirements_on(
+        self, family: str, version: Version, env: dict[str, str], names: set[str]
+    ) -> list[Requirement]:
+        """The release's requirements on `names` (raw Requires-Dist pre-filtered: parsing all of
+        them for every release would cost more than the whole choice)."""
+        release = kbview.release_index(self.kb, family).get(version)
+        raw = getattr(release, "requires", None)
+        if not isinstance(raw, (list, tuple)):
+            return [
+                r for r in kbview.requirements(self.kb, family, version, (), env) if canonicalize_name(r.name) in names
+            ]
+        result: list[Requirement] = []
+        for text in raw:
+            head = _NAME.match(str(text))
+            if head is None or canonicalize_name(head.group(0)) not in names:
+                continue
+            try:
+                result.append(Requirement(str(text)))
+            except InvalidRequirement:
+                continue
+        return result
+
+    def pick(self, req: Request, python: str | None, *, spec: bool = True, full: bool = False) -> Outcome:
+        target = self.target
+        versions = self.releases(req.family)
+        pre = True if target.prereleases else None
+        if spec:
+            versions = [v for v in versions if req.specifier.contains(v, prereleases=pre)]
+        elif not target.prereleases:
+            versions = [v for v in versions if not v.is_prerelease]
+        if not full:
+            for version in versions:
+                if self.fits(req.family, version, python):
+                    return Outcome(version, passing=[version])
+        if not versions:
+            known = self.releases(req.family)
+            tail = f" (known: {known[-1]} to {known[0]})" if known else " (none known)"
+            return Outcome(None, "spec", f"no {req.family} release matches {req.label}{tail}")
+        on_platform = [v for v in versions if self.pythons(req.family, v)]
+        if not on_platform:
+            return Outcome(None, "platform", f"{req.label} has no build for {target.platform}")
+        if python is not None:
+            fitting = [v for v in on_platform if python in self.pythons(req.family, v)]
+            if not fitting:
+                pys = sorted({p for v in on_platform for p in self.pythons(req.family, v)}, key=kbview.python_key)
+                return Outcome(
+                    None,
+                    "python",
+                    f"{req.label} has builds for Python {_span(pys)} on {target.platform}; you asked for {python}",
+                )
+        else:
+            fitting = on_platform
+        if self.gpu:
+            gpu_fitting = [v for v in fitting if self.gpu_ok(req.family, v)]
+            if not gpu_fitting:
+                return Outcome(None, "gpu", self._gpu_proof(req))
+            fitting = gpu_fitting
+            driver_fitting = [v for v in fitting if self.driver_ok(req.family, v)]
+            if not driver_fitting:
+                oldest = fitting[-1]
+                cuda, need = self.driver_need(req.family, oldest)
+                have = target.driver or f"CUDA {target.cuda_driver}"
+                return Outcome(
+                    None,
+                    "driver",
+                    f"{req.label} needs CUDA {cuda} or newer -> NVIDIA driver >= {need}; this driver is {have}",
+                )
+            fitting = driver_fitting
+        if python is not None and self.others:
+            ok = [v for v in fitting if not self.conflicts(req.family, v, python)] if full else []
+            found = self.conflicts(req.family, fitting[0], python)
+            if not ok and found:
+                need, why, user = found[0]
+                return Outcome(None, "constraints", f"{req.label} needs {need} ({why}); you asked for {user}")
+            fitting = ok or fitting
+        return Outcome(fitting[0], passing=fitting)
+
+    def _gpu_proof(self, req: Request) -> str:
+        if self.target.os == "windows" and req.family == "tensorflow":
+            return f"{req.label} has no GPU build for native Windows: TensorFlow's last was 2.10 ({TF_WINDOWS_SOURCE})"
+        if self.target.os == "macos":
+            return f"{req.label} has no CUDA build on macOS"
+        return f"{req.label} has no GPU build for {self.target.platform}"
+
+
+def _span(pythons: Sequence[str]) -> str:
+    if not pythons:
+        return "none"
+    return pythons[0] if len(pythons) == 1 else f"{pythons[0]}–{pythons[-1]}"
+
+
+def _all_pythons(chooser: _Chooser, requests: Sequence[Request]) -> list[str]:
+    found: set[str] = set()
+    for req in requests:
+        for version in chooser.releases(req.family):
+            found.update(chooser.pythons(req.family, version))
+    return sorted(found, key=kbview.python_key, reverse=True)
+
+
+def _best(
+    chooser: _Chooser, requests: Sequence[Request], pythons: Sequence[str], installed: set[str]
+) -> tuple[str, list[Version]] | None:
+    best: tuple[tuple[Any, ...], str, list[Version]] | None = None
+    for python in pythons:
+        picked: list[Version] = []
+        for req in requests:
+            outcome = chooser.pick(req, python)
+            if outcome.version is None:
+                break
+            picked.append(outcome.version)
+        else:
+            key = (tuple(picked), python in installed, kbview.python_key(python))
+            if best is None or key > best[0]:
+                best = (key, python, picked)
+    return (best[1], best[2]) if best else None
+
+
+def _gpu_default(target: Target, requests: Sequence[Request]) -> tuple[bool, str]:
+    if target.gpu is not None:
+        return target.gpu, "--gpu" if target.gpu else "--cpu"
+    hints = [r.gpu_hint for r in requests if r.gpu_hint is not None]
+    if hints:
+        return any(hints), "the requested package spelling"
+    has_driver = bool(target.driver or target.cuda_driver)
+    if has_driver and target.os == "linux":
+        return True, f"an NVIDIA driver ({target.driver or 'CUDA ' + str(target.cuda_driver)}) is present"
+    return False, "no NVIDIA driver" if not has_driver else f"GPU builds on {target.os} need --gpu"
+
+
+def choose(
+    specs: Sequence[str],
+    target: Target,
+    kb: Any,
+    *,
+    conda_specs: Sequence[str] = (),
+) -> Choice:
+    """The KB choice for `specs` on `target` (pure: no I/O beyond the in-memory KB)."""
+    requests, others, notes = split_requests(specs)
+    gpu, gpu_why = _gpu_default(target, requests)
+    chooser = _Chooser(kb, target, others, gpu)
+    installed = set(target.installed_pythons)
+    choice = Choice(feasible=False, python=None, platform=target.platform, gpu=gpu)
+    choice.reasons.extend(notes)
+
+    if not requests:
+        python = target.python or _newest(installed) or DEFAULT_PYTHON
+        choice.feasible = True
+        choice.python = python
+        choice.requirements = [str(r) for r in others]
+        choice.reasons.append(_python_reason(python, target, installed, "no framework requested"))
+        _conda_part(choice, target, [], [], conda_specs, kb)
+        return choice
+
+    pythons = [target.python] if target.python else _all_pythons(chooser, requests)
+    best = _best(chooser, requests, pythons, installed) if pythons else None
+    if best is None:
+        _explain_infeasible(choice, chooser, requests, pythons, installed)
+        return choice
+
+    python, versions = best
+    choice.feasible = True
+    choice.python = python
+    why = "pinned with --python" if target.python else "the newest Python the chosen releases support"
+    if not target.python and python in installed:
+        why += " that is installed here"
+    choice.reasons.append(f"Python {python}: {why}")
+    choice.reasons.append(f"{'GPU' if gpu else 'CPU'} build: {gpu_why}")
+    if not gpu and target.os == "windows" and (target.driver or target.cuda_driver):
+        choice.reasons.append("native Windows has no TensorFlow GPU build after 2.10: use WSL2 for the GPU")
+    for req, version in zip(requests, versions):
+        _add_framework(choice, chooser, req, version, python)
+    choice.requirements.extend(str(r) for r in others)
+    _conda_part(choice, target, requests, versions, conda_specs, kb)
+    return choice
+
+
+def _newest(pythons: set[str]) -> str | None:
+    return max(pythons, key=kbview.python_key) if pythons else None
+
+
+def _python_reason(python: str, target: Target, installed: set[str], why: str) -> str:
+    if target.python:
+        return f"Python {python}: pinned with --python"
+    if python in installed:
+        return f"Python {python}: the newest installed here ({why})"
+    return f"Python {python}: default ({why})"
+
+
+def _add_framework(choice: Choice, chooser: _Chooser, req: Request, version: Version, python: str) -> None:
+    target = chooser.target
+    gpu = chooser.gpu
+    extras = list(req.extras)
+    cuda, cudnn = kbview.build(chooser.kb, req.family, version)
+    detail: list[str] = []
+    system_cuda = False
+    if req.family == "tensorflow":
+        if gpu and target.os == "linux":
+            if version >= TF_FIRST_AND_CUDA:
+                extras.append("and-cuda")
+                detail.append(f"GPU through tensorflow[and-cuda] (CUDA {cuda or '?'}, cuDNN {cudnn or '?'} from pip)")
+            else:
+                system_cuda = True
+        elif gpu and target.os == "windows":
+            system_cuda = True
+        if system_cuda:
+            detail.append(
+                f"GPU needs CUDA {cuda or '?'} and cuDNN {cudnn or '?'} "
+                + (
+                    "from conda (cudatoolkit, cudnn)"
+                    if target.manager == "conda"
+                    else "installed on the system (or use --manager conda)"
+                )
+            )
+    elif req.family == "jax" and gpu and target.os == "linux":
+        major = cuda.split(".")[0] if cuda else "12"
+        extras.append(f"cuda{major}")
+        detail.append(f"GPU through jax[cuda{major}] (CUDA from pip)")
+    elif req.family == "torch":
+        if target.os == "linux" and not gpu:
+            choice.torch_backend = "cpu"
+            detail.append("CPU-only wheel from the PyTorch CPU index (uv --torch-backend cpu)")
+        elif target.os == "windows" and gpu and cuda:
+            choice.torch_backend = "cu" + cuda.replace(".", "")[:3]
+            detail.append(f"CUDA {cuda} wheel from the PyTorch index (uv --torch-backend {choice.torch_backend})")
+        elif gpu and target.os == "linux":
+            detail.append(f"the PyPI wheel bundles CUDA {cuda or '?'} (nvidia-* packages)")
+        elif gpu and target.os == "macos":
+            detail.append("Apple GPU through MPS (built in)")
+    if (
+        gpu
+        and cuda
+        and target.os in ("linux", "windows")
+        and (req.family != "torch" or target.os == "linux" or choice.torch_backend)
+    ):
+        _, need = chooser.driver_need(req.family, version)
+        if need:
+            have = target.driver or (f"CUDA {target.cuda_driver}" if target.cuda_driver else "unknown")
+            cuda_text = cuda or ""
+            _, toolkit, _ = kbview.min_driver(chooser.kb, cuda_text, target.platform)
+            full_text = f", >= {toolkit} for every feature" if toolkit and toolkit != need else ""
+            detail.append(f"needs NVIDIA driver >= {need}{full_text} (this machine: {have})")
+    name = "tensorflow" if req.family == "tensorflow" else req.name if req.name != "pytorch" else "torch"
+    spec_text = str(req.specifier) or "any version"
+    reason = f"newest {req.family} matching {spec_text} with a build for Python {python} on {target.platform}"
+    if detail:
+        reason += "; " + "; ".join(detail)
+    pin = Pin(name, _vtext(version), reason, "pip", tuple(sorted(set(extras))))
+    if target.conda_framework:
+        pin.source = "conda"
+    choice.pins.append(pin)
+    extra_text = f"[{','.join(pin.extras)}]" if pin.extras else ""
+    if not target.conda_framework:
+        choice.requirements.append(f"{name}{extra_text}=={version}")
+    choice.reasons.append(f"{name} {version}: {reason}")
+    for constraint in kbview.extra_constraints(chooser.kb, req.family, version):
+        requirement = str(constraint.requirement)
+        if requirement not in choice.constraints:
+            choice.constraints.append(requirement)
+        cap_name = canonicalize_name(Requirement(requirement).name)
+        cap = f"cap {requirement} for {req.family} {version}: {constraint.reason} ({constraint.source})"
+        choice.cap_reasons[cap_name] = cap
+        choice.reasons.append(cap)
+    if system_cuda and target.manager == "conda" and cuda:
+        choice.conda_specs.append(f"cudatoolkit={_short(cuda)}")
+        if cudnn:
+            choice.conda_specs.append(f"cudnn={_short(cudnn)}")
+
+
+def _short(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+def _conda_part(
+    choice: Choice,
+    target: Target,
+    requests: Sequence[Request],
+    versions: Sequence[Version],
+    conda_specs: Sequence[str],
+    kb: Any,
+) -> None:
+    if target.manager != "conda":
+        return
+    specs = [f"python={choice.python}"]
+    if target.conda_framework:
+        for req, version in zip(requests, versions):
+            conda_name = CONDA_NAMES[req.family]
+            build = "=*cuda*" if choice.gpu and target.os == "linux" else ""
+            specs.append(f"{conda_name}={version}{build}" if build else f"{conda_name}=={version}")
+        for line in choice.requirements:
+            specs.append(pep508_to_conda(line))
+        choice.requirements = []
+        choice.conda_constraints = [pep508_to_conda(c) for c in choice.constraints]
+    else:
+        specs.append("pip")
+    for spec in [*choice.conda_specs, *conda_specs]:
+        if spec not in specs and not spec.startswith("python"):
+            specs.append(spec)
+    choice.conda_specs = specs
+
+
+def pep508_to_conda(text: str) -> str:
+    """ "numpy<2,>=1.26" -> "numpy <2,>=1.26" (conda match spec)."""
+    req = parse_requirement(text)
+    return f"{canonicalize_name(req.name)} {req.specifier}".strip() if str(req.specifier) else req.name
+
+
+def _explain_infeasible(
+    choice: Choice,
+    chooser: _Chooser,
+    requests: Sequence[Request],
+    pythons: Sequence[str],
+    installed: set[str],
+) -> None:
+    target = chooser.target
+    # The proof: the request and Python whose failure came latest in the pipeline.
+    worst: tuple[int, str, Request, Outcome] | None = None
+    for python in pythons or [None]:  # type: ignore[list-item]
+        for req in requests:
+            outcome = chooser.pick(req, python)
+            if outcome.version is None:
+                rank = STAGES.index(outcome.stage)
+                if worst is None or rank > worst[0]:
+                    worst = (rank, python or "", req, outcome)
+                break
+    if worst is None:  # every request fits alone, but no single Python fits all of them
+        choice.proof.append(
+            "no single Python version has builds of "
+            + " and ".join(r.label for r in requests)
+            + f" on {target.platform}"
+        )
+        return
+    _, python, req, outcome = worst
+    alternatives = _alternatives(chooser, requests, req, outcome, python or None)
+    choice.alternatives = alternatives
+    proof = outcome.proof
+    if alternatives:
+        proof += " -> " + ", or ".join(alternatives)
+    choice.proof.append(proof)
+    choice.python = python or target.python
+
+
+def _alternatives(
+    chooser: _Chooser, requests: Sequence[Request], req: Request, outcome: Outcome, python: str | None
+) -> list[str]:
+    target = chooser.target
+    installed = set(target.installed_pythons)
+    result: list[str] = []
+    # 1. another Python for the same request
+    if target.python and outcome.stage in ("python", "constraints", "gpu", "driver"):
+        all_pys = _all_pythons(chooser, [req])
+        best = _best(chooser, list(requests), all_pys, installed)
+        if best is not None:
+            result.append(f"use Python {best[0]}")
+    # 2. another release of the framework
+    if outcome.stage != "platform" and not target.python:
+        free_req = Request(req.family, req.name, SpecifierSet(), req.extras, req.gpu_hint, req.text)
+        best = _best(chooser, [free_req], _all_pythons(chooser, [req]), installed)
+        if best is not None:
+            result.append(f"{req.family}=={best[1][0]} (Python {best[0]})")
+    elif outcome.stage != "platform":
+        relaxed = chooser.pick(req, python, spec=False, full=True)
+        if relaxed.version is not None and relaxed.passing:
+            low = min(relaxed.passing)
+            spec_versions = [v for v in chooser.releases(req.family) if req.specifier.contains(v)]
+            if str(req.specifier) and spec_versions and low > max(spec_versions):
+                result.append(f"{req.family}>={_minor(low)}")
+            else:
+                result.append(f"{req.family}=={relaxed.version}")
+    # 3. CPU instead of GPU
+    if chooser.gpu and outcome.stage in ("gpu", "driver"):
+        cpu = _Chooser(chooser.kb, target, chooser.others, gpu=False)
+        if cpu.pick(req, python).version is not None:
+            result.append("--cpu")
+        if target.os == "windows":
+            result.append("WSL2 (--platform linux-x86_64)")
+    # 4. a newer driver
+    if outcome.stage == "driver":
+        version = chooser.pick(req, python, spec=True)
+        spec_versions = [v for v in chooser.releases(req.family) if req.specifier.contains(v)]
+        if version.version is None and spec_versions:
+            _, need = chooser.driver_need(req.family, spec_versions[-1])
+            if need:
+                result.append(f"an NVIDIA driver >= {need}")
+    # 5. drop the user's conflicting pin
+    if outcome.stage == "constraints":
+        free = _Chooser(chooser.kb, target, [], chooser.gpu)
+        if free.pick(req, python).version is not None:
+            conflicting = outcome.proof.rsplit("you asked for ", 1)[-1]
+            result.append(f"drop {conflicting}")
+    return result

@@ -1,0 +1,135 @@
+"""Tolerant reads of the knowledge base for plan and lint.
+
+The KB is duck-typed here (`Any`): tests pass small fakes, and a KB without release data (a stale
+cache) answers "unknown" instead of crashing. Versions come back as `packaging` objects, newest
+first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.version import InvalidVersion, Version
+
+
+def _call(kb: Any, method: str, *args: Any) -> Any:
+    func = getattr(kb, method, None)
+    if func is None:
+        return None
+    return func(*args)
+
+
+def version_of(release: Any) -> Version | None:
+    raw = release if isinstance(release, (str, Version)) else getattr(release, "version", None)
+    if raw is None:
+        return None
+    try:
+        return raw if isinstance(raw, Version) else Version(str(raw))
+    except InvalidVersion:
+        return None
+
+
+def releases(kb: Any, package: str) -> list[Version]:
+    """Every known, non-yanked release of `package`, newest first."""
+    found: set[Version] = set()
+    for release in _call(kb, "releases", package) or ():
+        if getattr(release, "yanked", False):
+            continue
+        version = version_of(release)
+        if version is not None:
+            found.add(version)
+    return sorted(found, reverse=True)
+
+
+def release_index(kb: Any, package: str) -> dict[Version, Any]:
+    """{version: release object} (cached on the KB object when it allows attributes)."""
+    cache: dict[str, dict[Version, Any]] | None = getattr(kb, "_envdoctor_plan_index", None)
+    if cache is None:
+        cache = {}
+        with contextlib.suppress(AttributeError):
+            kb._envdoctor_plan_index = cache
+    if package not in cache:
+        index: dict[Version, Any] = {}
+        for release in _call(kb, "releases", package) or ():
+            version = version_of(release)
+            if version is not None and version not in index:
+                index[version] = release
+        cache[package] = index
+    return cache[package]
+
+
+def pythons(kb: Any, package: str, version: Version, platform: str) -> list[str]:
+    """Python minors ("3.11") with a build of `package==version` on `platform`."""
+    release = release_index(kb, package).get(version)
+    direct = getattr(release, "pythons", None)
+    result = direct(platform) if callable(direct) else _call(kb, "pythons", package, str(version), platform)
+    result = result or ()
+    return sorted({str(p) for p in result}, key=python_key)
+
+
+def python_key(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(x) for x in text.split(".")[:2])
+    except ValueError:
+        return (0,)
+
+
+def build(kb: Any, package: str, version: Version) -> tuple[str | None, str | None]:
+    """(cuda, cudnn) of the release's GPU build, when the KB knows it."""
+    info = _call(kb, "build", package, str(version))
+    if info is None:
+        return None, None
+    cuda = getattr(info, "cuda", None)
+    cudnn = getattr(info, "cudnn", None)
+    return (str(cuda) if cuda else None), (str(cudnn) if cudnn else None)
+
+
+def min_driver(kb: Any, cuda: str, platform: str = "linux-x86_64") -> tuple[str | None, str | None, str]:
+    """(minor-compatibility driver, toolkit driver, source) for a CUDA runtime version."""
+    info = _call(kb, "min_driver", cuda)
+    if info is None:
+        return None, None, ""
+    prefix = "windows_" if platform.startswith("windows") else ""
+    minor = getattr(info, prefix + "minor_compat_driver", None)
+    toolkit = getattr(info, prefix + "toolkit_driver", None)
+    if prefix and not (minor or toolkit):
+        minor = getattr(info, "minor_compat_driver", None)
+        toolkit = getattr(info, "toolkit_driver", None)
+    return (
+        str(minor) if minor else None,
+        str(toolkit) if toolkit else None,
+        str(getattr(info, "source", "") or ""),
+    )
+
+
+def extra_constraints(kb: Any, package: str, version: Version) -> list[Any]:
+    return list(_call(kb, "extra_constraints", package, str(version)) or ())
+
+
+def requirements(
+    kb: Any,
+    package: str,
+    version: Version,
+    extras: Sequence[str] = (),
+    environment: Mapping[str, str] | None = None,
+) -> list[Requirement]:
+    func = getattr(kb, "requirements", None)
+    if func is None:
+        return []
+    result: list[Requirement] = []
+    for item in func(package, str(version), tuple(extras), dict(environment) if environment else None) or ():
+        if isinstance(item, Requirement):
+            result.append(item)
+        else:
+            try:
+                result.append(Requirement(str(item)))
+            except InvalidRequirement:
+                continue
+    return result
+
+
+def removed(kb: Any, package: str) -> Any:
+    return _call(kb, "removed", package)

@@ -1,0 +1,153 @@
+"""Plain data of a plan: the target machine, the pure choice, and the resolved, pinned result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+PLAN_SCHEMA = 1
+PLATFORMS = ("linux-x86_64", "linux-aarch64", "macos-arm64", "macos-x86_64", "windows-x86_64")
+
+
+@dataclass(frozen=True)
+class Target:
+    """The machine (and wishes) a plan is for. Everything plan's choice depends on, besides specs.
+
+    `python` None: plan chooses (preferring `installed_pythons`); `gpu` None: a GPU build when the
+    machine has an NVIDIA driver on Linux; `driver` is the NVIDIA driver ("550.54.14"),
+    `cuda_driver` the highest CUDA it supports ("12.4").
+    """
+
+    platform: str = "linux-x86_64"
+    python: str | None = None
+    gpu: bool | None = None
+    driver: str | None = None
+    cuda_driver: str | None = None
+    glibc: str | None = None
+    installed_pythons: tuple[str, ...] = ()
+    manager: str = "pip"  # "pip" | "conda"
+    prereleases: bool = False
+    conda_framework: bool = False  # take the framework from conda-forge builds (manager conda)
+
+    @property
+    def os(self) -> str:
+        return self.platform.split("-", 1)[0]
+
+
+@dataclass(frozen=True)
+class ResolveOptions:
+    """How the real resolvers reach packages. Defaults: PyPI and conda-forge."""
+
+    find_links: tuple[str, ...] = ()
+    no_index: bool = False
+    index_url: str | None = None
+    offline: bool = False
+    cache_first: bool = True  # resolve from uv's cache (--offline) first; the index when it lacks data
+    channels: tuple[str, ...] = ("conda-forge",)
+    uv: str | None = None  # the uv binary; default: the one from the `uv` package
+    timeout_s: float = 300.0
+
+
+@dataclass(frozen=True)
+class OutputFiles:
+    """Files plan writes on request (None: not written)."""
+
+    environment_yml: str | None = None
+    requirements_txt: str | None = None
+    pylock_toml: str | None = None
+    env_name: str | None = None
+
+
+@dataclass
+class Pin:
+    """One pinned package and why it has this version."""
+
+    name: str
+    version: str
+    reason: str = ""
+    source: str = "pip"  # "pip" | "conda"
+    extras: tuple[str, ...] = ()
+    build: str = ""
+    channel: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"name": self.name, "version": self.version}
+        data["source"] = self.source
+        data["reason"] = self.reason
+        if self.extras:
+            data["extras"] = list(self.extras)
+        if self.build:
+            data["build"] = self.build
+        if self.channel:
+            data["channel"] = self.channel
+        return data
+
+
+@dataclass
+class Choice:
+    """The knowledge-base choice (pure): what to hand to the resolvers, or why nothing fits."""
+
+    feasible: bool
+    python: str | None
+    platform: str
+    gpu: bool
+    requirements: list[str] = field(default_factory=list)  # PEP 508, for uv
+    constraints: list[str] = field(default_factory=list)  # curated caps, for uv -c
+    conda_specs: list[str] = field(default_factory=list)  # match specs, for rattler
+    conda_constraints: list[str] = field(default_factory=list)
+    pins: list[Pin] = field(default_factory=list)  # the frameworks chosen, with reasons
+    cap_reasons: dict[str, str] = field(default_factory=dict)  # package -> why it is capped
+    reasons: list[str] = field(default_factory=list)
+    proof: list[str] = field(default_factory=list)
+    alternatives: list[str] = field(default_factory=list)
+    torch_backend: str | None = None
+
+
+@dataclass
+class Plan:
+    """A resolved plan (or the proof that none exists) — what `envdoctor plan` prints."""
+
+    feasible: bool
+    python: str | None
+    platform: str
+    gpu: bool
+    manager: str
+    packages: list[Pin] = field(default_factory=list)
+    conda: list[Pin] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    proof: list[str] = field(default_factory=list)
+    alternatives: list[str] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    choice: Choice | None = None
+
+    def requirement_lines(self) -> list[str]:
+        """The pip part as exact pins: ["tensorflow[and-cuda]==2.18.0", "numpy==2.0.2", ...]."""
+        return requirement_lines(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": PLAN_SCHEMA,
+            "feasible": self.feasible,
+            "python": self.python,
+            "platform": self.platform,
+            "gpu": self.gpu,
+            "manager": self.manager,
+            "packages": [p.to_dict() for p in self.packages],
+            "conda": [p.to_dict() for p in self.conda],
+            "reasons": list(self.reasons),
+            "proof": list(self.proof),
+            "alternatives": list(self.alternatives),
+            "files": dict(self.files),
+            "timings": {k: round(v, 4) for k, v in self.timings.items()},
+        }
+
+
+def _requirement_line(pin: Pin) -> str:
+    extras = f"[{','.join(pin.extras)}]" if pin.extras else ""
+    return f"{pin.name}{extras}=={pin.version}"
+
+
+def requirement_lines(plan: Plan) -> list[str]:
+    """The pip part of a plan as exact pins: ["tensorflow[and-cuda]==2.18.0", "numpy==2.0.2", ...]."""
+    return [_requirement_line(p) for p in plan.packages if p.source == "pip"]

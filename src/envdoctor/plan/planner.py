@@ -1,0 +1,238 @@
+"""make_plan: the KB choice, then real resolution (uv; rattler for conda), then the files."""
+
+from __future__ import annotations
+
+import shlex
+import time
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from envdoctor.plan import kbview
+from envdoctor.plan.choose import choose, split_requests
+from envdoctor.plan.model import Choice, OutputFiles, Pin, Plan, ResolveOptions, Target
+
+
+def make_plan(
+    specs: Sequence[str],
+    target: Target,
+    kb: Any = None,
+    *,
+    options: ResolveOptions | None = None,
+    files: OutputFiles | None = None,
+    conda_specs: Sequence[str] = (),
+    resolve: bool = True,
+    command: str = "",
+) -> Plan:
+    """Choose from the KB, resolve with uv (and rattler for manager "conda"), write files.
+
+    Never raises for an infeasible request (`Plan.feasible` False with `proof`); raises UsageError
+    for bad input and EnvdoctorError when a resolver cannot run at all.
+    """
+    options = options or ResolveOptions()
+    files = files or OutputFiles()
+    started = time.perf_counter()
+    if kb is None:
+        from envdoctor.knowledge import KnowledgeBase
+
+        kb = KnowledgeBase.load()
+    loaded = time.perf_counter()
+    choice = choose(specs, target, kb, conda_specs=conda_specs)
+    chosen = time.perf_counter()
+    plan = Plan(
+        feasible=choice.feasible,
+        python=choice.python,
+        platform=choice.platform,
+        gpu=choice.gpu,
+        manager=target.manager,
+        reasons=list(choice.reasons),
+        proof=list(choice.proof),
+        alternatives=list(choice.alternatives),
+        choice=choice,
+    )
+    plan.timings["kb_load_s"] = loaded - started
+    plan.timings["choice_s"] = chosen - loaded
+    if not choice.feasible or not resolve or choice.python is None:
+        plan.timings["total_s"] = time.perf_counter() - started
+        return plan
+    _resolve(plan, choice, target, options, files, specs, kb, command or _command(specs, target))
+    plan.timings["total_s"] = time.perf_counter() - started
+    return plan
+
+
+def _command(specs: Sequence[str], target: Target) -> str:
+    parts = ["envdoctor", "plan", *specs, "--python", target.python or "", "--platform"]
+    parts.append(target.platform)
+    return " ".join(shlex.quote(p) for p in parts if p)
+
+
+def _cuda_for_conda(choice: Choice, target: Target, kb: Any) -> str | None:
+    if not choice.gpu:
+        return None
+    if target.cuda_driver:
+        return target.cuda_driver
+    builds = []
+    for pin in choice.pins:
+        family = "tensorflow" if pin.name.startswith("tensorflow") else pin.name
+        from packaging.version import Version
+
+        cuda, _ = kbview.build(kb, family, Version(pin.version))
+        if cuda:
+            builds.append(cuda)
+    return max(builds, key=kbview.python_key) if builds else "12.0"
+
+
+def _resolve(
+    plan: Plan,
+    choice: Choice,
+    target: Target,
+    options: ResolveOptions,
+    files: OutputFiles,
+    specs: Sequence[str],
+    kb: Any,
+    command: str,
+) -> None:
+    from envdoctor.plan import conda, uvres
+    from envdoctor.plan.files import conda_pins, environment_yml, write_text
+
+    python = choice.python or ""
+    need_uv = bool(choice.requirements)
+    need_conda = target.manager == "conda" and bool(choice.conda_specs)
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        conda_future: Future[conda.CondaSolution] | None = None
+        if need_conda:
+            conda_future = pool.submit(
+                conda.solve,
+                choice.conda_specs,
+                channels=options.channels,
+                platform=target.platform,
+                cuda=_cuda_for_conda(choice, target, kb),
+                glibc=target.glibc,
+                constraints=choice.conda_constraints,
+                timeout_s=options.timeout_s,
+            )
+        uv_result: tuple[uvres.Compiled, uvres.Compiled | None] | None = None
+        if need_uv:
+            uv_result = uvres.compile_requirements(
+                choice.requirements,
+                choice.constraints,
+                python=python,
+                platform=target.platform,
+                glibc=target.glibc,
+                options=options,
+                prereleases=target.prereleases,
+                torch_backend=choice.torch_backend,
+                hashes=files.requirements_txt is not None,
+                pylock=files.pylock_toml is not None,
+                custom_command=command,
+            )
+            plan.timings["uv_s"] = time.perf_counter() - t0
+        solution = conda_future.result() if conda_future is not None else None
+        if need_conda:
+            plan.timings["conda_s"] = time.perf_counter() - t0
+    if solution is not None:
+        if not solution.ok:
+            plan.feasible = False
+            plan.proof.append("the conda solver found no solution for " + " ".join(choice.conda_specs))
+            plan.proof.extend(solution.error.splitlines())
+        else:
+            requested = {_conda_name(s) for s in choice.conda_specs}
+            for pin in solution.records:
+                pin.reason = "requested" if pin.name in requested else "conda dependency"
+                if pin.name == "python":
+                    pin.reason = plan.reasons[0] if plan.reasons else "requested"
+            plan.conda = solution.records
+            if target.conda_framework:
+                _mark_conda_frameworks(plan, choice)
+    if uv_result is not None:
+        main, lock = uv_result
+        if not main.ok:
+            plan.feasible = False
+            network = any(k in main.error for k in ("Failed to fetch", "dns error", "Request failed"))
+            plan.proof.append(
+                f"uv could not reach the package index (cause: network-or-index) for Python {python}:"
+                if network
+                else f"uv could not resolve the full set for Python {python} on {target.platform}:"
+            )
+            plan.proof.extend(main.error.splitlines())
+        else:
+            plan.packages = _pip_pins(main.packages, choice, specs)
+            if main.from_cache:
+                plan.reasons.append("resolved from uv's cache without contacting the index (--refresh to revalidate)")
+            if files.requirements_txt:
+                plan.files["requirements.txt"] = write_text(files.requirements_txt, main.text)
+            if files.pylock_toml and lock is not None:
+                if lock.ok:
+                    plan.files["pylock.toml"] = write_text(files.pylock_toml, lock.text)
+                else:
+                    plan.reasons.append("pylock.toml not written: " + lock.error.splitlines()[-1])
+    if plan.feasible and files.environment_yml:
+        if target.manager == "conda":
+            conda_lines = conda_pins(choice.conda_specs, plan.conda)
+            channels = list(options.channels)
+        else:
+            conda_lines = ["pip"]
+            channels = ["conda-forge"]
+        python_pin = next((f"{p.version}" for p in plan.conda if p.name == "python"), python)
+        text = environment_yml(
+            name=files.env_name or _env_name(choice),
+            channels=channels,
+            python=python_pin,
+            conda=[c for c in conda_lines if not c.startswith("python")],
+            pip=plan.requirement_lines(),
+            header=f"written by: {command}",
+        )
+        plan.files["environment.yml"] = write_text(files.environment_yml, text)
+
+
+def _conda_name(spec: str) -> str:
+    head = spec.split("::")[-1]
+    for sep in ("=", " ", "<", ">", "!", "~"):
+        head = head.split(sep)[0]
+    return head.strip().lower()
+
+
+def _mark_conda_frameworks(plan: Plan, choice: Choice) -> None:
+    reasons = {p.name if p.name != "torch" else "pytorch": p.reason for p in choice.pins}
+    for pin in plan.conda:
+        if pin.name in reasons:
+            pin.reason = reasons[pin.name]
+        elif pin.name in choice.cap_reasons:
+            pin.reason = choice.cap_reasons[pin.name]
+
+
+def _env_name(choice: Choice) -> str:
+    if choice.pins:
+        pin = choice.pins[0]
+        return f"{pin.name}-{pin.version}-py{(choice.python or '').replace('.', '')}"
+    return f"py{(choice.python or '').replace('.', '')}"
+
+
+def _pip_pins(packages: Sequence[tuple[str, str, str]], choice: Choice, specs: Sequence[str]) -> list[Pin]:
+    frameworks: dict[str, Pin] = {canonicalize_name(p.name): p for p in choice.pins}
+    _, others, _ = split_requests(specs)
+    requested: dict[str, Requirement] = {canonicalize_name(r.name): r for r in others}
+    result: list[Pin] = []
+    for name, version, via in packages:
+        key = canonicalize_name(name)
+        base = key.split("[")[0]
+        if base in frameworks:
+            fw = frameworks[base]
+            result.append(Pin(base, version, fw.reason, "pip", fw.extras))
+            continue
+        if base in choice.cap_reasons:
+            reason = choice.cap_reasons[base]
+            if via:
+                reason += f"; via {via}"
+        elif base in requested:
+            reason = f"requested: {requested[base]}"
+        elif via:
+            reason = f"via {via}"
+        else:
+            reason = "requested"
+        result.append(Pin(base, version, reason, "pip"))
+    return result

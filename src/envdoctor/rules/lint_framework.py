@@ -1,0 +1,296 @@
+"""File rules (lint) about the framework entries: Python pin, removed packages, caps, Windows GPU,
+unpinned frameworks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+
+from envdoctor.model import Finding, Severity
+from envdoctor.rules._context import Context
+from envdoctor.rules._registry import rule
+
+_PYTHONS = tuple(f"3.{m}" for m in range(6, 16))
+
+
+def _ctx(ctx: Context):  # type: ignore[no-untyped-def]
+    from envdoctor.lint.context import file_context
+
+    return file_context(ctx)
+
+
+def _span(pythons: list[str]) -> str:
+    return pythons[0] if len(pythons) == 1 else f"{pythons[0]}–{pythons[-1]}" if pythons else "none"
+
+
+def _allowed_pythons(spec: SpecifierSet) -> list[str]:
+    result = []
+    for minor in _PYTHONS:
+        if any(spec.contains(Version(f"{minor}.{patch}")) for patch in range(0, 25)):
+            result.append(minor)
+    return result
+
+
+@rule(
+    "ED501",
+    "lint-python-no-build",
+    title="The file's Python has no build of the framework it asks for",
+    severity=Severity.ERROR,
+    cause="python-unsupported",
+    scope="file",
+)
+def python_no_build(ctx: Context) -> Iterator[Finding]:
+    """What:
+    The file pins a Python (conda `python=3.12`, `requires-python`) for which none of the
+    framework releases the file allows has a wheel on the target platform.
+    Why:
+    pip then fails with "No matching distribution found", conda with an unsatisfiable error.
+    Example:
+    `python=3.12` with `tensorflow==2.13.*` (TensorFlow 2.13 has builds for Python 3.8–3.11).
+    Fix:
+    Use a Python the release supports, or a release that supports the Python.
+    """
+    from envdoctor.plan import kbview
+
+    fctx = _ctx(ctx)
+    if fctx is None or fctx.file.python is None or fctx.file.python.specifier is None:
+        return
+    wanted = _allowed_pythons(fctx.file.python.specifier)
+    if not wanted:
+        return
+    for family, entry in fctx.frameworks.items():
+        versions = fctx.framework_versions(family, entry)
+        if not versions:
+            continue
+        builds: set[str] = set()
+        for version in versions:
+            builds.update(kbview.pythons(fctx.kb, family, version, fctx.platform))
+        if not builds or builds & set(wanted):
+            continue
+        pys = sorted(builds, key=kbview.python_key)
+        supporting = [
+            v
+            for v in kbview.releases(fctx.kb, family)
+            if not v.is_prerelease and set(wanted) & set(kbview.pythons(fctx.kb, family, v, fctx.platform))
+        ]
+        options = [f"python={pys[-1]}"]
+        if supporting:
+            low = min(supporting)
+            options.append(f"{family}>={low.major}.{low.minor}")
+        python = fctx.file.python
+        yield python_no_build.finding(
+            f"{entry.text} has builds for Python {_span(pys)} on {fctx.platform}; "
+            f"the file asks for Python {python.text.split('python')[-1].strip(' =') or python.text}",
+            evidence=[python.evidence, entry.evidence],
+            fix=f"use {' or '.join(options)}",
+            subject=family,
+        )
+
+
+@rule(
+    "ED502",
+    "lint-removed-package",
+    title="The file asks for a removed package (tensorflow-gpu)",
+    severity=Severity.ERROR,
+    cause="package-removed",
+    scope="file",
+)
+def removed_package(ctx: Context) -> Iterator[Finding]:
+    """What:
+    A dependency names a package that was removed or renamed, such as `tensorflow-gpu`.
+    Why:
+    tensorflow-gpu 2.12 and later is an sdist whose setup.py fails on purpose; older releases
+    exist only for old Pythons.
+    Example:
+    `tensorflow-gpu==2.15` in requirements.txt.
+    Fix:
+    `tensorflow[and-cuda]` on Linux, `tensorflow` elsewhere.
+    """
+    from envdoctor.plan import kbview
+
+    fctx = _ctx(ctx)
+    if fctx is None:
+        return
+    for entry in fctx.file.entries:
+        info = kbview.removed(fctx.kb, entry.name) if entry.name else None
+        if info is None:
+            continue
+        since = Version(str(info.since))
+        spec = entry.specifier if entry.specifier is not None else SpecifierSet()
+        known = [v for v in kbview.releases(fctx.kb, entry.name) if spec.contains(v)]
+        old_only = bool(known) and all(v < since for v in known)
+        replacement = info.replacement if fctx.platform.startswith("linux") else info.replacement_non_linux
+        version_part = str(spec) if str(spec) and not old_only else ""
+        yield removed_package.finding(
+            f"{entry.name} was removed (since {info.since}): {info.reason}",
+            evidence=[entry.evidence],
+            fix=f"replace '{entry.text}' with '{replacement}{version_part}'",
+            hints=[f"source: {info.source}"],
+            severity=Severity.WARNING if old_only else None,
+            subject=entry.name,
+        )
+
+
+@rule(
+    "ED503",
+    "lint-outside-caps",
+    title="numpy / protobuf pinned outside the framework's caps",
+    severity=Severity.ERROR,
+    cause="numpy-abi",
+    scope="file",
+)
+def outside_caps(ctx: Context) -> Iterator[Finding]:
+    """What:
+    The file pins NumPy, protobuf (or another package the knowledge base caps) to versions the
+    framework release it allows cannot use, e.g. NumPy 2 with TensorFlow <= 2.17.
+    Why:
+    The framework is built against NumPy 1 / old generated protobuf code: it installs (metadata
+    may admit it) and then fails at import.
+    Example:
+    `tensorflow==2.15.*` and `numpy>=2` in one environment.yml.
+    Fix:
+    Pin the package inside the cap (`numpy<2`), or allow a framework release built for it.
+    """
+    from envdoctor.plan import kbview
+    from envdoctor.plan.choose import admits_outside, specifiers_overlap
+
+    fctx = _ctx(ctx)
+    if fctx is None:
+        return
+    for family, fw in fctx.frameworks.items():
+        versions = fctx.framework_versions(family, fw)
+        if not versions:
+            continue
+        version = versions[0]  # what an installer picks
+        for constraint in kbview.extra_constraints(fctx.kb, family, version):
+            try:
+                cap = Requirement(str(constraint.requirement))
+            except InvalidRequirement:
+                continue
+            user = fctx.entry(cap.name.lower())
+            if user is not None and user.specifier is not None:
+                if specifiers_overlap(user.specifier, cap.specifier):
+                    continue
+                yield outside_caps.finding(
+                    f"{user.text} is outside what {family} {version} can use ({cap}): {constraint.reason}",
+                    evidence=[user.evidence, fw.evidence],
+                    fix=f"replace '{user.text}' with '{cap}'",
+                    hints=[f"source: {constraint.source}"],
+                    cause=str(constraint.cause),
+                    subject=cap.name,
+                )
+            elif user is None and cap.name in ("numpy", "protobuf"):
+                meta = [r for r in kbview.requirements(fctx.kb, family, version) if r.name.lower() == cap.name]
+                if meta and not any(admits_outside(r.specifier, cap.specifier) for r in meta):
+                    continue
+                yield outside_caps.finding(
+                    f"{family} {version} needs {cap} but the file leaves {cap.name} free "
+                    "and the package metadata does not cap it",
+                    evidence=[fw.evidence],
+                    fix=f"add '{cap}'",
+                    hints=[str(constraint.reason), f"source: {constraint.source}"],
+                    severity=Severity.WARNING,
+                    cause=str(constraint.cause),
+                    subject=cap.name,
+                )
+
+
+_GPU_EXTRAS = ("and-cuda",)
+
+
+def _gpu_entries(fctx) -> list:  # type: ignore[no-untyped-def,type-arg]
+    from envdoctor.lint.context import CUDA_CONDA_PACKAGES
+
+    found = []
+    for entry in fctx.file.entries:
+        named = entry.name in ("tensorflow-gpu", *CUDA_CONDA_PACKAGES)
+        extra = any(e in _GPU_EXTRAS or e.startswith("cuda") for e in entry.extras)
+        if named or extra or (entry.kind == "conda" and "cuda" in entry.build):
+            found.append(entry)
+    return found
+
+
+@rule(
+    "ED504",
+    "lint-windows-gpu",
+    title="GPU requested on native Windows where the framework has no GPU build",
+    severity=Severity.ERROR,
+    cause="platform-unsupported",
+    scope="file",
+)
+def windows_gpu(ctx: Context) -> Iterator[Finding]:
+    """What:
+    The file asks for a GPU build (tensorflow[and-cuda], tensorflow-gpu, cudatoolkit/cudnn,
+    jax[cuda12]) for native Windows, where TensorFlow's last GPU release was 2.10 and JAX has none.
+    Why:
+    The install succeeds on CPU only, or fails; the GPU is never used.
+    Example:
+    `tensorflow[and-cuda]` with `--platform windows-x86_64`.
+    Fix:
+    Use WSL2 (Linux) for the GPU, or tensorflow<2.11 with Python <= 3.10.
+    """
+    fctx = _ctx(ctx)
+    if fctx is None or not fctx.windows:
+        return
+    gpu = _gpu_entries(fctx)
+    if not gpu:
+        return
+    for family, entry in fctx.frameworks.items():
+        if family == "torch":
+            continue
+        versions = fctx.framework_versions(family, entry)
+        if family == "tensorflow" and versions and versions[0] < Version("2.11"):
+            continue
+        yield windows_gpu.finding(
+            f"{entry.text}: no GPU build on native Windows"
+            + (" after TensorFlow 2.10" if family == "tensorflow" else ""),
+            evidence=[entry.evidence] + [g.evidence for g in gpu if g is not entry],
+            fix="use WSL2 (envdoctor plan tensorflow --gpu --platform linux-x86_64), "
+            "or pin tensorflow<2.11 with Python <= 3.10",
+            hints=["https://www.tensorflow.org/install/pip#windows-native"],
+            subject=family,
+        )
+
+
+@rule(
+    "ED505",
+    "lint-unpinned-framework",
+    title="The framework is not pinned",
+    severity=Severity.WARNING,
+    cause="dependency-version-mismatch",
+    scope="file",
+)
+def unpinned_framework(ctx: Context) -> Iterator[Finding]:
+    """What:
+    A framework entry has no upper bound (`tensorflow`, `torch>=2`).
+    Why:
+    The next release may drop your Python, change the CUDA it needs, or move to Keras 3 / NumPy 2;
+    the same file then builds a different environment tomorrow.
+    Example:
+    `- tensorflow` in environment.yml.
+    Fix:
+    Pin the release (`tensorflow==2.18.*`), or let `envdoctor plan` write a fully pinned file.
+    """
+    fctx = _ctx(ctx)
+    if fctx is None or fctx.file.kind == "pylock.toml":
+        return
+    for family, entry in fctx.frameworks.items():
+        spec = entry.specifier
+        if spec is None:
+            continue
+        if any(s.operator in ("==", "===", "~=", "<", "<=") for s in spec):
+            continue
+        versions = fctx.framework_versions(family, entry)
+        newest = versions[0] if versions else None
+        pin = f"{entry.name}=={newest.major}.{newest.minor}.*" if newest else f"{entry.name}==X.Y.*"
+        if entry.kind == "conda" and newest:
+            pin = f"{entry.name}={newest.major}.{newest.minor}"
+        yield unpinned_framework.finding(
+            f"{entry.text} is not pinned: the next release can change Python, CUDA and NumPy needs",
+            evidence=[entry.evidence],
+            fix=f"pin it, e.g. '{pin}' (or: envdoctor plan {family} --write-env FILE)",
+            subject=family,
+        )
