@@ -1,6 +1,7 @@
-# This file runs INSIDE the inspected interpreter (`python -c <this source>`): stdlib only, and
-# syntax that Python 2.7 through 3.14 all accept. It prints one JSON object and imports nothing
-# from the environment it inspects.
+# This file runs INSIDE the inspected interpreter (`python -c <_scan.py + this source> --scan`):
+# stdlib only, and syntax that Python 2.7 through 3.14 all accept. It prints one JSON object and
+# imports nothing from the environment it inspects. `scan_entries` comes from _scan.py, which the
+# launcher puts before this file.
 import json
 import os
 import struct
@@ -80,6 +81,9 @@ def main():
         "abi_tag": _abi_tag(),
         "supported": sys.version_info >= (3, 6),
     }
+    if "--scan" in sys.argv[1:]:
+        records, unlisted = scan_entries(path)  # noqa: F821 (defined by _scan.py, sent first)
+        facts["scan"] = {"records": records, "unlisted": unlisted}
     sys.stdout.write(MARKER + json.dumps(facts) + "\n")
 
 

@@ -15,7 +15,7 @@ from envdoctor import __version__
 from envdoctor.errors import UsageError
 from envdoctor.model import Interpreter, Machine, Skipped, Snapshot, from_dict
 from envdoctor.probe.conda import read_conda
-from envdoctor.probe.distributions import scan_path
+from envdoctor.probe.distributions import from_records, scan_path
 from envdoctor.probe.launch import DEFAULT_TIMEOUT, ProbeError, ProbeRun, Target, resolve_target, run_probe
 from envdoctor.probe.numpy_builds import annotate_numpy_builds
 
@@ -74,6 +74,7 @@ def collect_snapshot(
     env = os.environ if env is None else env
     skipped: list[Skipped] = []
     interpreter: Interpreter | None = None
+    facts: dict[str, object] = {}
     if target.python:
         try:
             facts = probe.wait() if probe is not None else run_probe(target.python, timeout=timeout)
@@ -98,7 +99,11 @@ def collect_snapshot(
                 reason="unsupported interpreter: envdoctor inspects Python 3.6 and later; facts may be incomplete",
             )
         )
-    distributions = scan_path(interpreter.sys_path, skipped)
+    scanned = facts.get("scan") if interpreter.probed else None
+    if isinstance(scanned, dict) and isinstance(scanned.get("records"), list):
+        distributions = from_records(scanned["records"], scanned.get("unlisted") or [], skipped)
+    else:
+        distributions = scan_path(interpreter.sys_path, skipped)
     annotate_numpy_builds(distributions)
     conda_root = Path(interpreter.prefix) if interpreter.prefix else None
     conda = read_conda(conda_root, skipped) if conda_root else None

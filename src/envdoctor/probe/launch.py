@@ -13,7 +13,9 @@ from pathlib import Path
 
 from envdoctor.errors import UsageError
 
-PROBE_SOURCE = Path(__file__).with_name("_inside.py")
+_HERE = os.path.dirname(os.path.abspath(__file__))
+# The scanner first (it defines scan_entries), then the probe that calls it.
+PROBE_FILES = (os.path.join(_HERE, "_scan.py"), os.path.join(_HERE, "_inside.py"))
 PROBE_MARKER = "ENVDOCTOR-PROBE:"
 DEFAULT_TIMEOUT = 20.0
 
@@ -84,7 +86,7 @@ class ProbeRun:
         self._proc: subprocess.Popen[bytes] | None = None
         try:
             self._proc = subprocess.Popen(
-                [python, "-c", PROBE_SOURCE.read_text(encoding="utf-8")],
+                [python, "-c", probe_source(), "--scan"],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -106,6 +108,14 @@ class ProbeRun:
             self._proc.communicate()
             raise ProbeError(f"{self.python} did not answer within {self.timeout:g} s") from None
         return _parse_probe_output(self.python, stdout, stderr, self._proc.returncode)
+
+
+def probe_source() -> str:
+    parts = []
+    for path in PROBE_FILES:
+        with open(path, encoding="utf-8") as handle:
+            parts.append(handle.read())
+    return "\n".join(parts)
 
 
 def run_probe(python: str, *, timeout: float = DEFAULT_TIMEOUT) -> dict[str, object]:
