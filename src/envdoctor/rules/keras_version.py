@@ -1,0 +1,106 @@
+"""ED107: Keras 2 vs Keras 3 against the installed TensorFlow."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from envdoctor.model import Distribution, Finding, Severity
+from envdoctor.rules._context import Context, framework_family
+from envdoctor.rules._deps import (
+    base_requirements,
+    combined_spec,
+    describe,
+    metadata_file,
+    parse_requirement,
+    satisfies,
+    version,
+)
+from envdoctor.rules._registry import rule
+
+
+@rule(
+    "ED107",
+    "keras-version-mismatch",
+    title="Keras version does not match TensorFlow",
+    severity=Severity.ERROR,
+    cause="keras-version-mismatch",
+)
+def keras_version_mismatch(ctx: Context) -> Iterator[Finding]:
+    """What:
+    The installed `keras` does not fit the installed TensorFlow: TensorFlow >= 2.16 with Keras 2.x
+    (TensorFlow 2.16+ uses Keras 3 as tf.keras), TensorFlow <= 2.15 with Keras 3, or any keras
+    outside the range TensorFlow's metadata (or the knowledge base) states.
+
+    Why:
+    tf.keras is the `keras` package: with the wrong major, `import tensorflow` works but the first
+    model fails ("module 'keras' has no attribute ...", "Keras 3 only supports the TensorFlow
+    backend >= 2.16", errors asking for tf-keras).
+
+    Example:
+    tensorflow 2.16.1 with keras 2.15.0; tensorflow 2.15.0 with keras 3.3.3.
+
+    Fix:
+    Install the Keras that TensorFlow needs: `python -m pip install "keras>=3.0"` for TensorFlow
+    2.16+ (Keras 2 code keeps working with `pip install tf-keras~=2.16` and TF_USE_LEGACY_KERAS=1),
+    `python -m pip install "keras<2.16,>=2.15.0"` for TensorFlow 2.15.
+    """
+    keras = ctx.get("keras")
+    if keras is None:
+        return
+    have = version(keras.version)
+    if have is None:
+        return
+    for tf in sorted(ctx.installed.values(), key=lambda d: d.name):
+        if framework_family(tf.name) != "tensorflow":
+            continue
+        tf_version = version(tf.version)
+        if tf_version is None:
+            continue
+        finding = _check(ctx, tf, keras, tf_version.release[:2] >= (2, 16))
+        if finding is not None:
+            yield finding
+
+
+def _check(ctx: Context, tf: Distribution, keras: Distribution, keras3_era: bool) -> Finding | None:
+    have = version(keras.version)
+    assert have is not None
+    evidence: list[str] = []
+    extra_specs: list[str] = []
+    for req in base_requirements(ctx, tf):
+        if req.name == "keras" and req.url is None and satisfies(req.specifier, keras.version) is False:
+            evidence.append(f"{tf.name} {tf.version} requires '{req.text}' ({metadata_file(tf)})")
+    for constraint in ctx.kb.extra_constraints(tf.name, tf.version):
+        parsed = parse_requirement(constraint.requirement)
+        if parsed is None or parsed.name != "keras":
+            continue
+        extra_specs.append(str(parsed.specifier))
+        if satisfies(parsed.specifier, keras.version) is False:
+            evidence.append(
+                f"{tf.name} {tf.version} needs {constraint.requirement}: {constraint.reason} "
+                f"(source: {constraint.source})"
+            )
+    hints: list[str] = []
+    if keras3_era and have.major < 3:
+        evidence.append(f"TensorFlow {tf.version} uses Keras 3 as tf.keras; keras {keras.version} is Keras 2")
+        extra_specs.append(">=3.0")
+        tf_minor = ".".join(tf.version.split(".")[:2])
+        hints.append(
+            "Code written for Keras 2 keeps working with tf-keras: "
+            + ctx.pip_install([f"tf-keras~={tf_minor}.0"])
+            + " and TF_USE_LEGACY_KERAS=1."
+        )
+    elif not keras3_era and have.major >= 3:
+        evidence.append(f"TensorFlow {tf.version} predates Keras 3 (2.16); keras {keras.version} is Keras 3")
+        extra_specs.append("<3")
+    if not evidence:
+        return None
+    evidence.insert(0, f"keras: {describe(keras)}")
+    evidence.insert(1, f"{tf.name}: {describe(tf)}")
+    fix = ctx.install_command([combined_spec(ctx, "keras", extra_specs)], for_package="keras")
+    return keras_version_mismatch.finding(
+        f"keras {keras.version} does not match {tf.name} {tf.version}",
+        evidence=evidence,
+        fix=fix,
+        hints=hints,
+        subject="keras",
+    )

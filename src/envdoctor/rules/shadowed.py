@@ -1,0 +1,178 @@
+"""ED204: a distribution (or an import name) provided by several copies; which one wins."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterator
+
+from envdoctor.model import Distribution, Finding, Severity
+from envdoctor.rules._context import Context, framework_family
+from envdoctor.rules._deps import FOCUS, describe, is_framework, same_path, under
+from envdoctor.rules._registry import rule
+
+# Import names that several distributions legitimately share (namespace packages, junk folders).
+_SHARED_NAMES = frozenset(
+    {
+        "google",
+        "nvidia",
+        "azure",
+        "jupyter",
+        "sphinxcontrib",
+        "zope",
+        "backports",
+        "mpl_toolkits",
+        "ruamel",
+        "jaraco",
+        "tests",
+        "test",
+        "testing",
+        "docs",
+        "doc",
+        "examples",
+        "example",
+        "benchmarks",
+        "scripts",
+        "src",
+        "build",
+        "bin",
+        "share",
+        "etc",
+        "include",
+        "lib",
+        "data",
+        "tools",
+        "utils",
+        "opentelemetry",
+        "dm",
+        "tensorflow_estimator",
+        "keras",
+        "tf_keras",
+        "plugins",
+        "py",
+        "contrib",
+        "third_party",
+    }
+)
+
+
+@rule(
+    "ED204",
+    "shadowed-distribution",
+    title="A package is installed in several places",
+    severity=Severity.WARNING,
+    cause="env-leakage",
+)
+def shadowed_distribution(ctx: Context) -> Iterator[Finding]:
+    """What:
+    A distribution is found in several places on sys.path (the environment's site-packages, the
+    user site, PYTHONPATH, another environment, a stale second *.dist-info in one folder): the
+    finding names every copy and the one that wins. Also, an import name provided by two different
+    installed distributions (opencv-python and opencv-contrib-python both providing `cv2`).
+    An error when a framework or a core dependency (numpy, protobuf...) wins at another version
+    than the environment's own copy.
+
+    Why:
+    The version `pip list` / `conda list` shows is not the one Python imports. Upgrading or
+    pinning the environment's copy changes nothing, and two distributions writing the same files
+    leave a mix of both.
+
+    Example:
+    numpy 1.24.4 in ~/.local/lib/python3.10/site-packages wins over numpy 1.26.4 in
+    /opt/conda/envs/tf/lib/python3.10/site-packages.
+
+    Fix:
+    Remove the copy that does not belong to the environment: `python -m pip uninstall -y numpy`
+    removes the winning (first) copy; for a stale duplicate in one folder, delete the stale
+    *.dist-info and reinstall the package.
+    """
+    by_path = {d.metadata_path: d for d in ctx.snapshot.distributions if d.metadata_path}
+    for name in sorted(ctx.all_copies):
+        copies = ctx.all_copies[name]
+        losers = [d for d in copies if d.shadowed_by is not None]
+        if not losers:
+            continue
+        winner = ctx.installed.get(name)
+        if winner is None:
+            winner = by_path.get(losers[0].shadowed_by or "")
+        if winner is None:
+            continue
+        yield _copies_finding(ctx, winner, losers)
+    yield from _module_clashes(ctx)
+
+
+def _inside(ctx: Context, dist: Distribution) -> bool:
+    interp = ctx.interpreter
+    if any(same_path(dist.location, s) for s in interp.site_packages):
+        return True
+    return bool(interp.prefix) and under(dist.location, interp.prefix)
+
+
+def _copies_finding(ctx: Context, winner: Distribution, losers: list[Distribution]) -> Finding:
+    name = winner.name
+    differ = any(d.version != winner.version for d in losers)
+    important = is_framework(name) or name in FOCUS
+    evidence = [f"wins: {describe(winner)} ({winner.metadata_path})"]
+    evidence += [f"hidden: {describe(d)} ({d.metadata_path})" for d in losers]
+    hints: list[str] = []
+    fix: str | None = None
+    severity = Severity.WARNING
+    same_folder = [d for d in losers if same_path(d.location, winner.location)]
+    if same_folder:
+        stale = same_folder[0]
+        fix = f"rm -rf {shlex.quote(stale.metadata_path)} && " + ctx.pip_install(
+            [f"{name}=={winner.version}"], extra_args="--force-reinstall --no-deps"
+        )
+        hints.append("Two metadata folders in one site-packages: an interrupted or overlapping install.")
+        message = f"{name} has {len(losers) + 1} metadata folders in {winner.location}"
+    elif not _inside(ctx, winner) and any(_inside(ctx, d) for d in losers):
+        own = next(d for d in losers if _inside(ctx, d))
+        fix = ctx.pip_uninstall([name])
+        severity = Severity.ERROR if (differ and important) else Severity.WARNING
+        hints.append(
+            f"`pip uninstall` removes the winning copy in {winner.location}; the environment's "
+            f"{name} {own.version} then loads. That copy may be shared with other environments."
+        )
+        message = f"{name} {winner.version} from {winner.location} shadows the environment's own {name} {own.version}"
+    elif _inside(ctx, winner):
+        severity = Severity.INFO
+        hints.append("The environment's own copy wins; the hidden copies are unused here.")
+        message = f"{name} {winner.version} is also installed outside the environment (hidden)"
+    else:
+        severity = Severity.ERROR if (differ and important) else Severity.WARNING
+        hints.append("Remove the copies you do not want; the first on sys.path wins.")
+        fix = ctx.pip_uninstall([name])
+        message = f"{name} is installed in {len(losers) + 1} places; {winner.version} in {winner.location} wins"
+    return shadowed_distribution.finding(
+        message, evidence=evidence, fix=fix, hints=hints, severity=severity, subject=name
+    )
+
+
+def _module_clashes(ctx: Context) -> Iterator[Finding]:
+    owners: dict[str, list[Distribution]] = {}
+    for dist in ctx.installed.values():
+        modules = {m.strip().replace("\\", "/").split("/")[0] for m in dist.top_level}
+        for module in sorted(modules):
+            if module and not module.startswith("_") and module not in _SHARED_NAMES:
+                owners.setdefault(module, []).append(dist)
+    for module in sorted(owners):
+        dists = owners[module]
+        if len(dists) < 2:
+            continue
+        families = {framework_family(d.name) for d in dists}
+        if len(families) == 1 and None not in families:
+            continue  # several TensorFlow distributions: ED105
+        names = sorted(d.name for d in dists)
+        keep = sorted(dists, key=lambda d: d.name)[0]
+        clash = shadowed_distribution.finding(
+            f"the import name '{module}' is provided by {len(dists)} distributions: {', '.join(names)}",
+            evidence=[f"{d.name}: {describe(d)} (top_level.txt lists '{module}')" for d in dists],
+            fix=f"{ctx.pip_uninstall(names)} && {ctx.pip_install([f'{keep.name}=={keep.version}'])}",
+            hints=[
+                f"They write the same files: whichever was installed last owns '{module}'. The fix keeps "
+                f"{keep.name}; keep another one instead if that is the one you need."
+            ],
+            severity=Severity.WARNING,
+            subject=module,
+        )
+        clash.cause = None  # two distributions in one environment: not leakage
+        yield clash
