@@ -1,0 +1,359 @@
+"""create: build a planned environment, then verify it.
+
+pip manager (uv): `uv venv --python <an interpreter already on this machine>` (UV_PYTHON_DOWNLOADS=
+never unless allowed), then `uv pip sync` of a pinned set (`uv pip install` when not pinned), then
+pip itself, so the environment's own `python -m pip` works.
+
+conda manager: conda / mamba / micromamba when one is installed (`env create -f` or `create`), else
+py-rattler (`rattler.solve` + `rattler.install`); the pip part then goes in with uv.
+
+--name NAME puts the environment in the envs folder: $ENVDOCTOR_ENVS_DIR, else
+$XDG_DATA_HOME/envdoctor/envs (default ~/.local/share/envdoctor/envs).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from envdoctor.actions.envfile import BuildSpec
+from envdoctor.actions.interpreters import find_interpreter
+from envdoctor.actions.proc import Completed, progress, quote, run
+from envdoctor.actions.uvtool import IndexOptions, uv_binary, uv_env, uv_pip
+from envdoctor.errors import EnvdoctorError, UsageError
+
+CONDA_TOOLS = ("micromamba", "mamba", "conda")
+
+
+def envs_dir(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    if env.get("ENVDOCTOR_ENVS_DIR"):
+        return Path(env["ENVDOCTOR_ENVS_DIR"]).expanduser()
+    data = env.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(data) / "envdoctor" / "envs"
+
+
+def destination(name: str | None, prefix: str | None) -> Path:
+    if bool(name) == bool(prefix):
+        raise UsageError("give exactly one of --name NAME or --prefix DIR")
+    if name:
+        if "/" in name or name in (".", "..") or not name.strip():
+            raise UsageError(f"--name {name!r}: a name, not a path (use --prefix DIR for a path)")
+        return envs_dir() / name
+    assert prefix is not None
+    return Path(prefix).expanduser().absolute()
+
+
+@dataclass
+class Step:
+    name: str
+    argv: list[str]
+    ok: bool
+    seconds: float
+    output_tail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "command": quote(self.argv),
+            "ok": self.ok,
+            "seconds": round(self.seconds, 3),
+            "output_tail": self.output_tail if not self.ok else "",
+        }
+
+
+@dataclass
+class CreateResult:
+    prefix: str
+    python: str = ""
+    manager: str = "pip"
+    interpreter_source: str = ""
+    spec: BuildSpec | None = None
+    steps: list[Step] = field(default_factory=list)
+    ok: bool = False
+    error: str | None = None
+    verify: Any = None  # VerifyReport
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "prefix": self.prefix,
+            "python": self.python,
+            "manager": self.manager,
+            "interpreter_source": self.interpreter_source,
+            "spec": self.spec.to_dict() if self.spec else None,
+            "steps": [s.to_dict() for s in self.steps],
+            "ok": self.ok,
+            "error": self.error,
+            "verify": self.verify.to_dict() if self.verify is not None else None,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+class _Runner:
+    """Runs the steps of a build, with progress lines, and stops at the first failure."""
+
+    def __init__(self, result: CreateResult, total: int, env: Mapping[str, str], quiet: bool) -> None:
+        self.result = result
+        self.total = total
+        self.index = 0
+        self.env = env
+        self.quiet = quiet
+
+    def step(self, name: str, argv: Sequence[str], *, required: bool = True) -> Completed:
+        self.index += 1
+        if not self.quiet:
+            progress(f"[{self.index}/{self.total}] {name}: {quote(argv)}")
+        done = run(argv, env=self.env)
+        self.result.steps.append(Step(name, list(argv), done.ok, done.seconds, done.tail(30)))
+        if not self.quiet:
+            state = "done" if done.ok else f"FAILED (exit {done.returncode})"
+            progress(f"[{self.index}/{self.total}] {name}: {state} in {done.seconds:.1f} s")
+        if not done.ok and required:
+            raise EnvdoctorError(f"{name} failed:\n{done.tail(15)}")
+        return done
+
+
+def prepare_destination(dest: Path, *, force: bool) -> None:
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        if not force:
+            raise UsageError(f"{dest} exists and is not empty (use --force to replace an environment there)")
+        if not ((dest / "pyvenv.cfg").is_file() or (dest / "conda-meta").is_dir()):
+            raise UsageError(f"{dest} exists and is not an environment: not replacing it")
+        shutil.rmtree(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+
+
+def create(
+    spec: BuildSpec,
+    dest: Path,
+    *,
+    python: str | None = None,
+    allow_python_downloads: bool = False,
+    index: IndexOptions | None = None,
+    force: bool = False,
+    verify: bool = True,
+    verify_timeout: float = 300.0,
+    quiet: bool = False,
+) -> CreateResult:
+    """Build `spec` at `dest`; a failure is reported in the result (ok False, error)."""
+    start = time.perf_counter()
+    index = index or IndexOptions()
+    version = python or spec.python
+    result = CreateResult(prefix=str(dest), manager=spec.manager, spec=spec)
+    prepare_destination(dest, force=force)
+    try:
+        if spec.manager == "conda":
+            _create_conda(spec, dest, version, index, result, allow_python_downloads, quiet)
+        else:
+            _create_pip(spec, dest, version, index, result, allow_python_downloads, quiet)
+        result.ok = True
+    except UsageError:
+        raise
+    except EnvdoctorError as exc:
+        result.error = str(exc)
+    if result.ok and verify:
+        from envdoctor.actions.verify import verify as run_verify
+
+        if not quiet:
+            progress("verifying the new environment (import + a tiny computation per framework)")
+        result.verify = run_verify(result.python, timeout=verify_timeout)
+        result.ok = result.verify.ok
+        if not result.ok:
+            result.error = "verify failed: " + ", ".join(result.verify.failed)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _base_interpreter(version: str | None, allow_downloads: bool) -> tuple[str, str]:
+    """(what to pass to `uv venv --python`, how it was found)."""
+    if version:
+        found = find_interpreter(version)
+        if found:
+            return found
+        if allow_downloads:
+            return version, "uv (may download it)"
+        raise UsageError(
+            f"no Python {version} on this machine (looked at pyenv, python{version} on PATH, "
+            f"`uv python find`): install it (e.g. `pyenv install {version}`) or pass "
+            "--allow-python-downloads"
+        )
+    for name in ("python3", "python"):
+        which = shutil.which(name)
+        if which:
+            return which, f"{name} on PATH"
+    raise UsageError("no python3 on PATH: pass --python X.Y")
+
+
+def _create_pip(
+    spec: BuildSpec,
+    dest: Path,
+    version: str | None,
+    index: IndexOptions,
+    result: CreateResult,
+    allow_downloads: bool,
+    quiet: bool,
+) -> None:
+    base, how = _base_interpreter(version, allow_downloads)
+    result.interpreter_source = how
+    env = uv_env(allow_python_downloads=allow_downloads)
+    runner = _Runner(result, 3, env, quiet)
+    runner.step("venv", [uv_binary(), "venv", "--python", base, str(dest)])
+    venv_python = _venv_python(dest)
+    result.python = venv_python
+    _install_pip_part(runner, spec, dest, venv_python, index, sync=True)
+    if spec.manager == "pip" and not (dest / "bin" / "pip").exists():
+        runner.step("pip itself", uv_pip("install", venv_python, "pip", index=index), required=False)
+
+
+def _install_pip_part(
+    runner: _Runner,
+    spec: BuildSpec,
+    dest: Path,
+    python: str,
+    index: IndexOptions,
+    *,
+    sync: bool,
+) -> None:
+    record = dest / ".envdoctor" / "create"
+    record.mkdir(parents=True, exist_ok=True)
+    if spec.requirements_file:
+        verb = "sync" if spec.pinned and sync else "install"
+        argv = uv_pip(verb, python, *(["-r"] if verb == "install" else []), spec.requirements_file, index=index)
+    elif spec.pip and spec.pinned and sync:
+        req = record / "requirements.txt"
+        req.write_text("\n".join(spec.pip) + "\n", encoding="utf-8")
+        argv = uv_pip("sync", python, str(req), index=index)
+    elif spec.pip:
+        argv = uv_pip("install", python, *spec.pip, index=index)
+    else:
+        runner.index += 1
+        return
+    runner.step("packages" if sync else "pip packages", argv)
+
+
+def _venv_python(dest: Path) -> str:
+    from envdoctor.actions.target import interpreter_in
+
+    found = interpreter_in(dest)
+    if found is None:
+        raise EnvdoctorError(f"no interpreter in {dest} after creating it")
+    return str(found)
+
+
+def conda_tool(env: Mapping[str, str] | None = None) -> str | None:
+    env = os.environ if env is None else env
+    for var in ("MAMBA_EXE", "CONDA_EXE"):
+        value = env.get(var)
+        if value and os.path.isfile(value):
+            return value
+    for name in CONDA_TOOLS:
+        found = shutil.which(name, path=env.get("PATH"))
+        if found:
+            return found
+    return None
+
+
+def conda_command(tool: str, spec: BuildSpec, dest: Path, version: str | None) -> list[str]:
+    """The conda / mamba / micromamba command that builds the conda part of `spec` at `dest`."""
+    flavour = os.path.basename(tool).split(".")[0]
+    if spec.env_file and not version:
+        if flavour == "micromamba":
+            return [tool, "create", "--yes", "--prefix", str(dest), "--file", spec.env_file]
+        return [tool, "env", "create", "--prefix", str(dest), "--file", spec.env_file]
+    argv = [tool, "create", "--yes", "--prefix", str(dest)]
+    for channel in spec.channels or ["conda-forge"]:
+        argv += ["--channel", channel]
+    argv.append(f"python={version}" if version else "python")
+    argv += spec.conda
+    if spec.pip:
+        argv.append("pip")
+    return argv
+
+
+def _create_conda(
+    spec: BuildSpec,
+    dest: Path,
+    version: str | None,
+    index: IndexOptions,
+    result: CreateResult,
+    allow_downloads: bool,
+    quiet: bool,
+) -> None:
+    tool = conda_tool()
+    env = uv_env(allow_python_downloads=allow_downloads)
+    runner = _Runner(result, 2, env, quiet)
+    if tool:
+        result.interpreter_source = os.path.basename(tool)
+        runner.step(f"conda packages ({os.path.basename(tool)})", conda_command(tool, spec, dest, version))
+        env_file_has_pip = bool(spec.env_file) and not version
+    else:
+        result.interpreter_source = "py-rattler"
+        runner.index += 1
+        _rattler_install(spec, dest, version, result, quiet)
+        env_file_has_pip = False
+    result.python = _venv_python(dest)
+    if spec.pip and not env_file_has_pip:
+        _install_pip_part(runner, spec, dest, result.python, index, sync=False)
+
+
+def _rattler_install(spec: BuildSpec, dest: Path, version: str | None, result: CreateResult, quiet: bool) -> None:
+    """Solve and install the conda part with py-rattler (no conda on this machine)."""
+    import asyncio
+
+    try:
+        import rattler
+    except ImportError:
+        raise EnvdoctorError("no conda, mamba or micromamba, and py-rattler is not installed") from None
+    specs = [f"python={version}" if version else "python", *spec.conda] + (["pip"] if spec.pip else [])
+    channels = spec.channels or ["conda-forge"]
+    start = time.perf_counter()
+    if not quiet:
+        progress(f"solving {' '.join(specs)} from {', '.join(channels)} (py-rattler)")
+    try:
+        records = asyncio.run(
+            rattler.solve(
+                sources=channels,
+                specs=specs,
+                virtual_packages=rattler.VirtualPackage.detect(),
+            )
+        )
+        if not quiet:
+            progress(f"installing {len(records)} conda packages into {dest} (py-rattler)")
+        asyncio.run(rattler.install(records, target_prefix=str(dest), show_progress=not quiet))
+    except Exception as exc:  # rattler raises its own exception types
+        result.steps.append(
+            Step("conda packages (py-rattler)", ["rattler", *specs], False, time.perf_counter() - start, str(exc))
+        )
+        raise EnvdoctorError(f"py-rattler could not build the conda part: {exc}") from None
+    result.steps.append(Step("conda packages (py-rattler)", ["rattler", *specs], True, time.perf_counter() - start))
+
+
+def render_text(result: CreateResult) -> str:
+    from envdoctor.actions.verify import render_text as verify_text
+
+    out = [f"envdoctor create: {result.prefix} ({result.manager} manager)"]
+    if result.spec and result.spec.source:
+        out.append(f"  from: {result.spec.source}")
+    if result.python:
+        out.append(
+            f"  python: {result.python}" + (f" (from {result.interpreter_source})" if result.interpreter_source else "")
+        )
+    for note in result.spec.notes if result.spec else []:
+        out.append(f"  note: {note}")
+    for step in result.steps:
+        out.append(f"  [{'ok  ' if step.ok else 'FAIL'}] {step.name} ({step.seconds:.1f} s): {quote(step.argv)}")
+        if not step.ok and step.output_tail:
+            out += ["         " + line for line in step.output_tail.splitlines()[-10:]]
+    if result.verify is not None:
+        out.append(verify_text(result.verify))
+    state = "created" if result.ok else f"FAILED: {result.error}"
+    out.append(f"create: {state} ({result.seconds:.1f} s)")
+    if result.ok and result.python:
+        out.append(f"  use it: {result.python} (or `source {result.prefix}/bin/activate`)")
+    return "\n".join(out)

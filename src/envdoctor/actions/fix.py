@@ -1,0 +1,326 @@
+"""fix: check -> fix plan -> (with --apply) restore point, apply, re-check, verify, roll back if worse.
+
+Safety, in order:
+1. nothing changes without --apply (and --yes, or a "y" on a terminal);
+2. the restore point (see `restore.py`) is written atomically before the first command runs;
+3. every command is journaled (start / end) in the restore point, fsynced, so an interrupted fix
+   is visible (`restore --list`: "interrupted") and restorable (`restore ID`);
+4. after applying, check and verify run again; when the result is worse -- a step failed, more
+   error findings than before, or a framework that verified before now fails -- the environment
+   is rolled back to the restore point.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import FrameType
+from typing import Any
+
+from envdoctor.actions import restore as restore_points
+from envdoctor.actions.fixplan import FixPlan, FixStep, make_plan
+from envdoctor.actions.proc import Completed, progress, quote, run
+from envdoctor.actions.target import Target, describe, scan_dists
+from envdoctor.actions.uvtool import IndexOptions, uv_binary, uv_env
+from envdoctor.actions.verify import VerifyReport
+from envdoctor.errors import EnvdoctorError
+from envdoctor.model import Finding, Severity
+
+Diagnose = Callable[[str], list[Finding]]
+Verifier = Callable[[str], VerifyReport]
+
+
+def default_diagnose(python: str, timeout: float = 20.0) -> list[Finding]:
+    """check's findings for the environment of `python` (envdoctor.probe + envdoctor.doctor)."""
+    from envdoctor.doctor import diagnose
+    from envdoctor.probe import collect_snapshot, resolve_target
+
+    snapshot = collect_snapshot(resolve_target(python=python), timeout=timeout)
+    report: Any = diagnose(snapshot)
+    findings = getattr(report, "findings", report)
+    return list(findings)
+
+
+def default_verify(python: str, timeout: float = 300.0) -> VerifyReport:
+    from envdoctor.actions.verify import verify
+
+    return verify(python, timeout=timeout)
+
+
+def errors(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if Severity(f.severity) == Severity.ERROR]
+
+
+@dataclass
+class StepRun:
+    step: FixStep
+    argv: list[str]
+    ok: bool
+    seconds: float
+    output_tail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "command": quote(self.argv),
+            "ok": self.ok,
+            "seconds": round(self.seconds, 3),
+            "output_tail": self.output_tail if not self.ok else "",
+        }
+
+
+@dataclass
+class FixReport:
+    python: str
+    before: list[Finding]
+    plan: FixPlan
+    applied: bool = False
+    runs: list[StepRun] = field(default_factory=list)
+    after: list[Finding] | None = None
+    verify_before: VerifyReport | None = None
+    verify_after: VerifyReport | None = None
+    point: restore_points.RestorePoint | None = None
+    rolled_back: bool = False
+    rollback_ok: bool | None = None
+    worse_because: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """No error left (after applying, if applied) and every framework verifies."""
+        findings = self.after if self.after is not None else self.before
+        verified = self.verify_after if self.verify_after is not None else self.verify_before
+        return not errors(findings) and (verified is None or verified.ok) and not self.rolled_back
+
+    def to_dict(self) -> dict[str, Any]:
+        from envdoctor import __version__
+
+        return {
+            "schema": 1,
+            "envdoctor": __version__,
+            "python": self.python,
+            "ok": self.ok,
+            "findings_before": [f.to_dict() for f in self.before],
+            "plan": self.plan.to_dict(),
+            "applied": self.applied,
+            "runs": [r.to_dict() for r in self.runs],
+            "findings_after": [f.to_dict() for f in self.after] if self.after is not None else None,
+            "verify_before": self.verify_before.to_dict() if self.verify_before else None,
+            "verify_after": self.verify_after.to_dict() if self.verify_after else None,
+            "restore_point": self.point.summary() if self.point else None,
+            "rolled_back": self.rolled_back,
+            "rollback_ok": self.rollback_ok,
+            "worse_because": list(self.worse_because),
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def outside_names(target: Target) -> list[str]:
+    """Distributions whose winning copy is outside the environment's own site-packages."""
+    inside = set(target.site_packages)
+    winners: dict[str, str] = {}
+    for dist in scan_dists(target.sys_path):
+        winners.setdefault(dist.name, dist.location)
+    return sorted(name for name, location in winners.items() if location not in inside)
+
+
+def plan_fix(
+    python: str,
+    *,
+    diagnose: Diagnose | None = None,
+    index: IndexOptions | None = None,
+    target: Target | None = None,
+) -> tuple[Target, list[Finding], FixPlan]:
+    target = target or describe(python)
+    findings = (diagnose or default_diagnose)(python)
+    plan = make_plan(
+        findings,
+        python,
+        outside=outside_names(target),
+        extra_install_args=(index or IndexOptions()).args(),
+    )
+    return target, findings, plan
+
+
+class Interrupted(BaseException):
+    """SIGTERM during apply (Ctrl-C arrives as KeyboardInterrupt)."""
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise Interrupted(f"signal {signum}")
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def apply_fix(
+    python: str,
+    *,
+    diagnose: Diagnose | None = None,
+    verifier: Verifier | None = None,
+    index: IndexOptions | None = None,
+    confirm: Callable[[FixPlan], bool] | None = None,
+    quiet: bool = False,
+    verify_frameworks: bool = True,
+) -> FixReport:
+    """Plan, then apply with a restore point; roll back when the result is worse."""
+    start = time.perf_counter()
+    diagnose = diagnose or default_diagnose
+    verifier = verifier or default_verify
+    index = index or IndexOptions()
+    target, before, plan = plan_fix(python, diagnose=diagnose, index=index)
+    report = FixReport(python=python, before=before, plan=plan)
+    if not plan.actionable:
+        report.seconds = time.perf_counter() - start
+        return report
+    if confirm is not None and not confirm(plan):
+        raise EnvdoctorError("not applied: the plan was not confirmed")
+    if verify_frameworks:
+        if not quiet:
+            progress("verifying the frameworks before the fix (to compare after)")
+        report.verify_before = verifier(python)
+    point = restore_points.record(target, reason="fix --apply", index=index)
+    report.point = point
+    if not quiet:
+        progress(f"restore point {point.id} recorded at {point.path}")
+    restore_points.journal(point, "plan", steps=[s.to_dict() for s in plan.actionable])
+    report.applied = True
+    failed = False
+    with _terminate_as_interrupt():
+        try:
+            for number, step in enumerate(plan.actionable, 1):
+                done = _run_step(point, number, step, quiet)
+                report.runs.append(StepRun(step, done.argv, done.ok, done.seconds, done.tail(30)))
+                if not done.ok:
+                    failed = True
+                    break
+        except (KeyboardInterrupt, Interrupted):
+            restore_points.journal(point, "interrupted")
+            print(
+                f"envdoctor fix: interrupted; the environment may be half-changed. Bring it back "
+                f"with: envdoctor restore --python {python} {point.id}",
+                file=sys.stderr,
+            )
+            raise
+    report.after = diagnose(python)
+    if verify_frameworks:
+        report.verify_after = verifier(python)
+    report.worse_because = worse(report, failed)
+    if report.worse_because:
+        if not quiet:
+            progress("the result is worse (" + "; ".join(report.worse_because) + "): rolling back")
+        restored = restore_points.restore(point, describe(python), index=index, quiet=quiet)
+        report.rolled_back = True
+        report.rollback_ok = restored.ok
+        restore_points.journal(point, "result", state="rolled-back" if restored.ok else "rollback-failed")
+        report.after = diagnose(python)
+        if verify_frameworks:
+            report.verify_after = verifier(python)
+    else:
+        restore_points.journal(point, "result", state="applied")
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _run_step(point: restore_points.RestorePoint, number: int, step: FixStep, quiet: bool) -> Completed:
+    argv = [uv_binary(), *step.argv[1:]] if step.runner == "uv" else list(step.argv)
+    restore_points.journal(point, "start", step=number, command=quote(argv))
+    if not quiet:
+        progress(f"[{number}] {quote(argv)}")
+    done = run(argv, env=uv_env())
+    restore_points.journal(point, "end", step=number, rc=done.returncode)
+    if not quiet:
+        progress(f"[{number}] {'done' if done.ok else f'FAILED (exit {done.returncode})'} in {done.seconds:.1f} s")
+    return done
+
+
+def worse(report: FixReport, step_failed: bool) -> list[str]:
+    reasons: list[str] = []
+    if step_failed:
+        reasons.append("a fix command failed")
+    before_errors = len(errors(report.before))
+    after_errors = len(errors(report.after or []))
+    if after_errors > before_errors:
+        reasons.append(f"{after_errors} error findings after, {before_errors} before")
+    if report.verify_before is not None and report.verify_after is not None:
+        worked = {f.framework for f in report.verify_before.frameworks if f.ok}
+        now_failing = [f.framework for f in report.verify_after.frameworks if not f.ok and f.framework in worked]
+        if now_failing:
+            reasons.append(f"verify newly fails: {', '.join(now_failing)}")
+    return reasons
+
+
+# ---- rendering ---------------------------------------------------------------------------------
+
+
+def render_text(report: FixReport) -> str:
+    from envdoctor.actions.fixplan import render_text as plan_text
+
+    errs = errors(report.before)
+    out = [
+        f"envdoctor fix: {report.python}",
+        f"  {len(report.before)} finding(s), {len(errs)} error(s)"
+        + (": " + ", ".join(sorted({f.code for f in report.before})) if report.before else ""),
+        "fix plan:",
+        plan_text(report.plan),
+    ]
+    if not report.applied:
+        if report.plan.actionable:
+            out.append("not applied: run again with --apply (a restore point is recorded first)")
+        return "\n".join(out)
+    if report.point:
+        out.append(f"restore point: {report.point.id} ({report.point.path})")
+    for r in report.runs:
+        out.append(f"  [{'ok  ' if r.ok else 'FAIL'}] {quote(r.argv)} ({r.seconds:.1f} s)")
+        if not r.ok and r.output_tail:
+            out += ["         " + line for line in r.output_tail.splitlines()[-8:]]
+    after = report.after or []
+    out.append(
+        f"after: {len(after)} finding(s), {len(errors(after))} error(s)"
+        + (": " + ", ".join(sorted({f.code for f in after})) if after else "")
+    )
+    if report.verify_after is not None:
+        v = report.verify_after
+        out.append(
+            f"verify after: {sum(1 for f in v.frameworks if f.ok)} of {len(v.frameworks)} framework(s) work"
+            + ("" if v.ok else f"; failed: {', '.join(v.failed)}")
+        )
+    if report.rolled_back:
+        state = "rolled back" if report.rollback_ok else "ROLLBACK INCOMPLETE"
+        out.append(f"{state} to {report.point.id if report.point else '?'}: {'; '.join(report.worse_because)}")
+    out.append("fix: " + ("the environment works" if report.ok else "problems remain"))
+    return "\n".join(out)
+
+
+def render_markdown(report: FixReport) -> str:
+    out = [
+        "## envdoctor fix",
+        "",
+        f"`{report.python}`",
+        "",
+        "| # | command | findings | runs as |",
+        "| --- | --- | --- | --- |",
+    ]
+    for n, step in enumerate(report.plan.steps, 1):
+        runs_as = quote(step.argv) if step.applies else "manual"
+        out.append(f"| {n} | `{step.command}` | {', '.join(step.codes)} | `{runs_as}` |")
+    if report.applied:
+        out += [
+            "",
+            f"Applied: restore point `{report.point.id if report.point else ''}`; "
+            f"errors before {len(errors(report.before))}, after {len(errors(report.after or []))}"
+            + ("; rolled back" if report.rolled_back else ""),
+        ]
+    return "\n".join(out)

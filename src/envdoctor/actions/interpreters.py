@@ -1,0 +1,73 @@
+"""Find an interpreter already on this machine for a Python version ("3.11").
+
+Order: pyenv (`pyenv prefix 3.11`), `python3.11` on PATH, then uv's discovery (`uv python find`,
+with downloads off). Nothing is downloaded here: `create --allow-python-downloads` lets uv do that.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+from envdoctor.actions.proc import run
+from envdoctor.actions.uvtool import uv_binary, uv_env
+
+_VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
+
+
+def valid_version(version: str) -> bool:
+    return bool(_VERSION.match(version))
+
+
+def find_interpreter(version: str, env: Mapping[str, str] | None = None) -> tuple[str, str] | None:
+    """(path, how it was found) for Python `version`, or None."""
+    env = os.environ if env is None else env
+    minor = ".".join(version.split(".")[:2])
+    for finder in (_pyenv, _on_path, _uv_find):
+        found = finder(version, minor, env)
+        if found and _reports(found[0], version):
+            return found
+    return None
+
+
+def _pyenv(version: str, minor: str, env: Mapping[str, str]) -> tuple[str, str] | None:
+    pyenv = shutil.which("pyenv", path=env.get("PATH"))
+    if not pyenv:
+        return None
+    done = run([pyenv, "prefix", version], env=dict(env), timeout=20)
+    if not done.ok:
+        return None
+    for line in done.stdout.splitlines():
+        prefix = Path(line.strip())
+        for name in (f"python{minor}", "python3", "python"):
+            candidate = prefix / "bin" / name
+            if candidate.is_file():
+                return str(candidate), f"pyenv prefix {version}"
+    return None
+
+
+def _on_path(version: str, minor: str, env: Mapping[str, str]) -> tuple[str, str] | None:
+    found = shutil.which(f"python{minor}", path=env.get("PATH"))
+    return (found, f"python{minor} on PATH") if found else None
+
+
+def _uv_find(version: str, minor: str, env: Mapping[str, str]) -> tuple[str, str] | None:
+    try:
+        uv = uv_binary()
+    except Exception:
+        return None
+    done = run([uv, "python", "find", version], env=uv_env(base=env), timeout=30)
+    path = done.stdout.strip().splitlines()[-1] if done.ok and done.stdout.strip() else ""
+    return (path, f"uv python find {version}") if path else None
+
+
+def _reports(python: str, version: str) -> bool:
+    """Does `python` really run, and is it `version`?"""
+    done = run([python, "-c", "import sys; print('%d.%d.%d' % tuple(sys.version_info[:3]))"], timeout=20)
+    if not done.ok:
+        return False
+    actual = done.stdout.strip()
+    return actual == version or actual.startswith(version + ".")

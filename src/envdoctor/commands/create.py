@@ -1,0 +1,89 @@
+"""envdoctor create: build a planned environment (uv for pip; conda/mamba/micromamba or py-rattler
+for conda), then verify it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from envdoctor.output import emit
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = (
+        "--name NAME creates $ENVDOCTOR_ENVS_DIR/NAME (default ~/.local/share/envdoctor/envs/NAME). "
+        "exit codes: 0 created and verified; 1 a step or verify failed; 2 usage error"
+    )
+    parser.add_argument("specs", nargs="*", metavar="SPEC", help="requirements, e.g. tensorflow==2.15.*")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("-f", "--file", metavar="environment.yml", help="an environment.yml to build")
+    source.add_argument(
+        "--plan",
+        metavar="FILE",
+        help="a plan: `plan --format json` output, requirements.txt, pylock.toml or environment.yml",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--name", help="create it in envdoctor's envs folder under this name")
+    where.add_argument("--prefix", metavar="DIR", help="create it at this path")
+    parser.add_argument("--python", metavar="X.Y", help="the Python version (an interpreter on this machine)")
+    parser.add_argument("--manager", choices=("pip", "conda"), help="default: conda when the file has conda packages")
+    parser.add_argument(
+        "--allow-python-downloads",
+        action="store_true",
+        help="let uv download the interpreter when none is installed (off by default)",
+    )
+    parser.add_argument("--no-plan", action="store_true", help="give SPECs to uv as they are, without `plan`")
+    parser.add_argument("--force", action="store_true", help="replace an environment already at the destination")
+    parser.add_argument("--no-verify", action="store_true", help="skip verify after building")
+    parser.add_argument("--verify-timeout", type=float, default=300.0, metavar="S", help="per framework (default 300)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
+    from envdoctor.actions.uvtool import add_index_arguments
+
+    add_index_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    from envdoctor.actions.create import create, destination, render_text
+    from envdoctor.actions.envfile import from_file, from_specs
+    from envdoctor.actions.interpreters import valid_version
+    from envdoctor.actions.uvtool import index_options
+    from envdoctor.errors import UsageError
+
+    if args.python and not valid_version(args.python):
+        raise UsageError(f"--python {args.python!r}: expected a version such as 3.11")
+    given = sum(bool(x) for x in (args.specs, args.file, args.plan))
+    if given != 1:
+        raise UsageError("give SPEC..., -f environment.yml or --plan FILE (exactly one)")
+    dest = destination(args.name, args.prefix)
+    if args.specs:
+        spec = from_specs(
+            list(args.specs), python=args.python, use_plan=not args.no_plan, manager=args.manager or "pip"
+        )
+    else:
+        spec = from_file(args.file or args.plan, as_plan=bool(args.plan))
+    if args.manager:
+        spec.manager = args.manager
+    if spec.manager == "conda" and spec.source == "specs":  # unplanned SPECs are conda match specs
+        spec.conda, spec.pip, spec.pinned = list(spec.pip), [], False
+    if spec.manager == "pip" and spec.conda:
+        raise UsageError(
+            f"the pip manager cannot install conda packages: {', '.join(spec.conda)} (use --manager conda)"
+        )
+    result = create(
+        spec,
+        dest,
+        python=args.python,
+        allow_python_downloads=args.allow_python_downloads,
+        index=index_options(args),
+        force=args.force,
+        verify=not args.no_verify,
+        verify_timeout=args.verify_timeout,
+        quiet=args.quiet or (args.format == "json" and not sys.stderr.isatty()),
+    )
+    if args.format == "json":
+        emit(json.dumps(result.to_dict(), indent=2, default=str))
+    else:
+        emit(render_text(result))
+    return 0 if result.ok else 1

@@ -1,0 +1,83 @@
+"""envdoctor fix: turn check's findings into a fix plan; apply it (with a restore point) with --apply."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from envdoctor.output import emit
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = (
+        "Without --apply nothing changes. --apply records a restore point first (see `envdoctor "
+        "restore`), runs the plan, re-runs check and verify, and rolls back when the result is "
+        "worse. exit codes: 0 no error left and every framework verifies; 1 problems remain (or "
+        "rolled back); 2 usage error"
+    )
+    group = parser.add_argument_group("which environment (default: the active one)")
+    target = group.add_mutually_exclusive_group()
+    target.add_argument("--python", metavar="PATH", help="the interpreter of the environment")
+    target.add_argument("--prefix", metavar="DIR", help="a venv or conda prefix")
+    parser.add_argument("--apply", action="store_true", help="apply the plan (after a restore point)")
+    parser.add_argument("-y", "--yes", action="store_true", help="do not ask before applying")
+    parser.add_argument("--no-verify", action="store_true", help="skip verify before and after applying")
+    parser.add_argument("--timeout", type=float, default=20.0, metavar="S", help="probe timeout (default 20)")
+    parser.add_argument("--verify-timeout", type=float, default=300.0, metavar="S", help="per framework (default 300)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
+    from envdoctor.actions.uvtool import add_index_arguments
+
+    add_index_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    from envdoctor.actions import fix
+    from envdoctor.actions.fixplan import FixPlan
+    from envdoctor.actions.target import resolve_python
+    from envdoctor.actions.uvtool import index_options
+    from envdoctor.actions.verify import verify
+    from envdoctor.errors import UsageError
+    from envdoctor.model import Finding
+
+    if args.timeout <= 0 or args.verify_timeout <= 0:
+        raise UsageError("timeouts must be positive")
+    python = resolve_python(args.python, args.prefix)
+    index = index_options(args)
+
+    def diagnose(py: str) -> list[Finding]:
+        return fix.default_diagnose(py, timeout=args.timeout)
+
+    if not args.apply:
+        _, findings, plan = fix.plan_fix(python, diagnose=diagnose, index=index)
+        report = fix.FixReport(python=python, before=findings, plan=plan)
+    else:
+
+        def confirm(plan: FixPlan) -> bool:
+            if args.yes:
+                return True
+            if not sys.stdin.isatty():
+                raise UsageError("--apply changes the environment: add --yes (stdin is not a terminal)")
+            from envdoctor.actions.fixplan import render_text
+
+            print(render_text(plan), file=sys.stderr)
+            answer = input(f"apply {len(plan.actionable)} step(s) to {python}? [y/N] ")
+            return answer.strip().lower() in ("y", "yes")
+
+        report = fix.apply_fix(
+            python,
+            diagnose=diagnose,
+            verifier=lambda py: verify(py, timeout=args.verify_timeout),
+            index=index,
+            confirm=confirm,
+            quiet=args.quiet,
+            verify_frameworks=not args.no_verify,
+        )
+    if args.format == "json":
+        emit(json.dumps(report.to_dict(), indent=2, default=str))
+    elif args.format == "markdown":
+        emit(fix.render_markdown(report))
+    else:
+        emit(fix.render_text(report))
+    return 0 if report.ok else 1

@@ -1,0 +1,94 @@
+"""Restore points: written atomically before changes, listed with their state, brought back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from envdoctor.actions import restore as points
+from envdoctor.actions.target import describe
+from envdoctor.actions.uvtool import IndexOptions
+from tests.actions.fakes import make_venv, run_cli, uv_install, wheel_folder
+
+
+@pytest.fixture()
+def env(tmp_path: Path) -> tuple[Path, Path]:
+    wheels = wheel_folder(tmp_path / "wheels")
+    python = make_venv(tmp_path / "env")
+    uv_install(python, wheels, "numpy==1.26.4", "helper==1.0")
+    return python, wheels
+
+
+def test_record_is_complete_and_lives_in_the_prefix(env: tuple[Path, Path]) -> None:
+    python, wheels = env
+    target = describe(str(python))
+    point = points.record(target, reason="test", index=IndexOptions(find_links=[str(wheels)], no_index=True))
+    assert point.path.parent == Path(target.prefix) / ".envdoctor" / "restore"
+    assert not list(point.path.parent.glob(".tmp-*"))
+    assert point.pins() == {"numpy": "1.26.4", "helper": "1.0"}
+    assert (point.path / "requirements.txt").read_text().split() == ["helper==1.0", "numpy==1.26.4"]
+    data = json.loads((point.path / "point.json").read_text())
+    assert data["kind"] == "venv" and data["index"]["no_index"] is True
+    assert point.status() == "recorded"
+    assert [p.id for p in points.list_points(target)] == [point.id]
+
+
+def test_restore_brings_back_the_exact_set(env: tuple[Path, Path]) -> None:
+    python, wheels = env
+    target = describe(str(python))
+    point = points.record(target, reason="test", index=IndexOptions(find_links=[str(wheels)], no_index=True))
+    uv_install(python, wheels, "numpy==2.0.0", "helper==2.0", "tensorflow==2.15.0")
+    change = points.diff(point, target)
+    assert change.remove == ["tensorflow"]
+    assert ("numpy", "2.0.0", "1.26.4") in change.change
+    result = points.restore(point, target, quiet=True)
+    assert result.ok, [c.tail() for c in result.commands]
+    assert points.diff(point, target).empty
+    assert point.status() == "restored"
+
+
+def test_interrupted_journal_is_visible(env: tuple[Path, Path]) -> None:
+    python, _ = env
+    target = describe(str(python))
+    point = points.record(target, reason="fix --apply")
+    points.journal(point, "start", step=1, command="uv pip install numpy==2.0.0")
+    assert point.status() == "interrupted"
+    with open(point.journal, "a") as handle:  # a kill in the middle of a write
+        handle.write('{"event": "end", "st')
+    assert point.status() == "interrupted"
+
+
+def test_cli_list_dry_run_and_restore(env: tuple[Path, Path]) -> None:
+    python, wheels = env
+    target = describe(str(python))
+    point = points.record(target, reason="fix --apply")
+    uv_install(python, wheels, "helper==2.0")
+    listed = run_cli("restore", "--list", "--python", str(python), "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout)["points"][0]["id"] == point.id
+    dry = run_cli("restore", "--dry-run", "--python", str(python))
+    assert "helper 2.0 -> 1.0" in dry.stdout
+    done = run_cli("restore", point.id, "--python", str(python), "--find-links", str(wheels), "--no-index")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert points.diff(point, target).empty
+
+
+def test_cli_restore_bad_input(tmp_path: Path, env: tuple[Path, Path]) -> None:
+    python, _ = env
+    done = run_cli("restore", "--python", str(python))
+    assert done.returncode == 2 and "no restore points" in done.stderr and "Traceback" not in done.stderr
+    points.record(describe(str(python)), reason="x")
+    done = run_cli("restore", "nope", "--python", str(python))
+    assert done.returncode == 2 and "no restore point 'nope'" in done.stderr
+
+
+def test_points_outside_a_venv_go_to_the_state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from envdoctor.actions.target import Target
+
+    monkeypatch.setenv("ENVDOCTOR_STATE_DIR", str(tmp_path / "state"))
+    target = Target(python="/usr/bin/python3", prefix="/usr", site_packages=[])
+    root = points.restore_root(target)
+    assert root.parent == tmp_path / "state" / "restore"
+    assert root.name.startswith("usr-")
