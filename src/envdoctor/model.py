@@ -329,6 +329,7 @@ def _convert(tp: Any, value: Any) -> Any:
         raise ValueError(f"expected {tp.__name__}, got {type(value).__name__}")
     return value
 
+
 def from_dict(cls: type[T], data: Any) -> T:
     """Build dataclass `cls` from plain data; unknown keys are ignored, wrong types raise ValueError."""
     if not isinstance(data, dict):

@@ -22,15 +22,20 @@ PROC_VERSION = (
 )
 
 
-def collect(root: Path, env: dict[str, str] | None = None, path: list[str] | None = None,
-            conda_prefix: str | None = None, run: Any = None) -> GpuFacts:
-    return collect_gpu(root=root, env=env or {}, path_dirs=path or [], site_packages=[SITE],
-                       conda_prefix=conda_prefix, run=run)
+def collect(
+    root: Path,
+    env: dict[str, str] | None = None,
+    path: list[str] | None = None,
+    conda_prefix: str | None = None,
+    run: Any = None,
+) -> GpuFacts:
+    return collect_gpu(
+        root=root, env=env or {}, path_dirs=path or [], site_packages=[SITE], conda_prefix=conda_prefix, run=run
+    )
 
 
 def by(facts: GpuFacts, name: str, origin: str | None = None) -> list[CudaLibrary]:
-    return [lib for lib in facts.libraries
-            if lib.name == name and (origin is None or lib.origin == origin)]
+    return [lib for lib in facts.libraries if lib.name == name and (origin is None or lib.origin == origin)]
 
 
 def test_no_driver_runs_nothing(tmp_path: Path) -> None:
@@ -62,24 +67,30 @@ def test_nvidia_smi(tmp_path: Path) -> None:
 
 def test_nvidia_smi_without_compute_cap_field(tmp_path: Path) -> None:
     touch(tmp_path, "/proc/driver/nvidia/version", content=PROC_VERSION.encode())
-    script(tmp_path / "bin", "nvidia-smi", """\
+    script(
+        tmp_path / "bin",
+        "nvidia-smi",
+        """\
 case "$1" in
   *compute_cap*) echo 'Field "compute_cap" is not a valid field to query.'; exit 2 ;;
   --query-gpu=*) echo "0, Tesla T4, 15360, GPU-abc, 470.82.01" ;;
   *) echo "Driver Version: 470.82.01    CUDA Version: 11.4" ;;
 esac
-""")
+""",
+    )
     facts = collect(tmp_path, path=["/bin"])
-    assert [(g.name, g.compute_capability, g.memory_mib) for g in facts.gpus] == [
-        ("Tesla T4", None, 15360)]
+    assert [(g.name, g.compute_capability, g.memory_mib) for g in facts.gpus] == [("Tesla T4", None, 15360)]
     assert facts.driver_version == "470.82.01" and facts.cuda_driver_version == "11.4"
     assert facts.problems == []
 
 
 def test_proc_fallback_and_driver_table(tmp_path: Path) -> None:
     touch(tmp_path, "/proc/driver/nvidia/version", content=PROC_VERSION.encode())
-    touch(tmp_path, "/proc/driver/nvidia/gpus/0000:01:00.0/information",
-          content=b"Model: \t\t NVIDIA A100-SXM4-40GB\nIRQ:   42\nGPU UUID: \t GPU-a100\n")
+    touch(
+        tmp_path,
+        "/proc/driver/nvidia/gpus/0000:01:00.0/information",
+        content=b"Model: \t\t NVIDIA A100-SXM4-40GB\nIRQ:   42\nGPU UUID: \t GPU-a100\n",
+    )
     facts = collect(tmp_path)
     assert facts.source == "proc" and facts.driver_version == "550.54.14"
     assert [(g.name, g.uuid) for g in facts.gpus] == [("NVIDIA A100-SXM4-40GB", "GPU-a100")]
@@ -120,9 +131,11 @@ def test_timeout_becomes_a_problem(tmp_path: Path) -> None:
 
 def test_failing_nvidia_smi(tmp_path: Path) -> None:
     touch(tmp_path, "/proc/driver/nvidia/version", content=PROC_VERSION.encode())
-    script(tmp_path / "bin", "nvidia-smi",
-           "echo 'NVIDIA-SMI has failed because it could not communicate with the NVIDIA "
-           "driver.'; exit 9\n")
+    script(
+        tmp_path / "bin",
+        "nvidia-smi",
+        "echo 'NVIDIA-SMI has failed because it could not communicate with the NVIDIA driver.'; exit 9\n",
+    )
     facts = collect(tmp_path, path=["/bin"])
     assert facts.driver_version == "550.54.14"
     assert any("exited 9" in p and "could not communicate" in p for p in facts.problems)
@@ -131,31 +144,47 @@ def test_failing_nvidia_smi(tmp_path: Path) -> None:
 def test_libraries_and_origins(tmp_path: Path) -> None:
     site = tmp_path / SITE.lstrip("/")
     # pip wheels: versions from the dist-info names
-    touch(site, "nvidia/cudnn/lib/libcudnn.so.9", "nvidia/cuda_runtime/lib/libcudart.so.12",
-          "nvidia/cublas/lib/libcublas.so.12", "nvidia/cublas/lib/libcublasLt.so.12")
-    for d in ("nvidia_cudnn_cu12-9.1.0.70", "nvidia_cuda_runtime_cu12-12.4.127",
-              "nvidia_cublas_cu12-12.4.5.8"):
+    touch(
+        site,
+        "nvidia/cudnn/lib/libcudnn.so.9",
+        "nvidia/cuda_runtime/lib/libcudart.so.12",
+        "nvidia/cublas/lib/libcublas.so.12",
+        "nvidia/cublas/lib/libcublasLt.so.12",
+    )
+    for d in ("nvidia_cudnn_cu12-9.1.0.70", "nvidia_cuda_runtime_cu12-12.4.127", "nvidia_cublas_cu12-12.4.5.8"):
         (site / f"{d}.dist-info").mkdir(parents=True)
     # LD_LIBRARY_PATH with a system toolkit first
-    touch(tmp_path, "/usr/local/cuda-12.1/lib64/libcudart.so.12.1.105",
-          "/usr/local/cuda-12.1/lib64/libcudart.so.12", "/usr/local/cuda-12.1/lib64/libcudart.so")
+    touch(
+        tmp_path,
+        "/usr/local/cuda-12.1/lib64/libcudart.so.12.1.105",
+        "/usr/local/cuda-12.1/lib64/libcudart.so.12",
+        "/usr/local/cuda-12.1/lib64/libcudart.so",
+    )
     # system cuDNN 8 in the multiarch folder, version from the full file name
-    touch(tmp_path, "/usr/lib/x86_64-linux-gnu/libcudnn.so.8",
-          "/usr/lib/x86_64-linux-gnu/libcudnn.so.8.9.7",
-          "/usr/lib/x86_64-linux-gnu/libcudnn_ops_infer.so.8")
+    touch(
+        tmp_path,
+        "/usr/lib/x86_64-linux-gnu/libcudnn.so.8",
+        "/usr/lib/x86_64-linux-gnu/libcudnn.so.8.9.7",
+        "/usr/lib/x86_64-linux-gnu/libcudnn_ops_infer.so.8",
+    )
     # a toolkit nobody points at
-    touch(tmp_path, "/usr/local/cuda-11.8/lib64/libcudart.so.11.0",
-          "/usr/local/cuda-11.8/lib64/libcudart.so.11.8.89")
+    touch(tmp_path, "/usr/local/cuda-11.8/lib64/libcudart.so.11.0", "/usr/local/cuda-11.8/lib64/libcudart.so.11.8.89")
     # conda prefix with records
-    touch(tmp_path, "/opt/conda/envs/x/lib/libcudnn.so.8",
-          "/opt/conda/envs/x/conda-meta/cudnn-8.6.0.163-hed8a83a_0.json")
-    facts = collect(tmp_path, env={"LD_LIBRARY_PATH": "/usr/local/cuda-12.1/lib64:/nope"},
-                    conda_prefix="/opt/conda/envs/x")
+    touch(
+        tmp_path, "/opt/conda/envs/x/lib/libcudnn.so.8", "/opt/conda/envs/x/conda-meta/cudnn-8.6.0.163-hed8a83a_0.json"
+    )
+    facts = collect(
+        tmp_path, env={"LD_LIBRARY_PATH": "/usr/local/cuda-12.1/lib64:/nope"}, conda_prefix="/opt/conda/envs/x"
+    )
     assert facts.ld_library_path == ["/usr/local/cuda-12.1/lib64", "/nope"]
 
     [pip_cudnn] = by(facts, "cudnn", "pip")
     assert (pip_cudnn.version, pip_cudnn.package, pip_cudnn.soname, pip_cudnn.version_source) == (
-        "9.1.0.70", "nvidia-cudnn-cu12", "libcudnn.so.9", "dist")
+        "9.1.0.70",
+        "nvidia-cudnn-cu12",
+        "libcudnn.so.9",
+        "dist",
+    )
     assert pip_cudnn.path == f"{SITE}/nvidia/cudnn/lib/libcudnn.so.9"
     assert by(facts, "cudart", "pip")[0].version == "12.4.127"
     assert {lib.name for lib in facts.libraries if lib.origin == "pip"} >= {"cublas", "cublaslt"}
@@ -163,7 +192,8 @@ def test_libraries_and_origins(tmp_path: Path) -> None:
     [llp] = by(facts, "cudart", "ld_library_path")
     assert llp.version == "12.1.105" and llp.path == "/usr/local/cuda-12.1/lib64/libcudart.so.12"
     assert not by(facts, "cudart", "toolkit") or all(
-        lib.path.startswith("/usr/local/cuda-11.8") for lib in by(facts, "cudart", "toolkit"))
+        lib.path.startswith("/usr/local/cuda-11.8") for lib in by(facts, "cudart", "toolkit")
+    )
     [old] = [lib for lib in facts.libraries if lib.path.startswith("/usr/local/cuda-11.8")]
     assert old.origin == "toolkit" and old.version == "11.8.89"
     assert old.soname == "libcudart.so.11.0"
@@ -178,8 +208,11 @@ def test_libraries_and_origins(tmp_path: Path) -> None:
 
 def test_cudnn_version_from_header(tmp_path: Path) -> None:
     touch(tmp_path, "/usr/lib/x86_64-linux-gnu/libcudnn.so.8")
-    touch(tmp_path, "/usr/include/x86_64-linux-gnu/cudnn_version_v8.h",
-          content=b"#define CUDNN_MAJOR 8\n#define CUDNN_MINOR 6\n#define CUDNN_PATCHLEVEL 0\n")
+    touch(
+        tmp_path,
+        "/usr/include/x86_64-linux-gnu/cudnn_version_v8.h",
+        content=b"#define CUDNN_MAJOR 8\n#define CUDNN_MINOR 6\n#define CUDNN_PATCHLEVEL 0\n",
+    )
     [lib] = by(collect(tmp_path), "cudnn")
     assert (lib.version, lib.version_source) == ("8.6.0", "header")
 
@@ -187,24 +220,27 @@ def test_cudnn_version_from_header(tmp_path: Path) -> None:
 def test_ld_so_cache_and_conf(tmp_path: Path) -> None:
     touch(tmp_path, "/opt/nv/lib/libcudnn.so.8.9.2", "/opt/nv/lib/libcudnn.so.8")
     touch(tmp_path, "/srv/cuda/lib/libcublas.so.12.1.3.1", "/srv/cuda/lib/libcublas.so.12")
-    write_ld_so_cache(tmp_path / "etc/ld.so.cache", [
-        ("libcudnn.so.8", "/opt/nv/lib/libcudnn.so.8"), ("libz.so.1", "/lib/libz.so.1")])
+    write_ld_so_cache(
+        tmp_path / "etc/ld.so.cache", [("libcudnn.so.8", "/opt/nv/lib/libcudnn.so.8"), ("libz.so.1", "/lib/libz.so.1")]
+    )
     touch(tmp_path, "/etc/ld.so.conf", content=b"include /etc/ld.so.conf.d/*.conf\n")
     touch(tmp_path, "/etc/ld.so.conf.d/cuda.conf", content=b"# cuda\n/srv/cuda/lib\n")
-    assert read_ld_so_cache(tmp_path / "etc/ld.so.cache") == [
-        ("libcudnn.so.8", "/opt/nv/lib/libcudnn.so.8")]
+    assert read_ld_so_cache(tmp_path / "etc/ld.so.cache") == [("libcudnn.so.8", "/opt/nv/lib/libcudnn.so.8")]
     facts = collect(tmp_path)
     assert [(lib.version, lib.origin) for lib in by(facts, "cudnn")] == [("8.9.2", "system")]
     assert [(lib.version, lib.origin) for lib in by(facts, "cublas")] == [("12.1.3.1", "system")]
 
 
 def test_ldconfig_p_parser() -> None:
-    text = ("3 libs found in cache `/etc/ld.so.cache'\n"
-            "\tlibcudnn.so.8 (libc6,x86-64) => /usr/lib/x86_64-linux-gnu/libcudnn.so.8\n"
-            "\tlibcuda.so.1 (libc6,x86-64) => /usr/lib/x86_64-linux-gnu/libcuda.so.1\n")
+    text = (
+        "3 libs found in cache `/etc/ld.so.cache'\n"
+        "\tlibcudnn.so.8 (libc6,x86-64) => /usr/lib/x86_64-linux-gnu/libcudnn.so.8\n"
+        "\tlibcuda.so.1 (libc6,x86-64) => /usr/lib/x86_64-linux-gnu/libcuda.so.1\n"
+    )
     assert parse_ldconfig_p(text) == [
         ("libcudnn.so.8", "/usr/lib/x86_64-linux-gnu/libcudnn.so.8"),
-        ("libcuda.so.1", "/usr/lib/x86_64-linux-gnu/libcuda.so.1")]
+        ("libcuda.so.1", "/usr/lib/x86_64-linux-gnu/libcuda.so.1"),
+    ]
 
 
 def test_corrupt_cache_is_not_an_error(tmp_path: Path) -> None:
@@ -215,8 +251,11 @@ def test_corrupt_cache_is_not_an_error(tmp_path: Path) -> None:
 
 def test_nvcc_from_version_json_and_from_output(tmp_path: Path) -> None:
     script(tmp_path / "usr/local/cuda-12.2/bin", "nvcc", "exit 1\n")
-    touch(tmp_path, "/usr/local/cuda-12.2/version.json",
-          content=b'{"cuda": {"version": "12.2.2"}, "cuda_nvcc": {"version": "12.2.140"}}')
+    touch(
+        tmp_path,
+        "/usr/local/cuda-12.2/version.json",
+        content=b'{"cuda": {"version": "12.2.2"}, "cuda_nvcc": {"version": "12.2.140"}}',
+    )
     facts = collect(tmp_path, env={"CUDA_HOME": "/usr/local/cuda-12.2"})
     assert facts.nvcc_version == "12.2.140"
     assert facts.nvcc_path == "/usr/local/cuda-12.2/bin/nvcc"
@@ -224,8 +263,7 @@ def test_nvcc_from_version_json_and_from_output(tmp_path: Path) -> None:
 
     other = tmp_path / "other"
     touch(other, "/proc/driver/nvidia/version", content=PROC_VERSION.encode())
-    script(other / "usr/bin", "nvcc",
-           "echo 'Cuda compilation tools, release 11.8, V11.8.89'\n")
+    script(other / "usr/bin", "nvcc", "echo 'Cuda compilation tools, release 11.8, V11.8.89'\n")
     facts = collect(other, path=["/usr/bin"])
     assert facts.nvcc_version == "11.8.89" and facts.nvcc_path == "/usr/bin/nvcc"
 
@@ -265,9 +303,13 @@ def test_live_machine_is_bounded() -> None:
     import time
 
     start = time.perf_counter()
-    facts = collect_gpu(root=Path("/"), env=dict(os.environ),
-                        path_dirs=os.environ.get("PATH", "").split(os.pathsep),
-                        site_packages=[], conda_prefix=None)
+    facts = collect_gpu(
+        root=Path("/"),
+        env=dict(os.environ),
+        path_dirs=os.environ.get("PATH", "").split(os.pathsep),
+        site_packages=[],
+        conda_prefix=None,
+    )
     took = time.perf_counter() - start
     assert isinstance(facts, GpuFacts)
     if not facts.driver_present:

@@ -27,33 +27,40 @@ TF_AND_CUDA = [
     'nvidia-cublas-cu12==12.2.5.6; extra == "and-cuda"',
 ]
 TORCH_REQS = [
-    'nvidia-cuda-runtime-cu12==12.1.105; platform_system == "Linux" and platform_machine == '
-    '"x86_64"',
+    'nvidia-cuda-runtime-cu12==12.1.105; platform_system == "Linux" and platform_machine == "x86_64"',
     'nvidia-cudnn-cu12==8.9.2.26; platform_system == "Linux" and platform_machine == "x86_64"',
 ]
 
 
-def gpu(driver: str = "550.54.14", cuda: str | None = "12.4", cc: str = "8.6",
-        libraries: list[CudaLibrary] | None = None, **kw: Any) -> GpuFacts:
-    return GpuFacts(driver_version=driver, cuda_driver_version=cuda, source="nvidia-smi",
-                    driver_present=True,
-                    gpus=[GpuDevice(0, "NVIDIA GeForce RTX 3090", cc, 24576, "GPU-1111")],
-                    libraries=libraries or [], **kw)
+def gpu(
+    driver: str = "550.54.14",
+    cuda: str | None = "12.4",
+    cc: str = "8.6",
+    libraries: list[CudaLibrary] | None = None,
+    **kw: Any,
+) -> GpuFacts:
+    return GpuFacts(
+        driver_version=driver,
+        cuda_driver_version=cuda,
+        source="nvidia-smi",
+        driver_present=True,
+        gpus=[GpuDevice(0, "NVIDIA GeForce RTX 3090", cc, 24576, "GPU-1111")],
+        libraries=libraries or [],
+        **kw,
+    )
 
 
 def machine(g: GpuFacts | None = None, os: str = "linux") -> Machine:
     return Machine(os=os, arch="x86_64", libc="glibc", libc_version="2.36", gpu=g or GpuFacts())
 
 
-def pip_lib(name: str, version: str, sub: str, so: str, package: str,
-            site: str = SITE) -> CudaLibrary:
+def pip_lib(name: str, version: str, sub: str, so: str, package: str, site: str = SITE) -> CudaLibrary:
     return CudaLibrary(name, version, f"{site}/nvidia/{sub}/lib/{so}", "pip", package, so, "dist")
 
 
 def tf_pip_libs(site: str = SITE) -> list[CudaLibrary]:
     return [
-        pip_lib("cudart", "12.2.140", "cuda_runtime", "libcudart.so.12",
-                "nvidia-cuda-runtime-cu12", site),
+        pip_lib("cudart", "12.2.140", "cuda_runtime", "libcudart.so.12", "nvidia-cuda-runtime-cu12", site),
         pip_lib("cudnn", "8.9.4.25", "cudnn", "libcudnn.so.8", "nvidia-cudnn-cu12", site),
         pip_lib("cublas", "12.2.5.6", "cublas", "libcublas.so.12", "nvidia-cublas-cu12", site),
     ]
@@ -62,8 +69,11 @@ def tf_pip_libs(site: str = SITE) -> list[CudaLibrary]:
 def tf_dists(location: str = SITE, nvidia: bool = True) -> list[Any]:
     dists = [dist("tensorflow", "2.15.1", requires=TF_AND_CUDA, location=location)]
     if nvidia:
-        dists += [dist("nvidia-cuda-runtime-cu12", "12.2.140"),
-                  dist("nvidia-cudnn-cu12", "8.9.4.25"), dist("nvidia-cublas-cu12", "12.2.5.6")]
+        dists += [
+            dist("nvidia-cuda-runtime-cu12", "12.2.140"),
+            dist("nvidia-cudnn-cu12", "8.9.4.25"),
+            dist("nvidia-cublas-cu12", "12.2.5.6"),
+        ]
     return dists
 
 
@@ -97,8 +107,7 @@ def test_driver_minor_version_compat_is_a_warning() -> None:
 
 def test_driver_numbers_when_cuda_version_unknown() -> None:
     kb = FakeKB({("tensorflow", "2.15.1"): BuildInfo("12.2", "8.9", (), "tested builds")})
-    snap = snapshot(tf_dists(), machine=machine(gpu(driver="470.82.01", cuda=None,
-                                                    libraries=tf_pip_libs())))
+    snap = snapshot(tf_dists(), machine=machine(gpu(driver="470.82.01", cuda=None, libraries=tf_pip_libs())))
     [f] = check("ED401", snap, kb)
     assert f.severity is Severity.ERROR and "470.82.01" in f.message
 
@@ -107,8 +116,7 @@ def test_driver_new_enough_passes() -> None:
     torch = [dist("torch", "2.5.1+cu124")]
     assert check("ED401", snapshot(torch, machine=machine(gpu(cuda="12.4")))) == []
     assert check("ED401", snapshot(torch, machine=machine(gpu(cuda="12.8")))) == []
-    assert check("ED401", snapshot([dist("torch", "2.5.1+cpu")],
-                                   machine=machine(gpu(cuda="11.4")))) == []
+    assert check("ED401", snapshot([dist("torch", "2.5.1+cpu")], machine=machine(gpu(cuda="11.4")))) == []
 
 
 def test_driver_wsl_uses_windows_numbers() -> None:
@@ -121,16 +129,14 @@ def test_driver_rule_with_the_shipped_knowledge_base() -> None:
     kb = KnowledgeBase.load()
     if kb.min_driver("12.4") is None:
         return  # the shipped KB has no driver table yet
-    snap = snapshot([dist("torch", "2.5.1+cu124")],
-                    machine=machine(gpu(driver="520.61.05", cuda=None)))
+    snap = snapshot([dist("torch", "2.5.1+cu124")], machine=machine(gpu(driver="520.61.05", cuda=None)))
     [f] = check("ED401", snap, kb)
     assert f.severity is Severity.ERROR
 
 
 # -- ED402 cuda-libs-missing -----------------------------------------------------------------
 def test_missing_required_wheel() -> None:
-    dists = [dist("torch", "2.3.1", requires=TORCH_REQS),
-             dist("nvidia-cuda-runtime-cu12", "12.1.105")]
+    dists = [dist("torch", "2.3.1", requires=TORCH_REQS), dist("nvidia-cuda-runtime-cu12", "12.1.105")]
     [f] = check("ED402", snapshot(dists, machine=machine(gpu())))
     assert f.cause == "cuda-libs-missing" and "nvidia-cudnn-cu12" in f.message
     assert f.fix == "/env/bin/python -m pip install nvidia-cudnn-cu12==8.9.2.26"
@@ -151,8 +157,17 @@ def test_tf_lib64_vs_lib() -> None:
 
 
 def test_ld_library_path_shadows_the_wheels() -> None:
-    libs = [CudaLibrary("cudart", "12.1.105", "/usr/local/cuda-12.1/lib64/libcudart.so.12",
-                        "ld_library_path", None, "libcudart.so.12"), *tf_pip_libs()]
+    libs = [
+        CudaLibrary(
+            "cudart",
+            "12.1.105",
+            "/usr/local/cuda-12.1/lib64/libcudart.so.12",
+            "ld_library_path",
+            None,
+            "libcudart.so.12",
+        ),
+        *tf_pip_libs(),
+    ]
     g = gpu(libraries=libs, ld_library_path=["/usr/local/cuda-12.1/lib64", "/opt/x/lib"])
     [f] = check("ED402", snapshot(tf_dists(), machine=machine(g)))
     assert "LD_LIBRARY_PATH" in f.message
@@ -162,8 +177,11 @@ def test_ld_library_path_shadows_the_wheels() -> None:
 
 def test_old_tf_without_system_cuda() -> None:
     kb = FakeKB({("tensorflow", "2.12.0"): BuildInfo("11.8", "8.6", (), "tested builds")})
-    libs = [CudaLibrary("cudart", "11.8.89", "/usr/local/cuda-11.8/lib64/libcudart.so.11.0",
-                        "toolkit", None, "libcudart.so.11.0")]
+    libs = [
+        CudaLibrary(
+            "cudart", "11.8.89", "/usr/local/cuda-11.8/lib64/libcudart.so.11.0", "toolkit", None, "libcudart.so.11.0"
+        )
+    ]
     snap = snapshot([dist("tensorflow", "2.12.0")], machine=machine(gpu(libraries=libs)))
     [f] = check("ED402", snap, kb)
     assert "libcudnn.so.8" in f.message and "libcudart.so.11" in f.message
@@ -173,8 +191,11 @@ def test_old_tf_without_system_cuda() -> None:
 
 def test_libs_present_passes() -> None:
     assert check("ED402", snapshot(tf_dists(), machine=machine(gpu(libraries=tf_pip_libs())))) == []
-    torch = [dist("torch", "2.3.1", requires=TORCH_REQS),
-             dist("nvidia-cuda-runtime-cu12", "12.1.105"), dist("nvidia-cudnn-cu12", "8.9.2.26")]
+    torch = [
+        dist("torch", "2.3.1", requires=TORCH_REQS),
+        dist("nvidia-cuda-runtime-cu12", "12.1.105"),
+        dist("nvidia-cudnn-cu12", "8.9.2.26"),
+    ]
     assert check("ED402", snapshot(torch, machine=machine(gpu()))) == []
     # no GPU: nothing to say
     assert check("ED402", snapshot(tf_dists()[:1], machine=machine())) == []
@@ -184,28 +205,26 @@ def test_libs_present_passes() -> None:
 def test_older_system_cudnn() -> None:
     kb = FakeKB({("tensorflow", "2.12.0"): BuildInfo("11.8", "8.6", (), "tested builds")})
     libs = [
-        CudaLibrary("cudart", "11.8.89", "/usr/lib/x86_64-linux-gnu/libcudart.so.11.0", "system",
-                    None, "libcudart.so.11.0"),
-        CudaLibrary("cublas", "11.11.3.6", "/usr/lib/x86_64-linux-gnu/libcublas.so.11", "system",
-                    None, "libcublas.so.11"),
-        CudaLibrary("cudnn", "8.1.0", "/usr/lib/x86_64-linux-gnu/libcudnn.so.8", "system", None,
-                    "libcudnn.so.8"),
+        CudaLibrary(
+            "cudart", "11.8.89", "/usr/lib/x86_64-linux-gnu/libcudart.so.11.0", "system", None, "libcudart.so.11.0"
+        ),
+        CudaLibrary(
+            "cublas", "11.11.3.6", "/usr/lib/x86_64-linux-gnu/libcublas.so.11", "system", None, "libcublas.so.11"
+        ),
+        CudaLibrary("cudnn", "8.1.0", "/usr/lib/x86_64-linux-gnu/libcudnn.so.8", "system", None, "libcudnn.so.8"),
     ]
     snap = snapshot([dist("tensorflow", "2.12.0")], machine=machine(gpu(libraries=libs)))
     [f] = check("ED403", snap, kb)
     assert f.cause == "cuda-version-mismatch" and "8.6" in f.message and "8.1.0" in f.message
     assert check("ED402", snap, kb) == []
     libs[2] = CudaLibrary("cudnn", "8.9.7", libs[2].path, "system", None, "libcudnn.so.8")
-    assert check("ED403", snapshot([dist("tensorflow", "2.12.0")],
-                                   machine=machine(gpu(libraries=libs))), kb) == []
+    assert check("ED403", snapshot([dist("tensorflow", "2.12.0")], machine=machine(gpu(libraries=libs))), kb) == []
 
 
 def test_conda_cudnn_major_mismatch() -> None:
     records = [CondaRecord("pytorch", "2.3.1", "py3.11_cuda12.1_cudnn8.9.2_0")]
-    libs = [CudaLibrary("cudnn", "9.1.0", "/env/lib/libcudnn.so.9", "conda", "cudnn",
-                        "libcudnn.so.9")]
-    snap = snapshot([dist("torch", "2.3.1", installer="conda")], records=records,
-                    machine=machine(gpu(libraries=libs)))
+    libs = [CudaLibrary("cudnn", "9.1.0", "/env/lib/libcudnn.so.9", "conda", "cudnn", "libcudnn.so.9")]
+    snap = snapshot([dist("torch", "2.3.1", installer="conda")], records=records, machine=machine(gpu(libraries=libs)))
     [f] = check("ED403", snap)
     assert "cuDNN 8.9" in f.message and f.fix == "conda install -p /env cudnn=8.9"
 
@@ -221,8 +240,7 @@ def test_cpu_only_builds_on_a_gpu_machine() -> None:
     [f] = check("ED404", snapshot([dist("jax", "0.4.30"), dist("jaxlib", "0.4.30")], machine=m))
     assert f.fix == "/env/bin/python -m pip install -U 'jax[cuda12]'"
     records = [CondaRecord("pytorch", "2.3.1", "cpu_mkl_py311h_100")]
-    [f] = check("ED404", snapshot([dist("torch", "2.3.1", installer="conda")], records=records,
-                                  machine=m))
+    [f] = check("ED404", snapshot([dist("torch", "2.3.1", installer="conda")], records=records, machine=m))
     assert f.fix == "conda install -p /env 'pytorch=*=*cuda*'"
 
 
@@ -247,8 +265,7 @@ def test_gpu_builds_pass() -> None:
 # -- ED405 gpu-windows-native ----------------------------------------------------------------
 def test_windows_native_tf() -> None:
     win = machine(gpu(), os="windows")
-    snap = snapshot([dist("tensorflow", "2.15.0")], machine=win, sys_platform="win32",
-                    python="3.10.11")
+    snap = snapshot([dist("tensorflow", "2.15.0")], machine=win, sys_platform="win32", python="3.10.11")
     [f] = check("ED405", snap)
     assert f.cause == "platform-unsupported" and f.fix == "wsl --install"
     assert any("tensorflow<2.11" in h for h in f.hints)
@@ -260,8 +277,13 @@ def test_windows_native_tf() -> None:
 
 # -- ED406 gpu-compute-capability ------------------------------------------------------------
 def test_compute_capability() -> None:
-    kb = FakeKB({("torch", "2.3.1+cu121"): BuildInfo(
-        "12.1", "8.9", ("sm_50", "sm_60", "sm_70", "sm_75", "sm_80", "sm_86", "sm_90"), "wheel")})
+    kb = FakeKB(
+        {
+            ("torch", "2.3.1+cu121"): BuildInfo(
+                "12.1", "8.9", ("sm_50", "sm_60", "sm_70", "sm_75", "sm_80", "sm_86", "sm_90"), "wheel"
+            )
+        }
+    )
     old = snapshot([dist("torch", "2.3.1+cu121")], machine=machine(gpu(cc="3.7")))
     [f] = check("ED406", old, kb)
     assert f.severity is Severity.ERROR and "3.7" in f.message and "below" in f.message
@@ -303,5 +325,4 @@ def test_rules_are_documented() -> None:
 def test_snapshot_round_trip_diagnoses_identically() -> None:
     snap = snapshot([dist("torch", "2.3.1+cpu")], machine=machine(gpu(libraries=tf_pip_libs())))
     again = Snapshot.from_dict(snap.to_dict())
-    assert [f.to_dict() for f in check("ED404", snap)] == [
-        f.to_dict() for f in check("ED404", again)]
+    assert [f.to_dict() for f in check("ED404", snap)] == [f.to_dict() for f in check("ED404", again)]

@@ -34,7 +34,7 @@ def load_snapshot_for(args: argparse.Namespace, meanwhile: Callable[[], object] 
         probe = ProbeRun.start(target.python, args.timeout) if target.python else None
     if meanwhile is not None:
         meanwhile()
-    from envdoctor.probe import collect_snapshot, load_machine, load_snapshot
+    from envdoctor.probe.collect import collect_snapshot, load_machine, load_snapshot
 
     machine = load_machine(args.machine) if getattr(args, "machine", None) else None
     if getattr(args, "snapshot", None):

@@ -1,9 +1,9 @@
 """envdoctor kb: show or refresh the compatibility knowledge base.
 
-    envdoctor kb show                      # what the knowledge base covers, and from where
-    envdoctor kb show tensorflow           # every final release: Pythons, platforms, CUDA, ...
-    envdoctor kb show tensorflow 2.18.0    # one release in full (requirements, extras, driver)
-    envdoctor kb refresh [--package torch] # rebuild from the package index into the user cache
+envdoctor kb show                      # what the knowledge base covers, and from where
+envdoctor kb show tensorflow           # every final release: Pythons, platforms, CUDA, ...
+envdoctor kb show tensorflow 2.18.0    # one release in full (requirements, extras, driver)
+envdoctor kb refresh [--package torch] # rebuild from the package index into the user cache
 """
 
 from __future__ import annotations
@@ -24,12 +24,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     show = sub.add_parser("show", help="the knowledge about a package (or what is covered)")
     show.add_argument("package", nargs="?", help="e.g. tensorflow, torch, jaxlib")
     show.add_argument("version", nargs="?", help="one release in full")
-    show.add_argument(
-        "--all", action="store_true", help="text: also list yanked and sdist-only releases"
-    )
-    refresh = sub.add_parser(
-        "refresh", help="rebuild the release data from the package index into the user cache"
-    )
+    show.add_argument("--all", action="store_true", help="text: also list yanked and sdist-only releases")
+    refresh = sub.add_parser("refresh", help="rebuild the release data from the package index into the user cache")
     refresh.add_argument(
         "--package", action="append", default=None, metavar="NAME", help="only this package (repeatable)"
     )
@@ -40,7 +36,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     for p in (show, refresh):
         # `envdoctor kb show X --format json` works as well as `envdoctor kb --format json show X`
         p.add_argument(
-            "--format", choices=("text", "json", "markdown"), default=argparse.SUPPRESS,
+            "--format",
+            choices=("text", "json", "markdown"),
+            default=argparse.SUPPRESS,
             help="output format (default: text)",
         )
 
@@ -88,9 +86,7 @@ def _show(args: argparse.Namespace) -> int:
     elif args.version:
         emit(_detail_text(kb, releases[0], records[0], markdown=fmt == "markdown"))
     else:
-        shown = [
-            rec for rec in records if args.all or fmt == "markdown" or not (rec["yanked"] or rec["sdist_only"])
-        ]
+        shown = [rec for rec in records if args.all or fmt == "markdown" or not (rec["yanked"] or rec["sdist_only"])]
         emit(_table(name, shown, markdown=fmt == "markdown", hidden=len(records) - len(shown)))
     return 0
 
@@ -121,9 +117,7 @@ def release_record(kb: KnowledgeBase, rel: Release) -> dict[str, Any]:
     )
     removed = kb.removed(rel.package)
     record["removed"] = (
-        {"since": removed.since, "replacement": removed.replacement, "reason": removed.reason}
-        if removed
-        else None
+        {"since": removed.since, "replacement": removed.replacement, "reason": removed.reason} if removed else None
     )
     return record
 

@@ -345,9 +345,7 @@ class KnowledgeBase:
                 return rel
         return None
 
-    def newest(
-        self, package: str, python: str | None = None, platform: str | None = None
-    ) -> Release | None:
+    def newest(self, package: str, python: str | None = None, platform: str | None = None) -> Release | None:
         """The newest non-yanked release (that has a wheel for `python` on `platform`)."""
         if python is not None and platform is not None:
             candidates = self.releases_for(package, python, platform)
@@ -361,9 +359,7 @@ class KnowledgeBase:
         rel = self.release(package, version)
         return rel.pythons(platform) if rel else []
 
-    def releases_for(
-        self, package: str, python: str, platform: str, *, include_yanked: bool = False
-    ) -> list[Release]:
+    def releases_for(self, package: str, python: str, platform: str, *, include_yanked: bool = False) -> list[Release]:
         """The releases installable from wheels on `python` ("3.11") and `platform`, oldest
         first. A release whose wheel on that platform only redirects (see `Release.stubs`) counts:
         installing it works."""
@@ -394,9 +390,7 @@ class KnowledgeBase:
         sources: list[str] = []
         if rel is not None and rel.build_source:
             sources.append(rel.build_source)
-        if tested is not None and _abi_family(package) == "tensorflow" and (
-            rel is None or rel.cuda is not None
-        ):
+        if tested is not None and _abi_family(package) == "tensorflow" and (rel is None or rel.cuda is not None):
             t_cuda, t_cudnn, t_source = tested
             if cuda is None:
                 cuda = t_cuda
@@ -511,9 +505,7 @@ class KnowledgeBase:
     @cached_property
     def _removed(self) -> dict[str, RemovedPackage]:
         return {
-            canonicalize_name(e["package"]): RemovedPackage(
-                **{k: e[k] for k in RemovedPackage.__dataclass_fields__}
-            )
+            canonicalize_name(e["package"]): RemovedPackage(**{k: e[k] for k in RemovedPackage.__dataclass_fields__})
             for e in self._curated.get("removed_packages", [])
         }
 
@@ -528,9 +520,7 @@ class KnowledgeBase:
     def extra_constraints(self, package: str, version: str) -> list[Constraint]:
         """Curated requirements of a release that its metadata lacks."""
         family = _abi_family(package)
-        return [
-            c for c in self._constraints if c.package == family and _matches(c.versions, version)
-        ]
+        return [c for c in self._constraints if c.package == family and _matches(c.versions, version)]
 
     def removed(self, package: str) -> RemovedPackage | None:
         return self._removed.get(canonicalize_name(package))

@@ -74,9 +74,7 @@ COVERAGE: dict[str, str] = {
 KNOWN_PYTHONS: tuple[str, ...] = tuple(f"3.{m}" for m in range(6, 15))
 
 STUB_MAX_SIZE = 1_000_000  # a wheel this small in a compiled package is checked for a redirect
-TF_FAMILY = frozenset(
-    {"tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-intel", "tensorflow-macos"}
-)
+TF_FAMILY = frozenset({"tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-intel", "tensorflow-macos"})
 
 
 # ----- wheel tags -> platforms / Pythons ----------------------------------------------------
@@ -112,14 +110,12 @@ def _allowed(requires_python: str | None) -> Callable[[str], bool]:
         spec = SpecifierSet(requires_python)
     except InvalidSpecifier:
         return lambda _py: True
-    return lambda py: spec.contains(Version(py + ".0"), prereleases=True) or spec.contains(
-        Version(py), prereleases=True
+    return lambda py: (
+        spec.contains(Version(py + ".0"), prereleases=True) or spec.contains(Version(py), prereleases=True)
     )
 
 
-def wheel_pythons(
-    interpreter: str, abi: str, requires_python: str | None
-) -> tuple[list[str], bool]:
+def wheel_pythons(interpreter: str, abi: str, requires_python: str | None) -> tuple[list[str], bool]:
     """(Python minors, version-agnostic?) one wheel tag's interpreter/abi part serves."""
     if abi.endswith("t") and abi.startswith("cp"):  # free-threaded build: not covered
         return [], False
@@ -185,8 +181,7 @@ def literal_assignments(source: str) -> dict[str, Any]:
         if (
             isinstance(value, ast.Call)
             and isinstance(value.func, (ast.Attribute, ast.Name))
-            and (getattr(value.func, "attr", None) or getattr(value.func, "id", None))
-            in ("OrderedDict", "dict")
+            and (getattr(value.func, "attr", None) or getattr(value.func, "id", None)) in ("OrderedDict", "dict")
             and len(value.args) == 1
         ):
             value = value.args[0]
@@ -493,9 +488,7 @@ def build(
     names = [canonicalize_name(p) for p in (packages or list(COVERAGE))]
     unknown = [n for n in names if n not in COVERAGE]
     if unknown:
-        raise UsageError(
-            f"not a covered package: {', '.join(unknown)} (covered: {', '.join(COVERAGE)})"
-        )
+        raise UsageError(f"not a covered package: {', '.join(unknown)} (covered: {', '.join(COVERAGE)})")
     client = client or HttpClient()
     disk = DiskCache(cache)
     bar = Progress(progress, "kb")
@@ -559,8 +552,7 @@ def build(
                 task = _Task(name, vtext, f, _wanted_members(name) if role == "main" else ())
                 task.result = disk.get("wheel", f.sha256 or f.filename)
                 if task.result is not None and all(
-                    any(m.endswith(s) for m in task.result.get("members", {}))
-                    or task.result.get("searched", False)
+                    any(m.endswith(s) for m in task.result.get("members", {})) or task.result.get("searched", False)
                     for s in task.members
                 ):
                     stats.wheels_cached += 1
@@ -657,9 +649,7 @@ def _plan_release(
     rec: dict[str, Any] = {
         "version": version,
         "requires_python": requires_python,
-        "pythons": {
-            p: sorted(pythons[p], key=_py_key) for p in PLATFORMS if pythons.get(p)
-        },
+        "pythons": {p: sorted(pythons[p], key=_py_key) for p in PLATFORMS if pythons.get(p)},
         "upload_time": first.upload_time,
         "yanked": all(f.yanked for f in [w for w, _ in wheels] + sdists),
         "yanked_reason": next((f.yanked_reason for f in [w for w, _ in wheels] + sdists if f.yanked_reason), None),
@@ -720,9 +710,7 @@ def marker_environment(platform: str, python: str) -> dict[str, str]:
     }
 
 
-def _stub_target(
-    package: str, version: str, requires: Sequence[str], platform: str, python: str
-) -> str | None:
+def _stub_target(package: str, version: str, requires: Sequence[str], platform: str, python: str) -> str | None:
     """The package a redirecting stub wheel installs instead on `platform`
     (`tensorflow-intel==2.15.0 ; platform_system == "Windows"`): a requirement pinned to the same
     version of another package whose marker holds there."""

@@ -92,9 +92,7 @@ class HttpClient:
                 delay *= 2
         raise FetchError(f"could not fetch {url}: {last} (after {self.retries + 1} tries)")
 
-    def _get_following(
-        self, url: str, headers: dict[str, str], max_body: int | None
-    ) -> Response:
+    def _get_following(self, url: str, headers: dict[str, str], max_body: int | None) -> Response:
         for _ in range(6):
             resp = self._get_once(url, headers, max_body)
             if resp.status in (301, 302, 303, 307, 308) and "location" in resp.headers:
@@ -149,9 +147,7 @@ class HttpClient:
             self.bytes += size
 
     def _connection(self, scheme: str, netloc: str) -> http.client.HTTPConnection:
-        conns: dict[tuple[str, str], http.client.HTTPConnection] = self._local.__dict__.setdefault(
-            "conns", {}
-        )
+        conns: dict[tuple[str, str], http.client.HTTPConnection] = self._local.__dict__.setdefault("conns", {})
         key = (scheme, netloc)
         conn = conns.get(key)
         if conn is None:
@@ -166,9 +162,7 @@ class HttpClient:
 
     def _drop(self, url: str) -> None:
         parts = urllib.parse.urlsplit(url)
-        conns: dict[tuple[str, str], http.client.HTTPConnection] = self._local.__dict__.get(
-            "conns", {}
-        )
+        conns: dict[tuple[str, str], http.client.HTTPConnection] = self._local.__dict__.get("conns", {})
         conn = conns.pop((parts.scheme, parts.netloc), None)
         if conn is not None:
             conn.close()

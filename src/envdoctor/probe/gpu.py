@@ -35,34 +35,64 @@ NVCC_TIMEOUT = 3.0
 
 # The libraries that decide whether a framework finds its GPU, by the name in lib<name>.so.N.
 LIBRARY_NAMES = (
-    "cudart", "cudnn", "cublas", "cublasLt", "cufft", "curand", "cusolver", "cusparse",
-    "nvrtc", "nvJitLink", "nccl", "cupti", "cuda", "nvidia-ml",
+    "cudart",
+    "cudnn",
+    "cublas",
+    "cublasLt",
+    "cufft",
+    "curand",
+    "cusolver",
+    "cusparse",
+    "nvrtc",
+    "nvJitLink",
+    "nccl",
+    "cupti",
+    "cuda",
+    "nvidia-ml",
 )
-_LIB_RE = re.compile(
-    r"^lib(" + "|".join(re.escape(n) for n in LIBRARY_NAMES) + r")\.so\.(\d+(?:\.\d+)*)$"
-)
+_LIB_RE = re.compile(r"^lib(" + "|".join(re.escape(n) for n in LIBRARY_NAMES) + r")\.so\.(\d+(?:\.\d+)*)$")
 # CudaLibrary.name for each file name stem.
 _CANONICAL = {"nvJitLink": "nvjitlink", "cublasLt": "cublaslt", "nvidia-ml": "nvml"}
 
 # pip wheel (nvidia-<base>[-cuNN]) and conda package names per library.
 PIP_BASE = {
-    "cudart": "cuda-runtime", "cudnn": "cudnn", "cublas": "cublas", "cublaslt": "cublas",
-    "cufft": "cufft", "curand": "curand", "cusolver": "cusolver", "cusparse": "cusparse",
-    "nvrtc": "cuda-nvrtc", "nvjitlink": "nvjitlink", "nccl": "nccl", "cupti": "cuda-cupti",
+    "cudart": "cuda-runtime",
+    "cudnn": "cudnn",
+    "cublas": "cublas",
+    "cublaslt": "cublas",
+    "cufft": "cufft",
+    "curand": "curand",
+    "cusolver": "cusolver",
+    "cusparse": "cusparse",
+    "nvrtc": "cuda-nvrtc",
+    "nvjitlink": "nvjitlink",
+    "nccl": "nccl",
+    "cupti": "cuda-cupti",
 }
 CONDA_PACKAGES = {
-    "cudart": ("cuda-cudart", "cudatoolkit"), "cudnn": ("cudnn",),
-    "cublas": ("libcublas", "cudatoolkit"), "cublaslt": ("libcublas", "cudatoolkit"),
-    "cufft": ("libcufft", "cudatoolkit"), "curand": ("libcurand", "cudatoolkit"),
-    "cusolver": ("libcusolver", "cudatoolkit"), "cusparse": ("libcusparse", "cudatoolkit"),
-    "nvrtc": ("cuda-nvrtc", "cudatoolkit"), "nvjitlink": ("libnvjitlink",),
-    "nccl": ("nccl",), "cupti": ("cuda-cupti", "cudatoolkit"),
+    "cudart": ("cuda-cudart", "cudatoolkit"),
+    "cudnn": ("cudnn",),
+    "cublas": ("libcublas", "cudatoolkit"),
+    "cublaslt": ("libcublas", "cudatoolkit"),
+    "cufft": ("libcufft", "cudatoolkit"),
+    "curand": ("libcurand", "cudatoolkit"),
+    "cusolver": ("libcusolver", "cudatoolkit"),
+    "cusparse": ("libcusparse", "cudatoolkit"),
+    "nvrtc": ("cuda-nvrtc", "cudatoolkit"),
+    "nvjitlink": ("libnvjitlink",),
+    "nccl": ("nccl",),
+    "cupti": ("cuda-cupti", "cudatoolkit"),
 }
 
 _DEFAULT_LIB_DIRS = (
-    "lib", "lib64", "usr/lib", "usr/lib64",
-    "lib/x86_64-linux-gnu", "usr/lib/x86_64-linux-gnu",
-    "lib/aarch64-linux-gnu", "usr/lib/aarch64-linux-gnu",
+    "lib",
+    "lib64",
+    "usr/lib",
+    "usr/lib64",
+    "lib/x86_64-linux-gnu",
+    "usr/lib/x86_64-linux-gnu",
+    "lib/aarch64-linux-gnu",
+    "usr/lib/aarch64-linux-gnu",
 )
 _TOOLKIT_GLOBS = ("usr/local/cuda*", "opt/cuda*", "opt/nvidia/cuda*")
 
@@ -97,15 +127,17 @@ def collect_gpu(
 
 def _run(cmd: Sequence[str], timeout: float) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        list(cmd), capture_output=True, text=True, timeout=timeout, check=False,
+        list(cmd),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
         errors="replace",
     )
 
 
 class _Probe:
-    def __init__(
-        self, root: Path, env: Mapping[str, str], path_dirs: Sequence[str], run: Runner
-    ) -> None:
+    def __init__(self, root: Path, env: Mapping[str, str], path_dirs: Sequence[str], run: Runner) -> None:
         self.root = root
         self.live = str(root) == "/"
         self.env = env
@@ -125,7 +157,7 @@ class _Probe:
         base = str(self.root).rstrip("/")
         if text == base:
             return "/"
-        return text[len(base):] if text.startswith(base + "/") else text
+        return text[len(base) :] if text.startswith(base + "/") else text
 
     def which(self, name: str, extra: Iterable[str] = ()) -> Path | None:
         names = [name, name + ".exe"] if sys.platform == "win32" and self.live else [name]
@@ -150,9 +182,7 @@ class _Probe:
         out = (done.stdout or "") + ("\n" + done.stderr if done.stderr else "")
         if done.returncode != 0:
             first = (out.strip().splitlines() or [""])[0][:200]
-            facts.problems.append(
-                f"{self.host(cmd[0])} {' '.join(cmd[1:2])} exited {done.returncode}: {first}"
-            )
+            facts.problems.append(f"{self.host(cmd[0])} {' '.join(cmd[1:2])} exited {done.returncode}: {first}")
             return None
         return done.stdout or ""
 
@@ -329,9 +359,7 @@ class _Probe:
                 continue
 
     # -- libraries -----------------------------------------------------------------------------
-    def libraries(
-        self, facts: GpuFacts, site_packages: Sequence[str], conda_prefix: str | None
-    ) -> None:
+    def libraries(self, facts: GpuFacts, site_packages: Sequence[str], conda_prefix: str | None) -> None:
         seen: set[str] = set()
 
         def scan(directory: Path, origin: str, **kw: Any) -> None:
@@ -422,8 +450,7 @@ class _Probe:
             if stem == "cudart" and f"{major}.0" in versions and major == "11":
                 soname_file = "libcudart.so.11.0"
             elif stem == "nvrtc" and major == "11":
-                soname_file = next((f"libnvrtc.so.{v}" for v in versions if v.count(".") == 1),
-                                   soname_file)
+                soname_file = next((f"libnvrtc.so.{v}" for v in versions if v.count(".") == 1), soname_file)
             path = directory / soname_file
             if not _exists(path):
                 path = directory / f"lib{stem}.so.{max(versions, key=_vkey)}"
@@ -475,8 +502,7 @@ class _Probe:
                 text = _read(place / header)
                 if not text:
                     continue
-                parts = [re.search(rf"#define\s+CUDNN_{k}\s+(\d+)", text) for k in
-                         ("MAJOR", "MINOR", "PATCHLEVEL")]
+                parts = [re.search(rf"#define\s+CUDNN_{k}\s+(\d+)", text) for k in ("MAJOR", "MINOR", "PATCHLEVEL")]
                 if parts[0] and parts[0].group(1) == major:
                     return ".".join(m.group(1) for m in parts if m)
         return None
@@ -573,9 +599,7 @@ def _pip_dists(site: Path) -> dict[str, list[tuple[str, str]]]:
     return result
 
 
-def _pick_dist(
-    dists: Mapping[str, list[tuple[str, str]]], name: str, major: str
-) -> tuple[str, str] | None:
+def _pick_dist(dists: Mapping[str, list[tuple[str, str]]], name: str, major: str) -> tuple[str, str] | None:
     base = PIP_BASE.get(name)
     if base is None:
         return None
@@ -589,8 +613,7 @@ def _pick_dist(
     for dist_name, version in candidates:
         if version.split(".")[0] == major:
             return dist_name, version
-    return candidates[0] if len(candidates) == 1 and name in ("cufft", "curand", "cusolver",
-                                                               "cusparse") else None
+    return candidates[0] if len(candidates) == 1 and name in ("cufft", "curand", "cusolver", "cusparse") else None
 
 
 def _conda_records(meta: Path) -> dict[str, str]:
@@ -607,11 +630,16 @@ def _conda_records(meta: Path) -> dict[str, str]:
 
 # version.json keys / wheel names of a toolkit's components, per CudaLibrary.name
 _COMPONENTS = {
-    "cudart": ("cuda_cudart", "nvidia-cuda-runtime"), "cublas": ("libcublas", "nvidia-cublas"),
-    "cublaslt": ("libcublas", "nvidia-cublas"), "cufft": ("libcufft", "nvidia-cufft"),
-    "curand": ("libcurand", "nvidia-curand"), "cusolver": ("libcusolver", "nvidia-cusolver"),
-    "cusparse": ("libcusparse", "nvidia-cusparse"), "nvrtc": ("cuda_nvrtc", "nvidia-cuda-nvrtc"),
-    "nvjitlink": ("libnvjitlink", "nvidia-nvjitlink"), "cupti": ("cuda_cupti", "nvidia-cuda-cupti"),
+    "cudart": ("cuda_cudart", "nvidia-cuda-runtime"),
+    "cublas": ("libcublas", "nvidia-cublas"),
+    "cublaslt": ("libcublas", "nvidia-cublas"),
+    "cufft": ("libcufft", "nvidia-cufft"),
+    "curand": ("libcurand", "nvidia-curand"),
+    "cusolver": ("libcusolver", "nvidia-cusolver"),
+    "cusparse": ("libcusparse", "nvidia-cusparse"),
+    "nvrtc": ("cuda_nvrtc", "nvidia-cuda-nvrtc"),
+    "nvjitlink": ("libnvjitlink", "nvidia-nvjitlink"),
+    "cupti": ("cuda_cupti", "nvidia-cuda-cupti"),
 }
 
 
@@ -685,14 +713,20 @@ _CACHE_NEW = b"glibc-ld.so.cache1.1"
 
 
 _CUDA_SONAMES = (
-    "libcud", "libcub", "libcuf", "libcur", "libcus", "libnvrtc", "libnvJitLink", "libnccl",
-    "libcupti", "libnvidia-ml",
+    "libcud",
+    "libcub",
+    "libcuf",
+    "libcur",
+    "libcus",
+    "libnvrtc",
+    "libnvJitLink",
+    "libnccl",
+    "libcupti",
+    "libnvidia-ml",
 )
 
 
-def read_ld_so_cache(
-    path: Path, prefixes: tuple[str, ...] = _CUDA_SONAMES
-) -> list[tuple[str, str]] | None:
+def read_ld_so_cache(path: Path, prefixes: tuple[str, ...] = _CUDA_SONAMES) -> list[tuple[str, str]] | None:
     """[(soname, path)] of the CUDA-family entries of a glibc ld.so.cache; None if unreadable.
 
     The new format (glibc >= 2.32 writes only it): a 48-byte header, `nlibs` entries of

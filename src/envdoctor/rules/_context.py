@@ -96,9 +96,7 @@ class Context:
             if (interp.implementation or "cpython") == "cpython"
             else interp.implementation,
             "platform_release": "",
-            "platform_system": {"linux": "Linux", "win32": "Windows", "darwin": "Darwin"}.get(
-                sys_platform, ""
-            ),
+            "platform_system": {"linux": "Linux", "win32": "Windows", "darwin": "Darwin"}.get(sys_platform, ""),
             "platform_version": "",
             "python_full_version": interp.version,
             "python_version": interp.minor,

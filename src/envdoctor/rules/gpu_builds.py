@@ -71,8 +71,7 @@ def cpu_only_build(ctx: Context) -> Iterator[Finding]:
             yield cpu_only_build.finding(
                 f"{build.label} is CPU-only ({build.cpu_reason}), but this machine has an NVIDIA "
                 "GPU: it will not be used",
-                evidence=[f"{build.label}: {build.cpu_reason} ({build.source})",
-                          *gpu_evidence(gpu)],
+                evidence=[f"{build.label}: {build.cpu_reason} ({build.source})", *gpu_evidence(gpu)],
                 fix=fix,
                 hints=hints,
                 subject=build.dist.name,
@@ -89,14 +88,15 @@ def cpu_only_build(ctx: Context) -> Iterator[Finding]:
                 f"{build.label} was installed without its CUDA libraries (the and-cuda extra) and "
                 "none are on the system: it will run on the CPU",
                 evidence=[
-                    f"{build.dist.metadata_path}: and-cuda extra declared, none of its "
-                    "nvidia-* wheels installed",
+                    f"{build.dist.metadata_path}: and-cuda extra declared, none of its nvidia-* wheels installed",
                     "no libcudart / libcudnn found on LD_LIBRARY_PATH or the loader path",
                     *gpu_evidence(gpu),
                 ],
                 fix=ctx.pip_install([f"{build.dist.name}[and-cuda]=={build.dist.version}"]),
-                hints=["Expect 'Could not find cuda drivers on your machine, GPU will not be "
-                       "used' or 'Cannot dlopen some GPU libraries' when importing TensorFlow."],
+                hints=[
+                    "Expect 'Could not find cuda drivers on your machine, GPU will not be "
+                    "used' or 'Cannot dlopen some GPU libraries' when importing TensorFlow."
+                ],
                 subject=build.dist.name,
             )
 
@@ -134,21 +134,22 @@ def _gpu_build_fix(ctx: Context, build: GpuBuild) -> tuple[str | None, list[str]
                 tag = "pypi"
         if tag is None:
             tag = next(
-                (t for t in TORCH_CUDA_TAGS
-                 if not have or (int(t[2:-1]), int(t[-1])) <= have[:2]),
+                (t for t in TORCH_CUDA_TAGS if not have or (int(t[2:-1]), int(t[-1])) <= have[:2]),
                 None,
             )
         hints.append("Reinstall torchvision / torchaudio from the same index so their builds match.")
         if tag == "pypi":
-            return ctx.pip_install([f"torch=={base}"], extra_args="--force-reinstall "
-                                   "--index-url https://pypi.org/simple"), hints
+            return ctx.pip_install(
+                [f"torch=={base}"], extra_args="--force-reinstall --index-url https://pypi.org/simple"
+            ), hints
         if tag:
-            hints.append("Check that this torch version exists for that CUDA variant: "
-                         "https://pytorch.org/get-started/previous-versions/")
+            hints.append(
+                "Check that this torch version exists for that CUDA variant: "
+                "https://pytorch.org/get-started/previous-versions/"
+            )
             return ctx.pip_install(
                 [f"torch=={base}"],
-                extra_args="--force-reinstall --index-url "
-                + shlex.quote(f"https://download.pytorch.org/whl/{tag}"),
+                extra_args="--force-reinstall --index-url " + shlex.quote(f"https://download.pytorch.org/whl/{tag}"),
             ), hints
         return None, hints
     if build.family == "jax":
@@ -198,14 +199,18 @@ def gpu_windows_native(ctx: Context) -> Iterator[Finding]:
                 "conda install -c conda-forge cudatoolkit=11.2 cudnn=8.1.0"
             )
         else:
-            hints.append("TensorFlow 2.10 (the last native-Windows GPU release) needs Python "
-                         "<= 3.10, so on this Python WSL2 is the way.")
+            hints.append(
+                "TensorFlow 2.10 (the last native-Windows GPU release) needs Python "
+                "<= 3.10, so on this Python WSL2 is the way."
+            )
         yield gpu_windows_native.finding(
-            f"{build.label} has no GPU support on native Windows (TensorFlow >= 2.11): the "
-            "GPU will not be used",
-            evidence=[f"{build.label} on {ctx.machine.os} {ctx.machine.arch}", *gpu_evidence(gpu),
-                      "https://github.com/tensorflow/tensorflow/releases/tag/v2.11.1 ('TensorFlow "
-                      "2.10 was the last TensorFlow release that supported GPU on native-Windows')"],
+            f"{build.label} has no GPU support on native Windows (TensorFlow >= 2.11): the GPU will not be used",
+            evidence=[
+                f"{build.label} on {ctx.machine.os} {ctx.machine.arch}",
+                *gpu_evidence(gpu),
+                "https://github.com/tensorflow/tensorflow/releases/tag/v2.11.1 ('TensorFlow "
+                "2.10 was the last TensorFlow release that supported GPU on native-Windows')",
+            ],
             fix="wsl --install",
             hints=hints,
             subject=build.dist.name,
@@ -286,16 +291,17 @@ def gpu_compute_capability(ctx: Context) -> Iterator[Finding]:
         listed = ", ".join(str(c) for c in build.capabilities)
         too_old = any(side == "below" for _, side in bad)
         hints = (
-            ["An older release of the framework may still include this architecture; check its "
-             "release notes."] if too_old else
-            ["Upgrade the framework to a release built for this GPU architecture."]
+            ["An older release of the framework may still include this architecture; check its release notes."]
+            if too_old
+            else ["Upgrade the framework to a release built for this GPU architecture."]
         )
         yield gpu_compute_capability.finding(
             f"{build.label} has no kernels for "
-            + ", ".join(f"GPU {d.index} ({d.name}, compute capability {d.compute_capability}, "
-                        f"{side} its architectures)" for d, side in bad),
-            evidence=[f"{build.label} architectures: {listed} ({build.source})",
-                      *gpu_evidence(gpu)],
+            + ", ".join(
+                f"GPU {d.index} ({d.name}, compute capability {d.compute_capability}, {side} its architectures)"
+                for d, side in bad
+            ),
+            evidence=[f"{build.label} architectures: {listed} ({build.source})", *gpu_evidence(gpu)],
             hints=hints,
             subject=build.dist.name,
         )
@@ -316,9 +322,7 @@ def visible_gpu_count(value: str, gpu: GpuFacts) -> int | None:
             uuids = [d.uuid for d in gpu.gpus if d.uuid]
             if not uuids:
                 return None if count == 0 else count
-            if entry.upper().startswith("MIG-") or any(
-                u.lower().startswith(entry.lower()) for u in uuids
-            ):
+            if entry.upper().startswith("MIG-") or any(u.lower().startswith(entry.lower()) for u in uuids):
                 count += 1
             else:
                 break
@@ -361,7 +365,9 @@ def gpu_hidden(ctx: Context) -> Iterator[Finding]:
         f"CUDA_VISIBLE_DEVICES={value!r} hides every GPU from CUDA",
         evidence=[f"CUDA_VISIBLE_DEVICES={value!r}", *gpu_evidence(gpu)],
         fix="unset CUDA_VISIBLE_DEVICES",
-        hints=["Remove it where it is set (shell profile, job script, IDE run configuration), "
-               "or list the GPUs to use, e.g. CUDA_VISIBLE_DEVICES=0."],
+        hints=[
+            "Remove it where it is set (shell profile, job script, IDE run configuration), "
+            "or list the GPUs to use, e.g. CUDA_VISIBLE_DEVICES=0."
+        ],
         subject="CUDA_VISIBLE_DEVICES",
     )

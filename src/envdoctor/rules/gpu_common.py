@@ -17,7 +17,10 @@ from envdoctor.names import canonicalize_name
 from envdoctor.rules._context import Context
 
 CPU_ONLY_DISTS = {
-    "tensorflow-cpu", "tf-nightly-cpu", "tensorflow-cpu-aws", "tensorflow-macos",
+    "tensorflow-cpu",
+    "tf-nightly-cpu",
+    "tensorflow-cpu-aws",
+    "tensorflow-macos",
 }
 # conda package names of the frameworks (conda says "pytorch", pip "torch")
 CONDA_NAMES = {
@@ -125,9 +128,7 @@ def _pins(reqs: Iterable[Requirement]) -> tuple[str | None, str | None]:
     return cuda, cudnn
 
 
-def declared_nvidia(
-    ctx: Context, dist: Distribution, extra: str | None
-) -> tuple[list[Requirement], list[Requirement]]:
+def declared_nvidia(ctx: Context, dist: Distribution, extra: str | None) -> tuple[list[Requirement], list[Requirement]]:
     """(unconditional, via `extra`) nvidia-* requirements of `dist` that hold on the target."""
     env = dict(ctx.marker_environment)
     plain: list[Requirement] = []
@@ -241,13 +242,7 @@ def _gpu_builds(ctx: Context) -> list[GpuBuild]:
             build.cpu_only, build.cpu_reason = True, "macOS builds have no CUDA"
         if not build.cpu_only:
             known = build.conda is None and _kb_build(ctx, build)
-            if (
-                known
-                and build.cpu_only
-                and family == "tensorflow"
-                and machine_os == "linux"
-                and pin_cuda
-            ):
+            if known and build.cpu_only and family == "tensorflow" and machine_os == "linux" and pin_cuda:
                 # the and-cuda pins prove a CUDA build on Linux, whatever the KB says
                 build.cpu_only, build.cpu_reason, build.cuda = False, "", pin_cuda
             if build.cuda is None and pin_cuda:
@@ -296,9 +291,7 @@ def _jax_build(ctx: Context, jax: Distribution) -> GpuBuild | None:
         build.cuda = match.group(1)
         if match.group(2):
             digits = match.group(2)
-            build.cudnn = f"{digits[0]}.{digits[1:]}" if len(digits) <= 2 else (
-                f"{digits[0]}.{digits[1]}.{digits[2:]}"
-            )
+            build.cudnn = f"{digits[0]}.{digits[1:]}" if len(digits) <= 2 else (f"{digits[0]}.{digits[1]}.{digits[2:]}")
         build.source = f"jaxlib version tag +{local}"
         return build
     if build.conda is not None:
@@ -326,11 +319,7 @@ def pip_site(lib: CudaLibrary) -> str | None:
 
 
 def libs_of(gpu: GpuFacts, name: str, major: str | None = None) -> list[CudaLibrary]:
-    return [
-        lib
-        for lib in gpu.libraries
-        if lib.name == name and (major is None or soname_major(lib) == major)
-    ]
+    return [lib for lib in gpu.libraries if lib.name == name and (major is None or soname_major(lib) == major)]
 
 
 def soname_major(lib: CudaLibrary) -> str | None:
@@ -363,9 +352,7 @@ def resolve(gpu: GpuFacts, build: GpuBuild, name: str, major: str | None) -> Cud
     first (the wheels' RUNPATH comes after it), then its own wheels / conda prefix, then the
     system loader path."""
     order = {"ld_library_path": 0, "pip": 1, "bundled": 1, "conda": 1, "system": 2, "wsl": 2}
-    candidates = [
-        lib for lib in libs_of(gpu, name, major) if loadable(lib, build)
-    ]
+    candidates = [lib for lib in libs_of(gpu, name, major) if loadable(lib, build)]
     candidates.sort(key=lambda lib: order.get(lib.origin, 9))
     return candidates[0] if candidates else None
 

@@ -62,18 +62,18 @@ def driver_too_old(ctx: Context) -> Iterator[Finding]:
         needed, why = build.cuda, f"built with CUDA {build.cuda} ({build.source})"
         cudart = resolve(gpu, build, "cudart", build.cuda_major)
         runtime = major_minor(cudart.version) if cudart and cudart.origin in ("pip", "conda") else None
-        if runtime and version_tuple(runtime)[:1] == version_tuple(needed)[:1] and version_tuple(
+        if (
             runtime
-        ) > version_tuple(needed):
+            and version_tuple(runtime)[:1] == version_tuple(needed)[:1]
+            and version_tuple(runtime) > version_tuple(needed)
+        ):
             needed, why = runtime, f"loads the CUDA {runtime} runtime from {cudart.path}"  # type: ignore[union-attr]
         finding = _judge(ctx, build, needed, why, windows)
         if finding is not None:
             yield finding
 
 
-def _judge(
-    ctx: Context, build: GpuBuild, needed: str, why: str, windows: bool
-) -> Finding | None:
+def _judge(ctx: Context, build: GpuBuild, needed: str, why: str, windows: bool) -> Finding | None:
     gpu = ctx.machine.gpu
     try:
         req: Any = ctx.kb.min_driver(needed)
@@ -124,17 +124,17 @@ def _judge(
         )
     hints = []
     if toolkit:
-        hints.append(f"Upgrade the NVIDIA driver to >= {toolkit} (https://www.nvidia.com/drivers;"
-                     " Ubuntu: sudo ubuntu-drivers install).")
+        hints.append(
+            f"Upgrade the NVIDIA driver to >= {toolkit} (https://www.nvidia.com/drivers;"
+            " Ubuntu: sudo ubuntu-drivers install)."
+        )
     if severity is Severity.WARNING:
         hints.append(
             "Under minor-version compatibility JIT-compiling newer PTX fails "
             "(CUDA_ERROR_UNSUPPORTED_PTX_VERSION): XLA in JAX/TensorFlow compiles more slowly or "
             "fails, and GPUs newer than the build's native kernels cannot run it."
         )
-    hints.append(
-        "Data-center GPUs can instead use NVIDIA's forward-compatibility package (cuda-compat)."
-    )
+    hints.append("Data-center GPUs can instead use NVIDIA's forward-compatibility package (cuda-compat).")
     fix = _framework_fix(ctx, build, gpu.cuda_driver_version)
     evidence = [f"{build.label}: {why}", *gpu_evidence(gpu), *table]
     if req is not None and req.source:

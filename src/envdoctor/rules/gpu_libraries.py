@@ -98,10 +98,7 @@ def cuda_libs_missing(ctx: Context) -> Iterator[Finding]:
         # (b) TensorFlow and its nvidia wheels in different site-packages folders
         if build.family == "tensorflow" and build.uses_pip_libs:
             here = build.dist.location.rstrip("/")
-            elsewhere = sorted(
-                {s for lib in gpu.libraries if lib.origin == "pip" and (s := pip_site(lib))}
-                - {here}
-            )
+            elsewhere = sorted({s for lib in gpu.libraries if lib.origin == "pip" and (s := pip_site(lib))} - {here})
             own = [lib for lib in gpu.libraries if lib.origin == "pip" and pip_site(lib) == here]
             if elsewhere and not own:
                 yield cuda_libs_missing.finding(
@@ -112,8 +109,7 @@ def cuda_libs_missing(ctx: Context) -> Iterator[Finding]:
                         f"{build.dist.name} location: {here}",
                         *[f"nvidia wheels: {s}/nvidia" for s in elsewhere],
                     ],
-                    fix=f"ln -s {shlex.quote(elsewhere[0] + '/nvidia')} "
-                    f"{shlex.quote(here + '/nvidia')}",
+                    fix=f"ln -s {shlex.quote(elsewhere[0] + '/nvidia')} {shlex.quote(here + '/nvidia')}",
                     hints=[
                         "This happens where pip installs platform wheels into lib64/ and pure "
                         "ones into lib/ (Fedora, RHEL, some venvs). Linking keeps both in sync.",
@@ -134,16 +130,12 @@ def cuda_libs_missing(ctx: Context) -> Iterator[Finding]:
         if shadows:
             bad_dirs = {lib.path.rsplit("/", 1)[0] for lib, _ in shadows}
             keep = [d for d in gpu.ld_library_path if d.rstrip("/") not in bad_dirs]
-            fix = (
-                f"export LD_LIBRARY_PATH={shlex.quote(':'.join(keep))}" if keep
-                else "unset LD_LIBRARY_PATH"
-            )
+            fix = f"export LD_LIBRARY_PATH={shlex.quote(':'.join(keep))}" if keep else "unset LD_LIBRARY_PATH"
             yield cuda_libs_missing.finding(
                 f"LD_LIBRARY_PATH puts CUDA libraries of another version in front of the ones "
                 f"{build.label} was installed with",
-                evidence=[
-                    f"{describe(o)} is searched before {describe(w)}" for o, w in shadows[:6]
-                ] + [f"LD_LIBRARY_PATH={':'.join(gpu.ld_library_path)}"],
+                evidence=[f"{describe(o)} is searched before {describe(w)}" for o, w in shadows[:6]]
+                + [f"LD_LIBRARY_PATH={':'.join(gpu.ld_library_path)}"],
                 fix=fix,
                 hints=[
                     "LD_LIBRARY_PATH is searched before the wheels' RUNPATH; mixed CUDA versions "
@@ -159,13 +151,13 @@ def cuda_libs_missing(ctx: Context) -> Iterator[Finding]:
         absent = [(n, m) for n, m in _needed(build) if resolve(gpu, build, n, m) is None]
         if not absent:
             continue
-        if build.family == "tensorflow" and _tf_has_and_cuda(ctx, build) and all(
-            resolve(gpu, build, n, None) is None for n, _ in _needed(build)
+        if (
+            build.family == "tensorflow"
+            and _tf_has_and_cuda(ctx, build)
+            and all(resolve(gpu, build, n, None) is None for n, _ in _needed(build))
         ):
             continue  # no CUDA at all: ED404 reports "TensorFlow without [and-cuda]"
-        elsewhere_libs = [
-            lib for n, m in absent for lib in libs_of(gpu, n, m) if not loadable(lib, build)
-        ]
+        elsewhere_libs = [lib for n, m in absent for lib in libs_of(gpu, n, m) if not loadable(lib, build)]
         cudnn = f", cuDNN {build.cudnn}" if build.cudnn else ""
         evidence = [f"{build.label} built with CUDA {build.cuda}{cudnn} ({build.source})"]
         evidence += [f"not found by the loader: lib{n}.so.{m}" for n, m in absent]
@@ -187,9 +179,7 @@ def _tf_has_and_cuda(ctx: Context, build: GpuBuild) -> bool:
     return bool(extra)
 
 
-def _libs_fix(
-    ctx: Context, build: GpuBuild, elsewhere: list[CudaLibrary]
-) -> tuple[str | None, list[str]]:
+def _libs_fix(ctx: Context, build: GpuBuild, elsewhere: list[CudaLibrary]) -> tuple[str | None, list[str]]:
     hints: list[str] = []
     if build.family == "tensorflow" and _tf_has_and_cuda(ctx, build):
         fix = ctx.pip_install([f"{build.dist.name}[and-cuda]=={build.dist.version}"])
@@ -200,8 +190,7 @@ def _libs_fix(
     if conda and any(lib.origin == "conda" for lib in elsewhere):
         prefix = conda.prefix
         return (
-            f"conda env config vars set -p {shlex.quote(prefix)} "
-            f"LD_LIBRARY_PATH={shlex.quote(prefix + '/lib')}",
+            f"conda env config vars set -p {shlex.quote(prefix)} LD_LIBRARY_PATH={shlex.quote(prefix + '/lib')}",
             ["Reactivate the environment afterwards."],
         )
     if dirs:
@@ -247,15 +236,12 @@ def cuda_version_mismatch(ctx: Context) -> Iterator[Finding]:
         if build.cudnn:
             want = version_tuple(build.cudnn)
             lib = resolve(gpu, build, "cudnn", str(want[0]))
-            other = None if lib else next(
-                (x for x in gpu.libraries if x.name == "cudnn" and loadable(x, build)), None
-            )
+            other = None if lib else next((x for x in gpu.libraries if x.name == "cudnn" and loadable(x, build)), None)
             got = lib or other
             got_v = version_tuple(got.version) if got else ()
             if got is not None and got_v and (got_v[:1] != want[:1] or got_v[:2] < want[:2]):
                 yield cuda_version_mismatch.finding(
-                    f"{build.label} was built with cuDNN {build.cudnn} but will load cuDNN "
-                    f"{got.version}",
+                    f"{build.label} was built with cuDNN {build.cudnn} but will load cuDNN {got.version}",
                     evidence=[
                         f"{build.label}: cuDNN {build.cudnn} ({build.source})",
                         f"loaded: {describe(got)}",
@@ -332,15 +318,14 @@ def nvcc_differs(ctx: Context) -> Iterator[Finding]:
             continue
         same = (
             version_tuple(loads)[:2] == version_tuple(nvcc)[:2]
-            if len(version_tuple(loads)) >= 2 else version_tuple(loads)[:1] == version_tuple(nvcc)[:1]
+            if len(version_tuple(loads)) >= 2
+            else version_tuple(loads)[:1] == version_tuple(nvcc)[:1]
         )
         if same:
             continue
         yield nvcc_differs.finding(
-            f"nvcc {gpu.nvcc_version} differs from CUDA {loads} that {build.label} uses "
-            "(usually harmless)",
-            evidence=[f"nvcc: {gpu.nvcc_path} ({gpu.nvcc_version})",
-                      f"{build.label}: CUDA {loads}"],
+            f"nvcc {gpu.nvcc_version} differs from CUDA {loads} that {build.label} uses (usually harmless)",
+            evidence=[f"nvcc: {gpu.nvcc_path} ({gpu.nvcc_version})", f"{build.label}: CUDA {loads}"],
             hints=[
                 "Only extension builds (torch.utils.cpp_extension, custom ops) and XLA's ptxas "
                 "use the system toolkit; set CUDA_HOME to a CUDA "
