@@ -3,7 +3,8 @@
     .venv/bin/python bench/explain_accuracy.py [--write]
 
 The held-out split was collected with the tuning split, assigned before any signature was written,
-and never used to write or adjust signatures.
+and never used to write or adjust signatures. The blind split was collected afterwards by someone who
+never saw the classifier's code.
 """
 
 from __future__ import annotations
@@ -38,24 +39,25 @@ def main() -> None:
             if got.cause != "unknown":
                 confident_wrong += 1
     lines = [
-        f"Corpus: {len(cases)} real logs ({total['tuning']} tuning, {total['heldout']} held-out), each citing its "
+        f"Corpus: {len(cases)} real logs ({total['tuning']} tuning, {total['heldout']} held-out, {total['blind']} blind), each citing its "
         "public source (GitHub issue or Q&A page) in its header; see tests/corpus/.",
         "",
         "| split | cases | top-1 correct | accuracy |",
         "| --- | ---: | ---: | ---: |",
     ]
-    for split in ("tuning", "heldout"):
+    for split in ("tuning", "heldout", "blind"):
         lines.append(f"| {split} | {total[split]} | {right[split]} | {100 * right[split] / total[split]:.1f}% |")
     lines += [
         "",
         f"Wrong answers naming another cause (confidently wrong): {confident_wrong}. "
         "Misses where `unknown` was answered instead are listed below.",
         "",
-        "| cause | tuning | held-out |",
-        "| --- | ---: | ---: |",
+        "| cause | tuning | held-out | blind |",
+        "| --- | ---: | ---: | ---: |",
     ]
     for cause in sorted(per_cause):
-        lines.append(f"| {cause} | {per_cause[cause]['tuning']} | {per_cause[cause]['heldout']} |")
+        counts = per_cause[cause]
+        lines.append(f"| {cause} | {counts['tuning']} | {counts['heldout']} | {counts['blind']} |")
     if misses:
         lines += ["", "Misses:", ""] + [f"- {m}" for m in misses]
     report = "\n".join(lines)

@@ -39,7 +39,7 @@ def test_corpus_shape() -> None:
     tags = Counter(t for c in CASES for t in c.tags)
     for needed in ("tensorflow", "pytorch", "jax", "conda", "pip"):
         assert tags[needed] >= 3, needed
-    assert {c.split for c in CASES} == {"tuning", "heldout"}
+    assert {c.split for c in CASES} == {"tuning", "heldout", "blind"}
 
 
 def test_tuning_accuracy() -> None:
