@@ -312,3 +312,25 @@ def test_numpy_build_is_read_from_extension_files(
         again = scan_path([str(site)], [])
         annotate_numpy_builds(again, cache=tmp_path / "cache")
         assert {d.name: d for d in again}["oldext"].numpy_build == expected
+
+
+def test_namespace_packages_are_recorded_and_not_reported_as_clashes(tmp_path: Path) -> None:
+    from envdoctor.doctor import diagnose
+
+    site = tmp_path / "site"
+    # Two distributions sharing the namespace package 'cuda' (a folder without __init__.py) ...
+    make_dist(site, "cuda-bindings", "12.9.0", top_level=[], files={"cuda/bindings/__init__.py": b""})
+    make_dist(site, "cuda-pathfinder", "1.1.0", top_level=[], files={"cuda/pathfinder/__init__.py": b""})
+    for name in ("cuda_bindings-12.9.0.dist-info", "cuda_pathfinder-1.1.0.dist-info"):
+        (site / name / "top_level.txt").write_text("cuda\n")
+    # ... and two sharing a regular package 'yaml' (with __init__.py): a real clash.
+    make_dist(site, "pyyaml", "6.0", top_level=["yaml"])
+    make_dist(site, "yaml-fork", "1.0", top_level=["yaml"])
+    dists = {d.name: d for d in scan_path([str(site)], [])}
+    assert dists["cuda-bindings"].namespace_packages == ["cuda"]
+    assert dists["pyyaml"].namespace_packages == []
+    from tests.factories import snapshot
+
+    report = diagnose(snapshot(dists.values()))
+    clashes = [f.subject for f in report.findings if f.code == "ED204"]
+    assert clashes == ["yaml"]

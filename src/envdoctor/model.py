@@ -80,6 +80,7 @@ class Distribution:
     installer: str | None = None  # INSTALLER file: "pip", "uv", "conda", None
     wheel_tags: list[str] = field(default_factory=list)  # from WHEEL: "cp311-cp311-manylinux_2_17_x86_64"
     top_level: list[str] = field(default_factory=list)  # import names it provides
+    namespace_packages: list[str] = field(default_factory=list)  # of those, folders without __init__.py
     extension_modules: list[str] = field(default_factory=list)  # compiled files, relative to location
     direct_url: str | None = None
     shadowed_by: str | None = None  # metadata_path of the copy that wins, when this one loses

@@ -150,3 +150,17 @@ def test_several_missing_requirements_of_one_requirer_are_one_finding() -> None:
     )
     # on macOS the markers leave nothing to install
     assert run("ED101", snapshot([dist("torch", "2.2.2", requires=nvidia)], sys_platform="darwin", machine=None)) == []
+
+
+def test_disjoint_requirements_get_no_fix_command_but_say_who_conflicts() -> None:
+    # Two TensorFlow releases over each other: their tensorboard ranges cannot both hold.
+    snap = snapshot(
+        [
+            dist("tensorflow", "2.15.1", requires=["tensorboard<2.16,>=2.15"]),
+            dist("tensorflow-cpu", "2.14.0", requires=["tensorboard<2.15,>=2.14"]),
+            dist("tensorboard", "2.18.0"),
+        ]
+    )
+    (finding,) = [f for f in run("ED101", snap) if f.subject == "tensorboard"]
+    assert finding.fix is None
+    assert any("No version of tensorboard satisfies every installed requirer" in h for h in finding.hints)

@@ -117,6 +117,14 @@ def read_metadata_folder(meta, location):
     for name in _SIDE_FILES:
         if present and name in present:
             record[name] = read_text(os.path.join(meta, name), problems)
+    top = record.get("top_level.txt")
+    if top:
+        # Namespace packages (a folder without __init__.py) are meant to be shared by distributions.
+        record["namespaces"] = [
+            m for m in (t.strip() for t in top.splitlines())
+            if m and os.path.isdir(os.path.join(location, m))
+            and not os.path.exists(os.path.join(location, m, "__init__.py"))
+        ]
     return record
 
 

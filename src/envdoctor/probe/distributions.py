@@ -81,6 +81,7 @@ def from_record(record: dict[str, Any]) -> Distribution:
     top = record.get("top_level.txt")
     if top:
         dist.top_level = [t.strip() for t in top.splitlines() if t.strip()]
+    dist.namespace_packages = [str(n) for n in record.get("namespaces") or []]
     return dist
 
 

@@ -264,9 +264,10 @@ def satisfies(spec: SpecifierSet, version_text: str) -> bool | None:
     return result
 
 
-def combined_spec(ctx: Context, name: str, extra: tuple[str, ...] | list[str] = ()) -> str:
+def combined_spec(ctx: Context, name: str, extra: tuple[str, ...] | list[str] = ()) -> str | None:
     """`name` plus every specifier the installed distributions put on it (and `extra` ones):
-    what a fix must install so that it does not break another requirer."""
+    what a fix must install so that it does not break another requirer. None when no version can
+    satisfy them all (two requirers want disjoint ranges): no install command can fix that."""
     name = canonical_name(name)
     combined = SpecifierSet()
     for _, req in requirers(ctx).get(name, []):
@@ -276,7 +277,47 @@ def combined_spec(ctx: Context, name: str, extra: tuple[str, ...] | list[str] = 
         spec = specifier(text)
         if spec is not None:
             combined &= spec
+    if not _satisfiable(ctx, name, combined):
+        return None
     return f"{name}{_sorted_spec(combined)}"
+
+
+def _satisfiable(ctx: Context, name: str, spec: SpecifierSet) -> bool:
+    """Whether some version meets `spec`: the knowledge base's releases of `name` when it has
+    them, else the versions the specifiers mention and their nearest neighbours."""
+    if not len(spec):
+        return True
+    releases = getattr(ctx.kb, "releases", None)
+    known = [r.version for r in releases(name)] if callable(releases) and name in _kb_packages(ctx) else []
+    # Each bound itself, just above it, and the lowest versions: one of them meets any satisfiable set.
+    mentioned = [item.version.rstrip(".*") for item in spec]
+    candidates = known or ["0", "0.0.1", *(v + tail for v in mentioned for tail in ("", ".1", ".post1"))]
+    return any(satisfies(spec, text) for text in candidates)
+
+
+def _kb_packages(ctx: Context) -> set[str]:
+    packages = ctx.memo.get("kb-packages")
+    if packages is None:
+        listing = getattr(ctx.kb, "packages", None)
+        packages = ctx.memo["kb-packages"] = set(listing()) if callable(listing) else set()
+    return set(packages)
+
+
+def install_fix(ctx: Context, specs: list[str | None], *, for_package: str) -> str | None:
+    """The install command for `specs`, or None when one of them cannot be satisfied."""
+    if any(s is None for s in specs):
+        return None
+    return ctx.install_command([s for s in specs if s is not None], for_package=for_package)
+
+
+def conflict_hint(ctx: Context, name: str) -> str:
+    """Who asks for which range of `name`, for findings whose requirers cannot all be satisfied."""
+    pairs = requirers(ctx).get(canonical_name(name), [])
+    wants = "; ".join(f"{r.display_name or r.name} {r.version} requires '{req.text}'" for r, req in pairs)
+    return (
+        f"No version of {name} satisfies every installed requirer ({wants}): remove or upgrade one of the "
+        "requirers first (`envdoctor plan` finds a consistent set)."
+    )
 
 
 def _sorted_spec(spec: SpecifierSet) -> str:

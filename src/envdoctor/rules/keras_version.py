@@ -9,7 +9,9 @@ from envdoctor.rules._context import Context, framework_family
 from envdoctor.rules._deps import (
     base_requirements,
     combined_spec,
+    conflict_hint,
     describe,
+    install_fix,
     metadata_file,
     parse_requirement,
     satisfies,
@@ -96,7 +98,9 @@ def _check(ctx: Context, tf: Distribution, keras: Distribution, keras3_era: bool
         return None
     evidence.insert(0, f"keras: {describe(keras)}")
     evidence.insert(1, f"{tf.name}: {describe(tf)}")
-    fix = ctx.install_command([combined_spec(ctx, "keras", extra_specs)], for_package="keras")
+    fix = install_fix(ctx, [combined_spec(ctx, "keras", extra_specs)], for_package="keras")
+    if fix is None:
+        hints.append(conflict_hint(ctx, "keras"))
     return keras_version_mismatch.finding(
         f"keras {keras.version} does not match {tf.name} {tf.version}",
         evidence=evidence,

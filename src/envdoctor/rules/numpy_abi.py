@@ -10,7 +10,9 @@ from envdoctor.rules._context import Context, framework_family
 from envdoctor.rules._deps import (
     base_requirements,
     combined_spec,
+    conflict_hint,
     describe,
+    install_fix,
     metadata_file,
     parse_requirement,
     satisfies,
@@ -139,7 +141,9 @@ def numpy_abi(ctx: Context) -> Iterator[Finding]:
                 f"Or upgrade {dist.name} to a release built against NumPy 2: "
                 f"{ctx.install_command([f'{target}>={first}'], for_package=dist.name)}"
             )
-    fix = ctx.install_command([combined_spec(ctx, "numpy", ["<2"])], for_package="numpy")
+    fix = install_fix(ctx, [combined_spec(ctx, "numpy", ["<2"])], for_package="numpy")
+    if fix is None:
+        hints.append(conflict_hint(ctx, "numpy"))
     yield numpy_abi.finding(message, evidence=evidence, fix=fix, hints=hints, subject="numpy")
 
 

@@ -9,7 +9,9 @@ from envdoctor.rules._context import Context
 from envdoctor.rules._deps import (
     base_requirements,
     combined_spec,
+    conflict_hint,
     describe,
+    install_fix,
     is_framework,
     metadata_file,
     parse_requirement,
@@ -83,7 +85,9 @@ def protobuf_mismatch(ctx: Context) -> Iterator[Finding]:
     ]
     if setting:
         hints.append(f"Unset {_ENV_VAR} once protobuf is pinned.")
-    fix = ctx.install_command([combined_spec(ctx, "protobuf", extra_specs)], for_package="protobuf")
+    fix = install_fix(ctx, [combined_spec(ctx, "protobuf", extra_specs)], for_package="protobuf")
+    if fix is None:
+        hints.append(conflict_hint(ctx, "protobuf"))
     yield protobuf_mismatch.finding(
         f"protobuf {protobuf.version} is installed, but " + "; ".join(culprits),
         evidence=evidence,

@@ -151,6 +151,7 @@ def _module_clashes(ctx: Context) -> Iterator[Finding]:
     owners: dict[str, list[Distribution]] = {}
     for dist in ctx.installed.values():
         modules = {m.strip().replace("\\", "/").split("/")[0] for m in dist.top_level}
+        modules -= set(dist.namespace_packages)  # namespace packages are shared on purpose
         for module in sorted(modules):
             if module and not module.startswith("_") and module not in _SHARED_NAMES:
                 owners.setdefault(module, []).append(dist)

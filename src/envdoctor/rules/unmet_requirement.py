@@ -9,7 +9,9 @@ from envdoctor.rules._context import Context, framework_family
 from envdoctor.rules._deps import (
     Req,
     combined_spec,
+    conflict_hint,
     describe,
+    install_fix,
     is_framework,
     metadata_file,
     requirers,
@@ -114,7 +116,7 @@ def _missing_finding(ctx: Context, requirer: Distribution, reqs: list[Req]) -> F
         f"{label} requires {len(reqs)} distributions that are not installed: " + ", ".join(_wanted(r) for r in reqs),
         evidence=[f"{label} requires '{r.text}' ({metadata_file(requirer)})" for r in reqs]
         + [f"{requirer.name}: {describe(requirer)}", "installed: none of them"],
-        fix=ctx.install_command([combined_spec(ctx, r.name) for r in reqs], for_package=requirer.name),
+        fix=install_fix(ctx, [combined_spec(ctx, r.name) for r in reqs], for_package=requirer.name),
         hints=["Installed with --no-deps, or from another index than its dependencies?"],
         severity=Severity.ERROR if is_framework(requirer.name) else Severity.WARNING,
         subject=requirer.name,
@@ -138,11 +140,13 @@ def _finding(ctx: Context, target: str, dist: Distribution | None, problems: lis
     evidence.append(f"installed: {describe(dist)}" if dist is not None else f"installed: no {target}")
     if dist is not None and dist.metadata_path:
         evidence.append(f"{target} metadata: {dist.metadata_path}")
-    fix = ctx.install_command([combined_spec(ctx, target)], for_package=target)
+    fix = install_fix(ctx, [combined_spec(ctx, target)], for_package=target)
     unmet = {id(r) for r, _ in problems}
     others = sorted({f"{r.name} {r.version}" for r, _ in requirers(ctx)[target] if id(r) not in unmet})
     hints = []
-    if others:
+    if fix is None:
+        hints.append(conflict_hint(ctx, target))
+    elif others:
         hints.append("The fix also keeps the other requirers satisfied: " + ", ".join(others))
     return unmet_requirement.finding(
         message,
