@@ -3,11 +3,11 @@ metadata files, conda records and the machine. The only module that decides *whi
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import re
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -118,7 +118,7 @@ def collect_snapshot(
         machine=machine,
         skipped=skipped,
         target=target.description,
-        created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        created=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
         envdoctor_version=__version__,
     )
 

@@ -1,15 +1,13 @@
-"""Find the target interpreter and start the in-target probe: stdlib only, so that `check` can
-start the probe before it imports anything heavy and overlap the two."""
+"""Find the target interpreter and start the in-target probe. Only light stdlib imports here (no
+dataclasses, pathlib or json), so `check` starts the probe early and imports the rest meanwhile."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
 from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
+from typing import NamedTuple
 
 from envdoctor.errors import UsageError
 
@@ -20,8 +18,7 @@ PROBE_MARKER = "ENVDOCTOR-PROBE:"
 DEFAULT_TIMEOUT = 20.0
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """The environment to inspect: an interpreter and/or a prefix, and how the user named it."""
 
     python: str | None
@@ -29,10 +26,10 @@ class Target:
     description: str
 
 
-def _python_in(prefix: Path) -> Path | None:
+def _python_in(prefix: str) -> str | None:
     for rel in ("bin/python", "bin/python3", "python.exe", "Scripts/python.exe"):
-        candidate = prefix / rel
-        if candidate.exists():
+        candidate = os.path.join(prefix, rel)
+        if os.path.exists(candidate):
             return candidate
     return None
 
@@ -47,24 +44,21 @@ def resolve_target(
         raise UsageError("give --python or --prefix, not both")
     if python:
         found = shutil.which(python) if os.sep not in python else python
-        if not found or not Path(found).exists():
+        if not found or not os.path.exists(found):
             raise UsageError(f"no interpreter at {python!r}")
         return Target(python=found, prefix=None, description=f"--python {python}")
     if prefix:
-        root = Path(prefix).expanduser()
-        if not root.is_dir():
+        root = os.path.expanduser(prefix)
+        if not os.path.isdir(root):
             raise UsageError(f"prefix {prefix!r} does not exist or is not a folder")
-        interp = _python_in(root)
-        return Target(
-            python=str(interp) if interp else None, prefix=str(root.resolve()), description=f"--prefix {prefix}"
-        )
+        return Target(python=_python_in(root), prefix=os.path.realpath(root), description=f"--prefix {prefix}")
     for var in ("VIRTUAL_ENV", "CONDA_PREFIX"):
         # An activated venv sits on top of a conda env when both are set: the venv wins, as on PATH.
         value = env.get(var)
-        if value and Path(value).is_dir():
-            interp = _python_in(Path(value))
+        if value and os.path.isdir(value):
+            interp = _python_in(value)
             if interp:
-                return Target(python=str(interp), prefix=value, description=f"active: ${var}={value}")
+                return Target(python=interp, prefix=value, description=f"active: ${var}={value}")
     for name in ("python", "python3"):
         found = shutil.which(name, path=env.get("PATH"))
         if found:
@@ -124,6 +118,7 @@ def run_probe(python: str, *, timeout: float = DEFAULT_TIMEOUT) -> dict[str, obj
 
 
 def _parse_probe_output(python: str, out: bytes, err: bytes, returncode: int | None) -> dict[str, object]:
+    import json
     stdout = out.decode("utf-8", errors="replace")
     for line in stdout.splitlines():
         if line.startswith(PROBE_MARKER):
