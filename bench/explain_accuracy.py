@@ -39,25 +39,26 @@ def main() -> None:
             if got.cause != "unknown":
                 confident_wrong += 1
     lines = [
-        f"Corpus: {len(cases)} real logs ({total['tuning']} tuning, {total['heldout']} held-out, {total['blind']} blind), each citing its "
-        "public source (GitHub issue or Q&A page) in its header; see tests/corpus/.",
+        f"Corpus: {len(cases)} real logs ({total['tuning']} tuning, {total['heldout']} held-out, "
+        f"{total['blind']} blind, {total['blind2']} blind2), each citing its public source "
+        "(GitHub issue or Q&A page) in its header; see tests/corpus/.",
         "",
         "| split | cases | top-1 correct | accuracy |",
         "| --- | ---: | ---: | ---: |",
     ]
-    for split in ("tuning", "heldout", "blind"):
+    for split in ("tuning", "heldout", "blind", "blind2"):
         lines.append(f"| {split} | {total[split]} | {right[split]} | {100 * right[split] / total[split]:.1f}% |")
     lines += [
         "",
         f"Wrong answers naming another cause (confidently wrong): {confident_wrong}. "
         "Misses where `unknown` was answered instead are listed below.",
         "",
-        "| cause | tuning | held-out | blind |",
-        "| --- | ---: | ---: | ---: |",
+        "| cause | tuning | held-out | blind | blind2 |",
+        "| --- | ---: | ---: | ---: | ---: |",
     ]
     for cause in sorted(per_cause):
         counts = per_cause[cause]
-        lines.append(f"| {cause} | {counts['tuning']} | {counts['heldout']} | {counts['blind']} |")
+        lines.append(f"| {cause} | {counts['tuning']} | {counts['heldout']} | {counts['blind']} | {counts['blind2']} |")
     if misses:
         lines += ["", "Misses:", ""] + [f"- {m}" for m in misses]
     report = "\n".join(lines)

@@ -1,7 +1,9 @@
 """Accuracy on the labelled corpus of real error output (tests/corpus, each case cites its source).
 
 The held-out part was never used to write or tune signatures; its threshold is the one reported in
-bench/RESULTS.md and must not drop.
+bench/RESULTS.md and must not drop. The blind parts (collected later by people who never saw the
+classifier) are measured by bench/explain_accuracy.py, not gated here: a gate would invite tuning
+to them.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from envdoctor.explain.causes import CAUSES
 
 from .corpus import load
 
-CASES = load()
+ALL_CASES = load()
+CASES = [c for c in ALL_CASES if c.split in ("tuning", "heldout")]
 
 
 def _accuracy(split: str) -> tuple[float, list[str]]:
@@ -39,7 +42,7 @@ def test_corpus_shape() -> None:
     tags = Counter(t for c in CASES for t in c.tags)
     for needed in ("tensorflow", "pytorch", "jax", "conda", "pip"):
         assert tags[needed] >= 3, needed
-    assert {c.split for c in CASES} == {"tuning", "heldout", "blind"}
+    assert {c.split for c in ALL_CASES} == {"tuning", "heldout", "blind", "blind2"}
 
 
 def test_tuning_accuracy() -> None:
