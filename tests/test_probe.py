@@ -334,3 +334,18 @@ def test_namespace_packages_are_recorded_and_not_reported_as_clashes(tmp_path: P
     report = diagnose(snapshot(dists.values()))
     clashes = [f.subject for f in report.findings if f.code == "ED204"]
     assert clashes == ["yaml"]
+
+
+def test_folded_license_with_blank_looking_lines_does_not_end_the_headers(tmp_path: Path) -> None:
+    # As mlflow's METADATA: a License header folded over lines holding only spaces.
+    site = tmp_path / "site"
+    meta = make_dist(site, "mlflow", "3.17.2")
+    (meta / "METADATA").write_text(
+        "Metadata-Version: 2.4\nName: mlflow\nVersion: 3.17.2\nLicense: Copyright 2018 Databricks\n"
+        "        \n        \t\t\tApache License\n        \nRequires-Dist: mlflow-skinny==3.17.2\n"
+        "Requires-Dist: Flask-CORS<7\nRequires-Python: >=3.10\n\nRequires-Dist: not-a-header\n",
+        encoding="utf-8",
+    )
+    (dist,) = scan_path([str(site)], [])
+    assert dist.requires == ["mlflow-skinny==3.17.2", "Flask-CORS<7"]
+    assert dist.requires_python == ">=3.10"

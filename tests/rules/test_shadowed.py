@@ -64,3 +64,15 @@ def test_passing() -> None:
         ]
     )
     assert run("ED204", snap) == []
+
+
+def test_a_package_split_into_several_distributions_is_not_a_clash() -> None:
+    # mlflow requires mlflow-skinny and mlflow-tracing, which all write into `mlflow/`.
+    snap = snapshot(
+        [
+            dist("mlflow", "3.1.0", top_level=["mlflow"], requires=["mlflow-skinny==3.1.0", "mlflow-tracing==3.1.0"]),
+            dist("mlflow-skinny", "3.1.0", top_level=["mlflow"]),
+            dist("mlflow-tracing", "3.1.0", top_level=["mlflow"]),
+        ]
+    )
+    assert [f for f in run("ED204", snap) if f.subject == "mlflow"] == []

@@ -11,8 +11,11 @@ MYPY = False
 if MYPY:  # typing is not in Python 2.7's stdlib: type comments only
     from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
-# Field names as every wheel tool writes them; other spellings take the general parser below.
-_WANTED = re.compile(r"^(Name|Version|Requires-Dist|Requires-Python|Tag): *([^\r\n]*)", re.M)
+# Field names as every wheel tool writes them, with any folded continuation lines; other spellings
+# take the general parser below.
+_WANTED = re.compile(
+    r"^(Name|Version|Requires-Dist|Requires-Python|Tag): *([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)", re.M
+)
 _SIDE_FILES = ("INSTALLER", "WHEEL", "direct_url.json", "top_level.txt", "requires.txt")
 
 
@@ -62,22 +65,25 @@ def read_text(path, problems, head_only=False):
 
 def parse_headers(text):
     # type: (str) -> Dict[str, List[str]]
-    """RFC 822 style headers up to the first blank line, keys lower-cased: {key: [values]}."""
-    cut = text.find("\n\n")
-    head = text if cut < 0 else text[:cut]
-    if "\n " not in head and "\n\t" not in head and "\r\n\r\n" not in head:
-        fast = {}  # type: Dict[str, List[str]]
-        for key, value in _WANTED.findall(head):
-            fast.setdefault(key.lower(), []).append(value.rstrip())
-        if "name" in fast or "tag" in fast:
-            return fast
+    """RFC 822 style headers up to the first empty line, keys lower-cased: {key: [values]}.
+    A line that starts with whitespace (even one with nothing else, as in folded License texts)
+    continues the header before it."""
+    match = re.search(r"\r?\n\r?\n", text)
+    head = text if match is None else text[: match.start()]
+    fast = {}  # type: Dict[str, List[str]]
+    for key, value in _WANTED.findall(head):
+        folded = " ".join(part.strip() for part in value.splitlines())
+        fast.setdefault(key.lower(), []).append(folded.strip())
+    if "name" in fast or "tag" in fast:
+        return fast
     headers = {}  # type: Dict[str, List[str]]
     last = None  # type: Optional[str]
     for line in head.splitlines():
-        if not line.strip():
+        if not line:
             break
-        if line[0] in " \t" and last is not None:
-            headers[last][-1] += " " + line.strip()
+        if line[0] in " \t":
+            if last is not None and line.strip():
+                headers[last][-1] = (headers[last][-1] + " " + line.strip()).strip()
             continue
         key, sep, value = line.partition(":")
         if not sep:
@@ -121,8 +127,10 @@ def read_metadata_folder(meta, location):
     if top:
         # Namespace packages (a folder without __init__.py) are meant to be shared by distributions.
         record["namespaces"] = [
-            m for m in (t.strip() for t in top.splitlines())
-            if m and os.path.isdir(os.path.join(location, m))
+            m
+            for m in (t.strip() for t in top.splitlines())
+            if m
+            and os.path.isdir(os.path.join(location, m))
             and not os.path.exists(os.path.join(location, m, "__init__.py"))
         ]
     return record

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from envdoctor.model import Distribution, Finding, Severity
 from envdoctor.rules._context import Context, framework_family
-from envdoctor.rules._deps import FOCUS, describe, is_framework, same_path, under
+from envdoctor.rules._deps import FOCUS, base_requirements, describe, is_framework, same_path, under
 from envdoctor.rules._registry import rule
 
 # Import names that several distributions legitimately share (namespace packages, junk folders).
@@ -162,6 +162,8 @@ def _module_clashes(ctx: Context) -> Iterator[Finding]:
         families = {framework_family(d.name) for d in dists}
         if len(families) == 1 and None not in families:
             continue  # several TensorFlow distributions: ED105
+        if _split_distribution(ctx, dists):
+            continue  # mlflow requires mlflow-skinny and mlflow-tracing: one package split on purpose
         names = sorted(d.name for d in dists)
         keep = sorted(dists, key=lambda d: d.name)[0]
         clash = shadowed_distribution.finding(
@@ -177,3 +179,14 @@ def _module_clashes(ctx: Context) -> Iterator[Finding]:
         )
         clash.cause = None  # two distributions in one environment: not leakage
         yield clash
+
+
+def _split_distribution(ctx: Context, dists: list[Distribution]) -> bool:
+    """Whether one of `dists` requires all the others: a package split into several distributions
+    that share an import name by design (not two packages fighting over it)."""
+    names = {d.name for d in dists}
+    for dist in dists:
+        required = {req.name for req in base_requirements(ctx, dist)}
+        if names - {dist.name} <= required:
+            return True
+    return False
