@@ -19,3 +19,18 @@ def emit(text: str, stream: TextIO | None = None) -> None:
     out = stream or sys.stdout
     out.write(text if text.endswith("\n") or not text else text + "\n")
     out.flush()
+
+
+def write_output(text: str, path: str | None) -> None:
+    """`text` into the file `path` (`-o FILE`), else on stdout; a file that cannot be written is a
+    UsageError (one line, exit 2)."""
+    if not path:
+        emit(text)
+        return
+    from envdoctor.errors import UsageError
+
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,27 +25,39 @@ def wheels(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+CreateOffline = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def create_offline(wheels: Path) -> CreateOffline:
+    """`envdoctor create SPECS --prefix DEST --python PY --no-plan`, from the local wheels only."""
+
+    def create(dest: Path, *specs: str, extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+        return run_cli(
+            "create",
+            *specs,
+            "--prefix",
+            str(dest),
+            "--python",
+            PY,
+            "--no-plan",
+            "--find-links",
+            str(wheels),
+            "--no-index",
+            *extra,
+        )
+
+    return create
+
+
 def _installed(prefix: Path) -> set[str]:
     site = next((prefix / "lib").glob("python3*/site-packages"))
     return {p.name.rsplit(".", 1)[0] for p in site.glob("*.dist-info")}
 
 
-def test_create_pinned_specs_syncs_and_verifies(tmp_path: Path, wheels: Path) -> None:
+def test_create_pinned_specs_syncs_and_verifies(tmp_path: Path, create_offline: CreateOffline) -> None:
     dest = tmp_path / "env"
-    done = run_cli(
-        "create",
-        "tensorflow==2.16.1",
-        "--prefix",
-        str(dest),
-        "--python",
-        PY,
-        "--no-plan",
-        "--find-links",
-        str(wheels),
-        "--no-index",
-        "--format",
-        "json",
-    )
+    done = create_offline(dest, "tensorflow==2.16.1", extra=("--format", "json"))
     assert done.returncode == 0, done.stdout + done.stderr
     data = json.loads(done.stdout)
     assert data["ok"] is True and data["manager"] == "pip"
@@ -55,21 +69,8 @@ def test_create_pinned_specs_syncs_and_verifies(tmp_path: Path, wheels: Path) ->
     assert (dest / ".envdoctor" / "create" / "requirements.txt").read_text() == "tensorflow==2.16.1\n"
 
 
-def test_create_reports_a_broken_result(tmp_path: Path, wheels: Path) -> None:
-    dest = tmp_path / "env"
-    done = run_cli(
-        "create",
-        "tensorflow==2.15.0",
-        "numpy==2.0.0",
-        "--prefix",
-        str(dest),
-        "--python",
-        PY,
-        "--no-plan",
-        "--find-links",
-        str(wheels),
-        "--no-index",
-    )
+def test_create_reports_a_broken_result(tmp_path: Path, create_offline: CreateOffline) -> None:
+    done = create_offline(tmp_path / "env", "tensorflow==2.15.0", "numpy==2.0.0")
     assert done.returncode == 1
     assert "verify failed: tensorflow" in done.stdout
     assert "envdoctor: [1/3] venv" in done.stderr  # progress on stderr

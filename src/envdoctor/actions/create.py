@@ -23,7 +23,7 @@ from typing import Any
 
 from envdoctor.actions.envfile import BuildSpec
 from envdoctor.actions.interpreters import find_interpreter
-from envdoctor.actions.proc import Completed, progress, quote, run
+from envdoctor.actions.proc import Completed, StepRun, progress, quote, run_step
 from envdoctor.actions.uvtool import IndexOptions, uv_binary, uv_env, uv_pip
 from envdoctor.errors import EnvdoctorError, UsageError
 
@@ -50,31 +50,13 @@ def destination(name: str | None, prefix: str | None) -> Path:
 
 
 @dataclass
-class Step:
-    name: str
-    argv: list[str]
-    ok: bool
-    seconds: float
-    output_tail: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "command": quote(self.argv),
-            "ok": self.ok,
-            "seconds": round(self.seconds, 3),
-            "output_tail": self.output_tail if not self.ok else "",
-        }
-
-
-@dataclass
 class CreateResult:
     prefix: str
     python: str = ""
     manager: str = "pip"
     interpreter_source: str = ""
     spec: BuildSpec | None = None
-    steps: list[Step] = field(default_factory=list)
+    steps: list[StepRun] = field(default_factory=list)
     ok: bool = False
     error: str | None = None
     verify: Any = None  # VerifyReport
@@ -107,13 +89,8 @@ class _Runner:
 
     def step(self, name: str, argv: Sequence[str], *, required: bool = True) -> Completed:
         self.index += 1
-        if not self.quiet:
-            progress(f"[{self.index}/{self.total}] {name}: {quote(argv)}")
-        done = run(argv, env=self.env)
-        self.result.steps.append(Step(name, list(argv), done.ok, done.seconds, done.tail(30)))
-        if not self.quiet:
-            state = "done" if done.ok else f"FAILED (exit {done.returncode})"
-            progress(f"[{self.index}/{self.total}] {name}: {state} in {done.seconds:.1f} s")
+        done = run_step(f"[{self.index}/{self.total}] {name}:", argv, env=self.env, quiet=self.quiet)
+        self.result.steps.append(StepRun.of(done, name=name))
         if not done.ok and required:
             raise EnvdoctorError(f"{name} failed:\n{done.tail(15)}")
         return done
@@ -328,10 +305,14 @@ def _rattler_install(spec: BuildSpec, dest: Path, version: str | None, result: C
         asyncio.run(rattler.install(records, target_prefix=str(dest), show_progress=not quiet))
     except Exception as exc:  # rattler raises its own exception types
         result.steps.append(
-            Step("conda packages (py-rattler)", ["rattler", *specs], False, time.perf_counter() - start, str(exc))
+            StepRun(
+                ["rattler", *specs], False, time.perf_counter() - start, str(exc), name="conda packages (py-rattler)"
+            )
         )
         raise EnvdoctorError(f"py-rattler could not build the conda part: {exc}") from None
-    result.steps.append(Step("conda packages (py-rattler)", ["rattler", *specs], True, time.perf_counter() - start))
+    result.steps.append(
+        StepRun(["rattler", *specs], True, time.perf_counter() - start, name="conda packages (py-rattler)")
+    )
 
 
 def render_text(result: CreateResult) -> str:

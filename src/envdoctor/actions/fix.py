@@ -23,7 +23,7 @@ from typing import Any
 
 from envdoctor.actions import restore as restore_points
 from envdoctor.actions.fixplan import FixPlan, FixStep, make_plan
-from envdoctor.actions.proc import Completed, progress, quote, run
+from envdoctor.actions.proc import Completed, StepRun, progress, quote, run_step
 from envdoctor.actions.target import Target, describe, scan_dists
 from envdoctor.actions.uvtool import IndexOptions, uv_binary, uv_env
 from envdoctor.actions.verify import VerifyReport
@@ -53,23 +53,6 @@ def default_verify(python: str, timeout: float = 300.0) -> VerifyReport:
 
 def errors(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if Severity(f.severity) == Severity.ERROR]
-
-
-@dataclass
-class StepRun:
-    step: FixStep
-    argv: list[str]
-    ok: bool
-    seconds: float
-    output_tail: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "command": quote(self.argv),
-            "ok": self.ok,
-            "seconds": round(self.seconds, 3),
-            "output_tail": self.output_tail if not self.ok else "",
-        }
 
 
 @dataclass
@@ -202,7 +185,7 @@ def apply_fix(
         try:
             for number, step in enumerate(plan.actionable, 1):
                 done = _run_step(point, number, step, quiet)
-                report.runs.append(StepRun(step, done.argv, done.ok, done.seconds, done.tail(30)))
+                report.runs.append(StepRun.of(done))
                 if not done.ok:
                     failed = True
                     break
@@ -237,12 +220,8 @@ def apply_fix(
 def _run_step(point: restore_points.RestorePoint, number: int, step: FixStep, quiet: bool) -> Completed:
     argv = [uv_binary(), *step.argv[1:]] if step.runner == "uv" else list(step.argv)
     restore_points.journal(point, "start", step=number, command=quote(argv))
-    if not quiet:
-        progress(f"[{number}] {quote(argv)}")
-    done = run(argv, env=uv_env())
+    done = run_step(f"[{number}]", argv, env=uv_env(), quiet=quiet)
     restore_points.journal(point, "end", step=number, rc=done.returncode)
-    if not quiet:
-        progress(f"[{number}] {'done' if done.ok else f'FAILED (exit {done.returncode})'} in {done.seconds:.1f} s")
     return done
 
 

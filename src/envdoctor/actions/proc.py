@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import signal
@@ -10,6 +11,7 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from envdoctor.errors import EnvdoctorError
 
@@ -30,6 +32,31 @@ class Completed:
     def tail(self, lines: int = 20) -> str:
         text = (self.stderr or "") + (self.stdout or "")
         return "\n".join(text.strip().splitlines()[-lines:])
+
+
+@dataclass
+class StepRun:
+    """One command an action ran (create's build steps, fix's and restore's commands), as reported."""
+
+    argv: list[str]
+    ok: bool
+    seconds: float
+    output_tail: str = ""
+    name: str | None = None  # create's steps are named ("venv", "packages"); fix's and restore's are not
+
+    @classmethod
+    def of(cls, done: Completed, *, name: str | None = None, tail: int = 30) -> StepRun:
+        return cls(list(done.argv), done.ok, done.seconds, done.tail(tail), name)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {} if self.name is None else {"name": self.name}
+        data.update(
+            command=quote(self.argv),
+            ok=self.ok,
+            seconds=round(self.seconds, 3),
+            output_tail=self.output_tail if not self.ok else "",
+        )
+        return data
 
 
 def quote(argv: Sequence[str]) -> str:
@@ -80,6 +107,36 @@ def run(
         proc.wait()
         raise
     return Completed(list(argv), proc.returncode, out or "", err or "", time.perf_counter() - start, timed_out)
+
+
+def run_step(label: str, argv: Sequence[str], *, env: Mapping[str, str] | None, quiet: bool) -> Completed:
+    """`run` between two progress lines: "<label> <command>", then "<label> done in 1.2 s" (or
+    "FAILED (exit N)"); none when `quiet`."""
+    if not quiet:
+        progress(f"{label} {quote(argv)}")
+    done = run(argv, env=env)
+    if not quiet:
+        state = "done" if done.ok else f"FAILED (exit {done.returncode})"
+        progress(f"{label} {state} in {done.seconds:.1f} s")
+    return done
+
+
+def read_json_lines(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """The JSON objects of a JSON-lines file (a verify child's results, a restore point's journal);
+    a line cut short by a crash or a kill is skipped, a missing file reads as none."""
+    found: list[dict[str, Any]] = []
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                try:
+                    data = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(data, dict):
+                    found.append(data)
+    except OSError:
+        pass
+    return found
 
 
 def kill_group(proc: subprocess.Popen[str]) -> None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from envdoctor.actions.proc import Completed, progress, quote, run
+from envdoctor.actions.proc import Completed, StepRun, progress, quote, read_json_lines, run
 from envdoctor.actions.target import InstalledDist, Target, scan_dists
 from envdoctor.actions.uvtool import IndexOptions, uv_env, uv_pip
 from envdoctor.errors import EnvdoctorError, UsageError
@@ -276,19 +276,7 @@ def journal(point: RestorePoint, kind: str, **fields: Any) -> None:
 
 
 def read_journal(path: Path) -> list[dict[str, Any]]:
-    events: list[dict[str, Any]] = []
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return events
-    for line in text.splitlines():
-        try:
-            data = json.loads(line)
-        except ValueError:
-            continue  # a line cut short by a kill
-        if isinstance(data, dict):
-            events.append(data)
-    return events
+    return read_json_lines(path)  # a line cut short by a kill is skipped
 
 
 def load(path: Path) -> RestorePoint:
@@ -385,15 +373,7 @@ class RestoreResult:
             "ok": self.ok,
             "changes": self.before.lines(),
             "remaining": self.after.lines(),
-            "commands": [
-                {
-                    "command": quote(c.argv),
-                    "ok": c.ok,
-                    "seconds": round(c.seconds, 3),
-                    "output_tail": c.tail(10) if not c.ok else "",
-                }
-                for c in self.commands
-            ],
+            "commands": [StepRun.of(c, tail=10).to_dict() for c in self.commands],
             "manual": list(self.manual),
         }
 

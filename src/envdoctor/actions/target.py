@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from envdoctor.errors import UsageError
+from envdoctor.frameworks import DISTRIBUTIONS
 
 _DESCRIBE = r"""
 import json, os, site, sys, sysconfig
@@ -204,31 +205,13 @@ def _read(path: str) -> str | None:
         return None
 
 
-#: distribution name -> the module verify imports (the framework family)
-FRAMEWORK_MODULES: dict[str, str] = {
-    "tensorflow": "tensorflow",
-    "tensorflow-cpu": "tensorflow",
-    "tensorflow-gpu": "tensorflow",
-    "tensorflow-intel": "tensorflow",
-    "tensorflow-macos": "tensorflow",
-    "tensorflow-aarch64": "tensorflow",
-    "tensorflow-cpu-aws": "tensorflow",
-    "intel-tensorflow": "tensorflow",
-    "tf-nightly": "tensorflow",
-    "tf-nightly-cpu": "tensorflow",
-    "tf-nightly-gpu": "tensorflow",
-    "torch": "torch",
-    "jax": "jax",
-}
-
-
 def installed_frameworks(target: Target) -> dict[str, list[InstalledDist]]:
     """Framework family -> its distributions on the target's sys.path (winning copy first)."""
     result: dict[str, list[InstalledDist]] = {}
     seen: set[str] = set()
     paths = list(target.sys_path) + [p for p in target.site_packages if p not in target.sys_path]
     for dist in scan_dists(paths):
-        module = FRAMEWORK_MODULES.get(dist.name)
+        module = DISTRIBUTIONS.get(dist.name)  # the family is the module verify imports
         if module is None:
             continue
         key = f"{dist.name}@{dist.location}"

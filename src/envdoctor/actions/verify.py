@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from envdoctor.actions.explaining import Diagnosis, explain_failure, snapshot_of
-from envdoctor.actions.proc import run, signal_name
+from envdoctor.actions.proc import read_json_lines, run, signal_name
 from envdoctor.actions.target import Target, describe, installed_frameworks
+from envdoctor.frameworks import FAMILIES
 
 INSIDE = Path(__file__).with_name("_verify_inside.py")
 DEFAULT_TIMEOUT = 300.0
-FAMILIES = ("tensorflow", "torch", "jax")
 
 
 @dataclass
@@ -188,7 +188,7 @@ def verify_one(
             cwd=work,  # an empty folder: a stray ./tensorflow must not shadow the installed one
             timeout=timeout,
         )
-        steps = _read_steps(record)
+        steps = read_json_lines(record)
     result.seconds = done.seconds
     result.exit_code = done.returncode
     result.timed_out = done.timed_out
@@ -206,22 +206,6 @@ def verify_one(
     if result.error is None and not result.ok:
         result.error = _error_text(result, done.returncode, timeout)
     return result
-
-
-def _read_steps(path: str) -> list[dict[str, Any]]:
-    steps: list[dict[str, Any]] = []
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                try:
-                    data = json.loads(line)
-                except ValueError:
-                    continue  # a line cut short by a crash
-                if isinstance(data, dict):
-                    steps.append(data)
-    except OSError:
-        pass
-    return steps
 
 
 def _apply_steps(result: FrameworkResult, steps: list[dict[str, Any]]) -> None:

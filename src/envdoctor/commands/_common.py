@@ -22,6 +22,11 @@ def add_target_arguments(parser: argparse.ArgumentParser, *, snapshot: bool = Tr
     )
 
 
+def add_output_argument(parser: argparse.ArgumentParser) -> None:
+    """`-o FILE` (see `envdoctor.output.write_output`)."""
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+
 def load_snapshot_for(args: argparse.Namespace, meanwhile: Callable[[], object] | None = None) -> Snapshot:
     """The snapshot the target options name. `meanwhile` runs while the in-target probe does (the
     caller's own heavy imports), so the two overlap."""

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
-from envdoctor.commands._common import add_target_arguments, load_snapshot_for
-from envdoctor.output import emit
+from envdoctor.commands._common import add_output_argument, add_target_arguments, load_snapshot_for
+from envdoctor.output import write_output
 
 KEY_PACKAGES = (
     "tensorflow",
@@ -32,12 +31,11 @@ KEY_PACKAGES = (
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_target_arguments(parser)
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    add_output_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from envdoctor.doctor import diagnose, environment_summary
-    from envdoctor.errors import UsageError
     from envdoctor.render.findings import findings_json, findings_markdown
 
     snapshot = load_snapshot_for(args)
@@ -69,11 +67,5 @@ def run(args: argparse.Namespace) -> int:
             + json.dumps(snapshot.to_dict(), indent=1)
             + "\n```\n</details>\n"
         )
-    if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-    else:
-        emit(text)
+    write_output(text, args.output)
     return 0

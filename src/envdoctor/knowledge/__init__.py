@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from envdoctor.names import canonicalize_name
+from envdoctor.versions import parse_version
 
 if TYPE_CHECKING:
     from packaging.requirements import Requirement
@@ -203,15 +204,8 @@ def _extras_of(requirement: str) -> list[str]:
     return found
 
 
-def _version(text: str) -> Version | None:
-    try:
-        return Version(text)
-    except InvalidVersion:
-        return None
-
-
 def _matches(versions: str, version: str) -> bool:
-    parsed = _version(version)
+    parsed = parse_version(version)
     if parsed is None:
         return False
     try:
@@ -331,17 +325,17 @@ class KnowledgeBase:
         if name not in self._cache:
             entry = self._data.get("packages", {}).get(name) or {}
             found = [Release.from_record(name, rec) for rec in entry.get("releases", [])]
-            found.sort(key=lambda r: _version(r.version) or Version("0"))
+            found.sort(key=lambda r: parse_version(r.version) or Version("0"))
             self._cache[name] = found
         result = self._cache[name]
         return result if include_yanked else [r for r in result if not r.yanked]
 
     def release(self, package: str, version: str) -> Release | None:
-        wanted = _version(version)
+        wanted = parse_version(version)
         if wanted is None:
             return None
         for rel in self.releases(package):
-            if _version(rel.version) == wanted:
+            if parse_version(rel.version) == wanted:
                 return rel
         return None
 
@@ -405,7 +399,7 @@ class KnowledgeBase:
     def _tested_config(self, package: str, version: str) -> tuple[str, str, str] | None:
         if _abi_family(package) != "tensorflow":
             return None
-        parsed = _version(version)
+        parsed = parse_version(version)
         if parsed is None:
             return None
         key = f"{parsed.major}.{parsed.minor}"

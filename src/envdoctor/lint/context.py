@@ -8,20 +8,11 @@ from typing import Any
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
+from envdoctor.frameworks import REQUEST_NAMES
 from envdoctor.lint.files import Entry, EnvFile
 from envdoctor.model import Interpreter, Snapshot
 from envdoctor.rules._context import Context
 
-FRAMEWORK_NAMES = {
-    "tensorflow": "tensorflow",
-    "tensorflow-cpu": "tensorflow",
-    "tensorflow-gpu": "tensorflow",
-    "tensorflow-intel": "tensorflow",
-    "tensorflow-macos": "tensorflow",
-    "torch": "torch",
-    "pytorch": "torch",
-    "jax": "jax",
-}
 CUDA_CONDA_PACKAGES = ("cudatoolkit", "cudnn", "cuda-version", "cuda-toolkit", "cuda-runtime")
 
 
@@ -38,7 +29,7 @@ class FileContext(Context):
         """Framework entries by family ("tensorflow", "torch", "jax"), first one wins."""
         found: dict[str, Entry] = {}
         for entry in self.file.entries:
-            family = FRAMEWORK_NAMES.get(entry.name)
+            family = REQUEST_NAMES.get(entry.name)
             if family and family not in found:
                 found[family] = entry
         return found

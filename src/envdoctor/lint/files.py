@@ -337,14 +337,7 @@ def parse_pyproject(text: str, file: str) -> EnvFile:
     if not isinstance(project, dict):
         project = {}
     finder = _LineFinder(env.lines, _LineFinder(env.lines).section("[project]"))
-    requires_python = project.get("requires-python")
-    if isinstance(requires_python, str):
-        line = _LineFinder(env.lines).find(requires_python)
-        try:
-            spec = SpecifierSet(requires_python)
-        except InvalidSpecifier:
-            spec = None
-        env.python = Entry(requires_python, line, file, "pip", "python", spec, source=env.line_text(line))
+    _requires_python(env, project.get("requires-python"))
     groups: list[tuple[str, Any]] = [("[project]", project.get("dependencies", []))]
     optional = project.get("optional-dependencies", {})
     if isinstance(optional, dict):
@@ -366,17 +359,21 @@ def parse_pyproject(text: str, file: str) -> EnvFile:
     return env
 
 
-def parse_pylock(text: str, file: str) -> EnvFile:
-    data = _toml(text, file)
-    env = EnvFile(file, "pylock.toml", lines=text.splitlines())
-    requires_python = data.get("requires-python")
+def _requires_python(env: EnvFile, requires_python: Any) -> None:
+    """`requires-python` (pyproject.toml's [project], pylock.toml's top level) as the file's python entry."""
     if isinstance(requires_python, str):
         line = _LineFinder(env.lines).find(requires_python)
         try:
             spec = SpecifierSet(requires_python)
         except InvalidSpecifier:
             spec = None
-        env.python = Entry(requires_python, line, file, "pip", "python", spec, source=env.line_text(line))
+        env.python = Entry(requires_python, line, env.path, "pip", "python", spec, source=env.line_text(line))
+
+
+def parse_pylock(text: str, file: str) -> EnvFile:
+    data = _toml(text, file)
+    env = EnvFile(file, "pylock.toml", lines=text.splitlines())
+    _requires_python(env, data.get("requires-python"))
     finder = _LineFinder(env.lines)
     packages = data.get("packages", [])
     if not isinstance(packages, list):

@@ -16,23 +16,15 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from envdoctor.errors import UsageError
+from envdoctor.frameworks import requested_family
 from envdoctor.plan import kbview
 from envdoctor.plan.model import Choice, Pin, Target
 from envdoctor.plan.platforms import marker_environment
+from envdoctor.versions import parse_version
 
-FAMILIES = {
-    "tensorflow": "tensorflow",
-    "tensorflow-cpu": "tensorflow",
-    "tensorflow-gpu": "tensorflow",
-    "tensorflow-intel": "tensorflow",
-    "tensorflow-macos": "tensorflow",
-    "torch": "torch",
-    "pytorch": "torch",
-    "jax": "jax",
-}
 CONDA_NAMES = {"tensorflow": "tensorflow", "torch": "pytorch", "jax": "jax"}
 # Facts the package metadata cannot say (source: https://www.tensorflow.org/install/pip#windows-native)
 TF_LAST_WINDOWS_GPU = Version("2.10.99")
@@ -72,10 +64,6 @@ def parse_requirement(text: str) -> Requirement:
         raise UsageError(f"not a requirement: {text!r} ({exc})") from None
 
 
-def _family(name: str) -> str | None:
-    return FAMILIES.get(canonicalize_name(name))
-
-
 def split_requests(specs: Sequence[str]) -> tuple[list[Request], list[Requirement], list[str]]:
     """Framework requests, the user's other requirements, and notes (renames)."""
     requests: dict[str, Request] = {}
@@ -83,7 +71,7 @@ def split_requests(specs: Sequence[str]) -> tuple[list[Request], list[Requiremen
     notes: list[str] = []
     for text in specs:
         req = parse_requirement(text)
-        family = _family(req.name)
+        family = requested_family(req.name)
         if family is None:
             others.append(req)
             continue
@@ -119,20 +107,11 @@ def _minor(version: Version) -> str:
     return f"{version.major}.{version.minor}"
 
 
-def _version(text: str | None) -> Version | None:
-    if not text:
-        return None
-    try:
-        return Version(text)
-    except InvalidVersion:
-        return None
-
-
 def probe_points(a: SpecifierSet, b: SpecifierSet) -> set[Version] | None:
     """Versions at and around every bound of `a` and `b` (None: a bound is not a version)."""
     points: set[Version] = {Version("0")}
     for spec in list(a) + list(b):
-        base = _version(spec.version.replace(".*", ""))
+        base = parse_version(spec.version.replace(".*", ""))
         if base is None:
             return None
         rel = list(base.release)
@@ -215,12 +194,12 @@ class _Chooser:
         cuda, need = self.driver_need(family, version)
         if cuda is None:
             return True
-        driver = _version(self.target.driver)
+        driver = parse_version(self.target.driver)
         if driver is not None and need is not None:
-            needed = _version(need)
+            needed = parse_version(need)
             return needed is None or driver >= needed
-        cuda_driver = _version(self.target.cuda_driver)
-        built = _version(cuda)
+        cuda_driver = parse_version(self.target.cuda_driver)
+        built = parse_version(cuda)
         if cuda_driver is not None and built is not None:
             return cuda_driver.major >= built.major  # CUDA minor-version compatibility
         return True

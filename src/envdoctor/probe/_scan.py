@@ -13,9 +13,7 @@ if MYPY:  # typing is not in Python 2.7's stdlib: type comments only
 
 # Field names as every wheel tool writes them, with any folded continuation lines; other spellings
 # take the general parser below.
-_WANTED = re.compile(
-    r"^(Name|Version|Requires-Dist|Requires-Python|Tag): *([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)", re.M
-)
+_WANTED = re.compile(r"^(Name|Version|Requires-Dist|Requires-Python|Tag): *([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)", re.M)
 _SIDE_FILES = ("INSTALLER", "WHEEL", "direct_url.json", "top_level.txt", "requires.txt")
 
 

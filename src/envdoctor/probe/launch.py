@@ -119,6 +119,7 @@ def run_probe(python: str, *, timeout: float = DEFAULT_TIMEOUT) -> dict[str, obj
 
 def _parse_probe_output(python: str, out: bytes, err: bytes, returncode: int | None) -> dict[str, object]:
     import json
+
     stdout = out.decode("utf-8", errors="replace")
     for line in stdout.splitlines():
         if line.startswith(PROBE_MARKER):

@@ -7,24 +7,15 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
+from envdoctor.frameworks import framework_family as framework_family
 from envdoctor.model import CondaRecord, Distribution, Interpreter, Machine, Snapshot
 from envdoctor.names import canonicalize_name
+from envdoctor.versions import parse_version as parse_version
 
 if TYPE_CHECKING:
     from envdoctor.knowledge import KnowledgeBase
-
-FRAMEWORKS = ("tensorflow", "torch", "jax")
-
-
-def parse_version(text: str | None) -> Version | None:
-    if not text:
-        return None
-    try:
-        return Version(text)
-    except InvalidVersion:
-        return None
 
 
 class Context:
@@ -141,27 +132,3 @@ class Context:
             if managed_by_conda:
                 return self.conda_install(specs)
         return self.pip_install(specs)
-
-
-_FAMILIES = {
-    "tensorflow": "tensorflow",
-    "tensorflow-cpu": "tensorflow",
-    "tensorflow-gpu": "tensorflow",
-    "tensorflow-intel": "tensorflow",
-    "tensorflow-macos": "tensorflow",
-    "tensorflow-aarch64": "tensorflow",
-    "tensorflow-cpu-aws": "tensorflow",
-    "tf-nightly": "tensorflow",
-    "tf-nightly-cpu": "tensorflow",
-    "tf-nightly-gpu": "tensorflow",
-    "intel-tensorflow": "tensorflow",
-    "torch": "torch",
-    "jax": "jax",
-}
-
-
-def framework_family(name: str) -> str | None:
-    return _FAMILIES.get(canonicalize_name(name))
-
-
-TENSORFLOW_DISTRIBUTIONS = tuple(k for k, v in _FAMILIES.items() if v == "tensorflow")

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
 
 from envdoctor.model import Distribution
 from envdoctor.names import canonicalize_name
 from envdoctor.rules._context import Context, framework_family
+from envdoctor.versions import parse_version
+
+if TYPE_CHECKING:
+    from envdoctor.knowledge import Constraint
 
 #: Dependencies whose version decides whether a framework imports at all.
 FOCUS = frozenset(
@@ -69,16 +72,6 @@ def specifier(text: str) -> SpecifierSet | None:
     try:
         return SpecifierSet(text)
     except InvalidSpecifier:
-        return None
-
-
-@cache
-def version(text: str | None) -> Version | None:
-    if not text:
-        return None
-    try:
-        return Version(text)
-    except InvalidVersion:
         return None
 
 
@@ -195,7 +188,7 @@ def _compare(lhs: str, op: str, rhs: str, versions: bool) -> bool | None:
         return lhs not in rhs
     if versions or op not in ("==", "!="):
         spec = specifier(f"{op}{rhs}")
-        have = version(lhs)
+        have = parse_version(lhs)
         if spec is not None and have is not None:
             return spec.contains(have, prereleases=True)
         if op not in ("==", "!=", "==="):
@@ -256,7 +249,7 @@ def satisfies(spec: SpecifierSet, version_text: str) -> bool | None:
     hit = _CONTAINS.get(key)
     if hit is not None and hit[0] is spec:
         return hit[1]
-    parsed = version(version_text)
+    parsed = parse_version(version_text)
     if parsed is None:
         return None
     result = spec.contains(parsed, prereleases=True)
@@ -310,6 +303,42 @@ def install_fix(ctx: Context, specs: list[str | None], *, for_package: str) -> s
     return ctx.install_command([s for s in specs if s is not None], for_package=for_package)
 
 
+def pin_fix(ctx: Context, name: str, extra: tuple[str, ...] | list[str], hints: list[str]) -> str | None:
+    """The install command that puts `name` where every installed requirer (and `extra`) wants it;
+    None when no version can satisfy them all, and then `hints` gets who conflicts."""
+    fix = install_fix(ctx, [combined_spec(ctx, name, extra)], for_package=name)
+    if fix is None:
+        hints.append(conflict_hint(ctx, name))
+    return fix
+
+
+class Demands(NamedTuple):
+    """What one distribution asks of `name` that the installed `name` fails."""
+
+    requirements: list[Req]  # its Requires-Dist on `name` that fail
+    constraints: list[Constraint]  # the knowledge base's extra constraints on `name` that fail
+    specs: list[str]  # every extra constraint's specifier (failing or not): a fix must meet them too
+
+
+def demands(ctx: Context, dist: Distribution, name: str, have: str) -> Demands:
+    """`dist`'s metadata requirements and curated constraints on `name` that version `have` fails."""
+    failing = [
+        req
+        for req in base_requirements(ctx, dist)
+        if req.name == name and req.url is None and satisfies(req.specifier, have) is False
+    ]
+    constraints: list[Constraint] = []
+    specs: list[str] = []
+    for constraint in ctx.kb.extra_constraints(dist.name, dist.version):
+        parsed = parse_requirement(constraint.requirement)
+        if parsed is None or parsed.name != name:
+            continue
+        specs.append(str(parsed.specifier))
+        if satisfies(parsed.specifier, have) is False:
+            constraints.append(constraint)
+    return Demands(failing, constraints, specs)
+
+
 def conflict_hint(ctx: Context, name: str) -> str:
     """Who asks for which range of `name`, for findings whose requirers cannot all be satisfied."""
     pairs = requirers(ctx).get(canonical_name(name), [])
@@ -326,10 +355,10 @@ def _sorted_spec(spec: SpecifierSet) -> str:
     kept: dict[str, Specifier] = {}
     others: set[str] = set()
     for item in spec:
-        op, parsed = item.operator, version(item.version)
+        op, parsed = item.operator, parse_version(item.version)
         if op in (">=", ">", "<", "<=") and parsed is not None and "*" not in item.version:
             best = kept.get(op)
-            best_version = version(best.version) if best is not None else None
+            best_version = parse_version(best.version) if best is not None else None
             if best_version is None or (parsed > best_version if op[0] == ">" else parsed < best_version):
                 kept[op] = item
         else:

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 from envdoctor.model import Finding, Severity
 from envdoctor.rules._context import Context, framework_family
-from envdoctor.rules._deps import describe, version
+from envdoctor.rules._deps import describe
 from envdoctor.rules._registry import rule
+from envdoctor.versions import parse_version
 
 # Official x86-64 wheels built with AVX since these releases.
 _AVX_SINCE = {"tensorflow": "1.6", "jaxlib": "0.0"}
@@ -51,7 +52,7 @@ def cpu_instructions(ctx: Context) -> Iterator[Finding]:
         family = "jaxlib" if dist.name == "jaxlib" else framework_family(dist.name)
         if family not in _AVX_SINCE:
             continue
-        have, since = version(dist.version), version(_AVX_SINCE[family])
+        have, since = parse_version(dist.version), parse_version(_AVX_SINCE[family])
         if have is None or since is None or have < since:
             continue
         yield cpu_instructions.finding(

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 
 from packaging.markers import InvalidMarker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.version import InvalidVersion, Version
 
 from envdoctor.model import CondaRecord, CudaLibrary, Distribution, GpuFacts
 from envdoctor.names import canonicalize_name
 from envdoctor.rules._context import Context
+from envdoctor.versions import parse_version
 
 CPU_ONLY_DISTS = {
     "tensorflow-cpu",
@@ -80,13 +80,6 @@ def major_minor(text: str | None) -> str | None:
 
 def has_gpu(gpu: GpuFacts) -> bool:
     return bool(gpu.gpus) or gpu.driver_present or gpu.driver_version is not None
-
-
-def _parse(text: str) -> Version | None:
-    try:
-        return Version(text)
-    except InvalidVersion:
-        return None
 
 
 def _conda_cuda(build: str) -> tuple[str | None, str | None, bool | None]:
@@ -216,7 +209,7 @@ def _gpu_builds(ctx: Context) -> list[GpuBuild]:
         elif extra and _installed_any(ctx, extra):
             build.pip_requirements, build.pip_extra = extra, CUDA_EXTRAS.get(family)
         pin_cuda, pin_cudnn = _pins(plain + extra)
-        parsed = _parse(dist.version)
+        parsed = parse_version(dist.version)
         local = (parsed.local or "") if parsed is not None else ""
         if dist.name in CPU_ONLY_DISTS:
             build.cpu_only, build.cpu_reason = True, f"{dist.name} is the CPU-only package"
@@ -284,8 +277,8 @@ def _jax_build(ctx: Context, jax: Distribution) -> GpuBuild | None:
         build.cudnn = cudnn
         return build
     local = ""
-    if jaxlib is not None and _parse(jaxlib.version) is not None:
-        local = _parse(jaxlib.version).local or ""  # type: ignore[union-attr]
+    if jaxlib is not None and parse_version(jaxlib.version) is not None:
+        local = parse_version(jaxlib.version).local or ""  # type: ignore[union-attr]
     match = re.match(r"cuda(\d+)(?:\.cudnn(\d+))?", local)
     if match:
         build.cuda = match.group(1)

@@ -7,17 +7,13 @@ from collections.abc import Iterator
 from envdoctor.model import Distribution, Finding, Severity
 from envdoctor.rules._context import Context, framework_family
 from envdoctor.rules._deps import (
-    base_requirements,
-    combined_spec,
-    conflict_hint,
+    demands,
     describe,
-    install_fix,
     metadata_file,
-    parse_requirement,
-    satisfies,
-    version,
+    pin_fix,
 )
 from envdoctor.rules._registry import rule
+from envdoctor.versions import parse_version
 
 
 @rule(
@@ -49,13 +45,13 @@ def keras_version_mismatch(ctx: Context) -> Iterator[Finding]:
     keras = ctx.get("keras")
     if keras is None:
         return
-    have = version(keras.version)
+    have = parse_version(keras.version)
     if have is None:
         return
     for tf in sorted(ctx.installed.values(), key=lambda d: d.name):
         if framework_family(tf.name) != "tensorflow":
             continue
-        tf_version = version(tf.version)
+        tf_version = parse_version(tf.version)
         if tf_version is None:
             continue
         finding = _check(ctx, tf, keras, tf_version.release[:2] >= (2, 16))
@@ -64,23 +60,14 @@ def keras_version_mismatch(ctx: Context) -> Iterator[Finding]:
 
 
 def _check(ctx: Context, tf: Distribution, keras: Distribution, keras3_era: bool) -> Finding | None:
-    have = version(keras.version)
+    have = parse_version(keras.version)
     assert have is not None
-    evidence: list[str] = []
-    extra_specs: list[str] = []
-    for req in base_requirements(ctx, tf):
-        if req.name == "keras" and req.url is None and satisfies(req.specifier, keras.version) is False:
-            evidence.append(f"{tf.name} {tf.version} requires '{req.text}' ({metadata_file(tf)})")
-    for constraint in ctx.kb.extra_constraints(tf.name, tf.version):
-        parsed = parse_requirement(constraint.requirement)
-        if parsed is None or parsed.name != "keras":
-            continue
-        extra_specs.append(str(parsed.specifier))
-        if satisfies(parsed.specifier, keras.version) is False:
-            evidence.append(
-                f"{tf.name} {tf.version} needs {constraint.requirement}: {constraint.reason} "
-                f"(source: {constraint.source})"
-            )
+    asks = demands(ctx, tf, "keras", keras.version)
+    evidence = [f"{tf.name} {tf.version} requires '{req.text}' ({metadata_file(tf)})" for req in asks.requirements]
+    evidence += [
+        f"{tf.name} {tf.version} needs {c.requirement}: {c.reason} (source: {c.source})" for c in asks.constraints
+    ]
+    extra_specs = list(asks.specs)
     hints: list[str] = []
     if keras3_era and have.major < 3:
         evidence.append(f"TensorFlow {tf.version} uses Keras 3 as tf.keras; keras {keras.version} is Keras 2")
@@ -98,9 +85,7 @@ def _check(ctx: Context, tf: Distribution, keras: Distribution, keras3_era: bool
         return None
     evidence.insert(0, f"keras: {describe(keras)}")
     evidence.insert(1, f"{tf.name}: {describe(tf)}")
-    fix = install_fix(ctx, [combined_spec(ctx, "keras", extra_specs)], for_package="keras")
-    if fix is None:
-        hints.append(conflict_hint(ctx, "keras"))
+    fix = pin_fix(ctx, "keras", extra_specs, hints)
     return keras_version_mismatch.finding(
         f"keras {keras.version} does not match {tf.name} {tf.version}",
         evidence=evidence,

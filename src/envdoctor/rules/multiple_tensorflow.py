@@ -6,10 +6,12 @@ from collections.abc import Iterator
 
 from packaging.version import Version
 
+from envdoctor.frameworks import TENSORFLOW_DISTRIBUTIONS
 from envdoctor.model import Distribution, Finding, Severity
-from envdoctor.rules._context import TENSORFLOW_DISTRIBUTIONS, Context
-from envdoctor.rules._deps import base_requirements, describe, satisfies, version
+from envdoctor.rules._context import Context
+from envdoctor.rules._deps import base_requirements, describe, satisfies
 from envdoctor.rules._registry import rule
+from envdoctor.versions import parse_version
 
 # Installed by the `tensorflow` package itself on some platforms (same version): not a conflict.
 _REINSTALL_AS = {
@@ -91,7 +93,7 @@ def _keep(roots: list[Distribution]) -> str:
     best = roots[0]
     best_key: tuple[Version, bool] | None = None
     for dist in roots:
-        parsed = version(dist.version)
+        parsed = parse_version(dist.version)
         if parsed is None:
             continue
         key = (parsed, dist.name == "tensorflow")

@@ -9,16 +9,14 @@ from envdoctor.model import Distribution, Finding, Severity
 from envdoctor.rules._context import Context, framework_family
 from envdoctor.rules._deps import (
     base_requirements,
-    combined_spec,
-    conflict_hint,
     describe,
-    install_fix,
     metadata_file,
     parse_requirement,
+    pin_fix,
     satisfies,
-    version,
 )
 from envdoctor.rules._registry import rule
+from envdoctor.versions import parse_version
 
 # The first release built against NumPy 2, when the knowledge base does not say.
 _FIRST_NUMPY2 = {"tensorflow": "2.18", "torch": "2.3", "jaxlib": "0.4.26"}
@@ -34,7 +32,7 @@ def numpy_abi_victims(ctx: Context) -> dict[str, list[str]]:
         return cached
     victims: dict[str, list[str]] = {}
     numpy = ctx.get("numpy")
-    have = version(numpy.version) if numpy else None
+    have = parse_version(numpy.version) if numpy else None
     if numpy is not None and have is not None and have.major >= 2:
         for dist in ctx.installed.values():
             if dist.name not in _NOT_VICTIMS:
@@ -141,9 +139,7 @@ def numpy_abi(ctx: Context) -> Iterator[Finding]:
                 f"Or upgrade {dist.name} to a release built against NumPy 2: "
                 f"{ctx.install_command([f'{target}>={first}'], for_package=dist.name)}"
             )
-    fix = install_fix(ctx, [combined_spec(ctx, "numpy", ["<2"])], for_package="numpy")
-    if fix is None:
-        hints.append(conflict_hint(ctx, "numpy"))
+    fix = pin_fix(ctx, "numpy", ["<2"], hints)
     yield numpy_abi.finding(message, evidence=evidence, fix=fix, hints=hints, subject="numpy")
 
 

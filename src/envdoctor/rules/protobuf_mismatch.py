@@ -7,15 +7,11 @@ from collections.abc import Iterator
 from envdoctor.model import Finding, Severity
 from envdoctor.rules._context import Context
 from envdoctor.rules._deps import (
-    base_requirements,
-    combined_spec,
-    conflict_hint,
+    demands,
     describe,
-    install_fix,
     is_framework,
     metadata_file,
-    parse_requirement,
-    satisfies,
+    pin_fix,
     spec_text,
 )
 from envdoctor.rules._registry import rule
@@ -58,21 +54,17 @@ def protobuf_mismatch(ctx: Context) -> Iterator[Finding]:
     for dist in ctx.installed.values():
         if not is_framework(dist.name):
             continue
-        for req in base_requirements(ctx, dist):
-            if req.name == "protobuf" and req.url is None and satisfies(req.specifier, protobuf.version) is False:
-                lines.append(f"{dist.name} {dist.version} requires '{req.text}' ({metadata_file(dist)})")
-                culprits.append(f"{dist.name} {dist.version} needs protobuf{spec_text(req.specifier)}")
-        for constraint in ctx.kb.extra_constraints(dist.name, dist.version):
-            parsed = parse_requirement(constraint.requirement)
-            if parsed is None or parsed.name != "protobuf":
-                continue
-            extra_specs.append(str(parsed.specifier))
-            if satisfies(parsed.specifier, protobuf.version) is False:
-                lines.append(
-                    f"{dist.name} {dist.version} needs {constraint.requirement}, which its "
-                    f"metadata does not say: {constraint.reason} (source: {constraint.source})"
-                )
-                culprits.append(f"{dist.name} {dist.version} needs {constraint.requirement}")
+        asks = demands(ctx, dist, "protobuf", protobuf.version)
+        for req in asks.requirements:
+            lines.append(f"{dist.name} {dist.version} requires '{req.text}' ({metadata_file(dist)})")
+            culprits.append(f"{dist.name} {dist.version} needs protobuf{spec_text(req.specifier)}")
+        extra_specs += asks.specs
+        for constraint in asks.constraints:
+            lines.append(
+                f"{dist.name} {dist.version} needs {constraint.requirement}, which its "
+                f"metadata does not say: {constraint.reason} (source: {constraint.source})"
+            )
+            culprits.append(f"{dist.name} {dist.version} needs {constraint.requirement}")
     if not lines:
         return
     evidence = [f"protobuf: {describe(protobuf)}", *lines]
@@ -85,9 +77,7 @@ def protobuf_mismatch(ctx: Context) -> Iterator[Finding]:
     ]
     if setting:
         hints.append(f"Unset {_ENV_VAR} once protobuf is pinned.")
-    fix = install_fix(ctx, [combined_spec(ctx, "protobuf", extra_specs)], for_package="protobuf")
-    if fix is None:
-        hints.append(conflict_hint(ctx, "protobuf"))
+    fix = pin_fix(ctx, "protobuf", extra_specs, hints)
     yield protobuf_mismatch.finding(
         f"protobuf {protobuf.version} is installed, but " + "; ".join(culprits),
         evidence=evidence,

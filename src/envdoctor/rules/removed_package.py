@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 from envdoctor.model import Finding, Severity
 from envdoctor.rules._context import Context
-from envdoctor.rules._deps import describe, version
+from envdoctor.rules._deps import describe
 from envdoctor.rules._registry import rule
+from envdoctor.versions import parse_version
 
 # Before this version the plain package already carried the GPU build but had no [and-cuda] extra.
 _AND_CUDA_SINCE = {"tensorflow": "2.14", "tf-nightly": "2.14.0.dev0"}
@@ -46,11 +47,11 @@ def removed_package(ctx: Context) -> Iterator[Finding]:
         removed = ctx.kb.removed(dist.name)
         if removed is None:
             continue
-        have, since = version(dist.version), version(removed.since)
+        have, since = parse_version(dist.version), parse_version(removed.since)
         stub = have is not None and since is not None and have >= since
         replacement = removed.replacement if linux else removed.replacement_non_linux
         base = replacement.split("[")[0]
-        and_cuda_since = version(_AND_CUDA_SINCE.get(base))
+        and_cuda_since = parse_version(_AND_CUDA_SINCE.get(base))
         if not stub and have is not None and and_cuda_since is not None and have < and_cuda_since:
             replacement = base  # before [and-cuda] existed the plain package had the GPU build
         spec = f"{replacement}=={dist.version}" if not stub else replacement

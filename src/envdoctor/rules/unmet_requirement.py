@@ -9,17 +9,17 @@ from envdoctor.rules._context import Context, framework_family
 from envdoctor.rules._deps import (
     Req,
     combined_spec,
-    conflict_hint,
     describe,
     install_fix,
     is_framework,
     metadata_file,
+    pin_fix,
     requirers,
     satisfies,
     spec_text,
-    version,
 )
 from envdoctor.rules._registry import rule
+from envdoctor.versions import parse_version
 
 _CAUSES = {
     "protobuf": "protobuf-mismatch",
@@ -140,13 +140,11 @@ def _finding(ctx: Context, target: str, dist: Distribution | None, problems: lis
     evidence.append(f"installed: {describe(dist)}" if dist is not None else f"installed: no {target}")
     if dist is not None and dist.metadata_path:
         evidence.append(f"{target} metadata: {dist.metadata_path}")
-    fix = install_fix(ctx, [combined_spec(ctx, target)], for_package=target)
+    hints: list[str] = []
+    fix = pin_fix(ctx, target, (), hints)
     unmet = {id(r) for r, _ in problems}
     others = sorted({f"{r.name} {r.version}" for r, _ in requirers(ctx)[target] if id(r) not in unmet})
-    hints = []
-    if fix is None:
-        hints.append(conflict_hint(ctx, target))
-    elif others:
+    if fix is not None and others:
         hints.append("The fix also keeps the other requirers satisfied: " + ", ".join(others))
     return unmet_requirement.finding(
         message,
@@ -164,7 +162,7 @@ _NUMPY_PROBES = {1: ("1.26.4", "1.23.5", "1.21.6", "1.19.5", "1.16.6"), 2: ("2.0
 
 def _numpy_major_break(req: Req, installed: str) -> bool:
     """The requirement admits NumPy of another major than the one installed (only)."""
-    have = version(installed)
+    have = parse_version(installed)
     if have is None or satisfies(req.specifier, installed) is not False:
         return False
     admitted = {major for major, probes in _NUMPY_PROBES.items() if any(satisfies(req.specifier, p) for p in probes)}
