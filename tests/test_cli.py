@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -189,3 +190,32 @@ def test_every_verb_has_help_and_format(verb: str) -> None:
 def test_version_and_no_command() -> None:
     assert envdoctor("--version").stdout.startswith("envdoctor ")
     assert envdoctor().returncode == 2
+
+
+def test_unchanged_environment_is_answered_from_the_cache_and_a_change_invalidates_it(tmp_path: Path) -> None:
+    venv = make_venv(tmp_path, "3.12")
+    site = venv / "lib" / "python3.12" / "site-packages"
+    make_dist(site, "tensorflow", "2.15.0", requires=["numpy<2.0.0,>=1.23.5"])
+    make_dist(site, "numpy", "1.26.4")
+    cache = tmp_path / "cache"
+    env = {**ENV, "ENVDOCTOR_CACHE_DIR": str(cache)}
+    first = json.loads(envdoctor("check", "--prefix", str(venv), "--format", "json", env=env).stdout)
+    (entry,) = (cache / "check").glob("*.json")
+    # Prove the next run reads the entry: mark it, and the mark shows up.
+    stored = json.loads(entry.read_text())
+    stored["findings"].append(
+        {**stored["findings"][0], "message": "from the cache"}
+        if stored["findings"]
+        else {"code": "ED999", "rule": "x", "severity": "info", "message": "from the cache"}
+    )
+    entry.write_text(json.dumps(stored))
+    second = json.loads(envdoctor("check", "--prefix", str(venv), "--format", "json", env=env).stdout)
+    assert [f["message"] for f in second["findings"]][-1] == "from the cache"
+    uncached = json.loads(envdoctor("check", "--prefix", str(venv), "--format", "json", "--no-cache", env=env).stdout)
+    assert uncached["findings"] == first["findings"]
+    # A reinstall (a new dist-info folder) changes the fingerprint: NumPy 2 under TensorFlow 2.15.
+    shutil.rmtree(site / "numpy-1.26.4.dist-info")
+    make_dist(site, "numpy", "2.1.0")
+    third = json.loads(envdoctor("check", "--prefix", str(venv), "--format", "json", env=env).stdout)
+    assert "numpy-abi" in {f["cause"] for f in third["findings"]}
+    assert len(list((cache / "check").glob("*.json"))) == 2

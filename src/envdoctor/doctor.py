@@ -49,17 +49,4 @@ def diagnose(
 
 def environment_summary(snapshot: Snapshot) -> dict[str, Any]:
     """The short description of the environment that every output format shows."""
-    interp = snapshot.interpreter
-    machine = snapshot.machine
-    return {
-        "target": snapshot.target,
-        "python": interp.version,
-        "executable": interp.executable,
-        "prefix": interp.prefix,
-        "kind": "conda" if snapshot.conda else ("venv" if interp.is_venv else "system"),
-        "conda_base": bool(snapshot.conda and snapshot.conda.is_base),
-        "platform": machine.platform_key,
-        "distributions": sum(1 for d in snapshot.distributions if d.shadowed_by is None),
-        "gpu_driver": machine.gpu.driver_version,
-        "gpus": [g.name for g in machine.gpu.gpus],
-    }
+    return snapshot.summary()

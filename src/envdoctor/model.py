@@ -86,7 +86,7 @@ class Distribution:
     shadowed_by: str | None = None  # metadata_path of the copy that wins, when this one loses
     problems: list[str] = field(default_factory=list)  # what could not be read
     # The NumPy C API its compiled extensions were built against, read from the binaries by
-    # envdoctor.rules._numpy_binary: "1" | "2" | None (unknown / no NumPy C API), and the file.
+    # envdoctor.probe.numpy_binary: "1" | "2" | None (unknown / no NumPy C API), and the file.
     numpy_build: str | None = None
     numpy_build_path: str | None = None
 
@@ -212,6 +212,22 @@ class Snapshot:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Snapshot:
         return from_dict(cls, data)
+
+    def summary(self) -> dict[str, Any]:
+        """The short description of the environment that every output format shows."""
+        interp, machine = self.interpreter, self.machine
+        return {
+            "target": self.target,
+            "python": interp.version,
+            "executable": interp.executable,
+            "prefix": interp.prefix,
+            "kind": "conda" if self.conda else ("venv" if interp.is_venv else "system"),
+            "conda_base": bool(self.conda and self.conda.is_base),
+            "platform": machine.platform_key,
+            "distributions": sum(1 for d in self.distributions if d.shadowed_by is None),
+            "gpu_driver": machine.gpu.driver_version,
+            "gpus": [g.name for g in machine.gpu.gpus],
+        }
 
 
 @dataclass

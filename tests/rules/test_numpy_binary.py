@@ -1,4 +1,4 @@
-"""envdoctor.rules._numpy_binary: which NumPy C API an extension binary was built against."""
+"""envdoctor.probe.numpy_binary: which NumPy C API an extension binary was built against."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from envdoctor.rules import _numpy_binary as nb
+from envdoctor.probe import numpy_binary as nb
 
 NUMPY2 = b"\x00numpy._core._multiarray_umath\x00numpy.core._multiarray_umath\x00_ARRAY_API\x00"
 NUMPY1 = b"\x00numpy.core._multiarray_umath\x00_ARRAY_API\x00numpy.core.multiarray failed to import\x00"

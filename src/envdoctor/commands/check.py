@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from envdoctor.commands._common import add_target_arguments, load_snapshot_for
 from envdoctor.output import emit, use_color
 
 if TYPE_CHECKING:
-    from envdoctor.knowledge import KnowledgeBase
+    from envdoctor.model import Finding, Skipped, Snapshot
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -23,60 +24,96 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--select", action="append", default=[], metavar="CODE", help="run only these rules; repeatable"
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="run every rule even if this environment is unchanged since a cached check (also ENVDOCTOR_NO_CACHE=1)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from envdoctor.errors import UsageError
-    from envdoctor.rules import Rule, all_rules, get_rule
 
     if args.list_rules:
         from envdoctor.render.rules import rules_json, rules_markdown, rules_text
+        from envdoctor.rules import all_rules
 
         render = {"json": rules_json, "markdown": rules_markdown}.get(args.format, rules_text)
         emit(render(all_rules(scope=None)))
         return 0
-    rules: list[Rule] | None = None
-    if args.select:
-        rules = []
-        for code in args.select:
-            found = get_rule(code)
-            if found is None:
+    if args.select or args.ignore:
+        from envdoctor.rules import get_rule
+
+        for code in [*args.select, *args.ignore]:
+            if get_rule(code) is None:
                 raise UsageError(f"unknown rule {code!r} (see `envdoctor check --list-rules`)")
-            rules.append(found)
-    for code in args.ignore:
-        if get_rule(code) is None:
-            raise UsageError(f"unknown rule {code!r} (see `envdoctor check --list-rules`)")
-    knowledge: list[KnowledgeBase] = []
+    if args.snapshot:
+        snapshot = load_snapshot_for(args)
+        return _show(args, *_diagnose(args, snapshot), probed=True)
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be positive")
+    from envdoctor.probe.launch import ProbeRun, resolve_target
 
-    def prepare() -> None:  # runs while the probe runs in the target interpreter
-        import envdoctor.doctor
-        import envdoctor.render.findings  # noqa: F401
-        from envdoctor.knowledge import KnowledgeBase
+    target = resolve_target(python=args.python, prefix=args.prefix)
+    probe = ProbeRun.start(target.python, args.timeout) if target.python else None
+    # While the probe runs in the target interpreter: only what a cached answer needs too.
+    from envdoctor import checkcache
+    from envdoctor.probe.collect import assemble, gather, load_machine
 
-        all_rules()
-        knowledge.append(KnowledgeBase.load())
+    machine = load_machine(args.machine) if args.machine else None
+    gathered = gather(target, timeout=args.timeout, machine=machine, probe=probe)
+    options = json.dumps([sorted(args.select), sorted(args.ignore)])
+    key = None if args.no_cache else checkcache.key(gathered.fingerprint_parts(), options)
+    cached = checkcache.load(key) if key else None
+    if cached is not None:
+        from envdoctor.model import Finding, Skipped, from_dict
 
-    snapshot = load_snapshot_for(args, meanwhile=prepare)
+        findings = [from_dict(Finding, f) for f in cached["findings"]]
+        skipped = [from_dict(Skipped, k) for k in cached["skipped"]]
+        env = {**cached["environment"], "target": target.description}
+        return _show(args, findings, skipped, env, probed=True)
+    snapshot = assemble(gathered)
+    findings, skipped, env = _diagnose(args, snapshot)
+    if key:
+        checkcache.store(
+            key,
+            {
+                "findings": [f.to_dict() for f in findings],
+                "skipped": [{"what": k.what, "reason": k.reason} for k in skipped],
+                "environment": env,
+            },
+        )
+    return _show(args, findings, skipped, env, probed=snapshot.interpreter.probed or bool(snapshot.distributions))
 
-    from envdoctor.doctor import diagnose, environment_summary
+
+def _diagnose(args: argparse.Namespace, snapshot: Snapshot) -> tuple[list[Finding], list[Skipped], dict[str, Any]]:
+    from envdoctor.doctor import diagnose
+    from envdoctor.rules import get_rule
+
+    rules = [r for r in (get_rule(code) for code in args.select) if r is not None] if args.select else None
+    report = diagnose(snapshot, rules=rules, ignore=args.ignore)
+    return report.findings, report.skipped, snapshot.summary()
+
+
+def _show(
+    args: argparse.Namespace, findings: list[Finding], skipped: list[Skipped], env: dict[str, Any], *, probed: bool
+) -> int:
     from envdoctor.render.findings import findings_json, findings_markdown, findings_text
 
-    report = diagnose(snapshot, knowledge[0], rules=rules, ignore=args.ignore)
-    env = environment_summary(snapshot)
     if args.format == "json":
-        emit(findings_json(report.findings, report.skipped, environment=env))
+        emit(findings_json(findings, skipped, environment=env))
     elif args.format == "markdown":
-        emit(findings_markdown(report.findings, report.skipped, title="envdoctor check", facts=_facts(env)))
+        emit(findings_markdown(findings, skipped, title="envdoctor check", facts=_facts(env)))
     else:
         header = [
             f"envdoctor check: {env['target']}",
             f"Python {env['python'] or '?'} ({env['kind']}) at {env['prefix']} · {env['platform']} · "
             f"{env['distributions']} distributions",
         ]
-        emit(findings_text(report.findings, report.skipped, header=header, color=use_color(sys.stdout)))
-    if not snapshot.interpreter.probed and not snapshot.distributions:
+        emit(findings_text(findings, skipped, header=header, color=use_color(sys.stdout)))
+    if not probed:
         return 2  # nothing could be inspected
-    return report.exit_code
+    return 1 if any(f.severity.value == "error" for f in findings) else 0
 
 
 def _facts(env: dict[str, object]) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ from envdoctor.explain import conflicts as conflict_parsers
 from envdoctor.explain.causes import PRIORITY
 from envdoctor.explain.facts import extract_facts, version_tuple
 from envdoctor.explain.model import Conflict, Evidence
+from envdoctor.explain.paths import JUPYTER_RE, installs
 from envdoctor.explain.signatures import COMPILED, Signature, by_anchor
 
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]")
@@ -26,6 +27,7 @@ TAIL_LINES = 200
 KEEP_PER_SIGNATURE = 4  # evidence lines kept per signature (first ones); the rest are counted
 MAX_HITS_PER_NEEDLE_BLOCK = 500
 MAX_LINE_CHARS = 2000
+MAX_FACT_CAPTURES = 4  # per fact signature: a repeated GPU check must not use up the slots of solver blocks
 MIN_CONFIDENCE = 0.4
 SECONDARY_MIN = 0.3
 
@@ -96,6 +98,7 @@ class Scanner:
         self._open: list[Capture] = []
         self.head: list[str] = []
         self.tail: deque[str] = deque(maxlen=TAIL_LINES)
+        self.tail_numbers: deque[int] = deque(maxlen=TAIL_LINES)  # 1-based line number of each tail line
         self.lines = 0
         self._ends_with_newline = True
 
@@ -111,9 +114,12 @@ class Scanner:
             self._continue_captures(_first_lines(text, max(c.wanted - len(c.lines) for c in self._open)))
         if len(self.head) < HEAD_LINES:
             self.head.extend(_clean(x) for x in _first_lines(text, HEAD_LINES - len(self.head)))
-        for line in text.rsplit("\n", TAIL_LINES + 1)[-(TAIL_LINES + 1) :]:
+        parts = text.rsplit("\n", TAIL_LINES + 1)[-(TAIL_LINES + 1) :]
+        first = base + text.count("\n") + 1 - len(parts) + 1
+        for offset, line in enumerate(parts):
             if line.strip():
                 self.tail.append(_clean(line))
+                self.tail_numbers.append(first + offset)
         low = text.lower()
         found: list[tuple[int, str]] = []
         for anchor, group in self._table.items():
@@ -187,7 +193,11 @@ class Scanner:
                 for key, value in matched.groupdict().items():
                     if value and key not in hit.groups:
                         hit.groups[key] = value
-            if sig.capture and len(self.captures) < 20:
+            if (
+                sig.capture
+                and len(self.captures) < 20
+                and (sig.role != "fact" or self._captures_of(sig) < MAX_FACT_CAPTURES)
+            ):
                 cap = Capture(sig, ev, wanted=sig.capture)
                 if lines is None:
                     following = _first_lines(text[stop + 1 :], sig.capture) if stop < len(text) else []
@@ -197,6 +207,9 @@ class Scanner:
                 self.captures.append(cap)
                 if len(cap.lines) < cap.wanted:
                     self._open.append(cap)
+
+    def _captures_of(self, sig: Signature) -> int:
+        return sum(1 for cap in self.captures if cap.signature is sig)
 
     def _continue_captures(self, lines: list[str]) -> None:
         still: list[Capture] = []
@@ -215,6 +228,14 @@ class Scanner:
         for cap in self.captures:
             out.extend(cap.lines)
         out.extend(self.tail)
+        return out
+
+    def numbered(self) -> list[tuple[int, str]]:
+        """The retained lines with their 1-based line numbers (head, matched lines, tail)."""
+        out = list(enumerate(self.head, 1))
+        for hit in self.hits.values():
+            out.extend((e.line, e.text) for e in hit.evidence)
+        out.extend(zip(self.tail_numbers, self.tail, strict=True))
         return out
 
     def tags(self) -> set[str]:
@@ -403,4 +424,121 @@ def _rule_windows_cpu_torch(
         scores["cpu-instructions"] *= 0.5
 
 
-RULES = (_rule_conflict_kind, _rule_python_version, _rule_windows_tf_gpu, _rule_windows_cpu_torch)
+_NEGATIVE_RESULT_RE = re.compile(r"(?:out\[\d+\]:\s*)?(?:false|\[\]|0)\.?", re.IGNORECASE)
+_GPU_CHECKS = ("fact/gpu-query-torch", "fact/gpu-query-tf", "fact/gpu-query-gpu-available")
+_CALL_AT_END_RE = re.compile(r"(?:is_available|list_physical_devices|is_gpu_available)\([^()]*\)\)?\s*$", re.IGNORECASE)
+
+
+def _add(
+    scores: dict[str, float], evidence: dict[str, list[Evidence]], cause: str, weight: float, lines: list[Evidence]
+) -> None:
+    scores[cause] = _combine([scores.get(cause, 0.0), weight])
+    known = evidence.setdefault(cause, [])
+    known.extend(e for e in lines if e not in known)
+
+
+def _rule_gpu_check_result(
+    scores: dict[str, float],
+    evidence: dict[str, list[Evidence]],
+    facts: dict[str, str],
+    conflicts: list[Conflict],
+    tags: set[str],
+    scanner: Scanner,
+    notes: dict[str, Any],
+) -> None:
+    """An interactive GPU check whose answer is on the next line (`>>> torch.cuda.is_available()` then
+    `False`, `tf.config.list_physical_devices('GPU')` then `[]`): the framework sees no GPU."""
+    for cap in scanner.captures:
+        if cap.signature.id not in _GPU_CHECKS or not _CALL_AT_END_RE.search(cap.header.text):
+            continue
+        answer = next((line for line in cap.lines if line.strip()), "")
+        if _NEGATIVE_RESULT_RE.fullmatch(answer.strip()):
+            line = Evidence(cap.header.line + 1 + cap.lines.index(answer), answer.strip(), "no-gpu/check-answer")
+            _add(scores, evidence, "no-gpu-visible", 0.8, [cap.header, line])
+            return
+
+
+# Last releases with wheels for Intel (x86_64) macOS: a newer one has no wheel for that platform.
+_LAST_INTEL_MAC = {"torch": (2, 2, 2), "torchaudio": (2, 2, 2), "torchvision": (0, 17, 2)}
+_REQ_RE = re.compile(r"^(?P<name>[\w-]+)\s*(?:\[[^\]]*\])?\s*(?:===?|~=|>=)\s*(?P<version>\d+(?:\.\d+)*)")
+
+
+def _rule_intel_mac_torch(
+    scores: dict[str, float],
+    evidence: dict[str, list[Evidence]],
+    facts: dict[str, str],
+    conflicts: list[Conflict],
+    tags: set[str],
+    scanner: Scanner,
+    notes: dict[str, Any],
+) -> None:
+    """pip sees torch only up to 2.2.2 (torchvision 0.17.2) and the request is newer: that is Intel
+    macOS, whose wheels stopped at 2.2.2; no Python version change helps."""
+    if "python-unsupported" not in scores:
+        return
+    newest = version_tuple(facts.get("newest_available"))
+    for sid in ("python/no-version-framework", "python/no-matching-framework"):
+        hit = scanner.hits.get(sid)
+        match = _REQ_RE.match(hit.groups.get("req", "")) if hit else None
+        if not match:
+            continue
+        last = _LAST_INTEL_MAC.get(match.group("name").lower())
+        if last and newest == last and version_tuple(match.group("version")) > last:
+            moved = scores.pop("python-unsupported")
+            _add(scores, evidence, "platform-unsupported", max(0.85, moved), evidence.pop("python-unsupported", []))
+            notes["platform_note"] = (
+                f"{match.group('name')} {'.'.join(map(str, last))} was the last release for Intel macOS"
+            )
+            return
+
+
+def _rule_env_leak(
+    scores: dict[str, float],
+    evidence: dict[str, list[Evidence]],
+    facts: dict[str, str],
+    conflicts: list[Conflict],
+    tags: set[str],
+    scanner: Scanner,
+    notes: dict[str, Any],
+) -> None:
+    """Two Python installations in one log: the user site (or the conda base) next to the env / venv
+    in use, or two interpreters (the shell's and the Jupyter kernel's). A weaker sign than any error
+    message, so a specific cause still wins."""
+    numbered = scanner.numbered()
+    found = installs(numbered)
+    text = "\n".join(line for _, line in numbered).lower()
+    jupyter = bool(JUPYTER_RE.search(text))
+    asks_interpreter = "sys.executable" in text or "which python" in text or "sys.path" in text
+    envish = found.has("conda-env") or found.has("venv")
+    two = found.count() >= 2
+    signs = (
+        (0.75, found.has("user") and (envish or found.has("conda-base"))),  # user site + an env
+        (0.7, found.has("conda-base") and envish),  # the conda base + an env
+        (0.7, two and (jupyter or asks_interpreter)),  # two interpreters, one of them the kernel's
+        (0.6, found.has("user") and jupyter),  # a kernel importing from the user site
+        (0.55, jupyter and asks_interpreter and "no module named" in text),  # kernel cannot see the env
+    )
+    score = max((weight for weight, shown in signs if shown), default=0.0)
+    if score and two and (jupyter or asks_interpreter):
+        score = min(0.85, score + 0.1)
+    if max((v for k, v in scores.items() if k != "env-leakage"), default=0.0) >= 0.7:
+        score = min(score, 0.65)  # circumstantial: an error message that names a cause wins
+    if not score:
+        return
+    lines = [
+        Evidence(number, line, "env-leak/installs")
+        for kind in ("user", "conda-base", "conda-env", "venv", "system")
+        for number, line in found.lines.get(kind, [])[:2]
+    ]
+    _add(scores, evidence, "env-leakage", score, lines)
+
+
+RULES = (
+    _rule_conflict_kind,
+    _rule_python_version,
+    _rule_intel_mac_torch,
+    _rule_gpu_check_result,
+    _rule_windows_tf_gpu,
+    _rule_windows_cpu_torch,
+    _rule_env_leak,
+)

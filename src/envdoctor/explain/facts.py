@@ -61,6 +61,8 @@ def extract_facts(lines: Iterable[str]) -> dict[str, str]:
         if not match:
             continue
         groups = [g for g in match.groups() if g]
+        if not groups:  # e.g. pip's empty "(from versions: )"
+            continue
         value = ".".join(groups) if name == "python" and len(groups) == 2 and "." not in groups[0] else groups[0]
         if name not in best or prio > best[name][0]:
             best[name] = (prio, value)

@@ -30,13 +30,14 @@ from typing import TYPE_CHECKING, Any
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
+from envdoctor.locations import SHIPPED_KB_DIR, user_kb_path
 from envdoctor.names import canonicalize_name
 from envdoctor.versions import parse_version
 
 if TYPE_CHECKING:
     from packaging.requirements import Requirement
 
-DATA_DIR = Path(__file__).with_name("data")
+DATA_DIR = SHIPPED_KB_DIR
 RELEASES_FILE = "releases.json"
 CURATED_FILE = "curated.json"
 RELEASES_SCHEMA = 1
@@ -214,22 +215,9 @@ def _matches(versions: str, version: str) -> bool:
         return False
 
 
-def cache_dir(env: Mapping[str, str] | None = None) -> Path:
-    """envdoctor's user cache: $ENVDOCTOR_CACHE_DIR, else $XDG_CACHE_HOME/envdoctor, else
-    ~/.cache/envdoctor (%LOCALAPPDATA%\\envdoctor\\cache on Windows)."""
-    env = os.environ if env is None else env
-    if env.get("ENVDOCTOR_CACHE_DIR"):
-        return Path(env["ENVDOCTOR_CACHE_DIR"])
-    if env.get("XDG_CACHE_HOME"):
-        return Path(env["XDG_CACHE_HOME"]) / "envdoctor"
-    if os.name == "nt" and env.get("LOCALAPPDATA"):
-        return Path(env["LOCALAPPDATA"]) / "envdoctor" / "cache"
-    return Path.home() / ".cache" / "envdoctor"
-
-
 def user_releases_path(env: Mapping[str, str] | None = None) -> Path:
     """Where `kb refresh` writes the release data."""
-    return cache_dir(env) / "kb" / RELEASES_FILE
+    return user_kb_path(env)
 
 
 def _looks_valid(path: Path) -> bool:

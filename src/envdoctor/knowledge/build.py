@@ -44,8 +44,9 @@ from packaging.utils import (
 from packaging.version import InvalidVersion, Version
 
 from envdoctor.errors import EnvdoctorError, UsageError
-from envdoctor.knowledge import PLATFORMS, RELEASES_SCHEMA, cache_dir
+from envdoctor.knowledge import PLATFORMS, RELEASES_SCHEMA
 from envdoctor.knowledge.fetch import FetchError, HttpClient, RemoteZip
+from envdoctor.locations import cache_dir
 
 INDEX_URL = "https://pypi.org/simple/"
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"

@@ -111,8 +111,13 @@ def read_metadata_folder(meta, location):
     text = read_text(meta_file, problems, head_only=True)
     if text is None and not problems:
         problems.append("%s: %s is missing" % (meta, "PKG-INFO" if is_egg else "METADATA"))
+    try:
+        mtime = os.stat(meta).st_mtime  # a reinstall makes a new folder: part of check's fingerprint
+    except (IOError, OSError):
+        mtime = None
     record = {  # type: Dict[str, Any]
         "meta": meta,
+        "mtime": mtime,
         "location": location,
         "egg": is_egg,
         "headers": parse_headers(text) if text is not None else None,

@@ -9,12 +9,13 @@ import re
 import sys
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from envdoctor import __version__
 from envdoctor.errors import UsageError
-from envdoctor.model import Interpreter, Machine, Skipped, Snapshot, from_dict
-from envdoctor.probe.conda import read_conda
+from envdoctor.model import Interpreter, Machine, Skipped, Snapshot, from_dict, to_dict
+from envdoctor.probe.conda import is_conda_prefix, read_conda
 from envdoctor.probe.distributions import from_records, scan_path
 from envdoctor.probe.launch import DEFAULT_TIMEOUT, ProbeError, ProbeRun, Target, resolve_target, run_probe
 from envdoctor.probe.numpy_builds import annotate_numpy_builds
@@ -60,7 +61,35 @@ def interpreter_from_files(prefix: Path, python: str | None) -> Interpreter:
     )
 
 
-def collect_snapshot(
+@dataclass
+class Gathered:
+    """What is read before the distributions are built: enough to fingerprint the environment."""
+
+    target: Target
+    interpreter: Interpreter
+    machine: Machine
+    facts: dict[str, object]
+    raw: bytes | None  # the probe's output, None when the interpreter could not run
+    skipped: list[Skipped]
+
+    def fingerprint_parts(self) -> list[bytes]:
+        """Everything a snapshot is built from, as bytes: the probe's output (interpreter facts and
+        every metadata record with its folder's mtime), the machine facts, and the conda-meta stamps.
+        None of it may change without the snapshot changing."""
+        if self.raw is None:
+            return []
+        parts = [self.raw, json.dumps(to_dict(self.machine), sort_keys=True).encode()]
+        meta = os.path.join(self.interpreter.prefix, "conda-meta")
+        for path in (meta, os.path.join(meta, "history")):
+            try:
+                st = os.stat(path)
+                parts.append(f"{path}|{st.st_mtime_ns}|{st.st_size}".encode())
+            except OSError:
+                parts.append(f"{path}|-".encode())
+        return parts
+
+
+def gather(
     target: Target,
     *,
     timeout: float = DEFAULT_TIMEOUT,
@@ -68,19 +97,21 @@ def collect_snapshot(
     root: Path = Path("/"),
     env: Mapping[str, str] | None = None,
     probe: ProbeRun | None = None,
-) -> Snapshot:
-    """Everything `check` needs about `target`. Partial failure goes into `skipped`.
-    `probe`: the in-target probe already started with `ProbeRun.start` (to overlap it with imports)."""
+) -> Gathered:
+    """Run (or finish) the probe and read the machine. `probe`: already started with
+    `ProbeRun.start`, to overlap it with imports."""
     env = os.environ if env is None else env
     skipped: list[Skipped] = []
     interpreter: Interpreter | None = None
     facts: dict[str, object] = {}
+    raw: bytes | None = None
     if target.python:
         try:
-            facts = probe.wait() if probe is not None else run_probe(target.python, timeout=timeout)
+            facts, raw = (probe or ProbeRun.start(target.python, timeout)).wait_raw()
             interpreter = from_dict(Interpreter, facts)
         except (ProbeError, ValueError) as exc:
             skipped.append(Skipped(what=f"interpreter {target.python}", reason=str(exc)))
+            raw = None
     if interpreter is None:
         prefix = Path(target.prefix) if target.prefix else _prefix_of(target.python)
         if prefix is None or not prefix.is_dir():
@@ -99,16 +130,23 @@ def collect_snapshot(
                 reason="unsupported interpreter: envdoctor inspects Python 3.6 and later; facts may be incomplete",
             )
         )
-    scanned = facts.get("scan") if interpreter.probed else None
+    if machine is None:
+        conda_prefix = interpreter.prefix if interpreter.prefix and is_conda_prefix(Path(interpreter.prefix)) else None
+        machine = _collect_machine(root, env, interpreter, Path(conda_prefix) if conda_prefix else None)
+    return Gathered(target, interpreter, machine, facts, raw, skipped)
+
+
+def assemble(gathered: Gathered) -> Snapshot:
+    """The snapshot: distributions from the probe's records (or read here), conda records."""
+    interpreter, skipped = gathered.interpreter, list(gathered.skipped)
+    scanned = gathered.facts.get("scan") if interpreter.probed else None
     if isinstance(scanned, dict) and isinstance(scanned.get("records"), list):
         distributions = from_records(scanned["records"], scanned.get("unlisted") or [], skipped)
     else:
         distributions = scan_path(interpreter.sys_path, skipped)
     annotate_numpy_builds(distributions)
-    conda_root = Path(interpreter.prefix) if interpreter.prefix else None
-    conda = read_conda(conda_root, skipped) if conda_root else None
-    if machine is None:
-        machine = _collect_machine(root, env, interpreter, conda_root if conda else None)
+    conda = read_conda(Path(interpreter.prefix), skipped) if interpreter.prefix else None
+    machine = gathered.machine
     if machine.gpu.problems:
         skipped.extend(Skipped(what="GPU facts", reason=p) for p in machine.gpu.problems)
     return Snapshot(
@@ -117,10 +155,23 @@ def collect_snapshot(
         conda=conda,
         machine=machine,
         skipped=skipped,
-        target=target.description,
+        target=gathered.target.description,
         created=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
         envdoctor_version=__version__,
     )
+
+
+def collect_snapshot(
+    target: Target,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    machine: Machine | None = None,
+    root: Path = Path("/"),
+    env: Mapping[str, str] | None = None,
+    probe: ProbeRun | None = None,
+) -> Snapshot:
+    """Everything `check` needs about `target`. Partial failure goes into `skipped`."""
+    return assemble(gather(target, timeout=timeout, machine=machine, root=root, env=env, probe=probe))
 
 
 def _collect_machine(

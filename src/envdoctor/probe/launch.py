@@ -93,6 +93,10 @@ class ProbeRun:
         return cls(python, timeout)
 
     def wait(self) -> dict[str, object]:
+        return self.wait_raw()[0]
+
+    def wait_raw(self) -> tuple[dict[str, object], bytes]:
+        """The facts and the raw bytes they were read from (for fingerprinting)."""
         if self._error is not None or self._proc is None:
             raise self._error or ProbeError(f"{self.python} cannot be run")
         try:
@@ -101,7 +105,7 @@ class ProbeRun:
             self._proc.kill()
             self._proc.communicate()
             raise ProbeError(f"{self.python} did not answer within {self.timeout:g} s") from None
-        return _parse_probe_output(self.python, stdout, stderr, self._proc.returncode)
+        return _parse_probe_output(self.python, stdout, stderr, self._proc.returncode), stdout
 
 
 def probe_source() -> str:

@@ -8,32 +8,24 @@ repeated `check` reads no binary twice.
 from __future__ import annotations
 
 import json
-import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.version import InvalidVersion, Version
-
+from envdoctor.locations import cache_dir
 from envdoctor.model import Distribution
 from envdoctor.probe.distributions import read_record_extensions
-from envdoctor.rules._numpy_binary import scan_distribution
+from envdoctor.probe.numpy_binary import scan_distribution
 
 # Frameworks that use NumPy's C API without declaring numpy in their metadata.
 _IMPLICIT_NUMPY_USERS = {"torch", "jaxlib", "tensorflow", "tensorflow-cpu", "tensorflow-intel"}
 
 
-def cache_dir() -> Path:
-    override = os.environ.get("ENVDOCTOR_CACHE_DIR")
-    if override:
-        return Path(override)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "envdoctor"
-
-
 def _uses_numpy(dist: Distribution) -> bool:
     if dist.name in _IMPLICIT_NUMPY_USERS:
         return True
+    from packaging.requirements import InvalidRequirement, Requirement  # only once NumPy 2 is seen
+
     for text in dist.requires:
         if text.lower().startswith("numpy"):
             try:
@@ -48,10 +40,8 @@ def _uses_numpy(dist: Distribution) -> bool:
 def _numpy_major(dists: Sequence[Distribution]) -> int | None:
     for dist in dists:
         if dist.name == "numpy" and dist.shadowed_by is None:
-            try:
-                return Version(dist.version).major
-            except InvalidVersion:
-                return None
+            match = re.match(r"\d+", dist.version)  # the major is all that is needed: no packaging import
+            return int(match.group()) if match else None
     return None
 
 

@@ -1,0 +1,70 @@
+"""Results of `check`, cached by the environment's fingerprint (as uv and mypy cache theirs).
+
+Findings are a pure function of the snapshot and the knowledge base, and the snapshot is built from
+the probe's output, the machine facts and conda-meta (see `Gathered.fingerprint_parts`). When none
+of those, the knowledge base, envdoctor itself or the rule selection changed, the findings are read
+back instead of importing packaging, the knowledge base and the rules again: a repeated `check`
+then costs the probe and little else. Stdlib only; every failure here just means "no cache".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from envdoctor import __version__
+from envdoctor.locations import SHIPPED_KB_DIR, cache_dir, user_kb_path
+
+FORMAT = 1
+KEEP = 64  # entries kept; the oldest go first
+
+
+def _stamp(path: Path) -> bytes:
+    try:
+        st = path.stat()
+        return f"{path}|{st.st_mtime_ns}|{st.st_size}".encode()
+    except OSError:
+        return f"{path}|-".encode()
+
+
+def key(parts: Sequence[bytes], options: str) -> str | None:
+    """The cache key, or None when the environment cannot be fingerprinted (no probe output)."""
+    if not parts or os.environ.get("ENVDOCTOR_NO_CACHE"):
+        return None
+    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{options}".encode())
+    for path in (SHIPPED_KB_DIR / "curated.json", SHIPPED_KB_DIR / "releases.json", user_kb_path()):
+        digest.update(_stamp(path))
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def _folder() -> Path:
+    return cache_dir() / "check"
+
+
+def load(cache_key: str) -> dict[str, Any] | None:
+    try:
+        data = json.loads((_folder() / f"{cache_key}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("format") == FORMAT else None
+
+
+def store(cache_key: str, document: dict[str, Any]) -> None:
+    folder = _folder()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f"{cache_key}.tmp"
+        tmp.write_text(json.dumps({"format": FORMAT, **document}), encoding="utf-8")
+        tmp.replace(folder / f"{cache_key}.json")
+        entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        for old in entries[:-KEEP]:
+            old.unlink()
+    except OSError:
+        pass  # a read-only cache only costs the next check the full run

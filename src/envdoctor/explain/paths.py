@@ -1,0 +1,83 @@
+"""Which Python installations a log shows: the prefixes of site-packages paths and interpreters.
+
+`explain` reads them to see environment leakage: a package imported from the user site (~/.local,
+%APPDATA%\\Python) or from the conda base while a conda env / venv is in use, or two different
+interpreters (the shell's and the Jupyter kernel's). Only the lines the scanner kept are read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+# A path token ending in site-packages / dist-packages (the prefix is what comes before lib/...).
+_SITE_RE = re.compile(
+    r"""([^\s'"()\[\],<>`=]*?)[\\/]+(?:lib[\\/]+(?:python[\d.]*[\\/]+)?)?(?:site|dist)-packages(?=[\\/'"\s,\])]|$)"""
+)
+# An interpreter path: .../bin/python3.10, ...\python.exe
+_INTERP_RE = re.compile(
+    r"""((?:[a-z]:|~|\$home|\.{0,2})?[\\/][^\s'"()\[\],<>`=]*?)[\\/]+(?:bin[\\/]+)?python(?:\d(?:\.\d+)?)?(?:\.exe)?(?![\w.\\/-])"""
+)
+_CONDA_ROOT = r"(?:ana|mini)conda\d?|miniforge\d?|mambaforge|micromamba|\.conda"
+_CONDA_ENV_RE = re.compile(rf"(?:{_CONDA_ROOT})[\\/]+envs[\\/]+([\w.-]+)")
+_CONDA_BASE_RE = re.compile(rf"(?:{_CONDA_ROOT})(?:[\\/]|$)")
+_USER_SITE_RE = re.compile(
+    r"[\\/]\.local(?:[\\/]|$)|appdata[\\/]+roaming[\\/]+python|local-packages|[\\/]library[\\/]+python[\\/]+\d"
+)
+_VENV_RE = re.compile(r"(?:^|[\\/])\.?(?:venv|virtualenv|virtualenvs|env)[\w.-]*(?:[\\/]|$)")
+# conda itself always runs from the base env: its own frames are no sign of leakage.
+_TOOL_FRAME_RE = re.compile(r"(?:site|dist)-packages[\\/]+(?:conda|conda_libmamba_solver|mamba|libmambapy|conda_env)\b")
+JUPYTER_RE = re.compile(r"ipykernel|<ipython-input-|\bcell in\s*\[\d+\]|jupyter|kernel\.json|kernelspec|\bnotebook\b")
+
+
+@dataclass
+class Installs:
+    """The Python installations seen, by kind ("user", "conda-env", "conda-base", "venv", "system")."""
+
+    kinds: dict[str, set[str]] = field(default_factory=dict)
+    lines: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+
+    def add(self, kind: str, key: str, number: int, line: str) -> None:
+        self.kinds.setdefault(kind, set()).add(key)
+        seen = self.lines.setdefault(kind, [])
+        if all(n != number for n, _ in seen) and len(seen) < 4:
+            seen.append((number, line))
+
+    def has(self, kind: str) -> bool:
+        return bool(self.kinds.get(kind))
+
+    def count(self) -> int:
+        return sum(len(keys) for keys in self.kinds.values())
+
+
+def _classify(prefix: str) -> tuple[str, str]:
+    p = prefix.replace("\\\\", "\\").rstrip("\\/")
+    if _USER_SITE_RE.search(p):
+        return "user", "user"
+    env = _CONDA_ENV_RE.search(p)
+    if env:
+        return "conda-env", env.group(1)
+    if _CONDA_BASE_RE.search(p):
+        return "conda-base", p
+    if _VENV_RE.search(p):
+        return "venv", p
+    return "system", p
+
+
+def installs(lines: Iterable[tuple[int, str]]) -> Installs:
+    """The installations named in numbered `lines` (site-packages paths and interpreter paths)."""
+    found = Installs()
+    for number, line in lines:
+        low = line.lower()
+        if "packages" in low:
+            for match in _SITE_RE.finditer(low):
+                if _TOOL_FRAME_RE.search(low, match.start(), match.end() + 40):
+                    continue
+                kind, key = _classify(match.group(1))
+                found.add(kind, key, number, line.strip())
+        if "python" in low and ("bin" in low or ".exe" in low or "sys.executable" in low):
+            for match in _INTERP_RE.finditer(low):
+                kind, key = _classify(match.group(1))
+                found.add(kind, key, number, line.strip())
+    return found
