@@ -55,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
     from envdoctor.probe.launch import ProbeRun, resolve_target
 
     target = resolve_target(python=args.python, prefix=args.prefix)
-    probe = ProbeRun.start(target.python, args.timeout) if target.python else None
+    # No metadata scan in the probe: a `stat` fingerprint decides first whether the cache answers.
+    probe = ProbeRun.start(target.python, args.timeout, scan=False) if target.python else None
     # While the probe runs in the target interpreter: only what a cached answer needs too.
     from envdoctor import checkcache
     from envdoctor.probe.collect import assemble, gather, load_machine

@@ -16,7 +16,7 @@ from envdoctor import __version__
 from envdoctor.errors import UsageError
 from envdoctor.model import Interpreter, Machine, Skipped, Snapshot, from_dict, to_dict
 from envdoctor.probe.conda import is_conda_prefix, read_conda
-from envdoctor.probe.distributions import from_records, scan_path
+from envdoctor.probe.distributions import from_records, metadata_signature, scan_path
 from envdoctor.probe.launch import DEFAULT_TIMEOUT, ProbeError, ProbeRun, Target, resolve_target, run_probe
 from envdoctor.probe.numpy_builds import annotate_numpy_builds
 
@@ -75,10 +75,15 @@ class Gathered:
     def fingerprint_parts(self) -> list[bytes]:
         """Everything a snapshot is built from, as bytes: the probe's output (interpreter facts and
         every metadata record with its folder's mtime), the machine facts, and the conda-meta stamps.
-        None of it may change without the snapshot changing."""
+        None of it may change without the snapshot changing. The metadata folders count by their
+        `stat` (`metadata_signature`), so the probe need not read them for a cached answer."""
         if self.raw is None:
             return []
-        parts = [self.raw, json.dumps(to_dict(self.machine), sort_keys=True).encode()]
+        parts = [
+            self.raw,
+            metadata_signature(self.interpreter.sys_path),
+            json.dumps(to_dict(self.machine), sort_keys=True).encode(),
+        ]
         meta = os.path.join(self.interpreter.prefix, "conda-meta")
         for path in (meta, os.path.join(meta, "history")):
             try:

@@ -100,6 +100,37 @@ def from_records(
     return found
 
 
+def metadata_signature(entries: Iterable[str]) -> bytes:
+    """What the metadata on sys.path looks like to `stat`: each metadata folder's name and mtime,
+    and its METADATA / PKG-INFO file's mtime and size. Installing, removing or reinstalling a
+    distribution changes it; ~1 ms per 100 distributions, against ~10 ms to read them."""
+    lines: list[str] = []
+    for entry in entries:
+        try:
+            with os.scandir(entry) as listing:
+                names = sorted((e.name, e.path) for e in listing if e.name.endswith((".dist-info", ".egg-info")))
+        except OSError:
+            lines.append(f"{entry}|-")
+            continue
+        lines.append(entry)
+        for name, path in names:
+            try:
+                folder = os.stat(path).st_mtime_ns
+            except OSError:
+                lines.append(f"{name}|-")
+                continue
+            meta = "-"
+            for filename in ("METADATA", "PKG-INFO"):
+                try:
+                    st = os.stat(os.path.join(path, filename))
+                except OSError:
+                    continue
+                meta = f"{st.st_mtime_ns}:{st.st_size}"
+                break
+            lines.append(f"{name}|{folder}|{meta}")
+    return "\n".join(lines).encode("utf-8", errors="surrogateescape")
+
+
 def scan_path(entries: Iterable[str], skipped: list[Skipped]) -> list[Distribution]:
     """Every distribution on the sys.path `entries`, read in this process."""
     records, unlisted = scan_entries(list(entries))

@@ -73,14 +73,14 @@ class ProbeError(Exception):
 class ProbeRun:
     """The probe running in the target interpreter; `wait()` returns its facts."""
 
-    def __init__(self, python: str, timeout: float) -> None:
+    def __init__(self, python: str, timeout: float, *, scan: bool = True) -> None:
         self.python = python
         self.timeout = timeout
         self._error: ProbeError | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         try:
             self._proc = subprocess.Popen(
-                [python, "-c", probe_source(), "--scan"],
+                [python, "-c", probe_source(), *(["--scan"] if scan else [])],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -89,8 +89,10 @@ class ProbeRun:
             self._error = ProbeError(f"{python} cannot be run: {exc.strerror or exc}")
 
     @classmethod
-    def start(cls, python: str, timeout: float = DEFAULT_TIMEOUT) -> ProbeRun:
-        return cls(python, timeout)
+    def start(cls, python: str, timeout: float = DEFAULT_TIMEOUT, *, scan: bool = True) -> ProbeRun:
+        """scan: also read every metadata folder on sys.path there (on the target's own core);
+        `check` leaves it out and fingerprints the folders with `stat` first (see checkcache)."""
+        return cls(python, timeout, scan=scan)
 
     def wait(self) -> dict[str, object]:
         return self.wait_raw()[0]
