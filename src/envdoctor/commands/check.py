@@ -55,8 +55,9 @@ def run(args: argparse.Namespace) -> int:
     from envdoctor.probe.launch import ProbeRun, resolve_target
 
     target = resolve_target(python=args.python, prefix=args.prefix)
-    # No metadata scan in the probe: a `stat` fingerprint decides first whether the cache answers.
-    probe = ProbeRun.start(target.python, args.timeout, scan=False) if target.python else None
+    # The probe sends its facts first, then scans the metadata on the target's own core; a `stat`
+    # fingerprint taken from the facts decides meanwhile whether the cache answers.
+    probe = ProbeRun.start(target.python, args.timeout) if target.python else None
     # While the probe runs in the target interpreter: only what a cached answer needs too.
     from envdoctor import checkcache
     from envdoctor.probe.collect import assemble, gather, load_machine
@@ -67,12 +68,15 @@ def run(args: argparse.Namespace) -> int:
     key = None if args.no_cache else checkcache.key(gathered.fingerprint_parts(), options)
     cached = checkcache.load(key) if key else None
     if cached is not None:
+        if gathered.probe is not None:
+            gathered.probe.close()
         from envdoctor.model import Finding, Skipped, from_dict
 
         findings = [from_dict(Finding, f) for f in cached["findings"]]
         skipped = [from_dict(Skipped, k) for k in cached["skipped"]]
         env = {**cached["environment"], "target": target.description}
         return _show(args, findings, skipped, env, probed=True)
+    _import_rules()  # while the probe still scans, on the other core
     snapshot = assemble(gathered)
     findings, skipped, env = _diagnose(args, snapshot)
     if key:
@@ -85,6 +89,14 @@ def run(args: argparse.Namespace) -> int:
             },
         )
     return _show(args, findings, skipped, env, probed=snapshot.interpreter.probed or bool(snapshot.distributions))
+
+
+def _import_rules() -> None:
+    from envdoctor.knowledge import KnowledgeBase
+    from envdoctor.rules import all_rules
+
+    all_rules()
+    KnowledgeBase.load()
 
 
 def _diagnose(args: argparse.Namespace, snapshot: Snapshot) -> tuple[list[Finding], list[Skipped], dict[str, Any]]:

@@ -8,6 +8,7 @@ import struct
 import sys
 
 MARKER = "ENVDOCTOR-PROBE:"
+SCAN_MARKER = "ENVDOCTOR-SCAN:"
 ENV_VARS = (
     "PYTHONPATH",
     "PYTHONHOME",
@@ -95,10 +96,12 @@ def main():
         "abi_tag": _abi_tag(),
         "supported": sys.version_info >= (3, 6),
     }
+    # The facts first, at once: envdoctor may answer from its cache and stop here.
+    sys.stdout.write(MARKER + json.dumps(facts) + "\n")
+    sys.stdout.flush()
     if "--scan" in sys.argv[1:]:
         records, unlisted = scan_entries(path)  # noqa: F821 (defined by _scan.py, sent first)
-        facts["scan"] = {"records": records, "unlisted": unlisted}
-    sys.stdout.write(MARKER + json.dumps(facts) + "\n")
+        sys.stdout.write(SCAN_MARKER + json.dumps({"records": records, "unlisted": unlisted}) + "\n")
 
 
 main()

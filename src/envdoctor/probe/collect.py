@@ -11,6 +11,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from envdoctor import __version__
 from envdoctor.errors import UsageError
@@ -71,6 +72,7 @@ class Gathered:
     facts: dict[str, object]
     raw: bytes | None  # the probe's output, None when the interpreter could not run
     skipped: list[Skipped]
+    probe: ProbeRun | None = None  # still scanning the metadata, when asked to
 
     def fingerprint_parts(self) -> list[bytes]:
         """Everything a snapshot is built from, as bytes: the probe's output (interpreter facts and
@@ -111,12 +113,13 @@ def gather(
     facts: dict[str, object] = {}
     raw: bytes | None = None
     if target.python:
+        probe = probe or ProbeRun.start(target.python, timeout)
         try:
-            facts, raw = (probe or ProbeRun.start(target.python, timeout)).wait_raw()
+            facts, raw = probe.wait_raw()
             interpreter = from_dict(Interpreter, facts)
         except (ProbeError, ValueError) as exc:
             skipped.append(Skipped(what=f"interpreter {target.python}", reason=str(exc)))
-            raw = None
+            raw, probe = None, None
     if interpreter is None:
         prefix = Path(target.prefix) if target.prefix else _prefix_of(target.python)
         if prefix is None or not prefix.is_dir():
@@ -138,15 +141,21 @@ def gather(
     if machine is None:
         conda_prefix = interpreter.prefix if interpreter.prefix and is_conda_prefix(Path(interpreter.prefix)) else None
         machine = _collect_machine(root, env, interpreter, Path(conda_prefix) if conda_prefix else None)
-    return Gathered(target, interpreter, machine, facts, raw, skipped)
+    return Gathered(target, interpreter, machine, facts, raw, skipped, probe)
 
 
 def assemble(gathered: Gathered) -> Snapshot:
     """The snapshot: distributions from the probe's records (or read here), conda records."""
     interpreter, skipped = gathered.interpreter, list(gathered.skipped)
-    scanned = gathered.facts.get("scan") if interpreter.probed else None
-    if isinstance(scanned, dict) and isinstance(scanned.get("records"), list):
-        distributions = from_records(scanned["records"], scanned.get("unlisted") or [], skipped)
+    scanned: dict[str, Any] | None = None
+    if gathered.probe is not None and interpreter.probed:
+        try:
+            scanned = gathered.probe.scan()
+        except ProbeError as exc:
+            skipped.append(Skipped(what="metadata scan in the interpreter", reason=f"{exc}; read here instead"))
+    records = scanned.get("records") if scanned else None
+    if isinstance(records, list) and scanned is not None:
+        distributions = from_records(records, scanned.get("unlisted") or [], skipped)
     else:
         distributions = scan_path(interpreter.sys_path, skipped)
     annotate_numpy_builds(distributions)

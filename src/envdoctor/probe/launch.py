@@ -6,8 +6,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
+import time
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from envdoctor.errors import UsageError
 
@@ -15,6 +17,8 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 # The scanner first (it defines scan_entries), then the probe that calls it.
 PROBE_FILES = (os.path.join(_HERE, "_scan.py"), os.path.join(_HERE, "_inside.py"))
 PROBE_MARKER = "ENVDOCTOR-PROBE:"
+PROBE_MARKER_BYTES = PROBE_MARKER.encode()
+SCAN_MARKER_BYTES = b"ENVDOCTOR-SCAN:"
 DEFAULT_TIMEOUT = 20.0
 
 
@@ -71,13 +75,22 @@ class ProbeError(Exception):
 
 
 class ProbeRun:
-    """The probe running in the target interpreter; `wait()` returns its facts."""
+    """The probe running in the target interpreter. It prints its facts first and then, when asked
+    to scan, every metadata record: `wait_raw()` returns as soon as the facts are there, `scan()`
+    when the records are. Reader threads drain its output meanwhile, so it never blocks on a pipe."""
 
     def __init__(self, python: str, timeout: float, *, scan: bool = True) -> None:
         self.python = python
         self.timeout = timeout
+        self._deadline = time.monotonic() + timeout
         self._error: ProbeError | None = None
         self._proc: subprocess.Popen[bytes] | None = None
+        self._facts_line: bytes | None = None
+        self._lines: list[bytes] = []
+        self._stderr = bytearray()
+        self._got_facts = threading.Event()
+        self._done = threading.Event()
+        self._stderr_done = threading.Event()
         try:
             self._proc = subprocess.Popen(
                 [python, "-c", probe_source(), *(["--scan"] if scan else [])],
@@ -87,27 +100,79 @@ class ProbeRun:
             )
         except OSError as exc:
             self._error = ProbeError(f"{python} cannot be run: {exc.strerror or exc}")
+            return
+        threading.Thread(target=self._drain_stdout, daemon=True).start()
+        threading.Thread(target=self._drain_stderr, daemon=True).start()
 
     @classmethod
     def start(cls, python: str, timeout: float = DEFAULT_TIMEOUT, *, scan: bool = True) -> ProbeRun:
-        """scan: also read every metadata folder on sys.path there (on the target's own core);
-        `check` leaves it out and fingerprints the folders with `stat` first (see checkcache)."""
+        """scan: also read every metadata folder on sys.path there (on the target's own core)."""
         return cls(python, timeout, scan=scan)
+
+    def _drain_stdout(self) -> None:
+        assert self._proc is not None and self._proc.stdout is not None
+        try:
+            for line in self._proc.stdout:
+                if self._facts_line is None and line.startswith(PROBE_MARKER_BYTES):
+                    self._facts_line = line
+                    self._got_facts.set()
+                else:
+                    self._lines.append(line)
+        finally:
+            self._got_facts.set()
+            self._done.set()
+
+    def _drain_stderr(self) -> None:
+        assert self._proc is not None and self._proc.stderr is not None
+        try:
+            for chunk in iter(lambda: self._proc.stderr.read(65536), b""):  # type: ignore[union-attr]
+                if len(self._stderr) < 1 << 20:
+                    self._stderr += chunk
+        finally:
+            self._stderr_done.set()
+
+    def _remaining(self) -> float:
+        return max(0.0, self._deadline - time.monotonic())
+
+    def _timed_out(self) -> ProbeError:
+        self.close()
+        return ProbeError(f"{self.python} did not answer within {self.timeout:g} s")
 
     def wait(self) -> dict[str, object]:
         return self.wait_raw()[0]
 
     def wait_raw(self) -> tuple[dict[str, object], bytes]:
-        """The facts and the raw bytes they were read from (for fingerprinting)."""
+        """The interpreter facts and the raw line they were read from (for fingerprinting)."""
         if self._error is not None or self._proc is None:
             raise self._error or ProbeError(f"{self.python} cannot be run")
-        try:
-            stdout, stderr = self._proc.communicate(timeout=self.timeout)
-        except subprocess.TimeoutExpired:
+        if not self._got_facts.wait(self._remaining()):
+            raise self._timed_out()
+        if self._facts_line is None:  # it ended without facts: say why
+            try:
+                returncode = self._proc.wait(self._remaining())
+            except subprocess.TimeoutExpired:
+                raise self._timed_out() from None
+            self._stderr_done.wait(1.0)
+            raise _probe_failure(self.python, bytes(self._stderr), returncode)
+        facts = _parse_line(self.python, self._facts_line[len(PROBE_MARKER_BYTES) :])
+        return facts, self._facts_line
+
+    def scan(self) -> dict[str, Any] | None:
+        """The metadata records ({"records", "unlisted"}), None when the probe sent none."""
+        if self._proc is None:
+            return None
+        if not self._done.wait(self._remaining()):
+            raise self._timed_out()
+        for line in self._lines:
+            if line.startswith(SCAN_MARKER_BYTES):
+                return _parse_line(self.python, line[len(SCAN_MARKER_BYTES) :])
+        return None
+
+    def close(self) -> None:
+        """Stop the probe if it still runs (a cached answer needs no scan)."""
+        if self._proc is not None and self._proc.poll() is None:
             self._proc.kill()
-            self._proc.communicate()
-            raise ProbeError(f"{self.python} did not answer within {self.timeout:g} s") from None
-        return _parse_probe_output(self.python, stdout, stderr, self._proc.returncode), stdout
+            self._proc.wait()
 
 
 def probe_source() -> str:
@@ -123,20 +188,21 @@ def run_probe(python: str, *, timeout: float = DEFAULT_TIMEOUT) -> dict[str, obj
     return ProbeRun.start(python, timeout).wait()
 
 
-def _parse_probe_output(python: str, out: bytes, err: bytes, returncode: int | None) -> dict[str, object]:
+def _parse_line(python: str, payload: bytes) -> dict[str, Any]:
     import json
 
-    stdout = out.decode("utf-8", errors="replace")
-    for line in stdout.splitlines():
-        if line.startswith(PROBE_MARKER):
-            try:
-                data = json.loads(line[len(PROBE_MARKER) :])
-            except ValueError as exc:
-                raise ProbeError(f"{python} printed unreadable probe output: {exc}") from None
-            if isinstance(data, dict):
-                return data
+    try:
+        data = json.loads(payload.decode("utf-8", errors="replace"))
+    except ValueError as exc:
+        raise ProbeError(f"{python} printed unreadable probe output: {exc}") from None
+    if not isinstance(data, dict):
+        raise ProbeError(f"{python} printed unreadable probe output")
+    return data
+
+
+def _probe_failure(python: str, err: bytes, returncode: int | None) -> ProbeError:
     stderr = err.decode("utf-8", errors="replace").strip().splitlines()
     tail = stderr[-1] if stderr else f"exit code {returncode}"
     if "SyntaxError" in "\n".join(stderr):
         tail = "the interpreter is too old to run the probe (" + tail + ")"
-    raise ProbeError(f"{python} failed to run the probe: {tail}")
+    return ProbeError(f"{python} failed to run the probe: {tail}")
