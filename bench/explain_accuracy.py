@@ -40,25 +40,26 @@ def main() -> None:
                 confident_wrong += 1
     lines = [
         f"Corpus: {len(cases)} real logs ({total['tuning']} tuning, {total['heldout']} held-out, "
-        f"{total['blind']} blind, {total['blind2']} blind2), each citing its public source "
+        f"{total['blind']} blind, {total['blind2']} blind2, {total['blind3']} blind3), each citing its public source "
         "(GitHub issue or Q&A page) in its header; see tests/corpus/.",
         "",
         "| split | cases | top-1 correct | accuracy |",
         "| --- | ---: | ---: | ---: |",
     ]
-    for split in ("tuning", "heldout", "blind", "blind2"):
+    for split in ("tuning", "heldout", "blind", "blind2", "blind3"):
         lines.append(f"| {split} | {total[split]} | {right[split]} | {100 * right[split] / total[split]:.1f}% |")
     lines += [
         "",
         f"Wrong answers naming another cause (confidently wrong): {confident_wrong}. "
         "Misses where `unknown` was answered instead are listed below.",
         "",
-        "| cause | tuning | held-out | blind | blind2 |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| cause | tuning | held-out | blind | blind2 | blind3 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for cause in sorted(per_cause):
         counts = per_cause[cause]
-        lines.append(f"| {cause} | {counts['tuning']} | {counts['heldout']} | {counts['blind']} | {counts['blind2']} |")
+        row = " | ".join(str(counts[split]) for split in ("tuning", "heldout", "blind", "blind2", "blind3"))
+        lines.append(f"| {cause} | {row} |")
     if misses:
         lines += ["", "Misses:", ""] + [f"- {m}" for m in misses]
     report = "\n".join(lines)
