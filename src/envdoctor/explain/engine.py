@@ -492,6 +492,88 @@ def _rule_intel_mac_torch(
             return
 
 
+# What a log says about *this machine* that no wheel exists for. Only phrases that describe the
+# machine are read (an interpreter banner, `uname`, a downloaded wheel, a base image), never lists of
+# wheels a resolver skipped or offers, which name every platform.
+_PLATFORM_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (label, re.compile(pattern, re.IGNORECASE))
+    for label, pattern in (
+        (
+            "a 32-bit Python",
+            r"\b32 bit \((?:intel|x86)\)|\bpython3?\d{1,2}-32\b|\b32-bit python|\bpython[^\n]{0,20}\b32[- ]?bits?\b",
+        ),
+        ("a 32-bit or ARM Linux", r"\b(?:i[3-6]86|armv[67]l|armhf)\b(?! wheels)"),
+        ("musl libc (Alpine Linux)", r"\balpine\b|\bmusl\b"),
+        ("an ARM board (Raspberry Pi / Jetson)", r"\braspberry ?pi\b|\braspbian\b|\bjetson\b"),
+        ("Intel (x86_64) macOS", r"(?:downloading|using cached|you're on macos)[^\n]*macosx_\d+_\d+_x86_64"),
+    )
+)
+# Frameworks with no native build at all for an OS in the releases a `(from versions: none)` refers to.
+_NO_NATIVE_BUILD = {("jaxlib", "windows")}
+# Messages that name the Python version itself as the reason: they outrank any platform hint.
+_PYTHON_PROOF = ("python/requires-python", "python/requires-python-meta", "python/uv-no-wheels", "solver/conda-python")
+_WHEEL_TAG_RE = re.compile(
+    r"-(?P<py>cp\d{2,3}|py3\d?)-[\w.]+-[\w.]+\.whl\b[^\n]*is not a supported wheel", re.IGNORECASE
+)
+
+
+def _platform_signs(scanner: Scanner, facts: dict[str, str]) -> list[str]:
+    text = "\n".join(line for _, line in scanner.numbered())
+    found = [label for label, rx in _PLATFORM_SIGNS if rx.search(text)]
+    for sid in ("python/no-version-framework", "python/no-matching-framework"):
+        hit = scanner.hits.get(sid)
+        match = _REQ_RE.match(hit.groups.get("req", "")) if hit else None
+        name = match.group("name").lower() if match else (hit.groups.get("req", "").lower() if hit else "")
+        if hit and (name, facts.get("os", "")) in _NO_NATIVE_BUILD and not facts.get("newest_available"):
+            found.append(f"{name} on {facts['os']}")
+    return found
+
+
+def _rule_platform_evidence(
+    scores: dict[str, float],
+    evidence: dict[str, list[Evidence]],
+    facts: dict[str, str],
+    conflicts: list[Conflict],
+    tags: set[str],
+    scanner: Scanner,
+    notes: dict[str, Any],
+) -> None:
+    """ "No matching distribution" says only that no wheel fits; *which* tag does not fit comes from
+    the rest of the log. When the log shows the machine is a platform without builds (32-bit Python,
+    musl, ARM boards, Intel macOS, jaxlib on Windows) and nothing names the Python version as the
+    reason, the cause is the platform. A wheel refused "on this platform" whose Python tag is not the
+    interpreter's is the reverse: the Python version."""
+    python = version_tuple(facts.get("python"))
+    wheel = _WHEEL_TAG_RE.search("\n".join(e.text for e in evidence.get("platform-unsupported", [])))
+    signs: list[str] = []
+    if wheel and len(python) >= 2 and wheel.group("py").lower().startswith("cp"):
+        wheel_py = wheel.group("py")[2:]
+        if wheel_py != f"{python[0]}{python[1]}" and "platform-unsupported" in scores:
+            moved = scores.pop("platform-unsupported")
+            _add(scores, evidence, "python-unsupported", moved, evidence.pop("platform-unsupported", []))
+            notes["python_note"] = (
+                f"the wheel is for Python {wheel_py[0]}.{wheel_py[1:]}, the log shows Python {facts['python']}"
+            )
+            return
+        if wheel_py == f"{python[0]}{python[1]}":
+            signs.append("a wheel for this very Python refused for its platform tag")
+    if "python-unsupported" not in scores or any(sid in scanner.hits for sid in _PYTHON_PROOF):
+        return
+    signs += _platform_signs(scanner, facts)
+    if not signs:
+        return
+    moved = scores.pop("python-unsupported")
+    _add(scores, evidence, "platform-unsupported", max(0.8, min(0.9, moved)), evidence.pop("python-unsupported", []))
+    notes["platform_note"] = f"the log shows {signs[0]}, which has no build of this release"
+
+
+# A bytecode file of one Python (`__init__.cpython-34.pyc`) under another Python's site-packages
+# (`lib/python2.7/site-packages`): this interpreter imports a package installed for another one.
+_FOREIGN_PYC_RE = re.compile(
+    r"lib[\\/]python(\d)\.(\d+)[\\/](?:site|dist)-packages[\\/][^\s'\"`]*?\.cpython-(\d)(\d+)\.pyc"
+)
+
+
 def _rule_env_leak(
     scores: dict[str, float],
     evidence: dict[str, list[Evidence]],
@@ -511,7 +593,9 @@ def _rule_env_leak(
     asks_interpreter = "sys.executable" in text or "which python" in text or "sys.path" in text
     envish = found.has("conda-env") or found.has("venv")
     two = found.count() >= 2
+    foreign = _FOREIGN_PYC_RE.search(text)
     signs = (
+        (0.8, bool(foreign and foreign.group(1, 2) != foreign.group(3, 4))),  # Python X.Y importing A.B's packages
         (0.75, found.has("user") and (envish or found.has("conda-base"))),  # user site + an env
         (0.7, found.has("conda-base") and envish),  # the conda base + an env
         (0.7, two and (jupyter or asks_interpreter)),  # two interpreters, one of them the kernel's
@@ -526,6 +610,11 @@ def _rule_env_leak(
     if not score:
         return
     lines = [
+        Evidence(number, line, "env-leak/foreign-bytecode")
+        for number, line in numbered
+        if foreign and foreign.group(0) in line.lower()
+    ][:2]
+    lines += [
         Evidence(number, line, "env-leak/installs")
         for kind in ("user", "conda-base", "conda-env", "venv", "system")
         for number, line in found.lines.get(kind, [])[:2]
@@ -537,6 +626,7 @@ RULES = (
     _rule_conflict_kind,
     _rule_python_version,
     _rule_intel_mac_torch,
+    _rule_platform_evidence,
     _rule_gpu_check_result,
     _rule_windows_tf_gpu,
     _rule_windows_cpu_torch,

@@ -25,6 +25,11 @@ _CONDA_BASE_RE = re.compile(rf"(?:{_CONDA_ROOT})(?:[\\/]|$)")
 _USER_SITE_RE = re.compile(
     r"[\\/]\.local(?:[\\/]|$)|appdata[\\/]+roaming[\\/]+python|local-packages|[\\/]library[\\/]+python[\\/]+\d"
 )
+# A console script installed into the user site (`pip install --user pip`): ~/.local/bin/pip,
+# %APPDATA%\\Python\\Python39\\Scripts\\pip.exe.
+_USER_SCRIPT_RE = re.compile(
+    r"[\\/]\.local[\\/]+bin[\\/]+[\w.-]+|appdata[\\/]+roaming[\\/]+python[\\/]+python\d+[\\/]+scripts[\\/]+[\w.-]+"
+)
 _VENV_RE = re.compile(r"(?:^|[\\/])\.?(?:venv|virtualenv|virtualenvs|env)[\w.-]*(?:[\\/]|$)")
 # conda itself always runs from the base env: its own frames are no sign of leakage.
 _TOOL_FRAME_RE = re.compile(r"(?:site|dist)-packages[\\/]+(?:conda|conda_libmamba_solver|mamba|libmambapy|conda_env)\b")
@@ -76,6 +81,8 @@ def installs(lines: Iterable[tuple[int, str]]) -> Installs:
                     continue
                 kind, key = _classify(match.group(1))
                 found.add(kind, key, number, line.strip())
+        if ("local" in low or "roaming" in low) and _USER_SCRIPT_RE.search(low):
+            found.add("user", "user", number, line.strip())
         if "python" in low and ("bin" in low or ".exe" in low or "sys.executable" in low):
             for match in _INTERP_RE.finditer(low):
                 kind, key = _classify(match.group(1))
