@@ -20,6 +20,12 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"
 SPECS = ["tensorflow"]
 TARGET = ["--python", "3.11", "--gpu", "--driver", "550.54.14", "--platform", "linux-x86_64"]
+# Infeasible requests: a user pin clashing with a curated cap (the slowest choices: the proof and
+# its alternatives ask every release on every Python).
+PROOFS = [
+    (["tensorflow==2.15.*", "numpy>=2"], {"gpu": False}),
+    (["tensorflow<2.18", "numpy>=2"], {"python": "3.11", "gpu": False}),
+]
 
 
 def _time(cmd: list[str], runs: int, env: dict[str, str]) -> list[float]:
@@ -47,6 +53,26 @@ def choice_times(runs: int) -> tuple[list[float], list[float]]:
         choose(SPECS, Target(python="3.11", gpu=True, driver="550.54.14"), kb)
         warm.append(time.perf_counter() - start)
     return cold, warm
+
+
+def proof_times(runs: int) -> list[tuple[str, float]]:
+    """Median of the first query (fresh KB: parses releases.json) for each infeasible request."""
+    from envdoctor.knowledge import KnowledgeBase
+    from envdoctor.plan import Target, choose
+
+    rows = []
+    for specs, target in PROOFS:
+        times = []
+        for _ in range(runs):
+            kb = KnowledgeBase.load()
+            start = time.perf_counter()
+            choice = choose(specs, Target(**target), kb)
+            times.append(time.perf_counter() - start)
+            assert not choice.feasible, specs
+        python = f" --python {target['python']}" if "python" in target else ""
+        label = f"KB choice, infeasible proof `{' '.join(specs)}{python} --cpu`, first query"
+        rows.append((label, statistics.median(times)))
+    return rows
 
 
 def main() -> int:
@@ -103,10 +129,12 @@ def main() -> int:
             env,
         )
     cold, warm = choice_times(args.runs)
+    proofs = proof_times(args.runs)
     med = statistics.median
     rows = [
         ("KB choice, first query (parses releases.json)", med(cold)),
         ("KB choice, warm", med(warm)),
+        *proofs,
         ("`uv pip compile` alone (same requirements, warm cache, revalidates with PyPI)", med(uv_times)),
         ("`uv pip compile --offline` alone (same requirements, warm cache)", med(uv_offline_times)),
         ("`envdoctor plan` end to end (warm cache; default: uv cache first)", med(plan_times)),

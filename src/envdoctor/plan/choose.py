@@ -144,27 +144,66 @@ def admits_outside(spec: SpecifierSet, cap: SpecifierSet) -> bool:
     return any(spec.contains(p) and not cap.contains(p) for p in points)
 
 
+_Conflict = tuple[str, str, str]  # (framework requirement, why, user requirement)
+
+
+class _Memo:
+    """What one `choose()` call learns about the KB, shared by its choosers (the main one and the
+    relaxed ones `_alternatives` builds for the same target). Everything here is a pure function
+    of the KB, the target's platform and the keys, so sharing it changes no result: the infeasible
+    proofs ask the same (release, Python) questions many times over, and parsing the same
+    requirement and specifier strings for each of them cost more than the choice itself."""
+
+    def __init__(self) -> None:
+        self.releases: dict[str, list[Version]] = {}
+        self.matching: dict[tuple[str, str, bool | None, bool | None], list[Version]] = {}
+        self.pythons: dict[tuple[str, Version], list[str]] = {}
+        self.drivers: dict[tuple[str, Version], tuple[str | None, str | None]] = {}
+        self.min_drivers: dict[str, str | None] = {}
+        self.constraints: dict[tuple[str, Version], list[tuple[Requirement, str]]] = {}
+        self.parsed: dict[str, Requirement | None] = {}
+        self.overlap: dict[tuple[str, bool | None, str, bool | None], bool] = {}
+        self.markers: dict[tuple[str, str], bool] = {}
+        self.environments: dict[str, dict[str, str]] = {}
+        # (others, family, version) -> the conflicts that hold on every Python, and the metadata
+        # ones with the marker that decides where they hold (None: the release has no raw
+        # Requires-Dist, so they are asked of the KB per Python); (..., python) -> conflicts.
+        self.candidates: dict[tuple[Any, ...], tuple[list[_Conflict], list[tuple[_Conflict, Any]]] | None] = {}
+        self.conflicts: dict[tuple[Any, ...], list[_Conflict]] = {}
+
+
 class _Chooser:
-    def __init__(self, kb: Any, target: Target, others: list[Requirement], gpu: bool) -> None:
+    def __init__(
+        self, kb: Any, target: Target, others: list[Requirement], gpu: bool, memo: _Memo | None = None
+    ) -> None:
         self.kb = kb
         self.target = target
         self.others = others
         self.gpu = gpu
-        self._releases: dict[str, list[Version]] = {}
-        self._pythons: dict[tuple[str, Version], list[str]] = {}
-        self._drivers: dict[tuple[str, Version], tuple[str | None, str | None]] = {}
-        self._conflicts: dict[tuple[str, Version, str], list[tuple[str, str, str]]] = {}
+        self.memo = memo if memo is not None else _Memo()
+        self._others_key = tuple(str(r) for r in others)
+        self._wanted = {canonicalize_name(r.name): r for r in others}
 
     def releases(self, family: str) -> list[Version]:
-        if family not in self._releases:
-            self._releases[family] = kbview.releases(self.kb, family)
-        return self._releases[family]
+        cache = self.memo.releases
+        if family not in cache:
+            cache[family] = kbview.releases(self.kb, family)
+        return cache[family]
+
+    def matching(self, family: str, specifier: SpecifierSet, prereleases: bool | None) -> list[Version]:
+        """`releases(family)` that `specifier` admits (newest first)."""
+        key = (family, str(specifier), specifier.prereleases, prereleases)
+        cache = self.memo.matching
+        if key not in cache:
+            cache[key] = [v for v in self.releases(family) if specifier.contains(v, prereleases=prereleases)]
+        return cache[key]
 
     def pythons(self, family: str, version: Version) -> list[str]:
         key = (family, version)
-        if key not in self._pythons:
-            self._pythons[key] = kbview.pythons(self.kb, family, version, self.target.platform)
-        return self._pythons[key]
+        cache = self.memo.pythons
+        if key not in cache:
+            cache[key] = kbview.pythons(self.kb, family, version, self.target.platform)
+        return cache[key]
 
     def gpu_ok(self, family: str, version: Version) -> bool:
         os_name = self.target.os
@@ -177,16 +216,20 @@ class _Chooser:
     def driver_need(self, family: str, version: Version) -> tuple[str | None, str | None]:
         """(cuda, driver it needs) when the build's CUDA is known."""
         key = (family, version)
-        if key not in self._drivers:
-            self._drivers[key] = self._driver_need(family, version)
-        return self._drivers[key]
+        cache = self.memo.drivers
+        if key not in cache:
+            cache[key] = self._driver_need(family, version)
+        return cache[key]
 
     def _driver_need(self, family: str, version: Version) -> tuple[str | None, str | None]:
         cuda, _ = kbview.build(self.kb, family, version)
         if not cuda:
             return None, None
-        minor, toolkit, _ = kbview.min_driver(self.kb, cuda, self.target.platform)
-        return cuda, minor or toolkit
+        cache = self.memo.min_drivers  # releases share a few CUDA versions; the KB's lookup is slow
+        if cuda not in cache:
+            minor, toolkit, _ = kbview.min_driver(self.kb, cuda, self.target.platform)
+            cache[cuda] = minor or toolkit
+        return cuda, cache[cuda]
 
     def driver_ok(self, family: str, version: Version) -> bool:
         if self.target.os not in ("linux", "windows"):
@@ -204,34 +247,87 @@ class _Chooser:
             return cuda_driver.major >= built.major  # CUDA minor-version compatibility
         return True
 
-    def conflicts(self, family: str, version: Version, python: str) -> list[tuple[str, str, str]]:
+    def conflicts(self, family: str, version: Version, python: str) -> list[_Conflict]:
         """(framework requirement, why, user requirement) pairs that cannot hold together."""
         if not self.others:
             return []
-        key = (family, version, python)
-        if key not in self._conflicts:
-            self._conflicts[key] = self._conflicts_of(family, version, python)
-        return self._conflicts[key]
+        key = (self._others_key, family, version, python)
+        cache = self.memo.conflicts
+        if key not in cache:
+            cache[key] = self._conflicts_of(family, version, python)
+        return cache[key]
 
-    def _conflicts_of(self, family: str, version: Version, python: str) -> list[tuple[str, str, str]]:
-        wanted = {canonicalize_name(r.name): r for r in self.others}
-        found: list[tuple[str, str, str]] = []
-        for constraint in kbview.extra_constraints(self.kb, family, version):
-            try:
-                need = Requirement(constraint.requirement)
-            except InvalidRequirement:
-                continue
-            user = wanted.get(canonicalize_name(need.name))
-            if user is not None and not specifiers_overlap(need.specifier, user.specifier):
-                found.append((str(need), str(constraint.reason), str(user)))
-        env = marker_environment(self.target.platform, python)
-        for need in self._requirements_on(family, version, env, set(wanted)):
-            user = wanted.get(canonicalize_name(need.name))
-            if need.marker is not None and not need.marker.evaluate({**env, "extra": ""}):
-                continue
-            if user is not None and not specifiers_overlap(need.specifier, user.specifier):
-                found.append((str(need), "its metadata requires it", str(user)))
+    def _conflicts_of(self, family: str, version: Version, python: str) -> list[_Conflict]:
+        key = (self._others_key, family, version)
+        cache = self.memo.candidates
+        if key not in cache:
+            raw = self._raw_requirements_on(family, version, frozenset(self._wanted))
+            cache[key] = None if raw is None else self._candidates(family, version, raw)
+        candidates = cache[key]
+        if candidates is None:  # no raw Requires-Dist: the KB evaluates the markers for this Python
+            env = self._environment(python)
+            metadata = [
+                r
+                for r in kbview.requirements(self.kb, family, version, (), env)
+                if canonicalize_name(r.name) in self._wanted
+            ]
+            candidates = self._candidates(family, version, metadata)
+        always, conditional = candidates
+        found = list(always)
+        for conflict, marker in conditional:
+            if marker is None or self._marker_holds(marker, python):
+                found.append(conflict)
         return found
+
+    def _candidates(
+        self, family: str, version: Version, metadata: list[Requirement]
+    ) -> tuple[list[_Conflict], list[tuple[_Conflict, Any]]]:
+        """The conflicts of one release that do not depend on the Python: the curated ones, and
+        the metadata ones with the marker that decides whether they apply."""
+        always: list[_Conflict] = []
+        for need, reason in self._constraints(family, version):
+            user = self._wanted.get(canonicalize_name(need.name))
+            if user is not None and not self._overlap(need.specifier, user.specifier):
+                always.append((str(need), reason, str(user)))
+        conditional: list[tuple[_Conflict, Any]] = []
+        for need in metadata:
+            user = self._wanted.get(canonicalize_name(need.name))
+            if user is not None and not self._overlap(need.specifier, user.specifier):
+                conditional.append(((str(need), "its metadata requires it", str(user)), need.marker))
+        return always, conditional
+
+    def _constraints(self, family: str, version: Version) -> list[tuple[Requirement, str]]:
+        """The curated constraints of a release, parsed (unparseable ones skipped)."""
+        key = (family, version)
+        cache = self.memo.constraints
+        if key not in cache:
+            parsed: list[tuple[Requirement, str]] = []
+            for constraint in kbview.extra_constraints(self.kb, family, version):
+                need = self._parse(constraint.requirement)
+                if need is not None:
+                    parsed.append((need, str(constraint.reason)))
+            cache[key] = parsed
+        return cache[key]
+
+    def _overlap(self, a: SpecifierSet, b: SpecifierSet) -> bool:
+        key = (str(a), a.prereleases, str(b), b.prereleases)
+        cache = self.memo.overlap
+        if key not in cache:
+            cache[key] = specifiers_overlap(a, b)
+        return cache[key]
+
+    def _environment(self, python: str) -> dict[str, str]:
+        cache = self.memo.environments
+        if python not in cache:
+            cache[python] = marker_environment(self.target.platform, python)
+        return cache[python]
+
+    def _marker_holds(self, marker: Any, python: str) -> bool:
+        key = (str(marker), python)
+        cache = self.memo.markers
+        if key not in cache:
+            cache[key] = bool(marker.evaluate({**self._environment(python), "extra": ""}))
+        return cache[key]
 
     def fits(self, family: str, version: Version, python: str | None) -> bool:
         """Whether one release passes every filter (the fast path: newest first, stop early)."""
@@ -242,34 +338,40 @@ class _Chooser:
             return False
         return python is None or not self.conflicts(family, version, python)
 
-    def _requirements_on(
-        self, family: str, version: Version, env: dict[str, str], names: set[str]
-    ) -> list[Requirement]:
-        """The release's requirements on `names` (raw Requires-Dist pre-filtered: parsing all of
-        them for every release would cost more than the whole choice)."""
+    def _raw_requirements_on(self, family: str, version: Version, names: frozenset[str]) -> list[Requirement] | None:
+        """The release's raw Requires-Dist on `names`, parsed, markers kept (None: the release has
+        no raw list). Pre-filtered by name: parsing all of them for every release would cost more
+        than the whole choice."""
         release = kbview.release_index(self.kb, family).get(version)
         raw = getattr(release, "requires", None)
         if not isinstance(raw, (list, tuple)):
-            return [
-                r for r in kbview.requirements(self.kb, family, version, (), env) if canonicalize_name(r.name) in names
-            ]
+            return None
         result: list[Requirement] = []
         for text in raw:
             head = _NAME.match(str(text))
             if head is None or canonicalize_name(head.group(0)) not in names:
                 continue
-            try:
-                result.append(Requirement(str(text)))
-            except InvalidRequirement:
-                continue
+            parsed = self._parse(str(text))
+            if parsed is not None:
+                result.append(parsed)
         return result
+
+    def _parse(self, text: str) -> Requirement | None:
+        """`Requirement(text)`, once per text (releases repeat the same pins); None when invalid."""
+        cache = self.memo.parsed
+        if text not in cache:
+            try:
+                cache[text] = Requirement(text)
+            except InvalidRequirement:
+                cache[text] = None
+        return cache[text]
 
     def pick(self, req: Request, python: str | None, *, spec: bool = True, full: bool = False) -> Outcome:
         target = self.target
         versions = self.releases(req.family)
         pre = True if target.prereleases else None
         if spec:
-            versions = [v for v in versions if req.specifier.contains(v, prereleases=pre)]
+            versions = self.matching(req.family, req.specifier, pre)
         elif not target.prereleases:
             versions = [v for v in versions if not v.is_prerelease]
         if not full:
@@ -612,7 +714,7 @@ def _alternatives(
                 result.append(f"{req.family}=={relaxed.version}")
     # 3. CPU instead of GPU
     if chooser.gpu and outcome.stage in ("gpu", "driver"):
-        cpu = _Chooser(chooser.kb, target, chooser.others, gpu=False)
+        cpu = _Chooser(chooser.kb, target, chooser.others, gpu=False, memo=chooser.memo)
         if cpu.pick(req, python).version is not None:
             result.append("--cpu")
         if target.os == "windows":
@@ -627,7 +729,7 @@ def _alternatives(
                 result.append(f"an NVIDIA driver >= {need}")
     # 5. drop the user's conflicting pin
     if outcome.stage == "constraints":
-        free = _Chooser(chooser.kb, target, [], chooser.gpu)
+        free = _Chooser(chooser.kb, target, [], chooser.gpu, memo=chooser.memo)
         if free.pick(req, python).version is not None:
             conflicting = outcome.proof.rsplit("you asked for ", 1)[-1]
             result.append(f"drop {conflicting}")
