@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +61,8 @@ def solve(
     timeout_s: float = 300.0,
 ) -> CondaSolution:
     """Solve `specs` with rattler (strict channel priority); infeasible -> ok=False with the reason."""
+    import asyncio  # here, not at module level: the pip path of `plan` never needs it (~27 ms)
+
     try:
         import rattler
     except ImportError:

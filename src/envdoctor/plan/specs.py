@@ -32,9 +32,11 @@ def read_spec_files(
     environments: Sequence[str] = (),
 ) -> SpecInput:
     """Gather SPEC arguments and the dependencies of -r / -f files (UsageError on bad files)."""
-    from envdoctor.lint.files import parse_file
-
     result = SpecInput(pip=[s for s in specs if s.strip()])
+    if not requirements and not environments:
+        return result
+    from envdoctor.lint.files import parse_file  # only with -r / -f: it costs ~20 ms to import
+
     for path in requirements:
         env = parse_file(Path(path), "requirements.txt")
         if env.problems:

@@ -6,6 +6,7 @@ import os
 import re
 import shlex
 import subprocess
+import sys
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -85,6 +86,10 @@ def _base_command(
     custom_command: str,
 ) -> list[str]:
     cmd = [uv, "pip", "compile", str(infile), "--python-version", python]
+    if python == f"{sys.version_info[0]}.{sys.version_info[1]}":
+        # Spares uv its interpreter search (~200 ms through pyenv shims); only with the same minor
+        # version, since uv builds sdists' metadata with it.
+        cmd += ["--python", sys.executable]
     cmd += ["--python-platform", uv_platform(platform, glibc)]
     cmd += ["--prerelease", "allow" if prereleases else "explicit"]
     cmd += ["--no-progress", "--color", "never", "--annotation-style", "line", "--no-strip-extras"]
