@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -68,3 +68,29 @@ def store(cache_key: str, document: dict[str, Any]) -> None:
             old.unlink()
     except OSError:
         pass  # a read-only cache only costs the next check the full run
+
+
+def _target_file(target: str) -> Path:
+    return _folder() / "targets" / (hashlib.sha256(target.encode()).hexdigest()[:32] + ".json")
+
+
+def remember(target: str, sys_path: Sequence[str], signature: bytes) -> None:
+    """What the last check of `target` saw: its sys.path and the metadata signature there."""
+    folder = _folder() / "targets"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256(signature).hexdigest()
+        _target_file(target).write_text(json.dumps({"sys_path": list(sys_path), "signature": digest}), "utf-8")
+    except OSError:
+        pass
+
+
+def probably_changed(target: str, signature_of: Callable[[Sequence[str]], bytes]) -> bool:
+    """Whether `target` changed since its last check, judged before the probe answers: the last
+    sys.path's metadata signature now against then. Only a hint (the real key decides); True when
+    there is no record, so the caller starts loading the rules early."""
+    try:
+        last = json.loads(_target_file(target).read_text(encoding="utf-8"))
+        return bool(hashlib.sha256(signature_of(last["sys_path"])).hexdigest() != last["signature"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -58,14 +59,25 @@ def run(args: argparse.Namespace) -> int:
     # The probe sends its facts first, then scans the metadata on the target's own core; a `stat`
     # fingerprint taken from the facts decides meanwhile whether the cache answers.
     probe = ProbeRun.start(target.python, args.timeout) if target.python else None
-    # While the probe runs in the target interpreter: only what a cached answer needs too.
+    # While the probe runs in the target interpreter: only what a cached answer needs too, unless
+    # a quick `stat` of the last sys.path already shows a change (then the rules load meanwhile).
     from envdoctor import checkcache
     from envdoctor.probe.collect import assemble, gather, load_machine
+    from envdoctor.probe.distributions import metadata_signature
+
+    remembered_as = target.python or target.prefix or target.description
+    use_cache = not args.no_cache and not os.environ.get("ENVDOCTOR_NO_CACHE")
+    if not use_cache or checkcache.probably_changed(remembered_as, metadata_signature):
+        _import_rules()
 
     machine = load_machine(args.machine) if args.machine else None
     gathered = gather(target, timeout=args.timeout, machine=machine, probe=probe)
     options = json.dumps([sorted(args.select), sorted(args.ignore)])
-    key = None if args.no_cache else checkcache.key(gathered.fingerprint_parts(), options)
+    key = checkcache.key(gathered.fingerprint_parts(), options) if use_cache else None
+    if key:
+        checkcache.remember(
+            remembered_as, gathered.interpreter.sys_path, metadata_signature(gathered.interpreter.sys_path)
+        )
     cached = checkcache.load(key) if key else None
     if cached is not None:
         if gathered.probe is not None:

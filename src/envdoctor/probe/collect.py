@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,10 @@ class Gathered:
     skipped: list[Skipped]
     probe: ProbeRun | None = None  # still scanning the metadata, when asked to
 
+    @cached_property
+    def metadata_signature(self) -> bytes:
+        return metadata_signature(self.interpreter.sys_path)
+
     def fingerprint_parts(self) -> list[bytes]:
         """Everything a snapshot is built from, as bytes: the probe's output (interpreter facts and
         every metadata record with its folder's mtime), the machine facts, and the conda-meta stamps.
@@ -83,7 +88,7 @@ class Gathered:
             return []
         parts = [
             self.raw,
-            metadata_signature(self.interpreter.sys_path),
+            self.metadata_signature,
             json.dumps(to_dict(self.machine), sort_keys=True).encode(),
         ]
         meta = os.path.join(self.interpreter.prefix, "conda-meta")
