@@ -106,3 +106,22 @@ def test_marker_holds_falls_back_to_packaging_and_rejects_garbage() -> None:
     assert marker_holds(ctx, 'python_version >= "3.12" or (sys_platform == "win32")') is False
     assert marker_holds(ctx, "this is not a marker") is False
     assert marker_holds(ctx, None) is True
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("<2.0.0,>1.20,>=1.23.5", "<2.0.0,>=1.23.5"),
+        (">=1.17,>=1.20", ">=1.20"),
+        ("<2,<=2.1", "<2"),
+        ("<=2,<2", "<2"),
+        (">=1.2,>1.2", ">1.2"),
+        (">=1.0,!=1.5,<3", "!=1.5,<3,>=1.0"),
+    ],
+)
+def test_redundant_bounds_are_dropped(text: str, expected: str) -> None:
+    from packaging.specifiers import SpecifierSet
+
+    from envdoctor.rules._deps import spec_text
+
+    assert spec_text(SpecifierSet(text)) == expected

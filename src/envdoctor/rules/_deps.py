@@ -22,6 +22,8 @@ from envdoctor.rules._context import Context, framework_family
 from envdoctor.versions import parse_version
 
 if TYPE_CHECKING:
+    from packaging.version import Version
+
     from envdoctor.knowledge import Constraint
 
 #: Dependencies whose version decides whether a framework imports at all.
@@ -350,20 +352,26 @@ def conflict_hint(ctx: Context, name: str) -> str:
 
 
 def _sorted_spec(spec: SpecifierSet) -> str:
-    """Redundant bounds dropped (">=1.17,>=1.20" -> ">=1.20"), upper bounds first ("numpy<2,>=1.20",
-    as pip prints it), in a stable order."""
-    kept: dict[str, Specifier] = {}
+    """Redundant bounds dropped (">=1.17,>1.20,>=1.23" -> ">=1.23"; "<2,<=2.1" -> "<2"), upper
+    bounds first ("numpy<2,>=1.20", as pip prints it), in a stable order."""
+    lower: tuple[Version, bool, Specifier] | None = None  # (version, exclusive, item)
+    upper: tuple[Version, bool, Specifier] | None = None
     others: set[str] = set()
     for item in spec:
         op, parsed = item.operator, parse_version(item.version)
-        if op in (">=", ">", "<", "<=") and parsed is not None and "*" not in item.version:
-            best = kept.get(op)
-            best_version = parse_version(best.version) if best is not None else None
-            if best_version is None or (parsed > best_version if op[0] == ">" else parsed < best_version):
-                kept[op] = item
+        if op in (">=", ">") and parsed is not None and "*" not in item.version:
+            candidate = (parsed, op == ">", item)
+            # the tighter lower bound: the higher version; at the same version, the exclusive one
+            if lower is None or (parsed, op == ">") > (lower[0], lower[1]):
+                lower = candidate
+        elif op in ("<=", "<") and parsed is not None and "*" not in item.version:
+            candidate = (parsed, op == "<", item)
+            # the tighter upper bound: the lower version; at the same version, the exclusive one
+            if upper is None or (parsed, op != "<") < (upper[0], not upper[1]):
+                upper = candidate
         else:
             others.add(str(item))
-    texts = others | {str(item) for item in kept.values()}
+    texts = others | {str(bound[2]) for bound in (lower, upper) if bound is not None}
     return ",".join(sorted(texts, key=lambda s: (s[0] not in "<!", s)))
 
 
