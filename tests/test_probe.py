@@ -349,3 +349,13 @@ def test_folded_license_with_blank_looking_lines_does_not_end_the_headers(tmp_pa
     (dist,) = scan_path([str(site)], [])
     assert dist.requires == ["mlflow-skinny==3.17.2", "Flask-CORS<7"]
     assert dist.requires_python == ">=3.10"
+
+
+def test_distutils_egg_info_file_is_told_apart_from_a_folder(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "wrapt-1.10.11-py3.7.egg-info").write_text("Metadata-Version: 1.0\nName: wrapt\nVersion: 1.10.11\n")
+    make_dist(site, "six", "1.16.0", egg_info=True)
+    dists = {d.name: d for d in scan_path([str(site)], [])}
+    assert dists["wrapt"].version == "1.10.11" and dists["wrapt"].metadata_is_file
+    assert dists["six"].kind == "egg-info" and not dists["six"].metadata_is_file

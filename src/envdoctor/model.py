@@ -75,6 +75,7 @@ class Distribution:
     location: str = ""  # the sys.path entry it was found on
     metadata_path: str = ""  # the .dist-info / .egg-info folder (or file)
     kind: str = "dist-info"  # "dist-info" | "egg-info"
+    metadata_is_file: bool = False  # an egg-info *file*, as distutils writes it (pip cannot uninstall those)
     requires: list[str] = field(default_factory=list)  # Requires-Dist, exactly as written
     requires_python: str | None = None
     installer: str | None = None  # INSTALLER file: "pip", "uv", "conda", None

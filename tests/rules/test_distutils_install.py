@@ -16,6 +16,7 @@ def test_egg_info_in_site_packages() -> None:
                 "wrapt",
                 "1.10.11",
                 kind="egg-info",
+                metadata_is_file=True,
                 installer=None,
                 metadata_path=f"{SITE}/wrapt-1.10.11-py3.11.egg-info",
             )
@@ -23,15 +24,32 @@ def test_egg_info_in_site_packages() -> None:
     )
     f = one("ED213", snap)
     assert f.severity is Severity.WARNING and f.cause == "mixed-pip-conda"
-    assert f"metadata: {SITE}/wrapt-1.10.11-py3.11.egg-info" in f.evidence
+    assert f"metadata: {SITE}/wrapt-1.10.11-py3.11.egg-info (a file)" in f.evidence
     assert f.fix == (
         "/env/bin/python -m pip install --ignore-installed --no-deps wrapt==1.10.11 && "
-        f"rm -rf {SITE}/wrapt-1.10.11-py3.11.egg-info"
+        f"rm -f {SITE}/wrapt-1.10.11-py3.11.egg-info"
     )
     assert any("It is a distutils installed project" in h for h in f.hints)
 
 
-def test_passing_conda_owned_editable_and_dist_info() -> None:
+def test_conda_owned_distutils_file_is_updated_with_conda() -> None:
+    snap = snapshot(
+        [
+            dist(
+                "wrapt",
+                "1.10.11",
+                kind="egg-info",
+                metadata_is_file=True,
+                metadata_path=f"{SITE}/wrapt-1.10.11-py3.11.egg-info",
+            )
+        ],
+        records=[CondaRecord("wrapt", "1.10.11", python_dists=["wrapt-1.10.11-py3.11.egg-info"])],
+    )
+    f = one("ED213", snap)
+    assert f.fix == "conda install -p /env wrapt"
+
+
+def test_passing_egg_info_folders_editable_and_dist_info() -> None:
     snap = snapshot(
         [
             dist("wrapt", "1.10.11", kind="egg-info", metadata_path=f"{SITE}/wrapt-1.10.11-py3.11.egg-info"),
@@ -44,6 +62,5 @@ def test_passing_conda_owned_editable_and_dist_info() -> None:
             ),
             dist("numpy", "1.26.4"),
         ],
-        records=[CondaRecord("wrapt", "1.10.11", python_dists=["wrapt-1.10.11-py3.11.egg-info"])],
     )
     assert run("ED213", snap) == []

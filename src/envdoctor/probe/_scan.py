@@ -120,6 +120,7 @@ def read_metadata_folder(meta, location):
         "mtime": mtime,
         "location": location,
         "egg": is_egg,
+        "file": present is None,
         "headers": parse_headers(text) if text is not None else None,
         "problems": problems,
     }

@@ -64,6 +64,7 @@ def from_record(record: dict[str, Any]) -> Distribution:
         location=str(record["location"]),
         metadata_path=meta,
         kind="egg-info" if is_egg else "dist-info",
+        metadata_is_file=bool(record.get("file")),
         requires=list(headers.get("requires-dist", [])),
         requires_python=next(iter(headers.get("requires-python", [])), None),
         problems=problems,
