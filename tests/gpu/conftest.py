@@ -13,7 +13,8 @@ import pytest
 
 from envdoctor.knowledge import BuildInfo, DriverRequirement
 
-# CUDA toolkit drivers (Linux, Windows) and minor-version floors, from NVIDIA's release notes.
+# A fake driver table for the rule tests (shaped like the curated one; the rules read it through
+# the FakeKB below, so these numbers only need to be self-consistent, not current).
 TOOLKIT = {
     "11.8": ("520.61.05", "520.06"),
     "12.1": ("530.30.02", "531.14"),

@@ -31,7 +31,7 @@ def test_tf_210_with_protobuf_4_from_metadata() -> None:
 def test_curated_cap_for_tf_29_whose_metadata_has_none() -> None:
     snap = snapshot([dist("tensorflow", "2.9.3", requires=["protobuf>=3.9.2"]), dist("protobuf", "3.20.3")])
     f = one("ED103", snap)
-    assert any("needs protobuf<3.20, which its metadata does not say" in e and "issues/56077" in e for e in f.evidence)
+    assert any("needs protobuf<3.20, which its metadata does not say" in e and "issues/56266" in e for e in f.evidence)
     assert f.fix == "/env/bin/python -m pip install 'protobuf<3.20,>=3.9.2'"
     assert run("ED101", snap) == []  # the pair is ED103's
 
