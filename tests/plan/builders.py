@@ -9,7 +9,7 @@ import io
 import json
 import tarfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 
@@ -58,8 +58,15 @@ def make_conda_package(
     depends: Sequence[str] = (),
     subdir: str = "linux-64",
     constrains: Sequence[str] = (),
+    files: Mapping[str, str | bytes] | None = None,
+    symlinks: Mapping[str, str] | None = None,
+    noarch: str | None = None,
 ) -> Path:
-    """Write a minimal .tar.bz2 conda package (info/index.json + info/paths.json)."""
+    """Write a minimal .tar.bz2 conda package (info/index.json + info/paths.json).
+
+    `files` ({path in the prefix: content}) and `symlinks` ({path: link target}) are its payload;
+    `noarch="python"` makes a noarch: python package (paths under `site-packages/`, relocated by
+    the installer into lib/pythonX.Y/site-packages of the environment's python)."""
     folder = channel / subdir
     folder.mkdir(parents=True, exist_ok=True)
     (channel / "noarch").mkdir(exist_ok=True)
@@ -75,16 +82,36 @@ def make_conda_package(
         "timestamp": 1700000000000,
     }
     if subdir == "noarch":
-        index["noarch"] = "generic"
+        index["noarch"] = noarch or "generic"
+    payloads = {path: data.encode() if isinstance(data, str) else data for path, data in (files or {}).items()}
+    paths: list[dict[str, object]] = [
+        {
+            "_path": path,
+            "path_type": "hardlink",
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "size_in_bytes": len(data),
+        }
+        for path, data in sorted(payloads.items())
+    ]
+    paths += [{"_path": path, "path_type": "softlink"} for path in sorted(symlinks or {})]
+    listing = "".join(f"{p['_path']}\n" for p in paths).encode()
     target = folder / f"{name}-{version}-{build}.tar.bz2"
     with tarfile.open(target, "w:bz2") as tar:
         for member, payload in (
             ("info/index.json", json.dumps(index).encode()),
-            ("info/paths.json", json.dumps({"paths": [], "paths_version": 1}).encode()),
+            ("info/paths.json", json.dumps({"paths": paths, "paths_version": 1}).encode()),
+            ("info/files", listing),
+            *payloads.items(),
         ):
             entry = tarfile.TarInfo(member)
             entry.size = len(payload)
+            entry.mode = 0o755 if member.startswith("bin/") else 0o644
             tar.addfile(entry, io.BytesIO(payload))
+        for member, link in sorted((symlinks or {}).items()):
+            entry = tarfile.TarInfo(member)
+            entry.type = tarfile.SYMTYPE
+            entry.linkname = link
+            tar.addfile(entry)
     return target
 
 

@@ -5,7 +5,12 @@ never unless allowed), then `uv pip sync` of a pinned set (`uv pip install` when
 pip itself, so the environment's own `python -m pip` works.
 
 conda manager: conda / mamba / micromamba when one is installed (`env create -f` or `create`), else
-py-rattler (`rattler.solve` + `rattler.install`); the pip part then goes in with uv.
+py-rattler (`rattler.solve` + `rattler.install`); the pip part then goes in with uv. An
+environment.yml's own python spec is kept as written (`python >=3.10` stays a range) unless --python
+is given. py-rattler solves for this machine's virtual packages (`__glibc`, `__cuda`, ...), which
+the CONDA_OVERRIDE_CUDA / CONDA_OVERRIDE_GLIBC / CONDA_OVERRIDE_OSX / CONDA_OVERRIDE_ARCHSPEC
+variables override, as they do for conda; `nodefaults` is dropped and `defaults` means Anaconda's
+main and r channels. Packages are cached in $RATTLER_CACHE_DIR (default ~/.cache/rattler).
 
 --name NAME puts the environment in the envs folder: $ENVDOCTOR_ENVS_DIR, else
 $XDG_DATA_HOME/envdoctor/envs (default ~/.local/share/envdoctor/envs).
@@ -13,6 +18,7 @@ $XDG_DATA_HOME/envdoctor/envs (default ~/.local/share/envdoctor/envs).
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import time
@@ -28,6 +34,8 @@ from envdoctor.actions.uvtool import IndexOptions, uv_binary, uv_env, uv_pip
 from envdoctor.errors import EnvdoctorError, UsageError
 
 CONDA_TOOLS = ("micromamba", "mamba", "conda")
+#: what conda's `defaults` channel is on Linux and macOS
+DEFAULTS_CHANNELS = ("https://repo.anaconda.com/pkgs/main", "https://repo.anaconda.com/pkgs/r")
 
 
 def envs_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -126,7 +134,7 @@ def create(
     prepare_destination(dest, force=force)
     try:
         if spec.manager == "conda":
-            _create_conda(spec, dest, version, index, result, allow_python_downloads, quiet)
+            _create_conda(spec, dest, python, index, result, allow_python_downloads, quiet)
         else:
             _create_pip(spec, dest, version, index, result, allow_python_downloads, quiet)
         result.ok = True
@@ -244,8 +252,11 @@ def conda_command(tool: str, spec: BuildSpec, dest: Path, version: str | None) -
             return [tool, "create", "--yes", "--prefix", str(dest), "--file", spec.env_file]
         return [tool, "env", "create", "--prefix", str(dest), "--file", spec.env_file]
     argv = [tool, "create", "--yes", "--prefix", str(dest)]
-    for channel in spec.channels or ["conda-forge"]:
+    channels = [c for c in spec.channels if c != "nodefaults"] or ["conda-forge"]
+    for channel in channels:
         argv += ["--channel", channel]
+    if "nodefaults" in spec.channels:  # an environment.yml's `nodefaults`, on the command line
+        argv.append("--override-channels")
     argv.append(f"python={version}" if version else "python")
     argv += spec.conda
     if spec.pip:
@@ -256,63 +267,170 @@ def conda_command(tool: str, spec: BuildSpec, dest: Path, version: str | None) -
 def _create_conda(
     spec: BuildSpec,
     dest: Path,
-    version: str | None,
+    python: str | None,
     index: IndexOptions,
     result: CreateResult,
     allow_downloads: bool,
     quiet: bool,
 ) -> None:
+    """`python` is the version asked for with --python (None: the spec's own python)."""
     tool = conda_tool()
     env = uv_env(allow_python_downloads=allow_downloads)
     runner = _Runner(result, 2, env, quiet)
     if tool:
         result.interpreter_source = os.path.basename(tool)
+        version = python or (None if spec.env_file else spec.python)  # an environment.yml is used as written
         runner.step(f"conda packages ({os.path.basename(tool)})", conda_command(tool, spec, dest, version))
         env_file_has_pip = bool(spec.env_file) and not version
     else:
         result.interpreter_source = "py-rattler"
         runner.index += 1
-        _rattler_install(spec, dest, version, result, quiet)
+        _rattler_install(spec, dest, python, result, quiet)
         env_file_has_pip = False
     result.python = _venv_python(dest)
     if spec.pip and not env_file_has_pip:
         _install_pip_part(runner, spec, dest, result.python, index, sync=False)
 
 
-def _rattler_install(spec: BuildSpec, dest: Path, version: str | None, result: CreateResult, quiet: bool) -> None:
-    """Solve and install the conda part with py-rattler (no conda on this machine)."""
-    import asyncio
+def rattler_channels(channels: Sequence[str]) -> list[str]:
+    """Channels as py-rattler takes them: conda's `nodefaults` dropped, `defaults` spelled out."""
+    out: list[str] = []
+    for channel in channels:
+        names = {"nodefaults": [], "defaults": list(DEFAULTS_CHANNELS)}.get(channel.strip(), [channel.strip()])
+        out += [n for n in names if n and n not in out]
+    return out or ["conda-forge"]
 
-    try:
-        import rattler
-    except ImportError:
-        raise EnvdoctorError("no conda, mamba or micromamba, and py-rattler is not installed") from None
-    specs = [f"python={version}" if version else "python", *spec.conda] + (["pip"] if spec.pip else [])
-    channels = spec.channels or ["conda-forge"]
+
+def rattler_specs(spec: BuildSpec, python: str | None) -> list[str]:
+    """The match specs py-rattler solves: python (--python X.Y, else the spec's own), the conda
+    part, and pip when there is a pip part."""
+    if python:
+        first = f"python={python}"
+    elif spec.python_spec:
+        first = spec.python_spec
+    else:
+        first = f"python={spec.python}" if spec.python else "python"
+    return [first, *spec.conda] + (["pip"] if spec.pip else [])
+
+
+def virtual_packages() -> list[Any]:
+    """This machine's virtual packages, with conda's CONDA_OVERRIDE_* variables applied."""
+    import rattler
+
+    return list(rattler.VirtualPackage.detect(rattler.VirtualPackageOverrides.from_env()))
+
+
+def _solve_hint(message: str) -> str:
+    """What to do when the solver's message names a virtual package this machine lacks."""
+    hints = []
+    if "__cuda" in message and not os.environ.get("CONDA_OVERRIDE_CUDA"):
+        hints.append(
+            "hint: a package needs __cuda (a CUDA driver) this machine does not offer; to build for a CUDA "
+            "machine anyway, set CONDA_OVERRIDE_CUDA to its CUDA version (e.g. 12.4)"
+        )
+    if "__glibc" in message and not os.environ.get("CONDA_OVERRIDE_GLIBC"):
+        hints.append(
+            "hint: a package needs __glibc (the C library) in a version this machine may lack; "
+            "CONDA_OVERRIDE_GLIBC (e.g. 2.28) solves for another machine"
+        )
+    return "".join(f"; {h}" for h in hints)
+
+
+def _rattler_install(spec: BuildSpec, dest: Path, python: str | None, result: CreateResult, quiet: bool) -> None:
+    """Solve and install the conda part with py-rattler (no conda on this machine).
+
+    In a child process (`python -m envdoctor.actions.create rattler-install`, the request as JSON on
+    stdin, the outcome as one JSON line on stdout) that leaves with os._exit: py-rattler 0.28's
+    runtime threads crash the interpreter's exit now and then (SIGSEGV / SIGABRT in
+    PyGILState_Release), which would turn a built environment into a failed `create`."""
+    import json
+    import subprocess
+    import sys
+
+    if importlib.util.find_spec("rattler") is None:
+        raise EnvdoctorError("no conda, mamba or micromamba, and py-rattler is not installed")
+    specs = rattler_specs(spec, python)
+    channels = rattler_channels(spec.channels)
     start = time.perf_counter()
+    name = "conda packages (py-rattler)"
     if not quiet:
         progress(f"solving {' '.join(specs)} from {', '.join(channels)} (py-rattler)")
+    request = {"channels": channels, "specs": specs, "prefix": str(dest), "quiet": quiet}
     try:
+        done = subprocess.run(
+            [sys.executable, "-m", "envdoctor.actions.create", "rattler-install"],
+            input=json.dumps(request),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE if quiet else None,
+            text=True,
+            check=False,
+        )
+    except OSError as exc:
+        raise EnvdoctorError(f"cannot start py-rattler's process: {exc}") from None
+    seconds = time.perf_counter() - start
+    try:
+        outcome = json.loads(done.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        tail = "\n".join((done.stderr or "").strip().splitlines()[-10:])
+        result.steps.append(StepRun(["rattler", "install", *specs], False, seconds, tail, name))
+        raise EnvdoctorError(f"py-rattler stopped before it was done (exit {done.returncode})") from None
+    message = str(outcome.get("message") or "").strip()
+    if outcome.get("stage") == "solve":
+        result.steps.append(StepRun(["rattler", "solve", *specs], False, seconds, message, name))
+        if outcome.get("solver"):
+            headline = f"no conda environment satisfies {' '.join(specs)} (py-rattler)"
+        else:
+            first = message.splitlines()[0] if message else "unknown error"
+            headline = f"py-rattler could not solve {' '.join(specs)}: {first}"
+        raise EnvdoctorError(headline + _solve_hint(message))
+    if not outcome.get("ok"):
+        result.steps.append(StepRun(["rattler", "install", *specs], False, seconds, message, name))
+        raise EnvdoctorError(f"py-rattler could not install the conda part into {dest}: {message}")
+    result.steps.append(StepRun(["rattler", "install", *specs], True, seconds, name=name))
+
+
+def _rattler_child(request: Mapping[str, Any]) -> dict[str, Any]:
+    """Solve and install (in the child process): {"ok", "packages"} or {"ok": False, "stage", ...}."""
+    import asyncio
+
+    import rattler
+
+    specs = [str(s) for s in request["specs"]]
+    quiet = bool(request.get("quiet"))
+    try:
+        # parsed leniently, as conda does: `numpy 1.26.4 py311h_0` (a plan's pins) and
+        # `numpy=1.26.4=py311_0` (`conda env export`) are refused by rattler.solve's strict parsing
+        match_specs = [rattler.MatchSpec(s, strict=False) for s in specs]
         records = asyncio.run(
-            rattler.solve(
-                sources=channels,
-                specs=specs,
-                virtual_packages=rattler.VirtualPackage.detect(),
-            )
+            rattler.solve(sources=list(request["channels"]), specs=match_specs, virtual_packages=virtual_packages())
         )
-        if not quiet:
-            progress(f"installing {len(records)} conda packages into {dest} (py-rattler)")
-        asyncio.run(rattler.install(records, target_prefix=str(dest), show_progress=not quiet))
     except Exception as exc:  # rattler raises its own exception types
-        result.steps.append(
-            StepRun(
-                ["rattler", *specs], False, time.perf_counter() - start, str(exc), name="conda packages (py-rattler)"
-            )
-        )
-        raise EnvdoctorError(f"py-rattler could not build the conda part: {exc}") from None
-    result.steps.append(
-        StepRun(["rattler", *specs], True, time.perf_counter() - start, name="conda packages (py-rattler)")
-    )
+        return {"ok": False, "stage": "solve", "solver": type(exc).__name__ == "SolverError", "message": str(exc)}
+    try:
+        if not quiet:
+            progress(f"installing {len(records)} conda packages into {request['prefix']} (py-rattler)")
+        # (no requested_specs: py-rattler 0.28 passes its MatchSpec objects on unconverted and fails)
+        asyncio.run(rattler.install(records, target_prefix=str(request["prefix"]), show_progress=not quiet))
+    except Exception as exc:
+        return {"ok": False, "stage": "install", "message": str(exc)}
+    return {"ok": True, "packages": len(records)}
+
+
+def _child_main() -> None:
+    import json
+    import sys
+
+    if sys.argv[1:] != ["rattler-install"]:
+        print("usage: python -m envdoctor.actions.create rattler-install < request.json", file=sys.stderr)
+        os._exit(2)
+    try:
+        outcome = _rattler_child(json.loads(sys.stdin.read()))
+    except Exception as exc:  # a bad request, rattler missing: reported like any other failure
+        outcome = {"ok": False, "stage": "install", "message": f"{type(exc).__name__}: {exc}"}
+    sys.stdout.write(json.dumps(outcome) + "\n")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # not through the interpreter's exit: see _rattler_install
 
 
 def render_text(result: CreateResult) -> str:
@@ -338,3 +456,7 @@ def render_text(result: CreateResult) -> str:
     if result.ok and result.python:
         out.append(f"  use it: {result.python} (or `source {result.prefix}/bin/activate`)")
     return "\n".join(out)
+
+
+if __name__ == "__main__":
+    _child_main()

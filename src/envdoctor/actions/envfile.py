@@ -24,6 +24,7 @@ _PINNED = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*===?\s*[^,;*<>
 @dataclass
 class BuildSpec:
     python: str | None = None  # "3.11"
+    python_spec: str | None = None  # the conda match spec an environment.yml gives ("python >=3.10")
     pip: list[str] = field(default_factory=list)  # PEP 508 lines for uv
     conda: list[str] = field(default_factory=list)  # match specs (without python / pip)
     channels: list[str] = field(default_factory=list)
@@ -37,6 +38,7 @@ class BuildSpec:
     def to_dict(self) -> dict[str, Any]:
         return {
             "python": self.python,
+            "python_spec": self.python_spec,
             "pip": list(self.pip),
             "conda": list(self.conda),
             "channels": list(self.channels),
@@ -144,6 +146,7 @@ def from_file(path: str, *, as_plan: bool) -> BuildSpec:
         pip = [e.text for e in env.entries if e.kind == "pip"]
         return BuildSpec(
             python=python_of(env.python.text) if env.python else None,
+            python_spec=env.python.text if env.python and env.python.kind == "conda" else None,
             pip=pip,
             conda=conda,
             channels=[c for c, _ in env.channels],

@@ -16,23 +16,32 @@ The point is written to a temporary folder and renamed into place, so it is comp
 it exists before anything is changed. A fix stopped half-way (Ctrl-C, kill) leaves a journal whose
 last command has no "end": `restore --list` shows it as interrupted and `restore ID` brings the
 environment back.
+
+Restoring a conda prefix: with conda / mamba / micromamba, `install --file conda-explicit.txt`;
+without one, py-rattler, through `python -m envdoctor.actions.restore conda-explicit --prefix P
+FILE`: the records of the explicit list are looked up (by URL, md5 checked) in the same channels'
+repodata and the prefix is made to hold exactly them (conda packages added since are removed,
+changed ones brought back; `--reinstall NAME` relinks a package pip wrote over). Distributions that
+pip put over conda's are uninstalled first; the pip part then goes back with uv.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import importlib.util
 import json
 import os
 import re
+import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from envdoctor.actions.proc import Completed, StepRun, progress, quote, read_json_lines, run
-from envdoctor.actions.target import InstalledDist, Target, scan_dists
+from envdoctor.actions.target import InstalledDist, Target, normalize, scan_dists
 from envdoctor.actions.uvtool import IndexOptions, uv_env, uv_pip
 from envdoctor.errors import EnvdoctorError, UsageError
 
@@ -393,23 +402,141 @@ def restore_commands(
     from envdoctor.actions.create import conda_tool
 
     tool = conda_tool()
-    conda_cmd = [tool or "conda", "install", "--yes", "--prefix", target.prefix, "--file", str(point.path / CONDA_FILE)]
-    if point.conda_explicit:
-        if tool:
-            commands.append(conda_cmd)
-        else:
-            manual.append(quote(conda_cmd))
+    explicit_file = str(point.path / CONDA_FILE)
+    conda_cmd = [tool or "conda", "install", "--yes", "--prefix", target.prefix, "--file", explicit_file]
     pip_made = [d for d in point.distributions if (d.get("installer") or "") != "conda"]
     changes = diff(point, target)
     conda_names = {str(d["name"]) for d in point.distributions if (d.get("installer") or "") == "conda"}
+    if point.conda_explicit:
+        if tool:
+            commands.append(conda_cmd)
+        elif rattler_available():
+            # conda's files that pip wrote over: pip's copy out, conda's relinked
+            current = {d.name: d for d in current_dists(target)}
+            then = point.pins()
+            overwritten = sorted(
+                n
+                for n in conda_names
+                if n in current and current[n].installer != "conda" and current[n].version != then.get(n)
+            )
+            if overwritten:
+                commands.append(uv_pip("uninstall", target.python, *overwritten))
+            owners = conda_owners(Path(target.prefix))
+            changed = {n for n in conda_names if n not in current or current[n].version != then.get(n)}
+            reinstall = sorted({owners.get(n, n) for n in changed})
+            commands.append(rattler_restore_command(target.prefix, explicit_file, reinstall))
+        else:
+            manual.append(quote(conda_cmd))
     removable = [n for n in changes.remove if n not in conda_names]
     if removable:
         commands.append(uv_pip("uninstall", target.python, *removable))
     now = _now_pairs(target)
-    reinstall = [requirement_line(d) for d in pip_made if (str(d["name"]), str(d["version"])) not in now]
-    if reinstall:
-        commands.append(uv_pip("install", target.python, "--no-deps", *reinstall, index=index))
+    reinstall_pip = [requirement_line(d) for d in pip_made if (str(d["name"]), str(d["version"])) not in now]
+    if reinstall_pip:
+        commands.append(uv_pip("install", target.python, "--no-deps", *reinstall_pip, index=index))
     return commands, manual
+
+
+def rattler_available() -> bool:
+    return importlib.util.find_spec("rattler") is not None
+
+
+def rattler_restore_command(prefix: str, explicit_file: str, reinstall: Sequence[str] = ()) -> list[str]:
+    """The command that makes a conda prefix hold exactly an explicit list, with py-rattler."""
+    argv = [sys.executable, "-m", "envdoctor.actions.restore", "conda-explicit", "--prefix", prefix]
+    for name in reinstall:
+        argv += ["--reinstall", name]
+    return [*argv, explicit_file]
+
+
+_DIST_INFO = re.compile(r"site-packages/([^/]+?)-[^/-]+\.(?:dist|egg)-info(?:/|$)")
+
+
+def conda_owners(prefix: Path) -> dict[str, str]:
+    """{distribution name (normalized): the conda package whose files hold its metadata}."""
+    owners: dict[str, str] = {}
+    for record_file in sorted((prefix / "conda-meta").glob("*.json")):
+        try:
+            data = json.loads(record_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(data, dict) or not data.get("name"):
+            continue
+        for entry in data.get("files") or []:
+            match = _DIST_INFO.search(str(entry))
+            if match:
+                owners.setdefault(normalize(match.group(1)), str(data["name"]))
+    return owners
+
+
+def parse_explicit(lines: Iterable[str]) -> list[tuple[str, str | None]]:
+    """(URL, md5 or None) for each package line of an `@EXPLICIT` list."""
+    out: list[tuple[str, str | None]] = []
+    for raw in lines:
+        line = raw.strip()
+        if not line or line.startswith("#") or line.startswith("@"):
+            continue
+        url, _, digest = line.partition("#")
+        out.append((url.strip(), digest.strip() or None))
+    return out
+
+
+def _package_name(file_name: str) -> str:
+    for ext in (".tar.bz2", ".conda"):
+        if file_name.endswith(ext):
+            file_name = file_name[: -len(ext)]
+    return file_name.rsplit("-", 2)[0]
+
+
+def install_explicit(prefix: Path, lines: Iterable[str], *, reinstall: Sequence[str] = ()) -> int:
+    """Make the conda prefix hold exactly the packages of an `@EXPLICIT` list (py-rattler): each
+    URL is found in its channel's repodata (md5 checked). Returns how many packages it holds."""
+    import asyncio
+
+    import rattler
+
+    wanted = parse_explicit(lines)
+    sources: list[str] = []
+    subdirs: set[str] = set()
+    names: set[str] = set()
+    for url, _ in wanted:
+        parts = url.rsplit("/", 2)
+        if len(parts) != 3:
+            raise EnvdoctorError(f"not a package URL in the explicit list: {url}")
+        base, subdir, file_name = parts
+        if base not in sources:
+            sources.append(base)
+        subdirs.add(subdir)
+        names.add(_package_name(file_name))
+    subdirs.add("noarch")
+    found: dict[str, Any] = {}
+    if wanted:
+        result = asyncio.run(
+            rattler.Gateway().query(sources, sorted(subdirs), sorted(names), recursive=False)  # type: ignore[arg-type]
+        )
+        for channel_records in result:
+            for rec in channel_records:
+                found.setdefault(_same_url(str(rec.url)), rec)
+    records: list[Any] = []
+    missing: list[str] = []
+    for url, md5 in wanted:
+        match = found.get(_same_url(url))
+        if match is None:
+            missing.append(url)
+        elif md5 and match.md5 is not None and match.md5.hex() != md5.lower():
+            raise EnvdoctorError(f"{url}: md5 {match.md5.hex()} in the channel, {md5} in the explicit list")
+        else:
+            records.append(match)
+    if missing:
+        raise EnvdoctorError("not in the channels' repodata any more: " + ", ".join(missing))
+    asyncio.run(
+        rattler.install(records, target_prefix=str(prefix), reinstall_packages=set(reinstall), show_progress=False)
+    )
+    return len(records)
+
+
+def _same_url(url: str) -> str:
+    return url.rstrip("/").replace("file:///", "/").replace("file://", "")
 
 
 def _now_pairs(target: Target) -> set[tuple[str, str]]:
@@ -447,3 +574,31 @@ def require_target_match(point: RestorePoint, target: Target) -> None:
         raise EnvdoctorError(
             f"restore point {point.id} is for {point.prefix}, not {target.prefix} (use --python {point.python})"
         )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m envdoctor.actions.restore conda-explicit --prefix P [--reinstall NAME]... FILE`"""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m envdoctor.actions.restore")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    explicit = verbs.add_parser("conda-explicit", help="make a conda prefix hold exactly an @EXPLICIT list")
+    explicit.add_argument("--prefix", required=True)
+    explicit.add_argument("--reinstall", action="append", default=[], metavar="NAME")
+    explicit.add_argument("file")
+    args = parser.parse_args(argv)
+    try:
+        lines = Path(args.file).read_text(encoding="utf-8").splitlines()
+        count = install_explicit(Path(args.prefix), lines, reinstall=args.reinstall)
+    except Exception as exc:  # rattler raises its own exception types
+        print(f"envdoctor: conda-explicit: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.prefix}: {count} conda packages, as listed in {args.file}")
+    return 0
+
+
+if __name__ == "__main__":
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)  # py-rattler 0.28's runtime threads crash the interpreter's own exit now and then
