@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -79,3 +80,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def entry() -> None:
+    """The console script and `python -m envdoctor`: main(), then exit.
+
+    py-rattler 0.28 can crash while the interpreter finalises after its async calls (SIGSEGV /
+    SIGABRT in a few percent of runs), turning a finished, printed result into exit code 134/139.
+    When it was loaded, flush and leave without finalising."""
+    code = main()
+    if "rattler" in sys.modules:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    raise SystemExit(code)
