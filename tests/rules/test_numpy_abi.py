@@ -73,3 +73,16 @@ def test_conda_numpy_gets_a_conda_fix() -> None:
     )
     f = one("ED102", snap)
     assert f.fix == "conda install -p /env 'numpy<2'"
+
+
+def test_torch_windows_wheels_stayed_on_numpy_1_until_241() -> None:
+    from envdoctor.model import Machine
+
+    windows = Machine(os="windows", arch="x86_64", cpu_flags=["avx", "avx2"])
+    torch_231 = [dist("torch", "2.3.1"), dist("numpy", "2.1.0")]
+    f = one("ED102", snapshot(torch_231, machine=windows, sys_platform="win32"))
+    assert any("torch 2.3.1 was built against NumPy 1.x" in e and "131668" in e for e in f.evidence)
+    assert any("torch>=2.4.1" in h for h in f.hints)
+    # The same release on Linux was built against NumPy 2: nothing to report.
+    assert run("ED102", snapshot(torch_231)) == []
+    assert run("ED102", snapshot([dist("torch", "2.4.1"), dist("numpy", "2.1.0")], machine=windows)) == []

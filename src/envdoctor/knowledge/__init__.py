@@ -491,12 +491,31 @@ class KnowledgeBase:
             for e in self._curated.get("removed_packages", [])
         }
 
-    def numpy_abi(self, package: str, version: str) -> tuple[str, str] | None:
-        """("1" | "2", source) for the NumPy C ABI a release was built against, when known."""
+    def _numpy_abi_entries(self, package: str, platform: str | None) -> list[dict[str, Any]]:
+        """The curated NumPy-ABI entries of `package` that apply on `platform`, in order (an entry
+        with "platforms" applies only there, and only when the platform is known)."""
         family = _abi_family(package)
-        for entry in self._curated.get("numpy_abi", []):
-            if entry["package"] == family and _matches(entry["versions"], version):
+        return [
+            e
+            for e in self._curated.get("numpy_abi", [])
+            if e["package"] == family and ("platforms" not in e or platform in e["platforms"])
+        ]
+
+    def numpy_abi(self, package: str, version: str, platform: str | None = None) -> tuple[str, str] | None:
+        """("1" | "2", source) for the NumPy C ABI a release was built against on `platform`
+        (a platform key such as "windows-x86_64"; None: the general answer), when known."""
+        for entry in self._numpy_abi_entries(package, platform):
+            if _matches(entry["versions"], version):
                 return str(entry["abi"]), str(entry["source"])
+        return None
+
+    def first_numpy2_release(self, package: str, platform: str | None = None) -> str | None:
+        """The first release of `package` built against NumPy 2 on `platform` ("2.18" for
+        TensorFlow; "2.4.1" for torch on Windows)."""
+        for entry in self._numpy_abi_entries(package, platform):
+            versions = str(entry["versions"])
+            if str(entry["abi"]) == "2" and versions.startswith(">=") and "," not in versions:
+                return versions[2:].strip()
         return None
 
     def extra_constraints(self, package: str, version: str) -> list[Constraint]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from envdoctor.model import Distribution, Finding, Severity
 from envdoctor.rules._context import Context, framework_family
@@ -19,7 +18,6 @@ from envdoctor.rules._registry import rule
 from envdoctor.versions import parse_version
 
 # The first release built against NumPy 2, when the knowledge base does not say.
-_FIRST_NUMPY2 = {"tensorflow": "2.18", "torch": "2.3", "jaxlib": "0.4.26"}
 _NOT_VICTIMS = frozenset({"numpy", "numpy-base"})
 
 
@@ -56,7 +54,7 @@ def _signals(ctx: Context, dist: Distribution, numpy_version: str) -> list[str]:
         )
     if framework_family(dist.name) is None and dist.name != "jaxlib":
         return evidence  # the curated facts only cover the frameworks
-    known = ctx.kb.numpy_abi(dist.name, dist.version)
+    known = ctx.kb.numpy_abi(dist.name, dist.version, ctx.machine.platform_key)
     if known is not None and known[0] == "1":
         evidence.append(f"{dist.name} {dist.version} was built against NumPy 1.x (source: {known[1]})")
         return evidence
@@ -144,20 +142,4 @@ def numpy_abi(ctx: Context) -> Iterator[Finding]:
 
 
 def _first_numpy2(ctx: Context, family: str) -> str | None:
-    section: Any = None
-    curated = getattr(ctx.kb, "curated_section", None)
-    if callable(curated):
-        section = curated("numpy_abi")
-    if isinstance(section, list):
-        for entry in section:
-            if not isinstance(entry, dict):
-                continue
-            versions = str(entry.get("versions", ""))
-            if (
-                entry.get("package") == family
-                and str(entry.get("abi")) == "2"
-                and versions.startswith(">=")
-                and "," not in versions
-            ):
-                return versions[2:].strip()
-    return _FIRST_NUMPY2.get(family)
+    return ctx.kb.first_numpy2_release(family, ctx.machine.platform_key)
