@@ -23,7 +23,7 @@ def _evidence(lines: list[Evidence]) -> list[Evidence]:
 
 
 def build_explanation(scanner: Scanner, snapshot: Any = None, kb: Any = None) -> Explanation:
-    decision = decide(scanner)
+    decision = decide(scanner, snapshot=snapshot, kb=kb)
     cause = decision.cause
     secondary = [
         Secondary(c, round(s, 2), _evidence(decision.evidence.get(c, []))[:3])
@@ -48,6 +48,9 @@ def build_explanation(scanner: Scanner, snapshot: Any = None, kb: Any = None) ->
     note = decision.notes.get("python_note")
     if note and cause == "python-unsupported":
         text += f" ({note}.)"
+    platform_note = decision.notes.get("platform_note")
+    if platform_note and cause == "platform-unsupported":
+        text += f" ({platform_note}.)"
     relevant = [c for c in decision.conflicts if c.kind != "missing" or cause == "solver-conflict"]
     for conflict in relevant[:2]:
         if conflict.requirements:

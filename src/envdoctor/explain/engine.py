@@ -16,7 +16,7 @@ from typing import Any
 
 from envdoctor.explain import conflicts as conflict_parsers
 from envdoctor.explain.causes import PRIORITY
-from envdoctor.explain.facts import extract_facts, version_tuple
+from envdoctor.explain.facts import extract_facts, machine_platforms, version_tuple
 from envdoctor.explain.model import Conflict, Evidence
 from envdoctor.explain.paths import JUPYTER_RE, installs
 from envdoctor.explain.signatures import COMPILED, Signature, by_anchor
@@ -293,7 +293,9 @@ _CONFLICT_CAUSE = {
 }
 
 
-def decide(scanner: Scanner) -> Decision:
+def decide(scanner: Scanner, snapshot: Any = None, kb: Any = None) -> Decision:
+    """`snapshot` (the machine the command ran on) and `kb` (a KnowledgeBase; the shipped one is
+    loaded lazily when a rule needs it) are optional."""
     tags = scanner.tags()
     present_causes = {h.signature.cause for h in scanner.hits.values() if h.signature.cause}
     weights: dict[str, list[float]] = {}
@@ -313,8 +315,9 @@ def decide(scanner: Scanner) -> Decision:
     scores = {cause: _combine(ws) for cause, ws in weights.items()}
     facts = extract_facts(scanner.retained())
     conflicts = parse_conflicts(scanner)
-    notes: dict[str, Any] = {}
+    notes: dict[str, Any] = {_CONTEXT: (snapshot, kb)}
     _apply_rules(scores, evidence, facts, conflicts, tags, scanner, notes)
+    notes.pop(_CONTEXT, None)
     ranked = sorted(scores.items(), key=lambda kv: (-round(kv[1], 3), _prio(kv[0])))
     if not ranked or ranked[0][1] < MIN_CONFIDENCE:
         cause, confidence = "unknown", (ranked[0][1] if ranked else 0.0)
@@ -458,12 +461,19 @@ def _rule_gpu_check_result(
             return
 
 
-# Last releases with wheels for Intel (x86_64) macOS: a newer one has no wheel for that platform.
-_LAST_INTEL_MAC = {"torch": (2, 2, 2), "torchaudio": (2, 2, 2), "torchvision": (0, 17, 2)}
+# Last releases with wheels for a platform: a newer one has no wheel there (Intel macOS for the
+# PyTorch family; native Windows for tensorflow-io-gcs-filesystem, which the knowledge base does not
+# cover). pip listing exactly up to that release while a newer one is asked for shows the platform.
+_LAST_FOR_PLATFORM = {
+    "torch": ((2, 2, 2), "Intel macOS"),
+    "torchaudio": ((2, 2, 2), "Intel macOS"),
+    "torchvision": ((0, 17, 2), "Intel macOS"),
+    "tensorflow-io-gcs-filesystem": ((0, 31, 0), "Windows"),
+}
 _REQ_RE = re.compile(r"^(?P<name>[\w-]+)\s*(?:\[[^\]]*\])?\s*(?:===?|~=|>=)\s*(?P<version>\d+(?:\.\d+)*)")
 
 
-def _rule_intel_mac_torch(
+def _rule_last_platform_release(
     scores: dict[str, float],
     evidence: dict[str, list[Evidence]],
     facts: dict[str, str],
@@ -473,8 +483,9 @@ def _rule_intel_mac_torch(
     notes: dict[str, Any],
 ) -> None:
     """pip sees torch only up to 2.2.2 (torchvision 0.17.2) and the request is newer: that is Intel
-    macOS, whose wheels stopped at 2.2.2; no Python version change helps."""
-    if "python-unsupported" not in scores:
+    macOS, whose wheels stopped at 2.2.2; no Python version change helps. Likewise
+    tensorflow-io-gcs-filesystem up to 0.31.0 is native Windows."""
+    if "python-unsupported" not in scores or "kb_verdict" in notes:
         return
     newest = version_tuple(facts.get("newest_available"))
     for sid in ("python/no-version-framework", "python/no-matching-framework"):
@@ -482,12 +493,12 @@ def _rule_intel_mac_torch(
         match = _REQ_RE.match(hit.groups.get("req", "")) if hit else None
         if not match:
             continue
-        last = _LAST_INTEL_MAC.get(match.group("name").lower())
+        last, where = _LAST_FOR_PLATFORM.get(match.group("name").lower(), ((), ""))
         if last and newest == last and version_tuple(match.group("version")) > last:
             moved = scores.pop("python-unsupported")
             _add(scores, evidence, "platform-unsupported", max(0.85, moved), evidence.pop("python-unsupported", []))
             notes["platform_note"] = (
-                f"{match.group('name')} {'.'.join(map(str, last))} was the last release for Intel macOS"
+                f"{match.group('name')} {'.'.join(map(str, last))} was the last release for {where}"
             )
             return
 
@@ -517,14 +528,19 @@ _WHEEL_TAG_RE = re.compile(
 )
 
 
-def _platform_signs(scanner: Scanner, facts: dict[str, str]) -> list[str]:
+def _platform_signs(scanner: Scanner, facts: dict[str, str], kb_said: bool = False) -> list[str]:
     text = "\n".join(line for _, line in scanner.numbered())
     found = [label for label, rx in _PLATFORM_SIGNS if rx.search(text)]
     for sid in ("python/no-version-framework", "python/no-matching-framework"):
         hit = scanner.hits.get(sid)
         match = _REQ_RE.match(hit.groups.get("req", "")) if hit else None
         name = match.group("name").lower() if match else (hit.groups.get("req", "").lower() if hit else "")
-        if hit and (name, facts.get("os", "")) in _NO_NATIVE_BUILD and not facts.get("newest_available"):
+        if (
+            hit
+            and (name, facts.get("os", "")) in _NO_NATIVE_BUILD
+            and not facts.get("newest_available")
+            and not kb_said
+        ):
             found.append(f"{name} on {facts['os']}")
     return found
 
@@ -559,12 +575,250 @@ def _rule_platform_evidence(
             signs.append("a wheel for this very Python refused for its platform tag")
     if "python-unsupported" not in scores or any(sid in scanner.hits for sid in _PYTHON_PROOF):
         return
-    signs += _platform_signs(scanner, facts)
+    signs += _platform_signs(scanner, facts, kb_said="kb_verdict" in notes)
     if not signs:
         return
     moved = scores.pop("python-unsupported")
     _add(scores, evidence, "platform-unsupported", max(0.8, min(0.9, moved)), evidence.pop("python-unsupported", []))
     notes["platform_note"] = f"the log shows {signs[0]}, which has no build of this release"
+
+
+# ---- the knowledge base: which platforms and Pythons a requested release has wheels for -------
+_CONTEXT = "_context"  # notes key for (snapshot, kb) while the rules run
+_KB_PACKAGE_RE = re.compile(r"^(?:tensorflow[\w-]*|tf-keras|keras|torch|jax|jaxlib|jax-cuda\d+-(?:plugin|pjrt))$")
+_REQUEST_RE = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[(?P<extras>[^\]]*)\])?\s*(?P<spec>[^;\s]*)")
+_PLATFORM_NAMES = {
+    "linux-x86_64": "Linux x86_64",
+    "linux-aarch64": "Linux aarch64",
+    "macos-arm64": "Apple silicon macOS",
+    "macos-x86_64": "Intel macOS",
+    "windows-x86_64": "Windows",
+}
+_SHIPPED_KB: list[Any] = []
+
+
+def _shipped_kb() -> Any:
+    """The shipped knowledge base, loaded on first use (and only then)."""
+    if not _SHIPPED_KB:
+        try:
+            from envdoctor.knowledge import KnowledgeBase
+
+            _SHIPPED_KB.append(KnowledgeBase.load())
+        except Exception:  # advisory: without it the log-only reading stands
+            _SHIPPED_KB.append(None)
+    return _SHIPPED_KB[0]
+
+
+def _requested(scanner: Scanner) -> tuple[str, str] | None:
+    """(package, specifier) of the release pip found no wheel for."""
+    for sid in ("python/no-matching-framework", "python/no-version-framework"):
+        hit = scanner.hits.get(sid)
+        req = hit.groups.get("req", "") if hit else ""
+        match = _REQUEST_RE.match(req.strip("'\",)`"))
+        if match:
+            name = match.group("name").lower().replace("_", "-").rstrip(".-")
+            return name, match.group("spec").rstrip(",)'\"`")
+    return None
+
+
+def _python_of(facts: dict[str, str], snapshot: Any) -> str | None:
+    if snapshot is not None:
+        minor = getattr(getattr(snapshot, "interpreter", None), "minor", "")
+        return str(minor) if minor else None
+    python = version_tuple(facts.get("python"))
+    return f"{python[0]}.{python[1]}" if len(python) >= 2 and python[0] == 3 else None
+
+
+def _machine(scanner: Scanner, facts: dict[str, str], snapshot: Any) -> tuple[str, ...]:
+    if snapshot is not None:
+        if getattr(getattr(snapshot, "interpreter", None), "bits", 64) == 32:
+            return ()  # no platform key for a 32-bit Python: the log-only reading stands
+        key = getattr(getattr(snapshot, "machine", None), "platform_key", "")
+        return (key,) if key in _PLATFORM_NAMES else ()
+    return machine_platforms((line for _, line in scanner.numbered()), facts.get("os"))
+
+
+def _span(pythons: set[str]) -> str:
+    ordered = sorted(pythons, key=version_tuple)
+    if not ordered:
+        return "none"
+    return ordered[0] if len(ordered) == 1 else f"{ordered[0]}–{ordered[-1]}"
+
+
+def _kb_verdict(
+    kb: Any, name: str, spec: str, python: str | None, here: tuple[str, ...], newest_seen: str | None
+) -> tuple[str, str, str] | None:
+    """(cause, note, fix) from the releases matching the request, or None when the knowledge base
+    cannot tell (unknown package or version, or a release that does fit this machine)."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    if name not in kb.packages():
+        return None
+    spec, _, local = spec.partition("+")
+    if local.startswith("cu") and here:  # a CUDA build (torch +cu118, jaxlib +cuda12.cudnn89)
+        return _cuda_build_verdict(kb, name, local, here)
+    try:
+        wanted = SpecifierSet(spec)
+    except InvalidSpecifier:
+        return None
+    releases = [r for r in kb.releases(name) if not r.yanked and wanted.contains(r.version, prereleases=True)]
+    if not releases:
+        return None
+    here = _narrow_by_newest(kb, name, python, here, newest_seen, releases)
+    if not here:
+        return None
+    if newest_seen and python:  # pip saw this release here: our reading of the machine must agree
+        seen = kb.release(name, newest_seen)
+        if seen is not None and seen.platforms and not any(python in seen.pythons(p) for p in here):
+            return None
+
+    def platforms(py: str | None) -> list[str]:
+        return [p for p in _PLATFORM_NAMES if any((py in r.pythons(p)) if py else r.pythons(p) for r in releases)]
+
+    label = f"{name} {spec.lstrip('=')}" if spec.startswith("==") else (f"{name} {spec}" if spec else name)
+    where = " / ".join(_PLATFORM_NAMES[p] for p in here)
+    if any(p in here for p in platforms(python)):
+        return None  # a matching release fits this machine: the knowledge base explains nothing
+    with_python = [p for p in platforms(python) if p not in here]
+    any_python = [p for p in platforms(None) if p not in here]
+    here_any = [p for p in platforms(None) if p in here]
+    if (with_python or (not here_any and any_python)) and not here_any:
+        others = with_python or any_python
+        older = [r for r in kb.releases(name) if not r.yanked and any(r.pythons(p) for p in here)]
+        if python:
+            older = [r for r in older if any(python in r.pythons(p) for p in here)]
+        note = f"{label} has no {where} wheels; it has wheels for {', '.join(_PLATFORM_NAMES[p] for p in others)}"
+        fix = f"{label} has no {where} wheels: " + (
+            "use WSL2 (Linux wheels) or Linux"
+            if here == ("windows-x86_64",) and "linux-x86_64" in others
+            else f"use a machine with {_PLATFORM_NAMES[others[0]]}"
+        )
+        if older:
+            fix += f", or {name} {older[-1].version} on {where}"
+        return "platform-unsupported", note, fix
+    if with_python and here_any:
+        note = f"{label} has {where} wheels, but not for Python {python}"
+        pythons = {py for r in releases for p in here for py in r.pythons(p)}
+        return "python-unsupported", note, f"{note}: use Python {_span(pythons)} there"
+    if python and not with_python and any_python:
+        pythons = {py for r in releases for p in _PLATFORM_NAMES for py in r.pythons(p)}
+        newest = max(pythons, key=version_tuple)
+        if spec.startswith("==") or version_tuple(python) > version_tuple(newest):
+            note = f"{label} has wheels for Python {_span(pythons)} only, not {python}"
+            return "python-unsupported", note, f"{note}: create an environment with Python {_span(pythons)}"
+    return None
+
+
+def _narrow_by_newest(
+    kb: Any, name: str, python: str | None, here: tuple[str, ...], newest_seen: str | None, releases: list[Any]
+) -> tuple[str, ...]:
+    """The newest release pip could see, when it is the last one some platform has wheels for (and
+    no Python's last), names that platform: Intel macOS sees TensorFlow up to 2.16.2 only."""
+    if not newest_seen:
+        return here
+    seen = version_tuple(newest_seen)
+    known = [r for r in kb.releases(name) if not r.yanked and r.platforms]
+    if (
+        not known
+        or seen >= version_tuple(known[-1].version)
+        or not any(version_tuple(r.version) > seen for r in releases)
+    ):
+        return here
+    last_on: dict[str, tuple[int, ...]] = {}
+    last_for: dict[str, tuple[int, ...]] = {}
+    for rel in known:
+        for plat in rel.platforms:
+            last_on[plat] = max(last_on.get(plat, ()), version_tuple(rel.version))
+            for py in rel.pythons(plat):
+                last_for[py] = max(last_for.get(py, ()), version_tuple(rel.version))
+    ending = [p for p in _PLATFORM_NAMES if last_on.get(p) == seen]
+    if not here or not ending or (python and last_for.get(python) == seen):
+        return here
+    both = tuple(p for p in here if p in ending)
+    return both or here
+
+
+def _cuda_build_verdict(kb: Any, name: str, local: str, here: tuple[str, ...]) -> tuple[str, str, str] | None:
+    """CUDA builds exist for Linux (and, for PyTorch, Windows) only; jaxlib's CUDA wheels are the
+    jax-cuda plugins, which the knowledge base lists per platform."""
+    if name == "jaxlib":
+        plugins = [p for p in kb.packages() if p.startswith("jax-cuda")]
+        cuda_on = {plat for p in plugins for r in kb.releases(p) for plat in r.platforms}
+    elif name == "torch":
+        cuda_on = {"linux-x86_64", "linux-aarch64", "windows-x86_64"}
+    else:
+        return None
+    if not cuda_on or any(p in cuda_on for p in here):
+        return None
+    where = " / ".join(_PLATFORM_NAMES[p] for p in here)
+    builds = ", ".join(_PLATFORM_NAMES[p] for p in _PLATFORM_NAMES if p in cuda_on)
+    note = f"{name} CUDA builds (+{local}) exist for {builds} only, not {where}"
+    return "platform-unsupported", note, f"{note}: install the CPU build here, or use a Linux machine (or WSL2)"
+
+
+def _rule_kb_platform(
+    scores: dict[str, float],
+    evidence: dict[str, list[Evidence]],
+    facts: dict[str, str],
+    conflicts: list[Conflict],
+    tags: set[str],
+    scanner: Scanner,
+    notes: dict[str, Any],
+) -> None:
+    """pip's "No matching distribution found for X==V" says no wheel fits, not whether the Python
+    version or the platform is what does not fit. When the log (or the snapshot) shows the machine's
+    OS, the knowledge base tells: releases matching the request with wheels for this Python on other
+    platforms but not on this one -> platform-unsupported; no platform with wheels for this Python
+    -> python-unsupported. Unknown OS, package or version: the log-only reading stands."""
+    if "python-unsupported" not in scores or any(
+        sid in scanner.hits for sid in ("python/uv-no-wheels", "solver/conda-python")
+    ):
+        return
+    request = _requested(scanner)
+    if request is None or not _KB_PACKAGE_RE.match(request[0]):
+        return
+    name, spec = request
+    for sid in ("python/requires-python", "python/requires-python-meta"):
+        hit = scanner.hits.get(sid)
+        wanted = spec.lstrip("=<>~!")
+        if hit and (not wanted or any(wanted in e.text for e in hit.evidence)):
+            return  # pip itself names the Python version as the reason for this very release
+    snapshot, kb = notes.get(_CONTEXT, (None, None))
+    here = _machine(scanner, facts, snapshot)
+    if not here:
+        return
+    kb = kb if kb is not None and hasattr(kb, "releases") else _shipped_kb()
+    if kb is None:
+        return
+    try:
+        verdict = _kb_verdict(kb, name, spec, _python_of(facts, snapshot), here, facts.get("newest_available"))
+    except Exception:  # the knowledge base is advisory
+        return
+    if verdict is None:
+        return
+    cause, note, fix = verdict
+    notes["kb_verdict"] = cause
+    notes["kb_fix"] = fix
+    if cause == "platform-unsupported":
+        moved = scores.pop("python-unsupported")
+        _add(scores, evidence, cause, max(0.85, min(0.92, moved)), evidence.pop("python-unsupported", []))
+        notes["platform_note"] = note
+    else:
+        scores["python-unsupported"] = min(0.95, scores["python-unsupported"] + 0.1)
+        notes["python_note"] = note
+
+
+# A prompt of an activated env other than base that starts IPython / Jupyter: when the env lacks
+# them, the shell finds the base env's (or the system's), whose Python cannot see the env's packages.
+_ENV_SHELL_RE = re.compile(
+    r"^\((?!base\))[\w.-]+\)[^\n]*?[$>%#]\s*(?:ipython3?|jupyter(?:-notebook|-lab)?(?: notebook| lab)?)\s*$",
+    re.MULTILINE,
+)
+
+# An env other than base made active (`conda activate tf`, conda info's "active environment : tf").
+_ENV_ACTIVATED_RE = re.compile(
+    r"\b(?:conda|source) activate (?!base\b)[\w.-]+|active environment : (?!base\b|none\b)[\w.-]+"
+)
 
 
 # A bytecode file of one Python (`__init__.cpython-34.pyc`) under another Python's site-packages
@@ -590,7 +844,21 @@ def _rule_env_leak(
     found = installs(numbered)
     text = "\n".join(line for _, line in numbered).lower()
     jupyter = bool(JUPYTER_RE.search(text))
-    asks_interpreter = "sys.executable" in text or "which python" in text or "sys.path" in text
+    asks_interpreter = any(k in text for k in ("sys.executable", "which python", "where python", "sys.path"))
+    missing = "no module named" in text
+    # `(myenv) $ ipython` / `jupyter notebook` in an activated env that lacks them runs the base's
+    shell_in_env = bool(
+        missing and (_ENV_SHELL_RE.search(text) or ((jupyter or "ipython" in text) and _ENV_ACTIVATED_RE.search(text)))
+    )
+    # conda installed the package, yet the interpreter the shell finds is no conda one
+    conda_has_it = bool(re.search(r"\bconda (?:install|list)\b", text))
+    foreign_interpreter = (
+        missing
+        and conda_has_it
+        and asks_interpreter
+        and (found.has("system") or found.has("user"))
+        and not (found.has("conda-env") or found.has("conda-base"))
+    )
     envish = found.has("conda-env") or found.has("venv")
     two = found.count() >= 2
     foreign = _FOREIGN_PYC_RE.search(text)
@@ -600,7 +868,9 @@ def _rule_env_leak(
         (0.7, found.has("conda-base") and envish),  # the conda base + an env
         (0.7, two and (jupyter or asks_interpreter)),  # two interpreters, one of them the kernel's
         (0.6, found.has("user") and jupyter),  # a kernel importing from the user site
-        (0.55, jupyter and asks_interpreter and "no module named" in text),  # kernel cannot see the env
+        (0.55, jupyter and asks_interpreter and missing),  # kernel cannot see the env
+        (0.6, shell_in_env),  # ipython / jupyter of the base env started from an activated env
+        (0.6, foreign_interpreter),  # conda has the package, the shell's python is another one
     )
     score = max((weight for weight, shown in signs if shown), default=0.0)
     if score and two and (jupyter or asks_interpreter):
@@ -625,7 +895,8 @@ def _rule_env_leak(
 RULES = (
     _rule_conflict_kind,
     _rule_python_version,
-    _rule_intel_mac_torch,
+    _rule_kb_platform,
+    _rule_last_platform_release,
     _rule_platform_evidence,
     _rule_gpu_check_result,
     _rule_windows_tf_gpu,

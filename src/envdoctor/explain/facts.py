@@ -89,3 +89,36 @@ def version_tuple(text: str | None) -> tuple[int, ...]:
             break
         parts.append(int(digits))
     return tuple(parts)
+
+
+# The machine a log was made on, as knowledge-base platform keys. Read only from phrases that
+# describe this machine (paths, an interpreter banner, `uname`, the wheel pip downloads); `None`
+# when the log does not show its OS, so callers keep their log-only reading.
+_WINDOWS_PROOF = re.compile(r"\b[a-z]:\\|\\scripts\\|\bwin32\b|win_amd64|\bwindows\b|\\appdata\\")
+_WSL = re.compile(r"\bwsl2?\b")
+_MAC_ARM = re.compile(r"\barm64\b|apple (?:m\d|silicon)|\bm[1-4] (?:pro|max|ultra|chip|mac)|macosx_\d+_\d+_arm64")
+_MAC_INTEL = re.compile(
+    r"macosx_\d+_\d+_x86_64|\bintel (?:mac|macbook|core|chip|processor|cpu|i\d)\b|\bmacos[ -]intel\b|\bintel[- ]based\b"
+    r"|\bx86_64\b|\brosetta\b"
+)
+_LINUX_ARM = re.compile(r"\baarch64\b|\barm64\b|\bgraviton\b|\bjetson\b|\braspberry ?pi\b")
+_LINUX_X86 = re.compile(r"\bx86_64\b|\bamd64\b")
+
+
+def machine_platforms(lines: Iterable[str], os_name: str | None) -> tuple[str, ...]:
+    """The platform keys (linux-x86_64, ..., windows-x86_64) the machine of the log can be, given
+    the OS `facts` chose; () when unknown. Two keys when the architecture is not shown."""
+    low = "\n".join(lines).lower()
+    if os_name == "windows" and _WINDOWS_PROOF.search(low) and not _WSL.search(low):
+        return ("windows-x86_64",)
+    if os_name == "macos":
+        arm, intel = bool(_MAC_ARM.search(low)), bool(_MAC_INTEL.search(low))
+        if arm != intel:
+            return ("macos-arm64",) if arm else ("macos-x86_64",)
+        return ("macos-arm64", "macos-x86_64")
+    if os_name == "linux":
+        arm, x86 = bool(_LINUX_ARM.search(low)), bool(_LINUX_X86.search(low))
+        if arm != x86:
+            return ("linux-aarch64",) if arm else ("linux-x86_64",)
+        return ("linux-x86_64", "linux-aarch64")
+    return ()

@@ -393,9 +393,12 @@ def fixes_for(decision: Decision, snapshot: Snapshot | None = None, kb: Any = No
     env = _Env(snapshot)
     tailored: list[str] = []
     tailor = TAILORS.get(cause)
+    kb_fix = decision.notes.get("kb_fix")
+    if kb_fix and decision.notes.get("kb_verdict") == cause:
+        tailored.append(kb_fix)
     if tailor is not None:
         try:
-            tailored = tailor(decision, env, kb)
+            tailored += [f for f in tailor(decision, env, kb) if f not in tailored]
         except Exception as exc:  # tailoring must never break the diagnosis
             tailored = [f"(could not tailor the fix: {exc.__class__.__name__})"]
     generic = list(CAUSES[cause].fixes)
