@@ -1,6 +1,8 @@
-"""Loading the labelled corpus in tests/corpus/{tuning,heldout,blind,blind2,blind3}/*.log (header lines, then `---`).
+"""Loading the labelled corpus in tests/corpus/<split>/*.log (header lines, then `---`).
 
-blind, blind2, blind3: collected later by people who never saw the classifier; never used for tuning."""
+Splits: tuning, heldout, blind, blind2, blind3, blind4.
+
+blind, blind2, blind3, blind4: collected later by people who never saw the classifier; never used for tuning."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ class Case:
 
 def load(split: str | None = None) -> list[Case]:
     cases = []
-    for part in ("tuning", "heldout", "blind", "blind2", "blind3"):
+    for part in ("tuning", "heldout", "blind", "blind2", "blind3", "blind4"):
         if split and part != split:
             continue
         for path in sorted((CORPUS / part).glob("*.log")):
