@@ -23,9 +23,10 @@ FORMAT = 1
 KEEP = 64  # entries kept; the oldest go first
 
 
-def _stamp(path: Path) -> bytes:
+def file_stamp(path: str | os.PathLike[str]) -> bytes:
+    """A file's path, mtime and size: changes whenever the file is written."""
     try:
-        st = path.stat()
+        st = os.stat(path)
         return f"{path}|{st.st_mtime_ns}|{st.st_size}".encode()
     except OSError:
         return f"{path}|-".encode()
@@ -37,7 +38,7 @@ def key(parts: Sequence[bytes], options: str) -> str | None:
         return None
     digest = hashlib.sha256(f"{FORMAT}|{__version__}|{options}".encode())
     for path in (SHIPPED_KB_DIR / "curated.json", SHIPPED_KB_DIR / "releases.json", user_kb_path()):
-        digest.update(_stamp(path))
+        digest.update(file_stamp(path))
     for part in parts:
         digest.update(len(part).to_bytes(8, "little"))
         digest.update(part)

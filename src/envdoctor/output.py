@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 
 def use_color(stream: TextIO) -> bool:
@@ -34,3 +34,10 @@ def write_output(text: str, path: str | None) -> None:
             handle.write(text)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def document_header() -> dict[str, Any]:
+    """The first keys of every JSON document envdoctor prints (see docs/json-schema.md)."""
+    from envdoctor import __version__
+
+    return {"schema": 1, "envdoctor": __version__}

@@ -79,11 +79,10 @@ class FixReport:
         return not errors(findings) and (verified is None or verified.ok) and not self.rolled_back
 
     def to_dict(self) -> dict[str, Any]:
-        from envdoctor import __version__
+        from envdoctor.output import document_header
 
         return {
-            "schema": 1,
-            "envdoctor": __version__,
+            **document_header(),
             "python": self.python,
             "ok": self.ok,
             "findings_before": [f.to_dict() for f in self.before],

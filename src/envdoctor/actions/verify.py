@@ -103,11 +103,10 @@ class VerifyReport:
         return [f.framework for f in self.frameworks if not f.ok]
 
     def to_dict(self) -> dict[str, Any]:
-        from envdoctor import __version__
+        from envdoctor.output import document_header
 
         return {
-            "schema": 1,
-            "envdoctor": __version__,
+            **document_header(),
             "python": self.python,
             "python_version": self.python_version,
             "prefix": self.prefix,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from envdoctor import __version__
+from envdoctor.checkcache import file_stamp
 from envdoctor.errors import UsageError
 from envdoctor.model import Interpreter, Machine, Skipped, Snapshot, from_dict, to_dict
 from envdoctor.probe.conda import is_conda_prefix, read_conda
@@ -92,12 +93,7 @@ class Gathered:
             json.dumps(to_dict(self.machine), sort_keys=True).encode(),
         ]
         meta = os.path.join(self.interpreter.prefix, "conda-meta")
-        for path in (meta, os.path.join(meta, "history")):
-            try:
-                st = os.stat(path)
-                parts.append(f"{path}|{st.st_mtime_ns}|{st.st_size}".encode())
-            except OSError:
-                parts.append(f"{path}|-".encode())
+        parts += [file_stamp(meta), file_stamp(os.path.join(meta, "history"))]
         return parts
 
 

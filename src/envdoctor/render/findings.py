@@ -11,6 +11,7 @@ from typing import Any
 
 from envdoctor import __version__
 from envdoctor.model import Finding, Severity, Skipped
+from envdoctor.output import document_header
 
 _COLORS = {"error": "31", "warning": "33", "info": "36", "bold": "1", "dim": "2", "green": "32"}
 _HEADINGS = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Notes"}
@@ -108,7 +109,7 @@ def _md(text: str) -> str:
 
 
 def findings_json(findings: Sequence[Finding], skipped: Sequence[Skipped], **extra: Any) -> str:
-    document: dict[str, Any] = {"schema": 1, "envdoctor": __version__}
+    document: dict[str, Any] = document_header()
     document.update(extra)
     document["findings"] = [f.to_dict() for f in findings]
     document["skipped"] = [{"what": k.what, "reason": k.reason} for k in skipped]
