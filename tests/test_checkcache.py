@@ -44,8 +44,10 @@ def test_probably_changed_compares_the_last_sys_path_now_and_then(tmp_path: Path
     site = tmp_path / "site"
     make_dist(site, "numpy", "1.26.4")
     target = "/env/bin/python"
-    assert checkcache.probably_changed(target, metadata_signature)  # never checked: assume changed
+    assert checkcache.probably_changed(target, metadata_signature).changed  # never checked: assume changed
     checkcache.remember(target, [str(site)], metadata_signature([str(site)]))
-    assert not checkcache.probably_changed(target, metadata_signature)
+    hint = checkcache.probably_changed(target, metadata_signature)
+    assert not hint.changed
+    assert hint.sys_path == [str(site)] and hint.signature == metadata_signature([str(site)])
     make_dist(site, "protobuf", "5.28.0")
-    assert checkcache.probably_changed(target, metadata_signature)
+    assert checkcache.probably_changed(target, metadata_signature).changed

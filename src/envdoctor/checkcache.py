@@ -14,7 +14,7 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from envdoctor import __version__
 from envdoctor.locations import SHIPPED_KB_DIR, cache_dir, user_kb_path
@@ -86,12 +86,20 @@ def remember(target: str, sys_path: Sequence[str], signature: bytes) -> None:
         pass
 
 
-def probably_changed(target: str, signature_of: Callable[[Sequence[str]], bytes]) -> bool:
+class Hint(NamedTuple):
+    changed: bool  # only a hint: the real key decides
+    sys_path: list[str] | None  # the sys.path of the last check
+    signature: bytes | None  # its metadata signature now (reusable when sys.path is the same)
+
+
+def probably_changed(target: str, signature_of: Callable[[Sequence[str]], bytes]) -> Hint:
     """Whether `target` changed since its last check, judged before the probe answers: the last
-    sys.path's metadata signature now against then. Only a hint (the real key decides); True when
-    there is no record, so the caller starts loading the rules early."""
+    sys.path's metadata signature now against then. `changed` is True when there is no record, so
+    the caller starts loading the rules early."""
     try:
         last = json.loads(_target_file(target).read_text(encoding="utf-8"))
-        return bool(hashlib.sha256(signature_of(last["sys_path"])).hexdigest() != last["signature"])
+        sys_path = [str(p) for p in last["sys_path"]]
+        signature = signature_of(sys_path)
+        return Hint(hashlib.sha256(signature).hexdigest() != last["signature"], sys_path, signature)
     except (OSError, ValueError, KeyError, TypeError):
-        return True
+        return Hint(True, None, None)

@@ -67,17 +67,18 @@ def run(args: argparse.Namespace) -> int:
 
     remembered_as = target.python or target.prefix or target.description
     use_cache = not args.no_cache and not os.environ.get("ENVDOCTOR_NO_CACHE")
-    if not use_cache or checkcache.probably_changed(remembered_as, metadata_signature):
+    hint = checkcache.probably_changed(remembered_as, metadata_signature) if use_cache else None
+    if hint is None or hint.changed:
         _import_rules()
 
     machine = load_machine(args.machine) if args.machine else None
     gathered = gather(target, timeout=args.timeout, machine=machine, probe=probe)
+    if hint is not None and hint.signature is not None and hint.sys_path == gathered.interpreter.sys_path:
+        gathered.metadata_signature = hint.signature  # taken moments ago over the same sys.path
     options = json.dumps([sorted(args.select), sorted(args.ignore)])
     key = checkcache.key(gathered.fingerprint_parts(), options) if use_cache else None
     if key:
-        checkcache.remember(
-            remembered_as, gathered.interpreter.sys_path, metadata_signature(gathered.interpreter.sys_path)
-        )
+        checkcache.remember(remembered_as, gathered.interpreter.sys_path, gathered.metadata_signature)
     cached = checkcache.load(key) if key else None
     if cached is not None:
         if gathered.probe is not None:
