@@ -332,8 +332,8 @@ def probe_source() -> str:
 
 
 def run_probe(python: str, *, timeout: float = DEFAULT_TIMEOUT) -> dict[str, object]:
-    """Run the stdlib-only probe in `python` and return its facts."""
-    return ProbeRun.start(python, timeout).wait()
+    """Run the stdlib-only probe in `python` (isolated, no metadata scan) and return its facts."""
+    return ProbeRun.start(python, timeout, scan=False).wait()
 
 
 def _parse_line(python: str, payload: bytes) -> dict[str, Any]:
