@@ -44,7 +44,10 @@ def diagnose(
     selected = [r for r in (all_rules() if rules is None else rules) if r.code not in ignored and r.name not in ignored]
     findings = list(run_rules(Context(snapshot, knowledge), selected))
     findings.sort(key=lambda f: (f.severity.rank, f.code, f.subject or "", f.message))
-    return Report(snapshot=snapshot, findings=findings, skipped=list(snapshot.skipped))
+    from envdoctor.rules.unread_metadata import unread_skipped
+
+    # What was not read is said, whatever rules ran: never "OK" for it (see ED108).
+    return Report(snapshot=snapshot, findings=findings, skipped=[*snapshot.skipped, *unread_skipped(snapshot)])
 
 
 def environment_summary(snapshot: Snapshot) -> dict[str, Any]:
