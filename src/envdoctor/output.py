@@ -30,6 +30,12 @@ def note(text: str, *, level: int = 1) -> None:
         sys.stderr.flush()
 
 
+def deprecated(old: str, new: str, why: str = "") -> None:
+    """One line on stderr for a spelling that still works this release (shown even with -q)."""
+    because = f" ({why})" if why else ""
+    sys.stderr.write(f"envdoctor: warning: `{old}` is deprecated{because}; use `{new}`\n")
+
+
 def use_color(stream: TextIO) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
