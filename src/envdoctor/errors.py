@@ -31,3 +31,9 @@ class Terminated(BaseException):
             return signal.Signals(self.signum).name
         except ValueError:
             return f"signal {self.signum}"
+
+
+class ResolutionUnavailable(EnvdoctorError):
+    """The resolver could not answer (index unreachable, a tool failed): not a proof that nothing fits."""
+
+    exit_code = 3
