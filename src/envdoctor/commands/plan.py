@@ -49,9 +49,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     gpu.add_argument("--cpu", dest="gpu", action="store_const", const=False, help="plan the CPU build")
     python = parser.add_mutually_exclusive_group()
-    python.add_argument(
-        "--python-version", metavar="X.Y", help="target Python version (default: the newest that fits)"
-    )
+    python.add_argument("--python-version", metavar="X.Y", help="target Python version (default: the newest that fits)")
     python.add_argument(
         "--python",
         metavar="PATH|NAME",
