@@ -184,12 +184,18 @@ def scan_path(entries: Iterable[str], skipped: list[Skipped], *, deadline: float
     return from_records(records, unlisted, skipped)
 
 
-def read_record_extensions(dist: Distribution) -> list[str]:
-    """Compiled extension files a dist-info's RECORD lists (relative to its location)."""
+def read_record_extensions(dist: Distribution, problems: list[str] | None = None) -> list[str]:
+    """Compiled extension files a dist-info's RECORD lists (relative to its location). Why a
+    RECORD that is there was not read (not a regular file, too large, unreadable) goes into
+    `problems`."""
     record = Path(dist.metadata_path) / "RECORD"
     try:
         text = read_text(record, _RECORD_LIMIT)
-    except (OSError, ValueError):  # absent, unreadable, not a regular file, too large
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError) as exc:
+        if problems is not None:
+            problems.append(f"{record}: {getattr(exc, 'strerror', None) or exc}")
         return []
     result = []
     for line in text.splitlines():

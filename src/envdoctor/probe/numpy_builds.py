@@ -85,7 +85,10 @@ def annotate_numpy_builds(
                 )
             continue
         stamps = {record: stamp(record)}
-        dist.extension_modules = read_record_extensions(dist)
+        unread: list[str] = []
+        dist.extension_modules = read_record_extensions(dist, unread)
+        if unread and skipped is not None:
+            skipped.extend(Skipped(what=f"NumPy build of {dist.name}", reason=r) for r in unread)
         read: list[str] = []
         found = scan_distribution(dist.location, dist.extension_modules, read=read)
         build, path = found if found else (None, None)
