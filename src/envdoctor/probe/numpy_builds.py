@@ -7,6 +7,7 @@ read from, so a repeated `check` reads no binary twice (see `annotate_numpy_buil
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -101,13 +102,14 @@ def annotate_numpy_builds(
             del known[record]
             changed = True
     if changed and use_cache:
+        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
         try:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(json.dumps({"format": FORMAT, "entries": known}), encoding="utf-8")
             tmp.replace(cache_file)
-        except OSError:
-            pass  # a read-only or full home only costs the next check a re-scan
+        except OSError:  # a read-only or full home only costs the next check a re-scan
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
 
 FORMAT = 2
