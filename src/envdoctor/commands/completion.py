@@ -20,9 +20,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import argcomplete
+    from argcomplete.shell_integration import shellcode
 
     from envdoctor.output import emit
 
-    emit(argcomplete.shellcode(["envdoctor"], shell=args.shell))
+    emit(shellcode(["envdoctor"], shell=args.shell))
     return 0
