@@ -292,6 +292,18 @@ class Remedy:
 
 
 @dataclass
+class Location:
+    """Where in a file a finding is (lint): 1-based line and column."""
+
+    path: str
+    line: int
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass
 class Finding:
     code: str  # "ED102"
     rule: str  # "numpy-abi"
@@ -305,6 +317,7 @@ class Finding:
     remedy: Remedy | None = None  # the fix as data: what `fix` plans and applies
     about: list[str] = field(default_factory=list)  # distributions (normalized) whose state it reports
     caused_by: str | None = None  # the key ("CODE:subject") of the root-cause finding it follows from
+    location: Location | None = None  # lint: the file position it is about
 
     @property
     def key(self) -> str:
@@ -324,6 +337,7 @@ class Finding:
             "remedy": self.remedy.to_dict() if self.remedy is not None else None,
             "about": list(self.about),
             "caused_by": self.caused_by,
+            "location": to_dict(self.location) if self.location else None,
         }
 
 

@@ -158,7 +158,9 @@ def test_cli_lint_json_schema_and_exit_codes(
         "remedy",
         "about",
         "caused_by",
+        "location",
     }
+    assert first["location"]["path"] == str(env) and first["location"]["line"] >= 1
     good = tmp_path / "good" / "environment.yml"
     good.parent.mkdir()
     good.write_text(GOOD_ENV)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from envdoctor import remedies
-from envdoctor.model import Finding, Remedy, Severity
+from envdoctor.model import Finding, Location, Remedy, Severity
 from envdoctor.names import canonicalize_name
 from envdoctor.rules._context import Context
 
@@ -51,6 +51,7 @@ class Rule:
         subject: str | None = None,
         cause: str | None = None,
         about: Iterable[str] = (),
+        location: Location | None = None,
     ) -> Finding:
         """`fix`: a Remedy (from the Context's install / uninstall / replace / unset_env ...), or
         plain text for an instruction that is not a command envdoctor runs (lint's edits)."""
@@ -70,6 +71,7 @@ class Rule:
             subject=subject,
             remedy=remedy,
             about=list(dict.fromkeys(named)),
+            location=location,
         )
 
 
