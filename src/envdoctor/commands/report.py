@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from envdoctor.commands._common import add_output_argument, add_target_arguments, load_snapshot_for
 from envdoctor.output import write_output
+from envdoctor.safetext import md_code, md_fence
 
 if TYPE_CHECKING:
     from envdoctor.model import Snapshot
@@ -95,17 +96,19 @@ def run(args: argparse.Namespace) -> int:
         rows = key + nvidia
         if rows:
             table = ["### Key packages", "", "| package | version | installer |", "|---|---|---|"]
-            table += [f"| {n} | {v} | {i} |" for n, v, i in rows]
+            table += [" | ".join(["", *(md_code(c, in_table=True) for c in row), ""]).strip() for row in rows]
             text += "\n" + "\n".join(table) + "\n"
         if dropped:
             text += (
                 f"\n_Left out: {', '.join(dropped)} of the shell that ran envdoctor, which named another "
                 "environment than this one._\n"
             )
+        # ensure_ascii: no raw control or bidi character in the block; the fence outlasts any inside.
+        document = json.dumps(snapshot.to_dict(), indent=1, ensure_ascii=True)
+        opening, closing = md_fence(document, "json")
         text += (
-            "\n<details><summary>snapshot (JSON, for `envdoctor check --snapshot`)</summary>\n\n```json\n"
-            + json.dumps(snapshot.to_dict(), indent=1)
-            + "\n```\n</details>\n"
+            "\n<details><summary>snapshot (JSON, for <code>envdoctor check --snapshot</code>)</summary>\n\n"
+            f"{opening}\n{document}\n{closing}\n</details>\n"
         )
     if not args.no_redact:
         from envdoctor.render.redact import identities, redact
