@@ -190,5 +190,10 @@ def run(args: argparse.Namespace) -> int:
         )
         if status is not None and plan.status != "feasible":
             status.fail("nothing fits" if plan.status == "infeasible" else "could not resolve")
-    emit(render(plan, args.format))
+    import sys
+
+    from envdoctor.output import use_color
+    from envdoctor.render.terminal import terminal_width
+
+    emit(render(plan, args.format, color=use_color(sys.stdout), width=terminal_width(sys.stdout.isatty())))
     return plan.exit_code
