@@ -232,7 +232,19 @@ class Snapshot:
             "distributions": sum(1 for d in self.distributions if d.shadowed_by is None),
             "gpu_driver": machine.gpu.driver_version,
             "gpus": [g.name for g in machine.gpu.gpus],
+            "frameworks": self.frameworks(),
         }
+
+    def frameworks(self) -> list[str]:
+        """The ML frameworks installed (the copies that win): ["tensorflow-cpu 2.15.1", "jax 0.4.30"]."""
+        from envdoctor.frameworks import DISTRIBUTIONS
+
+        found = [
+            f"{d.display_name or d.name} {d.version}"
+            for d in self.distributions
+            if d.shadowed_by is None and d.name in DISTRIBUTIONS
+        ]
+        return sorted(dict.fromkeys(found))
 
 
 @dataclass
