@@ -377,6 +377,9 @@ class KnowledgeBase:
             if cuda is None:
                 cuda = t_cuda
                 sources.append(t_source)
+            elif _refines(cuda, t_cuda):  # TensorFlow 2.2's Linux build_info.py says "10" for 10.1
+                cuda = t_cuda
+                sources.append(f"CUDA {t_cuda}: {t_source}")
             if t_cudnn and (cudnn is None or _refines(cudnn, t_cudnn)):
                 cudnn = t_cudnn
                 sources.append(f"cuDNN {t_cudnn}: {t_source}")
@@ -414,10 +417,13 @@ class KnowledgeBase:
             ev = [int(p) for p in _digits(str(entry["cuda"]))]
             if ev[:2] != parts[:2]:
                 continue
-            # the GA release of the minor (x.y.0) unless an exact update is asked for
+            # the GA release of the minor (x.y.0; 11.0.2 for 11.0, whose 11.0.1 was a release
+            # candidate) unless an exact update is asked for
             if len(parts) >= 3 and ev[: len(parts)] == parts[: len(ev)]:
                 best = entry
                 break
+            if entry.get("release") == "RC":
+                continue
             if best is None or ev < [int(p) for p in _digits(str(best["cuda"]))]:
                 best = entry
         if best is None and minor_floor is None:
