@@ -21,7 +21,7 @@ from packaging.version import Version
 from envdoctor.errors import UsageError
 from envdoctor.frameworks import requested_family
 from envdoctor.plan import kbview
-from envdoctor.plan.model import Choice, Pin, Target
+from envdoctor.plan.model import Choice, GpuBuild, Pin, Target
 from envdoctor.plan.platforms import marker_environment
 from envdoctor.versions import parse_version
 
@@ -519,12 +519,21 @@ def choose(
     kb: Any,
     *,
     conda_specs: Sequence[str] = (),
+    memo_pool: dict[tuple[Any, ...], Any] | None = None,
 ) -> Choice:
-    """The KB choice for `specs` on `target` (pure: no I/O beyond the in-memory KB)."""
+    """The KB choice for `specs` on `target` (pure: no I/O beyond the in-memory KB).
+
+    `memo_pool`: a dict kept by a caller that asks many questions of one KB (the explorer page);
+    what one call learns is reused by the next call of the same scope (KB, platform, jax CUDA
+    major, pre-releases), which is all the memo depends on."""
     requests, others, notes = split_requests(specs)
     gpu, gpu_why = _gpu_default(target, requests)
     jax_cuda = next((r.cuda_extra[4:] for r in requests if r.family == "jax" and r.cuda_extra), JAX_DEFAULT_CUDA)
-    chooser = _Chooser(kb, target, others, gpu, jax_cuda=jax_cuda)
+    memo: _Memo | None = None
+    if memo_pool is not None:
+        scope = (id(kb), target.platform, jax_cuda, target.prereleases)
+        memo = memo_pool.setdefault(scope, _Memo())
+    chooser = _Chooser(kb, target, others, gpu, memo, jax_cuda=jax_cuda)
     installed = set(target.installed_pythons)
     choice = Choice(feasible=False, python=None, platform=target.platform, gpu=gpu)
     choice.reasons.extend(notes)
@@ -578,6 +587,11 @@ def _add_framework(choice: Choice, chooser: _Chooser, req: Request, version: Ver
     gpu = chooser.gpu
     extras = list(req.extras)
     cuda, cudnn = chooser.build(req.family, version)
+    gpu_build = GpuBuild(cuda, cudnn) if gpu and cuda else None
+    if req.family == "jax" and gpu and cuda:
+        plugin = chooser.jax_gpu(version)
+        if plugin is not None and gpu_build is not None:
+            gpu_build.package = f"{plugin.plugin}=={plugin.version}"
     detail: list[str] = []
     system_cuda = False
     if req.family == "tensorflow":
@@ -623,15 +637,17 @@ def _add_framework(choice: Choice, chooser: _Chooser, req: Request, version: Ver
         if need:
             have = target.driver or (f"CUDA {target.cuda_driver}" if target.cuda_driver else "unknown")
             cuda_text = cuda or ""
-            _, toolkit, _ = kbview.min_driver(chooser.kb, cuda_text, target.platform)
+            minor, toolkit, _ = kbview.min_driver(chooser.kb, cuda_text, target.platform)
             full_text = f", >= {toolkit} for every feature" if toolkit and toolkit != need else ""
             detail.append(f"needs NVIDIA driver >= {need}{full_text} (this machine: {have})")
+            package = gpu_build.package if gpu_build else ""
+            gpu_build = GpuBuild(cuda, cudnn, need, toolkit, minor, package)
     name = "tensorflow" if req.family == "tensorflow" else req.name if req.name != "pytorch" else "torch"
     spec_text = str(req.specifier) or "any version"
     reason = f"newest {req.family} matching {spec_text} with a build for Python {python} on {target.platform}"
     if detail:
         reason += "; " + "; ".join(detail)
-    pin = Pin(name, _vtext(version), reason, "pip", tuple(sorted(set(extras))))
+    pin = Pin(name, _vtext(version), reason, "pip", tuple(sorted(set(extras))), gpu=gpu_build)
     if target.conda_framework:
         pin.source = "conda"
     choice.pins.append(pin)
