@@ -261,6 +261,9 @@ class KnowledgeBase:
         self._releases_paths = list(releases_paths)
         self._releases_path: Path | None = None
         self._cache: dict[str, list[Release]] = {}
+        # answers of the slower queries (pure functions of the data): plan and the explorer ask
+        # the same ones thousands of times
+        self._answers: dict[tuple[str, ...], Any] = {}
 
     @classmethod
     def load(cls, data_dir: Path | None = None, *, prefer_user_cache: bool = True) -> KnowledgeBase:
@@ -362,6 +365,13 @@ class KnowledgeBase:
         """The CUDA / cuDNN a release was built with: from the build info in its wheel, with
         cuDNN minor versions from TensorFlow's tested build configurations where the wheel only
         names the major. None when unknown; BuildInfo(cuda=None, ...) for a CPU-only build."""
+        key = ("build", package, version)
+        if key not in self._answers:
+            self._answers[key] = self._build(package, version)
+        result: BuildInfo | None = self._answers[key]
+        return result
+
+    def _build(self, package: str, version: str) -> BuildInfo | None:
         rel = self.release(package, version)
         tested = self._tested_config(package, version)
         if rel is None and tested is None:
@@ -407,6 +417,13 @@ class KnowledgeBase:
         """The NVIDIA driver CUDA `cuda_version` ("12.4", "12.4.1", "11.8") needs: the
         toolkit's own driver and the minor-version-compatibility floor of its major family.
         None for a version the table does not know."""
+        key = ("min_driver", cuda_version)
+        if key not in self._answers:
+            self._answers[key] = self._min_driver(cuda_version)
+        result: DriverRequirement | None = self._answers[key]
+        return result
+
+    def _min_driver(self, cuda_version: str) -> DriverRequirement | None:
         parts = [int(p) for p in _digits(cuda_version)]
         if not parts:
             return None
@@ -526,8 +543,12 @@ class KnowledgeBase:
 
     def extra_constraints(self, package: str, version: str) -> list[Constraint]:
         """Curated requirements of a release that its metadata lacks."""
-        family = _abi_family(package)
-        return [c for c in self._constraints if c.package == family and _matches(c.versions, version)]
+        key = ("extra_constraints", package, version)
+        if key not in self._answers:
+            family = _abi_family(package)
+            found = [c for c in self._constraints if c.package == family and _matches(c.versions, version)]
+            self._answers[key] = tuple(found)
+        return list(self._answers[key])
 
     def removed(self, package: str) -> RemovedPackage | None:
         return self._removed.get(canonicalize_name(package))
