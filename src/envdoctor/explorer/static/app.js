@@ -353,7 +353,7 @@
       setTheme(dark ? "light" : "dark");
     });
     setTheme(null);
-    window.addEventListener("hashchange", function () { apply(fromHash(), false); });
+    window.addEventListener("hashchange", function () { apply(fromHash(), true); });
     apply(fromHash(), true);
     document.documentElement.setAttribute("data-ready", "1");
   }
