@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "restore": ("restore", "bring back a restore point recorded by fix --apply"),
     "verify": ("verify", "import each framework and run a tiny computation"),
     "kb": ("kb", "show or refresh the compatibility knowledge base"),
+    "completion": ("completion", "print the shell completion script (bash, zsh, fish)"),
 }
 
 FORMATS = ("text", "json", "markdown")
@@ -89,6 +90,10 @@ def _module(name: str):  # type: ignore[no-untyped-def]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if "_ARGCOMPLETE" in os.environ:  # a completion script asks: answer from the full parser
+        import argcomplete
+
+        argcomplete.autocomplete(build_parser())
     args_list = list(sys.argv[1:] if argv is None else argv)
     verb = next((a for a in args_list if not a.startswith("-")), None)
     # Configure only the verb in use: importing every command module would slow `check` down.

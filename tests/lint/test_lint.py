@@ -155,6 +155,9 @@ def test_cli_lint_json_schema_and_exit_codes(
         "fix",
         "hints",
         "subject",
+        "remedy",
+        "about",
+        "caused_by",
         "location",
     }
     assert first["location"]["path"] == str(env) and first["location"]["line"] >= 1

@@ -195,6 +195,20 @@ def _abi_tag():
     return ""
 
 
+def _externally_managed(is_venv):
+    """The PEP 668 marker in the standard library folder (it does not apply inside a venv)."""
+    if is_venv:
+        return None
+    try:
+        import sysconfig
+
+        stdlib = sysconfig.get_path("stdlib")
+    except Exception:
+        return None
+    marker = os.path.join(stdlib, "EXTERNALLY-MANAGED") if stdlib else ""
+    return marker if marker and os.path.isfile(marker) else None
+
+
 def _install_paths():
     """Where installers put packages (sysconfig's purelib / platlib), after site set sys.prefix."""
     try:
@@ -228,6 +242,7 @@ def main():
     # The `-c` entry (the empty folder the probe runs in, "" before site made it absolute) is not
     # part of the environment; easy-install.pth may have put eggs before it.
     path = [p for p in computed if p not in ("", here)]
+    is_venv = base_prefix != sys.prefix or hasattr(sys, "real_prefix")
     facts = {
         "executable": sys.executable,
         "version": platform.python_version(),
@@ -238,7 +253,7 @@ def main():
         "prefix": sys.prefix,
         "base_prefix": base_prefix,
         "exec_prefix": sys.exec_prefix,
-        "is_venv": base_prefix != sys.prefix or hasattr(sys, "real_prefix"),
+        "is_venv": is_venv,
         "is_conda": os.path.isdir(os.path.join(sys.prefix, "conda-meta")),
         "sys_path": path,
         "site_packages": site_packages,
@@ -247,6 +262,7 @@ def main():
         "env": dict((k, os.environ[k]) for k in ENV_VARS if k in os.environ),
         "abi_tag": _abi_tag(),
         "supported": sys.version_info >= (3, 6),
+        "externally_managed": _externally_managed(is_venv),
         "skipped": PROBLEMS,
     }
     facts.update(_install_paths())
