@@ -53,8 +53,12 @@ complete_line "envdoctor kb "
 @pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
 def test_fish_completes(shell_env: dict[str, str]) -> None:
     out = run_shell(
-        ["fish", "--no-config", "-c", 'envdoctor completion fish | source; complete -C "envdoctor ch"; '
-         'complete -C "envdoctor check --sel"'],
+        [
+            "fish",
+            "--no-config",
+            "-c",
+            'envdoctor completion fish | source; complete -C "envdoctor ch"; complete -C "envdoctor check --sel"',
+        ],
         shell_env,
     )
     assert out.splitlines()[0].startswith("check")
@@ -64,8 +68,13 @@ def test_fish_completes(shell_env: dict[str, str]) -> None:
 @pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")
 def test_zsh_script_loads_and_registers(shell_env: dict[str, str]) -> None:
     out = run_shell(
-        ["zsh", "-f", "-c", 'autoload -U compinit && compinit -u && eval "$(envdoctor completion zsh)" && '
-         "print -r -- ${_comps[envdoctor]}"],
+        [
+            "zsh",
+            "-f",
+            "-c",
+            'autoload -U compinit && compinit -u && eval "$(envdoctor completion zsh)" && '
+            "print -r -- ${_comps[envdoctor]}",
+        ],
         shell_env,
     )
     assert out.strip(), "no completion function registered for envdoctor"

@@ -29,7 +29,10 @@ __all__ = ["check", "explain", "plan", "snapshot"]
 
 
 def snapshot(
-    *, python: str | None = None, prefix: str | Path | None = None, snapshot_file: str | Path | None = None,
+    *,
+    python: str | None = None,
+    prefix: str | Path | None = None,
+    snapshot_file: str | Path | None = None,
     timeout: float = 20.0,
 ) -> Snapshot:
     """The facts of an environment: `python` (a path, a command or a version such as "3.11"),
@@ -77,8 +80,9 @@ def check(
             raise UsageError(f"severity: no rule has the code or name {key!r}")
     if of is not None and (python, prefix, snapshot_file) != (None, None, None):
         raise UsageError("give a Snapshot (of=) or name an environment, not both")
-    facts = of if of is not None else snapshot(python=python, prefix=prefix, snapshot_file=snapshot_file,
-                                               timeout=timeout)
+    facts = (
+        of if of is not None else snapshot(python=python, prefix=prefix, snapshot_file=snapshot_file, timeout=timeout)
+    )
     return diagnose(facts, rules=selection.apply(rules), severity=severity)
 
 

@@ -211,3 +211,21 @@ def test_the_interpreter_gets_isolation_flags(tmp_path: Path) -> None:
     run_cli("check", "--prefix", str(prefix), env=cli_env(tmp_path))
     first = [line for line in argv.read_text().splitlines() if line][:3]
     assert first == ["-I", "-S", "-c"]
+
+
+@pytest.mark.parametrize("version", [v for v in ALL_PYTHONS if v != "2.7"])
+def test_install_paths_in_a_venv_are_the_venvs(tmp_path: Path, version: str) -> None:
+    """sysconfig read in the probe after site set the venv's prefix: where pip / uv install."""
+    prefix = venv(tmp_path, version)
+    python = str(prefix / "bin" / "python")
+    run = ProbeRun.start(python, 60, scan=False)
+    facts = run.wait()
+    real = subprocess.run(
+        [python, "-c", "import sysconfig; p = sysconfig.get_paths(); print(p['purelib']); print(p['platlib'])"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.split()
+    assert [facts["purelib"], facts["platlib"]] == real
+    assert facts["prefix"] == str(prefix) and facts["is_venv"] is True

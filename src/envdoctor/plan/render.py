@@ -56,8 +56,12 @@ def render_text(plan: Plan, *, color: bool = False, width: int | None = None) ->
         return grid
 
     if plan.status == "unresolved":
-        items.append(Text(f"envdoctor plan: could not resolve ({_header(plan)}); this is not a proof that nothing "
-                          "fits", style="fail"))
+        items.append(
+            Text(
+                f"envdoctor plan: could not resolve ({_header(plan)}); this is not a proof that nothing fits",
+                style="fail",
+            )
+        )
         items += [Text(f"  {line}") for line in plan.proof]
         bullets("try:", plan.next_steps)
         return to_text(items, color=color, width=width)

@@ -214,19 +214,24 @@ def _install_paths():
     try:
         import sysconfig
 
-        paths = sysconfig.get_paths()
+        # sysconfig read sys.prefix when imported, before site set it in a venv: say it again.
+        paths = sysconfig.get_paths(vars={"base": sys.prefix, "platbase": sys.exec_prefix})
         return {"purelib": paths.get("purelib"), "platlib": paths.get("platlib")}
     except Exception:
         return {}
 
 
 def main():
-    # Every module the probe uses is imported while sys.path holds the standard library only; the
-    # computed sys.path is then data, and sys.path goes back: no import can come from it.
-    import locale  # noqa: F401 (imported now, used by _pth_as_data)
-    import platform
-    import sysconfig  # noqa: F401 (imported now, used later)
+    # Modules imported while site computes sys.path are imported first, from the standard library
+    # alone: locale (_pth_as_data), sysconfig and its _sysconfigdata (site's getuserbase up to 3.6).
+    # Then sys.path goes back to what it was: the computed one is data, nothing is imported from it.
+    import locale  # noqa: F401
+    import sysconfig
 
+    try:
+        sysconfig.get_config_vars()
+    except Exception:
+        pass
     stdlib_path = list(sys.path)
     try:
         _emulate_site()
@@ -234,6 +239,7 @@ def main():
         PROBLEMS.append(["site-packages", "could not compute sys.path as site does: %r" % (exc,)])
     computed = list(sys.path)
     sys.path[:] = stdlib_path
+    import platform
 
     user_site, user_enabled, site_packages = _site_facts()
     impl = getattr(sys, "implementation", None)
