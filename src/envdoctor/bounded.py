@@ -14,7 +14,7 @@ KIB = 1 << 10
 MIB = 1 << 20
 TEXT_LIMIT = 1 * MIB  # small text files from an environment: pyvenv.cfg, version files, headers
 JSON_LIMIT = 64 * MIB  # conda-meta records (a `files` list of 100,000 paths is ~10 MB), caches
-SNAPSHOT_LIMIT = 32 * MIB  # a real snapshot of 2,000 distributions is ~3 MB (bench/adversarial.py)
+SNAPSHOT_LIMIT = 16 * MIB  # a real one: ~1.3 KB per distribution (365: 0.47 MB); 16 MiB ~ 13,000
 JSON_DEPTH_LIMIT = 64  # envdoctor's own documents nest 6 deep
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
@@ -102,7 +102,7 @@ def json_depth_ok(data: object, limit: int = JSON_DEPTH_LIMIT) -> bool:
             continue
         if depth > limit:
             return False
-        stack.extend((v, depth + 1) for v in values if isinstance(v, (dict, list)))
+        stack.extend((v, depth + 1) for v in values if type(v) is dict or type(v) is list)
     return True
 
 

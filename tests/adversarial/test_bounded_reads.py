@@ -147,11 +147,11 @@ def test_snapshot_and_machine_files_are_bounded(tmp_path: Path, option: str) -> 
     env = cli_env(tmp_path)
     args = ["check", "--prefix", str(tmp_path)] if option == "--machine" else ["check"]
     big = tmp_path / "big.json"
-    with open(big, "w", encoding="utf-8") as handle:  # valid JSON, 33 MiB of it
+    with open(big, "w", encoding="utf-8") as handle:  # valid JSON, 17 MiB of it
         handle.write('{"interpreter": {"executable": "x"}, "pad": "')
-        handle.write("a" * (33 * 1024 * 1024))
+        handle.write("a" * (17 * 1024 * 1024))
         handle.write('"}')
-    assert "larger than 32 MiB" in assert_one_clean_line(run_cli(*args, option, str(big), env=env))
+    assert "larger than 16 MiB" in assert_one_clean_line(run_cli(*args, option, str(big), env=env))
     deep = tmp_path / "deep.json"
     deep.write_text('{"interpreter": ' + "[" * 200_000 + "]" * 200_000 + "}")
     assert "nested" in assert_one_clean_line(run_cli(*args, option, str(deep), env=env))
@@ -166,6 +166,6 @@ def test_snapshot_and_machine_files_are_bounded(tmp_path: Path, option: str) -> 
 
 
 def test_a_huge_snapshot_on_standard_input_is_refused(tmp_path: Path) -> None:
-    payload = '{"interpreter": {"executable": "x"}, "pad": "' + "a" * (33 * 1024 * 1024) + '"}'
+    payload = '{"interpreter": {"executable": "x"}, "pad": "' + "a" * (17 * 1024 * 1024) + '"}'
     result = run_cli("check", "--snapshot", "-", env=cli_env(tmp_path), stdin=payload, timeout=HANG)
-    assert "standard input is larger than 32 MiB" in assert_one_clean_line(result)
+    assert "standard input is larger than 16 MiB" in assert_one_clean_line(result)
