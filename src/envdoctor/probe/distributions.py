@@ -145,14 +145,14 @@ def metadata_signature(entries: Iterable[str], stamps: Stamps | None = None) -> 
     folder, every file of it that is read (METADATA / PKG-INFO, INSTALLER, WHEEL, direct_url.json,
     top_level.txt, requires.txt, RECORD) and each other folder there (a package folder gaining or
     losing its __init__.py decides what is a namespace package). Any install, removal, reinstall
-    or in-place edit changes it; ~3 ms per 100 distributions, against ~10 ms to read them."""
+    or in-place edit changes it; one scandir per folder, one stat per file that is there."""
     stamps = stamps or Stamps()
     lines: list[str] = []
     for entry in entries:
         lines.append(f"{entry}|{stamps.of(entry)}")
-        metas: list[str] = []
+        metas: list[tuple[str, str, bool]] = []
         if entry.endswith(".egg"):
-            metas.append(os.path.join(entry, "EGG-INFO"))
+            metas.append(("EGG-INFO", os.path.join(entry, "EGG-INFO"), True))
         try:
             with os.scandir(entry) as listing:
                 found = sorted((e.name, e.path, _is_dir(e)) for e in listing)
@@ -160,14 +160,17 @@ def metadata_signature(entries: Iterable[str], stamps: Stamps | None = None) -> 
             continue
         for name, path, is_dir in found:
             if name.endswith((".dist-info", ".egg-info")):
-                metas.append(path)
+                metas.append((name, path, is_dir))
             elif is_dir and name != "__pycache__":
                 lines.append(f"{name}/|{stamps.of(path)}")
-        for meta in metas:
-            lines.append(f"{os.path.basename(meta)}|{stamps.of(meta)}")
-            if os.path.isdir(meta):
-                lines.extend(f"  {name}|{stamps.of(os.path.join(meta, name))}" for name in _STAMPED)
+        for name, path, is_dir in metas:
+            lines.append(f"{name}|{stamps.of(path)}")
+            if is_dir:
+                lines.extend(_file_stamps(path, stamps))
     return "\n".join(lines).encode("utf-8", errors="surrogateescape")
+
+
+_STAMPED_SET = frozenset(_STAMPED)
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -175,6 +178,26 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return entry.is_dir()
     except OSError:
         return False
+
+
+def _file_stamps(meta: str, stamps: Stamps) -> list[str]:
+    """The stamps of the files of `meta` that are read, from one scandir (absent ones: nothing)."""
+    out: list[str] = []
+    try:
+        with os.scandir(meta) as listing:
+            present = sorted((e for e in listing if e.name in _STAMPED_SET), key=lambda e: e.name)
+            for e in present:
+                try:
+                    st = e.stat()
+                except OSError:
+                    out.append(f"  {e.name}|-")
+                    continue
+                if st.st_ctime_ns > stamps.racy_after or st.st_mtime_ns > stamps.racy_after:
+                    stamps.of(e.path)  # records its digest
+                out.append(f"  {e.name}|{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}")
+    except (OSError, ValueError):
+        out.append("  |-")
+    return out
 
 
 def scan_path(entries: Iterable[str], skipped: list[Skipped], *, deadline: float | None = None) -> list[Distribution]:
