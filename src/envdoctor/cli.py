@@ -30,9 +30,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "restore": ("restore", "bring back a restore point recorded by fix --apply"),
     "verify": ("verify", "import each framework and run a tiny computation"),
     "kb": ("kb", "show or refresh the compatibility knowledge base"),
+    "fleet": ("fleet", "every node of a cluster (Ray, or snapshots from any launcher) side by side, with the skew"),
 }
 
 FORMATS = ("text", "json", "markdown")
+EXTRA_FORMATS: dict[str, tuple[str, ...]] = {"fleet": ("html",)}
 
 
 def build_parser(verbs: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -45,7 +47,8 @@ def build_parser(verbs: Sequence[str] | None = None) -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for verb, (module_name, help_text) in COMMANDS.items():
         sub = subparsers.add_parser(verb, help=help_text, description=help_text)
-        sub.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+        formats = FORMATS + EXTRA_FORMATS.get(verb, ())
+        sub.add_argument("--format", choices=formats, default="text", help="output format (default: text)")
         if verbs is None or verb in verbs:
             _module(module_name).configure(sub)
     return parser

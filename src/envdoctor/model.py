@@ -174,6 +174,7 @@ class Machine:
     cpu_model: str = ""
     cpu_flags: list[str] = field(default_factory=list)  # the ones that matter: avx, avx2, avx512f, fma
     gpu: GpuFacts = field(default_factory=GpuFacts)
+    hostname: str = ""  # names the node in `envdoctor fleet`; "" in snapshots older than it
 
     @property
     def platform_key(self) -> str:
