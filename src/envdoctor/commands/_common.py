@@ -22,6 +22,36 @@ def add_target_arguments(parser: argparse.ArgumentParser, *, snapshot: bool = Tr
     )
 
 
+def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
+    """ruff's --select / --ignore: comma lists, codes, code prefixes (ED4), rule names, ALL."""
+    parser.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="CODES",
+        help="run only these rules: codes, prefixes (ED4) or names, comma-separated; repeatable",
+    )
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="CODES",
+        help="skip these rules (codes, prefixes or names, comma-separated); repeatable",
+    )
+
+
+def validate_selection(args: argparse.Namespace, *, scope: str) -> None:
+    """Unknown selectors, and per-rule options for rules that do not exist, are usage errors."""
+    from envdoctor.rules import all_rules, get_rule
+
+    rules = all_rules(scope=scope)
+    where = f"the selection (configuration: {args.config_path})" if args.config_path else ""
+    args.selection.validate(rules, where=where)
+    for key in args.severity_overrides:
+        if get_rule(key) is None:
+            raise UsageError(f"{args.config_path}: rules.{key}: no rule has this code or name")
+
+
 def add_output_argument(parser: argparse.ArgumentParser) -> None:
     """`-o FILE` (see `envdoctor.output.write_output`)."""
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")

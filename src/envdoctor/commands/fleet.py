@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 
+from envdoctor.commands._common import add_selection_arguments
+
 EPILOG = """\
 sources:
   ray                  connect to a running Ray cluster and snapshot every alive node
@@ -50,9 +52,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="a known difference that does not fail the run: a row (nvidia-nccl-cu12) or a category "
         "(framework, numpy, protobuf, cuda-wheel, cuda-library, driver, python, glibc); repeatable",
     )
-    out.add_argument(
-        "--ignore", action="append", default=[], metavar="CODE", help="skip a rule on every node; repeatable"
-    )
+    add_selection_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -70,11 +70,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("give --pick or --save, not both")
     if args.pick and args.format != "text" and args.format != "json":
         raise UsageError("--pick prints a snapshot, which is JSON")
-    for code in args.ignore:
-        from envdoctor.rules import get_rule
+    if args.selection.select or args.selection.ignore or args.severity_overrides:
+        from envdoctor.commands._common import validate_selection
 
-        if get_rule(code) is None:
-            raise UsageError(f"unknown rule {code!r} (see `envdoctor check --list-rules`)")
+        validate_selection(args, scope="environment")
 
     from envdoctor.fleet.aggregate import Collector, build_report
 
@@ -97,12 +96,15 @@ def run(args: argparse.Namespace) -> int:
         inputs = iter_files(args.sources)
         origin = ", ".join(args.sources) if len(args.sources) <= 3 else f"{len(args.sources)} paths"
 
-    kb = None
+    kb, rules = None, None
     if not args.pick:
         from envdoctor.knowledge import KnowledgeBase
+        from envdoctor.rules import all_rules
 
-        kb = KnowledgeBase.load()
-    collector = Collector(kb, ignore=args.ignore, keep_raw=bool(args.save or args.pick), diagnose=not args.pick)
+        kb, rules = KnowledgeBase.load(), args.selection.apply(all_rules())
+    collector = Collector(
+        kb, rules=rules, severity=args.severity_overrides, keep_raw=bool(args.save or args.pick), diagnose=not args.pick
+    )
     try:
         for item in inputs:
             collector.add(item)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -14,6 +14,7 @@ from envdoctor.fleet.facts import CATEGORIES, Item, Training, version_facts
 from envdoctor.fleet.inputs import NodeInput, assign_names, fingerprint, natural_key, parse_snapshot_document
 from envdoctor.knowledge import KnowledgeBase
 from envdoctor.model import Finding, Severity, Skipped, Snapshot
+from envdoctor.rules import Rule
 
 
 @dataclass
@@ -131,11 +132,18 @@ class Collector:
     parsed and diagnosed; the raw snapshots go to a spool file when they are to be saved."""
 
     def __init__(
-        self, kb: KnowledgeBase | None, *, ignore: Iterable[str] = (), keep_raw: bool = False, diagnose: bool = True
+        self,
+        kb: KnowledgeBase | None,
+        *,
+        rules: Sequence[Rule] | None = None,
+        severity: Mapping[str, str] | None = None,
+        keep_raw: bool = False,
+        diagnose: bool = True,
     ) -> None:
         self.kb = kb
         self.diagnose = diagnose and kb is not None
-        self.ignore = list(ignore)
+        self.rules = list(rules) if rules is not None else None
+        self.severity = dict(severity or {})
         self.profiles: dict[bytes, Profile] = {}
         self._pending: list[tuple[NodeInput, str, Profile | None, tuple[int, int] | None]] = []
         self.spool: IO[bytes] | None = tempfile.TemporaryFile() if keep_raw else None  # noqa: SIM115
@@ -162,7 +170,7 @@ class Collector:
             snapshot = Snapshot.from_dict(parse_snapshot_document(raw))
         except ValueError as exc:
             return Profile(error=f"malformed snapshot: {exc}")
-        report = diagnose(snapshot, self.kb, ignore=self.ignore)
+        report = diagnose(snapshot, self.kb, rules=self.rules, severity=self.severity)
         facts, training = version_facts(snapshot, self.kb)
         return Profile(
             environment=snapshot.summary(),
