@@ -27,6 +27,7 @@ _NODE_FIELDS_KEEP_UUID = re.compile(rb'"(hostname|created)"\s*:\s*("(?:[^"\\]|\\
 # GPU UUIDs count only where CUDA_VISIBLE_DEVICES names GPUs by UUID (rule ED407 matches them).
 _UUID_SELECTOR = re.compile(rb'"cuda_visible_devices"\s*:\s*"[^"]*(?:gpu-|mig-)', re.IGNORECASE)
 _NODE_LINE = re.compile(rb'^\s*"((?:[^"\\]|\\.)*)"\s*:\s*')
+_BUNDLE_KIND = re.compile(rb'"kind"\s*:\s*"envdoctor-fleet"')
 
 
 @dataclass
@@ -97,6 +98,9 @@ def _read_file(path: Path, *, unique_stem: bool) -> Iterator[NodeInput]:
             raw = first + handle.read()
     except OSError as exc:
         yield NodeInput(stem_hints, str(path), status="failed", reason=f"cannot read: {exc.strerror or exc}")
+        return
+    if _BUNDLE_KIND.search(raw):  # a saved bundle that a JSON tool rewrote: read as one document
+        yield from _bundle_document(path, raw)
         return
     yield NodeInput(stem_hints, str(path), raw=raw)
 

@@ -54,10 +54,11 @@ def _without_shipped_source() -> Iterator[None]:
 
 
 def _node_id() -> str:
+    """The Ray node this runs on; "" outside a Ray worker (asking Ray there would start one)."""
+    ray: Any = sys.modules.get("ray")
     try:
-        import importlib
-
-        ray: Any = importlib.import_module("ray")
+        if ray is None or not ray.is_initialized():
+            return ""
         return str(ray.get_runtime_context().get_node_id())
-    except Exception:  # outside Ray (tests) or an older Ray: the driver knows which node it asked
+    except Exception:  # an older Ray: the driver knows which node it asked
         return ""

@@ -303,9 +303,8 @@ def _node_json(node: Node) -> dict[str, Any]:
 # -- Markdown ------------------------------------------------------------------------------
 def _md(text: object) -> str:
     """Markdown-safe inline text: no markup, no HTML, one line."""
-    value = plain(text).replace("\n", " ")
-    value = re.sub(r"([\\`*_\[\]|<>#])", r"\\\1", value)
-    return value
+    value = plain(text).replace("\n", " ").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\`*_\[\]|#])", r"\\\1", value)
 
 
 def _code(text: object) -> str:
