@@ -121,3 +121,38 @@ def test_the_worker_task_snapshots_its_interpreter_without_the_shipped_source(tm
     assert any(d.name == "numpy" and d.version == "1.26.4" for d in snap.distributions)
     assert snap.machine.hostname == os.uname().nodename == result["hostname"]
     assert result["node_id"] == ""  # not in a Ray worker
+
+
+def test_fingerprint_of_other_layouts_scans_everything() -> None:
+    """A snapshot whose keys another tool reordered, or one inside a `report` document."""
+    data = torch_node("n01").to_dict()
+    reordered = {"machine": data["machine"], **{k: v for k, v in data.items() if k != "machine"}}
+    other = torch_node("n02", uuid_base=8).to_dict()
+    other_reordered = {"machine": other["machine"], **{k: v for k, v in other.items() if k != "machine"}}
+    assert fingerprint(json.dumps(reordered).encode()) == (fingerprint(json.dumps(other_reordered).encode())[0], "n01")
+    report_a = json.dumps({"findings": [], "snapshot": data}).encode()
+    report_b = json.dumps({"findings": [], "snapshot": other}).encode()
+    assert fingerprint(report_a)[0] == fingerprint(report_b)[0]
+    changed = torch_node("n03", numpy="2.1.0").to_dict()
+    assert fingerprint(json.dumps({"snapshot": changed}).encode())[0] != fingerprint(report_a)[0]
+    # an escaped "hostname" inside a string is text, not the field
+    data["skipped"] = [{"what": 'x "hostname": "evil"', "reason": "r"}]
+    other["skipped"] = [{"what": 'x "hostname": "other"', "reason": "r"}]
+    assert fingerprint(json.dumps(data).encode())[0] != fingerprint(json.dumps(other).encode())[0]
+
+
+def test_an_empty_bundle_reads_back(tmp_path: Path) -> None:
+    from envdoctor.fleet.bundle import save
+    from envdoctor.fleet.inputs import iter_files
+
+    collector = Collector(None, keep_raw=True)
+    collector.add(NodeInput(["gone"], "ray", status="unreachable", reason="did not answer within 5 s"))
+    path = tmp_path / "b.json"
+    assert save(str(path), collector.nodes(), collector) == 0
+    (node,) = list(iter_files([str(path)]))
+    assert (node.hints, node.status, node.reason, node.raw) == (
+        ["gone"],
+        "unreachable",
+        "did not answer within 5 s",
+        None,
+    )

@@ -160,6 +160,7 @@ class Collector:
             if self.spool is not None and profile.error is None:
                 spooled = (self.spool.tell(), len(item.raw))
                 self.spool.write(item.raw)
+            item.raw = None  # done with it: a thousand snapshots never sit in memory together
         self._pending.append((item, hostname, profile, spooled))
 
     def _diagnose(self, raw: bytes) -> Profile:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
+from typing import Any
 
 from envdoctor import __version__
 from envdoctor.errors import UsageError
@@ -17,25 +18,27 @@ def save(path: str, nodes: Sequence[Node], collector: Collector) -> int:
     """Write the bundle (atomically); the number of snapshots in it."""
     tmp = f"{path}.tmp{os.getpid()}"
     written = 0
+    sources: dict[str, dict[str, str]] = {}
+    missing: list[dict[str, Any]] = []
     try:
         with open(tmp, "wb") as out:
             header = {"kind": "envdoctor-fleet", "schema": 1, "envdoctor": __version__}
             out.write(json.dumps(header).encode()[:-1] + b', "nodes": {\n')
-            with_raw = [(n, collector.raw_of(n)) for n in nodes]
-            kept = [(n, raw) for n, raw in with_raw if raw is not None]
-            for index, (node, raw) in enumerate(kept):
+            for node in nodes:  # one snapshot in memory at a time
+                raw = collector.raw_of(node)
+                if raw is None:
+                    source = {"from": node.source, **node.extra}
+                    missing.append({"name": node.name, "status": node.status, "reason": node.reason, "source": source})
+                    continue
                 # A newline never stands inside a JSON string (it is escaped there): dropping the
                 # raw ones puts the snapshot on one line, unchanged.
-                line = json.dumps(node.name).encode() + b": " + raw.replace(b"\r", b"").replace(b"\n", b"")
-                out.write(line + (b",\n" if index + 1 < len(kept) else b"\n"))
+                if written:
+                    out.write(b",\n")
+                out.write(json.dumps(node.name).encode() + b": ")
+                out.write(raw.replace(b"\r", b"").replace(b"\n", b""))
+                sources[node.name] = {"from": node.source, **node.extra}
                 written += 1
-            sources = {n.name: {"from": n.source, **n.extra} for n, _ in kept}
-            missing = [
-                {"name": n.name, "status": n.status, "reason": n.reason, "source": {"from": n.source, **n.extra}}
-                for n, raw in with_raw
-                if raw is None
-            ]
-            out.write(b'}, "sources": ' + json.dumps(sources).encode())
+            out.write(b'\n}, "sources": ' + json.dumps(sources).encode())
             out.write(b', "unreachable": ' + json.dumps(missing).encode() + b"}\n")
         os.replace(tmp, path)
     except OSError as exc:

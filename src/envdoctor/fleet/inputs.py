@@ -21,11 +21,6 @@ from envdoctor.errors import UsageError
 BUNDLE_KIND = "envdoctor-fleet"
 BUNDLE_HEADER = b'{"kind": "envdoctor-fleet"'
 
-# The fields that identify a node rather than its environment: blanked before fingerprinting.
-_NODE_FIELDS = re.compile(rb'"(hostname|created|uuid)"\s*:\s*("(?:[^"\\]|\\.)*"|null)')
-_NODE_FIELDS_KEEP_UUID = re.compile(rb'"(hostname|created)"\s*:\s*("(?:[^"\\]|\\.)*"|null)')
-# GPU UUIDs count only where CUDA_VISIBLE_DEVICES names GPUs by UUID (rule ED407 matches them).
-_UUID_SELECTOR = re.compile(rb'"cuda_visible_devices"\s*:\s*"[^"]*(?:gpu-|mig-)', re.IGNORECASE)
 _NODE_LINE = re.compile(rb'^\s*"((?:[^"\\]|\\.)*)"\s*:\s*')
 _BUNDLE_KIND = re.compile(rb'"kind"\s*:\s*"envdoctor-fleet"')
 
@@ -46,21 +41,113 @@ class NodeInput:
 
 def fingerprint(raw: bytes) -> tuple[bytes, str]:
     """(key of the environment, the snapshot's hostname or ""). Equal keys: equal snapshots but
-    for the fields that name the node, so one diagnosis serves every node with that key."""
-    pattern = _NODE_FIELDS_KEEP_UUID if _UUID_SELECTOR.search(raw) else _NODE_FIELDS
+    for the fields that name the node, so one diagnosis serves every node with that key.
+
+    Hand-written on bytes.find, and only over the parts that can hold those fields: a regular
+    expression over the whole document is slower than parsing it, which costs seconds on a
+    thousand nodes. In a snapshot as `to_dict` lays it out, the bulk (the distributions and the
+    conda records, between "distributions" and the snapshot's "machine") has no such field: it
+    is keyed by Python's 64-bit SipHash and its length (a collision among a thousand distinct
+    snapshots: about 1e-14)."""
+    head_end, tail_start = _bulk(raw)
+    scanned = [raw[:head_end], raw[tail_start:]] if head_end else [raw]
+    keys = [b'"hostname"', b'"created"']
+    if not any(_uuids_select_gpus(part) for part in scanned):
+        keys.append(b'"uuid"')
+    digest = hashlib.sha1()
     hostname = ""
+    for part in scanned:
+        found = _update_blanked(digest, part, keys)
+        hostname = hostname or found
+        digest.update(b"\x00")
+    if head_end:
+        bulk = raw[head_end:tail_start]
+        digest.update(len(bulk).to_bytes(8, "little") + hash(bulk).to_bytes(8, "little", signed=True))
+    return digest.digest(), hostname
 
-    def blank(match: re.Match[bytes]) -> bytes:
-        nonlocal hostname
-        if match.group(1) == b"hostname" and not hostname and match.group(2) != b"null":
-            try:
-                hostname = str(json.loads(match.group(2)))
-            except ValueError:
-                hostname = ""
-        return b'"' + match.group(1) + b'":null'
 
-    blanked = pattern.sub(blank, raw)
-    return hashlib.sha1(blanked).digest(), hostname
+_SNAPSHOT_START = re.compile(rb'\s*\{\s*"interpreter"\s*:')
+
+
+def _bulk(raw: bytes) -> tuple[int, int]:
+    """(start, end) of the distributions and conda records in a snapshot laid out as `to_dict`
+    writes it (interpreter, distributions, conda, machine, ...); (0, 0) for any other layout."""
+    if not _SNAPSHOT_START.match(raw):
+        return 0, 0
+    start = raw.find(b'"distributions"')
+    end = raw.rfind(b'"machine"')
+    if not 0 < start < end:
+        return 0, 0
+    after = end + len(b'"machine"')
+    rest = raw[after : after + 16].lstrip()
+    return (start, end) if rest.startswith(b":") and rest[1:].lstrip().startswith(b"{") else (0, 0)
+
+
+def _update_blanked(digest: Any, raw: bytes, keys: list[bytes]) -> str:
+    """Feed `raw` to `digest` with the values of `keys` left out; the first hostname found."""
+    spans: list[tuple[int, int]] = []
+    hostname = ""
+    for key in keys:
+        at = raw.find(key)
+        while at >= 0:
+            value = _value_span(raw, at + len(key))
+            if value is not None:
+                spans.append(value)
+                if key == b'"hostname"' and not hostname and raw[value[0]] == 0x22:
+                    try:
+                        hostname = str(json.loads(raw[value[0] : value[1]]))
+                    except ValueError:
+                        hostname = ""
+            at = raw.find(key, at + len(key))
+    view = memoryview(raw)
+    position = 0
+    for begin, finish in sorted(spans):
+        digest.update(view[position:begin])
+        position = finish
+    digest.update(view[position:])
+    return hostname
+
+
+def _value_span(raw: bytes, at: int) -> tuple[int, int] | None:
+    """Where the string (or null) value after a key ending at `at` lies; None when `at` is not
+    followed by `:` and such a value (then it was not that key)."""
+    end = len(raw)
+    while at < end and raw[at] in b" \t\r\n":
+        at += 1
+    if at >= end or raw[at] != 0x3A:  # ":"
+        return None
+    at += 1
+    while at < end and raw[at] in b" \t\r\n":
+        at += 1
+    if raw.startswith(b"null", at):
+        return at, at + 4
+    if at >= end or raw[at] != 0x22:
+        return None
+    close = at + 1
+    while True:
+        close = raw.find(b'"', close)
+        if close < 0:
+            return None
+        backslashes = 0
+        while raw[close - 1 - backslashes] == 0x5C:
+            backslashes += 1
+        if backslashes % 2 == 0:
+            return at, close + 1
+        close += 1
+
+
+def _uuids_select_gpus(raw: bytes) -> bool:
+    """CUDA_VISIBLE_DEVICES names GPUs by UUID (rule ED407 then matches the GPUs' UUIDs)."""
+    for key in (b'"CUDA_VISIBLE_DEVICES"', b'"cuda_visible_devices"'):
+        at = raw.find(key)
+        while at >= 0:
+            span = _value_span(raw, at + len(key))
+            if span is not None:
+                value = raw[span[0] : span[1]].upper()
+                if b"GPU-" in value or b"MIG-" in value:
+                    return True
+            at = raw.find(key, at + len(key))
+    return False
 
 
 def natural_key(name: str) -> tuple[Any, ...]:
@@ -95,12 +182,13 @@ def _read_file(path: Path, *, unique_stem: bool) -> Iterator[NodeInput]:
             if first.startswith(BUNDLE_HEADER):
                 yield from read_bundle(path, handle, first)
                 return
-            raw = first + handle.read()
+            handle.seek(0)
+            raw = handle.read()
     except OSError as exc:
         yield NodeInput(stem_hints, str(path), status="failed", reason=f"cannot read: {exc.strerror or exc}")
         return
-    if _BUNDLE_KIND.search(raw):  # a saved bundle that a JSON tool rewrote: read as one document
-        yield from _bundle_document(path, raw)
+    if not _SNAPSHOT_START.match(raw) and _BUNDLE_KIND.search(raw):
+        yield from _bundle_document(path, raw)  # a saved bundle that a JSON tool rewrote
         return
     yield NodeInput(stem_hints, str(path), raw=raw)
 
@@ -113,6 +201,8 @@ def read_bundle(path: Path, handle: Any, first: bytes) -> Iterator[NodeInput]:
         return
     pending: list[NodeInput] = []
     for line in handle:
+        if not line.strip():
+            continue
         if line.startswith(b"}"):
             yield from _bundle_trailer(path, pending, b"{" + line[1:].lstrip(b" ,\t"))
             return
