@@ -293,3 +293,16 @@ def test_real_probe_snapshots_of_two_environments(tmp_path: Path) -> None:
     assert numpy["outliers"] == [{"value": "1.26.4", "nodes": ["w2"]}]
     assert report["fleet"]["environments"] == 2
     assert code == 1
+
+
+def test_worker_processes_give_the_same_report(tmp_path: Path) -> None:
+    """Distinct environments diagnosed in forked worker processes (--jobs 3) or here (--jobs 1)."""
+    for i in range(1, 13):
+        numpy = ["1.26.4", "2.1.0", "1.24.4"][i % 3]
+        write(tmp_path, f"n{i:02d}", torch_node(f"n{i:02d}", numpy=numpy, driver=f"550.{i}.01", uuid_base=i * 8))
+    code_one, one = fleet_json(str(tmp_path), "--jobs", "1")
+    code_many, many = fleet_json(str(tmp_path), "--jobs", "3")
+    assert (code_one, code_many) == (1, 1)
+    assert one["fleet"]["environments"] == many["fleet"]["environments"] == 12
+    assert one == many
+    assert [g["nodes"] for g in many["groups"] if g["code"] == "ED102"] == [["n01", "n04", "n07", "n10"]]

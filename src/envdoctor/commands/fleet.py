@@ -52,6 +52,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="a known difference that does not fail the run: a row (nvidia-nccl-cu12) or a category "
         "(framework, numpy, protobuf, cuda-wheel, cuda-library, driver, python, glibc); repeatable",
     )
+    out.add_argument(
+        "--jobs", type=int, metavar="N", help="processes that diagnose distinct environments (default: the CPUs, <= 8)"
+    )
     add_selection_arguments(parser)
 
 
@@ -66,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--address, --resource and --runtime-env go with `fleet ray`")
     if args.timeout <= 0:
         raise UsageError("--timeout must be positive")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
     if args.pick and args.save:
         raise UsageError("give --pick or --save, not both")
     if args.pick and args.format != "text" and args.format != "json":
@@ -75,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
         validate_selection(args, scope="environment")
 
-    from envdoctor.fleet.aggregate import Collector, build_report
+    from envdoctor.fleet.aggregate import Collector, build_report, default_workers
 
     notes: list[str] = []
     if ray_mode:
@@ -103,7 +108,13 @@ def run(args: argparse.Namespace) -> int:
 
         kb, rules = KnowledgeBase.load(), args.selection.apply(all_rules())
     collector = Collector(
-        kb, rules=rules, severity=args.severity_overrides, keep_raw=bool(args.save or args.pick), diagnose=not args.pick
+        kb,
+        rules=rules,
+        severity=args.severity_overrides,
+        keep_raw=bool(args.save or args.pick),
+        diagnose=not args.pick,
+        # Ray's client runs threads: no fork there (a Ray fleet is diagnosed in this process)
+        workers=1 if ray_mode else (args.jobs or default_workers()),
     )
     try:
         for item in inputs:

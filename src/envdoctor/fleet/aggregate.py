@@ -4,9 +4,13 @@ spool that keeps raw snapshots for `--save`."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -139,6 +143,7 @@ class Collector:
         severity: Mapping[str, str] | None = None,
         keep_raw: bool = False,
         diagnose: bool = True,
+        workers: int = 1,
     ) -> None:
         self.kb = kb
         self.diagnose = diagnose and kb is not None
@@ -147,6 +152,9 @@ class Collector:
         self.profiles: dict[bytes, Profile] = {}
         self._pending: list[tuple[NodeInput, str, Profile | None, tuple[int, int] | None]] = []
         self.spool: IO[bytes] | None = tempfile.TemporaryFile() if keep_raw else None  # noqa: SIM115
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._running: dict[Future[Profile], Profile] = {}
 
     def add(self, item: NodeInput) -> None:
         profile: Profile | None = None
@@ -156,30 +164,45 @@ class Collector:
             key, hostname = fingerprint(item.raw)
             profile = self.profiles.get(key)
             if profile is None:
-                profile = self.profiles[key] = self._diagnose(item.raw) if self.diagnose else Profile()
-            if self.spool is not None and profile.error is None:
+                profile = self.profiles[key] = self._start(item.raw) if self.diagnose else Profile()
+            if self.spool is not None:
                 spooled = (self.spool.tell(), len(item.raw))
                 self.spool.write(item.raw)
             item.raw = None  # done with it: a thousand snapshots never sit in memory together
         self._pending.append((item, hostname, profile, spooled))
 
-    def _diagnose(self, raw: bytes) -> Profile:
-        from envdoctor.doctor import diagnose
-
+    def _start(self, raw: bytes) -> Profile:
+        """The profile of a new environment: diagnosed here for the first one, in worker
+        processes (forked, so the knowledge base and the rules come loaded) from the second
+        on, a few at a time so that their snapshots do not pile up in memory."""
         assert self.kb is not None
-        try:
-            snapshot = Snapshot.from_dict(parse_snapshot_document(raw))
-        except ValueError as exc:
-            return Profile(error=f"malformed snapshot: {exc}")
-        report = diagnose(snapshot, self.kb, rules=self.rules, severity=self.severity)
-        facts, training = version_facts(snapshot, self.kb)
-        return Profile(
-            environment=snapshot.summary(),
-            findings=report.findings,
-            skipped=report.skipped,
-            facts=facts,
-            training=training,
-        )
+        if self.workers < 2 or not self.profiles:
+            return diagnose_raw(raw, self.kb, self.rules, self.severity)
+        if self._pool is None:
+            _WORKER_STATE[:] = [self.kb, self.rules, self.severity]
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+        while len(self._running) >= 2 * self.workers:
+            done, _ = wait(list(self._running), return_when=FIRST_COMPLETED)
+            self._finish(done)
+        placeholder = Profile()
+        self._running[self._pool.submit(_diagnose_in_worker, raw)] = placeholder
+        return placeholder
+
+    def _finish(self, done: Iterable[Future[Profile]]) -> None:
+        for future in done:
+            placeholder = self._running.pop(future)
+            try:
+                result = future.result()
+            except Exception as exc:  # a worker that died: say so for the nodes of that environment
+                result = Profile(error=f"diagnosis failed: {type(exc).__name__}: {exc}")
+            placeholder.__dict__.update(result.__dict__)
+
+    def _drain(self) -> None:
+        if self._running:
+            self._finish(wait(list(self._running)).done)
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
     def raw_of(self, node: Node) -> bytes | None:
         if self.spool is None or node.spooled is None:
@@ -192,6 +215,7 @@ class Collector:
 
     def nodes(self) -> list[Node]:
         """Every node with a unique name: the hostname, else the launcher's or the file's name."""
+        self._drain()
         hints = [
             [*item.hints, hostname, *item.fallbacks] if item.hints_first else [hostname, *item.hints, *item.fallbacks]
             for item, hostname, _, _ in self._pending
@@ -209,8 +233,53 @@ class Collector:
         return nodes
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
         if self.spool is not None:
             self.spool.close()
+
+
+def diagnose_raw(raw: bytes, kb: KnowledgeBase, rules: Sequence[Rule] | None, severity: Mapping[str, str]) -> Profile:
+    """One environment's findings and compared versions, from its snapshot's JSON."""
+    from envdoctor.doctor import diagnose
+
+    try:
+        snapshot = Snapshot.from_dict(parse_snapshot_document(raw))
+    except ValueError as exc:
+        return Profile(error=f"malformed snapshot: {exc}")
+    report = diagnose(snapshot, kb, rules=rules, severity=severity)
+    facts, training = version_facts(snapshot, kb)
+    return Profile(
+        environment=snapshot.summary(),
+        findings=report.findings,
+        skipped=report.skipped,
+        facts=facts,
+        training=training,
+    )
+
+
+# What forked workers diagnose with: set by the parent before the pool starts, inherited.
+_WORKER_STATE: list[Any] = []
+
+
+def _diagnose_in_worker(raw: bytes) -> Profile:
+    kb, rules, severity = _WORKER_STATE
+    return diagnose_raw(raw, kb, rules, severity)
+
+
+def default_workers() -> int:
+    """Processes for diagnosing distinct environments: the CPUs this process may use (at most 8),
+    only where fork is (Linux) and no threads are running that a fork would copy half-way."""
+    import threading
+
+    if sys.platform != "linux" or threading.active_count() > 1:
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(1, min(8, cpus))
 
 
 def build_report(

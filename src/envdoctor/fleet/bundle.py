@@ -25,7 +25,7 @@ def save(path: str, nodes: Sequence[Node], collector: Collector) -> int:
             header = {"kind": "envdoctor-fleet", "schema": 1, "envdoctor": __version__}
             out.write(json.dumps(header).encode()[:-1] + b', "nodes": {\n')
             for node in nodes:  # one snapshot in memory at a time
-                raw = collector.raw_of(node)
+                raw = collector.raw_of(node) if node.answered else None
                 if raw is None:
                     source = {"from": node.source, **node.extra}
                     missing.append({"name": node.name, "status": node.status, "reason": node.reason, "source": source})
