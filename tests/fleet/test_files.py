@@ -47,8 +47,8 @@ def test_findings_are_grouped_across_nodes_and_the_skew_named(sixteen: Path) -> 
     assert result.returncode == 1, result.stderr
     out = result.stdout
     assert "ED102 numpy-abi error on 3 of 16 nodes: n04, n09, n11" in out
-    assert "numpy  1.26.4 on 13  ·  2.1.0 on n04, n09, n11" in out
-    assert "READY: every node answering runs torch 2.1.2+cu121 (CUDA 12.1), CUDA runtime 12.1, NCCL 2.18.1" in out
+    assert "numpy  1.26.4 on 13 nodes  ·  2.1.0 on n04, n09, n11" in out
+    assert "READY: every node that answered runs torch 2.1.2+cu121 (CUDA 12.1), CUDA runtime 12.1, NCCL 2.18.1" in out
     assert "2 distinct environments" in out
     assert out.rstrip().endswith("FAILED: 3 nodes with errors, 1 version skewed")
 

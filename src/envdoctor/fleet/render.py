@@ -152,7 +152,7 @@ def verdict_summary(report: FleetReport) -> str:
             detail += f", CUDA runtime {verdict.cuda_runtime}"
         if verdict.nccl:
             detail += f", NCCL {verdict.nccl}"
-        return f"READY: every node answering runs {detail}"
+        return f"READY: every node that answered runs {detail}"
     return _VERDICT_WORDS[verdict.status]
 
 
@@ -186,7 +186,7 @@ def fleet_text(report: FleetReport, *, color: bool = False) -> str:
         )
         width = min(32, max(len(row.what) for row in report.skew))
         for row in report.skew:
-            majority = f"{_value(row, row.majority)} on {len(row.majority_nodes)}"
+            majority = f"{_value(row, row.majority)} on {_plural(len(row.majority_nodes), 'node')}"
             outliers = "; ".join(f"{_value(row, v)} on {node_list(names)}" for v, names in row.outliers)
             tag = s(" (allowed)", "dim") if row.allowed else ""
             lines.append(f"  {plain(row.what):<{width}}  {plain(majority)}  ·  {s(plain(outliers), 'warning')}{tag}")
