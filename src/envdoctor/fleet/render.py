@@ -474,9 +474,10 @@ def fleet_html(report: FleetReport) -> str:
             f"<td class='error'>{_h(node.status)}: {_h(node.reason)}</td></tr>"
         )
     parts.append("</table>")
-    for profile, nodes in environment_groups(report):
-        if not profile.findings and not profile.skipped:
-            continue
+    detailed = [(p, n) for p, n in environment_groups(report) if p.findings or p.skipped]
+    if detailed:
+        parts.append("<h2>Findings per node</h2>")
+    for profile, nodes in detailed:
         names = [n.name for n in nodes]
         parts.append(f"<details><summary><b>{_h(node_list(names))}</b>: {_h(status_of(profile))}</summary><ul>")
         for finding in profile.findings:
