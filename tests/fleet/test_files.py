@@ -56,7 +56,7 @@ def test_findings_are_grouped_across_nodes_and_the_skew_named(sixteen: Path) -> 
     assert code == 1
     (group,) = [g for g in report["groups"] if g["code"] == "ED102"]
     assert group["nodes"] == ["n04", "n09", "n11"] and group["severity"] == "error"
-    assert group["variants"][0]["fix"].endswith("pip install 'numpy<2'")
+    assert "install" in group["variants"][0]["fix"] and "'numpy<2'" in group["variants"][0]["fix"]
     (row,) = report["skew"]
     assert row["what"] == "numpy" and row["category"] == "numpy"
     assert row["majority"]["value"] == "1.26.4" and len(row["majority"]["nodes"]) == 13
