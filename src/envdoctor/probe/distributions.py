@@ -145,11 +145,24 @@ def metadata_signature(entries: Iterable[str], stamps: Stamps | None = None) -> 
     folder, every file of it that is read (METADATA / PKG-INFO, INSTALLER, WHEEL, direct_url.json,
     top_level.txt, requires.txt, RECORD) and each other folder there (a package folder gaining or
     losing its __init__.py decides what is a namespace package). Any install, removal, reinstall
-    or in-place edit changes it; one scandir per folder, one stat per file that is there."""
+    or in-place edit changes it. One scandir per folder, one stat per file that is there; tuples
+    and one repr at the end (the f-string per file cost as much as the system calls)."""
     stamps = stamps or Stamps()
-    lines: list[str] = []
+    racy_after = stamps.racy_after
+    rows: list[tuple[object, ...]] = []
+
+    def stamp(path: str, name: str) -> None:
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):
+            rows.append((name,))
+            return
+        if st.st_ctime_ns > racy_after or st.st_mtime_ns > racy_after:
+            stamps.of(path)  # records its digest
+        rows.append((name, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+
     for entry in entries:
-        lines.append(f"{entry}|{stamps.of(entry)}")
+        stamp(entry, entry)
         metas: list[tuple[str, str, bool]] = []
         if entry.endswith(".egg"):
             metas.append(("EGG-INFO", os.path.join(entry, "EGG-INFO"), True))
@@ -162,12 +175,27 @@ def metadata_signature(entries: Iterable[str], stamps: Stamps | None = None) -> 
             if name.endswith((".dist-info", ".egg-info")):
                 metas.append((name, path, is_dir))
             elif is_dir and name != "__pycache__":
-                lines.append(f"{name}/|{stamps.of(path)}")
+                stamp(path, name + "/")
         for name, path, is_dir in metas:
-            lines.append(f"{name}|{stamps.of(path)}")
-            if is_dir:
-                lines.extend(_file_stamps(path, stamps))
-    return "\n".join(lines).encode("utf-8", errors="surrogateescape")
+            stamp(path, name)
+            if not is_dir:
+                continue
+            try:
+                with os.scandir(path) as listing:
+                    present = sorted((e.name, e) for e in listing if e.name in _STAMPED_SET)
+            except (OSError, ValueError):
+                rows.append((name, "-"))
+                continue
+            for file_name, e in present:
+                try:
+                    st = e.stat()
+                except OSError:
+                    rows.append((file_name,))
+                    continue
+                if st.st_ctime_ns > racy_after or st.st_mtime_ns > racy_after:
+                    stamps.of(e.path)
+                rows.append((file_name, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+    return repr(rows).encode("utf-8", errors="surrogateescape")
 
 
 _STAMPED_SET = frozenset(_STAMPED)
@@ -178,26 +206,6 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return entry.is_dir()
     except OSError:
         return False
-
-
-def _file_stamps(meta: str, stamps: Stamps) -> list[str]:
-    """The stamps of the files of `meta` that are read, from one scandir (absent ones: nothing)."""
-    out: list[str] = []
-    try:
-        with os.scandir(meta) as listing:
-            present = sorted((e for e in listing if e.name in _STAMPED_SET), key=lambda e: e.name)
-            for e in present:
-                try:
-                    st = e.stat()
-                except OSError:
-                    out.append(f"  {e.name}|-")
-                    continue
-                if st.st_ctime_ns > stamps.racy_after or st.st_mtime_ns > stamps.racy_after:
-                    stamps.of(e.path)  # records its digest
-                out.append(f"  {e.name}|{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}")
-    except (OSError, ValueError):
-        out.append("  |-")
-    return out
 
 
 def scan_path(entries: Iterable[str], skipped: list[Skipped], *, deadline: float | None = None) -> list[Distribution]:
