@@ -3,7 +3,7 @@ machine load (on a shared machine, runs minutes apart are not comparable): the c
 against another checkout's `src` (put first on PYTHONPATH for the "before" runs).
 
     git worktree add /tmp/before <commit>
-    python bench/check_speed_ab.py --before /tmp/before/src [--env .bench/large] [--runs 21]
+    python bench/check_speed_ab.py --before /tmp/before/src [--after /tmp/after/src] [--env .bench/large] [--runs 21]
 
 For each case (warm: answered from the cache; `--no-cache`) it prints the median and best wall
 time of each side and the median of the per-round ratios after / before.
@@ -32,13 +32,14 @@ def once(cmd: list[str], env: dict[str, str]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--before", type=Path, required=True, help="the other checkout's src folder")
+    parser.add_argument("--after", type=Path, help="a second checkout's src (default: this source)")
     parser.add_argument("--env", type=Path, default=ROOT / ".bench" / "large")
     parser.add_argument("--runs", type=int, default=21)
     args = parser.parse_args()
     python = str(args.env / "bin" / "python")
     sides = {
         "before": {**CHILD_ENV, "PYTHONPATH": str(args.before.resolve())},
-        "after": dict(CHILD_ENV),
+        "after": {**CHILD_ENV, "PYTHONPATH": str(args.after.resolve())} if args.after else dict(CHILD_ENV),
     }
     cases = {
         "envdoctor check (warm: from the cache)": ["check", "--python", python, "--format", "json"],
