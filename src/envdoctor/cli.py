@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "restore": ("restore", "bring back a restore point recorded by fix --apply"),
     "verify": ("verify", "import each framework and run a tiny computation"),
     "kb": ("kb", "show or refresh the compatibility knowledge base"),
+    "kernels": ("kernels", "the Jupyter kernels: the interpreter each runs, its environment and frameworks"),
 }
 
 FORMATS = ("text", "json", "markdown")
