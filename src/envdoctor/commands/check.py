@@ -53,9 +53,14 @@ def run(args: argparse.Namespace) -> int:
         return _show(args, *_diagnose(args, snapshot), probed=True)
     if args.timeout <= 0:
         raise UsageError("--timeout must be positive")
-    from envdoctor.probe.launch import ProbeRun, resolve_target
+    from envdoctor.commands._common import kernel_or_target
+    from envdoctor.probe.launch import ProbeRun
 
-    target = resolve_target(python=args.python, prefix=args.prefix)
+    target, session = kernel_or_target(args)
+    if session is not None and target.python is None:  # a kernel whose interpreter is gone
+        from envdoctor.probe.session import missing_kernel_snapshot
+
+        return _show(args, *_diagnose(args, missing_kernel_snapshot(target, session)), probed=True)
     # The probe sends its facts first, then scans the metadata on the target's own core; a `stat`
     # fingerprint taken from the facts decides meanwhile whether the cache answers.
     probe = ProbeRun.start(target.python, args.timeout) if target.python else None
@@ -72,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         _import_rules()
 
     machine = load_machine(args.machine) if args.machine else None
-    gathered = gather(target, timeout=args.timeout, machine=machine, probe=probe)
+    gathered = gather(target, timeout=args.timeout, machine=machine, probe=probe, session=session)
     if hint is not None and hint.signature is not None and hint.sys_path == gathered.interpreter.sys_path:
         gathered.metadata_signature = hint.signature  # taken moments ago over the same sys.path
     options = json.dumps([sorted(args.select), sorted(args.ignore)])

@@ -9,9 +9,21 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from envdoctor.model import Jupyter, KernelSpecFacts, NamedEnvironment, PathCommand, SeenInterpreter, Session
+from envdoctor.errors import UsageError
+from envdoctor.model import (
+    Interpreter,
+    Jupyter,
+    KernelSpecFacts,
+    NamedEnvironment,
+    PathCommand,
+    SeenInterpreter,
+    Session,
+    Skipped,
+    Snapshot,
+)
 from envdoctor.probe import jupyter as jup
 from envdoctor.probe.envfiles import conda_env_name, identify, prefix_of
+from envdoctor.probe.launch import Target
 from envdoctor.probe.pathfind import (
     is_python_name,
     path_entries,
@@ -298,3 +310,38 @@ def _named_by_kernels(kernels: list[KernelSpecFacts], session: Session, book: _I
         for named in session.environments:
             if named.python and len(named.name) > 1 and named.name.lower() in text:
                 book.add(named.python, f"environment {named.name}")
+
+
+def kernel_target(name: str, env: Mapping[str, str] | None = None, *, inside: str = "") -> tuple[Target, Session]:
+    """The interpreter the kernel spec `name` runs, as a target, and the session facts that say so
+    (`Target.python` is None when that interpreter does not exist)."""
+    session = collect_session(env, kernel=name.lower(), inside=inside)
+    spec = session.kernel_spec(name)
+    if spec is None:
+        names = ", ".join(k.name for k in session.jupyter.kernels) if session.jupyter else ""
+        raise UsageError(f"no Jupyter kernel named {name!r}" + (f" (found: {names})" if names else " (none found)"))
+    if not spec.interpreter:
+        why = next(iter(spec.problems), "its argv runs no Python interpreter envdoctor can inspect")
+        raise UsageError(f"kernel {name!r}: {why}")
+    seen = session.interpreter(spec.interpreter)
+    description = f"--kernel {spec.name} ({spec.display_name or spec.name})"
+    if seen is None or not seen.exists:
+        return Target(python=None, prefix=None, description=description), session
+    return Target(python=seen.resolved or spec.interpreter, prefix=None, description=description), session
+
+
+def missing_kernel_snapshot(target: Target, session: Session) -> Snapshot:
+    """The snapshot of a kernel whose interpreter is gone: nothing but the session facts (the
+    kernel rules then say what is wrong)."""
+    from envdoctor import __version__
+
+    spec = session.kernel_spec(session.kernel)
+    executable = spec.interpreter if spec else ""
+    seen = session.interpreter(executable) if executable else None
+    return Snapshot(
+        interpreter=Interpreter(executable=executable, prefix=seen.prefix if seen else "", probed=False),
+        session=session,
+        skipped=[Skipped(what=f"interpreter {executable}", reason="the kernel's interpreter does not exist")],
+        target=target.description,
+        envdoctor_version=__version__,
+    )

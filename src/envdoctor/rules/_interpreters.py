@@ -161,10 +161,15 @@ def is_ipykernel(spec: KernelSpecFacts) -> bool:
     return spec.module in KERNEL_MODULES
 
 
+def inside_ipython(session: Session) -> bool:
+    """Taken by `%envdoctor`, inside a Jupyter kernel or IPython: `%pip` works, `!pip` is the shell's."""
+    return session.inside in ("notebook", "ipython")
+
+
 def kernel_mode(ctx: Context) -> bool:
-    """The user runs the target as a Jupyter kernel (`check --kernel`, `%envdoctor`)."""
+    """The user runs the target as a Jupyter kernel or in IPython (`check --kernel`, `%envdoctor`)."""
     session = ctx.snapshot.session
-    return bool(session.kernel) or session.inside == "notebook"
+    return bool(session.kernel) or inside_ipython(session)
 
 
 def relevant_kernels(ctx: Context) -> list[KernelSpecFacts]:

@@ -11,6 +11,7 @@ from envdoctor.rules._interpreters import (
     describe,
     display_for,
     frameworks_in,
+    inside_ipython,
     install_ipykernel,
     kernel_mode,
     python_of,
@@ -91,7 +92,7 @@ def framework_elsewhere(ctx: Context) -> Iterator[Finding]:
     if not (snapshot.interpreter.probed or snapshot.distributions):
         return  # nothing is known of the target's packages (its interpreter is missing)
     others = _elsewhere(ctx)
-    notebook = snapshot.session.inside == "notebook"
+    notebook = inside_ipython(snapshot.session)
     in_kernel = kernel_mode(ctx)
     target = snapshot.interpreter
     for family in ("tensorflow", "torch", "jax"):
@@ -112,7 +113,7 @@ def framework_elsewhere(ctx: Context) -> Iterator[Finding]:
             hints.append(
                 "%pip installs into this kernel's interpreter; !pip uses the `pip` on PATH, which is the other one."
             )
-            hints.append("Then restart the kernel (Kernel > Restart) before importing it.")
+            hints.append("Then restart the kernel (Kernel > Restart; or IPython) before importing it.")
         elif in_kernel:
             hints.append(f"Inside the notebook the same fix is: %pip install {shlex.quote(spec)}")
         if spec == name:

@@ -9,7 +9,15 @@ from collections.abc import Iterator
 
 from envdoctor.model import Finding, PathCommand, SeenInterpreter, Session, Severity
 from envdoctor.rules._context import Context
-from envdoctor.rules._interpreters import describe, frameworks_in, kernel_mode, norm, python_of, same_env, target_prefix
+from envdoctor.rules._interpreters import (
+    describe,
+    frameworks_in,
+    inside_ipython,
+    norm,
+    python_of,
+    same_env,
+    target_prefix,
+)
 from envdoctor.rules._registry import rule
 
 _PAIRS = (("pip", "python"), ("pip3", "python3"))
@@ -99,7 +107,8 @@ def pip_python_mismatch(ctx: Context) -> Iterator[Finding]:
     session = ctx.snapshot.session
     own = target_prefix(ctx)
     for names, pip, pip_seen, python, python_seen in _mismatches(session):
-        if not (same_env(own, pip_seen.prefix) or same_env(own, python_seen.prefix) or kernel_mode(ctx)):
+        # inside IPython `!pip` is the shell's pip
+        if not (same_env(own, pip_seen.prefix) or same_env(own, python_seen.prefix) or inside_ipython(session)):
             continue
         fix: str | None = None
         hints: list[str] = []
