@@ -283,11 +283,23 @@ class KernelCommand:
     note: str = ""
 
 
-def kernel_command(argv: Sequence[str], path: Sequence[str], env: Mapping[str, str]) -> KernelCommand:
+def kernel_command(
+    argv: Sequence[str], path: Sequence[str], env: Mapping[str, str], *, host: str = "", host_version: str = ""
+) -> KernelCommand:
     """What `argv` runs: `python -m ipykernel_launcher`, through `env VAR=x`, `conda run -n NAME`
-    or `bash -c "... python -m ..."`. A bare `python` is looked up on `path` (the kernel's PATH)."""
+    or `bash -c "... python -m ..."`. A bare `python` / `python3` / `python3.X` (of the Jupyter's
+    own version) first in argv is the Jupyter's interpreter `host` (jupyter_client swaps in
+    sys.executable); another bare name is looked up on `path` (the kernel's PATH)."""
     args = list(argv)
     result = KernelCommand(interpreter="")
+    major_minor = host_version.split(".")[:2]
+    own_names = {"python", *(f"python{v}" for v in (major_minor[0], ".".join(major_minor)) if v)} if host else set()
+    if args and args[0] in own_names:
+        result.interpreter = host
+        if "-m" in args[1:]:
+            index = args.index("-m", 1)
+            result.module = args[index + 1] if index + 1 < len(args) else ""
+        return result
     if args and os.path.basename(args[0]) == "env":
         args = args[1:]
         while args and ("=" in args[0] or args[0] in ("-i", "-")):

@@ -159,17 +159,19 @@ def _read_version_file(path: str) -> list[str]:
     return names
 
 
-def _pyenv_prefix(root: str, version: str) -> str | None:
-    """pyenv-prefix: an installed version folder, its `python-` spelling, or the latest match of a prefix."""
+def _pyenv_prefix(root: str, version: str, *, from_file: bool) -> str | None:
+    """pyenv-prefix: an installed version folder or the latest installed match of a prefix
+    ("3.12" -> 3.12.x). A version read from a file may also be spelled `python-3.12`
+    (pyenv-version-name strips it; PYENV_VERSION is taken as it is)."""
     versions = os.path.join(root, "versions")
-    for name in (version, version[len("python-") :] if version.startswith("python-") else None):
-        if name and os.path.isdir(os.path.join(versions, name)):
+    wanted = version[len("python-") :] if from_file and version.startswith("python-") else version
+    for name in dict.fromkeys((version, wanted)):
+        if os.path.isdir(os.path.join(versions, name)):
             return os.path.join(versions, name)
     try:
         installed = os.listdir(versions)
     except OSError:
         return None
-    wanted = version[len("python-") :] if version.startswith("python-") else version
     matches = [v for v in installed if _NUMERIC_VERSION.match(v) and (v == wanted or v.startswith(wanted + "."))]
     if not matches:
         return None
@@ -192,7 +194,7 @@ def resolve_pyenv_shim(
             if found:
                 return PyenvChoice(found[0][1], f"pyenv shim: system ({origin_text})")
             continue
-        prefix = _pyenv_prefix(root, version)
+        prefix = _pyenv_prefix(root, version, from_file=origin != "PYENV_VERSION")
         if prefix is None:
             continue
         candidate = os.path.join(prefix, "bin", command)

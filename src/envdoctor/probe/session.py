@@ -244,7 +244,7 @@ def _jupyter(
     if host and "ipykernel" in host.packages and all(k.name != jup.NATIVE_KERNEL for k in result.kernels):
         result.kernels.append(_native_kernel(host))
     for spec in result.kernels:
-        _kernel_interpreter(spec, session, book, env)
+        _kernel_interpreter(spec, session, book, env, host)
     _named_by_kernels(result.kernels, session, book)
     return result
 
@@ -276,11 +276,15 @@ def _native_kernel(host: SeenInterpreter) -> KernelSpecFacts:
     )
 
 
-def _kernel_interpreter(spec: KernelSpecFacts, session: Session, book: _Interpreters, env: Mapping[str, str]) -> None:
+def _kernel_interpreter(
+    spec: KernelSpecFacts, session: Session, book: _Interpreters, env: Mapping[str, str], host: SeenInterpreter | None
+) -> None:
     if not spec.argv:
         return
     kernel_path = path_entries(spec.env) if spec.env.get("PATH") else session.path
-    command = jup.kernel_command(spec.argv, kernel_path, env)
+    command = jup.kernel_command(
+        spec.argv, kernel_path, env, host=host.executable if host else "", host_version=host.version if host else ""
+    )
     interpreter = command.interpreter
     if command.conda_env:
         named = next((e for e in session.environments if e.kind == "conda" and e.name == command.conda_env), None)
