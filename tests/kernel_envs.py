@@ -56,7 +56,7 @@ def clean_env(tmp_path: Path, path: Sequence[Path | str], **extra: str) -> dict[
         k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "CONDA", "PYENV", "VIRTUAL_ENV", "PIP_"))
     }
     home = tmp_path / "home"
-    home.mkdir(exist_ok=True)
+    home.mkdir(parents=True, exist_ok=True)
     env.update(
         PATH=os.pathsep.join(str(p) for p in path),
         HOME=str(home),

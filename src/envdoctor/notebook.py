@@ -101,7 +101,7 @@ def snapshot_here(ipython: Any = None) -> Snapshot:
     session = collect_session(kernel=name, inside=inside, fallback_prefix=sys.prefix)
     if name and session.kernel_spec(name) is None:
         session.kernel = ""  # started from a spec not on the search path (an IDE's own, a temp dir)
-    if not session.kernel:
+    if not session.kernel and inside == "notebook":
         session.kernel = _spec_running_here(session)
     where = (
         f"this kernel ({session.kernel})" if session.kernel else ("this kernel" if inside == "notebook" else "IPython")

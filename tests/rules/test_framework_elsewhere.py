@@ -51,7 +51,8 @@ def test_kernel_and_notebook_forms() -> None:
 
 def test_no_pip_in_the_target_and_a_version_without_a_build_for_its_python() -> None:
     f = one("ED236", _snap(_sess()))
-    assert f.fix == f"{HERE}/bin/python3 -m ensurepip --upgrade && {HERE}/bin/python3 -m pip install tensorflow==2.15.0"
+    python = f"{HERE}/bin/python3"
+    assert f.fix == f"{python} -m ensurepip --upgrade --default-pip && {python} -m pip install tensorflow==2.15.0"
     kb = make_kb(
         {
             "tensorflow": {

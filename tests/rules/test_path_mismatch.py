@@ -47,7 +47,7 @@ def test_ed234_env_without_pip_gets_ensurepip() -> None:
         == f"`pip`: {LOCAL_BIN}/pip, PATH entry #4 ({LOCAL_BIN}), shebang -> /usr/bin/python3.10 (system, Python 3.10)"
     )
     assert f.evidence[1].startswith(f"`python`: {VENV}/bin/python, PATH entry #1 ({VENV}/bin) -> ")
-    assert f.fix == f"{VENV}/bin/python -m ensurepip --upgrade"
+    assert f.fix == f"{VENV}/bin/python -m ensurepip --upgrade --default-pip"
     assert any("-m pip install PACKAGE" in h and "%pip install PACKAGE" in h for h in f.hints)
 
 

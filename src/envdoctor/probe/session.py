@@ -325,7 +325,8 @@ def kernel_target(name: str, env: Mapping[str, str] | None = None, *, inside: st
         names = ", ".join(k.name for k in session.jupyter.kernels) if session.jupyter else ""
         raise UsageError(f"no Jupyter kernel named {name!r}" + (f" (found: {names})" if names else " (none found)"))
     if not spec.interpreter:
-        why = next(iter(spec.problems), "its argv runs no Python interpreter envdoctor can inspect")
+        runs = f"runs {spec.argv[0]}, not" if spec.argv else "runs"
+        why = next(iter(spec.problems), f"{runs} a Python interpreter envdoctor can inspect")
         raise UsageError(f"kernel {name!r}: {why}")
     seen = session.interpreter(spec.interpreter)
     description = f"--kernel {spec.name} ({spec.display_name or spec.name})"

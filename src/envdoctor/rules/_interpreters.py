@@ -29,7 +29,8 @@ def norm(path: str) -> str:
 
 
 def norm_name(name: str) -> str:
-    return re.sub(r"[-_.\s]+", "-", name.strip().lower())
+    """"TF_2.15" -> "tf-2-15", ".venv" -> "venv": how names are compared."""
+    return re.sub(r"[-_.\s]+", "-", name.strip().lower()).strip("-")
 
 
 def same_env(a: str, b: str) -> bool:

@@ -105,7 +105,8 @@ def framework_elsewhere(ctx: Context) -> Iterator[Finding]:
         spec = _pin(ctx, name, version)
         fix = f"%pip install {shlex.quote(spec)}" if notebook else ctx.install_command([spec], for_package=name)
         if not notebook and ctx.get("pip") is None and fix.startswith(ctx.python_command() + " -m pip"):
-            fix = f"{ctx.python_command()} -m ensurepip --upgrade && {fix}"  # the environment has no pip yet
+            # the environment has no pip yet
+            fix = f"{ctx.python_command()} -m ensurepip --upgrade --default-pip && {fix}"
         roles = ", ".join(holder.roles)
         runs = f"the kernel '{snapshot.session.kernel}'" if snapshot.session.kernel else "you"
         hints = []

@@ -47,7 +47,7 @@ def ensure_pip(seen: SeenInterpreter) -> str | None:
         return f"conda install -y -p {shlex.quote(seen.prefix)} pip"
     if seen.env_kind == "system" and seen.prefix in ("/usr", "/"):
         return None
-    return f"{shlex.quote(python_of(seen))} -m ensurepip --upgrade"
+    return f"{shlex.quote(python_of(seen))} -m ensurepip --upgrade --default-pip"
 
 
 def _mismatches(session: Session) -> list[tuple[list[str], PathCommand, SeenInterpreter, PathCommand, SeenInterpreter]]:
