@@ -128,8 +128,16 @@ def build_wheel(folder: Path, name: str, version: str, module: str | None = None
 
 
 def pip_offline(wheels: Path) -> dict[str, str]:
-    """pip settings that make a verbatim `python -m pip install X` use only the local wheels."""
-    return {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheels), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    """pip and uv settings that make a verbatim `python -m pip install X` / `uv pip install X` use
+    only the local wheels."""
+    return {
+        "PIP_NO_INDEX": "1",
+        "PIP_FIND_LINKS": str(wheels),
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "UV_NO_INDEX": "1",
+        "UV_FIND_LINKS": str(wheels),
+        "UV_OFFLINE": "1",
+    }
 
 
 def uv() -> str:

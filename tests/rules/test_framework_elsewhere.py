@@ -11,6 +11,7 @@ from tests.rules.sessions import interp, session
 
 HERE = "/usr"
 VENV = "/home/me/venvs/tf"
+PIP = {"location": f"{HERE}/lib/python3.11/site-packages"}  # pip inside the target
 
 
 def _snap(sess, dists=(), python: str = "3.11.7", prefix: str = HERE):  # type: ignore[no-untyped-def]
@@ -26,7 +27,7 @@ def _sess(**fields):  # type: ignore[no-untyped-def]
 
 
 def test_installed_where_pip_installs_not_where_python_runs() -> None:
-    f = one("ED236", _snap(_sess(), [dist("pip", "24.0")]))
+    f = one("ED236", _snap(_sess(), [dist("pip", "24.0", **PIP)]))
     assert f.severity is Severity.WARNING and f.cause == "wrong-interpreter"
     assert f.message == f"tensorflow 2.15.0 is installed in {VENV} (pip on PATH), not in {HERE}, which you run"
     assert f.evidence[0] == f"the interpreter you run: {HERE}/bin/python3 (Python 3.11.7, no tensorflow)"
@@ -40,19 +41,20 @@ def test_installed_where_pip_installs_not_where_python_runs() -> None:
 
 
 def test_kernel_and_notebook_forms() -> None:
-    f = one("ED236", _snap(_sess(kernel="py3"), [dist("pip", "24.0")]))
+    f = one("ED236", _snap(_sess(kernel="py3"), [dist("pip", "24.0", **PIP)]))
     assert f.severity is Severity.ERROR
     assert f.message.endswith(f"not in {HERE}, which the kernel 'py3' runs")
     assert any(h == "Inside the notebook the same fix is: %pip install tensorflow==2.15.0" for h in f.hints)
-    f = one("ED236", _snap(_sess(kernel="py3", inside="notebook"), [dist("pip", "24.0")]))
+    f = one("ED236", _snap(_sess(kernel="py3", inside="notebook"), [dist("pip", "24.0", **PIP)]))
     assert f.fix == "%pip install tensorflow==2.15.0"
     assert any(h.startswith("%pip installs into") for h in f.hints)
 
 
 def test_no_pip_in_the_target_and_a_version_without_a_build_for_its_python() -> None:
     f = one("ED236", _snap(_sess()))
-    python = f"{HERE}/bin/python3"
-    assert f.fix == f"{python} -m ensurepip --upgrade --default-pip && {python} -m pip install tensorflow==2.15.0"
+    assert f.fix == f"uv pip install --python {HERE}/bin/python3 tensorflow==2.15.0"
+    notebook = one("ED236", _snap(_sess(kernel="py3", inside="notebook")))
+    assert notebook.fix == f"!uv pip install --python {HERE}/bin/python3 tensorflow==2.15.0"
     kb = make_kb(
         {
             "tensorflow": {
@@ -62,7 +64,8 @@ def test_no_pip_in_the_target_and_a_version_without_a_build_for_its_python() -> 
             }
         }
     )
-    f = one("ED236", _snap(_sess(), [dist("pip", "24.0")], python="3.12.1"), kb)
+    pip = dist("pip", "24.0", location=f"{HERE}/lib/python3.12/site-packages")
+    f = one("ED236", _snap(_sess(), [pip], python="3.12.1"), kb)
     assert f.fix == f"{HERE}/bin/python3 -m pip install tensorflow"
     assert any("no build for Python 3.12" in h for h in f.hints)
 

@@ -49,7 +49,7 @@ def test_ed231_named_env_without_ipykernel_installs_it_first_and_conda_uses_cond
     )
     f = one("ED231", _snap(sess))
     assert f.fix == (
-        f"conda install -y -p {new.prefix} ipykernel && "
+        f"conda install --yes --prefix {new.prefix} ipykernel && "
         f"{new.executable} -m ipykernel install --user --name tf --display-name 'Python (tf)'"
     )
 
@@ -132,9 +132,10 @@ def test_ed232_nb_conda_kernels_display_and_the_target_as_the_named_env() -> Non
     f = one("ED232", snap)
     assert f"named after the environment tf ({TF})" in f.message
     assert f.fix == f"{TF}/bin/python -m ipykernel install --user --name myk --display-name 'Python [conda env:tf]'"
-    # without ipykernel in the target, the fix installs it first (with pip for a venv-less conda env in a test)
+    # without ipykernel in the target, the fix installs it first, the way the target's owner installs
+    # (no pip in this test target: uv)
     snap = _snap(sess, [dist("numpy", "1.26.4")], prefix=TF)
-    assert one("ED232", snap).fix.startswith(f"{TF}/bin/python -m pip install ipykernel && ")  # type: ignore[union-attr]
+    assert one("ED232", snap).fix.startswith(f"uv pip install --python {TF}/bin/python ipykernel && ")  # type: ignore[union-attr]
 
 
 def test_ed232_passing_generic_or_free_names() -> None:
@@ -155,7 +156,7 @@ def test_ed232_passing_generic_or_free_names() -> None:
 
 def test_ed233_interpreter_without_ipykernel() -> None:
     tf = interp(TF, "kernel tf", kind="conda", packages={"tensorflow": "2.15.0"})
-    venv = interp("/home/me/venvs/tf", "kernel vtf", kind="venv")
+    venv = interp("/home/me/venvs/tf", "kernel vtf", kind="venv", packages={"pip": "24.0"})
     sess = session(
         interpreters=[tf, venv],
         kernels=[kernel("tf", "Python (tf)", tf.executable), kernel("vtf", "Python (vtf)", venv.executable)],
@@ -164,9 +165,13 @@ def test_ed233_interpreter_without_ipykernel() -> None:
     f = one("ED233", _snap(sess))
     assert f.severity is Severity.ERROR
     assert "has no ipykernel" in f.message
-    assert f.fix == f"conda install -y -p {TF} ipykernel"
+    assert f.fix == f"conda install --yes --prefix {TF} ipykernel"
     f = one("ED233", _snap(dataclasses.replace(sess, kernel="vtf")))
     assert f.fix == "/home/me/venvs/tf/bin/python -m pip install ipykernel"
+    assert f.remedy is not None and [s.action for s in f.remedy.steps] == ["install"]
+    venv.packages = {}  # a venv without pip (uv's): uv installs into it
+    f = one("ED233", _snap(dataclasses.replace(sess, kernel="vtf")))
+    assert f.fix == "uv pip install --python /home/me/venvs/tf/bin/python ipykernel"
 
 
 def test_ed233_passing() -> None:

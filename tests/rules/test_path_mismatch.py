@@ -60,8 +60,10 @@ def test_ed234_earlier_pip_gets_the_path_order_fixed() -> None:
 
 def test_ed234_conda_and_distribution_pythons() -> None:
     sess = _pip_elsewhere(pip_index=3, python_index=0)
-    sess.interpreters[1].env_kind = "conda"
-    assert one("ED234", _snap(sess)).fix == f"conda install -y -p {VENV} pip"
+    sess.interpreters[1].env_kind = "conda"  # `python` is a conda env's; the target is pip's /usr
+    f = one("ED234", _snap(dataclasses.replace(sess, target_prefix="/usr"), prefix="/usr"))
+    assert f.fix == f"conda install --yes --prefix {VENV} pip"
+    assert f.remedy is not None and f.remedy.steps[0].action == "install"
     # pip of a venv, python the distribution's /usr/bin/python3: no ensurepip there
     usr = interp("/usr", "python3 on PATH", kind="system", name="", executable="/usr/bin/python3")
     venv = interp(VENV, "pip3 on PATH")
@@ -146,7 +148,7 @@ def test_ed235_warning_without_framework_difference_and_env_without_python() -> 
     sess.interpreters = [i for i in sess.interpreters if "$CONDA_PREFIX" not in i.roles]  # no python in the env
     f = one("ED235", _snap(dataclasses.replace(sess, target_prefix="/root/.pyenv/versions/3.11.7")))
     assert "has no Python of its own" in f.message
-    assert f.fix == "conda install -y -p /opt/conda/envs/tf python"
+    assert f.fix == "conda install --yes --prefix /opt/conda/envs/tf python"
     assert f.severity is Severity.ERROR
 
 

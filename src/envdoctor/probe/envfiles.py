@@ -202,6 +202,10 @@ def identify(
         libs = _lib_versions(prefix)
         version = libs[-1] if len(libs) == 1 else ""
     seen.version = version.split("+")[0].strip()
+    minor = ".".join(seen.version.split(".")[:2])
+    marker = os.path.join(prefix, "lib", f"python{minor}", "EXTERNALLY-MANAGED")
+    if seen.env_kind != "venv" and minor and os.path.isfile(marker):
+        seen.externally_managed = marker
     seen.site_packages = site_folders(prefix, seen.version, seen.env_kind, cfg, env)
     seen.packages = interesting_packages(seen.site_packages)
     return seen

@@ -350,3 +350,18 @@ def missing_kernel_snapshot(target: Target, session: Session) -> Snapshot:
         target=target.description,
         envdoctor_version=__version__,
     )
+
+
+def forget_activation(session: Session, variables: list[str]) -> None:
+    """Drop what the session knows from these activation variables (VIRTUAL_ENV, CONDA_PREFIX,
+    CONDA_DEFAULT_ENV): `report` leaves out a caller's activation that names another environment."""
+    if "VIRTUAL_ENV" in variables:
+        session.virtual_env = ""
+    if "CONDA_PREFIX" in variables:
+        session.conda_prefix = ""
+    if "CONDA_DEFAULT_ENV" in variables:
+        session.conda_default_env = ""
+    roles = {f"${v}" for v in variables}
+    for seen in session.interpreters:
+        seen.roles = [r for r in seen.roles if r not in roles]
+    session.interpreters = [s for s in session.interpreters if s.roles]

@@ -9,8 +9,10 @@ import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from envdoctor import remedies
 from envdoctor.frameworks import DISTRIBUTIONS
-from envdoctor.model import KernelSpecFacts, SeenInterpreter, Session
+from envdoctor.model import KernelSpecFacts, SeenInterpreter, Session, Step
+from envdoctor.owner import CONDA, CONDA_FLAVOURS, EXTERNALLY_MANAGED, PIP_VENV, UV_VENV, Owner
 from envdoctor.rules._context import Context
 
 _CONDA_ENV_DISPLAY = re.compile(r"\[conda env:\s*([^\]]+?)\s*\]", re.IGNORECASE)
@@ -29,7 +31,7 @@ def norm(path: str) -> str:
 
 
 def norm_name(name: str) -> str:
-    """"TF_2.15" -> "tf-2-15", ".venv" -> "venv": how names are compared."""
+    """ "TF_2.15" -> "tf-2-15", ".venv" -> "venv": how names are compared."""
     return re.sub(r"[-_.\s]+", "-", name.strip().lower()).strip("-")
 
 
@@ -107,6 +109,56 @@ class EnvRef:
     python: str
     kind: str
     ipykernel: bool | None  # None: not known
+    owner: Owner  # how packages go into it
+
+
+def owner_for(ctx: Context, seen: SeenInterpreter) -> Owner:
+    """Who owns the environment of `seen` (the target's own Owner when it is the target): the
+    same model as envdoctor.owner.owner_of, from the interpreter's files."""
+    if same_env(seen.prefix, target_prefix(ctx)) and ctx.interpreter.executable:
+        return ctx.owner
+    return _owner(ctx, python_of(seen), seen.prefix, seen.env_kind, "pip" in seen.packages, seen.externally_managed)
+
+
+def _owner(ctx: Context, python: str, prefix: str, kind: str, has_pip: bool, marker: str = "") -> Owner:
+    tools = ctx.machine.tools
+    windows = ctx.interpreter.sys_platform == "win32" or ctx.machine.os == "windows"
+    uv = tools.get("uv", "uv")
+    if kind == "conda":
+        program, flavour = next(((tools[n], n) for n in CONDA_FLAVOURS if tools.get(n)), ("", ""))
+        rattler = tools.get("rattler", "")
+        if not flavour:
+            flavour, program = ("rattler", "") if rattler else ("conda", "conda")
+        return Owner(
+            CONDA,
+            python,
+            prefix,
+            (),
+            has_pip,
+            uv=uv,
+            conda=program,
+            conda_flavour=flavour,
+            rattler_python=rattler,
+            windows=windows,
+        )
+    if marker:
+        return Owner(EXTERNALLY_MANAGED, python, prefix, (), has_pip, marker=marker, uv=uv, windows=windows)
+    return Owner(PIP_VENV if has_pip else UV_VENV, python, prefix, (), has_pip, uv=uv, windows=windows)
+
+
+def conda_owner_of(ctx: Context, prefix: str) -> Owner:
+    """The owner of a conda prefix that has no interpreter of its own."""
+    return _owner(ctx, "", prefix, "conda", False)
+
+
+def install_step(env: EnvRef | Owner, specs: list[str]) -> Step:
+    """Install `specs` into an environment other than (or equal to) the target; a distribution's
+    externally managed Python gets a manual step (nothing is installed there)."""
+    owner = env.owner if isinstance(env, EnvRef) else env
+    if owner.frozen:
+        return remedies.manual(owner.frozen_reason(), "")
+    manager = owner.conda_manager if owner.kind == CONDA else owner.python_manager
+    return remedies.install(owner, specs, manager=manager)
 
 
 def environments(ctx: Context) -> list[EnvRef]:
@@ -120,28 +172,33 @@ def environments(ctx: Context) -> list[EnvRef]:
         known = bool(ctx.snapshot.distributions)
         kind = "conda" if ctx.snapshot.conda else ("venv" if ctx.interpreter.is_venv else "system")
         label = session.conda_default_env if _is_active(session, own) else posixpath.basename(norm(own))
-        found.append(
-            EnvRef(
-                label,
-                frozenset(names),
-                own,
-                ctx.interpreter.executable,
-                kind,
-                (ctx.get("ipykernel") is not None) if known else None,
-            )
-        )
+        ipykernel = (ctx.get("ipykernel") is not None) if known else None
+        found.append(EnvRef(label, frozenset(names), own, ctx.interpreter.executable, kind, ipykernel, ctx.owner))
     for named in session.environments:
         seen = session.interpreter(named.python) if named.python else None
         ipykernel = ("ipykernel" in seen.packages) if seen and seen.site_packages else None
+        owner = owner_for(ctx, seen) if seen else _owner(ctx, named.python, named.prefix, named.kind, True)
         found.append(
-            EnvRef(named.name, frozenset({norm_name(named.name)}), named.prefix, named.python, named.kind, ipykernel)
+            EnvRef(
+                named.name, frozenset({norm_name(named.name)}), named.prefix, named.python, named.kind, ipykernel, owner
+            )
         )
     for seen in session.interpreters:
         if not seen.exists or not seen.prefix or not seen.env_name or seen.env_kind == "system":
             continue
         names = env_names_of(seen.prefix) | {norm_name(seen.env_name)}
         ipykernel = ("ipykernel" in seen.packages) if seen.site_packages else None
-        found.append(EnvRef(seen.env_name, frozenset(names), seen.prefix, python_of(seen), seen.env_kind, ipykernel))
+        found.append(
+            EnvRef(
+                seen.env_name,
+                frozenset(names),
+                seen.prefix,
+                python_of(seen),
+                seen.env_kind,
+                ipykernel,
+                owner_for(ctx, seen),
+            )
+        )
     unique: list[EnvRef] = []
     for env in found:
         if env.python and not any(same_env(env.prefix, u.prefix) for u in unique):
@@ -219,10 +276,11 @@ def register_command(python: str, name: str, display_name: str, location: str = 
     )
 
 
-def install_ipykernel(seen_python: str, prefix: str, conda: bool) -> str:
-    if conda:
-        return f"conda install -y -p {shlex.quote(prefix)} ipykernel"
-    return f"{shlex.quote(seen_python)} -m pip install ipykernel"
+def register_step(python: str, name: str, display_name: str, location: str = "--user") -> Step:
+    """Registering a kernel changes the user's Jupyter, not an environment: shown, never run by `fix --apply`."""
+    return remedies.manual(
+        f"register {python} as the Jupyter kernel {name!r}", register_command(python, name, display_name, location)
+    )
 
 
 def python_of(seen: SeenInterpreter) -> str:

@@ -5,17 +5,19 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterator
 
-from envdoctor.model import Finding, SeenInterpreter, Severity
+from envdoctor import remedies
+from envdoctor.model import Finding, Remedy, SeenInterpreter, Severity
 from envdoctor.rules._context import Context
 from envdoctor.rules._interpreters import (
     describe,
     display_for,
     frameworks_in,
     inside_ipython,
-    install_ipykernel,
+    install_step,
     kernel_mode,
+    owner_for,
     python_of,
-    register_command,
+    register_step,
     same_env,
     target_prefix,
 )
@@ -103,10 +105,8 @@ def framework_elsewhere(ctx: Context) -> Iterator[Finding]:
             continue
         holder, (name, version) = holders[0]
         spec = _pin(ctx, name, version)
-        fix = f"%pip install {shlex.quote(spec)}" if notebook else ctx.install_command([spec], for_package=name)
-        if not notebook and ctx.get("pip") is None and fix.startswith(ctx.python_command() + " -m pip"):
-            # the environment has no pip yet
-            fix = f"{ctx.python_command()} -m ensurepip --upgrade --default-pip && {fix}"
+        shell_fix = ctx.install([spec], for_package=name)
+        fix = _in_notebook(ctx, shell_fix, spec) if notebook else shell_fix
         roles = ", ".join(holder.roles)
         runs = f"the kernel '{snapshot.session.kernel}'" if snapshot.session.kernel else "you"
         hints = []
@@ -116,17 +116,17 @@ def framework_elsewhere(ctx: Context) -> Iterator[Finding]:
             )
             hints.append("Then restart the kernel (Kernel > Restart; or IPython) before importing it.")
         elif in_kernel:
-            hints.append(f"Inside the notebook the same fix is: %pip install {shlex.quote(spec)}")
+            inside = _in_notebook(ctx, shell_fix, spec)
+            hints.append(f"Inside the notebook the same fix is: {ctx.command(inside)}")
         if spec == name:
             hints.append(
                 f"{name} {version} has no build for Python {target.minor} here, so the fix takes the newest that has."
             )
         label = holder.env_name or "env"
-        register = register_command(python_of(holder), label, display_for(label))
+        steps = [register_step(python_of(holder), label, display_for(label))]
         if holder.site_packages and "ipykernel" not in holder.packages:
-            register = (
-                f"{install_ipykernel(python_of(holder), holder.prefix, holder.env_kind == 'conda')} && {register}"
-            )
+            steps.insert(0, install_step(owner_for(ctx, holder), ["ipykernel"]))
+        register = ctx.command(Remedy(steps))
         hints.append(f"Or use the environment that has it: {register} (then pick 'Python ({label})' as the kernel)")
         yield framework_elsewhere.finding(
             f"{name} {version} is installed in {holder.prefix} ({roles}), not in {target_prefix(ctx)}, which {runs} run"
@@ -142,3 +142,15 @@ def framework_elsewhere(ctx: Context) -> Iterator[Finding]:
             severity=Severity.ERROR if in_kernel else Severity.WARNING,
             subject=name,
         )
+
+
+def _in_notebook(ctx: Context, shell_fix: Remedy, spec: str) -> Remedy:
+    """The same install typed in a notebook cell: `%pip install` when pip installs into the kernel's
+    environment, else the shell command behind `!` (uv, conda); a remedy that changes nothing
+    (an externally managed Python) stays as it is."""
+    steps = shell_fix.steps
+    if any(s.action != "install" for s in steps):
+        return shell_fix
+    if all(s.manager == "pip" for s in steps):
+        return Remedy([remedies.manual("inside the notebook", f"%pip install {shlex.quote(spec)}")])
+    return Remedy([remedies.manual("inside the notebook", "!" + (ctx.command(shell_fix)))])

@@ -5,22 +5,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from envdoctor.model import Finding, KernelSpecFacts, SeenInterpreter, Session, Severity
+from envdoctor import remedies
+from envdoctor.model import Finding, KernelSpecFacts, Remedy, SeenInterpreter, Session, Severity
 from envdoctor.rules._context import Context
 from envdoctor.rules._interpreters import (
     EnvRef,
     describe,
     display_for,
     env_names_of,
-    install_ipykernel,
     install_location,
+    install_step,
     is_ipykernel,
     kernel_interpreter,
     kernel_references,
     named_environments,
     norm_name,
+    owner_for,
     python_of,
     register_command,
+    register_step,
     relevant_kernels,
     same_env,
 )
@@ -52,8 +55,8 @@ def _candidates(ctx: Context, spec: KernelSpecFacts, seen: SeenInterpreter | Non
     ]
 
 
-def _register_fix(session: Session, spec: KernelSpecFacts, env: EnvRef) -> tuple[str | None, list[str]]:
-    """The command that points the kernel `spec` at `env`, and the hints around it."""
+def _register_fix(session: Session, spec: KernelSpecFacts, env: EnvRef) -> tuple[Remedy | None, list[str]]:
+    """The remedy that points the kernel `spec` at `env`, and the hints around it."""
     location = install_location(session, spec)
     display = spec.display_name or display_for(spec.name)
     hints: list[str] = []
@@ -64,14 +67,13 @@ def _register_fix(session: Session, spec: KernelSpecFacts, env: EnvRef) -> tuple
             f"`{register_command(env.python, spec.name, display)}`."
         )
         return None, hints
-    command = register_command(env.python, spec.name, display, location)
+    steps = []
     if env.ipykernel is False:
-        command = f"{install_ipykernel(env.python, env.prefix, env.kind == 'conda')} && {command}"
+        steps.append(install_step(env, ["ipykernel"]))
     elif env.ipykernel is None:
-        hints.append(
-            f"It needs ipykernel in {env.prefix}: {install_ipykernel(env.python, env.prefix, env.kind == 'conda')}"
-        )
-    return command, hints
+        hints.append(f"It needs ipykernel in {env.prefix}: {remedies.step_text(install_step(env, ['ipykernel']))}")
+    steps.append(register_step(env.python, spec.name, display, location))
+    return Remedy(steps), hints
 
 
 @rule(
@@ -114,7 +116,7 @@ def kernel_interpreter_missing(ctx: Context) -> Iterator[Finding]:
         evidence = _spec_evidence(spec)
         evidence.append(conda_problem or f"interpreter: {spec.interpreter} does not exist")
         evidence += [f"an environment named {e.label}: {e.prefix} ({e.python})" for e in candidates]
-        fix: str | None = None
+        fix: Remedy | None = None
         hints: list[str] = []
         if candidates:
             fix, hints = _register_fix(session, spec, candidates[0])
@@ -125,7 +127,9 @@ def kernel_interpreter_missing(ctx: Context) -> Iterator[Finding]:
                 f"{register_command('PYTHON', spec.name, display)}"
             )
             if session.command("jupyter"):
-                fix = f"jupyter kernelspec remove -y {spec.name}"
+                fix = Remedy(
+                    [remedies.manual("remove the dead kernel spec", f"jupyter kernelspec remove -y {spec.name}")]
+                )
                 hints.append("The fix removes the dead kernel spec.")
             else:
                 hints.append(f"Or remove the dead kernel spec: delete {spec.resource_dir}")
@@ -239,7 +243,8 @@ def kernel_without_ipykernel(ctx: Context) -> Iterator[Finding]:
                 f"the kernel runs: {describe(seen)}",
                 "site-packages read: " + ", ".join(seen.site_packages),
             ],
-            fix=install_ipykernel(python_of(seen), seen.prefix, seen.env_kind == "conda"),
+            fix=Remedy([install_step(owner_for(ctx, seen), ["ipykernel"])]),
+            about=["ipykernel"],
             hints=["Then restart the kernel from the notebook (Kernel > Restart)."],
             subject=f"kernel:{spec.name}",
         )

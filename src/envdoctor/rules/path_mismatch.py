@@ -7,13 +7,17 @@ import posixpath
 import shlex
 from collections.abc import Iterator
 
-from envdoctor.model import Finding, PathCommand, SeenInterpreter, Session, Severity
+from envdoctor import remedies
+from envdoctor.model import Finding, PathCommand, Remedy, SeenInterpreter, Session, Severity, Step
 from envdoctor.rules._context import Context
 from envdoctor.rules._interpreters import (
+    conda_owner_of,
     describe,
     frameworks_in,
     inside_ipython,
+    install_step,
     norm,
+    owner_for,
     python_of,
     same_env,
     target_prefix,
@@ -36,18 +40,21 @@ def _windows(ctx: Context) -> bool:
     return ctx.interpreter.sys_platform == "win32" or ctx.machine.os == "windows"
 
 
-def prepend_path(folder: str) -> str:
-    """The shell command that puts `folder` first on PATH (POSIX shells)."""
-    return f'export PATH={shlex.quote(folder)}:"$PATH"'
+def prepend_path(folder: str) -> Step:
+    """Put `folder` first on PATH in this shell (POSIX shells): the user's to run."""
+    return remedies.manual(f"put {folder} first on PATH in this shell", f'export PATH={shlex.quote(folder)}:"$PATH"')
 
 
-def ensure_pip(seen: SeenInterpreter) -> str | None:
-    """The command that gives `seen` a pip of its own; None for a distribution's /usr Python."""
+def ensure_pip(ctx: Context, seen: SeenInterpreter) -> list[Step] | None:
+    """The steps that give `seen` a pip of its own (ensurepip needs no index); None for a
+    distribution's /usr Python (its pip comes from the OS package manager)."""
+    owner = owner_for(ctx, seen)
     if seen.env_kind == "conda":
-        return f"conda install -y -p {shlex.quote(seen.prefix)} pip"
-    if seen.env_kind == "system" and seen.prefix in ("/usr", "/"):
+        return [install_step(owner, ["pip"])]
+    if owner.frozen or (seen.env_kind == "system" and seen.prefix in ("/usr", "/")):
         return None
-    return f"{shlex.quote(python_of(seen))} -m ensurepip --upgrade --default-pip"
+    command = f"{shlex.quote(python_of(seen))} -m ensurepip --upgrade --default-pip"
+    return [remedies.manual(f"install pip (and its `pip` script) into {seen.prefix}", command)]
 
 
 def _mismatches(session: Session) -> list[tuple[list[str], PathCommand, SeenInterpreter, PathCommand, SeenInterpreter]]:
@@ -110,20 +117,21 @@ def pip_python_mismatch(ctx: Context) -> Iterator[Finding]:
         # inside IPython `!pip` is the shell's pip
         if not (same_env(own, pip_seen.prefix) or same_env(own, python_seen.prefix) or inside_ipython(session)):
             continue
-        fix: str | None = None
+        fix: Remedy | None = None
         hints: list[str] = []
         python_dir = _dirname(python.path)
         has_own_pip = any(_dirname(o) == python_dir for o in pip.others)
         if pip.path_index < python.path_index and has_own_pip and not _windows(ctx):
-            fix = prepend_path(python_dir)
+            fix = Remedy([prepend_path(python_dir)])
             hints.append(
                 f"{_where(pip, session)} comes before {python_dir}; to keep the order for new shells, fix the PATH "
                 "line in your shell start-up file (~/.bashrc, ~/.zshrc, ~/.profile)."
             )
         else:
-            fix = ensure_pip(python_seen)
-            if fix and python.how == "pyenv shim":
-                fix += " && pyenv rehash"
+            steps = ensure_pip(ctx, python_seen)
+            if steps and python.how == "pyenv shim":
+                steps.append(remedies.manual("make pyenv's shims see the new pip", "pyenv rehash"))
+            fix = Remedy(steps) if steps else None
             if fix is None:
                 hints.append(
                     f"{python_seen.prefix} is the distribution's Python: install its pip (apt install python3-pip)."
@@ -209,13 +217,16 @@ def activated_env_shadowed(ctx: Context) -> Iterator[Finding]:
     if missing:
         evidence.append(f"the environment has {', '.join(missing)}; `{python.name}` does not")
     hints: list[str] = []
+    fix: Remedy | None = None
     if active_seen is None:
-        fix: str | None = f"conda install -y -p {shlex.quote(active)} python" if var == "CONDA_PREFIX" else None
+        if var == "CONDA_PREFIX":
+            conda_owner = conda_owner_of(ctx, active)
+            fix = Remedy([install_step(conda_owner, ["python"])])
         message = f"the active {label} ({active}) has no Python of its own: `{python.name}` runs {python_seen.prefix}"
         if fix is None:
             hints.append(f"Recreate the venv: {python_of(python_seen)} -m venv --clear {active}")
     else:
-        fix = None if _windows(ctx) else prepend_path(bin_dir)
+        fix = None if _windows(ctx) else Remedy([prepend_path(bin_dir)])
         message = (
             f"the active {label} ({active}) is shadowed: `{python.name}` runs {python_seen.prefix} from "
             f"{_where(python, session)}"
