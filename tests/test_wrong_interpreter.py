@@ -224,6 +224,10 @@ def test_check_kernel_and_the_kernels_listing(tmp_path: Path) -> None:
     not_python = envdoctor("check", "--kernel", "ir", env=env)
     assert not_python.returncode == 2 and "not a Python interpreter" in not_python.stderr
 
+    verified = envdoctor("verify", "--kernel", "plain", "--format", "json", env=env)
+    assert verified.returncode == 0 and json.loads(verified.stdout)["prefix"] == str(tmp_path / "plain")
+    assert envdoctor("verify", "--kernel", "gone", env=env).returncode == 2
+
     listing = envdoctor("kernels", "--format", "json", env=env)
     assert listing.returncode == 1, listing.stderr
     kernels = {k["name"]: k for k in json.loads(listing.stdout)["kernels"]}
