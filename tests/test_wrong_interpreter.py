@@ -139,7 +139,8 @@ def test_activated_venv_shadowed_by_a_pyenv_shim(tmp_path: Path, pip_venv_with_t
     env = clean_env(tmp_path, [shims, active / "bin", *SYSTEM_BIN], VIRTUAL_ENV=str(active), PYENV_VERSION=version)
     env["PYENV_ROOT"] = str(shims.parent)
     shadowed = finding(check_json(env=env), "ED235")
-    assert f"pyenv shim: {version} (PYENV_VERSION)" in json.dumps(shadowed) or "pyenv" in str(shadowed["evidence"])
+    shim_line = next(str(e) for e in shadowed["evidence"] if str(e).startswith("`python` on PATH"))  # type: ignore[union-attr]
+    assert f"{shims / 'python'}, PATH entry #1" in shim_line and f"versions/{version}/bin/python" in shim_line
     assert any("pyenv init" in str(h) for h in shadowed["hints"])  # type: ignore[union-attr]
     assert "ED235" not in codes(check_after(str(shadowed["fix"]), env))
 
@@ -236,6 +237,14 @@ def test_check_kernel_and_the_kernels_listing(tmp_path: Path) -> None:
     assert kernels["plain"]["environment"]["prefix"] == str(tmp_path / "plain")
     assert kernels["plain"]["ipykernel"] is None and kernels["plain"]["findings"] == ["ED233"]
     assert kernels["ir"]["interpreter"] is None and kernels["ir"]["findings"] == []
+    asked = envdoctor(
+        "kernels", "--jupyter", sys.executable, "--search-path", "jupyter-core", "--format", "json", env=env
+    )
+    if asked.returncode != 2:  # jupyter_core is installed in the test interpreter (`.[test]`)
+        document = json.loads(asked.stdout)
+        assert document["jupyter"]["path_source"].startswith("jupyter_core ")
+        assert {"gone", "plain", "ir"} <= {k["name"] for k in document["kernels"]}
+    assert envdoctor("kernels", "--jupyter", str(tmp_path / "nope"), env=env).returncode == 2
     text = envdoctor("kernels", env=env).stdout
     assert "gone  \u201cPython (gone)\u201d  broken (ED231)" in text and f"{data / 'kernels'}  (3)" in text
     markdown = envdoctor("kernels", "--format", "markdown", env=env).stdout

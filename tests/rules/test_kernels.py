@@ -168,7 +168,10 @@ def test_ed233_interpreter_without_ipykernel() -> None:
     assert f.fix == f"conda install --yes --prefix {TF} ipykernel"
     f = one("ED233", _snap(dataclasses.replace(sess, kernel="vtf")))
     assert f.fix == "/home/me/venvs/tf/bin/python -m pip install ipykernel"
-    assert f.remedy is not None and [s.action for s in f.remedy.steps] == ["install"]
+    # another environment than the inspected one: shown, never run by `fix --apply`
+    assert f.remedy is not None and [s.action for s in f.remedy.steps] == ["manual"]
+    own = one("ED233", _snap(dataclasses.replace(sess, kernel="vtf", target_prefix=venv.prefix), prefix=venv.prefix))
+    assert own.remedy is not None and [s.action for s in own.remedy.steps] == ["install"]
     venv.packages = {}  # a venv without pip (uv's): uv installs into it
     f = one("ED233", _snap(dataclasses.replace(sess, kernel="vtf")))
     assert f.fix == "uv pip install --python /home/me/venvs/tf/bin/python ipykernel"

@@ -63,7 +63,7 @@ def test_ed234_conda_and_distribution_pythons() -> None:
     sess.interpreters[1].env_kind = "conda"  # `python` is a conda env's; the target is pip's /usr
     f = one("ED234", _snap(dataclasses.replace(sess, target_prefix="/usr"), prefix="/usr"))
     assert f.fix == f"conda install --yes --prefix {VENV} pip"
-    assert f.remedy is not None and f.remedy.steps[0].action == "install"
+    assert f.remedy is not None and f.remedy.steps[0].action == "manual"  # not the inspected environment
     # pip of a venv, python the distribution's /usr/bin/python3: no ensurepip there
     usr = interp("/usr", "python3 on PATH", kind="system", name="", executable="/usr/bin/python3")
     venv = interp(VENV, "pip3 on PATH")

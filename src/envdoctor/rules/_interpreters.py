@@ -151,14 +151,20 @@ def conda_owner_of(ctx: Context, prefix: str) -> Owner:
     return _owner(ctx, "", prefix, "conda", False)
 
 
-def install_step(env: EnvRef | Owner, specs: list[str]) -> Step:
-    """Install `specs` into an environment other than (or equal to) the target; a distribution's
-    externally managed Python gets a manual step (nothing is installed there)."""
+def install_step(ctx: Context, env: EnvRef | Owner, specs: list[str]) -> Step:
+    """Install `specs` into an environment (the target, or another one). Only the target's install
+    is a step `fix --apply` runs (it has a restore point); into any other environment the same
+    command is shown as a manual step. An externally managed Python gets a manual step with no command."""
     owner = env.owner if isinstance(env, EnvRef) else env
     if owner.frozen:
         return remedies.manual(owner.frozen_reason(), "")
     manager = owner.conda_manager if owner.kind == CONDA else owner.python_manager
-    return remedies.install(owner, specs, manager=manager)
+    step = remedies.install(owner, specs, manager=manager)
+    if owner is ctx.owner:
+        return step
+    return remedies.manual(
+        f"install {' '.join(specs)} into {owner.prefix} (not the inspected environment)", step.text()
+    )
 
 
 def environments(ctx: Context) -> list[EnvRef]:

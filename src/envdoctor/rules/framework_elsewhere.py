@@ -125,7 +125,7 @@ def framework_elsewhere(ctx: Context) -> Iterator[Finding]:
         label = holder.env_name or "env"
         steps = [register_step(python_of(holder), label, display_for(label))]
         if holder.site_packages and "ipykernel" not in holder.packages:
-            steps.insert(0, install_step(owner_for(ctx, holder), ["ipykernel"]))
+            steps.insert(0, install_step(ctx, owner_for(ctx, holder), ["ipykernel"]))
         register = ctx.command(Remedy(steps))
         hints.append(f"Or use the environment that has it: {register} (then pick 'Python ({label})' as the kernel)")
         yield framework_elsewhere.finding(

@@ -55,7 +55,9 @@ def _candidates(ctx: Context, spec: KernelSpecFacts, seen: SeenInterpreter | Non
     ]
 
 
-def _register_fix(session: Session, spec: KernelSpecFacts, env: EnvRef) -> tuple[Remedy | None, list[str]]:
+def _register_fix(
+    ctx: Context, session: Session, spec: KernelSpecFacts, env: EnvRef
+) -> tuple[Remedy | None, list[str]]:
     """The remedy that points the kernel `spec` at `env`, and the hints around it."""
     location = install_location(session, spec)
     display = spec.display_name or display_for(spec.name)
@@ -69,9 +71,9 @@ def _register_fix(session: Session, spec: KernelSpecFacts, env: EnvRef) -> tuple
         return None, hints
     steps = []
     if env.ipykernel is False:
-        steps.append(install_step(env, ["ipykernel"]))
+        steps.append(install_step(ctx, env, ["ipykernel"]))
     elif env.ipykernel is None:
-        hints.append(f"It needs ipykernel in {env.prefix}: {remedies.step_text(install_step(env, ['ipykernel']))}")
+        hints.append(f"It needs ipykernel in {env.prefix}: {remedies.step_text(install_step(ctx, env, ['ipykernel']))}")
     steps.append(register_step(env.python, spec.name, display, location))
     return Remedy(steps), hints
 
@@ -119,7 +121,7 @@ def kernel_interpreter_missing(ctx: Context) -> Iterator[Finding]:
         fix: Remedy | None = None
         hints: list[str] = []
         if candidates:
-            fix, hints = _register_fix(session, spec, candidates[0])
+            fix, hints = _register_fix(ctx, session, spec, candidates[0])
         else:
             display = spec.display_name or display_for(spec.name)
             hints.append(
@@ -183,7 +185,7 @@ def kernel_env_mismatch(ctx: Context) -> Iterator[Finding]:
         if not refs or not others:
             continue
         named = others[0]
-        fix, hints = _register_fix(session, spec, named)
+        fix, hints = _register_fix(ctx, session, spec, named)
         named_seen = session.interpreter(named.python)
         hints.append(
             f"If the kernel should run {seen.prefix}, give it its own name instead: "
@@ -243,7 +245,7 @@ def kernel_without_ipykernel(ctx: Context) -> Iterator[Finding]:
                 f"the kernel runs: {describe(seen)}",
                 "site-packages read: " + ", ".join(seen.site_packages),
             ],
-            fix=Remedy([install_step(owner_for(ctx, seen), ["ipykernel"])]),
+            fix=Remedy([install_step(ctx, owner_for(ctx, seen), ["ipykernel"])]),
             about=["ipykernel"],
             hints=["Then restart the kernel from the notebook (Kernel > Restart)."],
             subject=f"kernel:{spec.name}",

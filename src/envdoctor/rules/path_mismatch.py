@@ -50,7 +50,7 @@ def ensure_pip(ctx: Context, seen: SeenInterpreter) -> list[Step] | None:
     distribution's /usr Python (its pip comes from the OS package manager)."""
     owner = owner_for(ctx, seen)
     if seen.env_kind == "conda":
-        return [install_step(owner, ["pip"])]
+        return [install_step(ctx, owner, ["pip"])]
     if owner.frozen or (seen.env_kind == "system" and seen.prefix in ("/usr", "/")):
         return None
     command = f"{shlex.quote(python_of(seen))} -m ensurepip --upgrade --default-pip"
@@ -221,7 +221,7 @@ def activated_env_shadowed(ctx: Context) -> Iterator[Finding]:
     if active_seen is None:
         if var == "CONDA_PREFIX":
             conda_owner = conda_owner_of(ctx, active)
-            fix = Remedy([install_step(conda_owner, ["python"])])
+            fix = Remedy([install_step(ctx, conda_owner, ["python"])])
         message = f"the active {label} ({active}) has no Python of its own: `{python.name}` runs {python_seen.prefix}"
         if fix is None:
             hints.append(f"Recreate the venv: {python_of(python_seen)} -m venv --clear {active}")
