@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("verify", "import each framework and run a tiny computation"),
     "kb": ("kb", "show or refresh the compatibility knowledge base"),
     "kernels": ("kernels", "the Jupyter kernels: the interpreter each runs, its environment and frameworks"),
+    "fleet": ("fleet", "every node of a cluster (Ray, or snapshots from any launcher) side by side, with the skew"),
     "completion": ("completion", "print the shell completion script (bash, zsh, fish)"),
 }
 
@@ -41,6 +42,7 @@ VERB_FORMATS: dict[str, tuple[str, ...]] = {
     "check": (*FORMATS, "github"),
     "lint": (*FORMATS, "github"),
     "snapshot": ("json",),
+    "fleet": (*FORMATS, "html"),
 }
 
 
