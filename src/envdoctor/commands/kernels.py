@@ -71,13 +71,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _active_prefix() -> str:
-    """The environment whose Jupyter counts when no `jupyter` is on PATH: the active one."""
-    from envdoctor.errors import UsageError
-    from envdoctor.probe.envfiles import prefix_of
-    from envdoctor.probe.launch import resolve_target
-
-    try:
-        target = resolve_target()
-    except UsageError:
-        return ""
-    return target.prefix or (prefix_of(target.python) if target.python else "")
+    """The environment whose Jupyter counts when no `jupyter` is on PATH: the activated one (else
+    the session falls back to the `python` on PATH)."""
+    for var in ("VIRTUAL_ENV", "CONDA_PREFIX"):
+        value = os.environ.get(var, "")
+        if value and os.path.isdir(value):
+            return value
+    return ""

@@ -220,6 +220,10 @@ def _jupyter(
         host = book.seen.get(jupyter_cmd.interpreter)
     if host is None and fallback_prefix and python_in(fallback_prefix):
         host = identify(python_in(fallback_prefix), env=env, pyenv_root=book.pyenv_root)
+    if host is None:  # the `python` on PATH (through its pyenv shim): where `pip install jupyter` would go
+        python = session.command("python") or session.command("python3")
+        found = book.seen.get(python.interpreter) if python and python.interpreter else None
+        host = found if found is not None and found.exists else None
     facts = jup.host_from_interpreter(host, env) if host and host.prefix else None
     result = Jupyter(host=host.executable if host else "")
     result.data_dir = jup.data_dir(facts or _no_host(env), env)
