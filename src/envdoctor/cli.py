@@ -8,6 +8,7 @@ nothing could be inspected.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -70,16 +71,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(_module(COMMANDS[args.command][0]).run(args))
     except UsageError as exc:
-        print(f"envdoctor {args.command}: error: {exc}", file=sys.stderr)
+        _say(f"envdoctor {args.command}: error: {exc}")
         return 2
     except EnvdoctorError as exc:
-        print(f"envdoctor {args.command}: {exc}", file=sys.stderr)
+        _say(f"envdoctor {args.command}: {exc}")
         return exc.exit_code
     except KeyboardInterrupt:
-        print("envdoctor: interrupted", file=sys.stderr)
+        _say("envdoctor: interrupted")
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _say(line: str) -> None:
+    """The one error line; a terminal that is gone (EIO after a hang-up) is not a traceback."""
+    with contextlib.suppress(OSError, ValueError):
+        print(line, file=sys.stderr, flush=True)
 
 
 def entry() -> None:
