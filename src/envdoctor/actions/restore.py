@@ -894,7 +894,13 @@ def diff(point: RestorePoint, target: Target) -> Diff:
                     conda_touch.append(name)
             if (name not in now_conda or name in conda_touch) and not rec.url:
                 result.unrestorable.append(f"conda package {rec.key}: its record has no usable URL")
-    result.stray, result.missing_unowned = _tree_changes(point, target)
+    owned_now = {
+        f.path
+        for d in current.values()
+        if point.dist(d.name) is None or point.pins()[d.name] != d.version
+        for f in record_files(d.metadata_path, d.location, prefix)
+    }
+    result.stray, result.missing_unowned = _tree_changes(point, target, owned_now)
     touched = result.remove + [c[0] for c in result.change] + list(result.modified)
     result.escapes = removal_escapes(target, touched)
     if conda_touch:
@@ -902,8 +908,10 @@ def diff(point: RestorePoint, target: Target) -> Diff:
     return result
 
 
-def _tree_changes(point: RestorePoint, target: Target) -> tuple[list[str], list[str]]:
-    """(stray paths now, files no record owns that are gone) under the point's tree roots."""
+def _tree_changes(point: RestorePoint, target: Target, owned_now: set[str]) -> tuple[list[str], list[str]]:
+    """(stray paths now, files no record owns that are gone) under the point's tree roots. Files
+    of distributions the restore removes or replaces (`owned_now`) are the tools' to remove: not
+    strays."""
     prefix = target.prefix
     known_dirs = set(point.tree_dirs)
     known = {f.path for d in point.distributions for f in d.files} | set(point.unowned)
@@ -913,9 +921,13 @@ def _tree_changes(point: RestorePoint, target: Target) -> tuple[list[str], list[
         dirs, files = walk_tree(os.path.join(prefix, root), prefix)
         stray_dirs = [d for d in dirs if d not in known_dirs]
         top = [d for d in stray_dirs if not any(d.startswith(s + "/") for s in stray_dirs if s != d)]
-        stray += [d + "/" for d in top]
         inside_stray = tuple(d + "/" for d in top)
-        stray += [f for f in files if f not in known and not f.startswith(inside_stray) and not _installer_file(f)]
+        loose = [f for f in files if f not in known and not _installer_file(f)]
+        for folder in top:
+            under = [f for f in loose if f.startswith(folder + "/")]
+            if not under or any(f not in owned_now for f in under):
+                stray.append(folder + "/")
+        stray += [f for f in loose if not f.startswith(inside_stray) and f not in owned_now]
     missing = [f for f in point.unowned if not os.path.lexists(os.path.join(prefix, f))]
     return sorted(stray), missing
 
@@ -993,17 +1005,22 @@ def restore_commands(
     removable = [n for n in changes.remove if n not in conda_names | installed_by_conda and _uv_safe(n)]
     if removable:
         commands.append(uv_pip("uninstall", target.python, *removable))
-    wanted = {c[0] for c in changes.change} | {a.split("==")[0] for a in changes.add} | set(changes.modified)
-    args: list[str] = []
+    wanted = {c[0] for c in changes.change} | {a.split("==")[0] for a in changes.add}
+    fresh: list[str] = []
     again: list[str] = []
     for dist in point.distributions:
-        if dist.name not in wanted or dist.name in conda_names or dist.requirement is None:
+        if dist.name in conda_names or dist.requirement is None:
             continue
-        args += dist.requirement
-        if dist.name in changes.modified:
-            again += ["--reinstall-package", dist.name]
-    if args:
-        commands.append(uv_pip("install", target.python, "--no-deps", *again, *args, index=index))
+        if dist.name in wanted:
+            fresh += dist.requirement
+        elif dist.name in changes.modified:
+            again += ["--reinstall-package", dist.name, *dist.requirement]
+    if fresh:
+        commands.append(uv_pip("install", target.python, "--no-deps", *fresh, index=index))
+    if again:
+        # same version, files changed in place: uv hardlinks from its cache, so the cached copy may
+        # have changed with them; --no-cache fetches the distribution again
+        commands.append(uv_pip("install", target.python, "--no-deps", "--no-cache", *again, index=index))
     return commands, manual
 
 
