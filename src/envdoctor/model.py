@@ -232,6 +232,18 @@ class Snapshot:
 
 
 @dataclass
+class Location:
+    """Where in a file a finding is (lint): 1-based line and column."""
+
+    path: str
+    line: int
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass
 class Finding:
     code: str  # "ED102"
     rule: str  # "numpy-abi"
@@ -242,6 +254,7 @@ class Finding:
     fix: str | None = None  # an exact command
     hints: list[str] = field(default_factory=list)  # ordered, extra advice
     subject: str | None = None  # the package or setting it is about (used to group fixes)
+    location: Location | None = None  # lint: the file position it is about
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -254,6 +267,7 @@ class Finding:
             "fix": self.fix,
             "hints": list(self.hints),
             "subject": self.subject,
+            "location": to_dict(self.location) if self.location else None,
         }
 
 

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -204,10 +204,8 @@ def journal_events(prefix: Path) -> list[dict[str, object]]:
     events: list[dict[str, object]] = []
     for path in sorted((prefix / ".envdoctor" / "restore").glob("*/journal.jsonl")):
         for line in path.read_text().splitlines():
-            try:
+            with suppress(ValueError):
                 events.append(json.loads(line))
-            except ValueError:
-                pass
     return events
 
 
@@ -217,8 +215,19 @@ def step_started(prefix: Path) -> bool:
 
 def start_fix(python: Path, find_links: str, env: dict[str, str], *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [*ENVDOCTOR, "fix", "--apply", "--yes", "--no-verify", "--python", str(python), "--find-links", find_links,
-         "--no-index", *extra],
+        [
+            *ENVDOCTOR,
+            "fix",
+            "--apply",
+            "--yes",
+            "--no-verify",
+            "--python",
+            str(python),
+            "--find-links",
+            find_links,
+            "--no-index",
+            *extra,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,

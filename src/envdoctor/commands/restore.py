@@ -29,7 +29,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     target.add_argument("--prefix", metavar="DIR", help="a venv or conda prefix")
     parser.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
     parser.add_argument("-y", "--yes", action="store_true", help="do not ask before changing the environment")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
     from envdoctor.actions.uvtool import add_index_arguments
 
     add_index_arguments(parser)

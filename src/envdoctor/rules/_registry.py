@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Callable
 
-from envdoctor.model import Finding, Severity
+from envdoctor.model import Finding, Location, Severity
 from envdoctor.rules._context import Context
 
 CheckFunction = Callable[[Context], Iterable[Finding]]
@@ -48,6 +48,7 @@ class Rule:
         severity: Severity | None = None,
         subject: str | None = None,
         cause: str | None = None,
+        location: Location | None = None,
     ) -> Finding:
         return Finding(
             code=self.code,
@@ -59,6 +60,7 @@ class Rule:
             fix=fix,
             hints=list(hints),
             subject=subject,
+            location=location,
         )
 
 
