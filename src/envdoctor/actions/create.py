@@ -226,7 +226,8 @@ def create(
 @contextmanager
 def _locked(dest: Path) -> Iterator[None]:
     """The destination's lock (in the state folder: the prefix may not exist yet), and the
-    environment's own lock when one is there already (the one `fix --apply` takes)."""
+    environment's own lock (the one `fix --apply` takes) when envdoctor made the one there: a
+    folder it did not make gets nothing written into it."""
     from envdoctor.actions import restore as points
     from envdoctor.actions.containment import Boundary
     from envdoctor.actions.lock import hold, lock_path
@@ -240,7 +241,7 @@ def _locked(dest: Path) -> Iterator[None]:
         raise EnvdoctorError(f"cannot create the lock folder {path.parent}: {exc.strerror or exc}") from None
     with hold(path, prefix=str(dest), verb="create"):
         existing = Target(python="", prefix=str(dest))
-        if existing.is_venv or existing.is_conda:
+        if (existing.is_venv or existing.is_conda) and made_by_envdoctor(dest):
             with points.locked(existing, "create"):
                 yield
         else:
