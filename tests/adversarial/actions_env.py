@@ -276,20 +276,18 @@ def read_only(path: Path) -> Iterator[Path]:
 
 def fill(path: Path) -> None:
     """Fill the file system holding `path` (a tmpfs) to the last byte."""
-    with open(path / "filler", "wb") as handle:
+    for n, chunk in enumerate((1 << 20, 4096, 1)):
+        try:
+            fd = os.open(path / f"filler{n}", os.O_WRONLY | os.O_CREAT)
+        except OSError:
+            return
         try:
             while True:
-                handle.write(b"\0" * (1 << 20))
-                handle.flush()
+                os.write(fd, b"\0" * chunk)
         except OSError:
             pass
-    with open(path / "filler2", "wb") as handle:
-        try:
-            while True:
-                handle.write(b"\0" * 512)
-                handle.flush()
-        except OSError:
-            pass
+        finally:
+            os.close(fd)
 
 
 def uv_install_private(python: Path, folder: Path, tmp_path: Path, *specs: str) -> None:

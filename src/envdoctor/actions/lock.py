@@ -77,8 +77,9 @@ def hold(path: Path, *, prefix: str, verb: str, wait: float = 0.0) -> Iterator[P
                 time.sleep(0.2)
         stamp = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
         info = json.dumps({"pid": os.getpid(), "verb": verb, "since": stamp, "prefix": prefix}) + "\n"
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, info.encode(), 0)
+        with suppress(OSError):  # who holds it is for the message only: a full disk is no reason to stop
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, info.encode(), 0)
         try:
             yield path
         finally:
