@@ -7,7 +7,9 @@ from __future__ import annotations
 import http.server
 import json
 import os
+import select
 import signal
+import socket
 import socketserver
 import subprocess
 import sys
@@ -133,6 +135,15 @@ class HoldingIndex:
             def log_message(self, format, *args):  # type: ignore[no-untyped-def]
                 pass
 
+            def _closed_by_client(self) -> bool:
+                readable, _, _ = select.select([self.connection], [], [], 0)
+                if not readable:
+                    return False
+                try:
+                    return self.connection.recv(1, socket.MSG_PEEK) == b""
+                except OSError:
+                    return True
+
             def copyfile(self, source, outputfile):  # type: ignore[no-untyped-def]
                 if not self.path.endswith(".whl"):
                     return super().copyfile(source, outputfile)
@@ -141,8 +152,8 @@ class HoldingIndex:
                     index.open_downloads += 1
                 try:
                     while not index.released.wait(0.1):
-                        outputfile.write(b"")  # nothing yet; notice a closed connection
-                        outputfile.flush()
+                        if self._closed_by_client():
+                            return None
                     return super().copyfile(source, outputfile)
                 except OSError:
                     return None

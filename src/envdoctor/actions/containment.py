@@ -136,7 +136,11 @@ class Boundary:
             resolved = resolve_for_writing(folder)
             if not any(root == resolved or resolved in root.parents for root in self.roots):
                 self.for_writing(folder)  # a folder on the way to a root may be made, others inside one
-            os.mkdir(folder)
+            try:
+                os.mkdir(folder)
+            except FileExistsError:  # made meanwhile by another process: fine if it is a folder
+                if folder.is_symlink() or not folder.is_dir():
+                    raise
         if not target.is_dir():
             raise EnvdoctorError(f"{target} exists and is not a folder")
         return self.for_writing(target)
