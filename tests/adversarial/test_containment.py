@@ -36,7 +36,7 @@ def test_removal_through_a_symlinked_folder_is_refused(tmp_path: Path) -> None:
     (outside / "secret").write_text("keep")
     (inside / "pkg" / "link").symlink_to(outside)
     bound = Boundary([inside])
-    with pytest.raises(OutsideError, match="resolves to .*outside"):
+    with pytest.raises(OutsideError, match=r"resolves to .*outside"):
         bound.remove(inside / "pkg" / "link" / "secret")
     with pytest.raises(OutsideError):
         bound.remove(inside / "pkg" / ".." / ".." / "outside" / "secret")
@@ -140,7 +140,7 @@ def test_fix_refuses_when_a_record_reaches_outside(tmp_path: Path) -> None:
 
 
 def test_restore_refuses_to_uninstall_a_dist_whose_record_escapes(tmp_path: Path) -> None:
-    python, wheels = broken_venv(tmp_path)
+    python, _wheels = broken_venv(tmp_path)
     target = describe(str(python))
     point = points.record(target, reason="test")
     site = site_of(python)

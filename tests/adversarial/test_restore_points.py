@@ -202,7 +202,7 @@ def test_a_modified_file_that_cannot_be_fetched_again_is_reported(tmp_path: Path
 
 
 def test_stray_files_of_a_half_finished_install_are_removed(tmp_path: Path) -> None:
-    python, wheels = broken_venv(tmp_path)
+    python, _wheels = broken_venv(tmp_path)
     site = site_of(python)
     prefix = python.parent.parent
     point = points.record(describe(str(python)), reason="test")
