@@ -288,3 +288,133 @@ def test_a_rollback_that_cannot_complete_says_what_differs_and_how_to_finish(
     done = subprocess.run(shlex.split(command), capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0 and "verified file by file" in done.stdout, done.stdout + done.stderr
     assert installed(python) == {"numpy": "2.0.0", "tensorflow": "2.15.0"}
+
+
+# ---- restore and create under signals, the process group -----------------------------------------
+
+
+def test_children_run_in_envdoctors_process_group(tmp_path: Path) -> None:
+    """So the terminal's Ctrl-C and hang-up reach uv too (it used to get a session of its own)."""
+    python, wheels = broken_venv(tmp_path)
+    prefix = python.parent.parent
+    with HoldingIndex(wheels) as index:
+        proc = start_fix(python, index.url, cli_env(tmp_path))
+        wait_for(lambda: index.open_downloads, 60, "uv's download")
+        (uv_pid, _), *_ = processes_mentioning(str(prefix))
+        assert os.getpgid(uv_pid) == os.getpgid(proc.pid) and os.getsid(uv_pid) == os.getsid(proc.pid)
+        index.release()
+        out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, out + err
+
+
+def test_sigterm_during_restore_says_how_to_finish(tmp_path: Path) -> None:
+    python, wheels = broken_venv(tmp_path)
+    prefix = python.parent.parent
+    points.record(describe(str(python)), reason="test")
+    from tests.adversarial.actions_env import uv_install_private
+
+    uv_install_private(python, wheels, tmp_path, "numpy==1.26.4")
+    env = cli_env(tmp_path, UV_CACHE_DIR=str(tmp_path / "empty-cache"))  # restore must download numpy 2
+    with HoldingIndex(wheels) as index:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "envdoctor",
+                "restore",
+                "--yes",
+                "-q",
+                "--python",
+                str(python),
+                "--find-links",
+                index.url,
+                "--no-index",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        wait_for(lambda: index.open_downloads, 60, "uv's download")
+        os.kill(proc.pid, signal.SIGTERM)
+        out, err = proc.communicate(timeout=120)
+        _no_child_left(prefix)
+    assert proc.returncode == 143 and "Traceback" not in err, out + err
+    assert "interrupted by SIGTERM" in err and "Finish with: envdoctor restore" in err
+    command = err.split("Finish with: ", 1)[1].strip()
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    done = subprocess.run(
+        [*shlex.split(command), "--find-links", str(wheels), "--no-index"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 0 and "verified file by file" in done.stdout, done.stdout + done.stderr
+
+
+def test_sigterm_during_create_leaves_a_marked_folder_force_replaces(tmp_path: Path) -> None:
+    from tests.actions.fakes import build_wheel
+
+    wheels = tmp_path / "wheels"
+    build_wheel(wheels, "helper", "1.0", {"helper/__init__.py": ""})
+    dest = tmp_path / "new-env"
+    env = cli_env(tmp_path)
+    with HoldingIndex(wheels) as index:
+        args = [
+            "create",
+            "helper==1.0",
+            "--no-plan",
+            "--prefix",
+            str(dest),
+            "--no-verify",
+            "-q",
+            "--find-links",
+            index.url,
+            "--no-index",
+        ]
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "envdoctor", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        wait_for(lambda: index.open_downloads, 60, "uv's download")
+        os.kill(proc.pid, signal.SIGTERM)
+        out, err = proc.communicate(timeout=120)
+        _no_child_left(dest)
+    assert proc.returncode == 143 and "Traceback" not in err, out + err
+    assert (
+        err.strip()
+        .splitlines()[-1]
+        .endswith(f"the unfinished environment at {dest} was made by envdoctor: `--force` replaces it")
+    )
+    done = run_cli(
+        "create",
+        "helper==1.0",
+        "--no-plan",
+        "--prefix",
+        str(dest),
+        "--no-verify",
+        "--force",
+        "--find-links",
+        str(wheels),
+        "--no-index",
+        env=env,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert installed(dest / "bin" / "python") == {"helper": "1.0"}
+
+
+def test_restore_refuses_while_a_fix_holds_the_lock(tmp_path: Path) -> None:
+    python, wheels = broken_venv(tmp_path)
+    prefix = python.parent.parent
+    env = cli_env(tmp_path)
+    with HoldingIndex(wheels) as index:
+        proc = start_fix(python, index.url, env)
+        wait_for(lambda: step_started(prefix), 60, "the fix's step")
+        done = run_cli("restore", "--yes", "--python", str(python), env=env)
+        index.release()
+        proc.communicate(timeout=120)
+    assert done.returncode == 1 and "is changing" in done.stderr and "Traceback" not in done.stderr, done.stderr

@@ -61,8 +61,8 @@ def resolve_for_writing(path: str | os.PathLike[str]) -> Path:
     return _real(os.path.abspath(os.fspath(path)))
 
 
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root if root.endswith(os.sep) else root + os.sep)
 
 
 class Boundary:
@@ -81,13 +81,19 @@ class Boundary:
         if not resolved:
             raise OutsideError(f"no folder to contain changes to {what}")
         self.roots: tuple[Path, ...] = tuple(resolved)
+        self._roots = tuple(str(r) for r in resolved)
         self.what = what
 
     def __repr__(self) -> str:
         return f"Boundary({[str(r) for r in self.roots]!r})"
 
-    def holds(self, resolved: Path) -> bool:
-        return any(_inside(resolved, root) for root in self.roots)
+    def holds(self, resolved: str | os.PathLike[str]) -> bool:
+        """Is the (already resolved) path inside a root?"""
+        text = os.fspath(resolved)
+        return any(_inside(text, root) for root in self._roots)
+
+    def is_root(self, resolved: str | os.PathLike[str]) -> bool:
+        return os.fspath(resolved) in self._roots
 
     def _require(self, path: str | os.PathLike[str], resolved: Path, verb: str) -> Path:
         if not self.holds(resolved):
@@ -134,7 +140,7 @@ class Boundary:
             probe = probe.parent
         for folder in reversed(missing):
             resolved = resolve_for_writing(folder)
-            if not any(root == resolved or resolved in root.parents for root in self.roots):
+            if not any(_inside(str(root), str(resolved)) for root in self.roots):
                 self.for_writing(folder)  # a folder on the way to a root may be made, others inside one
             try:
                 os.mkdir(folder)
@@ -182,19 +188,21 @@ class _Resolver:
     names thousands of files in a few hundred folders)."""
 
     def __init__(self) -> None:
-        self._dirs: dict[str, Path] = {}
+        self._dirs: dict[str, str] = {}
 
-    def _one(self, path: str) -> Path:
+    def _one(self, path: str) -> str:
         head, name = os.path.split(path)
         if name in ("", ".", ".."):
-            return _real(path)
+            return os.path.realpath(path)
         folder = self._dirs.get(head)
         if folder is None:
-            folder = self._dirs[head] = _real(head)
-        return folder / name
+            folder = self._dirs[head] = os.path.realpath(head)
+        return os.path.join(folder, name)
 
-    def __call__(self, path: str) -> list[Path]:
+    def __call__(self, path: str) -> list[str]:
         kernel = self._one(path)
+        if "/." not in path and "//" not in path and os.sep == "/":
+            return [kernel]  # nothing for a normalisation to change
         lexical = self._one(os.path.normpath(path))
         return [kernel] if kernel == lexical else [kernel, lexical]
 
@@ -206,8 +214,8 @@ def _escapes(base: str, entries: Iterable[str], owner: str, boundary: Boundary) 
             continue
         joined = entry if os.path.isabs(entry) else os.path.join(base, entry)
         for resolved in resolve(joined):
-            if not boundary.holds(resolved) or resolved in boundary.roots:
-                yield Escape(owner, entry, str(resolved))
+            if not boundary.holds(resolved) or boundary.is_root(resolved):
+                yield Escape(owner, entry, resolved)
                 break
 
 
