@@ -4,7 +4,8 @@ Builds a venv (uv, no network) holding torch from a local wheel (`--no-deps`: th
 file count, ~15 000 files), then times: recording a point (RECORD of every distribution, the tree
 of site-packages and bin), the containment check fix runs before its first step, the file-by-file
 comparison restore and rollback run (cold: every file hashed; warm: memoised on inode, size and
-mtime), and the comparison after one file was changed in place.
+mtime), and the comparison after one file was changed in place (uv runs with a private cache:
+it hardlinks from its cache, so an in-place edit would change the shared cached copy too).
 
     python bench/restore_points.py [--wheel /opt/wheels/torch-...whl] [--python /path/to/python3.11]
 """
@@ -39,7 +40,8 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="envdoctor-bench-") as tmp:
         env_dir = Path(tmp) / "env"
-        uv_env = dict(os.environ, UV_PYTHON_DOWNLOADS="never")
+        # a private cache: uv hardlinks from its cache, and this bench edits an installed file in place
+        uv_env = dict(os.environ, UV_PYTHON_DOWNLOADS="never", UV_CACHE_DIR=str(Path(tmp) / "uv-cache"))
         uv_env.pop("VIRTUAL_ENV", None)
         subprocess.run([uv_binary(), "venv", "-q", "--python", args.python, str(env_dir)], check=True, env=uv_env)
         python = env_dir / "bin" / "python"
