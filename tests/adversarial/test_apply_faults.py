@@ -255,7 +255,10 @@ def test_a_rollback_that_cannot_complete_says_what_differs_and_how_to_finish(
             for wheel in wheels.glob("numpy-2.0.0-*.whl"):
                 wheel.rename(hidden / wheel.name)
             return [Finding(code="ED999", rule="x", severity=Severity.ERROR, message="worse")] * 2
-        if calls[0] and installed(Path(py)).get("numpy", "").startswith("2"):
+        if installed(Path(py)).get("numpy", "").startswith("2"):
+            from tests.actions.test_fix import uv_install_remedy
+
+            remedy = uv_install_remedy(py, "numpy<2")
             return [
                 Finding(
                     code="ED102",
@@ -263,8 +266,9 @@ def test_a_rollback_that_cannot_complete_says_what_differs_and_how_to_finish(
                     severity=Severity.ERROR,
                     message="numpy 2",
                     cause="numpy-abi",
-                    fix=f"{py} -m pip install 'numpy<2'",
+                    fix=remedy.text(),
                     subject="numpy",
+                    remedy=remedy,
                 )
             ]
         return []

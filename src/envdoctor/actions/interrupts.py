@@ -13,7 +13,6 @@ with EIO): the message is also in the restore point's journal.
 from __future__ import annotations
 
 import signal
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -55,8 +54,10 @@ class Interruption(EnvdoctorError):
 
 def say(line: str) -> None:
     """One line on stderr; a closed terminal (EIO after SIGHUP) or pipe is not an error."""
+    from envdoctor.output import emit_error
+
     with suppress(OSError, ValueError):
-        print(line, file=sys.stderr, flush=True)
+        emit_error(line)  # through the terminal gate: paths and names come from the environment
 
 
 class _Guard:

@@ -8,7 +8,6 @@ import os
 import shlex
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -67,8 +66,10 @@ def quote(argv: Sequence[str]) -> str:
 def progress(message: str) -> None:
     """One progress line on stderr (never on stdout, which carries the report); a terminal that
     is gone (EIO after a hang-up) is not an error."""
+    from envdoctor.output import emit_error
+
     with contextlib.suppress(OSError, ValueError):
-        print(f"envdoctor: {message}", file=sys.stderr, flush=True)
+        emit_error(f"envdoctor: {message}")  # commands and paths: through the terminal gate
 
 
 def run(

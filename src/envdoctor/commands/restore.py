@@ -90,14 +90,15 @@ def run(args: argparse.Namespace) -> int:
         if not change.empty and not args.yes:
             if not sys.stdin.isatty():
                 raise UsageError("restore changes the environment: add --yes (stdin is not a terminal)")
-            print(
+            from envdoctor.output import emit_error
+
+            emit_error(
                 "\n".join(
                     [
                         f"restore {point.id} -> {target.prefix}:",
                         *_plan_lines(point, change, [quote(c) for c in commands], manual),
                     ]
-                ),
-                file=sys.stderr,
+                )
             )
             answer = input(f"apply {len(change.lines())} change(s) to {target.prefix}? [y/N] ")
             if answer.strip().lower() not in ("y", "yes"):
