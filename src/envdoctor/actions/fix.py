@@ -128,8 +128,8 @@ def apply_fix(
     with restore_points.locked(describe(python), "fix --apply"), interrupts.guarded():
         try:
             return _apply_fix(python, diagnose, verifier, index, confirm, quiet, verify_frameworks)
-        except interrupts.Interrupted as exc:  # before anything changed
-            raise interrupts.Interruption(f"interrupted by {exc.label}; nothing was changed", exc.signum) from None
+        except interrupts.Interrupted as exc:  # before anything changed, or after a rollback
+            raise safeapply.interruption(exc) from None
 
 
 def _apply_fix(

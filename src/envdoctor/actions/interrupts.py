@@ -4,7 +4,7 @@ While `guarded()` is active the three signals raise `Interrupted` (a BaseExcepti
 Exception` swallows it) in the main thread; `proc.run` then stops the running child tool and its
 own children and waits for them, and the action rolls back. Inside `shielded()` (writing a restore
 point, rolling back) a signal is only remembered: it takes effect when the shield ends, or never
-once `closing()` was called (a rollback is finished, not abandoned half-way).
+inside `finishing()` (a rollback is finished, not abandoned half-way).
 
 `say()` writes one line to stderr and ignores a terminal that is gone (after SIGHUP, writes fail
 with EIO): the message is also in the restore point's journal.
@@ -107,6 +107,9 @@ def guarded() -> Iterator[None]:
 
 
 class _Shield:
+    def __init__(self, deliver: bool) -> None:
+        self.deliver = deliver
+
     def __enter__(self) -> None:
         if _active is not None:
             _active.depth += 1
@@ -115,13 +118,14 @@ class _Shield:
         if _active is None:
             return
         _active.depth -= 1
-        if kind is None:
+        if kind is None and self.deliver:
             _active.check()
 
 
-def shielded() -> _Shield:
-    """A region a signal does not cut: it takes effect at the end (unless closing() was called)."""
-    return _Shield()
+def shielded(*, deliver: bool = True) -> _Shield:
+    """A region a signal does not cut: it takes effect at the end (not inside finishing()), or
+    with deliver=False at the caller's next check()."""
+    return _Shield(deliver)
 
 
 def check() -> None:
@@ -130,10 +134,19 @@ def check() -> None:
         _active.check()
 
 
-def closing() -> None:
-    """From now on signals are only noted: what runs is a rollback that must finish."""
-    if _active is not None:
-        _active.closed = True
+@contextmanager
+def finishing() -> Iterator[None]:
+    """A rollback: signals inside are only noted (its children get a session of their own, so a
+    second Ctrl-C does not reach them either); after it, signals interrupt again."""
+    if _active is None:
+        yield
+        return
+    was = _active.closed
+    _active.closed = True
+    try:
+        yield
+    finally:
+        _active.closed = was
 
 
 def pending() -> int | None:

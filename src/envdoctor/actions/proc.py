@@ -93,23 +93,26 @@ def run(
 
     start = time.perf_counter()
     tracked = interrupts.active()
+    # a signal while the child starts would leave it running unknown to us: noted, taken just after
+    with interrupts.shielded(deliver=False):
+        try:
+            proc = subprocess.Popen(
+                list(argv),
+                stdout=subprocess.PIPE,
+                stderr=None if stream else subprocess.PIPE,
+                stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
+                env=dict(env) if env is not None else None,
+                cwd=cwd,
+                text=True,
+                errors="replace",
+                start_new_session=interrupts.is_closing(),
+            )
+        except OSError as exc:
+            raise EnvdoctorError(f"cannot run {argv[0]}: {exc.strerror or exc}") from None
+        if tracked:
+            guardian.track(proc.pid)
     try:
-        proc = subprocess.Popen(
-            list(argv),
-            stdout=subprocess.PIPE,
-            stderr=None if stream else subprocess.PIPE,
-            stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
-            env=dict(env) if env is not None else None,
-            cwd=cwd,
-            text=True,
-            errors="replace",
-            start_new_session=interrupts.is_closing(),
-        )
-    except OSError as exc:
-        raise EnvdoctorError(f"cannot run {argv[0]}: {exc.strerror or exc}") from None
-    if tracked:
-        guardian.track(proc.pid)
-    try:
+        interrupts.check()
         out, err = proc.communicate(input=input, timeout=timeout)
         timed_out = False
     except subprocess.TimeoutExpired:
@@ -117,7 +120,7 @@ def run(
         out, err = proc.communicate()
         timed_out = True
     except BaseException:  # a signal (Interrupted), Ctrl-C: never leave the child running
-        with interrupts.shielded():
+        with interrupts.shielded(deliver=False):
             stop_tree(proc)
         raise
     finally:

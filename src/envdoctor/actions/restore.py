@@ -1059,6 +1059,10 @@ def restore(
     refuse(result.before.escapes, f"restore {point.id}")
     commands, result.manual = restore_commands(point, target, index, result.before)
     journal(point, "restore-start", commands=[quote(c) for c in commands])
+    if result.before.stray:  # first: a half-finished install's files may be what fills the disk
+        if not quiet:
+            progress(f"restore: removing {len(result.before.stray)} stray path(s) absent from the point")
+        result.removed_stray = remove_strays(point, target, result.before.stray)
     ok = True
     for argv in commands:
         interrupts.check()
@@ -1074,7 +1078,7 @@ def restore(
     if strays:
         if not quiet:
             progress(f"restore: removing {len(strays)} stray path(s) absent from the point")
-        result.removed_stray = remove_strays(point, target, strays)
+        result.removed_stray += remove_strays(point, target, strays)
     result.after = diff(point, target)
     result.ok = ok and result.after.empty and not result.manual
     journal(

@@ -14,13 +14,29 @@ def roll_back(
     point: restore_points.RestorePoint, python: str, *, index: IndexOptions, quiet: bool
 ) -> restore_points.RestoreResult:
     """Restore the point, verified; signals are only noted meanwhile (a rollback is finished)."""
-    interrupts.closing()
-    try:
-        return restore_points.restore(point, describe(python), index=index, quiet=quiet)
-    except EnvdoctorError as exc:  # refused or not runnable: the point is still there
-        result = restore_points.RestoreResult(point=point)
-        result.manual = [f"the rollback could not run: {exc}"]
-        return result
+    with interrupts.finishing():
+        try:
+            result = restore_points.restore(point, describe(python), index=index, quiet=quiet)
+        except EnvdoctorError as exc:  # refused or not runnable: the point is still there
+            result = restore_points.RestoreResult(point=point)
+            result.manual = [f"the rollback could not run: {exc}"]
+    ROLLED_BACK[:] = [(point.id, result.ok)]
+    return result
+
+
+#: the rollback this process made, (point ID, verified): what an interruption after it says
+ROLLED_BACK: list[tuple[str, bool]] = []
+
+
+def interruption(exc: interrupts.Interrupted) -> interrupts.Interruption:
+    """The one line for a signal outside the steps: before any change, or after a rollback."""
+    if not ROLLED_BACK:
+        return interrupts.Interruption(f"interrupted by {exc.label}; nothing was changed", exc.signum)
+    point_id, ok = ROLLED_BACK[-1]
+    state = "verified" if ok else "INCOMPLETE: see `envdoctor restore --list`"
+    return interrupts.Interruption(
+        f"interrupted by {exc.label} after rolling back to restore point {point_id} ({state})", exc.signum
+    )
 
 
 def after_interrupt(
