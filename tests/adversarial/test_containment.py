@@ -446,3 +446,17 @@ def test_private_helpers_install(tmp_path: Path) -> None:
     python = make_venv(tmp_path / "e")
     uv_install_private(python, wheels, tmp_path, "helper==1.0")
     assert installed(python) == {"helper": "1.0"}
+
+
+def test_restore_does_not_use_a_point_folder_symlinked_out(tmp_path: Path) -> None:
+    python, _ = broken_venv(tmp_path)
+    prefix = python.parent.parent
+    points.record(describe(str(python)), reason="test")
+    elsewhere = tmp_path / "elsewhere"
+    (prefix / ".envdoctor").rename(elsewhere)
+    (prefix / ".envdoctor").symlink_to(elsewhere)
+    before = tree_digest(elsewhere)
+    done = run_cli("restore", "--yes", "--python", str(python), env=cli_env(tmp_path))
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    assert "refused" in done.stderr and str(prefix / ".envdoctor") in done.stderr
+    assert tree_digest(elsewhere) == before  # no journal line written out there

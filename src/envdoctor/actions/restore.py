@@ -722,7 +722,7 @@ def find_point(target: Target, ident: str | None) -> RestorePoint:
     fails verification is refused (InvalidPoint), never skipped for an older one."""
     if ident and os.sep in ident and Path(ident).is_dir():
         return load(Path(ident).absolute())
-    root = restore_root(target)
+    root, _ = _contained_root(target)  # a folder symlinked out of the prefix is refused: its journal is written
     if root.exists() and not root.is_dir():
         raise UsageError(f"the restore-point folder {root} is not a folder")
     entries = scan_points(target)
