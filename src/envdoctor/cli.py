@@ -30,9 +30,42 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "restore": ("restore", "bring back a restore point recorded by fix --apply"),
     "verify": ("verify", "import each framework and run a tiny computation"),
     "kb": ("kb", "show or refresh the compatibility knowledge base"),
+    "completion": ("completion", "print the shell completion script (bash, zsh, fish)"),
 }
 
 FORMATS = ("text", "json", "markdown")
+# verbs whose output formats differ from FORMATS
+VERB_FORMATS: dict[str, tuple[str, ...]] = {
+    "check": (*FORMATS, "github"),
+    "lint": (*FORMATS, "github"),
+    "snapshot": ("json",),
+}
+
+
+def formats_for(verb: str) -> tuple[str, ...]:
+    return VERB_FORMATS.get(verb, FORMATS)
+
+
+def add_common_arguments(parser: argparse.ArgumentParser, verb: str) -> None:
+    """The options every verb has (uv / ruff habits)."""
+    formats = formats_for(verb)
+    parser.add_argument(
+        "--output-format",
+        "--format",
+        dest="format",
+        choices=formats,
+        default=None,
+        help=f"output format (default: {formats[0]}, or output-format from the configuration file)",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only the result: no progress or headers")
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="say more: the steps taken and their timings (repeatable)"
+    )
+    parser.add_argument("-V", "--version", action="version", version=f"envdoctor {__version__}")
+    parser.add_argument(
+        "--config", metavar="FILE", help="configuration file (default: envdoctor.toml or pyproject.toml, found upwards)"
+    )
+    parser.add_argument("--isolated", action="store_true", help="ignore every configuration file")
 
 
 def build_parser(verbs: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -41,11 +74,11 @@ def build_parser(verbs: Sequence[str] | None = None) -> argparse.ArgumentParser:
         description="Diagnose and fix TensorFlow / PyTorch / JAX environments.",
         epilog="exit codes: 0 no errors found; 1 errors found; 2 usage error or nothing inspected",
     )
-    parser.add_argument("--version", action="version", version=f"envdoctor {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"envdoctor {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for verb, (module_name, help_text) in COMMANDS.items():
         sub = subparsers.add_parser(verb, help=help_text, description=help_text)
-        sub.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+        add_common_arguments(sub, verb)
         if verbs is None or verb in verbs:
             _module(module_name).configure(sub)
     return parser
@@ -56,6 +89,10 @@ def _module(name: str):  # type: ignore[no-untyped-def]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if "_ARGCOMPLETE" in os.environ:  # a completion script asks: answer from the full parser
+        import argcomplete
+
+        argcomplete.autocomplete(build_parser())
     args_list = list(sys.argv[1:] if argv is None else argv)
     verb = next((a for a in args_list if not a.startswith("-")), None)
     # Configure only the verb in use: importing every command module would slow `check` down.
@@ -68,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        apply_config(args)
         return int(_module(COMMANDS[args.command][0]).run(args))
     except UsageError as exc:
         print(f"envdoctor {args.command}: error: {exc}", file=sys.stderr)
@@ -80,6 +118,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def apply_config(args: argparse.Namespace) -> None:
+    """Fill what the command line left unset from the configuration file, then the defaults;
+    `args.selection` and `args.severity_overrides` are what check and lint use."""
+    from envdoctor import output
+    from envdoctor.config import resolve_config
+
+    output.set_verbosity(-1 if args.quiet else args.verbose)
+    config = resolve_config(args.config, isolated=args.isolated)
+    formats = formats_for(args.command)
+    if args.format is None:
+        args.format = config.output_format if config.output_format in formats else formats[0]
+    if hasattr(args, "select"):
+        from envdoctor.rules._selection import Selection
+
+        # ruff's precedence: --select replaces the file's selection, --ignore adds to its ignores
+        args.selection = Selection.parse(args.select or config.select, [*config.ignore, *args.ignore])
+        args.severity_overrides = config.severity_overrides()
+        args.config_path = config.path
 
 
 def entry() -> None:

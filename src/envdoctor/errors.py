@@ -13,3 +13,9 @@ class UsageError(EnvdoctorError):
     """Bad input from the user: a missing file, an unknown option value, a dead interpreter."""
 
     exit_code = 2
+
+
+class ResolutionUnavailable(EnvdoctorError):
+    """The resolver could not answer (index unreachable, a tool failed): not a proof that nothing fits."""
+
+    exit_code = 3

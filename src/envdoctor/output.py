@@ -6,6 +6,35 @@ import os
 import sys
 from typing import Any, TextIO
 
+# -1: --quiet, 0: default, 1+: -v, -vv
+_verbosity = 0
+
+
+def set_verbosity(level: int) -> None:
+    global _verbosity
+    _verbosity = level
+
+
+def verbosity() -> int:
+    return _verbosity
+
+
+def quiet() -> bool:
+    return _verbosity < 0
+
+
+def note(text: str, *, level: int = 1) -> None:
+    """A line on stderr shown from verbosity `level` (`-v` is 1); progress and status use level 0."""
+    if _verbosity >= level:
+        sys.stderr.write(text.rstrip("\n") + "\n")
+        sys.stderr.flush()
+
+
+def deprecated(old: str, new: str, why: str = "") -> None:
+    """One line on stderr for a spelling that still works this release (shown even with -q)."""
+    because = f" ({why})" if why else ""
+    sys.stderr.write(f"envdoctor: warning: `{old}` is deprecated{because}; use `{new}`\n")
+
 
 def use_color(stream: TextIO) -> bool:
     if os.environ.get("NO_COLOR"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from envdoctor.errors import UsageError
 from envdoctor.model import Snapshot
@@ -20,6 +20,68 @@ def add_target_arguments(parser: argparse.ArgumentParser, *, snapshot: bool = Tr
     group.add_argument(
         "--timeout", type=float, default=20.0, metavar="S", help="how long the interpreter may take (default 20)"
     )
+
+
+class _FileOption(argparse.Action):
+    """`--file FILE` whose old short form `-f` still works this release, with a deprecation line:
+    pip users read `-f` as `--find-links`, which it will become."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[object] | None,
+        option_string: str | None = None,
+    ) -> None:
+        if option_string == "-f":
+            from envdoctor.output import deprecated
+
+            deprecated("-f FILE", "--file FILE", "-f will mean --find-links in the next release, as in pip")
+        if self.nargs is None and self.default is not None and isinstance(self.default, list):
+            current = list(getattr(namespace, self.dest, None) or [])
+            setattr(namespace, self.dest, [*current, values])
+        else:
+            setattr(namespace, self.dest, values)
+
+
+def add_file_argument(
+    parser: argparse.ArgumentParser | argparse._MutuallyExclusiveGroup,
+    *,
+    repeat: bool,
+    help: str,
+    metavar: str = "FILE",
+) -> None:
+    parser.add_argument("--file", "-f", action=_FileOption, default=[] if repeat else None, metavar=metavar, help=help)
+
+
+def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
+    """ruff's --select / --ignore: comma lists, codes, code prefixes (ED4), rule names, ALL."""
+    parser.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="CODES",
+        help="run only these rules: codes, prefixes (ED4) or names, comma-separated; repeatable",
+    )
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="CODES",
+        help="skip these rules (codes, prefixes or names, comma-separated); repeatable",
+    )
+
+
+def validate_selection(args: argparse.Namespace, *, scope: str) -> None:
+    """Unknown selectors, and per-rule options for rules that do not exist, are usage errors."""
+    from envdoctor.rules import all_rules, get_rule
+
+    rules = all_rules(scope=scope)
+    where = f"the selection (configuration: {args.config_path})" if args.config_path else ""
+    args.selection.validate(rules, where=where)
+    for key in args.severity_overrides:
+        if get_rule(key) is None:
+            raise UsageError(f"{args.config_path}: rules.{key}: no rule has this code or name")
 
 
 def add_output_argument(parser: argparse.ArgumentParser) -> None:

@@ -8,7 +8,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from envdoctor.commands._common import add_target_arguments, load_snapshot_for
+from envdoctor.commands._common import add_selection_arguments, add_target_arguments, load_snapshot_for
 from envdoctor.output import emit, use_color
 
 if TYPE_CHECKING:
@@ -19,12 +19,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.epilog = "exit codes: 0 no error-severity finding; 1 errors found; 2 usage error / nothing inspected"
     add_target_arguments(parser)
     parser.add_argument("--list-rules", action="store_true", help="list every rule with its docs and exit")
-    parser.add_argument(
-        "--ignore", action="append", default=[], metavar="CODE", help="skip a rule (code or name); repeatable"
-    )
-    parser.add_argument(
-        "--select", action="append", default=[], metavar="CODE", help="run only these rules; repeatable"
-    )
+    add_selection_arguments(parser)
     parser.add_argument(
         "--no-cache",
         action="store_true",
@@ -42,12 +37,10 @@ def run(args: argparse.Namespace) -> int:
         render = {"json": rules_json, "markdown": rules_markdown}.get(args.format, rules_text)
         emit(render(all_rules(scope=None)))
         return 0
-    if args.select or args.ignore:
-        from envdoctor.rules import get_rule
+    if args.selection.select or args.selection.ignore or args.severity_overrides:
+        from envdoctor.commands._common import validate_selection
 
-        for code in [*args.select, *args.ignore]:
-            if get_rule(code) is None:
-                raise UsageError(f"unknown rule {code!r} (see `envdoctor check --list-rules`)")
+        validate_selection(args, scope="environment")
     if args.snapshot:
         snapshot = load_snapshot_for(args)
         return _show(args, *_diagnose(args, snapshot), probed=True)
@@ -75,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     gathered = gather(target, timeout=args.timeout, machine=machine, probe=probe)
     if hint is not None and hint.signature is not None and hint.sys_path == gathered.interpreter.sys_path:
         gathered.metadata_signature = hint.signature  # taken moments ago over the same sys.path
-    options = json.dumps([sorted(args.select), sorted(args.ignore)])
+    options = json.dumps([args.selection.key(), sorted(args.severity_overrides.items())])
     key = checkcache.key(gathered.fingerprint_parts(), options) if use_cache else None
     if key:
         checkcache.remember(remembered_as, gathered.interpreter.sys_path, gathered.metadata_signature)
@@ -114,10 +107,10 @@ def _import_rules() -> None:
 
 def _diagnose(args: argparse.Namespace, snapshot: Snapshot) -> tuple[list[Finding], list[Skipped], dict[str, Any]]:
     from envdoctor.doctor import diagnose
-    from envdoctor.rules import get_rule
+    from envdoctor.rules import all_rules
 
-    rules = [r for r in (get_rule(code) for code in args.select) if r is not None] if args.select else None
-    report = diagnose(snapshot, rules=rules, ignore=args.ignore)
+    rules = args.selection.apply(all_rules())
+    report = diagnose(snapshot, rules=rules, severity=args.severity_overrides)
     return report.findings, report.skipped, snapshot.summary()
 
 
@@ -128,6 +121,10 @@ def _show(
 
     if args.format == "json":
         emit(findings_json(findings, skipped, environment=env))
+    elif args.format == "github":
+        from envdoctor.render.annotations import findings_github
+
+        emit(findings_github(findings))
     elif args.format == "markdown":
         emit(findings_markdown(findings, skipped, title="envdoctor check", facts=_facts(env)))
     else:

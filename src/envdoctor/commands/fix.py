@@ -24,7 +24,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-verify", action="store_true", help="skip verify before and after applying")
     parser.add_argument("--timeout", type=float, default=20.0, metavar="S", help="probe timeout (default 20)")
     parser.add_argument("--verify-timeout", type=float, default=300.0, metavar="S", help="per framework (default 300)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
     from envdoctor.actions.uvtool import add_index_arguments
 
     add_index_arguments(parser)

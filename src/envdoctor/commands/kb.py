@@ -32,11 +32,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     refresh.add_argument("--full", action="store_true", help="read every release again")
     refresh.add_argument("--index-url", default=None, metavar="URL", help="a PEP 691 simple index")
     refresh.add_argument("--workers", type=int, default=16, metavar="N")
-    refresh.add_argument("--quiet", action="store_true", help="no progress bar")
+    refresh.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress bar")
     for p in (show, refresh):
         # `envdoctor kb show X --format json` works as well as `envdoctor kb --format json show X`
         p.add_argument(
+            "--output-format",
             "--format",
+            dest="format",
             choices=("text", "json", "markdown"),
             default=argparse.SUPPRESS,
             help="output format (default: text)",

@@ -67,6 +67,20 @@ def _abi_tag():
     return ""
 
 
+def _externally_managed(is_venv):
+    """The PEP 668 marker in the standard library folder (it does not apply inside a venv)."""
+    if is_venv:
+        return None
+    try:
+        import sysconfig
+
+        stdlib = sysconfig.get_path("stdlib")
+    except Exception:
+        return None
+    marker = os.path.join(stdlib, "EXTERNALLY-MANAGED") if stdlib else ""
+    return marker if marker and os.path.isfile(marker) else None
+
+
 def main():
     import platform
 
@@ -76,6 +90,7 @@ def main():
     path = list(sys.path)
     if path and path[0] in ("", os.getcwd()):
         path = path[1:]  # the `-c` entry (current directory), not part of the environment
+    is_venv = base_prefix != sys.prefix or hasattr(sys, "real_prefix")
     facts = {
         "executable": sys.executable,
         "version": platform.python_version(),
@@ -86,7 +101,7 @@ def main():
         "prefix": sys.prefix,
         "base_prefix": base_prefix,
         "exec_prefix": sys.exec_prefix,
-        "is_venv": base_prefix != sys.prefix or hasattr(sys, "real_prefix"),
+        "is_venv": is_venv,
         "is_conda": os.path.isdir(os.path.join(sys.prefix, "conda-meta")),
         "sys_path": path,
         "site_packages": site_packages,
@@ -95,6 +110,7 @@ def main():
         "env": dict((k, os.environ[k]) for k in ENV_VARS if k in os.environ),
         "abi_tag": _abi_tag(),
         "supported": sys.version_info >= (3, 6),
+        "externally_managed": _externally_managed(is_venv),
     }
     # The facts first, at once: envdoctor may answer from its cache and stop here.
     sys.stdout.write(MARKER + json.dumps(facts) + "\n")

@@ -48,7 +48,9 @@ def interpreter_from_files(prefix: Path, python: str | None) -> Interpreter:
     if (prefix / "Lib/site-packages").is_dir():
         site_packages.append(str(prefix / "Lib" / "site-packages"))
     minor = ".".join(version.split(".")[:2])
+    marker = prefix / "lib" / f"python{minor}" / "EXTERNALLY-MANAGED"
     return Interpreter(
+        externally_managed=str(marker) if minor and not is_venv and marker.is_file() else None,
         executable=python or "",
         version=version,
         prefix=str(prefix),
@@ -193,13 +195,16 @@ def _collect_machine(
     root: Path, env: Mapping[str, str], interpreter: Interpreter, conda_prefix: Path | None
 ) -> Machine:
     from envdoctor.probe.machine import collect_machine
+    from envdoctor.probe.tools import find_tools
 
-    return collect_machine(
+    machine = collect_machine(
         root=root,
         env=env,
         site_packages=interpreter.site_packages,
         conda_prefix=str(conda_prefix) if conda_prefix else None,
     )
+    machine.tools = find_tools(env)
+    return machine
 
 
 def _prefix_of(python: str | None) -> Path | None:

@@ -47,10 +47,13 @@ def resolve_target(
     if python and prefix:
         raise UsageError("give --python or --prefix, not both")
     if python:
-        found = shutil.which(python) if os.sep not in python else python
-        if not found or not os.path.exists(found):
-            raise UsageError(f"no interpreter at {python!r}")
-        return Target(python=found, prefix=None, description=f"--python {python}")
+        # uv's reading of --python: a path, a prefix, a command on PATH, or a version such as 3.11
+        from envdoctor.actions.interpreters import resolve_python_request
+
+        resolved = resolve_python_request(python, env)
+        if resolved is None:
+            raise UsageError(f"no interpreter found for --python {python!r} (a path, a command on PATH or a version)")
+        return Target(python=resolved[0], prefix=None, description=f"--python {python}")
     if prefix:
         root = os.path.expanduser(prefix)
         if not os.path.isdir(root):
