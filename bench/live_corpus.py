@@ -459,7 +459,7 @@ def pip_cases() -> Iterator[Case]:
     for pip, py in (PIP_MATRIX[0], PIP_MATRIX[2], PIP_MATRIX[5]):
         other = OTHER_PYTHON[py]
         yield Case(
-            f"envleak-interpreter-pip{pip}", "env-leakage", py, f"pip {pip}",
+            f"wronginterp-pip{pip}", "wrong-interpreter", py, f"pip {pip}",
             (Step("pip --version"), Step("pip install requests"), Step(f"python{other} app.py")),
             r"No module named 'requests'",
             f"requests went into the Python {py} venv; the app ran under python{other}",

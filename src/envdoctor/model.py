@@ -175,6 +175,7 @@ class Machine:
     cpu_model: str = ""
     cpu_flags: list[str] = field(default_factory=list)  # the ones that matter: avx, avx2, avx512f, fma
     gpu: GpuFacts = field(default_factory=GpuFacts)
+    hostname: str = ""  # names the node in `envdoctor fleet`; "" in snapshots older than it
     # Installers found on this machine, by role: "uv", "conda", "mamba", "micromamba" (their paths)
     # and "rattler" (the Python that runs envdoctor with py-rattler, for conda prefixes without conda).
     tools: dict[str, str] = field(default_factory=dict)
@@ -199,12 +200,114 @@ class Skipped:
 
 
 @dataclass
+class SeenInterpreter:
+    """An interpreter the user runs besides (or as) the target: the `python` / `pip` first on PATH,
+    the active env's, a Jupyter kernel's. Read from its files (never run): where it lives, which
+    environment it belongs to, and the frameworks (and pip / ipykernel) installed there."""
+
+    executable: str  # as named: the PATH match, a kernel's argv[0], $CONDA_PREFIX/bin/python
+    resolved: str = ""  # the file that runs (through pyenv shims and symlinks); "" when missing
+    exists: bool = True
+    prefix: str = ""  # the environment it belongs to (real path)
+    env_kind: str = ""  # "venv" | "conda" | "pyenv" | "system" | ""
+    env_name: str = ""  # conda env name ("base" for the root), venv folder, pyenv version
+    version: str = ""  # "3.11" or "3.11.7", from pyvenv.cfg, conda-meta or the file names
+    site_packages: list[str] = field(default_factory=list)  # read for `packages`
+    packages: dict[str, str] = field(default_factory=dict)  # normalized name -> version (frameworks, pip, ipykernel)
+    roles: list[str] = field(default_factory=list)  # "python on PATH", "pip on PATH", "kernel tf", "$CONDA_PREFIX"
+    via: str = ""  # how `executable` leads to `resolved`: "pyenv shim: 3.11.7 (set by ~/.pyenv/version)"
+    externally_managed: str = ""  # its PEP 668 EXTERNALLY-MANAGED marker (non-venv), "" when none
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PathCommand:
+    """A command as the shell finds it: the first match on PATH and the interpreter it runs."""
+
+    name: str  # "python", "python3", "pip", "pip3", "jupyter"
+    path: str  # the first match on PATH
+    path_index: int  # which PATH entry (0-based)
+    interpreter: str = ""  # SeenInterpreter.executable it runs ("" unknown)
+    how: str = ""  # "interpreter", "shebang", "pyenv shim", "launcher"
+    others: list[str] = field(default_factory=list)  # later matches on PATH, in order
+
+
+@dataclass
+class KernelSpecFacts:
+    """One Jupyter kernel spec as jupyter_client finds it (its kernel.json; never started)."""
+
+    name: str  # the folder name, lower-cased, as Jupyter lists it
+    display_name: str = ""
+    language: str = ""
+    resource_dir: str = ""  # the folder holding kernel.json
+    search_dir: str = ""  # the kernels folder of the search path it was found in
+    argv: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)  # kernel.json "env"
+    interpreter: str = ""  # SeenInterpreter.executable of the Python it runs ("" not a Python kernel / unknown)
+    module: str = ""  # the `-m` module it runs: "ipykernel_launcher", "ipykernel"
+    native: bool = False  # jupyter_client's built-in python3 (ipykernel in the Jupyter's own env)
+    shadows: list[str] = field(default_factory=list)  # same-named specs later on the path (hidden by this one)
+    problems: list[str] = field(default_factory=list)  # kernel.json that cannot be read, odd argv
+
+
+@dataclass
+class NamedEnvironment:
+    """An environment known by name (conda envs, pyenv versions): what a kernel's name may refer to."""
+
+    name: str
+    prefix: str
+    kind: str  # "conda" | "pyenv"
+    python: str = ""  # its interpreter ("" when none is there)
+
+
+@dataclass
+class Jupyter:
+    """Where the user's Jupyter looks for kernel specs, and what it finds."""
+
+    host: str = ""  # the interpreter of the `jupyter` first on PATH ("" none)
+    data_dir: str = ""  # the user data dir: where `ipykernel install --user` writes
+    kernel_dirs: list[str] = field(default_factory=list)  # the search path, first wins
+    path_source: str = ""  # "jupyter_core 5.9.1 (in HOST)" or "envdoctor (jupyter_core's order)"
+    kernels: list[KernelSpecFacts] = field(default_factory=list)
+
+
+@dataclass
+class Session:
+    """The user's shell and Jupyter around the target: PATH, the active env, the kernel specs.
+    Rules compare these interpreters with the target's (the wrong-interpreter family)."""
+
+    path: list[str] = field(default_factory=list)  # PATH entries, in order
+    commands: list[PathCommand] = field(default_factory=list)
+    interpreters: list[SeenInterpreter] = field(default_factory=list)
+    environments: list[NamedEnvironment] = field(default_factory=list)
+    jupyter: Jupyter | None = None
+    conda_prefix: str = ""  # $CONDA_PREFIX
+    conda_default_env: str = ""  # $CONDA_DEFAULT_ENV
+    virtual_env: str = ""  # $VIRTUAL_ENV
+    target_prefix: str = ""  # the target's sys.prefix, real path (to compare with `interpreters`)
+    kernel: str = ""  # the kernel the target runs as (`check --kernel NAME`, `%envdoctor`)
+    inside: str = ""  # "notebook" when taken inside a running kernel (`%envdoctor`)
+    read: bool = False  # False: these facts were not collected (an older snapshot)
+
+    def interpreter(self, executable: str) -> SeenInterpreter | None:
+        return next((i for i in self.interpreters if i.executable == executable), None)
+
+    def command(self, name: str) -> PathCommand | None:
+        return next((c for c in self.commands if c.name == name), None)
+
+    def kernel_spec(self, name: str) -> KernelSpecFacts | None:
+        kernels = self.jupyter.kernels if self.jupyter else []
+        return next((k for k in kernels if k.name == name.lower()), None)
+
+
+@dataclass
 class Snapshot:
     interpreter: Interpreter
     distributions: list[Distribution] = field(default_factory=list)
     conda: Conda | None = None
     machine: Machine = field(default_factory=Machine)
     skipped: list[Skipped] = field(default_factory=list)
+    session: Session = field(default_factory=Session)  # PATH, active env, Jupyter kernels
     target: str = ""  # how the user named it: "--prefix /opt/env", "active: $CONDA_PREFIX"
     created: str = ""  # ISO time
     envdoctor_version: str = ""
@@ -232,7 +335,19 @@ class Snapshot:
             "distributions": sum(1 for d in self.distributions if d.shadowed_by is None),
             "gpu_driver": machine.gpu.driver_version,
             "gpus": [g.name for g in machine.gpu.gpus],
+            "frameworks": self.frameworks(),
         }
+
+    def frameworks(self) -> list[str]:
+        """The ML frameworks installed (the copies that win): ["tensorflow-cpu 2.15.1", "jax 0.4.30"]."""
+        from envdoctor.frameworks import DISTRIBUTIONS
+
+        found = [
+            f"{d.display_name or d.name} {d.version}"
+            for d in self.distributions
+            if d.shadowed_by is None and d.name in DISTRIBUTIONS
+        ]
+        return sorted(dict.fromkeys(found))
 
 
 @dataclass
@@ -404,9 +519,15 @@ def _split_top(text: str, sep: str) -> list[str]:
     return parts
 
 
+def _nullable(tp: Any) -> bool:
+    return tp is Any or (isinstance(tp, tuple) and tp[0] == "optional")
+
+
 def _convert(tp: Any, value: Any) -> Any:
     if value is None:
-        return None
+        if _nullable(tp):
+            return None
+        raise ValueError("null where a value is needed")
     if isinstance(tp, tuple):
         kind, inner = tp
         if kind == "optional":
@@ -420,7 +541,10 @@ def _convert(tp: Any, value: Any) -> Any:
             raise ValueError(f"expected an object, got {type(value).__name__}")
         return {str(k): _convert(inner, v) for k, v in value.items()}
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return tp(value)
+        try:
+            return tp(value)
+        except (ValueError, TypeError):
+            raise ValueError(f"{str(value)[:40]!r} is not one of {[m.value for m in tp]}") from None
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return from_dict(tp, value)
     if tp is int and isinstance(value, bool):
@@ -440,8 +564,13 @@ def from_dict(cls: type[T], data: Any) -> T:
     kwargs: dict[str, Any] = {}
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
         if f.name in data:
+            value = data[f.name]
+            if value is None and not _nullable(hints[f.name]):
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                    raise ValueError(f"{cls.__name__}.{f.name}: null where a value is needed")
+                continue  # null for a field with a default: the default
             try:
-                kwargs[f.name] = _convert(hints[f.name], data[f.name])
+                kwargs[f.name] = _convert(hints[f.name], value)
             except ValueError as exc:
                 raise ValueError(f"{cls.__name__}.{f.name}: {exc}") from None
     try:

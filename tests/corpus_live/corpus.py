@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "corpus"
 LIVE_DEFAULT = ROOT / ".bench" / "live-corpus"
 
-# the cause ids of the shared cause table (docs: /work/shared/causes.md, README "explain")
+# the cause ids of the shared cause table (causes.md; wrong-interpreter: README "kernels")
 CAUSES = frozenset(
     {
         "python-unsupported",
@@ -45,6 +45,7 @@ CAUSES = frozenset(
         "glibc-too-old",
         "dependency-version-mismatch",
         "network-or-index",
+        "wrong-interpreter",
         "unknown",
     }
 )

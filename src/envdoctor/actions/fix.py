@@ -13,7 +13,6 @@ Safety, in order:
 from __future__ import annotations
 
 import signal
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -176,10 +175,11 @@ def apply_fix(
                     break
         except (KeyboardInterrupt, Interrupted):
             restore_points.journal(point, "interrupted")
-            print(
+            from envdoctor.output import emit_error
+
+            emit_error(
                 f"envdoctor fix: interrupted; the environment may be half-changed. Bring it back "
-                f"with: envdoctor restore --python {python} {point.id}",
-                file=sys.stderr,
+                f"with: envdoctor restore --python {python} {point.id}"
             )
             raise
     report.after = diagnose(python)

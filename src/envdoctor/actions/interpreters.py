@@ -105,7 +105,10 @@ def _uv_find(version: str, minor: str, env: Mapping[str, str]) -> tuple[str, str
 
 def _reports(python: str, version: str) -> bool:
     """Does `python` really run, and is it `version`?"""
-    done = run([python, "-c", "import sys; print('%d.%d.%d' % tuple(sys.version_info[:3]))"], timeout=20)
+    # -E -s -S: no PYTHON* variable, user site, .pth line or sitecustomize runs (every Python has them)
+    done = run(
+        [python, "-E", "-s", "-S", "-c", "import sys; print('%d.%d.%d' % tuple(sys.version_info[:3]))"], timeout=20
+    )
     if not done.ok:
         return False
     actual = done.stdout.strip()

@@ -46,12 +46,20 @@ def run(args: argparse.Namespace) -> int:
         return _show(args, *_diagnose(args, snapshot), probed=True)
     if args.timeout <= 0:
         raise UsageError("--timeout must be positive")
-    from envdoctor.probe.launch import ProbeRun, resolve_target
+    import time
 
-    target = resolve_target(python=args.python, prefix=args.prefix)
+    deadline = time.monotonic() + args.timeout  # --timeout bounds the whole verb, not only the probe
+    from envdoctor.commands._common import kernel_or_target
+    from envdoctor.probe.launch import ProbeRun, probe_timeout
+
+    target, session = kernel_or_target(args)
+    if session is not None and target.python is None:  # a kernel whose interpreter is gone
+        from envdoctor.probe.session import missing_kernel_snapshot
+
+        return _show(args, *_diagnose(args, missing_kernel_snapshot(target, session)), probed=True)
     # The probe sends its facts first, then scans the metadata on the target's own core; a `stat`
     # fingerprint taken from the facts decides meanwhile whether the cache answers.
-    probe = ProbeRun.start(target.python, args.timeout) if target.python else None
+    probe = ProbeRun.start(target.python, probe_timeout(args.timeout)) if target.python else None
     # While the probe runs in the target interpreter: only what a cached answer needs too, unless
     # a quick `stat` of the last sys.path already shows a change (then the rules load meanwhile).
     from envdoctor import checkcache
@@ -60,30 +68,34 @@ def run(args: argparse.Namespace) -> int:
 
     remembered_as = target.python or target.prefix or target.description
     use_cache = not args.no_cache and not os.environ.get("ENVDOCTOR_NO_CACHE")
-    hint = checkcache.probably_changed(remembered_as, metadata_signature) if use_cache else None
+    stamps = checkcache.Stamps()
+    hint = (
+        checkcache.probably_changed(remembered_as, lambda sys_path: metadata_signature(sys_path, stamps))
+        if use_cache
+        else None
+    )
     if hint is None or hint.changed:
         _import_rules()
 
     machine = load_machine(args.machine) if args.machine else None
-    gathered = gather(target, timeout=args.timeout, machine=machine, probe=probe)
+    gathered = gather(
+        target, timeout=max(0.0, deadline - time.monotonic()), machine=machine, probe=probe, session=session
+    )
+    gathered.stamps = stamps
     if hint is not None and hint.signature is not None and hint.sys_path == gathered.interpreter.sys_path:
         gathered.metadata_signature = hint.signature  # taken moments ago over the same sys.path
     options = json.dumps([args.selection.key(), sorted(args.severity_overrides.items())])
-    key = checkcache.key(gathered.fingerprint_parts(), options) if use_cache else None
+    key = checkcache.key(gathered.fingerprint_parts(), options, stamps) if use_cache else None
     if key:
         checkcache.remember(remembered_as, gathered.interpreter.sys_path, gathered.metadata_signature)
-    cached = checkcache.load(key) if key else None
+    cached = _from_cache(checkcache, key) if key else None
     if cached is not None:
         if gathered.probe is not None:
             gathered.probe.close()
-        from envdoctor.model import Finding, Skipped, from_dict
-
-        findings = [from_dict(Finding, f) for f in cached["findings"]]
-        skipped = [from_dict(Skipped, k) for k in cached["skipped"]]
-        env = {**cached["environment"], "target": target.description}
-        return _show(args, findings, skipped, env, probed=True)
+        findings, skipped, environment = cached
+        return _show(args, findings, skipped, {**environment, "target": target.description}, probed=True)
     _import_rules()  # while the probe still scans, on the other core
-    snapshot = assemble(gathered)
+    snapshot = assemble(gathered, deadline=deadline, use_cache=use_cache)
     findings, skipped, env = _diagnose(args, snapshot)
     if key:
         checkcache.store(
@@ -93,8 +105,30 @@ def run(args: argparse.Namespace) -> int:
                 "skipped": [{"what": k.what, "reason": k.reason} for k in skipped],
                 "environment": env,
             },
+            racy=stamps.racy,
         )
     return _show(args, findings, skipped, env, probed=snapshot.interpreter.probed or bool(snapshot.distributions))
+
+
+def _from_cache(checkcache: Any, key: str) -> tuple[list[Finding], list[Skipped], dict[str, Any]] | None:
+    """The cached answer for `key`; an entry of the wrong shape is discarded (and written anew)."""
+    from envdoctor.model import Finding, Skipped, from_dict
+
+    cached = checkcache.load(key)
+    if cached is None:
+        return None
+    try:
+        findings = [from_dict(Finding, f) for f in cached["findings"]]
+        skipped = [from_dict(Skipped, k) for k in cached["skipped"]]
+        environment = cached["environment"]
+        if not isinstance(environment, dict) or not all(
+            k in environment for k in ("python", "kind", "prefix", "platform", "distributions")
+        ):
+            raise ValueError("environment of the wrong shape")
+    except (KeyError, TypeError, ValueError):
+        checkcache.discard(key)
+        return None
+    return findings, skipped, environment
 
 
 def _import_rules() -> None:
@@ -132,6 +166,7 @@ def _show(
             f"envdoctor check: {env['target']}",
             f"Python {env['python'] or '?'} ({env['kind']}) at {env['prefix']} · {env['platform']} · "
             f"{env['distributions']} distributions",
+            inspected_line(env),
         ]
         emit(findings_text(findings, skipped, header=header, color=use_color(sys.stdout)))
     if not probed:
@@ -139,6 +174,21 @@ def _show(
     return 1 if any(f.severity.value == "error" for f in findings) else 0
 
 
+def inspected_line(env: dict[str, Any]) -> str:
+    """What was inspected, in one line: the frameworks found, or that there is none."""
+    frameworks = env.get("frameworks")
+    if frameworks is None:  # an entry cached by an older envdoctor
+        return f"{env['distributions']} distributions inspected"
+    if not frameworks:
+        return f"no ML framework installed here (TensorFlow, PyTorch, JAX); {env['distributions']} distributions read"
+    count = len(frameworks)
+    return f"{count} framework{'s' * (count != 1)} found: {', '.join(frameworks)}"
+
+
 def _facts(env: dict[str, object]) -> list[tuple[str, str]]:
     keys = ("target", "python", "executable", "prefix", "kind", "platform", "distributions", "gpu_driver")
-    return [(k, str(env[k])) for k in keys if env.get(k) not in (None, "")]
+    facts = [(k, str(env[k])) for k in keys if env.get(k) not in (None, "")]
+    frameworks = env.get("frameworks")
+    if isinstance(frameworks, list):
+        facts.append(("frameworks", ", ".join(str(f) for f in frameworks) or "none"))
+    return facts
