@@ -69,6 +69,21 @@ def read_bytes(path: str | os.PathLike[str], limit: int = TEXT_LIMIT) -> bytes:
     return data
 
 
+def read_prefix(path: str | os.PathLike[str], size: int, *, from_end: bool = False) -> bytes:
+    """The first (or last) `size` bytes of the regular file `path` (a script's shebang, a
+    launcher's tail); `Refused` for what is not a regular file."""
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise Refused(f"{os.fspath(path)} is {_kind(st.st_mode)}, not read")
+        if from_end and st.st_size > size:
+            os.lseek(fd, st.st_size - size, os.SEEK_SET)
+        return os.read(fd, size)
+    finally:
+        os.close(fd)
+
+
 def read_text(path: str | os.PathLike[str], limit: int = TEXT_LIMIT, errors: str = "replace") -> str:
     return read_bytes(path, limit).decode("utf-8", errors=errors)
 
@@ -131,6 +146,7 @@ __all__ = [
     "load_json",
     "maybe_text",
     "read_bytes",
+    "read_prefix",
     "read_stream",
     "read_text",
 ]

@@ -190,9 +190,7 @@ def _list(args: argparse.Namespace, target: Target) -> int:
                 {
                     "prefix": target.prefix,
                     "root": str(root),
-                    "points": [
-                        {**e.point.summary(), "differs_now": changes[e.id]} for e in entries if e.point
-                    ],
+                    "points": [{**e.point.summary(), "differs_now": changes[e.id]} for e in entries if e.point],
                     "invalid": [
                         {"id": e.id, "path": str(e.path), "problem": e.problem} for e in entries if not e.point
                     ],
