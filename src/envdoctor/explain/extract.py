@@ -40,8 +40,8 @@ def normalise(name: str) -> str:
 
 # ---- the Python version ---------------------------------------------------------------------
 # (priority, pattern): the highest priority wins; on a tie the first line.
-_PYTHON_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = tuple(
-    (prio, re.compile(pattern, re.IGNORECASE))
+_PYTHON_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = tuple(  # matched against lowered text
+    (prio, re.compile(pattern))
     for prio, pattern in (
         (9, r"your python:\s*python=" + _PY),
         (9, r"using (?:c|pypy)?python " + _PY + r"\S* (?:interpreter|environment) at"),
@@ -75,6 +75,20 @@ _PLATFORM_TAG = (
 )
 
 
+def having(lines: Numbered, keywords: tuple[str, ...], follow: int = 0) -> list[tuple[int, str]]:
+    """The lines whose lowered text holds one of `keywords` (and the `follow` lines after each):
+    a regex runs only where its literal words are, so the readers cost little on any log."""
+    out: list[tuple[int, str]] = []
+    taken = -1
+    for index, (_number, line) in enumerate(lines):
+        low = line.lower()
+        if any(k in low for k in keywords):
+            for extra in range(max(index, taken + 1), min(len(lines), index + 1 + follow)):
+                out.append(lines[extra])
+                taken = extra
+    return out
+
+
 def _joined(lines: Numbered) -> tuple[str, list[int]]:
     """The kept lines as one text (issue templates put a value on the line after its heading), and
     the line number of each line of it."""
@@ -89,7 +103,9 @@ def _line_of(text: str, numbers: list[int], pos: int) -> tuple[int, str]:
 
 
 def _python(lines: Numbered, facts: LogFacts) -> None:
-    text, numbers = _joined(lines)
+    shown, numbers = _joined(having(lines, ("py",), follow=2))
+    text = shown.lower()
+    shown = shown if len(shown) == len(text) else text
     best: tuple[int, int, str, str] | None = None  # (prio, -line, value, text)
     for prio, rx in _PYTHON_PATTERNS:
         if best is not None and prio <= best[0]:
@@ -98,7 +114,7 @@ def _python(lines: Numbered, facts: LogFacts) -> None:
         if match:
             groups = [g for g in match.groups() if g]
             value = ".".join(groups) if len(groups) == 2 and "." not in groups[0] else groups[0]
-            number, line = _line_of(text, numbers, match.start())
+            number, line = _line_of(shown, numbers, match.start())
             best = (prio, -number, value, line)
     for tag, located in facts.abi_tags.items():
         if tag.startswith("cp") and (best is None or best[0] < 7):
@@ -175,13 +191,75 @@ _MACHINE_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("Rosetta (x86_64 Python on Apple silicon)", r"\brosetta\b"),
     )
 )
+_OS_WORDS = (
+    ":\\",
+    "win",
+    "\\scripts\\",
+    ".dll",
+    ".exe",
+    "appdata",
+    "mac",
+    "darwin",
+    "os x",
+    "osx",
+    "/users/",
+    "apple",
+    "/home/",
+    "/usr/",
+    "linux",
+    "ubuntu",
+    "debian",
+    "centos",
+    ".so.",
+    "/opt/conda",
+    "/root/",
+    "wsl",
+)
+_MACHINE_WORDS = (
+    "32",
+    "86",
+    "armv",
+    "armhf",
+    "alpine",
+    "musl",
+    "raspberr",
+    "jetson",
+    "macosx_",
+    "rosetta",
+    "glibc",
+    "ldd ",
+)
+_ARCH_WORDS = (
+    ":\\",
+    "scripts",
+    "win",
+    "appdata",
+    "wsl",
+    "arm",
+    "aarch",
+    "x86",
+    "amd64",
+    "intel",
+    "apple",
+    " m1",
+    " m2",
+    " m3",
+    " m4",
+    "rosetta",
+    "graviton",
+    "jetson",
+    "raspberr",
+    "osx-",
+    "linux-64",
+    "macosx_",
+)
 _GLIBC_RE = re.compile(r"ldd \([^)]*\)\s*(2\.\d+)|\bglibc (?:version )?(2\.\d+)\b(?! not found)", re.IGNORECASE)
 
 
 def _machine(lines: Numbered, facts: LogFacts) -> None:
     counts = {name: 0 for name, _ in _OS_SIGNALS}
     first: dict[str, Evidence] = {}
-    low_lines = [(n, line.lower()) for n, line in lines]
+    low_lines = [(n, line.lower()) for n, line in having(lines, _OS_WORDS)]
     for number, low in low_lines:
         for name, rx in _OS_SIGNALS:
             found = len(rx.findall(low))
@@ -192,7 +270,7 @@ def _machine(lines: Numbered, facts: LogFacts) -> None:
     if not facts.os and top[1]:
         facts.os = top[0]
         facts.os_evidence.append(first[top[0]])
-    for number, line in lines:
+    for number, line in having(lines, _MACHINE_WORDS):
         for label, rx in _MACHINE_SIGNS:
             if rx.search(line):
                 facts.machine_signs.append(Located(label, number, line))
@@ -203,7 +281,7 @@ def _machine(lines: Numbered, facts: LogFacts) -> None:
             facts.glibc = Located(glibc.group(1) or glibc.group(2), number, line)
     if facts.platforms:
         return
-    low = "\n".join(text for _, text in low_lines)
+    low = "\n".join(text.lower() for _, text in having(lines, _ARCH_WORDS))
     if facts.os == "windows" and _WINDOWS_PROOF.search(low) and not _WSL.search(low):
         facts.platforms = ("windows-x86_64",)
     elif facts.os == "macos":
@@ -255,6 +333,54 @@ _TOOL_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("jax", r"\bjax\._src\b|\bjaxlib\b|\bimport jax\b"),
     )
 )
+_TOOL_WORDS = (
+    "collecting",
+    "requirement",
+    "matching distribution",
+    "successfully installed",
+    "installing collected",
+    "resolutionimpossible",
+    "cannot install",
+    "resolver",
+    "pip",
+    "uv ",
+    "solution found",
+    "─",
+    "resolved",
+    "mamba",
+    "could not solve",
+    "problems while solving",
+    "unsatisfiable",
+    "solving environment",
+    "package metadata",
+    "packagesnotfound",
+    "conda",
+    "traceback",
+    "tensorflow",
+    "external/",
+    "torch",
+    "jax",
+)
+_TOOL_KEYS = {
+    "pip": (
+        "collecting",
+        "requirement",
+        "matching distribution",
+        "successfully installed",
+        "installing collected",
+        "resolutionimpossible",
+        "cannot install",
+        "resolver",
+        "pip",
+    ),
+    "uv": ("solution found", "─", "uv ", "resolved"),
+    "libmamba": ("mamba", "could not solve", "problems while solving"),
+    "conda": ("unsatisfiable", "solving environment", "package metadata", "packagesnotfound", "conda"),
+    "traceback": ("traceback",),
+    "tensorflow": ("tensorflow", "external/"),
+    "pytorch": ("torch",),
+    "jax": ("jax",),
+}
 _TOOL_VERSION: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
     for name, pattern in (
@@ -269,9 +395,10 @@ _TOOL_VERSION: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 
 
 def _tools(lines: Numbered, facts: LogFacts) -> None:
-    for number, line in lines:
+    for number, line in having(lines, _TOOL_WORDS):
+        low = line.lower()
         for name, rx in _TOOL_SIGNS:
-            if name not in facts.tools and rx.search(line):
+            if name not in facts.tools and any(k in low for k in _TOOL_KEYS[name]) and rx.search(line):
                 facts.tools[name] = Located(name, number, line)
         for name, rx in _TOOL_VERSION:
             if name not in facts.tool_versions:
@@ -288,7 +415,8 @@ _PIP_NO_VERSION = re.compile(
 _PIP_NO_DIST = re.compile(r"no matching distribution found for " + _REQ_TOKEN, re.IGNORECASE)
 _FROM_VERSIONS = re.compile(r"\(from versions:\s*([^)]{0,8000})\)", re.IGNORECASE)
 _UV_REQUEST = re.compile(
-    r"distribution `(?P<dist>[A-Za-z0-9][\w.-]*==[\w.+!-]+)|because (?P<because>[A-Za-z0-9][\w.-]*==[\w.+!-]+) has no\b",
+    r"distribution `(?P<dist>[A-Za-z0-9][\w.-]*==[\w.+!-]+)|because (?P<because>[A-Za-z0-9][\w.-]*==[\w.+!-]+) has no\b"
+    r"|failed to (?:build|prepare|download|fetch) `(?P<built>[A-Za-z0-9][\w.-]*==[\w.+!-]+)`",
     re.IGNORECASE,
 )
 _COLLECTING = re.compile(r"^\s*collecting " + _REQ_TOKEN, re.IGNORECASE)
@@ -361,9 +489,13 @@ def _requests(lines: Numbered, facts: LogFacts) -> None:
             match = _PIP_NO_DIST.search(line)
             if match:
                 add(_requirement(match.group("req"), number, line, "pip-error"))
-        if "distribution `" in low or " has no " in low:
+        if "distribution `" in low or " has no " in low or "failed to " in low:
             for match in _UV_REQUEST.finditer(line):
-                add(_requirement(match.group("dist") or match.group("because"), number, line, "uv"))
+                add(
+                    _requirement(
+                        match.group("dist") or match.group("because") or match.group("built"), number, line, "uv"
+                    )
+                )
         if low.lstrip().startswith("collecting "):
             match = _COLLECTING.search(line)
             if match:
@@ -427,38 +559,40 @@ def _installed(lines: Numbered, facts: LogFacts) -> None:
 
 
 # Framework versions stated in prose or printed by the code (`tf.__version__`).
-_FRAMEWORK_PATTERNS: tuple[tuple[str, int, re.Pattern[str]], ...] = tuple(
-    (name, prio, re.compile(pattern, re.IGNORECASE))
+_FRAMEWORK_PATTERNS: tuple[tuple[str, int, re.Pattern[str]], ...] = tuple(  # matched against lowered text
+    (name, prio, re.compile(pattern))
     for name, prio, pattern in (
         ("tensorflow", 8, r"tensor\s?flow\s*version\W{0,12}(?:tf\s*)?v?(2\.\d+(?:\.\d+)?|1\.\d+(?:\.\d+)?)"),
         (
             "tensorflow",
             6,
-            r"\btensorflow(?:-gpu|-cpu|-intel|-macos)?\s*(?:==|=|\s)\s*v?(2\.\d+(?:\.\d+)?|1\.\d+(?:\.\d+)?)\b",
+            r"tensorflow(?:-gpu|-cpu|-intel|-macos)?\s*(?:==|=|\s)\s*v?(2\.\d+(?:\.\d+)?|1\.\d+(?:\.\d+)?)\b",
         ),
         ("tensorflow", 4, r"\btf\s*v?(2\.\d+(?:\.\d+)?)\b"),
-        ("tensorflow", 5, r"\btensorflow(?:_gpu|-gpu|-intel|_intel|_cpu|-cpu)?-(2\.\d+\.\d+)[-.]"),
+        ("tensorflow", 5, r"tensorflow(?:_gpu|-gpu|-intel|_intel|_cpu|-cpu)?-(2\.\d+\.\d+)[-.]"),
         ("torch", 8, r"pytorch version\W{0,6}(\d+\.\d+(?:\.\d+)?(?:\+\w+)?)"),
-        ("torch", 6, r"\btorch\s*(?:==|\s)\s*(\d+\.\d+(?:\.\d+)?(?:\+\w+)?)"),
-        ("torch", 5, r"\btorch-(\d+\.\d+\.\d+(?:\+\w+)?)-"),
+        ("torch", 6, r"torch\s*(?:==|\s)\s*(\d+\.\d+(?:\.\d+)?(?:\+\w+)?)"),
+        ("torch", 5, r"torch-(\d+\.\d+\.\d+(?:\+\w+)?)-"),
         ("numpy", 9, r"numpy\s+(2\.\d+\.\d+\w*)\s+as it may crash"),
         ("numpy", 5, r"numpy\s*(?:version\W{0,6}|==|\s)\s*(\d+\.\d+\.\d+)"),
-        ("numpy", 4, r"\bnumpy-(\d+\.\d+\.\d+)-"),
-        ("jax", 6, r"\bjax(?:\s*version)?\s*[:=]+\s*(0\.\d+\.\d+)"),
-        ("jaxlib", 6, r"\bjaxlib(?: is)?(?: version)?\s*(?:[:=]+|is)?\s*(0\.\d+\.\d+)"),
-        ("keras", 5, r"\bkeras\s*(?:version\W{0,6}|==|\s)\s*(\d+\.\d+\.\d+)"),
-        ("protobuf", 5, r"\bprotobuf\s*(?:version\W{0,6}|==|\s)\s*(\d+\.\d+\.\d+)"),
+        ("numpy", 4, r"numpy-(\d+\.\d+\.\d+)-"),
+        ("jax", 6, r"jax(?:\s*version)?\s*[:=]+\s*(0\.\d+\.\d+)"),
+        ("jaxlib", 6, r"jaxlib(?: is)?(?: version)?\s*(?:[:=]+|is)?\s*(0\.\d+\.\d+)"),
+        ("keras", 5, r"keras\s*(?:version\W{0,6}|==|\s)\s*(\d+\.\d+\.\d+)"),
+        ("protobuf", 5, r"protobuf\s*(?:version\W{0,6}|==|\s)\s*(\d+\.\d+\.\d+)"),
     )
 )
 
 
 def _frameworks(lines: Numbered, facts: LogFacts) -> None:
-    text, numbers = _joined(lines)
+    text, numbers = _joined(having(lines, ("tensor", "tf", "torch", "numpy", "jax", "keras", "protobuf"), follow=2))
+    low = text.lower()
+    text = text if len(text) == len(low) else low
     best: dict[str, tuple[int, Located]] = {}
     for name, prio, rx in _FRAMEWORK_PATTERNS:
         if name in best and best[name][0] >= prio:
             continue
-        match = rx.search(text)
+        match = rx.search(low)
         if match:
             number, line = _line_of(text, numbers, match.start())
             best[name] = (prio, Located(match.group(1), number, line))
@@ -494,6 +628,9 @@ _GPU_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+_GPU_WORDS = ("driver", "cuda", "cudnn", "nvidia", "geforce", "tesla", "quadro", "name:", "gpu")
+
+
 def _lib_version(family: str, raw: str, dll: bool) -> str:
     raw = raw.strip(".")
     if not dll or not raw:
@@ -522,6 +659,8 @@ def _gpu(lines: Numbered, facts: LogFacts) -> None:
                     if (family, version, found) not in seen:
                         seen.add((family, version, found))
                         facts.libraries.append(Library(family, version, number, line, found))
+        if not any(k in low for k in _GPU_WORDS):
+            continue
         for name, rx in _GPU_PATTERNS:
             match = rx.search(line)
             if not match:
@@ -551,6 +690,10 @@ JUPYTER_RE = re.compile(
 )
 
 
+_INTERPRETER_WORDS = ("executable", "which", "where", "python", "interpreter", "pip")
+_JUPYTER_WORDS = ("ipy", "cell in", "in [", "jupyter", "kernel", "notebook", "colab")
+
+
 def _paths(lines: Numbered, facts: LogFacts) -> None:
     seen: set[tuple[str, str]] = set()
     for number, line in lines:
@@ -563,9 +706,9 @@ def _paths(lines: Numbered, facts: LogFacts) -> None:
                 "install"
                 if "already satisfied" in low or "installing " in low
                 else "kernel"
-                if _KERNEL_LINE.search(line)
+                if ("kernel" in low or "argv" in low) and _KERNEL_LINE.search(line)
                 else "interpreter"
-                if _INTERPRETER_LINE.search(line)
+                if any(k in low for k in _INTERPRETER_WORDS) and _INTERPRETER_LINE.search(line)
                 else "site"
             )
         )
@@ -577,7 +720,7 @@ def _paths(lines: Numbered, facts: LogFacts) -> None:
                 continue
             seen.add((prefix, where))
             facts.paths.append(PathFact(prefix, kind, where, number, line))
-        if JUPYTER_RE.search(line) and len(facts.jupyter) < 8:
+        if len(facts.jupyter) < 8 and any(k in low for k in _JUPYTER_WORDS) and JUPYTER_RE.search(line):
             facts.jupyter.append(Located("jupyter", number, line))
 
 
@@ -599,9 +742,15 @@ _ACTIVATED = re.compile(
 )
 
 
+_EXCEPTION_WORDS = ("error", "exception", "exit", "notfound", "interrupt")
+_FATAL_WORDS = ("illegal", "segmentation", "dumped", "exit code", "check failed", "kernel", "f0", "f1", "f ")
+_ACTIVATE_WORDS = ("activate", "active environment", ")")
+
+
 def _errors(lines: Numbered, facts: LogFacts) -> None:
     for number, line in lines:
-        exc = _EXCEPTION.match(line.rstrip().rstrip("`"))
+        low = line.lower()
+        exc = _EXCEPTION.match(line.rstrip().rstrip("`")) if any(k in low for k in _EXCEPTION_WORDS) else None
         if exc and not exc.group("kind").endswith("Warning"):
             facts.errors.append(
                 ErrorLine(exc.group("kind").rsplit(".", 1)[-1], (exc.group("msg") or "").strip(), number, line)
@@ -610,13 +759,13 @@ def _errors(lines: Numbered, facts: LogFacts) -> None:
             pip = _PIP_ERROR.match(line)
             if pip:
                 facts.errors.append(ErrorLine("pip", pip.group("msg").strip(), number, line))
-            elif _FATAL.search(line):
+            elif any(k in low for k in _FATAL_WORDS) and _FATAL.search(line):
                 facts.errors.append(ErrorLine("fatal", line.strip(), number, line))
-        if "module named" in line.lower():
+        if "module named" in low:
             missing = _MISSING_MODULE.search(line)
             if missing:
                 facts.missing_modules.append(Located(missing.group("name"), number, line))
-        if facts.activated_env is None:
+        if facts.activated_env is None and any(k in low for k in _ACTIVATE_WORDS):
             active = _ACTIVATED.search(line)
             if active:
                 name = next((g for g in active.groups() if g), "")

@@ -13,6 +13,7 @@ captured after solver headers, and the head and tail of the log are kept.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import deque
 from collections.abc import Iterable
@@ -188,30 +189,27 @@ class Scanner:
             return
         if b"\x1b" in block:
             block = ANSI_RE.sub(b"", block)
-        lines = block.split(b"\n")
-        if block.endswith(b"\n"):
-            lines.pop()
-        base = self.lines
-        if self._open:
-            self._continue_captures(lines)
-        if len(self.head) < HEAD_LINES:
-            self.head.extend(_clean(_decode(x)) for x in lines[: HEAD_LINES - len(self.head)])
-        start = max(0, len(lines) - TAIL_LINES)
-        for offset, raw in enumerate(lines[start:]):
-            if raw.strip():
-                self.tail.append((base + start + offset + 1, _clean(_decode(raw))))
         masked = block.translate(_MASK).split(b"\n")
         if block.endswith(b"\n"):
             masked.pop()
-        # first index of every distinct line (reversed: the smallest index is written last and wins)
-        first = dict(zip(reversed(masked), range(len(masked) - 1, -1, -1)))
-        fresh = first.keys() - self._seen
+        lines = _Lines(block, masked)  # the original lines, sliced from the block only when needed
+        base = self.lines
+        if self._open:
+            self._continue_captures(lines.first(max(c.wanted - len(c.lines) for c in self._open)))
+        if len(self.head) < HEAD_LINES:
+            self.head.extend(_clean(_decode(x)) for x in lines.first(HEAD_LINES - len(self.head)))
+        tail = lines.last(TAIL_LINES)
+        start = len(masked) - len(tail)
+        for offset, raw in enumerate(tail):
+            if raw.strip():
+                self.tail.append((base + start + offset + 1, _clean(_decode(raw))))
+        self.lines = base + len(masked)
+        fresh = [m for m in dict.fromkeys(masked) if m not in self._seen]  # distinct, in log order
         if self._seen_bytes < SEEN_LIMIT:
-            self._seen |= fresh
+            self._seen.update(fresh)
             self._seen_bytes += sum(map(len, fresh))
-        distinct = sorted(fresh, key=first.__getitem__)
+        distinct = fresh
         text = b"\n".join(distinct)
-        self.lines = base + len(lines)
         if not text:
             return
         found: list[tuple[int, bytes]] = []
@@ -231,7 +229,7 @@ class Scanner:
             probes_on.setdefault(_index_at(starts, at), []).append(probe)
         for number in sorted(anchors_on.keys() | probes_on.keys()):
             mline = distinct[number]
-            index = first[mline]
+            index = lines.index_of(mline)
             text_line = _decode(lines[index])
             for anchor in anchors_on.get(number, ()):
                 for mneedle, (plain, sigs) in self._table[anchor].items():
@@ -239,7 +237,7 @@ class Scanner:
                         self._match_line(sigs, plain, text_line, index, base, lines)
             for probe in probes_on.get(number, ()):
                 self._keep_fact(probe, base + index + 1, text_line)
-                for offset, follow in enumerate(lines[index + 1 : index + 1 + probe.follow], index + 2):
+                for offset, follow in enumerate(lines.following(index, probe.follow), index + 2):
                     self._keep_fact(probe, base + offset, _decode(follow), force=True)
 
     def _keep_fact(self, probe: _Probe, number: int, raw: str, force: bool = False) -> None:
@@ -254,9 +252,7 @@ class Scanner:
         if not late or late[-1][0] != number:
             late.append((number, text))
 
-    def _match_line(
-        self, sigs: list[Signature], needle: str, raw: str, index: int, base: int, lines: list[bytes]
-    ) -> None:
+    def _match_line(self, sigs: list[Signature], needle: str, raw: str, index: int, base: int, lines: _Lines) -> None:
         segment = _segment(raw, needle)
         window = _window(segment, needle)
         for sig in sigs:
@@ -282,7 +278,7 @@ class Scanner:
                 and (sig.role != "fact" or self._captures_of(sig) < MAX_FACT_CAPTURES)
             ):
                 cap = Capture(sig, ev, wanted=sig.capture)
-                cap.lines.extend(_clean(_decode(x)) for x in lines[index + 1 : index + 1 + sig.capture])
+                cap.lines.extend(_clean(_decode(x)) for x in lines.following(index, sig.capture))
                 self.captures.append(cap)
                 if len(cap.lines) < cap.wanted:
                     self._open.append(cap)
@@ -328,6 +324,49 @@ class Scanner:
         for hit in self.hits.values():
             present.update(hit.signature.tags)
         return present
+
+
+class _Lines:
+    """The original lines of a block, by index, without splitting the block a second time: a
+    masked line has the same length as its original, so offsets come from the masked lines."""
+
+    def __init__(self, block: bytes, masked: list[bytes]) -> None:
+        self.block = block
+        self.masked = masked
+        self._offsets: list[int] | None = None
+        self._index: dict[bytes, int] | None = None
+        self._lookups = 0
+
+    def __len__(self) -> int:
+        return len(self.masked)
+
+    def _offset(self, index: int) -> int:
+        if self._offsets is None:
+            self._offsets = [0, *itertools.accumulate(len(m) + 1 for m in self.masked)]
+        return self._offsets[index]
+
+    def __getitem__(self, index: int) -> bytes:
+        start = self._offset(index)
+        return self.block[start : start + len(self.masked[index])]
+
+    def index_of(self, mline: bytes) -> int:
+        """The first index of a masked line (a C-speed scan for a few; a table for many)."""
+        self._lookups += 1
+        if self._index is None and self._lookups > 32:
+            self._index = dict(zip(reversed(self.masked), range(len(self.masked) - 1, -1, -1)))
+        return self._index[mline] if self._index is not None else self.masked.index(mline)
+
+    def following(self, index: int, count: int) -> list[bytes]:
+        return [self[i] for i in range(index + 1, min(len(self.masked), index + 1 + count))]
+
+    def first(self, count: int) -> list[bytes]:
+        count = min(count, len(self.masked))
+        return self.block.split(b"\n", count)[:count] if count > 0 else []
+
+    def last(self, count: int) -> list[bytes]:
+        count = min(count, len(self.masked))
+        body = self.block[:-1] if self.block.endswith(b"\n") else self.block
+        return body.rsplit(b"\n", count)[-count:] if body and count > 0 else []
 
 
 Table = dict[bytes, dict[bytes, tuple[str, list[Signature]]]]

@@ -867,11 +867,11 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     S(
         "python/uv-hint-abi-tags",
-        "only has wheels with the following python",
+        "with the following python abi tag",
         "python-unsupported",
         0.9,
-        "uv's hint: the interpreter's Python ABI / implementation tag is not among the release's wheels.",
-        "hint: You're using CPython 3.13 (`cp313`), but `torch` (v2.5.1) only has wheels with the following Python ABI tags: `cp39`, `cp310`, `cp311`, `cp312`",
+        "uv's hint: the interpreter's Python ABI tag is not among the release's wheels (uv 0.5 and 0.13 wordings).",
+        "hint: You require CPython 3.13 (`cp313`), but we only found wheels for `torch` (v2.2.0) with the following Python ABI tags: `cp38`, `cp39`, `cp310`, `cp311`, `cp312`",
     ),
     S(
         "platform/uv-no-wheel-current-platform",
