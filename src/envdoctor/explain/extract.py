@@ -433,7 +433,7 @@ _ALREADY = re.compile(
 )
 _SUCCESS = re.compile(r"successfully installed\s+(?P<list>.+)$", re.IGNORECASE)
 _PIP_CHECK = re.compile(
-    r"(?P<pkg>[A-Za-z0-9][\w.-]*) (?P<ver>\d[\w.+!-]*) (?:requires|has requirement) (?P<req>[^\n]{1,300}?), but you(?: have|'ll have) "
+    r"(?<![\w.-])(?P<pkg>[A-Za-z0-9][\w.-]{0,100}) (?P<ver>\d[\w.+!-]{0,60}) (?:requires|has requirement) (?P<req>[^\n]{1,300}?), but you(?: have|'ll have) "
     r"(?P<dep>[A-Za-z0-9][\w.-]*) (?P<depver>\d[\w.+!-]*) which is incompatible",
     re.IGNORECASE,
 )

@@ -31,6 +31,7 @@ WINDOW_BEFORE = 600  # a signature's regex sees this much of the line before its
 WINDOW_AFTER = 4000  # ... and this much after it
 MAX_FACT_CAPTURES = 4  # per fact signature: a repeated GPU check must not use up the slots of solver blocks
 MAX_CAPTURES = 20
+MAX_HITS_PER_ANCHOR = 400  # lines looked at per anchor (then per needle) in one block
 SEEN_LIMIT = 8 << 20  # bytes of distinct lines remembered across blocks (then per block only)
 
 # One table lowers ASCII letters and turns every digit into "0": lines that differ only in their
@@ -168,8 +169,17 @@ _DIGITS = str.maketrans("0123456789", "0000000000")
 class Scanner:
     """Feed byte blocks of whole lines; read the hits, captures, fact lines and retained lines after."""
 
-    def __init__(self, signatures: tuple[Signature, ...] = COMPILED) -> None:
-        self._table, self._probes = _tables(signatures)
+    def __init__(
+        self,
+        signatures: tuple[Signature, ...] = COMPILED,
+        probes: tuple[tuple[str, str, int] | tuple[str, str, int, int], ...] = FACT_PROBES,
+    ) -> None:
+        self._table = _table(signatures)
+        self._probes = _probe_table(probes)
+        # anchors and probes still worth searching: one whose signatures all have their evidence (and
+        # capture nothing), or whose fact kind is full, is not searched again
+        self._anchors: list[bytes] = list(self._table)
+        self._probing: list[bytes] = list(self._probes)
         self.hits: dict[str, Hit] = {}
         self.captures: list[Capture] = []
         self._open: list[Capture] = []
@@ -213,20 +223,27 @@ class Scanner:
         if not text:
             return
         found: list[tuple[int, bytes]] = []
-        probes: list[tuple[int, _Probe]] = []
-        for anchor in self._table:
-            found.extend((at, anchor) for at in _line_positions(text, anchor))
-        for needle, probe in self._probes.items():
-            probes.extend((at, probe) for at in _line_positions(text, needle))
+        probes: list[tuple[int, bytes]] = []
+        for anchor in self._anchors:
+            at_anchor = list(itertools.islice(_line_positions(text, anchor), MAX_HITS_PER_ANCHOR))
+            if len(at_anchor) == MAX_HITS_PER_ANCHOR:
+                # a noisy anchor: search its needles one by one, each capped, so that a flood of one
+                # warning cannot hide the single line that matters further down
+                for needle in self._table[anchor]:
+                    at_anchor.extend(itertools.islice(_line_positions(text, needle), MAX_HITS_PER_ANCHOR))
+            found.extend((at, anchor) for at in at_anchor)
+        for anchor in self._probing:
+            room = max(p.limit - len(self.fact_lines.get(p.kind, ())) for _n, p in self._probes[anchor]) + 4
+            probes.extend((at, anchor) for at in itertools.islice(_line_positions(text, anchor), max(room, 0)))
         if not found and not probes:
             return
-        starts = _line_starts(text)
         anchors_on: dict[int, set[bytes]] = {}
-        probes_on: dict[int, list[_Probe]] = {}
+        probes_on: dict[int, list[bytes]] = {}
+        numbers = dict(_line_numbers(text, sorted({at for at, _a in found} | {at for at, _p in probes})))
         for at, anchor in found:
-            anchors_on.setdefault(_index_at(starts, at), set()).add(anchor)
+            anchors_on.setdefault(numbers[at], set()).add(anchor)
         for at, probe in probes:
-            probes_on.setdefault(_index_at(starts, at), []).append(probe)
+            probes_on.setdefault(numbers[at], []).append(probe)
         for number in sorted(anchors_on.keys() | probes_on.keys()):
             mline = distinct[number]
             index = lines.index_of(mline)
@@ -235,10 +252,29 @@ class Scanner:
                 for mneedle, (plain, sigs) in self._table[anchor].items():
                     if mneedle in mline:
                         self._match_line(sigs, plain, text_line, index, base, lines)
-            for probe in probes_on.get(number, ()):
-                self._keep_fact(probe, base + index + 1, text_line)
-                for offset, follow in enumerate(lines.following(index, probe.follow), index + 2):
-                    self._keep_fact(probe, base + offset, _decode(follow), force=True)
+            for anchor in probes_on.get(number, ()):
+                for mneedle, probe in self._probes[anchor]:
+                    if mneedle not in mline:
+                        continue
+                    self._keep_fact(probe, base + index + 1, text_line)
+                    for offset, follow in enumerate(lines.following(index, probe.follow), index + 2):
+                        self._keep_fact(probe, base + offset, _decode(follow), force=True)
+        self._retire()
+
+    def _retire(self) -> None:
+        """Stop searching anchors whose signatures are all proven and probes whose kind is full."""
+
+        def done(sig: Signature) -> bool:
+            hit = self.hits.get(sig.id)
+            full = hit is not None and len(hit.evidence) >= KEEP_PER_SIGNATURE
+            return full and (not sig.capture or len(self.captures) >= MAX_CAPTURES)
+
+        self._anchors = [
+            a for a in self._anchors if not all(done(sig) for _n, sigs in self._table[a].values() for sig in sigs)
+        ]
+        self._probing = [
+            a for a in self._probing if any(len(self.fact_lines.get(p.kind, ())) < p.limit for _n, p in self._probes[a])
+        ]
 
     def _keep_fact(self, probe: _Probe, number: int, raw: str, force: bool = False) -> None:
         kept = self.fact_lines.setdefault(probe.kind, [])
@@ -372,16 +408,32 @@ class _Lines:
 Table = dict[bytes, dict[bytes, tuple[str, list[Signature]]]]
 
 
+# Probe needles are searched through these shared words (one pass each), then told apart per line.
+PROBE_ANCHORS = ("packages", "python", "install", "version", "error", "cuda", "kernel", "activate", "pip", "uv ")
+
+
 @functools.cache
-def _tables(signatures: tuple[Signature, ...]) -> tuple[Table, dict[bytes, _Probe]]:
-    """masked anchor -> masked needle -> (plain needle, signatures); masked probe needle -> probe."""
+def _table(signatures: tuple[Signature, ...]) -> Table:
+    """masked anchor -> masked needle -> (plain needle, signatures)."""
     table: Table = {}
     for anchor, needles in by_anchor(signatures).items():
         group = table.setdefault(mask(anchor), {})
         for needle, sigs in needles.items():
             group[mask(needle)] = (needle, sigs)
-    probes = {mask(entry[0]): _Probe(entry[1], entry[2], *entry[3:]) for entry in FACT_PROBES}
-    return table, probes
+    return table
+
+
+@functools.cache
+def _probe_table(
+    probes: tuple[tuple[str, str, int] | tuple[str, str, int, int], ...],
+) -> dict[bytes, list[tuple[bytes, _Probe]]]:
+    """masked probe anchor -> [(masked needle, probe)]."""
+    out: dict[bytes, list[tuple[bytes, _Probe]]] = {}
+    for entry in probes:
+        needle = entry[0]
+        anchor = next((a for a in PROBE_ANCHORS if a in needle), needle)
+        out.setdefault(mask(anchor), []).append((mask(needle), _Probe(entry[1], entry[2], *entry[3:])))
+    return out
 
 
 def _line_positions(text: bytes, needle: bytes) -> Iterable[int]:
@@ -395,17 +447,11 @@ def _line_positions(text: bytes, needle: bytes) -> Iterable[int]:
         pos = text.find(needle, end + 1)
 
 
-def _line_starts(text: bytes) -> list[int]:
-    """Offsets where each line of `text` starts (for bisecting an offset to its line)."""
-    starts = [0]
-    pos = text.find(b"\n")
-    while pos != -1:
-        starts.append(pos + 1)
-        pos = text.find(b"\n", pos + 1)
-    return starts
-
-
-def _index_at(starts: list[int], offset: int) -> int:
-    from bisect import bisect_right
-
-    return bisect_right(starts, offset) - 1
+def _line_numbers(text: bytes, offsets: list[int]) -> Iterable[tuple[int, int]]:
+    """(offset, line index) for sorted offsets: newlines counted between neighbours, at C speed."""
+    line = 0
+    last = 0
+    for offset in offsets:
+        line += text.count(b"\n", last, offset)
+        last = offset
+        yield offset, line

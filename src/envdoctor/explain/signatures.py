@@ -44,9 +44,45 @@ class Signature:
         return _regex(self.pattern).search(line)
 
 
+# Every open-ended repeat of "any character" or of a character class (`.*`, `[^\n]+`, `\S*`,
+# `[\w.-]+`) is bounded when a pattern is compiled: a regex that backtracks over a repeat then costs
+# at most REPEAT_BOUND steps per start position, so a pattern is linear in the (windowed) line
+# whatever its author wrote. Real messages never need longer runs.
+REPEAT_BOUND = 300
+_OPEN_ATOMS = (".", "\\S")
+
+
+def bounded(pattern: str) -> str:
+    """`pattern` with its open-ended repeats of `.`, `\\S` and character classes bounded (a small
+    tokenizer: escapes and classes are read whole, so `\\\\[\\w.]+` is a class after a backslash)."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            atom, i = pattern[i : i + 2], i + 2
+        elif ch == "[":
+            j = i + 1
+            if j < len(pattern) and pattern[j] == "^":
+                j += 1
+            if j < len(pattern) and pattern[j] == "]":
+                j += 1
+            while j < len(pattern) and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            atom, i = pattern[i : j + 1], j + 1
+        else:
+            atom, i = ch, i + 1
+        out.append(atom)
+        if i < len(pattern) and pattern[i] in "*+" and (atom in _OPEN_ATOMS or atom.startswith("[")):
+            low = "0" if pattern[i] == "*" else "1"
+            out.append(f"{{{low},{REPEAT_BOUND}}}")
+            i += 1
+    return "".join(out)
+
+
 @functools.cache
 def _regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
+    return re.compile(bounded(pattern), re.IGNORECASE)
 
 
 S = Signature
@@ -1145,7 +1181,7 @@ SIGNATURES: tuple[Signature, ...] = (
         0.55,
         "pip installed a dependency outside the range another installed package declares.",
         "tensorflow-intel 2.13.0 requires typing-extensions<4.6.0,>=3.6.6, but you have typing-extensions 4.11.0 which is incompatible.",
-        pattern=r"(?P<package>[\w.-]+) [\w.+-]+ (?:requires|has requirement) (?P<dependency>(?!numpy\b|protobuf\b|keras\b|tf-keras\b)[\w.-]+)[^\n]*, but you(?: have|'ll have) [\w.-]+ [\w.+-]+ which is incompatible",
+        pattern=r"(?<![\w.-])(?P<package>[\w.-]+) [\w.+-]+ (?:requires|has requirement) (?P<dependency>(?!numpy\b|protobuf\b|keras\b|tf-keras\b)[\w.-]+)[^\n]*, but you(?: have|'ll have) [\w.-]+ [\w.+-]+ which is incompatible",
         suppressed_by=("solver-conflict",),
         anchor="incompatible",
     ),
