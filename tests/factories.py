@@ -114,9 +114,11 @@ def snapshot(
     conda: Conda | None = None,
     records: Iterable[CondaRecord] | None = None,
     machine: Machine | None = None,
+    tools: dict[str, str] | None = None,
     **interp: Any,
 ) -> Snapshot:
-    """An in-memory Snapshot of a Linux x86_64 environment for pure rule tests."""
+    """An in-memory Snapshot of a Linux x86_64 environment for pure rule tests. `tools`: the
+    installers the machine has (Machine.tools: "uv", "conda", "rattler", ...)."""
     minor = ".".join(python.split(".")[:2])
     interp.setdefault("sys_platform", "linux")
     interp.setdefault("machine", "x86_64")
@@ -127,12 +129,14 @@ def snapshot(
     interp.setdefault("abi_tag", "cp" + minor.replace(".", ""))
     if records is not None and conda is None:
         conda = Conda(prefix=prefix, records=list(records))
+    machine = machine or Machine(
+        os="linux", arch="x86_64", libc="glibc", libc_version="2.36", cpu_flags=["avx", "avx2", "fma", "sse4_2"]
+    )
+    if tools is not None:
+        machine.tools = dict(tools)
     return Snapshot(
         interpreter=Interpreter(executable=f"{prefix}/bin/python", version=python, **interp),
         distributions=list(dists),
         conda=conda,
-        machine=machine
-        or Machine(
-            os="linux", arch="x86_64", libc="glibc", libc_version="2.36", cpu_flags=["avx", "avx2", "fma", "sse4_2"]
-        ),
+        machine=machine,
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,14 +38,29 @@ def diagnose(
     *,
     rules: Iterable[Rule] | None = None,
     ignore: Iterable[str] = (),
+    severity: Mapping[str, str] | None = None,
 ) -> Report:
-    """Run every rule (or `rules`) on `snapshot`; findings ordered by severity, then code."""
+    """Run every rule (or `rules`) on `snapshot`; findings ordered by severity, then code.
+    `severity` overrides a rule's findings' severity, by code or rule name (configuration)."""
     knowledge = kb or KnowledgeBase.load()
     ignored = set(ignore)
     selected = [r for r in (all_rules() if rules is None else rules) if r.code not in ignored and r.name not in ignored]
     findings = list(run_rules(Context(snapshot, knowledge), selected))
+    if severity:
+        findings = [override_severity(f, severity) for f in findings]
     findings.sort(key=lambda f: (f.severity.rank, f.code, f.subject or "", f.message))
-    return Report(snapshot=snapshot, findings=findings, skipped=list(snapshot.skipped))
+    from envdoctor.rules.unread_metadata import unread_skipped
+
+    # What was not read is said, whatever rules ran: never "OK" for it (see ED108).
+    return Report(snapshot=snapshot, findings=findings, skipped=[*snapshot.skipped, *unread_skipped(snapshot)])
+
+
+def override_severity(finding: Finding, severity: Mapping[str, str]) -> Finding:
+    """The finding with the severity the configuration gives its rule (by code or name), if any."""
+    wanted = severity.get(finding.code) or severity.get(finding.rule)
+    if wanted and wanted != finding.severity.value:
+        return dataclasses.replace(finding, severity=Severity(wanted))
+    return finding
 
 
 def environment_summary(snapshot: Snapshot) -> dict[str, Any]:

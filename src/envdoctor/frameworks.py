@@ -37,6 +37,23 @@ REQUEST_NAMES: dict[str, str] = {name: family for name, (family, where) in NAMES
 TENSORFLOW_DISTRIBUTIONS = tuple(name for name, family in DISTRIBUTIONS.items() if family == "tensorflow")
 
 
+#: distributions the `tensorflow` package installs itself on some platforms (same version): a user
+#: reinstalls (or upgrades) them through the distribution they asked for
+INSTALLED_AS = {
+    "tensorflow-intel": "tensorflow",
+    "tensorflow-cpu-aws": "tensorflow",
+    "tensorflow-gpu": "tensorflow",
+    "tf-nightly-gpu": "tf-nightly",
+}
+
+
+def user_distribution(name: str) -> str:
+    """The distribution to name in an install for installed `name`: itself (variants are kept:
+    tensorflow-cpu stays tensorflow-cpu), except the platform stubs `tensorflow` pulls in."""
+    key = canonicalize_name(name)
+    return INSTALLED_AS.get(key, key)
+
+
 def framework_family(name: str) -> str | None:
     """The family of an installed distribution ("tensorflow-cpu" -> "tensorflow"), else None."""
     return DISTRIBUTIONS.get(canonicalize_name(name))

@@ -50,6 +50,7 @@ class Interpreter:
     abi_tag: str = ""  # e.g. "cp311"; "" when unknown
     supported: bool = True  # False for interpreters envdoctor cannot fully inspect (Python 2.7)
     probed: bool = True  # False when the interpreter could not run and facts come from files
+    externally_managed: str | None = None  # the PEP 668 EXTERNALLY-MANAGED marker that applies (not in venvs)
 
     @property
     def version_tuple(self) -> tuple[int, ...]:
@@ -174,6 +175,9 @@ class Machine:
     cpu_model: str = ""
     cpu_flags: list[str] = field(default_factory=list)  # the ones that matter: avx, avx2, avx512f, fma
     gpu: GpuFacts = field(default_factory=GpuFacts)
+    # Installers found on this machine, by role: "uv", "conda", "mamba", "micromamba" (their paths)
+    # and "rattler" (the Python that runs envdoctor with py-rattler, for conda prefixes without conda).
+    tools: dict[str, str] = field(default_factory=dict)
 
     @property
     def platform_key(self) -> str:
@@ -228,7 +232,87 @@ class Snapshot:
             "distributions": sum(1 for d in self.distributions if d.shadowed_by is None),
             "gpu_driver": machine.gpu.driver_version,
             "gpus": [g.name for g in machine.gpu.gpus],
+            "frameworks": self.frameworks(),
         }
+
+    def frameworks(self) -> list[str]:
+        """The ML frameworks installed (the copies that win): ["tensorflow-cpu 2.15.1", "jax 0.4.30"]."""
+        from envdoctor.frameworks import DISTRIBUTIONS
+
+        found = [
+            f"{d.display_name or d.name} {d.version}"
+            for d in self.distributions
+            if d.shadowed_by is None and d.name in DISTRIBUTIONS
+        ]
+        return sorted(dict.fromkeys(found))
+
+
+@dataclass
+class Step:
+    """One typed step of a remedy (see envdoctor.remedies for the constructors and the renderer).
+
+    action: "install" (packages: requirement specs) | "uninstall" (packages: names) |
+    "delete" (packages: stale metadata paths) | "unset-env" / "set-env" (variables, value) |
+    "manual" (command: shown, never run) | "new-env" (the target must not be changed: command
+    proposes a fresh environment).
+    manager: who runs it: "uv" | "pip" | "conda" | "mamba" | "micromamba" | "rattler" | "rm" |
+    "shell" (the user's shell: a variable) | "".
+    """
+
+    action: str
+    packages: list[str] = field(default_factory=list)
+    manager: str = ""
+    program: str = ""  # the executable as printed: uv's path, conda's, the target's python for pip
+    python: str = ""  # the interpreter whose environment the step changes
+    prefix: str = ""  # the conda prefix (conda, mamba, micromamba, rattler)
+    channels: list[str] = field(default_factory=list)
+    options: list[str] = field(default_factory=list)  # "force-reinstall", "no-deps", "upgrade", "ignore-installed"
+    index: list[str] = field(default_factory=list)  # index arguments, spelled as pip and uv share them
+    variables: list[str] = field(default_factory=list)  # unset-env / set-env
+    value: str = ""  # set-env
+    shell: str = "posix"  # env steps: "posix" | "cmd"
+    reason: str = ""  # why (manual, new-env), or a note on any step
+    command: str = ""  # manual / new-env: the text shown
+
+    def argv(self) -> list[str] | None:
+        """The command `fix --apply` runs for this step; None when it is not envdoctor's to run."""
+        from envdoctor.remedies import step_argv
+
+        return step_argv(self)
+
+    def text(self) -> str:
+        from envdoctor.remedies import step_text
+
+        return step_text(self)
+
+
+@dataclass
+class Remedy:
+    """What fixes a finding: its steps, in order ("replace" = uninstall, then install)."""
+
+    steps: list[Step] = field(default_factory=list)
+
+    def text(self) -> str | None:
+        """The one rendered command line (steps joined with &&); None when no step is a command."""
+        from envdoctor.remedies import render
+
+        return render(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = to_dict(self)
+        return result
+
+
+@dataclass
+class Location:
+    """Where in a file a finding is (lint): 1-based line and column."""
+
+    path: str
+    line: int
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
 
 
 @dataclass
@@ -239,9 +323,17 @@ class Finding:
     message: str
     cause: str | None = None  # an id from causes.md
     evidence: list[str] = field(default_factory=list)
-    fix: str | None = None  # an exact command
+    fix: str | None = None  # the remedy, rendered to one exact command line
     hints: list[str] = field(default_factory=list)  # ordered, extra advice
     subject: str | None = None  # the package or setting it is about (used to group fixes)
+    remedy: Remedy | None = None  # the fix as data: what `fix` plans and applies
+    about: list[str] = field(default_factory=list)  # distributions (normalized) whose state it reports
+    caused_by: str | None = None  # the key ("CODE:subject") of the root-cause finding it follows from
+    location: Location | None = None  # lint: the file position it is about
+
+    @property
+    def key(self) -> str:
+        return f"{self.code}:{self.subject or ''}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -254,6 +346,10 @@ class Finding:
             "fix": self.fix,
             "hints": list(self.hints),
             "subject": self.subject,
+            "remedy": self.remedy.to_dict() if self.remedy is not None else None,
+            "about": list(self.about),
+            "caused_by": self.caused_by,
+            "location": to_dict(self.location) if self.location else None,
         }
 
 
@@ -320,9 +416,15 @@ def _split_top(text: str, sep: str) -> list[str]:
     return parts
 
 
+def _nullable(tp: Any) -> bool:
+    return tp is Any or (isinstance(tp, tuple) and tp[0] == "optional")
+
+
 def _convert(tp: Any, value: Any) -> Any:
     if value is None:
-        return None
+        if _nullable(tp):
+            return None
+        raise ValueError("null where a value is needed")
     if isinstance(tp, tuple):
         kind, inner = tp
         if kind == "optional":
@@ -336,7 +438,10 @@ def _convert(tp: Any, value: Any) -> Any:
             raise ValueError(f"expected an object, got {type(value).__name__}")
         return {str(k): _convert(inner, v) for k, v in value.items()}
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return tp(value)
+        try:
+            return tp(value)
+        except (ValueError, TypeError):
+            raise ValueError(f"{str(value)[:40]!r} is not one of {[m.value for m in tp]}") from None
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return from_dict(tp, value)
     if tp is int and isinstance(value, bool):
@@ -356,8 +461,13 @@ def from_dict(cls: type[T], data: Any) -> T:
     kwargs: dict[str, Any] = {}
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
         if f.name in data:
+            value = data[f.name]
+            if value is None and not _nullable(hints[f.name]):
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                    raise ValueError(f"{cls.__name__}.{f.name}: null where a value is needed")
+                continue  # null for a field with a default: the default
             try:
-                kwargs[f.name] = _convert(hints[f.name], data[f.name])
+                kwargs[f.name] = _convert(hints[f.name], value)
             except ValueError as exc:
                 raise ValueError(f"{cls.__name__}.{f.name}: {exc}") from None
     try:

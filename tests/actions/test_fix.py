@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from envdoctor import remedies
 from envdoctor.actions import fix as fixing
 from envdoctor.actions import restore as points
 from envdoctor.actions.target import describe, scan_dists
-from envdoctor.actions.uvtool import IndexOptions
+from envdoctor.actions.uvtool import IndexOptions, uv_binary
 from envdoctor.actions.verify import verify
-from envdoctor.model import Finding, Severity
+from envdoctor.model import Finding, Remedy, Severity
+from envdoctor.owner import UV_VENV, Owner
 from tests.actions.fakes import make_venv, run_cli, uv_install, wheel_folder
 
 
@@ -21,12 +23,19 @@ def installed(python: Path) -> dict[str, str]:
     return {d.name: d.version for d in scan_dists(target.site_packages)}
 
 
-def numpy_rule(fix: str = "'numpy<2'") -> fixing.Diagnose:
-    """A stand-in for check: NumPy 2 under our fake TensorFlow is an error, fixed by `fix`."""
+def uv_install_remedy(python: str, *specs: str) -> Remedy:
+    """The remedy check gives in a venv without pip (these test venvs are made by uv)."""
+    owner = Owner(UV_VENV, python, str(Path(python).parent.parent), uv=uv_binary())
+    return Remedy([remedies.install(owner, specs)])
+
+
+def numpy_rule(*specs: str) -> fixing.Diagnose:
+    """A stand-in for check: NumPy 2 under our fake TensorFlow is an error, fixed by `specs`."""
 
     def diagnose(python: str) -> list[Finding]:
         versions = installed(Path(python))
         if versions.get("numpy", "0").startswith("2") and "tensorflow" in versions:
+            remedy = uv_install_remedy(python, *(specs or ("numpy<2",)))
             return [
                 Finding(
                     code="ED102",
@@ -34,8 +43,9 @@ def numpy_rule(fix: str = "'numpy<2'") -> fixing.Diagnose:
                     severity=Severity.ERROR,
                     message="NumPy 2 under TensorFlow built against NumPy 1",
                     cause="numpy-abi",
-                    fix=f"{python} -m pip install {fix}",
+                    fix=remedy.text(),
                     subject="numpy",
+                    remedy=remedy,
                 )
             ]
         return []
@@ -74,7 +84,7 @@ def test_a_failing_command_rolls_back(broken: tuple[Path, IndexOptions]) -> None
     python, index = broken
     before = installed(python)
     report = fixing.apply_fix(
-        str(python), diagnose=numpy_rule("helper==2.0 'numpy>=9'"), verifier=_verify, index=index, quiet=True
+        str(python), diagnose=numpy_rule("helper==2.0", "numpy>=9"), verifier=_verify, index=index, quiet=True
     )
     assert report.rolled_back and report.rollback_ok
     assert "a fix command failed" in report.worse_because
@@ -89,11 +99,8 @@ def test_verify_newly_failing_rolls_back(tmp_path: Path) -> None:
 
     def bad_advice(py: str) -> list[Finding]:
         if installed(Path(py)).get("helper") == "1.0":
-            return [
-                Finding(
-                    "ED999", "x", Severity.WARNING, "old helper", fix=f"{py} -m pip install numpy==2.0.0 helper==2.0"
-                )
-            ]
+            remedy = uv_install_remedy(py, "numpy==2.0.0", "helper==2.0")
+            return [Finding("ED999", "x", Severity.WARNING, "old helper", fix=remedy.text(), remedy=remedy)]
         return []
 
     report = fixing.apply_fix(
@@ -132,7 +139,7 @@ def test_plan_only_changes_nothing(broken: tuple[Path, IndexOptions]) -> None:
     python, index = broken
     before = installed(python)
     _, _findings, plan = fixing.plan_fix(str(python), diagnose=numpy_rule(), index=index)
-    assert [s.kind for s in plan.actionable] == ["pip-install"]
+    assert [s.kind for s in plan.actionable] == ["uv-install"]
     assert installed(python) == before
     assert not points.list_points(describe(str(python)))
 

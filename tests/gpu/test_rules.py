@@ -139,7 +139,7 @@ def test_missing_required_wheel() -> None:
     dists = [dist("torch", "2.3.1", requires=TORCH_REQS), dist("nvidia-cuda-runtime-cu12", "12.1.105")]
     [f] = check("ED402", snapshot(dists, machine=machine(gpu())))
     assert f.cause == "cuda-libs-missing" and "nvidia-cudnn-cu12" in f.message
-    assert f.fix == "/env/bin/python -m pip install nvidia-cudnn-cu12==8.9.2.26"
+    assert f.fix == "uv pip install --python /env/bin/python nvidia-cudnn-cu12==8.9.2.26"
 
 
 def test_tf_partial_and_cuda_reinstalls_the_extra() -> None:
@@ -226,7 +226,7 @@ def test_conda_cudnn_major_mismatch() -> None:
     libs = [CudaLibrary("cudnn", "9.1.0", "/env/lib/libcudnn.so.9", "conda", "cudnn", "libcudnn.so.9")]
     snap = snapshot([dist("torch", "2.3.1", installer="conda")], records=records, machine=machine(gpu(libraries=libs)))
     [f] = check("ED403", snap)
-    assert "cuDNN 8.9" in f.message and f.fix == "conda install -p /env cudnn=8.9"
+    assert "cuDNN 8.9" in f.message and f.fix == "conda install --yes --prefix /env cudnn=8.9"
 
 
 # -- ED404 cpu-only-build --------------------------------------------------------------------
@@ -234,21 +234,21 @@ def test_cpu_only_builds_on_a_gpu_machine() -> None:
     m = machine(gpu())
     [f] = check("ED404", snapshot([dist("torch", "2.3.1+cpu")], machine=m))
     assert f.cause == "no-gpu-visible" and "+cpu" in f.message
-    assert f.fix is not None and "--force-reinstall" in f.fix and "torch==2.3.1" in f.fix
+    assert f.fix is not None and "--reinstall" in f.fix and "torch==2.3.1" in f.fix
     [f] = check("ED404", snapshot([dist("tensorflow-cpu", "2.15.1")], machine=m))
-    assert f.fix is not None and f.fix.startswith("/env/bin/python -m pip uninstall -y tensorflow-cpu")
+    assert f.fix is not None and f.fix.startswith("uv pip uninstall --python /env/bin/python tensorflow-cpu")
     [f] = check("ED404", snapshot([dist("jax", "0.4.30"), dist("jaxlib", "0.4.30")], machine=m))
-    assert f.fix == "/env/bin/python -m pip install -U 'jax[cuda12]'"
+    assert f.fix == "uv pip install --python /env/bin/python --upgrade 'jax[cuda12]'"
     records = [CondaRecord("pytorch", "2.3.1", "cpu_mkl_py311h_100")]
     [f] = check("ED404", snapshot([dist("torch", "2.3.1", installer="conda")], records=records, machine=m))
-    assert f.fix == "conda install -p /env 'pytorch=*=*cuda*'"
+    assert f.fix == "conda install --yes --prefix /env 'pytorch=*=*cuda*'"
 
 
 def test_tf_without_and_cuda() -> None:
     snap = snapshot(tf_dists(nvidia=False), machine=machine(gpu()))
     [f] = check("ED404", snap)
     assert "and-cuda" in f.message
-    assert f.fix == "/env/bin/python -m pip install 'tensorflow[and-cuda]==2.15.1'"
+    assert f.fix == "uv pip install --python /env/bin/python 'tensorflow[and-cuda]==2.15.1'"
     assert check("ED402", snap) == []  # reported once
 
 

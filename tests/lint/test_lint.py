@@ -145,7 +145,22 @@ def test_cli_lint_json_schema_and_exit_codes(
     data = json.loads(capsys.readouterr().out)
     assert data["schema"] == 1 and data["file"] == str(env)
     first = data["findings"][0]
-    assert set(first) == {"code", "rule", "cause", "severity", "message", "evidence", "fix", "hints", "subject"}
+    assert set(first) == {
+        "code",
+        "rule",
+        "cause",
+        "severity",
+        "message",
+        "evidence",
+        "fix",
+        "hints",
+        "subject",
+        "remedy",
+        "about",
+        "caused_by",
+        "location",
+    }
+    assert first["location"]["path"] == str(env) and first["location"]["line"] >= 1
     good = tmp_path / "good" / "environment.yml"
     good.parent.mkdir()
     good.write_text(GOOD_ENV)

@@ -17,7 +17,9 @@ def test_tensorflow_in_base() -> None:
     assert f.severity is Severity.WARNING
     assert f.message == "tensorflow==2.15.0 is installed in the conda base environment (/opt/conda)"
     assert "conda base environment: /opt/conda" in f.evidence
-    assert f.fix == "conda create -y -n tf python=3.11 && conda run -n tf python -m pip install tensorflow==2.15.0"
+    # a fresh environment, proposed and never run by fix --apply (base is left alone)
+    assert f.fix == "envdoctor create --name tf --python 3.11 tensorflow==2.15.0"
+    assert f.remedy is not None and [s.action for s in f.remedy.steps] == ["new-env"]
 
 
 def test_passing() -> None:

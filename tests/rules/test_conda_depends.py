@@ -41,7 +41,8 @@ def test_pip_numpy_breaks_conda_scipy_and_pandas() -> None:
     )
     assert "conda's scipy 1.11.4 (/env/conda-meta/scipy.json) depends on 'numpy >=1.21.6,<1.28'" in f.evidence
     assert f.fix == (
-        "/env/bin/python -m pip uninstall -y numpy && conda install -p /env --force-reinstall 'numpy >=1.21.6,<1.28'"
+        "uv pip uninstall --python /env/bin/python numpy && "
+        "conda install --yes --prefix /env --force-reinstall 'numpy>=1.21.6,<1.28'"
     )
     assert any(">=1.23.5,<2.0a0|1.22.*" in h for h in f.hints)
 

@@ -26,8 +26,8 @@ def test_egg_info_in_site_packages() -> None:
     assert f.severity is Severity.WARNING and f.cause == "mixed-pip-conda"
     assert f"metadata: {SITE}/wrapt-1.10.11-py3.11.egg-info (a file)" in f.evidence
     assert f.fix == (
-        "/env/bin/python -m pip install --ignore-installed --no-deps wrapt==1.10.11 && "
-        f"rm -f {SITE}/wrapt-1.10.11-py3.11.egg-info"
+        "uv pip install --python /env/bin/python --reinstall --no-deps wrapt==1.10.11 && "
+        f"rm -rf {SITE}/wrapt-1.10.11-py3.11.egg-info"
     )
     assert any("It is a distutils installed project" in h for h in f.hints)
 
@@ -46,7 +46,7 @@ def test_conda_owned_distutils_file_is_updated_with_conda() -> None:
         records=[CondaRecord("wrapt", "1.10.11", python_dists=["wrapt-1.10.11-py3.11.egg-info"])],
     )
     f = one("ED213", snap)
-    assert f.fix == "conda install -p /env wrapt"
+    assert f.fix == "conda install --yes --prefix /env wrapt"
 
 
 def test_passing_egg_info_folders_editable_and_dist_info() -> None:

@@ -36,7 +36,7 @@ def test_jaxlib_needing_glibc_227_on_centos7() -> None:
     assert f.message == "wheels need a newer glibc than this system's 2.17: jaxlib 0.4.30 (glibc 2.27)"
     assert "system glibc: 2.17 (CentOS Linux 7)" in f.evidence
     assert any("jaxlib-0.4.30.dist-info/WHEEL Tag: cp311-cp311-manylinux_2_27_x86_64" in e for e in f.evidence)
-    assert f.fix == "/env/bin/python -m pip install --force-reinstall --no-deps jaxlib==0.4.30"
+    assert f.fix == "uv pip install --python /env/bin/python --reinstall --no-deps jaxlib==0.4.30"
 
 
 def test_manylinux_wheels_on_musl() -> None:

@@ -15,8 +15,8 @@ def test_tf_216_with_keras_2() -> None:
     assert any("requires 'keras>=3.0.0'" in e for e in f.evidence)
     assert any("uses Keras 3 as tf.keras" in e for e in f.evidence)
     assert (
-        f.fix == "/env/bin/python -m pip install 'keras>=3.0,>=3.0.0'"
-        or f.fix == "/env/bin/python -m pip install 'keras>=3.0.0'"
+        f.fix == "uv pip install --python /env/bin/python 'keras>=3.0,>=3.0.0'"
+        or f.fix == "uv pip install --python /env/bin/python 'keras>=3.0.0'"
     )
     assert "tf-keras~=2.16.0" in text(f) and "TF_USE_LEGACY_KERAS=1" in text(f)
     assert run("ED101", snap) == []  # TensorFlow's keras pair is ED107's
@@ -26,7 +26,7 @@ def test_tf_215_with_keras_3() -> None:
     snap = snapshot([dist("tensorflow", "2.15.0", requires=["keras<2.16,>=2.15.0"]), dist("keras", "3.3.3")])
     f = one("ED107", snap)
     assert any("predates Keras 3" in e for e in f.evidence)
-    assert f.fix == "/env/bin/python -m pip install 'keras<2.16,>=2.15.0'"
+    assert f.fix == "uv pip install --python /env/bin/python 'keras<2.16,>=2.15.0'"
 
 
 def test_passing() -> None:

@@ -16,14 +16,14 @@ def test_tensorflow_and_tensorflow_cpu_over_one_another() -> None:
         "tensorflow-cpu 2.13.1 (installed by uv" in e and "tensorflow_cpu-2.13.1.dist-info" in e for e in f.evidence
     )
     assert f.fix == (
-        "/env/bin/python -m pip uninstall -y tensorflow tensorflow-cpu && "
-        "/env/bin/python -m pip install tensorflow==2.15.0"
+        "uv pip uninstall --python /env/bin/python tensorflow tensorflow-cpu && "
+        "uv pip install --python /env/bin/python tensorflow==2.15.0"
     )
 
 
 def test_newest_wins_and_intel_reinstalls_as_tensorflow() -> None:
     snap = snapshot([dist("tensorflow-intel", "2.14.0"), dist("tf-nightly", "2.13.0.dev20230101")])
-    assert one("ED105", snap).fix.endswith("pip install tensorflow==2.14.0")  # type: ignore[union-attr]
+    assert one("ED105", snap).fix.endswith("pip install --python /env/bin/python tensorflow==2.14.0")  # type: ignore[union-attr]
 
 
 def test_passing_meta_package_pair_on_windows() -> None:

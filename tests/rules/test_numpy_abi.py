@@ -21,9 +21,11 @@ def test_tf_210_with_numpy_2_fires_although_metadata_admits_it() -> None:
     assert "h5py" not in f.message  # its binary says NumPy 2
     assert any("built against NumPy 1.x (source: https://github.com/tensorflow" in e for e in f.evidence)
     assert any(e.startswith("numpy: numpy 2.0.2 (installed by pip") for e in f.evidence)
-    assert f.fix == "/env/bin/python -m pip install 'numpy<2,>=1.20'"
+    assert f.fix == "uv pip install --python /env/bin/python 'numpy<2,>=1.20'"
     assert any("pip check` reports nothing" in h and "numpy>=1.20" in h for h in f.hints)
-    assert any("'tensorflow>=2.18'" in h for h in f.hints)
+    # the hint keeps the variant: tensorflow-cpu, never a second TensorFlow distribution
+    assert any("'tensorflow-cpu>=2.18'" in h for h in f.hints)
+    assert not any("'tensorflow>=" in h for h in f.hints)
     # ED101 stays silent on the same pair
     assert run("ED101", snap) == []
 
@@ -49,7 +51,7 @@ def test_binary_evidence_for_a_non_framework_and_torch_without_numpy_requirement
         for e in f.evidence
     )
     assert any("torch 2.2.2 was built against NumPy 1.x" in e for e in f.evidence)
-    assert f.fix == "/env/bin/python -m pip install 'numpy<2,>1.20'"
+    assert f.fix == "uv pip install --python /env/bin/python 'numpy<2,>1.20'"
     assert "'torch>=2.3'" in text(f)
 
 
@@ -72,7 +74,7 @@ def test_conda_numpy_gets_a_conda_fix() -> None:
         records=[CondaRecord("numpy", "2.0.0")],
     )
     f = one("ED102", snap)
-    assert f.fix == "conda install -p /env 'numpy<2'"
+    assert f.fix == "conda install --yes --prefix /env 'numpy<2'"
 
 
 def test_torch_windows_wheels_stayed_on_numpy_1_until_241() -> None:

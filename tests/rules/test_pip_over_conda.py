@@ -26,7 +26,8 @@ def test_pip_numpy_over_condas() -> None:
     )
     assert "conda installed numpy-1.26.4.dist-info" in f.evidence
     assert f.fix == (
-        "/env/bin/python -m pip uninstall -y numpy && conda install -p /env numpy==2.0.1 --force-reinstall"
+        "uv pip uninstall --python /env/bin/python numpy && "
+        "conda install --yes --prefix /env --channel conda-forge --force-reinstall numpy==2.0.1"
     )
 
 
@@ -34,7 +35,7 @@ def test_metadata_removed_by_pip_uninstall() -> None:
     snap = snapshot([], records=[NUMPY_RECORD])
     f = one("ED211", snap)
     assert "its metadata (numpy-1.26.4.dist-info) is gone" in f.message
-    assert f.fix == "conda install -p /env numpy==1.26.4 --force-reinstall"
+    assert f.fix == "conda install --yes --prefix /env --channel conda-forge --force-reinstall numpy==1.26.4"
 
 
 def test_records_without_file_lists_match_by_version() -> None:

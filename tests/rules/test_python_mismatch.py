@@ -23,7 +23,7 @@ def test_wheel_built_for_310_under_311() -> None:
     assert f.message == "built for another Python than 3.11.7: tensorflow 2.10.1"
     assert any("tensorflow-2.10.1.dist-info/WHEEL: Tag: cp310-cp310-manylinux_2_17_x86_64" in e for e in f.evidence)
     assert "running: Python 3.11.7 (/env/bin/python)" in f.evidence
-    assert f.fix == "/env/bin/python -m pip install --force-reinstall --no-deps tensorflow==2.10.1"
+    assert f.fix == "uv pip install --python /env/bin/python --reinstall --no-deps tensorflow==2.10.1"
 
 
 def test_extension_file_names_when_there_are_no_wheel_tags() -> None:
@@ -62,7 +62,7 @@ def test_release_without_wheels_for_this_python_from_the_knowledge_base() -> Non
     f = one("ED104", snap, kb)
     assert f.message == "tensorflow 2.10.1 has no wheel for Python 3.11 on linux-x86_64"
     assert any("Python 3.7, 3.8, 3.9, 3.10 only" in e for e in f.evidence)
-    assert f.fix == "/env/bin/python -m pip install tensorflow==2.15.1"
+    assert f.fix == "uv pip install --python /env/bin/python tensorflow==2.15.1"
     assert any("--python 3.10" in h for h in f.hints)
 
 
@@ -71,7 +71,7 @@ def test_requires_python_violated() -> None:
     f = one("ED104", snap)
     assert f.severity is Severity.WARNING
     assert "oldlib 0.1 (<3.10)" in f.message
-    assert f.fix == "/env/bin/python -m pip install --upgrade oldlib"
+    assert f.fix == "uv pip install --python /env/bin/python --upgrade oldlib"
 
 
 def test_passing() -> None:

@@ -12,7 +12,8 @@ def test_old_tensorflow_gpu_is_a_warning_with_a_same_version_replacement() -> No
     assert f.severity is Severity.WARNING and f.cause == "package-removed"
     assert any("removed after 2.11" in e and "pypi.org/project/tensorflow-gpu" in e for e in f.evidence)
     assert f.fix == (
-        "/env/bin/python -m pip uninstall -y tensorflow-gpu && /env/bin/python -m pip install tensorflow==2.10.0"
+        "uv pip uninstall --python /env/bin/python tensorflow-gpu && "
+        "uv pip install --python /env/bin/python tensorflow==2.10.0"
     )
 
 
@@ -20,12 +21,12 @@ def test_the_stub_is_an_error_and_non_linux_gets_plain_tensorflow() -> None:
     snap = snapshot([dist("tensorflow-gpu", "2.12.0")])
     f = one("ED106", snap)
     assert f.severity is Severity.ERROR
-    assert f.fix is not None and f.fix.endswith("pip install 'tensorflow[and-cuda]'")
+    assert f.fix is not None and f.fix.endswith("pip install --python /env/bin/python 'tensorflow[and-cuda]'")
     snap = snapshot(
         [dist("tensorflow-gpu", "2.12.0")], machine=Machine(os="windows", arch="x86_64"), sys_platform="win32"
     )
     f = one("ED106", snap)
-    assert f.fix is not None and f.fix.endswith("pip install tensorflow")
+    assert f.fix is not None and f.fix.endswith("pip install --python /env/bin/python tensorflow")
     assert any("WSL2" in h for h in f.hints)
 
 

@@ -18,7 +18,9 @@ def test_user_copy_of_numpy_wins_over_the_environments() -> None:
     assert f.message == f"numpy 1.24.4 from {USER} shadows the environment's own numpy 1.26.4"
     assert f.evidence[0].startswith(f"wins: numpy 1.24.4 (installed by pip, in {USER})")
     assert f.evidence[1].startswith(f"hidden: numpy 1.26.4 (installed by pip, in {SITE})")
-    assert f.fix == "/env/bin/python -m pip uninstall -y numpy"
+    # never an uninstall of the copy outside the environment: the sys.path entry is the cause
+    assert f.fix is None and f.remedy is not None
+    assert [s.action for s in f.remedy.steps] == ["manual"] and USER in f.remedy.steps[0].reason
 
 
 def test_two_metadata_folders_in_one_site_packages() -> None:
@@ -28,7 +30,7 @@ def test_two_metadata_folders_in_one_site_packages() -> None:
     assert f.severity is Severity.WARNING
     assert f.fix == (
         f"rm -rf {SITE}/wrapt-1.16.0.dist-info && "
-        "/env/bin/python -m pip install --force-reinstall --no-deps wrapt==1.14.1"
+        "uv pip install --python /env/bin/python --reinstall --no-deps wrapt==1.14.1"
     )
 
 
@@ -50,8 +52,8 @@ def test_import_name_provided_by_two_distributions() -> None:
     f = one("ED204", snap)
     assert f.subject == "cv2" and f.cause is None
     assert f.fix == (
-        "/env/bin/python -m pip uninstall -y opencv-contrib-python opencv-python && "
-        "/env/bin/python -m pip install opencv-contrib-python==4.8.1.78"
+        "uv pip uninstall --python /env/bin/python opencv-contrib-python opencv-python && "
+        "uv pip install --python /env/bin/python opencv-contrib-python==4.8.1.78"
     )
 
 

@@ -27,7 +27,7 @@ def test_framework_dependency_at_the_wrong_version_is_an_error() -> None:
     assert "ml-dtypes 0.4.0 is installed" in f.message
     assert any("'ml-dtypes~=0.2.0'" in e and "tensorflow-2.15.0.dist-info/METADATA" in e for e in f.evidence)
     assert any("installed by uv" in e and "/env/lib/python3.11/site-packages" in e for e in f.evidence)
-    assert f.fix == "/env/bin/python -m pip install 'ml-dtypes~=0.2.0'"
+    assert f.fix == "uv pip install --python /env/bin/python 'ml-dtypes~=0.2.0'"
 
 
 def test_missing_requirement_and_combined_fix_keeps_other_requirers() -> None:
@@ -45,7 +45,7 @@ def test_missing_requirement_and_combined_fix_keeps_other_requirers() -> None:
     assert f.message.startswith("numpy is not installed, but tensorflow 2.15.0 requires numpy<2.0.0,>=1.23.5")
     assert "scipy 1.11.4 requires numpy<1.28.0,>=1.21.6" in f.message
     assert "installed: no numpy" in f.evidence
-    assert f.fix == "/env/bin/python -m pip install 'numpy<1.28.0,>=1.23.5'"
+    assert f.fix == "uv pip install --python /env/bin/python 'numpy<1.28.0,>=1.23.5'"
     assert f.severity is Severity.ERROR
 
 
@@ -61,7 +61,7 @@ def test_non_framework_requirement_is_a_warning_and_conda_fix_when_conda_owns_it
     )
     f = one("ED101", snap)
     assert f.severity is Severity.WARNING
-    assert f.fix == "conda install -p /env 'python-dateutil>=2.8.2'"
+    assert f.fix == "conda install --yes --prefix /env 'python-dateutil>=2.8.2'"
     assert "installed by conda" in text(f)
 
 
@@ -146,7 +146,7 @@ def test_several_missing_requirements_of_one_requirer_are_one_finding() -> None:
     )
     assert "installed: none of them" in f.evidence
     assert f.fix == (
-        "/env/bin/python -m pip install nvidia-cublas-cu12==12.1.3.1 nvidia-cudnn-cu12==8.9.2.26 triton==2.2.0"
+        "uv pip install --python /env/bin/python nvidia-cublas-cu12==12.1.3.1 nvidia-cudnn-cu12==8.9.2.26 triton==2.2.0"
     )
     # on macOS the markers leave nothing to install
     assert run("ED101", snapshot([dist("torch", "2.2.2", requires=nvidia)], sys_platform="darwin", machine=None)) == []

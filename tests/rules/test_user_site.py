@@ -15,11 +15,13 @@ def test_conda_env_with_numpy_in_the_user_site() -> None:
             dist("numpy", "1.24.4", location=USER),
             dist("numpy", "1.26.4", shadowed_by=f"{USER}/numpy-1.24.4.dist-info"),
             dist("rich", "13.0.0", location=USER),
+            dist("pip", "24.0"),
         ],
         user_site=USER,
         user_site_enabled=True,
         is_conda=True,
         conda=Conda(prefix="/env"),
+        tools={"conda": "/opt/conda/bin/conda"},
     )
     f = one("ED201", snap)
     assert f.severity is Severity.ERROR and f.cause == "env-leakage"
@@ -27,7 +29,8 @@ def test_conda_env_with_numpy_in_the_user_site() -> None:
     assert f"user site: {USER} (enabled, on sys.path before site-packages)" in f.evidence
     assert "conda environments do not disable the user site (venvs do)" in f.evidence
     assert any("numpy 1.24.4 from the user site hides 1.26.4" in e for e in f.evidence)
-    assert f.fix == "conda env config vars set PYTHONNOUSERSITE=1 -p /env"
+    assert f.fix == "/opt/conda/bin/conda env config vars set PYTHONNOUSERSITE=1 -p /env"
+    # pip removes the first copy on sys.path (the user site's); uv would act on the env's own copy
     assert any("/env/bin/python -m pip uninstall -y numpy rich" in h for h in f.hints)
 
 

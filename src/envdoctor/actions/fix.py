@@ -13,7 +13,6 @@ Safety, in order:
 from __future__ import annotations
 
 import signal
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,8 +23,8 @@ from typing import Any
 from envdoctor.actions import restore as restore_points
 from envdoctor.actions.fixplan import FixPlan, FixStep, make_plan
 from envdoctor.actions.proc import Completed, StepRun, progress, quote, run_step
-from envdoctor.actions.target import Target, describe, scan_dists
-from envdoctor.actions.uvtool import IndexOptions, uv_binary, uv_env
+from envdoctor.actions.target import Target, describe
+from envdoctor.actions.uvtool import IndexOptions, uv_env
 from envdoctor.actions.verify import VerifyReport
 from envdoctor.errors import EnvdoctorError
 from envdoctor.model import Finding, Severity
@@ -100,15 +99,6 @@ class FixReport:
         }
 
 
-def outside_names(target: Target) -> list[str]:
-    """Distributions whose winning copy is outside the environment's own site-packages."""
-    inside = set(target.site_packages)
-    winners: dict[str, str] = {}
-    for dist in scan_dists(target.sys_path):
-        winners.setdefault(dist.name, dist.location)
-    return sorted(name for name, location in winners.items() if location not in inside)
-
-
 def plan_fix(
     python: str,
     *,
@@ -118,12 +108,7 @@ def plan_fix(
 ) -> tuple[Target, list[Finding], FixPlan]:
     target = target or describe(python)
     findings = (diagnose or default_diagnose)(python)
-    plan = make_plan(
-        findings,
-        python,
-        outside=outside_names(target),
-        extra_install_args=(index or IndexOptions()).args(),
-    )
+    plan = make_plan(findings, python, index=(index or IndexOptions()).args())
     return target, findings, plan
 
 
@@ -190,10 +175,11 @@ def apply_fix(
                     break
         except (KeyboardInterrupt, Interrupted):
             restore_points.journal(point, "interrupted")
-            print(
+            from envdoctor.output import emit_error
+
+            emit_error(
                 f"envdoctor fix: interrupted; the environment may be half-changed. Bring it back "
-                f"with: envdoctor restore --python {python} {point.id}",
-                file=sys.stderr,
+                f"with: envdoctor restore --python {python} {point.id}"
             )
             raise
     report.after = diagnose(python)
@@ -217,7 +203,7 @@ def apply_fix(
 
 
 def _run_step(point: restore_points.RestorePoint, number: int, step: FixStep, quiet: bool) -> Completed:
-    argv = [uv_binary(), *step.argv[1:]] if step.runner == "uv" else list(step.argv)
+    argv = list(step.argv)  # exactly the command the plan printed
     restore_points.journal(point, "start", step=number, command=quote(argv))
     done = run_step(f"[{number}]", argv, env=uv_env(), quiet=quiet)
     restore_points.journal(point, "end", step=number, rc=done.returncode)
@@ -288,12 +274,12 @@ def render_markdown(report: FixReport) -> str:
         "",
         f"`{report.python}`",
         "",
-        "| # | command | findings | runs as |",
+        "| # | command | findings | run by --apply |",
         "| --- | --- | --- | --- |",
     ]
     for n, step in enumerate(report.plan.steps, 1):
-        runs_as = quote(step.argv) if step.applies else "manual"
-        out.append(f"| {n} | `{step.command}` | {', '.join(step.codes)} | `{runs_as}` |")
+        runs = "yes" if step.applies else ("in your shell" if step.shell else "no (manual)")
+        out.append(f"| {n} | `{step.command or step.step.reason}` | {', '.join(step.codes)} | {runs} |")
     if report.applied:
         out += [
             "",

@@ -1,131 +1,104 @@
-"""From check's findings to a fix plan: exact commands, deduplicated, merged, ordered. Pure.
+"""From check's findings to a fix plan: their typed remedies, merged and ordered. Pure.
 
-Each finding's `fix` is an exact command (or several joined by `&&` / `;`). They are parsed:
-pip install / uninstall (`python -m pip ...`, `pip ...`, `uv pip ...`) and conda / mamba /
-micromamba install / remove are understood and can be applied; anything else (setting a variable,
-deleting a file) is shown as a manual step and never run.
+No command text is parsed: each finding carries its remedy as data (envdoctor.model.Remedy), and
+the plan's commands are rendered by the one renderer (envdoctor.remedies), so `fix` prints exactly
+what `fix --apply` runs and what `check` printed.
 
-Order: conda removes, pip uninstalls, conda installs, pip installs -- so that two distributions
-sharing files (tensorflow and tensorflow-cpu) are both gone before one is put back. pip installs
-with the same options merge into one command (`numpy<2` and `protobuf<3.20` install together,
-so the resolver sees both); two specifiers for one package are joined (`numpy<2` + `numpy>=1.23`
--> `numpy<2,>=1.23`). A pip step runs as `uv pip install --python <target>`, except where uv
-would act elsewhere than pip (`--user`, `--target`, an uninstall of a copy outside the
-environment such as the user site): there the exact pip command runs.
+Root causes first: a finding that follows from another (`caused_by`, see envdoctor.roots) brings
+no step of its own; it is listed under its root, whose remedy clears it.
+
+Order: variables of the user's shell (a leaked PYTHONPATH, the user site: step 1, envdoctor cannot
+change them), conda environment variables, stale metadata deletions, conda removes, pip / uv
+uninstalls, conda installs, pip / uv installs -- so that two distributions sharing files
+(tensorflow and tensorflow-cpu) are both gone before one is put back -- then manual steps and
+fresh environments, which are never run. Installs with the same manager and options merge into
+one command (`numpy<2` and `protobuf<3.20` install together, so the resolver sees both); two
+specifiers for one package are joined (`numpy<2` + `numpy>=1.23` -> `numpy<2,>=1.23`).
 """
 
 from __future__ import annotations
 
-import os
-import shlex
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
-from packaging.utils import canonicalize_name
 
-from envdoctor.model import Finding, Severity
-
-# pip install options: those taking a value, and flags
-_VALUE_OPTS = {
-    "-i": "--index-url",
-    "--index-url": "--index-url",
-    "--extra-index-url": "--extra-index-url",
-    "-f": "--find-links",
-    "--find-links": "--find-links",
-    "-c": "--constraint",
-    "--constraint": "--constraint",
-    "-r": "--requirement",
-    "--requirement": "--requirement",
-    "--target": "--target",
-    "-t": "--target",
-    "--prefix": "--prefix",
-    "--upgrade-strategy": "--upgrade-strategy",
-    "--python": "--python",
-    "-p": "--prefix-conda",
-    "-n": "--name-conda",
-    "--name": "--name-conda",
-    "--channel": "--channel",
-}
-_FLAGS = {
-    "-U": "--upgrade",
-    "--upgrade": "--upgrade",
-    "--force-reinstall": "--force-reinstall",
-    "--no-deps": "--no-deps",
-    "--pre": "--pre",
-    "--user": "--user",
-    "--no-index": "--no-index",
-    "--no-cache-dir": None,
-    "-q": None,
-    "--quiet": None,
-    "-y": None,
-    "--yes": None,
-    "--no-input": None,
-    "--disable-pip-version-check": None,
-    "--break-system-packages": "--break-system-packages",
-}
-# options with which pip and uv act on different places: run the exact pip command
-_PIP_ONLY = {"--user", "--target", "--prefix", "--upgrade-strategy"}
-_UV_FLAG = {
-    "--upgrade": ["--upgrade"],
-    "--force-reinstall": ["--reinstall"],
-    "--no-deps": ["--no-deps"],
-    "--pre": ["--prerelease", "allow"],
-    "--no-index": ["--no-index"],
-    "--break-system-packages": ["--break-system-packages"],
-}
-_UV_VALUE = {
-    "--index-url": "--index-url",
-    "--extra-index-url": "--extra-index-url",
-    "--find-links": "--find-links",
-    "--constraint": "--constraint",
-    "--requirement": "--requirement",
-}
-
-ORDER = {"conda-remove": 0, "pip-uninstall": 1, "conda-install": 2, "pip-install": 3, "manual": 9}
+from envdoctor import remedies
+from envdoctor.model import Finding, Severity, Step
+from envdoctor.names import canonicalize_name
+from envdoctor.owner import CONDA_FLAVOURS
 
 
-@dataclass
-class Command:
-    """One parsed command of a finding's fix."""
-
-    kind: str  # pip-install | pip-uninstall | conda-install | conda-remove | manual
-    text: str  # exact, as check wrote it
-    argv: list[str] = field(default_factory=list)
-    python: str | None = None  # the interpreter a pip command names ("python": the target)
-    tool: str | None = None  # pip program, or conda / mamba / micromamba
-    options: list[tuple[str, str | None]] = field(default_factory=list)  # canonical name, value
-    packages: list[str] = field(default_factory=list)  # requirement strings / names as written
+def phase(step: Step) -> int:
+    conda = step.manager in CONDA_FLAVOURS or step.manager == "rattler"
+    if step.action in remedies.ENV_ACTIONS:
+        return 0 if step.manager == "shell" else 1
+    if step.action == remedies.DELETE:
+        return 2
+    if step.action == remedies.UNINSTALL:
+        return 3 if conda else 4
+    if step.action == remedies.INSTALL:
+        return 5 if conda else 6
+    if step.action == remedies.MANUAL:
+        return 8
+    return 9  # new-env
 
 
 @dataclass
 class FixStep:
-    kind: str
-    command: str  # what the user sees (and would type)
-    argv: list[str]  # what apply runs
-    packages: list[str] = field(default_factory=list)
+    """One step of the plan: a typed step (merged from one or more findings) and where it came from."""
+
+    step: Step
     codes: list[str] = field(default_factory=list)
     subjects: list[str] = field(default_factory=list)
-    runner: str = "uv"  # "uv" | "pip" | "conda" | "manual"
     note: str = ""
 
     @property
+    def command(self) -> str:
+        """What the user sees (and would type); for a manual step without a command, ""."""
+        return remedies.step_text(self.step)
+
+    @property
+    def argv(self) -> list[str]:
+        """What `fix --apply` runs ([] when it runs nothing for this step)."""
+        return remedies.step_argv(self.step) or []
+
+    @property
     def applies(self) -> bool:
-        return self.kind != "manual"
+        """Run by `fix --apply` (package changes, conda env variables, stale metadata)."""
+        return remedies.step_argv(self.step) is not None
+
+    @property
+    def shell(self) -> bool:
+        """A change to the user's shell (step 1 of a leak): printed, the user's to make."""
+        return remedies.shell_step(self.step)
+
+    @property
+    def kind(self) -> str:
+        return f"{self.step.manager}-{self.step.action}" if self.step.manager else self.step.action
+
+    @property
+    def packages(self) -> list[str]:
+        return list(self.step.packages)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
+            "action": self.step.action,
+            "manager": self.step.manager,
             "command": self.command,
-            "argv": list(self.argv),
-            "packages": list(self.packages),
+            "argv": self.argv,
+            "packages": self.packages,
             "codes": list(self.codes),
             "subjects": list(self.subjects),
-            "runner": self.runner,
             "applies": self.applies,
+            "shell": self.shell,
+            "reason": self.step.reason,
             "note": self.note,
+            "step": dataclasses.asdict(self.step),
         }
 
 
@@ -133,303 +106,118 @@ class FixStep:
 class FixPlan:
     python: str
     steps: list[FixStep] = field(default_factory=list)
-    no_fix: list[Finding] = field(default_factory=list)  # findings without a fix command
+    no_fix: list[Finding] = field(default_factory=list)  # findings without a remedy
+    consequences: dict[str, list[Finding]] = field(default_factory=dict)  # root key -> findings it causes
 
     @property
     def actionable(self) -> list[FixStep]:
         return [s for s in self.steps if s.applies]
 
     @property
+    def shell_steps(self) -> list[FixStep]:
+        return [s for s in self.steps if s.shell]
+
+    @property
     def manual(self) -> list[FixStep]:
-        return [s for s in self.steps if not s.applies]
+        return [s for s in self.steps if not s.applies and not s.shell]
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "python": self.python,
             "steps": [s.to_dict() for s in self.steps],
             "without_fix": [{"code": f.code, "subject": f.subject, "message": f.message} for f in self.no_fix],
+            "consequences": {
+                root: [{"code": f.code, "subject": f.subject, "message": f.message} for f in found]
+                for root, found in self.consequences.items()
+            },
         }
 
 
-def split_commands(text: str) -> list[list[str]]:
-    """`a && b; c` -> [[a...], [b...], [c...]] (shell words, quotes honoured)."""
-    lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|")
-    lexer.whitespace_split = True
-    commands: list[list[str]] = [[]]
-    for token in lexer:
-        if token in ("&&", ";", "&", "||", "|"):
-            if commands[-1]:
-                commands.append([])
-            continue
-        commands[-1].append(token)
-    return [c for c in commands if c]
-
-
-def parse_command(argv: list[str], text: str) -> Command:
-    manual = Command("manual", text, argv)
-    if not argv or "=" in argv[0]:  # VAR=value cmd ...: environment changes are manual
-        return manual
-    program = os.path.basename(argv[0])
-    rest = argv[1:]
-    python: str | None = None
-    tool = program
-    if len(rest) >= 2 and rest[0] == "-m" and rest[1] == "pip" and program.startswith("python"):
-        python, tool, rest = argv[0], "pip", rest[2:]
-    elif program in ("pip", "pip3") or (program.startswith("pip3.") and program[5:].isdigit()):
-        tool = "pip"
-    elif program == "uv" and rest[:1] == ["pip"]:
-        tool, rest = "uv", rest[1:]
-    elif program in ("conda", "mamba", "micromamba"):
-        return _parse_conda(argv, text, program)
-    else:
-        return manual
-    if not rest or rest[0] not in ("install", "uninstall"):
-        return manual
-    kind = "pip-install" if rest[0] == "install" else "pip-uninstall"
-    cmd = Command(kind, text, argv, python=python, tool=tool)
-    if not _parse_options(cmd, rest[1:]):
-        return manual
-    if tool == "uv":
-        cmd.python = dict(cmd.options).get("--python") or cmd.python
-        cmd.options = [(k, v) for k, v in cmd.options if k != "--python"]
-    return cmd if cmd.packages or any(k == "--requirement" for k, _ in cmd.options) else manual
-
-
-def _parse_options(cmd: Command, args: list[str]) -> bool:
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        name, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if arg.startswith("-") and arg != "-":
-            if name in _VALUE_OPTS:
-                if eq:
-                    value = inline
-                else:
-                    i += 1
-                    if i >= len(args):
-                        return False
-                    value = args[i]
-                cmd.options.append((_VALUE_OPTS[name], value))
-            elif name in _FLAGS:
-                canonical = _FLAGS[name]
-                if canonical:
-                    cmd.options.append((canonical, None))
-            else:
-                return False  # an option we do not understand: do not guess
-        else:
-            cmd.packages.append(arg)
-        i += 1
-    return True
-
-
-def _parse_conda(argv: list[str], text: str, program: str) -> Command:
-    rest = argv[1:]
-    if not rest or rest[0] not in ("install", "remove", "uninstall"):
-        return Command("manual", text, argv)
-    kind = "conda-install" if rest[0] == "install" else "conda-remove"
-    cmd = Command(kind, text, argv, tool=program)
-    if not _parse_options(cmd, rest[1:]):
-        return Command("manual", text, argv)
-    return cmd if cmd.packages else Command("manual", text, argv)
-
-
-@dataclass
-class _Group:
-    kind: str
-    key: tuple[Any, ...]
-    commands: list[Command] = field(default_factory=list)
-    codes: list[str] = field(default_factory=list)
-    subjects: list[str] = field(default_factory=list)
-
-
-def make_plan(
-    findings: Iterable[Finding],
-    python: str,
-    *,
-    outside: Iterable[str] = (),
-    extra_install_args: Sequence[str] = (),
-) -> FixPlan:
-    """The fix plan for `findings` of the environment of `python`.
-
-    `outside`: names whose winning copy lies outside the environment's site-packages (user site,
-    PYTHONPATH): uninstalling those needs pip itself. `extra_install_args`: index options for uv.
-    """
-    outside_names: set[str] = {str(canonicalize_name(n)) for n in outside}
+def make_plan(findings: Iterable[Finding], python: str, *, index: Sequence[str] = ()) -> FixPlan:
+    """The fix plan for `findings` of the environment of `python`. `index`: index arguments
+    (`--find-links DIR`, `--index-url URL`, ...) that every pip / uv install gets."""
     plan = FixPlan(python=python)
-    groups: dict[tuple[Any, ...], _Group] = {}
-    seen_text: set[str] = set()
-    ordered = sorted(findings, key=lambda f: (Severity(f.severity).rank, f.code))
+    ordered = sorted(findings, key=lambda f: (Severity(f.severity).rank, f.code, f.subject or ""))
+    roots = {f.key for f in ordered}
+    merged: dict[tuple[Any, ...], FixStep] = {}
     for finding in ordered:
-        if not finding.fix:
+        if finding.caused_by and finding.caused_by in roots:
+            plan.consequences.setdefault(finding.caused_by, []).append(finding)
+            continue
+        if finding.remedy is None or not finding.remedy.steps:
             plan.no_fix.append(finding)
             continue
-        for argv in split_commands(finding.fix):
-            text = " ".join(shlex.quote(a) for a in argv)
-            cmd = parse_command(argv, text)
-            if cmd.kind.startswith("pip") and not _same_python(cmd.python, python):
-                cmd = Command("manual", text, argv)
-            key = _group_key(cmd, text)
-            group = groups.setdefault(key, _Group(cmd.kind, key))
-            if text not in seen_text:
-                group.commands.append(cmd)
-                seen_text.add(text)
-            if finding.code not in group.codes:
-                group.codes.append(finding.code)
-            if finding.subject and finding.subject not in group.subjects:
-                group.subjects.append(finding.subject)
-    steps: list[FixStep] = []
-    for group in groups.values():
-        steps.extend(_steps_for(group, python, outside_names, list(extra_install_args)))
-    steps.sort(key=lambda s: ORDER.get(s.kind, 5))
-    plan.steps = steps
+        for original in finding.remedy.steps:
+            step = dataclasses.replace(
+                original,
+                packages=list(original.packages),
+                index=_with_index(original, index),
+            )
+            key = _merge_key(step)
+            target = merged.get(key)
+            if target is None:
+                merged[key] = target = FixStep(step)
+            elif step.action in remedies.PACKAGE_ACTIONS or step.action == remedies.DELETE:
+                target.step.packages += [p for p in step.packages if p not in target.step.packages]
+            if finding.code not in target.codes:
+                target.codes.append(finding.code)
+            if finding.subject and finding.subject not in target.subjects:
+                target.subjects.append(finding.subject)
+    steps = list(merged.values())
+    for item in steps:
+        if item.step.action == remedies.INSTALL:
+            item.step.packages, notes = merge_requirements(item.step.packages)
+            item.note = "; ".join(notes)
+    plan.steps = sorted(
+        (s for s in steps if s.step.packages or s.step.action not in remedies.PACKAGE_ACTIONS),
+        key=lambda s: phase(s.step),
+    )
     return plan
 
 
-def _same_python(named: str | None, python: str) -> bool:
-    if named is None or named in ("python", "python3"):
-        return True
-    return os.path.abspath(named) == os.path.abspath(python)
+def _with_index(step: Step, index: Sequence[str]) -> list[str]:
+    if step.action != remedies.INSTALL or step.manager not in ("pip", "uv"):
+        return list(step.index)
+    return [*step.index, *index]
 
 
-def _group_key(cmd: Command, text: str) -> tuple[Any, ...]:
-    if cmd.kind == "pip-install":
-        options = tuple(sorted((k, v or "") for k, v in cmd.options if k != "--upgrade"))
-        return (cmd.kind, options)
-    if cmd.kind == "pip-uninstall":
-        return (cmd.kind,)
-    if cmd.kind.startswith("conda"):
-        return (cmd.kind, cmd.tool, tuple(sorted((k, v or "") for k, v in cmd.options)))
-    return ("manual", text)
+def _merge_key(step: Step) -> tuple[Any, ...]:
+    base = (step.action, step.manager, step.program, step.python, step.prefix)
+    if step.action == remedies.INSTALL:
+        return (*base, tuple(step.channels), tuple(sorted(step.options)), tuple(step.index))
+    if step.action in (remedies.UNINSTALL, remedies.DELETE):
+        return base
+    if step.action in remedies.ENV_ACTIONS:
+        return (*base, tuple(step.variables), step.value, step.shell)
+    return (*base, step.reason, step.command)
 
 
-def _steps_for(group: _Group, python: str, outside: set[str], extra: list[str]) -> list[FixStep]:
-    kind = group.kind
-    if kind == "pip-uninstall":
-        return _uninstall_steps(group, python, outside)
-    if kind == "pip-install":
-        return _install_steps(group, python, extra)
-    if kind.startswith("conda"):
-        return _conda_steps(group)
-    return [
-        FixStep("manual", c.text, [], codes=group.codes, subjects=group.subjects, runner="manual")
-        for c in group.commands
-    ]
-
-
-def _uninstall_steps(group: _Group, python: str, outside: set[str]) -> list[FixStep]:
-    names: list[str] = []
-    for cmd in group.commands:
-        for pkg in cmd.packages:
-            name = canonicalize_name(pkg)
-            if name not in names:
-                names.append(name)
-    inside = [n for n in names if n not in outside]
-    elsewhere = [n for n in names if n in outside]
-    steps = []
-    if inside:
-        argv = ["uv", "pip", "uninstall", "--python", python, *inside]
-        steps.append(
-            FixStep(
-                "pip-uninstall",
-                _pip_text(python, ["uninstall", "-y", *inside]),
-                argv,
-                inside,
-                group.codes,
-                group.subjects,
-            )
-        )
-    if elsewhere:  # uv only acts on the environment's own site-packages; pip removes the winner
-        argv = [python, "-m", "pip", "uninstall", "-y", *elsewhere]
-        steps.append(
-            FixStep(
-                "pip-uninstall",
-                _pip_text(python, ["uninstall", "-y", *elsewhere]),
-                argv,
-                elsewhere,
-                group.codes,
-                group.subjects,
-                runner="pip",
-                note="the copy that wins is outside the environment (user site / PYTHONPATH)",
-            )
-        )
-    return steps
-
-
-def _install_steps(group: _Group, python: str, extra: list[str]) -> list[FixStep]:
-    options = group.commands[0].options
-    option_names = {k for k, _ in options}
-    merged, separate, notes = _merge_requirements([p for c in group.commands for p in c.packages])
-    steps: list[FixStep] = []
-    for packages in [merged, *[[s] for s in separate]] if merged else [[s] for s in separate]:
-        if not packages and not any(k == "--requirement" for k, _ in options):
-            continue
-        pip_args = ["install", *_pip_option_args(options), *packages]
-        if option_names & _PIP_ONLY:
-            steps.append(
-                FixStep(
-                    "pip-install",
-                    _pip_text(python, pip_args),
-                    [python, "-m", "pip", *pip_args],
-                    packages,
-                    group.codes,
-                    group.subjects,
-                    runner="pip",
-                    note="pip options uv does not share (--user / --target / --prefix)",
-                )
-            )
-            continue
-        argv = ["uv", "pip", "install", "--python", python]
-        for key, value in options:
-            if key in _UV_FLAG:
-                argv += _UV_FLAG[key]
-            elif key in _UV_VALUE and value is not None:
-                argv += [_UV_VALUE[key], value]
-        argv += extra
-        argv += packages
-        steps.append(
-            FixStep(
-                "pip-install",
-                _pip_text(python, pip_args),
-                argv,
-                packages,
-                group.codes,
-                group.subjects,
-                note="; ".join(notes),
-            )
-        )
-    return steps
-
-
-def _merge_requirements(specs: list[str]) -> tuple[list[str], list[str], list[str]]:
-    """(specs merged by package, specs that cannot merge: URLs, other markers, bad syntax;
-    notes). Findings that ask for contradictory versions of one package (`tensorboard>=2.15` for
-    one TensorFlow, `tensorboard<2.15` for the other) drop that package: the resolver then picks
-    the version the packages being installed need."""
+def merge_requirements(specs: list[str]) -> tuple[list[str], list[str]]:
+    """(specs merged by package, notes). Specs that cannot merge (URLs, other markers, conda match
+    specs, bad syntax) stay as they are. Findings that ask for contradictory versions of one package
+    (`tensorboard>=2.15` for one TensorFlow, `tensorboard<2.15` for the other) drop that package:
+    the resolver then picks the version the packages being installed need."""
     by_name: dict[str, Requirement] = {}
-    order: list[str] = []
-    separate: list[str] = []
+    order: list[tuple[str, str]] = []  # ("name", canonical name) | ("raw", spec kept as written)
     conflicting: dict[str, list[str]] = {}
     for spec in specs:
         try:
             req = Requirement(spec)
         except InvalidRequirement:
-            separate.append(spec)
-            continue
-        if req.url:
-            separate.append(spec)
+            order.append(("raw", spec))
             continue
         name = canonicalize_name(req.name)
+        if req.url or (name in by_name and str(by_name[name].marker or "") != str(req.marker or "")):
+            order.append(("raw", spec))
+            continue
         if name in conflicting or not satisfiable(req.specifier):
             conflicting.setdefault(name, []).append(spec)
             continue
         if name not in by_name:
             by_name[name] = req
-            order.append(name)
+            order.append(("name", name))
             continue
         old = by_name[name]
-        if str(old.marker or "") != str(req.marker or ""):
-            separate.append(spec)
-            continue
         combined = Requirement(str(old))
         combined.extras = set(old.extras) | set(req.extras)
         combined.specifier = old.specifier & req.specifier
@@ -440,8 +228,12 @@ def _merge_requirements(specs: list[str]) -> tuple[list[str], list[str], list[st
     notes = [
         f"{name}: no version satisfies {' and '.join(reqs)}: left to the resolver" for name, reqs in conflicting.items()
     ]
-    merged = [str(by_name[n]) for n in order if n not in conflicting]
-    return merged, separate, notes
+    merged = [
+        str(by_name[value]) if kind == "name" else value
+        for kind, value in order
+        if kind == "raw" or value not in conflicting
+    ]
+    return merged, notes
 
 
 def satisfiable(specifier: SpecifierSet) -> bool:
@@ -467,61 +259,34 @@ def satisfiable(specifier: SpecifierSet) -> bool:
     return any(specifier.contains(v, prereleases=True) for v in candidates)
 
 
-def _pip_option_args(options: list[tuple[str, str | None]]) -> list[str]:
-    out: list[str] = []
-    for key, value in options:
-        if key in ("--python",):
-            continue
-        out += [key] if value is None else [key, value]
-    return out
-
-
-def _pip_text(python: str, args: list[str]) -> str:
-    return " ".join(shlex.quote(a) for a in [python, "-m", "pip", *args])
-
-
-def _conda_steps(group: _Group) -> list[FixStep]:
-    first = group.commands[0]
-    packages: list[str] = []
-    for cmd in group.commands:
-        for pkg in cmd.packages:
-            if pkg not in packages:
-                packages.append(pkg)
-    verb = "install" if group.kind == "conda-install" else "remove"
-    options: list[str] = []
-    for key, value in first.options:
-        if key == "--prefix-conda" and value:
-            options += ["--prefix", value]
-        elif key == "--name-conda" and value:
-            options += ["--name", value]
-        elif key == "--channel" and value:
-            options += ["--channel", value]
-    argv = [first.tool or "conda", verb, "--yes", *options, *packages]
-    return [
-        FixStep(
-            group.kind,
-            " ".join(shlex.quote(a) for a in argv),
-            argv,
-            packages,
-            group.codes,
-            group.subjects,
-            runner="conda",
-        )
-    ]
-
-
 def render_text(plan: FixPlan) -> str:
     out: list[str] = []
     if not plan.steps:
         out.append("  nothing to apply")
-    for n, step in enumerate(plan.actionable, 1):
-        out.append(f"  {n}. {step.command}    [{', '.join(step.codes)}]")
-        if step.runner == "uv":
-            out.append(f"     runs as: {' '.join(shlex.quote(a) for a in step.argv)}")
-        if step.note:
-            out.append(f"     note: {step.note}")
-    for step in plan.manual:
-        out.append(f"  manual: {step.command}    [{', '.join(step.codes)}] (not run by --apply)")
+    number = 0
+    for step in plan.steps:
+        codes = f"    [{', '.join(step.codes)}]"
+        if step.shell:
+            number += 1
+            out.append(f"  {number}. in your shell: {step.command}{codes}")
+            if step.step.reason:
+                out.append(f"     why: {step.step.reason}; envdoctor cannot change your shell's variables")
+        elif step.applies:
+            number += 1
+            out.append(f"  {number}. {step.command}{codes}")
+            if step.note:
+                out.append(f"     note: {step.note}")
+        elif step.step.action == remedies.NEW_ENV:
+            out.append(f"  not changed: {step.step.reason}{codes}")
+            if step.command:
+                out.append(f"     instead, a fresh environment: {step.command}")
+        else:
+            text = step.step.reason + (f": {step.command}" if step.command and step.step.reason else step.command)
+            out.append(f"  manual: {text}{codes} (not run by --apply)")
+        for root, found in plan.consequences.items():
+            code, _, subject = root.partition(":")
+            if code in step.codes and (not subject or subject in step.subjects):
+                out.extend(f"       clears {f.code} {f.message}" for f in found)
     for finding in plan.no_fix:
         if Severity(finding.severity) != Severity.INFO:
             out.append(f"  no automatic fix: {finding.code} {finding.message}")

@@ -8,7 +8,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from envdoctor.commands._common import add_target_arguments, load_snapshot_for
+from envdoctor.commands._common import add_selection_arguments, add_target_arguments, load_snapshot_for
 from envdoctor.output import emit, use_color
 
 if TYPE_CHECKING:
@@ -19,12 +19,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.epilog = "exit codes: 0 no error-severity finding; 1 errors found; 2 usage error / nothing inspected"
     add_target_arguments(parser)
     parser.add_argument("--list-rules", action="store_true", help="list every rule with its docs and exit")
-    parser.add_argument(
-        "--ignore", action="append", default=[], metavar="CODE", help="skip a rule (code or name); repeatable"
-    )
-    parser.add_argument(
-        "--select", action="append", default=[], metavar="CODE", help="run only these rules; repeatable"
-    )
+    add_selection_arguments(parser)
     parser.add_argument(
         "--no-cache",
         action="store_true",
@@ -42,23 +37,24 @@ def run(args: argparse.Namespace) -> int:
         render = {"json": rules_json, "markdown": rules_markdown}.get(args.format, rules_text)
         emit(render(all_rules(scope=None)))
         return 0
-    if args.select or args.ignore:
-        from envdoctor.rules import get_rule
+    if args.selection.select or args.selection.ignore or args.severity_overrides:
+        from envdoctor.commands._common import validate_selection
 
-        for code in [*args.select, *args.ignore]:
-            if get_rule(code) is None:
-                raise UsageError(f"unknown rule {code!r} (see `envdoctor check --list-rules`)")
+        validate_selection(args, scope="environment")
     if args.snapshot:
         snapshot = load_snapshot_for(args)
         return _show(args, *_diagnose(args, snapshot), probed=True)
     if args.timeout <= 0:
         raise UsageError("--timeout must be positive")
-    from envdoctor.probe.launch import ProbeRun, resolve_target
+    import time
+
+    deadline = time.monotonic() + args.timeout  # --timeout bounds the whole verb, not only the probe
+    from envdoctor.probe.launch import ProbeRun, probe_timeout, resolve_target
 
     target = resolve_target(python=args.python, prefix=args.prefix)
     # The probe sends its facts first, then scans the metadata on the target's own core; a `stat`
     # fingerprint taken from the facts decides meanwhile whether the cache answers.
-    probe = ProbeRun.start(target.python, args.timeout) if target.python else None
+    probe = ProbeRun.start(target.python, probe_timeout(args.timeout)) if target.python else None
     # While the probe runs in the target interpreter: only what a cached answer needs too, unless
     # a quick `stat` of the last sys.path already shows a change (then the rules load meanwhile).
     from envdoctor import checkcache
@@ -67,30 +63,32 @@ def run(args: argparse.Namespace) -> int:
 
     remembered_as = target.python or target.prefix or target.description
     use_cache = not args.no_cache and not os.environ.get("ENVDOCTOR_NO_CACHE")
-    hint = checkcache.probably_changed(remembered_as, metadata_signature) if use_cache else None
+    stamps = checkcache.Stamps()
+    hint = (
+        checkcache.probably_changed(remembered_as, lambda sys_path: metadata_signature(sys_path, stamps))
+        if use_cache
+        else None
+    )
     if hint is None or hint.changed:
         _import_rules()
 
     machine = load_machine(args.machine) if args.machine else None
-    gathered = gather(target, timeout=args.timeout, machine=machine, probe=probe)
+    gathered = gather(target, timeout=max(0.0, deadline - time.monotonic()), machine=machine, probe=probe)
+    gathered.stamps = stamps
     if hint is not None and hint.signature is not None and hint.sys_path == gathered.interpreter.sys_path:
         gathered.metadata_signature = hint.signature  # taken moments ago over the same sys.path
-    options = json.dumps([sorted(args.select), sorted(args.ignore)])
-    key = checkcache.key(gathered.fingerprint_parts(), options) if use_cache else None
+    options = json.dumps([args.selection.key(), sorted(args.severity_overrides.items())])
+    key = checkcache.key(gathered.fingerprint_parts(), options, stamps) if use_cache else None
     if key:
         checkcache.remember(remembered_as, gathered.interpreter.sys_path, gathered.metadata_signature)
-    cached = checkcache.load(key) if key else None
+    cached = _from_cache(checkcache, key) if key else None
     if cached is not None:
         if gathered.probe is not None:
             gathered.probe.close()
-        from envdoctor.model import Finding, Skipped, from_dict
-
-        findings = [from_dict(Finding, f) for f in cached["findings"]]
-        skipped = [from_dict(Skipped, k) for k in cached["skipped"]]
-        env = {**cached["environment"], "target": target.description}
-        return _show(args, findings, skipped, env, probed=True)
+        findings, skipped, environment = cached
+        return _show(args, findings, skipped, {**environment, "target": target.description}, probed=True)
     _import_rules()  # while the probe still scans, on the other core
-    snapshot = assemble(gathered)
+    snapshot = assemble(gathered, deadline=deadline, use_cache=use_cache)
     findings, skipped, env = _diagnose(args, snapshot)
     if key:
         checkcache.store(
@@ -100,8 +98,30 @@ def run(args: argparse.Namespace) -> int:
                 "skipped": [{"what": k.what, "reason": k.reason} for k in skipped],
                 "environment": env,
             },
+            racy=stamps.racy,
         )
     return _show(args, findings, skipped, env, probed=snapshot.interpreter.probed or bool(snapshot.distributions))
+
+
+def _from_cache(checkcache: Any, key: str) -> tuple[list[Finding], list[Skipped], dict[str, Any]] | None:
+    """The cached answer for `key`; an entry of the wrong shape is discarded (and written anew)."""
+    from envdoctor.model import Finding, Skipped, from_dict
+
+    cached = checkcache.load(key)
+    if cached is None:
+        return None
+    try:
+        findings = [from_dict(Finding, f) for f in cached["findings"]]
+        skipped = [from_dict(Skipped, k) for k in cached["skipped"]]
+        environment = cached["environment"]
+        if not isinstance(environment, dict) or not all(
+            k in environment for k in ("python", "kind", "prefix", "platform", "distributions")
+        ):
+            raise ValueError("environment of the wrong shape")
+    except (KeyError, TypeError, ValueError):
+        checkcache.discard(key)
+        return None
+    return findings, skipped, environment
 
 
 def _import_rules() -> None:
@@ -114,10 +134,10 @@ def _import_rules() -> None:
 
 def _diagnose(args: argparse.Namespace, snapshot: Snapshot) -> tuple[list[Finding], list[Skipped], dict[str, Any]]:
     from envdoctor.doctor import diagnose
-    from envdoctor.rules import get_rule
+    from envdoctor.rules import all_rules
 
-    rules = [r for r in (get_rule(code) for code in args.select) if r is not None] if args.select else None
-    report = diagnose(snapshot, rules=rules, ignore=args.ignore)
+    rules = args.selection.apply(all_rules())
+    report = diagnose(snapshot, rules=rules, severity=args.severity_overrides)
     return report.findings, report.skipped, snapshot.summary()
 
 
@@ -128,6 +148,10 @@ def _show(
 
     if args.format == "json":
         emit(findings_json(findings, skipped, environment=env))
+    elif args.format == "github":
+        from envdoctor.render.annotations import findings_github
+
+        emit(findings_github(findings))
     elif args.format == "markdown":
         emit(findings_markdown(findings, skipped, title="envdoctor check", facts=_facts(env)))
     else:
@@ -135,6 +159,7 @@ def _show(
             f"envdoctor check: {env['target']}",
             f"Python {env['python'] or '?'} ({env['kind']}) at {env['prefix']} · {env['platform']} · "
             f"{env['distributions']} distributions",
+            inspected_line(env),
         ]
         emit(findings_text(findings, skipped, header=header, color=use_color(sys.stdout)))
     if not probed:
@@ -142,6 +167,21 @@ def _show(
     return 1 if any(f.severity.value == "error" for f in findings) else 0
 
 
+def inspected_line(env: dict[str, Any]) -> str:
+    """What was inspected, in one line: the frameworks found, or that there is none."""
+    frameworks = env.get("frameworks")
+    if frameworks is None:  # an entry cached by an older envdoctor
+        return f"{env['distributions']} distributions inspected"
+    if not frameworks:
+        return f"no ML framework installed here (TensorFlow, PyTorch, JAX); {env['distributions']} distributions read"
+    count = len(frameworks)
+    return f"{count} framework{'s' * (count != 1)} found: {', '.join(frameworks)}"
+
+
 def _facts(env: dict[str, object]) -> list[tuple[str, str]]:
     keys = ("target", "python", "executable", "prefix", "kind", "platform", "distributions", "gpu_driver")
-    return [(k, str(env[k])) for k in keys if env.get(k) not in (None, "")]
+    facts = [(k, str(env[k])) for k in keys if env.get(k) not in (None, "")]
+    frameworks = env.get("frameworks")
+    if isinstance(frameworks, list):
+        facts.append(("frameworks", ", ".join(str(f) for f in frameworks) or "none"))
+    return facts

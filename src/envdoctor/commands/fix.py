@@ -24,7 +24,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-verify", action="store_true", help="skip verify before and after applying")
     parser.add_argument("--timeout", type=float, default=20.0, metavar="S", help="probe timeout (default 20)")
     parser.add_argument("--verify-timeout", type=float, default=300.0, metavar="S", help="per framework (default 300)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
     from envdoctor.actions.uvtool import add_index_arguments
 
     add_index_arguments(parser)
@@ -60,8 +59,9 @@ def run(args: argparse.Namespace) -> int:
             if not sys.stdin.isatty():
                 raise UsageError("--apply changes the environment: add --yes (stdin is not a terminal)")
             from envdoctor.actions.fixplan import render_text
+            from envdoctor.output import emit_error
 
-            print(render_text(plan), file=sys.stderr)
+            emit_error(render_text(plan))
             answer = input(f"apply {len(plan.actionable)} step(s) to {python}? [y/N] ")
             return answer.strip().lower() in ("y", "yes")
 

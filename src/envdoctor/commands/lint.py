@@ -28,25 +28,50 @@ def configure(parser: argparse.ArgumentParser) -> None:
         choices=("environment.yml", "requirements.txt", "pyproject.toml", "pylock.toml"),
         help="file type (default: from the file name)",
     )
+    from envdoctor.commands._common import add_selection_arguments
+
+    add_selection_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     import json
     import sys
 
+    from envdoctor.commands._common import validate_selection
+    from envdoctor.doctor import override_severity
     from envdoctor.knowledge import KnowledgeBase
     from envdoctor.lint import lint_file
     from envdoctor.model import Severity
     from envdoctor.output import emit, use_color
     from envdoctor.plan.machine import _fallback_platform
     from envdoctor.plan.platforms import normalize_platform
-    from envdoctor.render.findings import findings_json, findings_markdown, findings_text
+    from envdoctor.render.annotations import findings_concise, findings_github
+    from envdoctor.render.findings import findings_json, findings_markdown, findings_text, summary_line
+    from envdoctor.rules import all_rules
 
+    validate_selection(args, scope="file")
+    rules = args.selection.apply(all_rules(scope="file"))
     platform = normalize_platform(args.platform) if args.platform else _fallback_platform()
     kb = KnowledgeBase.load()
-    results = [(path, *lint_file(path, kb, platform=platform, kind=args.kind)) for path in args.files]
+    results = []
+    for path in args.files:
+        findings, envfile = lint_file(path, kb, platform=platform, kind=args.kind, rules=rules)
+        results.append((path, [override_severity(f, args.severity_overrides) for f in findings], envfile))
     failed = False
     documents = []
+    if args.format in ("github", "text"):
+        everything = [f for _, findings, _ in results for f in findings]
+        failed = any(f.severity is Severity.ERROR for f in everything)
+        if args.format == "github":
+            emit(findings_github(everything))
+            return 1 if failed else 0
+        text = "".join(findings_concise(findings, default_path=path) for path, findings, _ in results)
+        if not args.quiet:
+            verdict = ("FAILED: " if failed else "OK: ") + summary_line(everything, [])
+            text += f"{verdict} in {len(results)} file{'s' * (len(results) != 1)} (platform {platform})\n"
+        if text:
+            emit(text)
+        return 1 if failed else 0
     for path, findings, _envfile in results:
         failed = failed or any(f.severity is Severity.ERROR for f in findings)
         if args.format == "json":

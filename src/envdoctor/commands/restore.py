@@ -20,7 +20,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     target.add_argument("--python", metavar="PATH", help="the interpreter of the environment")
     target.add_argument("--prefix", metavar="DIR", help="a venv or conda prefix")
     parser.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
     from envdoctor.actions.uvtool import add_index_arguments
 
     add_index_arguments(parser)

@@ -12,33 +12,44 @@ parsed file (`EnvFile`: entries with line numbers) and the knowledge base.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from envdoctor.lint.files import Entry, EnvFile, parse_file
 from envdoctor.model import Finding, Severity
 
+if TYPE_CHECKING:
+    from envdoctor.rules._registry import Rule
+
 __all__ = ["Entry", "EnvFile", "lint_file", "parse_file", "run_file_rules"]
 
 
-def run_file_rules(envfile: EnvFile, kb: Any, platform: str = "linux-x86_64") -> list[Finding]:
+def run_file_rules(
+    envfile: EnvFile, kb: Any, platform: str = "linux-x86_64", rules: Sequence[Rule] | None = None
+) -> list[Finding]:
     from envdoctor.lint.context import FileContext
     from envdoctor.rules._registry import all_rules, run_rules
 
     ctx = FileContext(envfile, kb, platform)
-    findings = list(run_rules(ctx, all_rules(scope="file")))
+    findings = list(run_rules(ctx, all_rules(scope="file") if rules is None else rules))
     order = {s: i for i, s in enumerate(Severity)}
     findings.sort(key=lambda f: (order[f.severity], f.code))
     return findings
 
 
 def lint_file(
-    path: str | Path, kb: Any = None, *, platform: str = "linux-x86_64", kind: str | None = None
+    path: str | Path,
+    kb: Any = None,
+    *,
+    platform: str = "linux-x86_64",
+    kind: str | None = None,
+    rules: Sequence[Rule] | None = None,
 ) -> tuple[list[Finding], EnvFile]:
-    """Parse `path` and run every file rule; UsageError for unreadable files."""
+    """Parse `path` and run every file rule (or `rules`); UsageError for unreadable files."""
     envfile = parse_file(path, kind)
     if kb is None:
         from envdoctor.knowledge import KnowledgeBase
 
         kb = KnowledgeBase.load()
-    return run_file_rules(envfile, kb, platform), envfile
+    return run_file_rules(envfile, kb, platform, rules), envfile

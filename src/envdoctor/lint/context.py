@@ -10,7 +10,7 @@ from packaging.version import Version
 
 from envdoctor.frameworks import REQUEST_NAMES
 from envdoctor.lint.files import Entry, EnvFile
-from envdoctor.model import Interpreter, Snapshot
+from envdoctor.model import Interpreter, Location, Snapshot
 from envdoctor.rules._context import Context
 
 CUDA_CONDA_PACKAGES = ("cudatoolkit", "cudnn", "cuda-version", "cuda-toolkit", "cuda-runtime")
@@ -33,6 +33,15 @@ class FileContext(Context):
             if family and family not in found:
                 found[family] = entry
         return found
+
+    def location(self, entry: Entry | None = None, *, line: int | None = None) -> Location:
+        """The file position of `entry` (its text's column on its line), or of `line`."""
+        number = entry.line if entry is not None else (line or 1)
+        raw = self.file.lines[number - 1] if 0 < number <= len(self.file.lines) else ""
+        column = raw.find(entry.text) + 1 if entry is not None and entry.text and entry.text in raw else 1
+        if column == 1 and raw.strip():
+            column = len(raw) - len(raw.lstrip()) + 1
+        return Location(self.file.path, number, column)
 
     def entry(self, name: str) -> Entry | None:
         return next((e for e in self.file.entries if e.name == name), None)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import shlex
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from packaging.version import Version
 
+from envdoctor import remedies
 from envdoctor.frameworks import framework_family as framework_family
-from envdoctor.model import CondaRecord, Distribution, Interpreter, Machine, Snapshot
+from envdoctor.model import CondaRecord, Distribution, Interpreter, Machine, Remedy, Snapshot, Step
 from envdoctor.names import canonicalize_name
+from envdoctor.owner import CONDA, Owner, os_owned, owner_of
 from envdoctor.versions import parse_version as parse_version
 
 if TYPE_CHECKING:
@@ -104,31 +105,134 @@ class Context:
                 found[family] = dist
         return found
 
-    def python_command(self) -> str:
-        return shlex.quote(self.snapshot.interpreter.executable or "python")
+    # ---- remedies: the fix as data, built against who owns the target (envdoctor.owner) ----------
 
-    def pip_install(self, specs: Iterable[str], *, extra_args: str = "") -> str:
-        """An exact pip command that installs `specs` into the target environment."""
-        quoted = " ".join(shlex.quote(s) for s in specs)
-        extra = f" {extra_args}" if extra_args else ""
-        return f"{self.python_command()} -m pip install{extra} {quoted}"
+    @cached_property
+    def owner(self) -> Owner:
+        return owner_of(self.snapshot)
 
-    def pip_uninstall(self, names: Iterable[str]) -> str:
-        return f"{self.python_command()} -m pip uninstall -y {' '.join(shlex.quote(n) for n in names)}"
+    def manager_for(self, name: str) -> str:
+        """Who changes `name` here: conda (or mamba, micromamba, rattler) for what conda owns in a
+        conda prefix, else pip when the target has it, else uv."""
+        owner = self.owner
+        if owner.kind == CONDA and owner.conda_manager:
+            key = canonicalize_name(name)
+            dist = self.get(name)
+            conda_owned = key in self.conda_records or key in owner.conda_names
+            if conda_owned and (dist is None or (dist.installer or "").strip() == "conda"):
+                return owner.conda_manager
+        return owner.python_manager
 
-    def conda_install(self, specs: Iterable[str]) -> str:
-        prefix = self.snapshot.conda.prefix if self.snapshot.conda else self.snapshot.interpreter.prefix
-        quoted = " ".join(shlex.quote(s) for s in specs)
-        return f"conda install -p {shlex.quote(prefix)} {quoted}"
+    def install(
+        self,
+        specs: Iterable[str],
+        *,
+        for_package: str | None = None,
+        options: Sequence[str] = (),
+        manager: str | None = None,
+        index: Sequence[str] = (),
+    ) -> Remedy:
+        """Install `specs` into the target, with the manager that owns `for_package` (else each
+        spec's own package: one step per manager). manager="conda": the prefix's conda flavour, whatever owns it now.
+        options: "force-reinstall", "no-deps", "upgrade", "ignore-installed"; index: e.g.
+        ["--index-url", URL]."""
+        specs = [s for s in specs if s]
+        if self.owner.frozen:
+            return self.new_env(specs, self.owner.frozen_reason())
+        by_manager: dict[str, list[str]] = {}
+        for spec in specs:
+            by_manager.setdefault(self._manager(manager, for_package or _spec_name(spec)), []).append(spec)
+        return Remedy(
+            [
+                remedies.install(self.owner, group, manager=chosen, options=options, index=index)
+                for chosen, group in by_manager.items()
+            ]
+        )
 
-    def install_command(self, specs: Iterable[str], *, for_package: str | None = None) -> str:
-        """pip or conda, whichever manages `for_package` (conda when conda installed it)."""
-        specs = list(specs)
-        if for_package and self.snapshot.conda:
-            dist = self.get(for_package)
-            managed_by_conda = canonicalize_name(for_package) in self.conda_records and (
-                dist is None or (dist.installer or "").strip() == "conda"
+    def uninstall(self, names: Iterable[str], *, manager: str | None = None) -> Remedy:
+        names = list(dict.fromkeys(names))
+        blocked = self.blocked(names)
+        if blocked is not None:
+            return blocked
+        steps: list[Step] = []
+        by_manager: dict[str, list[str]] = {}
+        for name in names:
+            by_manager.setdefault(self._manager(manager, name), []).append(name)
+        for chosen, group in by_manager.items():
+            steps.append(remedies.uninstall(self.owner, group, manager=chosen))
+        return Remedy(steps)
+
+    def replace(
+        self,
+        remove: Iterable[str],
+        specs: Iterable[str],
+        *,
+        for_package: str | None = None,
+        options: Sequence[str] = (),
+        manager: str | None = None,
+    ) -> Remedy:
+        """Uninstall `remove`, then install `specs` (a distribution replaced by another, or by itself)."""
+        remove, specs = list(remove), list(specs)
+        blocked = self.blocked(remove)
+        if blocked is not None:
+            return blocked if not self.owner.frozen else self.new_env(specs, self.owner.frozen_reason())
+        first = self.uninstall(remove)
+        second = self.install(specs, for_package=for_package, options=options, manager=manager)
+        return Remedy(first.steps + second.steps)
+
+    def unset_env(self, names: Iterable[str], *, reason: str = "") -> Remedy:
+        return Remedy([remedies.unset_env(self.owner, names, reason=reason)])
+
+    def set_env(self, name: str, value: str, *, persistent: bool = False, reason: str = "") -> Remedy:
+        return Remedy([remedies.set_env(self.owner, name, value, persistent=persistent, reason=reason)])
+
+    def manual(self, reason: str, command: str = "") -> Remedy:
+        return Remedy([remedies.manual(reason, command)])
+
+    def new_env(self, specs: Sequence[str], reason: str, *, name: str = "fresh-env") -> Remedy:
+        """A fresh environment with the installed frameworks (and `specs`), the target left alone."""
+        wanted: dict[str, str] = {}
+        for dist in self.frameworks.values():
+            wanted[dist.name] = f"{dist.name}=={dist.version}"
+        for spec in specs:
+            wanted[canonicalize_name(_spec_name(spec))] = spec
+        return Remedy(
+            [remedies.new_env(self.owner, list(wanted.values()), reason, python=self.interpreter.minor, name=name)]
+        )
+
+    def delete(self, paths: Sequence[str], *, reason: str = "") -> Remedy:
+        """Delete stale metadata files / folders (never ones the OS package manager owns)."""
+        return Remedy([remedies.delete(self.owner, paths, reason=reason)])
+
+    def command(self, remedy: Remedy) -> str:
+        """The remedy rendered (for hints): the same text `fix` and every other verb print."""
+        return remedies.render(remedy) or ""
+
+    def _manager(self, manager: str | None, name: str) -> str:
+        if manager == "conda":
+            return self.owner.conda_manager or self.owner.python_manager
+        return manager or (self.manager_for(name) if name else self.owner.python_manager)
+
+    def blocked(self, names: list[str]) -> Remedy | None:
+        """A remedy that says why `names` must not be removed here, or None when they may be."""
+        if self.owner.frozen:
+            return self.new_env([], self.owner.frozen_reason() + "; nothing is removed from it")
+        owned = [d for d in (self.get(n) for n in names) if d is not None and os_owned(d)]
+        if owned:
+            labels = ", ".join(f"{d.name} {d.version} ({d.location})" for d in owned)
+            return self.new_env(
+                [],
+                f"{labels}: installed by the OS package manager, which owns these files; envdoctor "
+                "never removes them (use a virtual environment, where they can be overridden)",
             )
-            if managed_by_conda:
-                return self.conda_install(specs)
-        return self.pip_install(specs)
+        return None
+
+
+def _spec_name(spec: str) -> str:
+    head = ""
+    for ch in spec.strip():
+        if ch.isalnum() or ch in "._-":
+            head += ch
+        else:
+            break
+    return head

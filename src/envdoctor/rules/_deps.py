@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 
-from envdoctor.model import Distribution
+from envdoctor.model import Distribution, Remedy
 from envdoctor.names import canonicalize_name
 from envdoctor.rules._context import Context, framework_family
 from envdoctor.versions import parse_version
@@ -298,14 +298,14 @@ def _kb_packages(ctx: Context) -> set[str]:
     return set(packages)
 
 
-def install_fix(ctx: Context, specs: list[str | None], *, for_package: str) -> str | None:
-    """The install command for `specs`, or None when one of them cannot be satisfied."""
+def install_fix(ctx: Context, specs: list[str | None], *, for_package: str) -> Remedy | None:
+    """The remedy that installs `specs`, or None when one of them cannot be satisfied."""
     if any(s is None for s in specs):
         return None
-    return ctx.install_command([s for s in specs if s is not None], for_package=for_package)
+    return ctx.install([s for s in specs if s is not None], for_package=for_package)
 
 
-def pin_fix(ctx: Context, name: str, extra: tuple[str, ...] | list[str], hints: list[str]) -> str | None:
+def pin_fix(ctx: Context, name: str, extra: tuple[str, ...] | list[str], hints: list[str]) -> Remedy | None:
     """The install command that puts `name` where every installed requirer (and `extra`) wants it;
     None when no version can satisfy them all, and then `hints` gets who conflicts."""
     fix = install_fix(ctx, [combined_spec(ctx, name, extra)], for_package=name)

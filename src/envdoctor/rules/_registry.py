@@ -14,7 +14,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Callable
 
-from envdoctor.model import Finding, Severity
+from envdoctor import remedies
+from envdoctor.model import Finding, Location, Remedy, Severity
+from envdoctor.names import canonicalize_name
 from envdoctor.rules._context import Context
 
 CheckFunction = Callable[[Context], Iterable[Finding]]
@@ -43,12 +45,20 @@ class Rule:
         message: str,
         *,
         evidence: Iterable[str] = (),
-        fix: str | None = None,
+        fix: Remedy | str | None = None,
         hints: Iterable[str] = (),
         severity: Severity | None = None,
         subject: str | None = None,
         cause: str | None = None,
+        about: Iterable[str] = (),
+        location: Location | None = None,
     ) -> Finding:
+        """`fix`: a Remedy (from the Context's install / uninstall / replace / unset_env ...), or
+        plain text for an instruction that is not a command envdoctor runs (lint's edits)."""
+        remedy = remedies.from_text(fix) if isinstance(fix, str) else fix
+        named = [canonicalize_name(n) for n in about]
+        if not named and subject and not subject.startswith(("/", "PYTHON")):
+            named = [canonicalize_name(subject)]
         return Finding(
             code=self.code,
             rule=self.name,
@@ -56,9 +66,12 @@ class Rule:
             message=message,
             cause=cause if cause is not None else self.cause,
             evidence=list(evidence),
-            fix=fix,
+            fix=remedies.render(remedy),
             hints=list(hints),
             subject=subject,
+            remedy=remedy,
+            about=list(dict.fromkeys(named)),
+            location=location,
         )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Iterator
 
 from envdoctor.model import Finding, Severity
@@ -34,21 +33,17 @@ def conda_base_env(ctx: Context) -> Iterator[Finding]:
     tensorflow 2.15.0 installed by pip in /opt/conda (conda-meta present, `condabin/` present).
 
     Fix:
-    Create a dedicated environment and install the framework there:
-    `conda create -y -n tf python=3.11 && conda run -n tf python -m pip install "tensorflow==2.15.0"`
-    (or `envdoctor plan tensorflow` / `envdoctor create` for a checked, pinned set).
+    Create a dedicated environment with the framework and leave base alone:
+    `envdoctor create --name tf --python 3.11 "tensorflow==2.15.0"` (a checked, pinned set; or
+    `conda create -n tf python=3.11` and install there).
     """
     conda = ctx.snapshot.conda
     if conda is None or not conda.is_base or not ctx.frameworks:
         return
     family, dist = sorted(ctx.frameworks.items())[0]
     env_name = _ENV_NAMES.get(family, family)
-    minor = ctx.interpreter.minor
     specs = [f"{d.name}=={d.version}" for _, d in sorted(ctx.frameworks.items())]
-    python = f" python={minor}" if minor else " python"
-    fix = f"conda create -y -n {env_name}{python} && conda run -n {env_name} python -m pip install " + " ".join(
-        shlex.quote(s) for s in specs
-    )
+    fix = ctx.new_env(specs, "keep the conda base environment for conda itself", name=env_name)
     yield conda_base_env.finding(
         f"{', '.join(specs)} {'is' if len(specs) == 1 else 'are'} installed in the conda base "
         f"environment ({conda.prefix})",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Iterator
 
 from envdoctor.model import CondaRecord, Finding, Severity
@@ -85,16 +84,13 @@ def _finding(ctx: Context, name: str, broken: list[tuple[CondaRecord, str]]) -> 
     evidence += [f"conda's {r.name} {r.version} ({r.path or r.name}) depends on '{d}'" for r, d in broken]
     specs = sorted({split_match_spec(d)[1] for _, d in broken if split_match_spec(d)[1]})
     conda_name = next((n for n, p in CONDA_TO_PYPI.items() if p == name and n in ctx.conda_records), name)
-    prefix = ctx.snapshot.conda.prefix if ctx.snapshot.conda else ctx.interpreter.prefix
     hints: list[str] = []
     if any("|" in s for s in specs) and len(specs) > 1:
         wanted = f"{conda_name} {specs[0]}"
         hints.append("The other ranges: " + "; ".join(specs[1:]))
     else:
         wanted = f"{conda_name} {','.join(specs)}".strip()
-    fix = (
-        f"{ctx.pip_uninstall([name])} && conda install -p {shlex.quote(prefix)} --force-reinstall {shlex.quote(wanted)}"
-    )
+    fix = ctx.replace([name], [wanted], manager="conda", options=["force-reinstall"])
     hints.append(
         "If a pip-installed package needs this version, install that one with conda too (or use "
         "`envdoctor plan` to find a set both agree on)."

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import os
-import shlex
 from collections.abc import Iterator
 
-from envdoctor.model import Finding, Severity
+from envdoctor.model import Finding, Remedy, Severity
 from envdoctor.rules._context import Context
 from envdoctor.rules._deps import describe, same_path
 from envdoctor.rules._registry import rule
@@ -57,15 +56,17 @@ def distutils_install(ctx: Context) -> Iterator[Finding]:
             f"pip fails with \"Cannot uninstall '{dist.display_name or dist.name}'. It is a "
             'distutils installed project" when something needs another version.'
         ]
-        if folder in owned:
-            fix = ctx.conda_install([dist.name])
+        blocked = ctx.blocked([dist.name])
+        if blocked is not None:
+            fix = blocked  # the OS package manager's files (or a PEP 668 interpreter): never deleted
+            hints.append("Install what needs another version into a virtual environment instead.")
+        elif folder in owned:
+            fix = ctx.install([dist.name], manager="conda")
             hints.append("conda owns it: let conda replace it rather than pip (see also ED211).")
         else:
             spec = f"{dist.name}=={dist.version}"
-            fix = (
-                ctx.pip_install([spec], extra_args="--ignore-installed --no-deps")
-                + f" && rm -f {shlex.quote(dist.metadata_path)}"
-            )
+            install = ctx.install([spec], options=["ignore-installed", "no-deps"])
+            fix = Remedy(install.steps + ctx.delete([dist.metadata_path], reason="the distutils metadata").steps)
         yield distutils_install.finding(
             f"{dist.name} {dist.version} was installed by distutils (a single egg-info file, no "
             "list of its files): pip cannot uninstall or upgrade it",

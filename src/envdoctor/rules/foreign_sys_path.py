@@ -6,7 +6,7 @@ import re
 import shlex
 from collections.abc import Iterator
 
-from envdoctor.model import Finding, Severity
+from envdoctor.model import Finding, Remedy, Severity
 from envdoctor.rules._context import Context
 from envdoctor.rules._deps import FOCUS, describe, is_framework, same_path, under
 from envdoctor.rules._registry import rule
@@ -81,17 +81,19 @@ def foreign_sys_path(ctx: Context) -> Iterator[Finding]:
         evidence += [f"loaded from it: {describe(d)}" for d in loaded[:15]]
         if len(loaded) > 15:
             evidence.append(f"... and {len(loaded) - 15} more")
-        fix: str | None = None
+        fix: Remedy | None = None
         hints: list[str] = []
         if base_site:
             cfg = f"{interp.prefix.rstrip('/')}/pyvenv.cfg"
-            fix = (
+            fix = ctx.manual(
+                "turn the base interpreter's site-packages off for this venv",
                 "sed -i.bak 's/^include-system-site-packages *= *true/include-system-site-packages = false/' "
-                + shlex.quote(cfg)
+                + shlex.quote(cfg),
             )
             reason = "the base interpreter's site-packages (include-system-site-packages = true)"
         else:
             reason = "another environment"
+            fix = ctx.manual(f"take {entry} off sys.path: delete the .pth line (or setting) that adds it")
             sites = [s for s in interp.site_packages if s] or [entry]
             hints.append(
                 "Find the .pth file that adds it: "
@@ -107,4 +109,5 @@ def foreign_sys_path(ctx: Context) -> Iterator[Finding]:
             hints=hints,
             severity=Severity.ERROR if important else Severity.WARNING,
             subject=entry,
+            about=[d.name for d in loaded],
         )

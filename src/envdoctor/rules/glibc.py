@@ -94,7 +94,7 @@ def glibc_too_old(ctx: Context) -> Iterator[Finding]:
     yield glibc_too_old.finding(
         f"wheels need a newer glibc than this system's {machine.libc_version}: {names}",
         evidence=evidence,
-        fix=ctx.pip_install([f"{d.name}=={d.version}" for d, _ in too_new], extra_args="--force-reinstall --no-deps"),
+        fix=ctx.install([f"{d.name}=={d.version}" for d, _ in too_new], options=["force-reinstall", "no-deps"]),
         hints=[
             "If pip finds no wheel of that version for this glibc, install an older release, or "
             "run on a newer OS / container image (e.g. a manylinux_2_28-compatible base).",
@@ -111,7 +111,7 @@ def _musl(ctx: Context) -> Iterator[Finding]:
         "manylinux (glibc) wheels are installed on a musl system: " + ", ".join(f"{d.name} {d.version}" for d in wrong),
         evidence=[f"system libc: musl {ctx.machine.libc_version or ''}".rstrip()]
         + [f"{describe(d)}: Tag: {', '.join(d.wheel_tags)}" for d in wrong],
-        fix=ctx.pip_install([f"{d.name}=={d.version}" for d in wrong], extra_args="--force-reinstall --no-deps"),
+        fix=ctx.install([f"{d.name}=={d.version}" for d in wrong], options=["force-reinstall", "no-deps"]),
         hints=["TensorFlow publishes no musllinux wheels: use a glibc-based image (Debian / Ubuntu)."],
         cause="platform-unsupported",
         subject="libc",

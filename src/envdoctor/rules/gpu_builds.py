@@ -4,10 +4,9 @@ ED407 gpu-hidden: the GPU is there, but the framework will not use it."""
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Iterator
 
-from envdoctor.model import Finding, GpuDevice, GpuFacts, Severity
+from envdoctor.model import Finding, GpuDevice, GpuFacts, Remedy, Severity
 from envdoctor.rules._context import Context, parse_version
 from envdoctor.rules._registry import rule
 from envdoctor.rules.gpu_common import (
@@ -92,7 +91,7 @@ def cpu_only_build(ctx: Context) -> Iterator[Finding]:
                     "no libcudart / libcudnn found on LD_LIBRARY_PATH or the loader path",
                     *gpu_evidence(gpu),
                 ],
-                fix=ctx.pip_install([f"{build.dist.name}[and-cuda]=={build.dist.version}"]),
+                fix=ctx.install([f"{build.dist.name}[and-cuda]=={build.dist.version}"]),
                 hints=[
                     "Expect 'Could not find cuda drivers on your machine, GPU will not be "
                     "used' or 'Cannot dlopen some GPU libraries' when importing TensorFlow."
@@ -101,25 +100,22 @@ def cpu_only_build(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _gpu_build_fix(ctx: Context, build: GpuBuild) -> tuple[str | None, list[str]]:
+def _gpu_build_fix(ctx: Context, build: GpuBuild) -> tuple[Remedy | None, list[str]]:
     gpu = ctx.machine.gpu
     hints: list[str] = []
     linux = ctx.machine.os == "linux"
     if build.conda is not None:
         name = build.conda.name
         pattern = "*=cuda*" if name.startswith("tensorflow") else "*=*cuda*"
-        return ctx.conda_install([f"{name}={pattern}"]), [
+        return ctx.install([f"{name}={pattern}"], manager="conda"), [
             "conda-forge builds name their CUDA variant in the build string (cuda120…, cpu_…)."
         ]
     if build.family == "tensorflow":
         base = build.dist.version
-        if linux:
-            install = ctx.pip_install([f"tensorflow[and-cuda]=={base}"])
-        else:
-            install = ctx.pip_install([f"tensorflow=={base}"])
-        if build.dist.name != "tensorflow":
-            return f"{ctx.pip_uninstall([build.dist.name])} && {install}", hints
-        return install, hints
+        spec = f"tensorflow[and-cuda]=={base}" if linux else f"tensorflow=={base}"
+        if build.dist.name != "tensorflow":  # the CPU variant, replaced (never two TF distributions)
+            return ctx.replace([build.dist.name], [spec]), hints
+        return ctx.install([spec]), hints
     if build.family == "torch":
         base = build.dist.version.split("+")[0]
         have = version_tuple(gpu.cuda_driver_version)
@@ -139,17 +135,18 @@ def _gpu_build_fix(ctx: Context, build: GpuBuild) -> tuple[str | None, list[str]
             )
         hints.append("Reinstall torchvision / torchaudio from the same index so their builds match.")
         if tag == "pypi":
-            return ctx.pip_install(
-                [f"torch=={base}"], extra_args="--force-reinstall --index-url https://pypi.org/simple"
+            return ctx.install(
+                [f"torch=={base}"], options=["force-reinstall"], index=["--index-url", "https://pypi.org/simple"]
             ), hints
         if tag:
             hints.append(
                 "Check that this torch version exists for that CUDA variant: "
                 "https://pytorch.org/get-started/previous-versions/"
             )
-            return ctx.pip_install(
+            return ctx.install(
                 [f"torch=={base}"],
-                extra_args="--force-reinstall --index-url " + shlex.quote(f"https://download.pytorch.org/whl/{tag}"),
+                options=["force-reinstall"],
+                index=["--index-url", f"https://download.pytorch.org/whl/{tag}"],
             ), hints
         return None, hints
     if build.family == "jax":
@@ -157,7 +154,7 @@ def _gpu_build_fix(ctx: Context, build: GpuBuild) -> tuple[str | None, list[str]
             return None, ["JAX's CUDA builds are Linux-only; on Windows use WSL2."]
         have = version_tuple(gpu.cuda_driver_version)
         major = 13 if have and have[0] >= 13 else 12
-        return ctx.pip_install([f"jax[cuda{major}]"], extra_args="-U"), hints
+        return ctx.install([f"jax[cuda{major}]"], options=["upgrade"]), hints
     return None, hints
 
 
@@ -195,7 +192,7 @@ def gpu_windows_native(ctx: Context) -> Iterator[Finding]:
         if python and python[:2] <= (3, 10):
             hints.append(
                 "Or TensorFlow 2.10, the last native-Windows GPU release: "
-                f"{ctx.pip_install(['tensorflow<2.11'])} and "
+                f"{ctx.command(ctx.install(['tensorflow<2.11']))} and "
                 "conda install -c conda-forge cudatoolkit=11.2 cudnn=8.1.0"
             )
         else:
@@ -364,7 +361,7 @@ def gpu_hidden(ctx: Context) -> Iterator[Finding]:
     yield gpu_hidden.finding(
         f"CUDA_VISIBLE_DEVICES={value!r} hides every GPU from CUDA",
         evidence=[f"CUDA_VISIBLE_DEVICES={value!r}", *gpu_evidence(gpu)],
-        fix="unset CUDA_VISIBLE_DEVICES",
+        fix=ctx.unset_env(["CUDA_VISIBLE_DEVICES"], reason="it hides every GPU"),
         hints=[
             "Remove it where it is set (shell profile, job script, IDE run configuration), "
             "or list the GPUs to use, e.g. CUDA_VISIBLE_DEVICES=0."

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Iterator
 from typing import Any
 
-from envdoctor.model import Finding, Severity
+from envdoctor.model import Finding, Remedy, Severity
 from envdoctor.rules._context import Context
 from envdoctor.rules._registry import rule
 from envdoctor.rules.gpu_common import (
@@ -149,7 +148,7 @@ def _judge(ctx: Context, build: GpuBuild, needed: str, why: str, windows: bool) 
     )
 
 
-def _framework_fix(ctx: Context, build: GpuBuild, have_cuda: str | None) -> str | None:
+def _framework_fix(ctx: Context, build: GpuBuild, have_cuda: str | None) -> Remedy | None:
     """A build of the same framework for a CUDA the driver supports, where one is sure to exist."""
     if not have_cuda:
         return None
@@ -159,12 +158,12 @@ def _framework_fix(ctx: Context, build: GpuBuild, have_cuda: str | None) -> str 
         for tag in TORCH_CUDA_TAGS:
             digits = tag[2:]
             if (int(digits[:-1]), int(digits[-1])) <= have[:2]:
-                return ctx.pip_install(
+                return ctx.install(
                     [f"torch=={base}"],
-                    extra_args="--force-reinstall --index-url "
-                    + shlex.quote(f"https://download.pytorch.org/whl/{tag}"),
+                    options=["force-reinstall"],
+                    index=["--index-url", f"https://download.pytorch.org/whl/{tag}"],
                 )
         return None
     if build.family == "jax" and build.cuda_major and int(build.cuda_major) > have[0] >= 12:
-        return ctx.pip_install([f"jax[cuda{have[0]}]"], extra_args="-U")
+        return ctx.install([f"jax[cuda{have[0]}]"], options=["upgrade"])
     return None

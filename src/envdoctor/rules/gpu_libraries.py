@@ -6,7 +6,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterator
 
-from envdoctor.model import CudaLibrary, Finding, Severity
+from envdoctor.model import CudaLibrary, Finding, Remedy, Severity
 from envdoctor.names import canonicalize_name
 from envdoctor.rules._context import Context
 from envdoctor.rules._registry import rule
@@ -85,9 +85,9 @@ def cuda_libs_missing(ctx: Context) -> Iterator[Finding]:
         if missing:
             if build.pip_extra:
                 spec = f"{build.dist.name}[{build.pip_extra}]=={build.dist.version}"
-                fix = ctx.pip_install([spec])
+                fix = ctx.install([spec])
             else:
-                fix = ctx.pip_install([_spec(str(r)) for r in missing])
+                fix = ctx.install([_spec(str(r)) for r in missing])
             yield cuda_libs_missing.finding(
                 f"{build.label} needs {len(missing)} NVIDIA wheel(s) that are not installed: "
                 + ", ".join(canonicalize_name(r.name) for r in missing),
@@ -130,7 +130,11 @@ def cuda_libs_missing(ctx: Context) -> Iterator[Finding]:
         if shadows:
             bad_dirs = {lib.path.rsplit("/", 1)[0] for lib, _ in shadows}
             keep = [d for d in gpu.ld_library_path if d.rstrip("/") not in bad_dirs]
-            fix = f"export LD_LIBRARY_PATH={shlex.quote(':'.join(keep))}" if keep else "unset LD_LIBRARY_PATH"
+            fix = (
+                ctx.set_env("LD_LIBRARY_PATH", ":".join(keep), reason="drop the folders with the wrong CUDA libraries")
+                if keep
+                else ctx.unset_env(["LD_LIBRARY_PATH"], reason="it puts the wrong CUDA libraries first")
+            )
             yield cuda_libs_missing.finding(
                 f"LD_LIBRARY_PATH puts CUDA libraries of another version in front of the ones "
                 f"{build.label} was installed with",
@@ -179,31 +183,30 @@ def _tf_has_and_cuda(ctx: Context, build: GpuBuild) -> bool:
     return bool(extra)
 
 
-def _libs_fix(ctx: Context, build: GpuBuild, elsewhere: list[CudaLibrary]) -> tuple[str | None, list[str]]:
+def _libs_fix(ctx: Context, build: GpuBuild, elsewhere: list[CudaLibrary]) -> tuple[Remedy | None, list[str]]:
     hints: list[str] = []
     if build.family == "tensorflow" and _tf_has_and_cuda(ctx, build):
-        fix = ctx.pip_install([f"{build.dist.name}[and-cuda]=={build.dist.version}"])
+        fix = ctx.install([f"{build.dist.name}[and-cuda]=={build.dist.version}"])
         hints.append("The and-cuda extra installs the exact CUDA/cuDNN wheels this release needs.")
         return fix, hints
     dirs = sorted({lib.path.rsplit("/", 1)[0] for lib in elsewhere})
     conda = ctx.snapshot.conda
     if conda and any(lib.origin == "conda" for lib in elsewhere):
-        prefix = conda.prefix
         return (
-            f"conda env config vars set -p {shlex.quote(prefix)} LD_LIBRARY_PATH={shlex.quote(prefix + '/lib')}",
+            ctx.set_env("LD_LIBRARY_PATH", conda.prefix + "/lib", persistent=True, reason="conda's CUDA libraries"),
             ["Reactivate the environment afterwards."],
         )
     if dirs:
         hints.append(f"export LD_LIBRARY_PATH={':'.join(dirs)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
     if build.cuda and build.cudnn and ctx.snapshot.conda:
-        return ctx.conda_install([f"cudatoolkit={build.cuda}", f"cudnn={build.cudnn}"]), hints
+        return ctx.install([f"cudatoolkit={build.cuda}", f"cudnn={build.cudnn}"], manager="conda"), hints
     if build.cuda:
         hints.append(
             f"Install the CUDA {build.cuda} runtime, cuBLAS"
             + (f" and cuDNN {build.cudnn}" if build.cudnn else "")
             + " (NVIDIA's packages or the nvidia-* wheels) where the loader finds them."
         )
-    return (hints.pop(0) if dirs else None), hints
+    return (ctx.manual("put the CUDA libraries on the loader path", hints.pop(0)) if dirs else None), hints
 
 
 @rule(
@@ -267,17 +270,17 @@ def cuda_version_mismatch(ctx: Context) -> Iterator[Finding]:
                 )
 
 
-def _version_fix(ctx: Context, build: GpuBuild, lib: str) -> str | None:
+def _version_fix(ctx: Context, build: GpuBuild, lib: str) -> Remedy | None:
     if build.family == "tensorflow" and _tf_has_and_cuda(ctx, build):
-        return ctx.pip_install([f"{build.dist.name}[and-cuda]=={build.dist.version}"])
+        return ctx.install([f"{build.dist.name}[and-cuda]=={build.dist.version}"])
     if build.pip_requirements:
         base = {"cudnn": "nvidia-cudnn", "cudart": "nvidia-cuda-runtime"}[lib]
         reqs = [r for r in build.pip_requirements if canonicalize_name(r.name).startswith(base)]
         if reqs:
-            return ctx.pip_install([_spec(str(r)) for r in reqs], extra_args="--force-reinstall")
+            return ctx.install([_spec(str(r)) for r in reqs], options=["force-reinstall"])
     if ctx.snapshot.conda and build.cuda:
         spec = f"cudnn={build.cudnn}" if lib == "cudnn" and build.cudnn else f"cuda-version={build.cuda}"
-        return ctx.conda_install([spec])
+        return ctx.install([spec], manager="conda")
     return None
 
 

@@ -75,7 +75,7 @@ def _check(ctx: Context, tf: Distribution, keras: Distribution, keras3_era: bool
         tf_minor = ".".join(tf.version.split(".")[:2])
         hints.append(
             "Code written for Keras 2 keeps working with tf-keras: "
-            + ctx.pip_install([f"tf-keras~={tf_minor}.0"])
+            + ctx.command(ctx.install([f"tf-keras~={tf_minor}.0"]))
             + " and TF_USE_LEGACY_KERAS=1."
         )
     elif not keras3_era and have.major >= 3:
@@ -92,4 +92,5 @@ def _check(ctx: Context, tf: Distribution, keras: Distribution, keras3_era: bool
         fix=fix,
         hints=hints,
         subject="keras",
+        about=["keras", tf.name],
     )

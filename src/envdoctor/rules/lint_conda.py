@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from envdoctor.model import Finding, Severity
@@ -52,6 +53,7 @@ def mixed_channels(ctx: Context) -> Iterator[Finding]:
     yield mixed_channels.finding(
         "channels mix defaults and conda-forge without strict priority",
         evidence=[fctx.file.evidence(line) for _, line in defaults + forge],
+        location=fctx.location(line=min(line for _, line in defaults + forge)),
         fix="conda config --set channel_priority strict",
         hints=["or list only conda-forge and add '- nodefaults' to channels"],
         subject="channels",
@@ -94,6 +96,7 @@ def pip_over_conda(ctx: Context) -> Iterator[Finding]:
             yield pip_over_conda.finding(
                 f"{entry.name} is installed by both conda and pip: pip will overwrite conda's copy",
                 evidence=[twin.evidence, entry.evidence],
+                location=fctx.location(entry),
                 fix=f"remove one of '{twin.text}' (conda) and '{entry.text}' (pip)",
                 subject=entry.name,
             )
@@ -109,6 +112,7 @@ def pip_over_conda(ctx: Context) -> Iterator[Finding]:
             yield pip_over_conda.finding(
                 f"pip's {entry.name} depends on {name}, which conda installs: pip may replace conda's {name}",
                 evidence=[conda[name].evidence, entry.evidence],
+                location=fctx.location(entry),
                 fix=f"move '{conda[name].text}' into the pip section (as {name} pinned for pip)",
                 severity=Severity.INFO,
                 subject=name,
@@ -138,4 +142,10 @@ def unreadable_entry(ctx: Context) -> Iterator[Finding]:
         return
     for problem in fctx.file.problems:
         first = problem.splitlines()[0]
-        yield unreadable_entry.finding(first.split(": ", 2)[-1], evidence=[first])
+        # problems are written "FILE:LINE: message" by lint.files
+        numbered = re.match(r"^.*?:(\d+): ", first)
+        yield unreadable_entry.finding(
+            first.split(": ", 2)[-1],
+            evidence=[first],
+            location=fctx.location(line=int(numbered.group(1)) if numbered else 1),
+        )

@@ -85,6 +85,7 @@ def python_no_build(ctx: Context) -> Iterator[Finding]:
             f"{entry.text} has builds for Python {_span(pys)} on {fctx.platform}; "
             f"the file asks for Python {python.text.split('python')[-1].strip(' =') or python.text}",
             evidence=[python.evidence, entry.evidence],
+            location=fctx.location(entry),
             fix=f"use {' or '.join(options)}",
             subject=family,
         )
@@ -127,6 +128,7 @@ def removed_package(ctx: Context) -> Iterator[Finding]:
         yield removed_package.finding(
             f"{entry.name} was removed (since {info.since}): {info.reason}",
             evidence=[entry.evidence],
+            location=fctx.location(entry),
             fix=f"replace '{entry.text}' with '{replacement}{version_part}'",
             hints=[f"source: {info.source}"],
             severity=Severity.WARNING if old_only else None,
@@ -177,6 +179,7 @@ def outside_caps(ctx: Context) -> Iterator[Finding]:
                 yield outside_caps.finding(
                     f"{user.text} is outside what {family} {version} can use ({cap}): {constraint.reason}",
                     evidence=[user.evidence, fw.evidence],
+                    location=fctx.location(user),
                     fix=f"replace '{user.text}' with '{cap}'",
                     hints=[f"source: {constraint.source}"],
                     cause=str(constraint.cause),
@@ -190,6 +193,7 @@ def outside_caps(ctx: Context) -> Iterator[Finding]:
                     f"{family} {version} needs {cap} but the file leaves {cap.name} free "
                     "and the package metadata does not cap it",
                     evidence=[fw.evidence],
+                    location=fctx.location(fw),
                     fix=f"add '{cap}'",
                     hints=[str(constraint.reason), f"source: {constraint.source}"],
                     severity=Severity.WARNING,
@@ -248,6 +252,7 @@ def windows_gpu(ctx: Context) -> Iterator[Finding]:
             f"{entry.text}: no GPU build on native Windows"
             + (" after TensorFlow 2.10" if family == "tensorflow" else ""),
             evidence=[entry.evidence] + [g.evidence for g in gpu if g is not entry],
+            location=fctx.location(entry),
             fix="use WSL2 (envdoctor plan tensorflow --gpu --platform linux-x86_64), "
             "or pin tensorflow<2.11 with Python <= 3.10",
             hints=["https://www.tensorflow.org/install/pip#windows-native"],
@@ -291,6 +296,7 @@ def unpinned_framework(ctx: Context) -> Iterator[Finding]:
         yield unpinned_framework.finding(
             f"{entry.text} is not pinned: the next release can change Python, CUDA and NumPy needs",
             evidence=[entry.evidence],
+            location=fctx.location(entry),
             fix=f"pin it, e.g. '{pin}' (or: envdoctor plan {family} --write-env FILE)",
             subject=family,
         )

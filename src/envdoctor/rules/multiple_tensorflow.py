@@ -6,20 +6,12 @@ from collections.abc import Iterator
 
 from packaging.version import Version
 
-from envdoctor.frameworks import TENSORFLOW_DISTRIBUTIONS
+from envdoctor.frameworks import TENSORFLOW_DISTRIBUTIONS, user_distribution
 from envdoctor.model import Distribution, Finding, Severity
 from envdoctor.rules._context import Context
 from envdoctor.rules._deps import base_requirements, describe, satisfies
 from envdoctor.rules._registry import rule
 from envdoctor.versions import parse_version
-
-# Installed by the `tensorflow` package itself on some platforms (same version): not a conflict.
-_REINSTALL_AS = {
-    "tensorflow-intel": "tensorflow",
-    "tensorflow-gpu": "tensorflow",
-    "tf-nightly-gpu": "tf-nightly",
-    "tensorflow-cpu-aws": "tensorflow",
-}
 
 
 @rule(
@@ -73,18 +65,17 @@ def multiple_tensorflow(ctx: Context) -> Iterator[Finding]:
         evidence.append(
             "installed as a dependency of another TensorFlow distribution: " + ", ".join(sorted(satisfied_children))
         )
-    uninstall = ctx.pip_uninstall(sorted(names))
-    install = ctx.install_command([keep], for_package=keep.split("==")[0])
     yield multiple_tensorflow.finding(
         "several TensorFlow distributions are installed over one another: "
         + ", ".join(f"{d.name} {d.version}" for d in found),
         evidence=evidence,
-        fix=f"{uninstall} && {install}",
+        fix=ctx.replace(sorted(names), [keep], for_package=keep.split("==")[0]),
         hints=[
             f"The fix keeps {keep}; install another one of them instead if that is the one you want.",
             "Uninstalling only one of them leaves the other's `tensorflow/` folder incomplete.",
         ],
         subject="tensorflow",
+        about=sorted(names),
     )
 
 
@@ -99,4 +90,4 @@ def _keep(roots: list[Distribution]) -> str:
         key = (parsed, dist.name == "tensorflow")
         if best_key is None or key > best_key:
             best, best_key = dist, key
-    return f"{_REINSTALL_AS.get(best.name, best.name)}=={best.version}"
+    return f"{user_distribution(best.name)}=={best.version}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from envdoctor.frameworks import user_distribution
 from envdoctor.model import Distribution, Finding, Severity
 from envdoctor.rules._context import Context, framework_family
 from envdoctor.rules._deps import (
@@ -132,13 +133,15 @@ def numpy_abi(ctx: Context) -> Iterator[Finding]:
         family = "jaxlib" if dist.name == "jaxlib" else framework_family(dist.name)
         first = _first_numpy2(ctx, family) if family else None
         if first is not None and family is not None:
-            target = "tensorflow" if family == "tensorflow" else family
+            target = user_distribution(dist.name) if family != "jaxlib" else "jaxlib"  # keeps tensorflow-cpu
             hints.append(
                 f"Or upgrade {dist.name} to a release built against NumPy 2: "
-                f"{ctx.install_command([f'{target}>={first}'], for_package=dist.name)}"
+                f"{ctx.command(ctx.install([f'{target}>={first}'], for_package=dist.name))}"
             )
     fix = pin_fix(ctx, "numpy", ["<2"], hints)
-    yield numpy_abi.finding(message, evidence=evidence, fix=fix, hints=hints, subject="numpy")
+    yield numpy_abi.finding(
+        message, evidence=evidence, fix=fix, hints=hints, subject="numpy", about=["numpy", *sorted(victims)]
+    )
 
 
 def _first_numpy2(ctx: Context, family: str) -> str | None:

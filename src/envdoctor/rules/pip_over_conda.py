@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shlex
 from collections.abc import Iterator
 
 from envdoctor.model import CondaRecord, Distribution, Finding, Severity
@@ -97,7 +96,7 @@ def pip_over_conda(ctx: Context) -> Iterator[Finding]:
                 f"conda installed {record.name} {record.version}, but its metadata ({folder}) is "
                 "gone (removed by pip?)",
                 evidence=[f"conda record: {record.path} ({record.name} {record.version}, {record.channel})"],
-                fix=f"{ctx.conda_install([f'{record.name}=={record.version}'])} --force-reinstall",
+                fix=ctx.install([f"{record.name}=={record.version}"], manager="conda", options=["force-reinstall"]),
                 hints=["`pip uninstall` on a conda package deletes conda's files; conda still lists it."],
                 severity=Severity.ERROR if (is_framework(name) or name in FOCUS) else Severity.WARNING,
                 subject=name,
@@ -114,11 +113,10 @@ def _finding(ctx: Context, dist: Distribution, record: CondaRecord) -> Finding:
     if record.python_dists:
         evidence.append(f"conda installed {', '.join(record.python_dists)}")
     conda_spec = f"{record.name}=={dist.version}"
-    fix = f"{ctx.pip_uninstall([dist.name])} && {ctx.conda_install([conda_spec])} --force-reinstall"
-    prefix = ctx.snapshot.conda.prefix if ctx.snapshot.conda else ctx.interpreter.prefix
+    fix = ctx.replace([dist.name], [conda_spec], manager="conda", options=["force-reinstall"])
+    back = ctx.replace([dist.name], [f"{record.name}=={record.version}"], manager="conda", options=["force-reinstall"])
     hints = [
-        f"Or give conda's {record.name} {record.version} back: {ctx.pip_uninstall([dist.name])} && "
-        f"conda install -p {shlex.quote(prefix)} --force-reinstall {shlex.quote(f'{record.name}=={record.version}')}",
+        f"Or give conda's {record.name} {record.version} back: {ctx.command(back)}",
         "Install with conda first and pip last, and never pip over a package conda installed.",
     ]
     return pip_over_conda.finding(

@@ -51,10 +51,13 @@ def protobuf_mismatch(ctx: Context) -> Iterator[Finding]:
     lines: list[str] = []
     extra_specs: list[str] = []
     culprits: list[str] = []
+    culprit_names: list[str] = []
     for dist in ctx.installed.values():
         if not is_framework(dist.name):
             continue
         asks = demands(ctx, dist, "protobuf", protobuf.version)
+        if asks.requirements or asks.constraints:
+            culprit_names.append(dist.name)
         for req in asks.requirements:
             lines.append(f"{dist.name} {dist.version} requires '{req.text}' ({metadata_file(dist)})")
             culprits.append(f"{dist.name} {dist.version} needs protobuf{spec_text(req.specifier)}")
@@ -84,4 +87,5 @@ def protobuf_mismatch(ctx: Context) -> Iterator[Finding]:
         fix=fix,
         hints=hints,
         subject="protobuf",
+        about=["protobuf", *culprit_names],
     )

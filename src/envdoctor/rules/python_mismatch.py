@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from envdoctor.model import Distribution, Finding, Severity
+from envdoctor.model import Distribution, Finding, Remedy, Severity
 from envdoctor.rules._context import Context, framework_family
 from envdoctor.rules._deps import describe, is_framework, metadata_file, satisfies, specifier
 from envdoctor.rules._registry import rule
@@ -165,7 +165,7 @@ def _no_wheels(ctx: Context, dist: Distribution, minor: str) -> Finding | None:
         f"Python {', '.join(pythons)} only",
         f"running: Python {ctx.interpreter.version} ({ctx.interpreter.executable})",
     ]
-    fix: str | None = None
+    fix: Remedy | None = None
     hints = [
         f"Or recreate the environment with Python {pythons[-1]} to keep {dist.name} "
         f"{dist.version}: `envdoctor plan {dist.name}=={dist.version} --python {pythons[-1]}`."
@@ -175,7 +175,7 @@ def _no_wheels(ctx: Context, dist: Distribution, minor: str) -> Finding | None:
         candidates = list(releases_for(dist.name, minor, platform))
         if candidates:
             newest = candidates[-1].version
-            fix = ctx.install_command([f"{dist.name}=={newest}"], for_package=dist.name)
+            fix = ctx.install([f"{dist.name}=={newest}"], for_package=dist.name)
             evidence.append(f"the newest {dist.name} with a wheel for Python {minor}: {newest}")
     return python_mismatch.finding(
         f"{dist.name} {dist.version} has no wheel for Python {minor} on {platform}",
@@ -192,7 +192,7 @@ def _binary_finding(ctx: Context, mismatched: list[tuple[Distribution, list[str]
     for dist, lines in mismatched:
         evidence.append(f"{dist.name}: {describe(dist)}")
         evidence.extend(lines)
-    fix = ctx.pip_install([f"{d.name}=={d.version}" for d, _ in mismatched], extra_args="--force-reinstall --no-deps")
+    fix = ctx.install([f"{d.name}=={d.version}" for d, _ in mismatched], options=["force-reinstall", "no-deps"])
     hints = [
         "The environment was probably copied or its Python upgraded under its packages; if many "
         "packages are affected, recreating it is cleaner (`envdoctor plan` / `envdoctor create`)."
@@ -205,6 +205,7 @@ def _binary_finding(ctx: Context, mismatched: list[tuple[Distribution, list[str]
         fix=fix,
         hints=hints,
         subject="python",
+        about=[d.name for d, _ in mismatched],
     )
 
 
@@ -216,8 +217,9 @@ def _requires_python_finding(ctx: Context, declared: list[Distribution]) -> Find
     return python_mismatch.finding(
         f"Requires-Python excludes Python {ctx.interpreter.version}: {names}",
         evidence=evidence,
-        fix=ctx.pip_install([d.name for d in declared], extra_args="--upgrade"),
+        fix=ctx.install([d.name for d in declared], options=["upgrade"]),
         hints=["pip only picks releases whose Requires-Python admits the running Python."],
         severity=severity,
         subject="python",
+        about=[d.name for d in declared],
     )

@@ -48,7 +48,7 @@ def pythonpath_set(ctx: Context) -> Iterator[Finding]:
     evidence += [f"loaded from PYTHONPATH: {describe(d)}" for d in sorted(loaded, key=lambda d: d.name)]
     important = [d for d in loaded if is_framework(d.name) or d.name in FOCUS]
     severity = Severity.ERROR if ("PYTHONHOME" in names or important) else Severity.WARNING
-    fix = " & ".join(f"set {n}=" for n in names) if windows else "unset " + " ".join(names)
+    fix = ctx.unset_env(names, reason="it puts packages of another environment first on sys.path")
     hints = [
         "Find where it is set: your shell profile (~/.bashrc, ~/.profile), the IDE / kernel spec, "
         "or `conda env config vars list`; remove it there to make the fix permanent."
@@ -66,4 +66,5 @@ def pythonpath_set(ctx: Context) -> Iterator[Finding]:
         hints=hints,
         severity=severity,
         subject=subject,
+        about=[d.name for d in loaded],
     )

@@ -55,7 +55,7 @@ def removed_package(ctx: Context) -> Iterator[Finding]:
         if not stub and have is not None and and_cuda_since is not None and have < and_cuda_since:
             replacement = base  # before [and-cuda] existed the plain package had the GPU build
         spec = f"{replacement}=={dist.version}" if not stub else replacement
-        fix = f"{ctx.pip_uninstall([dist.name])} && {ctx.pip_install([spec])}"
+        fix = ctx.replace([dist.name], [spec])
         hints = [f"Replace {dist.name} by {replacement} in requirement files and environment.yml."]
         if not linux:
             hints.append(

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Iterator
 
-from envdoctor.model import Distribution, Finding, Severity
+from envdoctor.model import Distribution, Finding, Remedy, Severity
 from envdoctor.rules._context import Context, framework_family
 from envdoctor.rules._deps import FOCUS, base_requirements, describe, is_framework, same_path, under
 from envdoctor.rules._registry import rule
@@ -114,23 +113,25 @@ def _copies_finding(ctx: Context, winner: Distribution, losers: list[Distributio
     evidence = [f"wins: {describe(winner)} ({winner.metadata_path})"]
     evidence += [f"hidden: {describe(d)} ({d.metadata_path})" for d in losers]
     hints: list[str] = []
-    fix: str | None = None
+    fix: Remedy | None = None
     severity = Severity.WARNING
     same_folder = [d for d in losers if same_path(d.location, winner.location)]
     if same_folder:
         stale = same_folder[0]
-        fix = f"rm -rf {shlex.quote(stale.metadata_path)} && " + ctx.pip_install(
-            [f"{name}=={winner.version}"], extra_args="--force-reinstall --no-deps"
-        )
+        fix = ctx.blocked([name])
+        if fix is None:
+            reinstall = ctx.install([f"{name}=={winner.version}"], options=["force-reinstall", "no-deps"])
+            fix = Remedy(ctx.delete([stale.metadata_path], reason="the stale metadata").steps + reinstall.steps)
         hints.append("Two metadata folders in one site-packages: an interrupted or overlapping install.")
         message = f"{name} has {len(losers) + 1} metadata folders in {winner.location}"
     elif not _inside(ctx, winner) and any(_inside(ctx, d) for d in losers):
         own = next(d for d in losers if _inside(ctx, d))
-        fix = ctx.pip_uninstall([name])
+        fix = _outside_remedy(ctx, winner)
         severity = Severity.ERROR if (differ and important) else Severity.WARNING
         hints.append(
-            f"`pip uninstall` removes the winning copy in {winner.location}; the environment's "
-            f"{name} {own.version} then loads. That copy may be shared with other environments."
+            f"Once {winner.location} is off sys.path the environment's {name} {own.version} loads. "
+            "envdoctor does not uninstall the copy there: it lies outside this environment and may "
+            "belong to another one."
         )
         message = f"{name} {winner.version} from {winner.location} shadows the environment's own {name} {own.version}"
     elif _inside(ctx, winner):
@@ -140,7 +141,7 @@ def _copies_finding(ctx: Context, winner: Distribution, losers: list[Distributio
     else:
         severity = Severity.ERROR if (differ and important) else Severity.WARNING
         hints.append("Remove the copies you do not want; the first on sys.path wins.")
-        fix = ctx.pip_uninstall([name])
+        fix = _outside_remedy(ctx, winner)
         message = f"{name} is installed in {len(losers) + 1} places; {winner.version} in {winner.location} wins"
     return shadowed_distribution.finding(
         message, evidence=evidence, fix=fix, hints=hints, severity=severity, subject=name
@@ -169,7 +170,7 @@ def _module_clashes(ctx: Context) -> Iterator[Finding]:
         clash = shadowed_distribution.finding(
             f"the import name '{module}' is provided by {len(dists)} distributions: {', '.join(names)}",
             evidence=[f"{d.name}: {describe(d)} (top_level.txt lists '{module}')" for d in dists],
-            fix=f"{ctx.pip_uninstall(names)} && {ctx.pip_install([f'{keep.name}=={keep.version}'])}",
+            fix=ctx.replace(names, [f"{keep.name}=={keep.version}"]),
             hints=[
                 f"They write the same files: whichever was installed last owns '{module}'. The fix keeps "
                 f"{keep.name}; keep another one instead if that is the one you need."
@@ -179,6 +180,21 @@ def _module_clashes(ctx: Context) -> Iterator[Finding]:
         )
         clash.cause = None  # two distributions in one environment: not leakage
         yield clash
+
+
+def _outside_remedy(ctx: Context, winner: Distribution) -> Remedy:
+    """A copy that loads from outside the environment: the sys.path entry is the cause to fix."""
+    interp = ctx.interpreter
+    separator = ";" if interp.sys_platform == "win32" else ":"
+    entries = [e for e in interp.env.get("PYTHONPATH", "").split(separator) if e]
+    if any(under(winner.location, e) for e in entries):
+        return ctx.unset_env(["PYTHONPATH"], reason=f"{winner.location} is on PYTHONPATH")
+    if interp.user_site and same_path(winner.location, interp.user_site):
+        return ctx.set_env("PYTHONNOUSERSITE", "1", persistent=True, reason="turn the user site off")
+    return ctx.manual(
+        f"{winner.name} loads from {winner.location}, outside the environment: remove the .pth line "
+        "(or setting) that puts that folder on sys.path (see ED203)"
+    )
 
 
 def _split_distribution(ctx: Context, dists: list[Distribution]) -> bool:

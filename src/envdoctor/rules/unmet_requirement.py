@@ -120,6 +120,7 @@ def _missing_finding(ctx: Context, requirer: Distribution, reqs: list[Req]) -> F
         hints=["Installed with --no-deps, or from another index than its dependencies?"],
         severity=Severity.ERROR if is_framework(requirer.name) else Severity.WARNING,
         subject=requirer.name,
+        about=[requirer.name, *(r.name for r in reqs)],
     )
 
 
@@ -154,6 +155,7 @@ def _finding(ctx: Context, target: str, dist: Distribution | None, problems: lis
         severity=severity,
         subject=target,
         cause=cause,
+        about=[target, *(r.name for r, _ in problems)],
     )
 
 

@@ -67,21 +67,19 @@ def user_site_leakage(ctx: Context) -> Iterator[Finding]:
             evidence.append(
                 f"{dist.name} {dist.version} from the user site hides {env_copy[0].version} in {env_copy[0].location}"
             )
-    prefix = ctx.snapshot.conda.prefix if ctx.snapshot.conda else interp.prefix
-    if interp.is_conda or ctx.snapshot.conda is not None:
-        fix = f"conda env config vars set PYTHONNOUSERSITE=1 -p {shlex.quote(prefix)}"
+    fix = ctx.set_env("PYTHONNOUSERSITE", "1", persistent=True, reason="turn the user site off")
+    if fix.steps[0].manager != "shell":
         hints = ["Re-activate the environment afterwards (conda deactivate; conda activate ...)."]
     elif interp.sys_platform == "win32":
-        fix = "setx PYTHONNOUSERSITE 1"
         hints = []
     else:
-        fix = "export PYTHONNOUSERSITE=1"
         hints = ["Add it to the environment's activate script or your shell profile to keep it."]
     names = [d.name for d in held]
-    hints.append(
-        "Or remove them from the user site (shared by every environment of Python "
-        f"{interp.minor}): {ctx.pip_uninstall(names)}"
-    )
+    if ctx.owner.has_pip:  # pip removes the first copy on sys.path: the user site's (uv would not)
+        hints.append(
+            "Or remove them from the user site itself (shared by every environment of Python "
+            f"{interp.minor}): {shlex.join([interp.executable, '-m', 'pip', 'uninstall', '-y', *names])}"
+        )
     label = ", ".join(f"{d.name} {d.version}" for d in held[:8]) + (" ..." if len(held) > 8 else "")
     yield user_site_leakage.finding(
         f"the user site is enabled and holds {len(held)} distribution{'s' if len(held) != 1 else ''}: {label}",
@@ -90,4 +88,5 @@ def user_site_leakage(ctx: Context) -> Iterator[Finding]:
         hints=hints,
         severity=severity,
         subject="user-site",
+        about=names,
     )
