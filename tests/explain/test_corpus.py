@@ -42,7 +42,7 @@ def test_corpus_shape() -> None:
     tags = Counter(t for c in CASES for t in c.tags)
     for needed in ("tensorflow", "pytorch", "jax", "conda", "pip"):
         assert tags[needed] >= 3, needed
-    assert {c.split for c in ALL_CASES} == {"tuning", "heldout", "blind", "blind2", "blind3", "blind4"}
+    assert {"tuning", "heldout", "blind", "blind2", "blind3", "blind4"} <= {c.split for c in ALL_CASES}
 
 
 def test_tuning_accuracy() -> None:
