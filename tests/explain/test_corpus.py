@@ -47,7 +47,9 @@ def test_corpus_shape() -> None:
 
 def test_tuning_accuracy() -> None:
     accuracy, wrong = _accuracy("tuning")
-    assert accuracy >= 0.97, wrong
+    # 0.97 before the 0.8 bar; a bare 32-bit Python is now an honest `unknown` between
+    # python-unsupported and platform-unsupported (causes.md counts bitness under both)
+    assert accuracy >= 0.96, wrong
 
 
 def test_heldout_accuracy() -> None:

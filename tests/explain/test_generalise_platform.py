@@ -18,14 +18,6 @@ TUNING = {c.name: c for c in load("tuning")}
 # (tuning case, text quoted from it, the cause that text alone shows)
 CASES = [
     (
-        "platform-tf-43244",
-        "ERROR: Could not find a version that satisfies the requirement tensorflow==2.2.0rc4 (from versions: none)\n"
-        "ERROR: No matching distribution found for tensorflow==2.2.0rc4\n"
-        "sys.version: 3.7.3 (v3.7.3:ef4ec6ed12, Mar 25 2019, 21:26:53) [MSC v.1916 32 bit (Intel)]\n"
-        "sys.platform: win32\n",
-        "platform-unsupported",
-    ),
-    (
         "platform-mlsec-53",
         "No matching distribution found for tensorflow>=1.8.0 (from -r requirements.txt (line 10))\n"
         "5.2.0-kali2-686-pae #1 SMP Debian 5.2.9-2kali1 (2019-08-22) i686 GNU/Linux\n"
@@ -117,6 +109,21 @@ def test_quoted_text_shows_cause(name: str, text: str, cause: str) -> None:
     for line in text.splitlines():
         assert line.strip() in body, f"{line!r} is not quoted from {name}"
     assert explain_text(text).cause == cause
+
+
+def test_a_32_bit_python_is_named_as_both_candidates() -> None:
+    # platform-tf-43244: causes.md counts bitness under python-unsupported and platform-unsupported
+    text = (
+        "ERROR: Could not find a version that satisfies the requirement tensorflow==2.2.0rc4 (from versions: none)\n"
+        "ERROR: No matching distribution found for tensorflow==2.2.0rc4\n"
+        "sys.version: 3.7.3 (v3.7.3:ef4ec6ed12, Mar 25 2019, 21:26:53) [MSC v.1916 32 bit (Intel)]\n"
+        "sys.platform: win32\n"
+    )
+    for line in text.splitlines():
+        assert line in TUNING["platform-tf-43244"].text
+    got = explain_text(text)
+    assert got.cause == "unknown"
+    assert {c.cause for c in got.candidates} == {"python-unsupported", "platform-unsupported"}
 
 
 def test_uv_current_platform_alone_is_python_or_platform() -> None:

@@ -72,11 +72,18 @@ def build_explanation(scanner: Scanner, snapshot: Any = None, kb: Any = None) ->
     cause = decision.cause
     if cause == UNKNOWN:
         candidates = [
-            Candidate(c, round(s, 2), _evidence(decision.evidence.get(c, []))[:3], tell_apart(c))
+            Candidate(
+                c,
+                round(s, 2),
+                _evidence(decision.evidence.get(c, []))[:3],
+                tell_apart(c),
+                "; ".join(_reasons(decision, c)),
+            )
             for c, s in decision.ranked
             if s >= CANDIDATE_MIN
         ][:MAX_CANDIDATES]
-        fixes = [f"{c.cause}? {c.tell_apart}" for c in candidates]
+        fixes = [f for c in candidates for f in _rule_fixes(decision, c.cause)]
+        fixes += [f"{c.cause}? {c.tell_apart}" for c in candidates]
         if candidates and snapshot is None:
             fixes.append(TARGET_HINT)
         fixes += [f for f in fixes_for(decision, snapshot, kb) if f not in fixes]

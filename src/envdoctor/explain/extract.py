@@ -46,6 +46,7 @@ _PYTHON_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = tuple(  # matched ag
         (9, r"your python:\s*python=" + _PY),
         (9, r"using (?:c|pypy)?python " + _PY + r"\S* (?:interpreter|environment) at"),
         (8, r"python\s*version\W{0,12}(?:python\s*)?" + _PY + r"\b"),
+        (8, r"version\s*(?:of\s*)?python\W{0,4}" + _PY + r"\b"),
         (8, r"(?m)^\W{0,4}python " + _PY + r"\.\d+\S*\s*(?:\(|\||$)"),
         (6, r"\bpython\s+" + _PY + r"\b(?!\s*is\b)(?![\w.]*\s*(?:and|or|to)\s+(?:above|later|newer|higher))"),
         (6, r"\bwith python\s*" + _PY),
@@ -156,7 +157,12 @@ _OS_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = (  # matched against lowe
             r"|\\appdata\\|\\scripts\\|\.exe\b"
         ),
     ),
-    ("macos", re.compile(r"\bmacos\b|\bdarwin\b|\bos ?x\b|macosx_|/users/\w+/|apple (?:m\d|silicon)|osx-(?:arm)?64")),
+    (
+        "macos",
+        re.compile(
+            r"\bmacos\b|\bmacbook|\bdarwin\b|\bos ?x\b|macosx_|/users/\w+/|apple (?:m\d|silicon)|osx-(?:arm)?64"
+        ),
+    ),
     (
         "linux",
         re.compile(
@@ -168,7 +174,7 @@ _OS_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = (  # matched against lowe
 _WINDOWS_PROOF = re.compile(r"\b[a-z]:\\|\\scripts\\|\bwin32\b|win_amd64|\bwindows\b|\\appdata\\")
 _WSL = re.compile(r"\bwsl2?\b")
 _MAC_ARM = re.compile(
-    r"\barm64\b|apple (?:m\d|silicon)|\bm[1-4] (?:pro|max|ultra|chip|mac)|macosx_\d+_\d+_arm64|osx-arm64"
+    r"\barm64\b|(?:apple|macbook(?: pro| air)?|mac mini|imac)\s+m[1-4]\b|apple (?:m\d|silicon)|\bm[1-4] (?:pro|max|ultra|chip|mac)|macosx_\d+_\d+_arm64|osx-arm64"
 )
 _MAC_INTEL = re.compile(
     r"macosx_\d+_\d+_x86_64|\bintel (?:mac|macbook|core|chip|processor|cpu|i\d)\b|\bmacos[ -]intel\b|\bintel[- ]based\b"
@@ -416,7 +422,8 @@ _PIP_NO_DIST = re.compile(r"no matching distribution found for " + _REQ_TOKEN, r
 _FROM_VERSIONS = re.compile(r"\(from versions:\s*([^)]{0,8000})\)", re.IGNORECASE)
 _UV_REQUEST = re.compile(
     r"distribution `(?P<dist>[A-Za-z0-9][\w.-]*==[\w.+!-]+)|because (?P<because>[A-Za-z0-9][\w.-]*==[\w.+!-]+) has no\b"
-    r"|failed to (?:build|prepare|download|fetch) `(?P<built>[A-Za-z0-9][\w.-]*==[\w.+!-]+)`",
+    r"|failed to (?:build|prepare|download|fetch) `(?P<built>[A-Za-z0-9][\w.-]*==[\w.+!-]+)`"
+    r"|(?:running setup\.py (?:install|bdist_wheel|egg_info|develop) for|building wheel for|failed building wheel for) (?P<setup>[A-Za-z0-9][\w.-]*)",
     re.IGNORECASE,
 )
 _COLLECTING = re.compile(r"^\s*collecting " + _REQ_TOKEN, re.IGNORECASE)
@@ -489,13 +496,13 @@ def _requests(lines: Numbered, facts: LogFacts) -> None:
             match = _PIP_NO_DIST.search(line)
             if match:
                 add(_requirement(match.group("req"), number, line, "pip-error"))
-        if "distribution `" in low or " has no " in low or "failed to " in low:
+        if "distribution `" in low or " has no " in low or "failed to " in low or " for " in low:
             for match in _UV_REQUEST.finditer(line):
-                add(
-                    _requirement(
-                        match.group("dist") or match.group("because") or match.group("built"), number, line, "uv"
-                    )
-                )
+                if match.group("setup"):
+                    add(_requirement(match.group("setup"), number, line, "build"))
+                    continue
+                token = match.group("dist") or match.group("because") or match.group("built")
+                add(_requirement(token, number, line, "uv"))
         if low.lstrip().startswith("collecting "):
             match = _COLLECTING.search(line)
             if match:
@@ -726,7 +733,7 @@ def _paths(lines: Numbered, facts: LogFacts) -> None:
 
 # ---- errors ---------------------------------------------------------------------------------
 _EXCEPTION = re.compile(
-    r"^\s*(?:E\s+|>+\s*|`+\s*|[-*]\s+|\w[\w ]{0,40}:\s+)?(?P<kind>(?:[A-Za-z_]\w*\.){0,6}[A-Z]\w{0,80}(?:Error|Exception|Exit|NotFound|Interrupt))(?::\s?(?P<msg>.*))?$"
+    r"^\s*(?:E\s+|>+\s*|`+\s*|[-*]\s+|\w[\w ]{0,40}:\s+)?(?P<kind>(?:[A-Za-z_]\w*\.){0,6}[A-Z]\w{0,80}(?:Error|Exception|Exit|NotFound|Interrupt|timeout))(?::\s?(?P<msg>.*))?$"
 )
 _PIP_ERROR = re.compile(r"^\s*(?:error|fatal):\s+(?P<msg>\S.*)$", re.IGNORECASE)
 _FATAL = re.compile(
@@ -742,7 +749,7 @@ _ACTIVATED = re.compile(
 )
 
 
-_EXCEPTION_WORDS = ("error", "exception", "exit", "notfound", "interrupt")
+_EXCEPTION_WORDS = ("error", "exception", "exit", "notfound", "interrupt", "timeout")
 _FATAL_WORDS = ("illegal", "segmentation", "dumped", "exit code", "check failed", "kernel", "f0", "f1", "f ")
 _ACTIVATE_WORDS = ("activate", "active environment", ")")
 

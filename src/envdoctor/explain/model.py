@@ -62,6 +62,7 @@ class Candidate:
     confidence: float
     evidence: list[Evidence] = field(default_factory=list)
     tell_apart: str = ""
+    why: str = ""  # what the rules read for it, when they read anything
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +70,7 @@ class Candidate:
             "confidence": self.confidence,
             "evidence": [e.to_dict() for e in self.evidence],
             "tell_apart": self.tell_apart,
+            "why": self.why,
         }
 
 

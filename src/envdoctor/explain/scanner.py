@@ -242,8 +242,8 @@ class Scanner:
         numbers = dict(_line_numbers(text, sorted({at for at, _a in found} | {at for at, _p in probes})))
         for at, anchor in found:
             anchors_on.setdefault(numbers[at], set()).add(anchor)
-        for at, probe in probes:
-            probes_on.setdefault(numbers[at], []).append(probe)
+        for at, probe_anchor in probes:
+            probes_on.setdefault(numbers[at], []).append(probe_anchor)
         for number in sorted(anchors_on.keys() | probes_on.keys()):
             mline = distinct[number]
             index = lines.index_of(mline)

@@ -651,7 +651,7 @@ SIGNATURES: tuple[Signature, ...] = (
         0.65,
         "Windows could not load TensorFlow's native module; the VC++ runtime is the usual culprit.",
         "ImportError: DLL load failed while importing _pywrap_tensorflow_internal: The specified module could not be found.",
-        pattern=r"dll load failed(?:.*_pywrap_tensorflow|:\s*the specified module could not be found)",
+        pattern=r"dll load failed(?:.*_pywrap_tensorflow|(?: while importing [\w.]+)?:\s*the specified module could not be found)",
     ),
     # ---- windows-long-paths ----------------------------------------------------------------
     S(
@@ -736,6 +736,23 @@ SIGNATURES: tuple[Signature, ...] = (
         "pip cannot uninstall a package another manager (conda, the OS) installed.",
         "ERROR: Cannot uninstall 'PyYAML'. It is a distutils installed project",
         pattern=r"cannot uninstall '(?P<package>[^']+)'",
+    ),
+    S(
+        "mixed/conda-files-clobbered",
+        "files managed by conda were found to have been",
+        "mixed-pip-conda",
+        0.9,
+        "conda-pack: pip deleted or overwrote files of conda packages.",
+        "Files managed by conda were found to have been deleted/overwritten in the",
+    ),
+    S(
+        "mixed/pip-over-pip",
+        "no module named",
+        "mixed-pip-conda",
+        0.6,
+        "pip's own modules are gone after `pip install --upgrade pip` over a pip another manager installed: two pips in one prefix.",
+        "ImportError: No module named _internal",
+        pattern=r"no module named '?(?:pip\.)?_internal\b",
     ),
     S(
         "mixed/record-missing",
@@ -849,7 +866,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "ERROR: Could not find a version that satisfies the requirement tensorflow (from versions: none)",
         pattern=r"satisfies the requirement (?P<req>"
         + _FRAMEWORKS
-        + r"\b[^\s]*)\s*\(from versions: (?P<versions>[^)]*)\)?",
+        + r"\b[^\s]*)(?:\s*\(from versions: (?P<versions>[^)]*)\)?)?",
         suppressed_by=("network-or-index",),
     ),
     S(
@@ -1028,6 +1045,14 @@ SIGNATURES: tuple[Signature, ...] = (
         "tf.keras API mismatch.",
         "AttributeError: module 'tensorflow.keras.layers' has no attribute 'experimental'",
         pattern=r"module 'tensorflow\.keras[\w.]*' has no attribute",
+    ),
+    S(
+        "keras/v3-format-only",
+        "only supports v3",
+        "keras-version-mismatch",
+        0.85,
+        "Keras 3 (and Keras Core) load only `.keras` / `.weights.h5` files: a tf.keras SavedModel needs tf-keras or TFSMLayer.",
+        "ValueError: File format not supported: filepath=my_model Keras Core only supports V3 `.keras` and `.weights.h5` files.",
     ),
     S(
         "keras/keras3-format",

@@ -429,6 +429,7 @@ def last_release_for_platform(ctx: RuleContext) -> Iterator[Verdict]:
             return
 
 
+_BITS32 = "a 32-bit Python"
 # Frameworks with no native build at all for an OS.
 _NO_NATIVE_BUILD = {("jaxlib", "windows")}
 _WHEEL_TAG_NOT_SUPPORTED = "platform/not-supported-wheel"
@@ -440,18 +441,23 @@ def machine_has_no_build(ctx: RuleContext) -> Iterator[Verdict]:
     musl (Alpine), 32-bit ARM boards, Rosetta, or jaxlib on native Windows.
     Why: frameworks publish 64-bit glibc / macOS / Windows wheels only, so the machine, not the
     Python version, is what does not fit; unless the tool names the Python version itself.
-    Example: `Python 3.8.10 (... 32 bit (Intel))` + `No matching distribution found for tensorflow`."""
+    A 32-bit Python alone stays open between the two: causes.md counts bitness under both (no wheel
+    "for this Python version or bitness" / "32-bit" platforms), so it is named as both candidates.
+    Example: `Alpine Linux` + `No matching distribution found for tensorflow`."""
     if PY not in ctx.signals or ctx.has(*PYTHON_PROOF) or decided(ctx):
         return
     signs = [s for s in ctx.facts.machine_signs if not s.value.startswith("wheel for")]
-    if ctx.target is not None and ctx.target.bits == 32:
-        yield Verdict(PLAT, 0.9, "the target is a 32-bit Python, which no framework builds for", [], moves_from=(PY,))
-        return
+    thirty_two = (ctx.target is not None and ctx.target.bits == 32) or any(s.value == _BITS32 for s in signs)
+    signs = [s for s in signs if s.value != _BITS32]
     labels = [s.value for s in signs]
     for req in ctx.facts.requests:
         if (req.name, ctx.os or "") in _NO_NATIVE_BUILD and not any(o.versions for o in ctx.facts.offered):
             labels.append(f"{req.name} on {ctx.os}")
     if not labels:
+        if thirty_two:
+            why = "a 32-bit Python: no framework publishes 32-bit wheels (the Python's bitness, or the platform)"
+            fix = "install a 64-bit Python (frameworks publish 64-bit wheels only) and create the environment with it"
+            yield Verdict(PLAT, AMBIGUOUS_CAP, why, [], cap=AMBIGUOUS_CAP, fix=fix)
         return
     evidence = [s.evidence("fact/machine") for s in signs[:2]]
     yield Verdict(
@@ -471,10 +477,11 @@ def python_no_release_supports(ctx: RuleContext) -> Iterator[Verdict]:
     python = ctx.python
     if not python:
         return
-    kb = ctx.kb if any(r.source in ("pip-error", "uv") for r in ctx.facts.requests) else None
+    sources = ("pip-error", "uv") if any(r.source in ("pip-error", "uv") for r in ctx.facts.requests) else ("command",)
+    kb = ctx.kb if any(r.source in sources for r in ctx.facts.requests) else None
     evidence = [ctx.facts.python.evidence("fact/python")] if ctx.facts.python and ctx.target is None else []
     for req in ctx.facts.requests:
-        if req.source not in ("pip-error", "uv") or kb is None or req.name not in kb.packages():
+        if req.source not in sources or kb is None or req.name not in kb.packages():
             continue
         matching = _matching(ctx, req) or [r for r in kb.releases(req.name) if not r.yanked]
         pythons = {py for r in matching for p in PLATFORM_NAMES for py in r.pythons(p)}  # type: ignore[attr-defined]
@@ -486,7 +493,8 @@ def python_no_release_supports(ctx: RuleContext) -> Iterator[Verdict]:
             return
         offered = offered_for(ctx, req.name)
         newest_two = sorted(pythons, key=version_tuple)[-2:]
-        if offered is not None and not offered.versions and python in newest_two and not req.spec:
+        nothing = (offered is not None and not offered.versions) or (offered is None and generic_only(ctx, PLAT))
+        if nothing and python in newest_two and not req.spec:
             first = next(
                 (r for r in kb.releases(req.name) if any(python in r.pythons(p) for p in PLATFORM_NAMES)), None
             )
@@ -512,3 +520,18 @@ def python_no_release_supports(ctx: RuleContext) -> Iterator[Verdict]:
         yield Verdict(
             PY, 0.6, f"the log shows Python {python}, which the frameworks' releases do not support", evidence
         )
+
+
+@cause_rule("wheels/x86-build-on-apple-silicon", PLAT)
+def x86_build_on_apple_silicon(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: an illegal (hardware) instruction on an Apple silicon Mac.
+    Why: an M1 / M2 CPU has no AVX; an x86_64 build running under Rosetta (an Intel Python, an
+    old x86-only TensorFlow wheel) dies on the first AVX instruction. The CPU is fine for arm64
+    builds: the platform of the installed build is wrong, not the machine.
+    Example: `zsh: illegal hardware instruction` on a MacBook Pro M1."""
+    if "cpu-instructions" not in ctx.signals or ctx.platforms != ("macos-arm64",):
+        return
+    evidence = [e for e in ctx.facts.os_evidence[:1]]
+    why = "an illegal instruction on Apple silicon: an x86_64 build running under Rosetta (no AVX there)"
+    fix = "use an arm64 Python (Miniforge, python.org universal2) and the arm64 build of the framework"
+    yield Verdict(PLAT, 0.9, why, evidence, moves_from=("cpu-instructions",), fix=fix)
