@@ -324,6 +324,14 @@ SIGNATURES: tuple[Signature, ...] = (
         "code=35(cudaErrorInsufficientDriver)",
     ),
     S(
+        "driver/forward-compat-hw",
+        "forward compatibility was attempted on non supported hw",
+        "driver-too-old",
+        0.85,
+        "CUDA error 804 (CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE): a CUDA forward-compatibility package is used on a GPU that does not support it, instead of a driver new enough.",
+        "Error 804: forward compatibility was attempted on non supported HW",
+    ),
+    S(
         "driver/compat",
         "cuda_error_compat_not_supported_on_device",
         "driver-too-old",
@@ -1055,6 +1063,14 @@ SIGNATURES: tuple[Signature, ...] = (
         "ValueError: File format not supported: filepath=my_model Keras Core only supports V3 `.keras` and `.weights.h5` files.",
     ),
     S(
+        "keras/unrecognized-kwargs",
+        "unrecognized keyword arguments passed to",
+        "keras-version-mismatch",
+        0.8,
+        "Keras 3 rejects layer arguments Keras 2 accepted (`weights=`, `input_dim=` ...): code written for tf.keras / Keras 2.",
+        "ValueError: Unrecognized keyword arguments passed to Dense: {'weights': [array([[0., 0.]])]}",
+    ),
+    S(
         "keras/keras3-format",
         "keras 3 only supports",
         "keras-version-mismatch",
@@ -1386,7 +1402,6 @@ SIGNATURES: tuple[Signature, ...] = (
         0.75,
         "An SSL/TLS error talking to the index (conda's CondaSSLError, pip's SSLError, a TLS-intercepting proxy).",
         "Exception: HTTPSConnectionPool(host='conda.anaconda.org', port=443): Max retries exceeded with url: /conda-forge/win-64/current_repodata.json (Caused by SSLError(\"Can't connect to HTTPS URL because the SSL module is not available.\"))",
-        anchor="http",
         pattern=r"condasslerror|\bssl(?:eof|zerorreturn|cert\w*)?error\b|\[ssl: \w+\]|openssl appears to be unavailable",
     ),
     S(

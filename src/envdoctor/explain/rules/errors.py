@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from envdoctor.explain.model import Evidence
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
 
 # A log-level prefix of a warning or info line: TF's `W tensorflow/...`, absl's `I0215 ...`, Python
@@ -124,3 +125,28 @@ def root_explains_symptoms(ctx: RuleContext) -> Iterator[Verdict]:
         present = tuple(s for s in symptoms if s in ctx.signals and ctx.signals[s].score <= signal.score + 0.05)
         if present:
             yield Verdict(root, 0.0, f"{', '.join(present)} follow(s) from it", [], demotes=present)
+
+
+_LONG_WINDOWS_PATH = re.compile(r"\[errno 2\][^\n]{0,80}?'(?P<path>[a-z]:\\{1,2}[^']{200,})'", re.IGNORECASE)
+
+
+@cause_rule("errors/long-windows-path", "windows-long-paths")
+def long_windows_path(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: `[Errno 2] No such file or directory` for a Windows path of 200+ characters (pip's
+    build or install folders with deep package trees).
+    Why: the file exists in the package; Windows refuses paths over 260 characters unless long
+    paths are enabled, which shows as "no such file".
+    Example: `FileNotFoundError: [Errno 2] No such file or directory: 'C:\\Users\\...\\include\\...'`."""
+    for error in ctx.facts.errors:
+        match = _LONG_WINDOWS_PATH.search(error.text)
+        if match:
+            path = match.group("path").replace("\\\\", "\\")
+            why = f"the path pip failed on is {len(path)} characters long (Windows' limit is 260)"
+            fix = (
+                "enable long paths (HKLM\\SYSTEM\\CurrentControlSet\\Control\\FileSystem LongPathsEnabled=1) "
+                "or use a shorter folder"
+            )
+            yield Verdict(
+                "windows-long-paths", 0.85, why, [Evidence(error.line, error.text, "long-paths/errno-2")], fix=fix
+            )
+            return

@@ -294,3 +294,27 @@ def two_installations(ctx: RuleContext) -> Iterator[Verdict]:
         evidence += [Evidence(p.line, p.text, "env-leak/installs") for p in ctx.facts.paths if p.kind == kind][:2]
     cap = 0.65 if ctx.strongest_other(LEAK) >= 0.7 else None  # circumstantial: a named cause wins
     yield Verdict(LEAK, score, "the log shows packages from two Python installations", evidence, cap=cap)
+
+
+_SOURCE_TREE_FRAME = re.compile(
+    r'^\s*file "(?P<pkg>tensorflow|torch|jax|jaxlib|keras|numpy)[\\/][\w\\/.-]{0,200}\.py", line \d+', re.I
+)
+
+
+@cause_rule("leakage/source-tree-shadows-the-install", LEAK)
+def source_tree_shadows_the_install(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: a traceback frame of a framework with a relative path (`File "torch/__init__.py"`),
+    and an import of its compiled part failing (`No module named torch._C`, `_pywrap_tensorflow`).
+    Why: Python imported the framework's source folder in the current directory, which has no
+    compiled modules, instead of the installed package: the working directory shadows the install.
+    Example: running `python` inside a PyTorch checkout: `from torch._C import *` -> `No module named _C`."""
+    frames = [(n, line) for n, line in ctx.lines if _SOURCE_TREE_FRAME.match(line)]
+    if not frames or (not ctx.facts.missing_modules and not ctx.facts.errors):
+        return
+    pkg = _SOURCE_TREE_FRAME.match(frames[0][1])
+    name = pkg.group("pkg").lower() if pkg else "the framework"
+    why = (
+        f"{name} is imported from a relative path, a source folder in the working directory, not the installed package"
+    )
+    fix = f"run Python outside the {name} source checkout (or install it from there: pip install -e .)"
+    yield Verdict(LEAK, 0.85, why, [Evidence(frames[0][0], frames[0][1], "env-leak/source-tree")], fix=fix)

@@ -320,6 +320,27 @@ def _offered_sets(ctx: RuleContext, name: str) -> dict[tuple[str, str], set[str]
     return out
 
 
+def _starting_here(sets: dict[tuple[str, str], set[str]], seen: set[str]) -> list[tuple[str, str]]:
+    """A list from an older log ends at that day's newest release, so only its start and its gaps
+    can be compared: the (Python, platform) pairs whose releases within the list's range are the
+    list, and which have no older release, while other pairs do (the start is informative)."""
+    known = {v for versions in sets.values() for v in versions}
+    listed = {Version(v) for v in seen & known}
+    if len(listed) < 2:
+        return []
+    low, high = min(listed), max(listed)
+
+    def within(versions: set[str]) -> set[Version]:
+        return {Version(v) for v in versions if low <= Version(v) <= high}
+
+    def older(versions: set[str]) -> bool:
+        return any(Version(v) < low for v in versions)
+
+    if not any(older(versions) for versions in sets.values()):
+        return []
+    return [key for key, versions in sets.items() if within(versions) == listed and not older(versions)]
+
+
 def _final(versions: tuple[str, ...], oldest: Version) -> set[str]:
     out = set()
     for v in versions:
@@ -359,6 +380,8 @@ def offered_versions_name_the_machine(ctx: RuleContext) -> Iterator[Verdict]:
         return
     sets = _offered_sets(ctx, req.name)
     exact = [key for key, versions in sets.items() if versions == seen]
+    if not exact:
+        exact = _starting_here(sets, seen)
     if not exact:
         return
     pythons = {py for py, _ in exact}
