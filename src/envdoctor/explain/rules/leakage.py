@@ -66,21 +66,26 @@ def _dist_for(module: str) -> str:
 
 
 def kernel_fixes(dist: str, env: str | None) -> list[str]:
-    """The interpreter / kernel fixes, as commands a user pastes (each also run by the tests)."""
+    """The kernel fixes, each with one command in backquotes that a user pastes as it is (the tests
+    run each one); `%pip` is IPython's magic, run inside the notebook."""
     name = env or "myenv"
+    display = f"Python ({name})"
     return [
-        f"in the notebook, install into the kernel's own interpreter: %pip install {shlex.quote(dist)}",
-        "or make the environment where it is installed a kernel (run with that environment's python): "
-        f"python -m pip install ipykernel && python -m ipykernel install --user --name {shlex.quote(name)} "
-        f"--display-name {shlex.quote(f'Python ({name})')}, then pick that kernel",
+        f"in the notebook, install into the kernel's own interpreter: `%pip install {shlex.quote(dist)}`",
+        "or make the environment where it is installed a kernel; with that environment active: "
+        "`python -m pip install ipykernel`",
+        "then register it and pick that kernel in the notebook: "
+        f"`python -m ipykernel install --user --name {shlex.quote(name)} --display-name {shlex.quote(display)}`",
     ]
 
 
 def shell_fixes(dist: str) -> list[str]:
+    """The interpreter fixes for a shell / IDE: install with the `python` that runs the code."""
     return [
-        f"install with the interpreter that runs the code: python -m pip install {shlex.quote(dist)} "
-        "(not a bare `pip`, which may belong to another Python)",
-        "compare `python -c 'import sys; print(sys.executable)'` with `python -m pip -V` and `pip -V`",
+        "install with the interpreter that runs the code (a bare `pip` may belong to another Python): "
+        f"`python -m pip install {shlex.quote(dist)}`",
+        "check which interpreter runs, and which one pip installs into: "
+        "`python -c 'import sys; print(sys.executable)'` and `python -m pip -V`",
     ]
 
 
