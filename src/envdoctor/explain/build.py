@@ -13,6 +13,7 @@ from envdoctor.explain.tailor import fixes_for
 
 MAX_EVIDENCE = 8
 MAX_CANDIDATES = 4
+TERMINAL_REASON = "it is the error the log ends on"
 
 
 def _evidence(lines: list[Evidence]) -> list[Evidence]:
@@ -106,8 +107,9 @@ def build_explanation(scanner: Scanner, snapshot: Any = None, kb: Any = None) ->
     info = CAUSES[cause]
     reasons = _reasons(decision, cause)
     text = info.explanation
-    if reasons:
-        text += " Here: " + "; ".join(reasons[:3]) + "."
+    notes = [r for r in reasons if r != TERMINAL_REASON and " names the clash" not in r]
+    if notes:  # what the rules read here; the full list is `reasons`
+        text += " Here: " + notes[0] + "."
     relevant = [c for c in decision.conflicts if c.kind != "missing" or cause == "solver-conflict"]
     for conflict in relevant[:2]:
         if conflict.requirements:
