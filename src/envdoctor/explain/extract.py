@@ -47,7 +47,7 @@ _PYTHON_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = tuple(  # matched ag
         (9, r"using (?:c|pypy)?python " + _PY + r"\S* (?:interpreter|environment) at"),
         (8, r"python\s*version\W{0,12}(?:python\s*)?" + _PY + r"\b"),
         (8, r"version\s*(?:of\s*)?python\W{0,4}" + _PY + r"\b"),
-        (8, r"(?m)^\W{0,4}python " + _PY + r"\.\d+\S*\s*(?:\(|\||$)"),
+        (8, r"(?m)^\W{0,4}python ((?:2\.7|3\.\d{1,2})\.\d{1,3})\S*\s*(?:\(|\||$)"),
         (6, r"\bpython\s+" + _PY + r"\b(?!\s*is\b)(?![\w.]*\s*(?:and|or|to)\s+(?:above|later|newer|higher))"),
         (6, r"\bwith python\s*" + _PY),
         (5, r"\bpy(?:thon)?\s*=\s*" + _PY),
