@@ -175,6 +175,7 @@ class Machine:
     cpu_model: str = ""
     cpu_flags: list[str] = field(default_factory=list)  # the ones that matter: avx, avx2, avx512f, fma
     gpu: GpuFacts = field(default_factory=GpuFacts)
+    hostname: str = ""  # names the node in `envdoctor fleet`; "" in snapshots older than it
     # Installers found on this machine, by role: "uv", "conda", "mamba", "micromamba" (their paths)
     # and "rattler" (the Python that runs envdoctor with py-rattler, for conda prefixes without conda).
     tools: dict[str, str] = field(default_factory=dict)

@@ -556,7 +556,7 @@ def choose(
     python, versions = best
     choice.feasible = True
     choice.python = python
-    why = "pinned with --python" if target.python else "the newest Python the chosen releases support"
+    why = "pinned with --python-version" if target.python else "the newest Python the chosen releases support"
     if not target.python and python in installed:
         why += " that is installed here"
     choice.reasons.append(f"Python {python}: {why}")
@@ -576,7 +576,7 @@ def _newest(pythons: set[str]) -> str | None:
 
 def _python_reason(python: str, target: Target, installed: set[str], why: str) -> str:
     if target.python:
-        return f"Python {python}: pinned with --python"
+        return f"Python {python}: pinned with --python-version"
     if python in installed:
         return f"Python {python}: the newest installed here ({why})"
     return f"Python {python}: default ({why})"
