@@ -187,3 +187,14 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
         zf.writestr(f"{info}/RECORD", _record(files))
     return name
 """
+
+
+def test_with_a_target_the_install_command_is_rendered_for_its_owner() -> None:
+    from envdoctor.model import Interpreter, Snapshot
+    from envdoctor.owner import owner_of
+    from envdoctor.remedies import install, step_text
+
+    snap = Snapshot(interpreter=Interpreter(executable="/opt/venv/bin/python", version="3.11.4", prefix="/opt/venv"))
+    got = explain_text(SHELL, snapshot=snap)
+    assert got.cause == WRONG_INTERPRETER
+    assert commands(got.fixes)[0] == step_text(install(owner_of(snap), ["torch"]))

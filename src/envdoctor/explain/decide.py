@@ -124,6 +124,7 @@ def decide(scanner: Scanner, snapshot: Any = None, kb: Any = None) -> Decision:
         captures=scanner.captures,
         target=TargetFacts.from_snapshot(snapshot),
         given_kb=kb if kb is not None and hasattr(kb, "releases") else None,
+        snapshot=snapshot if hasattr(snapshot, "interpreter") else None,
     )
     demoted: dict[str, str] = {}
     failed: list[str] = []

@@ -32,7 +32,7 @@ WINDOW_AFTER = 4000  # ... and this much after it
 MAX_FACT_CAPTURES = 4  # per fact signature: a repeated GPU check must not use up the slots of solver blocks
 MAX_CAPTURES = 20
 MAX_HITS_PER_ANCHOR = 400  # lines looked at per anchor (then per needle) in one block
-SEEN_LIMIT = 8 << 20  # bytes of distinct lines remembered across blocks (then per block only)
+SEEN_LIMIT = 2 << 20  # bytes of distinct lines remembered across blocks (then per block only)
 
 # One table lowers ASCII letters and turns every digit into "0": lines that differ only in their
 # timestamps, counters or versions are searched once. Needles are masked the same way.

@@ -20,6 +20,7 @@ from envdoctor.explain.target import TargetFacts
 
 if TYPE_CHECKING:
     from envdoctor.knowledge import KnowledgeBase
+    from envdoctor.model import Snapshot
 
 
 @dataclass
@@ -72,6 +73,7 @@ class RuleContext:
     captures: list[Capture] = field(default_factory=list)  # lines kept after solver headers and GPU checks
     target: TargetFacts | None = None
     given_kb: KnowledgeBase | None = None
+    snapshot: Snapshot | None = None  # the target itself, for fixes rendered by envdoctor.remedies
     verdicts: list[Verdict] = field(default_factory=list)
 
     @property

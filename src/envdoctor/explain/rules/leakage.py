@@ -89,6 +89,21 @@ def shell_fixes(dist: str) -> list[str]:
     ]
 
 
+def target_install(ctx: RuleContext, dist: str) -> str | None:
+    """With a target (the environment that runs the code), the install command for it, rendered by
+    envdoctor.remedies for its owner (uv, pip, conda), as `fix --apply` would run it."""
+    if ctx.snapshot is None:
+        return None
+    try:
+        from envdoctor.owner import owner_of
+        from envdoctor.remedies import install, step_text
+
+        command = step_text(install(owner_of(ctx.snapshot), [dist]))
+    except Exception:  # a fix that cannot be rendered for this target: the generic ones stand
+        return None
+    return f"install it into the environment that runs the code: `{command}`" if command else None
+
+
 def _installed_elsewhere(ctx: RuleContext, dist: str) -> tuple[Evidence | None, str | None]:
     """The line showing `dist` installed, and the prefix it went to (when the line names one)."""
     for name in (dist, *_ALIASES.get(dist, ())):
@@ -149,6 +164,9 @@ def installed_here_running_there(ctx: RuleContext) -> Iterator[Verdict]:
             why += ", yet the interpreter that runs the code cannot import it"
         env = ctx.facts.activated_env.value if ctx.facts.activated_env else None
         fixes = kernel_fixes(dist, env) if jupyter else shell_fixes(dist)
+        target = target_install(ctx, dist)
+        if target:
+            fixes.insert(0, target)
         yield Verdict(
             WRONG_INTERPRETER,
             weight,
