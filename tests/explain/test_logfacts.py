@@ -118,3 +118,11 @@ def test_errors_missing_modules_and_the_terminal_error() -> None:
 def test_facts_flat_keeps_the_short_json_form() -> None:
     flat = facts("Python 3.11.4\ntensorflow version: 2.15.0\nnumpy 2.0.1\n").flat()
     assert flat["python"] == "3.11.4" and flat["tensorflow"] == "2.15.0"
+
+
+def test_github_links_in_pasted_errors_are_read_as_their_text() -> None:
+    # GitHub turns `libcudnn.so` into a link when an issue is written: blind3/cudalibs-poetry-9291
+    scanner = Scanner()
+    scanner.feed(b"ImportError: [libcudnn.so](http://libcudnn.so/).8: cannot open shared object file: No such file\n")
+    assert "cuda-libs/shared-object" in scanner.hits
+    assert extract(scanner).libraries[0].version == "8"

@@ -23,6 +23,7 @@ from envdoctor.explain.model import Evidence
 from envdoctor.explain.signatures import COMPILED, Signature, by_anchor
 
 ANSI_RE = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]{0,4096}(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]")
+MARKDOWN_LINK_RE = re.compile(rb"\[([^\]\n]{1,200})\]\(https?://[^)\s]{1,300}\)")
 HEAD_LINES = 200
 TAIL_LINES = 200
 KEEP_PER_SIGNATURE = 4  # evidence lines kept per signature (first ones); the rest are counted
@@ -199,6 +200,8 @@ class Scanner:
             return
         if b"\x1b" in block:
             block = ANSI_RE.sub(b"", block)
+        if b"](http" in block:  # GitHub turns `libcudnn.so` into a link: read the text, not the link
+            block = MARKDOWN_LINK_RE.sub(rb"\1", block)
         masked = block.translate(_MASK).split(b"\n")
         if block.endswith(b"\n"):
             masked.pop()

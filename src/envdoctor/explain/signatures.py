@@ -690,6 +690,14 @@ SIGNATURES: tuple[Signature, ...] = (
         "Your PYTHONPATH points to a site-packages dir for Python 3.x but you are running Python 2.x",
     ),
     S(
+        "env-leak/python-dll-conflict",
+        "conflicts with this version of python",
+        "env-leakage",
+        0.85,
+        "Windows: an extension built for another Python (python36.dll) is loaded by this one: a package from another environment is on the path.",
+        "ImportError: Module use of python36.dll conflicts with this version of Python.",
+    ),
+    S(
         "env-leak/user-site-satisfied",
         "requirement already satisfied",
         "env-leakage",
@@ -998,6 +1006,14 @@ SIGNATURES: tuple[Signature, ...] = (
         "A placeholder package that fails to install on purpose and names its replacement (the `sklearn` package -> scikit-learn).",
         "The 'sklearn' PyPI package is deprecated, use 'scikit-learn'",
         pattern=r"the '?(?P<package>[\w.-]+)'? pypi package is deprecated,? use '?(?P<replacement>[\w.-]+)",
+    ),
+    S(
+        "removed/pytorch-placeholder",
+        "the package named for pytorch is",
+        "package-removed",
+        0.95,
+        "`pip install pytorch` gets a placeholder whose setup.py fails on purpose: the package is `torch`.",
+        'Exception: You tried to install "pytorch". The package named for PyTorch is "torch"',
     ),
     S(
         "removed/sklearn-stub",
