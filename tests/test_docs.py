@@ -25,6 +25,12 @@ DOC = (Path(__file__).resolve().parents[1] / "docs" / "json-schema.md").read_tex
         model.GpuDevice,
         model.CudaLibrary,
         model.Finding,
+        model.Session,
+        model.PathCommand,
+        model.SeenInterpreter,
+        model.NamedEnvironment,
+        model.Jupyter,
+        model.KernelSpecFacts,
     ],
     ids=lambda c: c.__name__,
 )

@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "restore": ("restore", "bring back a restore point recorded by fix --apply"),
     "verify": ("verify", "import each framework and run a tiny computation"),
     "kb": ("kb", "show or refresh the compatibility knowledge base"),
+    "kernels": ("kernels", "the Jupyter kernels: the interpreter each runs, its environment and frameworks"),
     "fleet": ("fleet", "every node of a cluster (Ray, or snapshots from any launcher) side by side, with the skew"),
     "completion": ("completion", "print the shell completion script (bash, zsh, fish)"),
 }
