@@ -12,6 +12,7 @@ from envdoctor.explain import explain_text
 from envdoctor.explain.engine import Scanner
 from envdoctor.explain.extract import extract
 from envdoctor.explain.paths import installs
+from envdoctor.explain.rules.leakage import WRONG_INTERPRETER
 
 from .corpus import load
 
@@ -193,8 +194,6 @@ def test_windows_tf_cpu_only_device_list_is_platform_unsupported() -> None:
     "name",
     [
         "envleak-conda-13746",  # sys.path: ~/.local before the env's site-packages
-        "envleak-notebook-1580",  # two sys.executable values, base and env
-        "envleak-jupyter-359",  # the shell's python.exe vs the Jupyter kernel's
         "envleak-vscodejupyter-8553",  # the kernel imports from the Microsoft Store user site
     ],
 )
@@ -203,11 +202,22 @@ def test_environment_leakage_from_paths_and_interpreters(name: str) -> None:
     assert got.cause == "env-leakage"
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "envleak-notebook-1580",  # two sys.executable values, base and env
+        "envleak-jupyter-359",  # the shell's python.exe vs the Jupyter kernel's
+    ],
+)
+def test_two_interpreters_and_a_kernel_are_the_wrong_interpreter(name: str) -> None:
+    assert explain_text(TUNING[name].text).cause == WRONG_INTERPRETER
+
+
 def test_a_kernel_missing_a_module_without_the_install_is_a_candidate() -> None:
     # envleak-notebook-2359: the notebook cannot import folium; only prose says where it was installed
     got = explain_text(TUNING["envleak-notebook-2359"].text)
     assert got.cause == "unknown"
-    assert got.candidates[0].cause == "env-leakage"
+    assert got.candidates[0].cause == WRONG_INTERPRETER
     assert "sys.executable" in got.candidates[0].tell_apart
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from envdoctor.explain import explain_text
 from envdoctor.explain.rules import _registry
+from envdoctor.explain.rules.leakage import WRONG_INTERPRETER
 from envdoctor.knowledge import KnowledgeBase
 from envdoctor.model import Interpreter, Machine, Snapshot
 
@@ -235,10 +236,10 @@ CONDA_PACKAGE_OTHER_PYTHON = (  # envleak-pytorch-12004
         ("envleak-pytorch-12004", CONDA_PACKAGE_OTHER_PYTHON),
     ],
 )
-def test_another_envs_interpreter_is_env_leakage(case: str, text: str) -> None:
+def test_another_envs_interpreter_is_the_wrong_interpreter(case: str, text: str) -> None:
     for line in text.splitlines():
         assert line.strip() in TUNING[case].text
-    assert explain_text(text).cause == "env-leakage"
+    assert explain_text(text).cause == WRONG_INTERPRETER
 
 
 def test_an_env_prompt_without_a_missing_module_is_no_leak() -> None:

@@ -37,6 +37,10 @@ TELL_APART: dict[str, str] = {
         'run `python -c "import sys; print(sys.executable); print(sys.path)"` where it fails and '
         "`python -m pip -V` where you installed; or run `envdoctor check` in that environment"
     ),
+    "wrong-interpreter": (
+        "run `python -c \"import sys; print(sys.executable)\"` where it fails (in a notebook: `import sys; "
+        "sys.executable`) and `python -m pip -V` where you installed; `envdoctor kernels` lists the kernels"
+    ),
     "mixed-pip-conda": "show `conda list` for the packages named (channel `pypi` means pip installed it)",
     "solver-conflict": "show the solver's whole report (pip: the lines after `The conflict is caused by`)",
     "keras-version-mismatch": "show `pip show keras tf-keras tensorflow` (Keras 3 vs tf.keras)",

@@ -125,6 +125,12 @@ def _prefix_of_site(where: str) -> str:
     ).rstrip("\\/")
 
 
+# Signatures that only say where pip installed (the user site): the same fact this rule reads.
+_WHERE_INSTALLED = frozenset(
+    {"env-leak/user-site-satisfied", "env-leak/user-site-path", "env-leak/default-user", "env-leak/user-install"}
+)
+
+
 def _running_prefixes(ctx: RuleContext) -> list[PathFact]:
     return [p for p in ctx.facts.paths if p.role in ("frame", "interpreter", "kernel")]
 
@@ -167,11 +173,14 @@ def installed_here_running_there(ctx: RuleContext) -> Iterator[Verdict]:
         target = target_install(ctx, dist)
         if target:
             fixes.insert(0, target)
+        leak = ctx.signals.get(LEAK)
+        moves = (LEAK,) if WRONG_INTERPRETER != LEAK and leak is not None and set(leak.ids) <= _WHERE_INSTALLED else ()
         yield Verdict(
             WRONG_INTERPRETER,
             weight,
             why + (" (a Jupyter kernel)" if jupyter else ""),
             evidence,
+            moves_from=moves,
             demotes=("keras-version-mismatch",) if dist != "keras" else (),
             fix=" ; ".join(fixes),
         )
@@ -258,7 +267,7 @@ _ENV_ACTIVATED_RE = re.compile(
 )
 
 
-@cause_rule("leakage/two-installations", LEAK)
+@cause_rule("leakage/two-installations", LEAK, WRONG_INTERPRETER)
 def two_installations(ctx: RuleContext) -> Iterator[Verdict]:
     """What: two Python installations in one log: the user site (or the conda base) next to the
     env / venv in use, two interpreters (the shell's and the kernel's), a bytecode file of one
@@ -292,22 +301,25 @@ def two_installations(ctx: RuleContext) -> Iterator[Verdict]:
     envish = bool(kinds & {"conda-env", "venv"})
     two = len(prefixes) >= 2
     foreign = _FOREIGN_PYC_RE.search(text)
-    signs = (
+    user_frames = "user" in {p.kind for p in ctx.facts.paths if p.role == "frame"}
+    # a foreign copy is loaded: packages of another installation on this one's path (env-leakage)
+    sites = {p.kind for p in ctx.facts.paths if p.role in ("frame", "site")}  # where code was loaded from
+    loaded = (
         (0.8, bool(foreign and foreign.group(1, 2) != foreign.group(3, 4))),
-        (0.75, "user" in kinds and (envish or "conda-base" in kinds)),
-        (0.7, "conda-base" in kinds and envish),
+        (0.75, "user" in sites and bool(sites & {"conda-env", "venv", "conda-base"}) and not missing),
+        (0.7, "conda-base" in sites and bool(sites & {"conda-env", "venv"}) and not missing),
+        (0.7, user_frames and (jupyter or envish)),
+    )
+    # the package is missing where it runs, and the log shows another interpreter it went into
+    # (wrong-interpreter when the cause table has it, else env-leakage)
+    elsewhere = (
         (0.7, two and (jupyter or asks_interpreter)),
         (0.6, "user" in kinds and jupyter),
-        (0.7, "user" in {p.kind for p in ctx.facts.paths if p.role == "frame"} and (jupyter or envish)),
         (0.55, jupyter and asks_interpreter and missing),
         (0.6, shell_in_env),
         (0.6, foreign_interpreter),
+        (0.6, missing and "user" in kinds and (envish or "conda-base" in kinds)),
     )
-    score = max((weight for weight, shown in signs if shown), default=0.0)
-    if score and two and (jupyter or asks_interpreter):
-        score = min(0.85, score + 0.1)
-    if not score:
-        return
     evidence = [
         Evidence(n, line, "env-leak/foreign-bytecode")
         for n, line in lines
@@ -315,8 +327,17 @@ def two_installations(ctx: RuleContext) -> Iterator[Verdict]:
     ][:2]
     for kind in ("user", "conda-base", "conda-env", "venv", "system"):
         evidence += [Evidence(p.line, p.text, "env-leak/installs") for p in ctx.facts.paths if p.kind == kind][:2]
-    cap = 0.65 if ctx.strongest_other(LEAK) >= 0.7 else None  # circumstantial: a named cause wins
-    yield Verdict(LEAK, score, "the log shows packages from two Python installations", evidence, cap=cap)
+    for cause, signs, why in (
+        (LEAK, loaded, "the log shows packages loaded from two Python installations"),
+        (WRONG_INTERPRETER, elsewhere, "the log shows two interpreters, and the one that runs lacks the package"),
+    ):
+        score = max((weight for weight, shown in signs if shown), default=0.0)
+        if score and two and (jupyter or asks_interpreter):
+            score = min(0.85, score + 0.1)
+        if not score:
+            continue
+        cap = 0.65 if ctx.strongest_other(cause) >= 0.7 else None  # circumstantial: a named cause wins
+        yield Verdict(cause, score, why, evidence, cap=cap)
 
 
 _SOURCE_TREE_FRAME = re.compile(
