@@ -131,6 +131,13 @@ CASES: dict[str, tuple[str, str, str]] = {
         "no-gpu-visible",
         ">>> import torch\n>>> torch.cuda.is_available()\nTrue\n",
     ),
+    "gpu/device-list-without-gpu": (
+        "from tensorflow.python.client import device_lib\nprint(device_lib.list_local_devices())\n\n"
+        '[name: "/device:CPU:0"\ndevice_type: "CPU"\nmemory_limit: 268435456\n]\n',
+        "no-gpu-visible",
+        'print(device_lib.list_local_devices())\n[name: "/device:CPU:0"\ndevice_type: "CPU"\n'
+        'name: "/device:GPU:0"\ndevice_type: "GPU"\n]\n',
+    ),
     "gpu/asked-and-answered": (
         "print(torch.cuda.is_available())\nUserWarning: CUDA initialization: Found no NVIDIA driver on your system.\n",
         "no-gpu-visible",

@@ -38,7 +38,7 @@ TELL_APART: dict[str, str] = {
         "`python -m pip -V` where you installed; or run `envdoctor check` in that environment"
     ),
     "wrong-interpreter": (
-        "run `python -c \"import sys; print(sys.executable)\"` where it fails (in a notebook: `import sys; "
+        'run `python -c "import sys; print(sys.executable)"` where it fails (in a notebook: `import sys; '
         "sys.executable`) and `python -m pip -V` where you installed; `envdoctor kernels` lists the kernels"
     ),
     "mixed-pip-conda": "show `conda list` for the packages named (channel `pypi` means pip installed it)",

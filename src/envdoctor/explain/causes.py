@@ -157,7 +157,7 @@ CAUSES: dict[str, CauseInfo] = {
             (
                 "Install with the interpreter that runs: `python -m pip install ...` instead of `pip install`, "
                 "and in a notebook `%pip install ...`; point the kernel at the right environment with "
-                "`ENV/bin/python -m ipykernel install --user --name NAME --display-name \"Python (NAME)\"`; "
+                '`ENV/bin/python -m ipykernel install --user --name NAME --display-name "Python (NAME)"`; '
                 "`envdoctor kernels` and `envdoctor check` name both interpreters.",
             ),
         ),

@@ -548,6 +548,17 @@ SIGNATURES: tuple[Signature, ...] = (
         anchor="gpu",
     ),
     S(
+        "fact/gpu-query-device-lib",
+        "list_local_devices",
+        None,
+        0.0,
+        "TensorFlow's device list was printed: the user asks which devices TensorFlow sees.",
+        "print(device_lib.list_local_devices())",
+        role="fact",
+        tags=("gpu-query",),
+        capture=40,
+    ),
+    S(
         "fact/gpu-query-gpu-available",
         "is_gpu_available",
         None,
@@ -1336,6 +1347,14 @@ SIGNATURES: tuple[Signature, ...] = (
         0.8,
         "The index did not answer in time.",
         "ReadTimeoutError: HTTPSConnectionPool(host='files.pythonhosted.org', port=443): Read timed out.",
+    ),
+    S(
+        "network/read-operation-timed-out",
+        "the read operation timed out",
+        "network-or-index",
+        0.8,
+        "Python's socket timeout while reading: a download from the index stalled (pip's urllib3 frames around it).",
+        "TimeoutError: The read operation timed out",
     ),
     S(
         "network/max-retries",

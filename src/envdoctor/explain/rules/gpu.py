@@ -12,6 +12,8 @@ from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
 
 _NEGATIVE_RESULT_RE = re.compile(r"(?:out\[\d+\]:\s*)?(?:false|\[\]|0)\.?", re.IGNORECASE)
 _GPU_CHECKS = ("fact/gpu-query-torch", "fact/gpu-query-tf", "fact/gpu-query-gpu-available")
+_CPU_DEVICE = re.compile(r'device_type:\s*"cpu"', re.IGNORECASE)
+_GPU_DEVICE = re.compile(r'device_type:\s*"gpu"|/device:gpu:\d', re.IGNORECASE)
 _CALL_AT_END_RE = re.compile(
     r"(?:is_available|list_physical_devices|is_gpu_available)\([^()]*\)\)?[\"'`]?\s*$", re.IGNORECASE
 )
@@ -41,6 +43,21 @@ def check_answer_negative(ctx: RuleContext) -> Iterator[Verdict]:
         if answer:
             shown = Evidence(cap.header.line + 1 + cap.lines.index(answer), answer.strip(), "no-gpu/check-answer")
             yield Verdict("no-gpu-visible", 0.85, "the framework's own GPU check answered no GPU", [cap.header, shown])
+            return
+
+
+@cause_rule("gpu/device-list-without-gpu", "no-gpu-visible")
+def device_list_without_gpu(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: TensorFlow's `device_lib.list_local_devices()` printed, listing a CPU device and no GPU.
+    Why: that list is every device TensorFlow can use: no GPU in it is the framework not seeing one.
+    Example: `print(device_lib.list_local_devices())` then `[name: "/device:CPU:0" device_type: "CPU" ...]`."""
+    for cap in ctx.captures:
+        if cap.signature.id != "fact/gpu-query-device-lib":
+            continue
+        cpu = next((i for i, line in enumerate(cap.lines) if _CPU_DEVICE.search(line)), None)
+        if cpu is not None and not any(_GPU_DEVICE.search(line) for line in cap.lines):
+            shown = Evidence(cap.header.line + 1 + cpu, cap.lines[cpu], "no-gpu/device-list")
+            yield Verdict("no-gpu-visible", 0.8, "TensorFlow's device list has a CPU and no GPU", [cap.header, shown])
             return
 
 
