@@ -31,11 +31,17 @@ Each blind set, measured when it arrived, before any of its files was read (the 
 | (round 4) | v4 (+22 tuning cases, KB decides platform vs Python) | blind4 (42) | 73.8% (31/42) | 2 |
 | 2026-12-01 | v5 `e4f73cd` (facts -> rules, 0.8 bar) | blind5 (45) | 66.7% (30/45) | 2 |
 | 2026-12-01 | v5 `e4f73cd` (facts -> rules, 0.8 bar) | blind6 (45, the integrator's final set) | 62.2% (28/45) | 4 |
-| 2026-12-01 | v5 end of round `703c09b` | blind6 again (still never read) | 64.4% (29/45) | 3 |
+| 2026-12-01 | v5 `703c09b` | blind6 again (still never read) | 64.4% (29/45) | 3 |
+| 2026-12-01 | v5 end of round `604e25f` (wrong-interpreter id in use) | blind6 again (still never read) | 62.2% (28/45) | 4 |
 
 The v4 engine (`e21f788`) on the same two sets: blind5 68.9% (31/45) with 5 wrong causes named,
 blind6 71.1% (32/45) with 4 (it named a cause at any confidence); held to the 0.8 bar, 66.7% / 4
 and 64.4% / 2.
+
+`wrong-interpreter` joined the cause table during this round (kernels helper): tuning cases of "installed
+in one interpreter, run by another" were relabelled from env-leakage (each file says so); the blind sets
+keep their labels, so an answer `wrong-interpreter` on a case labelled env-leakage counts as wrong here
+(3 of the confidently wrong answers on blind .. blind5 are that).
 
 How to read the splits:
 - *tuning* is what the signatures and rules were written from; *held-out* was collected with it and
