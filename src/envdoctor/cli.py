@@ -114,23 +114,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     """The verb, and every way it can end as one line on stderr (never a traceback)."""
-    from envdoctor.output import emit_error
-
     verb = args.command
     try:
         apply_config(args)
         return int(_module(COMMANDS[verb][0]).run(args))
     except UsageError as exc:
-        emit_error(f"envdoctor {verb}: error: {exc}")
+        _last_words(f"envdoctor {verb}: error: {exc}")  # a terminal gone after a hang-up: no traceback
         return 2
     except EnvdoctorError as exc:
-        emit_error(f"envdoctor {verb}: {exc}")
+        _last_words(f"envdoctor {verb}: {exc}")
         return exc.exit_code
     except KeyboardInterrupt:
-        emit_error(f"envdoctor {verb}: interrupted")
+        _last_words(f"envdoctor {verb}: interrupted")
         return 130
     except Terminated as exc:
-        emit_error(f"envdoctor {verb}: stopped by {exc.name}")
+        _last_words(f"envdoctor {verb}: stopped by {exc.name}")
         return 128 + exc.signum
     except BrokenPipeError:
         _quiet_stdout()

@@ -28,7 +28,8 @@ def test_record_is_complete_and_lives_in_the_prefix(env: tuple[Path, Path]) -> N
     assert point.path.parent == Path(target.prefix) / ".envdoctor" / "restore"
     assert not list(point.path.parent.glob(".tmp-*"))
     assert point.pins() == {"numpy": "1.26.4", "helper": "1.0"}
-    assert (point.path / "requirements.txt").read_text().split() == ["helper==1.0", "numpy==1.26.4"]
+    lines = (point.path / "requirements.txt").read_text().splitlines()
+    assert [line for line in lines if not line.startswith("#")] == ["helper==1.0", "numpy==1.26.4"]
     data = json.loads((point.path / "point.json").read_text())
     assert data["kind"] == "venv" and data["index"]["no_index"] is True
     assert point.status() == "recorded"
@@ -70,7 +71,7 @@ def test_cli_list_dry_run_and_restore(env: tuple[Path, Path]) -> None:
     assert json.loads(listed.stdout)["points"][0]["id"] == point.id
     dry = run_cli("restore", "--dry-run", "--python", str(python))
     assert "helper 2.0 -> 1.0" in dry.stdout
-    done = run_cli("restore", point.id, "--python", str(python), "--find-links", str(wheels), "--no-index")
+    done = run_cli("restore", point.id, "--yes", "--python", str(python), "--find-links", str(wheels), "--no-index")
     assert done.returncode == 0, done.stdout + done.stderr
     assert points.diff(point, target).empty
 

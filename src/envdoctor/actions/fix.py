@@ -12,14 +12,12 @@ Safety, in order:
 
 from __future__ import annotations
 
-import signal
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import FrameType
 from typing import Any
 
+from envdoctor.actions import interrupts, safeapply
 from envdoctor.actions import restore as restore_points
 from envdoctor.actions.fixplan import FixPlan, FixStep, make_plan
 from envdoctor.actions.proc import Completed, StepRun, progress, quote, run_step
@@ -67,6 +65,7 @@ class FixReport:
     point: restore_points.RestorePoint | None = None
     rolled_back: bool = False
     rollback_ok: bool | None = None
+    rollback_remaining: list[str] = field(default_factory=list)
     worse_because: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -94,6 +93,7 @@ class FixReport:
             "restore_point": self.point.summary() if self.point else None,
             "rolled_back": self.rolled_back,
             "rollback_ok": self.rollback_ok,
+            "rollback_remaining": list(self.rollback_remaining),
             "worse_because": list(self.worse_because),
             "seconds": round(self.seconds, 3),
         }
@@ -112,26 +112,6 @@ def plan_fix(
     return target, findings, plan
 
 
-class Interrupted(BaseException):
-    """SIGTERM during apply (Ctrl-C arrives as KeyboardInterrupt)."""
-
-
-@contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    def handler(signum: int, frame: FrameType | None) -> None:
-        raise Interrupted(f"signal {signum}")
-
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def apply_fix(
     python: str,
     *,
@@ -142,7 +122,25 @@ def apply_fix(
     quiet: bool = False,
     verify_frameworks: bool = True,
 ) -> FixReport:
-    """Plan, then apply with a restore point; roll back when the result is worse."""
+    """Plan, then apply with a restore point; roll back when the result is worse. The target is
+    locked throughout (LockBusy when another envdoctor changes it); SIGINT / SIGTERM / SIGHUP stop
+    the running step, roll back and raise interrupts.Interruption (one line, exit 128+N)."""
+    with restore_points.locked(describe(python), "fix --apply"), interrupts.guarded():
+        try:
+            return _apply_fix(python, diagnose, verifier, index, confirm, quiet, verify_frameworks)
+        except interrupts.Interrupted as exc:  # before anything changed, or after a rollback
+            raise safeapply.interruption(exc) from None
+
+
+def _apply_fix(
+    python: str,
+    diagnose: Diagnose | None,
+    verifier: Verifier | None,
+    index: IndexOptions | None,
+    confirm: Callable[[FixPlan], bool] | None,
+    quiet: bool,
+    verify_frameworks: bool,
+) -> FixReport:
     start = time.perf_counter()
     diagnose = diagnose or default_diagnose
     verifier = verifier or default_verify
@@ -158,6 +156,7 @@ def apply_fix(
         if not quiet:
             progress("verifying the frameworks before the fix (to compare after)")
         report.verify_before = verifier(python)
+    restore_points.refuse_unsafe_removals(target, "apply the fix")
     point = restore_points.record(target, reason="fix --apply", index=index)
     report.point = point
     if not quiet:
@@ -165,33 +164,27 @@ def apply_fix(
     restore_points.journal(point, "plan", steps=[s.to_dict() for s in plan.actionable])
     report.applied = True
     failed = False
-    with _terminate_as_interrupt():
-        try:
-            for number, step in enumerate(plan.actionable, 1):
-                done = _run_step(point, number, step, quiet)
-                report.runs.append(StepRun.of(done))
-                if not done.ok:
-                    failed = True
-                    break
-        except (KeyboardInterrupt, Interrupted):
-            restore_points.journal(point, "interrupted")
-            from envdoctor.output import emit_error
-
-            emit_error(
-                f"envdoctor fix: interrupted; the environment may be half-changed. Bring it back "
-                f"with: envdoctor restore --python {python} {point.id}"
-            )
-            raise
-    report.after = diagnose(python)
-    if verify_frameworks:
-        report.verify_after = verifier(python)
+    try:
+        for number, step in enumerate(plan.actionable, 1):
+            interrupts.check()
+            done = _run_step(point, number, step, quiet)
+            report.runs.append(StepRun.of(done))
+            if not done.ok:
+                failed = True
+                break
+        report.after = diagnose(python)
+        if verify_frameworks:
+            report.verify_after = verifier(python)
+    except interrupts.Interrupted as exc:
+        raise safeapply.after_interrupt(point, python, exc, index=index, quiet=quiet) from None
     report.worse_because = worse(report, failed)
     if report.worse_because:
         if not quiet:
             progress("the result is worse (" + "; ".join(report.worse_because) + "): rolling back")
-        restored = restore_points.restore(point, describe(python), index=index, quiet=quiet)
+        restored = safeapply.roll_back(point, python, index=index, quiet=quiet)
         report.rolled_back = True
         report.rollback_ok = restored.ok
+        report.rollback_remaining = restored.remaining()
         restore_points.journal(point, "result", state="rolled-back" if restored.ok else "rollback-failed")
         report.after = diagnose(python)
         if verify_frameworks:
@@ -264,6 +257,9 @@ def render_text(report: FixReport) -> str:
     if report.rolled_back:
         state = "rolled back" if report.rollback_ok else "ROLLBACK INCOMPLETE"
         out.append(f"{state} to {report.point.id if report.point else '?'}: {'; '.join(report.worse_because)}")
+        if not report.rollback_ok and report.point:
+            out += [f"  still different: {r}" for r in report.rollback_remaining[:40]]
+            out.append(f"  bring it back with: envdoctor restore --python {report.python} --yes {report.point.id}")
     out.append("fix: " + ("the environment works" if report.ok else "problems remain"))
     return "\n".join(out)
 

@@ -25,7 +25,7 @@ def valid_version(version: str) -> bool:
 
 
 def looks_like_version(text: str) -> bool:
-    """"3.11", "3.11.7", "python3.11"'s version part is not one: only bare versions."""
+    """ "3.11", "3.11.7", "python3.11"'s version part is not one: only bare versions."""
     return valid_version(text.strip())
 
 
@@ -51,7 +51,7 @@ def resolve_python_request(request: str, env: Mapping[str, str] | None = None) -
 
 
 def version_of(python: str) -> str | None:
-    """"3.11" for an interpreter that runs, else None."""
+    """ "3.11" for an interpreter that runs, else None."""
     done = run([python, "-I", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], timeout=20)
     return done.stdout.strip() if done.ok and done.stdout.strip() else None
 
