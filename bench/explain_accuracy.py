@@ -33,6 +33,7 @@ Each blind set, measured when it arrived, before any of its files was read (the 
 | 2026-12-01 | v5 `e4f73cd` (facts -> rules, 0.8 bar) | blind6 (45, the integrator's final set) | 62.2% (28/45) | 4 |
 | 2026-12-01 | v5 `703c09b` | blind6 again (still never read) | 64.4% (29/45) | 3 |
 | 2026-12-01 | v5 end of round `604e25f` (wrong-interpreter id in use) | blind6 again (still never read) | 62.2% (28/45) | 4 |
+| 2026-12-01 | v5 `2e9f13d` | live corpus (93 real pip 20.3-26 / uv / import logs, bench/live_corpus.py) | 82.8% (77/93) | 5 |
 
 The v4 engine (`e21f788`) on the same two sets: blind5 68.9% (31/45) with 5 wrong causes named,
 blind6 71.1% (32/45) with 4 (it named a cause at any confidence); held to the 0.8 bar, 66.7% / 4
