@@ -71,6 +71,14 @@ CASES: dict[str, tuple[str, str, str]] = {
         "solver-conflict",
         "ERROR: ResolutionImpossible: for help visit https://pip.pypa.io/en/latest/topics/dependency-resolution/\n",
     ),
+    "solver/a-name-not-on-the-index": (
+        "$ uv pip install tensorflow-addonss\nerror: No solution found when resolving dependencies\n"
+        "  cause: Because tensorflow-addonss was not found in the package registry and you require "
+        "tensorflow-addonss, we can conclude that your requirements are unsatisfiable.\n",
+        "solver-conflict",
+        "error: No solution found when resolving dependencies\n  cause: Because tensorflow==2.15.0 depends on "
+        "numpy>=1.23.5,<2.0.0 and you require numpy>=2.0, we can conclude that your requirements are unsatisfiable.\n",
+    ),
     "wheels/no-wheel-is-not-yet-a-reason": (
         NO_WHEEL.format(req="tensorflow", versions="none"),
         "python-unsupported",
@@ -190,6 +198,22 @@ CASES: dict[str, tuple[str, str, str]] = {
         'Traceback (most recent call last):\n  File "/usr/bin/pip", line 5, in <module>\n'
         '  File "/usr/lib/python3/dist-packages/pip/_internal/cli/main.py", line 9, in <module>\n'
         "ImportError: cannot import name 'main'\n",
+    ),
+    "leakage/local-copy-shadows-the-install": (
+        "ImportError: cannot import name 'TypeAliasType' from 'typing_extensions' "
+        "(/proj/vendor/typing_extensions.py)\n",
+        "env-leakage",
+        "ImportError: cannot import name 'TypeAliasType' from 'typing_extensions' "
+        "(/proj/.venv/lib/python3.11/site-packages/typing_extensions.py)\n",
+    ),
+    "leakage/frames-outside-the-active-env": (
+        "(.venv) $ python train.py\nTraceback (most recent call last):\n"
+        '  File "/proj/other-env/lib/python3.10/site-packages/numpy/core/__init__.py", line 24, in <module>\n'
+        "ModuleNotFoundError: No module named 'numpy.core._multiarray_umath'\n",
+        "env-leakage",
+        "(.venv) $ python train.py\nTraceback (most recent call last):\n"
+        '  File "/proj/.venv/lib/python3.10/site-packages/numpy/core/__init__.py", line 24, in <module>\n'
+        "ModuleNotFoundError: No module named 'numpy.core._multiarray_umath'\n",
     ),
     "leakage/two-installations": (
         'File "/home/u/miniconda3/envs/tf/lib/python3.10/site-packages/keras/__init__.py", line 3\n'

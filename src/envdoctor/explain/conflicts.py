@@ -58,6 +58,26 @@ _UV_NO_WHEELS = re.compile(
     + r" has no wheels with a matching (?P<what>python abi tag|python implementation tag|python version|platform tag)",
     re.IGNORECASE,
 )
+_UV_NOT_FOUND = re.compile(r"because (?P<name>[A-Za-z0-9][\w.-]*) was not found in the package registry", re.IGNORECASE)
+_MANYLINUX = re.compile(r"manylinux_(\d+)_(\d+)_(\w+?)`")
+
+
+def _newer_manylinux_only(text: str) -> bool:
+    """uv: "no wheels with a matching platform tag (e.g., `manylinux_2_17_x86_64`)" and a hint listing
+    `manylinux_2_27_x86_64`: the same architecture, a newer glibc only."""
+    low = text.lower()
+    at = low.find("no wheels with a matching platform tag")
+    if at == -1:
+        return False
+    wanted = _MANYLINUX.search(low, at)
+    hint = low.find("wheels are available for", at)
+    if wanted is None or hint == -1:
+        return False
+    have = (int(wanted.group(1)), int(wanted.group(2)))
+    offered = [m for m in _MANYLINUX.finditer(low, hint) if m.group(3) == wanted.group(3)]
+    return bool(offered) and all((int(m.group(1)), int(m.group(2))) > have for m in offered)
+
+
 _PLATFORM_MARKER = re.compile(r"sys_platform|platform_machine|platform_system")
 _UV_SPLIT = re.compile(r"for split \((?P<split>[^)]*)\)", re.IGNORECASE)
 
@@ -270,8 +290,18 @@ def uv_conflict(lines: Sequence[str], header: str = "") -> Conflict | None:
         kind, reason = "python", "no release fits this Python"
         if python:
             reason = f"a requirement needs Python{python.group('need')}, and the Python is {python.group('have')}"
+    elif no_wheels and _newer_manylinux_only(text):
+        kind, reason = (
+            "glibc",
+            "wheels exist for this architecture, but only for a newer manylinux (glibc) than this one",
+        )
     elif no_wheels:
         kind, reason = "platform", f"no wheel of {_strip_markers(no_wheels[0][0])} for this platform"
+    elif _UV_NOT_FOUND.search(text) and not needs:
+        kind, reason = (
+            "not-found",
+            f"{_UV_NOT_FOUND.search(text).group('name')} is not on the index (a typo, or a private index)",
+        )
     elif missing and not needs and split and _PLATFORM_MARKER.search(split.group("split")):
         kind, reason = "platform", f"no build of {missing[0]} for this platform ({split.group('split')})"
     elif missing and not needs:

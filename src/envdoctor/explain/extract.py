@@ -45,6 +45,11 @@ _PYTHON_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = tuple(  # matched ag
     for prio, pattern in (
         (9, r"your python:\s*python=" + _PY),
         (9, r"using (?:c|pypy)?python " + _PY + r"\S* (?:interpreter|environment) at"),
+        (
+            9,
+            r"\b(?:pip3?|uv pip|python\d?(?:\.\d+)? -m pip) (?:install|download|compile)\b[^\n]{0,300}?--python-version[ =]"
+            + _PY,
+        ),
         (8, r"python\s*version\W{0,12}(?:python\s*)?" + _PY + r"\b"),
         (8, r"version\s*(?:of\s*)?python\W{0,4}" + _PY + r"\b"),
         (8, r"(?m)^\W{0,4}python ((?:2\.7|3\.\d{1,2})\.\d{1,3})\S*\s*(?:\(|\||$)"),
@@ -262,7 +267,18 @@ _ARCH_WORDS = (
 _GLIBC_RE = re.compile(r"ldd \([^)]*\)\s*(2\.\d+)|\bglibc (?:version )?(2\.\d+)\b(?! not found)", re.IGNORECASE)
 
 
+_PIP_PLATFORM = re.compile(
+    r"\b(?:pip3?|python\d?(?:\.\d+)? -m pip) (?:install|download)\b[^\n]{0,300}?--platform[ =](?P<tag>[\w.]+)",
+    re.IGNORECASE,
+)
+
+
 def _machine(lines: Numbered, facts: LogFacts) -> None:
+    for number, line in having(lines, ("--platform",)):
+        tag = _PIP_PLATFORM.search(line)
+        if tag:  # pip was told which platform to fetch for: that is the platform no wheel fits
+            facts.machine_signs.append(Located(f"the platform pip was asked for ({tag.group('tag')})", number, line))
+
     counts = {name: 0 for name, _ in _OS_SIGNALS}
     first: dict[str, Evidence] = {}
     low_lines = [(n, line.lower()) for n, line in having(lines, _OS_WORDS)]

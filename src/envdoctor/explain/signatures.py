@@ -144,6 +144,14 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r"module 'numpy' has no attribute '(?P<name>\w+)'",
     ),
     S(
+        "numpy-api/removed-in-2",
+        "was removed in the numpy 2.0 release",
+        "numpy-api-removed",
+        0.95,
+        "NumPy 2's own message for a name it removed (np.float_, np.NaN, np.Inf, ...).",
+        "AttributeError: `np.float_` was removed in the NumPy 2.0 release. Use `np.float64` instead.",
+    ),
+    S(
         "numpy-api/deprecated-alias",
         "was a deprecated alias",
         "numpy-api-removed",
@@ -458,6 +466,14 @@ SIGNATURES: tuple[Signature, ...] = (
         "print(tf.test.is_build_with_cuda()) #  false is returned",
         pattern=r"is_build_with_cuda\(\)\)?\W{0,20}false",
         tags=("gpu-query",),
+    ),
+    S(
+        "no-gpu/jax-no-gpu-platform",
+        "no platforms that are instances of gpu are present",
+        "no-gpu-visible",
+        0.9,
+        "JAX was asked for the GPU backend and has only the CPU (no CUDA plugin, or no GPU).",
+        "RuntimeError: Unknown backend: 'gpu' requested, but no platforms that are instances of gpu are present. Platforms present are: cpu",
     ),
     S(
         "no-gpu/jax-cpu-jaxlib",
@@ -1355,6 +1371,14 @@ SIGNATURES: tuple[Signature, ...] = (
         0.8,
         "Python's socket timeout while reading: a download from the index stalled (pip's urllib3 frames around it).",
         "TimeoutError: The read operation timed out",
+    ),
+    S(
+        "network/untrusted-host",
+        "is not a trusted or secure host and is being ignored",
+        "network-or-index",
+        0.9,
+        "pip ignores a plain-HTTP index it was not told to trust, so it sees no versions at all.",
+        "WARNING: The repository located at 10.0.0.1 is not a trusted or secure host and is being ignored.",
     ),
     S(
         "network/max-retries",

@@ -362,3 +362,65 @@ def source_tree_shadows_the_install(ctx: RuleContext) -> Iterator[Verdict]:
     )
     fix = f"run Python outside the {name} source checkout (or install it from there: pip install -e .)"
     yield Verdict(LEAK, 0.85, why, [Evidence(frames[0][0], frames[0][1], "env-leak/source-tree")], fix=fix)
+
+
+_CANNOT_IMPORT_FROM = re.compile(
+    r"cannot import name '(?P<name>\w+)' from '(?P<module>[\w.]+)' \((?P<path>[^)]{1,500})\)"
+)
+_BUILD_ENV = re.compile(r"builds-v\d|pip-build-env|pip-install-|[\\/]tmp[\\/]|[\\/]temp[\\/]|\.tmp\w*")
+_STDLIB_FILE = re.compile(r"/lib/python[\d.]+/\w+\.py$")
+
+
+@cause_rule("leakage/local-copy-shadows-the-install", LEAK)
+def local_copy_shadows_the_install(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: "cannot import name X from 'M' (PATH)" where PATH is no site-packages (a `vendor/`
+    folder, a file next to the script, a copy on PYTHONPATH).
+    Why: the module that lacks the name is not the installed one: a local copy earlier on sys.path
+    shadows it, so upgrading the installed package would change nothing.
+    Example: `cannot import name 'TypeAliasType' from 'typing_extensions' (/proj/vendor/typing_extensions.py)`."""
+    for error in reversed(ctx.facts.errors):
+        match = _CANNOT_IMPORT_FROM.search(error.text)
+        if not match:
+            continue
+        path = match.group("path").replace("\\", "/").lower()
+        if (
+            "site-packages" in path
+            or "dist-packages" in path
+            or _STDLIB_FILE.search(path)
+            or path == "unknown location"
+        ):
+            return
+        module = match.group("module")
+        why = f"{module} is loaded from {match.group('path')}, a copy outside site-packages that shadows the install"
+        fix = f"remove or rename that copy (or take its folder off PYTHONPATH), then import {module} again"
+        evidence = [Evidence(error.line, error.text, "env-leak/shadowing-copy")]
+        yield Verdict(LEAK, 0.9, why, evidence, moves_from=("dependency-version-mismatch",), fix=fix)
+        return
+
+
+@cause_rule("leakage/frames-outside-the-active-env", LEAK)
+def frames_outside_the_active_env(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the prompt shows an activated environment (`(.venv) $`, `(tf) $`) and the traceback runs
+    code from a site-packages of another prefix.
+    Why: the active environment's interpreter imports packages of another installation (PYTHONPATH,
+    a .pth file, a user site): a foreign copy is loaded.
+    Example: `(.venv) $ python train.py` then `File ".../other-env/lib/python3.10/site-packages/numpy/..."`."""
+    env = ctx.facts.activated_env
+    if env is None:
+        return
+    name = env.value.lower().replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    for path in ctx.facts.paths:
+        if path.role != "frame" or path.line < env.line:
+            continue
+        text = path.text.lower()
+        if "site-packages" not in text and "dist-packages" not in text:
+            continue
+        if f"/{name}" in path.prefix.replace("\\", "/") or path.prefix.endswith(name):
+            continue
+        if _BUILD_ENV.search(path.prefix):
+            continue  # pip's / uv's isolated build environment, not a leak
+        why = f"the active environment is {env.value}, and the traceback runs packages from {path.prefix}"
+        evidence = [env.evidence("fact/environment"), Evidence(path.line, path.text, "env-leak/frame")]
+        fix = "unset PYTHONPATH (and check .pth files and the user site) so the environment imports its own packages"
+        yield Verdict(LEAK, 0.8, why, evidence, fix=fix)
+        return

@@ -16,6 +16,7 @@ _KIND_CAUSE = {
     "platform": ("platform-unsupported", "the solver found no build of a requirement for this platform"),
 }
 _SOLVER = "solver-conflict"
+_UV_PLATFORM_IDS = frozenset({"platform/uv-wheel-platform", "platform/uv-hint-only-wheels-for"})
 
 
 def _conflict_evidence(ctx: RuleContext) -> list[Evidence]:
@@ -37,7 +38,11 @@ def conflict_is_another_cause(ctx: RuleContext) -> Iterator[Verdict]:
         if found:
             cause, why = found
             reason = f"{why}: {conflict.reason}" if conflict.reason else why
-            yield Verdict(cause, 0.9, reason, _conflict_evidence(ctx), moves_from=(_SOLVER,))
+            moves: tuple[str, ...] = (_SOLVER,)
+            plat = ctx.signals.get("platform-unsupported")
+            if cause == "glibc-too-old" and plat is not None and set(plat.ids) <= _UV_PLATFORM_IDS:
+                moves += ("platform-unsupported",)  # uv's platform-tag lines are the glibc reading's evidence
+            yield Verdict(cause, 0.9, reason, _conflict_evidence(ctx), moves_from=moves)
             return
 
 
@@ -67,6 +72,7 @@ def requested_a_removed_package(ctx: RuleContext) -> Iterator[Verdict]:
             continue  # an old release that still exists (tensorflow-gpu==2.10): not this cause
         failed = (
             req.source == "build"
+            or _SOLVER in ctx.signals
             or ctx.has("removed/tf-gpu-message", "removed/tf-gpu-stub")
             or any(
                 e.kind in ("pip", "fatal") or "subprocess" in e.message.lower() or "metadata" in e.message.lower()
@@ -104,3 +110,13 @@ def clash_named(ctx: RuleContext) -> Iterator[Verdict]:
     if conflict.move:
         why += f" (move {conflict.move}: {conflict.reason})"
     yield Verdict(_SOLVER, 0.6, why, _conflict_evidence(ctx))
+
+
+@cause_rule("solver/a-name-not-on-the-index", _SOLVER)
+def a_name_not_on_the_index(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: uv's "X was not found in the package registry" is the whole of its report.
+    Why: no requirement clashes with another: the name does not exist on the index (a typo, or a
+    package only a private index has), which no cause in the table names; it stays a candidate.
+    Example: `Because tensorflow-addonss was not found in the package registry and you require ...`."""
+    if _SOLVER in ctx.signals and ctx.facts.conflicts and all(c.kind == "not-found" for c in ctx.facts.conflicts):
+        yield Verdict(_SOLVER, 0.0, "the index does not have the name asked for", [], cap=0.5)
