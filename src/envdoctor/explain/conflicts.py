@@ -283,6 +283,7 @@ def uv_conflict(lines: Sequence[str], header: str = "") -> Conflict | None:
     if not reqs:
         return None
     split = _UV_SPLIT.search(header)
+    not_found = _UV_NOT_FOUND.search(text)
     kind = "conflict"
     reason = "these requirements exclude each other"
     move = required[-1] if required else (missing[0] if missing else None)
@@ -297,11 +298,8 @@ def uv_conflict(lines: Sequence[str], header: str = "") -> Conflict | None:
         )
     elif no_wheels:
         kind, reason = "platform", f"no wheel of {_strip_markers(no_wheels[0][0])} for this platform"
-    elif _UV_NOT_FOUND.search(text) and not needs:
-        kind, reason = (
-            "not-found",
-            f"{_UV_NOT_FOUND.search(text).group('name')} is not on the index (a typo, or a private index)",
-        )
+    elif not_found is not None and not needs:
+        kind, reason = "not-found", f"{not_found.group('name')} is not on the index (a typo, or a private index)"
     elif missing and not needs and split and _PLATFORM_MARKER.search(split.group("split")):
         kind, reason = "platform", f"no build of {missing[0]} for this platform ({split.group('split')})"
     elif missing and not needs:
