@@ -13,7 +13,9 @@ from __future__ import annotations
 import argparse
 from collections import Counter, defaultdict
 
-from explain_common import write_subsection
+from pathlib import Path
+
+from explain_common import ROOT, write_subsection
 from tests.explain.corpus import Case, load, splits
 
 from envdoctor.explain import explain_text
@@ -32,8 +34,10 @@ Each blind set, measured when it arrived, before any of its files was read (the 
 | 2026-12-01 | v5 `e4f73cd` (facts -> rules, 0.8 bar) | blind5 (45) | 66.7% (30/45) | 2 |
 | 2026-12-01 | v5 `e4f73cd` (facts -> rules, 0.8 bar) | blind6 (45, the integrator's final set) | 62.2% (28/45) | 4 |
 | 2026-12-01 | v5 `703c09b` | blind6 again (still never read) | 64.4% (29/45) | 3 |
-| 2026-12-01 | v5 end of round `604e25f` (wrong-interpreter id in use) | blind6 again (still never read) | 62.2% (28/45) | 4 |
+| 2026-12-01 | v5 `604e25f` (wrong-interpreter id in use) | blind6 again (still never read) | 62.2% (28/45) | 4 |
 | 2026-12-01 | v5 `2e9f13d` | live corpus (93 real pip 20.3-26 / uv / import logs, bench/live_corpus.py) | 82.8% (77/93) | 5 |
+| 2026-12-01 | v5 `2cf5a58`, after reading its misses | live corpus (no longer blind) | 97.8% (91/93) | 0 |
+| 2026-12-01 | v5 end of round `2cf5a58` | blind6 again (still never read) | 64.4% (29/45) | 3 |
 
 The v4 engine (`e21f788`) on the same two sets: blind5 68.9% (31/45) with 5 wrong causes named,
 blind6 71.1% (32/45) with 4 (it named a cause at any confidence); held to the 0.8 bar, 66.7% / 4
@@ -63,9 +67,7 @@ def _row(split: str, cases: list[Case], answers: dict[str, tuple[str, float]]) -
     named_right = sum(1 for c in named if answers[c.name + c.split][0] == c.cause)
     wrong = len(named) - named_right
     precision = f"{100 * named_right / len(named):.1f}%" if named else "–"
-    return (
-        f"| {split} | {total} | {right} | {100 * right / total:.1f}% | {len(named)} | {precision} | {wrong} |"
-    )
+    return f"| {split} | {total} | {right} | {100 * right / total:.1f}% | {len(named)} | {precision} | {wrong} |"
 
 
 def _confusion(title: str, cases: list[Case], answers: dict[str, tuple[str, float]]) -> list[str]:
@@ -83,16 +85,33 @@ def _confusion(title: str, cases: list[Case], answers: dict[str, tuple[str, floa
     return [*lines, ""]
 
 
+def _live(folder: Path) -> list[Case]:
+    if not folder.is_dir():
+        return []
+    from tests.corpus_live.corpus import load_dir
+
+    return [
+        Case(log.path.stem, "live", log.header["cause"], log.header.get("source", ""), (), log.body)
+        for log in load_dir(folder, "live")
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--write", action="store_true", help="update the explain section of bench/RESULTS.md")
+    parser.add_argument(
+        "--live",
+        type=Path,
+        default=ROOT / ".bench" / "live-corpus" / "logs",
+        help="the live corpus's logs (bench/live_corpus.py makes them), measured as split `live` when present",
+    )
     args = parser.parse_args()
-    cases = load()
+    cases = load() + _live(args.live)
     answers: dict[str, tuple[str, float]] = {}
     for case in cases:
         got = explain_text(case.text)
         answers[case.name + case.split] = (got.cause, got.confidence)
-    names = [s for s in splits() if any(c.split == s for c in cases)]
+    names = [s for s in [*splits(), "live"] if any(c.split == s for c in cases)]
     by_split = {s: [c for c in cases if c.split == s] for s in names}
     lines = [
         f"Corpus: {len(cases)} real logs ({', '.join(f'{len(by_split[s])} {s}' for s in names)}), each citing its "
