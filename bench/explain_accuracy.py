@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter, defaultdict
-
 from pathlib import Path
 
 from explain_common import ROOT, write_subsection
@@ -35,7 +34,7 @@ Each blind set, measured when it arrived, before any of its files was read (the 
 | 2026-12-01 | v5 `e4f73cd` (facts -> rules, 0.8 bar) | blind6 (45, the integrator's final set) | 62.2% (28/45) | 4 |
 | 2026-12-01 | v5 `703c09b` | blind6 again (still never read) | 64.4% (29/45) | 3 |
 | 2026-12-01 | v5 `604e25f` (wrong-interpreter id in use) | blind6 again (still never read) | 62.2% (28/45) | 4 |
-| 2026-12-01 | v5 `2e9f13d` | live corpus (93 real pip 20.3-26 / uv / import logs, bench/live_corpus.py) | 82.8% (77/93) | 5 |
+| 2026-12-01 | v5 `2e9f13d` | live corpus (93 real pip 20.3-26 / uv / import logs) | 82.8% (77/93) | 5 |
 | 2026-12-01 | v5 `2cf5a58`, after reading its misses | live corpus (no longer blind) | 97.8% (91/93) | 0 |
 | 2026-12-01 | v5 end of round `2cf5a58` | blind6 again (still never read) | 64.4% (29/45) | 3 |
 
