@@ -69,6 +69,10 @@ def test_cli_list_dry_run_and_restore(env: tuple[Path, Path]) -> None:
     listed = run_cli("restore", "--list", "--python", str(python), "--format", "json")
     assert listed.returncode == 0, listed.stderr
     assert json.loads(listed.stdout)["points"][0]["id"] == point.id
+    assert json.loads(listed.stdout)["points"][0]["differs_now"] == ["helper 2.0 -> 1.0"]
+    table = run_cli("restore", "--list", "--python", str(python))
+    row = next(line for line in table.stdout.splitlines() if point.id in line)
+    assert "just now (" in row and " UTC)" in row and "fix --apply" in row and "helper 2.0 -> 1.0" in row
     dry = run_cli("restore", "--dry-run", "--python", str(python))
     assert "helper 2.0 -> 1.0" in dry.stdout
     done = run_cli("restore", point.id, "--yes", "--python", str(python), "--find-links", str(wheels), "--no-index")
@@ -93,3 +97,14 @@ def test_points_outside_a_venv_go_to_the_state_dir(tmp_path: Path, monkeypatch: 
     root = points.restore_root(target)
     assert root.parent == tmp_path / "state" / "restore"
     assert root.name.startswith("usr-")
+
+
+def test_human_times() -> None:
+    from envdoctor.commands.restore import human_time
+
+    now = 1_764_622_800.0  # 2025-12-01 21:00 UTC
+    assert human_time("2025-12-01T20:48:00+00:00", now) == "12 min ago (2025-12-01 20:48 UTC)"
+    assert human_time("2025-12-01T18:00:00+00:00", now) == "3 h ago (2025-12-01 18:00 UTC)"
+    assert human_time("2025-11-28T21:00:00+00:00", now) == "3 days ago (2025-11-28 21:00 UTC)"
+    assert human_time("2025-12-01T20:59:59Z", now) == "just now (2025-12-01 20:59 UTC)"
+    assert human_time("not a time", now) == "not a time"

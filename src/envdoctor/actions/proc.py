@@ -130,14 +130,20 @@ def run(
 
 
 def run_step(label: str, argv: Sequence[str], *, env: Mapping[str, str] | None, quiet: bool) -> Completed:
-    """`run` between two progress lines: "<label> <command>", then "<label> done in 1.2 s" (or
-    "FAILED (exit N)"); none when `quiet`."""
-    if not quiet:
-        progress(f"{label} {quote(argv)}")
-    done = run(argv, env=env)
-    if not quiet:
-        state = "done" if done.ok else f"FAILED (exit {done.returncode})"
-        progress(f"{label} {state} in {done.seconds:.1f} s")
+    """`run` under a progress step (envdoctor.progress: a spinner with the elapsed time on a
+    terminal, lines in a log): "<label> <command>", then its outcome and time; nothing when `quiet`.
+    The command is cut to one line; `-v` shows it whole."""
+    if quiet:
+        return run(argv, env=env)
+    from envdoctor import output, progress
+
+    command = quote(argv)
+    output.note(f"{label} {command}")
+    shown = command if len(command) <= 90 else command[:89] + "…"
+    with progress.step(f"{label} {shown}") as status:
+        done = run(argv, env=env)
+        if not done.ok:
+            status.fail(f"exit {done.returncode}")
     return done
 
 

@@ -39,6 +39,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     python.add_argument("--python-version", metavar="X.Y", help="the Python version (an interpreter on this machine)")
     parser.add_argument("--manager", choices=("pip", "conda"), help="default: conda when the file has conda packages")
     parser.add_argument(
+        "-c",
+        "--channel",
+        action="append",
+        default=[],
+        metavar="CHANNEL",
+        help="conda channel (name, URL or local folder), searched before the file's (repeatable; as conda -c)",
+    )
+    parser.add_argument(
         "--allow-python-downloads",
         action="store_true",
         help="let uv download the interpreter when none is installed (off by default)",
@@ -98,6 +106,8 @@ def run(args: argparse.Namespace) -> int:
         spec = from_file(args.file or args.plan, as_plan=bool(args.plan))
     if args.manager:
         spec.manager = args.manager
+    if args.channel:
+        spec.channels = [*args.channel, *(c for c in spec.channels if c not in args.channel)]
     if spec.manager == "conda" and spec.source == "specs":  # unplanned SPECs are conda match specs
         spec.conda, spec.pip, spec.pinned = list(spec.pip), [], False
     if spec.manager == "pip" and spec.conda:

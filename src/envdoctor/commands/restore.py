@@ -142,6 +142,39 @@ def _interrupted(points: Any, point: RestorePoint, target: Target, exc: BaseExce
     )
 
 
+def human_time(iso: str, now: float | None = None) -> str:
+    """`2026-12-01T21:04:05+00:00` -> `12 min ago (2026-12-01 21:04 UTC)`; unreadable: as given."""
+    import datetime
+    import time
+
+    try:
+        when = datetime.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return iso or "?"
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    seconds = (now if now is not None else time.time()) - when.timestamp()
+    stamp = when.astimezone(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    if seconds < 0:
+        return stamp
+    for unit, size in (("day", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            count = int(seconds // size)
+            label = f"{count} {unit}{'s' if unit == 'day' and count != 1 else ''}"
+            return f"{label} ago ({stamp})"
+    return f"just now ({stamp})"
+
+
+def differences_now(point: RestorePoint, current: dict[str, str]) -> list[str]:
+    """What differs between the point and the environment now, by name and version (cheap: the
+    file-by-file comparison is restore's and --dry-run's)."""
+    then = point.pins()
+    out = [f"{n} {current[n]} -> {v}" for n, v in sorted(then.items()) if n in current and current[n] != v]
+    out += [f"{n} {v} (gone now)" for n, v in sorted(then.items()) if n not in current]
+    out += [f"{n} {current[n]} (added since)" for n in sorted(current) if n not in then]
+    return out
+
+
 def _list(args: argparse.Namespace, target: Target) -> int:
     import json
 
@@ -149,13 +182,17 @@ def _list(args: argparse.Namespace, target: Target) -> int:
 
     entries = points.scan_points(target)
     root = points.restore_root(target)
+    current = {d.name: d.version for d in points.current_dists(target)}
+    changes = {e.id: differences_now(e.point, current) for e in entries if e.point}
     if args.format == "json":
         emit(
             json.dumps(
                 {
                     "prefix": target.prefix,
                     "root": str(root),
-                    "points": [e.point.summary() for e in entries if e.point],
+                    "points": [
+                        {**e.point.summary(), "differs_now": changes[e.id]} for e in entries if e.point
+                    ],
                     "invalid": [
                         {"id": e.id, "path": str(e.path), "problem": e.problem} for e in entries if not e.point
                     ],
@@ -164,14 +201,34 @@ def _list(args: argparse.Namespace, target: Target) -> int:
             )
         )
         return 0
-    lines = [f"restore points of {target.prefix} ({root}):"]
+    from rich.table import Table
+    from rich.text import Text
+
+    from envdoctor.output import use_color
+    from envdoctor.render.terminal import terminal_width, to_text
+
+    title = Text(f"restore points of {target.prefix}", style="heading")
+    title.append(f" ({root})", style="dim")
+    if not entries:
+        missing = "" if root.is_dir() or not root.exists() else f" ({root} is not a folder)"
+        emit(to_text([title, Text("  none" + missing)], color=use_color(sys.stdout), width=None))
+        return 0
+    table = Table(box=None, pad_edge=True, padding=(0, 1), header_style="label")
+    for column in ("id", "created", "state", "why it was made", "restoring it would change"):
+        table.add_column(column, overflow="fold", no_wrap=column in ("id", "state"))
     for entry in entries:
         if entry.point is None:
-            lines.append(f"  {entry.id}  INVALID      {entry.problem}")
-        else:
-            p = entry.point.summary()
-            lines.append(f"  {p['id']}  {p['status']:<12} {p['distributions']} distributions  {p['reason']}")
-    if not entries:
-        lines.append("  none" + ("" if root.is_dir() or not root.exists() else f" ({root} is not a folder)"))
-    emit("\n".join(lines))
+            table.add_row(entry.id, "", Text("INVALID", style="error"), entry.problem or "", "")
+            continue
+        summary = entry.point.summary()
+        differs = changes[entry.id]
+        shown = ", ".join(differs[:3]) + (f" (+{len(differs) - 3} more)" if len(differs) > 3 else "")
+        table.add_row(
+            summary["id"],
+            human_time(str(summary["created"])),
+            str(summary["status"]),
+            f"{summary['reason']} ({summary['distributions']} distributions)",
+            Text(shown, style="warning") if differs else Text("nothing (same versions)", style="dim"),
+        )
+    emit(to_text([title, table], color=use_color(sys.stdout), width=terminal_width(sys.stdout.isatty())))
     return 0
