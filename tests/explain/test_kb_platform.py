@@ -108,8 +108,9 @@ def test_unknown_os_keeps_the_log_only_reading_and_loads_no_knowledge_base(monke
     )
     got = explain_text(text)  # which tag does not fit is not shown: a candidate, with how to tell
     assert got.cause == "unknown"
-    assert got.candidates[0].cause == "python-unsupported"
-    assert "python -VV" in got.candidates[0].tell_apart
+    # a Python newer than 3.10 on Linux / Windows, or a Mac (no tensorflow-gpu there): both stay open
+    assert {c.cause for c in got.candidates} >= {"python-unsupported", "platform-unsupported"}
+    assert all("python -VV" in c.tell_apart or "platform" in c.tell_apart for c in got.candidates)
 
 
 def test_an_unknown_package_never_loads_the_knowledge_base(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -119,8 +120,8 @@ def test_an_unknown_package_never_loads_the_knowledge_base(monkeypatch: pytest.M
     monkeypatch.setattr(_registry, "shipped_kb", fail)
     text = "C:\\Users\\me> pip install mxnet==1.9.1\nERROR: No matching distribution found for mxnet==1.9.1\n"
     got = explain_text(text)
-    assert got.cause == "unknown"
-    assert got.candidates[0].cause == "python-unsupported"
+    # explain's own wheel table (file names on the index) knows mxnet: 1.9.1 has no Windows wheel
+    assert got.cause == "platform-unsupported"
 
 
 # ---- a small fake knowledge base: the decision, not the shipped data ----------------------------

@@ -115,6 +115,13 @@ CASES: dict[str, tuple[str, str, str]] = {
         "python-unsupported",
         "Python 3.10.12\n" + NO_WHEEL.format(req="tensorflow", versions="none"),
     ),
+    "wheels/which-build-fits": (
+        # the list is what Python 3.8 saw (TF 2.2 was the first with 3.8 wheels); 1.15.0 has none for 3.8
+        NO_WHEEL.format(req="tensorflow==1.15.0", versions="2.2.0, 2.2.1, 2.3.0, 2.3.1, 2.4.0"),
+        "python-unsupported",
+        # a list no Python / platform ever saw (2.3.0 without 2.2.x): no hypothesis fits, nothing is read
+        NO_WHEEL.format(req="tensorflow==1.15.0", versions="2.3.0, 2.4.0, 2.20.0"),
+    ),
     "wheels/x86-build-on-apple-silicon": (
         "I am on a MacBook Pro M1 (arm64)\n>>> import tensorflow\nzsh: illegal hardware instruction  python\n",
         "platform-unsupported",

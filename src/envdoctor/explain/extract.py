@@ -145,6 +145,8 @@ def _own_wheels(lines: Numbered, facts: LogFacts) -> None:
                     facts.machine_signs.append(Located(f"wheel for {plat}", number, line))
                     if bits == 32:
                         facts.bits = 32
+                    elif facts.bits is None:
+                        facts.bits = 64
                     if key and key not in facts.platforms:
                         facts.platforms = (*facts.platforms, key)
                     if os_name and not facts.os:
@@ -176,6 +178,12 @@ _OS_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = (  # matched against lowe
         ),
     ),
 )
+# Lines about wheels for other machines: pip -v's skipped links, a wheel refused or only offered.
+_OTHER_MACHINES = re.compile(
+    r"skipping link|none of the wheel's tags|is not a supported wheel|only has wheels|wheels are available for"
+    r"|with the following (?:platform|python abi) tags|has no wheels? (?:with|for)",
+    re.IGNORECASE,
+)
 _WINDOWS_PROOF = re.compile(r"\b[a-z]:\\|\\scripts\\|\bwin32\b|win_amd64|\bwindows\b|\\appdata\\")
 _WSL = re.compile(r"\bwsl2?\b")
 _MAC_ARM = re.compile(
@@ -202,6 +210,8 @@ _MACHINE_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("Rosetta (x86_64 Python on Apple silicon)", r"\brosetta\b"),
     )
 )
+# A 64-bit interpreter: Python's banner (`[MSC v.1933 64 bit (AMD64)]`), `64-bit` said of Python.
+_BITS64 = re.compile(r"\b64 bit \(amd64\)|\(64-bit\)|\b64-bit (?:python|runtime)|python[^\n]{0,30}\b64[- ]bit\b", re.I)
 _OS_WORDS = (
     ":\\",
     "win",
@@ -228,6 +238,7 @@ _OS_WORDS = (
 )
 _MACHINE_WORDS = (
     "32",
+    "64",
     "86",
     "armv",
     "armhf",
@@ -281,7 +292,7 @@ def _machine(lines: Numbered, facts: LogFacts) -> None:
 
     counts = {name: 0 for name, _ in _OS_SIGNALS}
     first: dict[str, Evidence] = {}
-    low_lines = [(n, line.lower()) for n, line in having(lines, _OS_WORDS)]
+    low_lines = [(n, line.lower()) for n, line in having(lines, _OS_WORDS) if not _OTHER_MACHINES.search(line)]
     for number, low in low_lines:
         for name, rx in _OS_SIGNALS:
             found = len(rx.findall(low))
@@ -298,6 +309,8 @@ def _machine(lines: Numbered, facts: LogFacts) -> None:
                 facts.machine_signs.append(Located(label, number, line))
                 if label == "a 32-bit Python":
                     facts.bits = 32
+        if facts.bits is None and _BITS64.search(line):
+            facts.bits = 64
         glibc = _GLIBC_RE.search(line)
         if glibc and facts.glibc is None:
             facts.glibc = Located(glibc.group(1) or glibc.group(2), number, line)
@@ -427,6 +440,89 @@ def _tools(lines: Numbered, facts: LogFacts) -> None:
                 match = rx.search(line)
                 if match:
                     facts.tool_versions[name] = Located(next(g for g in match.groups() if g), number, line)
+
+
+# ---- the day a log was written -----------------------------------------------------------------
+_PIP_NEWER = re.compile(
+    r"new release of pip(?: is)? available:?\s*(?P<old>\d+(?:\.\d+)+)\s*->\s*(?P<new>\d+(?:\.\d+)+)"
+    r"|using pip version (?P<old2>\d+(?:\.\d+)+)[;,]? however,? version (?P<new2>\d+(?:\.\d+)+) is available",
+    re.IGNORECASE,
+)
+# Phrasings that date the pip that printed them (read from pip's own source): (words, regex, the
+# first pip that prints it, the last pip that prints it).
+_PIP_TELLS: tuple[tuple[str, re.Pattern[str], str, str], ...] = (
+    # pip < 19.1 joined an empty list as "(from versions: )"; 19.1 on print "(from versions: none)"
+    ("from versions: )", re.compile(r"\(from versions:\s*\)", re.IGNORECASE), "", "19.0.3"),
+    # pip 22.0 on: the rich subprocess error ("× python setup.py egg_info did not run successfully.")
+    ("did not run successfully", re.compile(r"did not run successfully\.", re.IGNORECASE), "22.0", ""),
+)
+# A pip older than the one that changed a phrasing stays in use for years (distributions ship it):
+# such a log is dated before the change plus this many years.
+OLD_PIP_YEARS = 3
+_STAMP = re.compile(r"^\W{0,3}(?P<day>20(?:1[5-9]|2\d)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))[ t]\d\d:\d\d")
+_EXTRA_INDEX = re.compile(
+    r"looking in (?:indexes: \S+,|links: )|--extra-index-url\b|--find-links\b|\s-f\s+https?://|--index-url\s+https?://(?!pypi)",
+    re.IGNORECASE,
+)
+
+
+def _era(lines: Numbered, facts: LogFacts) -> None:
+    """The day a log was written, from the tool releases it names and its timestamps: pip's
+    "A new release of pip is available: 23.3.1 -> 24.0" puts it between 24.0 and the next pip."""
+    from envdoctor.explain import wheelhistory
+
+    def later(day: str, found: Located) -> None:
+        if facts.era_from is None or day > facts.era_from.value:
+            facts.era_from = Located(day, found.line, found.text)
+
+    def sooner(day: str, found: Located) -> None:
+        if facts.era_until is None or day < facts.era_until.value:
+            facts.era_until = Located(day, found.line, found.text)
+
+    for tool in ("pip", "uv"):
+        version = facts.tool_versions.get(tool)
+        if version is not None:
+            day = wheelhistory.tool_day(tool, version.value)
+            if day:
+                later(day, version)
+    for number, line in having(lines, ("release of pip", "pip version")):
+        match = _PIP_NEWER.search(line)
+        if match:
+            newest = match.group("new") or match.group("new2")
+            here = Located(newest, number, line)
+            day = wheelhistory.tool_day("pip", newest)
+            if day:
+                later(day, here)
+            until = wheelhistory.tool_next_day("pip", newest)
+            if until:
+                sooner(until, here)
+    for words, rx, first, last in _PIP_TELLS:
+        for number, line in having(lines, (words,)):
+            if not rx.search(line):
+                continue
+            here = Located(words, number, line)
+            if first:
+                day = wheelhistory.tool_day("pip", first)
+                if day:
+                    later(day, here)
+            if last:
+                day = wheelhistory.tool_next_day("pip", last)
+                if day:
+                    sooner(f"{int(day[:4]) + OLD_PIP_YEARS:04d}{day[4:]}", here)
+            break
+    for number, line in lines:
+        if line[:1].isdigit() or line[:2].lstrip("[ ")[:1].isdigit():
+            stamp = _STAMP.match(line)
+            if stamp:
+                day = stamp.group("day")
+                later(day, Located(day, number, line))
+                next_month = f"{int(day[:4]) + (day[5:7] == '12'):04d}-{int(day[5:7]) % 12 + 1:02d}-01"
+                sooner(next_month, Located(day, number, line))
+                break
+    for number, line in having(lines, ("looking in", "index-url", "find-links", " -f ")):
+        if _EXTRA_INDEX.search(line):
+            facts.extra_index = Located("extra index", number, line)
+            break
 
 
 # ---- requests, offered versions, installed distributions -------------------------------------
@@ -830,6 +926,7 @@ def extract(scanner: Scanner) -> LogFacts:
     _paths(lines, facts)
     _errors(lines, facts)
     _conflicts(scanner, facts)
+    _era(lines, facts)
     facts.gpu_question = "gpu-query" in scanner.tags()
     return facts
 

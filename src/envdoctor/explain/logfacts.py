@@ -144,6 +144,9 @@ class LogFacts:
     activated_env: Located | None = None  # `conda activate tf`, `(tf) $`, `source venv/bin/activate`
     install_commands: list[Located] = field(default_factory=list)  # `pip install ...` commands shown
     gpu_question: bool = False  # the user asks whether a GPU is used / seen
+    era_from: Located | None = None  # the log is from this day (YYYY-MM-DD) or later (a pip release, a timestamp)
+    era_until: Located | None = None  # ... and from before this day (the next pip after the newest it names)
+    extra_index: Located | None = None  # pip read another index or a find-links page too
 
     # -- queries the rules share ---------------------------------------------------------------
     @property

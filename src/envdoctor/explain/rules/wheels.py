@@ -8,6 +8,7 @@ knowledge base's table of which Pythons and platforms each release has wheels fo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -543,6 +544,168 @@ def python_no_release_supports(ctx: RuleContext) -> Iterator[Verdict]:
         yield Verdict(
             PY, 0.6, f"the log shows Python {python}, which the frameworks' releases do not support", evidence
         )
+
+
+_SIGN_PLATFORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("musl libc", ("musllinux-x86_64", "musllinux-aarch64")),
+    ("a 32-bit or ARM Linux", ("linux-i686", "linux-armv7l")),
+    ("an ARM board", ("linux-aarch64", "linux-armv7l")),
+    ("Rosetta", ("macos-x86_64",)),
+    ("Intel (x86_64) macOS", ("macos-x86_64",)),
+)
+_OS_PLATFORMS = {
+    "windows": ("windows-x86_64", "windows-x86", "windows-arm64"),
+    "macos": ("macos-arm64", "macos-x86_64"),
+    "linux": (
+        "linux-x86_64",
+        "linux-aarch64",
+        "linux-armv7l",
+        "linux-i686",
+        "linux-ppc64le",
+        "linux-s390x",
+        "musllinux-x86_64",
+        "musllinux-aarch64",
+    ),
+}
+_BITS32_KEYS = frozenset({"windows-x86", "linux-i686", "linux-armv7l"})
+
+
+def candidate_platforms(ctx: RuleContext) -> tuple[str, ...]:
+    """The platform keys the machine may be, from the target or the log: a wheel it downloaded or
+    the platform pip was told to fetch for names it; the OS, bitness and machine signs narrow it."""
+    from envdoctor.explain.wheelhistory import platform_keys
+
+    target = ctx.target
+    if target is not None and (target.platform or target.os):
+        if target.platform:
+            return (target.platform,)
+        return tuple(k for k in _OS_PLATFORMS.get(target.os or "", ()) if (k in _BITS32_KEYS) == (target.bits == 32))
+    facts = ctx.facts
+    for sign in facts.machine_signs:
+        asked = re.search(r"asked for \(([\w.]+)\)", sign.value)
+        if asked:
+            return tuple(platform_keys(asked.group(1)))
+        if sign.value.startswith("wheel for "):
+            tagged = platform_keys(sign.value[len("wheel for ") :])
+            if tagged:
+                return tuple(tagged)
+    for label, keys in _SIGN_PLATFORMS:
+        if any(s.value.startswith(label) for s in facts.machine_signs):
+            return keys
+    keys = _OS_PLATFORMS.get(facts.os or "", ())
+    if facts.platforms and (facts.os == "macos" or (facts.os == "linux" and len(facts.platforms) == 1)):
+        keys = facts.platforms
+    if facts.bits == 32:
+        keys = tuple(k for k in keys or _BITS32_KEYS if k in _BITS32_KEYS)
+    elif facts.bits == 64:
+        keys = tuple(k for k in keys if k not in _BITS32_KEYS)
+    return keys
+
+
+def _failed_requests(ctx: RuleContext) -> list[Requested]:
+    """The requests pip / uv found no wheel for whose wheels the tables know, in log order (one
+    per name and spec; pip names each failure twice)."""
+    from envdoctor.explain import nowheel
+
+    out: dict[tuple[str, str], Requested] = {}
+    for req in ctx.facts.requests:
+        if req.source in ("pip-error", "uv") and nowheel.known(req.name):
+            out.setdefault((req.name, req.spec), req)
+    return list(out.values())
+
+
+#: How sure a reading's share makes a verdict: (least share, weight, cap).
+_READING_BANDS = ((0.97, 0.95, None), (0.9, 0.85, 0.86))
+
+
+@cause_rule("wheels/which-build-fits", PY, PLAT)
+def which_build_fits(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: no wheel fits a request for a package whose wheels the tables know (wheelhistory,
+    then the knowledge base), and the tool does not name the reason itself.
+    Why: every (Python, platform, month) the log allows is a hypothesis: the Python and machine it
+    shows, the day its pip / timestamps date it to, and above all pip's "from versions: ..." list,
+    which is exactly what had a wheel for that Python and platform then. Under each one that
+    agrees, the requested release has wheels on that platform for other Pythons (the Python
+    version) or none there at all (the platform); weighed by how common each machine is, the
+    reading names a cause only when it holds nearly all the weight, else both stay candidates.
+    Example: `tensorflow==1.13.1 (from versions: 2.2.0rc1, ..., 2.4.0)`: only Python 3.8 lists
+    exactly those, and 1.13.1 has no 3.8 wheel -> python-unsupported."""
+    from envdoctor.explain import nowheel
+
+    if not no_wheel_signal(ctx) or ctx.has(*PYTHON_PROOF) or decided(ctx):
+        return
+    requests = _failed_requests(ctx)
+    if not requests:
+        return
+    facts = ctx.facts
+    platforms = candidate_platforms(ctx)
+    patch = ctx.facts.python.value if ctx.target is None and ctx.facts.python else None
+    questions = []
+    for each in requests:
+        spec, _, local = each.spec.partition("+")
+        listed = offered_for(ctx, each.name)
+        questions.append(
+            nowheel.Question(
+                package=each.name,
+                spec=spec,
+                local=local,
+                offered=listed.versions if listed is not None else None,
+                python=ctx.python,
+                platforms=platforms,
+                first_day=facts.era_from.value if facts.era_from else "",
+                last_day=facts.era_until.value if facts.era_until else "",
+                extra_index=facts.extra_index is not None,
+                python_patch=patch if patch and patch.count(".") == 2 else None,
+            )
+        )
+    try:
+        reading = nowheel.read_all(questions)
+    except Exception:  # the tables are advisory
+        return
+    req = requests[-1]
+    offered = offered_for(ctx, req.name)
+    question = questions[-1]
+    if reading is None:
+        return
+    evidence = _evidence_of(req, [Evidence(offered.line, offered.text, "fact/offered")] if offered else [])
+    if facts.python is not None and ctx.target is None:
+        evidence.append(facts.python.evidence("fact/python"))
+    if any("asked for (" in s.value for s in facts.machine_signs):  # `pip download --platform win32`
+        reading.weights[PLAT] = reading.weights.get(PLAT, 0.0) + reading.weights.pop(nowheel.BITNESS, 0.0)
+        reading.best.setdefault(PLAT, reading.best.get(nowheel.BITNESS, (0.0, "", "", 0)))
+    cause, share = reading.top()
+    py_share, plat_share = reading.share(PY), reading.share(PLAT)
+    bits = reading.share(nowheel.BITNESS)
+    for least, weight, cap in _READING_BANDS:
+        if cause in (PY, PLAT) and share >= least:
+            _prior, python, plat, _when = reading.best[cause]
+            where = PLATFORM_NAMES.get(plat, plat)
+            if cause == PY:
+                note = (
+                    f"{req.requirement} has {where} wheels, but none for Python {python}"
+                    if ctx.python
+                    else f"of the machines this log fits, {share:.0%} are ones where {req.requirement} has wheels "
+                    f"for other Pythons only (likeliest: Python {python} on {where})"
+                )
+            else:
+                note = (
+                    f"{req.requirement} has no wheels for {where}"
+                    if len(question.platforms) == 1
+                    else f"of the machines this log fits, {share:.0%} are platforms {req.requirement} has no "
+                    f"wheels for (likeliest: {where})"
+                )
+            other = PLAT if cause == PY else PY
+            yield Verdict(cause, weight, note, evidence, moves_from=(other,), cap=cap)
+            return
+    # no reading holds nearly all the weight: both stay candidates, by their shares
+    why = (
+        f"the log fits machines where the Python ({py_share:.0%}), the platform ({plat_share:.0%}) "
+        f"or a 32-bit Python ({bits:.0%}) is why no wheel fits"
+    )
+    for candidate, part in ((PY, py_share + bits / 2), (PLAT, plat_share + bits / 2)):
+        if part >= 0.1:
+            weight = 0.0 if candidate in ctx.signals else min(0.6, part)
+            yield Verdict(candidate, weight, why, evidence, cap=min(0.7, 0.3 + part / 2))
 
 
 @cause_rule("wheels/x86-build-on-apple-silicon", PLAT)
