@@ -7,7 +7,7 @@ from typing import Any
 from envdoctor.explain.causes import CAUSES, UNKNOWN_EXPLANATION
 from envdoctor.explain.engine import SECONDARY_MIN, Scanner, decide
 from envdoctor.explain.model import UNKNOWN, Evidence, Explanation, Secondary
-from envdoctor.explain.tailor import fixes_for
+from envdoctor.explain.tailor import tailored
 
 MAX_EVIDENCE = 8
 
@@ -30,13 +30,15 @@ def build_explanation(scanner: Scanner, snapshot: Any = None, kb: Any = None) ->
         for c, s in sorted(decision.scores.items(), key=lambda kv: -kv[1])
         if c != cause and s >= SECONDARY_MIN
     ]
+    fixes, remedies = tailored(decision, snapshot, kb)
     if cause == UNKNOWN:
         return Explanation(
             cause=UNKNOWN,
             confidence=0.0,
             evidence=[],
             explanation=UNKNOWN_EXPLANATION,
-            fixes=fixes_for(decision, snapshot, kb),
+            fixes=fixes,
+            remedies=remedies,
             secondary=secondary,
             conflicts=decision.conflicts,
             facts=decision.facts,
@@ -62,7 +64,8 @@ def build_explanation(scanner: Scanner, snapshot: Any = None, kb: Any = None) ->
         confidence=decision.confidence,
         evidence=_evidence(decision.evidence.get(cause, [])),
         explanation=text,
-        fixes=fixes_for(decision, snapshot, kb),
+        fixes=fixes,
+        remedies=remedies,
         secondary=secondary,
         conflicts=decision.conflicts,
         facts=decision.facts,

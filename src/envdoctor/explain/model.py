@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from envdoctor.model import Remedy
+
 UNKNOWN = "unknown"
 
 
@@ -68,6 +70,8 @@ class Explanation:
     facts: dict[str, str] = field(default_factory=dict)
     lines_read: int = 0
     title: str = ""
+    remedies: list[Remedy] = field(default_factory=list)  # the commands in `fixes`, as data
+
 
     @property
     def found(self) -> bool:
@@ -84,4 +88,5 @@ class Explanation:
             "conflicts": [c.to_dict() for c in self.conflicts],
             "facts": dict(self.facts),
             "lines_read": self.lines_read,
+            "remedies": [r.to_dict() for r in self.remedies],
         }
