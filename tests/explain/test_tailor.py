@@ -40,7 +40,7 @@ def test_numpy_abi_fix_names_versions_and_the_way_out() -> None:
     # check's own remedy (same rules, same pins); no pip in this venv: uv, as check prints it
     assert first.endswith(": uv pip install --python /opt/env/bin/python 'numpy<2'")
     assert any("'tensorflow>=2.18'" in fix for fix in got.fixes)
-    assert [r.text() for r in got.remedies][0] == "uv pip install --python /opt/env/bin/python 'numpy<2'"
+    assert got.remedies[0].text() == "uv pip install --python /opt/env/bin/python 'numpy<2'"
 
 
 def test_conda_owned_numpy_gets_conda_install() -> None:
