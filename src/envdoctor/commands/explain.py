@@ -36,9 +36,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_tailoring_arguments(parser, default_env=False)
 
 
-def tailoring(
-    args: argparse.Namespace, *, probe_default: bool, failing: str | None = None
-) -> tuple[object, object]:
+def tailoring(args: argparse.Namespace, *, probe_default: bool, failing: str | None = None) -> tuple[object, object]:
     """(snapshot, kb) for tailoring; never raises for a failed probe (the diagnosis still stands).
     The environment: --python / --prefix / --snapshot when given, else `failing` (the interpreter
     that failed: `run`'s command), else (with --env, or by default for `run`) the active one."""

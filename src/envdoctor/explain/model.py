@@ -72,7 +72,6 @@ class Explanation:
     title: str = ""
     remedies: list[Remedy] = field(default_factory=list)  # the commands in `fixes`, as data
 
-
     @property
     def found(self) -> bool:
         return self.cause != UNKNOWN
