@@ -128,7 +128,7 @@ def test_cli_json_and_exit_codes(venv: Path) -> None:
     data = json.loads(done.stdout)
     assert data["ok"] is True
     assert data["frameworks"][0]["computations"][0]["ok"] is True
-    assert data["summary"] == {"installed": 1, "working": 1, "failed": []}
+    assert data["summary"] == {"installed": 1, "working": 1, "packages": 0, "packages_working": 0, "failed": []}
     (site / "tensorflow" / "__init__.py").write_text(ABI_FAILURE, encoding="utf-8")
     done = run_cli("verify", "--python", str(venv))
     assert done.returncode == 1
