@@ -79,7 +79,7 @@ class ProbeRun:
     to scan, every metadata record: `wait_raw()` returns as soon as the facts are there, `scan()`
     when the records are. Reader threads drain its output meanwhile, so it never blocks on a pipe."""
 
-    def __init__(self, python: str, timeout: float, *, scan: bool = True) -> None:
+    def __init__(self, python: str, timeout: float, *, scan: bool = True, env: Mapping[str, str] | None = None) -> None:
         self.python = python
         self.timeout = timeout
         self._deadline = time.monotonic() + timeout
@@ -97,6 +97,7 @@ class ProbeRun:
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
+                env=None if env is None else dict(env),  # the variables it runs with (default: ours)
             )
         except OSError as exc:
             self._error = ProbeError(f"{python} cannot be run: {exc.strerror or exc}")
@@ -105,9 +106,12 @@ class ProbeRun:
         threading.Thread(target=self._drain_stderr, daemon=True).start()
 
     @classmethod
-    def start(cls, python: str, timeout: float = DEFAULT_TIMEOUT, *, scan: bool = True) -> ProbeRun:
-        """scan: also read every metadata folder on sys.path there (on the target's own core)."""
-        return cls(python, timeout, scan=scan)
+    def start(
+        cls, python: str, timeout: float = DEFAULT_TIMEOUT, *, scan: bool = True, env: Mapping[str, str] | None = None
+    ) -> ProbeRun:
+        """scan: also read every metadata folder on sys.path there (on the target's own core);
+        env: the variables the interpreter runs with (PYTHONPATH, ...; default: envdoctor's)."""
+        return cls(python, timeout, scan=scan, env=env)
 
     def _drain_stdout(self) -> None:
         assert self._proc is not None and self._proc.stdout is not None
