@@ -35,7 +35,7 @@ def test_store_load_and_prune(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(checkcache, "KEEP", 3)
     for i in range(5):
         checkcache.store(f"k{i}", {"findings": [], "n": i})
-    assert checkcache.load("k4") == {"format": checkcache.FORMAT, "findings": [], "n": 4}
+    assert checkcache.load("k4") == {"format": checkcache.FORMAT, "racy": {}, "findings": [], "n": 4}
     assert checkcache.load("k0") is None  # pruned, oldest first
     assert checkcache.load("missing") is None
 

@@ -99,7 +99,7 @@ def test_snapshot_then_check_snapshot_gives_the_same_findings(broken_venv: Path,
 
 def test_report_markdown_embeds_a_snapshot(broken_venv: Path, tmp_path: Path) -> None:
     out = envdoctor("report", "--prefix", str(broken_venv)).stdout
-    assert "| tensorflow-cpu | 2.10.1 | pip |" in out
+    assert "| `tensorflow-cpu` | `2.10.1` | `pip` |" in out
     snapshot_json = out.split("```json\n", 1)[1].split("\n```", 1)[0]
     (tmp_path / "s.json").write_text(snapshot_json)
     assert envdoctor("check", "--snapshot", str(tmp_path / "s.json")).returncode == 1

@@ -219,3 +219,48 @@ def test_every_verb_has_version_quiet_and_verbose(verb: str, tmp_path: Path) -> 
 def test_top_level_version(tmp_path: Path) -> None:
     assert envdoctor("-V", cwd=tmp_path).stdout.strip() == f"envdoctor {__version__}"
     assert envdoctor("--version", cwd=tmp_path).stdout.strip() == f"envdoctor {__version__}"
+
+
+# --- one vocabulary: --python names an interpreter, --python-version a version ------------------
+
+
+def test_check_python_accepts_a_version_a_prefix_and_a_command(broken_venv: Path, tmp_path: Path) -> None:
+    by_version = envdoctor("check", "--python", "3.12", "--format", "json", cwd=tmp_path)
+    assert by_version.returncode in (0, 1), by_version.stderr
+    assert json.loads(by_version.stdout)["environment"]["python"].startswith("3.12")
+    by_prefix = envdoctor("check", "--python", str(broken_venv), "--format", "json", cwd=tmp_path)
+    assert json.loads(by_prefix.stdout)["environment"]["prefix"] == str(broken_venv)
+    bin_dir = str(broken_venv / "bin")
+    by_name = envdoctor(
+        "check",
+        "--python",
+        "python",
+        "--format",
+        "json",
+        cwd=tmp_path,
+        env={"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"},
+    )
+    assert json.loads(by_name.stdout)["environment"]["prefix"] == str(broken_venv)
+    missing = envdoctor("check", "--python", "2.5", cwd=tmp_path)
+    assert missing.returncode == 2 and "no interpreter found for --python '2.5'" in missing.stderr
+
+
+def test_plan_python_version_and_the_deprecated_spellings(tmp_path: Path) -> None:
+    new = envdoctor(
+        "plan", "six", "--python-version", "3.10", "--cpu", "--no-resolve", "--format", "json", cwd=tmp_path
+    )
+    assert json.loads(new.stdout)["python"] == "3.10" and "deprecated" not in new.stderr
+    old = envdoctor("plan", "six", "--python", "3.10", "--cpu", "--no-resolve", "--format", "json", cwd=tmp_path)
+    assert json.loads(old.stdout)["python"] == "3.10"
+    assert "`plan --python 3.10` is deprecated" in old.stderr and "--python-version 3.10" in old.stderr
+    interpreter = envdoctor(
+        "plan", "six", "--python", sys.executable, "--cpu", "--no-resolve", "--format", "json", cwd=tmp_path
+    )
+    assert json.loads(interpreter.stdout)["python"] == f"{sys.version_info[0]}.{sys.version_info[1]}"
+    env_yml = tmp_path / "environment.yml"
+    env_yml.write_text("name: x\ndependencies:\n  - python=3.11\n  - pip:\n    - six\n")
+    short = envdoctor("plan", "-f", str(env_yml), "--cpu", "--no-resolve", "--format", "json", cwd=tmp_path)
+    assert json.loads(short.stdout)["python"] == "3.11"
+    assert "`-f FILE` is deprecated" in short.stderr and "--find-links" in short.stderr
+    long = envdoctor("plan", "--file", str(env_yml), "--cpu", "--no-resolve", cwd=tmp_path)
+    assert long.returncode == 0 and "deprecated" not in long.stderr

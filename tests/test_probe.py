@@ -286,9 +286,12 @@ def _numpy_extension(marker: bytes) -> bytes:
     ],
 )
 def test_numpy_build_is_read_from_extension_files(
-    tmp_path: Path, numpy_version: str, marker: bytes, expected: str | None
+    tmp_path: Path, numpy_version: str, marker: bytes, expected: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from envdoctor.probe import numpy_builds
     from envdoctor.probe.numpy_builds import annotate_numpy_builds
+
+    monkeypatch.setattr(numpy_builds, "RACY_SECONDS", 0.0)  # files just written count as settled
 
     site = tmp_path / "site"
     make_dist(site, "numpy", numpy_version)
@@ -307,11 +310,23 @@ def test_numpy_build_is_read_from_extension_files(
     assert by_name["pure"].numpy_build is None
     if expected:
         assert by_name["oldext"].numpy_build_path.endswith("_core.cpython-311-x86_64-linux-gnu.so")  # type: ignore[union-attr]
-        # the second run answers from the cache, even with the binary gone
-        (site / "oldext" / "_core.cpython-311-x86_64-linux-gnu.so").unlink()
+        # the second run answers from the cache while the files are unchanged (a marked entry shows)
+        cache_file = tmp_path / "cache" / "numpy-builds.json"
+        data = json.loads(cache_file.read_text())
+        (entry,) = [e for k, e in data["entries"].items() if "oldext" in k]
+        entry["build"] = "2" if expected == "1" else "1"
+        cache_file.write_text(json.dumps(data))
         again = scan_path([str(site)], [])
         annotate_numpy_builds(again, cache=tmp_path / "cache")
-        assert {d.name: d for d in again}["oldext"].numpy_build == expected
+        assert {d.name: d for d in again}["oldext"].numpy_build == entry["build"]
+        # ... and reads the binary again once it is touched, even with its mtime put back
+        binary = site / "oldext" / "_core.cpython-311-x86_64-linux-gnu.so"
+        st = binary.stat()
+        binary.write_bytes(binary.read_bytes())
+        os.utime(binary, ns=(st.st_atime_ns, st.st_mtime_ns))
+        third = scan_path([str(site)], [])
+        annotate_numpy_builds(third, cache=tmp_path / "cache")
+        assert {d.name: d for d in third}["oldext"].numpy_build == expected
 
 
 def test_namespace_packages_are_recorded_and_not_reported_as_clashes(tmp_path: Path) -> None:

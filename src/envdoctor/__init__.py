@@ -1,3 +1,27 @@
-"""envdoctor: names every problem in a Python ML environment, with evidence and the exact fix."""
+"""envdoctor: names every problem in a Python ML environment, with evidence and the exact fix.
+
+The public API (docs/api.md): `envdoctor.check(...)`, `envdoctor.explain(...)`,
+`envdoctor.plan(...)` and `envdoctor.snapshot(...)`, defined in `envdoctor.api`. They are loaded on
+first use, so `import envdoctor` stays as cheap as the CLI needs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
+__all__ = ["__version__", "check", "explain", "plan", "snapshot"]
+
+if TYPE_CHECKING:
+    from envdoctor.api import check, snapshot
+
+
+def __getattr__(name: str) -> object:
+    if name in ("check", "snapshot"):
+        from envdoctor import api
+
+        return getattr(api, name)
+    if name in ("explain", "plan"):  # subpackages that are also callable (see envdoctor._callable)
+        return importlib.import_module(f"envdoctor.{name}")
+    raise AttributeError(f"module 'envdoctor' has no attribute {name!r}")

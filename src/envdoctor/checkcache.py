@@ -5,40 +5,80 @@ the probe's output, the machine facts and conda-meta (see `Gathered.fingerprint_
 of those, the knowledge base, envdoctor itself or the rule selection changed, the findings are read
 back instead of importing packaging, the knowledge base and the rules again: a repeated `check`
 then costs the probe and little else. Stdlib only; every failure here just means "no cache".
+
+Files count by their `stat` stamp (inode, size, mtime, ctime: `touch -r` or a restored mtime still
+changes the ctime). A file written in the last RACY_SECONDS is also hashed, as git does for "racy"
+index entries: a same-size rewrite within the file system's timestamp granularity leaves the stamp
+as it was, so the entry records the content's digest and is used only while it still matches.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import stat
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from envdoctor import __version__
+from envdoctor.bounded import JSON_LIMIT, read_bytes
 from envdoctor.locations import SHIPPED_KB_DIR, cache_dir, user_kb_path
 
-FORMAT = 1
+FORMAT = 2
 KEEP = 64  # entries kept; the oldest go first
+RACY_SECONDS = 2.0  # coarser than any file system's timestamps (FAT: 2 s; ext4, APFS, NTFS: < 10 ms)
 
 
-def file_stamp(path: str | os.PathLike[str]) -> bytes:
-    """A file's path, mtime and size: changes whenever the file is written."""
+class Stamps:
+    """Stamps of the files a result depends on, taken at one moment; `racy` holds the content
+    digest of each file (or folder listing) changed within RACY_SECONDS of that moment."""
+
+    def __init__(self) -> None:
+        self.racy_after = time.time_ns() - int(RACY_SECONDS * 1e9)
+        self.racy: dict[str, str] = {}
+
+    def of(self, path: str | os.PathLike[str]) -> str:
+        """inode:size:mtime:ctime of `path` ("-" when absent)."""
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):
+            return "-"
+        if st.st_ctime_ns > self.racy_after or st.st_mtime_ns > self.racy_after:
+            self.racy[os.fspath(path)] = content_digest(path)
+        return f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
+
+def content_digest(path: str | os.PathLike[str]) -> str:
+    """sha256 of a regular file's content or of a folder's sorted listing; "-" when unreadable."""
     try:
         st = os.stat(path)
-        return f"{path}|{st.st_mtime_ns}|{st.st_size}".encode()
-    except OSError:
-        return f"{path}|-".encode()
+        if stat.S_ISDIR(st.st_mode):
+            data = "\n".join(sorted(os.listdir(path))).encode("utf-8", "surrogateescape")
+        elif stat.S_ISREG(st.st_mode):
+            data = read_bytes(path, JSON_LIMIT)
+        else:
+            return f"mode {st.st_mode:o}"
+    except (OSError, ValueError):
+        return "-"
+    return hashlib.sha256(data).hexdigest()
 
 
-def key(parts: Sequence[bytes], options: str) -> str | None:
+def file_stamp(path: str | os.PathLike[str], stamps: Stamps | None = None) -> bytes:
+    """A file's path and stamp: changes whenever the file is written, replaced or touched."""
+    return f"{os.fspath(path)}|{(stamps or Stamps()).of(path)}".encode("utf-8", "surrogateescape")
+
+
+def key(parts: Sequence[bytes], options: str, stamps: Stamps | None = None) -> str | None:
     """The cache key, or None when the environment cannot be fingerprinted (no probe output)."""
     if not parts or os.environ.get("ENVDOCTOR_NO_CACHE"):
         return None
     digest = hashlib.sha256(f"{FORMAT}|{__version__}|{options}".encode())
     for path in (SHIPPED_KB_DIR / "curated.json", SHIPPED_KB_DIR / "releases.json", user_kb_path()):
-        digest.update(file_stamp(path))
+        digest.update(file_stamp(path, stamps))
     for part in parts:
         digest.update(len(part).to_bytes(8, "little"))
         digest.update(part)
@@ -49,26 +89,55 @@ def _folder() -> Path:
     return cache_dir() / "check"
 
 
+def _entry(cache_key: str) -> Path:
+    return _folder() / f"{cache_key}.json"
+
+
+def discard(cache_key: str) -> None:
+    """Remove an entry that turned out unusable (it is written anew after the full run)."""
+    with contextlib.suppress(OSError):
+        _entry(cache_key).unlink()
+
+
 def load(cache_key: str) -> dict[str, Any] | None:
+    """The entry stored under `cache_key`, or None: absent, corrupt, of another format (those are
+    discarded), or recorded while a file was racy and that file's content differs now."""
+    path = _entry(cache_key)
     try:
-        data = json.loads((_folder() / f"{cache_key}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_bytes(path, JSON_LIMIT))
+    except FileNotFoundError:
         return None
-    return data if isinstance(data, dict) and data.get("format") == FORMAT else None
+    except (OSError, ValueError, RecursionError):
+        discard(cache_key)
+        return None
+    racy = data.get("racy") if isinstance(data, dict) else None
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != FORMAT
+        or not isinstance(racy, dict)
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in racy.items())
+    ):
+        discard(cache_key)
+        return None
+    if any(content_digest(p) != digest for p, digest in racy.items()):
+        return None  # changed in place within a timestamp tick: not this entry's environment
+    return data
 
 
-def store(cache_key: str, document: dict[str, Any]) -> None:
+def store(cache_key: str, document: dict[str, Any], racy: dict[str, str] | None = None) -> None:
+    """Write the entry (atomically); `racy`: the digests `Stamps` took with the key."""
     folder = _folder()
+    tmp = folder / f"{cache_key}.{os.getpid()}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f"{cache_key}.tmp"
-        tmp.write_text(json.dumps({"format": FORMAT, **document}), encoding="utf-8")
-        tmp.replace(folder / f"{cache_key}.json")
+        tmp.write_text(json.dumps({"format": FORMAT, "racy": dict(racy or {}), **document}), encoding="utf-8")
+        tmp.replace(_entry(cache_key))
         entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
         for old in entries[:-KEEP]:
             old.unlink()
-    except OSError:
-        pass  # a read-only cache only costs the next check the full run
+    except OSError:  # a read-only or full cache only costs the next check the full run
+        with contextlib.suppress(OSError):
+            tmp.unlink()  # and never leaves half an entry behind
 
 
 def _target_file(target: str) -> Path:
@@ -81,8 +150,11 @@ def remember(target: str, sys_path: Sequence[str], signature: bytes) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256(signature).hexdigest()
-        _target_file(target).write_text(json.dumps({"sys_path": list(sys_path), "signature": digest}), "utf-8")
-    except OSError:
+        path = _target_file(target)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"sys_path": list(sys_path), "signature": digest}), "utf-8")
+        tmp.replace(path)
+    except (OSError, ValueError):
         pass
 
 
@@ -97,9 +169,9 @@ def probably_changed(target: str, signature_of: Callable[[Sequence[str]], bytes]
     sys.path's metadata signature now against then. `changed` is True when there is no record, so
     the caller starts loading the rules early."""
     try:
-        last = json.loads(_target_file(target).read_text(encoding="utf-8"))
+        last = json.loads(read_bytes(_target_file(target), JSON_LIMIT))
         sys_path = [str(p) for p in last["sys_path"]]
         signature = signature_of(sys_path)
         return Hint(hashlib.sha256(signature).hexdigest() != last["signature"], sys_path, signature)
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError, AttributeError):
         return Hint(True, None, None)

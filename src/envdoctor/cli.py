@@ -1,20 +1,21 @@
 """Command-line entry point. Each verb lives in envdoctor.commands.<verb> with
 `configure(parser)` and `run(args) -> int`; they are imported only when used, to start fast.
 
-Exit codes: 0 no error-severity finding; 1 errors found (or the verb failed); 2 usage error or
-nothing could be inspected.
+Exit codes: 0 no error-severity finding; 1 errors found (or the verb failed); 2 usage error, bad
+input or nothing could be inspected; 130 interrupted (SIGINT); 143 / 129 stopped by SIGTERM / SIGHUP.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from envdoctor import __version__
-from envdoctor.errors import EnvdoctorError, UsageError
+from envdoctor.errors import EnvdoctorError, Terminated, UsageError
 
 # verb -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -30,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "restore": ("restore", "bring back a restore point recorded by fix --apply"),
     "verify": ("verify", "import each framework and run a tiny computation"),
     "kb": ("kb", "show or refresh the compatibility knowledge base"),
+    "completion": ("completion", "print the shell completion script (bash, zsh, fish)"),
 }
 
 FORMATS = ("text", "json", "markdown")
@@ -88,6 +90,10 @@ def _module(name: str):  # type: ignore[no-untyped-def]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if "_ARGCOMPLETE" in os.environ:  # a completion script asks: answer from the full parser
+        import argcomplete
+
+        argcomplete.autocomplete(build_parser())
     args_list = list(sys.argv[1:] if argv is None else argv)
     verb = next((a for a in args_list if not a.startswith("-")), None)
     # Configure only the verb in use: importing every command module would slow `check` down.
@@ -99,20 +105,89 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 2
+    with _signals_end_the_verb():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The verb, and every way it can end as one line on stderr (never a traceback)."""
+    from envdoctor.output import emit_error
+
+    verb = args.command
     try:
         apply_config(args)
-        return int(_module(COMMANDS[args.command][0]).run(args))
+        return int(_module(COMMANDS[verb][0]).run(args))
     except UsageError as exc:
-        print(f"envdoctor {args.command}: error: {exc}", file=sys.stderr)
+        emit_error(f"envdoctor {verb}: error: {exc}")
         return 2
     except EnvdoctorError as exc:
-        print(f"envdoctor {args.command}: {exc}", file=sys.stderr)
+        emit_error(f"envdoctor {verb}: {exc}")
         return exc.exit_code
     except KeyboardInterrupt:
-        print("envdoctor: interrupted", file=sys.stderr)
+        emit_error(f"envdoctor {verb}: interrupted")
         return 130
+    except Terminated as exc:
+        emit_error(f"envdoctor {verb}: stopped by {exc.name}")
+        return 128 + exc.signum
     except BrokenPipeError:
+        _quiet_stdout()
         return 0
+    except OSError as exc:  # a full disk or a closed terminal while writing, a vanished file
+        _quiet_stdout()
+        where = f": {exc.filename}" if exc.filename else ""
+        _last_words(f"envdoctor {verb}: error: {exc.strerror or exc}{where}")
+        return 2
+    except Exception as exc:  # a bug: one line, unless asked for the traceback
+        if os.environ.get("ENVDOCTOR_DEBUG"):
+            raise
+        _last_words(
+            f"envdoctor {verb}: internal error: {type(exc).__name__}: {str(exc)[:300]} "
+            "(a bug in envdoctor; ENVDOCTOR_DEBUG=1 shows the traceback)"
+        )
+        return 1
+
+
+def _last_words(message: str) -> None:
+    from envdoctor.output import emit_error
+
+    with contextlib.suppress(OSError):
+        emit_error(message)
+
+
+def _quiet_stdout() -> None:
+    """Send what stdout still buffers to /dev/null: its flush at exit would fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+@contextlib.contextmanager
+def _signals_end_the_verb() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise Terminated in the main thread, as SIGINT raises KeyboardInterrupt:
+    the verb's cleanup runs and it ends with one line instead of dying mid-write."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise Terminated(signum)
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            with contextlib.suppress(OSError, ValueError):
+                previous[number] = signal.signal(number, handler)
+    try:
+        yield
+    finally:
+        for number, old in previous.items():
+            with contextlib.suppress(OSError, ValueError, TypeError):
+                signal.signal(number, old)
 
 
 def apply_config(args: argparse.Namespace) -> None:
@@ -142,6 +217,10 @@ def entry() -> None:
     SIGABRT in a few percent of runs), turning a finished, printed result into exit code 134/139.
     When it was loaded, flush and leave without finalising."""
     code = main()
+    try:
+        sys.stdout.flush()
+    except OSError:  # a full disk or a closed pipe: said already (or nothing to say)
+        _quiet_stdout()
     if "rattler" in sys.modules:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -51,7 +51,10 @@ def diagnose(
         findings = [override_severity(f, severity) for f in findings]
     findings.sort(key=lambda f: (f.severity.rank, f.code, f.subject or "", f.message))
     findings = group_root_causes(snapshot, findings)
-    return Report(snapshot=snapshot, findings=findings, skipped=list(snapshot.skipped))
+    from envdoctor.rules.unread_metadata import unread_skipped
+
+    # What was not read is said, whatever rules ran: never "OK" for it (see ED108).
+    return Report(snapshot=snapshot, findings=findings, skipped=[*snapshot.skipped, *unread_skipped(snapshot)])
 
 
 def override_severity(finding: Finding, severity: Mapping[str, str]) -> Finding:

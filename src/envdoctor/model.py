@@ -404,9 +404,15 @@ def _split_top(text: str, sep: str) -> list[str]:
     return parts
 
 
+def _nullable(tp: Any) -> bool:
+    return tp is Any or (isinstance(tp, tuple) and tp[0] == "optional")
+
+
 def _convert(tp: Any, value: Any) -> Any:
     if value is None:
-        return None
+        if _nullable(tp):
+            return None
+        raise ValueError("null where a value is needed")
     if isinstance(tp, tuple):
         kind, inner = tp
         if kind == "optional":
@@ -420,7 +426,10 @@ def _convert(tp: Any, value: Any) -> Any:
             raise ValueError(f"expected an object, got {type(value).__name__}")
         return {str(k): _convert(inner, v) for k, v in value.items()}
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return tp(value)
+        try:
+            return tp(value)
+        except (ValueError, TypeError):
+            raise ValueError(f"{str(value)[:40]!r} is not one of {[m.value for m in tp]}") from None
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return from_dict(tp, value)
     if tp is int and isinstance(value, bool):
@@ -440,8 +449,13 @@ def from_dict(cls: type[T], data: Any) -> T:
     kwargs: dict[str, Any] = {}
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
         if f.name in data:
+            value = data[f.name]
+            if value is None and not _nullable(hints[f.name]):
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                    raise ValueError(f"{cls.__name__}.{f.name}: null where a value is needed")
+                continue  # null for a field with a default: the default
             try:
-                kwargs[f.name] = _convert(hints[f.name], data[f.name])
+                kwargs[f.name] = _convert(hints[f.name], value)
             except ValueError as exc:
                 raise ValueError(f"{cls.__name__}.{f.name}: {exc}") from None
     try:

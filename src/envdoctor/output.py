@@ -1,7 +1,10 @@
-"""Where output goes. Formatters return strings; only the CLI writes them."""
+"""Where output goes. Formatters return strings; only the CLI writes them, through `emit`, which
+neutralises every control character the text may carry from an environment or a log (see
+envdoctor.safetext): the one gate between envdoctor's renderers and a terminal."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import Any, TextIO
@@ -26,8 +29,16 @@ def quiet() -> bool:
 def note(text: str, *, level: int = 1) -> None:
     """A line on stderr shown from verbosity `level` (`-v` is 1); progress and status use level 0."""
     if _verbosity >= level:
-        sys.stderr.write(text.rstrip("\n") + "\n")
+        from envdoctor.safetext import terminal_safe
+
+        sys.stderr.write(terminal_safe(text.rstrip("\n")) + "\n")
         sys.stderr.flush()
+
+
+def deprecated(old: str, new: str, why: str = "") -> None:
+    """One line on stderr for a spelling that still works this release (shown even with -q)."""
+    because = f" ({why})" if why else ""
+    sys.stderr.write(f"envdoctor: warning: `{old}` is deprecated{because}; use `{new}`\n")
 
 
 def use_color(stream: TextIO) -> bool:
@@ -39,23 +50,48 @@ def use_color(stream: TextIO) -> bool:
 
 
 def emit(text: str, stream: TextIO | None = None) -> None:
+    from envdoctor.safetext import terminal_safe
+
     out = stream or sys.stdout
+    text = terminal_safe(text)
     out.write(text if text.endswith("\n") or not text else text + "\n")
     out.flush()
 
 
+def emit_error(text: str) -> None:
+    """A message on standard error, through the same gate as every other output."""
+    emit(text, sys.stderr)
+
+
 def write_output(text: str, path: str | None) -> None:
     """`text` into the file `path` (`-o FILE`), else on stdout; a file that cannot be written is a
-    UsageError (one line, exit 2)."""
+    UsageError (one line, exit 2). A regular file is replaced whole or not at all: a full disk
+    leaves the old one as it was."""
     if not path:
         emit(text)
         return
-    from envdoctor.errors import UsageError
+    import stat
 
+    from envdoctor.errors import UsageError
+    from envdoctor.safetext import terminal_safe
+
+    data = terminal_safe(text)  # it will be shown on a terminal one day
     try:
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        regular = stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        regular = True
     except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    target = f"{path}.envdoctor-{os.getpid()}.tmp" if regular else path  # /dev/stdout, a FIFO: as is
+    try:
+        with open(target, "w", encoding="utf-8") as handle:
+            handle.write(data)
+        if regular:
+            os.replace(target, path)
+    except OSError as exc:
+        if regular:
+            with contextlib.suppress(OSError):
+                os.unlink(target)
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 

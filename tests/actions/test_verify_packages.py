@@ -112,7 +112,7 @@ def test_legacy_keras_without_tf_keras_is_the_same_cause_as_check(
     (tf,) = report.frameworks
     assert tf.keras is not None and not tf.keras["ok"] and not tf.ok
     assert "No module named 'tf_keras'" in tf.output_tail
-    assert tf.diagnosis is not None and tf.diagnosis.code == "ED108"
+    assert tf.diagnosis is not None and tf.diagnosis.code == "ED109"
     assert tf.diagnosis.cause == "keras-version-mismatch"
     assert tf.diagnosis.fixes == [f"{tf.diagnosis.remedy.text() if tf.diagnosis.remedy else ''}"]
     assert "'tf-keras~=2.17.0'" in tf.diagnosis.fixes[0]

@@ -156,7 +156,10 @@ def create(
 
 
 def _base_interpreter(version: str | None, allow_downloads: bool) -> tuple[str, str]:
-    """(what to pass to `uv venv --python`, how it was found)."""
+    """(what to pass to `uv venv --python`, how it was found). `version` may be an interpreter's
+    path (`create --python /usr/bin/python3.12`)."""
+    if version and os.path.isfile(version):
+        return version, f"--python {version}"
     if version:
         found = find_interpreter(version)
         if found:

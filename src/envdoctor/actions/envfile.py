@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from envdoctor.errors import EnvdoctorError, UsageError
 
@@ -60,21 +60,34 @@ def python_of(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def from_specs(specs: list[str], *, python: str | None, use_plan: bool, manager: str) -> BuildSpec:
+if TYPE_CHECKING:
+    from envdoctor.plan.model import ResolveOptions
+
+
+def from_specs(
+    specs: list[str],
+    *,
+    python: str | None,
+    use_plan: bool,
+    manager: str,
+    resolve_options: ResolveOptions | None = None,
+) -> BuildSpec:
     """Plan the specs (pinned, for this machine); without plan, uv resolves them itself."""
     for spec in specs:
         if spec.startswith("-"):
             raise UsageError(f"unknown option {spec!r}")
     if not use_plan:
         return BuildSpec(python=python, pip=list(specs), pinned=is_pinned(specs), source="specs")
-    try:
-        from envdoctor.plan import make_plan, target_for_machine
-    except ImportError as exc:
-        built = BuildSpec(python=python, pip=list(specs), pinned=is_pinned(specs), source="specs")
-        built.notes.append(f"plan is not available ({exc}); uv resolves the specs directly")
-        return built
+    from envdoctor.plan import make_plan, target_for_machine
+
     target = target_for_machine(python=python, manager=manager)
-    plan = make_plan(list(specs), target)
+    plan = make_plan(list(specs), target, options=resolve_options)
+    if plan.status == "unresolved":
+        from envdoctor.errors import ResolutionUnavailable
+
+        raise ResolutionUnavailable(
+            f"could not plan {' '.join(specs)}: {'; '.join(plan.proof[:3])} (try: {'; '.join(plan.next_steps)})"
+        )
     if not plan.feasible:
         proof = "; ".join(plan.proof) or "no compatible set"
         alternatives = "; ".join(plan.alternatives)

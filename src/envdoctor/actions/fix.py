@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -215,10 +214,11 @@ def apply_fix(
                     break
         except (KeyboardInterrupt, Interrupted):
             restore_points.journal(point, "interrupted")
-            print(
+            from envdoctor.output import emit_error
+
+            emit_error(
                 f"envdoctor fix: interrupted; the environment may be half-changed. Bring it back "
-                f"with: envdoctor restore --python {python} {point.id}",
-                file=sys.stderr,
+                f"with: envdoctor restore --python {python} {point.id}"
             )
             raise
     report.after = diagnose(python, env=shell)

@@ -1,7 +1,9 @@
-"""Find an interpreter already on this machine for a Python version ("3.11").
+"""Find an interpreter already on this machine: for a Python version ("3.11"), or for what
+`--python` names (a path, a venv / conda prefix, a command on PATH, or a version, as uv reads it).
 
-Order: pyenv (`pyenv prefix 3.11`), `python3.11` on PATH, then uv's discovery (`uv python find`,
-with downloads off). Nothing is downloaded here: `create --allow-python-downloads` lets uv do that.
+Versions: pyenv (`pyenv prefix 3.11`), `python3.11` on PATH, then uv's discovery (`uv python find`,
+with downloads off; it cannot see through pyenv's shims). Nothing is downloaded here:
+`create --allow-python-downloads` lets uv do that.
 """
 
 from __future__ import annotations
@@ -20,6 +22,43 @@ _VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
 
 def valid_version(version: str) -> bool:
     return bool(_VERSION.match(version))
+
+
+def looks_like_version(text: str) -> bool:
+    """ "3.11", "3.11.7", "python3.11"'s version part is not one: only bare versions."""
+    return valid_version(text.strip())
+
+
+def resolve_python_request(request: str, env: Mapping[str, str] | None = None) -> tuple[str, str] | None:
+    """(interpreter, how it was found) for `--python REQUEST`, or None: an existing file; a folder
+    (a venv or conda prefix: its bin/python); a command on PATH (`python3.12`); a version (`3.12`)."""
+    env = os.environ if env is None else env
+    expanded = os.path.expanduser(request)
+    if os.path.isdir(expanded):
+        for rel in ("bin/python", "bin/python3", "python.exe", "Scripts/python.exe"):
+            candidate = os.path.join(expanded, rel)
+            if os.path.isfile(candidate):
+                return candidate, f"the interpreter of {request}"
+        return None
+    if os.sep in request or os.path.isfile(expanded):
+        return (expanded, request) if os.path.isfile(expanded) else None
+    on_path = shutil.which(request, path=env.get("PATH"))
+    if on_path and _runs(on_path):
+        return on_path, f"{request} on PATH"
+    if looks_like_version(request):
+        return find_interpreter(request, env)
+    return None
+
+
+def version_of(python: str) -> str | None:
+    """ "3.11" for an interpreter that runs, else None."""
+    done = run([python, "-I", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], timeout=20)
+    return done.stdout.strip() if done.ok and done.stdout.strip() else None
+
+
+def _runs(python: str) -> bool:
+    # a pyenv shim for a version that is not active is on PATH but exits 127
+    return version_of(python) is not None
 
 
 def find_interpreter(version: str, env: Mapping[str, str] | None = None) -> tuple[str, str] | None:
@@ -66,7 +105,10 @@ def _uv_find(version: str, minor: str, env: Mapping[str, str]) -> tuple[str, str
 
 def _reports(python: str, version: str) -> bool:
     """Does `python` really run, and is it `version`?"""
-    done = run([python, "-c", "import sys; print('%d.%d.%d' % tuple(sys.version_info[:3]))"], timeout=20)
+    # -E -s -S: no PYTHON* variable, user site, .pth line or sitecustomize runs (every Python has them)
+    done = run(
+        [python, "-E", "-s", "-S", "-c", "import sys; print('%d.%d.%d' % tuple(sys.version_info[:3]))"], timeout=20
+    )
     if not done.ok:
         return False
     actual = done.stdout.strip()

@@ -7,7 +7,6 @@ import os
 import shlex
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -65,7 +64,9 @@ def quote(argv: Sequence[str]) -> str:
 
 def progress(message: str) -> None:
     """One progress line on stderr (never on stdout, which carries the report)."""
-    print(f"envdoctor: {message}", file=sys.stderr, flush=True)
+    from envdoctor.output import emit_error
+
+    emit_error(f"envdoctor: {message}")  # commands and paths: through the terminal gate
 
 
 def run(

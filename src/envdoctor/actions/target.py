@@ -2,8 +2,9 @@
 
 `resolve_python(python, prefix)` follows check's rules: `--python PATH`, `--prefix DIR` (a venv or
 a conda prefix), else the active environment ($VIRTUAL_ENV, $CONDA_PREFIX), else `python` on PATH.
-`describe(python)` asks the interpreter itself (stdlib only, with a timeout) for its prefix,
-site-packages and sys.path. Distributions are found from their dist-info folders, never by import.
+`describe(python)` asks the interpreter itself, through envdoctor's isolated probe (with a
+timeout), for its prefix, site-packages and sys.path. Distributions are found from their
+dist-info folders, never by import.
 """
 
 from __future__ import annotations
@@ -16,26 +17,6 @@ from pathlib import Path
 
 from envdoctor.errors import UsageError
 from envdoctor.frameworks import DISTRIBUTIONS
-
-_DESCRIBE = r"""
-import json, os, site, sys, sysconfig
-paths = sysconfig.get_paths()
-try:
-    user_site = site.getusersitepackages()
-except Exception:
-    user_site = None
-print(json.dumps({
-    "executable": sys.executable,
-    "version": "%d.%d.%d" % tuple(sys.version_info[:3]),
-    "prefix": sys.prefix,
-    "base_prefix": getattr(sys, "base_prefix", sys.prefix),
-    "sys_path": [p for p in sys.path if p],
-    "purelib": paths.get("purelib"),
-    "platlib": paths.get("platlib"),
-    "user_site": user_site,
-    "user_site_enabled": bool(site.ENABLE_USER_SITE),
-}))
-"""
 
 
 @dataclass
@@ -85,34 +66,29 @@ def resolve_python(python: str | None, prefix: str | None, env: Mapping[str, str
 
 
 def describe(python: str, *, timeout: float = 30.0) -> Target:
-    """Ask the target interpreter about itself; UsageError when it cannot run."""
-    from envdoctor.actions.proc import run
+    """Ask the target interpreter about itself through envdoctor's isolated probe (nothing of the
+    environment runs: see envdoctor.probe); UsageError when it cannot run."""
+    from envdoctor.probe.launch import ProbeError, run_probe
 
     try:
-        done = run([python, "-c", _DESCRIBE], timeout=timeout)
-    except Exception as exc:  # OSError wrapped as EnvdoctorError: not an interpreter
-        raise UsageError(f"{python} cannot run: {exc}") from None
-    if done.timed_out:
-        raise UsageError(f"{python} did not answer within {timeout:.0f} s")
-    if done.returncode != 0:
-        raise UsageError(f"{python} cannot run ({done.tail(3) or f'exit {done.returncode}'})")
-    try:
-        data = json.loads(done.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        raise UsageError(f"{python} is not a Python interpreter envdoctor can use") from None
+        data = run_probe(python, timeout=timeout)
+    except ProbeError as exc:
+        raise UsageError(str(exc)) from None
     sites: list[str] = []
     for key in ("purelib", "platlib"):
         value = data.get(key)
-        if value and value not in sites:
-            sites.append(str(value))
+        if isinstance(value, str) and value and value not in sites:
+            sites.append(value)
+    sys_path = data.get("sys_path")
+    user_site = data.get("user_site")
     return Target(
         python=python,
         version=str(data.get("version", "")),
         prefix=str(data.get("prefix", "")),
         base_prefix=str(data.get("base_prefix", "")),
-        sys_path=[str(p) for p in data.get("sys_path", [])],
+        sys_path=[str(p) for p in sys_path if p] if isinstance(sys_path, list) else [],
         site_packages=sites,
-        user_site=data.get("user_site"),
+        user_site=user_site if isinstance(user_site, str) else None,
         user_site_enabled=bool(data.get("user_site_enabled")),
     )
 
@@ -157,18 +133,13 @@ def _read_dist(location: str, meta: str) -> InstalledDist | None:
     metadata_file = os.path.join(meta, "METADATA") if os.path.isdir(meta) else meta
     if os.path.isdir(meta) and not os.path.isfile(metadata_file):
         metadata_file = os.path.join(meta, "PKG-INFO")
-    try:
-        with open(metadata_file, encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                if not line.strip():
-                    break
-                key, _, value = line.partition(":")
-                if key == "Name" and name is None:
-                    name = value.strip()
-                elif key == "Version" and version is None:
-                    version = value.strip()
-    except OSError:
-        pass
+    from envdoctor.probe._scan import parse_headers, read_text
+
+    text = read_text(metadata_file, [], head_only=True)  # bounded: regular files, headers only
+    if text is not None:
+        headers = parse_headers(text)
+        name = next(iter(headers.get("name", [])), None)
+        version = next(iter(headers.get("version", [])), None)
     if not name or not version:  # fall back to the folder name: name-version.dist-info
         stem = os.path.basename(meta).rsplit(".", 1)[0]
         if "-" not in stem:
@@ -198,11 +169,9 @@ def _read_dist(location: str, meta: str) -> InstalledDist | None:
 
 
 def _read(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
-    except OSError:
-        return None
+    from envdoctor.bounded import maybe_text
+
+    return maybe_text(path)
 
 
 def installed_frameworks(target: Target) -> dict[str, list[InstalledDist]]:

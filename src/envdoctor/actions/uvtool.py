@@ -11,7 +11,13 @@ from envdoctor.errors import EnvdoctorError
 
 
 def uv_binary() -> str:
-    """uv from the `uv` Python package (a dependency of envdoctor), else uv on PATH."""
+    """$ENVDOCTOR_UV if set, else uv from the `uv` Python package (a dependency of envdoctor),
+    else uv on PATH."""
+    chosen = os.environ.get("ENVDOCTOR_UV")
+    if chosen:
+        if not os.access(chosen, os.X_OK):
+            raise EnvdoctorError(f"ENVDOCTOR_UV={chosen}: not an executable file")
+        return chosen
     try:
         from uv import find_uv_bin
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from envdoctor.errors import UsageError
 from envdoctor.model import Snapshot
@@ -18,8 +18,44 @@ def add_target_arguments(parser: argparse.ArgumentParser, *, snapshot: bool = Tr
         target.add_argument("--snapshot", metavar="FILE", help="a snapshot JSON from `envdoctor snapshot` ('-': stdin)")
     group.add_argument("--machine", metavar="FILE", help="machine facts JSON (another machine's OS, CPU, GPU, driver)")
     group.add_argument(
-        "--timeout", type=float, default=20.0, metavar="S", help="how long the interpreter may take (default 20)"
+        "--timeout",
+        type=float,
+        default=20.0,
+        metavar="S",
+        help="time limit for inspecting the environment: the interpreter's probe and every read (default 20)",
     )
+
+
+class _FileOption(argparse.Action):
+    """`--file FILE` whose old short form `-f` still works this release, with a deprecation line:
+    pip users read `-f` as `--find-links`, which it will become."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[object] | None,
+        option_string: str | None = None,
+    ) -> None:
+        if option_string == "-f":
+            from envdoctor.output import deprecated
+
+            deprecated("-f FILE", "--file FILE", "-f will mean --find-links in the next release, as in pip")
+        if self.nargs is None and self.default is not None and isinstance(self.default, list):
+            current = list(getattr(namespace, self.dest, None) or [])
+            setattr(namespace, self.dest, [*current, values])
+        else:
+            setattr(namespace, self.dest, values)
+
+
+def add_file_argument(
+    parser: argparse.ArgumentParser | argparse._MutuallyExclusiveGroup,
+    *,
+    repeat: bool,
+    help: str,
+    metavar: str = "FILE",
+) -> None:
+    parser.add_argument("--file", "-f", action=_FileOption, default=[] if repeat else None, metavar=metavar, help=help)
 
 
 def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
@@ -60,13 +96,16 @@ def add_output_argument(parser: argparse.ArgumentParser) -> None:
 def load_snapshot_for(args: argparse.Namespace, meanwhile: Callable[[], object] | None = None) -> Snapshot:
     """The snapshot the target options name. `meanwhile` runs while the in-target probe does (the
     caller's own heavy imports), so the two overlap."""
-    from envdoctor.probe.launch import ProbeRun, resolve_target
+    import time
 
+    from envdoctor.probe.launch import ProbeRun, probe_timeout, resolve_target
+
+    deadline = time.monotonic() + (getattr(args, "timeout", None) or 0.0)  # --timeout: the whole read
     if getattr(args, "snapshot", None) is None:
         if args.timeout <= 0:
             raise UsageError("--timeout must be positive")
         target = resolve_target(python=args.python, prefix=args.prefix)
-        probe = ProbeRun.start(target.python, args.timeout) if target.python else None
+        probe = ProbeRun.start(target.python, probe_timeout(args.timeout)) if target.python else None
     if meanwhile is not None:
         meanwhile()
     from envdoctor.probe.collect import collect_snapshot, load_machine, load_snapshot
@@ -77,4 +116,5 @@ def load_snapshot_for(args: argparse.Namespace, meanwhile: Callable[[], object] 
         if machine is not None:
             snap.machine = machine
         return snap
-    return collect_snapshot(target, timeout=args.timeout, machine=machine, probe=probe)
+    remaining = max(0.0, deadline - time.monotonic())
+    return collect_snapshot(target, timeout=remaining, machine=machine, probe=probe)

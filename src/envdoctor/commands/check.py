@@ -46,12 +46,15 @@ def run(args: argparse.Namespace) -> int:
         return _show(args, *_diagnose(args, snapshot), probed=True)
     if args.timeout <= 0:
         raise UsageError("--timeout must be positive")
-    from envdoctor.probe.launch import ProbeRun, resolve_target
+    import time
+
+    deadline = time.monotonic() + args.timeout  # --timeout bounds the whole verb, not only the probe
+    from envdoctor.probe.launch import ProbeRun, probe_timeout, resolve_target
 
     target = resolve_target(python=args.python, prefix=args.prefix)
     # The probe sends its facts first, then scans the metadata on the target's own core; a `stat`
     # fingerprint taken from the facts decides meanwhile whether the cache answers.
-    probe = ProbeRun.start(target.python, args.timeout) if target.python else None
+    probe = ProbeRun.start(target.python, probe_timeout(args.timeout)) if target.python else None
     # While the probe runs in the target interpreter: only what a cached answer needs too, unless
     # a quick `stat` of the last sys.path already shows a change (then the rules load meanwhile).
     from envdoctor import checkcache
@@ -60,30 +63,32 @@ def run(args: argparse.Namespace) -> int:
 
     remembered_as = target.python or target.prefix or target.description
     use_cache = not args.no_cache and not os.environ.get("ENVDOCTOR_NO_CACHE")
-    hint = checkcache.probably_changed(remembered_as, metadata_signature) if use_cache else None
+    stamps = checkcache.Stamps()
+    hint = (
+        checkcache.probably_changed(remembered_as, lambda sys_path: metadata_signature(sys_path, stamps))
+        if use_cache
+        else None
+    )
     if hint is None or hint.changed:
         _import_rules()
 
     machine = load_machine(args.machine) if args.machine else None
-    gathered = gather(target, timeout=args.timeout, machine=machine, probe=probe)
+    gathered = gather(target, timeout=max(0.0, deadline - time.monotonic()), machine=machine, probe=probe)
+    gathered.stamps = stamps
     if hint is not None and hint.signature is not None and hint.sys_path == gathered.interpreter.sys_path:
         gathered.metadata_signature = hint.signature  # taken moments ago over the same sys.path
     options = json.dumps([args.selection.key(), sorted(args.severity_overrides.items())])
-    key = checkcache.key(gathered.fingerprint_parts(), options) if use_cache else None
+    key = checkcache.key(gathered.fingerprint_parts(), options, stamps) if use_cache else None
     if key:
         checkcache.remember(remembered_as, gathered.interpreter.sys_path, gathered.metadata_signature)
-    cached = checkcache.load(key) if key else None
+    cached = _from_cache(checkcache, key) if key else None
     if cached is not None:
         if gathered.probe is not None:
             gathered.probe.close()
-        from envdoctor.model import Finding, Skipped, from_dict
-
-        findings = [from_dict(Finding, f) for f in cached["findings"]]
-        skipped = [from_dict(Skipped, k) for k in cached["skipped"]]
-        env = {**cached["environment"], "target": target.description}
-        return _show(args, findings, skipped, env, probed=True)
+        findings, skipped, environment = cached
+        return _show(args, findings, skipped, {**environment, "target": target.description}, probed=True)
     _import_rules()  # while the probe still scans, on the other core
-    snapshot = assemble(gathered)
+    snapshot = assemble(gathered, deadline=deadline, use_cache=use_cache)
     findings, skipped, env = _diagnose(args, snapshot)
     if key:
         checkcache.store(
@@ -93,8 +98,30 @@ def run(args: argparse.Namespace) -> int:
                 "skipped": [{"what": k.what, "reason": k.reason} for k in skipped],
                 "environment": env,
             },
+            racy=stamps.racy,
         )
     return _show(args, findings, skipped, env, probed=snapshot.interpreter.probed or bool(snapshot.distributions))
+
+
+def _from_cache(checkcache: Any, key: str) -> tuple[list[Finding], list[Skipped], dict[str, Any]] | None:
+    """The cached answer for `key`; an entry of the wrong shape is discarded (and written anew)."""
+    from envdoctor.model import Finding, Skipped, from_dict
+
+    cached = checkcache.load(key)
+    if cached is None:
+        return None
+    try:
+        findings = [from_dict(Finding, f) for f in cached["findings"]]
+        skipped = [from_dict(Skipped, k) for k in cached["skipped"]]
+        environment = cached["environment"]
+        if not isinstance(environment, dict) or not all(
+            k in environment for k in ("python", "kind", "prefix", "platform", "distributions")
+        ):
+            raise ValueError("environment of the wrong shape")
+    except (KeyError, TypeError, ValueError):
+        checkcache.discard(key)
+        return None
+    return findings, skipped, environment
 
 
 def _import_rules() -> None:

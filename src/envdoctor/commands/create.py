@@ -12,11 +12,14 @@ from envdoctor.output import emit
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.epilog = (
         "--name NAME creates $ENVDOCTOR_ENVS_DIR/NAME (default ~/.local/share/envdoctor/envs/NAME). "
-        "exit codes: 0 created and verified; 1 a step or verify failed; 2 usage error"
+        "exit codes: 0 created and verified; 1 a step or verify failed; 2 usage error; "
+        "3 could not resolve (index unreachable, a resolver failed)"
     )
     parser.add_argument("specs", nargs="*", metavar="SPEC", help="requirements, e.g. tensorflow==2.15.*")
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("-f", "--file", metavar="environment.yml", help="an environment.yml to build")
+    from envdoctor.commands._common import add_file_argument
+
+    add_file_argument(source, repeat=False, metavar="environment.yml", help="an environment.yml to build")
     source.add_argument(
         "--plan",
         metavar="FILE",
@@ -25,7 +28,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--name", help="create it in envdoctor's envs folder under this name")
     where.add_argument("--prefix", metavar="DIR", help="create it at this path")
-    parser.add_argument("--python", metavar="X.Y", help="the Python version (an interpreter on this machine)")
+    python = parser.add_mutually_exclusive_group()
+    python.add_argument(
+        "--python",
+        metavar="PATH|NAME|X.Y",
+        help="the interpreter to build from: a path, a command on PATH or a version found on this machine",
+    )
+    python.add_argument("--python-version", metavar="X.Y", help="the Python version (an interpreter on this machine)")
     parser.add_argument("--manager", choices=("pip", "conda"), help="default: conda when the file has conda packages")
     parser.add_argument(
         "--allow-python-downloads",
@@ -50,15 +59,29 @@ def run(args: argparse.Namespace) -> int:
     from envdoctor.actions.uvtool import index_options
     from envdoctor.errors import UsageError
 
+    if args.python_version and not valid_version(args.python_version):
+        raise UsageError(f"--python-version {args.python_version!r}: expected a version such as 3.11")
     if args.python and not valid_version(args.python):
-        raise UsageError(f"--python {args.python!r}: expected a version such as 3.11")
+        from envdoctor.actions.interpreters import resolve_python_request
+
+        found = resolve_python_request(args.python)
+        if found is None:
+            raise UsageError(f"no interpreter found for --python {args.python!r}")
+        args.python = found[0]
+    python = args.python or args.python_version
     given = sum(bool(x) for x in (args.specs, args.file, args.plan))
     if given != 1:
         raise UsageError("give SPEC..., -f environment.yml or --plan FILE (exactly one)")
     dest = destination(args.name, args.prefix)
     if args.specs:
+        from envdoctor.plan.model import ResolveOptions
+
         spec = from_specs(
-            list(args.specs), python=args.python, use_plan=not args.no_plan, manager=args.manager or "pip"
+            list(args.specs),
+            python=_version(python),
+            use_plan=not args.no_plan,
+            manager=args.manager or "pip",
+            resolve_options=ResolveOptions.from_index(index_options(args)),
         )
     else:
         spec = from_file(args.file or args.plan, as_plan=bool(args.plan))
@@ -73,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     result = create(
         spec,
         dest,
-        python=args.python,
+        python=python,
         allow_python_downloads=args.allow_python_downloads,
         index=index_options(args),
         force=args.force,
@@ -86,3 +109,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         emit(render_text(result))
     return 0 if result.ok else 1
+
+
+def _version(python: str | None) -> str | None:
+    """The version plan needs: as given, or the version of the interpreter `--python` named."""
+    from envdoctor.actions.interpreters import valid_version, version_of
+
+    if python is None or valid_version(python):
+        return python
+    return version_of(python)

@@ -59,7 +59,9 @@ def tailoring(args: argparse.Namespace, *, probe_default: bool, failing: str | N
                 target = resolve_target(python=python, prefix=prefix)
                 snapshot = collect_snapshot(target, timeout=20.0)
             except Exception as exc:  # tailoring is optional; say why and go on
-                print(f"envdoctor: could not inspect the environment ({exc}); fixes are not tailored", file=sys.stderr)
+                from envdoctor.output import emit_error
+
+                emit_error(f"envdoctor: could not inspect the environment ({exc}); fixes are not tailored")
     kb = None
     try:
         from envdoctor.knowledge import KnowledgeBase

@@ -63,8 +63,9 @@ def run(args: argparse.Namespace) -> int:
             if not sys.stdin.isatty():
                 raise UsageError("--apply changes the environment: add --yes (stdin is not a terminal)")
             from envdoctor.actions.fixplan import render_text
+            from envdoctor.output import emit_error
 
-            print(render_text(plan), file=sys.stderr)
+            emit_error(render_text(plan))
             answer = input(f"apply {len(plan.actionable)} step(s) to {python}? [y/N] ")
             return answer.strip().lower() in ("y", "yes")
 

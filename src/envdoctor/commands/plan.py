@@ -1,6 +1,7 @@
 """`envdoctor plan SPEC...`: a compatible, fully pinned environment, or a proof that none exists.
 
-Exit codes: 0 a plan was found; 1 nothing fits (the proof is printed); 2 usage error.
+Exit codes: 0 a plan was found; 1 nothing fits (the proof is printed); 2 usage error; 3 could not
+resolve (the index was unreachable or a resolver failed: its message and what to try are printed).
 """
 
 from __future__ import annotations
@@ -34,14 +35,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="add the requirements of a requirements.txt (repeatable)",
     )
-    parser.add_argument(
-        "-f",
-        "--file",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="add the dependencies of a conda environment.yml (repeatable)",
-    )
+    from envdoctor.commands._common import add_file_argument
+
+    add_file_argument(parser, repeat=True, help="add the dependencies of a conda environment.yml (repeatable)")
     gpu = parser.add_mutually_exclusive_group()
     gpu.add_argument(
         "--gpu",
@@ -52,7 +48,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="plan the GPU (CUDA) build; default: when this machine has an NVIDIA driver",
     )
     gpu.add_argument("--cpu", dest="gpu", action="store_const", const=False, help="plan the CPU build")
-    parser.add_argument("--python", metavar="X.Y", help="target Python (default: newest that fits)")
+    python = parser.add_mutually_exclusive_group()
+    python.add_argument("--python-version", metavar="X.Y", help="target Python version (default: the newest that fits)")
+    python.add_argument(
+        "--python",
+        metavar="PATH|NAME",
+        help="plan for this interpreter's Python version (a path or a command on PATH)",
+    )
     parser.add_argument(
         "--platform",
         metavar="KEY",
@@ -82,16 +84,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="conda channel or local channel folder (default: conda-forge)",
     )
     parser.add_argument("--pre", action="store_true", help="allow pre-releases")
-    parser.add_argument(
-        "--find-links",
-        action="append",
-        default=[],
-        metavar="DIR_OR_URL",
-        help="extra wheel locations for uv (repeatable)",
-    )
-    parser.add_argument("--no-index", action="store_true", help="do not use PyPI (only --find-links)")
-    parser.add_argument("--index-url", metavar="URL", help="package index instead of PyPI")
-    parser.add_argument("--offline", action="store_true", help="resolve from uv's cache only")
+    from envdoctor.actions.uvtool import add_index_arguments
+
+    add_index_arguments(parser)
     parser.add_argument(
         "--refresh",
         action="store_true",
@@ -116,6 +111,31 @@ def _check_python(text: str | None) -> str | None:
     return f"{parts[0]}.{parts[1]}"
 
 
+def _target_version(args: argparse.Namespace) -> str | None:
+    """--python-version X.Y, or the version of the interpreter --python names. `--python X.Y` (a
+    version) keeps working for one release, with a deprecation line."""
+    if args.python_version:
+        return str(args.python_version)
+    if not args.python:
+        return None
+    from envdoctor.actions.interpreters import looks_like_version, resolve_python_request, version_of
+
+    if looks_like_version(args.python):
+        from envdoctor.output import deprecated
+
+        deprecated(
+            f"plan --python {args.python}",
+            f"--python-version {args.python}",
+            "--python names an interpreter, as in uv; a version as a value stops working in the next release",
+        )
+        return str(args.python)
+    found = resolve_python_request(args.python)
+    version = version_of(found[0]) if found else None
+    if version is None:
+        raise UsageError(f"no interpreter found for --python {args.python!r} (for a version: --python-version X.Y)")
+    return version
+
+
 def run(args: argparse.Namespace) -> int:
     from envdoctor.output import emit
     from envdoctor.plan import (
@@ -132,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("nothing to plan: give a SPEC (e.g. tensorflow), -r FILE or -f FILE")
     if args.conda_framework and args.manager != "conda":
         raise UsageError("--conda-framework needs --manager conda")
-    python = _check_python(args.python) or wanted.python
+    python = _check_python(_target_version(args)) or wanted.python
     target = target_for_machine(
         python=python,
         platform=args.platform,
@@ -143,14 +163,9 @@ def run(args: argparse.Namespace) -> int:
         conda_framework=args.conda_framework,
     )
     channels = tuple(args.channel or wanted.channels or ["conda-forge"])
-    options = ResolveOptions(
-        find_links=tuple(args.find_links),
-        no_index=args.no_index,
-        index_url=args.index_url,
-        offline=args.offline,
-        cache_first=not args.refresh,
-        channels=channels,
-    )
+    from envdoctor.actions.uvtool import index_options
+
+    options = ResolveOptions.from_index(index_options(args), cache_first=not args.refresh, channels=channels)
     files = OutputFiles(
         environment_yml=args.write_env,
         requirements_txt=args.write_requirements,
@@ -166,4 +181,4 @@ def run(args: argparse.Namespace) -> int:
         resolve=not args.no_resolve,
     )
     emit(render(plan, args.format))
-    return 0 if plan.feasible else 1
+    return plan.exit_code

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+from typing import TYPE_CHECKING
 
 from envdoctor.commands._common import add_output_argument, add_target_arguments, load_snapshot_for
 from envdoctor.output import write_output
+from envdoctor.safetext import md_code, md_fence
+
+if TYPE_CHECKING:
+    from envdoctor.model import Snapshot
 
 KEY_PACKAGES = (
     "tensorflow",
@@ -29,9 +35,38 @@ KEY_PACKAGES = (
 )
 
 
+# set by the shell that ran envdoctor: they describe the reported environment only when they name it
+ACTIVATION_VARIABLES = ("VIRTUAL_ENV", "CONDA_PREFIX", "CONDA_DEFAULT_ENV", "CONDA_SHLVL")
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     add_target_arguments(parser)
     add_output_argument(parser)
+    parser.add_argument(
+        "--no-redact",
+        action="store_true",
+        help="keep the home folder and the user name (default: replaced by ~ and <user>)",
+    )
+
+
+def own_environment(snapshot: Snapshot) -> list[str]:
+    """Drop the caller's activation variables that point at another environment than the reported
+    one (envdoctor run from one venv about another); returns the names dropped."""
+    prefix = os.path.realpath(snapshot.interpreter.prefix) if snapshot.interpreter.prefix else ""
+    env = snapshot.interpreter.env
+    dropped = []
+    for name in ACTIVATION_VARIABLES:
+        value = env.get(name)
+        if value is None:
+            continue
+        names_target = name in ("VIRTUAL_ENV", "CONDA_PREFIX") and prefix and os.path.realpath(value) == prefix
+        if name in ("VIRTUAL_ENV", "CONDA_PREFIX") and names_target:
+            continue
+        if name in ("CONDA_DEFAULT_ENV", "CONDA_SHLVL") and os.path.realpath(env.get("CONDA_PREFIX", "")) == prefix:
+            continue
+        del env[name]
+        dropped.append(name)
+    return dropped
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
     from envdoctor.render.findings import findings_json, findings_markdown
 
     snapshot = load_snapshot_for(args)
+    dropped = own_environment(snapshot)
     report = diagnose(snapshot)
     env = environment_summary(snapshot)
     installed = {d.name: d for d in snapshot.distributions if d.shadowed_by is None}
@@ -60,12 +96,23 @@ def run(args: argparse.Namespace) -> int:
         rows = key + nvidia
         if rows:
             table = ["### Key packages", "", "| package | version | installer |", "|---|---|---|"]
-            table += [f"| {n} | {v} | {i} |" for n, v, i in rows]
+            table += [" | ".join(["", *(md_code(c, in_table=True) for c in row), ""]).strip() for row in rows]
             text += "\n" + "\n".join(table) + "\n"
+        if dropped:
+            text += (
+                f"\n_Left out: {', '.join(dropped)} of the shell that ran envdoctor, which named another "
+                "environment than this one._\n"
+            )
+        # ensure_ascii: no raw control or bidi character in the block; the fence outlasts any inside.
+        document = json.dumps(snapshot.to_dict(), indent=1, ensure_ascii=True)
+        opening, closing = md_fence(document, "json")
         text += (
-            "\n<details><summary>snapshot (JSON, for `envdoctor check --snapshot`)</summary>\n\n```json\n"
-            + json.dumps(snapshot.to_dict(), indent=1)
-            + "\n```\n</details>\n"
+            "\n<details><summary>snapshot (JSON, for <code>envdoctor check --snapshot</code>)</summary>\n\n"
+            f"{opening}\n{document}\n{closing}\n</details>\n"
         )
+    if not args.no_redact:
+        from envdoctor.render.redact import identities, redact
+
+        text = redact(text, identities([snapshot.interpreter.user_site]))
     write_output(text, args.output)
     return 0

@@ -95,3 +95,8 @@ def explain_stream(stream: BinaryIO, snapshot: Any = None, kb: Any = None) -> Ex
 def explain_file(path: str | Path, snapshot: Any = None, kb: Any = None) -> Explanation:
     with open(path, "rb") as stream:
         return explain_stream(stream, snapshot=snapshot, kb=kb)
+
+
+from envdoctor._callable import make_callable  # noqa: E402  (envdoctor.explain(...) is envdoctor.api.explain)
+
+make_callable(__name__)

@@ -50,3 +50,7 @@ __all__ = [
     "read_spec_files",
     "target_for_machine",
 ]
+
+from envdoctor._callable import make_callable
+
+make_callable(__name__)

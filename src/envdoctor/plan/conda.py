@@ -20,6 +20,7 @@ class CondaSolution:
     ok: bool
     records: list[Pin] = field(default_factory=list)
     error: str = ""
+    unavailable: bool = False  # the channels could not be read: no answer, not a proof
 
 
 def virtual_packages(platform: str, *, cuda: str | None, glibc: str | None) -> list[tuple[str, str, str]]:
@@ -95,6 +96,8 @@ def solve(
             from envdoctor.errors import UsageError
 
             raise UsageError(f"bad conda spec: {exc}") from None
+        if "Fetch" in name or "Gateway" in name or "Io" in name:
+            return CondaSolution(False, error=f"{name}: {_short(str(exc))}", unavailable=True)
         raise EnvdoctorError(f"conda solve failed ({name}): {_short(str(exc))}") from None
     pins = [
         Pin(

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from envdoctor.actions.uvtool import IndexOptions
 
 PLAN_SCHEMA = 1
 PLATFORMS = ("linux-x86_64", "linux-aarch64", "macos-arm64", "macos-x86_64", "windows-x86_64")
@@ -41,11 +45,27 @@ class ResolveOptions:
     find_links: tuple[str, ...] = ()
     no_index: bool = False
     index_url: str | None = None
+    extra_index_urls: tuple[str, ...] = ()
     offline: bool = False
     cache_first: bool = True  # resolve from uv's cache (--offline) first; the index when it lacks data
     channels: tuple[str, ...] = ("conda-forge",)
     uv: str | None = None  # the uv binary; default: the one from the `uv` package
     timeout_s: float = 300.0
+
+    @classmethod
+    def from_index(
+        cls, index: IndexOptions, *, cache_first: bool = True, channels: Sequence[str] = ("conda-forge",)
+    ) -> ResolveOptions:
+        """The same index options every verb takes (--index-url, --extra-index-url, --find-links...)."""
+        return cls(
+            find_links=tuple(index.find_links),
+            no_index=index.no_index,
+            index_url=index.index_url,
+            extra_index_urls=tuple(index.extra_index_urls),
+            offline=index.offline,
+            cache_first=cache_first,
+            channels=tuple(channels),
+        )
 
 
 @dataclass(frozen=True)
@@ -120,6 +140,19 @@ class Plan:
     files: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     choice: Choice | None = None
+    # "feasible" | "infeasible" (nothing fits: the proof says why) | "unresolved" (the index or a
+    # resolver could not answer: `next_steps` say what to try)
+    status: str = ""
+    next_steps: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            self.status = "feasible" if self.feasible else "infeasible"
+
+    @property
+    def exit_code(self) -> int:
+        """0 a plan; 1 nothing fits; 3 could not resolve."""
+        return {"feasible": 0, "infeasible": 1}.get(self.status, 3)
 
     def requirement_lines(self) -> list[str]:
         """The pip part as exact pins: ["tensorflow[and-cuda]==2.18.0", "numpy==2.0.2", ...]."""
@@ -129,6 +162,8 @@ class Plan:
         return {
             "schema": PLAN_SCHEMA,
             "feasible": self.feasible,
+            "status": self.status,
+            "next_steps": list(self.next_steps),
             "python": self.python,
             "platform": self.platform,
             "gpu": self.gpu,

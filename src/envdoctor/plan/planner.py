@@ -135,8 +135,11 @@ def _resolve(
         if need_conda:
             plan.timings["conda_s"] = time.perf_counter() - t0
     if solution is not None:
-        if not solution.ok:
+        if not solution.ok and solution.unavailable:
+            _unresolved(plan, "the conda solver could not read its channels", solution.error, options)
+        elif not solution.ok:
             plan.feasible = False
+            plan.status = "infeasible"
             plan.proof.append("the conda solver found no solution for " + " ".join(choice.conda_specs))
             plan.proof.extend(solution.error.splitlines())
         else:
@@ -150,15 +153,19 @@ def _resolve(
                 _mark_conda_frameworks(plan, choice)
     if uv_result is not None:
         main, lock = uv_result
-        if not main.ok:
+        failure = classify_uv_failure(main.error) if not main.ok else None
+        if failure == "infeasible":
             plan.feasible = False
-            network = any(k in main.error for k in ("Failed to fetch", "dns error", "Request failed"))
-            plan.proof.append(
-                f"uv could not reach the package index (cause: network-or-index) for Python {python}:"
-                if network
-                else f"uv could not resolve the full set for Python {python} on {target.platform}:"
-            )
+            plan.status = "infeasible"
+            plan.proof.append(f"uv could not resolve the full set for Python {python} on {target.platform}:")
             plan.proof.extend(main.error.splitlines())
+        elif failure is not None:
+            what = {
+                "network": "uv could not reach the package index (cause: network-or-index)",
+                "offline": "uv's cache lacks packages and the network is off (--offline)",
+                "tool": "uv refused the command envdoctor gave it",
+            }.get(failure, "uv failed")
+            _unresolved(plan, f"{what} for Python {python}", main.error, options, failure=failure)
         else:
             plan.packages = _pip_pins(main.packages, choice, specs)
             if main.from_cache:
@@ -236,3 +243,54 @@ def _pip_pins(packages: Sequence[tuple[str, str, str]], choice: Choice, specs: S
             reason = "requested"
         result.append(Pin(base, version, reason, "pip"))
     return result
+
+
+_INFEASIBLE = ("No solution found", "requirements are unsatisfiable", "we can conclude that")
+_NETWORK = (
+    "Failed to fetch",
+    "dns error",
+    "Request failed",
+    "error sending request",
+    "Connection refused",
+    "connection error",
+    "operation timed out",
+    "certificate",
+    "tcp connect error",
+    "Could not connect",
+)
+
+
+def classify_uv_failure(error: str) -> str:
+    """uv's failure: "infeasible" (a real proof), "offline", "network", "tool" (argument errors: an
+    older uv than envdoctor needs) or "other" (a build failed, ...)."""
+    if "network was disabled" in error or "were unavailable because the network" in error:
+        return "offline"
+    if any(k in error for k in _NETWORK):
+        return "network"
+    if "unexpected argument" in error or "invalid value" in error or "unrecognized subcommand" in error:
+        return "tool"
+    if any(k in error for k in _INFEASIBLE):
+        return "infeasible"
+    return "other"
+
+
+def _unresolved(plan: Plan, what: str, error: str, options: ResolveOptions, *, failure: str = "network") -> None:
+    """The resolver could not answer: not a proof. Keep its own message and say what to try."""
+    plan.feasible = False
+    plan.status = "unresolved"
+    plan.proof.append(what + ":")
+    plan.proof.extend(error.splitlines())
+    if failure == "tool":
+        from envdoctor.plan.uvres import uv_version_note
+
+        plan.next_steps.append(uv_version_note(options))
+        return
+    if failure == "offline":
+        plan.next_steps.append("run once without --offline to fill uv's cache, or add --find-links DIR")
+        return
+    plan.next_steps += [
+        "check that the index is reachable (a proxy? HTTPS_PROXY / SSL_CERT_FILE)",
+        "--index-url URL or --extra-index-url URL: another index or a mirror",
+        "--find-links DIR: local wheels (with --no-index to use only them)",
+        "--offline: answer from uv's cache only",
+    ]

@@ -37,6 +37,12 @@ def _table(pins: list[Pin]) -> list[str]:
 
 def render_text(plan: Plan) -> str:
     lines: list[str] = []
+    if plan.status == "unresolved":
+        lines.append(f"envdoctor plan: could not resolve ({_header(plan)}); this is not a proof that nothing fits")
+        lines += [f"  {line}" for line in plan.proof]
+        lines.append("try:")
+        lines += [f"  - {step}" for step in plan.next_steps]
+        return "\n".join(lines)
     if not plan.feasible:
         lines.append(f"envdoctor plan: nothing fits ({_header(plan)})")
         lines += [f"  {line}" for line in plan.proof]
@@ -69,6 +75,11 @@ def _md_cell(text: str) -> str:
 
 def render_markdown(plan: Plan) -> str:
     lines = [f"## envdoctor plan ({_header(plan)})", ""]
+    if plan.status == "unresolved":
+        lines += ["**Could not resolve** (not a proof that nothing fits).", ""]
+        lines += [f"- {_md_cell(p)}" for p in plan.proof]
+        lines += ["", "Try:", ""] + [f"- {_md_cell(s)}" for s in plan.next_steps]
+        return "\n".join(lines) + "\n"
     if not plan.feasible:
         lines.append("**Nothing fits.**")
         lines.append("")

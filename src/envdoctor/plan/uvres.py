@@ -34,14 +34,30 @@ class Compiled:
 def uv_binary(options: ResolveOptions) -> str:
     if options.uv:
         return options.uv
-    try:
-        from uv import find_uv_bin
+    from envdoctor.actions.uvtool import uv_binary as default_uv
 
-        return str(find_uv_bin())
-    except (ImportError, FileNotFoundError):
-        raise EnvdoctorError(
-            "uv is not installed: pip install uv (envdoctor plan resolves with uv pip compile)"
-        ) from None
+    return default_uv()
+
+
+# The oldest uv that runs every command envdoctor gives it (pylock.toml output, the manylinux levels
+# of recent glibc); pyproject.toml declares the same bound, and a network test runs it.
+MINIMUM_UV = "0.6.15"
+
+
+def uv_version_note(options: ResolveOptions) -> str:
+    """What to do when uv rejected envdoctor's command line: usually an older uv than it needs."""
+    import subprocess
+
+    try:
+        uv = uv_binary(options)
+        out = subprocess.run([uv, "--version"], capture_output=True, text=True, timeout=10, check=False).stdout
+    except (OSError, subprocess.SubprocessError, EnvdoctorError):
+        out = ""
+    version = out.split()[1] if len(out.split()) >= 2 else "unknown"
+    return (
+        f"uv {version} is older than envdoctor needs (uv >= {MINIMUM_UV}): upgrade it "
+        f"(`pip install -U 'uv>={MINIMUM_UV}'`) or point ENVDOCTOR_UV at a newer uv"
+    )
 
 
 def parse_requirements_output(text: str) -> list[tuple[str, str, str]]:
@@ -102,6 +118,8 @@ def _base_command(
         cmd.append("--no-index")
     if options.index_url:
         cmd += ["--default-index", options.index_url]
+    for url in options.extra_index_urls:
+        cmd += ["--index", url]
     if options.offline:
         cmd.append("--offline")
     if torch_backend and not options.no_index:

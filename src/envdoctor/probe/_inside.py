@@ -1,9 +1,13 @@
-# This file runs INSIDE the inspected interpreter (`python -c <_scan.py + this source> --scan`):
-# stdlib only, and syntax that Python 2.7 through 3.14 all accept. It prints one JSON object and
-# imports nothing from the environment it inspects. `scan_entries` comes from _scan.py, which the
-# launcher puts before this file.
+# This file runs INSIDE the inspected interpreter (`python -I -S -c <_scan.py + this source> --scan`,
+# or `-E -s -S` from an empty folder where there is no -I): stdlib only, and syntax that Python 2.7
+# through 3.14 all accept. It prints one JSON object and runs nothing of the environment it
+# inspects: site-packages' .pth files are read as data (their path lines count, their `import`
+# lines are never run), sitecustomize / usercustomize are not imported, PYTHONPATH and the current
+# folder are not searched for modules. `scan_entries`, `read_bounded` and `SIDE_LIMIT` come from
+# _scan.py, which the launcher puts before this file.
 import json
 import os
+import stat
 import struct
 import sys
 
@@ -31,6 +35,128 @@ ENV_VARS = (
     "PIP_USER",
     "PIP_REQUIRE_VIRTUALENV",
 )
+PROBLEMS = []  # [what, reason]: files the site emulation did not read
+_EGG_INSERT = [0]  # setuptools' easy-install.pth moves its eggs to the front: sys.__egginsert
+
+
+def _user_site_allowed():
+    """What site.check_enableusersite() answers when the interpreter runs as the user runs it
+    (without -s / -I)."""
+    if os.environ.get("PYTHONNOUSERSITE"):
+        return False
+    if hasattr(os, "getuid") and hasattr(os, "geteuid") and os.geteuid() != os.getuid():
+        return None
+    if hasattr(os, "getgid") and hasattr(os, "getegid") and os.getegid() != os.getgid():
+        return None
+    return True
+
+
+def _nothing(*args, **kwargs):
+    return None
+
+
+def _pth_as_data(sitedir, name, known_paths):
+    """site.addpackage without running anything: the .pth file's path lines are added to sys.path
+    exactly as site does; its `import` lines are counted, never run."""
+    import site
+
+    reset = known_paths is None
+    if reset:
+        known_paths = site._init_pathinfo()
+    fullname = os.path.join(sitedir, name)
+    try:
+        st = os.lstat(fullname)
+    except (IOError, OSError):
+        return None if reset else known_paths
+    hidden = (getattr(st, "st_flags", 0) & getattr(stat, "UF_HIDDEN", 0)) or (
+        getattr(st, "st_file_attributes", 0) & getattr(stat, "FILE_ATTRIBUTE_HIDDEN", 0)
+    )
+    if hidden:
+        return None if reset else known_paths
+    try:
+        data = read_bounded(fullname, SIDE_LIMIT)[0]  # noqa: F821 (from _scan.py)
+    except Refused as exc:  # noqa: F821 (from _scan.py)
+        PROBLEMS.append([fullname, "%s (a .pth file)" % exc])
+        return None if reset else known_paths
+    except (IOError, OSError):
+        return None if reset else known_paths
+    if sys.version_info[0] >= 3:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            import locale
+
+            text = data.decode(locale.getpreferredencoding(False), "replace")
+    else:
+        text = data
+    added = []
+    moves_eggs = False
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        if line.startswith(("import ", "import\t")):
+            moves_eggs = moves_eggs or "__egginsert" in line
+            continue
+        try:
+            path, case = site.makepath(sitedir, line.rstrip())
+            if case not in known_paths and os.path.exists(path):
+                sys.path.append(path)
+                known_paths.add(case)
+                added.append(path)
+        except Exception:
+            break  # as site does: the rest of the file is ignored
+    if moves_eggs and added:
+        del sys.path[len(sys.path) - len(added) :]
+        at = _EGG_INSERT[0]
+        sys.path[at:at] = added
+        _EGG_INSERT[0] = at + len(added)
+    return None if reset else known_paths
+
+
+def _import_site():
+    """The interpreter's own site module, without running its main()."""
+    if sys.version_info[0] >= 3:
+        import site  # with -S, importing site does not run site.main()
+
+        return site
+    # Python 2's site.py calls main() when imported, -S or not: run its source without that call.
+    import imp
+    import re
+
+    handle, path, _ = imp.find_module("site")
+    try:
+        source = handle.read()
+    finally:
+        handle.close()
+    module = imp.new_module("site")
+    module.__file__ = path
+    exec(compile(re.sub(r"(?m)^main\(\)[ \t]*$", "pass", source), path, "exec"), module.__dict__)
+    sys.modules["site"] = module
+    return module
+
+
+def _user_cwd():
+    for arg in sys.argv[1:]:
+        if arg.startswith("--cwd="):
+            return arg[len("--cwd=") :]
+    return os.getcwd()
+
+
+def _emulate_site():
+    """sys.path as the interpreter computes it when the user runs it: PYTHONPATH first, then
+    site's directories (venv, user site, site-packages) with their .pth path lines."""
+    first = 1 if sys.path and sys.path[0] == "" else 0  # -c without -I: "" (the empty folder) first
+    extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    cwd = _user_cwd()
+    sys.path[first:first] = [os.path.join(cwd, p) for p in extra]
+    _EGG_INSERT[0] = 0
+    site = _import_site()
+    site.addpackage = _pth_as_data
+    site.execsitecustomize = _nothing
+    site.execusercustomize = _nothing
+    if getattr(site, "ENABLE_USER_SITE", None) is None:
+        site.ENABLE_USER_SITE = _user_site_allowed()
+    site.main()
 
 
 def _site_facts():
@@ -83,7 +209,22 @@ def _externally_managed(is_venv):
     return marker if marker and os.path.isfile(marker) else None
 
 
+def _install_paths():
+    """Where installers put packages (sysconfig's purelib / platlib), after site set sys.prefix."""
+    try:
+        import sysconfig
+
+        paths = sysconfig.get_paths()
+        return {"purelib": paths.get("purelib"), "platlib": paths.get("platlib")}
+    except Exception:
+        return {}
+
+
 def main():
+    try:
+        _emulate_site()
+    except Exception as exc:  # facts without site's directories beat no facts
+        PROBLEMS.append(["site-packages", "could not compute sys.path as site does: %r" % (exc,)])
     import platform
 
     user_site, user_enabled, site_packages = _site_facts()
@@ -113,7 +254,9 @@ def main():
         "abi_tag": _abi_tag(),
         "supported": sys.version_info >= (3, 6),
         "externally_managed": _externally_managed(is_venv),
+        "skipped": PROBLEMS,
     }
+    facts.update(_install_paths())
     # The facts first, at once: envdoctor may answer from its cache and stop here.
     sys.stdout.write(MARKER + json.dumps(facts) + "\n")
     sys.stdout.flush()

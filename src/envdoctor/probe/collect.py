@@ -9,18 +9,27 @@ import re
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from envdoctor import __version__
-from envdoctor.checkcache import file_stamp
+from envdoctor.bounded import SNAPSHOT_LIMIT, Refused, load_json, maybe_text, read_bytes, read_stream
+from envdoctor.checkcache import Stamps, file_stamp
 from envdoctor.errors import UsageError
 from envdoctor.model import Interpreter, Machine, Skipped, Snapshot, from_dict, to_dict
 from envdoctor.probe.conda import is_conda_prefix, read_conda
 from envdoctor.probe.distributions import from_records, metadata_signature, scan_path
-from envdoctor.probe.launch import DEFAULT_TIMEOUT, ProbeError, ProbeRun, Target, resolve_target, run_probe
+from envdoctor.probe.launch import (
+    DEFAULT_TIMEOUT,
+    ProbeError,
+    ProbeRun,
+    Target,
+    probe_timeout,
+    resolve_target,
+    run_probe,
+)
 from envdoctor.probe.numpy_builds import annotate_numpy_builds
 
 _VERSION_DIR = re.compile(r"^python(\d+\.\d+)t?$")
@@ -33,7 +42,7 @@ def interpreter_from_files(prefix: Path, python: str | None) -> Interpreter:
     base = str(prefix)
     is_venv = cfg.exists()
     if is_venv:
-        for line in cfg.read_text(encoding="utf-8", errors="replace").splitlines():
+        for line in (maybe_text(cfg) or "").splitlines():
             key, _, value = line.partition("=")
             if key.strip() in ("version", "version_info") and not version:
                 version = value.strip()
@@ -78,15 +87,17 @@ class Gathered:
     skipped: list[Skipped]
     probe: ProbeRun | None = None  # still scanning the metadata, when asked to
 
+    stamps: Stamps = field(default_factory=Stamps)  # shared by every stamp of one check
+
     @cached_property
     def metadata_signature(self) -> bytes:
-        return metadata_signature(self.interpreter.sys_path)
+        return metadata_signature(self.interpreter.sys_path, self.stamps)
 
     def fingerprint_parts(self) -> list[bytes]:
-        """Everything a snapshot is built from, as bytes: the probe's output (interpreter facts and
-        every metadata record with its folder's mtime), the machine facts, and the conda-meta stamps.
-        None of it may change without the snapshot changing. The metadata folders count by their
-        `stat` (`metadata_signature`), so the probe need not read them for a cached answer."""
+        """Everything a snapshot is built from, as bytes: the probe's interpreter facts, the stamp
+        of every metadata file the scan reads (`metadata_signature`), the machine facts, and the
+        stamp of every conda-meta file. None of it may change without the snapshot changing; the
+        probe need not read the metadata for a cached answer."""
         if self.raw is None:
             return []
         parts = [
@@ -95,7 +106,12 @@ class Gathered:
             json.dumps(to_dict(self.machine), sort_keys=True).encode(),
         ]
         meta = os.path.join(self.interpreter.prefix, "conda-meta")
-        parts += [file_stamp(meta), file_stamp(os.path.join(meta, "history"))]
+        parts.append(file_stamp(meta, self.stamps))
+        try:
+            names = sorted(n for n in os.listdir(meta) if n.endswith(".json") or n == "history")
+        except OSError:
+            names = []
+        parts += [file_stamp(os.path.join(meta, n), self.stamps) for n in names]
         return parts
 
 
@@ -116,13 +132,17 @@ def gather(
     facts: dict[str, object] = {}
     raw: bytes | None = None
     if target.python:
-        probe = probe or ProbeRun.start(target.python, timeout, env=None if env is os.environ else env)
+        probe = probe or ProbeRun.start(target.python, probe_timeout(timeout), env=None if env is os.environ else env)
         try:
             facts, raw = probe.wait_raw()
             interpreter = from_dict(Interpreter, facts)
         except (ProbeError, ValueError) as exc:
             skipped.append(Skipped(what=f"interpreter {target.python}", reason=str(exc)))
+            if probe is not None:
+                probe.close()
             raw, probe = None, None
+        else:
+            skipped.extend(_probe_skipped(facts.get("skipped")))
     if interpreter is None:
         prefix = Path(target.prefix) if target.prefix else _prefix_of(target.python)
         if prefix is None or not prefix.is_dir():
@@ -147,8 +167,20 @@ def gather(
     return Gathered(target, interpreter, machine, facts, raw, skipped, probe)
 
 
-def assemble(gathered: Gathered) -> Snapshot:
-    """The snapshot: distributions from the probe's records (or read here), conda records."""
+def _probe_skipped(value: object) -> list[Skipped]:
+    """The probe's own [what, reason] pairs (files its site emulation did not read)."""
+    if not isinstance(value, list):
+        return []
+    return [
+        Skipped(what=str(item[0])[:500], reason=str(item[1])[:500])
+        for item in value[:100]
+        if isinstance(item, list) and len(item) == 2
+    ]
+
+
+def assemble(gathered: Gathered, *, deadline: float | None = None, use_cache: bool = True) -> Snapshot:
+    """The snapshot: distributions from the probe's records (or read here, until `deadline`, a
+    time.monotonic() value), conda records. use_cache: False ignores the NumPy-build cache."""
     interpreter, skipped = gathered.interpreter, list(gathered.skipped)
     scanned: dict[str, Any] | None = None
     if gathered.probe is not None and interpreter.probed:
@@ -158,11 +190,12 @@ def assemble(gathered: Gathered) -> Snapshot:
             skipped.append(Skipped(what="metadata scan in the interpreter", reason=f"{exc}; read here instead"))
     records = scanned.get("records") if scanned else None
     if isinstance(records, list) and scanned is not None:
-        distributions = from_records(records, scanned.get("unlisted") or [], skipped)
+        unlisted = scanned.get("unlisted")
+        distributions = from_records(records, unlisted if isinstance(unlisted, list) else [], skipped)
     else:
-        distributions = scan_path(interpreter.sys_path, skipped)
-    annotate_numpy_builds(distributions)
-    conda = read_conda(Path(interpreter.prefix), skipped) if interpreter.prefix else None
+        distributions = scan_path(interpreter.sys_path, skipped, deadline=deadline)
+    annotate_numpy_builds(distributions, use_cache=use_cache, deadline=deadline, skipped=skipped)
+    conda = read_conda(Path(interpreter.prefix), skipped, deadline=deadline) if interpreter.prefix else None
     machine = gathered.machine
     if machine.gpu.problems:
         skipped.extend(Skipped(what="GPU facts", reason=p) for p in machine.gpu.problems)
@@ -186,9 +219,13 @@ def collect_snapshot(
     root: Path = Path("/"),
     env: Mapping[str, str] | None = None,
     probe: ProbeRun | None = None,
+    use_cache: bool = True,
 ) -> Snapshot:
-    """Everything `check` needs about `target`. Partial failure goes into `skipped`."""
-    return assemble(gather(target, timeout=timeout, machine=machine, root=root, env=env, probe=probe))
+    """Everything `check` needs about `target`, within `timeout` seconds in all (the probe, then
+    whatever is read here). Partial failure goes into `skipped`."""
+    deadline = time.monotonic() + timeout
+    gathered = gather(target, timeout=timeout, machine=machine, root=root, env=env, probe=probe)
+    return assemble(gathered, deadline=deadline, use_cache=use_cache)
 
 
 def _collect_machine(
@@ -215,18 +252,32 @@ def _prefix_of(python: str | None) -> Path | None:
     return parent.parent if parent.name in ("bin", "Scripts") else parent
 
 
+def _read_document(path: str, what: str) -> object:
+    """A JSON document from the file `path` ("-": standard input), bounded in size and depth."""
+    try:
+        if path == "-":
+            raw = read_stream(sys.stdin.buffer, SNAPSHOT_LIMIT, "standard input")
+        else:
+            raw = read_bytes(path, SNAPSHOT_LIMIT)
+    except FileNotFoundError:
+        raise UsageError(f"{what} file {path!r} does not exist") from None
+    except Refused as exc:
+        raise UsageError(f"cannot read {what} {path!r}: {exc}") from None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read {what} {path!r}: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    try:
+        return load_json(text, path)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def load_snapshot(path: str) -> Snapshot:
     """A snapshot JSON written by `envdoctor snapshot` ("-" reads standard input)."""
-    try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"snapshot file {path!r} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read snapshot {path!r}: {exc}") from None
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise UsageError(f"{path}: not JSON ({exc})") from None
+    data = _read_document(path, "snapshot")
     if isinstance(data, dict) and "snapshot" in data and "interpreter" not in data:
         data = data["snapshot"]  # a `report --format json` document embeds the snapshot
     if not isinstance(data, dict) or "interpreter" not in data:
@@ -234,23 +285,18 @@ def load_snapshot(path: str) -> Snapshot:
     try:
         return Snapshot.from_dict(data)
     except ValueError as exc:
-        raise UsageError(f"{path}: malformed snapshot: {exc}") from None
+        raise UsageError(f"{path}: malformed snapshot: {str(exc)[:300]}") from None
 
 
 def load_machine(path: str) -> Machine:
     """A machine-facts JSON (the "machine" object of a snapshot, or a whole snapshot)."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"machine file {path!r} does not exist") from None
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read machine facts {path!r}: {exc}") from None
+    data = _read_document(path, "machine facts")
     if isinstance(data, dict) and "machine" in data:
         data = data["machine"]
     try:
         return from_dict(Machine, data)
     except ValueError as exc:
-        raise UsageError(f"{path}: malformed machine facts: {exc}") from None
+        raise UsageError(f"{path}: malformed machine facts: {str(exc)[:300]}") from None
 
 
 __all__ = [

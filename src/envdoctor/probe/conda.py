@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
+import time
 from pathlib import Path
 
+from envdoctor.bounded import JSON_LIMIT, load_json, read_bytes, read_text
 from envdoctor.model import Conda, CondaHistoryEntry, CondaRecord, Skipped
 
 _DIST_DIR = re.compile(r"site-packages/([^/]+\.(?:dist|egg)-info)(?:/|$)")
@@ -23,31 +24,44 @@ def is_base_prefix(prefix: Path) -> bool:
     )
 
 
+def _strings(value: object) -> list[str]:
+    return [str(v) for v in value if isinstance(v, (str, int, float))] if isinstance(value, list) else []
+
+
 def _record(path: Path, skipped: list[Skipped]) -> CondaRecord | None:
     try:
-        data = json.loads(path.read_bytes())
+        data = load_json(read_bytes(path, JSON_LIMIT), str(path))
     except (OSError, ValueError) as exc:
         skipped.append(Skipped(what=str(path), reason=f"unreadable conda record: {exc}"))
         return None
-    if not isinstance(data, dict) or "name" not in data:
+    if not isinstance(data, dict) or not isinstance(data.get("name"), str) or not data["name"]:
         skipped.append(Skipped(what=str(path), reason="conda record without a name"))
         return None
     dists: list[str] = []
-    for entry in data.get("files") or []:
+    files = data.get("files")
+    for entry in files if isinstance(files, list) else []:
         if isinstance(entry, str) and ("dist-info/" in entry or "egg-info" in entry):
             match = _DIST_DIR.search(entry)
             if match and match.group(1) not in dists:
                 dists.append(match.group(1))
     channel = str(data.get("channel") or data.get("schannel") or "")
+    raw_number = data.get("build_number") or 0
+    try:
+        build_number = int(raw_number) if isinstance(raw_number, (int, str)) else 0
+    except ValueError:
+        build_number = 0
+        skipped.append(
+            Skipped(what=str(path), reason=f"build_number {str(raw_number)[:40]!r} is not a number (read as 0)")
+        )
     return CondaRecord(
         name=str(data["name"]),
         version=str(data.get("version", "")),
         build=str(data.get("build", "")),
-        build_number=int(data.get("build_number") or 0),
+        build_number=build_number,
         channel=channel,
         subdir=str(data.get("subdir", "")),
-        depends=[str(d) for d in data.get("depends") or []],
-        constrains=[str(d) for d in data.get("constrains") or []],
+        depends=_strings(data.get("depends")),
+        constrains=_strings(data.get("constrains")),
         python_dists=dists,
         requested_spec=str(data.get("requested_spec") or ""),
         path=str(path),
@@ -68,7 +82,8 @@ def parse_history(text: str) -> list[CondaHistoryEntry]:
     return entries
 
 
-def read_conda(prefix: Path, skipped: list[Skipped]) -> Conda | None:
+def read_conda(prefix: Path, skipped: list[Skipped], *, deadline: float | None = None) -> Conda | None:
+    """The prefix's conda records and history (until `deadline`, a time.monotonic() value)."""
     meta = prefix / "conda-meta"
     if not meta.is_dir():
         return None
@@ -78,13 +93,18 @@ def read_conda(prefix: Path, skipped: list[Skipped]) -> Conda | None:
     except OSError as exc:
         skipped.append(Skipped(what=str(meta), reason=f"cannot list: {exc.strerror or exc}"))
         names = []
-    for name in names:
+    for i, name in enumerate(names):
+        if deadline is not None and time.monotonic() > deadline:
+            skipped.append(
+                Skipped(what=str(meta), reason=f"{len(names) - i} records not read: the time limit was reached")
+            )
+            break
         record = _record(meta / name, skipped)
         if record:
             records.append(record)
     history: list[CondaHistoryEntry] = []
     try:
-        history = parse_history((meta / "history").read_text(encoding="utf-8", errors="replace"))
+        history = parse_history(read_text(meta / "history", JSON_LIMIT))
     except FileNotFoundError:
         pass
     except OSError as exc:

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Callable
 
+from envdoctor.bounded import JSON_LIMIT, maybe_text, read_bytes
 from envdoctor.model import CudaLibrary, GpuDevice, GpuFacts
 
 Runner = Callable[..., "subprocess.CompletedProcess[str]"]
@@ -536,10 +537,7 @@ class _Probe:
 
 # -- helpers (pure or read-only) ---------------------------------------------------------------
 def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except (OSError, ValueError):
-        return None
+    return maybe_text(path)  # regular files only, at most 1 MiB (headers, version files, /proc)
 
 
 def _exists(path: Path) -> bool:
@@ -734,8 +732,8 @@ def read_ld_so_cache(path: Path, prefixes: tuple[str, ...] = _CUDA_SONAMES) -> l
     relative to the header. Older files put it after the libc5-style table; we look it up.
     """
     try:
-        data = path.read_bytes()
-    except OSError:
+        data = read_bytes(path, JSON_LIMIT)
+    except (OSError, ValueError):
         return None
     start = data.find(_CACHE_NEW)
     if start < 0 or len(data) < start + 48:

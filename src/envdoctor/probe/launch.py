@@ -3,8 +3,11 @@ dataclasses, pathlib or json), so `check` starts the probe early and imports the
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -47,10 +50,13 @@ def resolve_target(
     if python and prefix:
         raise UsageError("give --python or --prefix, not both")
     if python:
-        found = shutil.which(python) if os.sep not in python else python
-        if not found or not os.path.exists(found):
-            raise UsageError(f"no interpreter at {python!r}")
-        return Target(python=found, prefix=None, description=f"--python {python}")
+        # uv's reading of --python: a path, a prefix, a command on PATH, or a version such as 3.11
+        from envdoctor.actions.interpreters import resolve_python_request
+
+        resolved = resolve_python_request(python, env)
+        if resolved is None:
+            raise UsageError(f"no interpreter found for --python {python!r} (a path, a command on PATH or a version)")
+        return Target(python=resolved[0], prefix=None, description=f"--python {python}")
     if prefix:
         root = os.path.expanduser(prefix)
         if not os.path.isdir(root):
@@ -74,36 +80,102 @@ class ProbeError(Exception):
     pass
 
 
+# How the target interpreter runs the probe: isolated (-I: no PYTHON* variables, no user site, no
+# current folder on sys.path) and without site (-S: no .pth line or sitecustomize runs; the probe
+# computes sys.path from site's own functions, reading .pth files as data). Interpreters without
+# -I (Python 2.7, 3.3) get -E -s -S, and every probe starts in a new, empty folder.
+ISOLATED_FLAGS = ("-I", "-S")
+LEGACY_FLAGS = ("-E", "-s", "-S")
+PROBE_SHARE = 0.75  # of a verb's --timeout: what is left reads the files here if the probe fails
+MAX_OUTPUT = 256 << 20  # bytes of probe output accepted (a real scan of 2,000 distributions: ~10 MB)
+_LIVE: set[ProbeRun] = set()
+
+
+def probe_timeout(total: float) -> float:
+    """How long the probe may take within a verb's time limit `total`."""
+    return total * PROBE_SHARE
+
+
+def _kill_live_probes() -> None:
+    for run in list(_LIVE):
+        run.close()
+
+
+atexit.register(_kill_live_probes)
+
+
+def _empty_folder() -> str:
+    """A new, empty, private folder for the probe to start in (tempfile's import costs ~3 ms)."""
+    base = os.environ.get("TMPDIR") or os.environ.get("TEMP") or ("/tmp" if os.name == "posix" else "")
+    for _ in range(8):
+        path = os.path.join(base, f"envdoctor-probe-{os.getpid()}-{os.urandom(6).hex()}")
+        try:
+            os.mkdir(path, 0o700)
+            return path
+        except FileExistsError:
+            continue
+        except OSError:
+            break
+    import tempfile
+
+    return tempfile.mkdtemp(prefix="envdoctor-probe-")
+
+
+class _Output:
+    """What one launch of the probe printed, filled by its reader threads."""
+
+    def __init__(self) -> None:
+        self.facts_line: bytes | None = None
+        self.lines: list[bytes] = []
+        self.stderr = bytearray()
+        self.error: ProbeError | None = None
+        self.got_facts = threading.Event()
+        self.done = threading.Event()
+        self.stderr_done = threading.Event()
+
+
 class ProbeRun:
     """The probe running in the target interpreter. It prints its facts first and then, when asked
     to scan, every metadata record: `wait_raw()` returns as soon as the facts are there, `scan()`
-    when the records are. Reader threads drain its output meanwhile, so it never blocks on a pipe."""
+    when the records are. Reader threads drain its output meanwhile, so it never blocks on a pipe.
+    It runs in its own process group, killed whole when it times out or is no longer needed."""
 
     def __init__(self, python: str, timeout: float, *, scan: bool = True, env: Mapping[str, str] | None = None) -> None:
-        self.python = python
+        self.python = os.path.abspath(python) if os.sep in python else python  # it starts elsewhere
         self.timeout = timeout
+        self.flags: tuple[str, ...] = ISOLATED_FLAGS
+        self._scan = scan
+        self._env = None if env is None else dict(env)  # the variables it runs with (default: ours)
         self._deadline = time.monotonic() + timeout
         self._error: ProbeError | None = None
         self._proc: subprocess.Popen[bytes] | None = None
-        self._facts_line: bytes | None = None
-        self._lines: list[bytes] = []
-        self._stderr = bytearray()
-        self._got_facts = threading.Event()
-        self._done = threading.Event()
-        self._stderr_done = threading.Event()
+        self._workdir: str | None = None
+        self._launch()
+
+    def _launch(self) -> None:
+        out = self._out = _Output()
+        self._workdir = self._workdir or _empty_folder()
+        argv = [self.python, *self.flags, "-c", probe_source(), *(["--scan"] if self._scan else [])]
+        with contextlib.suppress(OSError):  # PYTHONPATH's relative entries are relative to it
+            argv.append("--cwd=" + os.getcwd())
         try:
             self._proc = subprocess.Popen(
-                [python, "-c", probe_source(), *(["--scan"] if scan else [])],
+                argv,
+                cwd=self._workdir,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                env=None if env is None else dict(env),  # the variables it runs with (default: ours)
+                start_new_session=True,
+                env=self._env,
             )
         except OSError as exc:
-            self._error = ProbeError(f"{python} cannot be run: {exc.strerror or exc}")
+            self._error = ProbeError(f"{self.python} cannot be run: {exc.strerror or exc}")
+            self._proc = None
+            self._remove_workdir()
             return
-        threading.Thread(target=self._drain_stdout, daemon=True).start()
-        threading.Thread(target=self._drain_stderr, daemon=True).start()
+        _LIVE.add(self)
+        threading.Thread(target=self._drain_stdout, args=(self._proc, out), daemon=True).start()
+        threading.Thread(target=self._drain_stderr, args=(self._proc, out), daemon=True).start()
 
     @classmethod
     def start(
@@ -113,27 +185,49 @@ class ProbeRun:
         env: the variables the interpreter runs with (PYTHONPATH, ...; default: envdoctor's)."""
         return cls(python, timeout, scan=scan, env=env)
 
-    def _drain_stdout(self) -> None:
-        assert self._proc is not None and self._proc.stdout is not None
+    def _drain_stdout(self, proc: subprocess.Popen[bytes], out: _Output) -> None:
+        assert proc.stdout is not None
+        total = 0
+        pending: list[bytes] = []
         try:
-            for line in self._proc.stdout:
-                if self._facts_line is None and line.startswith(PROBE_MARKER_BYTES):
-                    self._facts_line = line
-                    self._got_facts.set()
+            while True:
+                piece = proc.stdout.readline(1 << 20)
+                if not piece:
+                    break
+                total += len(piece)
+                if total > MAX_OUTPUT:
+                    out.error = ProbeError(f"{self.python} printed more than {MAX_OUTPUT >> 20} MiB of probe output")
+                    self._kill()
+                    break
+                pending.append(piece)
+                if not piece.endswith(b"\n"):
+                    continue
+                line = b"".join(pending)
+                pending = []
+                if out.facts_line is None and line.startswith(PROBE_MARKER_BYTES):
+                    out.facts_line = line
+                    out.got_facts.set()
                 else:
-                    self._lines.append(line)
+                    out.lines.append(line)
+            if pending:
+                out.lines.append(b"".join(pending))
+        except (OSError, ValueError):
+            pass
         finally:
-            self._got_facts.set()
-            self._done.set()
+            out.got_facts.set()
+            out.done.set()
 
-    def _drain_stderr(self) -> None:
-        assert self._proc is not None and self._proc.stderr is not None
+    @staticmethod
+    def _drain_stderr(proc: subprocess.Popen[bytes], out: _Output) -> None:
+        assert proc.stderr is not None
         try:
-            for chunk in iter(lambda: self._proc.stderr.read(65536), b""):  # type: ignore[union-attr]
-                if len(self._stderr) < 1 << 20:
-                    self._stderr += chunk
+            for chunk in iter(lambda: proc.stderr.read(65536), b""):  # type: ignore[union-attr]
+                if len(out.stderr) < 1 << 20:
+                    out.stderr += chunk
+        except (OSError, ValueError):
+            pass
         finally:
-            self._stderr_done.set()
+            out.stderr_done.set()
 
     def _remaining(self) -> float:
         return max(0.0, self._deadline - time.monotonic())
@@ -147,36 +241,94 @@ class ProbeRun:
 
     def wait_raw(self) -> tuple[dict[str, object], bytes]:
         """The interpreter facts and the raw line they were read from (for fingerprinting)."""
-        if self._error is not None or self._proc is None:
-            raise self._error or ProbeError(f"{self.python} cannot be run")
-        if not self._got_facts.wait(self._remaining()):
-            raise self._timed_out()
-        if self._facts_line is None:  # it ended without facts: say why
+        while True:
+            if self._error is not None or self._proc is None:
+                raise self._error or ProbeError(f"{self.python} cannot be run")
+            out = self._out
+            if not out.got_facts.wait(self._remaining()):
+                raise self._timed_out()
+            if out.error is not None:
+                self.close()
+                raise out.error
+            if out.facts_line is not None:
+                break
+            # It ended without facts: an interpreter without -I gets the legacy flags, else say why.
             try:
                 returncode = self._proc.wait(self._remaining())
             except subprocess.TimeoutExpired:
                 raise self._timed_out() from None
-            self._stderr_done.wait(1.0)
-            raise _probe_failure(self.python, bytes(self._stderr), returncode)
-        facts = _parse_line(self.python, self._facts_line[len(PROBE_MARKER_BYTES) :])
-        return facts, self._facts_line
+            out.stderr_done.wait(1.0)
+            if self.flags == ISOLATED_FLAGS and b"nknown option" in out.stderr and b"-I" in out.stderr:
+                self._stop()
+                self.flags = LEGACY_FLAGS
+                self._launch()
+                continue
+            self.close()
+            raise _probe_failure(self.python, bytes(out.stderr), returncode)
+        line = out.facts_line
+        if not self._scan:
+            self.close()  # nothing more to come
+        try:
+            facts = _parse_line(self.python, line[len(PROBE_MARKER_BYTES) :])
+        except ProbeError:
+            self.close()
+            raise
+        return facts, line
 
     def scan(self) -> dict[str, Any] | None:
         """The metadata records ({"records", "unlisted"}), None when the probe sent none."""
         if self._proc is None:
             return None
-        if not self._done.wait(self._remaining()):
+        out = self._out
+        if not out.done.wait(self._remaining()):
             raise self._timed_out()
-        for line in self._lines:
-            if line.startswith(SCAN_MARKER_BYTES):
-                return _parse_line(self.python, line[len(SCAN_MARKER_BYTES) :])
-        return None
+        if out.error is not None:
+            self.close()
+            raise out.error
+        try:
+            for line in out.lines:
+                if line.startswith(SCAN_MARKER_BYTES):
+                    return _parse_line(self.python, line[len(SCAN_MARKER_BYTES) :])
+            return None
+        finally:
+            self.close()
+
+    def _kill(self) -> None:
+        """SIGKILL the probe's whole process group (whatever it started goes with it)."""
+        proc = self._proc
+        if proc is None:
+            return
+        try:
+            if os.name == "posix":
+                os.killpg(proc.pid, signal.SIGKILL)
+            elif proc.poll() is None:
+                proc.kill()
+        except OSError:
+            pass
+
+    def _stop(self) -> None:
+        proc = self._proc
+        if proc is None:
+            return
+        self._kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(5.0)
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
 
     def close(self) -> None:
-        """Stop the probe if it still runs (a cached answer needs no scan)."""
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.kill()
-            self._proc.wait()
+        """Stop the probe and everything it started, if still running (a cached answer needs no
+        scan), and remove its working folder."""
+        self._stop()
+        _LIVE.discard(self)
+        self._remove_workdir()
+
+    def _remove_workdir(self) -> None:
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
 
 
 def probe_source() -> str:
@@ -188,8 +340,8 @@ def probe_source() -> str:
 
 
 def run_probe(python: str, *, timeout: float = DEFAULT_TIMEOUT) -> dict[str, object]:
-    """Run the stdlib-only probe in `python` and return its facts."""
-    return ProbeRun.start(python, timeout).wait()
+    """Run the stdlib-only probe in `python` (isolated, no metadata scan) and return its facts."""
+    return ProbeRun.start(python, timeout, scan=False).wait()
 
 
 def _parse_line(python: str, payload: bytes) -> dict[str, Any]:
@@ -197,8 +349,8 @@ def _parse_line(python: str, payload: bytes) -> dict[str, Any]:
 
     try:
         data = json.loads(payload.decode("utf-8", errors="replace"))
-    except ValueError as exc:
-        raise ProbeError(f"{python} printed unreadable probe output: {exc}") from None
+    except (ValueError, RecursionError) as exc:
+        raise ProbeError(f"{python} printed unreadable probe output: {str(exc)[:200]}") from None
     if not isinstance(data, dict):
         raise ProbeError(f"{python} printed unreadable probe output")
     return data

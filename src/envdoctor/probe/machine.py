@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from envdoctor.bounded import maybe_text
 from envdoctor.model import GpuFacts, Machine
 
 RELEVANT_CPU_FLAGS = (
@@ -36,10 +37,7 @@ def _os_name(system: str) -> str:
 
 
 def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
+    return maybe_text(path)  # regular files only, bounded: a fake root may hold anything
 
 
 def cpu_facts(root: Path) -> tuple[str, list[str]]:

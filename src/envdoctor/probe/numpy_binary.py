@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import mmap
 import os
+import stat
 import struct
 from collections.abc import Iterable, Sequence
 
@@ -68,9 +69,11 @@ def numpy_build_of_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAUL
     """ "2" when the extension at `path` was built against NumPy 2, "1" against NumPy 1, None when
     it shows no NumPy C API (or cannot be read, or is larger than `max_bytes`)."""
     try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size == 0 or size > max_bytes:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            size = st.st_size
+            if not stat.S_ISREG(st.st_mode) or size == 0 or size > max_bytes:
                 return None
             with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
                 ranges = _elf_rodata_ranges(mapped)
@@ -98,21 +101,24 @@ def scan_distribution(
     max_bytes: int = DEFAULT_MAX_BYTES,
     budget_bytes: int = DEFAULT_BUDGET_BYTES,
     max_files: int = 200,
+    read: list[str] | None = None,
 ) -> tuple[str, str] | None:
     """(build, path) from the first of a distribution's extension files that shows which NumPy it
     was built against; None when none does. `extension_modules` are paths relative to
     `location` (as in `Distribution.extension_modules`). Files whose names suggest NumPy use are
-    read first, then the rest smallest first, within `budget_bytes` in all."""
+    read first, then the rest smallest first, within `budget_bytes` in all. `read` collects the
+    path of every file read (what the answer depends on). Regular files only."""
     candidates: list[tuple[int, int, str]] = []
     for rel in extension_modules[: max_files * 4]:
         if not rel.endswith(_EXTENSIONS) and ".so." not in rel:
             continue
         path = os.path.join(location, rel)
         try:
-            size = os.stat(path).st_size
-        except OSError:
+            st = os.stat(path)
+        except (OSError, ValueError):
             continue
-        if 0 < size <= max_bytes:
+        size = st.st_size
+        if stat.S_ISREG(st.st_mode) and 0 < size <= max_bytes:
             base = os.path.basename(rel)
             likely = 0 if any(hint in base for hint in _LIKELY) else 1
             candidates.append((likely, size, path))
@@ -122,6 +128,8 @@ def scan_distribution(
         if spent + size > budget_bytes:
             continue
         spent += size
+        if read is not None:
+            read.append(path)
         build = numpy_build_of_file(path, max_bytes=max_bytes)
         if build is not None:
             return build, path

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from envdoctor.model import Finding, Severity
+from envdoctor.safetext import clean
 
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -43,7 +44,7 @@ def findings_concise(findings: Sequence[Finding], *, default_path: str = "") -> 
     lines = []
     for f in findings:
         where = str(f.location) if f.location is not None else f"{default_path}:1:1"
-        lines.append(f"{where}: {f.code} [{f.severity.value}] {f.message}")
+        lines.append(f"{clean(where)}: {f.code} [{f.severity.value}] {clean(f.message)}")
         if f.fix:
-            lines.append(f"    fix: {f.fix}")
+            lines.append(f"    fix: {clean(f.fix)}")
     return "\n".join(lines) + ("\n" if lines else "")

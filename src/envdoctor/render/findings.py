@@ -12,6 +12,7 @@ from typing import Any
 from envdoctor import __version__
 from envdoctor.model import Finding, Severity, Skipped
 from envdoctor.output import document_header
+from envdoctor.safetext import clean, md, md_code
 
 _COLORS = {"error": "31", "warning": "33", "info": "36", "bold": "1", "dim": "2", "green": "32"}
 _HEADINGS = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Notes"}
@@ -35,6 +36,17 @@ def _counts(findings: Sequence[Finding]) -> dict[str, int]:
     return counts
 
 
+_VERDICT_STYLE = {"OK": "bold green", "INCOMPLETE": "bold warning", "FAILED": "bold error"}
+
+
+def verdict_word(findings: Sequence[Finding], skipped: Sequence[Skipped]) -> str:
+    """FAILED with an error; INCOMPLETE when something could not be read (never "OK" for what
+    was not inspected); else OK."""
+    if any(f.severity is Severity.ERROR for f in findings):
+        return "FAILED"
+    return "INCOMPLETE" if skipped else "OK"
+
+
 def summary_line(findings: Sequence[Finding], skipped: Sequence[Skipped]) -> str:
     c = _counts(findings)
     parts = [
@@ -51,7 +63,8 @@ def findings_text(
     findings: Sequence[Finding], skipped: Sequence[Skipped], *, header: Sequence[str], color: bool
 ) -> str:
     s = Style(color)
-    lines = [s(h, "bold") if i == 0 else h for i, h in enumerate(header)]
+    # Every field may carry names, versions and paths from the environment: one line each, inert.
+    lines = [s(clean(h), "bold") if i == 0 else clean(h) for i, h in enumerate(header)]
     for severity in Severity:
         group = [f for f in findings if f.severity is severity]
         if not group:
@@ -59,29 +72,28 @@ def findings_text(
         lines.append("")
         lines.append(s(f"{_HEADINGS[severity]} ({len(group)})", f"bold {severity.value}"))
         for f in group:
-            cause = f" [{f.cause}]" if f.cause else ""
-            lines.append(f"  {s(f.code, severity.value)} {f.message}{s(cause, 'dim')}")
-            lines.extend(f"      {s('evidence:', 'dim')} {e}" for e in f.evidence)
+            cause = f" [{clean(f.cause)}]" if f.cause else ""
+            lines.append(f"  {s(clean(f.code), severity.value)} {clean(f.message)}{s(cause, 'dim')}")
+            lines.extend(f"      {s('evidence:', 'dim')} {clean(e)}" for e in f.evidence)
             if f.fix:
-                lines.append(f"      {s('fix:', 'green')} {f.fix}")
-            lines.extend(f"      {s('hint:', 'dim')} {h}" for h in f.hints)
+                lines.append(f"      {s('fix:', 'green')} {clean(f.fix)}")
+            lines.extend(f"      {s('hint:', 'dim')} {clean(h)}" for h in f.hints)
     if skipped:
         lines.append("")
         lines.append(s(f"Skipped ({len(skipped)})", "bold"))
-        lines.extend(f"  {k.what}: {k.reason}" for k in skipped)
+        lines.extend(f"  {clean(k.what)}: {clean(k.reason)}" for k in skipped)
     lines.append("")
     verdict = summary_line(findings, skipped)
-    ok = not any(f.severity is Severity.ERROR for f in findings)
-    lines.append(s(("OK: " if ok else "FAILED: ") + verdict, "bold green" if ok else "bold error"))
+    lines.append(s(verdict_word(findings, skipped) + ": " + verdict, _VERDICT_STYLE[verdict_word(findings, skipped)]))
     return "\n".join(lines) + "\n"
 
 
 def findings_markdown(
     findings: Sequence[Finding], skipped: Sequence[Skipped], *, title: str, facts: Sequence[tuple[str, str]]
 ) -> str:
-    lines = [f"## {title}", ""]
+    lines = [f"## {md(title)}", ""]
     if facts:
-        lines += ["| | |", "|---|---|"] + [f"| {k} | {_md(v)} |" for k, v in facts] + [""]
+        lines += ["| | |", "|---|---|"] + [f"| {md(k)} | {md(v)} |" for k, v in facts] + [""]
     if not findings:
         lines.append("No problems found.")
     for severity in Severity:
@@ -90,22 +102,18 @@ def findings_markdown(
             continue
         lines += [f"### {_HEADINGS[severity]} ({len(group)})", ""]
         for f in group:
-            cause = f" (`{f.cause}`)" if f.cause else ""
-            lines.append(f"- **{f.code}** {_md(f.message)}{cause}")
-            lines.extend(f"  - evidence: `{e}`" for e in f.evidence)
+            cause = f" ({md_code(f.cause)})" if f.cause else ""
+            lines.append(f"- **{md(f.code)}** {md(f.message)}{cause}")
+            lines.extend(f"  - evidence: {md_code(e)}" for e in f.evidence)
             if f.fix:
-                lines.append(f"  - fix: `{f.fix}`")
-            lines.extend(f"  - hint: {_md(h)}" for h in f.hints)
+                lines.append(f"  - fix: {md_code(f.fix)}")
+            lines.extend(f"  - hint: {md(h)}" for h in f.hints)
         lines.append("")
     if skipped:
-        lines += [f"### Skipped ({len(skipped)})", ""] + [f"- {_md(k.what)}: {_md(k.reason)}" for k in skipped]
+        lines += [f"### Skipped ({len(skipped)})", ""] + [f"- {md(k.what)}: {md(k.reason)}" for k in skipped]
         lines.append("")
-    lines.append(f"_{summary_line(findings, skipped)} · envdoctor {__version__}_")
+    lines.append(f"_{verdict_word(findings, skipped)}: {summary_line(findings, skipped)} · envdoctor {__version__}_")
     return "\n".join(lines) + "\n"
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|")
 
 
 def findings_json(findings: Sequence[Finding], skipped: Sequence[Skipped], **extra: Any) -> str:

@@ -1,4 +1,4 @@
-"""ED108: TF_USE_LEGACY_KERAS is set, but tf-keras (which it switches tf.keras to) is not installed."""
+"""ED109: TF_USE_LEGACY_KERAS is set, but tf-keras (which it switches tf.keras to) is not installed."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ _ON = frozenset({"1", "true", "yes", "on"})
 
 
 @rule(
-    "ED108",
+    "ED109",
     "legacy-keras-missing",
     title="TF_USE_LEGACY_KERAS is set but tf-keras is not installed",
     severity=Severity.ERROR,

@@ -1,0 +1,133 @@
+"""The public Python API: the verbs as functions returning the typed results the CLI renders.
+
+    import envdoctor
+
+    report = envdoctor.check(prefix="~/venvs/tf")          # envdoctor.doctor.Report
+    for finding in report.findings:
+        print(finding.code, finding.message, finding.fix)
+
+    explanation = envdoctor.explain(open("build.log").read())   # envdoctor.explain.model.Explanation
+    plan = envdoctor.plan(["tensorflow"], python_version="3.11", gpu=False)   # envdoctor.plan.model.Plan
+
+Errors: `envdoctor.errors.UsageError` for bad input (what the CLI exits 2 for), `EnvdoctorError` for
+a failure (exit 1); "nothing fits" is not an error but `Plan.status == "infeasible"`. See docs/api.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from envdoctor.doctor import Report
+    from envdoctor.explain.model import Explanation
+    from envdoctor.model import Snapshot
+    from envdoctor.plan.model import Plan
+
+__all__ = ["check", "explain", "plan", "snapshot"]
+
+
+def snapshot(
+    *,
+    python: str | None = None,
+    prefix: str | Path | None = None,
+    snapshot_file: str | Path | None = None,
+    timeout: float = 20.0,
+) -> Snapshot:
+    """The facts of an environment: `python` (a path, a command or a version such as "3.11"),
+    `prefix` (a venv or conda prefix), `snapshot_file` (from `envdoctor snapshot`), else the active
+    environment ($VIRTUAL_ENV, $CONDA_PREFIX, python on PATH)."""
+    from envdoctor.errors import UsageError
+    from envdoctor.probe.collect import collect_snapshot, load_snapshot
+    from envdoctor.probe.launch import resolve_target
+
+    if snapshot_file is not None:
+        if python is not None or prefix is not None:
+            raise UsageError("give one of python, prefix or snapshot_file")
+        return load_snapshot(str(snapshot_file))
+    if timeout <= 0:
+        raise UsageError("timeout must be positive")
+    target = resolve_target(python=python, prefix=str(prefix) if prefix is not None else None)
+    return collect_snapshot(target, timeout=timeout)
+
+
+def check(
+    *,
+    python: str | None = None,
+    prefix: str | Path | None = None,
+    snapshot_file: str | Path | None = None,
+    of: Snapshot | None = None,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    severity: dict[str, str] | None = None,
+    timeout: float = 20.0,
+) -> Report:
+    """Every problem in an environment, as `envdoctor check` finds it. The environment is named as
+    for `snapshot()`, or given as a `Snapshot` (`of=`). `select` / `ignore` take what --select /
+    --ignore take (codes, prefixes such as "ED4", rule names, "ALL"); `severity` overrides a rule's
+    severity by code or name. `report.exit_code` is the CLI's exit code."""
+    from envdoctor.doctor import diagnose
+    from envdoctor.errors import UsageError
+    from envdoctor.rules import all_rules, get_rule
+    from envdoctor.rules._selection import Selection
+
+    selection = Selection.parse(select, ignore)
+    rules = all_rules()
+    selection.validate(rules)
+    for key in severity or {}:
+        if get_rule(key) is None:
+            raise UsageError(f"severity: no rule has the code or name {key!r}")
+    if of is not None and (python, prefix, snapshot_file) != (None, None, None):
+        raise UsageError("give a Snapshot (of=) or name an environment, not both")
+    facts = (
+        of if of is not None else snapshot(python=python, prefix=prefix, snapshot_file=snapshot_file, timeout=timeout)
+    )
+    return diagnose(facts, rules=selection.apply(rules), severity=severity)
+
+
+def explain(log: str | bytes | Path, *, of: Snapshot | None = None) -> Explanation:
+    """The cause of an install or import error log (text, bytes, or a Path to read), as `envdoctor
+    explain` gives it; `of` (a Snapshot) tailors the fixes and adds the environment's facts."""
+    from envdoctor.explain import explain_file, explain_text
+
+    if isinstance(log, Path):
+        return explain_file(log, snapshot=of)
+    text = log.decode("utf-8", errors="replace") if isinstance(log, bytes) else log
+    return explain_text(text, snapshot=of)
+
+
+def plan(
+    specs: Sequence[str],
+    *,
+    python_version: str | None = None,
+    platform: str | None = None,
+    gpu: bool | None = None,
+    driver: str | None = None,
+    manager: str = "pip",
+    prereleases: bool = False,
+    resolve: bool = True,
+    index_url: str | None = None,
+    extra_index_urls: Sequence[str] = (),
+    find_links: Sequence[str] = (),
+    offline: bool = False,
+) -> Plan:
+    """A compatible, fully pinned set (or the proof that none exists), as `envdoctor plan` makes it.
+    Defaults come from this machine; `python_version`, `platform`, `gpu`, `driver` plan for another.
+    `plan.status`: "feasible", "infeasible" (see `plan.proof`) or "unresolved" (see `plan.next_steps`)."""
+    from envdoctor.actions.uvtool import IndexOptions
+    from envdoctor.errors import UsageError
+    from envdoctor.plan import make_plan, target_for_machine
+    from envdoctor.plan.model import ResolveOptions
+
+    if isinstance(specs, str):
+        raise UsageError("specs: a list of requirements, e.g. ['tensorflow==2.15.*']")
+    if manager not in ("pip", "conda"):
+        raise UsageError(f"manager {manager!r}: expected 'pip' or 'conda'")
+    target = target_for_machine(
+        python=python_version, platform=platform, gpu=gpu, driver=driver, manager=manager, prereleases=prereleases
+    )
+    index = IndexOptions(
+        index_url=index_url, extra_index_urls=list(extra_index_urls), find_links=list(find_links), offline=offline
+    )
+    return make_plan(list(specs), target, options=ResolveOptions.from_index(index), resolve=resolve)

@@ -1,0 +1,28 @@
+"""`envdoctor completion bash|zsh|fish`: the shell completion script, generated from the parser.
+
+    eval "$(envdoctor completion bash)"            # ~/.bashrc
+    eval "$(envdoctor completion zsh)"             # ~/.zshrc
+    envdoctor completion fish | source             # ~/.config/fish/config.fish
+
+argcomplete does the work: the script calls envdoctor back with `_ARGCOMPLETE` set, and the CLI
+answers from the full parser (every verb, its options and their choices).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+SHELLS = ("bash", "zsh", "fish")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("shell", choices=SHELLS, help="the shell to complete in")
+
+
+def run(args: argparse.Namespace) -> int:
+    from argcomplete.shell_integration import shellcode
+
+    from envdoctor.output import emit
+
+    emit(shellcode(["envdoctor"], shell=args.shell))
+    return 0
