@@ -40,4 +40,3 @@ def test_passing() -> None:
         == []
     )
     assert run("ED107", snapshot([dist("tensorflow", "2.15.0")])) == []
-
