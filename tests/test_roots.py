@@ -118,3 +118,55 @@ def test_findings_about_other_packages_keep_their_own_remedy() -> None:
     findings = diagnose(snap, make_kb()).findings
     protobuf = next(f for f in findings if f.subject == "protobuf")
     assert protobuf.caused_by is None and "protobuf<5" in (protobuf.fix or "")
+
+
+def test_pip_over_conda_gives_condas_version_back_and_that_clears_the_numpy_findings() -> None:
+    from envdoctor.model import CondaRecord
+
+    site = "/env/lib/python3.11/site-packages"
+    snap = snapshot(
+        [
+            dist("numpy", "2.0.1", installer="uv"),
+            dist(
+                "pandas",
+                "2.1.4",
+                installer="conda",
+                requires=["numpy>=1.23.2"],
+                numpy_build="1",
+                numpy_build_path=f"{site}/pandas/_libs/lib.so",
+            ),
+            dist("pip", "24.0", installer="conda"),
+        ],
+        records=[
+            CondaRecord(
+                "numpy",
+                "1.26.4",
+                channel="file:///chan/linux-64",
+                subdir="linux-64",
+                python_dists=["numpy-1.26.4.dist-info"],
+            ),
+            CondaRecord(
+                "pandas",
+                "2.1.4",
+                channel="file:///chan/linux-64",
+                subdir="linux-64",
+                depends=["numpy >=1.23.2,<2"],
+                python_dists=["pandas-2.1.4.dist-info"],
+            ),
+            CondaRecord(
+                "pip", "24.0", channel="file:///chan/noarch", subdir="noarch", python_dists=["pip-24.0.dist-info"]
+            ),
+        ],
+        tools={"rattler": "/opt/envdoctor/bin/python"},
+    )
+    findings = diagnose(snap, make_kb()).findings
+    codes = by_code(findings)
+    root = codes["ED211"][0]
+    assert root.fix == (
+        "/env/bin/python -m pip uninstall -y numpy && /opt/envdoctor/bin/python -m envdoctor.actions.rattlerfix "
+        "install --prefix /env --channel file:///chan --force-reinstall numpy==1.26.4"
+    )
+    for code in ("ED102", "ED212"):
+        assert all(f.caused_by == root.key for f in codes[code]), code
+    plan = make_plan(findings, "/env/bin/python")
+    assert [s.command for s in plan.steps] == root.fix.split(" && ")

@@ -28,7 +28,9 @@ from envdoctor.model import Distribution, Finding, Snapshot
 from envdoctor.names import canonicalize_name
 
 LEAK_ROOTS = ("ED202", "ED201", "ED203")
-REQUIREMENT_RULES = frozenset({"ED101", "ED103", "ED107"})
+#: roots whose remedy puts exact versions back (a second TensorFlow, pip over conda): what only
+#: asks for those versions follows from them
+PIN_ROOTS = ("ED105", "ED211")
 
 
 def _norm(path: str) -> str:
@@ -69,10 +71,48 @@ def _spec_name(spec: str) -> str:
     return canonicalize_name(match.group(1)) if match else ""
 
 
+def _pins(root: Finding) -> dict[str, str]:
+    """{name: version} the root's remedy installs exactly (`numpy==1.26.4`)."""
+    pins: dict[str, str] = {}
+    for step in root.remedy.steps if root.remedy else []:
+        if step.action != "install":
+            continue
+        for spec in step.packages:
+            name, sep, version = spec.partition("==")
+            if sep and version and not any(c in version for c in ",;<>!~*="):
+                pins[_spec_name(name)] = version.strip()
+    return pins
+
+
+def _cleared_by_pins(root: Finding, finding: Finding) -> bool:
+    """The finding's remedy only (re)installs packages the root installs exactly, at versions
+    its specs admit: once the root's remedy ran, there is nothing left for it to do."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    pins = _pins(root)
+    steps = finding.remedy.steps if finding.remedy else []
+    if not pins or not steps or any(s.action not in ("install", "uninstall") for s in steps):
+        return False
+    for step in steps:
+        for spec in step.packages:
+            if _spec_name(spec) not in pins:
+                return False
+            if step.action == "install":
+                try:
+                    req = Requirement(spec.replace(" ", ""))
+                except InvalidRequirement:
+                    return False
+                if not req.specifier.contains(pins[_spec_name(spec)], prereleases=True):
+                    return False
+    return True
+
+
 def _follows(root: Finding, finding: Finding, leaked: set[str]) -> bool:
     about = set(finding.about)
     if root.code in LEAK_ROOTS:
         return bool(about & leaked)
+    if root.code in PIN_ROOTS and _cleared_by_pins(root, finding):
+        return True
     if root.code == "ED105" and root.remedy is not None:
         steps = root.remedy.steps
         removed = {canonicalize_name(p) for s in steps if s.action == "uninstall" for p in s.packages}
@@ -92,7 +132,7 @@ def _is_root(finding: Finding) -> bool:
         return False
     return (
         finding.code in LEAK_ROOTS
-        or finding.code == "ED105"
+        or finding.code in PIN_ROOTS
         or (finding.code == "ED104" and finding.subject == "python")
     )
 

@@ -271,17 +271,18 @@ def traceback_distributions(text: str, snapshot: Any) -> set[str]:
 
 def explain_result(result: FrameworkResult, checked: Checked | None, explainer: Explainer) -> Diagnosis:
     """The cause and fix of a failure: check's finding about the failing distribution (or one its
-    traceback passes through) with the cause the output shows -- or any of check's errors about it when
-    explain sees no known cause in the output -- else explain's reading of the output."""
+    traceback passes through) -- the one with the cause the output shows when there are several --
+    else explain's reading of the output."""
     explained = explainer(result.output_tail, result.signal)
     if checked is None or not checked.findings:
         return explained
     names = {d.split("==")[0] for d in result.distributions}
     names |= traceback_distributions(result.output_tail, checked.snapshot)
     about = [f for f in checked.findings if f.severity.value == "error" and set(f.about) & names]
-    # the finding with the cause the output shows; any of check's when the output shows none
+    # the finding with the cause the output shows first; else check's own reading (it sees the
+    # binaries' tags and the versions, which the output may only hint at)
     same = [f for f in about if f.cause == explained.cause]
-    for finding in same or (about if explained.cause == "unknown" else []):
+    for finding in same or about:
         fixes = [finding.fix] if finding.fix else [s.reason for s in (finding.remedy.steps if finding.remedy else [])]
         return Diagnosis(
             cause=finding.cause or explained.cause,
