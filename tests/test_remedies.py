@@ -100,6 +100,13 @@ def test_an_externally_managed_interpreter_is_never_changed() -> None:
         assert "EXTERNALLY-MANAGED" in step.reason and "PEP 668" in step.reason
     install = ctx.install(["numpy<2"]).steps[0]
     assert install.command == "envdoctor create --name fresh-env --python 3.11 tensorflow==2.15.0 'numpy<2'"
+    # the packages that need the one being fixed come along into the fresh environment
+    pandas = ctx_of(
+        dist("pandas", "2.1.4", requires=["numpy>=1.23.2"]), dist("numpy", "2.0.0"), externally_managed=marker
+    )
+    assert pandas.install(["numpy<2"]).steps[0].command == (
+        "envdoctor create --name fresh-env --python 3.11 pandas==2.1.4 'numpy<2'"
+    )
     # a venv made from that interpreter is not externally managed
     assert ctx_of(dist("pip", "24.0"), externally_managed=marker, is_venv=True).owner.kind == PIP_VENV
 

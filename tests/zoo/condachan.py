@@ -73,7 +73,10 @@ def channel(folder: Path, minor: str) -> Path:
         shutil.rmtree(folder)
     real = Path(os.path.realpath(base))
     version = subprocess.run(
-        [str(real), "-c", "import platform; print(platform.python_version())"], capture_output=True, text=True, check=True
+        [str(real), "-c", "import platform; print(platform.python_version())"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     make_conda_package(
         folder,

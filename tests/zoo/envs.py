@@ -184,7 +184,7 @@ ZOO: tuple[ZooEntry, ...] = (
         "pip-venv",
         (Install(("tensorflow-cpu",)), Install(("numpy==1.24.4",), target="foreign")),
         frozenset({"env-leakage"}),
-        None,
+        "numpy-abi",  # TensorFlow (built against NumPy 2) fails on the leaked NumPy 1.24
         description="a healthy TensorFlow venv checked with PYTHONPATH at another environment's numpy 1.24",
         pythonpath=True,
     ),

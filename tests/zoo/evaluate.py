@@ -90,8 +90,11 @@ class Outcome:
 
     @property
     def commands_repaired(self) -> bool:
-        return bool(self.commands) and all(c.ok for c in self.commands) and not self.commands_errors_after and bool(
-            self.commands_verify_after
+        return (
+            bool(self.commands)
+            and all(c.ok for c in self.commands)
+            and not self.commands_errors_after
+            and bool(self.commands_verify_after)
         )
 
     @property
@@ -207,7 +210,9 @@ def evaluate(item: ZooEntry, root: Path, *, apply_fix: bool = True) -> Outcome:
     out.verify_ok = bool(verified.get("ok"))
     out.verify_causes = _verify_causes(verified)
     if item.healthy:
-        out.false_errors = [f"{f['code']} {f.get('cause')}: {f['message']}" for f in findings if f["severity"] == "error"]
+        out.false_errors = [
+            f"{f['code']} {f.get('cause')}: {f['message']}" for f in findings if f["severity"] == "error"
+        ]
         out.warnings = [f"{f['code']}: {f['message']}" for f in findings if f["severity"] == "warning"]
         if apply_fix:
             before = installed(built.python, env)
@@ -246,8 +251,13 @@ def evaluate(item: ZooEntry, root: Path, *, apply_fix: bool = True) -> Outcome:
     out.fresh_env = fresh
     if fresh:
         out.target_unchanged = installed(built.python, env) == before
+        about = {n for f in findings if f.get("severity") == "error" for n in f.get("about", [])}
+        missing = sorted(about - set(installed(Path(fresh), env)))
+        if missing:  # a fresh environment without the user's packages repairs nothing
+            out.commands_errors_after.append("the fresh environment lacks " + ", ".join(missing))
     errors_after, verify_after, seconds = _check_and_verify(checked, session)
-    out.commands_errors_after, out.commands_verify_after = errors_after, verify_after
+    out.commands_errors_after += errors_after
+    out.commands_verify_after = verify_after
     out.commands_s += seconds
     if not apply_fix:
         return out
