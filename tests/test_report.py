@@ -14,7 +14,7 @@ from tests.test_probe import make_venv
 
 
 def report(*args: str, home: Path, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HOME": str(home), "USER": "alice", "LOGNAME": "alice", "NO_COLOR": "1", **(extra or {})}
+    env = {**os.environ, "HOME": str(home), "USER": "jean-luc", "LOGNAME": "jean-luc", "NO_COLOR": "1", **(extra or {})}
     return subprocess.run(
         [sys.executable, "-m", "envdoctor", "report", "--isolated", *args],
         capture_output=True,
@@ -26,7 +26,7 @@ def report(*args: str, home: Path, extra: dict[str, str] | None = None) -> subpr
 
 
 def test_report_redacts_home_and_user_unless_asked(tmp_path: Path) -> None:
-    home = tmp_path / "home" / "alice"
+    home = tmp_path / "home" / "jean-luc"
     (home / "work").mkdir(parents=True)
     venv = make_venv(home / "work", "3.12")
     site = venv / "lib" / "python3.12" / "site-packages"
@@ -35,7 +35,7 @@ def test_report_redacts_home_and_user_unless_asked(tmp_path: Path) -> None:
     for fmt in ("markdown", "json"):
         shared = report("--prefix", str(venv), "--format", fmt, home=home)
         assert shared.returncode == 0, shared.stderr
-        assert str(home) not in shared.stdout and "/alice/" not in shared.stdout, fmt
+        assert str(home) not in shared.stdout and "/jean-luc/" not in shared.stdout, fmt
         assert "~/work/venv3.12" in shared.stdout
     doc = json.loads(report("--prefix", str(venv), "--format", "json", home=home).stdout)
     assert doc["snapshot"]["interpreter"]["prefix"] == "~/work/venv3.12"
@@ -44,7 +44,7 @@ def test_report_redacts_home_and_user_unless_asked(tmp_path: Path) -> None:
 
 
 def test_report_keeps_only_the_reported_environments_activation(tmp_path: Path) -> None:
-    home = tmp_path / "home" / "alice"
+    home = tmp_path / "home" / "jean-luc"
     home.mkdir(parents=True)
     target = make_venv(tmp_path / "target", "3.12")
     caller = make_venv(tmp_path / "caller", "3.12")

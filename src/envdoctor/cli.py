@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "restore": ("restore", "bring back a restore point recorded by fix --apply"),
     "verify": ("verify", "import each framework and run a tiny computation"),
     "kb": ("kb", "show or refresh the compatibility knowledge base"),
+    "fleet": ("fleet", "every node of a cluster (Ray, or snapshots from any launcher) side by side, with the skew"),
     "completion": ("completion", "print the shell completion script (bash, zsh, fish)"),
 }
 
@@ -40,6 +41,7 @@ VERB_FORMATS: dict[str, tuple[str, ...]] = {
     "check": (*FORMATS, "github"),
     "lint": (*FORMATS, "github"),
     "snapshot": ("json",),
+    "fleet": (*FORMATS, "html"),
 }
 
 

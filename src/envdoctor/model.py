@@ -175,6 +175,7 @@ class Machine:
     cpu_model: str = ""
     cpu_flags: list[str] = field(default_factory=list)  # the ones that matter: avx, avx2, avx512f, fma
     gpu: GpuFacts = field(default_factory=GpuFacts)
+    hostname: str = ""  # names the node in `envdoctor fleet`; "" in snapshots older than it
     # Installers found on this machine, by role: "uv", "conda", "mamba", "micromamba" (their paths)
     # and "rattler" (the Python that runs envdoctor with py-rattler, for conda prefixes without conda).
     tools: dict[str, str] = field(default_factory=dict)
@@ -232,7 +233,19 @@ class Snapshot:
             "distributions": sum(1 for d in self.distributions if d.shadowed_by is None),
             "gpu_driver": machine.gpu.driver_version,
             "gpus": [g.name for g in machine.gpu.gpus],
+            "frameworks": self.frameworks(),
         }
+
+    def frameworks(self) -> list[str]:
+        """The ML frameworks installed (the copies that win): ["tensorflow-cpu 2.15.1", "jax 0.4.30"]."""
+        from envdoctor.frameworks import DISTRIBUTIONS
+
+        found = [
+            f"{d.display_name or d.name} {d.version}"
+            for d in self.distributions
+            if d.shadowed_by is None and d.name in DISTRIBUTIONS
+        ]
+        return sorted(dict.fromkeys(found))
 
 
 @dataclass

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from envdoctor.errors import UsageError
@@ -114,17 +112,15 @@ def test_bad_spec_is_usage_error(kb: FakeKB) -> None:
         choose(["tensorflow>>2"], Target(), kb)
 
 
-def test_choice_with_real_kb_is_fast() -> None:
+def test_choice_with_real_kb() -> None:
+    """The choice against the real knowledge base (its speed: bench/plan_speed.py)."""
     from envdoctor.knowledge import DATA_DIR, KnowledgeBase
 
     kb = KnowledgeBase.load(DATA_DIR)
     choose(["tensorflow"], Target(python="3.11", gpu=False), kb)  # warm: parse the release file
-    start = time.perf_counter()
     choice = choose(["tensorflow"], Target(python="3.11", gpu=True, driver="550.54.14"), kb)
-    elapsed = time.perf_counter() - start
     assert choice.feasible
     assert choice.requirements[0].startswith("tensorflow[and-cuda]==")
-    assert elapsed < 0.05
     proof = choose(["tensorflow==2.13.*"], Target(python="3.12", gpu=False), kb)
     assert proof.proof[0].startswith(
         "tensorflow==2.13.* has builds for Python 3.8–3.11 on linux-x86_64; you asked for 3.12"

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -78,7 +77,8 @@ def test_results_do_not_depend_on_what_was_asked_before() -> None:
     assert together[len(asks) :] == list(reversed(alone))
 
 
-def test_infeasible_pin_against_cap_with_real_kb_is_fast() -> None:
+def test_infeasible_pin_against_cap_with_real_kb() -> None:
+    """The proofs against the real knowledge base (their speed: bench/plan_speed.py)."""
     from envdoctor.knowledge import DATA_DIR, KnowledgeBase
 
     kb = KnowledgeBase.load(DATA_DIR)
@@ -89,9 +89,6 @@ def test_infeasible_pin_against_cap_with_real_kb_is_fast() -> None:
         (["tensorflow<2.18", "numpy>=2"], Target(gpu=False)),
         (["tensorflow", "numpy<1.20"], Target(python="3.11", gpu=False)),
     ]:
-        start = time.perf_counter()
         choice = choose(specs, target, kb)
-        elapsed = time.perf_counter() - start
         assert not choice.feasible
         assert choice.alternatives[-1] == f"drop {specs[1]}"
-        assert elapsed < 0.05, (specs, target, elapsed)

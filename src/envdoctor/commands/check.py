@@ -159,6 +159,7 @@ def _show(
             f"envdoctor check: {env['target']}",
             f"Python {env['python'] or '?'} ({env['kind']}) at {env['prefix']} · {env['platform']} · "
             f"{env['distributions']} distributions",
+            inspected_line(env),
         ]
         emit(findings_text(findings, skipped, header=header, color=use_color(sys.stdout)))
     if not probed:
@@ -166,6 +167,21 @@ def _show(
     return 1 if any(f.severity.value == "error" for f in findings) else 0
 
 
+def inspected_line(env: dict[str, Any]) -> str:
+    """What was inspected, in one line: the frameworks found, or that there is none."""
+    frameworks = env.get("frameworks")
+    if frameworks is None:  # an entry cached by an older envdoctor
+        return f"{env['distributions']} distributions inspected"
+    if not frameworks:
+        return f"no ML framework installed here (TensorFlow, PyTorch, JAX); {env['distributions']} distributions read"
+    count = len(frameworks)
+    return f"{count} framework{'s' * (count != 1)} found: {', '.join(frameworks)}"
+
+
 def _facts(env: dict[str, object]) -> list[tuple[str, str]]:
     keys = ("target", "python", "executable", "prefix", "kind", "platform", "distributions", "gpu_driver")
-    return [(k, str(env[k])) for k in keys if env.get(k) not in (None, "")]
+    facts = [(k, str(env[k])) for k in keys if env.get(k) not in (None, "")]
+    frameworks = env.get("frameworks")
+    if isinstance(frameworks, list):
+        facts.append(("frameworks", ", ".join(str(f) for f in frameworks) or "none"))
+    return facts

@@ -3,17 +3,23 @@
 envdoctor kb show                      # what the knowledge base covers, and from where
 envdoctor kb show tensorflow           # every final release: Pythons, platforms, CUDA, ...
 envdoctor kb show tensorflow 2.18.0    # one release in full (requirements, extras, driver)
+envdoctor kb show tensorflow --matrix  # releases x Python per platform, CUDA, drivers, NumPy
 envdoctor kb refresh [--package torch] # rebuild from the package index into the user cache
+envdoctor kb html -o site [--serve]    # the static compatibility explorer (no network at view time)
+envdoctor kb serve site                # serve a built explorer on 127.0.0.1
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from envdoctor.errors import EnvdoctorError, UsageError
 from envdoctor.output import emit
+
+PLATFORM_KEYS = ("linux-x86_64", "linux-aarch64", "macos-arm64", "macos-x86_64", "windows-x86_64")
 
 if TYPE_CHECKING:
     from envdoctor.knowledge import KnowledgeBase, Release
@@ -25,6 +31,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
     show.add_argument("package", nargs="?", help="e.g. tensorflow, torch, jaxlib")
     show.add_argument("version", nargs="?", help="one release in full")
     show.add_argument("--all", action="store_true", help="text: also list yanked and sdist-only releases")
+    show.add_argument(
+        "--matrix",
+        action="store_true",
+        help="tensorflow / torch / jax: releases x Python per platform, x CUDA / cuDNN, drivers, NumPy ABI",
+    )
+    show.add_argument("--platform", action="append", default=None, metavar="KEY", help="--matrix: only this platform")
+    html = sub.add_parser("html", help="write the static compatibility explorer (a folder to open or host)")
+    html.add_argument(
+        "-o", "--output", default="envdoctor-explorer", metavar="DIR", help="default: ./envdoctor-explorer"
+    )
+    html.add_argument("--serve", action="store_true", help="then serve it on 127.0.0.1 (Ctrl-C stops)")
+    html.add_argument("--port", type=int, default=8000, metavar="N", help="with --serve (0: any free port)")
+    serve = sub.add_parser("serve", help="serve a built explorer on 127.0.0.1 (Ctrl-C stops)")
+    serve.add_argument("directory", nargs="?", default="envdoctor-explorer", metavar="DIR")
+    serve.add_argument("--port", type=int, default=8000, metavar="N", help="0: any free port")
     refresh = sub.add_parser("refresh", help="rebuild the release data from the package index into the user cache")
     refresh.add_argument(
         "--package", action="append", default=None, metavar="NAME", help="only this package (repeatable)"
@@ -33,7 +54,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     refresh.add_argument("--index-url", default=None, metavar="URL", help="a PEP 691 simple index")
     refresh.add_argument("--workers", type=int, default=16, metavar="N")
     refresh.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress bar")
-    for p in (show, refresh):
+    for p in (show, refresh, html):
         # `envdoctor kb show X --format json` works as well as `envdoctor kb --format json show X`
         p.add_argument(
             "--output-format",
@@ -51,7 +72,79 @@ def run(args: argparse.Namespace) -> int:
         return _refresh(args)
     if action == "show":
         return _show(args)
-    raise UsageError("say what to do: `envdoctor kb show [PACKAGE [VERSION]]` or `envdoctor kb refresh`")
+    if action == "html":
+        return _html(args)
+    if action == "serve":
+        return _serve(Path(args.directory), args.port)
+    raise UsageError(
+        "say what to do: `envdoctor kb show [PACKAGE [VERSION]]`, `kb refresh`, `kb html -o DIR` or `kb serve DIR`"
+    )
+
+
+# ----- html / serve ---------------------------------------------------------------------------
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.2f} MB" if n >= 100_000 else f"{n / 1e3:.1f} kB"
+
+
+def _html(args: argparse.Namespace) -> int:
+    from envdoctor.explorer.site import SIZE_GOAL, build_site
+    from envdoctor.knowledge import KnowledgeBase
+
+    out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} exists and is not a folder")
+    try:
+        stats = build_site(KnowledgeBase.load(), out)
+    except OSError as exc:
+        raise EnvdoctorError(f"could not write {out}: {exc}") from None
+    if getattr(args, "format", "text") == "json":
+        import json
+
+        emit(
+            json.dumps(
+                {
+                    "written": str(out),
+                    "files": stats.files,
+                    "bytes": stats.total,
+                    "size_goal_bytes": SIZE_GOAL,
+                    "states": stats.states,
+                    "answers": stats.answers,
+                    "seconds": round(stats.seconds, 2),
+                },
+                indent=2,
+            )
+        )
+    else:
+        goal = "within" if stats.total <= SIZE_GOAL else "OVER"
+        emit(
+            f"wrote {out}/: {len(stats.files)} files, {_size(stats.total)} ({goal} the {_size(SIZE_GOAL)} goal); "
+            f"{stats.states} selector states, {stats.answers} distinct answers, in {stats.seconds:.1f}s\n"
+            f"open {(out / 'index.html').resolve().as_uri()}"
+        )
+    if args.serve:
+        return _serve(out, args.port)
+    return 0
+
+
+def _serve(directory: Path, port: int) -> int:
+    from envdoctor.explorer.serve import serve
+
+    if not (directory / "index.html").is_file():
+        raise UsageError(f"{directory} has no index.html: build it first with `envdoctor kb html -o {directory}`")
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port must be 0-65535, not {port}")
+
+    def ready(url: str) -> None:
+        emit(f"serving {directory} at {url} (Ctrl-C stops)")
+        sys.stdout.flush()
+
+    try:
+        serve(directory, port, ready=ready)
+    except OSError as exc:
+        raise EnvdoctorError(f"could not serve on port {port}: {exc}") from None
+    return 0
 
 
 # ----- show -----------------------------------------------------------------------------------
@@ -68,6 +161,8 @@ def _show(args: argparse.Namespace) -> int:
     from packaging.utils import canonicalize_name
 
     name = canonicalize_name(args.package)
+    if args.matrix:
+        return _matrix(kb, name, args, fmt)
     releases = kb.releases(name)
     if not releases:
         known = ", ".join(kb.packages()) or "none (no release data)"
@@ -90,6 +185,27 @@ def _show(args: argparse.Namespace) -> int:
     else:
         shown = [rec for rec in records if args.all or fmt == "markdown" or not (rec["yanked"] or rec["sdist_only"])]
         emit(_table(name, shown, markdown=fmt == "markdown", hidden=len(records) - len(shown)))
+    return 0
+
+
+def _matrix(kb: KnowledgeBase, name: str, args: argparse.Namespace, fmt: str) -> int:
+    from envdoctor.explorer import terminal
+    from envdoctor.output import use_color
+    from envdoctor.plan.platforms import normalize_platform
+
+    if args.version:
+        raise UsageError("--matrix shows every release: leave out the version")
+    framework = terminal.framework_of(name)
+    if fmt == "json":
+        import json
+
+        emit(json.dumps(terminal.matrices_json(kb, framework), indent=2))
+        return 0
+    platforms = tuple(normalize_platform(p) for p in args.platform) if args.platform else PLATFORM_KEYS
+    import shutil
+
+    width = max(shutil.get_terminal_size((120, 40)).columns, 80)
+    emit(terminal.render(kb, framework, color=use_color(sys.stdout), width=width, platforms=platforms))
     return 0
 
 

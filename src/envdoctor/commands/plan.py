@@ -7,6 +7,7 @@ resolve (the index was unreachable or a resolver failed: its message and what to
 from __future__ import annotations
 
 import argparse
+from contextlib import nullcontext
 
 from envdoctor.errors import UsageError
 
@@ -172,13 +173,25 @@ def run(args: argparse.Namespace) -> int:
         pylock_toml=args.write_lock,
         env_name=args.name or wanted.name,
     )
-    plan = make_plan(
-        wanted.pip,
-        target,
-        options=options,
-        files=files,
-        conda_specs=wanted.conda,
-        resolve=not args.no_resolve,
-    )
-    emit(render(plan, args.format))
+    from envdoctor import progress
+
+    solver = "uv and py-rattler" if args.manager == "conda" else "uv"
+    label = f"planning {' '.join([*wanted.pip, *wanted.conda])[:80]} ({solver})"
+    with progress.step(label) if not args.no_resolve else nullcontext() as status:
+        plan = make_plan(
+            wanted.pip,
+            target,
+            options=options,
+            files=files,
+            conda_specs=wanted.conda,
+            resolve=not args.no_resolve,
+        )
+        if status is not None and plan.status != "feasible":
+            status.fail("nothing fits" if plan.status == "infeasible" else "could not resolve")
+    import sys
+
+    from envdoctor.output import use_color
+    from envdoctor.render.terminal import terminal_width
+
+    emit(render(plan, args.format, color=use_color(sys.stdout), width=terminal_width(sys.stdout.isatty())))
     return plan.exit_code

@@ -76,12 +76,20 @@ def run(args: argparse.Namespace) -> int:
     snapshot = load_snapshot_for(args)
     dropped = own_environment(snapshot)
     report = diagnose(snapshot)
+    findings = report.findings
+    if not args.no_redact:  # the diagnosis saw the real paths; what is shown does not
+        from envdoctor.model import Finding, Snapshot, from_dict
+        from envdoctor.render.redact import identities, redact_data
+
+        people = identities([snapshot.interpreter.user_site])
+        snapshot = Snapshot.from_dict(redact_data(snapshot.to_dict(), people))
+        findings = [from_dict(Finding, redact_data(f.to_dict(), people)) for f in findings]
     env = environment_summary(snapshot)
     installed = {d.name: d for d in snapshot.distributions if d.shadowed_by is None}
     key = [(n, installed[n].version, installed[n].installer or "?") for n in KEY_PACKAGES if n in installed]
     nvidia = sorted((d.name, d.version, d.installer or "?") for d in installed.values() if d.name.startswith("nvidia-"))
     if args.format == "json":
-        text = findings_json(report.findings, report.skipped, environment=env, snapshot=snapshot.to_dict())
+        text = findings_json(findings, report.skipped, environment=env, snapshot=snapshot.to_dict())
     else:
         machine = snapshot.machine
         facts = [(k, str(v)) for k, v in env.items() if v not in (None, "", [])]
@@ -92,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         ]
         if machine.gpu.cuda_driver_version:
             facts.append(("driver CUDA", machine.gpu.cuda_driver_version))
-        text = findings_markdown(report.findings, report.skipped, title="envdoctor report", facts=facts)
+        text = findings_markdown(findings, report.skipped, title="envdoctor report", facts=facts)
         rows = key + nvidia
         if rows:
             table = ["### Key packages", "", "| package | version | installer |", "|---|---|---|"]
@@ -110,9 +118,5 @@ def run(args: argparse.Namespace) -> int:
             "\n<details><summary>snapshot (JSON, for <code>envdoctor check --snapshot</code>)</summary>\n\n"
             f"{opening}\n{document}\n{closing}\n</details>\n"
         )
-    if not args.no_redact:
-        from envdoctor.render.redact import identities, redact
-
-        text = redact(text, identities([snapshot.interpreter.user_site]))
     write_output(text, args.output)
     return 0

@@ -261,6 +261,9 @@ class KnowledgeBase:
         self._releases_paths = list(releases_paths)
         self._releases_path: Path | None = None
         self._cache: dict[str, list[Release]] = {}
+        # answers of the slower queries (pure functions of the data): plan and the explorer ask
+        # the same ones thousands of times
+        self._answers: dict[tuple[str, ...], Any] = {}
 
     @classmethod
     def load(cls, data_dir: Path | None = None, *, prefer_user_cache: bool = True) -> KnowledgeBase:
@@ -362,6 +365,13 @@ class KnowledgeBase:
         """The CUDA / cuDNN a release was built with: from the build info in its wheel, with
         cuDNN minor versions from TensorFlow's tested build configurations where the wheel only
         names the major. None when unknown; BuildInfo(cuda=None, ...) for a CPU-only build."""
+        key = ("build", package, version)
+        if key not in self._answers:
+            self._answers[key] = self._build(package, version)
+        result: BuildInfo | None = self._answers[key]
+        return result
+
+    def _build(self, package: str, version: str) -> BuildInfo | None:
         rel = self.release(package, version)
         tested = self._tested_config(package, version)
         if rel is None and tested is None:
@@ -377,6 +387,9 @@ class KnowledgeBase:
             if cuda is None:
                 cuda = t_cuda
                 sources.append(t_source)
+            elif _refines(cuda, t_cuda):  # TensorFlow 2.2's Linux build_info.py says "10" for 10.1
+                cuda = t_cuda
+                sources.append(f"CUDA {t_cuda}: {t_source}")
             if t_cudnn and (cudnn is None or _refines(cudnn, t_cudnn)):
                 cudnn = t_cudnn
                 sources.append(f"cuDNN {t_cudnn}: {t_source}")
@@ -404,6 +417,13 @@ class KnowledgeBase:
         """The NVIDIA driver CUDA `cuda_version` ("12.4", "12.4.1", "11.8") needs: the
         toolkit's own driver and the minor-version-compatibility floor of its major family.
         None for a version the table does not know."""
+        key = ("min_driver", cuda_version)
+        if key not in self._answers:
+            self._answers[key] = self._min_driver(cuda_version)
+        result: DriverRequirement | None = self._answers[key]
+        return result
+
+    def _min_driver(self, cuda_version: str) -> DriverRequirement | None:
         parts = [int(p) for p in _digits(cuda_version)]
         if not parts:
             return None
@@ -414,10 +434,13 @@ class KnowledgeBase:
             ev = [int(p) for p in _digits(str(entry["cuda"]))]
             if ev[:2] != parts[:2]:
                 continue
-            # the GA release of the minor (x.y.0) unless an exact update is asked for
+            # the GA release of the minor (x.y.0; 11.0.2 for 11.0, whose 11.0.1 was a release
+            # candidate) unless an exact update is asked for
             if len(parts) >= 3 and ev[: len(parts)] == parts[: len(ev)]:
                 best = entry
                 break
+            if entry.get("release") == "RC":
+                continue
             if best is None or ev < [int(p) for p in _digits(str(best["cuda"]))]:
                 best = entry
         if best is None and minor_floor is None:
@@ -520,8 +543,12 @@ class KnowledgeBase:
 
     def extra_constraints(self, package: str, version: str) -> list[Constraint]:
         """Curated requirements of a release that its metadata lacks."""
-        family = _abi_family(package)
-        return [c for c in self._constraints if c.package == family and _matches(c.versions, version)]
+        key = ("extra_constraints", package, version)
+        if key not in self._answers:
+            family = _abi_family(package)
+            found = [c for c in self._constraints if c.package == family and _matches(c.versions, version)]
+            self._answers[key] = tuple(found)
+        return list(self._answers[key])
 
     def removed(self, package: str) -> RemovedPackage | None:
         return self._removed.get(canonicalize_name(package))

@@ -71,7 +71,9 @@ COVERAGE: dict[str, str] = {
     "jax-cuda13-pjrt": "0.4.0",
 }
 
-#: Python minors a version-agnostic (py3 / abi3) wheel may serve, filtered by Requires-Python
+#: Python minors a version-agnostic (py3 / abi3) wheel may serve when no wheel says otherwise; a build
+#: uses `known_pythons(...)`: every minor from the oldest to the newest CPython some compiled wheel
+#: of the covered packages is tagged for (jaxlib had cp315 wheels while this list still ended at 3.14)
 KNOWN_PYTHONS: tuple[str, ...] = tuple(f"3.{m}" for m in range(6, 15))
 
 STUB_MAX_SIZE = 1_000_000  # a wheel this small in a compiled package is checked for a redirect
@@ -116,21 +118,49 @@ def _allowed(requires_python: str | None) -> Callable[[str], bool]:
     )
 
 
-def wheel_pythons(interpreter: str, abi: str, requires_python: str | None) -> tuple[list[str], bool]:
-    """(Python minors, version-agnostic?) one wheel tag's interpreter/abi part serves."""
+def wheel_pythons(
+    interpreter: str, abi: str, requires_python: str | None, known: Sequence[str] = KNOWN_PYTHONS
+) -> tuple[list[str], bool]:
+    """(Python minors, version-agnostic?) one wheel tag's interpreter/abi part serves; a
+    version-agnostic wheel serves the `known` minors its Requires-Python admits."""
     if abi.endswith("t") and abi.startswith("cp"):  # free-threaded build: not covered
         return [], False
     if interpreter.startswith("cp") and interpreter[2:].isdigit():
-        digits = interpreter[2:]
-        minor = f"{digits[0]}.{digits[1:]}"
+        minor = _cp_minor(interpreter)
         if abi == "abi3":
             ok = _allowed(requires_python)
-            return [p for p in KNOWN_PYTHONS if _newer_or_equal(p, minor) and ok(p)], True
+            return [p for p in known if _newer_or_equal(p, minor) and ok(p)], True
         return [minor], False
     if interpreter in ("py3", "py2.py3", "py30") or interpreter.startswith("py3"):
         ok = _allowed(requires_python)
-        return [p for p in KNOWN_PYTHONS if ok(p)], True
+        return [p for p in known if ok(p)], True
     return [], False
+
+
+def _cp_minor(interpreter: str) -> str:
+    digits = interpreter[2:]
+    return f"{digits[0]}.{digits[1:]}"
+
+
+def known_pythons(filenames: Iterable[str], also: Iterable[str] = ()) -> tuple[str, ...]:
+    """Every Python 3 minor from the oldest to the newest that some CPython wheel among
+    `filenames` is tagged for (cp315 -> up to "3.15"), or that `also` names ("3.12": minors
+    compiled wheels of earlier data serve); KNOWN_PYTHONS when there is none."""
+    minors: set[int] = {int(p.split(".")[1]) for p in also if p.startswith("3.") and p[2:].isdigit()}
+    for filename in filenames:
+        if not filename.endswith(".whl"):
+            continue
+        try:
+            _, _, _, tags = parse_wheel_filename(filename)
+        except (InvalidWheelFilename, InvalidVersion):
+            continue
+        for tag in tags:
+            interpreter = tag.interpreter
+            if interpreter.startswith("cp3") and interpreter[2:].isdigit() and len(interpreter) > 3:
+                minors.add(int(interpreter[3:]))
+    if not minors:
+        return KNOWN_PYTHONS
+    return tuple(f"3.{m}" for m in range(min(minors), max(minors) + 1))
 
 
 def _newer_or_equal(a: str, b: str) -> bool:
@@ -223,15 +253,16 @@ def torch_build(source: str) -> dict[str, Any]:
 
 
 def _nvidia_lower_bound(requires: Iterable[str], prefix: str) -> tuple[str | None, str | None]:
-    """(version, requirement) of the first `nvidia-<prefix>-cuXX` requirement: its == pin or
-    its >= lower bound, cut to major.minor."""
+    """(version, requirement) of the first `nvidia-<prefix>-cuXX` requirement (CUDA 13's wheels
+    dropped the suffix: `nvidia-cuda-runtime>=13.0.48`): its == pin or its >= lower bound, cut to
+    major.minor."""
     for text in requires:
         try:
             req = Requirement(text)
         except InvalidRequirement:
             continue
         name = canonicalize_name(req.name)
-        if not (name.startswith(f"nvidia-{prefix}-cu")):
+        if name != f"nvidia-{prefix}" and not name.startswith(f"nvidia-{prefix}-cu"):
             continue
         for spec in req.specifier:
             if spec.operator in ("==", ">=", "~=", "==="):
@@ -532,21 +563,34 @@ def build(
     tasks: list[_Task] = []
     pending: dict[tuple[str, str], dict[str, Any]] = {}
     task_of: dict[tuple[str, str], list[_Task]] = {}
+    grouped_of = {
+        name: _group(name, _index_files(pages[name]), COVERAGE[name], (versions or {}).get(name)) for name in names
+    }
+    # a build of some packages keeps the Pythons the earlier data knew of the others
+    partial = set(prev_packages) - set(names)
+    known = known_pythons(
+        (f.filename for grouped in grouped_of.values() for wheels, _ in grouped.values() for f, _ in wheels),
+        also=(previous or {}).get("known_pythons", ()) if partial else (),
+    )
     for name in names:
-        files = _index_files(pages[name])
         prev = {r["version"]: r for r in (prev_packages.get(name) or {}).get("releases", [])}
         out: list[dict[str, Any]] = []
-        grouped = _group(name, files, COVERAGE[name], (versions or {}).get(name))
+        grouped = grouped_of[name]
         for version, (wheels, sdists) in sorted(grouped.items()):
             vtext = str(version)
             all_files = [f for f, _ in wheels] + sdists
             digest = _digest(all_files)
             old = prev.get(vtext)
             if old is not None and old.get("digest") == digest:
-                out.append(dict(old))
+                # what the file list and the recorded metadata decide is derived again: the
+                # Pythons a version-agnostic wheel serves grow with the newest CPython
+                reused = dict(old)
+                reused["pythons"] = _wheel_facts(wheels, reused.get("requires_python"), known)[0]
+                _requires_build(name, reused)
+                out.append(reused)
                 stats.reused += 1
                 continue
-            rec = _plan_release(name, vtext, wheels, sdists, digest)
+            rec = _plan_release(name, vtext, wheels, sdists, digest, known)
             out.append(rec)
             pending[(name, vtext)] = rec
             for f, role in rec.pop("_read"):
@@ -607,6 +651,7 @@ def build(
         "schema": RELEASES_SCHEMA,
         "generated": now or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "index": index_url,
+        "known_pythons": list(known),
         "packages": {
             name: {
                 "serial": (pages[name].get("meta") or {}).get("_last-serial"),
@@ -622,23 +667,16 @@ def build(
     return data, stats
 
 
-def _plan_release(
-    name: str,
-    version: str,
-    wheels: list[tuple[_File, Any]],
-    sdists: list[_File],
-    digest: str,
-) -> dict[str, Any]:
-    first = min(wheels + [(s, None) for s in sdists], key=lambda x: x[0].upload_time or "")[0]
-    requires_python = next((f.requires_python for f, _ in wheels if f.requires_python), None)
-    if requires_python is None and sdists:
-        requires_python = sdists[0].requires_python
+def _wheel_facts(
+    wheels: Sequence[tuple[_File, Any]], requires_python: str | None, known: Sequence[str] = KNOWN_PYTHONS
+) -> tuple[dict[str, list[str]], bool, dict[str, tuple[tuple[int, ...], _File]]]:
+    """(platform -> Python minors, pure?, platform -> (rank, its newest-Python wheel))."""
     pythons: dict[str, set[str]] = {}
-    best: dict[str, tuple[tuple[int, ...], _File]] = {}  # platform -> newest-Python wheel
+    best: dict[str, tuple[tuple[int, ...], _File]] = {}
     pure = bool(wheels)
     for f, tags in wheels:
         for tag in tags:
-            pys, _agnostic = wheel_pythons(tag.interpreter, tag.abi, f.requires_python or requires_python)
+            pys, _agnostic = wheel_pythons(tag.interpreter, tag.abi, f.requires_python or requires_python, known)
             keys = platform_keys(tag.platform)
             if tag.platform != "any":
                 pure = False
@@ -647,10 +685,27 @@ def _plan_release(
                 rank = max((_py_key(p) for p in pys), default=(0,))
                 if pys and (key not in best or rank > best[key][0]):
                     best[key] = (rank, f)
+    by_platform = {p: sorted(pythons[p], key=_py_key) for p in PLATFORMS if pythons.get(p)}
+    return by_platform, pure, best
+
+
+def _plan_release(
+    name: str,
+    version: str,
+    wheels: list[tuple[_File, Any]],
+    sdists: list[_File],
+    digest: str,
+    known: Sequence[str] = KNOWN_PYTHONS,
+) -> dict[str, Any]:
+    first = min(wheels + [(s, None) for s in sdists], key=lambda x: x[0].upload_time or "")[0]
+    requires_python = next((f.requires_python for f, _ in wheels if f.requires_python), None)
+    if requires_python is None and sdists:
+        requires_python = sdists[0].requires_python
+    by_platform, pure, best = _wheel_facts(wheels, requires_python, known)
     rec: dict[str, Any] = {
         "version": version,
         "requires_python": requires_python,
-        "pythons": {p: sorted(pythons[p], key=_py_key) for p in PLATFORMS if pythons.get(p)},
+        "pythons": by_platform,
         "upload_time": first.upload_time,
         "yanked": all(f.yanked for f in [w for w, _ in wheels] + sdists),
         "yanked_reason": next((f.yanked_reason for f in [w for w, _ in wheels] + sdists if f.yanked_reason), None),
@@ -782,16 +837,23 @@ def _fill_release(name: str, rec: dict[str, Any], tasks: Sequence[_Task]) -> Non
                 if cudnn:
                     rec["cudnn"] = cudnn
                     rec["build_source"] += f"; cuDNN from Requires-Dist {req!r}"
-    elif name.startswith("jax-cuda") and name.endswith("-plugin"):
-        cuda, creq = _nvidia_lower_bound(rec["requires"], "cuda-runtime")
-        cudnn, nreq = _nvidia_lower_bound(rec["requires"], "cudnn")
-        major = name[len("jax-cuda") :].split("-")[0]
-        rec["cuda"] = cuda or major
-        rec["cudnn"] = cudnn
-        rec["build_source"] = (
-            f"CUDA {major} from the package name; minimums from Requires-Dist of "
-            f"{main.file.filename}: {creq!r}, {nreq!r}"
-        )
+    _requires_build(name, rec)
+
+
+def _requires_build(name: str, rec: dict[str, Any]) -> None:
+    """The CUDA / cuDNN of a jax CUDA plugin, from its recorded Requires-Dist (the minimums of
+    the NVIDIA runtime and cuDNN wheels it pulls in)."""
+    if not (name.startswith("jax-cuda") and name.endswith("-plugin")) or "requires" not in rec:
+        return
+    cuda, creq = _nvidia_lower_bound(rec["requires"], "cuda-runtime")
+    cudnn, nreq = _nvidia_lower_bound(rec["requires"], "cudnn")
+    major = name[len("jax-cuda") :].split("-")[0]
+    rec["cuda"] = cuda if cuda and cuda.split(".")[0] == major else major
+    rec["cudnn"] = cudnn
+    rec["build_source"] = (
+        f"CUDA {major} from the package name; minimums from Requires-Dist of "
+        f"{rec.get('metadata_file')}: {creq!r}, {nreq!r}"
+    )
 
 
 def dump(data: Mapping[str, Any]) -> bytes:

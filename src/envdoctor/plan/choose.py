@@ -21,7 +21,7 @@ from packaging.version import Version
 from envdoctor.errors import UsageError
 from envdoctor.frameworks import requested_family
 from envdoctor.plan import kbview
-from envdoctor.plan.model import Choice, Pin, Target
+from envdoctor.plan.model import Choice, GpuBuild, Pin, Target
 from envdoctor.plan.platforms import marker_environment
 from envdoctor.versions import parse_version
 
@@ -32,6 +32,8 @@ TF_FIRST_AND_CUDA = Version("2.14.0")
 DEFAULT_PYTHON = "3.12"
 STAGES = ("spec", "platform", "python", "gpu", "driver", "constraints")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_CUDA_EXTRA = re.compile(r"cuda(\d+)")
+JAX_DEFAULT_CUDA = "12"  # jax[cuda] means jax[cuda12]
 TF_WINDOWS_SOURCE = "https://www.tensorflow.org/install/pip#windows-native"
 
 
@@ -43,6 +45,7 @@ class Request:
     extras: tuple[str, ...]
     gpu_hint: bool | None
     text: str
+    cuda_extra: str = ""  # "cuda13" when asked for jax[cuda13]
 
     @property
     def label(self) -> str:
@@ -84,18 +87,20 @@ def split_requests(specs: Sequence[str]) -> tuple[list[Request], list[Requiremen
                 f"{text}: tensorflow-gpu was removed after 2.11 (its 2.12 sdist fails on purpose); "
                 "planned as tensorflow with its GPU build instead"
             )
-        elif name == "tensorflow-cpu":
+        elif name == "tensorflow-cpu" or (family == "jax" and "cpu" in req.extras):
             hint = False
         if {"and-cuda"} & set(extras) or any(e.startswith("cuda") for e in extras):
             hint = True
+        cuda_extra = next((e for e in extras if _CUDA_EXTRA.fullmatch(e)), "") if family == "jax" else ""
         extras = tuple(e for e in extras if e != "and-cuda" and not e.startswith("cuda"))
         if family in requests:
             prev = requests[family]
             prev.specifier &= req.specifier
             prev.extras = tuple(sorted(set(prev.extras) | set(extras)))
             prev.gpu_hint = hint if hint is not None else prev.gpu_hint
+            prev.cuda_extra = cuda_extra or prev.cuda_extra
         else:
-            requests[family] = Request(family, name, SpecifierSet(str(req.specifier)), extras, hint, text)
+            requests[family] = Request(family, name, SpecifierSet(str(req.specifier)), extras, hint, text, cuda_extra)
     return list(requests.values()), others, notes
 
 
@@ -165,6 +170,7 @@ class _Memo:
         self.overlap: dict[tuple[str, bool | None, str, bool | None], bool] = {}
         self.markers: dict[tuple[str, str], bool] = {}
         self.environments: dict[str, dict[str, str]] = {}
+        self.jax_gpu: dict[tuple[Version, str], kbview.JaxGpu | None] = {}
         # (others, family, version) -> the conflicts that hold on every Python, and the metadata
         # ones with the marker that decides where they hold (None: the release has no raw
         # Requires-Dist, so they are asked of the KB per Python); (..., python) -> conflicts.
@@ -181,6 +187,7 @@ class _Chooser:
         gpu: bool,
         memo: _Memo | None = None,
         variants: dict[str, str] | None = None,
+        jax_cuda: str = JAX_DEFAULT_CUDA,
     ) -> None:
         self.kb = kb
         self.target = target
@@ -190,6 +197,7 @@ class _Chooser:
         # family -> the distribution asked for when it is a variant with releases of its own
         # (tensorflow-cpu): its own KB entries are read, and it is what the plan pins
         self.variants = dict(variants or {})
+        self.jax_cuda = jax_cuda  # the CUDA major of jax[cudaN]
         self._others_key = tuple(str(r) for r in others)
         self._wanted = {canonicalize_name(r.name): r for r in others}
 
@@ -216,16 +224,36 @@ class _Chooser:
         key = (self.package(family), version)
         cache = self.memo.pythons
         if key not in cache:
-            cache[key] = kbview.pythons(self.kb, key[0], version, self.target.platform)
+            if family == "jax":  # a pure wheel: where jaxlib has wheels
+                cache[key] = kbview.jax_pythons(self.kb, version, self.target.platform)
+            else:
+                cache[key] = kbview.pythons(self.kb, key[0], version, self.target.platform)
         return cache[key]
 
-    def gpu_ok(self, family: str, version: Version) -> bool:
+    def jax_gpu(self, version: Version) -> kbview.JaxGpu | None:
+        key = (version, self.jax_cuda)
+        cache = self.memo.jax_gpu
+        if key not in cache:
+            cache[key] = kbview.jax_gpu(self.kb, version, self.jax_cuda, self.target.platform)
+        return cache[key]
+
+    def gpu_ok(self, family: str, version: Version, python: str | None = None) -> bool:
         os_name = self.target.os
         if os_name == "windows":
             return family == "torch" or (family == "tensorflow" and version <= TF_LAST_WINDOWS_GPU)
         if os_name == "macos":
             return family == "torch"  # Apple GPUs through MPS; no CUDA on macOS
+        if family == "jax":  # the CUDA plugin jax[cudaN] pulls in from PyPI
+            plugin = self.jax_gpu(version)
+            return plugin is not None and (python is None or python in plugin.pythons)
         return True
+
+    def build(self, family: str, version: Version) -> tuple[str | None, str | None]:
+        """(cuda, cudnn) of the GPU build a release installs (jax: its CUDA plugin's)."""
+        if family == "jax":
+            plugin = self.jax_gpu(version)
+            return (plugin.cuda, plugin.cudnn) if plugin else (None, None)
+        return kbview.build(self.kb, self.package(family), version)
 
     def driver_need(self, family: str, version: Version) -> tuple[str | None, str | None]:
         """(cuda, driver it needs) when the build's CUDA is known."""
@@ -236,13 +264,13 @@ class _Chooser:
         return cache[key]
 
     def _driver_need(self, family: str, version: Version) -> tuple[str | None, str | None]:
-        cuda, _ = kbview.build(self.kb, self.package(family), version)
+        cuda, _ = self.build(family, version)
         if not cuda:
             return None, None
         cache = self.memo.min_drivers  # releases share a few CUDA versions; the KB's lookup is slow
         if cuda not in cache:
             minor, toolkit, _ = kbview.min_driver(self.kb, cuda, self.target.platform)
-            cache[cuda] = minor or toolkit
+            cache[cuda] = _lowest(minor, toolkit)
         return cuda, cache[cuda]
 
     def driver_ok(self, family: str, version: Version) -> bool:
@@ -348,7 +376,7 @@ class _Chooser:
         pys = self.pythons(family, version)
         if not pys or (python is not None and python not in pys):
             return False
-        if self.gpu and not (self.gpu_ok(family, version) and self.driver_ok(family, version)):
+        if self.gpu and not (self.gpu_ok(family, version, python) and self.driver_ok(family, version)):
             return False
         return python is None or not self.conflicts(family, version, python)
 
@@ -411,7 +439,7 @@ class _Chooser:
         else:
             fitting = on_platform
         if self.gpu:
-            gpu_fitting = [v for v in fitting if self.gpu_ok(req.family, v)]
+            gpu_fitting = [v for v in fitting if self.gpu_ok(req.family, v, python)]
             if not gpu_fitting:
                 return Outcome(None, "gpu", self._gpu_proof(req))
             fitting = gpu_fitting
@@ -441,6 +469,13 @@ class _Chooser:
         if self.target.os == "macos":
             return f"{req.label} has no CUDA build on macOS"
         return f"{req.label} has no GPU build for {self.target.platform}"
+
+
+def _lowest(*drivers: str | None) -> str | None:
+    """The lowest of the known driver floors: either suffices (CUDA 11.0's own GA driver,
+    450.51.05, is below the 11.x minor-compatibility floor 450.80.02)."""
+    known = [(v, d) for d in drivers if d for v in [parse_version(d)] if v is not None]
+    return min(known)[1] if known else None
 
 
 def _span(pythons: Sequence[str]) -> str:
@@ -505,11 +540,22 @@ def choose(
     kb: Any,
     *,
     conda_specs: Sequence[str] = (),
+    memo_pool: dict[tuple[Any, ...], Any] | None = None,
 ) -> Choice:
-    """The KB choice for `specs` on `target` (pure: no I/O beyond the in-memory KB)."""
+    """The KB choice for `specs` on `target` (pure: no I/O beyond the in-memory KB).
+
+    `memo_pool`: a dict kept by a caller that asks many questions of one KB (the explorer page);
+    what one call learns is reused by the next call of the same scope (KB, platform, jax CUDA
+    major, pre-releases), which is all the memo depends on."""
     requests, others, notes = split_requests(specs)
     gpu, gpu_why = _gpu_default(target, requests)
-    chooser = _Chooser(kb, target, others, gpu, variants=_variants(kb, requests, gpu))
+    variants = _variants(kb, requests, gpu)
+    jax_cuda = next((r.cuda_extra[4:] for r in requests if r.family == "jax" and r.cuda_extra), JAX_DEFAULT_CUDA)
+    memo: _Memo | None = None
+    if memo_pool is not None:
+        scope = (id(kb), target.platform, jax_cuda, target.prereleases, tuple(sorted(variants.items())))
+        memo = memo_pool.setdefault(scope, _Memo())
+    chooser = _Chooser(kb, target, others, gpu, memo, jax_cuda=jax_cuda, variants=variants)
     installed = set(target.installed_pythons)
     choice = Choice(feasible=False, python=None, platform=target.platform, gpu=gpu)
     choice.reasons.extend(notes)
@@ -532,7 +578,7 @@ def choose(
     python, versions = best
     choice.feasible = True
     choice.python = python
-    why = "pinned with --python" if target.python else "the newest Python the chosen releases support"
+    why = "pinned with --python-version" if target.python else "the newest Python the chosen releases support"
     if not target.python and python in installed:
         why += " that is installed here"
     choice.reasons.append(f"Python {python}: {why}")
@@ -552,7 +598,7 @@ def _newest(pythons: set[str]) -> str | None:
 
 def _python_reason(python: str, target: Target, installed: set[str], why: str) -> str:
     if target.python:
-        return f"Python {python}: pinned with --python"
+        return f"Python {python}: pinned with --python-version"
     if python in installed:
         return f"Python {python}: the newest installed here ({why})"
     return f"Python {python}: default ({why})"
@@ -562,7 +608,12 @@ def _add_framework(choice: Choice, chooser: _Chooser, req: Request, version: Ver
     target = chooser.target
     gpu = chooser.gpu
     extras = list(req.extras)
-    cuda, cudnn = kbview.build(chooser.kb, chooser.package(req.family), version)
+    cuda, cudnn = chooser.build(req.family, version)
+    gpu_build = GpuBuild(cuda, cudnn) if gpu and cuda else None
+    if req.family == "jax" and gpu and cuda:
+        plugin = chooser.jax_gpu(version)
+        if plugin is not None and gpu_build is not None:
+            gpu_build.package = f"{plugin.plugin}=={plugin.version}"
     detail: list[str] = []
     system_cuda = False
     if req.family == "tensorflow":
@@ -584,9 +635,9 @@ def _add_framework(choice: Choice, chooser: _Chooser, req: Request, version: Ver
                 )
             )
     elif req.family == "jax" and gpu and target.os == "linux":
-        major = cuda.split(".")[0] if cuda else "12"
+        major = chooser.jax_cuda
         extras.append(f"cuda{major}")
-        detail.append(f"GPU through jax[cuda{major}] (CUDA from pip)")
+        detail.append(f"GPU through jax[cuda{major}] (CUDA {cuda or major}, cuDNN {cudnn or '?'} from pip)")
     elif req.family == "torch":
         if target.os == "linux" and not gpu:
             choice.torch_backend = "cpu"
@@ -611,9 +662,11 @@ def _add_framework(choice: Choice, chooser: _Chooser, req: Request, version: Ver
         if need:
             have = target.driver or (f"CUDA {target.cuda_driver}" if target.cuda_driver else "unknown")
             cuda_text = cuda or ""
-            _, toolkit, _ = kbview.min_driver(chooser.kb, cuda_text, target.platform)
+            minor, toolkit, _ = kbview.min_driver(chooser.kb, cuda_text, target.platform)
             full_text = f", >= {toolkit} for every feature" if toolkit and toolkit != need else ""
             detail.append(f"needs NVIDIA driver >= {need}{full_text} (this machine: {have})")
+            package = gpu_build.package if gpu_build else ""
+            gpu_build = GpuBuild(cuda, cudnn, need, toolkit, minor, package)
     if req.family == "tensorflow":
         name = chooser.package("tensorflow")  # tensorflow-cpu stays tensorflow-cpu in a CPU plan
     else:
@@ -622,7 +675,7 @@ def _add_framework(choice: Choice, chooser: _Chooser, req: Request, version: Ver
     reason = f"newest {req.family} matching {spec_text} with a build for Python {python} on {target.platform}"
     if detail:
         reason += "; " + "; ".join(detail)
-    pin = Pin(name, _vtext(version), reason, "pip", tuple(sorted(set(extras))))
+    pin = Pin(name, _vtext(version), reason, "pip", tuple(sorted(set(extras))), gpu=gpu_build)
     if target.conda_framework:
         pin.source = "conda"
     choice.pins.append(pin)
@@ -731,7 +784,7 @@ def _alternatives(
             result.append(f"use Python {best[0]}")
     # 2. another release of the framework
     if outcome.stage != "platform" and not target.python:
-        free_req = Request(req.family, req.name, SpecifierSet(), req.extras, req.gpu_hint, req.text)
+        free_req = Request(req.family, req.name, SpecifierSet(), req.extras, req.gpu_hint, req.text, req.cuda_extra)
         best = _best(chooser, [free_req], _all_pythons(chooser, [req]), installed)
         if best is not None:
             result.append(f"{req.family}=={best[1][0]} (Python {best[0]})")
@@ -746,7 +799,15 @@ def _alternatives(
                 result.append(f"{req.family}=={relaxed.version}")
     # 3. CPU instead of GPU
     if chooser.gpu and outcome.stage in ("gpu", "driver"):
-        cpu = _Chooser(chooser.kb, target, chooser.others, gpu=False, memo=chooser.memo, variants=chooser.variants)
+        cpu = _Chooser(
+            chooser.kb,
+            target,
+            chooser.others,
+            gpu=False,
+            memo=chooser.memo,
+            jax_cuda=chooser.jax_cuda,
+            variants=chooser.variants,
+        )
         if cpu.pick(req, python).version is not None:
             result.append("--cpu")
         if target.os == "windows":
@@ -755,13 +816,14 @@ def _alternatives(
     if outcome.stage == "driver":
         version = chooser.pick(req, python, spec=True)
         spec_versions = [v for v in chooser.releases(req.family) if req.specifier.contains(v)]
-        if version.version is None and spec_versions:
-            _, need = chooser.driver_need(req.family, spec_versions[-1])
-            if need:
-                result.append(f"an NVIDIA driver >= {need}")
+        needs = [need for v in spec_versions for _, need in [chooser.driver_need(req.family, v)] if need]
+        if version.version is None and needs:
+            result.append(f"an NVIDIA driver >= {_lowest(*needs)}")
     # 5. drop the user's conflicting pin
     if outcome.stage == "constraints":
-        free = _Chooser(chooser.kb, target, [], chooser.gpu, memo=chooser.memo, variants=chooser.variants)
+        free = _Chooser(
+            chooser.kb, target, [], chooser.gpu, memo=chooser.memo, jax_cuda=chooser.jax_cuda, variants=chooser.variants
+        )
         if free.pick(req, python).version is not None:
             conflicting = outcome.proof.rsplit("you asked for ", 1)[-1]
             result.append(f"drop {conflicting}")

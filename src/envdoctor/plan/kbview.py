@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 
@@ -133,3 +135,78 @@ def requirements(
 
 def removed(kb: Any, package: str) -> Any:
     return _call(kb, "removed", package)
+
+
+@dataclass(frozen=True)
+class JaxGpu:
+    """The CUDA plugin a `jax[cudaN]` release installs from PyPI (jax itself is a pure wheel)."""
+
+    plugin: str  # "jax-cuda13-plugin"
+    version: Version  # the newest plugin release the extra admits with a wheel on the platform
+    pythons: tuple[str, ...]
+    cuda: str | None
+    cudnn: str | None
+
+
+def _platform_environment(platform: str, python: str) -> dict[str, str]:
+    from envdoctor.plan.platforms import marker_environment
+
+    return marker_environment(platform, python)
+
+
+def jax_gpu(kb: Any, version: Version, major: str, platform: str) -> JaxGpu | None:
+    """What `jax[cuda<major>]==version` installs on `platform` from PyPI: the plugin its extra
+    requires, with the plugin's Pythons and CUDA / cuDNN. None when the extra names no plugin
+    (older jax took its CUDA jaxlib from Google's storage, not PyPI) or no plugin wheel fits."""
+    plugin = f"jax-cuda{major}-plugin"
+    own = pythons(kb, "jax", version, platform) or ["3.12"]
+    env = _platform_environment(platform, own[-1])
+    extra = requirements(kb, "jax", version, (f"cuda{major}",), env)
+    specs = [r.specifier for r in extra if canonicalize_name(r.name) == plugin]
+    if not specs:
+        return None
+    for candidate in releases(kb, plugin):
+        if all(s.contains(candidate, prereleases=True) for s in specs):
+            found = pythons(kb, plugin, candidate, platform)
+            if found:
+                cuda, cudnn = build(kb, plugin, candidate)
+                # early plugins left the NVIDIA wheels to jax's own extra: their minimums are there
+                if cuda is None or "." not in cuda:
+                    cuda = _nvidia_minimum(extra, "cuda-runtime") or cuda
+                cudnn = cudnn or _nvidia_minimum(extra, "cudnn")
+                return JaxGpu(plugin, candidate, tuple(found), cuda, cudnn)
+    return None
+
+
+def _nvidia_minimum(reqs: Sequence[Requirement], part: str) -> str | None:
+    """major.minor of the lower bound of `nvidia-<part>[-cuXX]` among `reqs`."""
+    for req in reqs:
+        name = canonicalize_name(req.name)
+        if name != f"nvidia-{part}" and not name.startswith(f"nvidia-{part}-cu"):
+            continue
+        for spec in req.specifier:
+            if spec.operator in (">=", "==", "~="):
+                return ".".join(spec.version.split(".")[:2])
+    return None
+
+
+def jax_pythons(kb: Any, version: Version, platform: str) -> list[str]:
+    """The Pythons `jax==version` runs on: jax is a pure wheel, so those of the jaxlib releases it
+    requires (its base requirement, or its [cpu] extra before jax 0.4.27) that have a wheel on
+    `platform`. jax's own list when the knowledge base has none of those jaxlib releases."""
+    own = pythons(kb, "jax", version, platform)
+    if not own:
+        return own
+    env = _platform_environment(platform, own[-1])
+    specs = [
+        r.specifier for r in requirements(kb, "jax", version, ("cpu",), env) if canonicalize_name(r.name) == "jaxlib"
+    ]
+    if not specs:
+        return own
+    matching = [v for v in releases(kb, "jaxlib") if all(s.contains(v, prereleases=True) for s in specs)]
+    if not matching:
+        return own
+    served: set[str] = set()
+    for candidate in matching:
+        served.update(pythons(kb, "jaxlib", candidate, platform))
+    return [p for p in own if p in served]

@@ -79,6 +79,18 @@ class OutputFiles:
 
 
 @dataclass
+class GpuBuild:
+    """The CUDA build a chosen framework release installs, and the NVIDIA driver it needs there."""
+
+    cuda: str | None
+    cudnn: str | None
+    driver: str | None = None  # the floor plan checks: the lower of the two below
+    toolkit_driver: str | None = None  # every feature (PTX JIT included)
+    minor_compat_driver: str | None = None  # CUDA minor-version compatibility (CUDA >= 11)
+    package: str = ""  # where the CUDA build comes from when not the framework itself: "jax-cuda13-plugin==0.12.0"
+
+
+@dataclass
 class Pin:
     """One pinned package and why it has this version."""
 
@@ -89,6 +101,7 @@ class Pin:
     extras: tuple[str, ...] = ()
     build: str = ""
     channel: str = ""
+    gpu: GpuBuild | None = None  # the choice's GPU facts (not part of the plan JSON)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"name": self.name, "version": self.version}

@@ -24,49 +24,65 @@ def render_json(plan: Plan) -> str:
     return json.dumps(data, indent=2)
 
 
-def _table(pins: list[Pin]) -> list[str]:
-    if not pins:
-        return []
-    width_name = max(len(_label(p)) for p in pins)
-    width_version = max(len(p.version) for p in pins)
-    lines = [f"  {'package':<{width_name}}  {'version':<{width_version}}  reason"]
-    for pin in pins:
-        lines.append(f"  {_label(pin):<{width_name}}  {pin.version:<{width_version}}  {pin.reason}")
-    return lines
+def render_text(plan: Plan, *, color: bool = False, width: int | None = None) -> str:
+    """The plan for a terminal (rich): a table of the pins whose reason column wraps on a terminal
+    instead of breaking the table; the proof, or what to try, as indented lists."""
+    from rich.console import RenderableType
+    from rich.table import Table
+    from rich.text import Text
 
+    from envdoctor.render.terminal import to_text
 
-def render_text(plan: Plan) -> str:
-    lines: list[str] = []
+    items: list[RenderableType] = []
+
+    def bullets(title: str, entries: list[str], style: str = "") -> None:
+        if not entries:
+            return
+        items.append(Text(title, style="heading"))
+        grid = Table.grid()  # a hanging indent: wrapped lines stay under their text
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        for entry in entries:
+            grid.add_row(Text("  - ", style="dim"), Text(entry, style=style))
+        items.append(grid)
+
+    def table(pins: list[Pin]) -> Table:
+        grid = Table(box=None, pad_edge=True, padding=(0, 1), show_edge=False, header_style="label")
+        grid.add_column("package", no_wrap=True, style="code")
+        grid.add_column("version", no_wrap=True)
+        grid.add_column("reason", overflow="fold", ratio=1 if width else None)
+        for pin in pins:
+            grid.add_row(_label(pin), pin.version, pin.reason)
+        return grid
+
     if plan.status == "unresolved":
-        lines.append(f"envdoctor plan: could not resolve ({_header(plan)}); this is not a proof that nothing fits")
-        lines += [f"  {line}" for line in plan.proof]
-        lines.append("try:")
-        lines += [f"  - {step}" for step in plan.next_steps]
-        return "\n".join(lines)
+        items.append(
+            Text(
+                f"envdoctor plan: could not resolve ({_header(plan)}); this is not a proof that nothing fits",
+                style="fail",
+            )
+        )
+        items += [Text(f"  {line}") for line in plan.proof]
+        bullets("try:", plan.next_steps)
+        return to_text(items, color=color, width=width)
     if not plan.feasible:
-        lines.append(f"envdoctor plan: nothing fits ({_header(plan)})")
-        lines += [f"  {line}" for line in plan.proof]
-        if plan.alternatives:
-            lines.append("nearest feasible alternatives:")
-            lines += [f"  - {alt}" for alt in plan.alternatives]
-        return "\n".join(lines)
-    lines.append(f"envdoctor plan: {_header(plan)}")
+        items.append(Text(f"envdoctor plan: nothing fits ({_header(plan)})", style="fail"))
+        items += [Text(f"  {line}") for line in plan.proof]
+        bullets("nearest feasible alternatives:", plan.alternatives, style="fix")
+        return to_text(items, color=color, width=width)
+    items.append(Text(f"envdoctor plan: {_header(plan)}", style="ok"))
     if plan.conda:
-        lines.append("conda packages:")
-        lines += _table([p for p in plan.conda if p.reason != "conda dependency"])
+        items.append(Text("conda packages:", style="heading"))
+        items.append(table([p for p in plan.conda if p.reason != "conda dependency"]))
         deps = sum(1 for p in plan.conda if p.reason == "conda dependency")
         if deps:
-            lines.append(f"  (+ {deps} conda dependencies)")
+            items.append(Text(f"  (+ {deps} conda dependencies)", style="dim"))
     if plan.packages:
-        lines.append("pip packages:" if plan.conda else "packages:")
-        lines += _table(plan.packages)
-    if plan.reasons:
-        lines.append("why:")
-        lines += [f"  - {r}" for r in plan.reasons]
-    if plan.files:
-        lines.append("wrote:")
-        lines += [f"  {kind}: {path}" for kind, path in plan.files.items()]
-    return "\n".join(lines)
+        items.append(Text("pip packages:" if plan.conda else "packages:", style="heading"))
+        items.append(table(plan.packages))
+    bullets("why:", plan.reasons)
+    bullets("wrote:", [f"{kind}: {path}" for kind, path in plan.files.items()])
+    return to_text(items, color=color, width=width)
 
 
 def _md_cell(text: str) -> str:
@@ -100,9 +116,9 @@ def render_markdown(plan: Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(plan: Plan, fmt: str) -> str:
+def render(plan: Plan, fmt: str, *, color: bool = False, width: int | None = None) -> str:
     if fmt == "json":
         return render_json(plan)
     if fmt == "markdown":
         return render_markdown(plan)
-    return render_text(plan)
+    return render_text(plan, color=color, width=width)

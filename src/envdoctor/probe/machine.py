@@ -87,15 +87,23 @@ def os_release(root: Path) -> str:
     return match.group(1) if match else ""
 
 
-def _uname() -> tuple[str, str, str]:
-    """(system, release, machine): os.uname where there is one (importing platform costs ~3 ms
-    of check's budget), else the platform module (Windows)."""
+def _uname() -> tuple[str, str, str, str]:
+    """(system, release, machine, node name): os.uname where there is one (importing platform
+    costs ~3 ms of check's budget), else the platform module (Windows)."""
     if hasattr(os, "uname"):
         u = os.uname()
-        return u.sysname, u.release, u.machine
+        return u.sysname, u.release, u.machine, u.nodename
     import platform
 
-    return platform.system(), platform.release(), platform.machine()
+    return platform.system(), platform.release(), platform.machine(), platform.node()
+
+
+def host_name(root: Path, live: str) -> str:
+    """The machine's name: `live` (uname's) on the live root, else the fake root's /etc/hostname."""
+    if str(root) == "/":
+        return live
+    text = _read(root / "etc/hostname") or ""
+    return text.strip().splitlines()[0].strip() if text.strip() else ""
 
 
 def _processor() -> str:
@@ -130,6 +138,7 @@ def collect_machine(
         libc_version=libc_version,
         cpu_model=model or (_processor() if os_name != "linux" else ""),
         cpu_flags=flags,
+        hostname=host_name(root, uname[3]),
     )
     if with_gpu:
         machine.gpu = _gpu(root, env, path_dirs, site_packages, conda_prefix)

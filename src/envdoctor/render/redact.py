@@ -12,8 +12,9 @@ import getpass
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,18 @@ def identities(user_sites: Iterable[str | None] = ()) -> list[Identity]:
                 if other and all(other != i.home for i in found):
                     found.append(Identity(other, re.split(r"[/\\]", other)[-1]))
     return found
+
+
+def redact_data(data: Any, people: Sequence[Identity]) -> Any:
+    """Every string inside plain data (dicts, lists), redacted; keys too (env var values only are
+    data, but a path can be a key, as in `files`)."""
+    if isinstance(data, str):
+        return redact(data, people)
+    if isinstance(data, list):
+        return [redact_data(item, people) for item in data]
+    if isinstance(data, dict):
+        return {redact(str(k), people): redact_data(v, people) for k, v in data.items()}
+    return data
 
 
 def redact(text: str, people: Iterable[Identity]) -> str:

@@ -1,14 +1,19 @@
-"""The package rules stay cheap on a large environment (a guard against quadratic slips)."""
+"""How long the package rules (ED1xx-ED3xx) take on a synthetic 400-distribution environment: a
+watch on quadratic slips (the check budget is 150 ms for the whole command).
+
+    .venv/bin/python bench/rules_speed.py [--runs 5]
+"""
 
 from __future__ import annotations
 
 import random
 import time
 
-from envdoctor.model import CondaRecord
-from envdoctor.rules import Context, all_rules, run_rules
 from tests.factories import dist, snapshot
 from tests.rules.conftest import make_kb
+
+from envdoctor.model import CondaRecord
+from envdoctor.rules import Context, all_rules, run_rules
 
 
 def large_snapshot(n: int = 400) -> object:
@@ -48,14 +53,26 @@ def large_snapshot(n: int = 400) -> object:
     return snapshot(dists, records=records)
 
 
-def test_400_distributions_in_well_under_the_check_budget() -> None:
+def main() -> None:
+    import argparse
+    import statistics
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
     snap = large_snapshot()
     rules = [r for r in all_rules() if "ED100" < r.code < "ED400"]
     kb = make_kb()
-    best = 1.0
-    for _ in range(3):
+    times = []
+    for _ in range(args.runs):
         start = time.perf_counter()
         findings = list(run_rules(Context(snap, kb), rules))  # type: ignore[arg-type]
-        best = min(best, time.perf_counter() - start)
-    assert not [f for f in findings if f.code == "ED000"]
-    assert best < 0.1, f"package rules took {best * 1000:.1f} ms on 400 distributions"
+        times.append(time.perf_counter() - start)
+    crashed = [f for f in findings if f.code == "ED000"]
+    print(f"{len(rules)} package rules on 400 distributions, {args.runs} runs: "
+          f"median {statistics.median(times) * 1000:.1f} ms, best {min(times) * 1000:.1f} ms; "
+          f"{len(findings)} findings, {len(crashed)} rule crashes")
+
+
+if __name__ == "__main__":
+    main()
