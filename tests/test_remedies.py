@@ -275,3 +275,21 @@ def test_rattler_commands_run_verbatim_on_a_real_prefix(tmp_path: Path, monkeypa
     assert final.conda is not None and "helper-tool" not in {r.name for r in final.conda.records}
     assert not (prefix / "share" / "helper-tool.txt").exists()
     assert sys.executable in command
+
+
+def test_the_check_cache_keeps_the_remedy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from tests.actions.fakes import make_venv, run_cli, uv_install, wheel_folder
+
+    monkeypatch.setenv("ENVDOCTOR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("ENVDOCTOR_NO_CACHE", raising=False)
+    wheels = wheel_folder(tmp_path / "wheels")
+    python = make_venv(tmp_path / "env")
+    uv_install(python, wheels, "tensorflow==2.15.0", "numpy==2.0.0")
+    first = json.loads(run_cli("check", "--python", str(python), "--format", "json").stdout)
+    second = json.loads(run_cli("check", "--python", str(python), "--format", "json").stdout)
+    assert list((tmp_path / "cache" / "check").glob("*.json"))  # the second answer came from the cache
+    (abi,) = [f for f in first["findings"] if f["code"] == "ED102"]
+    assert abi["remedy"]["steps"][0]["manager"] == "uv"
+    assert second["findings"] == first["findings"]
