@@ -51,6 +51,7 @@ def test_a_leaked_pythonpath_is_the_only_step_and_nothing_in_the_target_is_touch
     assert {f.code for f in followers} >= {"ED105", "ED204"}
     for f in followers:
         assert f.fix == "unset PYTHONPATH" and f.hints[0].startswith("Follows from ED202")
+    assert any(h.startswith("Its fix also clears: ") and "ED105" in h for h in root.hints)
     plan = make_plan(findings, "/env/bin/python")
     # step 1 is the shell's; no install or uninstall acts on the target (or on the foreign copies)
     assert [s.command for s in plan.steps] == ["unset PYTHONPATH"]

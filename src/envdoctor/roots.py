@@ -166,4 +166,18 @@ def group(snapshot: Snapshot, findings: Iterable[Finding]) -> list[Finding]:
                 ):
                     out[n] = _attach(finding, root)
                     break
-    return out
+    return _name_consequences(out)
+
+
+def _name_consequences(findings: list[Finding]) -> list[Finding]:
+    """Each root says what its fix clears (the consequences are listed under it)."""
+    cleared: dict[str, list[str]] = {}
+    for finding in findings:
+        if finding.caused_by:
+            cleared.setdefault(finding.caused_by, []).append(f"{finding.code} ({finding.subject or finding.rule})")
+    return [
+        dataclasses.replace(f, hints=[*f.hints, "Its fix also clears: " + ", ".join(cleared[f.key]) + "."])
+        if f.key in cleared and f.caused_by is None
+        else f
+        for f in findings
+    ]
