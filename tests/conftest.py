@@ -9,6 +9,7 @@ import pytest
 
 _CACHE = tempfile.mkdtemp(prefix="envdoctor-test-cache-")
 os.environ["ENVDOCTOR_CACHE_DIR"] = _CACHE
+os.environ["ENVDOCTOR_STATE_DIR"] = tempfile.mkdtemp(prefix="envdoctor-test-state-")  # locks, restore points
 os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
 
 

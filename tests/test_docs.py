@@ -25,9 +25,63 @@ DOC = (Path(__file__).resolve().parents[1] / "docs" / "json-schema.md").read_tex
         model.GpuDevice,
         model.CudaLibrary,
         model.Finding,
+        model.Session,
+        model.PathCommand,
+        model.SeenInterpreter,
+        model.NamedEnvironment,
+        model.Jupyter,
+        model.KernelSpecFacts,
     ],
     ids=lambda c: c.__name__,
 )
 def test_every_field_is_documented(cls: type) -> None:
     missing = [f.name for f in dataclasses.fields(cls) if f'"{f.name}"' not in DOC]
     assert not missing, f"docs/json-schema.md does not name {cls.__name__} fields {missing}"
+
+
+def test_docs_causes_md_is_generated_from_the_package_table() -> None:
+    from envdoctor.render.causes import causes_markdown
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "causes.md"
+    assert docs.read_text(encoding="utf-8") == causes_markdown(), (
+        "docs/causes.md is stale: envdoctor explain --list-causes --format markdown > docs/causes.md"
+    )
+
+
+def test_the_package_table_holds_every_id_of_the_project_table() -> None:
+    """The project's cause table (../shared/causes.md, beside the checkout) may lag the package's,
+    never lead it. Without it (a plain clone), the package table must still hold the founding ids."""
+    import re
+
+    from envdoctor.explain.causes import CAUSES
+
+    shared = Path(__file__).resolve().parents[2] / "shared" / "causes.md"
+    founding = {
+        "python-unsupported",
+        "platform-unsupported",
+        "package-removed",
+        "numpy-abi",
+        "numpy-api-removed",
+        "protobuf-mismatch",
+        "cuda-libs-missing",
+        "cuda-version-mismatch",
+        "driver-too-old",
+        "no-gpu-visible",
+        "cpu-instructions",
+        "msvc-runtime-missing",
+        "windows-long-paths",
+        "env-leakage",
+        "mixed-pip-conda",
+        "solver-conflict",
+        "keras-version-mismatch",
+        "glibc-too-old",
+        "dependency-version-mismatch",
+        "network-or-index",
+        "unknown",
+    }
+    ids = (
+        set(re.findall(r"^\| ([a-z][a-z0-9-]+) \|", shared.read_text(encoding="utf-8"), re.M))
+        if shared.exists()
+        else founding
+    )
+    assert ids - {"id"} <= set(CAUSES) | {"unknown"}

@@ -8,13 +8,26 @@ first use, so `import envdoctor` stays as cheap as the CLI needs.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 __all__ = ["__version__", "check", "explain", "plan", "snapshot"]
 
 if TYPE_CHECKING:
     from envdoctor.api import check, snapshot
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """`%load_ext envdoctor` in IPython / Jupyter: adds the `%envdoctor` magic (envdoctor.notebook)."""
+    from envdoctor.notebook import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    from envdoctor.notebook import unload_ipython_extension as unload
+
+    unload(ipython)
 
 
 def __getattr__(name: str) -> object:

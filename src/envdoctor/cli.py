@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "restore": ("restore", "bring back a restore point recorded by fix --apply"),
     "verify": ("verify", "import each framework and run a tiny computation"),
     "kb": ("kb", "show or refresh the compatibility knowledge base"),
+    "kernels": ("kernels", "the Jupyter kernels: the interpreter each runs, its environment and frameworks"),
     "fleet": ("fleet", "every node of a cluster (Ray, or snapshots from any launcher) side by side, with the skew"),
     "completion": ("completion", "print the shell completion script (bash, zsh, fish)"),
 }
@@ -113,23 +114,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     """The verb, and every way it can end as one line on stderr (never a traceback)."""
-    from envdoctor.output import emit_error
-
     verb = args.command
     try:
         apply_config(args)
         return int(_module(COMMANDS[verb][0]).run(args))
     except UsageError as exc:
-        emit_error(f"envdoctor {verb}: error: {exc}")
+        _last_words(f"envdoctor {verb}: error: {exc}")  # a terminal gone after a hang-up: no traceback
         return 2
     except EnvdoctorError as exc:
-        emit_error(f"envdoctor {verb}: {exc}")
+        _last_words(f"envdoctor {verb}: {exc}")
         return exc.exit_code
     except KeyboardInterrupt:
-        emit_error(f"envdoctor {verb}: interrupted")
+        _last_words(f"envdoctor {verb}: interrupted")
         return 130
     except Terminated as exc:
-        emit_error(f"envdoctor {verb}: stopped by {exc.name}")
+        _last_words(f"envdoctor {verb}: stopped by {exc.name}")
         return 128 + exc.signum
     except BrokenPipeError:
         _quiet_stdout()

@@ -200,12 +200,114 @@ class Skipped:
 
 
 @dataclass
+class SeenInterpreter:
+    """An interpreter the user runs besides (or as) the target: the `python` / `pip` first on PATH,
+    the active env's, a Jupyter kernel's. Read from its files (never run): where it lives, which
+    environment it belongs to, and the frameworks (and pip / ipykernel) installed there."""
+
+    executable: str  # as named: the PATH match, a kernel's argv[0], $CONDA_PREFIX/bin/python
+    resolved: str = ""  # the file that runs (through pyenv shims and symlinks); "" when missing
+    exists: bool = True
+    prefix: str = ""  # the environment it belongs to (real path)
+    env_kind: str = ""  # "venv" | "conda" | "pyenv" | "system" | ""
+    env_name: str = ""  # conda env name ("base" for the root), venv folder, pyenv version
+    version: str = ""  # "3.11" or "3.11.7", from pyvenv.cfg, conda-meta or the file names
+    site_packages: list[str] = field(default_factory=list)  # read for `packages`
+    packages: dict[str, str] = field(default_factory=dict)  # normalized name -> version (frameworks, pip, ipykernel)
+    roles: list[str] = field(default_factory=list)  # "python on PATH", "pip on PATH", "kernel tf", "$CONDA_PREFIX"
+    via: str = ""  # how `executable` leads to `resolved`: "pyenv shim: 3.11.7 (set by ~/.pyenv/version)"
+    externally_managed: str = ""  # its PEP 668 EXTERNALLY-MANAGED marker (non-venv), "" when none
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PathCommand:
+    """A command as the shell finds it: the first match on PATH and the interpreter it runs."""
+
+    name: str  # "python", "python3", "pip", "pip3", "jupyter"
+    path: str  # the first match on PATH
+    path_index: int  # which PATH entry (0-based)
+    interpreter: str = ""  # SeenInterpreter.executable it runs ("" unknown)
+    how: str = ""  # "interpreter", "shebang", "pyenv shim", "launcher"
+    others: list[str] = field(default_factory=list)  # later matches on PATH, in order
+
+
+@dataclass
+class KernelSpecFacts:
+    """One Jupyter kernel spec as jupyter_client finds it (its kernel.json; never started)."""
+
+    name: str  # the folder name, lower-cased, as Jupyter lists it
+    display_name: str = ""
+    language: str = ""
+    resource_dir: str = ""  # the folder holding kernel.json
+    search_dir: str = ""  # the kernels folder of the search path it was found in
+    argv: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)  # kernel.json "env"
+    interpreter: str = ""  # SeenInterpreter.executable of the Python it runs ("" not a Python kernel / unknown)
+    module: str = ""  # the `-m` module it runs: "ipykernel_launcher", "ipykernel"
+    native: bool = False  # jupyter_client's built-in python3 (ipykernel in the Jupyter's own env)
+    shadows: list[str] = field(default_factory=list)  # same-named specs later on the path (hidden by this one)
+    problems: list[str] = field(default_factory=list)  # kernel.json that cannot be read, odd argv
+
+
+@dataclass
+class NamedEnvironment:
+    """An environment known by name (conda envs, pyenv versions): what a kernel's name may refer to."""
+
+    name: str
+    prefix: str
+    kind: str  # "conda" | "pyenv"
+    python: str = ""  # its interpreter ("" when none is there)
+
+
+@dataclass
+class Jupyter:
+    """Where the user's Jupyter looks for kernel specs, and what it finds."""
+
+    host: str = ""  # the interpreter of the `jupyter` first on PATH ("" none)
+    data_dir: str = ""  # the user data dir: where `ipykernel install --user` writes
+    kernel_dirs: list[str] = field(default_factory=list)  # the search path, first wins
+    path_source: str = ""  # "jupyter_core 5.9.1 (in HOST)" or "envdoctor (jupyter_core's order)"
+    kernels: list[KernelSpecFacts] = field(default_factory=list)
+
+
+@dataclass
+class Session:
+    """The user's shell and Jupyter around the target: PATH, the active env, the kernel specs.
+    Rules compare these interpreters with the target's (the wrong-interpreter family)."""
+
+    path: list[str] = field(default_factory=list)  # PATH entries, in order
+    commands: list[PathCommand] = field(default_factory=list)
+    interpreters: list[SeenInterpreter] = field(default_factory=list)
+    environments: list[NamedEnvironment] = field(default_factory=list)
+    jupyter: Jupyter | None = None
+    conda_prefix: str = ""  # $CONDA_PREFIX
+    conda_default_env: str = ""  # $CONDA_DEFAULT_ENV
+    virtual_env: str = ""  # $VIRTUAL_ENV
+    target_prefix: str = ""  # the target's sys.prefix, real path (to compare with `interpreters`)
+    kernel: str = ""  # the kernel the target runs as (`check --kernel NAME`, `%envdoctor`)
+    inside: str = ""  # "notebook" when taken inside a running kernel (`%envdoctor`)
+    read: bool = False  # False: these facts were not collected (an older snapshot)
+
+    def interpreter(self, executable: str) -> SeenInterpreter | None:
+        return next((i for i in self.interpreters if i.executable == executable), None)
+
+    def command(self, name: str) -> PathCommand | None:
+        return next((c for c in self.commands if c.name == name), None)
+
+    def kernel_spec(self, name: str) -> KernelSpecFacts | None:
+        kernels = self.jupyter.kernels if self.jupyter else []
+        return next((k for k in kernels if k.name == name.lower()), None)
+
+
+@dataclass
 class Snapshot:
     interpreter: Interpreter
     distributions: list[Distribution] = field(default_factory=list)
     conda: Conda | None = None
     machine: Machine = field(default_factory=Machine)
     skipped: list[Skipped] = field(default_factory=list)
+    session: Session = field(default_factory=Session)  # PATH, active env, Jupyter kernels
     target: str = ""  # how the user named it: "--prefix /opt/env", "active: $CONDA_PREFIX"
     created: str = ""  # ISO time
     envdoctor_version: str = ""

@@ -13,6 +13,7 @@ document.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 import time
@@ -59,6 +60,11 @@ class StepStatus:
         return f"{clean(self.label)}{detail}"
 
 
+def _say(text: str, out: TextIO) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        output.emit(text, out)
+
+
 def _is_tty(stream: TextIO) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
@@ -84,7 +90,7 @@ def step(label: str, *, stream: TextIO | None = None) -> Iterator[StepStatus]:
     if spinner is not None:
         spinner.start()
     else:
-        timer = threading.Timer(SLOW_S, lambda: output.emit(f"… {status._text()}", out))
+        timer = threading.Timer(SLOW_S, _say, (f"… {status._text()}", out))
         timer.daemon = True
         timer.start()
     outcome = "done"
@@ -101,4 +107,5 @@ def step(label: str, *, stream: TextIO | None = None) -> Iterator[StepStatus]:
         if status.failed and outcome == "done":
             outcome = f"failed: {status.failed}"
         mark = "✓" if outcome == "done" else "✗"
-        output.emit(f"{mark} {status._text()} ({outcome}, {status.elapsed:.1f} s)", out)
+        with contextlib.suppress(OSError, ValueError):  # a terminal that is gone is not an error
+            output.emit(f"{mark} {status._text()} ({outcome}, {status.elapsed:.1f} s)", out)

@@ -334,3 +334,27 @@ def test_an_installed_conda_tool_gets_the_environment_yml_as_written(
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert log.read_text().splitlines()[1].endswith(f"--channel {channel} --override-channels python={MINOR} numpy")
+
+
+def test_cli_create_channel_option_like_conda(tmp_path: Path, channel: Path, conda_env: dict[str, str]) -> None:
+    """`-c CHANNEL` is searched before the file's channels, as `conda create -c` does."""
+    env_file = tmp_path / "environment.yml"
+    env_file.write_text(f"name: x\ndependencies:\n  - python >={MINOR}\n  - numpy\n")
+    dest = tmp_path / "env"
+    done = run_cli(
+        "create",
+        "--file",
+        str(env_file),
+        "-c",
+        channel.as_uri(),
+        "--prefix",
+        str(dest),
+        "--manager",
+        "conda",
+        "--no-verify",
+        "--format",
+        "json",
+        env=conda_env,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _records(dest)["numpy"]["url"].startswith(channel.as_uri())

@@ -73,7 +73,7 @@ def test_create_reports_a_broken_result(tmp_path: Path, create_offline: CreateOf
     done = create_offline(tmp_path / "env", "tensorflow==2.15.0", "numpy==2.0.0")
     assert done.returncode == 1
     assert "verify failed: tensorflow" in done.stdout
-    assert "envdoctor: [1/3] venv" in done.stderr  # progress on stderr
+    assert "✓ [1/3] venv:" in done.stderr  # progress on stderr: each step with its outcome and time
 
 
 def test_create_from_environment_yml_pip_section(tmp_path: Path, wheels: Path) -> None:

@@ -28,7 +28,8 @@ def test_record_is_complete_and_lives_in_the_prefix(env: tuple[Path, Path]) -> N
     assert point.path.parent == Path(target.prefix) / ".envdoctor" / "restore"
     assert not list(point.path.parent.glob(".tmp-*"))
     assert point.pins() == {"numpy": "1.26.4", "helper": "1.0"}
-    assert (point.path / "requirements.txt").read_text().split() == ["helper==1.0", "numpy==1.26.4"]
+    lines = (point.path / "requirements.txt").read_text().splitlines()
+    assert [line for line in lines if not line.startswith("#")] == ["helper==1.0", "numpy==1.26.4"]
     data = json.loads((point.path / "point.json").read_text())
     assert data["kind"] == "venv" and data["index"]["no_index"] is True
     assert point.status() == "recorded"
@@ -68,9 +69,13 @@ def test_cli_list_dry_run_and_restore(env: tuple[Path, Path]) -> None:
     listed = run_cli("restore", "--list", "--python", str(python), "--format", "json")
     assert listed.returncode == 0, listed.stderr
     assert json.loads(listed.stdout)["points"][0]["id"] == point.id
+    assert json.loads(listed.stdout)["points"][0]["differs_now"] == ["helper 2.0 -> 1.0"]
+    table = run_cli("restore", "--list", "--python", str(python))
+    row = next(line for line in table.stdout.splitlines() if point.id in line)
+    assert "just now (" in row and " UTC)" in row and "fix --apply" in row and "helper 2.0 -> 1.0" in row
     dry = run_cli("restore", "--dry-run", "--python", str(python))
     assert "helper 2.0 -> 1.0" in dry.stdout
-    done = run_cli("restore", point.id, "--python", str(python), "--find-links", str(wheels), "--no-index")
+    done = run_cli("restore", point.id, "--yes", "--python", str(python), "--find-links", str(wheels), "--no-index")
     assert done.returncode == 0, done.stdout + done.stderr
     assert points.diff(point, target).empty
 
@@ -92,3 +97,14 @@ def test_points_outside_a_venv_go_to_the_state_dir(tmp_path: Path, monkeypatch: 
     root = points.restore_root(target)
     assert root.parent == tmp_path / "state" / "restore"
     assert root.name.startswith("usr-")
+
+
+def test_human_times() -> None:
+    from envdoctor.commands.restore import human_time
+
+    now = 1_764_622_800.0  # 2025-12-01 21:00 UTC
+    assert human_time("2025-12-01T20:48:00+00:00", now) == "12 min ago (2025-12-01 20:48 UTC)"
+    assert human_time("2025-12-01T18:00:00+00:00", now) == "3 h ago (2025-12-01 18:00 UTC)"
+    assert human_time("2025-11-28T21:00:00+00:00", now) == "3 days ago (2025-11-28 21:00 UTC)"
+    assert human_time("2025-12-01T20:59:59Z", now) == "just now (2025-12-01 20:59 UTC)"
+    assert human_time("not a time", now) == "not a time"

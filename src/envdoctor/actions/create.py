@@ -19,17 +19,19 @@ $XDG_DATA_HOME/envdoctor/envs (default ~/.local/share/envdoctor/envs).
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from envdoctor.actions.envfile import BuildSpec
 from envdoctor.actions.interpreters import find_interpreter
-from envdoctor.actions.proc import Completed, StepRun, progress, quote, run_step
+from envdoctor.actions.proc import Completed, StepRun, progress, quote, run, run_step
 from envdoctor.actions.uvtool import IndexOptions, uv_binary, uv_env, uv_pip
 from envdoctor.errors import EnvdoctorError, UsageError
 
@@ -69,6 +71,8 @@ class CreateResult:
     error: str | None = None
     verify: Any = None  # VerifyReport
     seconds: float = 0.0
+    moved_aside: str | None = None  # where a folder that was at the destination went
+    replaced: bool = False  # an environment envdoctor made there was removed first (--force)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -82,6 +86,8 @@ class CreateResult:
             "error": self.error,
             "verify": self.verify.to_dict() if self.verify is not None else None,
             "seconds": round(self.seconds, 3),
+            "moved_aside": self.moved_aside,
+            "replaced": self.replaced,
         }
 
 
@@ -104,14 +110,85 @@ class _Runner:
         return done
 
 
-def prepare_destination(dest: Path, *, force: bool) -> None:
-    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
-        if not force:
-            raise UsageError(f"{dest} exists and is not empty (use --force to replace an environment there)")
-        if not ((dest / "pyvenv.cfg").is_file() or (dest / "conda-meta").is_dir()):
-            raise UsageError(f"{dest} exists and is not an environment: not replacing it")
-        shutil.rmtree(dest)
+MARKER = Path(".envdoctor") / "created.json"
+_VCS_FOLDERS = (".git", ".hg", ".svn", ".bzr")
+
+
+@dataclass
+class Destination:
+    """How the destination was made ready: `fresh` (absent or empty before: envdoctor makes it),
+    `replaced` (an environment envdoctor made, removed), `moved_aside` (where a folder went)."""
+
+    path: Path
+    fresh: bool = True
+    replaced: bool = False
+    moved_aside: Path | None = None
+
+
+def made_by_envdoctor(dest: Path) -> bool:
+    """Does `dest` hold an environment envdoctor created there? Its marker (written at creation)
+    names this very folder; a copied or moved one does not count."""
+    marker = dest / MARKER
+    if marker.is_symlink() or not marker.is_file():
+        return False
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (
+        isinstance(data, dict) and data.get("made_by") == "envdoctor" and data.get("prefix") == os.path.realpath(dest)
+    )
+
+
+def write_marker(dest: Path) -> None:
+    """Mark `dest` as made by envdoctor (only ever for a folder that was absent or empty)."""
+    from envdoctor import __version__
+    from envdoctor.actions.containment import Boundary
+
+    bound = Boundary([dest], f"the new environment {dest}")
+    bound.make_dirs(dest / MARKER.parent)
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    data = {"made_by": "envdoctor", "version": __version__, "prefix": os.path.realpath(dest), "created": stamp}
+    bound.write_text(dest / MARKER, json.dumps(data, indent=2) + "\n")
+
+
+def prepare_destination(dest: Path, *, force: bool, move_aside: bool = False, quiet: bool = True) -> Destination:
+    """Make `dest` ready to build into. Never removes a folder envdoctor did not create: an
+    existing non-empty folder is refused, or with `move_aside` renamed next to itself (kept whole);
+    with `force` only an environment envdoctor made there (its marker) is removed and rebuilt."""
+    from envdoctor.actions.containment import Boundary
+    from envdoctor.actions.containment import move_aside as rename_aside
+
+    if dest.is_symlink():
+        raise UsageError(f"{dest} is a symlink: give the folder it points to, or another --prefix")
+    occupied = dest.exists() and (not dest.is_dir() or any(dest.iterdir()))
+    prepared = Destination(dest)
+    if occupied and move_aside:
+        prepared.moved_aside = rename_aside(dest)
+        if not quiet:
+            progress(f"moved {dest} aside to {prepared.moved_aside} (nothing in it was removed)")
+    elif occupied:
+        mine = dest.is_dir() and made_by_envdoctor(dest)
+        kept = [name for name in _VCS_FOLDERS if (dest / name).exists()] if dest.is_dir() else []
+        if not force or not mine or kept:
+            if mine and kept:
+                why = f"it holds {', '.join(kept)}, which envdoctor never puts in an environment"
+            elif mine:
+                why = "it is an environment envdoctor made: --force replaces it"
+            elif dest.is_dir() and ((dest / "pyvenv.cfg").is_file() or (dest / "conda-meta").is_dir()):
+                why = "it holds an environment envdoctor did not create, so --force does not remove it"
+            else:
+                why = "it is not an environment envdoctor created, so --force does not remove it"
+            raise UsageError(
+                f"{dest} exists and is not empty ({why}); --move-aside renames it to "
+                f"{dest.name}.aside-<time> next to it, never deleting anything, and builds there"
+            )
+        Boundary([dest.parent], f"the folder of {dest}").remove(dest)
+        prepared.replaced = True
+        if not quiet:
+            progress(f"removed {dest}, an environment envdoctor made there (--force)")
     dest.parent.mkdir(parents=True, exist_ok=True)
+    return prepared
 
 
 def create(
@@ -122,16 +199,76 @@ def create(
     allow_python_downloads: bool = False,
     index: IndexOptions | None = None,
     force: bool = False,
+    move_aside: bool = False,
     verify: bool = True,
     verify_timeout: float = 300.0,
     quiet: bool = False,
 ) -> CreateResult:
-    """Build `spec` at `dest`; a failure is reported in the result (ok False, error)."""
+    """Build `spec` at `dest`; a failure is reported in the result (ok False, error). The
+    destination is locked meanwhile; SIGINT / SIGTERM / SIGHUP stop the running step and raise
+    interrupts.Interruption."""
+    from envdoctor.actions import interrupts
+
+    with _locked(dest), interrupts.guarded():
+        try:
+            return _create(
+                spec, dest, python, allow_python_downloads, index, force, move_aside, verify, verify_timeout, quiet
+            )
+        except interrupts.Interrupted as exc:
+            state = (
+                f"the unfinished environment at {dest} was made by envdoctor: `--force` replaces it"
+                if made_by_envdoctor(dest)
+                else "nothing was changed"
+            )
+            raise interrupts.Interruption(f"interrupted by {exc.label}; {state}", exc.signum) from None
+
+
+@contextmanager
+def _locked(dest: Path) -> Iterator[None]:
+    """The destination's lock (in the state folder: the prefix may not exist yet), and the
+    environment's own lock (the one `fix --apply` takes) when envdoctor made the one there: a
+    folder it did not make gets nothing written into it."""
+    from envdoctor.actions import restore as points
+    from envdoctor.actions.containment import Boundary
+    from envdoctor.actions.lock import hold, lock_path
+    from envdoctor.actions.target import Target
+
+    state = points.state_dir()
+    path = lock_path(str(dest), state=state, in_prefix=False)
+    try:
+        Boundary([state], "envdoctor's state folder").make_dirs(path.parent)
+    except OSError as exc:
+        raise EnvdoctorError(f"cannot create the lock folder {path.parent}: {exc.strerror or exc}") from None
+    with hold(path, prefix=str(dest), verb="create"):
+        existing = Target(python="", prefix=str(dest))
+        if (existing.is_venv or existing.is_conda) and made_by_envdoctor(dest):
+            with points.locked(existing, "create"):
+                yield
+        else:
+            yield
+
+
+def _create(
+    spec: BuildSpec,
+    dest: Path,
+    python: str | None,
+    allow_python_downloads: bool,
+    index: IndexOptions | None,
+    force: bool,
+    move_aside: bool,
+    verify: bool,
+    verify_timeout: float,
+    quiet: bool,
+) -> CreateResult:
+    from envdoctor.actions import interrupts
+
     start = time.perf_counter()
     index = index or IndexOptions()
     version = python or spec.python
     result = CreateResult(prefix=str(dest), manager=spec.manager, spec=spec)
-    prepare_destination(dest, force=force)
+    prepared = prepare_destination(dest, force=force, move_aside=move_aside, quiet=quiet)
+    result.moved_aside = str(prepared.moved_aside) if prepared.moved_aside else None
+    result.replaced = prepared.replaced
     try:
         if spec.manager == "conda":
             _create_conda(spec, dest, python, index, result, allow_python_downloads, quiet)
@@ -142,6 +279,12 @@ def create(
         raise
     except EnvdoctorError as exc:
         result.error = str(exc)
+    finally:
+        # whatever is at dest now, envdoctor made (it was absent or empty): marked, so --force may
+        # replace it later, and nothing else ever will be
+        if dest.is_dir() and not dest.is_symlink():
+            with interrupts.shielded():
+                write_marker(dest)
     if result.ok and verify:
         from envdoctor.actions.verify import verify as run_verify
 
@@ -208,14 +351,16 @@ def _install_pip_part(
     *,
     sync: bool,
 ) -> None:
-    record = dest / ".envdoctor" / "create"
-    record.mkdir(parents=True, exist_ok=True)
+    from envdoctor.actions.containment import Boundary
+
+    bound = Boundary([dest], f"the new environment {dest}")
+    record = bound.make_dirs(dest / ".envdoctor" / "create")
     if spec.requirements_file:
         verb = "sync" if spec.pinned and sync else "install"
         argv = uv_pip(verb, python, *(["-r"] if verb == "install" else []), spec.requirements_file, index=index)
     elif spec.pip and spec.pinned and sync:
         req = record / "requirements.txt"
-        req.write_text("\n".join(spec.pip) + "\n", encoding="utf-8")
+        bound.write_text(req, "\n".join(spec.pip) + "\n")
         argv = uv_pip("sync", python, str(req), index=index)
     elif spec.pip:
         argv = uv_pip("install", python, *spec.pip, index=index)
@@ -350,7 +495,6 @@ def _rattler_install(spec: BuildSpec, dest: Path, python: str | None, result: Cr
     runtime threads crash the interpreter's exit now and then (SIGSEGV / SIGABRT in
     PyGILState_Release), which would turn a built environment into a failed `create`."""
     import json
-    import subprocess
     import sys
 
     if importlib.util.find_spec("rattler") is None:
@@ -362,17 +506,12 @@ def _rattler_install(spec: BuildSpec, dest: Path, python: str | None, result: Cr
     if not quiet:
         progress(f"solving {' '.join(specs)} from {', '.join(channels)} (py-rattler)")
     request = {"channels": channels, "specs": specs, "prefix": str(dest), "quiet": quiet}
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "envdoctor.actions.create", "rattler-install"],
-            input=json.dumps(request),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE if quiet else None,
-            text=True,
-            check=False,
-        )
-    except OSError as exc:
-        raise EnvdoctorError(f"cannot start py-rattler's process: {exc}") from None
+    # through proc.run: in envdoctor's process group, known to the guardian, stopped on a signal
+    done = run(
+        [sys.executable, "-m", "envdoctor.actions.create", "rattler-install"],
+        input=json.dumps(request),
+        stream=not quiet,
+    )
     seconds = time.perf_counter() - start
     try:
         outcome = json.loads(done.stdout.strip().splitlines()[-1])
@@ -459,6 +598,8 @@ def render_text(result: CreateResult) -> str:
         out.append(verify_text(result.verify))
     state = "created" if result.ok else f"FAILED: {result.error}"
     out.append(f"create: {state} ({result.seconds:.1f} s)")
+    if result.moved_aside:
+        out.append(f"  the folder that was at {result.prefix} is now {result.moved_aside} (kept whole)")
     if result.ok and result.python:
         out.append(f"  use it: {result.python} (or `source {result.prefix}/bin/activate`)")
     return "\n".join(out)

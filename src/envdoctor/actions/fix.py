@@ -20,15 +20,13 @@ environment will be once they are done (check and verify run with those variable
 from __future__ import annotations
 
 import os
-import signal
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from types import FrameType
 from typing import Any, Protocol
 
 from envdoctor import remedies
+from envdoctor.actions import interrupts, safeapply
 from envdoctor.actions import restore as restore_points
 from envdoctor.actions.fixplan import FixPlan, FixStep, make_plan
 from envdoctor.actions.outcome import StepOutcome, check_rollback, compare, step_outcome
@@ -91,6 +89,7 @@ class FixReport:
     point: restore_points.RestorePoint | None = None
     rolled_back: bool = False
     rollback_ok: bool | None = None
+    rollback_remaining: list[str] = field(default_factory=list)
     worse_because: list[str] = field(default_factory=list)
     seconds: float = 0.0
     outcomes: list[StepOutcome] = field(default_factory=list)  # each run step's real outcome
@@ -124,6 +123,7 @@ class FixReport:
             "rollback_problems": list(self.rollback_problems),
             "outcomes": [o.to_dict() for o in self.outcomes],
             "shell_steps": list(self.shell_steps),
+            "rollback_remaining": list(self.rollback_remaining),
             "worse_because": list(self.worse_because),
             "seconds": round(self.seconds, 3),
         }
@@ -142,26 +142,6 @@ def plan_fix(
     return target, findings, plan
 
 
-class Interrupted(BaseException):
-    """SIGTERM during apply (Ctrl-C arrives as KeyboardInterrupt)."""
-
-
-@contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    def handler(signum: int, frame: FrameType | None) -> None:
-        raise Interrupted(f"signal {signum}")
-
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def apply_fix(
     python: str,
     *,
@@ -172,7 +152,25 @@ def apply_fix(
     quiet: bool = False,
     verify_frameworks: bool = True,
 ) -> FixReport:
-    """Plan, then apply with a restore point; roll back when the result is worse."""
+    """Plan, then apply with a restore point; roll back when the result is worse. The target is
+    locked throughout (LockBusy when another envdoctor changes it); SIGINT / SIGTERM / SIGHUP stop
+    the running step, roll back and raise interrupts.Interruption (one line, exit 128+N)."""
+    with restore_points.locked(describe(python), "fix --apply"), interrupts.guarded():
+        try:
+            return _apply_fix(python, diagnose, verifier, index, confirm, quiet, verify_frameworks)
+        except interrupts.Interrupted as exc:  # before anything changed, or after a rollback
+            raise safeapply.interruption(exc) from None
+
+
+def _apply_fix(
+    python: str,
+    diagnose: Diagnose | None,
+    verifier: Verifier | None,
+    index: IndexOptions | None,
+    confirm: Callable[[FixPlan], bool] | None,
+    quiet: bool,
+    verify_frameworks: bool,
+) -> FixReport:
     start = time.perf_counter()
     diagnose = diagnose or default_diagnose
     verifier = verifier or default_verify
@@ -183,9 +181,9 @@ def apply_fix(
     report.shell_steps = [s.command for s in plan.shell_steps]
     if not plan.actionable:
         if shell is not None:  # nothing to change in the environment: check it as it will be
-            report.after = diagnose(python, env=shell)
+            report.after = _with_env(diagnose, python, shell)
             if verify_frameworks:
-                report.verify_after = verifier(python, env=shell)
+                report.verify_after = _with_env(verifier, python, shell)
         report.seconds = time.perf_counter() - start
         return report
     if confirm is not None and not confirm(plan):
@@ -193,8 +191,9 @@ def apply_fix(
     if verify_frameworks:
         if not quiet:
             progress("verifying the frameworks before the fix (to compare after)")
-        report.verify_before = verifier(python, env=shell)
-    baseline = diagnose(python, env=shell) if shell is not None else before
+        report.verify_before = _with_env(verifier, python, shell)
+    baseline = _with_env(diagnose, python, shell) if shell is not None else before
+    restore_points.refuse_unsafe_removals(target, "apply the fix")
     point = restore_points.record(target, reason="fix --apply", index=index)
     report.point = point
     if not quiet:
@@ -202,39 +201,33 @@ def apply_fix(
     restore_points.journal(point, "plan", steps=[s.to_dict() for s in plan.actionable])
     report.applied = True
     failed = False
-    with _terminate_as_interrupt():
-        try:
-            for number, step in enumerate(plan.actionable, 1):
-                done = _run_step(point, number, step, quiet)
-                result = step_outcome(step, done, target)
-                report.outcomes.append(result)
-                report.runs.append(_as_run(done, result))
-                if not result.ok:
-                    failed = True
-                    break
-        except (KeyboardInterrupt, Interrupted):
-            restore_points.journal(point, "interrupted")
-            from envdoctor.output import emit_error
-
-            emit_error(
-                f"envdoctor fix: interrupted; the environment may be half-changed. Bring it back "
-                f"with: envdoctor restore --python {python} {point.id}"
-            )
-            raise
-    report.after = diagnose(python, env=shell)
-    if verify_frameworks:
-        report.verify_after = verifier(python, env=shell)
+    try:
+        for number, step in enumerate(plan.actionable, 1):
+            interrupts.check()
+            done = _run_step(point, number, step, quiet)
+            result = step_outcome(step, done, target)
+            report.outcomes.append(result)
+            report.runs.append(_as_run(done, result))
+            if not result.ok:
+                failed = True
+                break
+        report.after = _with_env(diagnose, python, shell)
+        if verify_frameworks:
+            report.verify_after = _with_env(verifier, python, shell)
+    except interrupts.Interrupted as exc:
+        raise safeapply.after_interrupt(point, python, exc, index=index, quiet=quiet) from None
     report.worse_because = worse(report, failed, baseline)
     if report.worse_because:
         if not quiet:
             progress("the result is worse (" + "; ".join(report.worse_because) + "): rolling back")
-        restored = restore_points.restore(point, describe(python), index=index, quiet=quiet)
+        restored = safeapply.roll_back(point, python, index=index, quiet=quiet)
         report.rolled_back = True
-        report.after = diagnose(python, env=shell)
+        report.rollback_remaining = restored.remaining()
+        report.after = _with_env(diagnose, python, shell)
         if verify_frameworks:
-            report.verify_after = verifier(python, env=shell)
+            report.verify_after = _with_env(verifier, python, shell)
         verified = check_rollback(
-            restored.ok, restored.after.lines(), baseline, report.after, report.verify_before, report.verify_after
+            restored.ok, report.rollback_remaining, baseline, report.after, report.verify_before, report.verify_after
         )
         report.rollback_ok, report.rollback_problems = verified.ok, verified.problems
         restore_points.journal(point, "result", state="rolled-back" if verified.ok else "rollback-failed")
@@ -250,6 +243,12 @@ def _run_step(point: restore_points.RestorePoint, number: int, step: FixStep, qu
     done = run_step(f"[{number}]", argv, env=uv_env(), quiet=quiet)
     restore_points.journal(point, "end", step=number, rc=done.returncode)
     return done
+
+
+def _with_env(call: Callable[..., Any], python: str, env: Mapping[str, str] | None) -> Any:
+    """`call(python)`, with `env=` only when the shell steps change the variables (a one-argument
+    diagnose or verifier still works for every plan without shell steps)."""
+    return call(python) if env is None else call(python, env=env)
 
 
 def _as_run(done: Completed, result: StepOutcome) -> StepRun:
@@ -318,6 +317,9 @@ def render_text(report: FixReport) -> str:
         state = "rolled back (verified)" if report.rollback_ok else "ROLLBACK INCOMPLETE"
         out.append(f"{state} to {report.point.id if report.point else '?'}: {'; '.join(report.worse_because)}")
         out += [f"  rollback: {problem}" for problem in report.rollback_problems]
+        if not report.rollback_ok and report.point:
+            out += [f"  still different: {r}" for r in report.rollback_remaining[:40]]
+            out.append(f"  bring it back with: envdoctor restore --python {report.python} --yes {report.point.id}")
     out.append("fix: " + ("the environment works" if report.ok else "problems remain"))
     return "\n".join(out)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shlex
@@ -63,10 +64,12 @@ def quote(argv: Sequence[str]) -> str:
 
 
 def progress(message: str) -> None:
-    """One progress line on stderr (never on stdout, which carries the report)."""
+    """One progress line on stderr (never on stdout, which carries the report); a terminal that
+    is gone (EIO after a hang-up) is not an error."""
     from envdoctor.output import emit_error
 
-    emit_error(f"envdoctor: {message}")  # commands and paths: through the terminal gate
+    with contextlib.suppress(OSError, ValueError):
+        emit_error(f"envdoctor: {message}")  # commands and paths: through the terminal gate
 
 
 def run(
@@ -76,49 +79,71 @@ def run(
     cwd: str | None = None,
     timeout: float | None = None,
     stream: bool = False,
+    input: str | None = None,
 ) -> Completed:
     """Run `argv`; with `stream`, its stderr goes straight to ours (uv's own progress bars).
 
-    A missing executable raises EnvdoctorError; a timeout kills the whole process group.
+    The child runs in envdoctor's process group (the terminal's Ctrl-C and hang-up reach it too);
+    during a change (`interrupts.guarded()`) the guardian knows it, so it dies with envdoctor even
+    on SIGKILL. A rollback's children get their own session instead: a second Ctrl-C must not cut
+    the rollback short. A timeout, a signal or any error stops the child and its descendants, and
+    waits for them, before returning or raising. A missing executable raises EnvdoctorError.
     """
+    from envdoctor.actions import guardian, interrupts
+
     start = time.perf_counter()
+    tracked = interrupts.active()
+    # a signal while the child starts would leave it running unknown to us: noted, taken just after
+    with interrupts.shielded(deliver=False):
+        try:
+            proc = subprocess.Popen(
+                list(argv),
+                stdout=subprocess.PIPE,
+                stderr=None if stream else subprocess.PIPE,
+                stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
+                env=dict(env) if env is not None else None,
+                cwd=cwd,
+                text=True,
+                errors="replace",
+                start_new_session=interrupts.is_closing(),
+            )
+        except OSError as exc:
+            raise EnvdoctorError(f"cannot run {argv[0]}: {exc.strerror or exc}") from None
+        if tracked:
+            guardian.track(proc.pid)
     try:
-        proc = subprocess.Popen(
-            list(argv),
-            stdout=subprocess.PIPE,
-            stderr=None if stream else subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            env=dict(env) if env is not None else None,
-            cwd=cwd,
-            text=True,
-            errors="replace",
-            start_new_session=True,
-        )
-    except OSError as exc:
-        raise EnvdoctorError(f"cannot run {argv[0]}: {exc.strerror or exc}") from None
-    try:
-        out, err = proc.communicate(timeout=timeout)
+        interrupts.check()
+        out, err = proc.communicate(input=input, timeout=timeout)
         timed_out = False
     except subprocess.TimeoutExpired:
-        kill_group(proc)
+        stop_tree(proc)
         out, err = proc.communicate()
         timed_out = True
-    except BaseException:  # Ctrl-C: do not leave the child running
-        kill_group(proc)
-        proc.wait()
+    except BaseException:  # a signal (Interrupted), Ctrl-C: never leave the child running
+        with interrupts.shielded(deliver=False):
+            stop_tree(proc)
         raise
+    finally:
+        if tracked:
+            guardian.untrack(proc.pid)
     return Completed(list(argv), proc.returncode, out or "", err or "", time.perf_counter() - start, timed_out)
 
 
 def run_step(label: str, argv: Sequence[str], *, env: Mapping[str, str] | None, quiet: bool) -> Completed:
-    """`run` between two progress lines: "<label> <command>", then "<label> done in 1.2 s" (or
-    "FAILED (exit N)"); none when `quiet`."""
-    if not quiet:
-        progress(f"{label} {quote(argv)}")
-    done = run(argv, env=env)
-    if not quiet:
-        state = "done" if done.ok else f"FAILED (exit {done.returncode})"
-        progress(f"{label} {state} in {done.seconds:.1f} s")
+    """`run` under a progress step (envdoctor.progress: a spinner with the elapsed time on a
+    terminal, lines in a log): "<label> <command>", then its outcome and time; nothing when `quiet`.
+    The command is cut to one line; `-v` shows it whole."""
+    if quiet:
+        return run(argv, env=env)
+    from envdoctor import output, progress
+
+    command = quote(argv)
+    output.note(f"{label} {command}")
+    shown = command if len(command) <= 90 else command[:89] + "…"
+    with progress.step(f"{label} {shown}") as status:
+        done = run(argv, env=env)
+        if not done.ok:
+            status.fail(f"exit {done.returncode}")
     return done
 
 
@@ -140,11 +165,52 @@ def read_json_lines(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     return found
 
 
-def kill_group(proc: subprocess.Popen[str]) -> None:
+def descendants(pid: int) -> list[int]:
+    """Every living descendant of `pid` (from /proc; none where there is no /proc)."""
+    children: dict[int, list[int]] = {}
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError, OSError):
-        proc.kill()
+        names = os.listdir("/proc")
+    except OSError:
+        return []
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as handle:
+                data = handle.read()
+            parent = int(data[data.rindex(b")") + 2 :].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(name))
+    out: list[int] = []
+    todo = list(children.get(pid, []))
+    while todo:
+        child = todo.pop()
+        if child not in out:
+            out.append(child)
+            todo += children.get(child, [])
+    return out
+
+
+def _signal_all(pids: Sequence[int], signum: int) -> None:
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signum)
+
+
+def stop_tree(proc: subprocess.Popen[str], grace: float = 3.0) -> None:
+    """SIGTERM to the child and its descendants, SIGKILL to what is left after `grace` seconds;
+    returns once the child has been reaped."""
+    if proc.poll() is None:
+        tree = descendants(proc.pid)
+        _signal_all([proc.pid, *tree], signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=grace)
+        tree = list(dict.fromkeys(tree + descendants(proc.pid)))
+        _signal_all([proc.pid, *tree] if proc.poll() is None else tree, signal.SIGKILL)
+    else:
+        _signal_all(descendants(proc.pid), signal.SIGKILL)
+    proc.wait()
 
 
 def signal_name(returncode: int) -> str | None:

@@ -34,6 +34,7 @@ def uv_env(*, allow_python_downloads: bool = False, base: Mapping[str, str] | No
     env = dict(os.environ if base is None else base)
     env["UV_PYTHON_DOWNLOADS"] = "automatic" if allow_python_downloads else "never"
     env.pop("VIRTUAL_ENV", None)  # always pass --python explicitly
+    env.pop("UV_VENV_CLEAR", None)  # `uv venv` never clears a folder: create decides what may go
     if not _tty():
         env.setdefault("UV_NO_PROGRESS", "1")
     return env

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from envdoctor.errors import UsageError
 from envdoctor.model import Snapshot
+
+if TYPE_CHECKING:
+    from envdoctor.model import Session
+    from envdoctor.probe.launch import Target
 
 
 def add_target_arguments(parser: argparse.ArgumentParser, *, snapshot: bool = True) -> None:
@@ -14,6 +19,7 @@ def add_target_arguments(parser: argparse.ArgumentParser, *, snapshot: bool = Tr
     target = group.add_mutually_exclusive_group()
     target.add_argument("--python", metavar="PATH", help="the interpreter of the environment")
     target.add_argument("--prefix", metavar="DIR", help="a venv or conda prefix")
+    target.add_argument("--kernel", metavar="NAME", help="the environment a Jupyter kernel runs (`envdoctor kernels`)")
     if snapshot:
         target.add_argument("--snapshot", metavar="FILE", help="a snapshot JSON from `envdoctor snapshot` ('-': stdin)")
     group.add_argument("--machine", metavar="FILE", help="machine facts JSON (another machine's OS, CPU, GPU, driver)")
@@ -98,13 +104,13 @@ def load_snapshot_for(args: argparse.Namespace, meanwhile: Callable[[], object] 
     caller's own heavy imports), so the two overlap."""
     import time
 
-    from envdoctor.probe.launch import ProbeRun, probe_timeout, resolve_target
+    from envdoctor.probe.launch import ProbeRun, probe_timeout
 
     deadline = time.monotonic() + (getattr(args, "timeout", None) or 0.0)  # --timeout: the whole read
     if getattr(args, "snapshot", None) is None:
         if args.timeout <= 0:
             raise UsageError("--timeout must be positive")
-        target = resolve_target(python=args.python, prefix=args.prefix)
+        target, session = kernel_or_target(args)
         probe = ProbeRun.start(target.python, probe_timeout(args.timeout)) if target.python else None
     if meanwhile is not None:
         meanwhile()
@@ -116,5 +122,20 @@ def load_snapshot_for(args: argparse.Namespace, meanwhile: Callable[[], object] 
         if machine is not None:
             snap.machine = machine
         return snap
+    if session is not None and target.python is None:
+        from envdoctor.probe.session import missing_kernel_snapshot
+
+        return missing_kernel_snapshot(target, session)
     remaining = max(0.0, deadline - time.monotonic())
-    return collect_snapshot(target, timeout=remaining, machine=machine, probe=probe)
+    return collect_snapshot(target, timeout=remaining, machine=machine, probe=probe, session=session)
+
+
+def kernel_or_target(args: argparse.Namespace) -> tuple[Target, Session | None]:
+    """--kernel NAME (with the session facts read for it), else --python / --prefix / the active env."""
+    from envdoctor.probe.launch import resolve_target
+
+    if getattr(args, "kernel", None):
+        from envdoctor.probe.session import kernel_target
+
+        return kernel_target(args.kernel)
+    return resolve_target(python=args.python, prefix=args.prefix), None

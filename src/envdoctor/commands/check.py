@@ -49,9 +49,14 @@ def run(args: argparse.Namespace) -> int:
     import time
 
     deadline = time.monotonic() + args.timeout  # --timeout bounds the whole verb, not only the probe
-    from envdoctor.probe.launch import ProbeRun, probe_timeout, resolve_target
+    from envdoctor.commands._common import kernel_or_target
+    from envdoctor.probe.launch import ProbeRun, probe_timeout
 
-    target = resolve_target(python=args.python, prefix=args.prefix)
+    target, session = kernel_or_target(args)
+    if session is not None and target.python is None:  # a kernel whose interpreter is gone
+        from envdoctor.probe.session import missing_kernel_snapshot
+
+        return _show(args, *_diagnose(args, missing_kernel_snapshot(target, session)), probed=True)
     # The probe sends its facts first, then scans the metadata on the target's own core; a `stat`
     # fingerprint taken from the facts decides meanwhile whether the cache answers.
     probe = ProbeRun.start(target.python, probe_timeout(args.timeout)) if target.python else None
@@ -73,7 +78,9 @@ def run(args: argparse.Namespace) -> int:
         _import_rules()
 
     machine = load_machine(args.machine) if args.machine else None
-    gathered = gather(target, timeout=max(0.0, deadline - time.monotonic()), machine=machine, probe=probe)
+    gathered = gather(
+        target, timeout=max(0.0, deadline - time.monotonic()), machine=machine, probe=probe, session=session
+    )
     gathered.stamps = stamps
     if hint is not None and hint.signature is not None and hint.sys_path == gathered.interpreter.sys_path:
         gathered.metadata_signature = hint.signature  # taken moments ago over the same sys.path

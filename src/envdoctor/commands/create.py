@@ -12,6 +12,8 @@ from envdoctor.output import emit
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.epilog = (
         "--name NAME creates $ENVDOCTOR_ENVS_DIR/NAME (default ~/.local/share/envdoctor/envs/NAME). "
+        "An existing non-empty destination is never deleted: --force replaces only an environment "
+        "envdoctor created there (marked in .envdoctor/created.json), --move-aside renames any folder. "
         "exit codes: 0 created and verified; 1 a step or verify failed; 2 usage error; "
         "3 could not resolve (index unreachable, a resolver failed)"
     )
@@ -37,12 +39,29 @@ def configure(parser: argparse.ArgumentParser) -> None:
     python.add_argument("--python-version", metavar="X.Y", help="the Python version (an interpreter on this machine)")
     parser.add_argument("--manager", choices=("pip", "conda"), help="default: conda when the file has conda packages")
     parser.add_argument(
+        "-c",
+        "--channel",
+        action="append",
+        default=[],
+        metavar="CHANNEL",
+        help="conda channel (name, URL or local folder), searched before the file's (repeatable; as conda -c)",
+    )
+    parser.add_argument(
         "--allow-python-downloads",
         action="store_true",
         help="let uv download the interpreter when none is installed (off by default)",
     )
     parser.add_argument("--no-plan", action="store_true", help="give SPECs to uv as they are, without `plan`")
-    parser.add_argument("--force", action="store_true", help="replace an environment already at the destination")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an environment envdoctor created at the destination (nothing else is ever removed)",
+    )
+    parser.add_argument(
+        "--move-aside",
+        action="store_true",
+        help="move an existing folder at the destination aside (renamed NAME.aside-TIME, kept whole), build there",
+    )
     parser.add_argument("--no-verify", action="store_true", help="skip verify after building")
     parser.add_argument("--verify-timeout", type=float, default=300.0, metavar="S", help="per framework (default 300)")
     from envdoctor.actions.uvtool import add_index_arguments
@@ -87,6 +106,8 @@ def run(args: argparse.Namespace) -> int:
         spec = from_file(args.file or args.plan, as_plan=bool(args.plan))
     if args.manager:
         spec.manager = args.manager
+    if args.channel:
+        spec.channels = [*args.channel, *(c for c in spec.channels if c not in args.channel)]
     if spec.manager == "conda" and spec.source == "specs":  # unplanned SPECs are conda match specs
         spec.conda, spec.pip, spec.pinned = list(spec.pip), [], False
     if spec.manager == "pip" and spec.conda:
@@ -100,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
         allow_python_downloads=args.allow_python_downloads,
         index=index_options(args),
         force=args.force,
+        move_aside=args.move_aside,
         verify=not args.no_verify,
         verify_timeout=args.verify_timeout,
         quiet=args.quiet or (args.format == "json" and not sys.stderr.isatty()),

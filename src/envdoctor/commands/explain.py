@@ -33,6 +33,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "Fixes are tailored with --snapshot, --env, --python or --prefix."
     )
     parser.add_argument("file", nargs="?", default="-", metavar="FILE", help="the log ('-' or nothing: stdin)")
+    parser.add_argument("--list-causes", action="store_true", help="list every cause id with what it means and exit")
     add_tailoring_arguments(parser, default_env=False)
 
 
@@ -75,6 +76,12 @@ def tailoring(args: argparse.Namespace, *, probe_default: bool, failing: str | N
 def run(args: argparse.Namespace) -> int:
     from envdoctor.explain import explain_stream
     from envdoctor.explain.render import render
+
+    if args.list_causes:
+        from envdoctor.render.causes import causes_json, causes_markdown, causes_text
+
+        emit({"json": causes_json, "markdown": causes_markdown}.get(args.format, causes_text)())
+        return 0
 
     if args.file in ("-", None):
         if sys.stdin is None or sys.stdin.isatty():

@@ -66,6 +66,10 @@ def own_environment(snapshot: Snapshot) -> list[str]:
             continue
         del env[name]
         dropped.append(name)
+    if dropped:
+        from envdoctor.probe.session import forget_activation
+
+        forget_activation(snapshot.session, dropped)
     return dropped
 
 

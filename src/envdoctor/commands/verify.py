@@ -16,6 +16,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     target = group.add_mutually_exclusive_group()
     target.add_argument("--python", metavar="PATH", help="the interpreter of the environment")
     target.add_argument("--prefix", metavar="DIR", help="a venv or conda prefix")
+    target.add_argument("--kernel", metavar="NAME", help="the interpreter a Jupyter kernel runs (`envdoctor kernels`)")
     parser.add_argument(
         "--timeout",
         type=float,
@@ -39,7 +40,15 @@ def run(args: argparse.Namespace) -> int:
 
     if args.timeout <= 0:
         raise UsageError("--timeout must be positive")
-    python = resolve_python(args.python, args.prefix)
+    if args.kernel:
+        from envdoctor.probe.session import kernel_target
+
+        target, _ = kernel_target(args.kernel)
+        if target.python is None:
+            raise UsageError(f"{target.description}: its interpreter does not exist (see `envdoctor check --kernel`)")
+        python = target.python
+    else:
+        python = resolve_python(args.python, args.prefix)
     report = verify(python, timeout=args.timeout, frameworks=args.framework)
     render = {"json": render_json, "markdown": render_markdown}.get(args.format, render_text)
     emit(render(report))

@@ -149,6 +149,19 @@ CAUSES: dict[str, CauseInfo] = {
             ),
         ),
         _C(
+            "wrong-interpreter",
+            "Installed in one interpreter, run by another",
+            "The framework (or ipykernel) is installed, but in another interpreter than the one that runs: "
+            "`pip` on PATH belongs to another Python than `python`, the activated environment is shadowed "
+            "on PATH, or the Jupyter kernel runs another (or a removed) environment than its name says.",
+            (
+                "Install with the interpreter that runs: `python -m pip install ...` instead of `pip install`, "
+                "and in a notebook `%pip install ...`; point the kernel at the right environment with "
+                '`ENV/bin/python -m ipykernel install --user --name NAME --display-name "Python (NAME)"`; '
+                "`envdoctor kernels` and `envdoctor check` name both interpreters.",
+            ),
+        ),
+        _C(
             "env-leakage",
             "A package loads from outside the active environment",
             "Python picks up packages from the user site (~/.local), PYTHONPATH or another environment, "
@@ -242,6 +255,7 @@ PRIORITY: tuple[str, ...] = (
     "cuda-version-mismatch",
     "cuda-libs-missing",
     "mixed-pip-conda",
+    "wrong-interpreter",
     "env-leakage",
     "solver-conflict",
     "no-gpu-visible",

@@ -636,6 +636,16 @@ SIGNATURES: tuple[Signature, ...] = (
         "ERROR: Could not install packages due to an OSError: [Errno 2] No such file or directory: 'C:\\\\Users\\\\x\\\\venv\\\\Lib\\\\site-packages\\\\tensorflow\\\\include\\\\external\\\\llvm-project\\\\mlir\\\\x.cpp.inc'",
         pattern=r"could not install packages due to an (?:os|environment)error: \[errno 2\] no such file or directory(?::\s*'?(?P<path>[a-z]:\\[^']{150,}|[^']*(?:\\\\|/)(?:include|_vendor|site-packages)(?:\\\\|/)[^']{120,}))?",
     ),
+    # ---- wrong-interpreter -----------------------------------------------------------------
+    S(
+        "wrong-interp/no-ipykernel-launcher",
+        "no module named ipykernel_launcher",
+        "wrong-interpreter",
+        0.9,
+        "A Jupyter kernel starts an interpreter without ipykernel: its kernel.json names another (or a "
+        "recreated) environment than the one ipykernel was installed into.",
+        "/opt/conda/envs/tf/bin/python: No module named ipykernel_launcher",
+    ),
     # ---- env-leakage -----------------------------------------------------------------------
     S(
         "env-leak/pythonpath",

@@ -18,7 +18,7 @@ from envdoctor import __version__
 from envdoctor.bounded import SNAPSHOT_LIMIT, Refused, load_json, maybe_text, read_bytes, read_stream
 from envdoctor.checkcache import Stamps, file_stamp
 from envdoctor.errors import UsageError
-from envdoctor.model import Interpreter, Machine, Skipped, Snapshot, from_dict, to_dict
+from envdoctor.model import Interpreter, Machine, Session, Skipped, Snapshot, from_dict, to_dict
 from envdoctor.probe.conda import is_conda_prefix, read_conda
 from envdoctor.probe.distributions import from_records, metadata_signature, scan_path
 from envdoctor.probe.launch import (
@@ -86,6 +86,7 @@ class Gathered:
     raw: bytes | None  # the probe's output, None when the interpreter could not run
     skipped: list[Skipped]
     probe: ProbeRun | None = None  # still scanning the metadata, when asked to
+    session: Session | None = None  # PATH, active env, Jupyter kernels (envdoctor.probe.session)
 
     stamps: Stamps = field(default_factory=Stamps)  # shared by every stamp of one check
 
@@ -104,6 +105,7 @@ class Gathered:
             self.raw,
             self.metadata_signature,
             json.dumps(to_dict(self.machine), sort_keys=True).encode(),
+            json.dumps(to_dict(self.session), sort_keys=True).encode(),
         ]
         meta = os.path.join(self.interpreter.prefix, "conda-meta")
         parts.append(file_stamp(meta, self.stamps))
@@ -123,10 +125,17 @@ def gather(
     root: Path = Path("/"),
     env: Mapping[str, str] | None = None,
     probe: ProbeRun | None = None,
+    session: Session | None = None,
 ) -> Gathered:
     """Run (or finish) the probe and read the machine. `probe`: already started with
-    `ProbeRun.start`, to overlap it with imports."""
+    `ProbeRun.start`, to overlap it with imports. `session`: the PATH / kernel facts, read here
+    (while the probe runs) unless given."""
     env = os.environ if env is None else env
+    if session is None:
+        from envdoctor.probe.session import collect_session
+
+        fallback = target.prefix or str(_prefix_of(target.python) or "")
+        session = collect_session(env, fallback_prefix=fallback)
     skipped: list[Skipped] = []
     interpreter: Interpreter | None = None
     facts: dict[str, object] = {}
@@ -164,7 +173,9 @@ def gather(
     if machine is None:
         conda_prefix = interpreter.prefix if interpreter.prefix and is_conda_prefix(Path(interpreter.prefix)) else None
         machine = _collect_machine(root, env, interpreter, Path(conda_prefix) if conda_prefix else None)
-    return Gathered(target, interpreter, machine, facts, raw, skipped, probe)
+    if interpreter.prefix:
+        session.target_prefix = os.path.realpath(interpreter.prefix)
+    return Gathered(target, interpreter, machine, facts, raw, skipped, probe, session)
 
 
 def _probe_skipped(value: object) -> list[Skipped]:
@@ -205,6 +216,7 @@ def assemble(gathered: Gathered, *, deadline: float | None = None, use_cache: bo
         conda=conda,
         machine=machine,
         skipped=skipped,
+        session=gathered.session or Session(),
         target=gathered.target.description,
         created=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
         envdoctor_version=__version__,
@@ -220,11 +232,12 @@ def collect_snapshot(
     env: Mapping[str, str] | None = None,
     probe: ProbeRun | None = None,
     use_cache: bool = True,
+    session: Session | None = None,
 ) -> Snapshot:
     """Everything `check` needs about `target`, within `timeout` seconds in all (the probe, then
     whatever is read here). Partial failure goes into `skipped`."""
     deadline = time.monotonic() + timeout
-    gathered = gather(target, timeout=timeout, machine=machine, root=root, env=env, probe=probe)
+    gathered = gather(target, timeout=timeout, machine=machine, root=root, env=env, probe=probe, session=session)
     return assemble(gathered, deadline=deadline, use_cache=use_cache)
 
 

@@ -1,0 +1,80 @@
+"""envdoctor kernels: the Jupyter kernel specs the user's Jupyter finds and what each one runs."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from envdoctor.output import emit, use_color
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = (
+        "exit codes: 0 every kernel can start; 1 a kernel is broken (error findings); 2 usage error. "
+        "Kernel specs are read from their kernel.json files; no kernel is started."
+    )
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        "--jupyter",
+        metavar="PATH",
+        help="the Jupyter whose search path counts: its `jupyter` command or interpreter (default: `jupyter` on PATH)",
+    )
+    source.add_argument("--snapshot", metavar="FILE", help="list the kernels recorded in a snapshot JSON")
+    parser.add_argument(
+        "--search-path",
+        choices=("auto", "jupyter-core", "envdoctor"),
+        default="auto",
+        help="auto (default): ask jupyter_core in the Jupyter's interpreter when it is installed there, else "
+        "compute jupyter_core's order here; envdoctor: always compute it here",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from envdoctor.errors import UsageError
+    from envdoctor.kernels import kernel_rows, render_json, render_markdown, render_text
+
+    if args.snapshot:
+        from envdoctor.probe.collect import load_snapshot
+
+        session = load_snapshot(args.snapshot).session
+        if not session.read:
+            raise UsageError(f"{args.snapshot}: this snapshot has no session facts (taken by an older envdoctor)")
+    else:
+        from envdoctor.probe.session import collect_session
+
+        host = None
+        if args.jupyter:
+            host = os.path.abspath(os.path.expanduser(args.jupyter))
+            if not os.path.isfile(host):
+                raise UsageError(f"no Jupyter at {args.jupyter!r}")
+        session = collect_session(
+            jupyter_core=args.search_path != "envdoctor",
+            require_jupyter_core=args.search_path == "jupyter-core",
+            host=host,
+            fallback_prefix=_active_prefix(),
+        )
+        if (
+            args.search_path == "jupyter-core"
+            and session.jupyter
+            and not session.jupyter.path_source.startswith("jupyter_core")
+        ):
+            raise UsageError("--search-path jupyter-core: the Jupyter's interpreter has no working jupyter_core")
+    rows = kernel_rows(session)
+    if args.format == "json":
+        emit(render_json(session, rows))
+    elif args.format == "markdown":
+        emit(render_markdown(session, rows))
+    else:
+        emit(render_text(session, rows, color=use_color(sys.stdout)))
+    return 1 if any(f.severity.value == "error" for r in rows for f in r.findings) else 0
+
+
+def _active_prefix() -> str:
+    """The environment whose Jupyter counts when no `jupyter` is on PATH: the activated one (else
+    the session falls back to the `python` on PATH)."""
+    for var in ("VIRTUAL_ENV", "CONDA_PREFIX"):
+        value = os.environ.get(var, "")
+        if value and os.path.isdir(value):
+            return value
+    return ""

@@ -1,0 +1,254 @@
+"""The IPython extension: `%load_ext envdoctor`, then
+
+    %envdoctor            check the interpreter this kernel (or IPython) runs, with the kernel's facts
+    %envdoctor explain    explain the last traceback, with this interpreter's findings
+    %envdoctor kernels    the Jupyter kernels and what each runs
+
+Reports are displayed with both an HTML and a text form: Jupyter shows the HTML, a terminal the text.
+IPython is imported only here (envdoctor does not depend on it); its modules are loaded by name
+so that envdoctor type-checks without IPython installed.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+from envdoctor.model import Finding, Session, Severity, Skipped, Snapshot
+
+USAGE = "usage: %envdoctor [check | explain | kernels]"
+
+
+class Report:
+    """A result with a text and an HTML form (IPython picks the one its front end shows)."""
+
+    def __init__(self, text: str, html_text: str) -> None:
+        self.text = text
+        self.html = html_text
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(self.text)
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """Called by `%load_ext envdoctor`."""
+
+    def envdoctor(line: str) -> None:
+        """%envdoctor [check | explain | kernels]: check this kernel's interpreter, explain the last
+        traceback, or list the Jupyter kernels."""
+        words = line.split()
+        verb = words[0] if words else "check"
+        if verb not in ("check", "explain", "kernels") or len(words) > 1:
+            print(USAGE)
+            return
+        display = importlib.import_module("IPython.display").display
+        if verb == "kernels":
+            display(kernels_report())
+        elif verb == "explain":
+            display(explain_report(ipython))
+        else:
+            display(check_report(ipython))
+
+    ipython.register_magic_function(envdoctor, magic_kind="line", magic_name="envdoctor")
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    ipython.magics_manager.magics["line"].pop("envdoctor", None)
+
+
+def running_kernel() -> tuple[str, str]:
+    """(kernel name, connection file) of the ipykernel this process runs; ("", "") outside one.
+    jupyter_client writes the kernel's name into the connection file it passes with `-f`."""
+    app_module = sys.modules.get("ipykernel.kernelapp")
+    if app_module is None:
+        return "", ""
+    app_class = app_module.IPKernelApp
+    if not app_class.initialized():
+        return "", ""
+    connection_file = str(getattr(app_class.instance(), "abs_connection_file", "") or "")
+    try:
+        with open(connection_file, encoding="utf-8") as handle:
+            name = str(json.load(handle).get("kernel_name") or "")
+    except (OSError, ValueError):
+        name = ""
+    return name, connection_file
+
+
+def _inside() -> str:
+    return "notebook" if running_kernel()[1] else "ipython"
+
+
+def snapshot_here(ipython: Any = None) -> Snapshot:
+    """The snapshot of this process's own interpreter, with the session facts seen from here."""
+    from envdoctor.probe.collect import collect_snapshot
+    from envdoctor.probe.launch import Target
+    from envdoctor.probe.session import collect_session
+
+    name, _ = running_kernel()
+    inside = _inside()
+    session = collect_session(kernel=name, inside=inside, fallback_prefix=sys.prefix)
+    if name and session.kernel_spec(name) is None:
+        session.kernel = ""  # started from a spec not on the search path (an IDE's own, a temp dir)
+    if not session.kernel and inside == "notebook":
+        session.kernel = _spec_running_here(session)
+    where = (
+        f"this kernel ({session.kernel})" if session.kernel else ("this kernel" if inside == "notebook" else "IPython")
+    )
+    target = Target(python=sys.executable, prefix=None, description=f"{where}: {sys.executable}")
+    return collect_snapshot(target, session=session)
+
+
+def _spec_running_here(session: Session) -> str:
+    """The one kernel spec whose interpreter is this environment, when the name is not known."""
+    here = os.path.realpath(sys.prefix)
+    kernels = session.jupyter.kernels if session.jupyter else []
+    matches = []
+    for spec in kernels:
+        seen = session.interpreter(spec.interpreter) if spec.interpreter else None
+        if seen is not None and seen.prefix == here:
+            matches.append(spec.name)
+    return matches[0] if len(matches) == 1 else ""
+
+
+def check_report(ipython: Any = None) -> Report:
+    from envdoctor.doctor import diagnose
+    from envdoctor.render.findings import findings_text
+
+    snapshot = snapshot_here(ipython)
+    report = diagnose(snapshot)
+    header = _header(snapshot)
+    text = findings_text(report.findings, report.skipped, header=header, color=False)
+    return Report(text, findings_html("envdoctor check", header, report.findings, report.skipped))
+
+
+def _header(snapshot: Snapshot) -> list[str]:
+    summary = snapshot.summary()
+    return [
+        f"envdoctor: {snapshot.target}",
+        f"Python {summary['python'] or '?'} ({summary['kind']}) at {summary['prefix']} · {summary['platform']} · "
+        f"{summary['distributions']} distributions",
+    ]
+
+
+def last_traceback() -> str:
+    """The last traceback IPython showed, as text ("" when there is none)."""
+    value = getattr(sys, "last_exc", None) or getattr(sys, "last_value", None)
+    if value is None:
+        return ""
+    return "".join(traceback.format_exception(type(value), value, value.__traceback__))
+
+
+def explain_report(ipython: Any = None) -> Report:
+    from envdoctor.doctor import diagnose
+    from envdoctor.explain import explain_text
+    from envdoctor.explain.render import to_text
+    from envdoctor.knowledge import KnowledgeBase
+
+    text = last_traceback()
+    if not text:
+        message = "envdoctor explain: no traceback yet (run the cell that fails, then %envdoctor explain)"
+        return Report(message, f"<p>{html.escape(message)}</p>")
+    snapshot = snapshot_here(ipython)
+    kb = KnowledgeBase.load()
+    result = explain_text(text, snapshot=snapshot, kb=kb)
+    findings = [f for f in diagnose(snapshot, kb).findings if f.cause == "wrong-interpreter"]
+    missing = _missing_module(getattr(sys, "last_exc", None) or getattr(sys, "last_value", None))
+    relevant = [f for f in findings if missing and f.subject and _provides(f.subject, missing)] or findings
+    last_line = text.rstrip().splitlines()[-1] if text.strip() else ""
+    lines = [f"envdoctor explain: {last_line}", ""]
+    if relevant and not result.found:
+        # The log alone names no cause; this interpreter's facts do.
+        lines.append(f"cause: wrong-interpreter — {relevant[0].message}")
+        if relevant[0].fix:
+            lines.append(f"fix: {relevant[0].fix}")
+    else:
+        lines.append(to_text(result))
+    body = "\n".join(lines)
+    if relevant:
+        body += "\n\n" + _findings_block(relevant)
+    html_text = (
+        '<div class="envdoctor">'
+        + f"<h4>{html.escape(lines[0])}</h4>"
+        + f"<pre>{html.escape(chr(10).join(lines[2:]))}</pre>"
+        + (_findings_html(relevant) if relevant else "")
+        + "</div>"
+    )
+    return Report(body + "\n", html_text)
+
+
+def _missing_module(exc: BaseException | None) -> str:
+    """The top-level module a ModuleNotFoundError names ("tensorflow")."""
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        return exc.name.split(".")[0]
+    return ""
+
+
+def _provides(distribution: str, module: str) -> bool:
+    from envdoctor.frameworks import DISTRIBUTIONS
+
+    family = DISTRIBUTIONS.get(distribution)
+    return module == distribution.replace("-", "_") or (family is not None and module == family)
+
+
+def _findings_block(findings: Sequence[Finding]) -> str:
+    from envdoctor.render.findings import findings_text
+
+    return findings_text(findings, [], header=["this interpreter:"], color=False)
+
+
+def kernels_report() -> Report:
+    from envdoctor.kernels import kernel_rows, render_text
+    from envdoctor.probe.session import collect_session
+
+    session = collect_session(jupyter_core=True, fallback_prefix=sys.prefix)
+    rows = kernel_rows(session)
+    text = render_text(session, rows)
+    return Report(text, f'<div class="envdoctor"><pre>{html.escape(text)}</pre></div>')
+
+
+_COLORS = {Severity.ERROR: "#b00020", Severity.WARNING: "#8a6d00", Severity.INFO: "#00607a"}
+
+
+def _findings_html(findings: Sequence[Finding]) -> str:
+    items = []
+    for f in findings:
+        color = _COLORS[f.severity]
+        cause = f" <small>[{html.escape(f.cause)}]</small>" if f.cause else ""
+        parts = [
+            f'<li><b style="color:{color}">{html.escape(f.code)}</b> {html.escape(f.message)}{cause}<ul>',
+            *(f"<li>evidence: <code>{html.escape(e)}</code></li>" for e in f.evidence),
+        ]
+        if f.fix:
+            parts.append(f"<li>fix: <pre style='display:inline'>{html.escape(f.fix)}</pre></li>")
+        parts += [f"<li>hint: {html.escape(h)}</li>" for h in f.hints]
+        parts.append("</ul></li>")
+        items.append("".join(parts))
+    return "<ul>" + "".join(items) + "</ul>"
+
+
+def findings_html(title: str, header: Sequence[str], findings: Sequence[Finding], skipped: Sequence[Skipped]) -> str:
+    from envdoctor.render.findings import summary_line
+
+    ok = not any(f.severity is Severity.ERROR for f in findings)
+    verdict = ("OK: " if ok else "FAILED: ") + summary_line(findings, skipped)
+    parts = ['<div class="envdoctor">', f"<h4>{html.escape(title)}</h4>"]
+    parts += [f"<div>{html.escape(h)}</div>" for h in header]
+    parts.append(_findings_html(findings) if findings else "<p>No problems found.</p>")
+    if skipped:
+        parts.append("<details><summary>skipped</summary><ul>")
+        parts += [f"<li>{html.escape(k.what)}: {html.escape(k.reason)}</li>" for k in skipped]
+        parts.append("</ul></details>")
+    parts.append(f"<p><b>{html.escape(verdict)}</b></p></div>")
+    return "".join(parts)
