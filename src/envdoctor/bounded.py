@@ -14,7 +14,7 @@ KIB = 1 << 10
 MIB = 1 << 20
 TEXT_LIMIT = 1 * MIB  # small text files from an environment: pyvenv.cfg, version files, headers
 JSON_LIMIT = 64 * MIB  # conda-meta records (a `files` list of 100,000 paths is ~10 MB), caches
-SNAPSHOT_LIMIT = 32 * MIB  # a real snapshot of 2,000 distributions is ~3 MB (bench/adversarial.py)
+SNAPSHOT_LIMIT = 16 * MIB  # a real one: ~1.3 KB per distribution (365: 0.47 MB); 16 MiB ~ 13,000
 JSON_DEPTH_LIMIT = 64  # envdoctor's own documents nest 6 deep
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
@@ -69,6 +69,21 @@ def read_bytes(path: str | os.PathLike[str], limit: int = TEXT_LIMIT) -> bytes:
     return data
 
 
+def read_prefix(path: str | os.PathLike[str], size: int, *, from_end: bool = False) -> bytes:
+    """The first (or last) `size` bytes of the regular file `path` (a script's shebang, a
+    launcher's tail); `Refused` for what is not a regular file."""
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise Refused(f"{os.fspath(path)} is {_kind(st.st_mode)}, not read")
+        if from_end and st.st_size > size:
+            os.lseek(fd, st.st_size - size, os.SEEK_SET)
+        return os.read(fd, size)
+    finally:
+        os.close(fd)
+
+
 def read_text(path: str | os.PathLike[str], limit: int = TEXT_LIMIT, errors: str = "replace") -> str:
     return read_bytes(path, limit).decode("utf-8", errors=errors)
 
@@ -102,7 +117,7 @@ def json_depth_ok(data: object, limit: int = JSON_DEPTH_LIMIT) -> bool:
             continue
         if depth > limit:
             return False
-        stack.extend((v, depth + 1) for v in values if isinstance(v, (dict, list)))
+        stack.extend((v, depth + 1) for v in values if type(v) is dict or type(v) is list)
     return True
 
 
@@ -131,6 +146,7 @@ __all__ = [
     "load_json",
     "maybe_text",
     "read_bytes",
+    "read_prefix",
     "read_stream",
     "read_text",
 ]

@@ -147,15 +147,16 @@ def _target_file(target: str) -> Path:
 def remember(target: str, sys_path: Sequence[str], signature: bytes) -> None:
     """What the last check of `target` saw: its sys.path and the metadata signature there."""
     folder = _folder() / "targets"
+    path = _target_file(target)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256(signature).hexdigest()
-        path = _target_file(target)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps({"sys_path": list(sys_path), "signature": digest}), "utf-8")
         tmp.replace(path)
     except (OSError, ValueError):
-        pass
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 class Hint(NamedTuple):

@@ -524,6 +524,8 @@ def _nullable(tp: Any) -> bool:
 
 
 def _convert(tp: Any, value: Any) -> Any:
+    if tp is str and type(value) is str:  # by far the commonest case: first, and cheap
+        return value
     if value is None:
         if _nullable(tp):
             return None
@@ -535,6 +537,8 @@ def _convert(tp: Any, value: Any) -> Any:
         if kind in ("list", "tuple"):
             if not isinstance(value, list):
                 raise ValueError(f"expected a list, got {type(value).__name__}")
+            if inner is str and all(type(v) is str for v in value):  # Requires-Dist, paths, ...
+                return list(value) if kind == "list" else tuple(value)
             items = [_convert(inner, v) for v in value]
             return items if kind == "list" else tuple(items)
         if not isinstance(value, dict):
@@ -556,23 +560,45 @@ def _convert(tp: Any, value: Any) -> Any:
     return value
 
 
+_PLAN: dict[type, list[tuple[str, Any, bool, bool]]] = {}
+
+
+def _plan(cls: type) -> list[tuple[str, Any, bool, bool]]:
+    """(name, type, nullable, has a default) per field of `cls`, worked out once."""
+    if cls not in _PLAN:
+        hints = _hints(cls)
+        _PLAN[cls] = [
+            (
+                f.name,
+                hints[f.name],
+                _nullable(hints[f.name]),
+                f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING,
+            )
+            for f in dataclasses.fields(cls)
+        ]
+    return _PLAN[cls]
+
+
 def from_dict(cls: type[T], data: Any) -> T:
     """Build dataclass `cls` from plain data; unknown keys are ignored, wrong types raise ValueError."""
     if not isinstance(data, dict):
         raise ValueError(f"{cls.__name__}: expected an object, got {type(data).__name__}")
-    hints = _hints(cls)
     kwargs: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if f.name in data:
-            value = data[f.name]
-            if value is None and not _nullable(hints[f.name]):
-                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                    raise ValueError(f"{cls.__name__}.{f.name}: null where a value is needed")
-                continue  # null for a field with a default: the default
-            try:
-                kwargs[f.name] = _convert(hints[f.name], value)
-            except ValueError as exc:
-                raise ValueError(f"{cls.__name__}.{f.name}: {exc}") from None
+    for name, tp, nullable, has_default in _plan(cls):
+        if name not in data:
+            continue
+        value = data[name]
+        if tp is str and type(value) is str:
+            kwargs[name] = value
+            continue
+        if value is None and not nullable:
+            if not has_default:
+                raise ValueError(f"{cls.__name__}.{name}: null where a value is needed")
+            continue  # null for a field with a default: the default
+        try:
+            kwargs[name] = _convert(tp, value)
+        except ValueError as exc:
+            raise ValueError(f"{cls.__name__}.{name}: {exc}") from None
     try:
         return cls(**kwargs)
     except TypeError as exc:

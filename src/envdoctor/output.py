@@ -31,7 +31,7 @@ def note(text: str, *, level: int = 1) -> None:
     if _verbosity >= level:
         from envdoctor.safetext import terminal_safe
 
-        sys.stderr.write(terminal_safe(text.rstrip("\n")) + "\n")
+        sys.stderr.write(terminal_safe(text.rstrip("\n"), colour=use_color(sys.stderr)) + "\n")
         sys.stderr.flush()
 
 
@@ -53,7 +53,7 @@ def emit(text: str, stream: TextIO | None = None) -> None:
     from envdoctor.safetext import terminal_safe
 
     out = stream or sys.stdout
-    text = terminal_safe(text)
+    text = terminal_safe(text, colour=use_color(out))  # colour off: no renderer wrote an ESC
     out.write(text if text.endswith("\n") or not text else text + "\n")
     out.flush()
 

@@ -5,10 +5,11 @@ log says: a name can hold an escape sequence that sets the terminal's title, cle
 (`ESC c`, `ESC [2J`), starts a DCS string or moves the cursor over earlier lines, and Markdown or
 HTML that turns into links, headings or markup in a rendered report.
 
-- `terminal_safe(text)`: what `envdoctor.output.emit` applies to everything it writes. Every
-  control character (C0 but tab and newline, DEL, C1, and the bidi controls that reorder a line on
-  screen) becomes a visible `\\uXXXX`; only envdoctor's own colour codes (SGR with the codes the
-  renderers use) pass. The escape is also valid inside a JSON string, so JSON output stays JSON.
+- `terminal_safe(text, colour=...)`: what `envdoctor.output.emit` applies to everything it
+  writes. Every control character (C0 but tab and newline, DEL, C1, and the bidi controls that
+  reorder a line on screen) becomes a visible `\\uXXXX`; when colour is on, envdoctor's own colour
+  codes (SGR with the few codes the renderers use: no conceal, no cursor move) pass. The escape is
+  also valid inside a JSON string, so JSON output stays JSON.
 - `clean(text)`: one field for a one-line slot: as above, newlines and tabs too, and no colour.
 - `md(text)` / `md_code(text)`: Markdown (GitHub-flavoured) prose and code spans that render as
   the literal text: no HTML, link, autolink, heading, list, emphasis or table cell comes out.
@@ -40,10 +41,11 @@ def _keep_own_sgr(match: re.Match[str]) -> str:
     return text if len(text) > 1 else _visible(match)
 
 
-def terminal_safe(text: str) -> str:
-    """`text` with every control character but tab, newline and envdoctor's own colour codes
-    shown as `\\uXXXX`."""
-    if "\x1b" in text:
+def terminal_safe(text: str, *, colour: bool = False) -> str:
+    """`text` with every control character but tab and newline shown as `\\uXXXX`. colour: the
+    output has envdoctor's colour on (use_color), and its own SGR codes pass; otherwise no
+    renderer wrote any, and every ESC is shown."""
+    if colour and "\x1b" in text:
         return _OWN_OR_UNSAFE.sub(_keep_own_sgr, text)
     return _UNSAFE.sub(_visible, text)
 

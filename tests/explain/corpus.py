@@ -1,8 +1,9 @@
 """Loading the labelled corpus in tests/corpus/<split>/*.log (header lines, then `---`).
 
-Splits: tuning, heldout, blind, blind2, blind3, blind4.
+Splits: tuning, heldout, then blind, blind2, ... (every `blind*` folder, in order).
 
-blind, blind2, blind3, blind4: collected later by people who never saw the classifier; never used for tuning."""
+blind*: collected later by people who never saw the classifier; never used for tuning. blind6 is
+the integrator's final measure: measured only, never looked into."""
 
 from __future__ import annotations
 
@@ -22,9 +23,14 @@ class Case:
     text: str
 
 
+def splits() -> list[str]:
+    blind = sorted((p.name for p in CORPUS.glob("blind*") if p.is_dir()), key=lambda n: int(n[5:] or 1))
+    return ["tuning", "heldout", *blind]
+
+
 def load(split: str | None = None) -> list[Case]:
     cases = []
-    for part in ("tuning", "heldout", "blind", "blind2", "blind3", "blind4"):
+    for part in splits():
         if split and part != split:
             continue
         for path in sorted((CORPUS / part).glob("*.log")):

@@ -10,8 +10,9 @@ import pytest
 
 from envdoctor.explain import explain_text
 from envdoctor.explain.engine import Scanner
-from envdoctor.explain.facts import extract_facts
+from envdoctor.explain.extract import extract
 from envdoctor.explain.paths import installs
+from envdoctor.explain.rules.leakage import WRONG_INTERPRETER
 
 from .corpus import load
 
@@ -146,7 +147,10 @@ def test_lightning_banner_alone_is_not_a_cause() -> None:
 
 def test_torch_driver_warning_loses_to_an_error_message() -> None:
     warning = TUNING["nogpu-ltp-468"].text
-    assert explain_text(warning).cause == "no-gpu-visible"
+    alone = explain_text(warning)  # printed on every CPU run: a candidate, not a verdict, on its own
+    assert alone.cause == "unknown" and alone.candidates[0].cause == "no-gpu-visible"
+    asked = explain_text("print(torch.cuda.is_available())\n" + warning)
+    assert asked.cause == "no-gpu-visible"
     keras = "ModuleNotFoundError: No module named 'keras.src.engine'\n"
     assert explain_text(warning + keras).cause == "keras-version-mismatch"
 
@@ -179,7 +183,7 @@ def test_old_python_without_the_intel_mac_signature_stays_python_unsupported() -
         "ERROR: Could not find a version that satisfies the requirement torch==2.3.0 (from versions: 1.11.0, "
         "1.12.0, 1.12.1, 1.13.0, 1.13.1)\nERROR: No matching distribution found for torch==2.3.0\n"
     )
-    assert explain_text(text).cause == "python-unsupported"
+    assert explain_text(text).cause == "python-unsupported"  # the list is Python 3.7's (torch 1.13 was its last)
 
 
 def test_windows_tf_cpu_only_device_list_is_platform_unsupported() -> None:
@@ -190,15 +194,31 @@ def test_windows_tf_cpu_only_device_list_is_platform_unsupported() -> None:
     "name",
     [
         "envleak-conda-13746",  # sys.path: ~/.local before the env's site-packages
-        "envleak-notebook-1580",  # two sys.executable values, base and env
-        "envleak-jupyter-359",  # the shell's python.exe vs the Jupyter kernel's
         "envleak-vscodejupyter-8553",  # the kernel imports from the Microsoft Store user site
-        "envleak-notebook-2359",  # Jupyter cannot see the env's module; sys.executable differs
     ],
 )
 def test_environment_leakage_from_paths_and_interpreters(name: str) -> None:
     got = explain_text(TUNING[name].text)
     assert got.cause == "env-leakage"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "envleak-notebook-1580",  # two sys.executable values, base and env
+        "envleak-jupyter-359",  # the shell's python.exe vs the Jupyter kernel's
+    ],
+)
+def test_two_interpreters_and_a_kernel_are_the_wrong_interpreter(name: str) -> None:
+    assert explain_text(TUNING[name].text).cause == WRONG_INTERPRETER
+
+
+def test_a_kernel_missing_a_module_without_the_install_is_a_candidate() -> None:
+    # envleak-notebook-2359: the notebook cannot import folium; only prose says where it was installed
+    got = explain_text(TUNING["envleak-notebook-2359"].text)
+    assert got.cause == "unknown"
+    assert got.candidates[0].cause == WRONG_INTERPRETER
+    assert "sys.executable" in got.candidates[0].tell_apart
 
 
 def test_conda_tool_frames_from_base_are_not_leakage() -> None:
@@ -245,7 +265,9 @@ def test_installs_classifies_prefixes() -> None:
 def test_empty_from_versions_list_does_not_crash_facts() -> None:
     line = "  Could not find a version that satisfies the requirement pandas (from versions: )"
     assert line in TUNING["network-pip-4514"].text
-    assert "newest_available" not in extract_facts([line])
+    scanner = Scanner()
+    scanner.feed(line + "\n")
+    assert "newest_available" not in extract(scanner).flat()
 
 
 def test_tail_lines_keep_their_line_numbers_across_blocks() -> None:

@@ -18,14 +18,6 @@ TUNING = {c.name: c for c in load("tuning")}
 # (tuning case, text quoted from it, the cause that text alone shows)
 CASES = [
     (
-        "platform-tf-43244",
-        "ERROR: Could not find a version that satisfies the requirement tensorflow==2.2.0rc4 (from versions: none)\n"
-        "ERROR: No matching distribution found for tensorflow==2.2.0rc4\n"
-        "sys.version: 3.7.3 (v3.7.3:ef4ec6ed12, Mar 25 2019, 21:26:53) [MSC v.1916 32 bit (Intel)]\n"
-        "sys.platform: win32\n",
-        "platform-unsupported",
-    ),
-    (
         "platform-mlsec-53",
         "No matching distribution found for tensorflow>=1.8.0 (from -r requirements.txt (line 10))\n"
         "5.2.0-kali2-686-pae #1 SMP Debian 5.2.9-2kali1 (2019-08-22) i686 GNU/Linux\n"
@@ -53,12 +45,6 @@ CASES = [
         'found for tensorflow-gpu"\n'
         'With the links on the tensorflow site i get "ERROR: https://storage.googleapis.com/tensorflow/windows/gpu/'
         'tensorflow_gpu-1.13.1-cp35-cp35m-win_amd64.whl is not a supported wheel on this platform."\n',
-        "platform-unsupported",
-    ),
-    (
-        "platform-uv-13512",
-        "error: Distribution `torch==2.6.0 @ registry+https://pypi.org/simple` can't be installed because it "
-        "doesn't have a source distribution or wheel for the current platform\n",
         "platform-unsupported",
     ),
     (
@@ -125,6 +111,34 @@ def test_quoted_text_shows_cause(name: str, text: str, cause: str) -> None:
     assert explain_text(text).cause == cause
 
 
+def test_a_32_bit_python_is_named_as_both_candidates() -> None:
+    # platform-tf-43244: causes.md counts bitness under python-unsupported and platform-unsupported
+    text = (
+        "ERROR: Could not find a version that satisfies the requirement tensorflow==2.2.0rc4 (from versions: none)\n"
+        "ERROR: No matching distribution found for tensorflow==2.2.0rc4\n"
+        "sys.version: 3.7.3 (v3.7.3:ef4ec6ed12, Mar 25 2019, 21:26:53) [MSC v.1916 32 bit (Intel)]\n"
+        "sys.platform: win32\n"
+    )
+    for line in text.splitlines():
+        assert line in TUNING["platform-tf-43244"].text
+    got = explain_text(text)
+    assert got.cause == "unknown"
+    assert {c.cause for c in got.candidates} == {"python-unsupported", "platform-unsupported"}
+
+
+def test_uv_current_platform_alone_is_python_or_platform() -> None:
+    # platform-uv-13512: uv says the same for a Python tag and a platform tag that do not fit
+    line = (
+        "error: Distribution `torch==2.6.0 @ registry+https://pypi.org/simple` can't be installed because it "
+        "doesn't have a source distribution or wheel for the current platform\n"
+    )
+    assert line in TUNING["platform-uv-13512"].text
+    got = explain_text(line)
+    assert got.cause == "unknown"
+    assert {c.cause for c in got.candidates} == {"platform-unsupported"}
+    assert explain_text(TUNING["platform-uv-13512"].text).cause == "platform-unsupported"  # uv's hint names it
+
+
 def test_python_version_without_platform_hint_stays_python() -> None:
     """The plain pip message with nothing about the machine keeps its usual reading."""
     text = TUNING["pyver-tf-79349"].text
@@ -159,7 +173,9 @@ def test_skipped_wheel_list_is_not_the_machine() -> None:
         "ERROR: Could not find a version that satisfies the requirement torch==1.1.0 (from versions: 0.1.2)\n"
         "ERROR: No matching distribution found for torch==1.1.0\n"
     )
-    assert explain_text(text).cause == "python-unsupported"
+    got = explain_text(text)  # nothing shows which tag does not fit: a candidate, not the platform
+    assert got.cause == "unknown"
+    assert got.candidates[0].cause == "python-unsupported"
 
 
 def test_wheel_for_another_python_is_python_unsupported() -> None:

@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
-from envdoctor.explain import engine, explain_text
+from envdoctor.explain import explain_text
+from envdoctor.explain.rules import _registry
+from envdoctor.explain.rules.leakage import WRONG_INTERPRETER
 from envdoctor.knowledge import KnowledgeBase
 from envdoctor.model import Interpreter, Machine, Snapshot
 
@@ -99,21 +101,26 @@ def test_unknown_os_keeps_the_log_only_reading_and_loads_no_knowledge_base(monke
     def fail() -> Any:
         raise AssertionError("the knowledge base must not be loaded when the log shows no OS")
 
-    monkeypatch.setattr(engine, "_shipped_kb", fail)
+    monkeypatch.setattr(_registry, "shipped_kb", fail)
     text = (
         "ERROR: Could not find a version that satisfies the requirement tensorflow-gpu==2.11 (from versions: none)\n"
         "ERROR: No matching distribution found for tensorflow-gpu==2.11\n"
     )
-    assert explain_text(text).cause == "python-unsupported"
+    got = explain_text(text)  # which tag does not fit is not shown: a candidate, with how to tell
+    assert got.cause == "unknown"
+    assert got.candidates[0].cause == "python-unsupported"
+    assert "python -VV" in got.candidates[0].tell_apart
 
 
 def test_an_unknown_package_never_loads_the_knowledge_base(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail() -> Any:
         raise AssertionError("only packages the knowledge base knows may load it")
 
-    monkeypatch.setattr(engine, "_shipped_kb", fail)
+    monkeypatch.setattr(_registry, "shipped_kb", fail)
     text = "C:\\Users\\me> pip install mxnet==1.9.1\nERROR: No matching distribution found for mxnet==1.9.1\n"
-    assert explain_text(text).cause == "python-unsupported"
+    got = explain_text(text)
+    assert got.cause == "unknown"
+    assert got.candidates[0].cause == "python-unsupported"
 
 
 # ---- a small fake knowledge base: the decision, not the shipped data ----------------------------
@@ -149,12 +156,14 @@ def test_fake_kb_no_platform_has_this_python_is_the_python() -> None:
 
 def test_fake_kb_a_release_that_fits_this_machine_changes_nothing() -> None:
     kb = _fake_kb({"linux-x86_64": ["3.12"], "windows-x86_64": ["3.12"]})
-    assert explain_text(WINDOWS_LOG, kb=kb).cause == "python-unsupported"
+    got = explain_text(WINDOWS_LOG, kb=kb)
+    assert got.cause == "unknown" and got.candidates[0].cause == "python-unsupported"
 
 
 def test_fake_kb_a_version_it_does_not_know_changes_nothing() -> None:
     kb = _fake_kb({"linux-x86_64": ["3.12"]}, version="8.0.0")
-    assert explain_text(WINDOWS_LOG, kb=kb).cause == "python-unsupported"
+    got = explain_text(WINDOWS_LOG, kb=kb)
+    assert got.cause == "unknown" and got.candidates[0].cause == "python-unsupported"
 
 
 def test_pip_naming_the_python_for_this_release_wins_over_the_platform() -> None:
@@ -178,17 +187,22 @@ NO_OS_LOG = (
 
 def test_the_snapshot_gives_the_machine_and_python_the_log_does_not_show() -> None:
     kb = _fake_kb({"linux-x86_64": ["3.11"], "windows-x86_64": []})
-    assert explain_text(NO_OS_LOG, kb=kb).cause == "python-unsupported"
+    alone = explain_text(NO_OS_LOG, kb=kb)
+    assert alone.cause == "unknown" and "--snapshot" in " ".join(alone.fixes)
     snap = _snapshot("windows", "AMD64", "3.11.4")
     assert explain_text(NO_OS_LOG, snapshot=snap, kb=kb).cause == "platform-unsupported"
     snap = _snapshot("linux", "x86_64", "3.13.0")
     assert explain_text(NO_OS_LOG, snapshot=snap, kb=kb).cause == "python-unsupported"
 
 
-def test_a_32_bit_snapshot_is_left_to_the_log_reading() -> None:
+def test_a_32_bit_snapshot_names_both_candidates() -> None:
+    # no framework publishes 32-bit wheels; causes.md counts bitness under both causes
     kb = _fake_kb({"linux-x86_64": ["3.11"], "windows-x86_64": ["3.11"]})
     snap = _snapshot("windows", "AMD64", "3.11.4", bits=32)
-    assert explain_text(NO_OS_LOG, snapshot=snap, kb=kb).cause == "python-unsupported"
+    got = explain_text(NO_OS_LOG, snapshot=snap, kb=kb)
+    assert got.cause == "unknown"
+    assert {c.cause for c in got.candidates} == {"python-unsupported", "platform-unsupported"}
+    assert "64-bit Python" in got.fixes[0]
 
 
 # ---- env leakage: IPython / Jupyter from another env ---------------------------------------------
@@ -222,10 +236,10 @@ CONDA_PACKAGE_OTHER_PYTHON = (  # envleak-pytorch-12004
         ("envleak-pytorch-12004", CONDA_PACKAGE_OTHER_PYTHON),
     ],
 )
-def test_another_envs_interpreter_is_env_leakage(case: str, text: str) -> None:
+def test_another_envs_interpreter_is_the_wrong_interpreter(case: str, text: str) -> None:
     for line in text.splitlines():
         assert line.strip() in TUNING[case].text
-    assert explain_text(text).cause == "env-leakage"
+    assert explain_text(text).cause == WRONG_INTERPRETER
 
 
 def test_an_env_prompt_without_a_missing_module_is_no_leak() -> None:

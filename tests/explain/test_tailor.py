@@ -55,7 +55,15 @@ def test_removed_package_uses_knowledge_base() -> None:
 
 
 def test_env_leakage_fix_from_snapshot() -> None:
-    got = explain_text(BY_NAME["envleak-jishuzhan"].text, snapshot=_snapshot())
+    # a conda env's code importing the user site's numpy: a foreign copy is loaded (env-leakage)
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "/home/u/miniconda3/envs/tf/lib/python3.11/site-packages/tensorflow/__init__.py", line 3\n'
+        '  File "/home/u/.local/lib/python3.11/site-packages/numpy/__init__.py", line 1\n'
+        "ImportError: cannot import name 'foo' from 'numpy' (/home/u/.local/lib/python3.11/site-packages/numpy)\n"
+    )
+    got = explain_text(text, snapshot=_snapshot())
+    assert got.cause == "env-leakage"
     assert "PYTHONNOUSERSITE=1" in got.fixes[0]
     assert "/home/u/.local/lib/python3.11/site-packages" in got.fixes[0]
 

@@ -22,8 +22,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--apply", action="store_true", help="apply the plan (after a restore point)")
     parser.add_argument("-y", "--yes", action="store_true", help="do not ask before applying")
     parser.add_argument("--no-verify", action="store_true", help="skip verify before and after applying")
-    parser.add_argument("--timeout", type=float, default=20.0, metavar="S", help="probe timeout (default 20)")
-    parser.add_argument("--verify-timeout", type=float, default=300.0, metavar="S", help="per framework (default 300)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=20.0,
+        metavar="S",
+        help="time limit for inspecting the environment, as for check (default 20)",
+    )
+    parser.add_argument(
+        "--verify-timeout",
+        type=float,
+        default=300.0,
+        metavar="S",
+        help="seconds each framework may take in the after-verify, as verify --timeout (default 300)",
+    )
     from envdoctor.actions.uvtool import add_index_arguments
 
     add_index_arguments(parser)

@@ -49,20 +49,28 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _real(path: str) -> str:
+    """realpath, or the text itself where it cannot be a path here (a NUL from a snapshot)."""
+    try:
+        return os.path.realpath(path)
+    except ValueError:
+        return path
+
+
 def own_environment(snapshot: Snapshot) -> list[str]:
     """Drop the caller's activation variables that point at another environment than the reported
     one (envdoctor run from one venv about another); returns the names dropped."""
-    prefix = os.path.realpath(snapshot.interpreter.prefix) if snapshot.interpreter.prefix else ""
+    prefix = _real(snapshot.interpreter.prefix) if snapshot.interpreter.prefix else ""
     env = snapshot.interpreter.env
     dropped = []
     for name in ACTIVATION_VARIABLES:
         value = env.get(name)
         if value is None:
             continue
-        names_target = name in ("VIRTUAL_ENV", "CONDA_PREFIX") and prefix and os.path.realpath(value) == prefix
+        names_target = name in ("VIRTUAL_ENV", "CONDA_PREFIX") and prefix and _real(value) == prefix
         if name in ("VIRTUAL_ENV", "CONDA_PREFIX") and names_target:
             continue
-        if name in ("CONDA_DEFAULT_ENV", "CONDA_SHLVL") and os.path.realpath(env.get("CONDA_PREFIX", "")) == prefix:
+        if name in ("CONDA_DEFAULT_ENV", "CONDA_SHLVL") and _real(env.get("CONDA_PREFIX", "")) == prefix:
             continue
         del env[name]
         dropped.append(name)

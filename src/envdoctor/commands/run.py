@@ -69,35 +69,40 @@ def run(args: argparse.Namespace) -> int:
             with lock:
                 session.feed_text(tail)
 
+    from envdoctor.output import emit_error
+
     try:
         child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=None)
     except FileNotFoundError:
-        print(f"envdoctor run: command not found: {command[0]}", file=sys.stderr)
+        emit_error(f"envdoctor run: command not found: {command[0]}")
         return 127
     except PermissionError:
-        print(f"envdoctor run: cannot execute {command[0]} (permission denied)", file=sys.stderr)
+        emit_error(f"envdoctor run: cannot execute {command[0]} (permission denied)")
         return 126
     except OSError as exc:
-        print(f"envdoctor run: cannot start {command[0]}: {exc.strerror or exc}", file=sys.stderr)
+        emit_error(f"envdoctor run: cannot start {command[0]}: {exc.strerror or exc}")
         return 127
     assert child.stdout is not None and child.stderr is not None
     threads = [
         threading.Thread(target=pump, args=(child.stdout, sys.stdout.buffer, []), daemon=True),
         threading.Thread(target=pump, args=(child.stderr, sys.stderr.buffer, []), daemon=True),
     ]
-    for thread in threads:
-        thread.start()
-    interrupted = False
-    try:
-        code = child.wait()
-    except KeyboardInterrupt:
-        interrupted = True
-        code = child.wait()
-    for thread in threads:
-        thread.join()
+    from envdoctor.childsignals import held_signals, wait_child
+    from envdoctor.errors import Terminated
+
+    # Signals to envdoctor reach the child; a second one, or SIGTERM, never leaves it running.
+    with held_signals() as held:
+        for thread in threads:
+            thread.start()
+        waited = wait_child(child, held=held)
+        for thread in threads:
+            thread.join(5.0)  # a background grandchild may keep the pipes open
+    code = waited.returncode
     if code < 0:
         code = 128 - code
-    if interrupted:
+    if waited.stopped_by is not None:
+        raise Terminated(waited.stopped_by)
+    if waited.interrupted:
         return code or 130
     if code == 0 and not args.always:
         return 0
@@ -109,8 +114,7 @@ def run(args: argparse.Namespace) -> int:
     with lock:
         result = session.finish(snapshot=snapshot, kb=kb)
     header = f"\nenvdoctor: `{shlex.join(command)}` exited with {code}\n" if code else "\n"
-    sys.stderr.write(header + render(result, args.format, color=use_color(sys.stderr)) + "\n")
-    sys.stderr.flush()
+    emit_error(header + render(result, args.format, color=use_color(sys.stderr)) + "\n")
     return code
 
 

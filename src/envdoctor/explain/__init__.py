@@ -16,10 +16,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from envdoctor.explain.model import UNKNOWN, Conflict, Evidence, Explanation, Secondary
+from envdoctor.explain.model import UNKNOWN, Candidate, Conflict, Evidence, Explanation, Secondary
 
 __all__ = [
     "UNKNOWN",
+    "Candidate",
     "Conflict",
     "Evidence",
     "Explanation",
@@ -36,32 +37,32 @@ class Session:
     """Incremental explanation: feed text as it arrives (e.g. from a running command), then finish()."""
 
     def __init__(self) -> None:
-        from envdoctor.explain.engine import Scanner
+        from envdoctor.explain.scanner import Scanner
 
         self._scanner = Scanner()
-        self._partial = ""
+        self._partial = b""
 
-    def feed_text(self, text: str) -> None:
+    def feed_text(self, text: str | bytes) -> None:
         """Feed any text; incomplete trailing lines are kept until their newline arrives."""
-        text = self._partial + text
-        cut = text.rfind("\n")
+        data = self._partial + (text.encode("utf-8", errors="replace") if isinstance(text, str) else text)
+        cut = data.rfind(b"\n")
         if cut == -1:
-            self._partial = text
+            self._partial = data
             if len(self._partial) > 1 << 20:
-                self._scanner.feed(self._partial + "\n")
-                self._partial = ""
+                self._scanner.feed(self._partial + b"\n")
+                self._partial = b""
             return
-        self._partial = text[cut + 1 :]
-        self._scanner.feed(text[: cut + 1])
+        self._partial = data[cut + 1 :]
+        self._scanner.feed(data[: cut + 1])
 
-    def feed_block(self, block: str) -> None:
+    def feed_block(self, block: str | bytes) -> None:
         """Feed a block that ends at a line boundary (no buffering)."""
         self._scanner.feed(block)
 
     def finish(self, snapshot: Any = None, kb: Any = None) -> Explanation:
         if self._partial:
-            self._scanner.feed(self._partial + "\n")
-            self._partial = ""
+            self._scanner.feed(self._partial + b"\n")
+            self._partial = b""
         from envdoctor.explain.build import build_explanation
 
         return build_explanation(self._scanner, snapshot=snapshot, kb=kb)

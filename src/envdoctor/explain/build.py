@@ -1,15 +1,19 @@
-"""From a finished scan to an Explanation: decision, explanation text, fixes, secondary causes."""
+"""From a finished scan to an Explanation: decision, explanation text, reasons, fixes, candidates."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from envdoctor.explain.candidates import TARGET_HINT, tell_apart
 from envdoctor.explain.causes import CAUSES, UNKNOWN_EXPLANATION
-from envdoctor.explain.engine import SECONDARY_MIN, Scanner, decide
-from envdoctor.explain.model import UNKNOWN, Evidence, Explanation, Secondary
-from envdoctor.explain.tailor import tailored
+from envdoctor.explain.decide import CANDIDATE_MIN, SECONDARY_MIN, Decision, decide
+from envdoctor.explain.model import UNKNOWN, Candidate, Evidence, Explanation, Secondary
+from envdoctor.explain.scanner import Scanner
+from envdoctor.explain.tailor import fixes_for, tailored
 
 MAX_EVIDENCE = 8
+MAX_CANDIDATES = 4
+TERMINAL_REASON = "it is the error the log ends on"
 
 
 def _evidence(lines: list[Evidence]) -> list[Evidence]:
@@ -22,53 +26,118 @@ def _evidence(lines: list[Evidence]) -> list[Evidence]:
     return out[:MAX_EVIDENCE]
 
 
+def _reasons(decision: Decision, cause: str) -> list[str]:
+    out: list[str] = []
+    for verdict in decision.reasons(cause):
+        if verdict.why and verdict.why not in out:
+            out.append(verdict.why)
+    for symptom, root in decision.symptoms.items():
+        if root == cause and decision.scores.get(symptom, 0.0) >= CANDIDATE_MIN:
+            out.append(f"{symptom} is a symptom of it")
+    return out
+
+
+def _rule_fixes(decision: Decision, cause: str) -> list[str]:
+    fixes: list[str] = []
+    for verdict in decision.reasons(cause):
+        for fix in (verdict.fix or "").split(" ; "):
+            if fix and fix not in fixes:
+                fixes.append(fix)
+    return fixes
+
+
+def _fixes(decision: Decision, cause: str, snapshot: Any, kb: Any) -> list[str]:
+    """The tailored fixes (a rule's own fix first, split into its steps), the other rules' fixes,
+    then the generic ones."""
+    generic = list(CAUSES[cause].fixes)
+    out: list[str] = []
+    if snapshot is None:  # the rules' fixes read the log; the tailoring's read the snapshot, when there is one
+        out += _rule_fixes(decision, cause)
+    later: list[str] = []
+    for fix in fixes_for(decision, snapshot, kb):
+        if fix in generic:
+            continue
+        if fix == decision.notes.get("kb_fix"):
+            steps = fix.split(" ; ")
+            # with a snapshot, the tailoring's fixes name this environment: they come first
+            (later if snapshot is not None else out).extend(s for s in steps if s not in out)
+        elif fix not in out:
+            out.append(fix)
+    out += [f for f in later if f not in out]
+    out += [f for f in _rule_fixes(decision, cause) if f not in out]
+    return out + [g for g in generic if g not in out]
+
+
 def build_explanation(scanner: Scanner, snapshot: Any = None, kb: Any = None) -> Explanation:
     decision = decide(scanner, snapshot=snapshot, kb=kb)
     cause = decision.cause
-    secondary = [
-        Secondary(c, round(s, 2), _evidence(decision.evidence.get(c, []))[:3])
-        for c, s in sorted(decision.scores.items(), key=lambda kv: -kv[1])
-        if c != cause and s >= SECONDARY_MIN
-    ]
-    fixes, remedies = tailored(decision, snapshot, kb)
     if cause == UNKNOWN:
+        candidates = [
+            Candidate(
+                c,
+                round(s, 2),
+                _evidence(decision.evidence.get(c, []))[:3],
+                tell_apart(c),
+                "; ".join(_reasons(decision, c)),
+            )
+            for c, s in decision.ranked
+            if s >= CANDIDATE_MIN
+        ][:MAX_CANDIDATES]
+        fixes = [f for c in candidates for f in _rule_fixes(decision, c.cause)]
+        fixes += [f"{c.cause}? {c.tell_apart}" for c in candidates]
+        if candidates and snapshot is None:
+            fixes.append(TARGET_HINT)
+        lines, remedies = tailored(decision, snapshot, kb)
+        fixes += [f for f in lines if f not in fixes]
         return Explanation(
             cause=UNKNOWN,
-            confidence=0.0,
+            confidence=decision.confidence if candidates else 0.0,
             evidence=[],
-            explanation=UNKNOWN_EXPLANATION,
+            explanation=UNKNOWN_EXPLANATION
+            if not candidates
+            else "The log does not prove one cause; the candidates are listed with what would tell them apart.",
             fixes=fixes,
-            remedies=remedies,
-            secondary=secondary,
+            secondary=[],
             conflicts=decision.conflicts,
             facts=decision.facts,
             lines_read=scanner.lines,
-            title="No known cause found",
+            title="No cause proven" if candidates else "No known cause found",
+            reasons=[],
+            candidates=candidates,
+            remedies=remedies,
         )
     info = CAUSES[cause]
+    reasons = _reasons(decision, cause)
     text = info.explanation
-    note = decision.notes.get("python_note")
-    if note and cause == "python-unsupported":
-        text += f" ({note}.)"
-    platform_note = decision.notes.get("platform_note")
-    if platform_note and cause == "platform-unsupported":
-        text += f" ({platform_note}.)"
+    notes = [r for r in reasons if r != TERMINAL_REASON and " names the clash" not in r]
+    if notes:  # what the rules read here; the full list is `reasons`
+        text += " Here: " + notes[0] + "."
     relevant = [c for c in decision.conflicts if c.kind != "missing" or cause == "solver-conflict"]
     for conflict in relevant[:2]:
         if conflict.requirements:
             text += f" {conflict.tool} could not satisfy: " + "; ".join(conflict.requirements[:6]) + "."
     if decision.facts.get("python") and "Python" not in text:
         text += f" Python in the log: {decision.facts['python']}."
+    secondary = [
+        Secondary(c, round(s, 2), _evidence(decision.evidence.get(c, []))[:3])
+        for c, s in decision.ranked
+        if c != cause and s >= SECONDARY_MIN
+    ]
+    lines, remedies = tailored(decision, snapshot, kb)
+    # with an environment whose own remedies answer the cause (check's, or the tailoring's through
+    # the ownership model), those are the fix: no second, differently pinned line from the log
+    fixes = lines if snapshot is not None and remedies else _fixes(decision, cause, snapshot, kb)
     return Explanation(
         cause=cause,
         confidence=decision.confidence,
         evidence=_evidence(decision.evidence.get(cause, [])),
         explanation=text,
         fixes=fixes,
-        remedies=remedies,
         secondary=secondary,
         conflicts=decision.conflicts,
         facts=decision.facts,
         lines_read=scanner.lines,
         title=info.title,
+        reasons=reasons,
+        remedies=remedies,
     )

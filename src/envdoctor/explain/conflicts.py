@@ -29,11 +29,56 @@ _MAMBA_NOTHING = re.compile(
 _MAMBA_CONSTRAINT = re.compile(
     r"^\s*-\s*package (?P<pkg>\S+) has constraint (?P<req>.+?) conflicting with (?P<c>\S+)", re.I
 )
-_UV_REQUIRE = re.compile(r"(?:you|your project) (?:require|requires|depends on) (?P<req>[^,]+?)(?:,| and | we )", re.I)
-_UV_NO_VERSION = re.compile(r"there is no version of (?P<req>\S+)", re.IGNORECASE)
-_UV_DEPENDS = re.compile(
-    r"(?P<pkg>[\w.\-]+(?:\{[^}]*\})?)(?:==| )(?P<ver>[\w.+]+) depends on (?P<req>[^,]+?)(?:,| we |$)", re.I
+# One requirement as uv prints it: a name, an optional marker `{...}` and extras, then the whole
+# specifier list, whose commas have no space after them (`numpy>=1.23.5,<2.0.0` is ONE requirement;
+# uv's clauses are joined by ", " and " and ").
+_OP = r"(?:===|==|!=|>=|<=|~=|>|<)"
+_UV_REQ = (
+    r"(?P<{g}>[A-Za-z0-9][\w.-]*(?:\{{[^}}]{{0,200}}\}})?(?:\[[^\]]{{0,100}}\])?"
+    r"(?:" + _OP + r"[\w.*+!-]+(?:," + _OP + r"[\w.*+!-]+)*)?)"
 )
+_UV_REQUIRE = re.compile(
+    r"(?:you require|your project (?:depends on|requires)|your workspace requires) " + _UV_REQ.format(g="req"), re.I
+)
+_UV_NO_VERSION = re.compile(r"there is no version of " + _UV_REQ.format(g="req"), re.IGNORECASE)
+_UV_DEPENDS = re.compile(
+    r"(?:(?:all versions of|only) )?"
+    + _UV_REQ.format(g="pkg")
+    + r"(?: \(v(?P<ver>[\w.+!-]+)\))? depends? on "
+    + _UV_REQ.format(g="req"),
+    re.I,
+)
+_UV_REQUIRES_PYTHON = re.compile(
+    r"the (?:requested|current) python version \((?P<have>[^)]{1,40})\) "
+    r"does not satisfy python(?P<need>[<>=!~][^ ,]{0,40})",
+    re.IGNORECASE,
+)
+_UV_NO_WHEELS = re.compile(
+    _UV_REQ.format(g="req")
+    + r" has no wheels with a matching (?P<what>python abi tag|python implementation tag|python version|platform tag)",
+    re.IGNORECASE,
+)
+_UV_NOT_FOUND = re.compile(r"because (?P<name>[A-Za-z0-9][\w.-]*) was not found in the package registry", re.IGNORECASE)
+_MANYLINUX = re.compile(r"manylinux_(\d+)_(\d+)_(\w+?)`")
+
+
+def _newer_manylinux_only(text: str) -> bool:
+    """uv: "no wheels with a matching platform tag (e.g., `manylinux_2_17_x86_64`)" and a hint listing
+    `manylinux_2_27_x86_64`: the same architecture, a newer glibc only."""
+    low = text.lower()
+    at = low.find("no wheels with a matching platform tag")
+    if at == -1:
+        return False
+    wanted = _MANYLINUX.search(low, at)
+    hint = low.find("wheels are available for", at)
+    if wanted is None or hint == -1:
+        return False
+    have = (int(wanted.group(1)), int(wanted.group(2)))
+    offered = [m for m in _MANYLINUX.finditer(low, hint) if m.group(3) == wanted.group(3)]
+    return bool(offered) and all((int(m.group(1)), int(m.group(2))) > have for m in offered)
+
+
+_PLATFORM_MARKER = re.compile(r"sys_platform|platform_machine|platform_system")
 _UV_SPLIT = re.compile(r"for split \((?P<split>[^)]*)\)", re.IGNORECASE)
 
 
@@ -197,36 +242,92 @@ def mamba_conflict(lines: Sequence[str]) -> Conflict | None:
     return Conflict(tool="libmamba", requirements=reqs, move=move, reason=reason, kind=kind)
 
 
+def _uv_text(lines: Sequence[str]) -> str:
+    """uv's explanation as one text: box drawing and wrapping removed (a wrapped requirement is
+    joined back), hints kept."""
+    parts = [line.strip().lstrip("╰─▶│ ").strip() for line in lines]
+    return " ".join(p for p in parts if p)
+
+
 def uv_conflict(lines: Sequence[str], header: str = "") -> Conflict | None:
-    text = " ".join(line.strip().lstrip("╰─▶│ ").strip() for line in lines)
+    """uv's PubGrub explanation, read whole: every "X depends on Y", "you require Z", "there is no
+    version of W" and "has no wheels with a matching ..." clause, each requirement with all its bounds."""
+    text = _uv_text(lines)
     if not text:
         return None
     reqs: list[str] = []
+    needs: list[tuple[str, str]] = []
     for m in _UV_DEPENDS.finditer(text):
-        if m.group("pkg").lower() in ("your", "you", "project"):
+        pkg = m.group("pkg")
+        if pkg.lower() in ("your", "you", "project", "it", "this"):
             continue
-        reqs.append(f"{_strip_markers(m.group('pkg'))} {m.group('ver')} needs {_strip_markers(m.group('req'))}")
-    required = [_strip_markers(m.group("req")) for m in _UV_REQUIRE.finditer(text)]
-    missing = [_strip_markers(m.group("req")) for m in _UV_NO_VERSION.finditer(text)]
+        who = _strip_markers(pkg) + (f" {m.group('ver')}" if m.group("ver") else "")
+        needs.append((who, _strip_markers(m.group("req"))))
+    required = list(
+        dict.fromkeys(
+            _strip_markers(m.group("req"))
+            for m in _UV_REQUIRE.finditer(text)
+            if not text[max(0, m.start() - 20) : m.start()].rstrip().endswith("conclude that")  # uv's own inference
+            and m.group("req").lower() not in ("cpython", "python", "pypy")  # the hint's "You require CPython 3.13"
+        )
+    )
+    missing = list(dict.fromkeys(_strip_markers(m.group("req")) for m in _UV_NO_VERSION.finditer(text)))
+    no_wheels = [(m.group("req"), m.group("what").lower()) for m in _UV_NO_WHEELS.finditer(text)]
+    python = _UV_REQUIRES_PYTHON.search(text)
+    reqs += [f"{who} needs {req}" for who, req in dict.fromkeys(needs)]
     reqs += [f"you require {r}" for r in required]
     reqs += [f"no version of {r}" for r in missing]
-    split = _UV_SPLIT.search(header)
-    kind = "conflict"
-    reason = "these requirements exclude each other"
-    if (
-        missing
-        and not any(" needs " in r for r in reqs)
-        and split
-        and re.search(r"sys_platform|platform_machine|platform_system", split.group("split"))
-    ):
-        kind, reason = "platform", f"no build of {missing[0]} for this platform ({split.group('split')})"
-    elif "no wheels with a matching python" in text.lower():
-        kind, reason = "python", "no wheel for this Python"
-    elif missing and not required and not reqs[: -len(missing) or None]:
-        kind, reason = "missing", f"the index has no {missing[0]}"
-    move = required[-1] if required else (missing[0] if missing else None)
-    if required and any(_name(r) in {_name(x.split(" needs ")[-1]) for x in reqs if " needs " in x} for r in required):
-        move = next((r for r in required if not _FRAMEWORK.match(r)), required[-1])
+    reqs += [f"{_strip_markers(r)} has no wheels with a matching {what}" for r, what in no_wheels]
+    if python:
+        reqs.append(f"the Python ({python.group('have')}) does not satisfy Python{python.group('need')}")
     if not reqs:
         return None
+    split = _UV_SPLIT.search(header)
+    not_found = _UV_NOT_FOUND.search(text)
+    kind = "conflict"
+    reason = "these requirements exclude each other"
+    move = required[-1] if required else (missing[0] if missing else None)
+    if python or any("python" in what for _r, what in no_wheels) or "no wheels with a matching python" in text.lower():
+        kind, reason = "python", "no release fits this Python"
+        if python:
+            reason = f"a requirement needs Python{python.group('need')}, and the Python is {python.group('have')}"
+    elif no_wheels and _newer_manylinux_only(text):
+        kind, reason = (
+            "glibc",
+            "wheels exist for this architecture, but only for a newer manylinux (glibc) than this one",
+        )
+    elif no_wheels:
+        kind, reason = "platform", f"no wheel of {_strip_markers(no_wheels[0][0])} for this platform"
+    elif not_found is not None and not needs:
+        kind, reason = "not-found", f"{not_found.group('name')} is not on the index (a typo, or a private index)"
+    elif missing and not needs and split and _PLATFORM_MARKER.search(split.group("split")):
+        kind, reason = "platform", f"no build of {missing[0]} for this platform ({split.group('split')})"
+    elif missing and not needs:
+        kind, reason = "missing", f"the index has no {missing[0]}"
+    else:
+        move, reason = _uv_move(required, needs) or (move, reason)
     return Conflict(tool="uv", requirements=reqs, move=move, reason=reason, kind=kind)
+
+
+def _uv_move(required: list[str], needs: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The user's requirement that a dependency's own requirement excludes: move it into that range
+    (or move the package asking, when the user pinned a framework)."""
+    for req in required:
+        name = _name(req)
+        against = [(who, need) for who, need in needs if _name(need) == name]
+        if against:
+            who, need = against[0]
+            if _FRAMEWORK.match(req) and not _FRAMEWORK.match(who):
+                return who.split()[0], f"it needs {need}, which the requested {req} excludes"
+            return req, f"{who} needs {need}"
+    # two packages need different ranges of one dependency
+    by_dep: dict[str, list[tuple[str, str]]] = {}
+    for who, need in needs:
+        by_dep.setdefault(_name(need), []).append((who, need))
+    for dep, needers in by_dep.items():
+        if len({n for _w, n in needers}) >= 2:
+            non_fw = [w for w, _n in needers if not _FRAMEWORK.match(w)]
+            target = (non_fw[0] if non_fw else needers[-1][0]).split()[0]
+            ranges = "; ".join(f"{w} needs {n}" for w, n in needers[:4])
+            return target, f"they need different {dep} versions ({ranges})"
+    return None

@@ -57,6 +57,26 @@ class Secondary:
 
 
 @dataclass
+class Candidate:
+    """A cause the log points at without proving it, and what would tell it from the others."""
+
+    cause: str
+    confidence: float
+    evidence: list[Evidence] = field(default_factory=list)
+    tell_apart: str = ""
+    why: str = ""  # what the rules read for it, when they read anything
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cause": self.cause,
+            "confidence": self.confidence,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "tell_apart": self.tell_apart,
+            "why": self.why,
+        }
+
+
+@dataclass
 class Explanation:
     """What `explain` found. `cause` is an id from causes.md, or "unknown"."""
 
@@ -70,6 +90,8 @@ class Explanation:
     facts: dict[str, str] = field(default_factory=dict)
     lines_read: int = 0
     title: str = ""
+    reasons: list[str] = field(default_factory=list)  # the reasoning steps behind the cause, in words
+    candidates: list[Candidate] = field(default_factory=list)  # when unknown: what it may be, and how to tell
     remedies: list[Remedy] = field(default_factory=list)  # the commands in `fixes`, as data
 
     @property
@@ -87,5 +109,7 @@ class Explanation:
             "conflicts": [c.to_dict() for c in self.conflicts],
             "facts": dict(self.facts),
             "lines_read": self.lines_read,
+            "reasons": list(self.reasons),
+            "candidates": [c.to_dict() for c in self.candidates],
             "remedies": [r.to_dict() for r in self.remedies],
         }

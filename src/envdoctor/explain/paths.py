@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 # A path token ending in site-packages / dist-packages (the prefix is what comes before lib/...).
 _SITE_RE = re.compile(
-    r"""([^\s'"()\[\],<>`=]*?)[\\/]+(?:lib[\\/]+(?:python[\d.]*[\\/]+)?)?(?:site|dist)-packages(?=[\\/'"\s,\])]|$)"""
+    r"""([^\s'"()\[\],<>`=]{0,400}?)[\\/]+(?:lib[\\/]+(?:python[\d.]*[\\/]+)?)?(?:site|dist)-packages(?=[\\/'"\s,\])]|$)"""
 )
 # An interpreter path: .../bin/python3.10, ...\python.exe
 _INTERP_RE = re.compile(
-    r"""((?:[a-z]:|~|\$home|\.{0,2})?[\\/][^\s'"()\[\],<>`=]*?)[\\/]+(?:bin[\\/]+)?python(?:\d(?:\.\d+)?)?(?:\.exe)?(?![\w.\\/-])"""
+    r"""((?:[a-z]:|~|\$home|\.{0,2})?[\\/][^\s'"()\[\],<>`=]{0,400}?)[\\/]+(?:bin[\\/]+)?python(?:\d(?:\.\d+)?)?(?:\.exe)?(?![\w.\\/-])"""
 )
 _CONDA_ROOT = r"(?:ana|mini)conda\d?|miniforge\d?|mambaforge|micromamba|\.conda"
 _CONDA_ENV_RE = re.compile(rf"(?:{_CONDA_ROOT})[\\/]+envs[\\/]+([\w.-]+)")
@@ -88,3 +88,44 @@ def installs(lines: Iterable[tuple[int, str]]) -> Installs:
                 kind, key = _classify(match.group(1))
                 found.add(kind, key, number, line.strip())
     return found
+
+
+def classify_prefix(prefix: str) -> str:
+    """The kind of installation a prefix is: user, conda-env, conda-base, venv, pyenv or system."""
+    kind, _key = _classify(prefix.lower())
+    if kind == "system" and re.search(r"[\\/]\.pyenv[\\/]+versions[\\/]", prefix.lower()):
+        return "pyenv"
+    return kind
+
+
+_PREFIX_OF_INTERP = re.compile(r"[\\/]+(?:bin|scripts)$")
+
+
+_KERNELSPEC_RE = re.compile(r"([^\s'\"`]{0,400}?)[\\/]+share[\\/]+jupyter[\\/]+kernels[\\/]")
+
+
+def path_tokens(line: str) -> list[tuple[str, str, str]]:
+    """(prefix, kind, source) of every site-packages path ("site"), interpreter path ("interpreter"),
+    kernel spec folder ("kernel") and user-site script ("user") in one line."""
+    low = line.lower()
+    out: list[tuple[str, str, str]] = []
+    if "packages" in low:
+        for match in _SITE_RE.finditer(low):
+            if _TOOL_FRAME_RE.search(low, match.start(), match.end() + 40):
+                continue
+            prefix = re.sub(r"[\\/]+lib[\\/]*$", "", match.group(1).rstrip("\\/"))
+            if prefix:
+                out.append((prefix, classify_prefix(prefix), "site"))
+    if "python" in low and ("bin" in low or ".exe" in low or "scripts" in low or "python3" in low):
+        for match in _INTERP_RE.finditer(low):
+            prefix = _PREFIX_OF_INTERP.sub("", match.group(1).replace("\\\\", "\\").rstrip("\\/"))
+            if prefix and all(p != prefix for p, _k, _s in out):
+                out.append((prefix, classify_prefix(prefix), "interpreter"))
+    if "kernels" in low:
+        for match in _KERNELSPEC_RE.finditer(low):
+            prefix = match.group(1).rstrip("\\/")
+            if prefix:
+                out.append((prefix, classify_prefix(prefix), "kernel"))
+    if ("local" in low or "roaming" in low) and _USER_SCRIPT_RE.search(low):
+        out.append(("user", "user", "user"))
+    return out

@@ -1,7 +1,9 @@
 """Streaming input: a log of any size is read in blocks of whole lines, never loaded whole.
 
-Tolerates CRLF, `\\r` progress bars (handled per line by the scanner), ANSI colours (stripped by the
-scanner), non-UTF-8 bytes (replaced) and UTF-16 files with a byte-order mark (Windows PowerShell `>`).
+Blocks are UTF-8 bytes (the scanner searches bytes; only matched lines are decoded). Tolerates CRLF,
+`\\r` progress bars (handled per line by the scanner), ANSI colours (stripped by the scanner),
+non-UTF-8 bytes (replaced when a line is decoded) and UTF-16 files with a byte-order mark (Windows
+PowerShell `>`), which are re-encoded as UTF-8.
 """
 
 from __future__ import annotations
@@ -10,41 +12,55 @@ import codecs
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
-BLOCK_BYTES = 4 << 20  # 4 MiB of text per block: bounded memory whatever the log's size
+BLOCK_BYTES = 4 << 20  # 4 MiB per block: bounded memory whatever the log's size
 
 
-def iter_blocks(stream: BinaryIO, block_bytes: int = BLOCK_BYTES) -> Iterator[str]:
-    """Yield decoded text blocks that each end at a line boundary (the last may not end in \\n)."""
+def _utf16_blocks(first: bytes, stream: BinaryIO, block_bytes: int) -> Iterator[bytes]:
+    decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
+    chunk = first
+    while chunk:
+        yield decoder.decode(chunk).encode("utf-8")
+        chunk = stream.read(block_bytes)
+    yield decoder.decode(b"", final=True).encode("utf-8")
+
+
+def iter_blocks(stream: BinaryIO, block_bytes: int = BLOCK_BYTES) -> Iterator[bytes]:
+    """Yield UTF-8 byte blocks that each end at a line boundary (the last may not end in \\n)."""
     first = stream.read(block_bytes)
     if not first:
         return
-    encoding = "utf-8"
+    chunks: Iterator[bytes]
     if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    elif first.startswith(codecs.BOM_UTF8):
-        first = first[len(codecs.BOM_UTF8) :]
-    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    pending = ""
-    chunk: bytes = first
-    while chunk:
-        text = pending + decoder.decode(chunk)
-        cut = text.rfind("\n")
+        chunks = _utf16_blocks(first, stream, block_bytes)
+    else:
+        if first.startswith(codecs.BOM_UTF8):
+            first = first[len(codecs.BOM_UTF8) :]
+        chunks = _raw_blocks(first, stream, block_bytes)
+    pending = b""
+    for chunk in chunks:
+        data = pending + chunk if pending else chunk
+        cut = data.rfind(b"\n")
         if cut == -1:
-            pending = text
+            pending = data
             if len(pending) > block_bytes:  # one enormous line: hand it over anyway
                 yield pending
-                pending = ""
+                pending = b""
         else:
-            yield text[: cut + 1]
-            pending = text[cut + 1 :]
-        chunk = stream.read(block_bytes)
-    pending += decoder.decode(b"", final=True)
+            yield data[: cut + 1]
+            pending = data[cut + 1 :]
     if pending:
         yield pending
 
 
-def blocks_from_lines(lines: Iterable[str], block_chars: int = BLOCK_BYTES) -> Iterator[str]:
-    """Group already-decoded lines (with or without their newlines) into blocks of whole lines."""
+def _raw_blocks(first: bytes, stream: BinaryIO, block_bytes: int) -> Iterator[bytes]:
+    chunk = first
+    while chunk:
+        yield chunk
+        chunk = stream.read(block_bytes)
+
+
+def blocks_from_lines(lines: Iterable[str], block_chars: int = BLOCK_BYTES) -> Iterator[bytes]:
+    """Group already-decoded lines (with or without their newlines) into UTF-8 blocks of whole lines."""
     buf: list[str] = []
     size = 0
     for line in lines:
@@ -53,8 +69,8 @@ def blocks_from_lines(lines: Iterable[str], block_chars: int = BLOCK_BYTES) -> I
         buf.append(line)
         size += len(line)
         if size >= block_chars:
-            yield "".join(buf)
+            yield "".join(buf).encode("utf-8", errors="replace")
             buf = []
             size = 0
     if buf:
-        yield "".join(buf)
+        yield "".join(buf).encode("utf-8", errors="replace")

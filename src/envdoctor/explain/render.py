@@ -16,6 +16,11 @@ def to_text(result: Explanation, color: bool = False) -> str:
     out: list[str] = []
     if result.found:
         out.append(f"{bold}{red}cause: {result.cause}{reset} (confidence {result.confidence:.2f}) — {result.title}")
+    elif result.candidates:
+        out.append(
+            f"{bold}cause: unknown{reset} — the log points at {len(result.candidates)} cause(s) without proving one "
+            f"({result.lines_read} lines read)"
+        )
     else:
         out.append(
             f"{bold}cause: unknown{reset} — no known cause is shown by this log ({result.lines_read} lines read)"
@@ -30,6 +35,19 @@ def to_text(result: Explanation, color: bool = False) -> str:
     out.append("")
     out.append(f"{bold}why{reset}")
     out.append(f"  {result.explanation}")
+    if result.reasons:
+        out.append("")
+        out.append(f"{bold}reasoning{reset}")
+        out.extend(f"  - {reason}" for reason in result.reasons)
+    if result.candidates:
+        out.append("")
+        out.append(f"{bold}candidates{reset}")
+        for cand in result.candidates:
+            where = f" (line {cand.evidence[0].line})" if cand.evidence else ""
+            out.append(
+                f"  - {cand.cause} (confidence {cand.confidence:.2f}){where}" + (f": {cand.why}" if cand.why else "")
+            )
+            out.append(f"    to tell: {cand.tell_apart}")
     if result.conflicts:
         out.append("")
         out.append(f"{bold}conflicting requirements{reset}")
@@ -63,6 +81,14 @@ def to_markdown(result: Explanation) -> str:
             out.append(f"| {ev.line} | `{text[:300]}` |")
         out.append("")
     out += ["**Why**", "", result.explanation, ""]
+    if result.reasons:
+        out += ["**Reasoning**", ""] + [f"- {reason}" for reason in result.reasons] + [""]
+    if result.candidates:
+        out += ["**Candidates**", ""]
+        for cand in result.candidates:
+            why = f": {cand.why}" if cand.why else ""
+            out.append(f"- `{cand.cause}` ({cand.confidence:.2f}){why}; to tell: {cand.tell_apart}")
+        out.append("")
     if result.conflicts:
         out += ["**Conflicting requirements**", ""]
         for c in result.conflicts:

@@ -44,9 +44,45 @@ class Signature:
         return _regex(self.pattern).search(line)
 
 
+# Every open-ended repeat of "any character" or of a character class (`.*`, `[^\n]+`, `\S*`,
+# `[\w.-]+`) is bounded when a pattern is compiled: a regex that backtracks over a repeat then costs
+# at most REPEAT_BOUND steps per start position, so a pattern is linear in the (windowed) line
+# whatever its author wrote. Real messages never need longer runs.
+REPEAT_BOUND = 300
+_OPEN_ATOMS = (".", "\\S")
+
+
+def bounded(pattern: str) -> str:
+    """`pattern` with its open-ended repeats of `.`, `\\S` and character classes bounded (a small
+    tokenizer: escapes and classes are read whole, so `\\\\[\\w.]+` is a class after a backslash)."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            atom, i = pattern[i : i + 2], i + 2
+        elif ch == "[":
+            j = i + 1
+            if j < len(pattern) and pattern[j] == "^":
+                j += 1
+            if j < len(pattern) and pattern[j] == "]":
+                j += 1
+            while j < len(pattern) and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            atom, i = pattern[i : j + 1], j + 1
+        else:
+            atom, i = ch, i + 1
+        out.append(atom)
+        if i < len(pattern) and pattern[i] in "*+" and (atom in _OPEN_ATOMS or atom.startswith("[")):
+            low = "0" if pattern[i] == "*" else "1"
+            out.append(f"{{{low},{REPEAT_BOUND}}}")
+            i += 1
+    return "".join(out)
+
+
 @functools.cache
 def _regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
+    return re.compile(bounded(pattern), re.IGNORECASE)
 
 
 S = Signature
@@ -106,6 +142,14 @@ SIGNATURES: tuple[Signature, ...] = (
         "Code uses an alias NumPy 1.24 / 2.0 removed (np.object, np.bool, np.float_, ...).",
         "AttributeError: module 'numpy' has no attribute 'object'.",
         pattern=r"module 'numpy' has no attribute '(?P<name>\w+)'",
+    ),
+    S(
+        "numpy-api/removed-in-2",
+        "was removed in the numpy 2.0 release",
+        "numpy-api-removed",
+        0.95,
+        "NumPy 2's own message for a name it removed (np.float_, np.NaN, np.Inf, ...).",
+        "AttributeError: `np.float_` was removed in the NumPy 2.0 release. Use `np.float64` instead.",
     ),
     S(
         "numpy-api/deprecated-alias",
@@ -245,7 +289,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "cuda-version/no-kernel-image",
         "no kernel image is available",
         "cuda-version-mismatch",
-        0.75,
+        0.8,
         "The binary has no kernels for this GPU's architecture: built with another CUDA / arch list than the GPU needs.",
         "RuntimeError: CUDA error: no kernel image is available for execution on the device",
         anchor="cuda",  # every wording of it says "CUDA capability" / "CUDA error" / cudaError...
@@ -288,6 +332,14 @@ SIGNATURES: tuple[Signature, ...] = (
         "code=35(cudaErrorInsufficientDriver)",
     ),
     S(
+        "driver/forward-compat-hw",
+        "forward compatibility was attempted on non supported hw",
+        "driver-too-old",
+        0.85,
+        "CUDA error 804 (CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE): a CUDA forward-compatibility package is used on a GPU that does not support it, instead of a driver new enough.",
+        "Error 804: forward compatibility was attempted on non supported HW",
+    ),
+    S(
         "driver/compat",
         "cuda_error_compat_not_supported_on_device",
         "driver-too-old",
@@ -316,7 +368,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "driver/older-than-toolchain",
         "older than",
         "driver-too-old",
-        0.75,
+        0.85,
         "XLA/JAX warning: the NVIDIA driver supports an older CUDA than the bundled ptxas / PTX compiler it was built with.",
         "The NVIDIA driver's CUDA version is 12.4 which is older than the ptxas CUDA version (12.5.40).",
         pattern=r"driver(?:'s)?\b[^\n]{0,60}\bolder than\b|older than the (?:ptxas|ptx compiler|cuda)[^\n]{0,60}\bdriver\b",
@@ -370,7 +422,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "no-gpu/not-available",
         "gpu is not available",
         "no-gpu-visible",
-        0.6,
+        0.75,
         "A script's own GPU check failed.",
         "GPU is NOT AVAILABLE",
         tags=("gpu-query",),
@@ -379,7 +431,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "no-gpu/cuda-drivers",
         "could not find cuda drivers",
         "no-gpu-visible",
-        0.55,
+        0.8,
         "TensorFlow found no NVIDIA driver. Harmless on a CPU machine: counts only when the log asks about GPUs.",
         "I external/local_tsl/tsl/cuda/cudart_stub.cc:31] Could not find cuda drivers on your machine, GPU will not be used.",
         requires=("gpu-query",),
@@ -388,7 +440,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "no-gpu/cuda-unavailable",
         "cuda.is_available()",
         "no-gpu-visible",
-        0.55,
+        0.8,
         "torch.cuda.is_available() printed False.",
         "print(torch.cuda.is_available())  # False",
         pattern=r"cuda\.is_available\(\)\W{0,20}(?:(?:prints?|printed|returns?|returned|gives?|gave|outputs?|shows?|is)\W{1,5})?false\b",
@@ -398,7 +450,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "no-gpu/empty-list",
         "list_physical_devices",
         "no-gpu-visible",
-        0.5,
+        0.8,
         "tf.config.list_physical_devices('GPU') returned an empty list.",
         "tf.config.list_physical_devices('GPU') # [] is returned",
         pattern=r"list_physical_devices\('gpu'\)\)?\s*(?:#[^\n]*)?\[\]",
@@ -409,11 +461,19 @@ SIGNATURES: tuple[Signature, ...] = (
         "no-gpu/built-without-cuda",
         "is_build_with_cuda()",
         "no-gpu-visible",
-        0.6,
+        0.85,
         "tf.test.is_build_with_cuda() is False: a CPU-only TensorFlow build.",
         "print(tf.test.is_build_with_cuda()) #  false is returned",
         pattern=r"is_build_with_cuda\(\)\)?\W{0,20}false",
         tags=("gpu-query",),
+    ),
+    S(
+        "no-gpu/jax-no-gpu-platform",
+        "no platforms that are instances of gpu are present",
+        "no-gpu-visible",
+        0.9,
+        "JAX was asked for the GPU backend and has only the CPU (no CUDA plugin, or no GPU).",
+        "RuntimeError: Unknown backend: 'gpu' requested, but no platforms that are instances of gpu are present. Platforms present are: cpu",
     ),
     S(
         "no-gpu/jax-cpu-jaxlib",
@@ -464,7 +524,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "no-gpu/gpu-available-false",
         "gpu",
         "no-gpu-visible",
-        0.75,
+        0.8,
         "A printed GPU check came back empty / False / 0 (`Is GPU Available: []`, Lightning's `GPU available: False`); counts only when the log asks about GPUs (Lightning prints it on every CPU run).",
         "Is GPU Available: []",
         pattern=r"\bgpus?(?: devices?)?(?: is)? available\s*[:=]?\s*(?:\[\]|false\b|0\b|none\b)|\bnum(?:ber of|_)? ?gpus\s*[:=]\s*0\b|\bgpus?\s*[:=]\s*\[\]",
@@ -474,7 +534,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "no-gpu/collect-env-false",
         "is cuda available: false",
         "no-gpu-visible",
-        0.55,
+        0.8,
         "torch's collect_env: CUDA not available although the report lists an NVIDIA GPU.",
         "Is CUDA available: False",
         requires=("gpu-present",),
@@ -498,10 +558,21 @@ SIGNATURES: tuple[Signature, ...] = (
         "The log checks TensorFlow's GPU list.",
         "tf.config.list_physical_devices('GPU')",
         pattern=r"list_physical_devices\(\s*(?:['\"]gpu|\))",
-        capture=2,
+        capture=40,
         role="fact",
         tags=("gpu-query",),
         anchor="gpu",
+    ),
+    S(
+        "fact/gpu-query-device-lib",
+        "list_local_devices",
+        None,
+        0.0,
+        "TensorFlow's device list was printed: the user asks which devices TensorFlow sees.",
+        "print(device_lib.list_local_devices())",
+        role="fact",
+        tags=("gpu-query",),
+        capture=40,
     ),
     S(
         "fact/gpu-query-gpu-available",
@@ -510,7 +581,7 @@ SIGNATURES: tuple[Signature, ...] = (
         0.0,
         "The log checks tf.test.is_gpu_available().",
         "tf.test.is_gpu_available()",
-        capture=2,
+        capture=40,
         role="fact",
         tags=("gpu-query",),
     ),
@@ -521,7 +592,7 @@ SIGNATURES: tuple[Signature, ...] = (
         0.0,
         "The log checks torch.cuda.is_available().",
         "torch.cuda.is_available() # true is returned",
-        capture=2,
+        capture=40,
         role="fact",
         tags=("gpu-query",),
     ),
@@ -615,7 +686,7 @@ SIGNATURES: tuple[Signature, ...] = (
         0.65,
         "Windows could not load TensorFlow's native module; the VC++ runtime is the usual culprit.",
         "ImportError: DLL load failed while importing _pywrap_tensorflow_internal: The specified module could not be found.",
-        pattern=r"dll load failed(?:.*_pywrap_tensorflow|:\s*the specified module could not be found)",
+        pattern=r"dll load failed(?:.*_pywrap_tensorflow|(?: while importing [\w.]+)?:\s*the specified module could not be found)",
     ),
     # ---- windows-long-paths ----------------------------------------------------------------
     S(
@@ -654,6 +725,14 @@ SIGNATURES: tuple[Signature, ...] = (
         0.9,
         "PYTHONPATH points at another Python's site-packages.",
         "Your PYTHONPATH points to a site-packages dir for Python 3.x but you are running Python 2.x",
+    ),
+    S(
+        "env-leak/python-dll-conflict",
+        "conflicts with this version of python",
+        "env-leakage",
+        0.85,
+        "Windows: an extension built for another Python (python36.dll) is loaded by this one: a package from another environment is on the path.",
+        "ImportError: Module use of python36.dll conflicts with this version of Python.",
     ),
     S(
         "env-leak/user-site-satisfied",
@@ -710,6 +789,23 @@ SIGNATURES: tuple[Signature, ...] = (
         "pip cannot uninstall a package another manager (conda, the OS) installed.",
         "ERROR: Cannot uninstall 'PyYAML'. It is a distutils installed project",
         pattern=r"cannot uninstall '(?P<package>[^']+)'",
+    ),
+    S(
+        "mixed/conda-files-clobbered",
+        "files managed by conda were found to have been",
+        "mixed-pip-conda",
+        0.9,
+        "conda-pack: pip deleted or overwrote files of conda packages.",
+        "Files managed by conda were found to have been deleted/overwritten in the",
+    ),
+    S(
+        "mixed/pip-over-pip",
+        "no module named",
+        "mixed-pip-conda",
+        0.6,
+        "pip's own modules are gone after `pip install --upgrade pip` over a pip another manager installed: two pips in one prefix.",
+        "ImportError: No module named _internal",
+        pattern=r"no module named '?(?:pip\.)?_internal\b",
     ),
     S(
         "mixed/record-missing",
@@ -823,7 +919,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "ERROR: Could not find a version that satisfies the requirement tensorflow (from versions: none)",
         pattern=r"satisfies the requirement (?P<req>"
         + _FRAMEWORKS
-        + r"\b[^\s]*)\s*\(from versions: (?P<versions>[^)]*)\)?",
+        + r"\b[^\s]*)(?:\s*\(from versions: (?P<versions>[^)]*)\)?)?",
         suppressed_by=("network-or-index",),
     ),
     S(
@@ -874,6 +970,14 @@ SIGNATURES: tuple[Signature, ...] = (
         0.85,
         "uv: no wheel of the release for this OS/architecture.",
         "Because torch==2.2.0 has no wheels with a matching platform tag and you require torch==2.2.0, we can conclude that your requirements are unsatisfiable.",
+    ),
+    S(
+        "python/uv-hint-abi-tags",
+        "with the following python abi tag",
+        "python-unsupported",
+        0.9,
+        "uv's hint: the interpreter's Python ABI tag is not among the release's wheels (uv 0.5 and 0.13 wordings).",
+        "hint: You require CPython 3.13 (`cp313`), but we only found wheels for `torch` (v2.2.0) with the following Python ABI tags: `cp38`, `cp39`, `cp310`, `cp311`, `cp312`",
     ),
     S(
         "platform/uv-no-wheel-current-platform",
@@ -941,6 +1045,14 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r"the '?(?P<package>[\w.-]+)'? pypi package is deprecated,? use '?(?P<replacement>[\w.-]+)",
     ),
     S(
+        "removed/pytorch-placeholder",
+        "the package named for pytorch is",
+        "package-removed",
+        0.95,
+        "`pip install pytorch` gets a placeholder whose setup.py fails on purpose: the package is `torch`.",
+        'Exception: You tried to install "pytorch". The package named for PyTorch is "torch"',
+    ),
+    S(
         "removed/sklearn-stub",
         "sklearn-0.0",
         "package-removed",
@@ -996,6 +1108,22 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r"module 'tensorflow\.keras[\w.]*' has no attribute",
     ),
     S(
+        "keras/v3-format-only",
+        "only supports v3",
+        "keras-version-mismatch",
+        0.85,
+        "Keras 3 (and Keras Core) load only `.keras` / `.weights.h5` files: a tf.keras SavedModel needs tf-keras or TFSMLayer.",
+        "ValueError: File format not supported: filepath=my_model Keras Core only supports V3 `.keras` and `.weights.h5` files.",
+    ),
+    S(
+        "keras/unrecognized-kwargs",
+        "unrecognized keyword arguments passed to",
+        "keras-version-mismatch",
+        0.8,
+        "Keras 3 rejects layer arguments Keras 2 accepted (`weights=`, `input_dim=` ...): code written for tf.keras / Keras 2.",
+        "ValueError: Unrecognized keyword arguments passed to Dense: {'weights': [array([[0., 0.]])]}",
+    ),
+    S(
         "keras/keras3-format",
         "keras 3 only supports",
         "keras-version-mismatch",
@@ -1046,7 +1174,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "keras/tf-internal-attr",
         "__internal__",
         "keras-version-mismatch",
-        0.7,
+        0.8,
         "Keras / tf-keras built for another TensorFlow reaches for a tf.__internal__ API that this TensorFlow lacks.",
         "AttributeError: module 'tensorflow._api.v2.compat.v2.__internal__' has no attribute 'register_load_context_function'.",
         pattern=r"module 'tensorflow(?:\._api\.v\d)?\.compat\.v\d\.__internal__[\w.]*' has no attribute",
@@ -1135,7 +1263,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "deps/cannot-import-from-dependency",
         "cannot import name",
         "dependency-version-mismatch",
-        0.75,
+        0.8,
         "A dependency is older or newer than the code importing it expects (a name it provides moved or is missing).",
         "ImportError: cannot import name 'TypeIs' from 'typing_extensions' (/usr/local/lib/python3.10/dist-packages/typing_extensions.py)",
         pattern=r"cannot import name '(?P<name>\w+)' from '(?P<module>(?:typing_extensions|ml_dtypes|wrapt|h5py|huggingface_hub|charset_normalizer|urllib3|requests|packaging|setuptools|importlib_metadata|pydantic|flatbuffers|opt_einsum|gast|scipy|jaxlib|jax|flax|optax|chex|transformers|accelerate|diffusers|peft|tokenizers|torchvision|torchaudio|triton|tensorflow_probability|tensorflow_addons|tensorflow_hub|tensorboard|absl|attr|six|jinja2|markupsafe|werkzeug)\b[\w.]*)'",
@@ -1147,7 +1275,7 @@ SIGNATURES: tuple[Signature, ...] = (
         0.55,
         "pip installed a dependency outside the range another installed package declares.",
         "tensorflow-intel 2.13.0 requires typing-extensions<4.6.0,>=3.6.6, but you have typing-extensions 4.11.0 which is incompatible.",
-        pattern=r"(?P<package>[\w.-]+) [\w.+-]+ (?:requires|has requirement) (?P<dependency>(?!numpy\b|protobuf\b|keras\b|tf-keras\b)[\w.-]+)[^\n]*, but you(?: have|'ll have) [\w.-]+ [\w.+-]+ which is incompatible",
+        pattern=r"(?<![\w.-])(?P<package>[\w.-]+) [\w.+-]+ (?:requires|has requirement) (?P<dependency>(?!numpy\b|protobuf\b|keras\b|tf-keras\b)[\w.-]+)[^\n]*, but you(?: have|'ll have) [\w.-]+ [\w.+-]+ which is incompatible",
         suppressed_by=("solver-conflict",),
         anchor="incompatible",
     ),
@@ -1235,6 +1363,22 @@ SIGNATURES: tuple[Signature, ...] = (
         0.8,
         "The index did not answer in time.",
         "ReadTimeoutError: HTTPSConnectionPool(host='files.pythonhosted.org', port=443): Read timed out.",
+    ),
+    S(
+        "network/read-operation-timed-out",
+        "the read operation timed out",
+        "network-or-index",
+        0.8,
+        "Python's socket timeout while reading: a download from the index stalled (pip's urllib3 frames around it).",
+        "TimeoutError: The read operation timed out",
+    ),
+    S(
+        "network/untrusted-host",
+        "is not a trusted or secure host and is being ignored",
+        "network-or-index",
+        0.9,
+        "pip ignores a plain-HTTP index it was not told to trust, so it sees no versions at all.",
+        "WARNING: The repository located at 10.0.0.1 is not a trusted or secure host and is being ignored.",
     ),
     S(
         "network/max-retries",
@@ -1327,7 +1471,6 @@ SIGNATURES: tuple[Signature, ...] = (
         0.75,
         "An SSL/TLS error talking to the index (conda's CondaSSLError, pip's SSLError, a TLS-intercepting proxy).",
         "Exception: HTTPSConnectionPool(host='conda.anaconda.org', port=443): Max retries exceeded with url: /conda-forge/win-64/current_repodata.json (Caused by SSLError(\"Can't connect to HTTPS URL because the SSL module is not available.\"))",
-        anchor="http",
         pattern=r"condasslerror|\bssl(?:eof|zerorreturn|cert\w*)?error\b|\[ssl: \w+\]|openssl appears to be unavailable",
     ),
     S(

@@ -233,17 +233,62 @@ def _looks_valid(path: Path) -> bool:
     return head.startswith(b'{"schema":%d,' % RELEASES_SCHEMA) and tail.rstrip().endswith(b"}")
 
 
-def read_releases_file(path: Path) -> dict[str, Any]:
-    """Parse and validate a release file; ValueError when it is not one."""
+def read_releases_file(path: Path, *, check_types: bool = False) -> dict[str, Any]:
+    """Parse and validate a release file; ValueError when it is not one. check_types: every
+    record's fields too (tests; the user cache's are checked per package, when first used)."""
+    from envdoctor.bounded import JSON_LIMIT, load_json, read_bytes
+
     try:
-        data = json.loads(path.read_bytes())
+        data = load_json(read_bytes(path, 4 * JSON_LIMIT), str(path))
     except (OSError, ValueError) as exc:
         raise ValueError(f"{path}: {exc}") from None
     if not isinstance(data, dict) or data.get("schema") != RELEASES_SCHEMA:
         raise ValueError(f"{path}: not a release file of schema {RELEASES_SCHEMA}")
     if not isinstance(data.get("packages"), dict):
         raise ValueError(f"{path}: no packages")
+    problem = (
+        next(filter(None, (_type_problem(n, e) for n, e in data["packages"].items())), None) if check_types else None
+    )
+    if problem:
+        raise ValueError(f"{path}: {problem}")
     return data
+
+
+def _broken_user_kb(problem: str) -> Exception:
+    from envdoctor.errors import UsageError
+
+    return UsageError(f"{problem}; `envdoctor kb refresh` writes it anew (or delete it to use the shipped data)")
+
+
+_STR_FIELDS = ("requires_python", "cuda", "cudnn", "build_source", "upload_time", "yanked_reason", "metadata_file")
+_LIST_FIELDS = ("requires", "extras", "compute_capabilities")
+
+
+def _type_problem(name: str, entry: object) -> str | None:
+    """What in a release file's entry for `name` is not of the type `Release.from_record` reads."""
+    releases = entry.get("releases") if isinstance(entry, dict) else None
+    if not isinstance(releases, list):
+        return f"packages.{name}: no list of releases"
+    for i, rec in enumerate(releases):
+        where = f"packages.{name}.releases[{i}]"
+        if not isinstance(rec, dict) or not isinstance(rec.get("version"), str):
+            return f"{where}: not a release record with a version"
+        for key in _STR_FIELDS:
+            if not isinstance(rec.get(key), (str, type(None))):
+                return f"{where}.{key}: not a string"
+        for key in _LIST_FIELDS:
+            value = rec.get(key)
+            if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                return f"{where}.{key}: not a list of strings"
+        pythons = rec.get("pythons")
+        if pythons is not None and not (
+            isinstance(pythons, dict)
+            and all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in pythons.values())
+        ):
+            return f"{where}.pythons: not platform -> [python versions]"
+        if not isinstance(rec.get("stubs"), (dict, type(None))):
+            return f"{where}.stubs: not an object"
+    return None
 
 
 class KnowledgeBase:
@@ -260,6 +305,7 @@ class KnowledgeBase:
         self._releases_data = releases
         self._releases_paths = list(releases_paths)
         self._releases_path: Path | None = None
+        self._check_types = False  # True for a file envdoctor did not ship (the user cache)
         self._cache: dict[str, list[Release]] = {}
         # answers of the slower queries (pure functions of the data): plan and the explorer ask
         # the same ones thousands of times
@@ -286,10 +332,14 @@ class KnowledgeBase:
         if self._releases_data is None:
             self._releases_data = {"schema": RELEASES_SCHEMA, "packages": {}}
             for path in self._releases_paths:
+                user = path == user_releases_path()
                 try:
                     self._releases_data = read_releases_file(path)
-                except ValueError:
+                except ValueError as exc:
+                    if user and path.exists():  # the user's own cache is broken: say so, never guess
+                        raise _broken_user_kb(str(exc)) from None
                     continue
+                self._check_types = user
                 self._releases_path = path
                 break
         return self._releases_data
@@ -315,6 +365,9 @@ class KnowledgeBase:
         name = canonicalize_name(package)
         if name not in self._cache:
             entry = self._data.get("packages", {}).get(name) or {}
+            problem = _type_problem(name, entry) if entry and self._check_types else None
+            if problem:
+                raise _broken_user_kb(f"{self._releases_path}: {problem}")
             found = [Release.from_record(name, rec) for rec in entry.get("releases", [])]
             found.sort(key=lambda r: parse_version(r.version) or Version("0"))
             self._cache[name] = found

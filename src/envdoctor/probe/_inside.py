@@ -92,7 +92,9 @@ def _pth_as_data(sitedir, name, known_paths):
     added = []
     moves_eggs = False
     for line in text.splitlines():
-        if line.startswith("#") or not line.strip():
+        # A blank line names sitedir itself, as in site up to 3.12: Python 2's addsitedir does not
+        # count sitedir as known, so there it is added twice.
+        if line.startswith("#"):
             continue
         if line.startswith(("import ", "import\t")):
             moves_eggs = moves_eggs or "__egginsert" in line
@@ -145,12 +147,12 @@ def _user_cwd():
 def _emulate_site():
     """sys.path as the interpreter computes it when the user runs it: PYTHONPATH first, then
     site's directories (venv, user site, site-packages) with their .pth path lines."""
+    site = _import_site()  # before PYTHONPATH is on sys.path: a site.py there must not be found
     first = 1 if sys.path and sys.path[0] == "" else 0  # -c without -I: "" (the empty folder) first
     extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     cwd = _user_cwd()
     sys.path[first:first] = [os.path.join(cwd, p) for p in extra]
     _EGG_INSERT[0] = 0
-    site = _import_site()
     site.addpackage = _pth_as_data
     site.execsitecustomize = _nothing
     site.execusercustomize = _nothing
@@ -214,25 +216,40 @@ def _install_paths():
     try:
         import sysconfig
 
-        paths = sysconfig.get_paths()
+        # sysconfig read sys.prefix when imported, before site set it in a venv: say it again.
+        paths = sysconfig.get_paths(vars={"base": sys.prefix, "platbase": sys.exec_prefix})
         return {"purelib": paths.get("purelib"), "platlib": paths.get("platlib")}
     except Exception:
         return {}
 
 
 def main():
+    # Modules imported while site computes sys.path are imported first, from the standard library
+    # alone: locale (_pth_as_data), sysconfig and its _sysconfigdata (site's getuserbase up to 3.6).
+    # Then sys.path goes back to what it was: the computed one is data, nothing is imported from it.
+    import locale  # noqa: F401
+    import sysconfig
+
+    try:
+        sysconfig.get_config_vars()
+    except Exception:
+        pass
+    stdlib_path = list(sys.path)
     try:
         _emulate_site()
     except Exception as exc:  # facts without site's directories beat no facts
         PROBLEMS.append(["site-packages", "could not compute sys.path as site does: %r" % (exc,)])
+    computed = list(sys.path)
+    sys.path[:] = stdlib_path
     import platform
 
     user_site, user_enabled, site_packages = _site_facts()
     impl = getattr(sys, "implementation", None)
     base_prefix = getattr(sys, "base_prefix", None) or getattr(sys, "real_prefix", None) or sys.prefix
-    path = list(sys.path)
-    if path and path[0] in ("", os.getcwd()):
-        path = path[1:]  # the `-c` entry (current directory), not part of the environment
+    here = os.getcwd()
+    # The `-c` entry (the empty folder the probe runs in, "" before site made it absolute) is not
+    # part of the environment; easy-install.pth may have put eggs before it.
+    path = [p for p in computed if p not in ("", here)]
     is_venv = base_prefix != sys.prefix or hasattr(sys, "real_prefix")
     facts = {
         "executable": sys.executable,

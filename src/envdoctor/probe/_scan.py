@@ -21,6 +21,7 @@ if MYPY:  # typing is not in Python 2.7's stdlib: type comments only
 # Field names as every wheel tool writes them, with any folded continuation lines; other spellings
 # take the general parser below.
 _WANTED = re.compile(r"^(Name|Version|Requires-Dist|Requires-Python|Tag): *([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)", re.M)
+_KEYS = ("name", "version", "requires-dist", "requires-python", "tag", "metadata-version")
 _SIDE_FILES = ("INSTALLER", "WHEEL", "direct_url.json", "top_level.txt", "requires.txt")
 HEAD_LIMIT = 8 << 20  # METADATA / PKG-INFO headers: the largest real ones (License texts) are ~100 KB
 _TOP_LEVEL_LIMIT = 1000  # import names looked at per top_level.txt
@@ -118,7 +119,8 @@ def read_text(path, problems, head_only=False):
 
 def parse_headers(text):
     # type: (str) -> Dict[str, List[str]]
-    """RFC 822 style headers up to the first empty line, keys lower-cased: {key: [values]}.
+    """RFC 822 style headers up to the first empty line, keys lower-cased: {key: [values]}, for
+    the keys envdoctor reads (_KEYS).
     A line that starts with whitespace (even one with nothing else, as in folded License texts)
     continues the header before it. Linear in the text's length."""
     match = re.search(r"\r?\n\r?\n", text)
@@ -141,8 +143,12 @@ def parse_headers(text):
         key, sep, value = line.partition(":")
         if not sep:
             continue
+        key = key.strip().lower()
+        if key not in _KEYS:
+            last = None  # only the fields envdoctor reads are kept (memory stays small)
+            continue
         last = [value.strip()]
-        parts.setdefault(key.strip().lower(), []).append(last)
+        parts.setdefault(key, []).append(last)
     headers = {}  # type: Dict[str, List[str]]
     for key, values in parts.items():
         headers[key] = [" ".join(p for p in pieces if p).strip() for pieces in values]

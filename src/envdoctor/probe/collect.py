@@ -275,7 +275,8 @@ def _read_document(path: str, what: str) -> object:
     except FileNotFoundError:
         raise UsageError(f"{what} file {path!r} does not exist") from None
     except Refused as exc:
-        raise UsageError(f"cannot read {what} {path!r}: {exc}") from None
+        hint = " (pipe it into `-` instead)" if "FIFO" in str(exc) else ""
+        raise UsageError(f"cannot read {what} {path!r}: {exc}{hint}") from None
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read {what} {path!r}: {getattr(exc, 'strerror', None) or exc}") from None
     try:

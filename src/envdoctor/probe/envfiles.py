@@ -35,14 +35,12 @@ def prefix_of(executable: str) -> str:
 
 def read_pyvenv_cfg(prefix: str) -> dict[str, str]:
     values: dict[str, str] = {}
-    try:
-        with open(os.path.join(prefix, "pyvenv.cfg"), encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                key, sep, value = line.partition("=")
-                if sep:
-                    values[key.strip().lower()] = value.strip()
-    except OSError:
-        pass
+    from envdoctor.bounded import maybe_text
+
+    for line in (maybe_text(os.path.join(prefix, "pyvenv.cfg")) or "").splitlines():  # bounded, regular only
+        key, sep, value = line.partition("=")
+        if sep:
+            values[key.strip().lower()] = value.strip()
     return values
 
 

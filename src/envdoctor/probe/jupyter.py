@@ -200,15 +200,21 @@ def search_path_from_jupyter_core(
 ) -> tuple[list[str], str] | None:
     """The search path as jupyter_core computes it inside `python` (and its version); None when
     that interpreter cannot tell (no jupyter_core, or it fails)."""
+    import tempfile
+
     try:
-        done = subprocess.run(
-            [python, "-c", _ASK_JUPYTER_CORE],
-            capture_output=True,
-            text=True,
-            env=dict(env),
-            timeout=timeout,
-            stdin=subprocess.DEVNULL,
-        )
+        # It imports jupyter_core in `python` on purpose; from an empty folder, so a jupyter_core.py
+        # or json.py in the current folder is not what answers.
+        with tempfile.TemporaryDirectory(prefix="envdoctor-jupyter-") as empty:
+            done = subprocess.run(
+                [python, "-c", _ASK_JUPYTER_CORE],
+                capture_output=True,
+                text=True,
+                env=dict(env),
+                timeout=timeout,
+                stdin=subprocess.DEVNULL,
+                cwd=empty,
+            )
         data = json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 and done.stdout else None
     except (OSError, subprocess.TimeoutExpired, ValueError, IndexError):
         return None
@@ -250,9 +256,10 @@ def read_kernel_json(name: str, resource_dir: str) -> KernelSpecFacts:
     if not _KERNEL_NAME.match(name):
         spec.problems.append(f"{name!r} is not a valid kernel name (letters, digits, '.', '-', '_')")
     path = os.path.join(resource_dir, "kernel.json")
+    from envdoctor.bounded import load_json, read_bytes
+
     try:
-        with open(path, "rb") as handle:
-            data = json.loads(handle.read(1 << 20).decode("utf-8", errors="replace"))
+        data = load_json(read_bytes(path, 1 << 20).decode("utf-8", errors="replace"), path)
     except (OSError, ValueError) as exc:
         spec.problems.append(f"{path}: unreadable kernel.json ({exc})")
         return spec

@@ -7,6 +7,7 @@ read from, so a repeated `check` reads no binary twice (see `annotate_numpy_buil
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -85,7 +86,10 @@ def annotate_numpy_builds(
                 )
             continue
         stamps = {record: stamp(record)}
-        dist.extension_modules = read_record_extensions(dist)
+        unread: list[str] = []
+        dist.extension_modules = read_record_extensions(dist, unread)
+        if unread and skipped is not None:
+            skipped.extend(Skipped(what=f"NumPy build of {dist.name}", reason=r) for r in unread)
         read: list[str] = []
         found = scan_distribution(dist.location, dist.extension_modules, read=read)
         build, path = found if found else (None, None)
@@ -98,13 +102,14 @@ def annotate_numpy_builds(
             del known[record]
             changed = True
     if changed and use_cache:
+        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
         try:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(json.dumps({"format": FORMAT, "entries": known}), encoding="utf-8")
             tmp.replace(cache_file)
-        except OSError:
-            pass  # a read-only or full home only costs the next check a re-scan
+        except OSError:  # a read-only or full home only costs the next check a re-scan
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
 
 FORMAT = 2

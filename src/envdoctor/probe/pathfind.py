@@ -47,10 +47,11 @@ def which_all(name: str, entries: Sequence[str], env: Mapping[str, str] | None =
 
 
 def read_head(path: str, size: int = 1024) -> bytes:
+    from envdoctor.bounded import read_prefix
+
     try:
-        with open(path, "rb") as handle:
-            return handle.read(size)
-    except OSError:
+        return read_prefix(path, size)  # regular files only: a FIFO on PATH cannot hang this
+    except (OSError, ValueError):
         return b""
 
 
@@ -78,13 +79,11 @@ def shebang(path: str) -> list[str] | None:
 
 
 def _launcher_shebang(path: str) -> list[str] | None:
+    from envdoctor.bounded import read_prefix
+
     try:
-        with open(path, "rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            size = handle.tell()
-            handle.seek(max(0, size - 65536))
-            tail = handle.read()
-    except OSError:
+        tail = read_prefix(path, 65536, from_end=True)
+    except (OSError, ValueError):
         return None
     zip_start = tail.rfind(b"PK\x03\x04")
     start = tail.rfind(b"#!", 0, zip_start if zip_start > 0 else len(tail))
@@ -143,10 +142,11 @@ def pyenv_version_names(root: str, env: Mapping[str, str], cwd: str) -> tuple[li
 
 
 def _read_version_file(path: str) -> list[str]:
+    from envdoctor.bounded import read_prefix
+
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            text = handle.read(1 << 16)
-    except OSError:
+        text = read_prefix(path, 1 << 16).decode("utf-8", errors="replace")
+    except (OSError, ValueError):
         return []
     names = []
     for line in text.replace("\r", "\n").splitlines():

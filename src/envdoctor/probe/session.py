@@ -104,11 +104,10 @@ def known_environments(env: Mapping[str, str], pyenv_root: str | None) -> list[N
     sight) and pyenv versions: what a kernel named after an environment may mean."""
     home = env.get("HOME") or os.path.expanduser("~")
     prefixes: list[str] = []
-    try:
-        with open(os.path.join(home, ".conda", "environments.txt"), encoding="utf-8", errors="replace") as handle:
-            prefixes += [line.strip() for line in handle if line.strip()]
-    except OSError:
-        pass
+    from envdoctor.bounded import maybe_text
+
+    listed = maybe_text(os.path.join(home, ".conda", "environments.txt")) or ""  # bounded, regular only
+    prefixes += [line.strip() for line in listed.splitlines() if line.strip()]
     roots: list[str] = []
     if env.get("CONDA_EXE"):
         roots.append(prefix_of(env["CONDA_EXE"]))

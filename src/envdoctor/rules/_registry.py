@@ -162,8 +162,12 @@ def internal_error(rule_: Rule, exc: BaseException) -> Finding:
 
 def run_rules(ctx: Context, rules: Iterable[Rule] | None = None) -> Iterator[Finding]:
     """Run rules; a rule that crashes becomes an internal-error finding and the others still run."""
+    from envdoctor.errors import UsageError
+
     for rule_ in all_rules() if rules is None else rules:
         try:
             yield from list(rule_.check(ctx))
+        except UsageError:
+            raise  # bad input (a broken user knowledge base), not a bug in the rule: exit 2
         except Exception as exc:  # any bug in one rule must not hide the others
             yield internal_error(rule_, exc)

@@ -7,15 +7,39 @@ from functools import cache
 
 from envdoctor.model import Distribution, Finding, Severity, Skipped, Snapshot
 from envdoctor.rules._context import Context
-from envdoctor.rules._deps import parse_requirement
+from envdoctor.rules._deps import _ONLY_EXTRA, _simple_marker, parse_requirement
 from envdoctor.rules._registry import rule
 from envdoctor.versions import parse_version
 
 _SHOWN = 8  # reasons listed per distribution
 
 
+# Any value will do: only whether the marker parses matters.
+_ANY_ENVIRONMENT = {
+    name: "0"
+    for name in (
+        "implementation_name",
+        "implementation_version",
+        "os_name",
+        "platform_machine",
+        "platform_python_implementation",
+        "platform_release",
+        "platform_system",
+        "platform_version",
+        "python_full_version",
+        "python_version",
+        "sys_platform",
+        "extra",
+    )
+}
+
+
 @cache
 def _marker_ok(marker: str) -> bool:
+    """Whether a marker parses: the common shapes through the rules' own quick parser (ED101
+    reads them the same way), the rest through packaging."""
+    if _ONLY_EXTRA.match(marker) or _simple_marker(marker, _ANY_ENVIRONMENT) is not None:
+        return True
     from packaging.markers import InvalidMarker, Marker
 
     try:

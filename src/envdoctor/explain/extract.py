@@ -1,0 +1,850 @@
+# ruff: noqa: E501  (data: the readers' regexes read better unwrapped)
+"""The fact extractor: the lines a scanner kept -> `LogFacts`.
+
+One small reader per kind of fact, each a linear regex over single lines (at most a few thousand
+lines of at most `MAX_LINE_CHARS` characters reach here, whatever the size of the log). A reader
+only reads what a line states about *this* machine or environment: a wheel pip downloads names this
+machine's tags, a wheel a resolver skipped names someone else's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from envdoctor.explain import conflicts as conflict_parsers
+from envdoctor.explain.logfacts import (
+    ErrorLine,
+    Installed,
+    Library,
+    Located,
+    LogFacts,
+    Mismatch,
+    Offered,
+    PathFact,
+    Requested,
+)
+from envdoctor.explain.model import Conflict, Evidence
+from envdoctor.explain.paths import path_tokens
+from envdoctor.explain.scanner import Scanner
+
+Numbered = Sequence[tuple[int, str]]
+
+_PY = r"((?:2\.7|3\.\d{1,2})(?:\.\d{1,3})?)"
+_VERSION = r"\d+(?:\.\d+){0,3}(?:[a-z]+\d*)?(?:\.post\d+)?(?:\+[\w.]+)?"
+
+
+def normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name.strip().lower())
+
+
+# ---- the Python version ---------------------------------------------------------------------
+# (priority, pattern): the highest priority wins; on a tie the first line.
+_PYTHON_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = tuple(  # matched against lowered text
+    (prio, re.compile(pattern))
+    for prio, pattern in (
+        (9, r"your python:\s*python=" + _PY),
+        (9, r"using (?:c|pypy)?python " + _PY + r"\S* (?:interpreter|environment) at"),
+        (
+            9,
+            r"\b(?:pip3?|uv pip|python\d?(?:\.\d+)? -m pip) (?:install|download|compile)\b[^\n]{0,300}?--python-version[ =]"
+            + _PY,
+        ),
+        (8, r"python\s*version\W{0,12}(?:python\s*)?" + _PY + r"\b"),
+        (8, r"version\s*(?:of\s*)?python\W{0,4}" + _PY + r"\b"),
+        (8, r"(?m)^\W{0,4}python ((?:2\.7|3\.\d{1,2})\.\d{1,3})\S*\s*(?:\(|\||$)"),
+        (6, r"\bpython\s+" + _PY + r"\b(?!\s*is\b)(?![\w.]*\s*(?:and|or|to)\s+(?:above|later|newer|higher))"),
+        (6, r"\bwith python\s*" + _PY),
+        (5, r"\bpy(?:thon)?\s*=\s*" + _PY),
+        (4, r"lib[/\\]python" + r"(3\.\d{1,2}|2\.7)t?[/\\](?:site|dist)-packages"),
+        (4, r"\bpython(3)(\d{1,2})[\\/]lib\b"),
+        (3, r"[/\\]bin[/\\]python(3\.\d{1,2})\b"),
+    )
+)
+
+# A wheel this machine chose (downloaded, cached, installed): its tags are this machine's.
+_OWN_WHEEL_RE = re.compile(
+    r"(?:downloading|using cached|processing|saved|installing|obtaining|file was already downloaded)\s"
+    r"[^\s]*?([\w.]+)-(\d[\w.+!]*)-(cp\d{2,3}|pp\d{2,3}|py\d{1,2})-(cp\d{2,3}[a-z]?|abi3|none|pypy\w*)-([\w.]+?)\.whl",
+    re.IGNORECASE,
+)
+_PLATFORM_TAG = (
+    (re.compile(r"win_amd64"), "windows", "windows-x86_64", 64),
+    (re.compile(r"win32"), "windows", "", 32),
+    (re.compile(r"win_arm64"), "windows", "", 64),
+    (re.compile(r"macosx_\d+_\d+_(?:arm64|universal2)"), "macos", "macos-arm64", 64),
+    (re.compile(r"macosx_\d+_\d+_x86_64"), "macos", "macos-x86_64", 64),
+    (re.compile(r"musllinux"), "linux", "", 64),
+    (re.compile(r"linux\w*_x86_64"), "linux", "linux-x86_64", 64),
+    (re.compile(r"linux\w*_aarch64"), "linux", "linux-aarch64", 64),
+    (re.compile(r"linux\w*_(?:i686|armv7l)"), "linux", "", 32),
+)
+
+
+def having(lines: Numbered, keywords: tuple[str, ...], follow: int = 0) -> list[tuple[int, str]]:
+    """The lines whose lowered text holds one of `keywords` (and the `follow` lines after each):
+    a regex runs only where its literal words are, so the readers cost little on any log."""
+    out: list[tuple[int, str]] = []
+    taken = -1
+    for index, (_number, line) in enumerate(lines):
+        low = line.lower()
+        if any(k in low for k in keywords):
+            for extra in range(max(index, taken + 1), min(len(lines), index + 1 + follow)):
+                out.append(lines[extra])
+                taken = extra
+    return out
+
+
+def _joined(lines: Numbered) -> tuple[str, list[int]]:
+    """The kept lines as one text (issue templates put a value on the line after its heading), and
+    the line number of each line of it."""
+    return "\n".join(line for _, line in lines), [n for n, _ in lines]
+
+
+def _line_of(text: str, numbers: list[int], pos: int) -> tuple[int, str]:
+    index = text.count("\n", 0, pos)
+    start = text.rfind("\n", 0, pos) + 1
+    stop = text.find("\n", pos)
+    return numbers[min(index, len(numbers) - 1)], text[start : stop if stop != -1 else len(text)]
+
+
+def _python(lines: Numbered, facts: LogFacts) -> None:
+    shown, numbers = _joined(having(lines, ("py",), follow=2))
+    text = shown.lower()
+    shown = shown if len(shown) == len(text) else text
+    best: tuple[int, int, str, str] | None = None  # (prio, -line, value, text)
+    for prio, rx in _PYTHON_PATTERNS:
+        if best is not None and prio <= best[0]:
+            continue
+        match = rx.search(text)
+        if match:
+            groups = [g for g in match.groups() if g]
+            value = ".".join(groups) if len(groups) == 2 and "." not in groups[0] else groups[0]
+            number, line = _line_of(shown, numbers, match.start())
+            best = (prio, -number, value, line)
+    for tag, located in facts.abi_tags.items():
+        if tag.startswith("cp") and (best is None or best[0] < 7):
+            digits = tag[2:].rstrip("m")
+            best = (7, -located.line, f"{digits[0]}.{digits[1:]}", located.text)
+    if best is not None:
+        facts.python = Located(best[2], -best[1], best[3])
+
+
+def _own_wheels(lines: Numbered, facts: LogFacts) -> None:
+    for number, line in lines:
+        if ".whl" not in line.lower():
+            continue
+        for match in _OWN_WHEEL_RE.finditer(line):
+            py, abi, plat = match.group(3).lower(), match.group(4).lower(), match.group(5).lower()
+            if py.startswith("cp"):
+                facts.abi_tags.setdefault(py, Located(py, number, line))
+            elif abi.startswith("cp"):
+                facts.abi_tags.setdefault(abi, Located(abi, number, line))
+            for rx, os_name, key, bits in _PLATFORM_TAG:
+                if rx.search(plat):
+                    facts.machine_signs.append(Located(f"wheel for {plat}", number, line))
+                    if bits == 32:
+                        facts.bits = 32
+                    if key and key not in facts.platforms:
+                        facts.platforms = (*facts.platforms, key)
+                    if os_name and not facts.os:
+                        facts.os = os_name
+                        facts.os_evidence.append(Evidence(number, line, "fact/wheel-platform"))
+                    break
+
+
+# ---- OS and architecture --------------------------------------------------------------------
+_OS_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = (  # matched against lowered lines
+    (
+        "windows",
+        re.compile(
+            r"\b[a-z]:\\|\bwin(?:dows)?\s?(?:7|8|10|11)\b|\bwin32\b|win_amd64|win-64|\bwindows\b|\.dll\b|winerror"
+            r"|\\appdata\\|\\scripts\\|\.exe\b"
+        ),
+    ),
+    (
+        "macos",
+        re.compile(
+            r"\bmacos\b|\bmacbook|\bdarwin\b|\bos ?x\b|macosx_|/users/\w+/|apple (?:m\d|silicon)|osx-(?:arm)?64"
+        ),
+    ),
+    (
+        "linux",
+        re.compile(
+            r"/home/\w+|/usr/(?:local/)?lib\b|\blinux\b|ubuntu|debian|centos|manylinux|\.so\.\d|/opt/conda|linux-64"
+            r"|/root/|\bwsl2?\b"
+        ),
+    ),
+)
+_WINDOWS_PROOF = re.compile(r"\b[a-z]:\\|\\scripts\\|\bwin32\b|win_amd64|\bwindows\b|\\appdata\\")
+_WSL = re.compile(r"\bwsl2?\b")
+_MAC_ARM = re.compile(
+    r"\barm64\b|(?:apple|macbook(?: pro| air)?|mac mini|imac)\s+m[1-4]\b|apple (?:m\d|silicon)|\bm[1-4] (?:pro|max|ultra|chip|mac)|macosx_\d+_\d+_arm64|osx-arm64"
+)
+_MAC_INTEL = re.compile(
+    r"macosx_\d+_\d+_x86_64|\bintel (?:mac|macbook|core|chip|processor|cpu|i\d)\b|\bmacos[ -]intel\b|\bintel[- ]based\b"
+    r"|\bx86_64\b|\brosetta\b|osx-64\b"
+)
+_LINUX_ARM = re.compile(r"\baarch64\b|\barm64\b|\bgraviton\b|\bjetson\b|\braspberry ?pi\b|linux-aarch64")
+_LINUX_X86 = re.compile(r"\bx86_64\b|\bamd64\b|linux-64\b")
+# What a log says about *this machine* that no wheel exists for (never lists of skipped wheels).
+_MACHINE_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (label, re.compile(pattern, re.IGNORECASE))
+    for label, pattern in (
+        (
+            "a 32-bit Python",
+            r"\b32 bit \((?:intel|x86)\)|\bpython3?\d{1,2}-32\b|\b32-bit python|\bpython[^\n]{0,20}\b32[- ]?bits?\b",
+        ),
+        ("a 32-bit or ARM Linux", r"\b(?:i[3-6]86|armv[67]l|armhf)\b(?! wheels)"),
+        ("musl libc (Alpine Linux)", r"\balpine\b|\bmusl\b"),
+        ("an ARM board (Raspberry Pi / Jetson)", r"\braspberry ?pi\b|\braspbian\b|\bjetson\b"),
+        ("Intel (x86_64) macOS", r"(?:downloading|using cached|you're on macos)[^\n]*macosx_\d+_\d+_x86_64"),
+        ("Rosetta (x86_64 Python on Apple silicon)", r"\brosetta\b"),
+    )
+)
+_OS_WORDS = (
+    ":\\",
+    "win",
+    "\\scripts\\",
+    ".dll",
+    ".exe",
+    "appdata",
+    "mac",
+    "darwin",
+    "os x",
+    "osx",
+    "/users/",
+    "apple",
+    "/home/",
+    "/usr/",
+    "linux",
+    "ubuntu",
+    "debian",
+    "centos",
+    ".so.",
+    "/opt/conda",
+    "/root/",
+    "wsl",
+)
+_MACHINE_WORDS = (
+    "32",
+    "86",
+    "armv",
+    "armhf",
+    "alpine",
+    "musl",
+    "raspberr",
+    "jetson",
+    "macosx_",
+    "rosetta",
+    "glibc",
+    "ldd ",
+)
+_ARCH_WORDS = (
+    ":\\",
+    "scripts",
+    "win",
+    "appdata",
+    "wsl",
+    "arm",
+    "aarch",
+    "x86",
+    "amd64",
+    "intel",
+    "apple",
+    " m1",
+    " m2",
+    " m3",
+    " m4",
+    "rosetta",
+    "graviton",
+    "jetson",
+    "raspberr",
+    "osx-",
+    "linux-64",
+    "macosx_",
+)
+_GLIBC_RE = re.compile(r"ldd \([^)]*\)\s*(2\.\d+)|\bglibc (?:version )?(2\.\d+)\b(?! not found)", re.IGNORECASE)
+
+
+_PIP_PLATFORM = re.compile(
+    r"\b(?:pip3?|python\d?(?:\.\d+)? -m pip) (?:install|download)\b[^\n]{0,300}?--platform[ =](?P<tag>[\w.]+)",
+    re.IGNORECASE,
+)
+
+
+def _machine(lines: Numbered, facts: LogFacts) -> None:
+    for number, line in having(lines, ("--platform",)):
+        tag = _PIP_PLATFORM.search(line)
+        if tag:  # pip was told which platform to fetch for: that is the platform no wheel fits
+            facts.machine_signs.append(Located(f"the platform pip was asked for ({tag.group('tag')})", number, line))
+
+    counts = {name: 0 for name, _ in _OS_SIGNALS}
+    first: dict[str, Evidence] = {}
+    low_lines = [(n, line.lower()) for n, line in having(lines, _OS_WORDS)]
+    for number, low in low_lines:
+        for name, rx in _OS_SIGNALS:
+            found = len(rx.findall(low))
+            if found:
+                counts[name] += found
+                first.setdefault(name, Evidence(number, low, "fact/os"))
+    top = max(counts.items(), key=lambda kv: kv[1])
+    if not facts.os and top[1]:
+        facts.os = top[0]
+        facts.os_evidence.append(first[top[0]])
+    for number, line in having(lines, _MACHINE_WORDS):
+        for label, rx in _MACHINE_SIGNS:
+            if rx.search(line):
+                facts.machine_signs.append(Located(label, number, line))
+                if label == "a 32-bit Python":
+                    facts.bits = 32
+        glibc = _GLIBC_RE.search(line)
+        if glibc and facts.glibc is None:
+            facts.glibc = Located(glibc.group(1) or glibc.group(2), number, line)
+    if facts.platforms:
+        return
+    low = "\n".join(text.lower() for _, text in having(lines, _ARCH_WORDS))
+    if facts.os == "windows" and _WINDOWS_PROOF.search(low) and not _WSL.search(low):
+        facts.platforms = ("windows-x86_64",)
+    elif facts.os == "macos":
+        arm, intel = bool(_MAC_ARM.search(low)), bool(_MAC_INTEL.search(low))
+        facts.platforms = (
+            ("macos-arm64",)
+            if arm and not intel
+            else ("macos-x86_64",)
+            if intel and not arm
+            else ("macos-arm64", "macos-x86_64")
+        )
+    elif facts.os == "linux":
+        arm, x86 = bool(_LINUX_ARM.search(low)), bool(_LINUX_X86.search(low))
+        facts.platforms = (
+            ("linux-aarch64",)
+            if arm and not x86
+            else ("linux-x86_64",)
+            if x86 and not arm
+            else ("linux-x86_64", "linux-aarch64")
+        )
+
+
+# ---- tools and their versions ---------------------------------------------------------------
+_TOOL_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, re.IGNORECASE))
+    for name, pattern in (
+        (
+            "pip",
+            r"^\s*(?:error: )?(?:collecting |requirement already satisfied|could not find a version that satisfies"
+            r"|no matching distribution found|successfully installed|installing collected packages"
+            r"|error: resolutionimpossible|error: cannot install|pip's dependency resolver|\[notice\].*\bpip\b)"
+            r"|\bpip3? install\b|\bpip \d+(?:\.\d+)+ from\b",
+        ),
+        (
+            "uv",
+            r"no solution found when resolving|^\s*[╰│]─*▶|\buv (?:pip|add|sync|lock|venv)\b|^resolved \d+ packages? in",
+        ),
+        ("libmamba", r"libmamba|could not solve for environment specs|encountered problems while solving|\bmamba\b"),
+        (
+            "conda",
+            r"unsatisfiableerror|solving environment|collecting package metadata|packagesnotfounderror|\bconda (?:install|create|env)\b",
+        ),
+        ("traceback", r"^\s*traceback \(most recent call last\)"),
+        (
+            "tensorflow",
+            r"\btensorflow/(?:core|compiler|stream_executor|tsl)|external/(?:local_)?(?:xla|tsl)|\bimport tensorflow\b",
+        ),
+        ("pytorch", r"\btorch[/\\](?:cuda|_c|lib|__init__)|\bimport torch\b|\btorch\.cuda\b"),
+        ("jax", r"\bjax\._src\b|\bjaxlib\b|\bimport jax\b"),
+    )
+)
+_TOOL_WORDS = (
+    "collecting",
+    "requirement",
+    "matching distribution",
+    "successfully installed",
+    "installing collected",
+    "resolutionimpossible",
+    "cannot install",
+    "resolver",
+    "pip",
+    "uv ",
+    "solution found",
+    "─",
+    "resolved",
+    "mamba",
+    "could not solve",
+    "problems while solving",
+    "unsatisfiable",
+    "solving environment",
+    "package metadata",
+    "packagesnotfound",
+    "conda",
+    "traceback",
+    "tensorflow",
+    "external/",
+    "torch",
+    "jax",
+)
+_TOOL_KEYS = {
+    "pip": (
+        "collecting",
+        "requirement",
+        "matching distribution",
+        "successfully installed",
+        "installing collected",
+        "resolutionimpossible",
+        "cannot install",
+        "resolver",
+        "pip",
+    ),
+    "uv": ("solution found", "─", "uv ", "resolved"),
+    "libmamba": ("mamba", "could not solve", "problems while solving"),
+    "conda": ("unsatisfiable", "solving environment", "package metadata", "packagesnotfound", "conda"),
+    "traceback": ("traceback",),
+    "tensorflow": ("tensorflow", "external/"),
+    "pytorch": ("torch",),
+    "jax": ("jax",),
+}
+_TOOL_VERSION: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, re.IGNORECASE))
+    for name, pattern in (
+        ("pip", r"\bpip (\d+(?:\.\d+)+) from\b"),
+        ("pip", r"a new release of pip(?: is)? available:?\s*(\d+(?:\.\d+)+)\s*->"),
+        ("pip", r"you are using pip version (\d+(?:\.\d+)+)"),
+        ("uv", r"^\s*uv (\d+\.\d+\.\d+)\b"),
+        ("conda", r"conda version\s*:\s*(\d+(?:\.\d+)+)|^\s*conda (\d+\.\d+\.\d+)\s*$"),
+        ("libmamba", r"libmamba version\s*:\s*(\d+(?:\.\d+)+)|^\s*mamba (\d+\.\d+\.\d+)\s*$"),
+    )
+)
+
+
+def _tools(lines: Numbered, facts: LogFacts) -> None:
+    for number, line in having(lines, _TOOL_WORDS):
+        low = line.lower()
+        for name, rx in _TOOL_SIGNS:
+            if name not in facts.tools and any(k in low for k in _TOOL_KEYS[name]) and rx.search(line):
+                facts.tools[name] = Located(name, number, line)
+        for name, rx in _TOOL_VERSION:
+            if name not in facts.tool_versions:
+                match = rx.search(line)
+                if match:
+                    facts.tool_versions[name] = Located(next(g for g in match.groups() if g), number, line)
+
+
+# ---- requests, offered versions, installed distributions -------------------------------------
+_REQ_TOKEN = r"""['"]?(?P<req>[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]\s]*\])?(?:\s*(?:===|==|~=|!=|<=|>=|<|>)\s*[\w.*+!-]+(?:\s*,\s*(?:===|==|~=|!=|<=|>=|<|>)\s*[\w.*+!-]+)*)?)['"]?"""
+_PIP_NO_VERSION = re.compile(
+    r"could not find a version that satisfies the requirement " + _REQ_TOKEN + r"(?P<rest>[^\n]*)", re.IGNORECASE
+)
+_PIP_NO_DIST = re.compile(r"no matching distribution found for " + _REQ_TOKEN, re.IGNORECASE)
+_FROM_VERSIONS = re.compile(r"\(from versions:\s*([^)]{0,8000})\)", re.IGNORECASE)
+_UV_REQUEST = re.compile(
+    r"distribution `(?P<dist>[A-Za-z0-9][\w.-]*==[\w.+!-]+)|because (?P<because>[A-Za-z0-9][\w.-]*==[\w.+!-]+) has no\b"
+    r"|failed to (?:build|prepare|download|fetch) `(?P<built>[A-Za-z0-9][\w.-]*==[\w.+!-]+)`"
+    r"|(?:running setup\.py (?:install|bdist_wheel|egg_info|develop) for|building wheel for|failed building wheel for) (?P<setup>[A-Za-z0-9][\w.-]*)",
+    re.IGNORECASE,
+)
+_COLLECTING = re.compile(r"^\s*collecting " + _REQ_TOKEN, re.IGNORECASE)
+_INSTALL_CMD = re.compile(
+    r"(?:^\s*(?:\([\w.-]+\)\s*)?(?:[\w@.:~/\\-]{0,300}[$>#%]\s*|!|%|ps [^>]{0,200}>\s*)?|`+\s*|&&\s*|;\s*)(?P<tool>(?:[^\s`]{0,300}[\\/])?(?:python\d?(?:\.\d+)?(?:\.exe)? -m )?pip\d?(?:\.\d+)?(?:\.exe)?|uv pip|conda|mamba|micromamba|uv)"
+    r" (?:install|add)\b(?P<args>[^\n|;&]{0,600})",
+    re.IGNORECASE,
+)
+_SPLIT_REQ = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?(?P<spec>.*)$")
+_ALREADY = re.compile(
+    r"requirement already satisfied:\s*(?P<name>[A-Za-z0-9][\w.-]*)(?:\[[^\]]*\])?[^\s]*\s+in\s+(?P<where>.+?)"
+    r"(?:\s+\(from [^)]*\))?(?:\s+\((?P<ver>\d[\w.+!-]*)\))?\s*$",
+    re.IGNORECASE,
+)
+_SUCCESS = re.compile(r"successfully installed\s+(?P<list>.+)$", re.IGNORECASE)
+_PIP_CHECK = re.compile(
+    r"(?<![\w.-])(?P<pkg>[A-Za-z0-9][\w.-]{0,100}) (?P<ver>\d[\w.+!-]{0,60}) (?:requires|has requirement) (?P<req>[^\n]{1,300}?), but you(?: have|'ll have) "
+    r"(?P<dep>[A-Za-z0-9][\w.-]*) (?P<depver>\d[\w.+!-]*) which is incompatible",
+    re.IGNORECASE,
+)
+_LISTED = re.compile(
+    r"^[\s`>]*(?P<name>[A-Za-z][\w.-]*)\s{2,}(?P<ver>\d+(?:\.\d+)+[\w.+!-]*)(?:\s+(?P<build>[\w.+!-]+))?(?:\s+(?P<channel>[\w./:-]+))?[\s`]*$"
+)
+_SHOW_NAME = re.compile(r"^\s*name:\s*(?P<name>[A-Za-z][\w.-]*)\s*$", re.IGNORECASE)
+_SHOW_VERSION = re.compile(r"^\s*version:\s*(?P<ver>\d[\w.+!-]*)\s*$", re.IGNORECASE)
+
+
+def _requirement(token: str, number: int, line: str, source: str) -> Requested | None:
+    token = token.strip().strip("'\"`,;)")
+    match = _SPLIT_REQ.match(token)
+    if not match:
+        return None
+    spec = re.sub(r"\s+", "", match.group("spec"))
+    return Requested(normalise(match.group("name")), spec, number, line, source)
+
+
+def _requests(lines: Numbered, facts: LogFacts) -> None:
+    seen: set[tuple[str, str, str]] = set()
+
+    def add(req: Requested | None) -> None:
+        if req is not None and (req.name, req.spec, req.source) not in seen:
+            seen.add((req.name, req.spec, req.source))
+            facts.requests.append(req)
+
+    for position, (number, line) in enumerate(lines):
+        low = line.lower()
+        if "satisfies the requirement" in low:
+            match = _PIP_NO_VERSION.search(line)
+            if match:
+                req = _requirement(match.group("req"), number, line, "pip-error")
+                add(req)
+                rest = match.group("rest")
+                if "(from versions:" in rest.lower() and ")" not in rest.split("(from versions:", 1)[-1]:
+                    # pip's list wrapped onto the next lines (a terminal's width): read on to the ")"
+                    for follow_number, follow in lines[position + 1 : position + 40]:
+                        if follow_number - number > 40:
+                            break
+                        rest += " " + follow
+                        if ")" in follow:
+                            break
+                offered = _FROM_VERSIONS.search(rest)
+                if req is not None and offered:
+                    versions = tuple(
+                        v.strip()
+                        for v in offered.group(1).replace("\n", " ").split(",")
+                        if v.strip() and v.strip() != "none"
+                    )
+                    facts.offered.append(Offered(req.name, versions, number, line))
+        if "no matching distribution found for" in low:
+            match = _PIP_NO_DIST.search(line)
+            if match:
+                add(_requirement(match.group("req"), number, line, "pip-error"))
+        if "distribution `" in low or " has no " in low or "failed to " in low or " for " in low:
+            for match in _UV_REQUEST.finditer(line):
+                if match.group("setup"):
+                    add(_requirement(match.group("setup"), number, line, "build"))
+                    continue
+                token = match.group("dist") or match.group("because") or match.group("built")
+                add(_requirement(token, number, line, "uv"))
+        if low.lstrip().startswith("collecting "):
+            match = _COLLECTING.search(line)
+            if match:
+                add(_requirement(match.group("req"), number, line, "collecting"))
+        if " install" in low or " add" in low:
+            for match in _INSTALL_CMD.finditer(line):
+                facts.install_commands.append(Located(match.group(0).strip(), number, line))
+                for token in match.group("args").split():
+                    if token.startswith(("-", "/", ".")) or "://" in token or token.endswith((".txt", ".yml")):
+                        continue
+                    add(_requirement(token, number, line, "command"))
+
+
+def _installed(lines: Numbered, facts: LogFacts) -> None:
+    def put(name: str, version: str, where: str, number: int, line: str) -> None:
+        key = normalise(name)
+        known = facts.installed.get(key)
+        if known is None or (not known.version and version):
+            facts.installed[key] = Installed(key, version, where, number, line)
+
+    show_name: tuple[str, int] | None = None
+    for number, line in lines:
+        low = line.lower()
+        if "already satisfied" in low:
+            match = _ALREADY.search(line)
+            if match:
+                put(match.group("name"), match.group("ver") or "", match.group("where").strip(), number, line)
+        if "successfully installed" in low:
+            match = _SUCCESS.search(line)
+            if match:
+                for token in match.group("list").split():
+                    name, _, version = token.rpartition("-")
+                    if name and version[:1].isdigit():
+                        put(name, version, "", number, line)
+        if "which is incompatible" in low:
+            for match in _PIP_CHECK.finditer(line):
+                put(match.group("pkg"), match.group("ver"), "", number, line)
+                put(match.group("dep"), match.group("depver"), "", number, line)
+                facts.mismatches.append(
+                    Mismatch(
+                        normalise(match.group("pkg")),
+                        match.group("ver"),
+                        match.group("req").strip(),
+                        normalise(match.group("dep")),
+                        match.group("depver"),
+                        number,
+                        line,
+                    )
+                )
+        listed = _LISTED.match(line)
+        if listed and not low.lstrip().startswith(("python ", "cuda ", "driver ")):
+            put(listed.group("name"), listed.group("ver"), listed.group("channel") or "", number, line)
+        name = _SHOW_NAME.match(line)
+        if name:
+            show_name = (name.group("name"), number)
+            continue
+        version = _SHOW_VERSION.match(line)
+        if version and show_name is not None and number - show_name[1] <= 2:
+            put(show_name[0], version.group("ver"), "", number, line)
+        show_name = None if version else show_name
+
+
+# Framework versions stated in prose or printed by the code (`tf.__version__`).
+_FRAMEWORK_PATTERNS: tuple[tuple[str, int, re.Pattern[str]], ...] = tuple(  # matched against lowered text
+    (name, prio, re.compile(pattern))
+    for name, prio, pattern in (
+        ("tensorflow", 8, r"tensor\s?flow\s*version\W{0,12}(?:tf\s*)?v?(2\.\d+(?:\.\d+)?|1\.\d+(?:\.\d+)?)"),
+        (
+            "tensorflow",
+            6,
+            r"tensorflow(?:-gpu|-cpu|-intel|-macos)?\s*(?:==|=|\s)\s*v?(2\.\d+(?:\.\d+)?|1\.\d+(?:\.\d+)?)\b",
+        ),
+        ("tensorflow", 4, r"\btf\s*v?(2\.\d+(?:\.\d+)?)\b"),
+        ("tensorflow", 5, r"tensorflow(?:_gpu|-gpu|-intel|_intel|_cpu|-cpu)?-(2\.\d+\.\d+)[-.]"),
+        ("torch", 8, r"pytorch version\W{0,6}(\d+\.\d+(?:\.\d+)?(?:\+\w+)?)"),
+        ("torch", 6, r"torch\s*(?:==|\s)\s*(\d+\.\d+(?:\.\d+)?(?:\+\w+)?)"),
+        ("torch", 5, r"torch-(\d+\.\d+\.\d+(?:\+\w+)?)-"),
+        ("numpy", 9, r"numpy\s+(2\.\d+\.\d+\w*)\s+as it may crash"),
+        ("numpy", 5, r"numpy\s*(?:version\W{0,6}|==|\s)\s*(\d+\.\d+\.\d+)"),
+        ("numpy", 4, r"numpy-(\d+\.\d+\.\d+)-"),
+        ("jax", 6, r"jax(?:\s*version)?\s*[:=]+\s*(0\.\d+\.\d+)"),
+        ("jaxlib", 6, r"jaxlib(?: is)?(?: version)?\s*(?:[:=]+|is)?\s*(0\.\d+\.\d+)"),
+        ("keras", 5, r"keras\s*(?:version\W{0,6}|==|\s)\s*(\d+\.\d+\.\d+)"),
+        ("protobuf", 5, r"protobuf\s*(?:version\W{0,6}|==|\s)\s*(\d+\.\d+\.\d+)"),
+    )
+)
+
+
+def _frameworks(lines: Numbered, facts: LogFacts) -> None:
+    text, numbers = _joined(having(lines, ("tensor", "tf", "torch", "numpy", "jax", "keras", "protobuf"), follow=2))
+    low = text.lower()
+    text = text if len(text) == len(low) else low
+    best: dict[str, tuple[int, Located]] = {}
+    for name, prio, rx in _FRAMEWORK_PATTERNS:
+        if name in best and best[name][0] >= prio:
+            continue
+        match = rx.search(low)
+        if match:
+            number, line = _line_of(text, numbers, match.start())
+            best[name] = (prio, Located(match.group(1), number, line))
+    for name, (_prio, located) in best.items():
+        facts.frameworks[name] = located
+
+
+# ---- shared libraries and the GPU stack -------------------------------------------------------
+_LIB_FAMILIES = r"cudart|cublaslt|cublas|cudnn\w*|cufft|curand|cusolver|cusparse|nvrtc|nvinfer\w*|nccl|cupti|nvjitlink|nvtoolsext|cuda"
+_SO_RE = re.compile(r"\blib(" + _LIB_FAMILIES + r")\.so((?:\.\d+){0,3})", re.IGNORECASE)
+_DLL_RE = re.compile(r"\b(" + _LIB_FAMILIES + r")64_(\d+)\.dll", re.IGNORECASE)
+_LIB_FOUND = re.compile(r"successfully opened (?:dynamic|cuda) library|opened dynamic library", re.IGNORECASE)
+_LIB_MISSING = re.compile(
+    r"could not load|cannot open shared object|not found|dlerror|cannot load|could not find|unable to load|error loading",
+    re.IGNORECASE,
+)
+_GPU_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, re.IGNORECASE))
+    for name, pattern in (
+        ("driver", r"driver version\s*[:=]?\s*(\d{3}\.\d+(?:\.\d+)?)"),
+        ("driver", r"nvidia driver version\s*[:=]?\s*(\d{3}(?:\.\d+){0,2})"),
+        ("driver_cuda", r"cuda version\s*:\s*(\d+\.\d+)\s*\|?"),
+        ("driver_cuda", r"driver on your system is too old \(found version (\d+)\)"),
+        ("toolkit", r"cuda compilation tools, release (\d+\.\d+)"),
+        ("toolkit", r"cuda runtime version\s*:\s*(\d+\.\d+)"),
+        ("toolkit", r"successfully opened (?:dynamic|cuda) library libcudart\.so\.(\d+(?:\.\d+)?)"),
+        ("cudnn_pair", r"loaded runtime cudnn library:?\s*([\d.]+)\D{1,40}compiled with:?\s*([\d.]+)"),
+        (
+            "gpu_named",
+            r"(?:name: |gpu \d+: |\|\s+\d+\s+)(nvidia [\w -]+?|geforce [\w -]+?|tesla [\w -]+?|quadro [\w -]+?)(?:,|\s{2}|\s*\(|\s*\||$)",
+        ),
+    )
+)
+
+
+_GPU_WORDS = ("driver", "cuda", "cudnn", "nvidia", "geforce", "tesla", "quadro", "name:", "gpu")
+
+
+def _lib_version(family: str, raw: str, dll: bool) -> str:
+    raw = raw.strip(".")
+    if not dll or not raw:
+        return raw
+    if family.startswith("cudart") or family in ("cublas", "cublaslt", "cufft", "cusolver", "cusparse", "curand"):
+        return f"{raw[:-1]}.{raw[-1]}" if len(raw) >= 3 else raw  # cudart64_110.dll -> 11.0
+    return raw
+
+
+def _gpu(lines: Numbered, facts: LogFacts) -> None:
+    seen: set[tuple[str, str, bool]] = set()
+    for number, line in lines:
+        low = line.lower()
+        if ".so" in low or ".dll" in low:
+            found = bool(_LIB_FOUND.search(line))
+            if found or _LIB_MISSING.search(line):
+                hits = [
+                    (m.group(1).lower(), _lib_version(m.group(1).lower(), m.group(2), False))
+                    for m in _SO_RE.finditer(line)
+                ]
+                hits += [
+                    (m.group(1).lower(), _lib_version(m.group(1).lower(), m.group(2), True))
+                    for m in _DLL_RE.finditer(line)
+                ]
+                for family, version in hits[:2]:
+                    if (family, version, found) not in seen:
+                        seen.add((family, version, found))
+                        facts.libraries.append(Library(family, version, number, line, found))
+        if not any(k in low for k in _GPU_WORDS):
+            continue
+        for name, rx in _GPU_PATTERNS:
+            match = rx.search(line)
+            if not match:
+                continue
+            if name == "cudnn_pair":
+                facts.gpu.cudnn_loaded = facts.gpu.cudnn_loaded or Located(match.group(1), number, line)
+                facts.gpu.cudnn_compiled = facts.gpu.cudnn_compiled or Located(match.group(2), number, line)
+                continue
+            value = match.group(1)
+            if name == "driver_cuda" and value.isdigit():  # torch prints 10010 for CUDA 10.1
+                value = f"{int(value) // 1000}.{int(value) % 1000 // 10}"
+            if getattr(facts.gpu, name) is None:
+                setattr(facts.gpu, name, Located(value, number, line))
+
+
+# ---- paths: which installation each traceback frame, install and interpreter belongs to ------
+_FRAME_RE = re.compile(r'^\s*file "(?P<path>[^"]{1,1000})", line \d+', re.IGNORECASE)
+_INTERPRETER_LINE = re.compile(
+    r"sys\.executable|which python|where python|using (?:c|pypy)?python [\d.]+ \S* at|interpreter at|^\s*[a-z]:\\[^\s]*python(?:\d[\d.]*)?\.exe\s*$"
+    r"|^\s*/\S*/bin/python\d?(?:\.\d+)?\s*$|\bpip3? \d+(?:\.\d+)+ from ",
+    re.IGNORECASE,
+)
+_KERNEL_LINE = re.compile(r"ipykernel_launcher|kernel\.json|/kernels/|\\kernels\\|\"argv\"", re.IGNORECASE)
+JUPYTER_RE = re.compile(
+    r"ipykernel|\bipython3?\b|<ipython-input-|\bcell in\s*\[\d+\]|\bin \[\d+\]:|jupyter|kernel\.json|kernelspec|\bnotebook\b|\bcolab\b",
+    re.IGNORECASE,
+)
+
+
+_INTERPRETER_WORDS = ("executable", "which", "where", "python", "interpreter", "pip")
+_JUPYTER_WORDS = ("ipy", "cell in", "in [", "jupyter", "kernel", "notebook", "colab")
+
+
+def _paths(lines: Numbered, facts: LogFacts) -> None:
+    seen: set[tuple[str, str]] = set()
+    for number, line in lines:
+        low = line.lower()
+        frame = _FRAME_RE.match(line)
+        role = (
+            "frame"
+            if frame
+            else (
+                "install"
+                if "already satisfied" in low or "installing " in low
+                else "kernel"
+                if ("kernel" in low or "argv" in low) and _KERNEL_LINE.search(line)
+                else "interpreter"
+                if any(k in low for k in _INTERPRETER_WORDS) and _INTERPRETER_LINE.search(line)
+                else "site"
+            )
+        )
+        for prefix, kind, source in path_tokens(frame.group("path") if frame else line):
+            where = role
+            if role == "site" and source in ("interpreter", "kernel"):
+                where = source
+            if (prefix, where) in seen:
+                continue
+            seen.add((prefix, where))
+            facts.paths.append(PathFact(prefix, kind, where, number, line))
+        if len(facts.jupyter) < 8 and any(k in low for k in _JUPYTER_WORDS) and JUPYTER_RE.search(line):
+            facts.jupyter.append(Located("jupyter", number, line))
+
+
+# ---- errors ---------------------------------------------------------------------------------
+_EXCEPTION = re.compile(
+    r"^\s*(?:E\s+|>+\s*|`+\s*|[-*]\s+|\w[\w ]{0,40}:\s+)?(?P<kind>(?:[A-Za-z_]\w*\.){0,6}[A-Z]\w{0,80}(?:Error|Exception|Exit|NotFound|Interrupt|timeout))(?::\s?(?P<msg>.*))?$"
+)
+_PIP_ERROR = re.compile(r"^\s*(?:error|fatal):\s+(?P<msg>\S.*)$", re.IGNORECASE)
+_FATAL = re.compile(
+    r"illegal (?:hardware )?instruction|segmentation fault|core dumped|process finished with exit code -?\d+|"
+    r"^\s*(?:\S+\s+)?f\d{4} |\] check failed|aborted \(core dumped\)|kernel (?:died|restarting)|the kernel appears to have died",
+    re.IGNORECASE,
+)
+_MISSING_MODULE = re.compile(r"no module named\s+['\"]?(?P<name>[\w.]+)", re.IGNORECASE)
+_ACTIVATED = re.compile(
+    r"^\s*\((?P<prompt>[\w.-]+)\)\s*(?:\S+\s*)?[$#>%]|\b(?:conda|source|mamba) activate (?P<env>[\w./-]+)"
+    r"|active environment\s*:\s*(?P<active>[\w.-]+)|source (?P<venv>\S+?)/bin/activate",
+    re.IGNORECASE,
+)
+
+
+_EXCEPTION_WORDS = ("error", "exception", "exit", "notfound", "interrupt", "timeout")
+_FATAL_WORDS = ("illegal", "segmentation", "dumped", "exit code", "check failed", "kernel", "f0", "f1", "f ")
+_ACTIVATE_WORDS = ("activate", "active environment", ")")
+
+
+def _errors(lines: Numbered, facts: LogFacts) -> None:
+    for number, line in lines:
+        low = line.lower()
+        exc = _EXCEPTION.match(line.rstrip().rstrip("`")) if any(k in low for k in _EXCEPTION_WORDS) else None
+        if exc and not exc.group("kind").endswith("Warning"):
+            facts.errors.append(
+                ErrorLine(exc.group("kind").rsplit(".", 1)[-1], (exc.group("msg") or "").strip(), number, line)
+            )
+        else:
+            pip = _PIP_ERROR.match(line)
+            if pip:
+                facts.errors.append(ErrorLine("pip", pip.group("msg").strip(), number, line))
+            elif any(k in low for k in _FATAL_WORDS) and _FATAL.search(line):
+                facts.errors.append(ErrorLine("fatal", line.strip(), number, line))
+        if "module named" in low:
+            missing = _MISSING_MODULE.search(line)
+            if missing:
+                facts.missing_modules.append(Located(missing.group("name"), number, line))
+        if facts.activated_env is None and any(k in low for k in _ACTIVATE_WORDS):
+            active = _ACTIVATED.search(line)
+            if active:
+                name = next((g for g in active.groups() if g), "")
+                if name and name.lower() not in ("base", "none"):
+                    facts.activated_env = Located(name, number, line)
+
+
+# ---- solver conflicts -----------------------------------------------------------------------
+def _conflicts(scanner: Scanner, facts: LogFacts) -> None:
+    for cap in scanner.captures:
+        sid = cap.signature.id
+        parsed: Conflict | None = None
+        if sid == "solver/pip-caused-by":
+            parsed = conflict_parsers.pip_conflict(cap.lines)
+        elif sid in ("solver/conda-conflict", "solver/conda-python", "solver/conda-in-conflict-compact"):
+            parsed = conflict_parsers.conda_conflict(cap.lines)
+            if parsed is None and sid == "solver/conda-python":
+                parsed = Conflict(tool="conda", kind="python", reason="no build for this environment's Python")
+        elif sid == "solver/mamba-problems":
+            parsed = conflict_parsers.mamba_conflict(cap.lines)
+        elif sid == "solver/uv-no-solution":
+            parsed = conflict_parsers.uv_conflict(cap.lines, header=cap.header.text)
+        if parsed is not None and parsed not in facts.conflicts:
+            facts.conflicts.append(parsed)
+
+
+def extract(scanner: Scanner) -> LogFacts:
+    """Every fact the kept lines of a scanned log show."""
+    lines = scanner.numbered()
+    facts = LogFacts()
+    _tools(lines, facts)
+    _own_wheels(lines, facts)
+    _machine(lines, facts)
+    _python(lines, facts)
+    _requests(lines, facts)
+    _installed(lines, facts)
+    _frameworks(lines, facts)
+    _gpu(lines, facts)
+    _paths(lines, facts)
+    _errors(lines, facts)
+    _conflicts(scanner, facts)
+    facts.gpu_question = "gpu-query" in scanner.tags()
+    return facts
+
+
+def version_tuple(text: str | None) -> tuple[int, ...]:
+    if not text:
+        return ()
+    parts = []
+    for piece in text.split(".")[:3]:
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        if not digits:
+            break
+        parts.append(int(digits))
+    return tuple(parts)
+
+
+def lines_of(items: Iterable[Located]) -> list[Evidence]:
+    return [item.evidence() for item in items]

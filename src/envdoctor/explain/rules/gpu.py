@@ -1,0 +1,227 @@
+"""The GPU stack: which CUDA / cuDNN a build expects (knowledge base) against what the log shows
+loaded or present, the driver against the CUDA it must run, and what a GPU check printed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from envdoctor.explain.extract import version_tuple
+from envdoctor.explain.model import Evidence
+from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
+
+_NEGATIVE_RESULT_RE = re.compile(r"(?:out\[\d+\]:\s*)?(?:false|\[\]|0)\.?", re.IGNORECASE)
+_GPU_CHECKS = ("fact/gpu-query-torch", "fact/gpu-query-tf", "fact/gpu-query-gpu-available")
+_CPU_DEVICE = re.compile(r'device_type:\s*"cpu"', re.IGNORECASE)
+_GPU_DEVICE = re.compile(r'device_type:\s*"gpu"|/device:gpu:\d', re.IGNORECASE)
+_CALL_AT_END_RE = re.compile(
+    r"(?:is_available|list_physical_devices|is_gpu_available)\([^()]*\)\)?[\"'`]?\s*$", re.IGNORECASE
+)
+_POSITIVE_RESULT_RE = re.compile(r"(?:out\[\d+\]:\s*)?(?:true\b|\[physicaldevice|\[?[1-9]\d*\]?$)", re.IGNORECASE)
+_FRAMEWORKS = ("tensorflow", "torch", "jaxlib")
+
+
+@cause_rule("gpu/check-answer-negative", "no-gpu-visible")
+def check_answer_negative(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: an interactive GPU check whose answer is on the next line (`>>> torch.cuda.is_available()`
+    then `False`, `tf.config.list_physical_devices('GPU')` then `[]`).
+    Why: the framework itself says it sees no GPU.
+    Example: `>>> torch.cuda.is_available()` / `False`."""
+    for cap in ctx.captures:
+        if cap.signature.id not in _GPU_CHECKS or not _CALL_AT_END_RE.search(cap.header.text):
+            continue
+        # the check's printed answer: the first bare result among the lines after it (the framework's
+        # start-up lines come first); a positive answer ends the search
+        answer = ""
+        for line in cap.lines:
+            text = line.strip()
+            if _NEGATIVE_RESULT_RE.fullmatch(text):
+                answer = line
+                break
+            if _POSITIVE_RESULT_RE.match(text):
+                break
+        if answer:
+            shown = Evidence(cap.header.line + 1 + cap.lines.index(answer), answer.strip(), "no-gpu/check-answer")
+            yield Verdict("no-gpu-visible", 0.85, "the framework's own GPU check answered no GPU", [cap.header, shown])
+            return
+
+
+@cause_rule("gpu/device-list-without-gpu", "no-gpu-visible")
+def device_list_without_gpu(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: TensorFlow's `device_lib.list_local_devices()` printed, listing a CPU device and no GPU.
+    Why: that list is every device TensorFlow can use: no GPU in it is the framework not seeing one.
+    Example: `print(device_lib.list_local_devices())` then `[name: "/device:CPU:0" device_type: "CPU" ...]`."""
+    for cap in ctx.captures:
+        if cap.signature.id != "fact/gpu-query-device-lib":
+            continue
+        cpu = next((i for i, line in enumerate(cap.lines) if _CPU_DEVICE.search(line)), None)
+        if cpu is not None and not any(_GPU_DEVICE.search(line) for line in cap.lines):
+            shown = Evidence(cap.header.line + 1 + cpu, cap.lines[cpu], "no-gpu/device-list")
+            yield Verdict("no-gpu-visible", 0.8, "TensorFlow's device list has a CPU and no GPU", [cap.header, shown])
+            return
+
+
+@cause_rule("gpu/asked-and-answered", "no-gpu-visible")
+def asked_and_answered(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the user asks whether the GPU is used (a GPU check, "can't detect my GPU") and the
+    framework says it has none (a warning such as "Found no NVIDIA driver", "GPU available: False").
+    Why: on its own such a line is printed on every CPU run; as the answer to the question asked,
+    it is the diagnosis.
+    Example: `print(torch.cuda.is_available())` then `UserWarning: ... Found no NVIDIA driver`."""
+    if ctx.facts.gpu_question and "no-gpu-visible" in ctx.signals:
+        yield Verdict(
+            "no-gpu-visible", 0.5, "the log asks about the GPU and the framework answers that it sees none", []
+        )
+
+
+@cause_rule("gpu/windows-tensorflow-after-2.10", "platform-unsupported")
+def windows_tensorflow_after_2_10(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: no GPU (or a GPU question) with TensorFlow >= 2.11 on native Windows.
+    Why: there is no CUDA build of TensorFlow for native Windows after 2.10: the platform, not the
+    driver or CUDA, is why no GPU is used.
+    Example: Windows paths, `tensorflow 2.15.0`, `Num GPUs Available: 0`."""
+    if ctx.os != "windows":
+        return
+    tf = version_tuple(ctx.version_of("tensorflow"))
+    if not tf or tf < (2, 11):
+        return
+    if "no-gpu-visible" in ctx.signals or "gpu-query" in ctx.tags:
+        evidence = ctx.evidence("no-gpu-visible")
+        evidence += [e for h in ctx.hits.values() if "gpu-query" in h.signature.tags for e in h.evidence][:2]
+        found = ctx.facts.version_of("tensorflow")
+        if found is not None:
+            evidence.append(found.evidence("fact/tensorflow"))
+        yield Verdict(
+            "platform-unsupported",
+            0.9,
+            f"TensorFlow {'.'.join(map(str, tf))} on native Windows has no CUDA build (2.10 was the last)",
+            evidence,
+            moves_from=("no-gpu-visible",),
+            fix='use WSL2 (pip install "tensorflow[and-cuda]" inside it), or tensorflow<2.11 on Windows',
+        )
+
+
+def _build_cuda(ctx: RuleContext) -> tuple[str, str, str | None, str | None] | None:
+    """(framework, version, cuda, cudnn) of the framework build the log (or target) shows."""
+    kb = ctx.kb
+    if kb is None:
+        return None
+    for name in _FRAMEWORKS:
+        version = ctx.version_of(name)
+        if not version:
+            continue
+        local = version.partition("+")[2]
+        if name == "torch" and local.startswith("cu") and len(local) >= 5:
+            digits = local[2:]
+            return name, version, f"{digits[:-1]}.{digits[-1]}", None
+        try:
+            build = kb.build(name, version.partition("+")[0])
+        except Exception:  # advisory
+            build = None
+        if build is not None and build.cuda:
+            return name, version, build.cuda, build.cudnn
+    return None
+
+
+@cause_rule("gpu/library-wanted-vs-present", "cuda-version-mismatch", "cuda-libs-missing")
+def library_wanted_vs_present(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the framework asks for a CUDA library of one major version (`libcudart.so.11.0`,
+    `cudnn64_8.dll`) while the log shows another one installed or loaded (nvcc release 12.x, a
+    `libcudart.so.12` opened).
+    Why: the loader looks for the exact soname the build was linked against; another major
+    version installed is a version mismatch, not a missing library.
+    Example: `Could not load dynamic library 'libcudart.so.11.0'` with `Cuda compilation tools, release 12.2`."""
+    wanted = [lib for lib in ctx.facts.libraries if not lib.found and lib.version]
+    if not wanted:
+        return
+    toolkit = ctx.facts.gpu.toolkit
+    present = {lib.family: lib for lib in ctx.facts.libraries if lib.found and lib.version}
+    for lib in wanted:
+        have = present.get(lib.family)
+        have_version = have.version if have else (toolkit.value if toolkit and lib.family == "cudart" else None)
+        if have_version and version_tuple(have_version)[:1] != version_tuple(lib.version)[:1]:
+            source = have or toolkit
+            evidence = [Evidence(lib.line, lib.text, "fact/library")]
+            if source is not None:
+                evidence.append(Evidence(source.line, source.text, "fact/library"))
+            yield Verdict(
+                "cuda-version-mismatch",
+                0.85,
+                f"the build asks for {lib.family} {lib.version}, the log shows {lib.family} {have_version}",
+                evidence,
+                moves_from=("cuda-libs-missing",),
+            )
+            return
+
+
+@cause_rule("gpu/library-of-the-build-missing", "cuda-libs-missing")
+def library_of_the_build_missing(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: a CUDA library cannot be loaded and its version is the one the installed framework's
+    build expects (knowledge base: TensorFlow 2.10 -> CUDA 11.2 / cuDNN 8).
+    Why: then nothing else is wrong with the versions; the library is simply not installed or not
+    on the loader path.
+    Example: TensorFlow 2.10 + `Could not load dynamic library 'libcudart.so.11.0'`."""
+    if "cuda-libs-missing" not in ctx.signals or ctx.concluded("cuda-version-mismatch"):
+        return
+    build = _build_cuda(ctx)
+    wanted = [lib for lib in ctx.facts.libraries if not lib.found and lib.version]
+    if build is None or not wanted:
+        return
+    name, version, cuda, cudnn = build
+    for lib in wanted:
+        expected = cudnn if lib.family.startswith("cudnn") else cuda if lib.family == "cudart" else None
+        if expected and version_tuple(expected)[:1] == version_tuple(lib.version)[:1]:
+            yield Verdict(
+                "cuda-libs-missing",
+                0.6,
+                f"{name} {version} is built for {lib.family} {expected}, which the loader cannot find",
+                [Evidence(lib.line, lib.text, "fact/library")],
+            )
+            return
+
+
+@cause_rule("gpu/driver-older-than-build", "driver-too-old")
+def driver_older_than_build(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the driver's CUDA version (nvidia-smi's "CUDA Version", or the driver version against
+    the knowledge base's minimum) is older than the CUDA the installed build needs.
+    Why: a CUDA runtime needs a driver at least as new as its release (minor-version compatibility
+    within a major aside); an older driver fails at the first CUDA call.
+    Example: `CUDA Version: 11.4` in nvidia-smi with torch 2.1.0+cu121."""
+    build = _build_cuda(ctx)
+    if build is None:
+        return
+    name, version, cuda, _cudnn = build
+    if not cuda:
+        return
+    driver_cuda = ctx.target.driver_cuda if ctx.target and ctx.target.driver_cuda else None
+    located = ctx.facts.gpu.driver_cuda
+    if driver_cuda is None and located is not None:
+        driver_cuda = located.value
+    if driver_cuda and version_tuple(driver_cuda)[:1] < version_tuple(cuda)[:1]:
+        evidence = [located.evidence("fact/driver")] if located is not None and ctx.target is None else []
+        yield Verdict(
+            "driver-too-old",
+            0.88,
+            f"{name} {version} needs CUDA {cuda}; the driver supports CUDA {driver_cuda} at most",
+            evidence,
+            demotes=("cuda-libs-missing", "no-gpu-visible", "cuda-version-mismatch"),
+            fix=f"update the NVIDIA driver to one for CUDA {cuda}, or install a {name} build for CUDA {driver_cuda}",
+        )
+
+
+@cause_rule("gpu/cpu-only-build", "no-gpu-visible")
+def cpu_only_build(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the GPU is not used and the installed framework is a CPU-only build (`torch 2.3.0+cpu`,
+    `tensorflow-cpu`, a jaxlib without a CUDA plugin).
+    Why: a CPU build never sees a GPU, whatever the driver.
+    Example: `torch 2.1.0+cpu` with `torch.cuda.is_available()` -> False."""
+    if "no-gpu-visible" not in ctx.signals and "gpu-query" not in ctx.tags:
+        return
+    torch = ctx.version_of("torch") or ""
+    if torch.endswith("+cpu"):
+        found = ctx.facts.version_of("torch")
+        evidence = [found.evidence("fact/torch")] if found is not None else []
+        yield Verdict("no-gpu-visible", 0.85, f"torch {torch} is the CPU-only build", evidence)
+        return
+    if ctx.version_of("tensorflow-cpu"):
+        yield Verdict("no-gpu-visible", 0.75, "tensorflow-cpu is a CPU-only build", [])

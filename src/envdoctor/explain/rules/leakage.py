@@ -1,0 +1,426 @@
+"""Installed here, running there: two Python installations in one log.
+
+The cause id for "the framework went into one interpreter, another one runs" is `WRONG_INTERPRETER`
+(env-leakage in causes.md; the fixes are the kernel / interpreter ones: `%pip install` inside the
+notebook, `python -m ipykernel install`, `python -m pip` instead of `pip`).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterator
+
+from envdoctor.explain.causes import CAUSES
+from envdoctor.explain.extract import JUPYTER_RE, normalise
+from envdoctor.explain.logfacts import PathFact
+from envdoctor.explain.model import Evidence
+from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
+
+# The cause table's id for a package installed into another interpreter than the one running.
+WRONG_INTERPRETER = "wrong-interpreter" if "wrong-interpreter" in CAUSES else "env-leakage"
+LEAK = "env-leakage"
+
+# Import names of the distributions people install and then cannot import.
+_IMPORT_TO_DIST = {
+    "tensorflow": "tensorflow",
+    "torch": "torch",
+    "torchvision": "torchvision",
+    "jax": "jax",
+    "jaxlib": "jaxlib",
+    "keras": "keras",
+    "tf_keras": "tf-keras",
+    "sklearn": "scikit-learn",
+    "cv2": "opencv-python",
+    "pil": "pillow",
+    "yaml": "pyyaml",
+    "tensorflow_hub": "tensorflow-hub",
+    "tensorflow_datasets": "tensorflow-datasets",
+    "transformers": "transformers",
+    "numpy": "numpy",
+    "pandas": "pandas",
+}
+_FRAMEWORK_IMPORTS = {"tensorflow", "torch", "jax", "jaxlib", "keras", "torchvision", "tf_keras", "transformers"}
+
+
+# Other names a distribution goes by (conda's, the CPU / GPU variants).
+_ALIASES = {
+    "torch": ("pytorch", "pytorch-cpu", "pytorch-gpu", "torch-cpu"),
+    "tensorflow": (
+        "tensorflow-gpu",
+        "tensorflow-cpu",
+        "tensorflow-intel",
+        "tensorflow-macos",
+        "tf-nightly",
+        "tensorflow-base",
+    ),
+    "jax": ("jax-cuda12", "jaxlib"),
+    "opencv-python": ("opencv", "opencv-python-headless", "opencv-contrib-python", "py-opencv"),
+    "scikit-learn": ("sklearn",),
+}
+
+
+def _dist_for(module: str) -> str:
+    top = module.split(".")[0].lower()
+    return _IMPORT_TO_DIST.get(top, normalise(top))
+
+
+def kernel_fixes(dist: str, env: str | None) -> list[str]:
+    """The kernel fixes, each with one command in backquotes that a user pastes as it is (the tests
+    run each one); `%pip` is IPython's magic, run inside the notebook."""
+    name = env or "myenv"
+    display = f"Python ({name})"
+    return [
+        f"in the notebook, install into the kernel's own interpreter: `%pip install {shlex.quote(dist)}`",
+        "or make the environment where it is installed a kernel; with that environment active: "
+        "`python -m pip install ipykernel`",
+        "then register it and pick that kernel in the notebook: "
+        f"`python -m ipykernel install --user --name {shlex.quote(name)} --display-name {shlex.quote(display)}`",
+    ]
+
+
+def shell_fixes(dist: str) -> list[str]:
+    """The interpreter fixes for a shell / IDE: install with the `python` that runs the code."""
+    return [
+        "install with the interpreter that runs the code (a bare `pip` may belong to another Python): "
+        f"`python -m pip install {shlex.quote(dist)}`",
+        "check which interpreter runs, and which one pip installs into: "
+        "`python -c 'import sys; print(sys.executable)'` and `python -m pip -V`",
+    ]
+
+
+def target_install(ctx: RuleContext, dist: str) -> str | None:
+    """With a target (the environment that runs the code), the install command for it, rendered by
+    envdoctor.remedies for its owner (uv, pip, conda), as `fix --apply` would run it."""
+    if ctx.snapshot is None:
+        return None
+    try:
+        from envdoctor.owner import owner_of
+        from envdoctor.remedies import install, step_text
+
+        command = step_text(install(owner_of(ctx.snapshot), [dist]))
+    except Exception:  # a fix that cannot be rendered for this target: the generic ones stand
+        return None
+    return f"install it into the environment that runs the code: `{command}`" if command else None
+
+
+def _installed_elsewhere(ctx: RuleContext, dist: str) -> tuple[Evidence | None, str | None]:
+    """The line showing `dist` installed, and the prefix it went to (when the line names one)."""
+    for name in (dist, *_ALIASES.get(dist, ())):
+        found = ctx.facts.installed.get(name)
+        if found is not None:
+            where = found.where if found.where and not found.where.replace("_", "").isalnum() else None
+            return Evidence(found.line, found.text, "fact/installed"), where
+    for req in ctx.facts.requests:
+        if req.name in (dist, *_ALIASES.get(dist, ())) and req.source in ("collecting", "command"):
+            return Evidence(req.line, req.text, f"fact/{req.source}"), None
+    return None, None
+
+
+def _prefix_of_site(where: str) -> str:
+    return re.sub(
+        r"[\\/]+lib(?:64)?[\\/]+python[\d.]*[\\/]+(?:site|dist)-packages.*$|[\\/]+lib[\\/]+(?:site|dist)-packages.*$",
+        "",
+        where.lower(),
+    ).rstrip("\\/")
+
+
+# Signatures that only say where pip installed (the user site): the same fact this rule reads.
+_WHERE_INSTALLED = frozenset(
+    {"env-leak/user-site-satisfied", "env-leak/user-site-path", "env-leak/default-user", "env-leak/user-install"}
+)
+
+
+def _running_prefixes(ctx: RuleContext) -> list[PathFact]:
+    return [p for p in ctx.facts.paths if p.role in ("frame", "interpreter", "kernel")]
+
+
+@cause_rule("leakage/installed-here-running-there", WRONG_INTERPRETER)
+def installed_here_running_there(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: `ModuleNotFoundError` for a package that the same log shows installed ("Successfully
+    installed", "Requirement already satisfied: X in <prefix>"), optionally with the interpreter
+    that failed (traceback frames, `sys.executable`, a Jupyter kernel) in another prefix.
+    Why: a package pip installed cannot be missing from the interpreter pip installed it into, so
+    the interpreter that fails is another one: the notebook kernel's, the IDE's, or the `python`
+    on PATH when `pip` belongs to a different Python.
+    Example: `Requirement already satisfied: tensorflow in /opt/conda/envs/tf/...` then, in a
+    notebook, `ModuleNotFoundError: No module named 'tensorflow'`."""
+    if not ctx.facts.missing_modules:
+        return
+    jupyter = bool(ctx.facts.jupyter)
+    for missing in reversed(ctx.facts.missing_modules):
+        dist = _dist_for(missing.value)
+        installed_line, where = _installed_elsewhere(ctx, dist)
+        if installed_line is None or installed_line.line > missing.line + 50:
+            continue
+        evidence = [installed_line, missing.evidence("fact/missing-module")]
+        weight = 0.85 if installed_line.signature in ("fact/installed", "fact/collecting") else 0.7
+        why = f"{dist} is shown installed"
+        install_prefix = _prefix_of_site(where) if where else None
+        if install_prefix:
+            why += f" in {install_prefix}"
+        running = [
+            p for p in _running_prefixes(ctx) if install_prefix is None or not p.prefix.startswith(install_prefix)
+        ]
+        if running:
+            evidence.append(Evidence(running[0].line, running[0].text, "fact/interpreter"))
+            why += f", while the interpreter that fails runs from {running[0].prefix}"
+            weight = 0.92
+        else:
+            why += ", yet the interpreter that runs the code cannot import it"
+        env = ctx.facts.activated_env.value if ctx.facts.activated_env else None
+        fixes = kernel_fixes(dist, env) if jupyter else shell_fixes(dist)
+        target = target_install(ctx, dist)
+        if target:
+            fixes.insert(0, target)
+        leak = ctx.signals.get(LEAK)
+        moves = (LEAK,) if WRONG_INTERPRETER != LEAK and leak is not None and set(leak.ids) <= _WHERE_INSTALLED else ()
+        yield Verdict(
+            WRONG_INTERPRETER,
+            weight,
+            why + (" (a Jupyter kernel)" if jupyter else ""),
+            evidence,
+            moves_from=moves,
+            demotes=("keras-version-mismatch",) if dist != "keras" else (),
+            fix=" ; ".join(fixes),
+        )
+        return
+
+
+@cause_rule("leakage/kernel-cannot-import-framework", WRONG_INTERPRETER)
+def kernel_cannot_import_framework(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: a notebook (ipykernel frames, `Cell In[3]`, `<ipython-input-...>`) cannot import a
+    framework, and the log names an environment the user activated or installed into.
+    Why: a kernel runs the interpreter of its kernel spec, not the environment activated in the
+    shell; the framework is in the environment, not in the kernel's interpreter. Without the
+    install line this stays a candidate (a framework never installed anywhere reads the same).
+    Example: `(tf) $ jupyter notebook` ... `ModuleNotFoundError: No module named 'tensorflow'`."""
+    if not ctx.facts.missing_modules or not ctx.facts.jupyter or ctx.concluded(WRONG_INTERPRETER):
+        return
+    missing = ctx.facts.missing_modules[-1]
+    top = missing.value.split(".")[0].lower()
+    if "." in missing.value:
+        return  # a missing submodule is a version question (keras.src ...), not an interpreter one
+    dist = _dist_for(missing.value)
+    env = ctx.facts.activated_env
+    evidence = [missing.evidence("fact/missing-module"), ctx.facts.jupyter[0].evidence("fact/jupyter")]
+    weight = 0.55 if top in _FRAMEWORK_IMPORTS else 0.4
+    why = f"a Jupyter kernel cannot import {top}"
+    env_named = (
+        env is not None or ctx.facts.install_commands or any(p.kind in ("conda-env", "venv") for p in ctx.facts.paths)
+    )
+    if env_named:
+        weight += 0.15
+        shown = env or (ctx.facts.install_commands[0] if ctx.facts.install_commands else None)
+        if shown is not None:
+            evidence.append(shown.evidence("fact/environment"))
+        why += ", while the log names the environment it was installed in"
+    if len({p.prefix for p in _running_prefixes(ctx)}) >= 2:
+        weight += 0.15
+        why += "; two interpreters are shown"
+    yield Verdict(
+        WRONG_INTERPRETER, weight, why, evidence, fix=" ; ".join(kernel_fixes(dist, env.value if env else None))
+    )
+
+
+@cause_rule("leakage/one-traceback-two-installations", LEAK)
+def one_traceback_two_installations(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the frames of one traceback come from two Python installations (a script in
+    ~/.local/bin importing /usr/lib/python3/dist-packages, a conda env's code importing the user
+    site's numpy), or a traceback runs from another installation than the interpreter or pip the
+    log names next to it (`pip -V` says the conda base, the traceback is ~/.local/bin/pip).
+    Why: one process imports code of another installation: that is leakage by definition, whatever
+    the exception says (the exception is what the foreign copy does).
+    Example: `File "/home/u/.local/bin/pip"` then `File "/usr/lib/python3/dist-packages/pip/..."`."""
+    frames = [p for p in ctx.facts.paths if p.role in ("frame", "interpreter")]
+    for first in frames:
+        other = next(
+            (
+                p
+                for p in frames
+                if 0 < p.line - first.line <= 60
+                and p.kind != first.kind
+                and p.prefix != first.prefix
+                and "frame" in (p.role, first.role)
+            ),
+            None,
+        )
+        if other is not None:
+            why = f"one traceback runs code from {first.prefix} ({first.kind}) and {other.prefix} ({other.kind})"
+            evidence = [
+                Evidence(first.line, first.text, "env-leak/frame"),
+                Evidence(other.line, other.text, "env-leak/frame"),
+            ]
+            yield Verdict(LEAK, 0.8, why, evidence)
+            return
+
+
+# A bytecode file of one Python (`__init__.cpython-34.pyc`) under another Python's site-packages.
+_FOREIGN_PYC_RE = re.compile(
+    r"lib[\\/]python(\d)\.(\d+)[\\/](?:site|dist)-packages[\\/][^\s'\"`]{0,300}?\.cpython-(\d)(\d+)\.pyc"
+)
+_ENV_SHELL_RE = re.compile(
+    r"^\((?!base\))[\w.-]+\)[^\n]{0,200}?[$>%#]\s*(?:ipython3?|jupyter(?:-notebook|-lab)?(?: notebook| lab)?)\s*$"
+)
+_ENV_ACTIVATED_RE = re.compile(
+    r"\b(?:conda|source) activate (?!base\b)[\w.-]+|active environment : (?!base\b|none\b)[\w.-]+"
+)
+
+
+@cause_rule("leakage/two-installations", LEAK, WRONG_INTERPRETER)
+def two_installations(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: two Python installations in one log: the user site (or the conda base) next to the
+    env / venv in use, two interpreters (the shell's and the kernel's), a bytecode file of one
+    Python under another's site-packages, ipython / jupyter of the base env started from an
+    activated env that lacks them.
+    Why: a package loads from another environment than the one in use. A weaker sign than an error
+    message that names a cause, so such a message still wins.
+    Example: `~/.local/lib/python3.10/site-packages/numpy` in a traceback of a conda env."""
+    lines = ctx.lines
+    text = "\n".join(line for _, line in lines).lower()
+    kinds = {p.kind for p in ctx.facts.paths}
+    prefixes = {p.prefix for p in ctx.facts.paths if p.kind != "system" or p.role != "site"}
+    jupyter = bool(JUPYTER_RE.search(text))
+    asks_interpreter = any(k in text for k in ("sys.executable", "which python", "where python", "sys.path"))
+    missing = bool(ctx.facts.missing_modules)
+    shell_in_env = bool(
+        missing
+        and (
+            any(_ENV_SHELL_RE.search(line.lower()) for _, line in lines)
+            or ((jupyter or "ipython" in text) and _ENV_ACTIVATED_RE.search(text))
+        )
+    )
+    conda_has_it = bool(re.search(r"\bconda (?:install|list)\b", text))
+    foreign_interpreter = (
+        missing
+        and conda_has_it
+        and asks_interpreter
+        and bool(kinds & {"system", "user"})
+        and not kinds & {"conda-env", "conda-base"}
+    )
+    envish = bool(kinds & {"conda-env", "venv"})
+    two = len(prefixes) >= 2
+    foreign = _FOREIGN_PYC_RE.search(text)
+    user_frames = "user" in {p.kind for p in ctx.facts.paths if p.role == "frame"}
+    # a foreign copy is loaded: packages of another installation on this one's path (env-leakage)
+    sites = {p.kind for p in ctx.facts.paths if p.role in ("frame", "site")}  # where code was loaded from
+    loaded = (
+        (0.8, bool(foreign and foreign.group(1, 2) != foreign.group(3, 4))),
+        (0.75, "user" in sites and bool(sites & {"conda-env", "venv", "conda-base"}) and not missing),
+        (0.7, "conda-base" in sites and bool(sites & {"conda-env", "venv"}) and not missing),
+        (0.7, user_frames and (jupyter or envish)),
+    )
+    # the package is missing where it runs, and the log shows another interpreter it went into
+    # (wrong-interpreter when the cause table has it, else env-leakage)
+    elsewhere = (
+        (0.7, two and (jupyter or asks_interpreter)),
+        (0.6, "user" in kinds and jupyter),
+        (0.55, jupyter and asks_interpreter and missing),
+        (0.6, shell_in_env),
+        (0.6, foreign_interpreter),
+        (0.6, missing and "user" in kinds and (envish or "conda-base" in kinds)),
+    )
+    evidence = [
+        Evidence(n, line, "env-leak/foreign-bytecode")
+        for n, line in lines
+        if foreign and foreign.group(0) in line.lower()
+    ][:2]
+    for kind in ("user", "conda-base", "conda-env", "venv", "system"):
+        evidence += [Evidence(p.line, p.text, "env-leak/installs") for p in ctx.facts.paths if p.kind == kind][:2]
+    for cause, signs, why in (
+        (LEAK, loaded, "the log shows packages loaded from two Python installations"),
+        (WRONG_INTERPRETER, elsewhere, "the log shows two interpreters, and the one that runs lacks the package"),
+    ):
+        score = max((weight for weight, shown in signs if shown), default=0.0)
+        if score and two and (jupyter or asks_interpreter):
+            score = min(0.85, score + 0.1)
+        if not score:
+            continue
+        cap = 0.65 if ctx.strongest_other(cause) >= 0.7 else None  # circumstantial: a named cause wins
+        yield Verdict(cause, score, why, evidence, cap=cap)
+
+
+_SOURCE_TREE_FRAME = re.compile(
+    r'^\s*file "(?P<pkg>tensorflow|torch|jax|jaxlib|keras|numpy)[\\/][\w\\/.-]{0,200}\.py", line \d+', re.I
+)
+
+
+@cause_rule("leakage/source-tree-shadows-the-install", LEAK)
+def source_tree_shadows_the_install(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: a traceback frame of a framework with a relative path (`File "torch/__init__.py"`),
+    and an import of its compiled part failing (`No module named torch._C`, `_pywrap_tensorflow`).
+    Why: Python imported the framework's source folder in the current directory, which has no
+    compiled modules, instead of the installed package: the working directory shadows the install.
+    Example: running `python` inside a PyTorch checkout: `from torch._C import *` -> `No module named _C`."""
+    frames = [(n, line) for n, line in ctx.lines if _SOURCE_TREE_FRAME.match(line)]
+    if not frames or (not ctx.facts.missing_modules and not ctx.facts.errors):
+        return
+    pkg = _SOURCE_TREE_FRAME.match(frames[0][1])
+    name = pkg.group("pkg").lower() if pkg else "the framework"
+    why = (
+        f"{name} is imported from a relative path, a source folder in the working directory, not the installed package"
+    )
+    fix = f"run Python outside the {name} source checkout (or install it from there: pip install -e .)"
+    yield Verdict(LEAK, 0.85, why, [Evidence(frames[0][0], frames[0][1], "env-leak/source-tree")], fix=fix)
+
+
+_CANNOT_IMPORT_FROM = re.compile(
+    r"cannot import name '(?P<name>\w+)' from '(?P<module>[\w.]+)' \((?P<path>[^)]{1,500})\)"
+)
+_BUILD_ENV = re.compile(r"builds-v\d|pip-build-env|pip-install-|[\\/]tmp[\\/]|[\\/]temp[\\/]|\.tmp\w*")
+_STDLIB_FILE = re.compile(r"/lib/python[\d.]+/\w+\.py$")
+
+
+@cause_rule("leakage/local-copy-shadows-the-install", LEAK)
+def local_copy_shadows_the_install(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: "cannot import name X from 'M' (PATH)" where PATH is no site-packages (a `vendor/`
+    folder, a file next to the script, a copy on PYTHONPATH).
+    Why: the module that lacks the name is not the installed one: a local copy earlier on sys.path
+    shadows it, so upgrading the installed package would change nothing.
+    Example: `cannot import name 'TypeAliasType' from 'typing_extensions' (/proj/vendor/typing_extensions.py)`."""
+    for error in reversed(ctx.facts.errors):
+        match = _CANNOT_IMPORT_FROM.search(error.text)
+        if not match:
+            continue
+        path = match.group("path").replace("\\", "/").lower()
+        if (
+            "site-packages" in path
+            or "dist-packages" in path
+            or _STDLIB_FILE.search(path)
+            or path == "unknown location"
+        ):
+            return
+        module = match.group("module")
+        why = f"{module} is loaded from {match.group('path')}, a copy outside site-packages that shadows the install"
+        fix = f"remove or rename that copy (or take its folder off PYTHONPATH), then import {module} again"
+        evidence = [Evidence(error.line, error.text, "env-leak/shadowing-copy")]
+        yield Verdict(LEAK, 0.9, why, evidence, moves_from=("dependency-version-mismatch",), fix=fix)
+        return
+
+
+@cause_rule("leakage/frames-outside-the-active-env", LEAK)
+def frames_outside_the_active_env(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the prompt shows an activated environment (`(.venv) $`, `(tf) $`) and the traceback runs
+    code from a site-packages of another prefix.
+    Why: the active environment's interpreter imports packages of another installation (PYTHONPATH,
+    a .pth file, a user site): a foreign copy is loaded.
+    Example: `(.venv) $ python train.py` then `File ".../other-env/lib/python3.10/site-packages/numpy/..."`."""
+    env = ctx.facts.activated_env
+    if env is None:
+        return
+    name = env.value.lower().replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    for path in ctx.facts.paths:
+        if path.role != "frame" or path.line < env.line:
+            continue
+        text = path.text.lower()
+        if "site-packages" not in text and "dist-packages" not in text:
+            continue
+        if f"/{name}" in path.prefix.replace("\\", "/") or path.prefix.endswith(name):
+            continue
+        if _BUILD_ENV.search(path.prefix):
+            continue  # pip's / uv's isolated build environment, not a leak
+        why = f"the active environment is {env.value}, and the traceback runs packages from {path.prefix}"
+        evidence = [env.evidence("fact/environment"), Evidence(path.line, path.text, "env-leak/frame")]
+        fix = "unset PYTHONPATH (and check .pth files and the user site) so the environment imports its own packages"
+        yield Verdict(LEAK, 0.8, why, evidence, fix=fix)
+        return

@@ -1,0 +1,122 @@
+"""What a solver's conflict really is: the Python, the driver, glibc, the platform, a removed
+package, or a genuine clash of pins (then: which requirement to move)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from envdoctor.explain.model import Evidence
+from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
+
+# Conflict kinds that are really another cause (root cause over the solver's symptom).
+_KIND_CAUSE = {
+    "python": ("python-unsupported", "the solver's only clash is the Python version"),
+    "cuda-driver": ("driver-too-old", "the solver's only clash is the CUDA driver (__cuda) this machine has"),
+    "glibc": ("glibc-too-old", "the solver's only clash is this system's glibc (__glibc)"),
+    "platform": ("platform-unsupported", "the solver found no build of a requirement for this platform"),
+}
+_SOLVER = "solver-conflict"
+_UV_PLATFORM_IDS = frozenset({"platform/uv-wheel-platform", "platform/uv-hint-only-wheels-for"})
+
+
+def _conflict_evidence(ctx: RuleContext) -> list[Evidence]:
+    return ctx.evidence(_SOLVER)[:3]
+
+
+@cause_rule("solver/conflict-is-another-cause", *(c for c, _ in _KIND_CAUSE.values()))
+def conflict_is_another_cause(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: a conda / libmamba / uv conflict whose only clash is `python`, `__cuda`, `__glibc` or
+    the platform (a uv split on sys_platform).
+    Why: the solver reports the symptom; the pin that cannot move is the machine's or the Python's,
+    so that is the cause (conda `UnsatisfiableError` on python -> python-unsupported).
+    Example: `Package python conflicts for: tensorflow==2.4 -> python[version='>=3.6,<3.9']`."""
+    conflicts = ctx.facts.conflicts
+    if not conflicts or _SOLVER not in ctx.signals or any(c.kind == "conflict" for c in conflicts):
+        return
+    for conflict in conflicts:
+        found = _KIND_CAUSE.get(conflict.kind)
+        if found:
+            cause, why = found
+            reason = f"{why}: {conflict.reason}" if conflict.reason else why
+            moves: tuple[str, ...] = (_SOLVER,)
+            plat = ctx.signals.get("platform-unsupported")
+            if cause == "glibc-too-old" and plat is not None and set(plat.ids) <= _UV_PLATFORM_IDS:
+                moves += ("platform-unsupported",)  # uv's platform-tag lines are the glibc reading's evidence
+            yield Verdict(cause, 0.9, reason, _conflict_evidence(ctx), moves_from=moves)
+            return
+
+
+@cause_rule("solver/requested-a-removed-package", "package-removed")
+def requested_a_removed_package(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: a requirement (asked for, collected, or in a solver's conflict) names a package the
+    knowledge base lists as removed (tensorflow-gpu after 2.11), and the install failed.
+    Why: what remains on the index fails on purpose (an sdist whose setup.py raises) or has no
+    release for new Pythons; the error that follows is a symptom.
+    Example: `Collecting tensorflow-gpu` ... `metadata-generation-failed`."""
+    kb = ctx.kb if ctx.facts.requests or ctx.facts.conflicts else None
+    if kb is None or not (ctx.facts.errors or ctx.signals):
+        return
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    for req in ctx.facts.requests:
+        removed = (
+            kb.removed(req.name) if req.name in ("tensorflow-gpu", "tf-nightly-gpu") or kb.removed(req.name) else None
+        )
+        if removed is None:
+            continue
+        try:
+            spec = SpecifierSet(req.spec)
+        except InvalidSpecifier:
+            continue
+        if req.spec and not spec.contains(removed.since, prereleases=True):
+            continue  # an old release that still exists (tensorflow-gpu==2.10): not this cause
+        failed = (
+            req.source == "build"
+            or _SOLVER in ctx.signals
+            or ctx.has("removed/tf-gpu-message", "removed/tf-gpu-stub")
+            or any(
+                e.kind in ("pip", "fatal") or "subprocess" in e.message.lower() or "metadata" in e.message.lower()
+                for e in ctx.facts.errors
+            )
+        )
+        if not failed:
+            continue
+        why = f"{req.name} was removed after {removed.since}; " + (removed.reason or "")
+        fix = f"install {removed.replacement} instead (on Windows / macOS: {removed.replacement_non_linux})"
+        yield Verdict(
+            "package-removed",
+            0.85,
+            why.strip(),
+            [Evidence(req.line, req.text, "fact/request")],
+            moves_from=("python-unsupported", _SOLVER),
+            fix=fix,
+        )
+        return
+
+
+@cause_rule("solver/clash-named", _SOLVER)
+def clash_named(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: a solver's own conflict report, parsed whole: each clashing requirement (with all its
+    comma-separated bounds) and who asked for it.
+    Why: when the report names two or more requirements that exclude each other and none of them is
+    the Python / driver / platform, the pins themselves are the cause, and the parse says which one
+    to move.
+    Example: `tensorflow 2.15.0 depends on numpy<2.0.0,>=1.23.5` and `The user requested numpy==2.0.0`."""
+    real = [c for c in ctx.facts.conflicts if c.kind in ("conflict", "missing") and len(c.requirements) >= 2]
+    if not real or _SOLVER not in ctx.signals:
+        return
+    conflict = real[0]
+    why = f"{conflict.tool} names the clash: " + "; ".join(conflict.requirements[:4])
+    if conflict.move:
+        why += f" (move {conflict.move}: {conflict.reason})"
+    yield Verdict(_SOLVER, 0.6, why, _conflict_evidence(ctx))
+
+
+@cause_rule("solver/a-name-not-on-the-index", _SOLVER)
+def a_name_not_on_the_index(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: uv's "X was not found in the package registry" is the whole of its report.
+    Why: no requirement clashes with another: the name does not exist on the index (a typo, or a
+    package only a private index has), which no cause in the table names; it stays a candidate.
+    Example: `Because tensorflow-addonss was not found in the package registry and you require ...`."""
+    if _SOLVER in ctx.signals and ctx.facts.conflicts and all(c.kind == "not-found" for c in ctx.facts.conflicts):
+        yield Verdict(_SOLVER, 0.0, "the index does not have the name asked for", [], cap=0.5)

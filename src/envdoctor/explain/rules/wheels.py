@@ -1,0 +1,560 @@
+"""Why no wheel fits: the Python version, or the platform (OS / architecture / bitness / libc).
+
+pip's "No matching distribution found for X==V" and "Could not find a version that satisfies the
+requirement" say only that no wheel fits. These rules read which tag does not fit from the facts:
+the Python and the machine the log shows (or the snapshot), the versions the index offered, and the
+knowledge base's table of which Pythons and platforms each release has wheels for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+from envdoctor.explain.extract import version_tuple
+from envdoctor.explain.logfacts import Offered, Requested
+from envdoctor.explain.model import Evidence
+from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
+
+PLATFORM_NAMES = {
+    "linux-x86_64": "Linux x86_64",
+    "linux-aarch64": "Linux aarch64",
+    "macos-arm64": "Apple silicon macOS",
+    "macos-x86_64": "Intel macOS",
+    "windows-x86_64": "Windows",
+}
+# Signatures where the tool itself names the Python version as the reason.
+PYTHON_PROOF = (
+    "python/requires-python",
+    "python/requires-python-meta",
+    "python/uv-no-wheels",
+    "python/uv-hint-abi-tags",
+    "solver/conda-python",
+)
+PY, PLAT = "python-unsupported", "platform-unsupported"
+
+
+# Signatures that say only "no wheel fits" (pip's pair of lines, uv's "for the current platform").
+GENERIC_NO_WHEEL = frozenset(
+    {"python/no-matching-framework", "python/no-version-framework", "platform/uv-no-wheel-current-platform"}
+)
+AMBIGUOUS_CAP = 0.7
+
+
+def generic_only(ctx: RuleContext, cause: str) -> bool:
+    signal = ctx.signals.get(cause)
+    return signal is not None and bool(signal.ids) and set(signal.ids) <= GENERIC_NO_WHEEL
+
+
+def no_wheel_signal(ctx: RuleContext) -> bool:
+    return PY in ctx.signals or generic_only(ctx, PLAT)
+
+
+def decided(ctx: RuleContext) -> bool:
+    """An earlier wheels / solver rule already said which of the two it is."""
+    return any(
+        v.cause in (PY, PLAT) and v.weight > 0 and v.rule.startswith(("wheels/", "solver/")) for v in ctx.verdicts
+    )
+
+
+def kb_request(ctx: RuleContext) -> Requested | None:
+    """The release pip found no wheel for, when the knowledge base knows the package."""
+    kb = ctx.kb if any(r.source in ("pip-error", "uv") for r in ctx.facts.requests) else None
+    for req in ctx.facts.requests:
+        if req.source not in ("pip-error", "uv"):
+            continue
+        name = req.name
+        if kb is not None and name in kb.packages():
+            return req
+    return None
+
+
+def offered_for(ctx: RuleContext, name: str) -> Offered | None:
+    return next((o for o in ctx.facts.offered if o.name == name), None)
+
+
+def _span(pythons: set[str]) -> str:
+    ordered = sorted(pythons, key=version_tuple)
+    if not ordered:
+        return "none"
+    return ordered[0] if len(ordered) == 1 else f"{ordered[0]}–{ordered[-1]}"
+
+
+@dataclass(frozen=True)
+class KbReading:
+    cause: str
+    note: str
+    fix: str
+
+
+def _matching(ctx: RuleContext, req: Requested) -> list[object]:
+    kb = ctx.kb
+    if kb is None:
+        return []
+    spec = req.spec.partition("+")[0]
+    try:
+        wanted = SpecifierSet(spec)
+    except InvalidSpecifier:
+        return []
+    return [r for r in kb.releases(req.name) if not r.yanked and wanted.contains(r.version, prereleases=True)]
+
+
+def kb_reading(ctx: RuleContext, req: Requested, here: tuple[str, ...], python: str | None) -> KbReading | None:
+    """(cause, note, fix) from the releases matching the request, or None when the knowledge base
+    cannot tell (unknown version, or a matching release that does fit this machine)."""
+    kb = ctx.kb
+    if kb is None:
+        return None
+    releases = _matching(ctx, req)
+    if not releases:
+        return None
+    offered = offered_for(ctx, req.name)
+    newest_seen = offered.versions[-1] if offered and offered.versions else None
+    here = _narrow_by_newest(ctx, req.name, python, here, newest_seen, releases)
+    if not here:
+        return None
+    if newest_seen and python:  # pip saw this release here: our reading of the machine must agree
+        seen = kb.release(req.name, newest_seen)
+        if seen is not None and seen.platforms and not any(python in seen.pythons(p) for p in here):
+            return None
+
+    def platforms(py: str | None) -> list[str]:
+        return [
+            p
+            for p in PLATFORM_NAMES
+            if any((py in r.pythons(p)) if py else r.pythons(p) for r in releases)  # type: ignore[attr-defined]
+        ]
+
+    spec = req.spec
+    label = f"{req.name} {spec.lstrip('=')}" if spec.startswith("==") else (f"{req.name} {spec}" if spec else req.name)
+    where = " / ".join(PLATFORM_NAMES[p] for p in here)
+    if any(p in here for p in platforms(python)):
+        return None  # a matching release fits this machine: the knowledge base explains nothing
+    with_python = [p for p in platforms(python) if p not in here]
+    any_python = [p for p in platforms(None) if p not in here]
+    here_any = [p for p in platforms(None) if p in here]
+    if (with_python or (not here_any and any_python)) and not here_any:
+        others = with_python or any_python
+        older = [r for r in kb.releases(req.name) if not r.yanked and any(r.pythons(p) for p in here)]
+        if python:
+            older = [r for r in older if any(python in r.pythons(p) for p in here)]
+        note = f"{label} has no {where} wheels; it has wheels for {', '.join(PLATFORM_NAMES[p] for p in others)}"
+        fix = f"{label} has no {where} wheels: " + (
+            "use WSL2 (Linux wheels) or Linux"
+            if here == ("windows-x86_64",) and "linux-x86_64" in others
+            else f"use a machine with {PLATFORM_NAMES[others[0]]}"
+        )
+        if older:
+            fix += f", or {req.name} {older[-1].version} on {where}"
+        return KbReading(PLAT, note, fix)
+    if with_python and here_any:
+        note = f"{label} has {where} wheels, but not for Python {python}"
+        pythons = {py for r in releases for p in here for py in r.pythons(p)}  # type: ignore[attr-defined]
+        return KbReading(PY, note, f"{note}: use Python {_span(pythons)} there")
+    if python and not with_python and any_python:
+        pythons = {py for r in releases for p in PLATFORM_NAMES for py in r.pythons(p)}  # type: ignore[attr-defined]
+        newest = max(pythons, key=version_tuple)
+        if spec.startswith("==") or version_tuple(python) > version_tuple(newest):
+            note = f"{label} has wheels for Python {_span(pythons)} only, not {python}"
+            return KbReading(PY, note, f"{note}: create an environment with Python {_span(pythons)}")
+    return None
+
+
+def _narrow_by_newest(
+    ctx: RuleContext,
+    name: str,
+    python: str | None,
+    here: tuple[str, ...],
+    newest_seen: str | None,
+    releases: list[object],
+) -> tuple[str, ...]:
+    """The newest release pip could see, when it is the last one some platform has wheels for (and
+    no Python's last), names that platform: Intel macOS sees TensorFlow up to 2.16.2 only."""
+    kb = ctx.kb
+    if not newest_seen or kb is None:
+        return here
+    seen = version_tuple(newest_seen)
+    known = [r for r in kb.releases(name) if not r.yanked and r.platforms]
+    if (
+        not known
+        or seen >= version_tuple(known[-1].version)
+        or not any(version_tuple(r.version) > seen for r in releases)  # type: ignore[attr-defined]
+    ):
+        return here
+    last_on: dict[str, tuple[int, ...]] = {}
+    last_for: dict[str, tuple[int, ...]] = {}
+    for rel in known:
+        for plat in rel.platforms:
+            last_on[plat] = max(last_on.get(plat, ()), version_tuple(rel.version))
+            for py in rel.pythons(plat):
+                last_for[py] = max(last_for.get(py, ()), version_tuple(rel.version))
+    ending = [p for p in PLATFORM_NAMES if last_on.get(p) == seen]
+    if not here or not ending or (python and last_for.get(python) == seen):
+        return here
+    both = tuple(p for p in here if p in ending)
+    return both or here
+
+
+def _cuda_build_reading(ctx: RuleContext, name: str, local: str, here: tuple[str, ...]) -> KbReading | None:
+    """CUDA builds exist for Linux (and, for PyTorch, Windows) only; jaxlib's CUDA wheels are the
+    jax-cuda plugins, which the knowledge base lists per platform."""
+    kb = ctx.kb
+    if kb is None:
+        return None
+    if name == "jaxlib":
+        plugins = [p for p in kb.packages() if p.startswith("jax-cuda")]
+        cuda_on = {plat for p in plugins for r in kb.releases(p) for plat in r.platforms}
+    elif name == "torch":
+        cuda_on = {"linux-x86_64", "linux-aarch64", "windows-x86_64"}
+    else:
+        return None
+    if not cuda_on or any(p in cuda_on for p in here):
+        return None
+    where = " / ".join(PLATFORM_NAMES[p] for p in here)
+    builds = ", ".join(PLATFORM_NAMES[p] for p in PLATFORM_NAMES if p in cuda_on)
+    note = f"{name} CUDA builds (+{local}) exist for {builds} only, not {where}"
+    return KbReading(PLAT, note, f"{note}: install the CPU build here, or use a Linux machine (or WSL2)")
+
+
+def _pip_names_the_python(ctx: RuleContext, req: Requested) -> bool:
+    for sid in ("python/requires-python", "python/requires-python-meta"):
+        hit = ctx.hits.get(sid)
+        wanted = req.spec.lstrip("=<>~!")
+        if hit and (not wanted or any(wanted in e.text for e in hit.evidence)):
+            return True
+    return False
+
+
+def _evidence_of(req: Requested, extra: list[Evidence]) -> list[Evidence]:
+    return [Evidence(req.line, req.text, "fact/request"), *extra]
+
+
+@cause_rule("wheels/no-wheel-is-not-yet-a-reason", PY, PLAT)
+def no_wheel_is_not_yet_a_reason(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the only evidence is "no wheel fits" (pip's "No matching distribution found" /
+    "Could not find a version", uv's "no wheel for the current platform").
+    Why: those lines do not say which tag does not fit: the Python version, the OS / architecture
+    or bitness, or (with "from versions: none") an index that was not reached. They stay a
+    candidate (at most `AMBIGUOUS_CAP`) until a rule below reads the reason from the facts.
+    Example: a bare `ERROR: No matching distribution found for tensorflow`."""
+    for cause in (PY, PLAT):
+        if generic_only(ctx, cause):
+            yield Verdict(cause, 0.0, "", [], cap=AMBIGUOUS_CAP)
+
+
+@cause_rule("wheels/refused-wheel-tag", PY, PLAT)
+def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: "X.whl is not a supported wheel on this platform".
+    Why: the wheel's Python tag against the interpreter's: another Python's wheel (cp38 under 3.10)
+    is the Python version; this very Python's wheel refused is the platform (OS, arch, bitness).
+    Example: `tensorflow-2.4.0-cp38-cp38-win_amd64.whl is not a supported wheel` under Python 3.9."""
+    hit = ctx.hits.get(_WHEEL_TAG_NOT_SUPPORTED)
+    python = ctx.python
+    if hit is None or not python:
+        return
+    import re
+
+    for ev in hit.evidence:
+        match = re.search(r"-(cp\d{2,3})-[\w.]+-[\w.]+\.whl", ev.text, re.IGNORECASE)
+        if not match:
+            continue
+        wheel_py = match.group(1)[2:]
+        mine = python.replace(".", "")
+        if wheel_py != mine:
+            note = f"the wheel is for Python {wheel_py[0]}.{wheel_py[1:]}, the log shows Python {python}"
+            yield Verdict(PY, 0.9, note, [ev], moves_from=(PLAT,))
+        else:
+            yield Verdict(PLAT, 0.9, "a wheel for this very Python was refused for its platform tag", [ev])
+        return
+
+
+@cause_rule("wheels/kb-platform-or-python", PY, PLAT)
+def kb_platform_or_python(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: pip found no wheel for a release the knowledge base knows, and the log (or snapshot)
+    shows the machine.
+    Why: the knowledge base lists, per release, the Pythons each platform has wheels for: matching
+    releases with wheels for this Python elsewhere but not here -> the platform; wheels here but not
+    for this Python (or for no platform with it) -> the Python version.
+    Example: `tensorflow==2.17.0` on Intel macOS (pip offers up to 2.16.2) -> platform-unsupported."""
+    if not no_wheel_signal(ctx) or ctx.has("python/uv-no-wheels", "solver/conda-python") or decided(ctx):
+        return
+    req = kb_request(ctx)
+    if req is None or _pip_names_the_python(ctx, req):
+        return
+    here = ctx.platforms
+    if not here:
+        return
+    local = req.spec.partition("+")[2]
+    try:
+        reading = (
+            _cuda_build_reading(ctx, req.name, local, here)
+            if local.startswith("cu")
+            else kb_reading(ctx, req, here, ctx.python)
+        )
+    except Exception:  # the knowledge base is advisory
+        return
+    if reading is None:
+        return
+    evidence = _evidence_of(req, [])
+    if reading.cause == PLAT:
+        yield Verdict(PLAT, 0.9, reading.note, evidence, moves_from=(PY,), fix=reading.fix)
+    else:
+        moves = (PLAT,) if generic_only(ctx, PLAT) else ()
+        yield Verdict(PY, 0.9, reading.note, evidence, moves_from=moves, fix=reading.fix)
+
+
+def _offered_sets(ctx: RuleContext, name: str) -> dict[tuple[str, str], set[str]]:
+    kb = ctx.kb
+    out: dict[tuple[str, str], set[str]] = {}
+    if kb is None:
+        return out
+    for rel in kb.releases(name):
+        if rel.yanked:
+            continue
+        for plat in rel.platforms:
+            for py in rel.pythons(plat):
+                out.setdefault((py, plat), set()).add(rel.version)
+    return out
+
+
+def _starting_here(sets: dict[tuple[str, str], set[str]], seen: set[str]) -> list[tuple[str, str]]:
+    """A list from an older log ends at that day's newest release, so only its start and its gaps
+    can be compared: the (Python, platform) pairs whose releases within the list's range are the
+    list, and which have no older release, while other pairs do (the start is informative)."""
+    known = {v for versions in sets.values() for v in versions}
+    listed = {Version(v) for v in seen & known}
+    if len(listed) < 2:
+        return []
+    low, high = min(listed), max(listed)
+
+    def within(versions: set[str]) -> set[Version]:
+        return {Version(v) for v in versions if low <= Version(v) <= high}
+
+    def older(versions: set[str]) -> bool:
+        return any(Version(v) < low for v in versions)
+
+    if not any(older(versions) for versions in sets.values()):
+        return []
+    return [key for key, versions in sets.items() if within(versions) == listed and not older(versions)]
+
+
+def _final(versions: tuple[str, ...], oldest: Version) -> set[str]:
+    out = set()
+    for v in versions:
+        try:
+            parsed = Version(v)
+        except InvalidVersion:
+            continue
+        if not parsed.is_prerelease and not parsed.is_devrelease and parsed >= oldest:
+            out.add(str(parsed))
+    return out
+
+
+@cause_rule("wheels/offered-versions-name-the-machine", PY, PLAT)
+def offered_versions_name_the_machine(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: pip listed the versions it could use ("from versions: ...") and the requested one is
+    not among them.
+    Why: the list is exactly the releases with a wheel for this Python on this platform, so the
+    knowledge base can read the Python and platform off it; then, whether the requested release has
+    wheels for other Pythons here (python-unsupported) or for this Python elsewhere only
+    (platform-unsupported) decides.
+    Example: `torch==2.5.1 (from versions: 2.0.0, ..., 2.2.2)` -> Intel macOS -> platform-unsupported."""
+    if PY not in ctx.signals or decided(ctx):
+        return
+    req = kb_request(ctx)
+    kb = ctx.kb
+    if req is None or kb is None or req.spec.partition("+")[2]:
+        return
+    offered = offered_for(ctx, req.name)
+    if offered is None or len(offered.versions) < 2:
+        return
+    releases = [r for r in kb.releases(req.name) if not r.yanked and r.platforms]
+    if not releases:
+        return
+    oldest = releases[0].parsed_version
+    seen = _final(offered.versions, oldest)
+    if len(seen) < 2:
+        return
+    sets = _offered_sets(ctx, req.name)
+    exact = [key for key, versions in sets.items() if versions == seen]
+    if not exact:
+        exact = _starting_here(sets, seen)
+    if not exact:
+        return
+    pythons = {py for py, _ in exact}
+    plats = tuple(dict.fromkeys(p for _, p in exact))
+    known_plats = ctx.platforms
+    if known_plats:
+        plats = tuple(p for p in plats if p in known_plats)
+        if not plats:
+            return  # the list and the machine the log shows disagree: read nothing
+    matching = _matching(ctx, req)
+    if not matching:
+        return
+    on_here = [p for p in plats if any(r.pythons(p) for r in matching)]  # type: ignore[attr-defined]
+    for_python = [
+        p
+        for p in PLATFORM_NAMES
+        if any(py in r.pythons(p) for r in matching for py in pythons)  # type: ignore[attr-defined]
+    ]
+    evidence = [Evidence(offered.line, offered.text, "fact/offered")]
+    where = " / ".join(PLATFORM_NAMES[p] for p in plats)
+    py_text = "/".join(sorted(pythons, key=version_tuple))
+    if on_here and len(pythons) <= 2:
+        have = sorted({py for r in matching for p in on_here for py in r.pythons(p)}, key=version_tuple)  # type: ignore[attr-defined]
+        note = (
+            f"the versions pip offered are those with wheels for Python {py_text} on {where}; "
+            f"{req.requirement} has wheels there only for Python {_span(set(have))}"
+        )
+        fix = (
+            f"on Python {py_text} the newest is {req.name}=={offered.versions[-1]}: pip install "
+            f"{req.name}=={offered.versions[-1]}, or create an environment with Python {_span(set(have))}"
+        )
+        yield Verdict(PY, 0.9, note, evidence, fix=fix)
+    elif not on_here and len(plats) <= 2 and for_python:
+        note = (
+            f"the versions pip offered are those of {where}; {req.requirement} has no wheels there "
+            f"(it has for {', '.join(PLATFORM_NAMES[p] for p in for_python)})"
+        )
+        yield Verdict(
+            PLAT, 0.9, note, evidence, moves_from=(PY,), fix=f"{req.requirement} needs {PLATFORM_NAMES[for_python[0]]}"
+        )
+
+
+# Last releases with wheels for a platform the knowledge base does not cover.
+_LAST_FOR_PLATFORM = {
+    "torchaudio": ((2, 2, 2), "Intel macOS"),
+    "torchvision": ((0, 17, 2), "Intel macOS"),
+    "tensorflow-io-gcs-filesystem": ((0, 31, 0), "Windows"),
+}
+
+
+@cause_rule("wheels/last-release-for-platform", PLAT)
+def last_release_for_platform(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: pip sees a package only up to the last release some platform got (torchvision 0.17.2
+    on Intel macOS, tensorflow-io-gcs-filesystem 0.31.0 on Windows) and a newer one is asked for.
+    Why: the wheels for that platform stopped there; no Python version change helps.
+    Example: `tensorflow-io-gcs-filesystem==0.32.0 (from versions: ..., 0.31.0)` -> platform-unsupported."""
+    if PY not in ctx.signals or decided(ctx):
+        return
+    for req in ctx.facts.requests:
+        last, where = _LAST_FOR_PLATFORM.get(req.name, ((), ""))
+        offered = offered_for(ctx, req.name)
+        if not last or offered is None or not offered.versions:
+            continue
+        wanted = version_tuple(req.spec.lstrip("=~>"))
+        if version_tuple(offered.versions[-1]) == last and wanted > last:
+            note = f"{req.name} {'.'.join(map(str, last))} was the last release for {where}"
+            yield Verdict(PLAT, 0.88, note, [Evidence(offered.line, offered.text, "fact/offered")], moves_from=(PY,))
+            return
+
+
+_BITS32 = "a 32-bit Python"
+# Frameworks with no native build at all for an OS.
+_NO_NATIVE_BUILD = {("jaxlib", "windows")}
+_WHEEL_TAG_NOT_SUPPORTED = "platform/not-supported-wheel"
+
+
+@cause_rule("wheels/machine-has-no-build", PLAT)
+def machine_has_no_build(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: no wheel fits, and the log shows a machine no framework builds for: a 32-bit Python,
+    musl (Alpine), 32-bit ARM boards, Rosetta, or jaxlib on native Windows.
+    Why: frameworks publish 64-bit glibc / macOS / Windows wheels only, so the machine, not the
+    Python version, is what does not fit; unless the tool names the Python version itself.
+    A 32-bit Python alone stays open between the two: causes.md counts bitness under both (no wheel
+    "for this Python version or bitness" / "32-bit" platforms), so it is named as both candidates.
+    Example: `Alpine Linux` + `No matching distribution found for tensorflow`."""
+    if PY not in ctx.signals or ctx.has(*PYTHON_PROOF) or decided(ctx):
+        return
+    signs = [s for s in ctx.facts.machine_signs if not s.value.startswith("wheel for")]
+    thirty_two = (ctx.target is not None and ctx.target.bits == 32) or any(s.value == _BITS32 for s in signs)
+    signs = [s for s in signs if s.value != _BITS32]
+    labels = [s.value for s in signs]
+    for req in ctx.facts.requests:
+        if (req.name, ctx.os or "") in _NO_NATIVE_BUILD and not any(o.versions for o in ctx.facts.offered):
+            labels.append(f"{req.name} on {ctx.os}")
+    if not labels:
+        if thirty_two:
+            why = "a 32-bit Python: no framework publishes 32-bit wheels (the Python's bitness, or the platform)"
+            fix = "install a 64-bit Python (frameworks publish 64-bit wheels only) and create the environment with it"
+            yield Verdict(PLAT, AMBIGUOUS_CAP, why, [], cap=AMBIGUOUS_CAP, fix=fix)
+        return
+    evidence = [s.evidence("fact/machine") for s in signs[:2]]
+    yield Verdict(
+        PLAT, 0.85, f"the log shows {labels[0]}, which has no build of this release", evidence, moves_from=(PY,)
+    )
+
+
+@cause_rule("wheels/python-no-release-supports", PY)
+def python_no_release_supports(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: pip found no version at all ("from versions: none") or none matching, and the log's
+    Python is one no release of the package has wheels for (say 3.13 before TensorFlow 2.20, 2.7,
+    3.6), or a Python the frameworks never supported when the knowledge base does not know it.
+    Why: then the Python version is why nothing fits, whatever the platform.
+    Example: `Python 3.13.0` + `No matching distribution found for tensorflow`."""
+    if not no_wheel_signal(ctx) or decided(ctx):
+        return
+    python = ctx.python
+    if not python:
+        return
+    sources = ("pip-error", "uv") if any(r.source in ("pip-error", "uv") for r in ctx.facts.requests) else ("command",)
+    kb = ctx.kb if any(r.source in sources for r in ctx.facts.requests) else None
+    evidence = [ctx.facts.python.evidence("fact/python")] if ctx.facts.python and ctx.target is None else []
+    for req in ctx.facts.requests:
+        if req.source not in sources or kb is None or req.name not in kb.packages():
+            continue
+        matching = _matching(ctx, req) or [r for r in kb.releases(req.name) if not r.yanked]
+        pythons = {py for r in matching for p in PLATFORM_NAMES for py in r.pythons(p)}  # type: ignore[attr-defined]
+        moves = (PLAT,) if generic_only(ctx, PLAT) else ()
+        shown = [*evidence, Evidence(req.line, req.text, "fact/request")]
+        if pythons and python not in pythons:
+            note = f"no {req.requirement} release has wheels for Python {python} (only {_span(pythons)})"
+            yield Verdict(PY, 0.9, note, shown, moves_from=moves, fix=f"use Python {_span(pythons)}")
+            return
+        offered = offered_for(ctx, req.name)
+        newest_two = sorted(pythons, key=version_tuple)[-2:]
+        nothing = (offered is not None and not offered.versions) or (offered is None and generic_only(ctx, PLAT))
+        if nothing and python in newest_two and not req.spec:
+            first = next(
+                (r for r in kb.releases(req.name) if any(python in r.pythons(p) for p in PLATFORM_NAMES)), None
+            )
+            since = f" (its first release with Python {python} wheels is {first.version})" if first else ""
+            note = (
+                f"pip saw no release at all; Python {python} is among the newest Pythons {req.name} "
+                f"supports{since}, so the index pip read had none for it yet"
+            )
+            yield Verdict(
+                PY,
+                0.85,
+                note,
+                shown,
+                moves_from=moves,
+                fix=f"use Python {_span(pythons - {python}) or python}"
+                + (f", or {req.name}>={first.version}" if first else ""),
+            )
+            return
+        if pythons:
+            return  # the knowledge base knows this package: an age rule below would be a guess
+    parts = version_tuple(python)
+    if parts and (parts >= (3, 14) or parts < (3, 7)):
+        yield Verdict(
+            PY, 0.6, f"the log shows Python {python}, which the frameworks' releases do not support", evidence
+        )
+
+
+@cause_rule("wheels/x86-build-on-apple-silicon", PLAT)
+def x86_build_on_apple_silicon(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: an illegal (hardware) instruction on an Apple silicon Mac.
+    Why: an M1 / M2 CPU has no AVX; an x86_64 build running under Rosetta (an Intel Python, an
+    old x86-only TensorFlow wheel) dies on the first AVX instruction. The CPU is fine for arm64
+    builds: the platform of the installed build is wrong, not the machine.
+    Example: `zsh: illegal hardware instruction` on a MacBook Pro M1."""
+    if "cpu-instructions" not in ctx.signals or ctx.platforms != ("macos-arm64",):
+        return
+    evidence = [e for e in ctx.facts.os_evidence[:1]]
+    why = "an illegal instruction on Apple silicon: an x86_64 build running under Rosetta (no AVX there)"
+    fix = "use an arm64 Python (Miniforge, python.org universal2) and the arm64 build of the framework"
+    yield Verdict(PLAT, 0.9, why, evidence, moves_from=("cpu-instructions",), fix=fix)

@@ -1,0 +1,263 @@
+"""Each cause rule on its own: a log where it concludes (and what), and a near miss where it does
+not. Lines are real tool output (pip, uv, conda, TensorFlow, PyTorch, nvidia-smi) in the forms
+those tools print; the shipped knowledge base answers the rules that ask it."""
+
+from __future__ import annotations
+
+import pytest
+
+from envdoctor.explain.decide import decide
+from envdoctor.explain.rules import all_rules
+from envdoctor.explain.rules.leakage import WRONG_INTERPRETER
+from envdoctor.explain.scanner import Scanner
+
+NO_WHEEL = (
+    "ERROR: Could not find a version that satisfies the requirement {req} (from versions: {versions})\n"
+    "ERROR: No matching distribution found for {req}\n"
+)
+CUDA_WARNING = (
+    "2021-03-02 10:11:12.123456: W tensorflow/stream_executor/platform/default/dso_loader.cc:60] Could not load "
+    "dynamic library 'libcudart.so.11.0'; dlerror: libcudart.so.11.0: cannot open shared object file: No such file\n"
+)
+NUMPY_BANNER = (
+    "A module that was compiled using NumPy 1.x cannot be run in\n"
+    "NumPy 2.0.1 as it may crash. To support both 1.x and 2.x\n"
+)
+
+# rule id -> (log where it concludes, the cause it concludes for, a near miss where it stays silent)
+CASES: dict[str, tuple[str, str, str]] = {
+    "errors/terminal-error-confirms": (
+        "Traceback (most recent call last):\n"
+        "ImportError: libcudnn.so.8: cannot open shared object file: No such file\n",
+        "cuda-libs-missing",
+        "The log mentions libcudnn.so.8: cannot open shared object file in a sentence\nall good afterwards\n",
+    ),
+    "errors/warnings-only-are-symptoms": (
+        CUDA_WARNING + "AttributeError: module 'numpy' has no attribute 'object'.\n",
+        "cuda-libs-missing",
+        "print(tf.config.list_physical_devices('GPU'))\n" + CUDA_WARNING + "[]\n",
+    ),
+    "errors/root-explains-symptoms": (
+        CUDA_WARNING + NUMPY_BANNER,
+        "numpy-abi",
+        CUDA_WARNING,
+    ),
+    "errors/long-windows-path": (
+        "FileNotFoundError: [Errno 2] No such file or directory: 'C:\\\\Users\\\\me\\\\AppData\\\\Local\\\\Temp\\\\"
+        + "pip-build-x\\\\tensorflow\\\\include\\\\external\\\\" * 8
+        + "a.h'\n",
+        "windows-long-paths",
+        "FileNotFoundError: [Errno 2] No such file or directory: 'C:\\\\Users\\\\me\\\\model.h5'\n",
+    ),
+    "solver/conflict-is-another-cause": (
+        "UnsatisfiableError: The following specifications were found to be incompatible with the existing python "
+        "installation in your environment:\n\nSpecifications:\n\n"
+        "  - tensorflow==2.4 -> python[version='>=3.6,<3.9']\n\n"
+        "Your python: python=3.10\n",
+        "python-unsupported",
+        "UnsatisfiableError: The following specifications were found to be in conflict:\n"
+        "  - opencv ==2.4.8\n  - tensorflow -> numpy >=1.10.1\n",
+    ),
+    "solver/requested-a-removed-package": (
+        "Collecting tensorflow-gpu\n  Downloading tensorflow-gpu-2.12.0.tar.gz (2.6 kB)\n"
+        "  error: subprocess-exited-with-error\nERROR: metadata-generation-failed\n",
+        "package-removed",
+        "Collecting tensorflow-gpu==2.10.0\n  Downloading tensorflow_gpu-2.10.0-cp310-cp310-win_amd64.whl (455 MB)\n",
+    ),
+    "solver/clash-named": (
+        "ERROR: Cannot install requests==2.31.0 and urllib3<1.21 because these package versions have conflicting "
+        "dependencies.\n\nThe conflict is caused by:\n    The user requested urllib3<1.21\n"
+        "    requests 2.31.0 depends on urllib3<3 and >=1.21.1\n\nTo fix this you could try to:\n",
+        "solver-conflict",
+        "ERROR: ResolutionImpossible: for help visit https://pip.pypa.io/en/latest/topics/dependency-resolution/\n",
+    ),
+    "solver/a-name-not-on-the-index": (
+        "$ uv pip install tensorflow-addonss\nerror: No solution found when resolving dependencies\n"
+        "  cause: Because tensorflow-addonss was not found in the package registry and you require "
+        "tensorflow-addonss, we can conclude that your requirements are unsatisfiable.\n",
+        "solver-conflict",
+        "error: No solution found when resolving dependencies\n  cause: Because tensorflow==2.15.0 depends on "
+        "numpy>=1.23.5,<2.0.0 and you require numpy>=2.0, we can conclude that your requirements are unsatisfiable.\n",
+    ),
+    "wheels/no-wheel-is-not-yet-a-reason": (
+        NO_WHEEL.format(req="tensorflow", versions="none"),
+        "python-unsupported",
+        "ERROR: Ignored the following versions that require a different python version: 2.13.0 Requires-Python >=3.8\n"
+        "ERROR: No matching distribution found for tensorflow==2.13.0\n",
+    ),
+    "wheels/refused-wheel-tag": (
+        "Python 3.10.4\nERROR: tensorflow-2.4.0-cp38-cp38-win_amd64.whl is not a supported wheel on this platform.\n",
+        "python-unsupported",
+        "ERROR: tensorflow-2.4.0-cp38-cp38-win_amd64.whl is not a supported wheel on this platform.\n",
+    ),
+    "wheels/kb-platform-or-python": (
+        "Running on macOS intel.\n" + NO_WHEEL.format(req="tensorflow==2.17.0", versions="2.15.0, 2.16.1, 2.16.2"),
+        "platform-unsupported",
+        NO_WHEEL.format(req="tensorflow==2.17.0", versions="2.15.0, 2.16.1, 2.16.2"),
+    ),
+    "wheels/offered-versions-name-the-machine": (
+        NO_WHEEL.format(req="tensorflow==2.15.0", versions="2.20.0rc0, 2.20.0, 2.21.0"),
+        "python-unsupported",
+        NO_WHEEL.format(req="tensorflow==2.15.0", versions="2.20.0"),
+    ),
+    "wheels/last-release-for-platform": (
+        NO_WHEEL.format(req="torchvision==0.20.1", versions="0.16.0, 0.16.1, 0.16.2, 0.17.0, 0.17.1, 0.17.2"),
+        "platform-unsupported",
+        NO_WHEEL.format(req="torchvision==0.15.0", versions="0.16.0, 0.17.2"),
+    ),
+    "wheels/machine-has-no-build": (
+        '/ # cat /etc/os-release\nNAME="Alpine Linux"\n' + NO_WHEEL.format(req="tensorflow", versions="none"),
+        "platform-unsupported",
+        "Ubuntu 22.04\n" + NO_WHEEL.format(req="tensorflow", versions="none"),
+    ),
+    "wheels/python-no-release-supports": (
+        "Python 3.14.0\n" + NO_WHEEL.format(req="tensorflow", versions="none"),
+        "python-unsupported",
+        "Python 3.10.12\n" + NO_WHEEL.format(req="tensorflow", versions="none"),
+    ),
+    "wheels/x86-build-on-apple-silicon": (
+        "I am on a MacBook Pro M1 (arm64)\n>>> import tensorflow\nzsh: illegal hardware instruction  python\n",
+        "platform-unsupported",
+        "Ubuntu 20.04 x86_64\n>>> import tensorflow\nIllegal instruction (core dumped)\n",
+    ),
+    "packages/numpy-abi-from-the-build": (
+        "Successfully installed numpy-2.0.1 tensorflow-2.15.0\n>>> import tensorflow\n"
+        "ImportError: numpy.core._multiarray_umath failed to import\n",
+        "numpy-abi",
+        "Successfully installed numpy-2.0.1 tensorflow-2.18.0\n>>> import tensorflow\nImportError: something\n",
+    ),
+    "packages/pip-reports-a-dependency-out-of-range": (
+        "ERROR: pip's dependency resolver does not currently take into account all the packages that are installed. "
+        "This behaviour is the source of the following dependency conflicts.\n"
+        "tensorflow 2.15.0 requires protobuf!=4.21.0,<5.0.0dev,>=3.20.3, but you have protobuf 5.27.0 which is "
+        "incompatible.\nTypeError: Descriptors cannot be created directly (protobuf)\n",
+        "protobuf-mismatch",
+        "Requirement already satisfied: protobuf in ./venv/lib/python3.11/site-packages (4.25.3)\n",
+    ),
+    "gpu/check-answer-negative": (
+        ">>> import torch\n>>> torch.cuda.is_available()\nFalse\n",
+        "no-gpu-visible",
+        ">>> import torch\n>>> torch.cuda.is_available()\nTrue\n",
+    ),
+    "gpu/device-list-without-gpu": (
+        "from tensorflow.python.client import device_lib\nprint(device_lib.list_local_devices())\n\n"
+        '[name: "/device:CPU:0"\ndevice_type: "CPU"\nmemory_limit: 268435456\n]\n',
+        "no-gpu-visible",
+        'print(device_lib.list_local_devices())\n[name: "/device:CPU:0"\ndevice_type: "CPU"\n'
+        'name: "/device:GPU:0"\ndevice_type: "GPU"\n]\n',
+    ),
+    "gpu/asked-and-answered": (
+        "print(torch.cuda.is_available())\nUserWarning: CUDA initialization: Found no NVIDIA driver on your system.\n",
+        "no-gpu-visible",
+        "UserWarning: CUDA initialization: Found no NVIDIA driver on your system.\n",
+    ),
+    "gpu/windows-tensorflow-after-2.10": (
+        'C:\\Users\\me> python -c "import tensorflow as tf; print(tf.__version__)"\n'
+        "2.15.0\ntensorflow version: 2.15.0\n"
+        "Num GPUs Available:  0\n",
+        "platform-unsupported",
+        "C:\\Users\\me> python\ntensorflow version: 2.10.1\nNum GPUs Available:  0\n",
+    ),
+    "gpu/library-wanted-vs-present": (
+        "Cuda compilation tools, release 12.2, V12.2.140\n" + CUDA_WARNING,
+        "cuda-version-mismatch",
+        "Cuda compilation tools, release 11.2, V11.2.152\n" + CUDA_WARNING,
+    ),
+    "gpu/library-of-the-build-missing": (
+        "tensorflow version: 2.10.0\n" + CUDA_WARNING.replace(" W ", " E "),
+        "cuda-libs-missing",
+        "tensorflow version: 2.15.0\n" + CUDA_WARNING.replace(" W ", " E "),
+    ),
+    "gpu/driver-older-than-build": (
+        "| NVIDIA-SMI 470.82.01    Driver Version: 470.82.01    CUDA Version: 11.4     |\n"
+        "torch 2.1.0+cu121\nRuntimeError: CUDA error: no kernel image\n",
+        "driver-too-old",
+        "| NVIDIA-SMI 535.54.03    Driver Version: 535.54.03    CUDA Version: 12.2     |\ntorch 2.1.0+cu121\n",
+    ),
+    "gpu/cpu-only-build": (
+        "torch 2.3.0+cpu\n>>> torch.cuda.is_available()\nFalse\n",
+        "no-gpu-visible",
+        "torch 2.3.0+cu121\n>>> torch.cuda.is_available()\nFalse\n",
+    ),
+    "leakage/installed-here-running-there": (
+        "$ pip install torch\nSuccessfully installed torch-2.3.1\n$ python train.py\n"
+        "ModuleNotFoundError: No module named 'torch'\n",
+        WRONG_INTERPRETER,
+        "$ python train.py\nModuleNotFoundError: No module named 'torch'\n",
+    ),
+    "leakage/kernel-cannot-import-framework": (
+        "Cell In[1], line 1\n----> 1 import tensorflow as tf\nModuleNotFoundError: No module named 'tensorflow'\n",
+        WRONG_INTERPRETER,
+        "$ python train.py\nModuleNotFoundError: No module named 'tensorflow'\n",
+    ),
+    "leakage/one-traceback-two-installations": (
+        'Traceback (most recent call last):\n  File "/home/u/.local/bin/pip", line 5, in <module>\n'
+        '  File "/usr/lib/python3/dist-packages/pip/_internal/cli/main.py", line 9, in <module>\n'
+        "ImportError: cannot import name 'main'\n",
+        "env-leakage",
+        'Traceback (most recent call last):\n  File "/usr/bin/pip", line 5, in <module>\n'
+        '  File "/usr/lib/python3/dist-packages/pip/_internal/cli/main.py", line 9, in <module>\n'
+        "ImportError: cannot import name 'main'\n",
+    ),
+    "leakage/local-copy-shadows-the-install": (
+        "ImportError: cannot import name 'TypeAliasType' from 'typing_extensions' "
+        "(/proj/vendor/typing_extensions.py)\n",
+        "env-leakage",
+        "ImportError: cannot import name 'TypeAliasType' from 'typing_extensions' "
+        "(/proj/.venv/lib/python3.11/site-packages/typing_extensions.py)\n",
+    ),
+    "leakage/frames-outside-the-active-env": (
+        "(.venv) $ python train.py\nTraceback (most recent call last):\n"
+        '  File "/proj/other-env/lib/python3.10/site-packages/numpy/core/__init__.py", line 24, in <module>\n'
+        "ModuleNotFoundError: No module named 'numpy.core._multiarray_umath'\n",
+        "env-leakage",
+        "(.venv) $ python train.py\nTraceback (most recent call last):\n"
+        '  File "/proj/.venv/lib/python3.10/site-packages/numpy/core/__init__.py", line 24, in <module>\n'
+        "ModuleNotFoundError: No module named 'numpy.core._multiarray_umath'\n",
+    ),
+    "leakage/two-installations": (
+        'File "/home/u/miniconda3/envs/tf/lib/python3.10/site-packages/keras/__init__.py", line 3\n'
+        'File "/home/u/.local/lib/python3.10/site-packages/numpy/__init__.py", line 1\n',
+        "env-leakage",
+        'File "/home/u/miniconda3/envs/tf/lib/python3.10/site-packages/keras/__init__.py", line 3\n',
+    ),
+    "leakage/source-tree-shadows-the-install": (
+        'Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\n'
+        '  File "torch/__init__.py", line 45, in <module>\n    from torch._C import *\n'
+        "ImportError: No module named _C\n",
+        "env-leakage",
+        'Traceback (most recent call last):\n  File "/opt/venv/lib/python3.11/site-packages/torch/__init__.py", '
+        "line 45, in <module>\nImportError: No module named _C\n",
+    ),
+}
+
+
+def _verdicts(text: str, rule_id: str) -> list[tuple[str, float, float | None, tuple[str, ...]]]:
+    scanner = Scanner()
+    scanner.feed(text.encode())
+    decision = decide(scanner)
+    return [(v.cause, v.weight, v.cap, v.demotes) for v in decision.verdicts if v.rule == rule_id]
+
+
+def test_every_rule_is_documented_and_tested_here() -> None:
+    ids = [r.id for r in all_rules()]
+    assert len(ids) == len(set(ids))
+    assert set(ids) == set(CASES)
+    for rule in all_rules():
+        for part in ("What:", "Why:", "Example:"):
+            assert part in rule.doc, f"{rule.id}: no {part!r} in its doc string"
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_rule_concludes_on_its_case(rule_id: str) -> None:
+    text, cause, _miss = CASES[rule_id]
+    found = _verdicts(text, rule_id)
+    assert found, f"{rule_id} said nothing"
+    assert any(c == cause for c, *_ in found), found
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_rule_is_silent_on_the_near_miss(rule_id: str) -> None:
+    _text, cause, miss = CASES[rule_id]
+    found = [v for v in _verdicts(miss, rule_id) if v[0] == cause]
+    assert not found, f"{rule_id} concluded on its near miss: {found}"
