@@ -43,12 +43,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import json
+    from collections.abc import Mapping
 
     from envdoctor.actions import fix
     from envdoctor.actions.fixplan import FixPlan
     from envdoctor.actions.target import resolve_python
     from envdoctor.actions.uvtool import index_options
-    from envdoctor.actions.verify import verify
+    from envdoctor.actions.verify import VerifyReport, verify
     from envdoctor.errors import UsageError
     from envdoctor.model import Finding
 
@@ -57,8 +58,11 @@ def run(args: argparse.Namespace) -> int:
     python = resolve_python(args.python, args.prefix)
     index = index_options(args)
 
-    def diagnose(py: str) -> list[Finding]:
-        return fix.default_diagnose(py, timeout=args.timeout)
+    def diagnose(py: str, env: Mapping[str, str] | None = None) -> list[Finding]:
+        return fix.default_diagnose(py, env, timeout=args.timeout)
+
+    def verifier(py: str, env: Mapping[str, str] | None = None) -> VerifyReport:
+        return verify(py, timeout=args.verify_timeout, env=env)
 
     if not args.apply:
         _, findings, plan = fix.plan_fix(python, diagnose=diagnose, index=index)
@@ -80,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         report = fix.apply_fix(
             python,
             diagnose=diagnose,
-            verifier=lambda py: verify(py, timeout=args.verify_timeout),
+            verifier=verifier,
             index=index,
             confirm=confirm,
             quiet=args.quiet,
