@@ -64,6 +64,16 @@ CASES: dict[str, tuple[str, str, str]] = {
         "package-removed",
         "Collecting tensorflow-gpu==2.10.0\n  Downloading tensorflow_gpu-2.10.0-cp310-cp310-win_amd64.whl (455 MB)\n",
     ),
+    "solver/missing-for-this-platform": (
+        "C:\\Users\\me> mamba install jax=0.3.25\nCould not solve for environment specs\n"
+        "The following package could not be installed\n└─ jax =0.3.25 * is not installable because it requires\n"
+        "   └─ jaxlib >=0.3.22 *, which does not exist (perhaps a missing channel).\n",
+        "platform-unsupported",
+        # jaxlib 0.4.20 had Windows wheels: a missing channel, not the platform
+        "C:\\Users\\me> mamba install jax=0.4.20\nCould not solve for environment specs\n"
+        "The following package could not be installed\n└─ jax =0.4.20 * is not installable because it requires\n"
+        "   └─ jaxlib >=0.4.20 *, which does not exist (perhaps a missing channel).\n",
+    ),
     "solver/clash-named": (
         "ERROR: Cannot install requests==2.31.0 and urllib3<1.21 because these package versions have conflicting "
         "dependencies.\n\nThe conflict is caused by:\n    The user requested urllib3<1.21\n"

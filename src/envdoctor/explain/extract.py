@@ -905,10 +905,16 @@ def _conflicts(scanner: Scanner, facts: LogFacts) -> None:
                 parsed = Conflict(tool="conda", kind="python", reason="no build for this environment's Python")
         elif sid == "solver/mamba-problems":
             parsed = conflict_parsers.mamba_conflict(cap.lines)
+        elif sid == "solver/mamba-tree":
+            parsed = conflict_parsers.mamba_tree(cap.lines)
         elif sid == "solver/uv-no-solution":
             parsed = conflict_parsers.uv_conflict(cap.lines, header=cap.header.text)
         if parsed is not None and parsed not in facts.conflicts:
             facts.conflicts.append(parsed)
+    if any(c.tool == "libmamba" and c.kind != "conflict" for c in facts.conflicts):
+        # libmamba's problem tree says why; its one-line "requires X, but none of the providers can
+        # be installed" summary only names the chain
+        facts.conflicts = [c for c in facts.conflicts if c.tool != "libmamba" or c.kind != "conflict"]
 
 
 def extract(scanner: Scanner) -> LogFacts:

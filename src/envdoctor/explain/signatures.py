@@ -891,6 +891,15 @@ SIGNATURES: tuple[Signature, ...] = (
         capture=40,
     ),
     S(
+        "solver/mamba-tree",
+        "could not solve for environment specs",
+        "solver-conflict",
+        0.75,
+        "libmamba's problem tree (conda >= 23.10, mamba >= 1.4): which packages clash, and why.",
+        "Could not solve for environment specs",
+        capture=60,
+    ),
+    S(
         "solver/uv-no-solution",
         "no solution found when resolving",
         "solver-conflict",
