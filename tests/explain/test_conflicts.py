@@ -133,9 +133,18 @@ def test_uv_requested_python_range_is_the_projects_pin() -> None:
         "      we can conclude that all versions of demo-lib require Python>=3.10.\n"
         "      And because the requested Python version (>=3.8) does not satisfy Python>=3.10, we can conclude\n"
         "      that demo-lib cannot be used.\n"
+        "      And because your project depends on demo-lib, we can conclude that your project's requirements are\n"
+        "      unsatisfiable.\n"
+        "\n"
+        "      hint: The `requires-python` value (>=3.8) includes Python versions that are not supported by your\n"
+        "      dependencies (e.g., demo-lib==2.0.0 only supports >=3.10). Consider using a more restrictive\n"
+        "      `requires-python` value (like >=3.10).\n"
     )
     got = explain_text(text)
     assert got.cause == "solver-conflict" and got.conflicts[0].move == "requires-python"
     # with the interpreter's own version ("current"), the Python is why
     current = text.replace("requested Python version (>=3.8)", "current Python version (3.8.18)")
     assert explain_text(current).cause == "python-unsupported"
+    # `uv pip compile --python-version 3.8` prints the same range without a project: the Python asked for
+    pip = "\n".join(line for line in text.splitlines() if "project" not in line and "requires-python" not in line)
+    assert explain_text(pip).cause == "python-unsupported"

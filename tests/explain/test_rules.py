@@ -49,6 +49,23 @@ CASES: dict[str, tuple[str, str, str]] = {
         "windows-long-paths",
         "FileNotFoundError: [Errno 2] No such file or directory: 'C:\\\\Users\\\\me\\\\model.h5'\n",
     ),
+    "native/windows-extension-dll-missing": (
+        ">>> import onnxruntime\nTraceback (most recent call last):\n"
+        '  File "C:\\py\\lib\\site-packages\\onnxruntime\\__init__.py", line 23, in <module>\n'
+        "ImportError: DLL load failed while importing onnxruntime_pybind11_state: The specified module could not "
+        "be found.\n",
+        "msvc-runtime-missing",
+        # another error code (1114: an initialisation routine failed), not a DLL that is missing
+        "ImportError: DLL load failed while importing _pywrap_tensorflow_internal: A dynamic link library (DLL) "
+        "initialization routine failed.\n",
+    ),
+    "native/undefined-symbol": (
+        ">>> import torchvision\nImportError: /home/me/venv/lib/python3.11/site-packages/torchvision/_C.so: "
+        "undefined symbol: _ZN3c1017RegisterOperatorsD1Ev\n",
+        "dependency-version-mismatch",
+        # a symbol of the Python API: built for another Python, which this rule does not read
+        "ImportError: /home/me/venv/lib/python3.11/site-packages/mylib/_core.so: undefined symbol: PyCode_New\n",
+    ),
     "solver/conflict-is-another-cause": (
         "UnsatisfiableError: The following specifications were found to be incompatible with the existing python "
         "installation in your environment:\n\nSpecifications:\n\n"

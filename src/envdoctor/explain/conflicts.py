@@ -387,8 +387,15 @@ def uv_conflict(lines: Sequence[str], header: str = "") -> Conflict | None:
     kind = "conflict"
     reason = "these requirements exclude each other"
     move = required[-1] if required else (missing[0] if missing else None)
-    project_range = python is not None and python.group("which").lower() == "requested" and _RANGE.match(
-        python.group("have")
+    # uv's "requested Python version" is a range both for `--python-version 3.9` (read as >=3.9: the
+    # Python asked for) and for a project's requires-python (a pin in pyproject.toml: a conflict
+    # to move); the project's shows in its hint, its split, or "your project"
+    project = "requires-python" in text.lower() or "your project" in text.lower() or bool(_UV_SPLIT.search(header))
+    project_range = (
+        project
+        and python is not None
+        and python.group("which").lower() == "requested"
+        and bool(_RANGE.match(python.group("have")))
     )
     if project_range and python is not None:
         # uv's "requested Python version" as a range is the project's requires-python: a pin the user

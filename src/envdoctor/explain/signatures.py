@@ -686,7 +686,19 @@ SIGNATURES: tuple[Signature, ...] = (
         0.65,
         "Windows could not load TensorFlow's native module; the VC++ runtime is the usual culprit.",
         "ImportError: DLL load failed while importing _pywrap_tensorflow_internal: The specified module could not be found.",
-        pattern=r"dll load failed(?:.*_pywrap_tensorflow|(?: while importing [\w.]+)?:\s*the specified module could not be found)",
+        pattern=r"dll load failed(?: while importing [\w.]+)?:\s*the specified module could not be found",
+    ),
+    S(
+        "cpu/dll-init-failed",
+        "initialization routine failed",
+        "cpu-instructions",
+        0.7,
+        "Windows: TensorFlow's native module failed to initialise (error 1114); on CPUs without AVX this is how "
+        "TensorFlow >= 1.6 fails to import. A candidate on its own: a broken C++ runtime reads the same.",
+        "ImportError: DLL load failed while importing _pywrap_tensorflow_internal: A dynamic link library (DLL) "
+        "initialization routine failed.",
+        pattern=r"dll load failed(?: while importing _pywrap_tensorflow\w*)?:\s*a dynamic link library \(dll\) initiali[sz]ation routine failed",
+        anchor="dll",
     ),
     # ---- windows-long-paths ----------------------------------------------------------------
     S(

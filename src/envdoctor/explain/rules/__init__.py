@@ -9,6 +9,7 @@ package versions, the GPU stack, and interpreters / leakage. `all_rules()` lists
 from __future__ import annotations
 
 from envdoctor.explain.rules import errors
+from envdoctor.explain.rules import native
 from envdoctor.explain.rules import solver
 from envdoctor.explain.rules import wheels
 from envdoctor.explain.rules import packages
