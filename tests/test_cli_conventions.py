@@ -17,7 +17,7 @@ from envdoctor import __version__
 from envdoctor.cli import COMMANDS
 from envdoctor.errors import UsageError
 from envdoctor.rules import all_rules
-from envdoctor.rules._selection import Selection, split_selectors
+from envdoctor.selection import Selection, split_selectors
 from tests.factories import make_dist
 from tests.test_probe import make_venv
 

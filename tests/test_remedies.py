@@ -100,6 +100,13 @@ def test_an_externally_managed_interpreter_is_never_changed() -> None:
         assert "EXTERNALLY-MANAGED" in step.reason and "PEP 668" in step.reason
     install = ctx.install(["numpy<2"]).steps[0]
     assert install.command == "envdoctor create --name fresh-env --python 3.11 tensorflow==2.15.0 'numpy<2'"
+    # the packages that need the one being fixed come along into the fresh environment
+    pandas = ctx_of(
+        dist("pandas", "2.1.4", requires=["numpy>=1.23.2"]), dist("numpy", "2.0.0"), externally_managed=marker
+    )
+    assert pandas.install(["numpy<2"]).steps[0].command == (
+        "envdoctor create --name fresh-env --python 3.11 pandas==2.1.4 'numpy<2'"
+    )
     # a venv made from that interpreter is not externally managed
     assert ctx_of(dist("pip", "24.0"), externally_managed=marker, is_venv=True).owner.kind == PIP_VENV
 
@@ -268,3 +275,21 @@ def test_rattler_commands_run_verbatim_on_a_real_prefix(tmp_path: Path, monkeypa
     assert final.conda is not None and "helper-tool" not in {r.name for r in final.conda.records}
     assert not (prefix / "share" / "helper-tool.txt").exists()
     assert sys.executable in command
+
+
+def test_the_check_cache_keeps_the_remedy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from tests.actions.fakes import make_venv, run_cli, uv_install, wheel_folder
+
+    monkeypatch.setenv("ENVDOCTOR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("ENVDOCTOR_NO_CACHE", raising=False)
+    wheels = wheel_folder(tmp_path / "wheels")
+    python = make_venv(tmp_path / "env")
+    uv_install(python, wheels, "tensorflow==2.15.0", "numpy==2.0.0")
+    first = json.loads(run_cli("check", "--python", str(python), "--format", "json").stdout)
+    second = json.loads(run_cli("check", "--python", str(python), "--format", "json").stdout)
+    assert list((tmp_path / "cache" / "check").glob("*.json"))  # the second answer came from the cache
+    (abi,) = [f for f in first["findings"] if f["code"] == "ED102"]
+    assert abi["remedy"]["steps"][0]["manager"] == "uv"
+    assert second["findings"] == first["findings"]

@@ -70,7 +70,7 @@ def check(
     from envdoctor.doctor import diagnose
     from envdoctor.errors import UsageError
     from envdoctor.rules import all_rules, get_rule
-    from envdoctor.rules._selection import Selection
+    from envdoctor.selection import Selection
 
     selection = Selection.parse(select, ignore)
     rules = all_rules()

@@ -203,7 +203,7 @@ def apply_config(args: argparse.Namespace) -> None:
     if args.format is None:
         args.format = config.output_format if config.output_format in formats else formats[0]
     if hasattr(args, "select"):
-        from envdoctor.rules._selection import Selection
+        from envdoctor.selection import Selection
 
         # ruff's precedence: --select replaces the file's selection, --ignore adds to its ignores
         args.selection = Selection.parse(args.select or config.select, [*config.ignore, *args.ignore])

@@ -10,6 +10,7 @@ from typing import Any
 
 from envdoctor.knowledge import KnowledgeBase
 from envdoctor.model import Finding, Severity, Skipped, Snapshot
+from envdoctor.roots import group as group_root_causes
 from envdoctor.rules import Context, Rule, all_rules, run_rules
 
 REPORT_SCHEMA = 1
@@ -49,6 +50,7 @@ def diagnose(
     if severity:
         findings = [override_severity(f, severity) for f in findings]
     findings.sort(key=lambda f: (f.severity.rank, f.code, f.subject or "", f.message))
+    findings = group_root_causes(snapshot, findings)
     from envdoctor.rules.unread_metadata import unread_skipped
 
     # What was not read is said, whatever rules ran: never "OK" for it (see ED108).

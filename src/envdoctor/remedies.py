@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from envdoctor.model import Remedy, Step
 from envdoctor.owner import CONDA_FLAVOURS, Owner
@@ -252,3 +252,17 @@ def runnable(step: Step) -> bool:
 def shell_step(step: Step) -> bool:
     """A change to the shell that runs the environment (a variable): the user's to make."""
     return step.action in ENV_ACTIONS and step.manager == "shell"
+
+
+def apply_to_environment(steps: Iterable[Step], env: Mapping[str, str]) -> dict[str, str]:
+    """`env` as it is once the shell steps among `steps` are done (what the user's shell will hold)."""
+    result = dict(env)
+    for step in steps:
+        if not shell_step(step):
+            continue
+        for name in step.variables:
+            if step.action == UNSET_ENV:
+                result.pop(name, None)
+            else:
+                result[name] = step.value
+    return result

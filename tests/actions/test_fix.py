@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,7 @@ def uv_install_remedy(python: str, *specs: str) -> Remedy:
 def numpy_rule(*specs: str) -> fixing.Diagnose:
     """A stand-in for check: NumPy 2 under our fake TensorFlow is an error, fixed by `specs`."""
 
-    def diagnose(python: str) -> list[Finding]:
+    def diagnose(python: str, env: Mapping[str, str] | None = None) -> list[Finding]:
         versions = installed(Path(python))
         if versions.get("numpy", "0").startswith("2") and "tensorflow" in versions:
             remedy = uv_install_remedy(python, *(specs or ("numpy<2",)))
@@ -61,8 +62,8 @@ def broken(tmp_path: Path) -> tuple[Path, IndexOptions]:
     return python, IndexOptions(find_links=[str(wheels)], no_index=True)
 
 
-def _verify(python: str) -> fixing.VerifyReport:
-    return verify(python, timeout=60)
+def _verify(python: str, env: Mapping[str, str] | None = None) -> fixing.VerifyReport:
+    return verify(python, timeout=60, env=env)
 
 
 def test_apply_repairs_and_records_a_restore_point(broken: tuple[Path, IndexOptions]) -> None:
@@ -97,7 +98,7 @@ def test_verify_newly_failing_rolls_back(tmp_path: Path) -> None:
     python = make_venv(tmp_path / "env")
     uv_install(python, wheels, "tensorflow==2.15.0", "numpy==1.26.4", "helper==1.0")
 
-    def bad_advice(py: str) -> list[Finding]:
+    def bad_advice(py: str, env: Mapping[str, str] | None = None) -> list[Finding]:
         if installed(Path(py)).get("helper") == "1.0":
             remedy = uv_install_remedy(py, "numpy==2.0.0", "helper==2.0")
             return [Finding("ED999", "x", Severity.WARNING, "old helper", fix=remedy.text(), remedy=remedy)]

@@ -75,13 +75,13 @@ def test_working_framework_reports_version_build_and_computation(venv: Path) -> 
 
 def test_import_failure_goes_through_explain(venv: Path) -> None:
     site = _reset(venv)
-    write_package(site, "tensorflow-cpu", "2.10.1", "", installer="pip")
+    write_package(site, "tensorflow-cpu", "2.15.1", "", installer="pip")
     (site / "tensorflow").mkdir(exist_ok=True)
     (site / "tensorflow" / "__init__.py").write_text(ABI_FAILURE, encoding="utf-8")
     report = verify(str(venv), timeout=60)
     assert not report.ok
     (tf,) = report.frameworks
-    assert tf.distributions == ["tensorflow-cpu==2.10.1"]
+    assert tf.distributions == ["tensorflow-cpu==2.15.1"]
     assert not tf.imported
     assert "failed to import" in (tf.error or "")
     assert "compiled using NumPy 1.x" in tf.output_tail
@@ -128,7 +128,7 @@ def test_cli_json_and_exit_codes(venv: Path) -> None:
     data = json.loads(done.stdout)
     assert data["ok"] is True
     assert data["frameworks"][0]["computations"][0]["ok"] is True
-    assert data["summary"] == {"installed": 1, "working": 1, "failed": []}
+    assert data["summary"] == {"installed": 1, "working": 1, "packages": 0, "packages_working": 0, "failed": []}
     (site / "tensorflow" / "__init__.py").write_text(ABI_FAILURE, encoding="utf-8")
     done = run_cli("verify", "--python", str(venv))
     assert done.returncode == 1

@@ -40,8 +40,10 @@ class Score:
 
     def report(self) -> str:
         misses = [a for a in self.answers if a.cause != a.label]
-        lines = [f"{self.split}: {self.right}/{len(self.answers)} = {self.top1:.1%} top-1, "
-                 f"{len(self.confident_wrong)} confidently wrong"]
+        lines = [
+            f"{self.split}: {self.right}/{len(self.answers)} = {self.top1:.1%} top-1, "
+            f"{len(self.confident_wrong)} confidently wrong"
+        ]
         lines += [f"  {a.name}: labelled {a.label}, got {a.cause} ({a.confidence:.2f})" for a in misses]
         return "\n".join(lines)
 

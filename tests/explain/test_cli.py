@@ -68,7 +68,10 @@ def test_explain_stdin_and_snapshot(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["cause"] == "numpy-abi"
-    assert "TensorFlow 2.15.0" in data["fixes"][0]
+    assert "tensorflow 2.15.0" in data["fixes"][0]
+    # the remedy as data, the same check gives for this snapshot
+    (remedy,) = data["remedies"]
+    assert remedy["steps"][0]["action"] == "install" and remedy["steps"][0]["packages"] == ["numpy<2"]
 
 
 def test_explain_bad_snapshot_is_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

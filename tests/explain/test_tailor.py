@@ -9,6 +9,7 @@ from envdoctor.model import Conda, CondaRecord, Distribution, GpuFacts, Interpre
 from .corpus import load
 
 BY_NAME = {c.name: c for c in load()}
+SITE = "/opt/env/lib/python3.11/site-packages"
 
 
 def _snapshot(*dists: tuple[str, str], conda: bool = False, **machine: object) -> Snapshot:
@@ -21,7 +22,9 @@ def _snapshot(*dists: tuple[str, str], conda: bool = False, **machine: object) -
     )
     snap = Snapshot(
         interpreter=interp,
-        distributions=[Distribution(name=n, version=v) for n, v in dists],
+        distributions=[
+            Distribution(name=n, version=v, installer="conda" if conda else "pip", location=SITE) for n, v in dists
+        ],
         machine=Machine(os="linux", arch="x86_64", **machine),
     )  # type: ignore[arg-type]
     if conda:
@@ -33,15 +36,17 @@ def test_numpy_abi_fix_names_versions_and_the_way_out() -> None:
     snap = _snapshot(("tensorflow", "2.15.0"), ("numpy", "2.1.0"))
     got = explain_text(BY_NAME["numpy-abi-pingmapper-123"].text, snapshot=snap, kb=KnowledgeBase.load())
     first = got.fixes[0]
-    assert "TensorFlow 2.15.0" in first and "numpy 2.1.0" in first
-    assert "/opt/env/bin/python -m pip install 'numpy<2'" in first
-    assert "TensorFlow >= 2.18" in first
+    assert "tensorflow 2.15.0" in first and "NumPy 2.1.0" in first
+    # check's own remedy (same rules, same pins); no pip in this venv: uv, as check prints it
+    assert first.endswith(": uv pip install --python /opt/env/bin/python 'numpy<2'")
+    assert any("'tensorflow>=2.18'" in fix for fix in got.fixes)
+    assert got.remedies[0].text() == "uv pip install --python /opt/env/bin/python 'numpy<2'"
 
 
 def test_conda_owned_numpy_gets_conda_install() -> None:
     snap = _snapshot(("tensorflow", "2.15.0"), ("numpy", "2.1.0"), conda=True)
     got = explain_text(BY_NAME["numpy-abi-pingmapper-123"].text, snapshot=snap, kb=KnowledgeBase.load())
-    assert "conda install -p /opt/env 'numpy<2'" in got.fixes[0]
+    assert "conda install --yes --prefix /opt/env 'numpy<2'" in got.fixes[0]
 
 
 def test_removed_package_uses_knowledge_base() -> None:

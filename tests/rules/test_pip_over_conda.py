@@ -25,10 +25,18 @@ def test_pip_numpy_over_condas() -> None:
         "conda record: /env/conda-meta/numpy-1.26.4-py311h64a7726_0.json (numpy 1.26.4, conda-forge)"
     )
     assert "conda installed numpy-1.26.4.dist-info" in f.evidence
+    # nothing installed asks for pip's version: conda's own numpy comes back
     assert f.fix == (
         "uv pip uninstall --python /env/bin/python numpy && "
-        "conda install --yes --prefix /env --channel conda-forge --force-reinstall numpy==2.0.1"
+        "conda install --yes --prefix /env --channel conda-forge --force-reinstall numpy==1.26.4"
     )
+    assert any("numpy==2.0.1" in h for h in f.hints)
+
+
+def test_pip_version_kept_under_conda_when_a_requirer_needs_it() -> None:
+    snap = snapshot([dist("numpy", "2.0.1"), dist("jax", "0.4.35", requires=["numpy>=2"])], records=[NUMPY_RECORD])
+    f = one("ED211", snap)
+    assert f.fix is not None and f.fix.endswith("--force-reinstall numpy==2.0.1")
 
 
 def test_metadata_removed_by_pip_uninstall() -> None:

@@ -2,9 +2,11 @@
 
     .venv/bin/python -m pytest tests/zoo -m "slow and network"
 
-For each environment: check reports the expected causes, verify gives the expected cause, and
-`fix --apply` leaves an environment where verify passes; the healthy ones verify and have no
-error finding.
+For each broken environment: check and verify give the expected causes; every command `fix`
+prints runs verbatim (shlex-split, no edits) and exits 0, after which check has no error and
+verify passes (PEP 668 targets: the fresh environment the printed command builds, the target
+unchanged); `fix --apply` on a fresh build reaches the same (PEP 668 targets: changes nothing).
+For each healthy one: no error finding, verify passes, `fix --apply` changes nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.zoo.envs import ZOO, ZooEntry, build
+from tests.zoo.envs import KINDS, ZOO, ZooEntry
 from tests.zoo.evaluate import evaluate
 
 pytestmark = [pytest.mark.slow, pytest.mark.network]
@@ -23,21 +25,30 @@ pytestmark = [pytest.mark.slow, pytest.mark.network]
 ROOT = Path(os.environ.get("ENVDOCTOR_ZOO_DIR") or Path(tempfile.gettempdir()) / "envdoctor-zoo-tests")
 
 
+def test_the_zoo_covers_every_kind_of_target_and_fault() -> None:
+    assert len(ZOO) >= 16
+    assert {z.kind for z in ZOO} == set(KINDS)
+    assert sum(z.healthy for z in ZOO) >= 4
+
+
 @pytest.mark.parametrize("item", ZOO, ids=[z.name for z in ZOO])
 def test_zoo(item: ZooEntry) -> None:
     try:
-        built = build(item, ROOT)
+        outcome = evaluate(item, ROOT)
     except RuntimeError as exc:
         pytest.skip(f"cannot build {item.name}: {exc}")
-    outcome = evaluate(built)
+    report = outcome.to_dict()
     if item.healthy:
-        assert outcome.verify_ok, outcome.to_dict()
-        assert not [f for f in outcome.false_findings if f.startswith("error")], outcome.false_findings
+        assert outcome.verify_ok, report
+        assert not outcome.false_errors, outcome.false_errors
+        assert outcome.fix_changed_nothing, report
         return
-    assert set(item.check_causes) <= set(outcome.check_causes), outcome.to_dict()
-    if item.verify_cause:
-        assert item.verify_cause in outcome.verify_causes, outcome.to_dict()
-    else:
-        assert outcome.verify_ok is not None
-    assert outcome.fix_applied and not outcome.fix_rolled_back, outcome.to_dict()
-    assert outcome.verify_after_ok, outcome.to_dict()
+    assert set(item.check_causes) <= set(outcome.check_causes), report
+    assert outcome.verify_found, report
+    assert outcome.same_remedy, report  # fix plans the very commands check printed
+    for command in outcome.commands:
+        assert command.ok, (command.text, command.returncode, command.output)
+    assert not outcome.commands_errors_after and outcome.commands_verify_after, report
+    if outcome.fresh_env:
+        assert outcome.target_unchanged, report
+    assert outcome.apply_repaired, report

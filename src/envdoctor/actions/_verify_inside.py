@@ -1,9 +1,12 @@
 # mypy: ignore-errors
-"""Run by the TARGET interpreter (Python 3.6+, stdlib only): verify one framework.
+"""Run by the TARGET interpreter (Python 3.6+, stdlib only): verify one framework or package.
 
-    python -c "<this file>" FAMILY RESULT_FILE
+    python -c "<this file>" FAMILY RESULT_FILE [--keras]
+    python -c "<this file>" package:MODULE RESULT_FILE
 
-FAMILY is "tensorflow", "torch" or "jax". Each step appends one JSON line to RESULT_FILE as soon as
+FAMILY is "tensorflow", "torch" or "jax" (--keras: also use tf.keras and say which Keras it is);
+package:MODULE imports a compiled package (pandas, h5py, scipy, sklearn...) and exercises it with
+a tiny computation where one is known. Each step appends one JSON line to RESULT_FILE as soon as
 it is known, so that a crash (segfault, illegal instruction, timeout) still leaves what was
 learned before it. Errors are also printed to stderr, where `envdoctor verify` reads them for
 explain. Exit status: 0 all steps worked, 1 a computation failed, 3 the import failed.
@@ -99,6 +102,90 @@ def verify_tensorflow(rec, tf):
     gpus = [d for d in devices if d.get("type") == "GPU"]
     for index in range(len(gpus)):
         compute(rec, f"GPU:{index}", run_on(f"GPU:{index}"))
+    if "--keras" in sys.argv[3:]:
+        verify_keras(rec, tf)
+
+
+def verify_keras(rec, tf):
+    """Which Keras tf.keras is (Keras 2, Keras 3, tf_keras), and one Dense layer through it."""
+    start = time.perf_counter()
+    try:
+        keras = tf.keras
+        version = getattr(keras, "__version__", None)
+        module = getattr(keras, "__name__", None)
+        layer = keras.layers.Dense(1, kernel_initializer="ones", bias_initializer="zeros")
+        value = float(tf.reduce_sum(layer(tf.constant([[1.0, 2.0]]))).numpy())
+    except BaseException:
+        error = rec.fail("tf.keras")
+        rec.emit(step="keras", ok=False, error=error, seconds=time.perf_counter() - start)
+        return
+    ok = abs(value - 3.0) < 1e-3
+    if not ok:
+        rec.failed = True
+    rec.emit(step="keras", ok=ok, version=version, module=module, value=value, seconds=time.perf_counter() - start)
+
+
+def _matrix():
+    return [[1.0, 2.0], [3.0, 4.0]]
+
+
+def exercise_numpy(module):
+    x = module.array(_matrix())
+    return float(x.dot(x).sum())
+
+
+def exercise_pandas(module):
+    frame = module.DataFrame(_matrix())
+    return float(frame.dot(frame).to_numpy().sum())
+
+
+def exercise_scipy(module):
+    import numpy
+    import scipy.linalg
+
+    x = numpy.array(_matrix())
+    return float(scipy.linalg.inv(scipy.linalg.inv(x)).dot(x).sum())
+
+
+def exercise_h5py(module):
+    import numpy
+
+    x = numpy.array(_matrix())
+    with module.File("envdoctor-verify.h5", "w", driver="core", backing_store=False) as handle:
+        handle["x"] = x.dot(x)
+        return float(handle["x"][...].sum())
+
+
+def exercise_sklearn(module):
+    from sklearn.linear_model import LinearRegression
+
+    model = LinearRegression().fit([[0.0], [1.0], [2.0]], [0.0, 18.0, 36.0])
+    return float(model.predict([[3.0]])[0])
+
+
+def exercise_ml_dtypes(module):
+    import numpy
+
+    x = numpy.array(_matrix(), dtype=module.bfloat16).astype(numpy.float32)
+    return float(x.dot(x).sum())
+
+
+#: module -> a computation whose result is EXPECTED (54.0)
+EXERCISES = {
+    "numpy": exercise_numpy,
+    "pandas": exercise_pandas,
+    "scipy": exercise_scipy,
+    "h5py": exercise_h5py,
+    "sklearn": exercise_sklearn,
+    "ml_dtypes": exercise_ml_dtypes,
+}
+
+
+def verify_package(rec, module, name):
+    rec.emit(step="info", version=getattr(module, "__version__", None), build={}, devices=[])
+    exercise = EXERCISES.get(name.split(".")[0])
+    if exercise is not None:
+        compute(rec, "CPU:0", lambda: exercise(module))
 
 
 def verify_torch(rec, torch):
@@ -196,18 +283,24 @@ def main():
     faulthandler.enable()
     rec = Recorder(result_file)
     rec.emit(step="start", python=sys.executable, python_version=".".join(str(v) for v in sys.version_info[:3]))
+    name = family.split(":", 1)[1] if family.startswith("package:") else family
     start = time.perf_counter()
     try:
-        module = __import__(family)
+        import importlib
+
+        module = importlib.import_module(name)
     except BaseException:
-        error = rec.fail(f"import {family}")
+        error = rec.fail(f"import {name}")
         rec.emit(step="import", ok=False, error=error, seconds=time.perf_counter() - start)
         return 3
     rec.emit(step="import", ok=True, seconds=time.perf_counter() - start, file=getattr(module, "__file__", None))
     try:
-        VERIFIERS[family](rec, module)
+        if family.startswith("package:"):
+            verify_package(rec, module, name)
+        else:
+            VERIFIERS[family](rec, module)
     except BaseException:
-        error = rec.fail(f"verify {family}")
+        error = rec.fail(f"verify {name}")
         rec.emit(step="error", error=error)
     rec.emit(step="done")
     return 1 if rec.failed else 0

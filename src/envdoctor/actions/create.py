@@ -367,6 +367,9 @@ def _install_pip_part(
     else:
         runner.index += 1
         return
+    if spec.torch_backend and not index.no_index:
+        # the plan's torch came from the PyTorch index (a CPU plan: the CPU wheel, never PyPI's CUDA one)
+        argv += ["--torch-backend", spec.torch_backend]
     runner.step("packages" if sync else "pip packages", argv)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from envdoctor.model import Remedy
+
 #: what a shell prints for a child killed by these signals (explain's signatures match the text)
 SIGNAL_TEXT = {
     "SIGILL": "Illegal instruction (core dumped)",
@@ -26,6 +28,8 @@ class Diagnosis:
     fixes: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # the log lines that show the cause
     secondary: list[str] = field(default_factory=list)
+    code: str | None = None  # check's finding that explains it (the same cause and remedy as check)
+    remedy: Remedy | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -34,6 +38,8 @@ class Diagnosis:
             "fixes": list(self.fixes),
             "lines": list(self.lines),
             "secondary": list(self.secondary),
+            "code": self.code,
+            "remedy": self.remedy.to_dict() if self.remedy is not None else None,
         }
 
 

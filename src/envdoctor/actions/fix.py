@@ -5,21 +5,31 @@ Safety, in order:
 2. the restore point (see `restore.py`) is written atomically before the first command runs;
 3. every command is journaled (start / end) in the restore point, fsynced, so an interrupted fix
    is visible (`restore --list`: "interrupted") and restorable (`restore ID`);
-4. after applying, check and verify run again; when the result is worse -- a step failed, more
-   error findings than before, or a framework that verified before now fails -- the environment
-   is rolled back to the restore point.
+4. each step's real outcome is checked (exit code, output such as pip's "Not uninstalling ...
+   outside environment", and the environment afterwards: see `outcome.py`);
+5. after applying, check and verify run again and are compared with before per framework and per
+   compiled package; when the result is worse -- a step failed, a framework or package that
+   worked now fails, a distribution has a new error finding -- the environment is rolled back to
+   the restore point, and the rollback itself is verified the same way.
+
+Steps for the user's shell (unset a leaked PYTHONPATH, turn the user site off) are printed, never
+run: envdoctor cannot change its caller's variables. The result is then checked as the
+environment will be once they are done (check and verify run with those variables changed).
 """
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
+from envdoctor import remedies
 from envdoctor.actions import interrupts, safeapply
 from envdoctor.actions import restore as restore_points
 from envdoctor.actions.fixplan import FixPlan, FixStep, make_plan
+from envdoctor.actions.outcome import StepOutcome, check_rollback, compare, step_outcome
 from envdoctor.actions.proc import Completed, StepRun, progress, quote, run_step
 from envdoctor.actions.target import Target, describe
 from envdoctor.actions.uvtool import IndexOptions, uv_env
@@ -27,25 +37,39 @@ from envdoctor.actions.verify import VerifyReport
 from envdoctor.errors import EnvdoctorError
 from envdoctor.model import Finding, Severity
 
-Diagnose = Callable[[str], list[Finding]]
-Verifier = Callable[[str], VerifyReport]
+
+class Diagnose(Protocol):
+    """check's findings for `python` (`env`: the variables its interpreter runs with)."""
+
+    def __call__(self, python: str, /, env: Mapping[str, str] | None = None) -> list[Finding]: ...
 
 
-def default_diagnose(python: str, timeout: float = 20.0) -> list[Finding]:
+class Verifier(Protocol):
+    def __call__(self, python: str, /, env: Mapping[str, str] | None = None) -> VerifyReport: ...
+
+
+def default_diagnose(python: str, env: Mapping[str, str] | None = None, *, timeout: float = 20.0) -> list[Finding]:
     """check's findings for the environment of `python` (envdoctor.probe + envdoctor.doctor)."""
     from envdoctor.doctor import diagnose
     from envdoctor.probe import collect_snapshot, resolve_target
 
-    snapshot = collect_snapshot(resolve_target(python=python), timeout=timeout)
+    snapshot = collect_snapshot(resolve_target(python=python), timeout=timeout, env=env)
     report: Any = diagnose(snapshot)
     findings = getattr(report, "findings", report)
     return list(findings)
 
 
-def default_verify(python: str, timeout: float = 300.0) -> VerifyReport:
+def default_verify(python: str, env: Mapping[str, str] | None = None, *, timeout: float = 300.0) -> VerifyReport:
     from envdoctor.actions.verify import verify
 
-    return verify(python, timeout=timeout)
+    return verify(python, timeout=timeout, env=env)
+
+
+def shell_environment(plan: FixPlan, base: Mapping[str, str] | None = None) -> dict[str, str] | None:
+    """The variables as they will be once the plan's shell steps are done (None: there are none)."""
+    if not plan.shell_steps:
+        return None
+    return remedies.apply_to_environment([s.step for s in plan.shell_steps], os.environ if base is None else base)
 
 
 def errors(findings: list[Finding]) -> list[Finding]:
@@ -68,6 +92,9 @@ class FixReport:
     rollback_remaining: list[str] = field(default_factory=list)
     worse_because: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    outcomes: list[StepOutcome] = field(default_factory=list)  # each run step's real outcome
+    rollback_problems: list[str] = field(default_factory=list)  # why the rollback is not verified
+    shell_steps: list[str] = field(default_factory=list)  # for the user's shell; `after` assumes them done
 
     @property
     def ok(self) -> bool:
@@ -93,6 +120,9 @@ class FixReport:
             "restore_point": self.point.summary() if self.point else None,
             "rolled_back": self.rolled_back,
             "rollback_ok": self.rollback_ok,
+            "rollback_problems": list(self.rollback_problems),
+            "outcomes": [o.to_dict() for o in self.outcomes],
+            "shell_steps": list(self.shell_steps),
             "rollback_remaining": list(self.rollback_remaining),
             "worse_because": list(self.worse_because),
             "seconds": round(self.seconds, 3),
@@ -147,7 +177,13 @@ def _apply_fix(
     index = index or IndexOptions()
     target, before, plan = plan_fix(python, diagnose=diagnose, index=index)
     report = FixReport(python=python, before=before, plan=plan)
+    shell = shell_environment(plan)
+    report.shell_steps = [s.command for s in plan.shell_steps]
     if not plan.actionable:
+        if shell is not None:  # nothing to change in the environment: check it as it will be
+            report.after = _with_env(diagnose, python, shell)
+            if verify_frameworks:
+                report.verify_after = _with_env(verifier, python, shell)
         report.seconds = time.perf_counter() - start
         return report
     if confirm is not None and not confirm(plan):
@@ -155,7 +191,8 @@ def _apply_fix(
     if verify_frameworks:
         if not quiet:
             progress("verifying the frameworks before the fix (to compare after)")
-        report.verify_before = verifier(python)
+        report.verify_before = _with_env(verifier, python, shell)
+    baseline = _with_env(diagnose, python, shell) if shell is not None else before
     restore_points.refuse_unsafe_removals(target, "apply the fix")
     point = restore_points.record(target, reason="fix --apply", index=index)
     report.point = point
@@ -168,27 +205,32 @@ def _apply_fix(
         for number, step in enumerate(plan.actionable, 1):
             interrupts.check()
             done = _run_step(point, number, step, quiet)
-            report.runs.append(StepRun.of(done))
-            if not done.ok:
+            result = step_outcome(step, done, target)
+            report.outcomes.append(result)
+            report.runs.append(_as_run(done, result))
+            if not result.ok:
                 failed = True
                 break
-        report.after = diagnose(python)
+        report.after = _with_env(diagnose, python, shell)
         if verify_frameworks:
-            report.verify_after = verifier(python)
+            report.verify_after = _with_env(verifier, python, shell)
     except interrupts.Interrupted as exc:
         raise safeapply.after_interrupt(point, python, exc, index=index, quiet=quiet) from None
-    report.worse_because = worse(report, failed)
+    report.worse_because = worse(report, failed, baseline)
     if report.worse_because:
         if not quiet:
             progress("the result is worse (" + "; ".join(report.worse_because) + "): rolling back")
         restored = safeapply.roll_back(point, python, index=index, quiet=quiet)
         report.rolled_back = True
-        report.rollback_ok = restored.ok
         report.rollback_remaining = restored.remaining()
-        restore_points.journal(point, "result", state="rolled-back" if restored.ok else "rollback-failed")
-        report.after = diagnose(python)
+        report.after = _with_env(diagnose, python, shell)
         if verify_frameworks:
-            report.verify_after = verifier(python)
+            report.verify_after = _with_env(verifier, python, shell)
+        verified = check_rollback(
+            restored.ok, report.rollback_remaining, baseline, report.after, report.verify_before, report.verify_after
+        )
+        report.rollback_ok, report.rollback_problems = verified.ok, verified.problems
+        restore_points.journal(point, "result", state="rolled-back" if verified.ok else "rollback-failed")
     else:
         restore_points.journal(point, "result", state="applied")
     report.seconds = time.perf_counter() - start
@@ -203,20 +245,27 @@ def _run_step(point: restore_points.RestorePoint, number: int, step: FixStep, qu
     return done
 
 
-def worse(report: FixReport, step_failed: bool) -> list[str]:
-    reasons: list[str] = []
-    if step_failed:
-        reasons.append("a fix command failed")
-    before_errors = len(errors(report.before))
-    after_errors = len(errors(report.after or []))
-    if after_errors > before_errors:
-        reasons.append(f"{after_errors} error findings after, {before_errors} before")
-    if report.verify_before is not None and report.verify_after is not None:
-        worked = {f.framework for f in report.verify_before.frameworks if f.ok}
-        now_failing = [f.framework for f in report.verify_after.frameworks if not f.ok and f.framework in worked]
-        if now_failing:
-            reasons.append(f"verify newly fails: {', '.join(now_failing)}")
-    return reasons
+def _with_env(call: Callable[..., Any], python: str, env: Mapping[str, str] | None) -> Any:
+    """`call(python)`, with `env=` only when the shell steps change the variables (a one-argument
+    diagnose or verifier still works for every plan without shell steps)."""
+    return call(python) if env is None else call(python, env=env)
+
+
+def _as_run(done: Completed, result: StepOutcome) -> StepRun:
+    run = StepRun.of(done)
+    if not result.ok:
+        run.ok = False
+        run.output_tail = "\n".join([*result.problems, run.output_tail]).strip()
+    return run
+
+
+def worse(report: FixReport, step_failed: bool, baseline: list[Finding] | None = None) -> list[str]:
+    """Why the result is worse than before: a step that did not do what it says, or (per framework,
+    compiled package and distribution) anything that worked before and does not now. `baseline`:
+    the findings before, in the same variables as after (when there are shell steps)."""
+    reasons = ["a fix command failed"] if step_failed else []
+    before = baseline if baseline is not None else report.before
+    return reasons + compare(before, report.after or [], report.verify_before, report.verify_after)
 
 
 # ---- rendering ---------------------------------------------------------------------------------
@@ -236,6 +285,14 @@ def render_text(report: FixReport) -> str:
     if not report.applied:
         if report.plan.actionable:
             out.append("not applied: run again with --apply (a restore point is recorded first)")
+        if report.after is not None and report.shell_steps:
+            after = report.after
+            out.append(
+                "nothing to change in the environment; once you run "
+                + " && ".join(report.shell_steps)
+                + f" in your shell: {len(errors(after))} error(s)"
+                + (": " + ", ".join(sorted({f.code for f in errors(after)})) if errors(after) else "")
+            )
         return "\n".join(out)
     if report.point:
         out.append(f"restore point: {report.point.id} ({report.point.path})")
@@ -254,9 +311,12 @@ def render_text(report: FixReport) -> str:
             f"verify after: {sum(1 for f in v.frameworks if f.ok)} of {len(v.frameworks)} framework(s) work"
             + ("" if v.ok else f"; failed: {', '.join(v.failed)}")
         )
+    if report.shell_steps:
+        out.append("in your shell (envdoctor cannot): " + " && ".join(report.shell_steps) + "; checked as if done")
     if report.rolled_back:
-        state = "rolled back" if report.rollback_ok else "ROLLBACK INCOMPLETE"
+        state = "rolled back (verified)" if report.rollback_ok else "ROLLBACK INCOMPLETE"
         out.append(f"{state} to {report.point.id if report.point else '?'}: {'; '.join(report.worse_because)}")
+        out += [f"  rollback: {problem}" for problem in report.rollback_problems]
         if not report.rollback_ok and report.point:
             out += [f"  still different: {r}" for r in report.rollback_remaining[:40]]
             out.append(f"  bring it back with: envdoctor restore --python {report.python} --yes {report.point.id}")

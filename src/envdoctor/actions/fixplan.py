@@ -165,8 +165,8 @@ def make_plan(findings: Iterable[Finding], python: str, *, index: Sequence[str] 
                 target.subjects.append(finding.subject)
     steps = list(merged.values())
     for item in steps:
-        if item.step.action == remedies.INSTALL:
-            item.step.packages, notes = merge_requirements(item.step.packages)
+        if item.step.action == remedies.INSTALL and item.step.manager in ("pip", "uv"):
+            item.step.packages, notes = merge_requirements(item.step.packages)  # conda match specs stay as written
             item.note = "; ".join(notes)
     plan.steps = sorted(
         (s for s in steps if s.step.packages or s.step.action not in remedies.PACKAGE_ACTIONS),

@@ -1,16 +1,24 @@
-"""verify: does each installed framework import and compute in the target environment?
+"""verify: does each installed framework import and compute in the target environment -- and do
+the compiled packages check flags (pandas, h5py, scipy, scikit-learn... under the wrong NumPy or
+Python) import and work?
 
-Each framework runs in its own subprocess of the target interpreter (the stdlib-only script
-`_verify_inside.py`), in an empty working folder, with a timeout: one that crashes (segfault,
-illegal instruction) or hangs does not hide the others, and is reported with its signal. Which
-frameworks are installed is read from dist-info folders, without importing anything. A failure's
-output goes through explain for its cause and fix.
+Each framework and package runs in its own subprocess of the target interpreter (the stdlib-only
+script `_verify_inside.py`), in an empty working folder, with a timeout: one that crashes
+(segfault, illegal instruction) or hangs does not hide the others, and is reported with its
+signal. Which frameworks are installed is read from dist-info folders, without importing
+anything. For TensorFlow with Keras installed, tf.keras is used too and verify reports which Keras
+it is (Keras 3 under TensorFlow <= 2.15 fails: Keras 2 code breaks there).
+
+A failure gets the same cause id and remedy as check: check's findings about the failing
+distribution (or a package its traceback passes through) explain it; only when check says nothing
+about it does the failure's output go through explain.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Mapping
@@ -20,8 +28,10 @@ from typing import Any
 
 from envdoctor.actions.explaining import Diagnosis, explain_failure, snapshot_of
 from envdoctor.actions.proc import read_json_lines, run, signal_name
-from envdoctor.actions.target import Target, describe, installed_frameworks
+from envdoctor.actions.target import Target, describe, installed_frameworks, scan_dists
 from envdoctor.frameworks import FAMILIES
+from envdoctor.model import Distribution, Finding
+from envdoctor.versions import parse_version
 
 INSIDE = Path(__file__).with_name("_verify_inside.py")
 DEFAULT_TIMEOUT = 300.0
@@ -63,9 +73,13 @@ class FrameworkResult:
     seconds: float = 0.0  # wall time of the subprocess
     output_tail: str = ""
     diagnosis: Diagnosis | None = None
+    keras: dict[str, Any] | None = None  # tensorflow: which Keras tf.keras is ({"version", "module", "ok"})
+    kind: str = "framework"  # "framework" | "package" (a compiled package check flags or knows)
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "kind": self.kind,
+            "keras": self.keras,
             "framework": self.framework,
             "distributions": list(self.distributions),
             "ok": self.ok,
@@ -93,14 +107,15 @@ class VerifyReport:
     prefix: str
     frameworks: list[FrameworkResult] = field(default_factory=list)
     seconds: float = 0.0
+    packages: list[FrameworkResult] = field(default_factory=list)  # compiled packages (kind "package")
 
     @property
     def ok(self) -> bool:
-        return all(f.ok for f in self.frameworks)
+        return all(f.ok for f in self.frameworks) and all(p.ok for p in self.packages)
 
     @property
     def failed(self) -> list[str]:
-        return [f.framework for f in self.frameworks if not f.ok]
+        return [f.framework for f in self.frameworks if not f.ok] + [p.framework for p in self.packages if not p.ok]
 
     def to_dict(self) -> dict[str, Any]:
         from envdoctor.output import document_header
@@ -112,9 +127,12 @@ class VerifyReport:
             "prefix": self.prefix,
             "ok": self.ok,
             "frameworks": [f.to_dict() for f in self.frameworks],
+            "packages": [p.to_dict() for p in self.packages],
             "summary": {
                 "installed": len(self.frameworks),
                 "working": sum(1 for f in self.frameworks if f.ok),
+                "packages": len(self.packages),
+                "packages_working": sum(1 for p in self.packages if p.ok),
                 "failed": self.failed,
             },
             "seconds": _round(self.seconds),
@@ -127,6 +145,9 @@ def _round(value: float | None) -> float | None:
 
 Explainer = Callable[[str, "str | None"], Diagnosis]
 
+#: compiled packages verify imports (and exercises) whenever they are installed, flagged or not
+KNOWN_COMPILED = ("numpy", "scipy", "pandas", "h5py", "scikit-learn", "ml-dtypes")
+
 
 def verify(
     python: str,
@@ -136,27 +157,150 @@ def verify(
     env: Mapping[str, str] | None = None,
     explain: Explainer | None = None,
     target: Target | None = None,
+    checked: Checked | None = None,
+    packages: bool = True,
 ) -> VerifyReport:
-    """Verify every installed framework of `python` (or only `frameworks`)."""
+    """Verify every installed framework of `python` (or only `frameworks`) and, with `packages`,
+    the compiled packages check flags or knows. `checked`: the target's snapshot and check
+    findings (collected here when not given), for the packages to verify and the causes."""
     start = time.perf_counter()
     target = target or describe(python)
     found = installed_frameworks(target)
     families = [f for f in FAMILIES if f in found and (frameworks is None or f in frameworks)]
     report = VerifyReport(python=python, python_version=target.version, prefix=target.prefix)
-    explainer = explain or _default_explainer(python)
+    if checked is None and (packages or explain is None):
+        checked = check_target(python)
+    explainer = explain or _default_explainer(python, checked)
+    installed_names = {d.name for d in scan_dists(target.sys_path)}
+    legacy = (env if env is not None else os.environ).get("TF_USE_LEGACY_KERAS")
     for family in families:
         dists = [f"{d.name}=={d.version}" for d in found[family]]
-        result = verify_one(python, family, dists, timeout=timeout, env=env)
+        keras = family == "tensorflow" and bool({"keras", "tf-keras"} & installed_names or legacy)
+        result = verify_one(python, family, dists, timeout=timeout, env=env, keras=keras)
         if not result.ok:
-            result.diagnosis = explainer(result.output_tail, result.signal)
+            result.diagnosis = explain_result(result, checked, explainer)
         report.frameworks.append(result)
+    if packages and frameworks is None:
+        for dist, module in suspects(checked, target):
+            result = verify_one(python, f"package:{module}", [f"{dist.name}=={dist.version}"], timeout=timeout, env=env)
+            result.framework, result.kind = dist.name, "package"
+            if not result.ok:
+                result.diagnosis = explain_result(result, checked, explainer)
+            report.packages.append(result)
     report.seconds = time.perf_counter() - start
     return report
 
 
-def _default_explainer(python: str) -> Explainer:
+@dataclass
+class Checked:
+    """The target's snapshot and check's findings on it (None / [] when check could not run)."""
+
+    snapshot: Any = None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def check_target(python: str) -> Checked:
+    try:
+        from envdoctor.doctor import diagnose
+        from envdoctor.probe import collect_snapshot, resolve_target
+
+        snapshot = collect_snapshot(resolve_target(python=python))
+        return Checked(snapshot, diagnose(snapshot).findings)
+    except Exception:  # verify still verifies without check
+        return Checked()
+
+
+def suspects(checked: Checked | None, target: Target) -> list[tuple[Distribution, str]]:
+    """(distribution, module) for each compiled package to verify: those check's errors and
+    warnings are about, and the well-known compiled ones installed; frameworks (and their own
+    parts) are verified as frameworks."""
+    snapshot = checked.snapshot if checked is not None else None
+    if snapshot is None:
+        return []
+    from envdoctor.frameworks import framework_family
+    from envdoctor.probe.distributions import read_record_extensions
+
+    winners: dict[str, Distribution] = {}
+    for dist in snapshot.distributions:
+        if dist.shadowed_by is None:
+            winners.setdefault(dist.name, dist)
+    flagged: list[str] = []
+    for finding in checked.findings if checked is not None else []:
+        if finding.severity.value in ("error", "warning"):
+            flagged += [n for n in finding.about if n not in flagged]
+    wanted = flagged + [n for n in KNOWN_COMPILED if n not in flagged]
+    out: list[tuple[Distribution, str]] = []
+    for name in wanted:
+        dist = winners.get(name)
+        if dist is None or framework_family(name) or name in FRAMEWORK_PARTS:
+            continue
+        module = _module_of(dist)
+        compiled = dist.extension_modules or read_record_extensions(dist)
+        if compiled and module:  # pure-Python packages have no binary to break
+            out.append((dist, module))
+    return out
+
+
+FRAMEWORK_PARTS = frozenset({"jaxlib", "tensorboard", "keras", "tf-keras", "tensorflow-estimator", "torchvision"})
+
+
+def _module_of(dist: Distribution) -> str | None:
+    names = [m.strip().replace("\\", "/").split("/")[0] for m in dist.top_level]
+    names = [m for m in names if m and m.isidentifier() and not m.startswith("_")]
+    if names:
+        return str(sorted(names, key=lambda m: (m != dist.name.replace("-", "_"), len(m)))[0])
+    guess = dist.name.replace("-", "_")
+    return {"scikit_learn": "sklearn", "opencv_python": "cv2"}.get(guess, guess)
+
+
+_TRACE_FILE = re.compile(r'File "([^"]+)"')
+_SITE = re.compile(r"[\\/](?:site|dist)-packages[\\/]([A-Za-z0-9_]+)")
+
+
+def traceback_distributions(text: str, snapshot: Any) -> set[str]:
+    """The distributions whose files appear in a traceback (by their import names)."""
+    modules = {m.group(1) for line in _TRACE_FILE.findall(text) for m in [_SITE.search(line)] if m}
+    modules |= {m.group(1) for m in _SITE.finditer(text)}
+    owners: set[str] = set()
+    for dist in getattr(snapshot, "distributions", []) or []:
+        tops = {t.strip().split("/")[0] for t in dist.top_level} or {dist.name.replace("-", "_")}
+        if tops & modules:
+            owners.add(dist.name)
+    return owners
+
+
+def explain_result(result: FrameworkResult, checked: Checked | None, explainer: Explainer) -> Diagnosis:
+    """The cause and fix of a failure: check's finding about the failing distribution (or one its
+    traceback passes through) -- the one with the cause the output shows when there are several --
+    else explain's reading of the output."""
+    explained = explainer(result.output_tail, result.signal)
+    if checked is None or not checked.findings:
+        return explained
+    names = {d.split("==")[0] for d in result.distributions}
+    names |= traceback_distributions(result.output_tail, checked.snapshot)
+    about = [f for f in checked.findings if f.severity.value == "error" and set(f.about) & names]
+    # the finding with the cause the output shows first; else check's own reading (it sees the
+    # binaries' tags and the versions, which the output may only hint at)
+    same = [f for f in about if f.cause == explained.cause]
+    for finding in same or about:
+        fixes = [finding.fix] if finding.fix else [s.reason for s in (finding.remedy.steps if finding.remedy else [])]
+        return Diagnosis(
+            cause=finding.cause or explained.cause,
+            title=finding.message,
+            fixes=[f for f in fixes if f],
+            lines=explained.lines,
+            secondary=[c for c in [explained.cause] if c not in ("unknown", finding.cause)],
+            code=finding.code,
+            remedy=finding.remedy,
+        )
+    return explained
+
+
+def _default_explainer(python: str, checked: Checked | None = None) -> Explainer:
     """explain, with the target's snapshot (collected once, on the first failure)."""
     cache: dict[str, Any] = {}
+    if checked is not None and checked.snapshot is not None:
+        cache["snapshot"] = checked.snapshot
 
     def explainer(text: str, signal: str | None) -> Diagnosis:
         if "snapshot" not in cache:
@@ -173,8 +317,9 @@ def verify_one(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     env: Mapping[str, str] | None = None,
+    keras: bool = False,
 ) -> FrameworkResult:
-    """Run the inside script for one framework and read back what it recorded."""
+    """Run the inside script for one framework (or `package:MODULE`) and read back what it recorded."""
     result = FrameworkResult(framework=family, distributions=distributions)
     source = INSIDE.read_text(encoding="utf-8")
     child_env = dict(os.environ if env is None else env)
@@ -182,7 +327,7 @@ def verify_one(
     with tempfile.TemporaryDirectory(prefix="envdoctor-verify-") as work:
         record = os.path.join(work, "result.jsonl")
         done = run(
-            [python, "-c", source, family, record],
+            [python, "-c", source, family, record, *(["--keras"] if keras else [])],
             env=child_env,
             cwd=work,  # an empty folder: a stray ./tensorflow must not shadow the installed one
             timeout=timeout,
@@ -195,13 +340,20 @@ def verify_one(
     result.output_tail = _tail(done.stderr + ("\n" + done.stdout if done.stdout.strip() else ""))
     _apply_steps(result, steps)
     finished = any(s.get("step") == "done" for s in steps)
+    package = family.startswith("package:")
     result.ok = (
         result.imported
         and finished
         and done.returncode == 0
-        and bool(result.computations)
+        and (bool(result.computations) or package)
         and all(c.ok for c in result.computations)
+        and (result.keras is None or bool(result.keras.get("ok")))
     )
+    keras_problem = _keras_mismatch(result)
+    if keras_problem:
+        result.ok = False
+        result.error = keras_problem
+        result.output_tail = (result.output_tail + "\n" + keras_problem).strip()
     if result.error is None and not result.ok:
         result.error = _error_text(result, done.returncode, timeout)
     return result
@@ -232,8 +384,29 @@ def _apply_steps(result: FrameworkResult, steps: list[dict[str, Any]]) -> None:
             result.computations.append(comp)
             if not comp.ok and result.error is None:
                 result.error = f"computation on {comp.device} failed: {comp.error}"
+        elif kind == "keras":
+            result.keras = {k: step.get(k) for k in ("ok", "version", "module", "error")}
+            if not step.get("ok") and result.error is None:
+                result.error = f"tf.keras failed: {step.get('error')}"
         elif kind == "error" and result.error is None:
             result.error = str(step.get("error"))
+
+
+def _keras_mismatch(result: FrameworkResult) -> str | None:
+    """tf.keras is Keras 3 under a TensorFlow that predates it (<= 2.15): Keras 2 code breaks."""
+    keras = result.keras
+    if not keras or not keras.get("ok") or not result.version:
+        return None
+    tf_version = parse_version(result.version.split("+")[0])
+    keras_version = parse_version(str(keras.get("version") or ""))
+    if tf_version is None or keras_version is None:
+        return None
+    if tf_version.release[:2] < (2, 16) and keras_version.major >= 3:
+        return (
+            f"tf.keras is Keras {keras_version} under TensorFlow {result.version}, which was built for Keras 2 "
+            "(keras<2.16): Keras 2 code fails (keras-version-mismatch)"
+        )
+    return None
 
 
 def _error_text(result: FrameworkResult, returncode: int, timeout: float) -> str:
@@ -266,18 +439,24 @@ def _tail(text: str, lines: int = 60) -> str:
 
 def render_text(report: VerifyReport) -> str:
     out = [f"envdoctor verify: {report.python} (Python {report.python_version or '?'})"]
-    if not report.frameworks:
-        out.append("  no framework installed (tensorflow, torch, jax): nothing to verify")
-    for fw in report.frameworks:
+    if not report.frameworks and not report.packages:
+        out.append("  no framework (tensorflow, torch, jax) or compiled package to verify")
+    elif not report.frameworks:
+        out.append("  no framework installed (tensorflow, torch, jax)")
+    for fw in [*report.frameworks, *report.packages]:
         mark = "ok  " if fw.ok else "FAIL"
         version = fw.version or (fw.distributions[0].split("==")[-1] if fw.distributions else "?")
-        head = f"  [{mark}] {fw.framework} {version} ({', '.join(fw.distributions)})"
+        label = fw.framework if fw.kind == "framework" else f"{fw.framework} (package)"
+        head = f"  [{mark}] {label} {version} ({', '.join(fw.distributions)})"
         if fw.import_seconds is not None:
             head += f"  import {fw.import_seconds:.2f} s"
         out.append(head)
         build = _build_summary(fw)
         if build:
             out.append(f"         build: {build}")
+        if fw.keras is not None:
+            which = f"Keras {fw.keras.get('version') or '?'} ({fw.keras.get('module') or '?'})"
+            out.append(f"         tf.keras: {which if fw.keras.get('ok') else 'FAILED'}")
         if fw.devices:
             out.append("         devices: " + ", ".join(_device_name(d) for d in fw.devices))
         for comp in fw.computations:
@@ -288,14 +467,18 @@ def render_text(report: VerifyReport) -> str:
             out.append(f"         error: {_first_line(fw.error)}")
             if fw.diagnosis:
                 d = fw.diagnosis
-                out.append(f"         cause: {d.cause}" + (f" -- {d.title}" if d.title else ""))
+                code = f" ({d.code})" if d.code else ""
+                out.append(f"         cause: {d.cause}{code}" + (f" -- {d.title}" if d.title else ""))
                 for line in d.lines[:3]:
                     out.append(f"           | {line.strip()}")
                 for fix in d.fixes[:3]:
                     out.append(f"         fix: {fix}")
     working = sum(1 for f in report.frameworks if f.ok)
+    packages = (
+        f", {sum(1 for p in report.packages if p.ok)} of {len(report.packages)} package(s)" if report.packages else ""
+    )
     out.append(
-        f"verify: {working} of {len(report.frameworks)} framework(s) work"
+        f"verify: {working} of {len(report.frameworks)} framework(s){packages} work"
         + ("" if report.ok else f"; failed: {', '.join(report.failed)}")
         + f" ({report.seconds:.1f} s)"
     )
@@ -311,7 +494,7 @@ def render_markdown(report: VerifyReport) -> str:
         "| framework | distributions | works | import (s) | devices | cause |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
-    for fw in report.frameworks:
+    for fw in [*report.frameworks, *report.packages]:
         out.append(
             f"| {fw.framework} {fw.version or ''} | {', '.join(fw.distributions)} | "
             f"{'yes' if fw.ok else 'no'} | "
@@ -319,7 +502,7 @@ def render_markdown(report: VerifyReport) -> str:
             f"{', '.join(_device_name(d) for d in fw.devices)} | "
             f"{fw.diagnosis.cause if fw.diagnosis else ''} |"
         )
-    for fw in report.frameworks:
+    for fw in [*report.frameworks, *report.packages]:
         if fw.ok:
             continue
         out += ["", f"### {fw.framework}: {_first_line(fw.error)}", ""]
@@ -331,8 +514,8 @@ def render_markdown(report: VerifyReport) -> str:
             out += ["", "<details><summary>output</summary>", "", "```"]
             out += fw.output_tail.splitlines()[-20:]
             out += ["```", "</details>"]
-    if not report.frameworks:
-        out.append("\nNo framework installed: nothing to verify.")
+    if not report.frameworks and not report.packages:
+        out.append("\nNo framework or compiled package installed: nothing to verify.")
     return "\n".join(out)
 
 

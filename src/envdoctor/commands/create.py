@@ -63,7 +63,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="move an existing folder at the destination aside (renamed NAME.aside-TIME, kept whole), build there",
     )
     parser.add_argument("--no-verify", action="store_true", help="skip verify after building")
-    parser.add_argument("--verify-timeout", type=float, default=300.0, metavar="S", help="per framework (default 300)")
+    parser.add_argument(
+        "--verify-timeout",
+        type=float,
+        default=300.0,
+        metavar="S",
+        help="seconds each framework may take in the after-verify, as verify --timeout (default 300)",
+    )
     from envdoctor.actions.uvtool import add_index_arguments
 
     add_index_arguments(parser)

@@ -37,22 +37,27 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_tailoring_arguments(parser, default_env=False)
 
 
-def tailoring(args: argparse.Namespace, *, probe_default: bool) -> tuple[object, object]:
-    """(snapshot, kb) for tailoring; never raises for a failed probe (the diagnosis still stands)."""
+def tailoring(args: argparse.Namespace, *, probe_default: bool, failing: str | None = None) -> tuple[object, object]:
+    """(snapshot, kb) for tailoring; never raises for a failed probe (the diagnosis still stands).
+    The environment: --python / --prefix / --snapshot when given, else `failing` (the interpreter
+    that failed: `run`'s command), else (with --env, or by default for `run`) the active one."""
     snapshot = None
     if getattr(args, "snapshot", None):
         from envdoctor.probe import load_snapshot
 
         snapshot = load_snapshot(args.snapshot)
     else:
-        wanted = bool(getattr(args, "python", None) or getattr(args, "prefix", None) or getattr(args, "env", False))
+        python, prefix = getattr(args, "python", None), getattr(args, "prefix", None)
+        wanted = bool(python or prefix or getattr(args, "env", False))
         if probe_default and not getattr(args, "no_env", False):
             wanted = True
         if wanted:
+            if not (python or prefix) and failing:
+                python = failing
             try:
                 from envdoctor.probe import collect_snapshot, resolve_target
 
-                target = resolve_target(python=getattr(args, "python", None), prefix=getattr(args, "prefix", None))
+                target = resolve_target(python=python, prefix=prefix)
                 snapshot = collect_snapshot(target, timeout=20.0)
             except Exception as exc:  # tailoring is optional; say why and go on
                 from envdoctor.output import emit_error

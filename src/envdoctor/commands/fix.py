@@ -22,8 +22,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--apply", action="store_true", help="apply the plan (after a restore point)")
     parser.add_argument("-y", "--yes", action="store_true", help="do not ask before applying")
     parser.add_argument("--no-verify", action="store_true", help="skip verify before and after applying")
-    parser.add_argument("--timeout", type=float, default=20.0, metavar="S", help="probe timeout (default 20)")
-    parser.add_argument("--verify-timeout", type=float, default=300.0, metavar="S", help="per framework (default 300)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=20.0,
+        metavar="S",
+        help="time limit for inspecting the environment, as for check (default 20)",
+    )
+    parser.add_argument(
+        "--verify-timeout",
+        type=float,
+        default=300.0,
+        metavar="S",
+        help="seconds each framework may take in the after-verify, as verify --timeout (default 300)",
+    )
     from envdoctor.actions.uvtool import add_index_arguments
 
     add_index_arguments(parser)
@@ -31,12 +43,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import json
+    from collections.abc import Mapping
 
     from envdoctor.actions import fix
     from envdoctor.actions.fixplan import FixPlan
     from envdoctor.actions.target import resolve_python
     from envdoctor.actions.uvtool import index_options
-    from envdoctor.actions.verify import verify
+    from envdoctor.actions.verify import VerifyReport, verify
     from envdoctor.errors import UsageError
     from envdoctor.model import Finding
 
@@ -45,8 +58,11 @@ def run(args: argparse.Namespace) -> int:
     python = resolve_python(args.python, args.prefix)
     index = index_options(args)
 
-    def diagnose(py: str) -> list[Finding]:
-        return fix.default_diagnose(py, timeout=args.timeout)
+    def diagnose(py: str, env: Mapping[str, str] | None = None) -> list[Finding]:
+        return fix.default_diagnose(py, env, timeout=args.timeout)
+
+    def verifier(py: str, env: Mapping[str, str] | None = None) -> VerifyReport:
+        return verify(py, timeout=args.verify_timeout, env=env)
 
     if not args.apply:
         _, findings, plan = fix.plan_fix(python, diagnose=diagnose, index=index)
@@ -68,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         report = fix.apply_fix(
             python,
             diagnose=diagnose,
-            verifier=lambda py: verify(py, timeout=args.verify_timeout),
+            verifier=verifier,
             index=index,
             confirm=confirm,
             quiet=args.quiet,

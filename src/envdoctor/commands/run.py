@@ -3,13 +3,16 @@
 The command's stdout and stderr go to this process's stdout and stderr as they arrive; envdoctor
 reads them in passing (bounded memory) and, when the command fails, prints the explanation to
 stderr. Exit code: the command's own (128+N when killed by signal N; 127 when it cannot be started).
-The fixes are tailored to the active environment by default (the command ran in it); --no-env turns
-that off.
+The fixes are tailored to the environment that failed: the command's own interpreter when CMD is a
+Python (`/env/bin/python -c ...`), else the interpreter of the script CMD names (its `#!` line, or
+the python next to it: `/env/bin/pytest`), else the active environment. --python / --prefix /
+--snapshot choose another; --no-env turns tailoring off.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from envdoctor.errors import UsageError
@@ -107,9 +110,47 @@ def run(args: argparse.Namespace) -> int:
     from envdoctor.explain.render import render
     from envdoctor.output import use_color
 
-    snapshot, kb = tailoring(args, probe_default=True)
+    snapshot, kb = tailoring(args, probe_default=True, failing=failing_interpreter(command))
     with lock:
         result = session.finish(snapshot=snapshot, kb=kb)
     header = f"\nenvdoctor: `{shlex.join(command)}` exited with {code}\n" if code else "\n"
     emit_error(header + render(result, args.format, color=use_color(sys.stderr)) + "\n")
     return code
+
+
+_PYTHON_NAME = re.compile(r"^python(\d+(\.\d+)?)?[tdmu]*(\.exe)?$", re.IGNORECASE)
+
+
+def failing_interpreter(command: list[str], path: str | None = None) -> str | None:
+    """The interpreter whose environment `command` ran in: CMD itself when it is a Python, else the
+    interpreter of CMD's `#!` line, else a python next to CMD (a venv's or conda env's bin/), else
+    None. Paths are kept as found on PATH, not resolved: a venv's bin/python is a link to its base."""
+    import os
+    import shutil
+
+    if not command:
+        return None
+    found = shutil.which(command[0], path=path) if os.sep not in command[0] else command[0]
+    if not found or not os.path.isfile(found):
+        return None
+    found = os.path.abspath(found)
+    if _PYTHON_NAME.match(os.path.basename(found)):
+        return found
+    try:
+        with open(found, "rb") as handle:
+            first = handle.readline(512).decode("utf-8", "replace").strip()
+    except OSError:
+        first = ""
+    if first.startswith("#!"):
+        words = first[2:].split()
+        if words and os.path.basename(words[0]) == "env":
+            words = [w for w in words[1:] if not w.startswith("-") and "=" not in w][:1]
+            words = [shutil.which(words[0], path=path) or words[0]] if words else []
+        if words and _PYTHON_NAME.match(os.path.basename(words[0])) and os.path.isfile(words[0]):
+            return words[0]
+    folder = os.path.dirname(found)
+    for name in ("python", "python3", "python.exe"):
+        candidate = os.path.join(folder, name)
+        if os.path.isfile(candidate):
+            return candidate
+    return None

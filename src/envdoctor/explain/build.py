@@ -9,7 +9,7 @@ from envdoctor.explain.causes import CAUSES, UNKNOWN_EXPLANATION
 from envdoctor.explain.decide import CANDIDATE_MIN, SECONDARY_MIN, Decision, decide
 from envdoctor.explain.model import UNKNOWN, Candidate, Evidence, Explanation, Secondary
 from envdoctor.explain.scanner import Scanner
-from envdoctor.explain.tailor import fixes_for
+from envdoctor.explain.tailor import fixes_for, tailored
 
 MAX_EVIDENCE = 8
 MAX_CANDIDATES = 4
@@ -87,7 +87,8 @@ def build_explanation(scanner: Scanner, snapshot: Any = None, kb: Any = None) ->
         fixes += [f"{c.cause}? {c.tell_apart}" for c in candidates]
         if candidates and snapshot is None:
             fixes.append(TARGET_HINT)
-        fixes += [f for f in fixes_for(decision, snapshot, kb) if f not in fixes]
+        lines, remedies = tailored(decision, snapshot, kb)
+        fixes += [f for f in lines if f not in fixes]
         return Explanation(
             cause=UNKNOWN,
             confidence=decision.confidence if candidates else 0.0,
@@ -103,6 +104,7 @@ def build_explanation(scanner: Scanner, snapshot: Any = None, kb: Any = None) ->
             title="No cause proven" if candidates else "No known cause found",
             reasons=[],
             candidates=candidates,
+            remedies=remedies,
         )
     info = CAUSES[cause]
     reasons = _reasons(decision, cause)
@@ -121,7 +123,10 @@ def build_explanation(scanner: Scanner, snapshot: Any = None, kb: Any = None) ->
         for c, s in decision.ranked
         if c != cause and s >= SECONDARY_MIN
     ]
-    fixes = _fixes(decision, cause, snapshot, kb)
+    lines, remedies = tailored(decision, snapshot, kb)
+    # with an environment whose own remedies answer the cause (check's, or the tailoring's through
+    # the ownership model), those are the fix: no second, differently pinned line from the log
+    fixes = lines if snapshot is not None and remedies else _fixes(decision, cause, snapshot, kb)
     return Explanation(
         cause=cause,
         confidence=decision.confidence,
@@ -134,4 +139,5 @@ def build_explanation(scanner: Scanner, snapshot: Any = None, kb: Any = None) ->
         lines_read=scanner.lines,
         title=info.title,
         reasons=reasons,
+        remedies=remedies,
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from envdoctor.model import Remedy
+
 UNKNOWN = "unknown"
 
 
@@ -90,6 +92,7 @@ class Explanation:
     title: str = ""
     reasons: list[str] = field(default_factory=list)  # the reasoning steps behind the cause, in words
     candidates: list[Candidate] = field(default_factory=list)  # when unknown: what it may be, and how to tell
+    remedies: list[Remedy] = field(default_factory=list)  # the commands in `fixes`, as data
 
     @property
     def found(self) -> bool:
@@ -108,4 +111,5 @@ class Explanation:
             "lines_read": self.lines_read,
             "reasons": list(self.reasons),
             "candidates": [c.to_dict() for c in self.candidates],
+            "remedies": [r.to_dict() for r in self.remedies],
         }

@@ -1,5 +1,13 @@
 """Fixes: tailored to this machine when a Snapshot (and the knowledge base) is at hand, else taken
-from what the log itself says (versions, package names, the conflicting pins), else generic."""
+from what the log itself says (versions, package names, the conflicting pins), else generic.
+
+With a snapshot, the fix for a cause that `check` also sees is check's own remedy (the same rules
+on the same snapshot: the same command, the same pins, root causes first), so explain, run, verify
+and check never disagree. Commands the tailors below write themselves go through the same
+installer-ownership model and renderer (envdoctor.owner / envdoctor.remedies): `uv pip install
+--python ...` in a venv without pip, conda for what conda owns, never an install into an
+externally managed interpreter. Without a snapshot there is no target to name: plain `pip install`.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +15,11 @@ import shlex
 from collections.abc import Callable
 from typing import Any
 
+from envdoctor import remedies
 from envdoctor.explain.causes import CAUSES
 from envdoctor.explain.engine import Decision
 from envdoctor.explain.facts import version_tuple
-from envdoctor.model import Snapshot
+from envdoctor.model import Finding, Remedy, Severity, Snapshot
 
 _FIRST_NUMPY2_CANDIDATES = {
     "tensorflow": ("2.16", "2.17", "2.18", "2.19", "2.20"),
@@ -20,28 +29,43 @@ _DISPLAY = {"tensorflow": "TensorFlow", "torch": "PyTorch", "jax": "JAX", "jaxli
 
 
 class _Env:
-    """Read-only helpers over an optional snapshot."""
+    """Read-only helpers over an optional snapshot; the remedies it renders are kept in `made`."""
 
-    def __init__(self, snapshot: Snapshot | None) -> None:
+    def __init__(self, snapshot: Snapshot | None, kb: Any = None) -> None:
         self.snapshot = snapshot
         self.dists = {d.name.lower(): d for d in snapshot.distributions} if snapshot else {}
         self.conda = {r.name.lower(): r for r in snapshot.conda.records} if snapshot and snapshot.conda else {}
+        self.made: list[Remedy] = []
+        self._ctx: Any = None
+        if snapshot is not None:
+            from envdoctor.rules import Context
+
+            self._ctx = Context(snapshot, kb)
 
     def version(self, name: str) -> str | None:
         dist = self.dists.get(name)
         return dist.version if dist else None
 
-    def pip(self, *requirements: str) -> str:
-        exe = self.snapshot.interpreter.executable if self.snapshot else ""
-        reqs = " ".join(shlex.quote(r) for r in requirements)
-        return f"{shlex.quote(exe)} -m pip install {reqs}" if exe else f"pip install {reqs}"
+    def _render(self, remedy: Remedy) -> str:
+        self.made.append(remedy)
+        return remedies.render(remedy) or remedy.steps[0].reason
+
+    def pip(self, *requirements: str, options: tuple[str, ...] = (), index: tuple[str, ...] = ()) -> str:
+        """Install into the target with the installer that owns it (pip or uv); plain pip without one."""
+        if self._ctx is None:
+            flags = [f"--{o}" for o in options]
+            return shlex.join(["pip", "install", *flags, *index, *requirements])
+        owner = self._ctx.owner
+        if owner.frozen:
+            return self._render(self._ctx.new_env(list(requirements), owner.frozen_reason()))
+        step = remedies.install(owner, requirements, manager=owner.python_manager, options=options, index=index)
+        return self._render(Remedy([step]))
 
     def install(self, package: str, *requirements: str) -> str:
-        """conda install when conda owns the package, else pip."""
-        if package in self.conda and self.snapshot and self.snapshot.conda:
-            reqs = " ".join(shlex.quote(r) for r in requirements)
-            return f"conda install -p {shlex.quote(self.snapshot.conda.prefix)} {reqs}"
-        return self.pip(*requirements)
+        """With the manager that owns `package` (conda for what conda installed), else pip / uv."""
+        if self._ctx is None:
+            return self.pip(*requirements)
+        return self._render(self._ctx.install(list(requirements), for_package=package))
 
     @property
     def os(self) -> str:
@@ -211,13 +235,18 @@ def _no_gpu(d: Decision, env: _Env, kb: Any) -> list[str]:
         if torch and "+cpu" in torch:
             fixes.append(
                 f"torch {torch} is the CPU build: reinstall from the CUDA index, e.g. "
-                f"{env.pip('torch')} --index-url https://download.pytorch.org/whl/cu124"
+                f"{env.pip('torch', index=('--index-url', 'https://download.pytorch.org/whl/cu124'))}"
             )
         if env.version("jaxlib") and not any(n.startswith("jax-cuda") for n in env.dists):
             fixes.append(f"jaxlib has no CUDA plugin installed: {env.pip('jax[cuda12]')}")
         tf = env.version("tensorflow")
         if tf and env.os == "linux" and not any(n.startswith("nvidia-cudnn") for n in env.dists):
             fixes.append(f"TensorFlow {tf} without its CUDA wheels: {env.pip(f'tensorflow[and-cuda]=={tf}')}")
+        elif env.version("tensorflow-cpu"):
+            fixes.append(
+                f"tensorflow-cpu {env.version('tensorflow-cpu')} is the CPU-only build: replace it (do not "
+                "install tensorflow next to it: two TensorFlow distributions overwrite each other's files)"
+            )
     return fixes
 
 
@@ -307,7 +336,7 @@ def _mixed(d: Decision, env: _Env, kb: Any) -> list[str]:
     owner = "conda" if pkg.lower() in env.conda else "conda or the OS"
     return [
         f"{pkg} was installed by {owner}: let pip install over it with "
-        f"{env.pip('--ignore-installed', pkg)}, or update it with the manager that owns it "
+        f"{env.pip(pkg, options=('ignore-installed',))}, or update it with the manager that owns it "
         f"(conda install {pkg.lower()})"
     ]
 
@@ -386,20 +415,64 @@ TAILORS: dict[str, Callable[[Decision, _Env, Any], list[str]]] = {
 }
 
 
-def fixes_for(decision: Decision, snapshot: Snapshot | None = None, kb: Any = None) -> list[str]:
+#: check's causes that explain's cause ids stand for (the same ids, plus check-only codes)
+_CHECK_CAUSES: dict[str, tuple[str, ...]] = {"mixed-pip-conda": ("mixed-pip-conda",)}
+
+
+def check_findings(cause: str, snapshot: Snapshot, kb: Any = None) -> list[Finding]:
+    """check's error / warning findings with `cause` on `snapshot` (the same rules, the same
+    grouping under root causes), one per distinct fix."""
+    from envdoctor.doctor import diagnose
+
+    try:
+        report = diagnose(snapshot, kb) if kb is not None and hasattr(kb, "extra_constraints") else diagnose(snapshot)
+    except Exception:  # tailoring must never break the diagnosis
+        return []
+    wanted = set(_CHECK_CAUSES.get(cause, (cause,)))
+    found: list[Finding] = []
+    seen: set[str] = set()
+    for finding in report.findings:
+        if finding.cause not in wanted or finding.severity is Severity.INFO or finding.remedy is None:
+            continue
+        key = finding.fix or (finding.remedy.steps[0].reason if finding.remedy.steps else finding.key)
+        if key not in seen:
+            seen.add(key)
+            found.append(finding)
+    return found
+
+
+def _check_line(finding: Finding) -> str:
+    if finding.fix:
+        return f"{finding.message}: {finding.fix}"
+    reason = next((s.reason for s in finding.remedy.steps if s.reason), "") if finding.remedy else ""
+    return f"{finding.message}: {reason}" if reason else finding.message
+
+
+def tailored(decision: Decision, snapshot: Snapshot | None = None, kb: Any = None) -> tuple[list[str], list[Remedy]]:
+    """(fix lines, the remedies in them). With a snapshot, check's own remedies come first."""
     cause = decision.cause
     if cause not in CAUSES:
-        return ["Run `envdoctor check` to inspect the environment itself, or share the full log."]
-    env = _Env(snapshot)
-    tailored: list[str] = []
+        return ["Run `envdoctor check` to inspect the environment itself, or share the full log."], []
+    generic = list(CAUSES[cause].fixes)
+    if snapshot is not None:
+        checked = check_findings(cause, snapshot, kb)
+        if checked:
+            from_check = [_check_line(f) for f in checked]
+            from_check += [h for f in checked for h in f.hints if h.startswith("Or ") and h not in from_check]
+            return from_check + [g for g in generic if g not in from_check], [f.remedy for f in checked if f.remedy]
+    env = _Env(snapshot, kb)
+    lines: list[str] = []
     tailor = TAILORS.get(cause)
     kb_fix = decision.notes.get("kb_fix")
     if kb_fix and decision.notes.get("kb_verdict") == cause:
-        tailored.append(kb_fix)
+        lines.append(kb_fix)
     if tailor is not None:
         try:
-            tailored += [f for f in tailor(decision, env, kb) if f not in tailored]
+            lines += [f for f in tailor(decision, env, kb) if f not in lines]
         except Exception as exc:  # tailoring must never break the diagnosis
-            tailored = [f"(could not tailor the fix: {exc.__class__.__name__})"]
-    generic = list(CAUSES[cause].fixes)
-    return tailored + [g for g in generic if g not in tailored]
+            lines = [f"(could not tailor the fix: {exc.__class__.__name__})"]
+    return lines + [g for g in generic if g not in lines], env.made
+
+
+def fixes_for(decision: Decision, snapshot: Snapshot | None = None, kb: Any = None) -> list[str]:
+    return tailored(decision, snapshot, kb)[0]

@@ -186,6 +186,7 @@ class _Chooser:
         others: list[Requirement],
         gpu: bool,
         memo: _Memo | None = None,
+        variants: dict[str, str] | None = None,
         jax_cuda: str = JAX_DEFAULT_CUDA,
     ) -> None:
         self.kb = kb
@@ -193,32 +194,40 @@ class _Chooser:
         self.others = others
         self.gpu = gpu
         self.memo = memo if memo is not None else _Memo()
+        # family -> the distribution asked for when it is a variant with releases of its own
+        # (tensorflow-cpu): its own KB entries are read, and it is what the plan pins
+        self.variants = dict(variants or {})
         self.jax_cuda = jax_cuda  # the CUDA major of jax[cudaN]
         self._others_key = tuple(str(r) for r in others)
         self._wanted = {canonicalize_name(r.name): r for r in others}
 
+    def package(self, family: str) -> str:
+        """The KB package (and the distribution to pin) for `family`."""
+        return self.variants.get(family, family)
+
     def releases(self, family: str) -> list[Version]:
         cache = self.memo.releases
-        if family not in cache:
-            cache[family] = kbview.releases(self.kb, family)
-        return cache[family]
+        package = self.package(family)
+        if package not in cache:
+            cache[package] = kbview.releases(self.kb, package)
+        return cache[package]
 
     def matching(self, family: str, specifier: SpecifierSet, prereleases: bool | None) -> list[Version]:
         """`releases(family)` that `specifier` admits (newest first)."""
-        key = (family, str(specifier), specifier.prereleases, prereleases)
+        key = (self.package(family), str(specifier), specifier.prereleases, prereleases)
         cache = self.memo.matching
         if key not in cache:
             cache[key] = [v for v in self.releases(family) if specifier.contains(v, prereleases=prereleases)]
         return cache[key]
 
     def pythons(self, family: str, version: Version) -> list[str]:
-        key = (family, version)
+        key = (self.package(family), version)
         cache = self.memo.pythons
         if key not in cache:
             if family == "jax":  # a pure wheel: where jaxlib has wheels
                 cache[key] = kbview.jax_pythons(self.kb, version, self.target.platform)
             else:
-                cache[key] = kbview.pythons(self.kb, family, version, self.target.platform)
+                cache[key] = kbview.pythons(self.kb, key[0], version, self.target.platform)
         return cache[key]
 
     def jax_gpu(self, version: Version) -> kbview.JaxGpu | None:
@@ -244,7 +253,7 @@ class _Chooser:
         if family == "jax":
             plugin = self.jax_gpu(version)
             return (plugin.cuda, plugin.cudnn) if plugin else (None, None)
-        return kbview.build(self.kb, family, version)
+        return kbview.build(self.kb, self.package(family), version)
 
     def driver_need(self, family: str, version: Version) -> tuple[str | None, str | None]:
         """(cuda, driver it needs) when the build's CUDA is known."""
@@ -301,7 +310,7 @@ class _Chooser:
             env = self._environment(python)
             metadata = [
                 r
-                for r in kbview.requirements(self.kb, family, version, (), env)
+                for r in kbview.requirements(self.kb, self.package(family), version, (), env)
                 if canonicalize_name(r.name) in self._wanted
             ]
             candidates = self._candidates(family, version, metadata)
@@ -335,7 +344,7 @@ class _Chooser:
         cache = self.memo.constraints
         if key not in cache:
             parsed: list[tuple[Requirement, str]] = []
-            for constraint in kbview.extra_constraints(self.kb, family, version):
+            for constraint in kbview.extra_constraints(self.kb, self.package(family), version):
                 need = self._parse(constraint.requirement)
                 if need is not None:
                     parsed.append((need, str(constraint.reason)))
@@ -375,7 +384,7 @@ class _Chooser:
         """The release's raw Requires-Dist on `names`, parsed, markers kept (None: the release has
         no raw list). Pre-filtered by name: parsing all of them for every release would cost more
         than the whole choice."""
-        release = kbview.release_index(self.kb, family).get(version)
+        release = kbview.release_index(self.kb, self.package(family)).get(version)
         raw = getattr(release, "requires", None)
         if not isinstance(raw, (list, tuple)):
             return None
@@ -501,6 +510,18 @@ def _best(
     return (best[1], best[2]) if best else None
 
 
+#: variants that are their own distributions, planned as asked (never renamed to their family)
+CPU_VARIANTS = frozenset({"tensorflow-cpu"})
+
+
+def _variants(kb: Any, requests: Sequence[Request], gpu: bool) -> dict[str, str]:
+    """{family: variant} for requests of a CPU variant with releases in the KB, in a CPU plan: a
+    plan for tensorflow-cpu pins tensorflow-cpu (a GPU plan asks for tensorflow[and-cuda])."""
+    if gpu:
+        return {}
+    return {r.family: r.name for r in requests if r.name in CPU_VARIANTS and kbview.releases(kb, r.name)}
+
+
 def _gpu_default(target: Target, requests: Sequence[Request]) -> tuple[bool, str]:
     if target.gpu is not None:
         return target.gpu, "--gpu" if target.gpu else "--cpu"
@@ -528,12 +549,13 @@ def choose(
     major, pre-releases), which is all the memo depends on."""
     requests, others, notes = split_requests(specs)
     gpu, gpu_why = _gpu_default(target, requests)
+    variants = _variants(kb, requests, gpu)
     jax_cuda = next((r.cuda_extra[4:] for r in requests if r.family == "jax" and r.cuda_extra), JAX_DEFAULT_CUDA)
     memo: _Memo | None = None
     if memo_pool is not None:
-        scope = (id(kb), target.platform, jax_cuda, target.prereleases)
+        scope = (id(kb), target.platform, jax_cuda, target.prereleases, tuple(sorted(variants.items())))
         memo = memo_pool.setdefault(scope, _Memo())
-    chooser = _Chooser(kb, target, others, gpu, memo, jax_cuda=jax_cuda)
+    chooser = _Chooser(kb, target, others, gpu, memo, jax_cuda=jax_cuda, variants=variants)
     installed = set(target.installed_pythons)
     choice = Choice(feasible=False, python=None, platform=target.platform, gpu=gpu)
     choice.reasons.extend(notes)
@@ -619,7 +641,10 @@ def _add_framework(choice: Choice, chooser: _Chooser, req: Request, version: Ver
     elif req.family == "torch":
         if target.os == "linux" and not gpu:
             choice.torch_backend = "cpu"
-            detail.append("CPU-only wheel from the PyTorch CPU index (uv --torch-backend cpu)")
+            detail.append(
+                "CPU-only wheel from the PyTorch CPU index https://download.pytorch.org/whl/cpu (uv --torch-backend "
+                "cpu): PyPI's Linux torch wheels are CUDA builds that pull several GB of nvidia-* wheels"
+            )
         elif target.os == "windows" and gpu and cuda:
             choice.torch_backend = "cu" + cuda.replace(".", "")[:3]
             detail.append(f"CUDA {cuda} wheel from the PyTorch index (uv --torch-backend {choice.torch_backend})")
@@ -642,7 +667,10 @@ def _add_framework(choice: Choice, chooser: _Chooser, req: Request, version: Ver
             detail.append(f"needs NVIDIA driver >= {need}{full_text} (this machine: {have})")
             package = gpu_build.package if gpu_build else ""
             gpu_build = GpuBuild(cuda, cudnn, need, toolkit, minor, package)
-    name = "tensorflow" if req.family == "tensorflow" else req.name if req.name != "pytorch" else "torch"
+    if req.family == "tensorflow":
+        name = chooser.package("tensorflow")  # tensorflow-cpu stays tensorflow-cpu in a CPU plan
+    else:
+        name = req.name if req.name != "pytorch" else "torch"
     spec_text = str(req.specifier) or "any version"
     reason = f"newest {req.family} matching {spec_text} with a build for Python {python} on {target.platform}"
     if detail:
@@ -655,7 +683,7 @@ def _add_framework(choice: Choice, chooser: _Chooser, req: Request, version: Ver
     if not target.conda_framework:
         choice.requirements.append(f"{name}{extra_text}=={version}")
     choice.reasons.append(f"{name} {version}: {reason}")
-    for constraint in kbview.extra_constraints(chooser.kb, req.family, version):
+    for constraint in kbview.extra_constraints(chooser.kb, chooser.package(req.family), version):
         requirement = str(constraint.requirement)
         if requirement not in choice.constraints:
             choice.constraints.append(requirement)
@@ -771,7 +799,15 @@ def _alternatives(
                 result.append(f"{req.family}=={relaxed.version}")
     # 3. CPU instead of GPU
     if chooser.gpu and outcome.stage in ("gpu", "driver"):
-        cpu = _Chooser(chooser.kb, target, chooser.others, gpu=False, memo=chooser.memo, jax_cuda=chooser.jax_cuda)
+        cpu = _Chooser(
+            chooser.kb,
+            target,
+            chooser.others,
+            gpu=False,
+            memo=chooser.memo,
+            jax_cuda=chooser.jax_cuda,
+            variants=chooser.variants,
+        )
         if cpu.pick(req, python).version is not None:
             result.append("--cpu")
         if target.os == "windows":
@@ -785,7 +821,9 @@ def _alternatives(
             result.append(f"an NVIDIA driver >= {_lowest(*needs)}")
     # 5. drop the user's conflicting pin
     if outcome.stage == "constraints":
-        free = _Chooser(chooser.kb, target, [], chooser.gpu, memo=chooser.memo, jax_cuda=chooser.jax_cuda)
+        free = _Chooser(
+            chooser.kb, target, [], chooser.gpu, memo=chooser.memo, jax_cuda=chooser.jax_cuda, variants=chooser.variants
+        )
         if free.pick(req, python).version is not None:
             conflicting = outcome.proof.rsplit("you asked for ", 1)[-1]
             result.append(f"drop {conflicting}")

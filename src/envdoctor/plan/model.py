@@ -188,6 +188,8 @@ class Plan:
             "alternatives": list(self.alternatives),
             "files": dict(self.files),
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
+            # the PyTorch wheel index the pins come from (uv --torch-backend): "cpu", "cu124", or null
+            "torch_backend": self.choice.torch_backend if self.choice is not None else None,
         }
 
 

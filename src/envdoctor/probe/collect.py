@@ -141,7 +141,7 @@ def gather(
     facts: dict[str, object] = {}
     raw: bytes | None = None
     if target.python:
-        probe = probe or ProbeRun.start(target.python, probe_timeout(timeout))
+        probe = probe or ProbeRun.start(target.python, probe_timeout(timeout), env=None if env is os.environ else env)
         try:
             facts, raw = probe.wait_raw()
             interpreter = from_dict(Interpreter, facts)

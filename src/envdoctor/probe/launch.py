@@ -140,11 +140,12 @@ class ProbeRun:
     when the records are. Reader threads drain its output meanwhile, so it never blocks on a pipe.
     It runs in its own process group, killed whole when it times out or is no longer needed."""
 
-    def __init__(self, python: str, timeout: float, *, scan: bool = True) -> None:
+    def __init__(self, python: str, timeout: float, *, scan: bool = True, env: Mapping[str, str] | None = None) -> None:
         self.python = os.path.abspath(python) if os.sep in python else python  # it starts elsewhere
         self.timeout = timeout
         self.flags: tuple[str, ...] = ISOLATED_FLAGS
         self._scan = scan
+        self._env = None if env is None else dict(env)  # the variables it runs with (default: ours)
         self._deadline = time.monotonic() + timeout
         self._error: ProbeError | None = None
         self._proc: subprocess.Popen[bytes] | None = None
@@ -165,6 +166,7 @@ class ProbeRun:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 start_new_session=True,
+                env=self._env,
             )
         except OSError as exc:
             self._error = ProbeError(f"{self.python} cannot be run: {exc.strerror or exc}")
@@ -176,9 +178,12 @@ class ProbeRun:
         threading.Thread(target=self._drain_stderr, args=(self._proc, out), daemon=True).start()
 
     @classmethod
-    def start(cls, python: str, timeout: float = DEFAULT_TIMEOUT, *, scan: bool = True) -> ProbeRun:
-        """scan: also read every metadata folder on sys.path there (on the target's own core)."""
-        return cls(python, timeout, scan=scan)
+    def start(
+        cls, python: str, timeout: float = DEFAULT_TIMEOUT, *, scan: bool = True, env: Mapping[str, str] | None = None
+    ) -> ProbeRun:
+        """scan: also read every metadata folder on sys.path there (on the target's own core);
+        env: the variables the interpreter runs with (PYTHONPATH, ...; default: envdoctor's)."""
+        return cls(python, timeout, scan=scan, env=env)
 
     def _drain_stdout(self, proc: subprocess.Popen[bytes], out: _Output) -> None:
         assert proc.stdout is not None

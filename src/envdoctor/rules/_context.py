@@ -191,9 +191,17 @@ class Context:
 
     def new_env(self, specs: Sequence[str], reason: str, *, name: str = "fresh-env") -> Remedy:
         """A fresh environment with the installed frameworks (and `specs`), the target left alone."""
+        from envdoctor.rules._deps import requirers
+
         wanted: dict[str, str] = {}
         for dist in self.frameworks.values():
             wanted[dist.name] = f"{dist.name}=={dist.version}"
+        # what needs the packages being fixed comes along (pandas for a numpy pin), at its version
+        index = requirers(self)
+        for spec in specs:
+            for dist, _ in index.get(canonicalize_name(_spec_name(spec)), []):
+                if not os_owned(dist):
+                    wanted.setdefault(dist.name, f"{dist.name}=={dist.version}")
         for spec in specs:
             wanted[canonicalize_name(_spec_name(spec))] = spec
         return Remedy(

@@ -8,7 +8,16 @@ from collections.abc import Iterator
 from envdoctor.model import CondaRecord, Distribution, Finding, Severity
 from envdoctor.rules._conda_spec import CONDA_TO_PYPI
 from envdoctor.rules._context import Context
-from envdoctor.rules._deps import FOCUS, canonical_name, describe, installer_of, is_framework
+from envdoctor.rules._deps import (
+    FOCUS,
+    canonical_name,
+    combined_spec,
+    describe,
+    installer_of,
+    is_framework,
+    satisfies,
+    specifier,
+)
 from envdoctor.rules._registry import rule
 
 
@@ -76,8 +85,9 @@ def pip_over_conda(ctx: Context) -> Iterator[Finding]:
     what is installed.
 
     Fix:
-    Let one manager own it: `python -m pip uninstall -y numpy && conda install -p PREFIX
-    --force-reinstall "numpy==2.0.1"` (or conda's own version back).
+    Let one manager own it: conda's own version back when every installed package accepts it
+    (`python -m pip uninstall -y numpy && conda install -p PREFIX --force-reinstall
+    "numpy==1.26.4"`), else conda owning pip's version (`conda install ... "numpy==2.0.1"`).
     """
     conda = ctx.snapshot.conda
     if conda is None or not conda.records:
@@ -112,13 +122,18 @@ def _finding(ctx: Context, dist: Distribution, record: CondaRecord) -> Finding:
     ]
     if record.python_dists:
         evidence.append(f"conda installed {', '.join(record.python_dists)}")
-    conda_spec = f"{record.name}=={dist.version}"
-    fix = ctx.replace([dist.name], [conda_spec], manager="conda", options=["force-reinstall"])
+    keep = ctx.replace([dist.name], [f"{record.name}=={dist.version}"], manager="conda", options=["force-reinstall"])
     back = ctx.replace([dist.name], [f"{record.name}=={record.version}"], manager="conda", options=["force-reinstall"])
-    hints = [
-        f"Or give conda's {record.name} {record.version} back: {ctx.command(back)}",
-        "Install with conda first and pip last, and never pip over a package conda installed.",
-    ]
+    wanted = combined_spec(ctx, dist.name)
+    spec = specifier(wanted[len(canonical_name(dist.name)) :]) if wanted else None
+    if spec is not None and satisfies(spec, record.version) is not False:
+        # conda's own version fits every installed requirer: give it back (the state conda's solver chose)
+        fix = back
+        hints = [f"Or let conda own {dist.name} {dist.version} instead: {ctx.command(keep)}"]
+    else:
+        fix = keep
+        hints = [f"Or give conda's {record.name} {record.version} back: {ctx.command(back)}"]
+    hints.append("Install with conda first and pip last, and never pip over a package conda installed.")
     return pip_over_conda.finding(
         f"{dist.name} {dist.version} ({installer_of(dist)}) is installed over conda's {record.name} {record.version}",
         evidence=evidence,

@@ -220,6 +220,6 @@ def _requires_python_finding(ctx: Context, declared: list[Distribution]) -> Find
         fix=ctx.install([d.name for d in declared], options=["upgrade"]),
         hints=["pip only picks releases whose Requires-Python admits the running Python."],
         severity=severity,
-        subject="python",
+        subject="requires-python",
         about=[d.name for d in declared],
     )

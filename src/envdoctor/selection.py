@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from envdoctor.errors import UsageError
-from envdoctor.rules._registry import Rule
+
+if TYPE_CHECKING:
+    from envdoctor.rules._registry import Rule
 
 _PREFIX = re.compile(r"^ED\d{0,3}$")
 
