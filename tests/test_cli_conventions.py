@@ -264,3 +264,14 @@ def test_plan_python_version_and_the_deprecated_spellings(tmp_path: Path) -> Non
     assert "`-f FILE` is deprecated" in short.stderr and "--find-links" in short.stderr
     long = envdoctor("plan", "--file", str(env_yml), "--cpu", "--no-resolve", cwd=tmp_path)
     assert long.returncode == 0 and "deprecated" not in long.stderr
+
+
+def test_explain_and_run_share_env_and_no_env(tmp_path: Path) -> None:
+    log = tmp_path / "build.log"
+    log.write_text("A module that was compiled using NumPy 1.x cannot be run in NumPy 2.1.0 as it may crash.\n")
+    for flag in ("--env", "--no-env"):
+        explained = envdoctor("explain", str(log), flag, "--format", "json", cwd=tmp_path)
+        assert explained.returncode == 0, explained.stderr
+        assert json.loads(explained.stdout)["cause"] == "numpy-abi"
+        ran = envdoctor("run", flag, "--", sys.executable, "-c", "raise SystemExit(3)", cwd=tmp_path)
+        assert ran.returncode == 3, ran.stderr
