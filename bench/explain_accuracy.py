@@ -37,6 +37,9 @@ Each blind set, measured when it arrived, before any of its files was read (the 
 | 2026-12-01 | v5 `2e9f13d` | live corpus (93 real pip 20.3-26 / uv / import logs) | 82.8% (77/93) | 5 |
 | 2026-12-01 | v5 `2cf5a58`, after reading its misses | live corpus (no longer blind) | 97.8% (91/93) | 0 |
 | 2026-12-01 | v5 end of round `2cf5a58` | blind6 again (still never read) | 64.4% (29/45) | 3 |
+| 2026-12-02 | v5 round 2 `6e80833` (wheel-table reading, libmamba tree, native loaders; before blind7 was read) | blind7 (45) | 62.2% (28/45) | 1 |
+| 2026-12-02 | v5 round 2 `6e80833` (same engine; never read) | blind8 (46, the integrator's final set) | 41.3% (19/46) | 4 |
+| 2026-12-02 | v5 end of round 1 `ef37165` (for comparison, same day) | blind7 / blind8 | 62.2% (28/45) / 41.3% (19/46) | 1 / 4 |
 
 The v4 engine (`e21f788`) on the same two sets: blind5 68.9% (31/45) with 5 wrong causes named,
 blind6 71.1% (32/45) with 4 (it named a cause at any confidence); held to the 0.8 bar, 66.7% / 4
@@ -54,8 +57,12 @@ How to read the splits:
   never tuning data, but only the newest set is fully blind for the engine of its day.
 - *blind5*'s misses were read after its first measure and rules and signatures were written from
   them (Keras 3's file-format message, conda-pack's clobber report, Apple silicon + illegal
-  instruction, ...): it is no longer blind. *blind6* is measured only, never looked into (the
-  integrator keeps it for the final measure); its confusion table below is printed, not read.
+  instruction, ...): it is no longer blind.
+- *blind6* was measured only during round 1; in round 2 its misses were read (it is tuning-side
+  from then on, like blind .. blind5).
+- *blind7* and *blind8* arrived during round 2 and were measured on arrival before any of their
+  files was read (rows above). blind7's misses were read after that first figure; *blind8* is never
+  read (the integrator's final set): the bench prints only its summary row (`SEALED`).
 """
 
 
