@@ -300,6 +300,12 @@ class Scanner:
                 known.count += 1  # already proven: skip the regex on the thousandth repeat of a warning
                 continue
             matched = sig.match(window)
+            if not matched and sig.pattern is not None:
+                # a message wrapped onto the next line ("... used to compile" / "PyTorch (11.8).")
+                following = lines.following(index, 1)
+                if following:
+                    joined = window + " " + _clean(_decode(following[0]))[:WINDOW_AFTER]
+                    matched = sig.match(joined)
             if not matched:
                 continue
             hit = self.hits.setdefault(sig.id, Hit(sig))

@@ -152,6 +152,14 @@ SIGNATURES: tuple[Signature, ...] = (
         "AttributeError: `np.float_` was removed in the NumPy 2.0 release. Use `np.float64` instead.",
     ),
     S(
+        "numpy-api/future-alias",
+        "will be defined as the corresponding numpy scalar",
+        "numpy-api-removed",
+        0.6,
+        "NumPy 1.20-1.23's FutureWarning on a deprecated alias (np.object, np.bool): the next NumPy removes it.",
+        "FutureWarning: In the future `np.object` will be defined as the corresponding NumPy scalar.",
+    ),
+    S(
         "numpy-api/deprecated-alias",
         "was a deprecated alias",
         "numpy-api-removed",
@@ -503,6 +511,15 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r"warning[^\n]*found no nvidia driver",
     ),
     S(
+        "no-gpu/cuinit-no-device",
+        "cuda_error_no_device",
+        "no-gpu-visible",
+        0.85,
+        "The CUDA driver API found no device (TensorFlow / JAX: `failed call to cuInit`): no GPU visible to the process.",
+        "E tensorflow/stream_executor/cuda/cuda_driver.cc:271] failed call to cuInit: CUDA_ERROR_NO_DEVICE: no "
+        "CUDA-capable device is detected",
+    ),
+    S(
         "no-gpu/no-cuda-gpus",
         "no cuda gpus are available",
         "no-gpu-visible",
@@ -730,6 +747,16 @@ SIGNATURES: tuple[Signature, ...] = (
         "/opt/conda/envs/tf/bin/python: No module named ipykernel_launcher",
     ),
     # ---- env-leakage -----------------------------------------------------------------------
+    S(
+        "env-leak/foreign-extension",
+        "does not define module export function",
+        "env-leakage",
+        0.8,
+        "An extension module built for another Python (a Python 2 `initX` module, or another ABI) was found "
+        "first on sys.path: a copy from another installation.",
+        "ImportError: dynamic module does not define module export function (PyInit_cv2)",
+        anchor="error",
+    ),
     S(
         "env-leak/pythonpath",
         "pythonpath points to",
@@ -1030,6 +1057,15 @@ SIGNATURES: tuple[Signature, ...] = (
         anchor="gpu",
     ),
     S(
+        "removed/named-as-removed",
+        "has been removed",
+        "package-removed",
+        0.9,
+        "A package the index replaced by an erroring stub, named as removed (its page, its stub, a user quoting them).",
+        "tensorflow-gpu has been removed. Please install tensorflow instead.",
+        pattern=r"\b(?P<package>tensorflow-gpu|tf-nightly-gpu|sklearn)\b['\"`]?(?: package)? has been removed",
+    ),
+    S(
         "removed/tf-gpu-stub",
         "tensorflow-gpu",
         "package-removed",
@@ -1288,6 +1324,17 @@ SIGNATURES: tuple[Signature, ...] = (
         "A dependency is older or newer than the code importing it expects (a name it provides moved or is missing).",
         "ImportError: cannot import name 'TypeIs' from 'typing_extensions' (/usr/local/lib/python3.10/dist-packages/typing_extensions.py)",
         pattern=r"cannot import name '(?P<name>\w+)' from '(?P<module>(?:typing_extensions|ml_dtypes|wrapt|h5py|huggingface_hub|charset_normalizer|urllib3|requests|packaging|setuptools|importlib_metadata|pydantic|flatbuffers|opt_einsum|gast|scipy|jaxlib|jax|flax|optax|chex|transformers|accelerate|diffusers|peft|tokenizers|torchvision|torchaudio|triton|tensorflow_probability|tensorflow_addons|tensorflow_hub|tensorboard|absl|attr|six|jinja2|markupsafe|werkzeug)\b[\w.]*)'",
+    ),
+    S(
+        "deps/torchvision-operator",
+        "does not exist",
+        "dependency-version-mismatch",
+        0.85,
+        "torchvision's C++ operators are registered by its own build for one torch release; under another torch "
+        "they are missing.",
+        "RuntimeError: operator torchvision::nms does not exist",
+        pattern=r"operator (?:torchvision|torchaudio)::\w+ does not exist",
+        anchor="error",
     ),
     S(
         "deps/pip-incompatible",

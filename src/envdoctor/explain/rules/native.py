@@ -23,7 +23,11 @@ MSVC = "msvc-runtime-missing"
 _DLL_NOT_FOUND = re.compile(
     r"dll load failed(?: while importing (?P<module>[\w.]+))?:\s*the specified module could not be found"
     r"|\[winerror 126\][^\n]{0,200}?(?:error loading \"(?P<loading>[^\"]{1,400})\")?"
-    r"|could not find module '(?P<find>[^']{1,400}\.dll)' \(or one of its dependencies\)",
+    r"|could not find module '(?P<find>[^']{1,400}\.dll)' \(or one of its dependencies\)"
+    r"|\berror loading \"?(?P<bare>[^\s\"]{0,400}?"
+    r"\b(?:fbgemm|c10|c10_cuda|asmjit|libiomp5md|shm|torch_cpu|torch_python|uv)\.dll)"
+    # onnxruntime's Python module imports its native state module and goes on without it
+    r"|cannot import name '\w+' from 'onnxruntime\.capi\._pybind_state'",
     re.IGNORECASE,
 )
 _CUDA_DLL = re.compile(
@@ -73,7 +77,11 @@ def windows_extension_dll_missing(ctx: RuleContext) -> Iterator[Verdict]:
         if other:
             yield Verdict(MSVC, 0.0, other, [], cap=0.6)
             return
-        where = match.group("loading") or match.group("find") or ""
+        where = match.group("loading") or match.group("find") or match.group("bare") or ""
+        if "onnxruntime" in text.lower():
+            where = where or "\\site-packages\\onnxruntime\\"
+        if ctx.os not in (None, "windows"):
+            return
         package = _SITE_PACKAGE.search(where)
         owner = package.group("pkg") if package else (module.split(".")[0] if module else "")
         if not owner:
@@ -103,13 +111,16 @@ _SYMBOL_OWNERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("python", re.compile(r"^_?Py[A-Z_]")),
 )
 _TORCH_FAMILY = frozenset({"torch"})
+_FOREIGN_PYTHON = re.compile(r"[\\/]python(\d\.\d+)[\\/](?:site|dist)-packages[\\/]", re.IGNORECASE)
 
 
 def _owner(symbol: str) -> str:
     return next((name for name, rx in _SYMBOL_OWNERS if rx.search(symbol)), "")
 
 
-@cause_rule("native/undefined-symbol", "dependency-version-mismatch", "mixed-pip-conda", "cuda-version-mismatch")
+@cause_rule(
+    "native/undefined-symbol", "dependency-version-mismatch", "mixed-pip-conda", "cuda-version-mismatch", "env-leakage"
+)
 def undefined_symbol(ctx: RuleContext) -> Iterator[Verdict]:
     """What: the dynamic linker's `<site-packages>/<pkg>/....so: undefined symbol: <symbol>`.
     Why: the library was linked against another build than the one loaded next to it. Whose symbol
@@ -117,7 +128,9 @@ def undefined_symbol(ctx: RuleContext) -> Iterator[Verdict]:
     (torchvision's `_C.so` missing a `c10::` symbol) means that package was built for another
     release of the one it extends; a package missing its *own* symbols (torch's `libtorch.so`
     missing `at::TensorImpl`) has files of two builds in one folder, which in a conda environment
-    is pip and conda both installing it.
+    is pip and conda both installing it. A Python API symbol missing from a module under another
+    Python's folder (`/opt/ros/kinetic/lib/python2.7/dist-packages/cv2.so` in a Python 3.7
+    process) is another installation's copy on sys.path.
     Example: `.../site-packages/torchvision/_C.so: undefined symbol: _ZN3c106detail14torchCheckFail`."""
     for number, text in _error_lines(ctx, _UNDEFINED):
         match = _UNDEFINED.search(text)
@@ -126,6 +139,17 @@ def undefined_symbol(ctx: RuleContext) -> Iterator[Verdict]:
         pkg = match.group("pkg").lower().replace("_", "-")
         owner = _owner(match.group("symbol"))
         evidence = [Evidence(number, text, "native/undefined-symbol")]
+        if owner == "python":
+            foreign = _FOREIGN_PYTHON.search(match.group("path"))
+            running = ctx.python
+            if foreign and running and foreign.group(1) != running:
+                why = (
+                    f"{pkg} is loaded from {match.group('path')}, a module built for Python {foreign.group(1)}, "
+                    f"into Python {running}: another installation's folder is on sys.path"
+                )
+                fix = "take that folder off PYTHONPATH (a sourced setup script often adds it)"
+                yield Verdict("env-leakage", 0.88, why, evidence, fix=fix)
+            return
         if owner == "cuda":
             why = f"{pkg}'s library was linked against another CUDA / cuDNN than the one loaded"
             yield Verdict("cuda-version-mismatch", 0.8, why, evidence)
