@@ -111,8 +111,9 @@ def test_quoted_text_shows_cause(name: str, text: str, cause: str) -> None:
     assert explain_text(text).cause == cause
 
 
-def test_a_32_bit_python_is_named_as_both_candidates() -> None:
-    # platform-tf-43244: causes.md counts bitness under python-unsupported and platform-unsupported
+def test_a_32_bit_python_is_the_python() -> None:
+    # platform-tf-43244: causes.md's python-unsupported is "no wheel ... for this Python version (or
+    # for 32-bit Python)"
     text = (
         "ERROR: Could not find a version that satisfies the requirement tensorflow==2.2.0rc4 (from versions: none)\n"
         "ERROR: No matching distribution found for tensorflow==2.2.0rc4\n"
@@ -122,8 +123,8 @@ def test_a_32_bit_python_is_named_as_both_candidates() -> None:
     for line in text.splitlines():
         assert line in TUNING["platform-tf-43244"].text
     got = explain_text(text)
-    assert got.cause == "unknown"
-    assert {c.cause for c in got.candidates} == {"python-unsupported", "platform-unsupported"}
+    assert got.cause == "python-unsupported"
+    assert "32-bit" in got.explanation
 
 
 def test_uv_current_platform_alone_is_python_or_platform() -> None:

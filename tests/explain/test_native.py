@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (data: loader messages read better unwrapped)
 """Native libraries that do not load, on loader messages written here in the loaders' own forms."""
 
 from __future__ import annotations

@@ -66,6 +66,14 @@ CASES: dict[str, tuple[str, str, str]] = {
         # a symbol of the Python API: built for another Python, which this rule does not read
         "ImportError: /home/me/venv/lib/python3.11/site-packages/mylib/_core.so: undefined symbol: PyCode_New\n",
     ),
+    "statements/the-fix-that-worked": (
+        "ImportError: DLL load failed while importing _C\nUpdate: solved by installing the latest Visual C++ "
+        "Redistributable.\n",
+        "msvc-runtime-missing",
+        # a fix the user only tried is no statement
+        "ImportError: DLL load failed while importing _C\nI tried installing the Visual C++ Redistributable, "
+        "still the same.\n",
+    ),
     "solver/conflict-is-another-cause": (
         "UnsatisfiableError: The following specifications were found to be incompatible with the existing python "
         "installation in your environment:\n\nSpecifications:\n\n"

@@ -525,6 +525,102 @@ def _era(lines: Numbered, facts: LogFacts) -> None:
             break
 
 
+# ---- what the user says fixed it -----------------------------------------------------------------
+# An affirmative statement of what solved the problem or what it was, in the user's words.
+_RESOLVED = re.compile(
+    r"\b(?:solved|fixed|resolved|(?:it |this |that |everything )?works? (?:now|fine now|again)|working (?:now|again)"
+    r"|turned out|the (?:fix|solution|cause|culprit|problem|issue) (?:was|is)|(?:problem|issue) (?:was|is)"
+    r"|caused by|(?:was|is) due to|(?:was|is) because of|problem of|(?:this|that|it) helped|fixes it|workaround)\b",
+    re.IGNORECASE,
+)
+_NOT_RESOLVED = re.compile(
+    r"\b(?:not|no|never|still|tried|trying|doesn't|didn't|does not|did not|won't|unable|cannot|can't|nothing|neither"
+    r"|without|if|whether|maybe|perhaps|might|could)\b|n't\b|\?",
+    re.IGNORECASE,
+)
+# What a remedy (or a named cause) in such a statement points at: the cause table's own fixes.
+_REMEDY_CAUSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (cause, re.compile(pattern, re.IGNORECASE))
+    for cause, pattern in (
+        ("msvc-runtime-missing", r"visual c\+\+|\bvc\+\+|\bvc ?runtime|vc_?redist|\bmsvc|redistributable|msvcp1\d\d|vcruntime"),
+        ("numpy", r"\bnumpy\s*(?:<|==|=|version)\s*[12]|\bnumpy<2|\b(?:downgrad|pin)\w* (?:the )?numpy|\bnumpy 1\.\d+|older numpy"),
+        ("protobuf-mismatch", r"\bprotobuf\b|protocol_buffers"),
+        ("keras-version-mismatch", r"tf[-_]keras|tf_use_legacy_keras|\bkeras\s*(?:==|=|version)?\s*2\.|legacy keras"),
+        ("env-leakage", r"\bpythonpath\b|pythonnousersite|\.local[/\\]lib|\buser[- ]site\b"),
+        (
+            "wrong-interpreter",
+            r"\bipykernel\b|kernel ?spec|\b(?:right|correct|proper) (?:interpreter|kernel|python)\b|python -m pip"
+            r"|sys\.executable|wrong (?:python|interpreter|kernel)|different (?:python|interpreter)",
+        ),
+        ("windows-long-paths", r"long ?paths?\b|longpathsenabled|path length|260 char"),
+        (
+            "driver-too-old",
+            r"(?:updat|upgrad|install|reinstall)\w* (?:the |my )?(?:latest )?(?:nvidia |gpu |graphics )?drivers?\b"
+            r"|newer (?:nvidia |gpu )?driver",
+        ),
+        ("cuda-libs-missing", r"install\w* (?:the )?(?:cudnn|cuda toolkit|cuda libraries)|ld_library_path|\[and-cuda\]"),
+        (
+            "cuda-version-mismatch",
+            r"(?:matching|same|compatible|correct|right) (?:version of )?(?:cuda|cudnn)\b|(?:downgrad|upgrad)\w* (?:the )?(?:cuda|cudnn)\b",
+        ),
+        ("cpu-instructions", r"\bavx2?\b|(?:old|older|newer|new) cpu\b"),
+        (
+            "python-unsupported",
+            r"(?:downgrad|upgrad)\w* (?:the |my )?python\b|(?:use|using|switch\w* to|install\w*|with) python ?3\.\d+"
+            r"|64[- ]bit python|python version",
+        ),
+        ("platform-unsupported", r"\bwsl2?\b|\brosetta\b|apple silicon build|arm64 python"),
+        (
+            "mixed-pip-conda",
+            r"conda install\w* instead|(?:re)?install\w* (?:it |them |\w+ )?(?:with|using|via|through) conda\b|instead of pip"
+            r"|conda (?:and|with|vs\.?) pip|pip (?:and|with|vs\.?) conda",
+        ),
+        ("network-or-index", r"\bproxy\b|\bvpn\b|certificate|trusted-host|\bmirror\b|firewall"),
+        ("package-removed", r"instead of (?:tensorflow-gpu|sklearn|tf-nightly-gpu)|scikit-learn instead"),
+        ("glibc-too-old", r"\bglibc\b|newer (?:os|distro|linux|ubuntu|centos)"),
+        (
+            "dependency-version-mismatch",
+            r"(?:upgrad|downgrad|updat|pin)\w* (?:the )?(?:typing[-_]extensions|ml[-_]dtypes|jaxlib|wrapt|setuptools"
+            r"|urllib3|pydantic|transformers|huggingface[-_]hub|torchvision|torchaudio|scipy|h5py)\b",
+        ),
+        ("no-gpu-visible", r"cuda_visible_devices|(?:the )?(?:gpu|cuda) (?:version|build|wheel) of (?:torch|pytorch|tensorflow)"),
+    )
+)
+_SENTENCE = re.compile(r"(?<=[.!;])\s+(?=[A-Z(])|\s+-\s+")
+_RESOLUTION_WORDS = (
+    "solved",
+    "fixed",
+    "resolved",
+    "work",
+    "turned out",
+    "problem",
+    "issue",
+    "the fix",
+    "solution",
+    "cause",
+    "due to",
+    "because",
+    "helped",
+    "workaround",
+)
+
+
+def _resolutions(lines: Numbered, facts: LogFacts) -> None:
+    """The user's own statement of what fixed it ("solved by installing the Visual C++ redistributable",
+    "the problem was PYTHONPATH"), read for the one cause the remedy it names belongs to. Tried fixes,
+    questions and hedged guesses are not statements."""
+    for number, line in having(lines, _RESOLUTION_WORDS):
+        if len(line) > 2000:
+            continue
+        for sentence in _SENTENCE.split(line):
+            if not _RESOLVED.search(sentence) or _NOT_RESOLVED.search(sentence):
+                continue
+            named = [cause for cause, rx in _REMEDY_CAUSES if rx.search(sentence)]
+            if len(named) == 1:
+                facts.resolutions.append((named[0], Located(named[0], number, line)))
+                break
+
+
 # ---- requests, offered versions, installed distributions -------------------------------------
 _REQ_TOKEN = r"""['"]?(?P<req>[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]\s]*\])?(?:\s*(?:===|==|~=|!=|<=|>=|<|>)\s*[\w.*+!-]+(?:\s*,\s*(?:===|==|~=|!=|<=|>=|<|>)\s*[\w.*+!-]+)*)?)['"]?"""
 _PIP_NO_VERSION = re.compile(
@@ -933,6 +1029,7 @@ def extract(scanner: Scanner) -> LogFacts:
     _errors(lines, facts)
     _conflicts(scanner, facts)
     _era(lines, facts)
+    _resolutions(lines, facts)
     facts.gpu_question = "gpu-query" in scanner.tags()
     return facts
 

@@ -107,6 +107,21 @@ FACT_PROBES: tuple[tuple[str, str, int] | tuple[str, str, int, int], ...] = (
     ("ubuntu", "machine", 8),
     ("bit (", "machine", 8),
     ("platform", "machine", 16),
+    # what the user says fixed it or caused it ("solved by installing the VC++ redistributable")
+    ("solved", "prose", 24),
+    ("fixed", "prose", 24),
+    ("resolved", "prose", 24),
+    ("works now", "prose", 24),
+    ("working now", "prose", 24),
+    ("turned out", "prose", 24),
+    ("problem", "prose", 24),
+    ("issue was", "prose", 24),
+    ("the cause", "prose", 24),
+    ("because", "prose", 24),
+    ("helped", "prose", 24),
+    ("workaround", "prose", 24),
+    ("the fix", "prose", 24),
+    ("solution", "prose", 24),
 )
 
 

@@ -15,6 +15,7 @@ from envdoctor.explain.rules import wheels
 from envdoctor.explain.rules import packages
 from envdoctor.explain.rules import gpu
 from envdoctor.explain.rules import leakage
+from envdoctor.explain.rules import statements
 from envdoctor.explain.rules._registry import CauseRule, RuleContext, Signal, Verdict, all_rules, cause_rule
 
 __all__ = ["CauseRule", "RuleContext", "Signal", "Verdict", "all_rules", "cause_rule"]

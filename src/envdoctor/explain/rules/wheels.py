@@ -459,14 +459,14 @@ _NO_NATIVE_BUILD = {("jaxlib", "windows")}
 _WHEEL_TAG_NOT_SUPPORTED = "platform/not-supported-wheel"
 
 
-@cause_rule("wheels/machine-has-no-build", PLAT)
+@cause_rule("wheels/machine-has-no-build", PLAT, PY)
 def machine_has_no_build(ctx: RuleContext) -> Iterator[Verdict]:
     """What: no wheel fits, and the log shows a machine no framework builds for: a 32-bit Python,
     musl (Alpine), 32-bit ARM boards, Rosetta, or jaxlib on native Windows.
     Why: frameworks publish 64-bit glibc / macOS / Windows wheels only, so the machine, not the
     Python version, is what does not fit; unless the tool names the Python version itself.
-    A 32-bit Python alone stays open between the two: causes.md counts bitness under both (no wheel
-    "for this Python version or bitness" / "32-bit" platforms), so it is named as both candidates.
+    A 32-bit Python alone is the Python: causes.md's python-unsupported is "no wheel ... for this
+    Python version (or for 32-bit Python)".
     Example: `Alpine Linux` + `No matching distribution found for tensorflow`."""
     if PY not in ctx.signals or ctx.has(*PYTHON_PROOF) or decided(ctx):
         return
@@ -478,10 +478,10 @@ def machine_has_no_build(ctx: RuleContext) -> Iterator[Verdict]:
         if (req.name, ctx.os or "") in _NO_NATIVE_BUILD and not any(o.versions for o in ctx.facts.offered):
             labels.append(f"{req.name} on {ctx.os}")
     if not labels:
-        if thirty_two:
-            why = "a 32-bit Python: no framework publishes 32-bit wheels (the Python's bitness, or the platform)"
+        if thirty_two:  # causes.md: "no wheel ... for this Python version (or for 32-bit Python)"
+            why = "a 32-bit Python: no framework publishes 32-bit wheels"
             fix = "install a 64-bit Python (frameworks publish 64-bit wheels only) and create the environment with it"
-            yield Verdict(PLAT, AMBIGUOUS_CAP, why, [], cap=AMBIGUOUS_CAP, fix=fix)
+            yield Verdict(PY, 0.85, why, [s.evidence("fact/machine") for s in ctx.facts.machine_signs[:1]], fix=fix)
         return
     evidence = [s.evidence("fact/machine") for s in signs[:2]]
     yield Verdict(
@@ -670,17 +670,29 @@ def which_build_fits(ctx: RuleContext) -> Iterator[Verdict]:
     evidence = _evidence_of(req, [Evidence(offered.line, offered.text, "fact/offered")] if offered else [])
     if facts.python is not None and ctx.target is None:
         evidence.append(facts.python.evidence("fact/python"))
-    if any("asked for (" in s.value for s in facts.machine_signs):  # `pip download --platform win32`
-        reading.weights[PLAT] = reading.weights.get(PLAT, 0.0) + reading.weights.pop(nowheel.BITNESS, 0.0)
-        reading.best.setdefault(PLAT, reading.best.get(nowheel.BITNESS, (0.0, "", "", 0)))
+    # a 32-bit Python is the Python in causes.md ("no wheel ... for this Python version (or for 32-bit
+    # Python)"); a platform pip was told to fetch for (`pip download --platform win32`) is the platform
+    bits = reading.share(nowheel.BITNESS)
+    asked = any("asked for (" in s.value for s in facts.machine_signs)
+    into = PLAT if asked else PY
+    best_bits = reading.best.pop(nowheel.BITNESS, None)
+    reading.weights[into] = reading.weights.get(into, 0.0) + reading.weights.pop(nowheel.BITNESS, 0.0)
+    if best_bits is not None and (into not in reading.best or best_bits[0] > reading.best[into][0]):
+        reading.best[into] = best_bits
     cause, share = reading.top()
     py_share, plat_share = reading.share(PY), reading.share(PLAT)
-    bits = reading.share(nowheel.BITNESS)
     for least, weight, cap in _READING_BANDS:
         if cause in (PY, PLAT) and share >= least:
             _prior, python, plat, _when = reading.best[cause]
             where = PLATFORM_NAMES.get(plat, plat)
-            if cause == PY:
+            if cause == PY and plat in _BITS32_KEYS:
+                note = f"{req.requirement} has no 32-bit wheels: a 32-bit Python ({where}) fits none"
+                if share < 0.97 or bits < 0.9:
+                    note = (
+                        f"of the machines this log fits, {share:.0%} have a Python {req.requirement} has no wheels "
+                        f"for ({bits:.0%} a 32-bit one)"
+                    )
+            elif cause == PY:
                 note = (
                     f"{req.requirement} has {where} wheels, but none for Python {python}"
                     if ctx.python
@@ -699,10 +711,10 @@ def which_build_fits(ctx: RuleContext) -> Iterator[Verdict]:
             return
     # no reading holds nearly all the weight: both stay candidates, by their shares
     why = (
-        f"the log fits machines where the Python ({py_share:.0%}), the platform ({plat_share:.0%}) "
-        f"or a 32-bit Python ({bits:.0%}) is why no wheel fits"
+        f"the log fits machines where the Python ({py_share:.0%}, a 32-bit one {bits:.0%}) or the platform "
+        f"({plat_share:.0%}) is why no wheel fits"
     )
-    for candidate, part in ((PY, py_share + bits / 2), (PLAT, plat_share + bits / 2)):
+    for candidate, part in ((PY, py_share), (PLAT, plat_share)):
         if part >= 0.1:
             weight = 0.0 if candidate in ctx.signals else min(0.6, part)
             yield Verdict(candidate, weight, why, evidence, cap=min(0.7, 0.3 + part / 2))
