@@ -202,6 +202,7 @@ def _ghosts(package: str, until: int) -> list[WheelRelease]:
 FIT_FLOOR = 0.02  # a hypothesis pip's lists disagree with more than once is not weighed
 MISSING = 0.05  # the likelihood factor of a release the hypothesis fits that pip did not list
 EXTRA = 0.02  # ... and of a release pip listed that the hypothesis does not fit
+EXTRA_INDEXED = 0.3  # ... when pip also read another index, which may hold builds the tables do not
 
 
 @dataclass
@@ -331,8 +332,7 @@ class _Model:
                     fit.unlisted.append(when)
             fit.unlisted.sort()
             fit.listed_fit.sort()
-            if not self.question.extra_index:
-                fit.listed_nofit = len(self.listed - {v for _m, v in fitting})
+            fit.listed_nofit = len(self.listed - {v for _m, v in fitting})
         return fit
 
 
@@ -362,8 +362,10 @@ class _Fit:
         like = 1.0
         if model.listed is not None:
             missing = bisect_right(self.unlisted, when)
-            extra = self.listed_nofit + len(self.listed_fit) - bisect_right(self.listed_fit, when)
-            like *= MISSING**missing * EXTRA**extra
+            extra = len(self.listed_fit) - bisect_right(self.listed_fit, when)
+            # another index (a find-links page) may hold releases the tables do not: softer there
+            nofit = EXTRA_INDEXED if model.question.extra_index else EXTRA
+            like *= MISSING**missing * EXTRA**extra * nofit**self.listed_nofit
         at = out - 1
         cause = _cause(model.question, self.plat, self.fits[at], self.on_plat[at], self.on_sibling[at])
         if cause != PY and cause is not None and model.question.python and not self.py_anywhere[at]:
