@@ -957,7 +957,7 @@ _ACTIVATED = re.compile(
 )
 
 
-_EXCEPTION_WORDS = ("error", "exception", "exit", "notfound", "interrupt", "timeout")
+_EXCEPTION_WORDS = ("error", "exception", "exit", "notfound", "interrupt", "timeout", "did not run", "failed building")
 _FATAL_WORDS = ("illegal", "segmentation", "dumped", "exit code", "check failed", "kernel", "f0", "f1", "f ")
 _ACTIVATE_WORDS = ("activate", "active environment", ")")
 
@@ -974,6 +974,8 @@ def _errors(lines: Numbered, facts: LogFacts) -> None:
             pip = _PIP_ERROR.match(line)
             if pip:
                 facts.errors.append(ErrorLine("pip", pip.group("msg").strip(), number, line))
+            elif "did not run successfully" in low or "failed building wheel" in low:
+                facts.errors.append(ErrorLine("pip", line.strip(), number, line))  # pip's build failure
             elif any(k in low for k in _FATAL_WORDS) and _FATAL.search(line):
                 facts.errors.append(ErrorLine("fatal", line.strip(), number, line))
         if "module named" in low:

@@ -101,6 +101,15 @@ SIGNATURES: tuple[Signature, ...] = (
         capture=2,
     ),
     S(
+        "numpy-abi/banner-advice",
+        "downgrade to 'numpy<2'",
+        "numpy-abi",
+        0.9,
+        "The NumPy 2 banner's advice lines (its first lines cut off in a paste): the ABI failure all the same.",
+        "downgrade to 'numpy<2' or try to upgrade the affected module.",
+        pattern=r"downgrade to 'numpy<2' or try to upgrade the affected module",
+    ),
+    S(
         "numpy-abi/array-api",
         "_array_api not found",
         "numpy-abi",

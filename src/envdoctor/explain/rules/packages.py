@@ -67,6 +67,7 @@ _DEPENDENCY_CAUSE = {
     "protobuf-mismatch",
     "keras-version-mismatch",
     "numpy-abi",
+    "solver-conflict",
 )
 def pip_reports_a_dependency_out_of_range(ctx: RuleContext) -> Iterator[Verdict]:
     """What: pip's "X 1.0 requires dep<2, but you have dep 2.1 which is incompatible", and the
@@ -74,12 +75,24 @@ def pip_reports_a_dependency_out_of_range(ctx: RuleContext) -> Iterator[Verdict]
     Why: pip installed a set that violates a package's own requirement; the import error that
     follows is that dependency's (NumPy 2 against `numpy<2` is the NumPy ABI; protobuf, Keras and
     the others their own causes).
+    pip's legacy resolver (before 20.3) wrote "but you'll have ..." while it installed: the set the
+    user asked for does not fit together, which is the solver's conflict.
     Example: `tensorflow 2.15.0 requires numpy<2.0.0,>=1.23.5, but you have numpy 2.1.0 which is
     incompatible.` then `A module that was compiled using NumPy 1.x cannot be run in NumPy 2.1.0`."""
     if not ctx.facts.mismatches:
         return
     terminal = ctx.facts.terminal_error()
     for mismatch in ctx.facts.mismatches:
+        if "you'll have" in mismatch.text.lower() and not any(e.kind != "pip" for e in ctx.facts.errors):
+            # pip's legacy resolver (< 20.3) said this while installing: the requested set does not fit
+            # together (the solver's conflict), not an environment that drifted afterwards
+            why = (
+                f"pip (legacy resolver) is installing a set where {mismatch.package} {mismatch.version} needs "
+                f"{mismatch.requirement} and {mismatch.dependency} {mismatch.dependency_version} is what it gets"
+            )
+            evidence = [Evidence(mismatch.line, mismatch.text, "fact/pip-check")]
+            yield Verdict("solver-conflict", 0.82, why, evidence, fix=f'pip install "{mismatch.requirement}"')
+            return
         dep = mismatch.dependency
         cause = _DEPENDENCY_CAUSE.get(dep, "dependency-version-mismatch")
         if dep == "numpy":
