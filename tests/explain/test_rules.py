@@ -74,6 +74,25 @@ CASES: dict[str, tuple[str, str, str]] = {
         "ImportError: DLL load failed while importing _C\nI tried installing the Visual C++ Redistributable, "
         "still the same.\n",
     ),
+    "packages/raised-inside-a-support-library": (
+        "Traceback (most recent call last):\n"
+        '  File "/srv/app/main.py", line 1, in <module>\n'
+        '  File "/srv/venv/lib/python3.12/site-packages/jax/__init__.py", line 9, in <module>\n'
+        '  File "/srv/venv/lib/python3.12/site-packages/ml_dtypes/__init__.py", line 30, in <module>\n'
+        "AttributeError: module 'ml_dtypes' has no attribute 'int2'\n",
+        "dependency-version-mismatch",
+        # raised inside the framework itself: not a support library's version
+        "Traceback (most recent call last):\n"
+        '  File "/srv/app/main.py", line 1, in <module>\n'
+        '  File "/srv/venv/lib/python3.12/site-packages/jax/_src/api.py", line 9, in <module>\n'
+        "AttributeError: module 'jax' has no attribute 'linear_util'\n",
+    ),
+    "packages/torch-companion-out-of-step": (
+        "$ pip list | grep torch\ntorch          2.3.1\ntorchvision    0.19.0\n"
+        "RuntimeError: Couldn't load custom C++ ops.\n",
+        "dependency-version-mismatch",
+        "$ pip list | grep torch\ntorch          2.3.1\ntorchvision    0.18.1\nRuntimeError: CUDA out of memory.\n",
+    ),
     "solver/conflict-is-another-cause": (
         "UnsatisfiableError: The following specifications were found to be incompatible with the existing python "
         "installation in your environment:\n\nSpecifications:\n\n"

@@ -914,6 +914,8 @@ def _paths(lines: Numbered, facts: LogFacts) -> None:
     for number, line in lines:
         low = line.lower()
         frame = _FRAME_RE.match(line)
+        if frame and len(facts.frames) < 400:
+            facts.frames.append(Located(frame.group("path"), number, line))
         role = (
             "frame"
             if frame

@@ -147,7 +147,8 @@ class LogFacts:
     era_from: Located | None = None  # the log is from this day (YYYY-MM-DD) or later (a pip release, a timestamp)
     era_until: Located | None = None  # ... and from before this day (the next pip after the newest it names)
     extra_index: Located | None = None  # pip read another index or a find-links page too
-    resolutions: list[tuple[str, Located]] = field(default_factory=list)  # (cause, the user's "solved by ..." line)
+    resolutions: list[tuple[str, Located]] = field(default_factory=list)  # (cause, the user's "solved by" line)
+    frames: list[Located] = field(default_factory=list)  # traceback frames' file paths, in log order
 
     # -- queries the rules share ---------------------------------------------------------------
     @property

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from envdoctor.explain.extract import version_tuple
@@ -112,3 +113,126 @@ def pip_reports_a_dependency_out_of_range(ctx: RuleContext) -> Iterator[Verdict]
         )
         yield Verdict(cause, weight, why, evidence, fix=f'pip install "{mismatch.requirement}"')
         return
+
+
+# Libraries other packages import for small parts (typing helpers, dtypes, decorators, metadata):
+# an exception raised inside one of them while a framework imports is that library's version.
+_SUPPORT_LIBRARIES = frozenset(
+    {
+        "typing_extensions",
+        "ml_dtypes",
+        "wrapt",
+        "attr",
+        "attrs",
+        "six",
+        "packaging",
+        "importlib_metadata",
+        "zipp",
+        "pkg_resources",
+        "pydantic",
+        "pydantic_core",
+        "charset_normalizer",
+        "urllib3",
+        "jinja2",
+        "markupsafe",
+        "absl",
+        "opt_einsum",
+        "gast",
+        "flatbuffers",
+        "termcolor",
+        "dill",
+        "cloudpickle",
+        "fsspec",
+        "filelock",
+        "huggingface_hub",
+        "tokenizers",
+        "safetensors",
+        "sympy",
+        "networkx",
+        "scipy",
+        "h5py",
+        "jaxlib",
+    }
+)
+_LIBRARY_OF_FRAME = re.compile(r"[\\/](?:site|dist)-packages[\\/](?P<lib>[\w]+)(?:[\\/]|\.py$)", re.IGNORECASE)
+_RAISED_KINDS = frozenset({"AttributeError", "TypeError", "ImportError", "NameError", "ValueError"})
+
+
+@cause_rule("packages/raised-inside-a-support-library", "dependency-version-mismatch")
+def raised_inside_a_support_library(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the exception the log ends on is raised inside a support library (typing_extensions,
+    ml_dtypes, wrapt, packaging, importlib_metadata, ...): the traceback's last frame is that
+    library's own file in site-packages, and the code calling it is another package's.
+    Why: those libraries change small APIs between releases; a framework importing one that is
+    older (or newer) than it was written for fails inside it, and upgrading (or pinning) that
+    library is the fix: a dependency outside the range its caller needs.
+    Example: torch's import ending in `site-packages/typing_extensions.py ... AttributeError:
+    attribute '__default__' of 'typing.ParamSpec' objects is not writable`."""
+    terminal = ctx.facts.terminal_error()
+    if terminal is None or terminal.kind not in _RAISED_KINDS:
+        return
+    frames = [f for f in ctx.facts.frames if f.line < terminal.line and terminal.line - f.line <= 40]
+    if len(frames) < 2:
+        return
+    last = _LIBRARY_OF_FRAME.search(frames[-1].value)
+    if last is None or last.group("lib").lower() not in _SUPPORT_LIBRARIES:
+        return
+    library = last.group("lib")
+    callers = [_LIBRARY_OF_FRAME.search(f.value) for f in frames[:-1]]
+    caller = next((m.group("lib") for m in reversed(callers) if m and m.group("lib") != library), None)
+    if caller is None:
+        return
+    why = f"the error is raised inside {library}, called by {caller}: a {library} release {caller} was not written for"
+    evidence = [frames[-1].evidence("fact/frame"), Evidence(terminal.line, terminal.text, "fact/error")]
+    dist = library.replace("_", "-")
+    yield Verdict("dependency-version-mismatch", 0.82, why, evidence, fix=f"pip install -U {dist}")
+
+
+# torchvision / torchaudio releases are built for one torch release each (their compatibility tables):
+# torch 2.N <-> torchvision 0.(N+15), torchaudio 2.N; torch 1.N <-> torchvision 0.(N+1), torchaudio 0.N.
+def _torch_pair(package: str, version: str) -> tuple[int, ...] | None:
+    parts = version_tuple(version.partition("+")[0])
+    if len(parts) < 2:
+        return None
+    major, minor = parts[0], parts[1]
+    if package == "torchvision" and major == 0:
+        return (2, minor - 15) if minor >= 15 else (1, minor - 1) if minor >= 2 else None
+    if package == "torchaudio":
+        return (2, minor) if major == 2 else (1, minor) if major == 0 and minor >= 4 else None
+    return None
+
+
+@cause_rule("packages/torch-companion-out-of-step", "dependency-version-mismatch")
+def torch_companion_out_of_step(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the log shows torch and torchvision (or torchaudio) versions that are not a pair (torch
+    2.4.0 with torchvision 0.20.1), or of different CUDA builds (+cu121 / +cu124), and an error.
+    Why: each torchvision / torchaudio release is compiled against exactly one torch release (and
+    CUDA); with another torch its C++ operators are missing or its library does not load.
+    Example: `pip show torch` -> 2.4.0+cu121, `pip show torchvision` -> 0.20.1+cu124, then
+    `RuntimeError: operator torchvision::nms does not exist`."""
+    if not ctx.facts.errors and "dependency-version-mismatch" not in ctx.signals:
+        return
+    torch = ctx.version_of("torch")
+    if not torch:
+        return
+    base = version_tuple(torch.partition("+")[0])[:2]
+    for companion in ("torchvision", "torchaudio"):
+        version = ctx.version_of(companion)
+        if not version:
+            continue
+        wants = _torch_pair(companion, version)
+        local_a, local_b = torch.partition("+")[2], version.partition("+")[2]
+        cuda_differs = bool(local_a and local_b and local_a != local_b)
+        if (wants is not None and wants != base) or cuda_differs:
+            needed = ".".join(map(str, wants)) if wants else torch
+            why = f"{companion} {version} is built for torch {needed}, and torch {torch} is installed"
+            if cuda_differs and wants == base:
+                why = f"{companion} {version} and torch {torch} are builds for different CUDA versions"
+            evidence = []
+            for name in ("torch", companion):
+                found = ctx.facts.version_of(name)
+                if found is not None:
+                    evidence.append(found.evidence(f"fact/{name}"))
+            fix = f"install the {companion} release built for torch {torch} (from the same index as torch)"
+            yield Verdict("dependency-version-mismatch", 0.85, why, evidence, fix=fix)
+            return
