@@ -93,6 +93,37 @@ CASES: dict[str, tuple[str, str, str]] = {
         "dependency-version-mismatch",
         "$ pip list | grep torch\ntorch          2.3.1\ntorchvision    0.18.1\nRuntimeError: CUDA out of memory.\n",
     ),
+    "errors/pip-crashed-while-downloading": (
+        "Collecting torch\n  Downloading torch-2.3.0-cp311-cp311-manylinux1_x86_64.whl (779 MB)\nERROR: Exception:\n"
+        "Traceback (most recent call last):\n"
+        '  File "/v/lib/python3.11/site-packages/pip/_vendor/urllib3/response.py", line 438, in _error_catcher\n'
+        '  File "/usr/lib/python3.11/http/client.py", line 466, in read\n'
+        '  File "/usr/lib/python3.11/socket.py", line 706, in readinto\n',
+        "network-or-index",
+        # pip crashing in its own resolver code: not the network
+        "ERROR: Exception:\nTraceback (most recent call last):\n"
+        '  File "/v/lib/python3.11/site-packages/pip/_internal/resolution/resolvelib/resolver.py", line 92, in x\n'
+        '  File "/v/lib/python3.11/site-packages/pip/_vendor/resolvelib/resolvers.py", line 481, in resolve\n'
+        "RecursionError: maximum recursion depth exceeded\n",
+    ),
+    "errors/gpu-absence-is-all-the-log-says": (
+        "2024-03-01 10:00:00.000000: I external/local_tsl/tsl/cuda/cudart_stub.cc:31] Could not find cuda drivers on "
+        "your machine, GPU will not be used.\n",
+        "no-gpu-visible",
+        # the same start-up line beside an error: noise
+        "2024-03-01 10:00:00.000000: I external/local_tsl/tsl/cuda/cudart_stub.cc:31] Could not find cuda drivers on "
+        "your machine, GPU will not be used.\nAttributeError: module 'numpy' has no attribute 'object'.\n",
+    ),
+    "errors/pip-cannot-write-its-own-file": (
+        "Installing collected packages: tensorflow\n"
+        "ERROR: Could not install packages due to an OSError: [Errno 2] No such file or directory: "
+        "'C:\\Users\\me\\work\\project\\venv\\Lib\\site-packages\\tensorflow\\include\\external\\"
+        "com_github_grpc_grpc\\src\\core\\ext\\filters\\client_channel\\lb_policy\\grpclb\\client_load_reporting_filter.h'\n",
+        "windows-long-paths",
+        # a file of the user's own, not in pip's target
+        "ERROR: Could not install packages due to an OSError: [Errno 2] No such file or directory: "
+        "'C:\\Users\\me\\requirements.txt'\n",
+    ),
     "solver/conflict-is-another-cause": (
         "UnsatisfiableError: The following specifications were found to be incompatible with the existing python "
         "installation in your environment:\n\nSpecifications:\n\n"
