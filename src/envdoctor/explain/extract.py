@@ -275,6 +275,24 @@ _ARCH_WORDS = (
     "linux-64",
     "macosx_",
 )
+# The glibc each distribution release ships (its package repositories): a log naming the distribution
+# names its glibc.
+_DISTRO_GLIBC: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), glibc)
+    for pattern, glibc in (
+        (r"\bcent ?os(?: linux)?(?: release)? ?7\b|\brhel ?7\b|\bel7\b|red hat enterprise linux (?:server )?(?:release )?7\b", "2.17"),
+        (r"\bcent ?os(?: linux| stream)?(?: release)? ?8\b|\brhel ?8\b|\bel8\b|\brocky ?(?:linux )?8\b|\balma ?(?:linux )?8\b", "2.28"),
+        (r"\bubuntu ?14\.04\b", "2.19"),
+        (r"\bubuntu ?16\.04\b|linux mint 18\b", "2.23"),
+        (r"\bubuntu ?18\.04\b|linux mint 19\b", "2.27"),
+        (r"\bubuntu ?20\.04\b|linux mint 20\b", "2.31"),
+        (r"\bubuntu ?22\.04\b", "2.35"),
+        (r"\bdebian ?(?:gnu/linux )?(?:8|jessie)\b", "2.19"),
+        (r"\bdebian ?(?:gnu/linux )?(?:9|stretch)\b", "2.24"),
+        (r"\bdebian ?(?:gnu/linux )?(?:10|buster)\b", "2.28"),
+        (r"\bamazon linux 2\b(?!0)", "2.26"),
+    )
+)
 _GLIBC_RE = re.compile(r"ldd \([^)]*\)\s*(2\.\d+)|\bglibc (?:version )?(2\.\d+)\b(?! not found)", re.IGNORECASE)
 
 
@@ -314,6 +332,14 @@ def _machine(lines: Numbered, facts: LogFacts) -> None:
         glibc = _GLIBC_RE.search(line)
         if glibc and facts.glibc is None:
             facts.glibc = Located(glibc.group(1) or glibc.group(2), number, line)
+    if facts.glibc is None:
+        for number, line in having(lines, ("centos", "rhel", "el7", "el8", "red hat", "rocky", "alma", "ubuntu", "mint", "debian", "amazon linux")):
+            for rx, version in _DISTRO_GLIBC:
+                if rx.search(line):
+                    facts.glibc = Located(version, number, line)
+                    break
+            if facts.glibc is not None:
+                break
     if facts.platforms:
         return
     low = "\n".join(text.lower() for _, text in having(lines, _ARCH_WORDS))

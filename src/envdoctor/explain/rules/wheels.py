@@ -246,11 +246,30 @@ def no_wheel_is_not_yet_a_reason(ctx: RuleContext) -> Iterator[Verdict]:
             yield Verdict(cause, 0.0, "", [], cap=AMBIGUOUS_CAP)
 
 
-@cause_rule("wheels/refused-wheel-tag", PY, PLAT)
+def _manylinux_glibc(tag: str) -> tuple[int, ...] | None:
+    """The glibc the lowest manylinux tag of a wheel needs, when it is newer than manylinux2014's 2.17
+    (older levels are everywhere, so refusing them says nothing about glibc)."""
+    levels = []
+    for part in tag.lower().split("."):
+        found = re.match(r"manylinux_(\d+)_(\d+)_", part)
+        if found:
+            levels.append((int(found.group(1)), int(found.group(2))))
+        elif part.startswith("manylinux2014_"):
+            levels.append((2, 17))
+        elif part.startswith(("manylinux2010_", "manylinux1_")):
+            levels.append((2, 5))
+    if not levels or min(levels) <= (2, 17):
+        return None
+    return min(levels)
+
+
+@cause_rule("wheels/refused-wheel-tag", PY, PLAT, "glibc-too-old")
 def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
     """What: "X.whl is not a supported wheel on this platform".
     Why: the wheel's Python tag against the interpreter's: another Python's wheel (cp38 under 3.10)
     is the Python version; this very Python's wheel refused is the platform (OS, arch, bitness).
+    A wheel of this very Python refused on Linux whose only manylinux tags need a newer glibc than
+    2.17 (`manylinux_2_28_x86_64`) is the glibc (the distribution's, when the log names it).
     Example: `tensorflow-2.4.0-cp38-cp38-win_amd64.whl is not a supported wheel` under Python 3.9."""
     hit = ctx.hits.get(_WHEEL_TAG_NOT_SUPPORTED)
     python = ctx.python
@@ -259,11 +278,27 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
     import re
 
     for ev in hit.evidence:
-        match = re.search(r"-(cp\d{2,3})-[\w.]+-[\w.]+\.whl", ev.text, re.IGNORECASE)
+        match = re.search(r"-(cp\d{2,3})-[\w.]+-(?P<plat>[\w.]+)\.whl", ev.text, re.IGNORECASE)
         if not match:
             continue
         wheel_py = match.group(1)[2:]
         mine = python.replace(".", "")
+        needs = _manylinux_glibc(match.group("plat"))
+        have = ctx.facts.glibc.value if ctx.facts.glibc else None
+        arch_fits = not ctx.platforms or any(k.split("-", 1)[1] in match.group("plat").lower() for k in ctx.platforms)
+        if (
+            wheel_py == mine
+            and needs
+            and arch_fits
+            and ctx.os in (None, "linux")
+            and (not have or version_tuple(have) < needs)
+        ):
+            # the Python tag fits and Linux takes manylinux wheels: what is refused is the glibc level
+            level = ".".join(map(str, needs))
+            note = f"the wheel needs glibc {level} (its manylinux tag)" + (f"; this system has {have}" if have else "")
+            evidence = [ev] + ([ctx.facts.glibc.evidence("fact/glibc")] if ctx.facts.glibc else [])
+            yield Verdict("glibc-too-old", 0.9, note, evidence, moves_from=(PLAT,))
+            return
         if wheel_py != mine:
             note = f"the wheel is for Python {wheel_py[0]}.{wheel_py[1:]}, the log shows Python {python}"
             yield Verdict(PY, 0.9, note, [ev], moves_from=(PLAT,))
