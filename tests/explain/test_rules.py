@@ -124,6 +124,29 @@ CASES: dict[str, tuple[str, str, str]] = {
         "ERROR: Could not install packages due to an OSError: [Errno 2] No such file or directory: "
         "'C:\\Users\\me\\requirements.txt'\n",
     ),
+    "installs/one-package-two-installers": (
+        "$ conda list numpy\n# packages in environment at /home/me/miniconda3/envs/work:\n"
+        "# Name                    Version                   Build  Channel\n"
+        "numpy                     1.26.4          py311h64a7726_0    conda-forge\n"
+        "numpy                     2.0.1                    pypi_0    pypi\n",
+        "mixed-pip-conda",
+        "$ conda list numpy\n# packages in environment at /home/me/miniconda3/envs/work:\n"
+        "numpy                     1.26.4          py311h64a7726_0    conda-forge\n"
+        "scipy                     1.13.1                   pypi_0    pypi\n",
+    ),
+    "installs/pip-replaced-a-conda-package": (
+        "(work) $ pip install -r requirements.txt\n"
+        "  Attempting uninstall: pillow\n    Found existing installation: Pillow 9.4.0\n"
+        "    Uninstalling Pillow-9.4.0:\n      Successfully uninstalled Pillow-9.4.0\n"
+        "(work) $ python -c 'import PIL.Image'\n"
+        "ImportError: /home/me/miniconda3/envs/work/lib/python3.10/site-packages/PIL/_imaging.cpython-310-x86_64-linux-"
+        "gnu.so: undefined symbol: TIFFOpenExt\n",
+        "mixed-pip-conda",
+        # the same replacement in a plain venv: pip replacing its own package is no mix
+        "(venv) $ pip install -r requirements.txt\n"
+        "  Attempting uninstall: pillow\n    Found existing installation: Pillow 9.4.0\n"
+        "(venv) $ python -c 'import PIL.Image'\nImportError: cannot import name 'Image' from 'PIL'\n",
+    ),
     "solver/conflict-is-another-cause": (
         "UnsatisfiableError: The following specifications were found to be incompatible with the existing python "
         "installation in your environment:\n\nSpecifications:\n\n"

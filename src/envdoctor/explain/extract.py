@@ -679,8 +679,9 @@ _PIP_CHECK = re.compile(
     re.IGNORECASE,
 )
 _LISTED = re.compile(
-    r"^[\s`>]*(?P<name>[A-Za-z][\w.-]*)\s{2,}(?P<ver>\d+(?:\.\d+)+[\w.+!-]*)(?:\s+(?P<build>[\w.+!-]+))?(?:\s+(?P<channel>[\w./:-]+))?[\s`]*$"
+    r"^[\s`>]*(?P<name>[A-Za-z][\w.-]*)\s{2,}(?P<ver>\d+(?:\.\d+)+[\w.+!-]*)(?:\s+(?P<build><pip>|[\w.+!-]+))?(?:\s+(?P<channel><pip>|[\w./:-]+))?[\s`]*$"
 )
+_REPLACED = re.compile(r"(?:found existing installation|attempting uninstall):\s*(?P<name>[A-Za-z0-9][\w.-]*)", re.I)
 _SHOW_NAME = re.compile(r"^\s*name:\s*(?P<name>[A-Za-z][\w.-]*)\s*$", re.IGNORECASE)
 _SHOW_VERSION = re.compile(r"^\s*version:\s*(?P<ver>\d[\w.+!-]*)\s*$", re.IGNORECASE)
 
@@ -789,6 +790,12 @@ def _installed(lines: Numbered, facts: LogFacts) -> None:
         listed = _LISTED.match(line)
         if listed and not low.lstrip().startswith(("python ", "cuda ", "driver ")):
             put(listed.group("name"), listed.group("ver"), listed.group("channel") or "", number, line)
+            where = " ".join(g for g in (listed.group("build"), listed.group("channel")) if g)
+            facts.listed.append((normalise(listed.group("name")), listed.group("ver"), where, number, line))
+        if "existing installation" in low or "attempting uninstall" in low:
+            gone = _REPLACED.search(line)
+            if gone:
+                facts.replaced.append(Located(normalise(gone.group("name")), number, line))
         name = _SHOW_NAME.match(line)
         if name:
             show_name = (name.group("name"), number)

@@ -149,6 +149,9 @@ class LogFacts:
     extra_index: Located | None = None  # pip read another index or a find-links page too
     resolutions: list[tuple[str, Located]] = field(default_factory=list)  # (cause, the user's "solved by" line)
     frames: list[Located] = field(default_factory=list)  # traceback frames' file paths, in log order
+    # conda / pip list rows: (name, version, build and channel, line, text)
+    listed: list[tuple[str, str, str, int, str]] = field(default_factory=list)
+    replaced: list[Located] = field(default_factory=list)  # packages pip uninstalled to install another version
 
     # -- queries the rules share ---------------------------------------------------------------
     @property

@@ -57,6 +57,8 @@ FACT_PROBES: tuple[tuple[str, str, int] | tuple[str, str, int, int], ...] = (
     ("successfully installed", "install", 8),
     ("collecting ", "install", 48),
     ("installing collected packages", "install", 8),
+    ("existing installation", "install", 24),
+    ("uninstall", "install", 24),
     ("downloading ", "install", 32),
     ("from versions:", "offered", 8, 30),
     ("no matching distribution", "offered", 8),

@@ -13,6 +13,7 @@ from envdoctor.explain.rules import native
 from envdoctor.explain.rules import solver
 from envdoctor.explain.rules import wheels
 from envdoctor.explain.rules import packages
+from envdoctor.explain.rules import installs
 from envdoctor.explain.rules import gpu
 from envdoctor.explain.rules import leakage
 from envdoctor.explain.rules import statements
