@@ -147,6 +147,13 @@ CASES: dict[str, tuple[str, str, str]] = {
         "  Attempting uninstall: pillow\n    Found existing installation: Pillow 9.4.0\n"
         "(venv) $ python -c 'import PIL.Image'\nImportError: cannot import name 'Image' from 'PIL'\n",
     ),
+    "leakage/pip-and-python-disagree": (
+        "> pip install pandas\nRequirement already satisfied: pandas in c:\\python311\\lib\\site-packages (2.2.2)\n"
+        "> python -c \"import sys; print(sys.executable)\"\nC:\\Python38\\python.exe\n",
+        "wrong-interpreter",
+        "> pip install pandas\nRequirement already satisfied: pandas in c:\\python311\\lib\\site-packages (2.2.2)\n"
+        "> python -c \"import sys; print(sys.executable)\"\nC:\\Python311\\python.exe\n",
+    ),
     "solver/conflict-is-another-cause": (
         "UnsatisfiableError: The following specifications were found to be incompatible with the existing python "
         "installation in your environment:\n\nSpecifications:\n\n"

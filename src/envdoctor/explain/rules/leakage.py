@@ -15,6 +15,7 @@ from envdoctor.explain.causes import CAUSES
 from envdoctor.explain.extract import JUPYTER_RE, normalise
 from envdoctor.explain.logfacts import PathFact
 from envdoctor.explain.model import Evidence
+from envdoctor.explain.paths import path_tokens
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
 
 # The cause table's id for a package installed into another interpreter than the one running.
@@ -327,6 +328,12 @@ def two_installations(ctx: RuleContext) -> Iterator[Verdict]:
     ][:2]
     for kind in ("user", "conda-base", "conda-env", "venv", "system"):
         evidence += [Evidence(p.line, p.text, "env-leak/installs") for p in ctx.facts.paths if p.kind == kind][:2]
+    # a foreign copy is why it fails only if the failing code is that copy: the frame the error is
+    # raised in belongs to the user site / the other installation
+    terminal = ctx.facts.terminal_error()
+    raised_in = [f for f in ctx.facts.frames if terminal is None or f.line < terminal.line][-1:]
+    raised_kinds = {kind for f in raised_in for _p, kind, _s in path_tokens(f.value)}
+    foreign_raises = bool(raised_kinds & {"user", "conda-base"}) or bool(foreign)
     for cause, signs, why in (
         (LEAK, loaded, "the log shows packages loaded from two Python installations"),
         (WRONG_INTERPRETER, elsewhere, "the log shows two interpreters, and the one that runs lacks the package"),
@@ -337,6 +344,8 @@ def two_installations(ctx: RuleContext) -> Iterator[Verdict]:
         if not score:
             continue
         cap = 0.65 if ctx.strongest_other(cause) >= 0.7 else None  # circumstantial: a named cause wins
+        if cause == LEAK and not foreign_raises and ctx.strongest_other(cause) >= 0.5:
+            cap = 0.65  # the foreign copy is not where it fails, and another cause is shown
         yield Verdict(cause, score, why, evidence, cap=cap)
 
 
@@ -424,3 +433,47 @@ def frames_outside_the_active_env(ctx: RuleContext) -> Iterator[Verdict]:
         fix = "unset PYTHONPATH (and check .pth files and the user site) so the environment imports its own packages"
         yield Verdict(LEAK, 0.8, why, evidence, fix=fix)
         return
+
+
+_SITE_OF = re.compile(r"^(?P<root>.+?)[\\/]+lib(?:64)?[\\/]+(?:python[\d.]+[\\/]+)?(?:site|dist)-packages?\b", re.I)
+
+
+def _install_root(where: str) -> str | None:
+    """The installation a site-packages path belongs to (`C:\\Python39\\lib\\site-packages` -> `c:\\python39`)."""
+    match = _SITE_OF.match(where.strip().strip("'\"`").lower())
+    return match.group("root").replace("\\\\", "\\").rstrip("\\/") if match else None
+
+
+def _same_install(a: str, b: str) -> bool:
+    a, b = a.replace("\\", "/"), b.replace("\\", "/")
+    return a == b or a.startswith(b + "/") or b.startswith(a + "/")
+
+
+@cause_rule("leakage/pip-and-python-disagree", WRONG_INTERPRETER)
+def pip_and_python_disagree(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the log shows where pip put a package ("Requirement already satisfied: numpy in
+    C:\\Python39\\lib\\site-packages") and which interpreter runs the code (`sys.executable`,
+    `which python`, a traceback's frames), and they are two different installations.
+    Why: a package pip installed is only importable by the interpreter pip belongs to; the one
+    that runs is another, so the package looks missing (or old) however often it is installed.
+    Example: `Requirement already satisfied: numpy in c:\\...\\python39\\lib\\site-packages` and
+    `sys.executable` -> `c:\\...\\python35-32\\pythonw.exe`."""
+    if ctx.concluded(WRONG_INTERPRETER):
+        return
+    installed = [
+        (dist, root)
+        for dist in ctx.facts.installed.values()
+        if dist.where and (root := _install_root(dist.where)) is not None
+    ]
+    running = [p for p in ctx.facts.paths if p.role == "interpreter"]
+    if not installed or not running:
+        return
+    dist, root = installed[0]
+    other = next((p for p in running if not _same_install(p.prefix, root)), None)
+    if other is None or any(_same_install(p.prefix, root) for p in running):
+        return
+    failed = bool(ctx.facts.missing_modules or ctx.facts.errors)
+    why = f"pip installs into {root}, while the interpreter that runs is {other.prefix}"
+    evidence = [Evidence(dist.line, dist.text, "fact/installed"), Evidence(other.line, other.text, "fact/interpreter")]
+    fixes = shell_fixes(dist.name)
+    yield Verdict(WRONG_INTERPRETER, 0.85 if failed else 0.8, why, evidence, fix=" ; ".join(fixes))
