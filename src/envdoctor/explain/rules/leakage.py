@@ -458,8 +458,8 @@ def pip_and_python_disagree(ctx: RuleContext) -> Iterator[Verdict]:
     that runs is another, so the package looks missing (or old) however often it is installed.
     Example: `Requirement already satisfied: numpy in c:\\...\\python39\\lib\\site-packages` and
     `sys.executable` -> `c:\\...\\python35-32\\pythonw.exe`."""
-    if ctx.concluded(WRONG_INTERPRETER):
-        return
+    if any(v.cause == WRONG_INTERPRETER and v.weight >= 0.85 for v in ctx.verdicts):
+        return  # already read from the failed import itself
     installed = [
         (dist, root)
         for dist in ctx.facts.installed.values()
