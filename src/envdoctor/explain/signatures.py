@@ -110,6 +110,33 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r"downgrade to 'numpy<2' or try to upgrade the affected module",
     ),
     S(
+        "numpy-abi/umath-failed",
+        "_multiarray_umath failed to import",
+        "numpy-abi",
+        0.85,
+        "An extension's import of NumPy's C core fails: built against another NumPy ABI.",
+        "ImportError: numpy.core._multiarray_umath failed to import",
+        anchor="failed",
+    ),
+    S(
+        "numpy-abi/abi-version",
+        "compiled against abi version",
+        "numpy-abi",
+        0.88,
+        "NumPy's own check: the module was compiled against another ABI version than the NumPy loaded.",
+        "RuntimeError: module compiled against ABI version 0x1000009 but this version of numpy is 0x2000000",
+        anchor="version",
+    ),
+    S(
+        "numpy-abi/ndarray-size",
+        "numpy.ndarray size changed",
+        "numpy-abi",
+        0.88,
+        "An extension was compiled against a different NumPy ABI (the ndarray struct size differs).",
+        "ValueError: numpy.ndarray size changed, may indicate binary incompatibility. Expected 16 from C header, got 96 from PyObject",
+        anchor="error",
+    ),
+    S(
         "numpy-abi/array-api",
         "_array_api not found",
         "numpy-abi",
@@ -169,6 +196,16 @@ SIGNATURES: tuple[Signature, ...] = (
         "FutureWarning: In the future `np.object` will be defined as the corresponding NumPy scalar.",
     ),
     S(
+        "numpy-api/import-removed-alias",
+        "from 'numpy'",
+        "numpy-api-removed",
+        0.9,
+        "Code imports an alias NumPy 1.24 / 2.0 removed (`from numpy import float`).",
+        "ImportError: cannot import name 'float' from 'numpy' (/usr/lib/python3/dist-packages/numpy/__init__.py)",
+        pattern=r"cannot import name '(?P<name>float|int|bool|object|str|long|unicode|complex|typeDict|NaN|Inf|PINF|NINF|float_|complex_|unicode_|string_|product|cumproduct|sometrue|alltrue|asfarray|round_|msort|in1d|trapz|row_stack|mat|find_common_type|obj2sctype|sctype2char|issubclass_|maximum_sctype|set_string_function|safe_eval|deprecate)' from 'numpy'",
+        anchor="cannot",
+    ),
+    S(
         "numpy-api/deprecated-alias",
         "was a deprecated alias",
         "numpy-api-removed",
@@ -203,6 +240,14 @@ SIGNATURES: tuple[Signature, ...] = (
         "ImportError: cannot import name 'builder' from 'google.protobuf.internal'",
     ),
     S(
+        "protobuf/internal-create-key",
+        "_internal_create_key",
+        "protobuf-mismatch",
+        0.92,
+        "Generated code from protobuf >= 3.12 loaded by an older protobuf runtime (no `_internal_create_key`).",
+        "AttributeError: module 'google.protobuf.descriptor' has no attribute '_internal_create_key'",
+    ),
+    S(
         "protobuf/runtime-version",
         "runtime_version",
         "protobuf-mismatch",
@@ -212,6 +257,16 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r"protobuf.*runtime_version|runtime_version.*(?:protobuf|gencode)",
     ),
     # ---- cuda-libs-missing -----------------------------------------------------------------
+    S(
+        "cuda-libs/library-not-found",
+        "is not found",
+        "cuda-libs-missing",
+        0.85,
+        "A framework's loader names a CUDA library it could not find (`Library libcublas.so.11 is not found`).",
+        "RuntimeError: Library libcublas.so.11 is not found",
+        pattern=r"library lib(?:cudart|cublas|cublaslt|cudnn\w*|cufft|curand|cusolver|cusparse|nvrtc|nvjitlink)\.so[\d.]* is not found",
+        anchor="found",
+    ),
     S(
         "cuda-libs/dso-loader",
         "could not load dynamic library",
@@ -310,6 +365,15 @@ SIGNATURES: tuple[Signature, ...] = (
         "The binary has no kernels for this GPU's architecture: built with another CUDA / arch list than the GPU needs.",
         "RuntimeError: CUDA error: no kernel image is available for execution on the device",
         anchor="cuda",  # every wording of it says "CUDA capability" / "CUDA error" / cudaError...
+    ),
+    S(
+        "cuda-version/dnn-init-failed",
+        "dnn library initialization failed",
+        "cuda-version-mismatch",
+        0.7,
+        "XLA / TensorFlow could not initialise cuDNN: usually a cuDNN of another version than the build's (a candidate).",
+        "jaxlib.xla_extension.XlaRuntimeError: FAILED_PRECONDITION: DNN library initialization failed.",
+        anchor="failed",
     ),
     S(
         "cuda-version/jax-built-against",
@@ -645,6 +709,14 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     # ---- cpu-instructions ------------------------------------------------------------------
     S(
+        "cpu/sigill-exit",
+        "interrupted by signal 4",
+        "cpu-instructions",
+        0.85,
+        "The process died of SIGILL (an IDE's `exit code 132`): the CPU met an instruction it does not have.",
+        "Process finished with exit code 132 (interrupted by signal 4: SIGILL)",
+    ),
+    S(
         "cpu/illegal-instruction",
         "illegal instruction",
         "cpu-instructions",
@@ -767,6 +839,15 @@ SIGNATURES: tuple[Signature, ...] = (
         anchor="error",
     ),
     S(
+        "env-leak/numpy-source-tree",
+        "you should not try to import numpy from",
+        "env-leakage",
+        0.6,
+        "NumPy's C core did not load: a NumPy of another Python / platform on sys.path, or its source tree (a candidate).",
+        "ImportError: Error importing numpy: you should not try to import numpy from its source directory;",
+        anchor="error",
+    ),
+    S(
         "env-leak/pythonpath",
         "pythonpath points to",
         "env-leakage",
@@ -854,6 +935,24 @@ SIGNATURES: tuple[Signature, ...] = (
         "pip's own modules are gone after `pip install --upgrade pip` over a pip another manager installed: two pips in one prefix.",
         "ImportError: No module named _internal",
         pattern=r"no module named '?(?:pip\.)?_internal\b",
+    ),
+    S(
+        "mixed/record-file-not-found",
+        "record file not found",
+        "mixed-pip-conda",
+        0.88,
+        "pip cannot uninstall a package it did not install (no RECORD): conda or the OS package manager owns it.",
+        "ERROR: Cannot uninstall PyYAML 5.3.1, RECORD file not found. Hint: The package was installed by debian.",
+        anchor="found",
+    ),
+    S(
+        "mixed/conda-clobber",
+        "clobbererror",
+        "mixed-pip-conda",
+        0.6,
+        "conda found two packages writing the same path (often a pip-installed copy beside conda's): a candidate.",
+        "ClobberError: This transaction has incompatible packages due to a shared path.",
+        anchor="error",
     ),
     S(
         "mixed/record-missing",
@@ -1276,6 +1375,17 @@ SIGNATURES: tuple[Signature, ...] = (
         anchor="keras",
     ),
     # ---- glibc-too-old ---------------------------------------------------------------------
+    S(
+        "glibc/glibcxx-not-found",
+        "version `glibcxx_",
+        "glibc-too-old",
+        0.75,
+        "The system's libstdc++ is older than a binary needs (its GLIBCXX symbol version): the system's C/C++ "
+        "runtime, like glibc; an older conda libstdcxx first on the path reads the same, so a candidate alone.",
+        "ImportError: /usr/lib/x86_64-linux-gnu/libstdc++.so.6: version `GLIBCXX_3.4.29' not found",
+        pattern=r"version `glibcxx_[\d.]+' not found",
+        anchor="found",
+    ),
     S(
         "glibc/not-found",
         "glibc_",
