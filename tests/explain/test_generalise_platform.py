@@ -225,5 +225,8 @@ def test_windows_tf_gpu_not_detected_in_words() -> None:
 
 
 def test_gpu_words_alone_are_no_cause() -> None:
-    """Saying the GPU is not detected is a question, not an answer: no cause without more context."""
-    assert explain_text("Tensorflow can't detect my gpu.\n").cause == "unknown"
+    """Saying the GPU is not detected is a question, not an answer: no cause without more context
+    (no-gpu-visible is its leading candidate)."""
+    got = explain_text("Tensorflow can't detect my gpu.\n")
+    assert got.cause == "unknown"
+    assert got.candidates and got.candidates[0].cause == "no-gpu-visible"

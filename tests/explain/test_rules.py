@@ -154,6 +154,18 @@ CASES: dict[str, tuple[str, str, str]] = {
         "> pip install pandas\nRequirement already satisfied: pandas in c:\\python311\\lib\\site-packages (2.2.2)\n"
         "> python -c \"import sys; print(sys.executable)\"\nC:\\Python311\\python.exe\n",
     ),
+    "gpu/the-user-says-no-gpu": (
+        "My PyTorch script does not detect the GPU, it runs on the CPU.\n",
+        "no-gpu-visible",
+        "My PyTorch script does not detect the GPU.\nImportError: libcudnn.so.9: cannot open shared object file\n",
+    ),
+    "packages/keras-3-under-tensorflow": (
+        "$ pip show tensorflow\nName: tensorflow\nVersion: 2.17.0\n"
+        "AttributeError: module 'keras.layers' has no attribute 'experimental'\n",
+        "keras-version-mismatch",
+        "$ pip show tensorflow\nName: tensorflow\nVersion: 2.15.0\n"
+        "AttributeError: module 'keras.layers' has no attribute 'Experimentall'\n",
+    ),
     "solver/conflict-is-another-cause": (
         "UnsatisfiableError: The following specifications were found to be incompatible with the existing python "
         "installation in your environment:\n\nSpecifications:\n\n"

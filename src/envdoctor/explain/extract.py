@@ -647,6 +647,29 @@ def _resolutions(lines: Numbered, facts: LogFacts) -> None:
                 break
 
 
+# ---- what the user says is installed, and where the code runs --------------------------------------
+_CLAIMED = re.compile(
+    r"\bi(?:'ve| have)? (?:already |successfully )?(?:pip3? |conda )?install(?:ed)? (?P<a>[A-Za-z][\w.-]{1,60})"
+    r"|\b(?P<b>[A-Za-z][\w.-]{1,60}) is (?:already |definitely |clearly )?installed\b"
+    r"|\b(?:pip3?|conda) (?:list|show|freeze) (?:shows?|says|lists?) (?:that )?(?P<c>[A-Za-z][\w.-]{1,60})",
+    re.IGNORECASE,
+)
+_IDE = re.compile(r"\bvs ?code\b|visual studio code|\bpycharm\b|\bspyder\b|\bidle\b|\bsublime\b", re.IGNORECASE)
+_NOT_A_PACKAGE = frozenset({"it", "the", "them", "this", "that", "all", "everything", "python", "with", "and", "pip", "via"})
+
+
+def _claims(lines: Numbered, facts: LogFacts) -> None:
+    for number, line in having(lines, ("install", "pip list", "pip show", "pip freeze", "conda list")):
+        for match in _CLAIMED.finditer(line):
+            name = match.group("a") or match.group("b") or match.group("c")
+            if name and name.lower() not in _NOT_A_PACKAGE:
+                facts.claimed.append(Located(normalise(name), number, line))
+    for number, line in having(lines, ("code", "pycharm", "spyder", "idle", "sublime")):
+        if _IDE.search(line):
+            facts.ide.append(Located("ide", number, line))
+            break
+
+
 # ---- requests, offered versions, installed distributions -------------------------------------
 _REQ_TOKEN = r"""['"]?(?P<req>[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]\s]*\])?(?:\s*(?:===|==|~=|!=|<=|>=|<|>)\s*[\w.*+!-]+(?:\s*,\s*(?:===|==|~=|!=|<=|>=|<|>)\s*[\w.*+!-]+)*)?)['"]?"""
 _PIP_NO_VERSION = re.compile(
@@ -1067,6 +1090,7 @@ def extract(scanner: Scanner) -> LogFacts:
     _conflicts(scanner, facts)
     _era(lines, facts)
     _resolutions(lines, facts)
+    _claims(lines, facts)
     facts.gpu_question = "gpu-query" in scanner.tags()
     return facts
 

@@ -152,6 +152,8 @@ class LogFacts:
     # conda / pip list rows: (name, version, build and channel, line, text)
     listed: list[tuple[str, str, str, int, str]] = field(default_factory=list)
     replaced: list[Located] = field(default_factory=list)  # packages pip uninstalled to install another version
+    claimed: list[Located] = field(default_factory=list)  # what the user says is installed ("pip list shows torch")
+    ide: list[Located] = field(default_factory=list)  # an IDE that runs its own interpreter (VS Code, PyCharm ...)
 
     # -- queries the rules share ---------------------------------------------------------------
     @property

@@ -697,6 +697,17 @@ SIGNATURES: tuple[Signature, ...] = (
         tags=("gpu-query",),
     ),
     S(
+        "no-gpu/check-said-no",
+        "gpu",
+        "no-gpu-visible",
+        0.9,
+        "The user reports the framework's own GPU check answering no: `list_physical_devices('GPU')` returns [] / "
+        "`cuda.is_available()` returns False.",
+        "tf.config.list_physical_devices('GPU') returns an empty list []",
+        pattern=r"(?:list_physical_devices\(\s*['\"]gpu['\"]\s*\)|is_gpu_available\(\)|is_built_with_cuda\(\)|cuda\.is_available\(\)|device_count\(\))[^\n]{0,40}?\b(?:returns?|returned|returning|gives?|gave|shows?|prints?|printed|outputs?|is|=)\s*(?:an? |always |still |me )?(?:empty(?: list)?|\[\]|false|0)\b",
+        tags=("gpu-query",),
+    ),
+    S(
         "fact/gpu-query-not-detected",
         "gpu",
         None,

@@ -115,6 +115,9 @@ def _installed_elsewhere(ctx: RuleContext, dist: str) -> tuple[Evidence | None, 
     for req in ctx.facts.requests:
         if req.name in (dist, *_ALIASES.get(dist, ())) and req.source in ("collecting", "command"):
             return Evidence(req.line, req.text, f"fact/{req.source}"), None
+    for claim in ctx.facts.claimed:
+        if claim.value in (dist, *_ALIASES.get(dist, ())):
+            return Evidence(claim.line, claim.text, "fact/claimed"), None
     return None, None
 
 
@@ -156,6 +159,8 @@ def installed_here_running_there(ctx: RuleContext) -> Iterator[Verdict]:
             continue
         evidence = [installed_line, missing.evidence("fact/missing-module")]
         weight = 0.85 if installed_line.signature in ("fact/installed", "fact/collecting") else 0.7
+        if installed_line.signature in ("fact/command", "fact/claimed") and (jupyter or ctx.facts.ide):
+            weight = 0.85  # installed, and a notebook / IDE (which runs its own interpreter) cannot import it
         why = f"{dist} is shown installed"
         install_prefix = _prefix_of_site(where) if where else None
         if install_prefix:
@@ -171,6 +176,8 @@ def installed_here_running_there(ctx: RuleContext) -> Iterator[Verdict]:
             why += ", yet the interpreter that runs the code cannot import it"
         env = ctx.facts.activated_env.value if ctx.facts.activated_env else None
         fixes = kernel_fixes(dist, env) if jupyter else shell_fixes(dist)
+        if ctx.facts.ide and not jupyter:
+            why += " (the IDE runs its own interpreter: select the one pip installed into)"
         target = target_install(ctx, dist)
         if target:
             fixes.insert(0, target)

@@ -236,3 +236,31 @@ def torch_companion_out_of_step(ctx: RuleContext) -> Iterator[Verdict]:
             fix = f"install the {companion} release built for torch {torch} (from the same index as torch)"
             yield Verdict("dependency-version-mismatch", 0.85, why, evidence, fix=fix)
             return
+
+
+_KERAS_ERROR = re.compile(
+    r"module 'keras[\w.]*' has no attribute|no module named 'keras[\w.]*'|cannot import name '\w+' from 'keras[\w.]*'"
+    r"|module 'tensorflow\.keras[\w.]*' has no attribute|keras\.src\b",
+    re.IGNORECASE,
+)
+
+
+@cause_rule("packages/keras-3-under-tensorflow", "keras-version-mismatch")
+def keras_3_under_tensorflow(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the log shows TensorFlow >= 2.16 (or Keras >= 3) and an error about a Keras name
+    (`module 'keras' has no attribute ...`, `No module named 'keras.engine'`, `cannot import name
+    ... from 'keras...'`).
+    Why: TensorFlow 2.16 made Keras 3 its `keras`; code and libraries written for Keras 2 / tf.keras
+    find names moved or gone. With the versions in the log, a Keras name error is that switch.
+    Example: `tensorflow 2.16.1` and `AttributeError: module 'keras.layers' has no attribute 'experimental'`."""
+    tf = version_tuple(ctx.version_of("tensorflow"))
+    keras = version_tuple(ctx.version_of("keras"))
+    if not ((tf and tf >= (2, 16)) or (keras and keras >= (3,))):
+        return
+    error = next((e for e in reversed(ctx.facts.errors) if _KERAS_ERROR.search(e.text)), None)
+    if error is None:
+        return
+    shown = f"TensorFlow {ctx.version_of('tensorflow')}" if tf and tf >= (2, 16) else f"Keras {ctx.version_of('keras')}"
+    why = f"{shown} means Keras 3, and the error is about a Keras name that moved or went away in it"
+    fix = "pip install tf-keras and set TF_USE_LEGACY_KERAS=1, or pin tensorflow<2.16"
+    yield Verdict("keras-version-mismatch", 0.85, why, [Evidence(error.line, error.text, "fact/error")], fix=fix)
