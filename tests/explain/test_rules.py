@@ -149,10 +149,10 @@ CASES: dict[str, tuple[str, str, str]] = {
     ),
     "leakage/pip-and-python-disagree": (
         "> pip install pandas\nRequirement already satisfied: pandas in c:\\python311\\lib\\site-packages (2.2.2)\n"
-        "> python -c \"import sys; print(sys.executable)\"\nC:\\Python38\\python.exe\n",
+        '> python -c "import sys; print(sys.executable)"\nC:\\Python38\\python.exe\n',
         "wrong-interpreter",
         "> pip install pandas\nRequirement already satisfied: pandas in c:\\python311\\lib\\site-packages (2.2.2)\n"
-        "> python -c \"import sys; print(sys.executable)\"\nC:\\Python311\\python.exe\n",
+        '> python -c "import sys; print(sys.executable)"\nC:\\Python311\\python.exe\n',
     ),
     "gpu/the-user-says-no-gpu": (
         "My PyTorch script does not detect the GPU, it runs on the CPU.\n",
@@ -205,6 +205,17 @@ CASES: dict[str, tuple[str, str, str]] = {
         "solver-conflict",
         "error: No solution found when resolving dependencies\n  cause: Because tensorflow==2.15.0 depends on "
         "numpy>=1.23.5,<2.0.0 and you require numpy>=2.0, we can conclude that your requirements are unsatisfiable.\n",
+    ),
+    "solver/requests-agree": (
+        "ERROR: Cannot install torch==1.13.1 because these package versions have conflicting dependencies.\n\n"
+        "The conflict is caused by:\n    The user requested torch==1.13.1\n"
+        "    The user requested (constraint) torch<=2.14.1\n\nERROR: ResolutionImpossible: for help visit "
+        "https://pip.pypa.io/en/latest/topics/dependency-resolution/\n",
+        "solver-conflict",
+        "ERROR: Cannot install torch==2.15.0 because these package versions have conflicting dependencies.\n\n"
+        "The conflict is caused by:\n    The user requested torch==2.15.0\n"
+        "    The user requested (constraint) torch<=2.14.1\n\nERROR: ResolutionImpossible: for help visit "
+        "https://pip.pypa.io/en/latest/topics/dependency-resolution/\n",
     ),
     "wheels/no-wheel-is-not-yet-a-reason": (
         NO_WHEEL.format(req="tensorflow", versions="none"),

@@ -14,6 +14,7 @@ from envdoctor.explain.model import Conflict
 
 _FRAMEWORK = re.compile(r"^(tensorflow|tf-nightly|torch|jax|jaxlib|keras|tensorflow-\w+)\b", re.IGNORECASE)
 
+_PIP_CONSTRAINT = re.compile(r"^\s*the user requested \(constraint\) ", re.IGNORECASE)
 _PIP_USER = re.compile(r"^\s*the user requested (?:\(constraint\) )?(?P<req>\S.*?)\s*$", re.IGNORECASE)
 _PIP_DEP = re.compile(r"^\s*(?P<pkg>[\w.\-\[\]]+) (?P<ver>[\w.+!-]+) depends on (?P<req>.+?)\s*$", re.IGNORECASE)
 _CONDA_SPEC = re.compile(r"^\s*-\s*(?P<spec>\S.*?)\s*$")
@@ -98,10 +99,44 @@ def pip_conflict(lines: Sequence[str]) -> Conflict | None:
             break
     if not user and not deps:
         return None
+    constrained = any(_PIP_CONSTRAINT.match(line) for line in lines)
+    agreed = _requests_agree(user) if not deps and constrained else None
+    if agreed is not None:
+        # pip prints this "conflict" when a package has no candidate at all besides a constraint
+        # (a constraints file, /etc/pip.conf): the requests agree, nothing exists to choose from
+        return Conflict(
+            tool="pip",
+            requirements=[f"you requested {u}" for u in user],
+            move=agreed,
+            reason=f"the requests for {agreed} agree with each other: pip found no release of it to install here",
+            kind="missing",
+        )
     deps.sort(key=lambda d: not any(_violates(u, d[1]) for u in user))
     reqs = [f"you requested {u}" for u in user] + [f"{who} needs {req}" for who, req in deps]
     move, reason = _choose_pip_move(user, deps)
     return Conflict(tool="pip", requirements=reqs, move=move, reason=reason)
+
+
+def _requests_agree(user: list[str]) -> str | None:
+    """The one package named by every user request when an exact pin among them satisfies all the
+    others (`torch==1.13.1` and `(constraint) torch<=2.14.1`): no clash, so no candidate existed."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
+    if len(user) < 2 or len({_name(u) for u in user}) != 1:
+        return None
+    pins = [m.group(1) for u in user if (m := re.match(r"\s*[\w.\-\[\]]+\s*==\s*([\w.+!]+)\s*$", u))]
+    if not pins:
+        return None
+    try:
+        pin = Version(pins[0])
+        for u in user:
+            spec = re.sub(r"^\s*[\w.\-\[\]]+", "", u.split(";")[0]).strip()
+            if spec and not SpecifierSet(spec).contains(pin, prereleases=True):
+                return None
+    except (InvalidSpecifier, InvalidVersion):
+        return None
+    return _name(user[0])
 
 
 def _name(req: str) -> str:

@@ -280,8 +280,14 @@ _ARCH_WORDS = (
 _DISTRO_GLIBC: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), glibc)
     for pattern, glibc in (
-        (r"\bcent ?os(?: linux)?(?: release)? ?7\b|\brhel ?7\b|\bel7\b|red hat enterprise linux (?:server )?(?:release )?7\b", "2.17"),
-        (r"\bcent ?os(?: linux| stream)?(?: release)? ?8\b|\brhel ?8\b|\bel8\b|\brocky ?(?:linux )?8\b|\balma ?(?:linux )?8\b", "2.28"),
+        (
+            r"\bcent ?os(?: linux)?(?: release)? ?7\b|\brhel ?7\b|\bel7\b|red hat enterprise linux (?:server )?(?:release )?7\b",
+            "2.17",
+        ),
+        (
+            r"\bcent ?os(?: linux| stream)?(?: release)? ?8\b|\brhel ?8\b|\bel8\b|\brocky ?(?:linux )?8\b|\balma ?(?:linux )?8\b",
+            "2.28",
+        ),
         (r"\bubuntu ?14\.04\b", "2.19"),
         (r"\bubuntu ?16\.04\b|linux mint 18\b", "2.23"),
         (r"\bubuntu ?18\.04\b|linux mint 19\b", "2.27"),
@@ -302,11 +308,42 @@ _PIP_PLATFORM = re.compile(
 )
 
 
+# uv's `--python-platform` targets (its documented aliases and triples) as the wheel tag they select
+_UV_PLATFORM = re.compile(
+    r"\buv pip (?:install|compile|sync)\b[^\n]{0,300}?--python-platform[ =](?P<tag>[\w.-]+)", re.I
+)
+_UV_TARGET_TAG = {
+    "windows": "win_amd64",
+    "x86_64-pc-windows-msvc": "win_amd64",
+    "i686-pc-windows-msvc": "win32",
+    "aarch64-pc-windows-msvc": "win_arm64",
+    "macos": "macosx_11_0_arm64",
+    "aarch64-apple-darwin": "macosx_11_0_arm64",
+    "x86_64-apple-darwin": "macosx_10_9_x86_64",
+    "linux": "manylinux2014_x86_64",
+    "x86_64-unknown-linux-gnu": "manylinux2014_x86_64",
+    "aarch64-unknown-linux-gnu": "manylinux2014_aarch64",
+}
+
+
+def _asked_platform(line: str) -> str | None:
+    """The wheel platform tag pip (`--platform`) or uv (`--python-platform`) was told to fetch for."""
+    tag = _PIP_PLATFORM.search(line)
+    if tag:
+        return tag.group("tag")
+    target = _UV_PLATFORM.search(line)
+    if target is None:
+        return None
+    value = target.group("tag").lower()
+    manylinux = re.match(r"(x86_64|aarch64)-(manylinux_\d+_\d+)$", value)
+    return f"{manylinux.group(2)}_{manylinux.group(1)}" if manylinux else _UV_TARGET_TAG.get(value)
+
+
 def _machine(lines: Numbered, facts: LogFacts) -> None:
-    for number, line in having(lines, ("--platform",)):
-        tag = _PIP_PLATFORM.search(line)
-        if tag:  # pip was told which platform to fetch for: that is the platform no wheel fits
-            facts.machine_signs.append(Located(f"the platform pip was asked for ({tag.group('tag')})", number, line))
+    for number, line in having(lines, ("--platform", "--python-platform")):
+        tag = _asked_platform(line)
+        if tag:  # pip / uv was told which platform to fetch for: that is the platform no wheel fits
+            facts.machine_signs.append(Located(f"the platform pip was asked for ({tag})", number, line))
 
     counts = {name: 0 for name, _ in _OS_SIGNALS}
     first: dict[str, Evidence] = {}
@@ -333,7 +370,10 @@ def _machine(lines: Numbered, facts: LogFacts) -> None:
         if glibc and facts.glibc is None:
             facts.glibc = Located(glibc.group(1) or glibc.group(2), number, line)
     if facts.glibc is None:
-        for number, line in having(lines, ("centos", "rhel", "el7", "el8", "red hat", "rocky", "alma", "ubuntu", "mint", "debian", "amazon linux")):
+        for number, line in having(
+            lines,
+            ("centos", "rhel", "el7", "el8", "red hat", "rocky", "alma", "ubuntu", "mint", "debian", "amazon linux"),
+        ):
             for rx, version in _DISTRO_GLIBC:
                 if rx.search(line):
                     facts.glibc = Located(version, number, line)
@@ -568,8 +608,14 @@ _NOT_RESOLVED = re.compile(
 _REMEDY_CAUSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (cause, re.compile(pattern, re.IGNORECASE))
     for cause, pattern in (
-        ("msvc-runtime-missing", r"visual c\+\+|\bvc\+\+|\bvc ?runtime|vc_?redist|\bmsvc|redistributable|msvcp1\d\d|vcruntime"),
-        ("numpy", r"\bnumpy\s*(?:<|==|=|version)\s*[12]|\bnumpy<2|\b(?:downgrad|pin)\w* (?:the )?numpy|\bnumpy 1\.\d+|older numpy"),
+        (
+            "msvc-runtime-missing",
+            r"visual c\+\+|\bvc\+\+|\bvc ?runtime|vc_?redist|\bmsvc|redistributable|msvcp1\d\d|vcruntime",
+        ),
+        (
+            "numpy",
+            r"\bnumpy\s*(?:<|==|=|version)\s*[12]|\bnumpy<2|\b(?:downgrad|pin)\w* (?:the )?numpy|\bnumpy 1\.\d+|older numpy",
+        ),
         ("protobuf-mismatch", r"\bprotobuf\b|protocol_buffers"),
         ("keras-version-mismatch", r"tf[-_]keras|tf_use_legacy_keras|\bkeras\s*(?:==|=|version)?\s*2\.|legacy keras"),
         ("env-leakage", r"\bpythonpath\b|pythonnousersite|\.local[/\\]lib|\buser[- ]site\b"),
@@ -584,7 +630,10 @@ _REMEDY_CAUSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:updat|upgrad|install|reinstall)\w* (?:the |my )?(?:latest )?(?:nvidia |gpu |graphics )?drivers?\b"
             r"|newer (?:nvidia |gpu )?driver",
         ),
-        ("cuda-libs-missing", r"install\w* (?:the )?(?:cudnn|cuda toolkit|cuda libraries)|ld_library_path|\[and-cuda\]"),
+        (
+            "cuda-libs-missing",
+            r"install\w* (?:the )?(?:cudnn|cuda toolkit|cuda libraries)|ld_library_path|\[and-cuda\]",
+        ),
         (
             "cuda-version-mismatch",
             r"(?:matching|same|compatible|correct|right) (?:version of )?(?:cuda|cudnn)\b|(?:downgrad|upgrad)\w* (?:the )?(?:cuda|cudnn)\b",
@@ -609,7 +658,10 @@ _REMEDY_CAUSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:upgrad|downgrad|updat|pin)\w* (?:the )?(?:typing[-_]extensions|ml[-_]dtypes|jaxlib|wrapt|setuptools"
             r"|urllib3|pydantic|transformers|huggingface[-_]hub|torchvision|torchaudio|scipy|h5py)\b",
         ),
-        ("no-gpu-visible", r"cuda_visible_devices|(?:the )?(?:gpu|cuda) (?:version|build|wheel) of (?:torch|pytorch|tensorflow)"),
+        (
+            "no-gpu-visible",
+            r"cuda_visible_devices|(?:the )?(?:gpu|cuda) (?:version|build|wheel) of (?:torch|pytorch|tensorflow)",
+        ),
     )
 )
 _SENTENCE = re.compile(r"(?<=[.!;])\s+(?=[A-Z(])|\s+-\s+")
@@ -655,7 +707,9 @@ _CLAIMED = re.compile(
     re.IGNORECASE,
 )
 _IDE = re.compile(r"\bvs ?code\b|visual studio code|\bpycharm\b|\bspyder\b|\bidle\b|\bsublime\b", re.IGNORECASE)
-_NOT_A_PACKAGE = frozenset({"it", "the", "them", "this", "that", "all", "everything", "python", "with", "and", "pip", "via"})
+_NOT_A_PACKAGE = frozenset(
+    {"it", "the", "them", "this", "that", "all", "everything", "python", "with", "and", "pip", "via"}
+)
 
 
 def _claims(lines: Numbered, facts: LogFacts) -> None:
@@ -1065,6 +1119,15 @@ def _conflicts(scanner: Scanner, facts: LogFacts) -> None:
             parsed = conflict_parsers.mamba_tree(cap.lines)
         elif sid == "solver/uv-no-solution":
             parsed = conflict_parsers.uv_conflict(cap.lines, header=cap.header.text)
+        if parsed is not None and parsed.kind == "missing" and parsed.tool in ("pip", "uv") and parsed.move:
+            # no release to choose from: the request is one the installer found no version for
+            source = "pip-error" if parsed.tool == "pip" else "uv"
+            pinned = next((r for r in parsed.requirements if "==" in r), "") if parsed.tool == "pip" else parsed.move
+            req = _requirement(re.sub(r"^you requested ", "", pinned), cap.header.line, cap.header.text, source)
+            if req is not None and all(
+                (r.name, r.spec, r.source) != (req.name, req.spec, source) for r in facts.requests
+            ):
+                facts.requests.append(req)
         if parsed is not None and parsed not in facts.conflicts:
             facts.conflicts.append(parsed)
     if any(c.tool == "libmamba" and c.kind != "conflict" for c in facts.conflicts):

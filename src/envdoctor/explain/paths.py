@@ -99,6 +99,7 @@ def classify_prefix(prefix: str) -> str:
 
 
 _PREFIX_OF_INTERP = re.compile(r"[\\/]+(?:bin|scripts)$")
+_HEADERS_DIR = re.compile(r"[\\/](?:include|lib|lib64|libs|share)$")
 
 
 _KERNELSPEC_RE = re.compile(r"([^\s'\"`]{0,400}?)[\\/]+share[\\/]+jupyter[\\/]+kernels[\\/]")
@@ -118,6 +119,8 @@ def path_tokens(line: str) -> list[tuple[str, str, str]]:
                 out.append((prefix, classify_prefix(prefix), "site"))
     if "python" in low and ("bin" in low or ".exe" in low or "scripts" in low or "python3" in low):
         for match in _INTERP_RE.finditer(low):
+            if _HEADERS_DIR.search(match.group(1)):
+                continue  # include/python3.10, lib/python3.10: a prefix's folders, not an interpreter
             prefix = _PREFIX_OF_INTERP.sub("", match.group(1).replace("\\\\", "\\").rstrip("\\/"))
             if prefix and all(p != prefix for p, _k, _s in out):
                 out.append((prefix, classify_prefix(prefix), "interpreter"))

@@ -114,11 +114,27 @@ def _installed_elsewhere(ctx: RuleContext, dist: str) -> tuple[Evidence | None, 
             return Evidence(found.line, found.text, "fact/installed"), where
     for req in ctx.facts.requests:
         if req.name in (dist, *_ALIASES.get(dist, ())) and req.source in ("collecting", "command"):
+            if _install_failed(ctx, req.line):
+                continue  # asked for, but pip said it did not install it: a missing module is expected
             return Evidence(req.line, req.text, f"fact/{req.source}"), None
     for claim in ctx.facts.claimed:
         if claim.value in (dist, *_ALIASES.get(dist, ())):
             return Evidence(claim.line, claim.text, "fact/claimed"), None
     return None, None
+
+
+# pip's own words for an install that did not happen
+_INSTALL_FAILED = re.compile(
+    r"could not build wheels|failed building wheel|no matching distribution|resolutionimpossible|"
+    r"could not install packages|subprocess-exited-with-error|metadata-generation-failed|"
+    r"could not find a version that satisfies",
+    re.IGNORECASE,
+)
+
+
+def _install_failed(ctx: RuleContext, after: int) -> bool:
+    """pip reported, after line `after`, that the install failed (nothing was installed)."""
+    return any(e.kind == "pip" and e.line > after and _INSTALL_FAILED.search(e.message) for e in ctx.facts.errors)
 
 
 def _prefix_of_site(where: str) -> str:

@@ -145,8 +145,12 @@ def clash_named(ctx: RuleContext) -> Iterator[Verdict]:
     the Python / driver / platform, the pins themselves are the cause, and the parse says which one
     to move.
     Example: `tensorflow 2.15.0 depends on numpy<2.0.0,>=1.23.5` and `The user requested numpy==2.0.0`."""
-    real = [c for c in ctx.facts.conflicts if c.kind in ("conflict", "missing") and len(c.requirements) >= 2]
-    if not real or _SOLVER not in ctx.signals:
+    real = [
+        c
+        for c in ctx.facts.conflicts
+        if (c.kind == "conflict" or (c.kind == "missing" and c.tool != "pip")) and len(c.requirements) >= 2
+    ]
+    if not real or _SOLVER not in ctx.signals or nothing_to_choose_from(ctx):
         return
     conflict = real[0]
     why = f"{conflict.tool} names the clash: " + "; ".join(conflict.requirements[:4])
@@ -163,3 +167,35 @@ def a_name_not_on_the_index(ctx: RuleContext) -> Iterator[Verdict]:
     Example: `Because tensorflow-addonss was not found in the package registry and you require ...`."""
     if _SOLVER in ctx.signals and ctx.facts.conflicts and all(c.kind == "not-found" for c in ctx.facts.conflicts):
         yield Verdict(_SOLVER, 0.0, "the index does not have the name asked for", [], cap=0.5)
+
+
+def _req_name(req: str) -> str:
+    return re.split(r"[\s<>=!~;\[(]", req.strip(), maxsplit=1)[0].lower()
+
+
+def nothing_to_choose_from(ctx: RuleContext) -> bool:
+    """pip's ResolutionImpossible whose requests all agree (a pin inside a constraint's range), or
+    uv's "there is no version of X==1.0" for the one package asked for: nothing clashes, no
+    release was there to pick (a version that does not exist, or none built for this machine)."""
+    if any(c.kind == "conflict" for c in ctx.facts.conflicts):
+        return False
+    for c in ctx.facts.conflicts:
+        if c.tool == "pip" and c.kind == "missing":
+            return True
+        one_package = c.move and {_req_name(r.rsplit(" ", 1)[-1]) for r in c.requirements} == {_req_name(c.move)}
+        if c.tool == "uv" and c.kind == "missing" and one_package:
+            return True
+    return False
+
+
+@cause_rule("solver/requests-agree", _SOLVER)
+def requests_agree(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: pip's "conflict is caused by" lists only requests of one package that agree with each
+    other (`The user requested torch==1.13.1` and `The user requested (constraint) torch<=2.14.1`).
+    Why: pip words it as a conflict when a constrained package has no candidate at all; nothing
+    clashes, so the question is why no release fits this machine (its Python, its platform), which
+    the wheel rules read like "No matching distribution found". The solver is no root cause here.
+    Example: `pip install torch==1.13.1` on Python 3.12 with a constraints file capping torch."""
+    if _SOLVER in ctx.signals and nothing_to_choose_from(ctx):
+        conflict = next(c for c in ctx.facts.conflicts if c.kind == "missing")
+        yield Verdict(_SOLVER, 0.0, conflict.reason, [], cap=0.3)

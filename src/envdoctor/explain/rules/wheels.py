@@ -51,7 +51,9 @@ def generic_only(ctx: RuleContext, cause: str) -> bool:
 
 
 def no_wheel_signal(ctx: RuleContext) -> bool:
-    return PY in ctx.signals or generic_only(ctx, PLAT)
+    from envdoctor.explain.rules.solver import nothing_to_choose_from
+
+    return PY in ctx.signals or generic_only(ctx, PLAT) or nothing_to_choose_from(ctx)
 
 
 def decided(ctx: RuleContext) -> bool:
