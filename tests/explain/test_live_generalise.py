@@ -110,3 +110,68 @@ def test_an_include_folder_is_no_interpreter() -> None:
         "-DPYTHON_INCLUDE_DIR=/root/.pyenv/versions/3.10.13/include/python3.10 -DX=/opt/py/bin/python3"
     )
     assert [(p, s) for p, _k, s in tokens] == [("/opt/py", "interpreter")]
+
+
+# pip 24.3 on CPython 3.12: numpy 1.24.4 has no cp312 wheel; its sdist's setuptools imports distutils
+_OLD_SDIST = """\
+(.venv) $ pip install numpy==1.24.4
+Collecting numpy==1.24.4
+  Downloading numpy-1.24.4.tar.gz (10.9 MB)
+  Installing build dependencies: finished with status 'done'
+  Getting requirements to build wheel: started
+  Getting requirements to build wheel: finished with status 'done'
+ERROR: Exception:
+Traceback (most recent call last):
+  File "/w/.venv/lib/python3.12/site-packages/pip/_internal/cli/base_command.py", line 105, in _run_wrapper
+  File "/w/.venv/lib/python3.12/site-packages/pip/_internal/operations/prepare.py", line 72, in _get_prepared_distribution
+  File "/w/.venv/lib/python3.12/site-packages/pip/_internal/distributions/sdist.py", line 69, in prepare_distribution_metadata
+  File "/w/.venv/lib/python3.12/site-packages/pip/_internal/operations/prepare.py", line 538, in _prepare_linked_requirement
+  File "/w/.venv/lib/python3.12/site-packages/pip/_vendor/pyproject_hooks/_impl.py", line 321, in _call_hook
+pip._vendor.pyproject_hooks._impl.BackendUnavailable: Traceback (most recent call last):
+  File "/tmp/pip-build-env-1u4xij6j/overlay/lib/python3.12/site-packages/setuptools/__init__.py", line 10, in <module>
+    import distutils.core
+ModuleNotFoundError: No module named 'distutils'
+"""
+
+
+def test_an_old_sdist_failing_on_what_the_python_removed() -> None:
+    got = explain_text(_OLD_SDIST)
+    assert (got.cause, got.confidence >= 0.8) == ("python-unsupported", True)
+
+
+def test_pip_crashing_in_a_source_build_is_not_the_network() -> None:
+    # the same crash without the removed module: prepare.py frames are no download
+    text = _OLD_SDIST.replace("ModuleNotFoundError: No module named 'distutils'", "ValueError: bad config")
+    assert explain_text(text).cause != "network-or-index"
+
+
+def test_a_python_that_still_has_distutils_is_another_cause() -> None:
+    text = _OLD_SDIST.replace("python3.12", "python3.10")
+    assert explain_text(text).cause != "python-unsupported"
+
+
+def test_a_package_s_own_version_check() -> None:
+    # pandas 2.2.3 imported over numpy 1.21.6 (installed with --no-deps), CPython 3.10
+    text = """\
+(.venv) $ python -c 'import pandas'
+Traceback (most recent call last):
+  File "/w/.venv/lib/python3.10/site-packages/pandas/compat/numpy/__init__.py", line 21, in <module>
+    raise ImportError(
+ImportError: this version of pandas is incompatible with numpy < 1.22.4
+your numpy version is 1.21.6.
+Please upgrade numpy to >= 1.22.4 to use this pandas version
+"""
+    got = explain_text(text)
+    assert (got.cause, got.confidence >= 0.8) == ("dependency-version-mismatch", True)
+
+
+def test_scipy_s_range_warning_beside_an_abi_error_is_noise() -> None:
+    # a common pair: SciPy's range warning printed before NumPy 2's ABI failure of another module
+    text = """\
+UserWarning: A NumPy version >=1.17.3 and <1.25.0 is required for this version of SciPy (detected version 2.0.2)
+A module that was compiled using NumPy 1.x cannot be run in
+NumPy 2.0.2 as it may crash. To support both 1.x and 2.x
+versions of NumPy, modules must be compiled with NumPy 2.0.
+ImportError: numpy.core.multiarray failed to import
+"""
+    assert explain_text(text).cause == "numpy-abi"

@@ -217,6 +217,17 @@ CASES: dict[str, tuple[str, str, str]] = {
         "    The user requested (constraint) torch<=2.14.1\n\nERROR: ResolutionImpossible: for help visit "
         "https://pip.pypa.io/en/latest/topics/dependency-resolution/\n",
     ),
+    "wheels/old-sdist-on-a-newer-python": (
+        "Collecting numpy==1.24.4\n  Downloading numpy-1.24.4.tar.gz (10.9 MB)\n"
+        "  Getting requirements to build wheel: started\nERROR: Exception:\n"
+        '  File "/srv/.venv/lib/python3.12/site-packages/pip/_internal/cli/base_command.py", line 105, in _run\n'
+        '  File "/tmp/pip-build-env-1u4x/overlay/lib/python3.12/site-packages/setuptools/__init__.py", line 10\n'
+        "    import distutils.core\nModuleNotFoundError: No module named 'distutils'\n",
+        "python-unsupported",
+        "Collecting numpy==1.21.6\n  Downloading numpy-1.21.6.zip (10.3 MB)\n"
+        '  File "/usr/lib/python3.10/site-packages/setuptools/__init__.py", line 8\n'
+        "ModuleNotFoundError: No module named 'distutils.util'\n",
+    ),
     "wheels/no-wheel-is-not-yet-a-reason": (
         NO_WHEEL.format(req="tensorflow", versions="none"),
         "python-unsupported",

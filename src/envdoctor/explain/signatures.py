@@ -1478,6 +1478,37 @@ SIGNATURES: tuple[Signature, ...] = (
         anchor="incompatible",
     ),
     S(
+        "deps/own-check-too-old",
+        "is incompatible with",
+        "dependency-version-mismatch",
+        0.9,
+        "A package's own import-time check: the installed dependency is older than this release accepts "
+        "(pandas' numpy check).",
+        "ImportError: this version of pandas is incompatible with numpy < 1.22.4",
+        pattern=r"this version of [\w.-]+ is incompatible with [\w.-]+ ?(?:<|>|version)",
+    ),
+    S(
+        "deps/own-check-requires-newer",
+        "or newer of",
+        "dependency-version-mismatch",
+        0.85,
+        "A package's own import-time check names the dependency version it needs and the one installed.",
+        "ImportError: Pandas requires version '1.22.4' or newer of 'numpy' (version '1.21.6' currently installed).",
+        pattern=r"requires version '?[\w.]+'? or newer of '?[\w.-]+'? \(version '?[\w.]+'? currently installed",
+        anchor="currently installed",
+    ),
+    S(
+        "deps/own-check-detected",
+        "is required for this version of",
+        "dependency-version-mismatch",
+        0.6,
+        "A package warns at import that the installed dependency is outside the range its release was built "
+        "for (SciPy's NumPy range); often mere noise beside another error, so a candidate unless it stands alone.",
+        "UserWarning: A NumPy version >=1.22.4 and <2.3.0 is required for this version of SciPy (detected version 1.21.6)",
+        pattern=r"version [^\n]{1,60} is required for this version of [\w.-]+ \(detected version",
+        anchor="detected version",
+    ),
+    S(
         "deps/required-but-found",
         "is required for a normal functioning",
         "dependency-version-mismatch",

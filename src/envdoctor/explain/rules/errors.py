@@ -160,6 +160,15 @@ _PIP_HTTP_FRAME = re.compile(
 )
 
 
+# the HTTP stack itself (prepare.py alone is also where pip builds an sdist's metadata)
+_HTTP_STACK = re.compile(
+    r"[\\/]pip[\\/]_vendor[\\/](?:urllib3|requests|cachecontrol|truststore)[\\/]|[\\/](?:socket|ssl)\.py\b"
+    r"|[\\/]http[\\/]client\.py\b|[\\/]pip[\\/]_internal[\\/]network[\\/]",
+    re.IGNORECASE,
+)
+_BUILD_FRAME = re.compile(r"pyproject_hooks|pep517|pip-build-env|[\\/]setuptools[\\/]|build_meta", re.IGNORECASE)
+
+
 @cause_rule("errors/pip-crashed-while-downloading", "network-or-index")
 def pip_crashed_while_downloading(ctx: RuleContext) -> Iterator[Verdict]:
     """What: pip's `ERROR: Exception:` with a traceback through its own HTTP code (pip/_vendor/urllib3,
@@ -171,9 +180,12 @@ def pip_crashed_while_downloading(ctx: RuleContext) -> Iterator[Verdict]:
     crashed = next((e for e in ctx.facts.errors if e.kind == "pip" and e.message.lower().startswith("exception")), None)
     if crashed is None:
         return
-    frames = [f for f in ctx.facts.frames if f.line > crashed.line and _PIP_HTTP_FRAME.search(f.value)]
-    if len(frames) < 2:
+    after = [f for f in ctx.facts.frames if f.line > crashed.line]
+    frames = [f for f in after if _PIP_HTTP_FRAME.search(f.value)]
+    if len(frames) < 2 or not any(_HTTP_STACK.search(f.value) for f in frames):
         return
+    if any(_BUILD_FRAME.search(f.value) for f in after):
+        return  # pip crashed preparing a source build (its backend), not downloading
     why = "pip crashed inside its own download code (HTTP / socket frames): the connection to the index failed"
     evidence = [Evidence(crashed.line, crashed.text, "network/pip-crash"), frames[-1].evidence("fact/frame")]
     yield Verdict("network-or-index", 0.85, why, evidence)

@@ -247,6 +247,9 @@ def kernel_cannot_import_framework(ctx: RuleContext) -> Iterator[Verdict]:
     )
 
 
+_PIP_BUILD_ENV = re.compile(r"pip-build-env-|pip-install-|pip-req-build-|builds-v\d", re.IGNORECASE)
+
+
 @cause_rule("leakage/one-traceback-two-installations", LEAK)
 def one_traceback_two_installations(ctx: RuleContext) -> Iterator[Verdict]:
     """What: the frames of one traceback come from two Python installations (a script in
@@ -256,7 +259,8 @@ def one_traceback_two_installations(ctx: RuleContext) -> Iterator[Verdict]:
     Why: one process imports code of another installation: that is leakage by definition, whatever
     the exception says (the exception is what the foreign copy does).
     Example: `File "/home/u/.local/bin/pip"` then `File "/usr/lib/python3/dist-packages/pip/..."`."""
-    frames = [p for p in ctx.facts.paths if p.role in ("frame", "interpreter")]
+    # pip's isolated build environment (pip-build-env-*, /tmp/pip-install-*) is pip's own, not a leak
+    frames = [p for p in ctx.facts.paths if p.role in ("frame", "interpreter") and not _PIP_BUILD_ENV.search(p.prefix)]
     for first in frames:
         other = next(
             (

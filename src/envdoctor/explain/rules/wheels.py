@@ -770,3 +770,60 @@ def x86_build_on_apple_silicon(ctx: RuleContext) -> Iterator[Verdict]:
     why = "an illegal instruction on Apple silicon: an x86_64 build running under Rosetta (no AVX there)"
     fix = "use an arm64 Python (Miniforge, python.org universal2) and the arm64 build of the framework"
     yield Verdict(PLAT, 0.9, why, evidence, moves_from=("cpu-instructions",), fix=fix)
+
+
+# What newer Pythons removed that old build scripts still use: (pattern of the failure, removed in)
+_REMOVED_FROM_PYTHON: tuple[tuple[re.Pattern[str], tuple[int, int], str], ...] = (
+    (re.compile(r"no module named '?distutils\b", re.I), (3, 12), "distutils"),
+    (re.compile(r"no module named '?imp'?$|no module named 'imp'", re.I), (3, 12), "the imp module"),
+    (re.compile(r"module 'pkgutil' has no attribute 'impimporter'", re.I), (3, 12), "pkgutil.ImpImporter"),
+    (re.compile(r"no module named '?(?:asynchat|asyncore|smtpd)\b", re.I), (3, 12), "asyncore / asynchat"),
+    (re.compile(r"longintrepr\.h: no such file", re.I), (3, 11), "the longintrepr.h header"),
+    (re.compile(r"no module named '?(?:cgi|cgitb|pipes|crypt|imghdr|telnetlib)'", re.I), (3, 13), "dead batteries"),
+)
+# pip / uv building a source distribution: the download of an sdist, or the build steps it prints
+_SDIST_BUILD = re.compile(
+    r"\.tar\.gz\b|\.zip\b|getting requirements to build wheel|preparing metadata \(pyproject\.toml\)|"
+    r"building wheel for |pip-build-env|failed to build `|setup\.py (?:bdist_wheel|egg_info)",
+    re.IGNORECASE,
+)
+
+
+@cause_rule("wheels/old-sdist-on-a-newer-python", PY)
+def old_sdist_on_a_newer_python(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: pip / uv builds a package from its source distribution and the build fails on something
+    the running Python removed (distutils, imp, pkgutil.ImpImporter in 3.12; longintrepr.h in 3.11).
+    Why: an installer falls back to the sdist only when no wheel of that release fits the Python;
+    a release older than the Python then fails in its build code. The cause is the Python (or the
+    old pin): a release with wheels for this Python, or an older Python, installs.
+    Example: `Downloading numpy-1.24.4.tar.gz` on Python 3.12, then `No module named 'distutils'`."""
+    building = next((n for n, line in ctx.lines if _SDIST_BUILD.search(line)), None)
+    if building is None:
+        return
+    found = None
+    for number, line in ctx.lines:
+        if number < building:
+            continue
+        for pattern, since, what in _REMOVED_FROM_PYTHON:
+            if pattern.search(line):
+                found = (number, line, since, what)
+                break
+        if found:
+            break
+    if found is None:
+        return
+    number, line, since, what = found
+    python = version_tuple(ctx.python)
+    if python and python[:2] < since:
+        return  # an older Python still has it: another cause (a distro's split-off distutils ...)
+    version = ".".join(map(str, since))
+    evidence = [Evidence(number, line.strip(), "fact/removed-from-python")]
+    fix = "pin a release with wheels for this Python, or use an older Python"
+    if python:
+        why = f"the sdist build fails on {what}, which Python {version} removed, and this is Python {ctx.python}"
+        if ctx.facts.python is not None and ctx.target is None:
+            evidence.append(ctx.facts.python.evidence("fact/python"))
+        yield Verdict(PY, 0.85, why, evidence, demotes=("network-or-index",), fix=fix)
+    else:
+        why = f"the sdist build fails on {what}, which Python {version} removed (the log does not show its Python)"
+        yield Verdict(PY, 0.6, why, evidence, fix=fix)
