@@ -175,3 +175,16 @@ versions of NumPy, modules must be compiled with NumPy 2.0.
 ImportError: numpy.core.multiarray failed to import
 """
     assert explain_text(text).cause == "numpy-abi"
+
+
+def test_an_old_manylinux_and_a_release_listed_below_the_pin() -> None:
+    # pip 25.3 (live corpus): h5py 3.16 ships manylinux_2_28 wheels only; pip lists the releases up to 3.14
+    text = """\
+(.venv) $ pip download --only-binary=:all: --platform manylinux2014_x86_64 --python-version 3.11 --no-deps -d wheels h5py==3.16.0
+ERROR: Ignored the following yanked versions: 3.12.0
+ERROR: Could not find a version that satisfies the requirement h5py==3.16.0 (from versions: 3.8.0, 3.9.0, 3.10.0, 3.11.0, 3.12.1, 3.13.0, 3.14.0)
+ERROR: No matching distribution found for h5py==3.16.0
+"""
+    assert explain_text(text).cause == "glibc-too-old"
+    # an older pin that pip lists is not this reading
+    assert explain_text(text.replace("h5py==3.16.0", "h5py==3.7.0")).cause != "glibc-too-old"

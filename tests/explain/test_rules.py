@@ -228,6 +228,15 @@ CASES: dict[str, tuple[str, str, str]] = {
         '  File "/usr/lib/python3.10/site-packages/setuptools/__init__.py", line 8\n'
         "ModuleNotFoundError: No module named 'distutils.util'\n",
     ),
+    "wheels/newer-releases-need-a-newer-glibc": (
+        "$ pip download --only-binary=:all: --platform manylinux2014_x86_64 --python-version 3.11 -d w h5py==3.16.0\n"
+        "ERROR: Could not find a version that satisfies the requirement h5py==3.16.0 (from versions: 3.13.0, 3.14.0)\n"
+        "ERROR: No matching distribution found for h5py==3.16.0\n",
+        "glibc-too-old",
+        "$ pip download --only-binary=:all: --platform manylinux_2_28_x86_64 --python-version 3.11 -d w h5py==3.16.0\n"
+        "ERROR: Could not find a version that satisfies the requirement h5py==3.16.0 (from versions: 3.13.0, 3.14.0)\n"
+        "ERROR: No matching distribution found for h5py==3.16.0\n",
+    ),
     "wheels/no-wheel-is-not-yet-a-reason": (
         NO_WHEEL.format(req="tensorflow", versions="none"),
         "python-unsupported",

@@ -827,3 +827,59 @@ def old_sdist_on_a_newer_python(ctx: RuleContext) -> Iterator[Verdict]:
     else:
         why = f"the sdist build fails on {what}, which Python {version} removed (the log does not show its Python)"
         yield Verdict(PY, 0.6, why, evidence, fix=fix)
+
+
+# pip's manylinux platform tags and the glibc each one promises
+_MANYLINUX_GLIBC = re.compile(r"manylinux(?:(?P<legacy>1|2010|2014)|_(?P<major>\d+)_(?P<minor>\d+))_", re.IGNORECASE)
+_LEGACY_GLIBC = {"1": (2, 5), "2010": (2, 12), "2014": (2, 17)}
+
+
+def _asked_glibc(ctx: RuleContext) -> tuple[tuple[int, int], str, int, str] | None:
+    """The glibc a `--platform manylinux...` pip was told to fetch for promises, with its tag and line."""
+    for sign in ctx.facts.machine_signs:
+        asked = re.search(r"asked for \(([\w.]+)\)", sign.value)
+        tag = _MANYLINUX_GLIBC.search(asked.group(1) + "_") if asked else None
+        if tag is None:
+            continue
+        glibc = (
+            _LEGACY_GLIBC[tag.group("legacy")]
+            if tag.group("legacy")
+            else (int(tag.group("major")), int(tag.group("minor")))
+        )
+        return glibc, asked.group(1) if asked else "", sign.line, sign.text
+    return None
+
+
+@cause_rule("wheels/newer-releases-need-a-newer-glibc", "glibc-too-old")
+def newer_releases_need_a_newer_glibc(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: pip was told to fetch for an old manylinux (`--platform manylinux2014_x86_64`: glibc 2.17)
+    and lists releases that stop below the exact version asked for.
+    Why: pip lists every release with a wheel for that tag; the newer ones are on the index but ship
+    wheels only for a newer manylinux (2_28: glibc 2.28), which that glibc cannot load. So the host's
+    glibc is what excludes them, not the version's existence (the list has releases up to just before it).
+    Example: `--platform manylinux2014_x86_64 ... h5py==3.16.0 (from versions: ..., 3.14.0)`."""
+    asked = _asked_glibc(ctx)
+    if asked is None:
+        return
+    glibc, tag, line, text = asked
+    if glibc > (2, 17):
+        return  # a recent manylinux: most releases still fit it, a missing one is no sign of glibc
+    for req in ctx.facts.requests:
+        offered = offered_for(ctx, req.name) if req.source == "pip-error" else None
+        pinned = re.fullmatch(r"==([\w.]+)", req.spec)
+        if offered is None or not offered.versions or pinned is None:
+            continue
+        try:
+            newest = max(Version(v) for v in offered.versions)
+            wanted = Version(pinned.group(1))
+        except InvalidVersion:
+            continue
+        if wanted <= newest:
+            continue
+        note = (
+            f"pip was told to fetch for {tag} (glibc {glibc[0]}.{glibc[1]}) and lists {req.name} only up to "
+            f"{newest}: {req.requirement} and the releases after {newest} ship wheels for a newer glibc only"
+        )
+        evidence = [Evidence(line, text, "fact/platform-asked"), Evidence(offered.line, offered.text, "fact/offered")]
+        yield Verdict("glibc-too-old", 0.85, note, evidence, moves_from=(PLAT, PY), fix=f"use {req.name}<={newest}")
+        return
