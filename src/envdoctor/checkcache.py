@@ -22,11 +22,14 @@ import stat
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from envdoctor import __version__
 from envdoctor.bounded import JSON_LIMIT, read_bytes
 from envdoctor.locations import SHIPPED_KB_DIR, cache_dir, user_kb_path
+
+if TYPE_CHECKING:
+    from envdoctor.probe.sources import Reading
 
 FORMAT = 2
 KEEP = 64  # entries kept; the oldest go first
@@ -176,3 +179,49 @@ def probably_changed(target: str, signature_of: Callable[[Sequence[str]], bytes]
         return Hint(hashlib.sha256(signature).hexdigest() != last["signature"], sys_path, signature)
     except (OSError, ValueError, KeyError, TypeError, RecursionError, AttributeError):
         return Hint(True, None, None)
+
+
+class Lookup:
+    """check's cache for one reading of a live environment (`Reading.cache_identity` set):
+
+    1. `probably_changed()`, right after the probe started: the metadata signature of the sys.path
+       the last check saw, now against then (a `stat` of each file; no probe answer needed). The
+       caller loads the rules meanwhile when it says yes.
+    2. `entry()`: waits for the interpreter's facts, fingerprints the environment (the signature
+       of step 1 is reused when sys.path is the same) and returns the stored answer, or None.
+    3. `store(document)` after a full run."""
+
+    def __init__(self, reading: Reading, options: str) -> None:
+        self.reading = reading
+        self.options = options
+        self.stamps = Stamps()  # shared by every stamp of this check
+        self.key: str | None = None
+        self._hint: Hint | None = None
+
+    def probably_changed(self) -> bool:
+        identity = self.reading.cache_identity
+        if identity is None:
+            return True
+        self._hint = probably_changed(identity, lambda sys_path: self.reading.signature_now(sys_path, self.stamps))
+        return self._hint.changed
+
+    def entry(self) -> dict[str, Any] | None:
+        identity = self.reading.cache_identity
+        hint = self._hint
+        taken = (hint.sys_path, hint.signature) if hint and hint.sys_path is not None and hint.signature else None
+        fingerprint = self.reading.fingerprint(self.stamps, taken)
+        if identity is None or fingerprint is None:
+            return None
+        self.key = key(fingerprint.parts, self.options, self.stamps)
+        if self.key is None:
+            return None
+        remember(identity, fingerprint.sys_path, fingerprint.signature)
+        return load(self.key)
+
+    def discard(self) -> None:
+        if self.key is not None:
+            discard(self.key)
+
+    def store(self, document: dict[str, Any]) -> None:
+        if self.key is not None:
+            store(self.key, document, racy=self.stamps.racy)

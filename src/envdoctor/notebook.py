@@ -92,9 +92,9 @@ def _inside() -> str:
 
 def snapshot_here(ipython: Any = None) -> Snapshot:
     """The snapshot of this process's own interpreter, with the session facts seen from here."""
-    from envdoctor.probe.collect import collect_snapshot
-    from envdoctor.probe.launch import Target
     from envdoctor.probe.session import collect_session
+    from envdoctor.probe.sources import InterpreterSource, read_snapshot
+    from envdoctor.probe.target import Target
 
     name, _ = running_kernel()
     inside = _inside()
@@ -107,7 +107,7 @@ def snapshot_here(ipython: Any = None) -> Snapshot:
         f"this kernel ({session.kernel})" if session.kernel else ("this kernel" if inside == "notebook" else "IPython")
     )
     target = Target(python=sys.executable, prefix=None, description=f"{where}: {sys.executable}")
-    return collect_snapshot(target, session=session)
+    return read_snapshot(InterpreterSource(target, session))
 
 
 def _spec_running_here(session: Session) -> str:

@@ -11,17 +11,18 @@ import pytest
 from envdoctor import remedies
 from envdoctor.actions import fix as fixing
 from envdoctor.actions import restore as points
-from envdoctor.actions.target import describe, scan_dists
 from envdoctor.actions.uvtool import IndexOptions, uv_binary
 from envdoctor.actions.verify import verify
 from envdoctor.model import Finding, Remedy, Severity
 from envdoctor.owner import UV_VENV, Owner
+from envdoctor.probe.collect import describe
+from envdoctor.probe.distributions import read_distributions
 from tests.actions.fakes import make_venv, run_cli, uv_install, wheel_folder
 
 
 def installed(python: Path) -> dict[str, str]:
     target = describe(str(python))
-    return {d.name: d.version for d in scan_dists(target.site_packages)}
+    return {d.name: d.version for d in read_distributions(target.install_dirs) if d.shadowed_by is None}
 
 
 def uv_install_remedy(python: str, *specs: str) -> Remedy:

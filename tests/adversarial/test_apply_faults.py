@@ -19,9 +19,9 @@ import pytest
 
 from envdoctor.actions import fix as fixing
 from envdoctor.actions import restore as points
-from envdoctor.actions.target import describe
 from envdoctor.actions.uvtool import IndexOptions
 from envdoctor.model import Finding, Severity
+from envdoctor.probe.collect import describe
 from tests.adversarial.actions_env import (
     SIGNALS,
     HoldingIndex,
@@ -61,7 +61,7 @@ def _the_point(python: Path) -> points.RestorePoint:
 _RECORD = """
 import sys
 from envdoctor.actions import restore as points
-from envdoctor.actions.target import describe
+from envdoctor.probe.collect import describe
 point = points.record(describe(sys.argv[1]), reason="race")
 print(point.id)
 """

@@ -31,9 +31,10 @@ from typing import Any
 
 from envdoctor.actions.envfile import BuildSpec
 from envdoctor.actions.interpreters import find_interpreter
-from envdoctor.actions.proc import Completed, StepRun, progress, quote, run, run_step
+from envdoctor.actions.proc import StepRun, progress, quote, run_step
 from envdoctor.actions.uvtool import IndexOptions, uv_binary, uv_env, uv_pip
 from envdoctor.errors import EnvdoctorError, UsageError
+from envdoctor.process import Completed, run
 
 CONDA_TOOLS = ("micromamba", "mamba", "conda")
 #: what conda's `defaults` channel is on Linux and macOS
@@ -231,7 +232,7 @@ def _locked(dest: Path) -> Iterator[None]:
     from envdoctor.actions import restore as points
     from envdoctor.actions.containment import Boundary
     from envdoctor.actions.lock import hold, lock_path
-    from envdoctor.actions.target import Target
+    from envdoctor.model import Interpreter
 
     state = points.state_dir()
     path = lock_path(str(dest), state=state, in_prefix=False)
@@ -240,7 +241,12 @@ def _locked(dest: Path) -> Iterator[None]:
     except OSError as exc:
         raise EnvdoctorError(f"cannot create the lock folder {path.parent}: {exc.strerror or exc}") from None
     with hold(path, prefix=str(dest), verb="create"):
-        existing = Target(python="", prefix=str(dest))
+        existing = Interpreter(
+            executable="",
+            prefix=str(dest),
+            is_venv=(dest / "pyvenv.cfg").is_file(),
+            is_conda=(dest / "conda-meta").is_dir(),
+        )
         if (existing.is_venv or existing.is_conda) and made_by_envdoctor(dest):
             with points.locked(existing, "create"):
                 yield
@@ -374,12 +380,12 @@ def _install_pip_part(
 
 
 def _venv_python(dest: Path) -> str:
-    from envdoctor.actions.target import interpreter_in
+    from envdoctor.probe.target import python_in
 
-    found = interpreter_in(dest)
+    found = python_in(str(dest))
     if found is None:
         raise EnvdoctorError(f"no interpreter in {dest} after creating it")
-    return str(found)
+    return found
 
 
 def conda_tool(env: Mapping[str, str] | None = None) -> str | None:
@@ -506,11 +512,11 @@ def _rattler_install(spec: BuildSpec, dest: Path, python: str | None, result: Cr
     if not quiet:
         progress(f"solving {' '.join(specs)} from {', '.join(channels)} (py-rattler)")
     request = {"channels": channels, "specs": specs, "prefix": str(dest), "quiet": quiet}
-    # through proc.run: in envdoctor's process group, known to the guardian, stopped on a signal
+    # through envdoctor.process: in envdoctor's process group, known to the guardian, stopped on a signal
     done = run(
         [sys.executable, "-m", "envdoctor.actions.create", "rattler-install"],
         input=json.dumps(request),
-        stream=not quiet,
+        stream_stderr=not quiet,
     )
     seconds = time.perf_counter() - start
     try:

@@ -25,17 +25,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from envdoctor import remedies
+from envdoctor import exitcodes, remedies
 from envdoctor.actions import interrupts, safeapply
 from envdoctor.actions import restore as restore_points
 from envdoctor.actions.fixplan import FixPlan, FixStep, make_plan
 from envdoctor.actions.outcome import StepOutcome, check_rollback, compare, step_outcome
-from envdoctor.actions.proc import Completed, StepRun, progress, quote, run_step
-from envdoctor.actions.target import Target, describe
+from envdoctor.actions.proc import StepRun, progress, quote, run_step
 from envdoctor.actions.uvtool import IndexOptions, uv_env
 from envdoctor.actions.verify import VerifyReport
 from envdoctor.errors import EnvdoctorError
-from envdoctor.model import Finding, Severity
+from envdoctor.model import Finding, Interpreter, Severity
+from envdoctor.probe.collect import describe
+from envdoctor.process import Completed
 
 
 class Diagnose(Protocol):
@@ -49,14 +50,14 @@ class Verifier(Protocol):
 
 
 def default_diagnose(python: str, env: Mapping[str, str] | None = None, *, timeout: float = 20.0) -> list[Finding]:
-    """check's findings for the environment of `python` (envdoctor.probe + envdoctor.doctor)."""
+    """check's findings for the environment of `python` (run with `env`), read afresh: the
+    environment was just changed (no result cache)."""
     from envdoctor.doctor import diagnose
-    from envdoctor.probe import collect_snapshot, resolve_target
+    from envdoctor.probe.sources import InterpreterSource, ReadOptions, read_snapshot
+    from envdoctor.probe.target import Target
 
-    snapshot = collect_snapshot(resolve_target(python=python), timeout=timeout, env=env)
-    report: Any = diagnose(snapshot)
-    findings = getattr(report, "findings", report)
-    return list(findings)
+    source = InterpreterSource(Target(python, None, f"--python {python}"))
+    return diagnose(read_snapshot(source, ReadOptions(timeout=timeout, env=env))).findings
 
 
 def default_verify(python: str, env: Mapping[str, str] | None = None, *, timeout: float = 300.0) -> VerifyReport:
@@ -103,6 +104,10 @@ class FixReport:
         verified = self.verify_after if self.verify_after is not None else self.verify_before
         return not errors(findings) and (verified is None or verified.ok) and not self.rolled_back
 
+    @property
+    def exit_code(self) -> int:
+        return exitcodes.outcome(self.ok)
+
     def to_dict(self) -> dict[str, Any]:
         from envdoctor.output import document_header
 
@@ -134,8 +139,8 @@ def plan_fix(
     *,
     diagnose: Diagnose | None = None,
     index: IndexOptions | None = None,
-    target: Target | None = None,
-) -> tuple[Target, list[Finding], FixPlan]:
+    target: Interpreter | None = None,
+) -> tuple[Interpreter, list[Finding], FixPlan]:
     target = target or describe(python)
     findings = (diagnose or default_diagnose)(python)
     plan = make_plan(findings, python, index=(index or IndexOptions()).args())

@@ -5,9 +5,10 @@ Python) import and work?
 Each framework and package runs in its own subprocess of the target interpreter (the stdlib-only
 script `_verify_inside.py`), in an empty working folder, with a timeout: one that crashes
 (segfault, illegal instruction) or hangs does not hide the others, and is reported with its
-signal. Which frameworks are installed is read from dist-info folders, without importing
-anything. For TensorFlow with Keras installed, tf.keras is used too and verify reports which Keras
-it is (Keras 3 under TensorFlow <= 2.15 fails: Keras 2 code breaks there).
+signal. Which frameworks are installed is read from the environment's snapshot (its dist-info
+folders, through the one probe), without importing anything. For TensorFlow with Keras
+installed, tf.keras is used too and verify reports which Keras it is (Keras 3 under TensorFlow
+<= 2.15 fails: Keras 2 code breaks there).
 
 A failure gets the same cause id and remedy as check: check's findings about the failing
 distribution (or a package its traceback passes through) explain it; only when check says nothing
@@ -21,16 +22,17 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from envdoctor.actions.explaining import Diagnosis, explain_failure, snapshot_of
-from envdoctor.actions.proc import read_json_lines, run, signal_name
-from envdoctor.actions.target import Target, describe, installed_frameworks, scan_dists
-from envdoctor.frameworks import FAMILIES
-from envdoctor.model import Distribution, Finding
+from envdoctor import exitcodes
+from envdoctor.actions.explaining import Diagnosis, explain_failure
+from envdoctor.actions.proc import read_json_lines
+from envdoctor.frameworks import DISTRIBUTIONS, FAMILIES
+from envdoctor.model import Distribution, Finding, Snapshot
+from envdoctor.process import run, signal_name
 from envdoctor.versions import parse_version
 
 INSIDE = Path(__file__).with_name("_verify_inside.py")
@@ -114,6 +116,10 @@ class VerifyReport:
         return all(f.ok for f in self.frameworks) and all(p.ok for p in self.packages)
 
     @property
+    def exit_code(self) -> int:
+        return exitcodes.outcome(self.ok)
+
+    @property
     def failed(self) -> list[str]:
         return [f.framework for f in self.frameworks if not f.ok] + [p.framework for p in self.packages if not p.ok]
 
@@ -153,25 +159,24 @@ def verify(
     python: str,
     *,
     timeout: float = DEFAULT_TIMEOUT,
-    frameworks: list[str] | None = None,
+    frameworks: Sequence[str] | None = None,
     env: Mapping[str, str] | None = None,
     explain: Explainer | None = None,
-    target: Target | None = None,
     checked: Checked | None = None,
     packages: bool = True,
 ) -> VerifyReport:
     """Verify every installed framework of `python` (or only `frameworks`) and, with `packages`,
     the compiled packages check flags or knows. `checked`: the target's snapshot and check
-    findings (collected here when not given), for the packages to verify and the causes."""
+    findings (read here when not given: one probe, with `env`)."""
     start = time.perf_counter()
-    target = target or describe(python)
-    found = installed_frameworks(target)
+    checked = checked or check_target(python, env)
+    snapshot = checked.snapshot
+    found = installed_frameworks(snapshot.distributions)
     families = [f for f in FAMILIES if f in found and (frameworks is None or f in frameworks)]
-    report = VerifyReport(python=python, python_version=target.version, prefix=target.prefix)
-    if checked is None and (packages or explain is None):
-        checked = check_target(python)
-    explainer = explain or _default_explainer(python, checked)
-    installed_names = {d.name for d in scan_dists(target.sys_path)}
+    facts = snapshot.interpreter
+    report = VerifyReport(python=python, python_version=facts.version, prefix=facts.prefix)
+    explainer = explain or _default_explainer(checked)
+    installed_names = {d.name for d in snapshot.distributions}
     legacy = (env if env is not None else os.environ).get("TF_USE_LEGACY_KERAS")
     for family in families:
         dists = [f"{d.name}=={d.version}" for d in found[family]]
@@ -181,7 +186,7 @@ def verify(
             result.diagnosis = explain_result(result, checked, explainer)
         report.frameworks.append(result)
     if packages and frameworks is None:
-        for dist, module in suspects(checked, target):
+        for dist, module in suspects(checked):
             result = verify_one(python, f"package:{module}", [f"{dist.name}=={dist.version}"], timeout=timeout, env=env)
             result.framework, result.kind = dist.name, "package"
             if not result.ok:
@@ -191,32 +196,51 @@ def verify(
     return report
 
 
+def installed_frameworks(distributions: Sequence[Distribution]) -> dict[str, list[Distribution]]:
+    """Framework family -> its distributions on sys.path (the winning copy first)."""
+    result: dict[str, list[Distribution]] = {}
+    seen: set[tuple[str, str]] = set()
+    for dist in distributions:
+        module = DISTRIBUTIONS.get(dist.name)  # the family is the module verify imports
+        if module is None or (dist.name, dist.location) in seen:
+            continue
+        seen.add((dist.name, dist.location))
+        result.setdefault(module, []).append(dist)
+    return result
+
+
 @dataclass
 class Checked:
-    """The target's snapshot and check's findings on it (None / [] when check could not run)."""
+    """The target's snapshot and check's findings on it ([] when the rules could not run)."""
 
-    snapshot: Any = None
+    snapshot: Snapshot
     findings: list[Finding] = field(default_factory=list)
 
 
-def check_target(python: str) -> Checked:
+def check_target(python: str, env: Mapping[str, str] | None = None) -> Checked:
+    """The snapshot of `python`'s environment (SourceError when it cannot run: verify needs it to)
+    and check's findings on it (none when the rules fail: verify still verifies)."""
+    from envdoctor.errors import SourceError
+    from envdoctor.probe.sources import InterpreterSource, ReadOptions, read_snapshot
+    from envdoctor.probe.target import Target
+
+    snapshot = read_snapshot(InterpreterSource(Target(python, None, f"--python {python}")), ReadOptions(env=env))
+    if not snapshot.interpreter.probed:
+        reason = next((k.reason for k in snapshot.skipped if k.what.startswith("interpreter")), "it cannot run")
+        raise SourceError(reason)
     try:
         from envdoctor.doctor import diagnose
-        from envdoctor.probe import collect_snapshot, resolve_target
 
-        snapshot = collect_snapshot(resolve_target(python=python))
         return Checked(snapshot, diagnose(snapshot).findings)
     except Exception:  # verify still verifies without check
-        return Checked()
+        return Checked(snapshot)
 
 
-def suspects(checked: Checked | None, target: Target) -> list[tuple[Distribution, str]]:
+def suspects(checked: Checked) -> list[tuple[Distribution, str]]:
     """(distribution, module) for each compiled package to verify: those check's errors and
     warnings are about, and the well-known compiled ones installed; frameworks (and their own
     parts) are verified as frameworks."""
-    snapshot = checked.snapshot if checked is not None else None
-    if snapshot is None:
-        return []
+    snapshot = checked.snapshot
     from envdoctor.frameworks import framework_family
     from envdoctor.probe.distributions import read_record_extensions
 
@@ -225,15 +249,16 @@ def suspects(checked: Checked | None, target: Target) -> list[tuple[Distribution
         if dist.shadowed_by is None:
             winners.setdefault(dist.name, dist)
     flagged: list[str] = []
-    for finding in checked.findings if checked is not None else []:
+    for finding in checked.findings:
         if finding.severity.value in ("error", "warning"):
             flagged += [n for n in finding.about if n not in flagged]
     wanted = flagged + [n for n in KNOWN_COMPILED if n not in flagged]
     out: list[tuple[Distribution, str]] = []
     for name in wanted:
-        dist = winners.get(name)
-        if dist is None or framework_family(name) or name in FRAMEWORK_PARTS:
+        winner = winners.get(name)
+        if winner is None or framework_family(name) or name in FRAMEWORK_PARTS:
             continue
+        dist = winner
         module = _module_of(dist)
         compiled = dist.extension_modules or read_record_extensions(dist)
         if compiled and module:  # pure-Python packages have no binary to break
@@ -296,16 +321,11 @@ def explain_result(result: FrameworkResult, checked: Checked | None, explainer: 
     return explained
 
 
-def _default_explainer(python: str, checked: Checked | None = None) -> Explainer:
-    """explain, with the target's snapshot (collected once, on the first failure)."""
-    cache: dict[str, Any] = {}
-    if checked is not None and checked.snapshot is not None:
-        cache["snapshot"] = checked.snapshot
+def _default_explainer(checked: Checked) -> Explainer:
+    """explain, with the target's snapshot (its fixes name the target's interpreter)."""
 
     def explainer(text: str, signal: str | None) -> Diagnosis:
-        if "snapshot" not in cache:
-            cache["snapshot"] = snapshot_of(python)
-        return explain_failure(text, signal=signal, snapshot=cache["snapshot"])
+        return explain_failure(text, signal=signal, snapshot=checked.snapshot)
 
     return explainer
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from envdoctor import exitcodes
 from envdoctor.output import emit
 
 
@@ -136,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
         emit(json.dumps(result.to_dict(), indent=2, default=str))
     else:
         emit(render_text(result))
-    return 0 if result.ok else 1
+    return exitcodes.outcome(result.ok)
 
 
 def _version(python: str | None) -> str | None:

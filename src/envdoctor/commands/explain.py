@@ -11,16 +11,15 @@ from __future__ import annotations
 import argparse
 import sys
 
+from envdoctor import exitcodes
 from envdoctor.errors import UsageError
 from envdoctor.output import emit, use_color
 
 
 def add_tailoring_arguments(parser: argparse.ArgumentParser, *, default_env: bool) -> None:
-    group = parser.add_argument_group("tailor the fixes to an environment")
-    target = group.add_mutually_exclusive_group()
-    target.add_argument("--snapshot", metavar="FILE", help="a snapshot JSON from `envdoctor snapshot`")
-    target.add_argument("--python", metavar="PATH", help="probe the environment of this interpreter")
-    target.add_argument("--prefix", metavar="DIR", help="probe this venv / conda prefix")
+    from envdoctor.commands._common import add_source_arguments
+
+    _, target = add_source_arguments(parser, title="tailor the fixes to an environment")
     if default_env:
         target.add_argument("--no-env", action="store_true", help="do not probe the active environment")
     else:
@@ -39,30 +38,28 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def tailoring(args: argparse.Namespace, *, probe_default: bool, failing: str | None = None) -> tuple[object, object]:
     """(snapshot, kb) for tailoring; never raises for a failed probe (the diagnosis still stands).
-    The environment: --python / --prefix / --snapshot when given, else `failing` (the interpreter
+    The environment: the one the source options name when given, else `failing` (the interpreter
     that failed: `run`'s command), else (with --env, or by default for `run`) the active one."""
+    from envdoctor.probe.sources import SOURCES, EnvironmentSource, InterpreterSource, read_snapshot, source_for
+    from envdoctor.probe.target import Target
+
     snapshot = None
-    if getattr(args, "snapshot", None):
-        from envdoctor.probe import load_snapshot
+    named = any(getattr(args, kind.dest, None) for kind in SOURCES)
+    wanted = named or bool(getattr(args, "env", False)) or (probe_default and not getattr(args, "no_env", False))
+    if wanted:
+        try:
+            source: EnvironmentSource
+            if not named and failing:
+                source = InterpreterSource(Target(failing, None, f"the failing command's {failing}"))
+            else:
+                source = source_for(vars(args))
+            snapshot = read_snapshot(source)
+        except Exception as exc:  # tailoring is optional; say why and go on
+            if named and not getattr(args, "python", None) and not getattr(args, "prefix", None):
+                raise  # a snapshot file or kernel the user named: bad input, said as such
+            from envdoctor.output import emit_error
 
-        snapshot = load_snapshot(args.snapshot)
-    else:
-        python, prefix = getattr(args, "python", None), getattr(args, "prefix", None)
-        wanted = bool(python or prefix or getattr(args, "env", False))
-        if probe_default and not getattr(args, "no_env", False):
-            wanted = True
-        if wanted:
-            if not (python or prefix) and failing:
-                python = failing
-            try:
-                from envdoctor.probe import collect_snapshot, resolve_target
-
-                target = resolve_target(python=python, prefix=prefix)
-                snapshot = collect_snapshot(target, timeout=20.0)
-            except Exception as exc:  # tailoring is optional; say why and go on
-                from envdoctor.output import emit_error
-
-                emit_error(f"envdoctor: could not inspect the environment ({exc}); fixes are not tailored")
+            emit_error(f"envdoctor: could not inspect the environment ({exc}); fixes are not tailored")
     kb = None
     try:
         from envdoctor.knowledge import KnowledgeBase
@@ -105,4 +102,4 @@ def run(args: argparse.Namespace) -> int:
             except OSError as exc:
                 raise UsageError(f"cannot read {args.file!r}: {exc.strerror or exc}") from None
     emit(render(result, args.format, color=use_color(sys.stdout)))
-    return 0 if result.found else 1
+    return exitcodes.outcome(result.found)

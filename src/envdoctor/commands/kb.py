@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from envdoctor import exitcodes
 from envdoctor.errors import EnvdoctorError, UsageError
 from envdoctor.output import emit
 
@@ -457,4 +458,4 @@ def _refresh(args: argparse.Namespace) -> int:
         )
         for err in stats.errors:
             emit(f"  could not read {err}")
-    return 1 if stats.errors else 0
+    return exitcodes.outcome(not stats.errors)

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from envdoctor import exitcodes
 from envdoctor.output import emit, use_color
 
 
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         emit(render_markdown(session, rows))
     else:
         emit(render_text(session, rows, color=use_color(sys.stdout)))
-    return 1 if any(f.severity.value == "error" for r in rows for f in r.findings) else 0
+    return exitcodes.of_findings(f for r in rows for f in r.findings)
 
 
 def _active_prefix() -> str:

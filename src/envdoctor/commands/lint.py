@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 
+from envdoctor import exitcodes
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -64,14 +66,14 @@ def run(args: argparse.Namespace) -> int:
         failed = any(f.severity is Severity.ERROR for f in everything)
         if args.format == "github":
             emit(findings_github(everything))
-            return 1 if failed else 0
+            return exitcodes.of_findings(everything)
         text = "".join(findings_concise(findings, default_path=path) for path, findings, _ in results)
         if not args.quiet:
             verdict = ("FAILED: " if failed else "OK: ") + summary_line(everything, [])
             text += f"{verdict} in {len(results)} file{'s' * (len(results) != 1)} (platform {platform})\n"
         if text:
             emit(text)
-        return 1 if failed else 0
+        return exitcodes.of_findings(everything)
     for path, findings, _envfile in results:
         failed = failed or any(f.severity is Severity.ERROR for f in findings)
         if args.format == "json":
@@ -87,4 +89,4 @@ def run(args: argparse.Namespace) -> int:
             emit(findings_text(findings, [], header=header, color=use_color(sys.stdout)))
     if args.format == "json":
         emit(json.dumps(documents[0] if len(documents) == 1 else documents, indent=2))
-    return 1 if failed else 0
+    return exitcodes.outcome(not failed)

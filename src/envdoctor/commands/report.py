@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-from typing import TYPE_CHECKING
 
-from envdoctor.commands._common import add_output_argument, add_target_arguments, load_snapshot_for
+from envdoctor.commands._common import add_output_argument, add_target_arguments, read_options, source_from_args
 from envdoctor.output import write_output
 from envdoctor.safetext import md_code, md_fence
-
-if TYPE_CHECKING:
-    from envdoctor.model import Snapshot
 
 KEY_PACKAGES = (
     "tensorflow",
@@ -35,10 +30,6 @@ KEY_PACKAGES = (
 )
 
 
-# set by the shell that ran envdoctor: they describe the reported environment only when they name it
-ACTIVATION_VARIABLES = ("VIRTUAL_ENV", "CONDA_PREFIX", "CONDA_DEFAULT_ENV", "CONDA_SHLVL")
-
-
 def configure(parser: argparse.ArgumentParser) -> None:
     add_target_arguments(parser)
     add_output_argument(parser)
@@ -49,54 +40,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _real(path: str) -> str:
-    """realpath, or the text itself where it cannot be a path here (a NUL from a snapshot)."""
-    try:
-        return os.path.realpath(path)
-    except ValueError:
-        return path
-
-
-def own_environment(snapshot: Snapshot) -> list[str]:
-    """Drop the caller's activation variables that point at another environment than the reported
-    one (envdoctor run from one venv about another); returns the names dropped."""
-    prefix = _real(snapshot.interpreter.prefix) if snapshot.interpreter.prefix else ""
-    env = snapshot.interpreter.env
-    dropped = []
-    for name in ACTIVATION_VARIABLES:
-        value = env.get(name)
-        if value is None:
-            continue
-        names_target = name in ("VIRTUAL_ENV", "CONDA_PREFIX") and prefix and _real(value) == prefix
-        if name in ("VIRTUAL_ENV", "CONDA_PREFIX") and names_target:
-            continue
-        if name in ("CONDA_DEFAULT_ENV", "CONDA_SHLVL") and _real(env.get("CONDA_PREFIX", "")) == prefix:
-            continue
-        del env[name]
-        dropped.append(name)
-    if dropped:
-        from envdoctor.probe.session import forget_activation
-
-        forget_activation(snapshot.session, dropped)
-    return dropped
-
-
 def run(args: argparse.Namespace) -> int:
-    from envdoctor.doctor import diagnose, environment_summary
+    from envdoctor import doctor
     from envdoctor.render.findings import findings_json, findings_markdown
 
-    snapshot = load_snapshot_for(args)
-    dropped = own_environment(snapshot)
-    report = diagnose(snapshot)
+    shared = doctor.report(source_from_args(args), redact=not args.no_redact, options=read_options(args))
+    snapshot, report, dropped = shared.snapshot, shared.report, shared.dropped
     findings = report.findings
-    if not args.no_redact:  # the diagnosis saw the real paths; what is shown does not
-        from envdoctor.model import Finding, Snapshot, from_dict
-        from envdoctor.render.redact import identities, redact_data
-
-        people = identities([snapshot.interpreter.user_site])
-        snapshot = Snapshot.from_dict(redact_data(snapshot.to_dict(), people))
-        findings = [from_dict(Finding, redact_data(f.to_dict(), people)) for f in findings]
-    env = environment_summary(snapshot)
+    env = report.environment
     installed = {d.name: d for d in snapshot.distributions if d.shadowed_by is None}
     key = [(n, installed[n].version, installed[n].installer or "?") for n in KEY_PACKAGES if n in installed]
     nvidia = sorted((d.name, d.version, d.installer or "?") for d in installed.values() if d.name.startswith("nvidia-"))
@@ -131,4 +82,4 @@ def run(args: argparse.Namespace) -> int:
             f"{opening}\n{document}\n{closing}\n</details>\n"
         )
     write_output(text, args.output)
-    return 0
+    return shared.exit_code

@@ -6,11 +6,12 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from envdoctor.commands._common import add_source_arguments, live_source_from_args
 from envdoctor.output import emit
 
 if TYPE_CHECKING:
     from envdoctor.actions.restore import Diff, RestorePoint
-    from envdoctor.actions.target import Target
+    from envdoctor.model import Interpreter
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -23,10 +24,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("id", nargs="?", metavar="ID", help="the restore point (default: the latest)")
     parser.add_argument("--list", action="store_true", help="list the restore points and their state")
-    group = parser.add_argument_group("which environment (default: the active one)")
-    target = group.add_mutually_exclusive_group()
-    target.add_argument("--python", metavar="PATH", help="the interpreter of the environment")
-    target.add_argument("--prefix", metavar="DIR", help="a venv or conda prefix")
+    add_source_arguments(parser, live=True)
     parser.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
     parser.add_argument("-y", "--yes", action="store_true", help="do not ask before changing the environment")
     from envdoctor.actions.uvtool import add_index_arguments
@@ -46,15 +44,15 @@ def _plan_lines(point: RestorePoint, change: Diff, commands: list[str], manual: 
 def run(args: argparse.Namespace) -> int:
     import json
 
+    from envdoctor import exitcodes
     from envdoctor.actions import interrupts
     from envdoctor.actions import restore as points
     from envdoctor.actions.proc import quote
-    from envdoctor.actions.target import describe, resolve_python
     from envdoctor.actions.uvtool import index_options
     from envdoctor.errors import UsageError
+    from envdoctor.probe.collect import describe
 
-    python = resolve_python(args.python, args.prefix)
-    target = describe(python)
+    target = describe(live_source_from_args(args).target().python or "")
     if args.list:
         return _list(args, target)
     point = points.find_point(target, args.id)  # verified: a tampered point stops here
@@ -82,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
             if change.escapes:
                 head += f"; REFUSED: {len(change.escapes)} path(s) a tool would remove lie outside the environment"
             emit("\n".join([head, *_plan_lines(point, change, shown, manual)]))
-        return 1 if change.escapes else 0
+        return exitcodes.outcome(not change.escapes)
 
     with points.locked(target, "restore"), interrupts.guarded():
         change = points.diff(point, target)
@@ -127,17 +125,17 @@ def run(args: argparse.Namespace) -> int:
             + ("done (verified file by file)" if result.ok else "INCOMPLETE: the environment differs from the point")
         )
         emit("\n".join(lines))
-    return 0 if result.ok else 1
+    return exitcodes.outcome(result.ok)
 
 
-def _interrupted(points: Any, point: RestorePoint, target: Target, exc: BaseException) -> Exception:
+def _interrupted(points: Any, point: RestorePoint, target: Interpreter, exc: BaseException) -> Exception:
     from envdoctor.actions import interrupts
 
     signum = getattr(exc, "signum", 2)
     points.journal(point, "interrupted", signal=interrupts.signal_label(signum))
     return interrupts.Interruption(
         f"interrupted by {interrupts.signal_label(signum)}; the environment is part-way back to {point.id}. "
-        f"Finish with: envdoctor restore --python {target.python} --yes {point.id}",
+        f"Finish with: envdoctor restore --python {target.executable} --yes {point.id}",
         signum,
     )
 
@@ -175,7 +173,7 @@ def differences_now(point: RestorePoint, current: dict[str, str]) -> list[str]:
     return out
 
 
-def _list(args: argparse.Namespace, target: Target) -> int:
+def _list(args: argparse.Namespace, target: Interpreter) -> int:
     import json
 
     from envdoctor.actions import restore as points

@@ -30,7 +30,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import os
     import shlex
-    import subprocess
     import threading
     from typing import IO
 
@@ -69,23 +68,25 @@ def run(args: argparse.Namespace) -> int:
             with lock:
                 session.feed_text(tail)
 
+    from envdoctor import process
     from envdoctor.output import emit_error
 
-    try:
-        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=None)
-    except FileNotFoundError:
-        emit_error(f"envdoctor run: command not found: {command[0]}")
+    try:  # in envdoctor's process group: it reads the terminal, and the terminal's Ctrl-C reaches it
+        child = process.spawn(command, stdin=None, stdout=process.PIPE, stderr=process.PIPE, group="ours")
+    except process.StartError as exc:
+        if isinstance(exc.cause, PermissionError):
+            emit_error(f"envdoctor run: cannot execute {command[0]} (permission denied)")
+            return 126
+        if isinstance(exc.cause, FileNotFoundError):
+            emit_error(f"envdoctor run: command not found: {command[0]}")
+        else:
+            emit_error(f"envdoctor run: cannot start {command[0]}: {exc.cause.strerror or exc.cause}")
         return 127
-    except PermissionError:
-        emit_error(f"envdoctor run: cannot execute {command[0]} (permission denied)")
-        return 126
-    except OSError as exc:
-        emit_error(f"envdoctor run: cannot start {command[0]}: {exc.strerror or exc}")
-        return 127
-    assert child.stdout is not None and child.stderr is not None
+    stdout, stderr = child.popen.stdout, child.popen.stderr
+    assert stdout is not None and stderr is not None
     threads = [
-        threading.Thread(target=pump, args=(child.stdout, sys.stdout.buffer, []), daemon=True),
-        threading.Thread(target=pump, args=(child.stderr, sys.stderr.buffer, []), daemon=True),
+        threading.Thread(target=pump, args=(stdout, sys.stdout.buffer, []), daemon=True),
+        threading.Thread(target=pump, args=(stderr, sys.stderr.buffer, []), daemon=True),
     ]
     from envdoctor.childsignals import held_signals, wait_child
     from envdoctor.errors import Terminated
@@ -94,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     with held_signals() as held:
         for thread in threads:
             thread.start()
-        waited = wait_child(child, held=held)
+        waited = wait_child(child.popen, held=held)
         for thread in threads:
             thread.join(5.0)  # a background grandchild may keep the pipes open
     code = waited.returncode

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from envdoctor.commands._common import add_output_argument, add_target_arguments, load_snapshot_for
+from envdoctor.commands._common import add_output_argument, add_target_arguments, read_options, source_from_args
 from envdoctor.output import write_output
 
 
@@ -19,7 +19,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.format != "json" and args.format != "text":
         raise UsageError("snapshot is JSON only; use `envdoctor report --format markdown` for Markdown")
-    snapshot = load_snapshot_for(args)
+    from envdoctor import doctor, exitcodes
+
+    snapshot = doctor.snapshot(source_from_args(args), read_options(args))
     text = json.dumps(snapshot.to_dict(), indent=2) + "\n"
     write_output(text, args.output)
-    return 0
+    return exitcodes.OK

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from envdoctor.commands._common import add_source_arguments, live_source_from_args
 from envdoctor.output import emit
 
 
@@ -12,11 +13,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "exit codes: 0 every installed framework imports and computes (or none is installed); "
         "1 a framework failed; 2 usage error (no interpreter)"
     )
-    group = parser.add_argument_group("which environment (default: the active one)")
-    target = group.add_mutually_exclusive_group()
-    target.add_argument("--python", metavar="PATH", help="the interpreter of the environment")
-    target.add_argument("--prefix", metavar="DIR", help="a venv or conda prefix")
-    target.add_argument("--kernel", metavar="NAME", help="the interpreter a Jupyter kernel runs (`envdoctor kernels`)")
+    add_source_arguments(parser, live=True)
     parser.add_argument(
         "--timeout",
         type=float,
@@ -34,22 +31,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from envdoctor.actions.target import resolve_python
-    from envdoctor.actions.verify import render_json, render_markdown, render_text, verify
+    from envdoctor import doctor
+    from envdoctor.actions.verify import render_json, render_markdown, render_text
     from envdoctor.errors import UsageError
 
     if args.timeout <= 0:
         raise UsageError("--timeout must be positive")
-    if args.kernel:
-        from envdoctor.probe.session import kernel_target
-
-        target, _ = kernel_target(args.kernel)
-        if target.python is None:
-            raise UsageError(f"{target.description}: its interpreter does not exist (see `envdoctor check --kernel`)")
-        python = target.python
-    else:
-        python = resolve_python(args.python, args.prefix)
-    report = verify(python, timeout=args.timeout, frameworks=args.framework)
+    report = doctor.verify(live_source_from_args(args), timeout=args.timeout, frameworks=args.framework)
     render = {"json": render_json, "markdown": render_markdown}.get(args.format, render_text)
     emit(render(report))
-    return 0 if report.ok else 1
+    return report.exit_code

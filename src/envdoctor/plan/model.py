@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from envdoctor import exitcodes
+
 if TYPE_CHECKING:
     from envdoctor.actions.uvtool import IndexOptions
 
@@ -165,7 +167,7 @@ class Plan:
     @property
     def exit_code(self) -> int:
         """0 a plan; 1 nothing fits; 3 could not resolve."""
-        return {"feasible": 0, "infeasible": 1}.get(self.status, 3)
+        return {"feasible": exitcodes.OK, "infeasible": exitcodes.FAILED}.get(self.status, exitcodes.UNRESOLVED)
 
     def requirement_lines(self) -> list[str]:
         """The pip part as exact pins: ["tensorflow[and-cuda]==2.18.0", "numpy==2.0.2", ...]."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -13,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from envdoctor import process
 from envdoctor.errors import EnvdoctorError
 from envdoctor.plan.model import ResolveOptions
 from envdoctor.plan.platforms import uv_platform
@@ -46,12 +46,12 @@ MINIMUM_UV = "0.6.15"
 
 def uv_version_note(options: ResolveOptions) -> str:
     """What to do when uv rejected envdoctor's command line: usually an older uv than it needs."""
-    import subprocess
+    from envdoctor import process
 
     try:
         uv = uv_binary(options)
-        out = subprocess.run([uv, "--version"], capture_output=True, text=True, timeout=10, check=False).stdout
-    except (OSError, subprocess.SubprocessError, EnvdoctorError):
+        out = process.run([uv, "--version"], timeout=10).stdout
+    except EnvdoctorError:  # no uv, or it cannot start (process.StartError)
         out = ""
     version = out.split()[1] if len(out.split()) >= 2 else "unknown"
     return (
@@ -200,13 +200,15 @@ def _run_all(commands: list[list[str]], env: dict[str, str], timeout: float, cwd
 
 def _run(cmd: list[str], env: dict[str, str], timeout: float, cwd: str) -> Compiled:
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, cwd=cwd, check=False)
-    except FileNotFoundError:
+        proc = process.run(cmd, env=env, timeout=timeout, cwd=cwd)
+    except process.StartError:
         raise EnvdoctorError(f"cannot run uv ({cmd[0]})") from None
-    except subprocess.TimeoutExpired:
-        raise EnvdoctorError(f"uv pip compile took longer than {timeout:.0f} s") from None
+    if proc.timed_out:
+        raise EnvdoctorError(f"uv pip compile took longer than {timeout:.0f} s")
     if proc.returncode != 0:
         return Compiled(False, error=short_error(proc.stderr), command=cmd)
+    if proc.truncated:
+        return Compiled(False, error="uv printed more output than envdoctor reads", command=cmd)
     return Compiled(True, text=proc.stdout, command=cmd)
 
 

@@ -20,16 +20,17 @@ import os
 import re
 import stat
 import struct
-import subprocess
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Callable
 
+from envdoctor import process
 from envdoctor.bounded import JSON_LIMIT, maybe_text, read_bytes
 from envdoctor.model import CudaLibrary, GpuDevice, GpuFacts
+from envdoctor.process import Completed
 
-Runner = Callable[..., "subprocess.CompletedProcess[str]"]
+Runner = Callable[..., Completed]  # (argv, timeout=) -> how it ended (envdoctor.process.run)
 
 NVIDIA_SMI_TIMEOUT = 4.0  # seconds; nvidia-smi is slow without persistence mode
 NVCC_TIMEOUT = 3.0
@@ -126,15 +127,8 @@ def collect_gpu(
     return facts
 
 
-def _run(cmd: Sequence[str], timeout: float) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        list(cmd),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-        errors="replace",
-    )
+def _run(cmd: Sequence[str], timeout: float) -> Completed:
+    return process.run(cmd, timeout=timeout)
 
 
 class _Probe:
@@ -174,11 +168,11 @@ class _Probe:
     def call(self, facts: GpuFacts, cmd: Sequence[str], timeout: float) -> str | None:
         try:
             done = self.run(list(cmd), timeout=timeout)
-        except subprocess.TimeoutExpired:
-            facts.problems.append(f"{Path(cmd[0]).name} did not answer within {timeout:g} s")
+        except process.StartError as exc:
+            facts.problems.append(f"could not run {self.host(cmd[0])}: {exc.cause}")
             return None
-        except OSError as exc:
-            facts.problems.append(f"could not run {self.host(cmd[0])}: {exc}")
+        if done.timed_out:
+            facts.problems.append(f"{Path(cmd[0]).name} did not answer within {timeout:g} s")
             return None
         out = (done.stdout or "") + ("\n" + done.stderr if done.stderr else "")
         if done.returncode != 0:
