@@ -20,10 +20,15 @@ def add_tailoring_arguments(parser: argparse.ArgumentParser, *, default_env: boo
     from envdoctor.commands._common import add_source_arguments
 
     _, target = add_source_arguments(parser, title="tailor the fixes to an environment")
-    if default_env:
-        target.add_argument("--no-env", action="store_true", help="do not probe the active environment")
-    else:
-        target.add_argument("--env", action="store_true", help="probe the active environment")
+    # The same pair on explain and run; only the default differs (a pasted log may come from another
+    # machine; a command run here ran in this environment).
+    target.add_argument(
+        "--env",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="tailor to the active environment (or, for run, the interpreter the command ran); "
+        f"default: {'on' if default_env else 'off'}",
+    )
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -41,19 +46,16 @@ def tailoring(args: argparse.Namespace, *, probe_default: bool, failing: str | N
     The environment: the one the source options name when given, else `failing` (the interpreter
     that failed: `run`'s command), else (with --env, or by default for `run`) the active one."""
     from envdoctor.probe.sources import SOURCES, EnvironmentSource, InterpreterSource, read_snapshot, source_for
-    from envdoctor.probe.target import Target
+    from envdoctor.probe.target import python_target
 
     snapshot = None
     named = any(getattr(args, kind.dest, None) for kind in SOURCES)
-    wanted = named or bool(getattr(args, "env", False)) or (probe_default and not getattr(args, "no_env", False))
+    env_choice = getattr(args, "env", None)
+    wanted = named or (probe_default if env_choice is None else bool(env_choice))
     if wanted:
         try:
-            source: EnvironmentSource
-            if not named and failing:
-                source = InterpreterSource(Target(failing, None, f"the failing command's {failing}"))
-            else:
-                source = source_for(vars(args))
-            snapshot = read_snapshot(source)
+            failed: EnvironmentSource | None = InterpreterSource(python_target(failing)) if failing else None
+            snapshot = read_snapshot(source_for(vars(args)) if named or failed is None else failed)
         except Exception as exc:  # tailoring is optional; say why and go on
             if named and not getattr(args, "python", None) and not getattr(args, "prefix", None):
                 raise  # a snapshot file or kernel the user named: bad input, said as such
