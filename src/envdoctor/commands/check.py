@@ -41,9 +41,8 @@ def run(args: argparse.Namespace) -> int:
     from envdoctor import doctor
 
     options = read_options(args)
-    report = doctor.check(
-        source_from_args(args), args.selection, cache=options.use_cache, severity=args.severity_overrides, options=options
-    )
+    source, severity = source_from_args(args), args.severity_overrides
+    report = doctor.check(source, args.selection, cache=options.use_cache, severity=severity, options=options)
     _show(args, report)
     return report.exit_code
 
