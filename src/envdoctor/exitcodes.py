@@ -8,6 +8,8 @@
   read), or nothing could be inspected.
 - UNRESOLVED (3): a resolver (uv, the conda solver) could not answer: not a proof that nothing fits.
 - 128 + N: stopped by signal N (130: SIGINT, 143: SIGTERM, 129: SIGHUP).
+- `envdoctor run -- CMD` exits with CMD's own code, as a shell would: 128 + N when CMD was killed
+  by signal N, NOT_EXECUTABLE (126) and NOT_FOUND (127) when it could not be started.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ FAILED = 1
 USAGE = 2
 UNRESOLVED = 3
 SIGNALLED = 128
+NOT_EXECUTABLE = 126
+NOT_FOUND = 127
 
 
 class _HasSeverity(Protocol):
@@ -41,3 +45,8 @@ def of_findings(findings: Iterable[_HasSeverity], *, inspected: bool = True) -> 
 
 def signalled(signum: int) -> int:
     return SIGNALLED + signum
+
+
+def of_child(returncode: int) -> int:
+    """A child's exit status as a shell reports it (-N from subprocess: killed by signal N)."""
+    return signalled(-returncode) if returncode < 0 else returncode

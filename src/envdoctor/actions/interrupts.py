@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from types import FrameType, TracebackType
 
+from envdoctor import exitcodes
 from envdoctor.errors import EnvdoctorError
 
 SIGNALS = tuple(
@@ -51,7 +52,7 @@ class Interruption(EnvdoctorError):
 
     def __init__(self, message: str, signum: int) -> None:
         super().__init__(message)
-        self.exit_code = 128 + signum
+        self.exit_code = exitcodes.signalled(signum)
 
 
 def say(line: str) -> None:

@@ -7,6 +7,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from envdoctor import exitcodes
 from envdoctor.commands._common import add_selection_arguments, add_target_arguments, read_options, source_from_args
 from envdoctor.output import emit, use_color
 
@@ -33,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
 
         render = {"json": rules_json, "markdown": rules_markdown}.get(args.format, rules_text)
         emit(render(all_rules(scope=None)))
-        return 0
+        return exitcodes.OK
     if args.selection.select or args.selection.ignore or args.severity_overrides:
         from envdoctor.commands._common import validate_selection
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 
+from envdoctor import exitcodes
+
 SHELLS = ("bash", "zsh", "fish")
 
 
@@ -25,4 +27,4 @@ def run(args: argparse.Namespace) -> int:
     from envdoctor.output import emit
 
     emit(shellcode(["envdoctor"], shell=args.shell))
-    return 0
+    return exitcodes.OK

@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         from envdoctor.render.causes import causes_json, causes_markdown, causes_text
 
         emit({"json": causes_json, "markdown": causes_markdown}.get(args.format, causes_text)())
-        return 0
+        return exitcodes.OK
 
     if args.file in ("-", None):
         if sys.stdin is None or sys.stdin.isatty():

@@ -126,7 +126,7 @@ def _html(args: argparse.Namespace) -> int:
         )
     if args.serve:
         return _serve(out, args.port)
-    return 0
+    return exitcodes.OK
 
 
 def _serve(directory: Path, port: int) -> int:
@@ -145,7 +145,7 @@ def _serve(directory: Path, port: int) -> int:
         serve(directory, port, ready=ready)
     except OSError as exc:
         raise EnvdoctorError(f"could not serve on port {port}: {exc}") from None
-    return 0
+    return exitcodes.OK
 
 
 # ----- show -----------------------------------------------------------------------------------
@@ -158,7 +158,7 @@ def _show(args: argparse.Namespace) -> int:
     fmt = getattr(args, "format", "text")
     if not args.package:
         emit(_overview(kb, fmt))
-        return 0
+        return exitcodes.OK
     from packaging.utils import canonicalize_name
 
     name = canonicalize_name(args.package)
@@ -186,7 +186,7 @@ def _show(args: argparse.Namespace) -> int:
     else:
         shown = [rec for rec in records if args.all or fmt == "markdown" or not (rec["yanked"] or rec["sdist_only"])]
         emit(_table(name, shown, markdown=fmt == "markdown", hidden=len(records) - len(shown)))
-    return 0
+    return exitcodes.OK
 
 
 def _matrix(kb: KnowledgeBase, name: str, args: argparse.Namespace, fmt: str) -> int:
@@ -201,13 +201,13 @@ def _matrix(kb: KnowledgeBase, name: str, args: argparse.Namespace, fmt: str) ->
         import json
 
         emit(json.dumps(terminal.matrices_json(kb, framework), indent=2))
-        return 0
+        return exitcodes.OK
     platforms = tuple(normalize_platform(p) for p in args.platform) if args.platform else PLATFORM_KEYS
     import shutil
 
     width = max(shutil.get_terminal_size((120, 40)).columns, 80)
     emit(terminal.render(kb, framework, color=use_color(sys.stdout), width=width, platforms=platforms))
-    return 0
+    return exitcodes.OK
 
 
 def release_record(kb: KnowledgeBase, rel: Release) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from envdoctor import exitcodes
 from envdoctor.commands._common import add_source_arguments, live_source_from_args
 from envdoctor.output import emit
 
@@ -196,7 +197,7 @@ def _list(args: argparse.Namespace, target: Interpreter) -> int:
                 indent=2,
             )
         )
-        return 0
+        return exitcodes.OK
     from rich.table import Table
     from rich.text import Text
 
@@ -208,7 +209,7 @@ def _list(args: argparse.Namespace, target: Interpreter) -> int:
     if not entries:
         missing = "" if root.is_dir() or not root.exists() else f" ({root} is not a folder)"
         emit(to_text([title, Text("  none" + missing)], color=use_color(sys.stdout), width=None))
-        return 0
+        return exitcodes.OK
     table = Table(box=None, pad_edge=True, padding=(0, 1), header_style="label")
     for column in ("id", "created", "state", "why it was made", "restoring it would change"):
         table.add_column(column, overflow="fold", no_wrap=column in ("id", "state"))
@@ -227,4 +228,4 @@ def _list(args: argparse.Namespace, target: Interpreter) -> int:
             Text(shown, style="warning") if differs else Text("nothing (same versions)", style="dim"),
         )
     emit(to_text([title, table], color=use_color(sys.stdout), width=terminal_width(sys.stdout.isatty())))
-    return 0
+    return exitcodes.OK

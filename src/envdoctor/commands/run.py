@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import argparse
 import re
+import signal
 import sys
 
+from envdoctor import exitcodes
 from envdoctor.errors import UsageError
 
 
@@ -76,12 +78,12 @@ def run(args: argparse.Namespace) -> int:
     except process.StartError as exc:
         if isinstance(exc.cause, PermissionError):
             emit_error(f"envdoctor run: cannot execute {command[0]} (permission denied)")
-            return 126
+            return exitcodes.NOT_EXECUTABLE
         if isinstance(exc.cause, FileNotFoundError):
             emit_error(f"envdoctor run: command not found: {command[0]}")
         else:
             emit_error(f"envdoctor run: cannot start {command[0]}: {exc.cause.strerror or exc.cause}")
-        return 127
+        return exitcodes.NOT_FOUND
     stdout, stderr = child.popen.stdout, child.popen.stderr
     assert stdout is not None and stderr is not None
     threads = [
@@ -98,15 +100,13 @@ def run(args: argparse.Namespace) -> int:
         waited = wait_child(child.popen, held=held)
         for thread in threads:
             thread.join(5.0)  # a background grandchild may keep the pipes open
-    code = waited.returncode
-    if code < 0:
-        code = 128 - code
+    code = exitcodes.of_child(waited.returncode)
     if waited.stopped_by is not None:
         raise Terminated(waited.stopped_by)
     if waited.interrupted:
-        return code or 130
-    if code == 0 and not args.always:
-        return 0
+        return code or exitcodes.signalled(signal.SIGINT)
+    if code == exitcodes.OK and not args.always:
+        return exitcodes.OK
     from envdoctor.commands.explain import tailoring
     from envdoctor.explain.render import render
     from envdoctor.output import use_color
