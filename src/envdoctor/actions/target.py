@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from envdoctor.errors import UsageError
-from envdoctor.frameworks import DISTRIBUTIONS
+from envdoctor.frameworks import framework_family
 
 
 @dataclass
@@ -180,12 +180,12 @@ def installed_frameworks(target: Target) -> dict[str, list[InstalledDist]]:
     seen: set[str] = set()
     paths = list(target.sys_path) + [p for p in target.site_packages if p not in target.sys_path]
     for dist in scan_dists(paths):
-        module = DISTRIBUTIONS.get(dist.name)  # the family is the module verify imports
-        if module is None:
+        family = framework_family(dist.name)
+        if family is None:
             continue
         key = f"{dist.name}@{dist.location}"
         if key in seen:
             continue
         seen.add(key)
-        result.setdefault(module, []).append(dist)
+        result.setdefault(family, []).append(dist)
     return result
