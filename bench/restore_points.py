@@ -35,7 +35,7 @@ def main() -> int:
 
     from envdoctor.actions import records
     from envdoctor.actions import restore as points
-    from envdoctor.actions.target import describe
+    from envdoctor.probe.collect import describe
     from envdoctor.actions.uvtool import uv_binary
 
     with tempfile.TemporaryDirectory(prefix="envdoctor-bench-") as tmp:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from envdoctor.frameworks import DISTRIBUTIONS
+from envdoctor.frameworks import of_distribution
 from envdoctor.model import Finding, Interpreter, KernelSpecFacts, SeenInterpreter, Session, Severity, Snapshot
 from envdoctor.output import document_header
 
@@ -54,7 +54,7 @@ class KernelRow:
             }
             if seen
             else None,
-            "frameworks": {n: v for n, v in sorted(seen.packages.items()) if n in DISTRIBUTIONS} if seen else {},
+            "frameworks": {n: v for n, v in sorted(seen.packages.items()) if of_distribution(n)} if seen else {},
             "ipykernel": seen.packages.get("ipykernel") if seen else None,
             "shadows": list(spec.shadows),
             "problems": list(spec.problems),
@@ -93,7 +93,7 @@ def _environment(seen: SeenInterpreter | None) -> str:
 def _packages(seen: SeenInterpreter | None) -> str:
     if seen is None or not seen.exists:
         return ""
-    names = [f"{n} {v}" for n, v in sorted(seen.packages.items()) if n in DISTRIBUTIONS]
+    names = [f"{n} {v}" for n, v in sorted(seen.packages.items()) if of_distribution(n)]
     names.append(f"ipykernel {seen.packages['ipykernel']}" if "ipykernel" in seen.packages else "no ipykernel")
     return ", ".join(names)
 

@@ -349,12 +349,12 @@ class Snapshot:
 
     def frameworks(self) -> list[str]:
         """The ML frameworks installed (the copies that win): ["tensorflow-cpu 2.15.1", "jax 0.4.30"]."""
-        from envdoctor.frameworks import DISTRIBUTIONS
+        from envdoctor.frameworks import of_distribution
 
         found = [
             f"{d.display_name or d.name} {d.version}"
             for d in self.distributions
-            if d.shadowed_by is None and d.name in DISTRIBUTIONS
+            if d.shadowed_by is None and of_distribution(d.name) is not None
         ]
         return sorted(dict.fromkeys(found))
 

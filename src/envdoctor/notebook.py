@@ -196,10 +196,10 @@ def _missing_module(exc: BaseException | None) -> str:
 
 
 def _provides(distribution: str, module: str) -> bool:
-    from envdoctor.frameworks import DISTRIBUTIONS
+    from envdoctor.frameworks import of_distribution
 
-    family = DISTRIBUTIONS.get(distribution)
-    return module == distribution.replace("-", "_") or (family is not None and module == family)
+    framework = of_distribution(distribution)
+    return module == distribution.replace("-", "_") or (framework is not None and module == framework.module)
 
 
 def _findings_block(findings: Sequence[Finding]) -> str:

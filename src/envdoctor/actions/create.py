@@ -34,6 +34,7 @@ from envdoctor.actions.interpreters import find_interpreter
 from envdoctor.actions.proc import StepRun, progress, quote, run_step
 from envdoctor.actions.uvtool import IndexOptions, uv_binary, uv_env, uv_pip
 from envdoctor.errors import EnvdoctorError, UsageError
+from envdoctor.frameworks import uv_index_option
 from envdoctor.process import Completed, run
 
 CONDA_TOOLS = ("micromamba", "mamba", "conda")
@@ -373,9 +374,10 @@ def _install_pip_part(
     else:
         runner.index += 1
         return
-    if spec.torch_backend and not index.no_index:
-        # the plan's torch came from the PyTorch index (a CPU plan: the CPU wheel, never PyPI's CUDA one)
-        argv += ["--torch-backend", spec.torch_backend]
+    option = uv_index_option()
+    if spec.index_backend and option and not index.no_index:
+        # the plan's framework came from its own wheel index (a CPU plan: the CPU wheel, never PyPI's CUDA one)
+        argv += [option, spec.index_backend]
     runner.step("packages" if sync else "pip packages", argv)
 
 

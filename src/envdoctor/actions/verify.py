@@ -28,14 +28,15 @@ from pathlib import Path
 from typing import Any
 
 from envdoctor import exitcodes
+from envdoctor import frameworks as registry
 from envdoctor.actions.explaining import Diagnosis, explain_failure
 from envdoctor.actions.proc import read_json_lines
-from envdoctor.frameworks import DISTRIBUTIONS, FAMILIES
+from envdoctor.errors import UsageError
 from envdoctor.model import Distribution, Finding, Snapshot
 from envdoctor.process import run, signal_name
-from envdoctor.versions import parse_version
 
 INSIDE = Path(__file__).with_name("_verify_inside.py")
+_RUN = "\n\nif __name__ == '__main__':\n    sys.exit(main())\n"
 DEFAULT_TIMEOUT = 300.0
 
 
@@ -59,7 +60,7 @@ class Computation:
 
 @dataclass
 class FrameworkResult:
-    framework: str  # the module: "tensorflow", "torch", "jax"
+    framework: str  # the framework's key ("tensorflow", "torch", "jax"), or the package's name
     distributions: list[str]  # "tensorflow-cpu==2.10.1" (the winning copy first)
     ok: bool = False
     imported: bool = False
@@ -75,7 +76,7 @@ class FrameworkResult:
     seconds: float = 0.0  # wall time of the subprocess
     output_tail: str = ""
     diagnosis: Diagnosis | None = None
-    keras: dict[str, Any] | None = None  # tensorflow: which Keras tf.keras is ({"version", "module", "ok"})
+    keras: dict[str, Any] | None = None  # which Keras tf.keras is ({"version", "module", "ok"}), when verified
     kind: str = "framework"  # "framework" | "package" (a compiled package check flags or knows)
 
     def to_dict(self) -> dict[str, Any]:
@@ -172,16 +173,17 @@ def verify(
     checked = checked or check_target(python, env)
     snapshot = checked.snapshot
     found = installed_frameworks(snapshot.distributions)
-    families = [f for f in FAMILIES if f in found and (frameworks is None or f in frameworks)]
+    families = [f for f in registry.families() if f in found and (frameworks is None or f in frameworks)]
     facts = snapshot.interpreter
     report = VerifyReport(python=python, python_version=facts.version, prefix=facts.prefix)
     explainer = explain or _default_explainer(checked)
-    installed_names = {d.name for d in snapshot.distributions}
-    legacy = (env if env is not None else os.environ).get("TF_USE_LEGACY_KERAS")
+    installed_names = frozenset(d.name for d in snapshot.distributions)
+    environ = env if env is not None else os.environ
     for family in families:
         dists = [f"{d.name}=={d.version}" for d in found[family]]
-        keras = family == "tensorflow" and bool({"keras", "tf-keras"} & installed_names or legacy)
-        result = verify_one(python, family, dists, timeout=timeout, env=env, keras=keras)
+        framework = registry.get(family)
+        args = framework.verify_args(installed_names, environ) if framework else ()
+        result = verify_one(python, family, dists, timeout=timeout, env=env, args=args)
         if not result.ok:
             result.diagnosis = explain_result(result, checked, explainer)
         report.frameworks.append(result)
@@ -201,11 +203,11 @@ def installed_frameworks(distributions: Sequence[Distribution]) -> dict[str, lis
     result: dict[str, list[Distribution]] = {}
     seen: set[tuple[str, str]] = set()
     for dist in distributions:
-        module = DISTRIBUTIONS.get(dist.name)  # the family is the module verify imports
-        if module is None or (dist.name, dist.location) in seen:
+        family = registry.framework_family(dist.name)
+        if family is None or (dist.name, dist.location) in seen:
             continue
         seen.add((dist.name, dist.location))
-        result.setdefault(module, []).append(dist)
+        result.setdefault(family, []).append(dist)
     return result
 
 
@@ -241,7 +243,6 @@ def suspects(checked: Checked) -> list[tuple[Distribution, str]]:
     warnings are about, and the well-known compiled ones installed; frameworks (and their own
     parts) are verified as frameworks."""
     snapshot = checked.snapshot
-    from envdoctor.frameworks import framework_family
     from envdoctor.probe.distributions import read_record_extensions
 
     winners: dict[str, Distribution] = {}
@@ -256,17 +257,14 @@ def suspects(checked: Checked) -> list[tuple[Distribution, str]]:
     out: list[tuple[Distribution, str]] = []
     for name in wanted:
         winner = winners.get(name)
-        if winner is None or framework_family(name) or name in FRAMEWORK_PARTS:
-            continue
+        if winner is None or registry.of_package(name) is not None:
+            continue  # a framework, or one of its parts (jaxlib, keras, torchvision...): verified as the framework
         dist = winner
         module = _module_of(dist)
         compiled = dist.extension_modules or read_record_extensions(dist)
         if compiled and module:  # pure-Python packages have no binary to break
             out.append((dist, module))
     return out
-
-
-FRAMEWORK_PARTS = frozenset({"jaxlib", "tensorboard", "keras", "tf-keras", "tensorflow-estimator", "torchvision"})
 
 
 def _module_of(dist: Distribution) -> str | None:
@@ -337,17 +335,25 @@ def verify_one(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     env: Mapping[str, str] | None = None,
-    keras: bool = False,
+    args: tuple[str, ...] = (),
 ) -> FrameworkResult:
-    """Run the inside script for one framework (or `package:MODULE`) and read back what it recorded."""
+    """Run the inside script for one framework (a registered key) or `package:MODULE`, with the
+    framework's part of it (`Framework.verify_source`), and read back what it recorded."""
     result = FrameworkResult(framework=family, distributions=distributions)
+    framework = None if family.startswith("package:") else registry.get(family)
+    if framework is None and not family.startswith("package:"):
+        raise UsageError(f"not a framework: {family!r} (known: {', '.join(registry.families())})")
     source = INSIDE.read_text(encoding="utf-8")
+    if framework is not None:
+        source += "\n\n" + framework.verify_source()
+    source += _RUN
+    what = f"framework:{framework.module}" if framework is not None else family
     child_env = dict(os.environ if env is None else env)
     child_env.setdefault("PYTHONIOENCODING", "utf-8")
     with tempfile.TemporaryDirectory(prefix="envdoctor-verify-") as work:
         record = os.path.join(work, "result.jsonl")
         done = run(
-            [python, "-c", source, family, record, *(["--keras"] if keras else [])],
+            [python, "-c", source, what, record, *args],
             env=child_env,
             cwd=work,  # an empty folder: a stray ./tensorflow must not shadow the installed one
             timeout=timeout,
@@ -369,7 +375,7 @@ def verify_one(
         and all(c.ok for c in result.computations)
         and (result.keras is None or bool(result.keras.get("ok")))
     )
-    keras_problem = _keras_mismatch(result)
+    keras_problem = framework.verify_problem(result.version or "", result.keras) if framework else None
     if keras_problem:
         result.ok = False
         result.error = keras_problem
@@ -412,23 +418,6 @@ def _apply_steps(result: FrameworkResult, steps: list[dict[str, Any]]) -> None:
             result.error = str(step.get("error"))
 
 
-def _keras_mismatch(result: FrameworkResult) -> str | None:
-    """tf.keras is Keras 3 under a TensorFlow that predates it (<= 2.15): Keras 2 code breaks."""
-    keras = result.keras
-    if not keras or not keras.get("ok") or not result.version:
-        return None
-    tf_version = parse_version(result.version.split("+")[0])
-    keras_version = parse_version(str(keras.get("version") or ""))
-    if tf_version is None or keras_version is None:
-        return None
-    if tf_version.release[:2] < (2, 16) and keras_version.major >= 3:
-        return (
-            f"tf.keras is Keras {keras_version} under TensorFlow {result.version}, which was built for Keras 2 "
-            "(keras<2.16): Keras 2 code fails (keras-version-mismatch)"
-        )
-    return None
-
-
 def _error_text(result: FrameworkResult, returncode: int, timeout: float) -> str:
     where = "during import" if not result.imported else "after import"
     if result.timed_out:
@@ -460,9 +449,9 @@ def _tail(text: str, lines: int = 60) -> str:
 def render_text(report: VerifyReport) -> str:
     out = [f"envdoctor verify: {report.python} (Python {report.python_version or '?'})"]
     if not report.frameworks and not report.packages:
-        out.append("  no framework (tensorflow, torch, jax) or compiled package to verify")
+        out.append(f"  no framework ({', '.join(registry.families())}) or compiled package to verify")
     elif not report.frameworks:
-        out.append("  no framework installed (tensorflow, torch, jax)")
+        out.append(f"  no framework installed ({', '.join(registry.families())})")
     for fw in [*report.frameworks, *report.packages]:
         mark = "ok  " if fw.ok else "FAIL"
         version = fw.version or (fw.distributions[0].split("==")[-1] if fw.distributions else "?")
@@ -544,13 +533,8 @@ def render_json(report: VerifyReport) -> str:
 
 
 def _build_summary(fw: FrameworkResult) -> str:
-    keys = ("cuda_version", "cudnn_version", "cuda", "cudnn", "hip", "jaxlib", "default_backend")
-    parts = [f"{k}={fw.build[k]}" for k in keys if fw.build.get(k) not in (None, "", False)]
-    if fw.framework == "tensorflow" and "is_cuda_build" in fw.build:
-        parts.insert(0, "cuda build" if fw.build.get("is_cuda_build") else "cpu build")
-    if fw.framework == "torch" and fw.build and not fw.build.get("cuda"):
-        parts.insert(0, "cpu build")
-    return ", ".join(parts)
+    framework = registry.get(fw.framework) if fw.kind == "framework" else None
+    return ", ".join(framework.verify_summary(fw.build)) if framework is not None else ""
 
 
 def _device_name(device: dict[str, Any]) -> str:

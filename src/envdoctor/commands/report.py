@@ -9,16 +9,7 @@ from envdoctor.commands._common import add_output_argument, add_target_arguments
 from envdoctor.output import write_output
 from envdoctor.safetext import md_code, md_fence
 
-KEY_PACKAGES = (
-    "tensorflow",
-    "tensorflow-cpu",
-    "tensorflow-intel",
-    "tensorflow-macos",
-    "tf-keras",
-    "keras",
-    "torch",
-    "jax",
-    "jaxlib",
+_OTHER_KEY_PACKAGES = (
     "numpy",
     "protobuf",
     "h5py",
@@ -28,6 +19,21 @@ KEY_PACKAGES = (
     "scipy",
     "pandas",
 )
+
+
+def key_packages() -> list[str]:
+    """The distributions a report lists first: each framework's (the names users ask for, its Keras,
+    its compiled part), then the dependencies that break them most."""
+    from envdoctor.frameworks import all_frameworks
+
+    names: list[str] = []
+    for fw in all_frameworks():
+        names += [v.name for v in fw.all_variants if v.request]
+        if fw.keras is not None:
+            names += [fw.keras.legacy, fw.keras.package]
+        if fw.binary:
+            names.append(fw.binary)
+    return list(dict.fromkeys([*names, *_OTHER_KEY_PACKAGES]))
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -49,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     findings = report.findings
     env = report.environment
     installed = {d.name: d for d in snapshot.distributions if d.shadowed_by is None}
-    key = [(n, installed[n].version, installed[n].installer or "?") for n in KEY_PACKAGES if n in installed]
+    key = [(n, installed[n].version, installed[n].installer or "?") for n in key_packages() if n in installed]
     nvidia = sorted((d.name, d.version, d.installer or "?") for d in installed.values() if d.name.startswith("nvidia-"))
     if args.format == "json":
         text = findings_json(findings, report.skipped, environment=env, snapshot=snapshot.to_dict())

@@ -9,6 +9,8 @@ from envdoctor.output import emit
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    from envdoctor import frameworks
+
     parser.epilog = (
         "exit codes: 0 every installed framework imports and computes (or none is installed); "
         "1 a framework failed; 2 usage error (no interpreter)"
@@ -24,7 +26,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--framework",
         action="append",
-        choices=("tensorflow", "torch", "jax"),
+        choices=frameworks.families(),
         default=None,
         help="verify only this framework (repeatable; default: every installed one)",
     )

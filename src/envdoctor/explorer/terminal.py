@@ -6,24 +6,22 @@ import io
 from dataclasses import asdict
 from typing import Any
 
+from envdoctor import frameworks as registry
 from envdoctor.errors import UsageError
 from envdoctor.explorer import matrices
 from envdoctor.explorer.selector import PLATFORMS
 
-_FRAMEWORK_OF = {"tensorflow": "tensorflow", "torch": "torch", "pytorch": "torch", "jax": "jax", "jaxlib": "jax"}
 _SYMBOL = {matrices.WHEEL: "●", matrices.STUB: "↪", matrices.MISSING: "·"}
 
 
 def framework_of(package: str) -> str:
     """ "tensorflow-cpu" -> "tensorflow", "jax-cuda12-plugin" -> "jax"; UsageError for others."""
-    name = package.lower().replace("_", "-")
-    if name.startswith("tensorflow") or name.startswith("tf-nightly"):
-        return "tensorflow"
-    if name.startswith("jax-cuda"):
-        return "jax"
-    if name in _FRAMEWORK_OF:
-        return _FRAMEWORK_OF[name]
-    raise UsageError(f"matrices exist for tensorflow, torch and jax, not {package!r}")
+    compiled = registry.compiled_family(package)
+    found = registry.of_request(package) or registry.of_distribution(package) or (compiled[0] if compiled else None)
+    if found is None:
+        names = ", ".join(registry.families())
+        raise UsageError(f"matrices exist for {names}, not {package!r}")
+    return found.key
 
 
 def matrices_json(kb: Any, framework: str) -> dict[str, Any]:

@@ -135,7 +135,7 @@ class Choice:
     reasons: list[str] = field(default_factory=list)
     proof: list[str] = field(default_factory=list)
     alternatives: list[str] = field(default_factory=list)
-    torch_backend: str | None = None
+    index_backend: str | None = None  # the wheel-index folder the framework comes from (uv --torch-backend)
 
 
 @dataclass
@@ -191,7 +191,7 @@ class Plan:
             "files": dict(self.files),
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
             # the PyTorch wheel index the pins come from (uv --torch-backend): "cpu", "cu124", or null
-            "torch_backend": self.choice.torch_backend if self.choice is not None else None,
+            "torch_backend": self.choice.index_backend if self.choice is not None else None,
         }
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from envdoctor import process
 from envdoctor.errors import EnvdoctorError
+from envdoctor.frameworks import uv_index_option
 from envdoctor.plan.model import ResolveOptions
 from envdoctor.plan.platforms import uv_platform
 
@@ -98,7 +99,7 @@ def _base_command(
     glibc: str | None,
     options: ResolveOptions,
     prereleases: bool,
-    torch_backend: str | None,
+    index_backend: str | None,
     custom_command: str,
 ) -> list[str]:
     cmd = [uv, "pip", "compile", str(infile), "--python-version", python]
@@ -122,8 +123,9 @@ def _base_command(
         cmd += ["--index", url]
     if options.offline:
         cmd.append("--offline")
-    if torch_backend and not options.no_index:
-        cmd += ["--torch-backend", torch_backend]
+    option = uv_index_option()
+    if index_backend and option and not options.no_index:
+        cmd += [option, index_backend]
     return cmd
 
 
@@ -136,7 +138,7 @@ def compile_requirements(
     glibc: str | None = None,
     options: ResolveOptions | None = None,
     prereleases: bool = False,
-    torch_backend: str | None = None,
+    index_backend: str | None = None,
     hashes: bool = False,
     pylock: bool = False,
     custom_command: str = "envdoctor plan",
@@ -166,7 +168,7 @@ def compile_requirements(
             glibc=glibc,
             options=options,
             prereleases=prereleases,
-            torch_backend=torch_backend,
+            index_backend=index_backend,
             custom_command=custom_command,
         )
         main_cmd = [*base, "--format", "requirements.txt"] + (["--generate-hashes"] if hashes else [])

@@ -27,6 +27,7 @@ from typing import Any, Callable
 
 from envdoctor import process
 from envdoctor.bounded import JSON_LIMIT, maybe_text, read_bytes
+from envdoctor.frameworks import all_frameworks
 from envdoctor.model import CudaLibrary, GpuDevice, GpuFacts
 from envdoctor.process import Completed
 
@@ -356,6 +357,7 @@ class _Probe:
     # -- libraries -----------------------------------------------------------------------------
     def libraries(self, facts: GpuFacts, site_packages: Sequence[str], conda_prefix: str | None) -> None:
         seen: set[str] = set()
+        frameworks = all_frameworks()
 
         def scan(directory: Path, origin: str, **kw: Any) -> None:
             try:
@@ -377,7 +379,9 @@ class _Probe:
             for sub in _listdir(nvidia):
                 for libdir in ("lib", "lib64"):
                     scan(nvidia / sub / libdir, "pip", pip_dists=dists)
-            scan(site_dir / "torch" / "lib", "bundled", package="torch")
+            for framework in frameworks:
+                for folder in framework.bundled_libraries:  # CUDA libraries inside its wheel (torch/lib)
+                    scan(site_dir / folder, "bundled", package=framework.key)
         if conda_prefix:
             records = _conda_records(self.at(conda_prefix) / "conda-meta")
             scan(self.at(conda_prefix) / "lib", "conda", conda_records=records)

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 
+from envdoctor.frameworks import all_frameworks, of_package
 from envdoctor.model import Distribution, Remedy
 from envdoctor.names import canonicalize_name
-from envdoctor.rules._context import Context, framework_family
+from envdoctor.rules._context import Context
 from envdoctor.versions import parse_version
 
 if TYPE_CHECKING:
@@ -26,30 +27,8 @@ if TYPE_CHECKING:
 
     from envdoctor.knowledge import Constraint
 
-#: Dependencies whose version decides whether a framework imports at all.
-FOCUS = frozenset(
-    {
-        "numpy",
-        "protobuf",
-        "h5py",
-        "keras",
-        "tf-keras",
-        "ml-dtypes",
-        "typing-extensions",
-        "tensorboard",
-        "tensorflow-estimator",
-        "tensorflow-io-gcs-filesystem",
-        "jax",
-        "jaxlib",
-        "wrapt",
-        "flatbuffers",
-        "gast",
-        "opt-einsum",
-    }
-)
-
-#: Distributions that are part of a framework even though `framework_family` does not name them.
-FRAMEWORK_PARTS = frozenset({"jaxlib", "tensorboard", "keras", "tf-keras", "tensorflow-estimator"})
+#: Dependencies whose version decides whether any framework imports at all (each framework names its own).
+FOCUS = frozenset({"numpy", "protobuf", "typing-extensions"})
 
 
 class Req(NamedTuple):
@@ -390,8 +369,14 @@ def describe(dist: Distribution) -> str:
 
 
 def is_framework(name: str) -> bool:
+    """A framework or one of its distributions (compiled part, CUDA plugins, Keras, torchvision...)."""
+    return of_package(canonical_name(name)) is not None
+
+
+def is_important(name: str) -> bool:
+    """A framework distribution or a dependency whose version decides whether a framework imports."""
     name = canonical_name(name)
-    return framework_family(name) is not None or name in FRAMEWORK_PARTS
+    return name in FOCUS or is_framework(name) or any(name in fw.focus for fw in all_frameworks())
 
 
 def metadata_file(dist: Distribution, filename: str = "METADATA") -> str:
