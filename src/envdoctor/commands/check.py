@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from typing import TYPE_CHECKING, Any
 
 from envdoctor.commands._common import add_selection_arguments, add_target_arguments, load_snapshot_for
-from envdoctor.output import emit, use_color
+from envdoctor.render import formats
 
 if TYPE_CHECKING:
     from envdoctor.model import Finding, Skipped, Snapshot
@@ -31,11 +30,10 @@ def run(args: argparse.Namespace) -> int:
     from envdoctor.errors import UsageError
 
     if args.list_rules:
-        from envdoctor.render.rules import rules_json, rules_markdown, rules_text
+        from envdoctor.render.views.check import rules_document
         from envdoctor.rules import all_rules
 
-        render = {"json": rules_json, "markdown": rules_markdown}.get(args.format, rules_text)
-        emit(render(all_rules(scope=None)))
+        formats.show(rules_document(all_rules(scope=None)), args.format)
         return 0
     if args.selection.select or args.selection.ignore or args.severity_overrides:
         from envdoctor.commands._common import validate_selection
@@ -151,44 +149,9 @@ def _diagnose(args: argparse.Namespace, snapshot: Snapshot) -> tuple[list[Findin
 def _show(
     args: argparse.Namespace, findings: list[Finding], skipped: list[Skipped], env: dict[str, Any], *, probed: bool
 ) -> int:
-    from envdoctor.render.findings import findings_json, findings_markdown, findings_text
+    from envdoctor.render.views.check import check_document
 
-    if args.format == "json":
-        emit(findings_json(findings, skipped, environment=env))
-    elif args.format == "github":
-        from envdoctor.render.annotations import findings_github
-
-        emit(findings_github(findings))
-    elif args.format == "markdown":
-        emit(findings_markdown(findings, skipped, title="envdoctor check", facts=_facts(env)))
-    else:
-        header = [
-            f"envdoctor check: {env['target']}",
-            f"Python {env['python'] or '?'} ({env['kind']}) at {env['prefix']} · {env['platform']} · "
-            f"{env['distributions']} distributions",
-            inspected_line(env),
-        ]
-        emit(findings_text(findings, skipped, header=header, color=use_color(sys.stdout)))
+    formats.show(check_document(findings, skipped, env), args.format)
     if not probed:
         return 2  # nothing could be inspected
     return 1 if any(f.severity.value == "error" for f in findings) else 0
-
-
-def inspected_line(env: dict[str, Any]) -> str:
-    """What was inspected, in one line: the frameworks found, or that there is none."""
-    frameworks = env.get("frameworks")
-    if frameworks is None:  # an entry cached by an older envdoctor
-        return f"{env['distributions']} distributions inspected"
-    if not frameworks:
-        return f"no ML framework installed here (TensorFlow, PyTorch, JAX); {env['distributions']} distributions read"
-    count = len(frameworks)
-    return f"{count} framework{'s' * (count != 1)} found: {', '.join(frameworks)}"
-
-
-def _facts(env: dict[str, object]) -> list[tuple[str, str]]:
-    keys = ("target", "python", "executable", "prefix", "kind", "platform", "distributions", "gpu_driver")
-    facts = [(k, str(env[k])) for k in keys if env.get(k) not in (None, "")]
-    frameworks = env.get("frameworks")
-    if isinstance(frameworks, list):
-        facts.append(("frameworks", ", ".join(str(f) for f in frameworks) or "none"))
-    return facts

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from envdoctor.output import emit
-
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.epilog = (
@@ -42,7 +40,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
     from collections.abc import Mapping
 
     from envdoctor.actions import fix
@@ -52,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
     from envdoctor.actions.verify import VerifyReport, verify
     from envdoctor.errors import UsageError
     from envdoctor.model import Finding
+    from envdoctor.render import formats
+    from envdoctor.render.views.fix import fix_document
 
     if args.timeout <= 0 or args.verify_timeout <= 0:
         raise UsageError("timeouts must be positive")
@@ -74,10 +73,9 @@ def run(args: argparse.Namespace) -> int:
                 return True
             if not sys.stdin.isatty():
                 raise UsageError("--apply changes the environment: add --yes (stdin is not a terminal)")
-            from envdoctor.actions.fixplan import render_text
-            from envdoctor.output import emit_error
+            from envdoctor.render.views.fix import plan_document
 
-            emit_error(render_text(plan))
+            formats.show(plan_document(plan), "text", stream=sys.stderr)
             answer = input(f"apply {len(plan.actionable)} step(s) to {python}? [y/N] ")
             return answer.strip().lower() in ("y", "yes")
 
@@ -90,10 +88,5 @@ def run(args: argparse.Namespace) -> int:
             quiet=args.quiet,
             verify_frameworks=not args.no_verify,
         )
-    if args.format == "json":
-        emit(json.dumps(report.to_dict(), indent=2, default=str))
-    elif args.format == "markdown":
-        emit(fix.render_markdown(report))
-    else:
-        emit(fix.render_text(report))
+    formats.show(fix_document(report), args.format)
     return 0 if report.ok else 1

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from envdoctor.output import emit
-
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.epilog = (
@@ -35,8 +33,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from envdoctor.actions.target import resolve_python
-    from envdoctor.actions.verify import render_json, render_markdown, render_text, verify
+    from envdoctor.actions.verify import verify
     from envdoctor.errors import UsageError
+    from envdoctor.render import formats
+    from envdoctor.render.views.verify import verify_document
 
     if args.timeout <= 0:
         raise UsageError("--timeout must be positive")
@@ -50,6 +50,5 @@ def run(args: argparse.Namespace) -> int:
     else:
         python = resolve_python(args.python, args.prefix)
     report = verify(python, timeout=args.timeout, frameworks=args.framework)
-    render = {"json": render_json, "markdown": render_markdown}.get(args.format, render_text)
-    emit(render(report))
+    formats.show(verify_document(report), args.format)
     return 0 if report.ok else 1

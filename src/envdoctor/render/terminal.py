@@ -33,6 +33,10 @@ STYLES: dict[str, str] = {
     "dim": "dim",
     "path": "cyan",
     "step": "bold",
+    "literal": "none",  # a value shown as it is: a code span in Markdown
+    "heading.error": "bold red",
+    "heading.warning": "bold yellow",
+    "heading.info": "bold cyan",
 }
 NO_WRAP_WIDTH = 100_000
 
@@ -60,6 +64,7 @@ def make_console(*, color: bool, width: int | None = None, stream: io.StringIO |
         emoji=False,
         soft_wrap=width is None,
         legacy_windows=False,
+        force_jupyter=False,  # in a kernel rich would display the text itself instead of returning it
     )
 
 
