@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
     # The probe sends its facts first, then scans the metadata on the target's own core; a `stat`
     # fingerprint taken from the facts decides meanwhile whether the cache answers.
     probe = ProbeRun.start(target.python, probe_timeout(args.timeout)) if target.python else None
+    formats.prepare(args.format)  # rich for text (~50 ms of imports), while the probe runs on the other core
     # While the probe runs in the target interpreter: only what a cached answer needs too, unless
     # a quick `stat` of the last sys.path already shows a change (then the rules load meanwhile).
     from envdoctor import checkcache

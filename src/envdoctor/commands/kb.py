@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    from envdoctor.cli import formats_for
+
     sub = parser.add_subparsers(dest="kb_command", metavar="ACTION")
     show = sub.add_parser("show", help="the knowledge about a package (or what is covered)")
     show.add_argument("package", nargs="?", help="e.g. tensorflow, torch, jaxlib")
@@ -61,9 +63,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
             "--output-format",
             "--format",
             dest="format",
-            choices=("text", "json", "markdown"),
+            choices=formats_for("kb"),
             default=argparse.SUPPRESS,
-            help="output format (default: text)",
+            help=f"output format (default: {formats_for('kb')[0]})",
         )
 
 
@@ -99,7 +101,7 @@ def _html(args: argparse.Namespace) -> int:
     from envdoctor.render.views.kb import html_document
 
     document = html_document(str(out), stats, SIZE_GOAL, (out / "index.html").resolve().as_uri())
-    formats.show(document, getattr(args, "format", "text"))
+    formats.show(document, args.format)
     if args.serve:
         return _serve(out, args.port)
     return 0
@@ -132,7 +134,7 @@ def _show(args: argparse.Namespace) -> int:
     from envdoctor.render.views import kb as views
 
     kb = KnowledgeBase.load()
-    fmt = getattr(args, "format", "text")
+    fmt = args.format
     if not args.package:
         formats.show(views.overview_document(kb), fmt)
         return 0
@@ -223,5 +225,5 @@ def _refresh(args: argparse.Namespace) -> int:
     }
     from envdoctor.render.views.kb import refresh_document
 
-    formats.show(refresh_document(summary), getattr(args, "format", "text"))
+    formats.show(refresh_document(summary), args.format)
     return 1 if stats.errors else 0

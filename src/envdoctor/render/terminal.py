@@ -78,7 +78,7 @@ def terminal_width(is_tty: bool) -> int | None:
 def to_text(renderables: Iterable[RenderableType], *, color: bool, width: int | None) -> str:
     console = make_console(color=color, width=width)
     for item in renderables:
-        console.print(item)
+        console.print(item, crop=False)  # a command wider than the terminal: whole, for the terminal to wrap
     stream = console.file
     assert isinstance(stream, io.StringIO)
     text = stream.getvalue()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from envdoctor.model import Severity
 from envdoctor.render.document import Document
+from envdoctor.safetext import terminal_safe
 
 if TYPE_CHECKING:
     from envdoctor.render.formats import RenderOptions
@@ -18,7 +19,8 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Inert (safetext.terminal_safe: control characters shown), one line (%, CR, LF escaped)."""
+    return terminal_safe(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _property(text: str) -> str:

@@ -84,17 +84,17 @@ def _block(block: d.Block, level: int) -> list[str]:
     if isinstance(block, d.Para):
         return [inline(block.text), ""]
     if isinstance(block, d.Facts):
-        out = [f"**{md(block.title)}**", ""] if block.title else []
+        out = [f"**{_escape(block.title, False)}**", ""] if block.title else []
         out += ["| | |", "|---|---|"]
         out += [f"| {label(name)} | {inline(value, in_table=True)} |" for name, value in block.rows]
         return [*out, ""]
     if isinstance(block, d.Bullets):
-        out = [f"**{md(block.title)}**", ""] if block.title else []
+        out = [f"**{_escape(block.title, False)}**", ""] if block.title else []
         for number, item in enumerate(block.items, 1):
             out.append(f"{number}. {inline(item)}" if block.numbered else f"- {inline(item)}")
         return [*out, ""]
     if isinstance(block, d.Entries):
-        out = [f"**{md(block.title)}**", ""] if block.title else []
+        out = [f"**{_escape(block.title, False)}**", ""] if block.title else []
         for entry in block.items:
             out += _entry(entry, 0)
         return [*out, ""]
@@ -106,12 +106,12 @@ def _block(block: d.Block, level: int) -> list[str]:
         opening, closing = md_fence(block.text, block.language)
         fenced = [opening, *block.text.rstrip("\n").splitlines(), closing]
         if block.summary:
-            return [f"<details><summary>{md(block.summary)}</summary>", "", *fenced, "</details>", ""]
+            return [f"<details><summary>{_escape(block.summary, False)}</summary>", "", *fenced, "</details>", ""]
         return [*fenced, ""]
     if isinstance(block, d.Prose):
         return [block.text.strip("\n"), ""]
     if isinstance(block, d.Stats):
-        return [" · ".join(f"**{md(value)}** {md(what)}" for value, what in block.items), ""]
+        return [" · ".join(f"**{_escape(value, False)}** {_escape(what, False)}" for value, what in block.items), ""]
     if isinstance(block, d.Section):
         out = [_heading(level, inline(d.plain(block.title))), ""]
         for inner in block.blocks:
@@ -135,14 +135,14 @@ def _entry(item: d.Entry, depth: int) -> list[str]:
 
 
 def _table(block: d.Table) -> list[str]:
-    out = [f"**{md(block.title)}**", ""] if block.title else []
+    out = [f"**{_escape(block.title, False)}**", ""] if block.title else []
     aligns = {"left": "---", "right": "---:", "center": ":---:"}
-    out.append("| " + " | ".join(md(c.name) for c in block.columns) + " |")
+    out.append("| " + " | ".join(_escape(c.name, True) for c in block.columns) + " |")
     out.append("|" + "|".join(aligns.get(c.align, "---") for c in block.columns) + "|")
     for row in block.rows:
         out.append("| " + " | ".join(inline(cell, in_table=True) or " " for cell in row) + " |")
     if block.caption:
-        out += ["", f"_{md(block.caption)}_"]
+        out += ["", f"_{_escape(block.caption, False)}_"]
     return [*out, ""]
 
 
@@ -150,11 +150,11 @@ def _findings(block: d.Findings, level: int) -> list[str]:
     if block.concise:
         out = []
         for text, finding in concise_lines(block):
-            out.append(f"- {md(text)}")
+            out.append(f"- {_escape(text, False)}")
             if finding.fix:
                 out.append(f"  - fix: {md_code(finding.fix)}")
-        return [*out, ""] if out else [md(block.empty), ""]
-    out = [] if block.findings else [md(block.empty), ""]
+        return [*out, ""] if out else [_escape(block.empty, False), ""]
+    out = [] if block.findings else [_escape(block.empty, False), ""]
     for group in groups(block):
         out += [_heading(level, f"{HEADINGS[group.severity]} ({len(group.entries)})"), ""]
         for item in group.entries:
@@ -162,7 +162,7 @@ def _findings(block: d.Findings, level: int) -> list[str]:
         out.append("")
     if block.skipped:
         out += [_heading(level, f"Skipped ({len(block.skipped)})"), ""]
-        out += [f"- {md(k.what)}: {md(k.reason)}" for k in block.skipped]
+        out += [f"- {_escape(k.what, False)}: {_escape(k.reason, False)}" for k in block.skipped]
         out.append("")
     return out
 

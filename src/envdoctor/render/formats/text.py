@@ -26,21 +26,26 @@ if TYPE_CHECKING:
     from envdoctor.render.formats import RenderOptions
 
 FIELD_INDENT = 4  # fields sit this far right of their entry's head
+_SHORTENED = frozenset({"literal", "path"})
 
 
 class _Verbatim(str):
     """Lines written as they are, past rich (a script's tabs, a 5,000-line JSON document)."""
 
 
-def text_of(value: d.Cell, style: str = "") -> Text:
-    """A line as a rich Text: each part cleaned, `~` for home folders outside commands."""
+def text_of(value: d.Cell, style: str = "", *, shorten: bool = False) -> Text:
+    """A line as a rich Text, each part cleaned (one line, no control character). Home folders
+    become `~` in paths and evidence (`literal` / `path` spans), and everywhere but in commands
+    with `shorten` (a title); never in plain text, which may quote a command (a hint)."""
     out = Text(style=style, no_wrap=False)
     for part in d.as_line(value):
         if isinstance(part, str):
-            out.append(home_short(clean(part)))
+            out.append(home_short(clean(part)) if shorten else clean(part))
         else:
             body = clean(part.text)
-            out.append(body if part.command else home_short(body), style=part.style or None)
+            if not part.command and (shorten or part.style in _SHORTENED):
+                body = home_short(body)
+            out.append(body, style=part.style or None)
     return out
 
 
@@ -56,6 +61,8 @@ class _Renderer:
     # -- building blocks --------------------------------------------------------------------
     def hanging(self, indent: int, lead: Text, value: Text, *, no_wrap: bool = False) -> RenderableType:
         """`lead value` at `indent`, `value`'s wrapped lines under its own start (on a terminal)."""
+        if not lead.plain and not indent and not no_wrap:
+            return value  # wraps at the terminal's width by itself
         if not self.wrap or no_wrap:
             row = Text(" " * indent)
             row.append_text(lead)
@@ -104,7 +111,7 @@ class _Renderer:
             self.add(Text(" " * indent + " · ".join(f"{clean(v)} {clean(k)}" for v, k in block.items)))
         elif isinstance(block, d.Section):
             self.blank()
-            self.add(self.hanging(indent, Text(""), text_of(block.title, block.style)))
+            self.add(self.hanging(indent, Text(""), text_of(block.title, block.style, shorten=True)))
             for inner in block.blocks:  # entries indent themselves
                 self.block(inner, indent if isinstance(inner, (d.Entries, d.Findings)) else indent + 2)
 
@@ -197,7 +204,7 @@ class TextFormatter:
     def render(self, document: d.Document, options: RenderOptions) -> str:
         out = _Renderer(options)
         if document.title:
-            out.add(out.hanging(0, Text(""), text_of(document.title, "heading")))
+            out.add(out.hanging(0, Text(""), text_of(document.title, "heading", shorten=True)))
         previous: d.Block | None = None
         for block in document.blocks:
             if previous is not None and not (isinstance(block, d.Para) and isinstance(previous, d.Para)):

@@ -11,6 +11,7 @@ from envdoctor.render.document import (
     Document,
     Findings,
     JsonData,
+    Line,
     Para,
     Prose,
     Section,
@@ -46,10 +47,11 @@ def inspected_line(env: Mapping[str, Any]) -> str:
     return f"{count} framework{'s' * (count != 1)} found: {', '.join(frameworks)}"
 
 
-def environment_line(env: Mapping[str, Any]) -> str:
-    return (
-        f"Python {env['python'] or '?'} ({env['kind']}) at {env['prefix']} · {env['platform']} · "
-        f"{env['distributions']} distributions"
+def environment_line(env: Mapping[str, Any]) -> Line:
+    return line(
+        f"Python {env['python'] or '?'} ({env['kind']}) at ",
+        Span(str(env["prefix"]), "literal"),
+        f" · {env['platform']} · {env['distributions']} distributions",
     )
 
 
@@ -58,7 +60,7 @@ def check_document(findings: Sequence[Finding], skipped: Sequence[Skipped], env:
         verb="check",
         title=line("envdoctor check: ", str(env["target"])),
         blocks=[
-            Para(line(environment_line(env))),
+            Para(environment_line(env)),
             Para(line(inspected_line(env))),
             Findings(findings, skipped),
         ],

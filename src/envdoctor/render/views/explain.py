@@ -94,7 +94,8 @@ def explanation_document(result: Explanation) -> Document:
         ]
         blocks.append(Section(line("also seen"), [Bullets(items)]))
     title = line("envdoctor explain: ", Span(result.cause, "code"))
-    return Document("explain", title, blocks, data=JsonData(result.to_dict(), ensure_ascii=False))
+    data = {**document_header(), **result.to_dict()}
+    return Document("explain", title, blocks, data=JsonData(data, ensure_ascii=False))
 
 
 def causes_document() -> Document:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from envdoctor.output import document_header
 from envdoctor.render.document import (
     Block,
     Bullets,
@@ -141,7 +142,7 @@ def overview_document(kb: KnowledgeBase) -> Document:
                 "dim",
             ),
         ],
-        data=JsonData({"generated": kb.generated, "source": source, "packages": rows}),
+        data=JsonData({**document_header(), "generated": kb.generated, "source": source, "packages": rows}),
     )
 
 
@@ -174,7 +175,7 @@ def releases_document(name: str, records: Sequence[Mapping[str, Any]], shown: Se
         "kb",
         line(f"{name}: {len(shown)} releases (python: every Python with a wheel on some platform)"),
         blocks,
-        data=JsonData({"package": name, "releases": list(records)}),
+        data=JsonData({**document_header(), "package": name, "releases": list(records)}),
     )
 
 
@@ -232,7 +233,12 @@ def release_document(name: str, version: str, rec: Mapping[str, Any]) -> Documen
     if rec["removed"]:
         removed = rec["removed"]
         blocks.append(Para(line(f"Removed package: use {removed['replacement']} ({removed['reason']})"), "warning"))
-    return Document("kb", line(f"{name} {version}"), blocks, data=JsonData({"package": name, "releases": [dict(rec)]}))
+    return Document(
+        "kb",
+        line(f"{name} {version}"),
+        blocks,
+        data=JsonData({**document_header(), "package": name, "releases": [dict(rec)]}),
+    )
 
 
 def html_document(written: str, stats: Any, size_goal: int, index_uri: str) -> Document:
@@ -245,6 +251,7 @@ def html_document(written: str, stats: Any, size_goal: int, index_uri: str) -> D
         f"{stats.states} selector states, {stats.answers} distinct answers, in {stats.seconds:.1f}s"
     )
     data = {
+        **document_header(),
         "written": written,
         "files": stats.files,
         "bytes": stats.total,
@@ -272,7 +279,7 @@ def refresh_document(summary: Mapping[str, Any]) -> Document:
         "kb",
         line(text),
         [Bullets(errors, style="error")] if errors else [],
-        data=JsonData(dict(summary)),
+        data=JsonData({**document_header(), **summary}),
     )
 
 
@@ -373,4 +380,9 @@ def matrix_document(kb: Any, framework: str, platforms: Sequence[str]) -> Docume
             title=f"{label}: NumPy ABI and the caps metadata lacks",
         )
     )
-    return Document("kb", line(f"{label} compatibility matrices"), blocks, data=JsonData(matrices_json(kb, framework)))
+    return Document(
+        "kb",
+        line(f"{label} compatibility matrices"),
+        blocks,
+        data=JsonData({**document_header(), **matrices_json(kb, framework)}),
+    )
