@@ -9,6 +9,7 @@ import io
 import json
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -167,7 +168,7 @@ class CsvFormatter:
 
 
 @pytest.fixture
-def csv_format(monkeypatch: pytest.MonkeyPatch) -> None:
+def csv_format(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A new output format: its formatter registered and the verbs that offer it, nothing else."""
     formats.register("csv", CsvFormatter())
     monkeypatch.setitem(cli.VERB_FORMATS, "kb", (*cli.FORMATS, "csv"))
