@@ -13,8 +13,6 @@ from envdoctor.model import Finding, Severity, Skipped, Snapshot
 from envdoctor.roots import group as group_root_causes
 from envdoctor.rules import Context, Rule, all_rules, run_rules
 
-REPORT_SCHEMA = 1
-
 
 @dataclass
 class Report:

@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import SpecifierSet
 
 from envdoctor import remedies
 from envdoctor.model import Finding, Severity, Step
 from envdoctor.names import canonicalize_name
 from envdoctor.owner import CONDA_FLAVOURS
+from envdoctor.versions import satisfiable
 
 
 def phase(step: Step) -> int:
@@ -234,26 +234,3 @@ def merge_requirements(specs: list[str]) -> tuple[list[str], list[str]]:
         if kind == "raw" or value not in conflicting
     ]
     return merged, notes
-
-
-def satisfiable(specifier: SpecifierSet) -> bool:
-    """Can any version satisfy `specifier`? Tries the versions it names, their neighbours and
-    extremes (exact for the <, <=, >, >=, ==, ~=, != ranges fixes use)."""
-    from packaging.version import InvalidVersion, Version
-
-    candidates: set[Version] = {Version("0"), Version("0.0.1"), Version("99999")}
-    for spec in specifier:
-        text = spec.version.rstrip(".*")
-        try:
-            version = Version(text)
-        except InvalidVersion:
-            return True
-        release = list(version.release)
-        candidates.add(version)
-        for i in range(len(release)):
-            bumped = release[: i + 1]
-            bumped[-1] += 1
-            candidates.add(Version(".".join(map(str, bumped))))
-            candidates.add(Version(".".join(map(str, [*release[: i + 1], 0, 1]))))
-            candidates.add(Version(".".join(map(str, [*release, 1]))))
-    return any(specifier.contains(v, prereleases=True) for v in candidates)

@@ -105,9 +105,9 @@ class InstalledDist:
 
 
 def normalize(name: str) -> str:
-    import re
+    from envdoctor.names import canonicalize_name
 
-    return re.sub(r"[-_.]+", "-", name).lower()
+    return canonicalize_name(name)
 
 
 def scan_dists(paths: Iterable[str]) -> list[InstalledDist]:

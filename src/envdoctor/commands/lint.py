@@ -22,10 +22,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="platform the file is for: linux-x86_64 | linux-aarch64 | macos-arm64 | "
         "macos-x86_64 | windows-x86_64 (default: this machine)",
     )
+    from envdoctor.lint.files import KINDS
+
     parser.add_argument(
         "--type",
         dest="kind",
-        choices=("environment.yml", "requirements.txt", "pyproject.toml", "pylock.toml"),
+        choices=KINDS,
         help="file type (default: from the file name)",
     )
     from envdoctor.commands._common import add_selection_arguments

@@ -149,9 +149,9 @@ class JaxGpu:
 
 
 def _platform_environment(platform: str, python: str) -> dict[str, str]:
-    from envdoctor.plan.platforms import marker_environment
+    from envdoctor.markers import for_platform
 
-    return marker_environment(platform, python)
+    return for_platform(platform, python)
 
 
 def jax_gpu(kb: Any, version: Version, major: str, platform: str) -> JaxGpu | None:

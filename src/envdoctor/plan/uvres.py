@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import subprocess
 import sys
 import tempfile
@@ -209,6 +208,3 @@ def _run(cmd: list[str], env: dict[str, str], timeout: float, cwd: str) -> Compi
         return Compiled(False, error=short_error(proc.stderr), command=cmd)
     return Compiled(True, text=proc.stdout, command=cmd)
 
-
-def display_command(cmd: Sequence[str]) -> str:
-    return " ".join(shlex.quote(c) for c in cmd)

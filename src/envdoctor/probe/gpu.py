@@ -28,6 +28,7 @@ from typing import Any, Callable
 
 from envdoctor.bounded import JSON_LIMIT, maybe_text, read_bytes
 from envdoctor.model import CudaLibrary, GpuDevice, GpuFacts
+from envdoctor.names import canonicalize_name
 
 Runner = Callable[..., "subprocess.CompletedProcess[str]"]
 
@@ -592,7 +593,7 @@ def _pip_dists(site: Path) -> dict[str, list[tuple[str, str]]]:
             continue
         stem = entry[: -len(".dist-info")]
         name, _, version = stem.partition("-")
-        canonical = re.sub(r"[-_.]+", "-", name).lower()
+        canonical = canonicalize_name(name)
         result.setdefault(canonical, []).append((canonical, version))
     return result
 
@@ -653,7 +654,7 @@ def _toolkit_components(libdir: Path) -> dict[str, str]:
             except ValueError:
                 data = None
         wheels = {
-            re.sub(r"[-_.]+", "-", n.partition("-")[0]).lower(): n.partition("-")[2][: -len(".dist-info")]
+            canonicalize_name(n.partition("-")[0]): n.partition("-")[2][: -len(".dist-info")]
             for n in _listdir(toolkit / "dist-info")
             if n.endswith(".dist-info")
         }
