@@ -32,24 +32,6 @@ def envdoctor(
     )
 
 
-@pytest.fixture(scope="module")
-def broken_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real Python 3.12 venv holding TensorFlow 2.10's metadata next to NumPy 2 (as pip leaves it)."""
-    venv = make_venv(tmp_path_factory.mktemp("broken"), "3.12")
-    site = venv / "lib" / "python3.12" / "site-packages"
-    make_dist(
-        site,
-        "tensorflow-cpu",
-        "2.10.1",
-        requires=["numpy>=1.20", "protobuf<3.20,>=3.9.2"],
-        wheel_tags=["cp310-cp310-manylinux_2_17_x86_64"],
-        top_level=["tensorflow"],
-    )
-    make_dist(site, "numpy", "2.1.3", wheel_tags=["cp312-cp312-manylinux_2_17_x86_64"])
-    make_dist(site, "protobuf", "5.28.0")
-    return venv
-
-
 def test_check_json_names_problems_and_fixes(broken_venv: Path) -> None:
     result = envdoctor("check", "--prefix", str(broken_venv), "--format", "json")
     assert result.returncode == 1, result.stderr

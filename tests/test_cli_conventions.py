@@ -18,8 +18,6 @@ from envdoctor.cli import COMMANDS
 from envdoctor.errors import UsageError
 from envdoctor.rules import all_rules
 from envdoctor.selection import Selection, split_selectors
-from tests.factories import make_dist
-from tests.test_probe import make_venv
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -36,24 +34,6 @@ def envdoctor(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subpr
         timeout=120,
         check=False,
     )
-
-
-@pytest.fixture(scope="module")
-def broken_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real venv with TensorFlow 2.10's metadata beside NumPy 2 and an unmet protobuf pin."""
-    venv = make_venv(tmp_path_factory.mktemp("broken"), "3.12")
-    site = venv / "lib" / "python3.12" / "site-packages"
-    make_dist(
-        site,
-        "tensorflow-cpu",
-        "2.10.1",
-        requires=["numpy>=1.20", "protobuf<3.20,>=3.9.2"],
-        wheel_tags=["cp310-cp310-manylinux_2_17_x86_64"],
-        top_level=["tensorflow"],
-    )
-    make_dist(site, "numpy", "2.1.3", wheel_tags=["cp312-cp312-manylinux_2_17_x86_64"])
-    make_dist(site, "protobuf", "5.28.0")
-    return venv
 
 
 def codes_of(result: subprocess.CompletedProcess[str]) -> set[str]:
@@ -264,3 +244,14 @@ def test_plan_python_version_and_the_deprecated_spellings(tmp_path: Path) -> Non
     assert "`-f FILE` is deprecated" in short.stderr and "--find-links" in short.stderr
     long = envdoctor("plan", "--file", str(env_yml), "--cpu", "--no-resolve", cwd=tmp_path)
     assert long.returncode == 0 and "deprecated" not in long.stderr
+
+
+def test_explain_and_run_share_env_and_no_env(tmp_path: Path) -> None:
+    log = tmp_path / "build.log"
+    log.write_text("A module that was compiled using NumPy 1.x cannot be run in NumPy 2.1.0 as it may crash.\n")
+    for flag in ("--env", "--no-env"):
+        explained = envdoctor("explain", str(log), flag, "--format", "json", cwd=tmp_path)
+        assert explained.returncode == 0, explained.stderr
+        assert json.loads(explained.stdout)["cause"] == "numpy-abi"
+        ran = envdoctor("run", flag, "--", sys.executable, "-c", "raise SystemExit(3)", cwd=tmp_path)
+        assert ran.returncode == 3, ran.stderr

@@ -15,9 +15,6 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from tests.factories import make_dist
-from tests.test_probe import make_venv
-
 SCHEMAS = Path(__file__).resolve().parents[1] / "docs" / "schemas"
 BASE = "https://envdoctor.dev/schemas/"
 
@@ -55,23 +52,6 @@ def envdoctor(*args: str) -> Any:
     )
     assert done.returncode in (0, 1, 3), done.stderr
     return json.loads(done.stdout)
-
-
-@pytest.fixture(scope="module")
-def broken_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    venv = make_venv(tmp_path_factory.mktemp("schemas"), "3.12")
-    site = venv / "lib" / "python3.12" / "site-packages"
-    make_dist(
-        site,
-        "tensorflow-cpu",
-        "2.10.1",
-        requires=["numpy>=1.20", "protobuf<3.20,>=3.9.2"],
-        wheel_tags=["cp310-cp310-manylinux_2_17_x86_64"],
-        top_level=["tensorflow"],
-    )
-    make_dist(site, "numpy", "2.1.3", wheel_tags=["cp312-cp312-manylinux_2_17_x86_64"])
-    make_dist(site, "protobuf", "5.28.0")
-    return venv
 
 
 def test_every_schema_is_valid_and_named_by_its_id() -> None:

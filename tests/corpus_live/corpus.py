@@ -18,37 +18,14 @@ import dataclasses
 import re
 from pathlib import Path
 
+from envdoctor.explain.causes import CAUSES as _PACKAGE_CAUSES
+
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "corpus"
 LIVE_DEFAULT = ROOT / ".bench" / "live-corpus"
 
-# the cause ids of the shared cause table (causes.md; wrong-interpreter: README "kernels")
-CAUSES = frozenset(
-    {
-        "python-unsupported",
-        "platform-unsupported",
-        "package-removed",
-        "numpy-abi",
-        "numpy-api-removed",
-        "protobuf-mismatch",
-        "cuda-libs-missing",
-        "cuda-version-mismatch",
-        "driver-too-old",
-        "no-gpu-visible",
-        "cpu-instructions",
-        "msvc-runtime-missing",
-        "windows-long-paths",
-        "env-leakage",
-        "mixed-pip-conda",
-        "solver-conflict",
-        "keras-version-mismatch",
-        "glibc-too-old",
-        "dependency-version-mismatch",
-        "network-or-index",
-        "wrong-interpreter",
-        "unknown",
-    }
-)
+# the cause ids a label may use: the package's own cause table (docs/causes.md), and "unknown"
+CAUSES = frozenset(_PACKAGE_CAUSES) | {"unknown"}
 REQUIRED = ("cause", "source", "repo", "tags")
 OPTIONAL = ("label-confidence", "why")
 CONFIDENCES = frozenset({"high", "medium"})

@@ -25,7 +25,9 @@ from tests.corpus_live.corpus import (
 )
 
 # sets collected since label confidence was recorded: both headers are required there
-LABELLED_SPLITS = ("blind5", "blind6")
+LABELLED_SPLITS = ("blind5", "blind6", "blind7", "blind8")
+# the blind sets collected together in one round, before one round of engine changes
+BLIND_ROUNDS = (("blind5", "blind6"), ("blind7", "blind8"))
 
 
 def all_logs() -> list[CorpusLog]:
@@ -78,14 +80,26 @@ def test_sources_are_unique_across_the_corpus() -> None:
     assert not duplicates, duplicates
 
 
-def test_new_blind_sets_cover_the_cause_table() -> None:
-    """blind5 and blind6 together hold every cause id, each set 40-46 logs."""
+@pytest.mark.parametrize("round_splits", BLIND_ROUNDS, ids="+".join)
+def test_new_blind_sets_cover_the_cause_table(round_splits: tuple[str, ...]) -> None:
+    """Each round's blind sets together hold every cause id, each set 40-46 logs."""
     causes: Counter[str] = Counter()
-    for split in LABELLED_SPLITS:
+    for split in round_splits:
         logs = load_split(split)
         assert 40 <= len(logs) <= 46, (split, len(logs))
         causes.update(log.cause for log in logs)
     assert set(causes) == set(CAUSES), sorted(set(CAUSES) - set(causes))
+
+
+def test_a_blind_set_repeats_a_repository_at_most_three_times() -> None:
+    """blind7 on: no repository supplies more than 3 threads of one set (source diversity)."""
+    crowded: dict[str, list[str]] = {}
+    for split in LABELLED_SPLITS[2:]:
+        repos = Counter(log.header["repo"] for log in load_split(split))
+        over = [f"{repo} x{n}" for repo, n in repos.items() if n > 3 and repo != "(web page)"]
+        if over:
+            crowded[split] = over
+    assert not crowded, crowded
 
 
 @pytest.mark.parametrize(

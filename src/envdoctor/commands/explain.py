@@ -20,10 +20,15 @@ def add_tailoring_arguments(parser: argparse.ArgumentParser, *, default_env: boo
     target.add_argument("--snapshot", metavar="FILE", help="a snapshot JSON from `envdoctor snapshot`")
     target.add_argument("--python", metavar="PATH", help="probe the environment of this interpreter")
     target.add_argument("--prefix", metavar="DIR", help="probe this venv / conda prefix")
-    if default_env:
-        target.add_argument("--no-env", action="store_true", help="do not probe the active environment")
-    else:
-        target.add_argument("--env", action="store_true", help="probe the active environment")
+    # The same pair on explain and run; only the default differs (a pasted log may come from another
+    # machine; a command run here ran in this environment).
+    target.add_argument(
+        "--env",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="tailor to the active environment (or, for run, the interpreter the command ran); "
+        f"default: {'on' if default_env else 'off'}",
+    )
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -47,9 +52,8 @@ def tailoring(args: argparse.Namespace, *, probe_default: bool, failing: str | N
         snapshot = load_snapshot(args.snapshot)
     else:
         python, prefix = getattr(args, "python", None), getattr(args, "prefix", None)
-        wanted = bool(python or prefix or getattr(args, "env", False))
-        if probe_default and not getattr(args, "no_env", False):
-            wanted = True
+        env_choice = getattr(args, "env", None)
+        wanted = bool(python or prefix) or (probe_default if env_choice is None else bool(env_choice))
         if wanted:
             if not (python or prefix) and failing:
                 python = failing
