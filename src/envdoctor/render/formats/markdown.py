@@ -43,15 +43,16 @@ def inline(value: d.Cell, *, in_table: bool = False) -> str:
 
 # Escapes safetext.md adds that are not needed inside a line: `(`, `)` (a link needs `[`, which
 # stays escaped), `:` not before `//` (GFM autolinks need a scheme's `//`, `www.` or an `@`,
-# which stay escaped), and `-`, `+` after the first character (list markers only start a line).
-_NEEDLESS = re.compile(r"\\([():])|(?<=.)\\([-+])")
+# which stay escaped), `-`, `+` after the first character (list markers only start a line), and
+# `_` inside a word (GFM never emphasises there: VIRTUAL_ENV).
+_NEEDLESS = re.compile(r"\\([():])|(?<=.)\\([-+])|(?<=\w)\\(_)(?=\w)")
 
 
 def _escape(text: str, in_table: bool) -> str:
     """Text from anywhere as Markdown that renders as exactly that text (safetext.md), minus the
     escapes that change nothing where the text stands; `|` stays escaped (a table cell)."""
     escaped = md(text)
-    return _NEEDLESS.sub(lambda m: m.group(1) or m.group(2), escaped).replace("://", "\\://")
+    return _NEEDLESS.sub(lambda m: m.group(1) or m.group(2) or m.group(3), escaped).replace("://", "\\://")
 
 
 _LABEL_SPECIAL = re.compile(r"[\\`*_\[\]|<>&#]")
