@@ -54,6 +54,7 @@ class Report:
         self.environment = environment or (snapshot.summary() if snapshot is not None else {})
         self.inspected = inspected  # False: nothing could be read (exit 2)
         self.cached = cached
+        self.cache_key: str | None = None  # the cache entry a cached answer came from
 
     def __repr__(self) -> str:
         return f"Report({len(self.findings)} findings, {len(self.skipped)} skipped, cached={self.cached})"
@@ -144,12 +145,11 @@ def check(
     from the cache without importing the rules at all. Otherwise the rules load (if not yet)
     while the probe still scans, the snapshot is built and diagnosed, and the answer is stored.
     cache=False (--no-cache, ENVDOCTOR_NO_CACHE=1): every rule runs, nothing is read or stored.
-    `while_probing`: work of the caller's to overlap with the probe (check imports its formatter)."""
+    `while_probing`: work of the caller's to overlap with the probe when the answer will be computed
+    (check imports its formatter; a cached answer may not need it: checkcache.rendered)."""
     options = options or ReadOptions()
     severity = dict(severity or {})
     with source.open(options) as reading:
-        if while_probing is not None:
-            while_probing()
         lookup = None
         if cache and reading.cache_identity is not None and not os.environ.get("ENVDOCTOR_NO_CACHE"):
             from envdoctor.checkcache import Lookup
@@ -157,10 +157,13 @@ def check(
             lookup = Lookup(reading, json.dumps([selection.key() if selection else "", sorted(severity.items())]))
         if lookup is None or lookup.probably_changed():
             load_rules()
+            if while_probing is not None:
+                while_probing()
         if lookup is not None:
             cached = _from_cache(lookup)
             if cached is not None:
                 cached.environment["target"] = reading.description
+                cached.cache_key = lookup.key
                 return cached
             load_rules()  # while the probe still scans, on the other core
         snap = reading.snapshot()
@@ -176,6 +179,7 @@ def check(
                 "inspected": report.inspected,
             }
         )
+        report.cache_key = lookup.key
     return report
 
 

@@ -54,6 +54,28 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace, report: Report) -> None:
+    """Render and write the answer; a cached answer shown the same way before is written as it was
+    then (checkcache.rendered: no formatter to import)."""
+    import json
+    import os
+    import sys
+
+    from envdoctor import __version__, checkcache
+    from envdoctor.output import emit
+
+    options = formats.options_for(sys.stdout)
+    variant = json.dumps(
+        [__version__, args.format, options.color, options.width, report.environment, os.path.expanduser("~")],
+        default=str,
+    )
+    if report.cache_key is not None:
+        text = checkcache.rendered(report.cache_key, variant)
+        if text is not None:
+            emit(text)
+            return
     from envdoctor.render.views.check import check_document
 
-    formats.show(check_document(report.findings, report.skipped, report.environment), args.format)
+    text = formats.render(check_document(report.findings, report.skipped, report.environment), args.format, options)
+    emit(text)
+    if report.cache_key is not None:
+        checkcache.store_rendered(report.cache_key, variant, text)
