@@ -38,7 +38,7 @@ def test_platform_tags(tag: str, keys: list[str]) -> None:
 def test_python_tags() -> None:
     assert python_minors("cp310", "cp310", None) == ["3.10"]
     assert python_minors("cp38", "abi3", None)[:3] == ["3.8", "3.9", "3.10"]
-    assert python_minors("py3", "none", ">=3.11")[0] == "3.11"
+    assert python_minors("py3", "none", ">=3.11") [0] == "3.11"
     assert python_minors("cp27", "cp27mu", None) == ["2.7"]
 
 

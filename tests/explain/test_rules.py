@@ -149,10 +149,10 @@ CASES: dict[str, tuple[str, str, str]] = {
     ),
     "leakage/pip-and-python-disagree": (
         "> pip install pandas\nRequirement already satisfied: pandas in c:\\python311\\lib\\site-packages (2.2.2)\n"
-        '> python -c "import sys; print(sys.executable)"\nC:\\Python38\\python.exe\n',
+        "> python -c \"import sys; print(sys.executable)\"\nC:\\Python38\\python.exe\n",
         "wrong-interpreter",
         "> pip install pandas\nRequirement already satisfied: pandas in c:\\python311\\lib\\site-packages (2.2.2)\n"
-        '> python -c "import sys; print(sys.executable)"\nC:\\Python311\\python.exe\n',
+        "> python -c \"import sys; print(sys.executable)\"\nC:\\Python311\\python.exe\n",
     ),
     "gpu/the-user-says-no-gpu": (
         "My PyTorch script does not detect the GPU, it runs on the CPU.\n",

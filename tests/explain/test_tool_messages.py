@@ -52,9 +52,7 @@ def test_cuinit_with_no_device_is_no_gpu() -> None:
 
 
 def test_torchvision_operator_missing_is_torchvision_built_for_another_torch() -> None:
-    assert (
-        explain_text("RuntimeError: operator torchvision::nms does not exist\n").cause == "dependency-version-mismatch"
-    )
+    assert explain_text("RuntimeError: operator torchvision::nms does not exist\n").cause == "dependency-version-mismatch"
     assert explain_text("RuntimeError: operator myext::fused does not exist\n").cause == "unknown"
 
 

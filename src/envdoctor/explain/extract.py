@@ -280,14 +280,8 @@ _ARCH_WORDS = (
 _DISTRO_GLIBC: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), glibc)
     for pattern, glibc in (
-        (
-            r"\bcent ?os(?: linux)?(?: release)? ?7\b|\brhel ?7\b|\bel7\b|red hat enterprise linux (?:server )?(?:release )?7\b",
-            "2.17",
-        ),
-        (
-            r"\bcent ?os(?: linux| stream)?(?: release)? ?8\b|\brhel ?8\b|\bel8\b|\brocky ?(?:linux )?8\b|\balma ?(?:linux )?8\b",
-            "2.28",
-        ),
+        (r"\bcent ?os(?: linux)?(?: release)? ?7\b|\brhel ?7\b|\bel7\b|red hat enterprise linux (?:server )?(?:release )?7\b", "2.17"),
+        (r"\bcent ?os(?: linux| stream)?(?: release)? ?8\b|\brhel ?8\b|\bel8\b|\brocky ?(?:linux )?8\b|\balma ?(?:linux )?8\b", "2.28"),
         (r"\bubuntu ?14\.04\b", "2.19"),
         (r"\bubuntu ?16\.04\b|linux mint 18\b", "2.23"),
         (r"\bubuntu ?18\.04\b|linux mint 19\b", "2.27"),
@@ -339,10 +333,7 @@ def _machine(lines: Numbered, facts: LogFacts) -> None:
         if glibc and facts.glibc is None:
             facts.glibc = Located(glibc.group(1) or glibc.group(2), number, line)
     if facts.glibc is None:
-        for number, line in having(
-            lines,
-            ("centos", "rhel", "el7", "el8", "red hat", "rocky", "alma", "ubuntu", "mint", "debian", "amazon linux"),
-        ):
+        for number, line in having(lines, ("centos", "rhel", "el7", "el8", "red hat", "rocky", "alma", "ubuntu", "mint", "debian", "amazon linux")):
             for rx, version in _DISTRO_GLIBC:
                 if rx.search(line):
                     facts.glibc = Located(version, number, line)
@@ -577,14 +568,8 @@ _NOT_RESOLVED = re.compile(
 _REMEDY_CAUSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (cause, re.compile(pattern, re.IGNORECASE))
     for cause, pattern in (
-        (
-            "msvc-runtime-missing",
-            r"visual c\+\+|\bvc\+\+|\bvc ?runtime|vc_?redist|\bmsvc|redistributable|msvcp1\d\d|vcruntime",
-        ),
-        (
-            "numpy",
-            r"\bnumpy\s*(?:<|==|=|version)\s*[12]|\bnumpy<2|\b(?:downgrad|pin)\w* (?:the )?numpy|\bnumpy 1\.\d+|older numpy",
-        ),
+        ("msvc-runtime-missing", r"visual c\+\+|\bvc\+\+|\bvc ?runtime|vc_?redist|\bmsvc|redistributable|msvcp1\d\d|vcruntime"),
+        ("numpy", r"\bnumpy\s*(?:<|==|=|version)\s*[12]|\bnumpy<2|\b(?:downgrad|pin)\w* (?:the )?numpy|\bnumpy 1\.\d+|older numpy"),
         ("protobuf-mismatch", r"\bprotobuf\b|protocol_buffers"),
         ("keras-version-mismatch", r"tf[-_]keras|tf_use_legacy_keras|\bkeras\s*(?:==|=|version)?\s*2\.|legacy keras"),
         ("env-leakage", r"\bpythonpath\b|pythonnousersite|\.local[/\\]lib|\buser[- ]site\b"),
@@ -599,10 +584,7 @@ _REMEDY_CAUSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:updat|upgrad|install|reinstall)\w* (?:the |my )?(?:latest )?(?:nvidia |gpu |graphics )?drivers?\b"
             r"|newer (?:nvidia |gpu )?driver",
         ),
-        (
-            "cuda-libs-missing",
-            r"install\w* (?:the )?(?:cudnn|cuda toolkit|cuda libraries)|ld_library_path|\[and-cuda\]",
-        ),
+        ("cuda-libs-missing", r"install\w* (?:the )?(?:cudnn|cuda toolkit|cuda libraries)|ld_library_path|\[and-cuda\]"),
         (
             "cuda-version-mismatch",
             r"(?:matching|same|compatible|correct|right) (?:version of )?(?:cuda|cudnn)\b|(?:downgrad|upgrad)\w* (?:the )?(?:cuda|cudnn)\b",
@@ -627,10 +609,7 @@ _REMEDY_CAUSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:upgrad|downgrad|updat|pin)\w* (?:the )?(?:typing[-_]extensions|ml[-_]dtypes|jaxlib|wrapt|setuptools"
             r"|urllib3|pydantic|transformers|huggingface[-_]hub|torchvision|torchaudio|scipy|h5py)\b",
         ),
-        (
-            "no-gpu-visible",
-            r"cuda_visible_devices|(?:the )?(?:gpu|cuda) (?:version|build|wheel) of (?:torch|pytorch|tensorflow)",
-        ),
+        ("no-gpu-visible", r"cuda_visible_devices|(?:the )?(?:gpu|cuda) (?:version|build|wheel) of (?:torch|pytorch|tensorflow)"),
     )
 )
 _SENTENCE = re.compile(r"(?<=[.!;])\s+(?=[A-Z(])|\s+-\s+")
@@ -676,9 +655,7 @@ _CLAIMED = re.compile(
     re.IGNORECASE,
 )
 _IDE = re.compile(r"\bvs ?code\b|visual studio code|\bpycharm\b|\bspyder\b|\bidle\b|\bsublime\b", re.IGNORECASE)
-_NOT_A_PACKAGE = frozenset(
-    {"it", "the", "them", "this", "that", "all", "everything", "python", "with", "and", "pip", "via"}
-)
+_NOT_A_PACKAGE = frozenset({"it", "the", "them", "this", "that", "all", "everything", "python", "with", "and", "pip", "via"})
 
 
 def _claims(lines: Numbered, facts: LogFacts) -> None:
