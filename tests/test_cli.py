@@ -148,7 +148,7 @@ def test_list_rules_in_every_format() -> None:
     assert len(codes) == len(set(codes)) >= 15
     assert all({"What", "Why", "Fix"} <= set(r["doc"]) for r in rules)
     markdown = envdoctor("check", "--list-rules", "--format", "markdown").stdout
-    assert markdown.startswith("# envdoctor rules")
+    assert markdown.startswith("## envdoctor rules")
 
 
 def test_docs_rules_md_is_generated_from_the_registry() -> None:

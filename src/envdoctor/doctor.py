@@ -132,6 +132,7 @@ def check(
     cache: bool = True,
     severity: Mapping[str, str] | None = None,
     options: ReadOptions | None = None,
+    while_probing: Callable[[], object] | None = None,
 ) -> Report:
     """Every problem in the environment `source` names, as `envdoctor check` reports it.
 
@@ -142,10 +143,13 @@ def check(
     probe. When the facts arrive they fingerprint the environment; an unchanged one is answered
     from the cache without importing the rules at all. Otherwise the rules load (if not yet)
     while the probe still scans, the snapshot is built and diagnosed, and the answer is stored.
-    cache=False (--no-cache, ENVDOCTOR_NO_CACHE=1): every rule runs, nothing is read or stored."""
+    cache=False (--no-cache, ENVDOCTOR_NO_CACHE=1): every rule runs, nothing is read or stored.
+    `while_probing`: work of the caller's to overlap with the probe (check imports its formatter)."""
     options = options or ReadOptions()
     severity = dict(severity or {})
     with source.open(options) as reading:
+        if while_probing is not None:
+            while_probing()
         lookup = None
         if cache and reading.cache_identity is not None and not os.environ.get("ENVDOCTOR_NO_CACHE"):
             from envdoctor.checkcache import Lookup

@@ -13,7 +13,6 @@ import sys
 
 from envdoctor import exitcodes
 from envdoctor.errors import UsageError
-from envdoctor.output import emit, use_color
 
 
 def add_tailoring_arguments(parser: argparse.ArgumentParser, *, default_env: bool) -> None:
@@ -74,12 +73,11 @@ def tailoring(args: argparse.Namespace, *, probe_default: bool, failing: str | N
 
 def run(args: argparse.Namespace) -> int:
     from envdoctor.explain import explain_stream
-    from envdoctor.explain.render import render
+    from envdoctor.render import formats
+    from envdoctor.render.views.explain import causes_document, explanation_document
 
     if args.list_causes:
-        from envdoctor.render.causes import causes_json, causes_markdown, causes_text
-
-        emit({"json": causes_json, "markdown": causes_markdown}.get(args.format, causes_text)())
+        formats.show(causes_document(), args.format)
         return exitcodes.OK
 
     if args.file in ("-", None):
@@ -103,5 +101,5 @@ def run(args: argparse.Namespace) -> int:
                 result = explain_stream(handle, snapshot=snapshot, kb=kb)
             except OSError as exc:
                 raise UsageError(f"cannot read {args.file!r}: {exc.strerror or exc}") from None
-    emit(render(result, args.format, color=use_color(sys.stdout)))
+    formats.show(explanation_document(result), args.format)
     return exitcodes.outcome(result.found)

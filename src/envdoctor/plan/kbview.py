@@ -152,9 +152,9 @@ class PluginGpu:
 
 
 def _platform_environment(platform: str, python: str) -> dict[str, str]:
-    from envdoctor.plan.platforms import marker_environment
+    from envdoctor.markers import for_platform
 
-    return marker_environment(platform, python)
+    return for_platform(platform, python)
 
 
 def plugin_gpu(
