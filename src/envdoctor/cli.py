@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 
 from envdoctor import __version__, exitcodes
 from envdoctor.errors import EnvdoctorError, Terminated, UsageError
-from envdoctor.render.document import OutputFormat
+from envdoctor.render.outputformat import OutputFormat
 
 # verb -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {

@@ -12,26 +12,14 @@ heading, code, label, fix, dim, path, step.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Union
 
+from envdoctor.render.outputformat import OutputFormat as OutputFormat  # re-exported
+
 if TYPE_CHECKING:
     from envdoctor.model import Finding, Skipped
-
-
-class OutputFormat(str, enum.Enum):
-    """The output formats envdoctor knows; what each verb offers is `cli.VERB_FORMATS`."""
-
-    TEXT = "text"
-    JSON = "json"
-    MARKDOWN = "markdown"
-    GITHUB = "github"  # GitHub Actions annotations (the findings only)
-    HTML = "html"  # one self-contained page
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,12 @@ from __future__ import annotations
 import importlib
 import sys
 from dataclasses import dataclass
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
-from envdoctor.render.document import Document, OutputFormat
+from envdoctor.render.outputformat import OutputFormat
+
+if TYPE_CHECKING:
+    from envdoctor.render.document import Document
 
 
 @dataclass(frozen=True)
