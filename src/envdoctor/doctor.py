@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from envdoctor.actions.fix import FixReport
     from envdoctor.actions.uvtool import IndexOptions
     from envdoctor.actions.verify import VerifyReport
-    from envdoctor.fleet.aggregate import FleetReport
+    from envdoctor.fleet.aggregate import Collector, FleetReport, Node
     from envdoctor.fleet.inputs import NodeInput
     from envdoctor.knowledge import KnowledgeBase
     from envdoctor.model import Finding, Skipped, Snapshot
@@ -352,7 +352,6 @@ def fleet(
     """`envdoctor fleet`: one diagnosis per distinct environment among the nodes' snapshots, the
     findings grouped across nodes and the versions that differ between them. save: also keep
     every collected snapshot in that file."""
-    from envdoctor.errors import UsageError
     from envdoctor.fleet.aggregate import Collector, build_report, default_workers
     from envdoctor.knowledge import KnowledgeBase
     from envdoctor.rules import all_rules
@@ -367,11 +366,7 @@ def fleet(
         workers=workers or default_workers(),
     )
     try:
-        for item in inputs:
-            collector.add(item)
-        nodes = collector.nodes()
-        if not nodes:
-            raise UsageError("no node to report on")
+        nodes = _collect(collector, inputs)
         if save:
             from envdoctor.fleet.bundle import save as save_bundle
 
@@ -384,20 +379,26 @@ def fleet(
 
 def fleet_snapshot(inputs: Iterable[NodeInput], node: str) -> str:
     """`fleet --pick NODE`: that node's snapshot (JSON), for `check --snapshot -`."""
-    from envdoctor.errors import UsageError
     from envdoctor.fleet.aggregate import Collector
     from envdoctor.fleet.bundle import pick
 
     collector = Collector(None, rules=None, keep_raw=True, diagnose=False, workers=1)
     try:
-        for item in inputs:
-            collector.add(item)
-        nodes = collector.nodes()
-        if not nodes:
-            raise UsageError("no node to report on")
-        return pick(nodes, collector, node)
+        return pick(_collect(collector, inputs), collector, node)
     finally:
         collector.close()
+
+
+def _collect(collector: Collector, inputs: Iterable[NodeInput]) -> list[Node]:
+    """Every input into `collector`; its nodes (UsageError when there is none)."""
+    from envdoctor.errors import UsageError
+
+    for item in inputs:
+        collector.add(item)
+    nodes = collector.nodes()
+    if not nodes:
+        raise UsageError("no node to report on")
+    return nodes
 
 
 def environment_summary(snapshot: Snapshot) -> dict[str, Any]:
