@@ -6,16 +6,22 @@ against another checkout's `src` (put first on PYTHONPATH for the "before" runs)
     python bench/check_speed_ab.py --before /tmp/before/src [--after /tmp/after/src] [--env .bench/large] [--runs 21]
 
 For each case (warm: answered from the cache; `--no-cache`) it prints the median and best wall
-time of each side and the median of the per-round ratios after / before.
+time of each side, the median of the per-round ratios after / before, and the median CPU time
+(user + system of envdoctor and the probe it ran, from wait4): on a loaded machine the CPU time
+moves far less than the wall time. Each side has its own result cache (ENVDOCTOR_CACHE_DIR):
+with one shared cache, each side's record of the target's last metadata signature would tell
+the other that the environment changed, and both would load the rules on every warm run.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,10 +29,13 @@ ROOT = Path(__file__).resolve().parents[1]
 CHILD_ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
 
 
-def once(cmd: list[str], env: dict[str, str]) -> float:
+def once(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the process and the children it waited for)."""
     start = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
-    return time.perf_counter() - start
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, _, usage = os.wait4(child.pid, 0)
+    child.returncode = 0  # reaped by wait4
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
 
 
 def main() -> int:
@@ -37,32 +46,45 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=21)
     args = parser.parse_args()
     python = str(args.env / "bin" / "python")
+    caches = {side: tempfile.mkdtemp(prefix=f"envdoctor-ab-{side}-") for side in ("before", "after")}
+    after_src = str(args.after.resolve()) if args.after else str(ROOT / "src")
     sides = {
-        "before": {**CHILD_ENV, "PYTHONPATH": str(args.before.resolve())},
-        "after": {**CHILD_ENV, "PYTHONPATH": str(args.after.resolve())} if args.after else dict(CHILD_ENV),
+        "before": {**CHILD_ENV, "PYTHONPATH": str(args.before.resolve()), "ENVDOCTOR_CACHE_DIR": caches["before"]},
+        "after": {**CHILD_ENV, "PYTHONPATH": after_src, "ENVDOCTOR_CACHE_DIR": caches["after"]},
     }
     cases = {
         "envdoctor check (warm: from the cache)": ["check", "--python", python, "--format", "json"],
         "envdoctor check --no-cache": ["check", "--no-cache", "--python", python, "--format", "json"],
     }
     print(f"environment: {args.env}; {args.runs} interleaved rounds; load average {os.getloadavg()[0]:.1f}\n")
-    print("| case | before median s | before best s | after median s | after best s | after/before, median of rounds |")
-    print("|---|---|---|---|---|---|")
-    for name, verb in cases.items():
-        cmd = [sys.executable, "-m", "envdoctor", *verb]
-        for env in sides.values():  # warm-up: page cache, bytecode, each side's result cache
-            once(cmd, env)
-        times: dict[str, list[float]] = {side: [] for side in sides}
-        for i in range(args.runs):
-            order = list(sides) if i % 2 == 0 else list(reversed(sides))
-            for side in order:
-                times[side].append(once(cmd, sides[side]))
-        ratios = [a / b for a, b in zip(times["after"], times["before"])]
-        b, a = times["before"], times["after"]
-        print(
-            f"| {name} | {statistics.median(b):.3f} | {min(b):.3f} | {statistics.median(a):.3f} | {min(a):.3f} "
-            f"| {statistics.median(ratios):.2f} |"
-        )
+    print(
+        "| case | before median s | before best s | after median s | after best s "
+        "| after/before, median of rounds | CPU s before → after (median) |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    try:
+        for name, verb in cases.items():
+            cmd = [sys.executable, "-m", "envdoctor", *verb]
+            for env in sides.values():  # warm-up: page cache, bytecode, each side's result cache
+                once(cmd, env)
+            wall: dict[str, list[float]] = {side: [] for side in sides}
+            cpu: dict[str, list[float]] = {side: [] for side in sides}
+            for i in range(args.runs):
+                order = list(sides) if i % 2 == 0 else list(reversed(sides))
+                for side in order:
+                    seconds, used = once(cmd, sides[side])
+                    wall[side].append(seconds)
+                    cpu[side].append(used)
+            ratios = [a / b for a, b in zip(wall["after"], wall["before"])]
+            b, a = wall["before"], wall["after"]
+            print(
+                f"| {name} | {statistics.median(b):.3f} | {min(b):.3f} | {statistics.median(a):.3f} | {min(a):.3f} "
+                f"| {statistics.median(ratios):.2f} "
+                f"| {statistics.median(cpu['before']):.3f} → {statistics.median(cpu['after']):.3f} |"
+            )
+    finally:
+        for folder in caches.values():
+            shutil.rmtree(folder, ignore_errors=True)
     print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
     return 0
 

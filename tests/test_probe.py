@@ -14,10 +14,11 @@ import pytest
 
 from envdoctor.errors import UsageError
 from envdoctor.probe import collect_snapshot, load_snapshot, resolve_target
-from envdoctor.probe.collect import ProbeError, Target, run_probe
 from envdoctor.probe.conda import parse_history, read_conda
 from envdoctor.probe.distributions import scan_path
+from envdoctor.probe.launch import ProbeError, run_probe
 from envdoctor.probe.machine import collect_machine
+from envdoctor.probe.target import Target
 from tests.factories import make_conda_record, make_dist
 
 

@@ -24,8 +24,29 @@ if TYPE_CHECKING:
     from envdoctor.explain.model import Explanation
     from envdoctor.model import Snapshot
     from envdoctor.plan.model import Plan
+    from envdoctor.probe.sources import EnvironmentSource
 
-__all__ = ["check", "explain", "plan", "snapshot"]
+__all__ = ["check", "explain", "plan", "snapshot", "source"]
+
+
+def source(
+    *,
+    python: str | None = None,
+    prefix: str | Path | None = None,
+    snapshot_file: str | Path | None = None,
+    kernel: str | None = None,
+) -> EnvironmentSource:
+    """The environment source these name (envdoctor.probe.sources): `python` (a path, a command or
+    a version such as "3.11"), `prefix` (a venv or conda prefix), `snapshot_file` (from `envdoctor
+    snapshot`), `kernel` (a Jupyter kernel's name), else the active environment ($VIRTUAL_ENV,
+    $CONDA_PREFIX, python on PATH)."""
+    from envdoctor.errors import UsageError
+    from envdoctor.probe.sources import source_for
+
+    named = {"python": python, "prefix": prefix, "snapshot": snapshot_file, "kernel": kernel}
+    if sum(v is not None for v in named.values()) > 1:
+        raise UsageError("give one of python, prefix, snapshot_file or kernel")
+    return source_for({k: str(v) for k, v in named.items() if v is not None})
 
 
 def snapshot(
@@ -35,21 +56,14 @@ def snapshot(
     snapshot_file: str | Path | None = None,
     timeout: float = 20.0,
 ) -> Snapshot:
-    """The facts of an environment: `python` (a path, a command or a version such as "3.11"),
-    `prefix` (a venv or conda prefix), `snapshot_file` (from `envdoctor snapshot`), else the active
-    environment ($VIRTUAL_ENV, $CONDA_PREFIX, python on PATH)."""
+    """The facts of an environment, named as for `source()`."""
+    from envdoctor import doctor
     from envdoctor.errors import UsageError
-    from envdoctor.probe.collect import collect_snapshot, load_snapshot
-    from envdoctor.probe.launch import resolve_target
+    from envdoctor.probe.sources import ReadOptions
 
-    if snapshot_file is not None:
-        if python is not None or prefix is not None:
-            raise UsageError("give one of python, prefix or snapshot_file")
-        return load_snapshot(str(snapshot_file))
     if timeout <= 0:
         raise UsageError("timeout must be positive")
-    target = resolve_target(python=python, prefix=str(prefix) if prefix is not None else None)
-    return collect_snapshot(target, timeout=timeout)
+    return doctor.snapshot(source(python=python, prefix=prefix, snapshot_file=snapshot_file), ReadOptions(timeout))
 
 
 def check(
@@ -66,24 +80,25 @@ def check(
     """Every problem in an environment, as `envdoctor check` finds it. The environment is named as
     for `snapshot()`, or given as a `Snapshot` (`of=`). `select` / `ignore` take what --select /
     --ignore take (codes, prefixes such as "ED4", rule names, "ALL"); `severity` overrides a rule's
-    severity by code or name. `report.exit_code` is the CLI's exit code."""
-    from envdoctor.doctor import diagnose
+    severity by code or name. `report.exit_code` is the CLI's exit code. Never answered from
+    check's result cache: `report.snapshot` is always there."""
+    from envdoctor import doctor
     from envdoctor.errors import UsageError
+    from envdoctor.probe.sources import GivenSnapshot, ReadOptions
     from envdoctor.rules import all_rules, get_rule
     from envdoctor.selection import Selection
 
     selection = Selection.parse(select, ignore)
-    rules = all_rules()
-    selection.validate(rules)
+    selection.validate(all_rules())
     for key in severity or {}:
         if get_rule(key) is None:
             raise UsageError(f"severity: no rule has the code or name {key!r}")
     if of is not None and (python, prefix, snapshot_file) != (None, None, None):
         raise UsageError("give a Snapshot (of=) or name an environment, not both")
-    facts = (
-        of if of is not None else snapshot(python=python, prefix=prefix, snapshot_file=snapshot_file, timeout=timeout)
-    )
-    return diagnose(facts, rules=selection.apply(rules), severity=severity)
+    if timeout <= 0:
+        raise UsageError("timeout must be positive")
+    named = GivenSnapshot(of) if of is not None else source(python=python, prefix=prefix, snapshot_file=snapshot_file)
+    return doctor.check(named, selection, cache=False, severity=severity, options=ReadOptions(timeout))
 
 
 def explain(log: str | bytes | Path, *, of: Snapshot | None = None) -> Explanation:

@@ -22,11 +22,14 @@ import stat
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from envdoctor import __version__
 from envdoctor.bounded import JSON_LIMIT, read_bytes
 from envdoctor.locations import SHIPPED_KB_DIR, cache_dir, user_kb_path
+
+if TYPE_CHECKING:
+    from envdoctor.probe.sources import Reading
 
 FORMAT = 2
 KEEP = 64  # entries kept; the oldest go first
@@ -97,6 +100,43 @@ def discard(cache_key: str) -> None:
     """Remove an entry that turned out unusable (it is written anew after the full run)."""
     with contextlib.suppress(OSError):
         _entry(cache_key).unlink()
+    for shown in _folder().glob(f"{cache_key}.*.out"):
+        with contextlib.suppress(OSError):
+            shown.unlink()
+
+
+def _shown(cache_key: str, variant: str) -> Path:
+    """Where the output of entry `cache_key` shown with `variant` is kept: named after the entry as
+    it is on disk too (a rewritten entry has other outputs)."""
+    entry = _entry(cache_key).stat()
+    named = f"{entry.st_mtime_ns}:{entry.st_size}:{entry.st_ino}\n{variant}"
+    return _folder() / f"{cache_key}.{hashlib.sha256(named.encode()).hexdigest()[:32]}.out"
+
+
+def rendered(cache_key: str, variant: str) -> str | None:
+    """The output a cached answer was shown as, with `variant` (format, colour, width, the target's
+    description, the home folder): a warm check writes it without loading a formatter (rich's
+    import alone is ~60 ms). None when that answer was not shown so yet."""
+    try:
+        return read_bytes(_shown(cache_key, variant), JSON_LIMIT).decode("utf-8")
+    except (OSError, ValueError):
+        return None
+
+
+def store_rendered(cache_key: str, variant: str, text: str) -> None:
+    """Keep the output of the entry `cache_key` as shown with `variant` (written atomically; a
+    failure only costs the next check a render)."""
+    try:
+        path = _shown(cache_key, variant)
+    except OSError:
+        return  # the answer itself was not stored (a read-only cache): nothing to attach it to
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def load(cache_key: str) -> dict[str, Any] | None:
@@ -135,6 +175,10 @@ def store(cache_key: str, document: dict[str, Any], racy: dict[str, str] | None 
         entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
         for old in entries[:-KEEP]:
             old.unlink()
+        kept = {p.stem for p in entries[-KEEP:]}
+        for shown in folder.glob("*.out"):  # the outputs of entries gone, and a changed entry's
+            if shown.name.split(".", 1)[0] not in kept or shown.name.startswith(f"{cache_key}."):
+                shown.unlink()
     except OSError:  # a read-only or full cache only costs the next check the full run
         with contextlib.suppress(OSError):
             tmp.unlink()  # and never leaves half an entry behind
@@ -176,3 +220,49 @@ def probably_changed(target: str, signature_of: Callable[[Sequence[str]], bytes]
         return Hint(hashlib.sha256(signature).hexdigest() != last["signature"], sys_path, signature)
     except (OSError, ValueError, KeyError, TypeError, RecursionError, AttributeError):
         return Hint(True, None, None)
+
+
+class Lookup:
+    """check's cache for one reading of a live environment (`Reading.cache_identity` set):
+
+    1. `probably_changed()`, right after the probe started: the metadata signature of the sys.path
+       the last check saw, now against then (a `stat` of each file; no probe answer needed). The
+       caller loads the rules meanwhile when it says yes.
+    2. `entry()`: waits for the interpreter's facts, fingerprints the environment (the signature
+       of step 1 is reused when sys.path is the same) and returns the stored answer, or None.
+    3. `store(document)` after a full run."""
+
+    def __init__(self, reading: Reading, options: str) -> None:
+        self.reading = reading
+        self.options = options
+        self.stamps = Stamps()  # shared by every stamp of this check
+        self.key: str | None = None
+        self._hint: Hint | None = None
+
+    def probably_changed(self) -> bool:
+        identity = self.reading.cache_identity
+        if identity is None:
+            return True
+        self._hint = probably_changed(identity, lambda sys_path: self.reading.signature_now(sys_path, self.stamps))
+        return self._hint.changed
+
+    def entry(self) -> dict[str, Any] | None:
+        identity = self.reading.cache_identity
+        hint = self._hint
+        taken = (hint.sys_path, hint.signature) if hint and hint.sys_path is not None and hint.signature else None
+        fingerprint = self.reading.fingerprint(self.stamps, taken)
+        if identity is None or fingerprint is None:
+            return None
+        self.key = key(fingerprint.parts, self.options, self.stamps)
+        if self.key is None:
+            return None
+        remember(identity, fingerprint.sys_path, fingerprint.signature)
+        return load(self.key)
+
+    def discard(self) -> None:
+        if self.key is not None:
+            discard(self.key)
+
+    def store(self, document: dict[str, Any]) -> None:
+        if self.key is not None:
+            store(self.key, document, racy=self.stamps.racy)

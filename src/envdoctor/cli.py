@@ -1,8 +1,9 @@
 """Command-line entry point. Each verb lives in envdoctor.commands.<verb> with
 `configure(parser)` and `run(args) -> int`; they are imported only when used, to start fast.
 
-Exit codes: 0 no error-severity finding; 1 errors found (or the verb failed); 2 usage error, bad
-input or nothing could be inspected; 130 interrupted (SIGINT); 143 / 129 stopped by SIGTERM / SIGHUP.
+Exit codes (envdoctor.exitcodes): 0 no error-severity finding; 1 errors found (or the verb failed);
+2 usage error, bad input or nothing could be inspected; 130 interrupted (SIGINT); 143 / 129 stopped
+by SIGTERM / SIGHUP.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import argparse
 import contextlib
 import importlib
 import os
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 
-from envdoctor import __version__
+from envdoctor import __version__, exitcodes
 from envdoctor.errors import EnvdoctorError, Terminated, UsageError
+from envdoctor.render.outputformat import OutputFormat
 
 # verb -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -36,13 +39,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "completion": ("completion", "print the shell completion script (bash, zsh, fish)"),
 }
 
-FORMATS = ("text", "json", "markdown")
+# A verb's document renders in every format (envdoctor.render.formats); this is the one list of
+# what each verb offers (--output-format's choices; the first is the default).
+FORMATS = (OutputFormat.TEXT.value, OutputFormat.JSON.value, OutputFormat.MARKDOWN.value)
 # verbs whose output formats differ from FORMATS
 VERB_FORMATS: dict[str, tuple[str, ...]] = {
-    "check": (*FORMATS, "github"),
-    "lint": (*FORMATS, "github"),
-    "snapshot": ("json",),
-    "fleet": (*FORMATS, "html"),
+    "check": (*FORMATS, OutputFormat.GITHUB.value),
+    "lint": (*FORMATS, OutputFormat.GITHUB.value),
+    "report": (OutputFormat.MARKDOWN.value, OutputFormat.TEXT.value, OutputFormat.JSON.value),  # for bug reports
+    "snapshot": (OutputFormat.JSON.value,),  # the input of `check --snapshot`; `report` is the readable one
+    "fleet": (*FORMATS, OutputFormat.HTML.value),
 }
 
 
@@ -104,10 +110,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(args_list)
     except SystemExit as exc:
-        return int(exc.code) if isinstance(exc.code, int) and exc.code != 0 else (0 if exc.code == 0 else 2)
+        if isinstance(exc.code, int) and exc.code != 0:
+            return exc.code
+        return exitcodes.OK if exc.code == 0 else exitcodes.USAGE
     if not args.command:
         parser.print_help()
-        return 2
+        return exitcodes.USAGE
     with _signals_end_the_verb():
         return _run(args)
 
@@ -120,24 +128,24 @@ def _run(args: argparse.Namespace) -> int:
         return int(_module(COMMANDS[verb][0]).run(args))
     except UsageError as exc:
         _last_words(f"envdoctor {verb}: error: {exc}")  # a terminal gone after a hang-up: no traceback
-        return 2
+        return exitcodes.USAGE
     except EnvdoctorError as exc:
         _last_words(f"envdoctor {verb}: {exc}")
         return exc.exit_code
     except KeyboardInterrupt:
         _last_words(f"envdoctor {verb}: interrupted")
-        return 130
+        return exitcodes.signalled(signal.SIGINT)
     except Terminated as exc:
         _last_words(f"envdoctor {verb}: stopped by {exc.name}")
-        return 128 + exc.signum
+        return exitcodes.signalled(exc.signum)
     except BrokenPipeError:
         _quiet_stdout()
-        return 0
+        return exitcodes.OK
     except OSError as exc:  # a full disk or a closed terminal while writing, a vanished file
         _quiet_stdout()
         where = f": {exc.filename}" if exc.filename else ""
         _last_words(f"envdoctor {verb}: error: {exc.strerror or exc}{where}")
-        return 2
+        return exitcodes.USAGE
     except Exception as exc:  # a bug: one line, unless asked for the traceback
         if os.environ.get("ENVDOCTOR_DEBUG"):
             raise
@@ -145,7 +153,7 @@ def _run(args: argparse.Namespace) -> int:
             f"envdoctor {verb}: internal error: {type(exc).__name__}: {str(exc)[:300]} "
             "(a bug in envdoctor; ENVDOCTOR_DEBUG=1 shows the traceback)"
         )
-        return 1
+        return exitcodes.FAILED
 
 
 def _last_words(message: str) -> None:
@@ -167,7 +175,6 @@ def _quiet_stdout() -> None:
 def _signals_end_the_verb() -> Iterator[None]:
     """SIGTERM and SIGHUP raise Terminated in the main thread, as SIGINT raises KeyboardInterrupt:
     the verb's cleanup runs and it ends with one line instead of dying mid-write."""
-    import signal
     import threading
 
     if threading.current_thread() is not threading.main_thread():

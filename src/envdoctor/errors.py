@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from envdoctor import exitcodes
+
 
 class EnvdoctorError(Exception):
     """A failure to report to the user as one line; `exit_code` is what the CLI returns."""
 
-    exit_code = 1
+    exit_code = exitcodes.FAILED
 
 
 class UsageError(EnvdoctorError):
     """Bad input from the user: a missing file, an unknown option value, a dead interpreter."""
 
-    exit_code = 2
+    exit_code = exitcodes.USAGE
+
+
+class SourceError(UsageError):
+    """An environment that cannot be read as named: no such interpreter, prefix, kernel or
+    snapshot file, or one that is unreadable. Every environment source raises it (exit 2)."""
 
 
 class Terminated(BaseException):
@@ -36,4 +43,4 @@ class Terminated(BaseException):
 class ResolutionUnavailable(EnvdoctorError):
     """The resolver could not answer (index unreachable, a tool failed): not a proof that nothing fits."""
 
-    exit_code = 3
+    exit_code = exitcodes.UNRESOLVED

@@ -51,6 +51,15 @@ class Interpreter:
     supported: bool = True  # False for interpreters envdoctor cannot fully inspect (Python 2.7)
     probed: bool = True  # False when the interpreter could not run and facts come from files
     externally_managed: str | None = None  # the PEP 668 EXTERNALLY-MANAGED marker that applies (not in venvs)
+    purelib: str = ""  # where installers put packages (sysconfig's purelib / platlib); "": unknown
+    platlib: str = ""
+
+    @property
+    def install_dirs(self) -> list[str]:
+        """The environment's own package folders (purelib, platlib; site_packages when unknown):
+        what actions install into, record and restore."""
+        dirs = [d for d in dict.fromkeys((self.purelib, self.platlib)) if d]
+        return dirs or list(self.site_packages)
 
     @property
     def version_tuple(self) -> tuple[int, ...]:
@@ -340,12 +349,12 @@ class Snapshot:
 
     def frameworks(self) -> list[str]:
         """The ML frameworks installed (the copies that win): ["tensorflow-cpu 2.15.1", "jax 0.4.30"]."""
-        from envdoctor.frameworks import DISTRIBUTIONS
+        from envdoctor.frameworks import of_distribution
 
         found = [
             f"{d.display_name or d.name} {d.version}"
             for d in self.distributions
-            if d.shadowed_by is None and d.name in DISTRIBUTIONS
+            if d.shadowed_by is None and of_distribution(d.name) is not None
         ]
         return sorted(dict.fromkeys(found))
 

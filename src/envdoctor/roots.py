@@ -23,7 +23,7 @@ import dataclasses
 import re
 from collections.abc import Iterable
 
-from envdoctor.frameworks import TENSORFLOW_DISTRIBUTIONS
+from envdoctor import frameworks
 from envdoctor.model import Distribution, Finding, Snapshot
 from envdoctor.names import canonicalize_name
 
@@ -117,11 +117,13 @@ def _follows(root: Finding, finding: Finding, leaked: set[str]) -> bool:
         steps = root.remedy.steps
         removed = {canonicalize_name(p) for s in steps if s.action == "uninstall" for p in s.packages}
         kept = {_spec_name(p) for s in steps if s.action == "install" for p in s.packages}
-        tensorflows = about & set(TENSORFLOW_DISTRIBUTIONS)
-        if tensorflows and tensorflows <= removed - kept:
+        framework = frameworks.get(root.subject or "")
+        variants = set(framework.distributions) if framework else set()
+        overlaid = about & variants
+        if overlaid and overlaid <= removed - kept:
             return True  # about a distribution the root removes for good
-        # an unmet requirement of a TensorFlow distribution: the reinstall resolves it
-        return finding.code == "ED101" and bool(tensorflows) and finding.subject not in TENSORFLOW_DISTRIBUTIONS
+        # an unmet requirement of one of those distributions: the reinstall resolves it
+        return finding.code == "ED101" and bool(overlaid) and finding.subject not in variants
     if root.code == "ED104" and root.subject == "python":
         return bool(about) and about <= set(root.about)
     return False

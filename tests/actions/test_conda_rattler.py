@@ -30,8 +30,8 @@ from envdoctor.actions.create import (  # noqa: E402
     rattler_specs,
 )
 from envdoctor.actions.envfile import BuildSpec, from_file  # noqa: E402
-from envdoctor.actions.target import describe  # noqa: E402
 from envdoctor.actions.uvtool import IndexOptions  # noqa: E402
+from envdoctor.probe.collect import describe  # noqa: E402
 from tests.actions.fakes import FAKE_NUMPY, WORKING_TF, build_wheel, run_cli, uv_install  # noqa: E402
 from tests.plan.builders import index_channel, make_conda_package  # noqa: E402
 

@@ -11,17 +11,20 @@ import pytest
 from envdoctor import remedies
 from envdoctor.actions import fix as fixing
 from envdoctor.actions import restore as points
-from envdoctor.actions.target import describe, scan_dists
 from envdoctor.actions.uvtool import IndexOptions, uv_binary
 from envdoctor.actions.verify import verify
 from envdoctor.model import Finding, Remedy, Severity
 from envdoctor.owner import UV_VENV, Owner
+from envdoctor.probe.collect import describe
+from envdoctor.probe.distributions import read_distributions
+from envdoctor.render import formats
+from envdoctor.render.views.fix import fix_document
 from tests.actions.fakes import make_venv, run_cli, uv_install, wheel_folder
 
 
 def installed(python: Path) -> dict[str, str]:
     target = describe(str(python))
-    return {d.name: d.version for d in scan_dists(target.site_packages)}
+    return {d.name: d.version for d in read_distributions(target.install_dirs) if d.shadowed_by is None}
 
 
 def uv_install_remedy(python: str, *specs: str) -> Remedy:
@@ -71,7 +74,7 @@ def test_apply_repairs_and_records_a_restore_point(broken: tuple[Path, IndexOpti
     assert not _verify(str(python)).ok
     report = fixing.apply_fix(str(python), diagnose=numpy_rule(), verifier=_verify, index=index, quiet=True)
     assert report.applied and not report.rolled_back
-    assert report.ok, fixing.render_text(report)
+    assert report.ok, formats.render(fix_document(report), "text")
     assert installed(python)["numpy"] == "1.26.4"
     assert report.point is not None
     assert report.point.pins()["numpy"] == "2.0.0"  # the state before the fix

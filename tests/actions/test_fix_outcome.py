@@ -14,15 +14,16 @@ from envdoctor.actions import fix as fixing
 from envdoctor.actions import restore as points
 from envdoctor.actions.fixplan import FixStep
 from envdoctor.actions.outcome import check_rollback, compare, step_outcome
-from envdoctor.actions.proc import Completed
-from envdoctor.actions.target import describe, scan_dists
 from envdoctor.actions.verify import FrameworkResult, VerifyReport
 from envdoctor.model import Finding, Severity, Step
+from envdoctor.probe.collect import describe
+from envdoctor.probe.distributions import read_distributions
+from envdoctor.process import Completed
 from tests.actions.fakes import make_venv, run_cli, site_packages, uv_install, wheel_folder
 
 
 def installed(python: Path) -> dict[str, str]:
-    return {d.name: d.version for d in scan_dists(describe(str(python)).site_packages)}
+    return {d.name: d.version for d in read_distributions(describe(str(python)).install_dirs) if d.shadowed_by is None}
 
 
 def error(code: str, *about: str) -> Finding:

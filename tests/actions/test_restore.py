@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from envdoctor.actions import restore as points
-from envdoctor.actions.target import describe
 from envdoctor.actions.uvtool import IndexOptions
+from envdoctor.probe.collect import describe
 from tests.actions.fakes import make_venv, run_cli, uv_install, wheel_folder
 
 
@@ -90,17 +90,17 @@ def test_cli_restore_bad_input(tmp_path: Path, env: tuple[Path, Path]) -> None:
 
 
 def test_points_outside_a_venv_go_to_the_state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from envdoctor.actions.target import Target
+    from envdoctor.model import Interpreter
 
     monkeypatch.setenv("ENVDOCTOR_STATE_DIR", str(tmp_path / "state"))
-    target = Target(python="/usr/bin/python3", prefix="/usr", site_packages=[])
+    target = Interpreter(executable="/usr/bin/python3", prefix="/usr", site_packages=[])
     root = points.restore_root(target)
     assert root.parent == tmp_path / "state" / "restore"
     assert root.name.startswith("usr-")
 
 
 def test_human_times() -> None:
-    from envdoctor.commands.restore import human_time
+    from envdoctor.render.views.restore import human_time
 
     now = 1_764_622_800.0  # 2025-12-01 21:00 UTC
     assert human_time("2025-12-01T20:48:00+00:00", now) == "12 min ago (2025-12-01 20:48 UTC)"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from envdoctor.probe.collect import gather
-from envdoctor.probe.launch import Target
+from envdoctor.probe.target import Target
 from tests.adversarial.readers_env import cli_env, run_cli, site_packages, venv
 from tests.factories import make_conda_record, make_dist
 

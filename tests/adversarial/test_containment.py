@@ -14,7 +14,7 @@ import pytest
 
 from envdoctor.actions import restore as points
 from envdoctor.actions.containment import Boundary, OutsideError, move_aside, record_escapes
-from envdoctor.actions.target import describe
+from envdoctor.probe.collect import describe
 from tests.actions.fakes import make_venv
 from tests.adversarial.actions_env import (
     broken_venv,

@@ -15,7 +15,7 @@ import pytest
 from packaging.requirements import Requirement
 
 from envdoctor.actions import restore as points
-from envdoctor.actions.target import describe
+from envdoctor.probe.collect import describe
 from tests.actions.fakes import build_wheel, make_venv
 from tests.adversarial.actions_env import (
     broken_venv,

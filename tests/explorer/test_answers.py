@@ -9,7 +9,7 @@ import shlex
 
 import pytest
 
-from envdoctor.explorer.selector import ANY_PYTHON, NO_DRIVER, TORCH_INDEX, VARIANTS, State, states
+from envdoctor.explorer.selector import ANY_PYTHON, NO_DRIVER, State, states, variants
 from envdoctor.explorer.site import answer_for
 from envdoctor.knowledge import KnowledgeBase
 from envdoctor.plan import make_plan
@@ -30,7 +30,7 @@ def _sample(kb: KnowledgeBase) -> list[State]:
     rng = random.Random(15)
     picked = rng.sample(every, SAMPLE)
     # every variant, platform and device at least once, and the URL example of the issue
-    for variant in VARIANTS:
+    for variant in variants():
         picked.append(next(s for s in every if s.variant == variant))
     picked.append(next(s for s in every if s.key == "tensorflow/linux-x86_64/3.12/gpu/550"))
     return picked
@@ -81,7 +81,8 @@ def test_page_answers_are_plans_answers(site: BuiltSite, kb: KnowledgeBase) -> N
                 assert shown["driver"]["need"] in " ".join(plan.reasons), where
         else:
             assert shown["cuda"] is None and shown["driver"] is None, where
-        index = ["--index-url", TORCH_INDEX + choice.torch_backend] if choice.torch_backend else []
+        torch_index = "https://download.pytorch.org/whl/"
+        index = ["--index-url", torch_index + choice.index_backend] if choice.index_backend else []
         pip = shlex.split(shown["commands"]["pip"][0])
         assert pip == ["python", "-m", "pip", "install", requirement, *choice.constraints, *index], where
         uv_venv, uv_install = (shlex.split(line) for line in shown["commands"]["uv"])
@@ -107,7 +108,7 @@ def test_page_answers_match_the_plan_command(site: BuiltSite, key: str) -> None:
     shown = answer_for(site.data, key)
     assert shown is not None
     variant, platform, python, device, driver = key.split("/")
-    spec = next(v.spec for v in VARIANTS if v.id == variant)
+    spec = next(v.spec for v in variants() if v.id == variant)
     args = ["plan", spec, "--platform", platform, "--python", python, f"--{device}", "--no-resolve", "--format", "json"]
     if driver != NO_DRIVER:
         args += ["--driver", driver]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from envdoctor.explorer.selector import VARIANTS
+from envdoctor.explorer.selector import variants
 from envdoctor.knowledge import KnowledgeBase
 from envdoctor.plan import make_plan
 from envdoctor.plan.model import Target
@@ -103,7 +103,7 @@ def test_clicking_through_the_selector_shows_plans_answers(page: Any, site: Buil
             page.check(f"#device-{device}")
         if driver:
             page.select_option("#driver", driver)
-        spec = next(v.spec for v in VARIANTS if v.id == variant_id)
+        spec = next(v.spec for v in variants() if v.id == variant_id)
         plan = _expected(kb, spec, platform, python, device, driver)
         shown = _shown(page)
         where = (variant_id, platform, python, device, driver)

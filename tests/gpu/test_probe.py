@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ import pytest
 from envdoctor.model import CudaLibrary, GpuFacts, Machine, from_dict, to_dict
 from envdoctor.probe import gpu as gpu_probe
 from envdoctor.probe.gpu import collect_gpu, parse_ldconfig_p, read_ld_so_cache
+from envdoctor.process import Completed
 from tests.gpu.conftest import NVIDIA_SMI, have_sh, script, touch, write_ld_so_cache
 
 pytestmark = pytest.mark.skipif(not have_sh(), reason="fake tools are /bin/sh scripts")
@@ -121,8 +121,8 @@ def test_timeout_becomes_a_problem(tmp_path: Path) -> None:
     touch(tmp_path, "/proc/driver/nvidia/version", content=PROC_VERSION.encode())
     script(tmp_path / "bin", "nvidia-smi", "sleep 10\n")
 
-    def slow(cmd: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
-        raise subprocess.TimeoutExpired(cmd, timeout)
+    def slow(cmd: list[str], timeout: float) -> Completed:  # what envdoctor.process.run says then
+        return Completed(cmd, -9, "", "", timeout, timed_out=True)
 
     facts = collect(tmp_path, path=["/bin"], run=slow)
     assert facts.driver_version == "550.54.14"  # still from /proc

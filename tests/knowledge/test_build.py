@@ -8,14 +8,10 @@ from pathlib import Path
 import pytest
 
 from envdoctor.errors import UsageError
+from envdoctor.frameworks._buildinfo import literal_assignments
+from envdoctor.frameworks.tensorflow import build_info as tensorflow_build
 from envdoctor.knowledge import KnowledgeBase
-from envdoctor.knowledge.build import (
-    build,
-    literal_assignments,
-    platform_keys,
-    tensorflow_build,
-    wheel_pythons,
-)
+from envdoctor.knowledge.build import build, platform_keys, wheel_pythons
 from envdoctor.knowledge.fetch import FetchError, HttpClient
 
 from .conftest import IndexServer, publish, recorded

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
+from envdoctor.frameworks._buildinfo import nvidia_lower_bound
 from envdoctor.knowledge import DATA_DIR, KnowledgeBase
-from envdoctor.knowledge.build import _nvidia_lower_bound, _requires_build, known_pythons, wheel_pythons
+from envdoctor.knowledge.build import build_facts, known_pythons, wheel_pythons
 
 
 @pytest.fixture(scope="module")
@@ -23,13 +24,13 @@ def test_cuda13_runtime_without_suffix_is_read() -> None:
         'nvidia-cuda-runtime>=13.0.48; sys_platform == "linux" and extra == "with-cuda"',
         'nvidia-cudnn-cu13<10.0,>=9.12.0.46; sys_platform == "linux" and extra == "with-cuda"',
     ]
-    assert _nvidia_lower_bound(requires, "cuda-runtime")[0] == "13.0"
-    assert _nvidia_lower_bound(requires, "cudnn")[0] == "9.12"
+    assert nvidia_lower_bound(requires, "cuda-runtime")[0] == "13.0"
+    assert nvidia_lower_bound(requires, "cudnn")[0] == "9.12"
     # a package that only starts like it is not taken for the runtime
-    assert _nvidia_lower_bound(["nvidia-cuda-runtime-tools>=1.0"], "cuda-runtime") == (None, None)
-    rec = {"requires": requires, "metadata_file": "jax_cuda13_plugin-0.7.2-cp313-cp313-manylinux_2_27_x86_64.whl"}
-    _requires_build("jax-cuda13-plugin", rec)
-    assert (rec["cuda"], rec["cudnn"]) == ("13.0", "9.12")
+    assert nvidia_lower_bound(["nvidia-cuda-runtime-tools>=1.0"], "cuda-runtime") == (None, None)
+    wheel = "jax_cuda13_plugin-0.7.2-cp313-cp313-manylinux_2_27_x86_64.whl"
+    facts = build_facts("jax-cuda13-plugin", {}, requires, wheel, wheel)
+    assert (facts["cuda"], facts["cudnn"]) == ("13.0", "9.12")
 
 
 def test_shipped_jax_cuda13_plugins_have_a_toolkit_driver(kb: KnowledgeBase) -> None:

@@ -99,7 +99,7 @@ def test_installed_python_preferred_on_tie(kb: FakeKB) -> None:
 def test_torch_cpu_on_linux_uses_cpu_backend(kb: FakeKB) -> None:
     choice = choose(["torch"], Target(gpu=False, python="3.11"), kb)
     assert choice.requirements == ["torch==2.5.1"]
-    assert choice.torch_backend == "cpu"
+    assert choice.index_backend == "cpu"
 
 
 def test_no_framework_passes_specs_through(kb: FakeKB) -> None:

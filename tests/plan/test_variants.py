@@ -45,7 +45,7 @@ def test_a_gpu_plan_for_tensorflow_cpu_asks_for_tensorflow_and_cuda(kb: Knowledg
 
 def test_a_cpu_torch_plan_names_the_cpu_index(kb: KnowledgeBase) -> None:
     choice = choose(["torch"], Target(python="3.11", gpu=False, platform="linux-x86_64"), kb)
-    assert choice.torch_backend == "cpu"
+    assert choice.index_backend == "cpu"
     reason = next(r for r in choice.reasons if r.startswith("torch "))
     assert "https://download.pytorch.org/whl/cpu" in reason and "PyPI's Linux torch wheels are CUDA builds" in reason
 
@@ -60,7 +60,7 @@ def test_create_installs_a_planned_cpu_torch_from_the_cpu_index(tmp_path: Path) 
         },
         source="plan",
     )
-    assert spec.torch_backend == "cpu"
+    assert spec.index_backend == "cpu"
     ran: list[list[str]] = []
 
     class Runner:
@@ -72,7 +72,7 @@ def test_create_installs_a_planned_cpu_torch_from_the_cpu_index(tmp_path: Path) 
     _install_pip_part(Runner(), spec, tmp_path, "/env/bin/python", IndexOptions(), sync=True)  # type: ignore[arg-type]
     (argv,) = ran
     assert argv[1:3] == ["pip", "sync"] and argv[-2:] == ["--torch-backend", "cpu"]
-    assert BuildSpec().torch_backend is None
+    assert BuildSpec().index_backend is None
 
 
 @pytest.mark.network

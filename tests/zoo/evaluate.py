@@ -169,9 +169,10 @@ def _verify_causes(data: dict[str, Any]) -> list[str]:
 
 
 def installed(python: Path, env: dict[str, str]) -> dict[str, str]:
-    from envdoctor.actions.target import describe, scan_dists
+    from envdoctor.probe.collect import describe
+    from envdoctor.probe.distributions import read_distributions
 
-    return {d.name: d.version for d in scan_dists(describe(str(python)).site_packages)}
+    return {d.name: d.version for d in read_distributions(describe(str(python)).install_dirs) if d.shadowed_by is None}
 
 
 def _apply_shell(command: str, env: dict[str, str]) -> bool:

@@ -1,10 +1,12 @@
 # mypy: ignore-errors
 """Run by the TARGET interpreter (Python 3.6+, stdlib only): verify one framework or package.
 
-    python -c "<this file>" FAMILY RESULT_FILE [--keras]
-    python -c "<this file>" package:MODULE RESULT_FILE
+    python -c "<this file><the framework's part><RUN>" framework:MODULE RESULT_FILE [ARGS...]
+    python -c "<this file><RUN>" package:MODULE RESULT_FILE
 
-FAMILY is "tensorflow", "torch" or "jax" (--keras: also use tf.keras and say which Keras it is);
+framework:MODULE imports a framework and hands it to `verify_framework(rec, module, h)`, which the
+framework's descriptor appends (`Framework.verify_source`: TensorFlow's, PyTorch's and JAX's live next
+to their descriptors); `h` is `HELPERS` (compute, safe, numpy_bridge, argv: the ARGS, e.g. --keras).
 package:MODULE imports a compiled package (pandas, h5py, scipy, sklearn...) and exercises it with
 a tiny computation where one is known. Each step appends one JSON line to RESULT_FILE as soon as
 it is known, so that a crash (segfault, illegal instruction, timeout) still leaves what was
@@ -79,52 +81,6 @@ def safe(func, default=None):
         return default
 
 
-def verify_tensorflow(rec, tf):
-    build = safe(lambda: dict(tf.sysconfig.get_build_info()), {})
-    devices = safe(lambda: [{"name": d.name, "type": d.device_type} for d in tf.config.list_physical_devices()], [])
-    rec.emit(
-        step="info",
-        version=getattr(tf, "__version__", None),
-        build=build,
-        built_with_cuda=safe(lambda: bool(tf.test.is_built_with_cuda())),
-        devices=devices,
-    )
-
-    def run_on(name):
-        def func():
-            with tf.device("/" + name):
-                x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
-                return tf.reduce_sum(tf.linalg.matmul(x, x)).numpy()
-
-        return func
-
-    compute(rec, "CPU:0", run_on("CPU:0"))
-    gpus = [d for d in devices if d.get("type") == "GPU"]
-    for index in range(len(gpus)):
-        compute(rec, f"GPU:{index}", run_on(f"GPU:{index}"))
-    if "--keras" in sys.argv[3:]:
-        verify_keras(rec, tf)
-
-
-def verify_keras(rec, tf):
-    """Which Keras tf.keras is (Keras 2, Keras 3, tf_keras), and one Dense layer through it."""
-    start = time.perf_counter()
-    try:
-        keras = tf.keras
-        version = getattr(keras, "__version__", None)
-        module = getattr(keras, "__name__", None)
-        layer = keras.layers.Dense(1, kernel_initializer="ones", bias_initializer="zeros")
-        value = float(tf.reduce_sum(layer(tf.constant([[1.0, 2.0]]))).numpy())
-    except BaseException:
-        error = rec.fail("tf.keras")
-        rec.emit(step="keras", ok=False, error=error, seconds=time.perf_counter() - start)
-        return
-    ok = abs(value - 3.0) < 1e-3
-    if not ok:
-        rec.failed = True
-    rec.emit(step="keras", ok=ok, version=version, module=module, value=value, seconds=time.perf_counter() - start)
-
-
 def _matrix():
     return [[1.0, 2.0], [3.0, 4.0]]
 
@@ -188,102 +144,22 @@ def verify_package(rec, module, name):
         compute(rec, "CPU:0", lambda: exercise(module))
 
 
-def verify_torch(rec, torch):
-    version = getattr(torch, "version", None)
-    cuda_ok = safe(lambda: bool(torch.cuda.is_available()), False)
-    count = safe(lambda: int(torch.cuda.device_count()), 0) if cuda_ok else 0
-    devices = [{"name": "cpu", "type": "CPU"}]
-    for index in range(count):
-        devices.append(
-            {
-                "name": safe(lambda i=index: torch.cuda.get_device_name(i), f"cuda:{index}"),
-                "type": "GPU",
-                "id": f"cuda:{index}",
-            }
-        )
-    build = {
-        "cuda": getattr(version, "cuda", None),
-        "hip": getattr(version, "hip", None),
-        "git_version": getattr(version, "git_version", None),
-        "cudnn": safe(lambda: torch.backends.cudnn.version()) if cuda_ok else None,
-        "cuda_available": cuda_ok,
-    }
-    rec.emit(
-        step="info",
-        version=getattr(torch, "__version__", None),
-        build=build,
-        built_with_cuda=bool(getattr(version, "cuda", None)),
-        devices=devices,
-    )
+class HELPERS:
+    """What a framework's part of verify gets as `h`."""
 
-    def run_on(device):
-        def func():
-            x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], device=device)
-            return (x @ x).sum().item()
-
-        return func
-
-    def bridge():
-        import numpy
-
-        x = torch.from_numpy(numpy.array([[1.0, 2.0], [3.0, 4.0]]))
-        return (x @ x).numpy().sum()
-
-    compute(rec, "CPU:0", run_on("cpu"))
-    numpy_bridge(rec, "CPU:0 (numpy)", bridge)
-    for index in range(count):
-        compute(rec, f"GPU:{index}", run_on(f"cuda:{index}"))
-
-
-def verify_jax(rec, jax):
-    import jax.numpy as jnp
-
-    devices = []
-    seen = set()
-    for backend in (None, "cpu"):
-        for device in safe(lambda b=backend: jax.devices(b) if b else jax.devices(), []):
-            key = str(device)
-            if key in seen:
-                continue
-            seen.add(key)
-            devices.append(
-                {
-                    "name": key,
-                    "type": "GPU" if device.platform in ("gpu", "cuda", "rocm") else device.platform.upper(),
-                    "kind": getattr(device, "device_kind", None),
-                    "_device": device,
-                }
-            )
-    jaxlib_version = safe(lambda: __import__("jaxlib.version").version.__version__)
-    rec.emit(
-        step="info",
-        version=getattr(jax, "__version__", None),
-        build={"jaxlib": jaxlib_version, "default_backend": safe(jax.default_backend)},
-        built_with_cuda=any(d["type"] == "GPU" for d in devices),
-        devices=[dict((k, v) for k, v in d.items() if k != "_device") for d in devices],
-    )
-    counters = {}
-    for entry in devices:
-        kind = entry["type"]
-        index = counters.get(kind, 0)
-        counters[kind] = index + 1
-
-        def func(device=entry["_device"]):
-            x = jax.device_put(jnp.array([[1.0, 2.0], [3.0, 4.0]]), device)
-            return (x @ x).sum()
-
-        compute(rec, f"{kind}:{index}", func)
-
-
-VERIFIERS = {"tensorflow": verify_tensorflow, "torch": verify_torch, "jax": verify_jax}
+    compute = staticmethod(compute)
+    safe = staticmethod(safe)
+    numpy_bridge = staticmethod(numpy_bridge)
+    argv = sys.argv[3:]
+    EXPECTED = EXPECTED
 
 
 def main():
-    family, result_file = sys.argv[1], sys.argv[2]
+    what, result_file = sys.argv[1], sys.argv[2]
     faulthandler.enable()
     rec = Recorder(result_file)
     rec.emit(step="start", python=sys.executable, python_version=".".join(str(v) for v in sys.version_info[:3]))
-    name = family.split(":", 1)[1] if family.startswith("package:") else family
+    kind, _, name = what.partition(":")
     start = time.perf_counter()
     try:
         import importlib
@@ -295,10 +171,10 @@ def main():
         return 3
     rec.emit(step="import", ok=True, seconds=time.perf_counter() - start, file=getattr(module, "__file__", None))
     try:
-        if family.startswith("package:"):
+        if kind == "package":
             verify_package(rec, module, name)
         else:
-            VERIFIERS[family](rec, module)
+            globals()["verify_framework"](rec, module, HELPERS)  # the framework's part, appended
     except BaseException:
         error = rec.fail(f"verify {name}")
         rec.emit(step="error", error=error)
@@ -306,5 +182,4 @@ def main():
     return 1 if rec.failed else 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+# envdoctor.actions.verify appends the framework's part, then the call of main()

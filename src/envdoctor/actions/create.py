@@ -31,9 +31,11 @@ from typing import Any
 
 from envdoctor.actions.envfile import BuildSpec
 from envdoctor.actions.interpreters import find_interpreter
-from envdoctor.actions.proc import Completed, StepRun, progress, quote, run, run_step
+from envdoctor.actions.proc import StepRun, progress, run_step
 from envdoctor.actions.uvtool import IndexOptions, uv_binary, uv_env, uv_pip
 from envdoctor.errors import EnvdoctorError, UsageError
+from envdoctor.frameworks import uv_index_option
+from envdoctor.process import Completed, run
 
 CONDA_TOOLS = ("micromamba", "mamba", "conda")
 #: what conda's `defaults` channel is on Linux and macOS
@@ -231,7 +233,7 @@ def _locked(dest: Path) -> Iterator[None]:
     from envdoctor.actions import restore as points
     from envdoctor.actions.containment import Boundary
     from envdoctor.actions.lock import hold, lock_path
-    from envdoctor.actions.target import Target
+    from envdoctor.model import Interpreter
 
     state = points.state_dir()
     path = lock_path(str(dest), state=state, in_prefix=False)
@@ -240,7 +242,12 @@ def _locked(dest: Path) -> Iterator[None]:
     except OSError as exc:
         raise EnvdoctorError(f"cannot create the lock folder {path.parent}: {exc.strerror or exc}") from None
     with hold(path, prefix=str(dest), verb="create"):
-        existing = Target(python="", prefix=str(dest))
+        existing = Interpreter(
+            executable="",
+            prefix=str(dest),
+            is_venv=(dest / "pyvenv.cfg").is_file(),
+            is_conda=(dest / "conda-meta").is_dir(),
+        )
         if (existing.is_venv or existing.is_conda) and made_by_envdoctor(dest):
             with points.locked(existing, "create"):
                 yield
@@ -367,19 +374,20 @@ def _install_pip_part(
     else:
         runner.index += 1
         return
-    if spec.torch_backend and not index.no_index:
-        # the plan's torch came from the PyTorch index (a CPU plan: the CPU wheel, never PyPI's CUDA one)
-        argv += ["--torch-backend", spec.torch_backend]
+    option = uv_index_option()
+    if spec.index_backend and option and not index.no_index:
+        # the plan's framework came from its own wheel index (a CPU plan: the CPU wheel, never PyPI's CUDA one)
+        argv += [option, spec.index_backend]
     runner.step("packages" if sync else "pip packages", argv)
 
 
 def _venv_python(dest: Path) -> str:
-    from envdoctor.actions.target import interpreter_in
+    from envdoctor.probe.target import python_in
 
-    found = interpreter_in(dest)
+    found = python_in(str(dest))
     if found is None:
         raise EnvdoctorError(f"no interpreter in {dest} after creating it")
-    return str(found)
+    return found
 
 
 def conda_tool(env: Mapping[str, str] | None = None) -> str | None:
@@ -506,11 +514,11 @@ def _rattler_install(spec: BuildSpec, dest: Path, python: str | None, result: Cr
     if not quiet:
         progress(f"solving {' '.join(specs)} from {', '.join(channels)} (py-rattler)")
     request = {"channels": channels, "specs": specs, "prefix": str(dest), "quiet": quiet}
-    # through proc.run: in envdoctor's process group, known to the guardian, stopped on a signal
+    # through envdoctor.process: in envdoctor's process group, known to the guardian, stopped on a signal
     done = run(
         [sys.executable, "-m", "envdoctor.actions.create", "rattler-install"],
         input=json.dumps(request),
-        stream=not quiet,
+        stream_stderr=not quiet,
     )
     seconds = time.perf_counter() - start
     try:
@@ -576,33 +584,6 @@ def _child_main() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)  # not through the interpreter's exit: see _rattler_install
-
-
-def render_text(result: CreateResult) -> str:
-    from envdoctor.actions.verify import render_text as verify_text
-
-    out = [f"envdoctor create: {result.prefix} ({result.manager} manager)"]
-    if result.spec and result.spec.source:
-        out.append(f"  from: {result.spec.source}")
-    if result.python:
-        out.append(
-            f"  python: {result.python}" + (f" (from {result.interpreter_source})" if result.interpreter_source else "")
-        )
-    for note in result.spec.notes if result.spec else []:
-        out.append(f"  note: {note}")
-    for step in result.steps:
-        out.append(f"  [{'ok  ' if step.ok else 'FAIL'}] {step.name} ({step.seconds:.1f} s): {quote(step.argv)}")
-        if not step.ok and step.output_tail:
-            out += ["         " + line for line in step.output_tail.splitlines()[-10:]]
-    if result.verify is not None:
-        out.append(verify_text(result.verify))
-    state = "created" if result.ok else f"FAILED: {result.error}"
-    out.append(f"create: {state} ({result.seconds:.1f} s)")
-    if result.moved_aside:
-        out.append(f"  the folder that was at {result.prefix} is now {result.moved_aside} (kept whole)")
-    if result.ok and result.python:
-        out.append(f"  use it: {result.python} (or `source {result.prefix}/bin/activate`)")
-    return "\n".join(out)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ class BuildSpec:
     requirements_file: str | None = None  # a file uv reads as-is (hashes, pylock.toml)
     env_file: str | None = None  # an environment.yml a conda tool can read as-is
     notes: list[str] = field(default_factory=list)
-    torch_backend: str | None = None  # the PyTorch index the plan's torch comes from (uv --torch-backend)
+    index_backend: str | None = None  # the wheel-index folder the plan's framework comes from (uv --torch-backend)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -49,7 +49,7 @@ class BuildSpec:
             "requirements_file": self.requirements_file,
             "env_file": self.env_file,
             "notes": list(self.notes),
-            "torch_backend": self.torch_backend,
+            "torch_backend": self.index_backend,
         }
 
 
@@ -128,7 +128,7 @@ def from_plan_dict(data: dict[str, Any], *, source: str) -> BuildSpec:
         pinned=is_pinned(pip),
         manager=manager,
         source=source,
-        torch_backend=str(data["torch_backend"]) if data.get("torch_backend") else None,
+        index_backend=str(data["torch_backend"]) if data.get("torch_backend") else None,
     )
 
 

@@ -64,16 +64,6 @@ def _from_explain(text: str, snapshot: Any) -> Diagnosis:
     return _convert(explain_text(text, snapshot=snapshot))
 
 
-def snapshot_of(python: str) -> Any:
-    """The target's snapshot, so that explain's fixes name its interpreter; None if it fails."""
-    try:
-        from envdoctor.probe import collect_snapshot, resolve_target
-
-        return collect_snapshot(resolve_target(python=python))
-    except Exception:
-        return None
-
-
 def _convert(result: Any) -> Diagnosis:
     cause = _attr(result, "cause", "cause_id", "id") or "unknown"
     if not isinstance(cause, str):

@@ -25,17 +25,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from envdoctor import remedies
+from envdoctor import exitcodes, remedies
 from envdoctor.actions import interrupts, safeapply
 from envdoctor.actions import restore as restore_points
 from envdoctor.actions.fixplan import FixPlan, FixStep, make_plan
 from envdoctor.actions.outcome import StepOutcome, check_rollback, compare, step_outcome
-from envdoctor.actions.proc import Completed, StepRun, progress, quote, run_step
-from envdoctor.actions.target import Target, describe
+from envdoctor.actions.proc import StepRun, progress, quote, run_step
 from envdoctor.actions.uvtool import IndexOptions, uv_env
 from envdoctor.actions.verify import VerifyReport
 from envdoctor.errors import EnvdoctorError
-from envdoctor.model import Finding, Severity
+from envdoctor.model import Finding, Interpreter, Severity
+from envdoctor.probe.collect import describe
+from envdoctor.process import Completed
 
 
 class Diagnose(Protocol):
@@ -49,14 +50,14 @@ class Verifier(Protocol):
 
 
 def default_diagnose(python: str, env: Mapping[str, str] | None = None, *, timeout: float = 20.0) -> list[Finding]:
-    """check's findings for the environment of `python` (envdoctor.probe + envdoctor.doctor)."""
+    """check's findings for the environment of `python` (run with `env`), read afresh: the
+    environment was just changed (no result cache)."""
     from envdoctor.doctor import diagnose
-    from envdoctor.probe import collect_snapshot, resolve_target
+    from envdoctor.probe.sources import InterpreterSource, ReadOptions, read_snapshot
+    from envdoctor.probe.target import Target
 
-    snapshot = collect_snapshot(resolve_target(python=python), timeout=timeout, env=env)
-    report: Any = diagnose(snapshot)
-    findings = getattr(report, "findings", report)
-    return list(findings)
+    source = InterpreterSource(Target(python, None, f"--python {python}"))
+    return diagnose(read_snapshot(source, ReadOptions(timeout=timeout, env=env))).findings
 
 
 def default_verify(python: str, env: Mapping[str, str] | None = None, *, timeout: float = 300.0) -> VerifyReport:
@@ -103,6 +104,10 @@ class FixReport:
         verified = self.verify_after if self.verify_after is not None else self.verify_before
         return not errors(findings) and (verified is None or verified.ok) and not self.rolled_back
 
+    @property
+    def exit_code(self) -> int:
+        return exitcodes.outcome(self.ok)
+
     def to_dict(self) -> dict[str, Any]:
         from envdoctor.output import document_header
 
@@ -134,8 +139,8 @@ def plan_fix(
     *,
     diagnose: Diagnose | None = None,
     index: IndexOptions | None = None,
-    target: Target | None = None,
-) -> tuple[Target, list[Finding], FixPlan]:
+    target: Interpreter | None = None,
+) -> tuple[Interpreter, list[Finding], FixPlan]:
     target = target or describe(python)
     findings = (diagnose or default_diagnose)(python)
     plan = make_plan(findings, python, index=(index or IndexOptions()).args())
@@ -266,81 +271,3 @@ def worse(report: FixReport, step_failed: bool, baseline: list[Finding] | None =
     reasons = ["a fix command failed"] if step_failed else []
     before = baseline if baseline is not None else report.before
     return reasons + compare(before, report.after or [], report.verify_before, report.verify_after)
-
-
-# ---- rendering ---------------------------------------------------------------------------------
-
-
-def render_text(report: FixReport) -> str:
-    from envdoctor.actions.fixplan import render_text as plan_text
-
-    errs = errors(report.before)
-    out = [
-        f"envdoctor fix: {report.python}",
-        f"  {len(report.before)} finding(s), {len(errs)} error(s)"
-        + (": " + ", ".join(sorted({f.code for f in report.before})) if report.before else ""),
-        "fix plan:",
-        plan_text(report.plan),
-    ]
-    if not report.applied:
-        if report.plan.actionable:
-            out.append("not applied: run again with --apply (a restore point is recorded first)")
-        if report.after is not None and report.shell_steps:
-            after = report.after
-            out.append(
-                "nothing to change in the environment; once you run "
-                + " && ".join(report.shell_steps)
-                + f" in your shell: {len(errors(after))} error(s)"
-                + (": " + ", ".join(sorted({f.code for f in errors(after)})) if errors(after) else "")
-            )
-        return "\n".join(out)
-    if report.point:
-        out.append(f"restore point: {report.point.id} ({report.point.path})")
-    for r in report.runs:
-        out.append(f"  [{'ok  ' if r.ok else 'FAIL'}] {quote(r.argv)} ({r.seconds:.1f} s)")
-        if not r.ok and r.output_tail:
-            out += ["         " + line for line in r.output_tail.splitlines()[-8:]]
-    after = report.after or []
-    out.append(
-        f"after: {len(after)} finding(s), {len(errors(after))} error(s)"
-        + (": " + ", ".join(sorted({f.code for f in after})) if after else "")
-    )
-    if report.verify_after is not None:
-        v = report.verify_after
-        out.append(
-            f"verify after: {sum(1 for f in v.frameworks if f.ok)} of {len(v.frameworks)} framework(s) work"
-            + ("" if v.ok else f"; failed: {', '.join(v.failed)}")
-        )
-    if report.shell_steps:
-        out.append("in your shell (envdoctor cannot): " + " && ".join(report.shell_steps) + "; checked as if done")
-    if report.rolled_back:
-        state = "rolled back (verified)" if report.rollback_ok else "ROLLBACK INCOMPLETE"
-        out.append(f"{state} to {report.point.id if report.point else '?'}: {'; '.join(report.worse_because)}")
-        out += [f"  rollback: {problem}" for problem in report.rollback_problems]
-        if not report.rollback_ok and report.point:
-            out += [f"  still different: {r}" for r in report.rollback_remaining[:40]]
-            out.append(f"  bring it back with: envdoctor restore --python {report.python} --yes {report.point.id}")
-    out.append("fix: " + ("the environment works" if report.ok else "problems remain"))
-    return "\n".join(out)
-
-
-def render_markdown(report: FixReport) -> str:
-    out = [
-        "## envdoctor fix",
-        "",
-        f"`{report.python}`",
-        "",
-        "| # | command | findings | run by --apply |",
-        "| --- | --- | --- | --- |",
-    ]
-    for n, step in enumerate(report.plan.steps, 1):
-        runs = "yes" if step.applies else ("in your shell" if step.shell else "no (manual)")
-        out.append(f"| {n} | `{step.command or step.step.reason}` | {', '.join(step.codes)} | {runs} |")
-    if report.applied:
-        out += [
-            "",
-            f"Applied: restore point `{report.point.id if report.point else ''}`; "
-            f"errors before {len(errors(report.before))}, after {len(errors(report.after or []))}"
-            + ("; rolled back" if report.rolled_back else ""),
-        ]
-    return "\n".join(out)

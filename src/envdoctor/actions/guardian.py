@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import atexit
 import os
-import subprocess
 import sys
 import threading
+
+from envdoctor import process
 
 GUARDIAN_SOURCE = r"""
 import os, signal, sys
@@ -103,32 +104,33 @@ else:
 
 class Guardian:
     def __init__(self) -> None:
-        self._proc: subprocess.Popen[bytes] | None = None
+        self._proc: process.Child | None = None
         self._lock = threading.Lock()
 
-    def _started(self) -> subprocess.Popen[bytes] | None:
+    def _started(self) -> process.Child | None:
         if self._proc is not None and self._proc.poll() is None:
             return self._proc
-        try:
-            self._proc = subprocess.Popen(
+        try:  # not watched itself: it is the watcher
+            self._proc = process.spawn(
                 [sys.executable, "-I", "-S", "-c", GUARDIAN_SOURCE],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                close_fds=True,
+                stdin=process.PIPE,
+                stdout=process.DEVNULL,
+                stderr=process.DEVNULL,
+                supervise=False,
             )
-        except OSError:
+        except process.StartError:
             self._proc = None
         return self._proc
 
     def _send(self, line: str) -> None:
         with self._lock:
             proc = self._started() if line.startswith("track") else self._proc
-            if proc is None or proc.stdin is None:
+            stdin = proc.popen.stdin if proc is not None else None
+            if stdin is None:
                 return
             try:
-                proc.stdin.write(line.encode() + b"\n")
-                proc.stdin.flush()
+                stdin.write(line.encode() + b"\n")
+                stdin.flush()
             except (OSError, ValueError):
                 pass
 
@@ -142,17 +144,18 @@ class Guardian:
         """Goodbye: envdoctor ends normally (its children are done)."""
         with self._lock:
             proc, self._proc = self._proc, None
-        if proc is None or proc.stdin is None:
+        stdin = proc.popen.stdin if proc is not None else None
+        if proc is None or stdin is None:
             return
         try:
-            proc.stdin.write(b"bye\n")
-            proc.stdin.close()
+            stdin.write(b"bye\n")
+            stdin.close()
         except (OSError, ValueError):
             pass
         try:
             proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        except process.TimeoutExpired:
+            proc.stop(grace=0)
 
     @property
     def pid(self) -> int | None:

@@ -14,8 +14,8 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
-from envdoctor.actions.proc import run
 from envdoctor.actions.uvtool import uv_binary, uv_env
+from envdoctor.process import run
 
 _VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
 
@@ -35,11 +35,10 @@ def resolve_python_request(request: str, env: Mapping[str, str] | None = None) -
     env = os.environ if env is None else env
     expanded = os.path.expanduser(request)
     if os.path.isdir(expanded):
-        for rel in ("bin/python", "bin/python3", "python.exe", "Scripts/python.exe"):
-            candidate = os.path.join(expanded, rel)
-            if os.path.isfile(candidate):
-                return candidate, f"the interpreter of {request}"
-        return None
+        from envdoctor.probe.target import python_in
+
+        found = python_in(expanded)
+        return (found, f"the interpreter of {request}") if found else None
     if os.sep in request or os.path.isfile(expanded):
         return (expanded, request) if os.path.isfile(expanded) else None
     on_path = shutil.which(request, path=env.get("PATH"))

@@ -1,8 +1,10 @@
 """Signals during a change: SIGINT, SIGTERM and SIGHUP end the running step cleanly.
 
 While `guarded()` is active the three signals raise `Interrupted` (a BaseException, so no `except
-Exception` swallows it) in the main thread; `proc.run` then stops the running child tool and its
-own children and waits for them, and the action rolls back. Inside `shielded()` (writing a restore
+Exception` swallows it) in the main thread; `envdoctor.process.run` then stops the running child
+tool and its own children and waits for them, and the action rolls back. Every child started
+inside is watched (`envdoctor.process.Supervisor`): started shielded, known to the guardian, and
+in a session of its own during a rollback. Inside `shielded()` (writing a restore
 point, rolling back) a signal is only remembered: it takes effect when the shield ends, or never
 inside `finishing()` (a rollback is finished, not abandoned half-way).
 
@@ -18,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from types import FrameType, TracebackType
 
+from envdoctor import exitcodes
 from envdoctor.errors import EnvdoctorError
 
 SIGNALS = tuple(
@@ -49,7 +52,7 @@ class Interruption(EnvdoctorError):
 
     def __init__(self, message: str, signum: int) -> None:
         super().__init__(message)
-        self.exit_code = 128 + signum
+        self.exit_code = exitcodes.signalled(signum)
 
 
 def say(line: str) -> None:
@@ -94,12 +97,15 @@ def guarded() -> Iterator[None]:
     if _active is not None or threading.current_thread() is not threading.main_thread():
         yield
         return
+    from envdoctor import process
+
     guard = _Guard()
     for signum in SIGNALS:
         guard.previous[signum] = signal.signal(signum, guard.handler)
     _active = guard
     try:
-        yield
+        with process.supervised(_Watching()):
+            yield
     finally:
         _active = None
         for signum, previous in guard.previous.items():
@@ -120,6 +126,29 @@ class _Shield:
         _active.depth -= 1
         if kind is None and self.deliver:
             _active.check()
+
+
+class _Watching:
+    """The `envdoctor.process.Supervisor` of a change under way."""
+
+    def starting(self) -> _Shield:
+        return shielded(deliver=False)
+
+    def new_session(self) -> bool:
+        return is_closing()
+
+    def started(self, pid: int) -> None:
+        from envdoctor.actions import guardian
+
+        guardian.track(pid)
+
+    def ended(self, pid: int) -> None:
+        from envdoctor.actions import guardian
+
+        guardian.untrack(pid)
+
+    def check(self) -> None:
+        check()
 
 
 def shielded(*, deliver: bool = True) -> _Shield:

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from envdoctor.actions.fixplan import FixStep
-from envdoctor.actions.proc import Completed
-from envdoctor.actions.target import Target, scan_dists
 from envdoctor.actions.verify import VerifyReport
-from envdoctor.model import Finding, Severity
+from envdoctor.model import Finding, Interpreter, Severity
+from envdoctor.probe.distributions import read_distributions
+from envdoctor.process import Completed
 
 #: output that means the step did not do what it says, whatever its exit code
 FAILURE_OUTPUT = (
@@ -46,7 +46,7 @@ class StepOutcome:
         return {"ok": self.ok, "problems": list(self.problems)}
 
 
-def step_outcome(step: FixStep, done: Completed, target: Target | None) -> StepOutcome:
+def step_outcome(step: FixStep, done: Completed, target: Interpreter | None) -> StepOutcome:
     """Did `step` really happen? Its exit code, its output, and the target afterwards."""
     problems: list[str] = []
     if done.timed_out:
@@ -63,11 +63,11 @@ def step_outcome(step: FixStep, done: Completed, target: Target | None) -> StepO
     return StepOutcome(not problems, problems)
 
 
-def _effect_problems(step: FixStep, target: Target) -> list[str]:
+def _effect_problems(step: FixStep, target: Interpreter) -> list[str]:
     from packaging.requirements import InvalidRequirement, Requirement
     from packaging.utils import canonicalize_name
 
-    inside = {d.name: d.version for d in scan_dists(target.site_packages)}
+    inside = {d.name: d.version for d in read_distributions(target.install_dirs) if d.shadowed_by is None}
     problems: list[str] = []
     if step.step.action == "uninstall":
         left = [n for n in step.packages if canonicalize_name(n) in inside]

@@ -59,7 +59,7 @@ from typing import Any
 
 from envdoctor.actions import interrupts
 from envdoctor.actions.containment import Boundary, Escape, OutsideError, conda_escapes, record_escapes, refuse
-from envdoctor.actions.proc import Completed, StepRun, progress, quote, read_json_lines, run
+from envdoctor.actions.proc import StepRun, progress, quote, read_json_lines
 from envdoctor.actions.records import (
     INSTALLER_FILES,
     CondaRecord,
@@ -79,9 +79,12 @@ from envdoctor.actions.records import (
     valid_url,
     walk_tree,
 )
-from envdoctor.actions.target import InstalledDist, Target, normalize, scan_dists
 from envdoctor.actions.uvtool import IndexOptions, uv_env, uv_pip
 from envdoctor.errors import EnvdoctorError, UsageError
+from envdoctor.model import Distribution, Interpreter
+from envdoctor.names import canonicalize_name
+from envdoctor.probe.distributions import read_distributions
+from envdoctor.process import Completed, run
 
 POINT_FILE = "point.json"
 JOURNAL_FILE = "journal.jsonl"
@@ -103,12 +106,12 @@ def state_dir(env: Mapping[str, str] | None = None) -> Path:
     return Path(base).absolute() / "envdoctor"
 
 
-def _in_prefix(target: Target) -> bool:
+def _in_prefix(target: Interpreter) -> bool:
     prefix = Path(target.prefix)
     return bool(target.prefix) and (target.is_venv or target.is_conda) and os.access(prefix, os.W_OK)
 
 
-def restore_root(target: Target, env: Mapping[str, str] | None = None) -> Path:
+def restore_root(target: Interpreter, env: Mapping[str, str] | None = None) -> Path:
     """The folder holding the target's restore points."""
     from envdoctor.actions.lock import slug
 
@@ -117,7 +120,7 @@ def restore_root(target: Target, env: Mapping[str, str] | None = None) -> Path:
     return state_dir(env) / "restore" / slug(target.prefix or "/")
 
 
-def state_boundary(target: Target, env: Mapping[str, str] | None = None) -> Boundary:
+def state_boundary(target: Interpreter, env: Mapping[str, str] | None = None) -> Boundary:
     """Where envdoctor's own files about `target` may be written: `<prefix>/.envdoctor`, or the
     state folder."""
     if _in_prefix(target):
@@ -125,7 +128,7 @@ def state_boundary(target: Target, env: Mapping[str, str] | None = None) -> Boun
     return Boundary([state_dir(env)], "envdoctor's state folder")
 
 
-def _contained_root(target: Target, env: Mapping[str, str] | None = None) -> tuple[Path, Boundary]:
+def _contained_root(target: Interpreter, env: Mapping[str, str] | None = None) -> tuple[Path, Boundary]:
     """The restore-point folder, proven to resolve where it should (a `.envdoctor` symlinked out of
     the prefix is refused)."""
     root = restore_root(target, env)
@@ -139,7 +142,7 @@ def _contained_root(target: Target, env: Mapping[str, str] | None = None) -> tup
     return root, bound
 
 
-def lock_file(target: Target, env: Mapping[str, str] | None = None) -> tuple[Path, Boundary]:
+def lock_file(target: Interpreter, env: Mapping[str, str] | None = None) -> tuple[Path, Boundary]:
     """The lock file of `target` (see envdoctor.actions.lock) and the boundary it is written in."""
     from envdoctor.actions.lock import lock_path
 
@@ -151,7 +154,7 @@ def lock_file(target: Target, env: Mapping[str, str] | None = None) -> tuple[Pat
 
 
 @contextmanager
-def locked(target: Target, verb: str, *, wait: float = 0.0) -> Iterator[None]:
+def locked(target: Interpreter, verb: str, *, wait: float = 0.0) -> Iterator[None]:
     """Hold `target`'s lock while changing it (LockBusy when another envdoctor holds it)."""
     from envdoctor.actions.lock import hold
 
@@ -311,18 +314,18 @@ def content_digest(content: Mapping[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
-def current_dists(target: Target) -> list[InstalledDist]:
+def current_dists(target: Interpreter) -> list[Distribution]:
     """The distributions in the environment's own site-packages (the first copy of a name)."""
     seen: set[str] = set()
-    out: list[InstalledDist] = []
-    for dist in scan_dists(target.site_packages):
+    out: list[Distribution] = []
+    for dist in read_distributions(target.install_dirs):
         if dist.name not in seen:
             seen.add(dist.name)
             out.append(dist)
     return out
 
 
-def _direct_url(dist: InstalledDist) -> tuple[DirectUrl | None, str | None]:
+def _direct_url(dist: Distribution) -> tuple[DirectUrl | None, str | None]:
     """(the parsed direct_url.json, or None; a problem when it exists and cannot be used)."""
     path = os.path.join(dist.metadata_path, "direct_url.json")
     if not os.path.isfile(path):
@@ -334,7 +337,7 @@ def _direct_url(dist: InstalledDist) -> tuple[DirectUrl | None, str | None]:
         return None, f"its direct_url.json cannot be used ({exc})"
 
 
-def _point_dist(dist: InstalledDist, prefix: str) -> PointDist:
+def _point_dist(dist: Distribution, prefix: str) -> PointDist:
     direct, problem = _direct_url(dist)
     files = record_files(dist.metadata_path, dist.location, prefix)
     if (dist.installer or "") == "conda":  # conda records hold the hashes of conda's files
@@ -447,20 +450,20 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def snapshot_point(target: Target, *, point_id: str, path: Path, reason: str, index: IndexOptions) -> RestorePoint:
+def snapshot_point(target: Interpreter, *, point_id: str, path: Path, reason: str, index: IndexOptions) -> RestorePoint:
     """What a restore point of `target` holds, in memory."""
     prefix = target.prefix
     inside = current_dists(target)
     inside_names = {d.name for d in inside}
     outside = [
         {"name": d.name, "version": d.version, "location": d.location}
-        for d in scan_dists([p for p in target.sys_path if p not in target.site_packages])
+        for d in read_distributions([p for p in target.sys_path if p not in target.install_dirs])
         if d.name in inside_names or d.location == target.user_site
     ]
     kind = "conda" if target.is_conda else "venv" if target.is_venv else "system"
     conda = _valid_conda(read_conda_records(prefix)[0]) if kind == "conda" else None
     dists = [_point_dist(d, prefix) for d in inside]
-    roots = tree_roots(prefix, target.site_packages)
+    roots = tree_roots(prefix, target.install_dirs)
     dirs: list[str] = []
     files: list[str] = []
     for root in roots:
@@ -473,7 +476,7 @@ def snapshot_point(target: Target, *, point_id: str, path: Path, reason: str, in
         id=point_id,
         path=path,
         created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        python=target.python,
+        python=target.executable,
         prefix=prefix,
         python_version=target.version,
         kind=kind,
@@ -495,7 +498,7 @@ def _installer_file(path: str) -> bool:
 
 
 def record(
-    target: Target,
+    target: Interpreter,
     *,
     reason: str,
     index: IndexOptions | None = None,
@@ -695,7 +698,7 @@ class PointEntry:
     problem: str | None = None
 
 
-def scan_points(target: Target) -> list[PointEntry]:
+def scan_points(target: Interpreter) -> list[PointEntry]:
     root = restore_root(target)
     try:
         children = sorted(root.iterdir()) if root.is_dir() else []
@@ -712,12 +715,12 @@ def scan_points(target: Target) -> list[PointEntry]:
     return out
 
 
-def list_points(target: Target) -> list[RestorePoint]:
+def list_points(target: Interpreter) -> list[RestorePoint]:
     """The target's verified restore points, oldest first."""
     return [e.point for e in scan_points(target) if e.point is not None]
 
 
-def find_point(target: Target, ident: str | None) -> RestorePoint:
+def find_point(target: Interpreter, ident: str | None) -> RestorePoint:
     """A point by ID (or a path to one); the latest when `ident` is None or 'latest'. A point that
     fails verification is refused (InvalidPoint), never skipped for an older one."""
     if ident and os.sep in ident and Path(ident).is_dir():
@@ -810,12 +813,12 @@ def _modified_line(name: str, paths: Sequence[str]) -> str:
     return f"reinstall {name}: {len(paths)} file(s) differ from the point ({shown})"
 
 
-def target_boundary(target: Target) -> Boundary:
+def target_boundary(target: Interpreter) -> Boundary:
     """What tools may remove in `target`: its prefix and its own site-packages."""
-    return Boundary([target.prefix, *target.site_packages], f"the environment {target.prefix}")
+    return Boundary([target.prefix, *target.install_dirs], f"the environment {target.prefix}")
 
 
-def removal_escapes(target: Target, names: Iterable[str] | None = None) -> list[Escape]:
+def removal_escapes(target: Interpreter, names: Iterable[str] | None = None) -> list[Escape]:
     """Files that uninstalling the distributions `names` (all of the environment's own when None)
     would remove outside the environment, by their RECORD."""
     bound = target_boundary(target)
@@ -829,7 +832,7 @@ def removal_escapes(target: Target, names: Iterable[str] | None = None) -> list[
     return out
 
 
-def conda_removal_escapes(target: Target, names: Iterable[str] | None = None) -> list[Escape]:
+def conda_removal_escapes(target: Interpreter, names: Iterable[str] | None = None) -> list[Escape]:
     """Files that unlinking the conda packages `names` (all when None) would remove outside the
     prefix, by their conda-meta records."""
     records, _ = read_conda_records(target.prefix)
@@ -838,12 +841,12 @@ def conda_removal_escapes(target: Target, names: Iterable[str] | None = None) ->
     return conda_escapes(target.prefix, chosen, target_boundary(target))
 
 
-def refuse_unsafe_removals(target: Target, action: str) -> None:
+def refuse_unsafe_removals(target: Interpreter, action: str) -> None:
     """Before a tool may remove anything in `target`: every path it could remove is inside."""
     refuse(removal_escapes(target) + (conda_removal_escapes(target) if target.is_conda else []), action)
 
 
-def diff(point: RestorePoint, target: Target) -> Diff:
+def diff(point: RestorePoint, target: Interpreter) -> Diff:
     """The environment against the point, file by file."""
     prefix = target.prefix
     result = Diff()
@@ -908,7 +911,7 @@ def diff(point: RestorePoint, target: Target) -> Diff:
     return result
 
 
-def _tree_changes(point: RestorePoint, target: Target, owned_now: set[str]) -> tuple[list[str], list[str]]:
+def _tree_changes(point: RestorePoint, target: Interpreter, owned_now: set[str]) -> tuple[list[str], list[str]]:
     """(stray paths now, files no record owns that are gone) under the point's tree roots. Files
     of distributions the restore removes or replaces (`owned_now`) are the tools' to remove: not
     strays."""
@@ -966,7 +969,7 @@ class RestoreResult:
 
 
 def restore_commands(
-    point: RestorePoint, target: Target, index: IndexOptions | None = None, changes: Diff | None = None
+    point: RestorePoint, target: Interpreter, index: IndexOptions | None = None, changes: Diff | None = None
 ) -> tuple[list[list[str]], list[str]]:
     """(commands to run, commands the user must run) to bring `target` back to `point`."""
     index = index if index is not None else point.index
@@ -994,7 +997,7 @@ def restore_commands(
         elif conda_changes or changed:
             if rattler_available():
                 if overwritten:
-                    commands.append(uv_pip("uninstall", target.python, *overwritten))
+                    commands.append(uv_pip("uninstall", target.executable, *overwritten))
                 owners = conda_owners(Path(target.prefix))
                 reinstall = sorted({owners.get(n, n) for n in changed} | set(changes.conda_modified))
                 digest = point.sidecars.get(CONDA_FILE, "")
@@ -1004,7 +1007,7 @@ def restore_commands(
     installed_by_conda = {d.name for d in current_dists(target) if (d.installer or "") == "conda"}
     removable = [n for n in changes.remove if n not in conda_names | installed_by_conda and _uv_safe(n)]
     if removable:
-        commands.append(uv_pip("uninstall", target.python, *removable))
+        commands.append(uv_pip("uninstall", target.executable, *removable))
     wanted = {c[0] for c in changes.change} | {a.split("==")[0] for a in changes.add}
     fresh: list[str] = []
     again: list[str] = []
@@ -1016,11 +1019,11 @@ def restore_commands(
         elif dist.name in changes.modified:
             again += ["--reinstall-package", dist.name, *dist.requirement]
     if fresh:
-        commands.append(uv_pip("install", target.python, "--no-deps", *fresh, index=index))
+        commands.append(uv_pip("install", target.executable, "--no-deps", *fresh, index=index))
     if again:
         # same version, files changed in place: uv hardlinks from its cache, so the cached copy may
         # have changed with them; --no-cache fetches the distribution again
-        commands.append(uv_pip("install", target.python, "--no-deps", "--no-cache", *again, index=index))
+        commands.append(uv_pip("install", target.executable, "--no-deps", "--no-cache", *again, index=index))
     return commands, manual
 
 
@@ -1032,7 +1035,7 @@ def _uv_safe(name: str) -> bool:
         return False
 
 
-def remove_strays(point: RestorePoint, target: Target, paths: Sequence[str]) -> list[str]:
+def remove_strays(point: RestorePoint, target: Interpreter, paths: Sequence[str]) -> list[str]:
     """Remove what appeared under the point's tree roots since it was recorded (a half-finished
     install), each path proven inside those roots first. Returns what was removed."""
     roots = [os.path.join(target.prefix, r) for r in point.tree_roots]
@@ -1048,7 +1051,7 @@ def remove_strays(point: RestorePoint, target: Target, paths: Sequence[str]) -> 
 
 def restore(
     point: RestorePoint,
-    target: Target,
+    target: Interpreter,
     *,
     index: IndexOptions | None = None,
     quiet: bool = False,
@@ -1090,7 +1093,7 @@ def restore(
     return result
 
 
-def require_target_match(point: RestorePoint, target: Target) -> None:
+def require_target_match(point: RestorePoint, target: Interpreter) -> None:
     if point.prefix and os.path.realpath(point.prefix) != os.path.realpath(target.prefix):
         raise UsageError(
             f"restore point {point.id} is for {point.prefix}, not {target.prefix} (use --python {point.python})"
@@ -1123,7 +1126,7 @@ def conda_owners(prefix: Path) -> dict[str, str]:
         for entry in record.listed:
             match = _DIST_INFO.search(entry)
             if match:
-                owners.setdefault(normalize(match.group(1)), record.name)
+                owners.setdefault(canonicalize_name(match.group(1)), record.name)
     return owners
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from envdoctor.actions import interrupts
 from envdoctor.actions import restore as restore_points
-from envdoctor.actions.target import describe
 from envdoctor.actions.uvtool import IndexOptions
 from envdoctor.errors import EnvdoctorError
+from envdoctor.probe.collect import describe
 
 
 def roll_back(

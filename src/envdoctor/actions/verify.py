@@ -5,9 +5,10 @@ Python) import and work?
 Each framework and package runs in its own subprocess of the target interpreter (the stdlib-only
 script `_verify_inside.py`), in an empty working folder, with a timeout: one that crashes
 (segfault, illegal instruction) or hangs does not hide the others, and is reported with its
-signal. Which frameworks are installed is read from dist-info folders, without importing
-anything. For TensorFlow with Keras installed, tf.keras is used too and verify reports which Keras
-it is (Keras 3 under TensorFlow <= 2.15 fails: Keras 2 code breaks there).
+signal. Which frameworks are installed is read from the environment's snapshot (its dist-info
+folders, through the one probe), without importing anything. For TensorFlow with Keras
+installed, tf.keras is used too and verify reports which Keras it is (Keras 3 under TensorFlow
+<= 2.15 fails: Keras 2 code breaks there).
 
 A failure gets the same cause id and remedy as check: check's findings about the failing
 distribution (or a package its traceback passes through) explain it; only when check says nothing
@@ -16,24 +17,25 @@ about it does the failure's output go through explain.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from envdoctor.actions.explaining import Diagnosis, explain_failure, snapshot_of
-from envdoctor.actions.proc import read_json_lines, run, signal_name
-from envdoctor.actions.target import Target, describe, installed_frameworks, scan_dists
-from envdoctor.frameworks import FAMILIES
-from envdoctor.model import Distribution, Finding
-from envdoctor.versions import parse_version
+from envdoctor import exitcodes
+from envdoctor import frameworks as registry
+from envdoctor.actions.explaining import Diagnosis, explain_failure
+from envdoctor.actions.proc import read_json_lines
+from envdoctor.errors import UsageError
+from envdoctor.model import Distribution, Finding, Snapshot
+from envdoctor.process import run, signal_name
 
 INSIDE = Path(__file__).with_name("_verify_inside.py")
+_RUN = "\n\nif __name__ == '__main__':\n    sys.exit(main())\n"
 DEFAULT_TIMEOUT = 300.0
 
 
@@ -57,7 +59,7 @@ class Computation:
 
 @dataclass
 class FrameworkResult:
-    framework: str  # the module: "tensorflow", "torch", "jax"
+    framework: str  # the framework's key ("tensorflow", "torch", "jax"), or the package's name
     distributions: list[str]  # "tensorflow-cpu==2.10.1" (the winning copy first)
     ok: bool = False
     imported: bool = False
@@ -73,7 +75,7 @@ class FrameworkResult:
     seconds: float = 0.0  # wall time of the subprocess
     output_tail: str = ""
     diagnosis: Diagnosis | None = None
-    keras: dict[str, Any] | None = None  # tensorflow: which Keras tf.keras is ({"version", "module", "ok"})
+    keras: dict[str, Any] | None = None  # which Keras tf.keras is ({"version", "module", "ok"}), when verified
     kind: str = "framework"  # "framework" | "package" (a compiled package check flags or knows)
 
     def to_dict(self) -> dict[str, Any]:
@@ -112,6 +114,10 @@ class VerifyReport:
     @property
     def ok(self) -> bool:
         return all(f.ok for f in self.frameworks) and all(p.ok for p in self.packages)
+
+    @property
+    def exit_code(self) -> int:
+        return exitcodes.outcome(self.ok)
 
     @property
     def failed(self) -> list[str]:
@@ -153,35 +159,35 @@ def verify(
     python: str,
     *,
     timeout: float = DEFAULT_TIMEOUT,
-    frameworks: list[str] | None = None,
+    frameworks: Sequence[str] | None = None,
     env: Mapping[str, str] | None = None,
     explain: Explainer | None = None,
-    target: Target | None = None,
     checked: Checked | None = None,
     packages: bool = True,
 ) -> VerifyReport:
     """Verify every installed framework of `python` (or only `frameworks`) and, with `packages`,
     the compiled packages check flags or knows. `checked`: the target's snapshot and check
-    findings (collected here when not given), for the packages to verify and the causes."""
+    findings (read here when not given: one probe, with `env`)."""
     start = time.perf_counter()
-    target = target or describe(python)
-    found = installed_frameworks(target)
-    families = [f for f in FAMILIES if f in found and (frameworks is None or f in frameworks)]
-    report = VerifyReport(python=python, python_version=target.version, prefix=target.prefix)
-    if checked is None and (packages or explain is None):
-        checked = check_target(python)
-    explainer = explain or _default_explainer(python, checked)
-    installed_names = {d.name for d in scan_dists(target.sys_path)}
-    legacy = (env if env is not None else os.environ).get("TF_USE_LEGACY_KERAS")
+    checked = checked or check_target(python, env)
+    snapshot = checked.snapshot
+    found = installed_frameworks(snapshot.distributions)
+    families = [f for f in registry.families() if f in found and (frameworks is None or f in frameworks)]
+    facts = snapshot.interpreter
+    report = VerifyReport(python=python, python_version=facts.version, prefix=facts.prefix)
+    explainer = explain or _default_explainer(checked)
+    installed_names = frozenset(d.name for d in snapshot.distributions)
+    environ = env if env is not None else os.environ
     for family in families:
         dists = [f"{d.name}=={d.version}" for d in found[family]]
-        keras = family == "tensorflow" and bool({"keras", "tf-keras"} & installed_names or legacy)
-        result = verify_one(python, family, dists, timeout=timeout, env=env, keras=keras)
+        framework = registry.get(family)
+        args = framework.verify_args(installed_names, environ) if framework else ()
+        result = verify_one(python, family, dists, timeout=timeout, env=env, args=args)
         if not result.ok:
             result.diagnosis = explain_result(result, checked, explainer)
         report.frameworks.append(result)
     if packages and frameworks is None:
-        for dist, module in suspects(checked, target):
+        for dist, module in suspects(checked):
             result = verify_one(python, f"package:{module}", [f"{dist.name}=={dist.version}"], timeout=timeout, env=env)
             result.framework, result.kind = dist.name, "package"
             if not result.ok:
@@ -191,33 +197,51 @@ def verify(
     return report
 
 
+def installed_frameworks(distributions: Sequence[Distribution]) -> dict[str, list[Distribution]]:
+    """Framework family -> its distributions on sys.path (the winning copy first)."""
+    result: dict[str, list[Distribution]] = {}
+    seen: set[tuple[str, str]] = set()
+    for dist in distributions:
+        family = registry.framework_family(dist.name)
+        if family is None or (dist.name, dist.location) in seen:
+            continue
+        seen.add((dist.name, dist.location))
+        result.setdefault(family, []).append(dist)
+    return result
+
+
 @dataclass
 class Checked:
-    """The target's snapshot and check's findings on it (None / [] when check could not run)."""
+    """The target's snapshot and check's findings on it ([] when the rules could not run)."""
 
-    snapshot: Any = None
+    snapshot: Snapshot
     findings: list[Finding] = field(default_factory=list)
 
 
-def check_target(python: str) -> Checked:
+def check_target(python: str, env: Mapping[str, str] | None = None) -> Checked:
+    """The snapshot of `python`'s environment (SourceError when it cannot run: verify needs it to)
+    and check's findings on it (none when the rules fail: verify still verifies)."""
+    from envdoctor.errors import SourceError
+    from envdoctor.probe.sources import InterpreterSource, ReadOptions, read_snapshot
+    from envdoctor.probe.target import Target
+
+    snapshot = read_snapshot(InterpreterSource(Target(python, None, f"--python {python}")), ReadOptions(env=env))
+    if not snapshot.interpreter.probed:
+        reason = next((k.reason for k in snapshot.skipped if k.what.startswith("interpreter")), "it cannot run")
+        raise SourceError(reason)
     try:
         from envdoctor.doctor import diagnose
-        from envdoctor.probe import collect_snapshot, resolve_target
 
-        snapshot = collect_snapshot(resolve_target(python=python))
         return Checked(snapshot, diagnose(snapshot).findings)
     except Exception:  # verify still verifies without check
-        return Checked()
+        return Checked(snapshot)
 
 
-def suspects(checked: Checked | None, target: Target) -> list[tuple[Distribution, str]]:
+def suspects(checked: Checked) -> list[tuple[Distribution, str]]:
     """(distribution, module) for each compiled package to verify: those check's errors and
     warnings are about, and the well-known compiled ones installed; frameworks (and their own
     parts) are verified as frameworks."""
-    snapshot = checked.snapshot if checked is not None else None
-    if snapshot is None:
-        return []
-    from envdoctor.frameworks import framework_family
+    snapshot = checked.snapshot
     from envdoctor.probe.distributions import read_record_extensions
 
     winners: dict[str, Distribution] = {}
@@ -225,23 +249,21 @@ def suspects(checked: Checked | None, target: Target) -> list[tuple[Distribution
         if dist.shadowed_by is None:
             winners.setdefault(dist.name, dist)
     flagged: list[str] = []
-    for finding in checked.findings if checked is not None else []:
+    for finding in checked.findings:
         if finding.severity.value in ("error", "warning"):
             flagged += [n for n in finding.about if n not in flagged]
     wanted = flagged + [n for n in KNOWN_COMPILED if n not in flagged]
     out: list[tuple[Distribution, str]] = []
     for name in wanted:
-        dist = winners.get(name)
-        if dist is None or framework_family(name) or name in FRAMEWORK_PARTS:
-            continue
+        winner = winners.get(name)
+        if winner is None or registry.of_package(name) is not None:
+            continue  # a framework, or one of its parts (jaxlib, keras, torchvision...): verified as the framework
+        dist = winner
         module = _module_of(dist)
         compiled = dist.extension_modules or read_record_extensions(dist)
         if compiled and module:  # pure-Python packages have no binary to break
             out.append((dist, module))
     return out
-
-
-FRAMEWORK_PARTS = frozenset({"jaxlib", "tensorboard", "keras", "tf-keras", "tensorflow-estimator", "torchvision"})
 
 
 def _module_of(dist: Distribution) -> str | None:
@@ -296,16 +318,11 @@ def explain_result(result: FrameworkResult, checked: Checked | None, explainer: 
     return explained
 
 
-def _default_explainer(python: str, checked: Checked | None = None) -> Explainer:
-    """explain, with the target's snapshot (collected once, on the first failure)."""
-    cache: dict[str, Any] = {}
-    if checked is not None and checked.snapshot is not None:
-        cache["snapshot"] = checked.snapshot
+def _default_explainer(checked: Checked) -> Explainer:
+    """explain, with the target's snapshot (its fixes name the target's interpreter)."""
 
     def explainer(text: str, signal: str | None) -> Diagnosis:
-        if "snapshot" not in cache:
-            cache["snapshot"] = snapshot_of(python)
-        return explain_failure(text, signal=signal, snapshot=cache["snapshot"])
+        return explain_failure(text, signal=signal, snapshot=checked.snapshot)
 
     return explainer
 
@@ -317,17 +334,25 @@ def verify_one(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     env: Mapping[str, str] | None = None,
-    keras: bool = False,
+    args: tuple[str, ...] = (),
 ) -> FrameworkResult:
-    """Run the inside script for one framework (or `package:MODULE`) and read back what it recorded."""
+    """Run the inside script for one framework (a registered key) or `package:MODULE`, with the
+    framework's part of it (`Framework.verify_source`), and read back what it recorded."""
     result = FrameworkResult(framework=family, distributions=distributions)
+    framework = None if family.startswith("package:") else registry.get(family)
+    if framework is None and not family.startswith("package:"):
+        raise UsageError(f"not a framework: {family!r} (known: {', '.join(registry.families())})")
     source = INSIDE.read_text(encoding="utf-8")
+    if framework is not None:
+        source += "\n\n" + framework.verify_source()
+    source += _RUN
+    what = f"framework:{framework.module}" if framework is not None else family
     child_env = dict(os.environ if env is None else env)
     child_env.setdefault("PYTHONIOENCODING", "utf-8")
     with tempfile.TemporaryDirectory(prefix="envdoctor-verify-") as work:
         record = os.path.join(work, "result.jsonl")
         done = run(
-            [python, "-c", source, family, record, *(["--keras"] if keras else [])],
+            [python, "-c", source, what, record, *args],
             env=child_env,
             cwd=work,  # an empty folder: a stray ./tensorflow must not shadow the installed one
             timeout=timeout,
@@ -349,7 +374,7 @@ def verify_one(
         and all(c.ok for c in result.computations)
         and (result.keras is None or bool(result.keras.get("ok")))
     )
-    keras_problem = _keras_mismatch(result)
+    keras_problem = framework.verify_problem(result.version or "", result.keras) if framework else None
     if keras_problem:
         result.ok = False
         result.error = keras_problem
@@ -392,23 +417,6 @@ def _apply_steps(result: FrameworkResult, steps: list[dict[str, Any]]) -> None:
             result.error = str(step.get("error"))
 
 
-def _keras_mismatch(result: FrameworkResult) -> str | None:
-    """tf.keras is Keras 3 under a TensorFlow that predates it (<= 2.15): Keras 2 code breaks."""
-    keras = result.keras
-    if not keras or not keras.get("ok") or not result.version:
-        return None
-    tf_version = parse_version(result.version.split("+")[0])
-    keras_version = parse_version(str(keras.get("version") or ""))
-    if tf_version is None or keras_version is None:
-        return None
-    if tf_version.release[:2] < (2, 16) and keras_version.major >= 3:
-        return (
-            f"tf.keras is Keras {keras_version} under TensorFlow {result.version}, which was built for Keras 2 "
-            "(keras<2.16): Keras 2 code fails (keras-version-mismatch)"
-        )
-    return None
-
-
 def _error_text(result: FrameworkResult, returncode: int, timeout: float) -> str:
     where = "during import" if not result.imported else "after import"
     if result.timed_out:
@@ -432,112 +440,3 @@ def _float(value: Any) -> float | None:
 
 def _tail(text: str, lines: int = 60) -> str:
     return "\n".join(text.strip("\n").splitlines()[-lines:])
-
-
-# ---- rendering ---------------------------------------------------------------------------------
-
-
-def render_text(report: VerifyReport) -> str:
-    out = [f"envdoctor verify: {report.python} (Python {report.python_version or '?'})"]
-    if not report.frameworks and not report.packages:
-        out.append("  no framework (tensorflow, torch, jax) or compiled package to verify")
-    elif not report.frameworks:
-        out.append("  no framework installed (tensorflow, torch, jax)")
-    for fw in [*report.frameworks, *report.packages]:
-        mark = "ok  " if fw.ok else "FAIL"
-        version = fw.version or (fw.distributions[0].split("==")[-1] if fw.distributions else "?")
-        label = fw.framework if fw.kind == "framework" else f"{fw.framework} (package)"
-        head = f"  [{mark}] {label} {version} ({', '.join(fw.distributions)})"
-        if fw.import_seconds is not None:
-            head += f"  import {fw.import_seconds:.2f} s"
-        out.append(head)
-        build = _build_summary(fw)
-        if build:
-            out.append(f"         build: {build}")
-        if fw.keras is not None:
-            which = f"Keras {fw.keras.get('version') or '?'} ({fw.keras.get('module') or '?'})"
-            out.append(f"         tf.keras: {which if fw.keras.get('ok') else 'FAILED'}")
-        if fw.devices:
-            out.append("         devices: " + ", ".join(_device_name(d) for d in fw.devices))
-        for comp in fw.computations:
-            state = "ok" if comp.ok else "FAILED"
-            secs = f" {comp.seconds:.3f} s" if comp.seconds is not None else ""
-            out.append(f"         compute on {comp.device}: {state}{secs}")
-        if not fw.ok:
-            out.append(f"         error: {_first_line(fw.error)}")
-            if fw.diagnosis:
-                d = fw.diagnosis
-                code = f" ({d.code})" if d.code else ""
-                out.append(f"         cause: {d.cause}{code}" + (f" -- {d.title}" if d.title else ""))
-                for line in d.lines[:3]:
-                    out.append(f"           | {line.strip()}")
-                for fix in d.fixes[:3]:
-                    out.append(f"         fix: {fix}")
-    working = sum(1 for f in report.frameworks if f.ok)
-    packages = (
-        f", {sum(1 for p in report.packages if p.ok)} of {len(report.packages)} package(s)" if report.packages else ""
-    )
-    out.append(
-        f"verify: {working} of {len(report.frameworks)} framework(s){packages} work"
-        + ("" if report.ok else f"; failed: {', '.join(report.failed)}")
-        + f" ({report.seconds:.1f} s)"
-    )
-    return "\n".join(out)
-
-
-def render_markdown(report: VerifyReport) -> str:
-    out = [
-        "## envdoctor verify",
-        "",
-        f"`{report.python}` (Python {report.python_version or '?'})",
-        "",
-        "| framework | distributions | works | import (s) | devices | cause |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
-    for fw in [*report.frameworks, *report.packages]:
-        out.append(
-            f"| {fw.framework} {fw.version or ''} | {', '.join(fw.distributions)} | "
-            f"{'yes' if fw.ok else 'no'} | "
-            f"{'' if fw.import_seconds is None else f'{fw.import_seconds:.2f}'} | "
-            f"{', '.join(_device_name(d) for d in fw.devices)} | "
-            f"{fw.diagnosis.cause if fw.diagnosis else ''} |"
-        )
-    for fw in [*report.frameworks, *report.packages]:
-        if fw.ok:
-            continue
-        out += ["", f"### {fw.framework}: {_first_line(fw.error)}", ""]
-        if fw.diagnosis:
-            out.append(f"Cause: `{fw.diagnosis.cause}` {fw.diagnosis.title}")
-            for fix in fw.diagnosis.fixes:
-                out += ["", "```", fix, "```"]
-        if fw.output_tail:
-            out += ["", "<details><summary>output</summary>", "", "```"]
-            out += fw.output_tail.splitlines()[-20:]
-            out += ["```", "</details>"]
-    if not report.frameworks and not report.packages:
-        out.append("\nNo framework or compiled package installed: nothing to verify.")
-    return "\n".join(out)
-
-
-def render_json(report: VerifyReport) -> str:
-    return json.dumps(report.to_dict(), indent=2, default=str)
-
-
-def _build_summary(fw: FrameworkResult) -> str:
-    keys = ("cuda_version", "cudnn_version", "cuda", "cudnn", "hip", "jaxlib", "default_backend")
-    parts = [f"{k}={fw.build[k]}" for k in keys if fw.build.get(k) not in (None, "", False)]
-    if fw.framework == "tensorflow" and "is_cuda_build" in fw.build:
-        parts.insert(0, "cuda build" if fw.build.get("is_cuda_build") else "cpu build")
-    if fw.framework == "torch" and fw.build and not fw.build.get("cuda"):
-        parts.insert(0, "cpu build")
-    return ", ".join(parts)
-
-
-def _device_name(device: dict[str, Any]) -> str:
-    name = str(device.get("name", "?"))
-    return name.replace("/physical_device:", "")
-
-
-def _first_line(text: str | None) -> str:
-    lines = (text or "").strip().splitlines()
-    return lines[0] if lines else ""

@@ -3,25 +3,40 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from envdoctor.errors import UsageError
-from envdoctor.model import Snapshot
 
 if TYPE_CHECKING:
-    from envdoctor.model import Session
-    from envdoctor.probe.launch import Target
+    from envdoctor.probe.sources import EnvironmentSource, LiveSource, ReadOptions
+
+
+def add_source_arguments(
+    parser: argparse.ArgumentParser,
+    *,
+    live: bool = False,
+    exclude: Sequence[str] = (),
+    title: str = "which environment (default: the active one)",
+) -> tuple[argparse._ArgumentGroup, argparse._MutuallyExclusiveGroup]:
+    """One option per environment source (envdoctor.probe.sources.SOURCES), mutually exclusive;
+    live: only the sources that name an interpreter that runs (fix, restore, verify). Returns the
+    group and its mutually exclusive part, for the verb's own options."""
+    from envdoctor.probe.sources import SOURCES
+
+    group = parser.add_argument_group(title)
+    options = group.add_mutually_exclusive_group()
+    for kind in SOURCES:
+        if (kind.live or not live) and kind.option not in exclude:
+            options.add_argument(kind.option, metavar=kind.metavar, help=kind.help)
+    return group, options
 
 
 def add_target_arguments(parser: argparse.ArgumentParser, *, snapshot: bool = True) -> None:
-    group = parser.add_argument_group("which environment (default: the active one)")
-    target = group.add_mutually_exclusive_group()
-    target.add_argument("--python", metavar="PATH", help="the interpreter of the environment")
-    target.add_argument("--prefix", metavar="DIR", help="a venv or conda prefix")
-    target.add_argument("--kernel", metavar="NAME", help="the environment a Jupyter kernel runs (`envdoctor kernels`)")
-    if snapshot:
-        target.add_argument("--snapshot", metavar="FILE", help="a snapshot JSON from `envdoctor snapshot` ('-': stdin)")
+    """The verbs that read an environment (check, snapshot, report): its source, another
+    machine's facts, and the time limit for the whole read."""
+    group, _ = add_source_arguments(parser, exclude=() if snapshot else ("--snapshot",))
     group.add_argument("--machine", metavar="FILE", help="machine facts JSON (another machine's OS, CPU, GPU, driver)")
     group.add_argument(
         "--timeout",
@@ -30,6 +45,37 @@ def add_target_arguments(parser: argparse.ArgumentParser, *, snapshot: bool = Tr
         metavar="S",
         help="time limit for inspecting the environment: the interpreter's probe and every read (default 20)",
     )
+
+
+def source_from_args(args: argparse.Namespace) -> EnvironmentSource:
+    """The environment the source options name, else the active one."""
+    from envdoctor.probe.sources import source_for
+
+    return source_for(vars(args))
+
+
+def live_source_from_args(args: argparse.Namespace) -> LiveSource:
+    """The interpreter the source options name (fix, restore, verify), else the active one's."""
+    from envdoctor.probe.sources import live_source_for
+
+    return live_source_for(vars(args))
+
+
+def read_options(args: argparse.Namespace) -> ReadOptions:
+    """--timeout (the whole read), --machine FILE, --no-cache (or ENVDOCTOR_NO_CACHE=1: no cache is
+    read or written, the NumPy-build cache included)."""
+    from envdoctor.probe.sources import ReadOptions
+
+    timeout = getattr(args, "timeout", None)
+    if timeout is not None and timeout <= 0:
+        raise UsageError("--timeout must be positive")
+    machine = None
+    if getattr(args, "machine", None):
+        from envdoctor.probe.collect import load_machine
+
+        machine = load_machine(args.machine)
+    no_cache = getattr(args, "no_cache", False) or bool(os.environ.get("ENVDOCTOR_NO_CACHE"))
+    return ReadOptions(timeout=timeout or 20.0, machine=machine, use_cache=not no_cache)
 
 
 class _FileOption(argparse.Action):
@@ -97,45 +143,3 @@ def validate_selection(args: argparse.Namespace, *, scope: str) -> None:
 def add_output_argument(parser: argparse.ArgumentParser) -> None:
     """`-o FILE` (see `envdoctor.output.write_output`)."""
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
-
-
-def load_snapshot_for(args: argparse.Namespace, meanwhile: Callable[[], object] | None = None) -> Snapshot:
-    """The snapshot the target options name. `meanwhile` runs while the in-target probe does (the
-    caller's own heavy imports), so the two overlap."""
-    import time
-
-    from envdoctor.probe.launch import ProbeRun, probe_timeout
-
-    deadline = time.monotonic() + (getattr(args, "timeout", None) or 0.0)  # --timeout: the whole read
-    if getattr(args, "snapshot", None) is None:
-        if args.timeout <= 0:
-            raise UsageError("--timeout must be positive")
-        target, session = kernel_or_target(args)
-        probe = ProbeRun.start(target.python, probe_timeout(args.timeout)) if target.python else None
-    if meanwhile is not None:
-        meanwhile()
-    from envdoctor.probe.collect import collect_snapshot, load_machine, load_snapshot
-
-    machine = load_machine(args.machine) if getattr(args, "machine", None) else None
-    if getattr(args, "snapshot", None):
-        snap = load_snapshot(args.snapshot)
-        if machine is not None:
-            snap.machine = machine
-        return snap
-    if session is not None and target.python is None:
-        from envdoctor.probe.session import missing_kernel_snapshot
-
-        return missing_kernel_snapshot(target, session)
-    remaining = max(0.0, deadline - time.monotonic())
-    return collect_snapshot(target, timeout=remaining, machine=machine, probe=probe, session=session)
-
-
-def kernel_or_target(args: argparse.Namespace) -> tuple[Target, Session | None]:
-    """--kernel NAME (with the session facts read for it), else --python / --prefix / the active env."""
-    from envdoctor.probe.launch import resolve_target
-
-    if getattr(args, "kernel", None):
-        from envdoctor.probe.session import kernel_target
-
-        return kernel_target(args.kernel)
-    return resolve_target(python=args.python, prefix=args.prefix), None

@@ -11,16 +11,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from envdoctor import exitcodes
 from envdoctor.errors import UsageError
-from envdoctor.output import emit, use_color
 
 
 def add_tailoring_arguments(parser: argparse.ArgumentParser, *, default_env: bool) -> None:
-    group = parser.add_argument_group("tailor the fixes to an environment")
-    target = group.add_mutually_exclusive_group()
-    target.add_argument("--snapshot", metavar="FILE", help="a snapshot JSON from `envdoctor snapshot`")
-    target.add_argument("--python", metavar="PATH", help="probe the environment of this interpreter")
-    target.add_argument("--prefix", metavar="DIR", help="probe this venv / conda prefix")
+    from envdoctor.commands._common import add_source_arguments
+
+    _, target = add_source_arguments(parser, title="tailor the fixes to an environment")
     # The same pair on explain and run; only the default differs (a pasted log may come from another
     # machine; a command run here ran in this environment).
     target.add_argument(
@@ -44,29 +42,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def tailoring(args: argparse.Namespace, *, probe_default: bool, failing: str | None = None) -> tuple[object, object]:
     """(snapshot, kb) for tailoring; never raises for a failed probe (the diagnosis still stands).
-    The environment: --python / --prefix / --snapshot when given, else `failing` (the interpreter
+    The environment: the one the source options name when given, else `failing` (the interpreter
     that failed: `run`'s command), else (with --env, or by default for `run`) the active one."""
+    from envdoctor.probe.sources import SOURCES, EnvironmentSource, InterpreterSource, read_snapshot, source_for
+    from envdoctor.probe.target import python_target
+
     snapshot = None
-    if getattr(args, "snapshot", None):
-        from envdoctor.probe import load_snapshot
+    named = any(getattr(args, kind.dest, None) for kind in SOURCES)
+    env_choice = getattr(args, "env", None)
+    wanted = named or (probe_default if env_choice is None else bool(env_choice))
+    if wanted:
+        try:
+            failed: EnvironmentSource | None = InterpreterSource(python_target(failing)) if failing else None
+            snapshot = read_snapshot(source_for(vars(args)) if named or failed is None else failed)
+        except Exception as exc:  # tailoring is optional; say why and go on
+            if named and not getattr(args, "python", None) and not getattr(args, "prefix", None):
+                raise  # a snapshot file or kernel the user named: bad input, said as such
+            from envdoctor.output import emit_error
 
-        snapshot = load_snapshot(args.snapshot)
-    else:
-        python, prefix = getattr(args, "python", None), getattr(args, "prefix", None)
-        env_choice = getattr(args, "env", None)
-        wanted = bool(python or prefix) or (probe_default if env_choice is None else bool(env_choice))
-        if wanted:
-            if not (python or prefix) and failing:
-                python = failing
-            try:
-                from envdoctor.probe import collect_snapshot, resolve_target
-
-                target = resolve_target(python=python, prefix=prefix)
-                snapshot = collect_snapshot(target, timeout=20.0)
-            except Exception as exc:  # tailoring is optional; say why and go on
-                from envdoctor.output import emit_error
-
-                emit_error(f"envdoctor: could not inspect the environment ({exc}); fixes are not tailored")
+            emit_error(f"envdoctor: could not inspect the environment ({exc}); fixes are not tailored")
     kb = None
     try:
         from envdoctor.knowledge import KnowledgeBase
@@ -79,13 +73,12 @@ def tailoring(args: argparse.Namespace, *, probe_default: bool, failing: str | N
 
 def run(args: argparse.Namespace) -> int:
     from envdoctor.explain import explain_stream
-    from envdoctor.explain.render import render
+    from envdoctor.render import formats
+    from envdoctor.render.views.explain import causes_document, explanation_document
 
     if args.list_causes:
-        from envdoctor.render.causes import causes_json, causes_markdown, causes_text
-
-        emit({"json": causes_json, "markdown": causes_markdown}.get(args.format, causes_text)())
-        return 0
+        formats.show(causes_document(), args.format)
+        return exitcodes.OK
 
     if args.file in ("-", None):
         if sys.stdin is None or sys.stdin.isatty():
@@ -108,5 +101,5 @@ def run(args: argparse.Namespace) -> int:
                 result = explain_stream(handle, snapshot=snapshot, kb=kb)
             except OSError as exc:
                 raise UsageError(f"cannot read {args.file!r}: {exc.strerror or exc}") from None
-    emit(render(result, args.format, color=use_color(sys.stdout)))
-    return 0 if result.found else 1
+    formats.show(explanation_document(result), args.format)
+    return exitcodes.outcome(result.found)

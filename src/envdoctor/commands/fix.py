@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from envdoctor.output import emit
+from envdoctor.commands._common import add_source_arguments, live_source_from_args
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -15,10 +15,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "worse. exit codes: 0 no error left and every framework verifies; 1 problems remain (or "
         "rolled back); 2 usage error"
     )
-    group = parser.add_argument_group("which environment (default: the active one)")
-    target = group.add_mutually_exclusive_group()
-    target.add_argument("--python", metavar="PATH", help="the interpreter of the environment")
-    target.add_argument("--prefix", metavar="DIR", help="a venv or conda prefix")
+    add_source_arguments(parser, live=True)
     parser.add_argument("--apply", action="store_true", help="apply the plan (after a restore point)")
     parser.add_argument("-y", "--yes", action="store_true", help="do not ask before applying")
     parser.add_argument("--no-verify", action="store_true", help="skip verify before and after applying")
@@ -42,58 +39,38 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-    from collections.abc import Mapping
-
-    from envdoctor.actions import fix
+    from envdoctor import doctor
     from envdoctor.actions.fixplan import FixPlan
-    from envdoctor.actions.target import resolve_python
     from envdoctor.actions.uvtool import index_options
-    from envdoctor.actions.verify import VerifyReport, verify
     from envdoctor.errors import UsageError
-    from envdoctor.model import Finding
+    from envdoctor.render import formats
+    from envdoctor.render.views.fix import fix_document
 
     if args.timeout <= 0 or args.verify_timeout <= 0:
         raise UsageError("timeouts must be positive")
-    python = resolve_python(args.python, args.prefix)
+    source = live_source_from_args(args)
     index = index_options(args)
 
-    def diagnose(py: str, env: Mapping[str, str] | None = None) -> list[Finding]:
-        return fix.default_diagnose(py, env, timeout=args.timeout)
+    def confirm(plan: FixPlan) -> bool:
+        if args.yes:
+            return True
+        if not sys.stdin.isatty():
+            raise UsageError("--apply changes the environment: add --yes (stdin is not a terminal)")
+        from envdoctor.render.views.fix import plan_document
 
-    def verifier(py: str, env: Mapping[str, str] | None = None) -> VerifyReport:
-        return verify(py, timeout=args.verify_timeout, env=env)
+        formats.show(plan_document(plan), "text", stream=sys.stderr)
+        answer = input(f"apply {len(plan.actionable)} step(s) to {plan.python}? [y/N] ")
+        return answer.strip().lower() in ("y", "yes")
 
-    if not args.apply:
-        _, findings, plan = fix.plan_fix(python, diagnose=diagnose, index=index)
-        report = fix.FixReport(python=python, before=findings, plan=plan)
-    else:
-
-        def confirm(plan: FixPlan) -> bool:
-            if args.yes:
-                return True
-            if not sys.stdin.isatty():
-                raise UsageError("--apply changes the environment: add --yes (stdin is not a terminal)")
-            from envdoctor.actions.fixplan import render_text
-            from envdoctor.output import emit_error
-
-            emit_error(render_text(plan))
-            answer = input(f"apply {len(plan.actionable)} step(s) to {python}? [y/N] ")
-            return answer.strip().lower() in ("y", "yes")
-
-        report = fix.apply_fix(
-            python,
-            diagnose=diagnose,
-            verifier=verifier,
-            index=index,
-            confirm=confirm,
-            quiet=args.quiet,
-            verify_frameworks=not args.no_verify,
-        )
-    if args.format == "json":
-        emit(json.dumps(report.to_dict(), indent=2, default=str))
-    elif args.format == "markdown":
-        emit(fix.render_markdown(report))
-    else:
-        emit(fix.render_text(report))
-    return 0 if report.ok else 1
+    report = doctor.fix(
+        source,
+        apply=args.apply,
+        index=index,
+        timeout=args.timeout,
+        verify_timeout=args.verify_timeout,
+        verify_frameworks=not args.no_verify,
+        confirm=confirm,
+        quiet=args.quiet,
+    )
+    formats.show(fix_document(report), args.format)
+    return report.exit_code

@@ -59,6 +59,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from envdoctor import exitcodes
     from envdoctor.errors import UsageError
     from envdoctor.output import write_output
 
@@ -73,14 +74,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--jobs must be at least 1")
     if args.pick and args.save:
         raise UsageError("give --pick or --save, not both")
-    if args.pick and args.format != "text" and args.format != "json":
+    if args.pick and args.format not in ("text", "json"):  # --pick writes the snapshot itself: JSON
         raise UsageError("--pick prints a snapshot, which is JSON")
     if args.selection.select or args.selection.ignore or args.severity_overrides:
         from envdoctor.commands._common import validate_selection
 
         validate_selection(args, scope="environment")
 
-    from envdoctor.fleet.aggregate import Collector, build_report, default_workers
+    from envdoctor import doctor
 
     notes: list[str] = []
     if ray_mode:
@@ -100,57 +101,22 @@ def run(args: argparse.Namespace) -> int:
 
         inputs = iter_files(args.sources)
         origin = ", ".join(args.sources) if len(args.sources) <= 3 else f"{len(args.sources)} paths"
-
-    kb, rules = None, None
-    if not args.pick:
-        from envdoctor.knowledge import KnowledgeBase
-        from envdoctor.rules import all_rules
-
-        kb, rules = KnowledgeBase.load(), args.selection.apply(all_rules())
-    collector = Collector(
-        kb,
-        rules=rules,
+    if args.pick:
+        write_output(doctor.fleet_snapshot(inputs, args.pick), args.output)
+        return exitcodes.OK
+    report = doctor.fleet(
+        inputs,
+        origin=origin,
+        selection=args.selection,
         severity=args.severity_overrides,
-        keep_raw=bool(args.save or args.pick),
-        diagnose=not args.pick,
+        allow_skew=args.allow_skew,
+        notes=notes,
         # Ray's client runs threads: no fork there (a Ray fleet is diagnosed in this process)
-        workers=1 if ray_mode else (args.jobs or default_workers()),
+        workers=1 if ray_mode else args.jobs,
+        save=args.save,
     )
-    try:
-        for item in inputs:
-            collector.add(item)
-        nodes = collector.nodes()
-        if not nodes:
-            raise UsageError("no node to report on")
-        if args.pick:
-            from envdoctor.fleet.bundle import pick
+    from envdoctor.render import formats
+    from envdoctor.render.views.fleet import fleet_document
 
-            write_output(pick(nodes, collector, args.pick), args.output)
-            return 0
-        if args.save:
-            from envdoctor.fleet.bundle import save
-
-            kept = save(args.save, nodes, collector)
-            notes.append(f"{kept} snapshot{'s' * (kept != 1)} saved to {args.save}")
-    finally:
-        collector.close()
-    report = build_report(nodes, origin=origin, allow_skew=args.allow_skew, notes=notes)
-    write_output(_render(report, args), args.output)
+    formats.show(fleet_document(report), args.format, output=args.output)
     return report.exit_code
-
-
-def _render(report: object, args: argparse.Namespace) -> str:
-    import sys
-
-    from envdoctor.fleet import render
-    from envdoctor.fleet.aggregate import FleetReport
-    from envdoctor.output import use_color
-
-    assert isinstance(report, FleetReport)
-    if args.format == "json":
-        return render.fleet_json(report)
-    if args.format == "markdown":
-        return render.fleet_markdown(report)
-    if args.format == "html":
-        return render.fleet_html(report)
-    return render.fleet_text(report, color=not args.output and use_color(sys.stdout))

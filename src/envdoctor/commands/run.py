@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import argparse
 import re
+import signal
 import sys
 
+from envdoctor import exitcodes
 from envdoctor.errors import UsageError
 
 
@@ -30,7 +32,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import os
     import shlex
-    import subprocess
     import threading
     from typing import IO
 
@@ -69,23 +70,25 @@ def run(args: argparse.Namespace) -> int:
             with lock:
                 session.feed_text(tail)
 
+    from envdoctor import process
     from envdoctor.output import emit_error
 
-    try:
-        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=None)
-    except FileNotFoundError:
-        emit_error(f"envdoctor run: command not found: {command[0]}")
-        return 127
-    except PermissionError:
-        emit_error(f"envdoctor run: cannot execute {command[0]} (permission denied)")
-        return 126
-    except OSError as exc:
-        emit_error(f"envdoctor run: cannot start {command[0]}: {exc.strerror or exc}")
-        return 127
-    assert child.stdout is not None and child.stderr is not None
+    try:  # in envdoctor's process group: it reads the terminal, and the terminal's Ctrl-C reaches it
+        child = process.spawn(command, stdin=None, stdout=process.PIPE, stderr=process.PIPE, group="ours")
+    except process.StartError as exc:
+        if isinstance(exc.cause, PermissionError):
+            emit_error(f"envdoctor run: cannot execute {command[0]} (permission denied)")
+            return exitcodes.NOT_EXECUTABLE
+        if isinstance(exc.cause, FileNotFoundError):
+            emit_error(f"envdoctor run: command not found: {command[0]}")
+        else:
+            emit_error(f"envdoctor run: cannot start {command[0]}: {exc.cause.strerror or exc.cause}")
+        return exitcodes.NOT_FOUND
+    stdout, stderr = child.popen.stdout, child.popen.stderr
+    assert stdout is not None and stderr is not None
     threads = [
-        threading.Thread(target=pump, args=(child.stdout, sys.stdout.buffer, []), daemon=True),
-        threading.Thread(target=pump, args=(child.stderr, sys.stderr.buffer, []), daemon=True),
+        threading.Thread(target=pump, args=(stdout, sys.stdout.buffer, []), daemon=True),
+        threading.Thread(target=pump, args=(stderr, sys.stderr.buffer, []), daemon=True),
     ]
     from envdoctor.childsignals import held_signals, wait_child
     from envdoctor.errors import Terminated
@@ -94,27 +97,28 @@ def run(args: argparse.Namespace) -> int:
     with held_signals() as held:
         for thread in threads:
             thread.start()
-        waited = wait_child(child, held=held)
+        waited = wait_child(child.popen, held=held)
         for thread in threads:
             thread.join(5.0)  # a background grandchild may keep the pipes open
-    code = waited.returncode
-    if code < 0:
-        code = 128 - code
+    code = exitcodes.of_child(waited.returncode)
     if waited.stopped_by is not None:
         raise Terminated(waited.stopped_by)
     if waited.interrupted:
-        return code or 130
-    if code == 0 and not args.always:
-        return 0
+        return code or exitcodes.signalled(signal.SIGINT)
+    if code == exitcodes.OK and not args.always:
+        return exitcodes.OK
     from envdoctor.commands.explain import tailoring
-    from envdoctor.explain.render import render
-    from envdoctor.output import use_color
+    from envdoctor.render import formats
+    from envdoctor.render.views.explain import explanation_document
 
     snapshot, kb = tailoring(args, probe_default=True, failing=failing_interpreter(command))
     with lock:
         result = session.finish(snapshot=snapshot, kb=kb)
-    header = f"\nenvdoctor: `{shlex.join(command)}` exited with {code}\n" if code else "\n"
-    emit_error(header + render(result, args.format, color=use_color(sys.stderr)) + "\n")
+    if code:
+        emit_error(f"\nenvdoctor: `{shlex.join(command)}` exited with {code}")
+    else:
+        emit_error("")
+    formats.show(explanation_document(result), args.format, stream=sys.stderr)
     return code
 
 

@@ -34,8 +34,10 @@ _MAMBA_CONSTRAINT = re.compile(
 # specifier list, whose commas have no space after them (`numpy>=1.23.5,<2.0.0` is ONE requirement;
 # uv's clauses are joined by ", " and " and ").
 _OP = r"(?:===|==|!=|>=|<=|~=|>|<)"
+# A name starts where no name character precedes it: without the lookbehind a long word is retried
+# at each of its characters (quadratic on a 2,000-character line).
 _UV_REQ = (
-    r"(?P<{g}>[A-Za-z0-9][\w.-]*(?:\{{[^}}]{{0,200}}\}})?(?:\[[^\]]{{0,100}}\])?"
+    r"(?<![\w.-])(?P<{g}>[A-Za-z0-9][\w.-]*(?:\{{[^}}]{{0,200}}\}})?(?:\[[^\]]{{0,100}}\])?"
     r"(?:" + _OP + r"[\w.*+!-]+(?:," + _OP + r"[\w.*+!-]+)*)?)"
 )
 _UV_REQUIRE = re.compile(

@@ -33,9 +33,6 @@ class Signature:
     capture: int = 0  # following lines to keep (solver conflict blocks)
     anchor: str | None = None  # override: a word every matching line carries (see ANCHORS)
 
-    def compiled(self) -> Signature:
-        return self  # patterns compile lazily, on the first line that holds the needle
-
     def match(self, line: str) -> re.Match[str] | bool | None:
         if self.needle not in line.lower():
             return None
@@ -1767,7 +1764,7 @@ SIGNATURES: tuple[Signature, ...] = (
 )
 
 # The rest of this module is index plumbing for the scanner.
-COMPILED: tuple[Signature, ...] = tuple(s.compiled() for s in SIGNATURES)
+COMPILED: tuple[Signature, ...] = tuple(SIGNATURES)  # patterns compile lazily, on the first line holding the needle
 
 # The scanner searches the text once per *anchor*, a substring shared by several needles (every
 # line that holds a needle holds its anchor), then tests the needles only on the lines found. The

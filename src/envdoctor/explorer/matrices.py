@@ -16,14 +16,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from envdoctor.explorer.selector import FRAMEWORK_LABELS, PLATFORMS
+from envdoctor import frameworks as registry
+from envdoctor.explorer.selector import PLATFORMS
 
-#: framework -> (the package whose wheels decide the Pythons, packages carrying its CUDA builds)
-FRAMEWORK_PACKAGES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "tensorflow": ("tensorflow", ("tensorflow",)),
-    "torch": ("torch", ("torch",)),
-    "jax": ("jaxlib", ("jax-cuda13-plugin", "jax-cuda12-plugin", "jax-cuda11-plugin")),
-}
+
+def _framework(key: str) -> registry.Framework:
+    found = registry.get(key)
+    if found is None:
+        raise KeyError(key)
+    return found
+
+
 _URL = re.compile(r"https?://[^\s;,)'\"]+")
 WHEEL, STUB, MISSING = "wheel", "stub", "missing"
 
@@ -55,7 +58,7 @@ class WheelMatrix:
 
 
 def wheels(kb: Any, framework: str) -> WheelMatrix:
-    package = FRAMEWORK_PACKAGES[framework][0]
+    package = _framework(framework).compiled  # the wheels that decide the Pythons (jaxlib for JAX)
     releases = [r for r in kb.releases(package) if not r.sdist_only]
     pythons = sorted(
         {p for r in releases for pys in r.pythons_by_platform.values() for p in pys if p.startswith("3.")},
@@ -88,7 +91,7 @@ class BuildRow:
 def builds(kb: Any, framework: str) -> list[BuildRow]:
     """The GPU builds of a framework, newest first (CPU-only releases are left out)."""
     rows: list[BuildRow] = []
-    for package in FRAMEWORK_PACKAGES[framework][1]:
+    for package in _framework(framework).cuda_packages():
         for rel in reversed(kb.releases(package)):
             if rel.yanked or rel.sdist_only:
                 continue
@@ -134,7 +137,7 @@ def drivers(kb: Any, framework: str | None = None) -> DriverTable:
     framework), with the builds that use each."""
     table = kb.curated_section("cuda_drivers") or {}
     used: dict[str, list[str]] = {}
-    for fw in [framework] if framework else list(FRAMEWORK_PACKAGES):
+    for fw in [framework] if framework else list(registry.families()):
         for row in builds(kb, fw):
             info = kb.min_driver(row.cuda or "")
             exact = _table_row(table, row.cuda or "", info.toolkit_driver if info else None)
@@ -186,7 +189,7 @@ class CapRow:
 
 
 def numpy(kb: Any, framework: str) -> tuple[list[NumpyRow], list[CapRow]]:
-    family = "jaxlib" if framework == "jax" else framework
+    family = _framework(framework).compiled  # the package the curated facts name
     abi = [
         NumpyRow(e["package"], e["versions"], str(e["abi"]), tuple(e.get("platforms", ())), e["source"])
         for e in kb.curated_section("numpy_abi") or []
@@ -201,4 +204,4 @@ def numpy(kb: Any, framework: str) -> tuple[list[NumpyRow], list[CapRow]]:
 
 
 def label(framework: str) -> str:
-    return FRAMEWORK_LABELS[framework]
+    return _framework(framework).label

@@ -15,13 +15,13 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
+from envdoctor.frameworks import all_frameworks, of_distribution, uv_index_option
 from envdoctor.plan.choose import choose
 from envdoctor.plan.model import Choice, Pin, Target
 
 PLATFORMS = ("linux-x86_64", "linux-aarch64", "macos-arm64", "macos-x86_64", "windows-x86_64")
 ANY_PYTHON = "any"
 NO_DRIVER = "none"
-TORCH_INDEX = "https://download.pytorch.org/whl/"
 
 
 @dataclass(frozen=True)
@@ -30,21 +30,24 @@ class Variant:
 
     id: str  # the first part of the page's URL hash
     label: str
-    framework: str  # "tensorflow" | "torch" | "jax"
+    framework: str  # the framework's key: "tensorflow" | "torch" | "jax"
     spec: str
     devices: tuple[str, ...]
 
 
-VARIANTS: tuple[Variant, ...] = (
-    Variant("tensorflow", "tensorflow", "tensorflow", "tensorflow", ("cpu", "gpu")),
-    Variant("tensorflow-cpu", "tensorflow-cpu", "tensorflow", "tensorflow-cpu", ("cpu",)),
-    Variant("tensorflow-and-cuda", "tensorflow[and-cuda]", "tensorflow", "tensorflow[and-cuda]", ("gpu",)),
-    Variant("torch", "torch", "torch", "torch", ("cpu", "gpu")),
-    Variant("jax-cpu", "jax[cpu]", "jax", "jax[cpu]", ("cpu",)),
-    Variant("jax-cuda12", "jax[cuda12]", "jax", "jax[cuda12]", ("gpu",)),
-    Variant("jax-cuda13", "jax[cuda13]", "jax", "jax[cuda13]", ("gpu",)),
-)
-FRAMEWORK_LABELS = {"tensorflow": "TensorFlow", "torch": "PyTorch", "jax": "JAX"}
+def variants() -> tuple[Variant, ...]:
+    """The framework menu: each framework's own entries (its descriptor's `menu`), in registry order."""
+    return tuple(
+        Variant(entry.id, entry.label, fw.key, entry.spec, entry.devices)
+        for fw in all_frameworks()
+        for entry in fw.menu_entries()
+    )
+
+
+def labels() -> dict[str, str]:
+    """framework key -> its name ("torch" -> "PyTorch")."""
+    return {fw.key: fw.label for fw in all_frameworks()}
+
 
 #: NVIDIA driver branches offered besides the exact floors the knowledge base names
 DRIVER_BRANCHES = (
@@ -104,7 +107,7 @@ def drivers_for(kb: Any, platform: str) -> list[str]:
     floors: set[str] = set(DRIVER_BRANCHES)
     cudas = {
         str(build.cuda)
-        for package in ("tensorflow", "torch", "jax-cuda11-plugin", "jax-cuda12-plugin", "jax-cuda13-plugin")
+        for package in (p for fw in all_frameworks() for p in fw.cuda_packages())
         for rel in kb.releases(package)
         for build in [kb.build(package, rel.version)]
         if build is not None and build.cuda
@@ -124,7 +127,7 @@ def drivers_for(kb: Any, platform: str) -> list[str]:
 def pythons_for(kb: Any) -> list[str]:
     """The Python menu: ANY_PYTHON, then every Python 3 minor a framework has a wheel for."""
     found: set[str] = set()
-    for package in ("tensorflow", "torch", "jaxlib"):
+    for package in (fw.compiled for fw in all_frameworks()):  # the wheels that decide the Pythons
         for rel in kb.releases(package):
             for pys in rel.pythons_by_platform.values():
                 found.update(p for p in pys if p.startswith("3."))
@@ -136,7 +139,7 @@ def states(kb: Any) -> Iterator[State]:
     """Every state of the form, in the page's order."""
     pythons = pythons_for(kb)
     drivers = {platform: drivers_for(kb, platform) for platform in PLATFORMS}
-    for variant in VARIANTS:
+    for variant in variants():
         for platform in PLATFORMS:
             for python in pythons:
                 for device in variant.devices:
@@ -196,8 +199,20 @@ def _requirement(pin: Pin) -> str:
     return f"{pin.name}{extras}=={pin.version}"
 
 
-def _torch_index(choice: Choice) -> list[str]:
-    return ["--index-url", TORCH_INDEX + choice.torch_backend] if choice.torch_backend else []
+def _index(choice: Choice) -> list[str]:
+    """pip's option for the wheel index the choice's framework comes from (--index-url .../whl/cpu)."""
+    if not choice.index_backend:
+        return []
+    for pin in choice.pins:
+        framework = of_distribution(pin.name)
+        if framework is not None and framework.wheel_index is not None:
+            return ["--index-url", framework.wheel_index.backend_url(choice.index_backend)]
+    return []
+
+
+def _uv_index(choice: Choice) -> list[str]:
+    option = uv_index_option()
+    return [option, choice.index_backend] if choice.index_backend and option else []
 
 
 def commands(choice: Choice, conda: Choice | None) -> dict[str, list[str]]:
@@ -206,13 +221,10 @@ def commands(choice: Choice, conda: Choice | None) -> dict[str, list[str]]:
     wanted = [_requirement(p) for p in choice.pins] + list(choice.constraints)
     python = choice.python or ""
     result: dict[str, list[str]] = {
-        "pip": [_quote(["python", "-m", "pip", "install", *wanted, *_torch_index(choice)])],
+        "pip": [_quote(["python", "-m", "pip", "install", *wanted, *_index(choice)])],
         "uv": [
             _quote(["uv", "venv", "--python", python]),
-            _quote(
-                ["uv", "pip", "install", *wanted]
-                + (["--torch-backend", choice.torch_backend] if choice.torch_backend else [])
-            ),
+            _quote(["uv", "pip", "install", *wanted, *_uv_index(choice)]),
         ],
     }
     if conda is not None and conda.feasible:
@@ -221,7 +233,7 @@ def commands(choice: Choice, conda: Choice | None) -> dict[str, list[str]]:
         pip_part = [_requirement(p) for p in conda.pins] + list(conda.constraints)
         result["conda"] = [
             _quote(["conda", "create", "-n", name, "-c", "conda-forge", *conda.conda_specs]),
-            _quote(["conda", "run", "-n", name, "python", "-m", "pip", "install", *pip_part, *_torch_index(conda)]),
+            _quote(["conda", "run", "-n", name, "python", "-m", "pip", "install", *pip_part, *_index(conda)]),
         ]
     return result
 
@@ -272,6 +284,6 @@ def answer(kb: Any, state: State, memo_pool: dict[tuple[Any, ...], Any] | None =
                 "minor_compat": pin.gpu.minor_compat_driver,
                 "source": str(info.source) if info is not None else "",
             }
-    result.caps = _caps(kb, state.variant.framework, pin.version)  # the caps plan adds
+    result.caps = _caps(kb, pin.name, pin.version)  # the caps plan adds
     result.commands = commands(choice, conda)
     return result

@@ -23,17 +23,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from envdoctor import frameworks as registry
 from envdoctor.explorer import matrices
 from envdoctor.explorer.selector import (
     ANY_PYTHON,
-    FRAMEWORK_LABELS,
     NO_DRIVER,
     PLATFORMS,
-    VARIANTS,
     State,
     answer,
     drivers_for,
+    labels,
     pythons_for,
+    variants,
 )
 
 DATA_SCHEMA = 1
@@ -165,7 +166,7 @@ def selector_data(kb: Any, sid: _Strings) -> tuple[dict[str, Any], int, int]:
     pool: dict[tuple[Any, ...], Any] = {}
     index: list[Any] = []
     count = 0
-    for variant in VARIANTS:
+    for variant in variants():
         by_platform: list[Any] = []
         for platform in PLATFORMS:
             by_python: list[Any] = []
@@ -196,9 +197,9 @@ def selector_data(kb: Any, sid: _Strings) -> tuple[dict[str, Any], int, int]:
     data = {
         "variants": [
             {"id": v.id, "label": v.label, "framework": v.framework, "spec": v.spec, "devices": list(v.devices)}
-            for v in VARIANTS
+            for v in variants()
         ],
-        "frameworks": FRAMEWORK_LABELS,
+        "frameworks": labels(),
         "platforms": list(PLATFORMS),
         "pythons": pythons,
         "drivers": drivers,
@@ -214,7 +215,7 @@ def selector_data(kb: Any, sid: _Strings) -> tuple[dict[str, Any], int, int]:
 def matrix_data(kb: Any, sid: _Strings) -> dict[str, Any]:
     """The matrices of every framework, strings interned."""
     result: dict[str, Any] = {}
-    for framework in matrices.FRAMEWORK_PACKAGES:
+    for framework in registry.families():
         wheel = matrices.wheels(kb, framework)
         kinds = {matrices.WHEEL: 1, matrices.STUB: 2}
         rows = []

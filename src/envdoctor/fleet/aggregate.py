@@ -14,6 +14,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from envdoctor import exitcodes
 from envdoctor.fleet.facts import CATEGORIES, Item, Training, version_facts
 from envdoctor.fleet.inputs import NodeInput, assign_names, fingerprint, natural_key, parse_snapshot_document
 from envdoctor.knowledge import KnowledgeBase
@@ -126,9 +127,9 @@ class FleetReport:
         """2: no node answered; 1: an error finding, a node missing, a skewed key version or a
         fleet not ready for distributed training; 0: all clear."""
         if not self.answered:
-            return 2
+            return exitcodes.USAGE
         failed = self.nodes_with_errors or self.missing or self.blocking_skew
-        return 1 if failed or self.verdict.status == "not-ready" else 0
+        return exitcodes.outcome(not (failed or self.verdict.status == "not-ready"))
 
 
 class Collector:

@@ -4,10 +4,9 @@ distributed training needs equal on every node (framework build, CUDA runtime, N
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from envdoctor.frameworks import DISTRIBUTIONS
+from envdoctor.frameworks import of_package
 from envdoctor.knowledge import KnowledgeBase
 from envdoctor.model import Snapshot
 from envdoctor.rules._context import Context
@@ -24,8 +23,6 @@ CATEGORIES = {
     "python": "unknown",
     "glibc": "unknown",
 }
-FRAMEWORK_PACKAGES = frozenset(DISTRIBUTIONS) | {"jaxlib", "keras", "tf-keras", "torchvision", "torchaudio"}
-_JAX_PLUGIN = re.compile(r"jax-cuda\d+-(plugin|pjrt)")
 _NOT_CUDA_WHEELS = frozenset({"nvidia-ml-py", "nvidia-ml-py3", "nvidia-pyindex"})
 # Library origins already counted as wheels (pip) or as the framework itself (bundled); the
 # driver's own libraries (libcuda, libnvidia-ml) go with the driver row.
@@ -48,7 +45,7 @@ def version_facts(snapshot: Snapshot, kb: KnowledgeBase) -> tuple[dict[Item, str
     ctx = Context(snapshot, kb)
     facts: dict[Item, str | None] = {}
     for name, dist in ctx.installed.items():
-        if name in FRAMEWORK_PACKAGES or _JAX_PLUGIN.fullmatch(name):
+        if of_package(name) is not None:  # a framework, its compiled part, plugins, Keras, torchvision...
             facts[("framework", name)] = dist.version
         elif name in ("numpy", "protobuf"):
             facts[(name, name)] = dist.version

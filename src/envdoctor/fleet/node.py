@@ -16,12 +16,13 @@ from typing import Any
 
 def node_snapshot(timeout: float) -> dict[str, str]:
     """{"snapshot": JSON text, "hostname", "python", "node_id"} for the node this runs on."""
-    from envdoctor.probe.collect import collect_snapshot
-    from envdoctor.probe.launch import Target
+    from envdoctor.probe.sources import InterpreterSource, ReadOptions, read_snapshot
+    from envdoctor.probe.target import Target
 
     python = sys.executable
     with _without_shipped_source():
-        snapshot = collect_snapshot(Target(python, None, f"Ray worker Python {python}"), timeout=timeout)
+        source = InterpreterSource(Target(python, None, f"Ray worker Python {python}"))
+        snapshot = read_snapshot(source, ReadOptions(timeout=timeout))
     return {
         "snapshot": json.dumps(snapshot.to_dict()),
         "hostname": socket.gethostname(),

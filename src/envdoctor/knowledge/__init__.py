@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
+from envdoctor.frameworks import abi_package, compiled_family
 from envdoctor.locations import SHIPPED_KB_DIR, user_kb_path
 from envdoctor.names import canonicalize_name
 from envdoctor.versions import parse_version
@@ -408,12 +409,6 @@ class KnowledgeBase:
             if minor in r.pythons_by_platform.get(platform, ())
         ]
 
-    def variants(self, package: str) -> list[str]:
-        """The sibling distributions of a framework the data covers: for "tensorflow",
-        ["tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-intel", "tensorflow-macos"]."""
-        family = _abi_family(package)
-        return [p for p in self.packages() if _abi_family(p) == family]
-
     def build(self, package: str, version: str) -> BuildInfo | None:
         """The CUDA / cuDNN a release was built with: from the build info in its wheel, with
         cuDNN minor versions from TensorFlow's tested build configurations where the wheel only
@@ -435,7 +430,7 @@ class KnowledgeBase:
         sources: list[str] = []
         if rel is not None and rel.build_source:
             sources.append(rel.build_source)
-        if tested is not None and _abi_family(package) == "tensorflow" and (rel is None or rel.cuda is not None):
+        if tested is not None and (rel is None or rel.cuda is not None):
             t_cuda, t_cudnn, t_source = tested
             if cuda is None:
                 cuda = t_cuda
@@ -451,13 +446,17 @@ class KnowledgeBase:
         return BuildInfo(cuda, cudnn, tuple(capabilities), "; ".join(sources))
 
     def _tested_config(self, package: str, version: str) -> tuple[str, str, str] | None:
-        if _abi_family(package) != "tensorflow":
+        """(cuda, cudnn, source) of the framework's tested build configuration for the release's series
+        (a curated section its descriptor names: TensorFlow's), else None."""
+        found = compiled_family(package)
+        section = found[0].tested_builds if found else ""
+        if not section:
             return None
         parsed = parse_version(version)
         if parsed is None:
             return None
         key = f"{parsed.major}.{parsed.minor}"
-        for entry in self._curated.get("tensorflow_tested_gpu_builds", []):
+        for entry in self._curated.get(section, []):
             if entry["series"] == key:
                 return str(entry["cuda"]), str(entry["cudnn"]), str(entry["source"])
         return None
@@ -636,27 +635,7 @@ def _refines(have: str, candidate: str) -> bool:
     return len(c) > len(h) and c[: len(h)] == h
 
 
-_TF_VARIANTS = frozenset(
-    {
-        "tensorflow",
-        "tensorflow-cpu",
-        "tensorflow-gpu",
-        "tensorflow-intel",
-        "tensorflow-macos",
-        "tensorflow-aarch64",
-        "tensorflow-cpu-aws",
-        "intel-tensorflow",
-        "intel-tensorflow-avx512",
-    }
-)
-
-
 def _abi_family(package: str) -> str:
     """The build family whose curated facts apply: TensorFlow's variants share TensorFlow's,
-    jaxlib's CUDA plugins share jaxlib's."""
-    name = canonicalize_name(package)
-    if name in _TF_VARIANTS or name.startswith("tf-nightly"):
-        return "tensorflow"
-    if name.startswith("jax-cuda") or name == "jaxlib":
-        return "jaxlib"
-    return name
+    jaxlib's CUDA plugins share jaxlib's (the frameworks' descriptors say which)."""
+    return abi_package(package)

@@ -17,7 +17,6 @@ Entry points: `build(...)` (used by `envdoctor kb refresh`) and `scripts/build_k
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 import os
@@ -44,32 +43,24 @@ from packaging.utils import (
 from packaging.version import InvalidVersion, Version
 
 from envdoctor.errors import EnvdoctorError, UsageError
+from envdoctor.frameworks import all_frameworks, of_distribution, of_package
 from envdoctor.knowledge import PLATFORMS, RELEASES_SCHEMA
 from envdoctor.knowledge.fetch import FetchError, HttpClient, RemoteZip
 from envdoctor.locations import cache_dir
+from envdoctor.markers import for_platform as marker_environment
 
 INDEX_URL = "https://pypi.org/simple/"
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 
-#: package -> the oldest version covered
-COVERAGE: dict[str, str] = {
-    "tensorflow": "2.0",
-    "tensorflow-cpu": "2.0",
-    "tensorflow-gpu": "2.0",
-    "tensorflow-intel": "2.0",
-    "tensorflow-macos": "2.0",
-    "keras": "2.0",
-    "tf-keras": "2.0",
-    "torch": "1.13",
-    "jax": "0.4.0",
-    "jaxlib": "0.4.0",
-    "jax-cuda11-plugin": "0.4.0",
-    "jax-cuda11-pjrt": "0.4.0",
-    "jax-cuda12-plugin": "0.4.0",
-    "jax-cuda12-pjrt": "0.4.0",
-    "jax-cuda13-plugin": "0.4.0",
-    "jax-cuda13-pjrt": "0.4.0",
-}
+
+def coverage() -> dict[str, str]:
+    """package -> the oldest version covered: what each framework's descriptor asks for."""
+    covered: dict[str, str] = {}
+    for framework in all_frameworks():
+        for package, oldest in framework.kb_packages.items():
+            covered.setdefault(canonicalize_name(package), oldest)
+    return covered
+
 
 #: Python minors a version-agnostic (py3 / abi3) wheel may serve when no wheel says otherwise; a build
 #: uses `known_pythons(...)`: every minor from the oldest to the newest CPython some compiled wheel
@@ -77,7 +68,6 @@ COVERAGE: dict[str, str] = {
 KNOWN_PYTHONS: tuple[str, ...] = tuple(f"3.{m}" for m in range(6, 15))
 
 STUB_MAX_SIZE = 1_000_000  # a wheel this small in a compiled package is checked for a redirect
-TF_FAMILY = frozenset({"tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-intel", "tensorflow-macos"})
 
 
 # ----- wheel tags -> platforms / Pythons ----------------------------------------------------
@@ -190,85 +180,6 @@ def _clean(value: Any) -> str | None:
     if value is None:
         return None
     return " ".join(str(value).split()) or None
-
-
-def literal_assignments(source: str) -> dict[str, Any]:
-    """Top-level `name = <literal>` assignments of a Python file, evaluated safely (no import).
-    `collections.OrderedDict([...])` is read as a dict (TensorFlow's build_info.py)."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return {}
-    values: dict[str, Any] = {}
-    for node in tree.body:
-        target: ast.expr | None = None
-        value: ast.expr | None = None
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target, value = node.targets[0], node.value
-        elif isinstance(node, ast.AnnAssign):
-            target, value = node.target, node.value
-        if not isinstance(target, ast.Name) or value is None:
-            continue
-        if (
-            isinstance(value, ast.Call)
-            and isinstance(value.func, (ast.Attribute, ast.Name))
-            and (getattr(value.func, "attr", None) or getattr(value.func, "id", None)) in ("OrderedDict", "dict")
-            and len(value.args) == 1
-        ):
-            value = value.args[0]
-        try:
-            literal = ast.literal_eval(value)
-        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-            continue
-        if isinstance(literal, list) and all(isinstance(x, tuple) and len(x) == 2 for x in literal):
-            literal = dict(literal)
-        values[target.id] = literal
-    return values
-
-
-def tensorflow_build(source: str) -> dict[str, Any]:
-    """CUDA facts from TensorFlow's build_info.py (both the 2.0-era flat form and the dict)."""
-    values = literal_assignments(source)
-    info = values.get("build_info")
-    if not isinstance(info, dict):
-        info = {
-            "is_cuda_build": values.get("is_cuda_build"),
-            "cuda_version": values.get("cuda_version_number"),
-            "cudnn_version": values.get("cudnn_version_number"),
-        }
-    is_cuda = bool(info.get("is_cuda_build"))
-    caps = info.get("cuda_compute_capabilities") or []
-    return {
-        "cuda": str(info["cuda_version"]) if is_cuda and info.get("cuda_version") else None,
-        "cudnn": str(info["cudnn_version"]) if is_cuda and info.get("cudnn_version") else None,
-        "compute_capabilities": [str(c) for c in caps] if is_cuda else [],
-        "is_cuda_build": is_cuda,
-    }
-
-
-def torch_build(source: str) -> dict[str, Any]:
-    values = literal_assignments(source)
-    cuda = values.get("cuda")
-    return {"cuda": str(cuda) if cuda else None}
-
-
-def _nvidia_lower_bound(requires: Iterable[str], prefix: str) -> tuple[str | None, str | None]:
-    """(version, requirement) of the first `nvidia-<prefix>-cuXX` requirement (CUDA 13's wheels
-    dropped the suffix: `nvidia-cuda-runtime>=13.0.48`): its == pin or its >= lower bound, cut to
-    major.minor."""
-    for text in requires:
-        try:
-            req = Requirement(text)
-        except InvalidRequirement:
-            continue
-        name = canonicalize_name(req.name)
-        if name != f"nvidia-{prefix}" and not name.startswith(f"nvidia-{prefix}-cu"):
-            continue
-        for spec in req.specifier:
-            if spec.operator in ("==", ">=", "~=", "==="):
-                parts = spec.version.split(".")
-                return ".".join(parts[:2]), text
-    return None, None
 
 
 # ----- the on-disk cache --------------------------------------------------------------------
@@ -464,11 +375,9 @@ def _group(
 
 
 def _wanted_members(package: str) -> tuple[str, ...]:
-    if package in TF_FAMILY:
-        return ("/python/platform/build_info.py",)
-    if package == "torch":
-        return ("torch/version.py",)
-    return ()
+    """The wheel members with the package's build facts (its framework's build-info file)."""
+    framework = of_distribution(package)
+    return framework.build_members if framework is not None else ()
 
 
 def _digest(files: Iterable[_File]) -> str:
@@ -512,15 +421,16 @@ def build(
     now: str | None = None,
     versions: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, Any], BuildStats]:
-    """Build release data for `packages` (default: all of COVERAGE). Releases of `previous`
+    """Build release data for `packages` (default: all of `coverage()`). Releases of `previous`
     (earlier release data) whose files did not change are reused without reading a wheel.
     `cache`: folder for the on-disk cache (None: none). `versions`: package -> specifier, to
     build only some releases (tests, spot checks). Returns (data, stats)."""
     started = time.monotonic()
-    names = [canonicalize_name(p) for p in (packages or list(COVERAGE))]
-    unknown = [n for n in names if n not in COVERAGE]
+    covered = coverage()
+    names = [canonicalize_name(p) for p in (packages or list(covered))]
+    unknown = [n for n in names if n not in covered]
     if unknown:
-        raise UsageError(f"not a covered package: {', '.join(unknown)} (covered: {', '.join(COVERAGE)})")
+        raise UsageError(f"not a covered package: {', '.join(unknown)} (covered: {', '.join(covered)})")
     client = client or HttpClient()
     disk = DiskCache(cache)
     bar = Progress(progress, "kb")
@@ -564,7 +474,7 @@ def build(
     pending: dict[tuple[str, str], dict[str, Any]] = {}
     task_of: dict[tuple[str, str], list[_Task]] = {}
     grouped_of = {
-        name: _group(name, _index_files(pages[name]), COVERAGE[name], (versions or {}).get(name)) for name in names
+        name: _group(name, _index_files(pages[name]), covered[name], (versions or {}).get(name)) for name in names
     }
     # a build of some packages keeps the Pythons the earlier data knew of the others
     partial = set(prev_packages) - set(names)
@@ -586,7 +496,8 @@ def build(
                 # Pythons a version-agnostic wheel serves grow with the newest CPython
                 reused = dict(old)
                 reused["pythons"] = _wheel_facts(wheels, reused.get("requires_python"), known)[0]
-                _requires_build(name, reused)
+                if "requires" in reused:  # the facts a plugin's Requires-Dist gives (no wheel member needed)
+                    reused.update(build_facts(name, {}, reused["requires"], "", str(reused.get("metadata_file"))))
                 out.append(reused)
                 stats.reused += 1
                 continue
@@ -733,44 +644,11 @@ def _plan_release(
     return rec
 
 
-def _markers(sys_platform: str, system: str, machine: str) -> dict[str, str]:
-    return {
-        "sys_platform": sys_platform,
-        "platform_system": system,
-        "platform_machine": machine,
-        "os_name": "nt" if system == "Windows" else "posix",
-    }
-
-
-PLATFORM_MARKERS: dict[str, dict[str, str]] = {
-    "linux-x86_64": _markers("linux", "Linux", "x86_64"),
-    "linux-aarch64": _markers("linux", "Linux", "aarch64"),
-    "macos-arm64": _markers("darwin", "Darwin", "arm64"),
-    "macos-x86_64": _markers("darwin", "Darwin", "x86_64"),
-    "windows-x86_64": _markers("win32", "Windows", "AMD64"),
-}
-
-
-def marker_environment(platform: str, python: str) -> dict[str, str]:
-    """PEP 508 marker variables for a platform key and a Python minor."""
-    return {
-        "implementation_name": "cpython",
-        "implementation_version": f"{python}.0",
-        "platform_python_implementation": "CPython",
-        "platform_release": "",
-        "platform_version": "",
-        "python_full_version": f"{python}.0",
-        "python_version": python,
-        "extra": "",
-        **PLATFORM_MARKERS[platform],
-    }
-
-
 def _stub_target(package: str, version: str, requires: Sequence[str], platform: str, python: str) -> str | None:
     """The package a redirecting stub wheel installs instead on `platform`
     (`tensorflow-intel==2.15.0 ; platform_system == "Windows"`): a requirement pinned to the same
     version of another package whose marker holds there."""
-    env = marker_environment(platform, python)
+    env = marker_environment(platform, python)  # evaluate() adds extra=""
     for text in requires:
         try:
             req = Requirement(text)
@@ -817,43 +695,20 @@ def _fill_release(name: str, rec: dict[str, Any], tasks: Sequence[_Task]) -> Non
                     stubs[key] = target
     if stubs:
         rec["stubs"] = {p: stubs[p] for p in PLATFORMS if p in stubs}
-    # CUDA / cuDNN
+    # CUDA / cuDNN: what the framework's build-info file and Requires-Dist say
     members: dict[str, str] = main.result.get("members") or {}
-    if name in TF_FAMILY:
-        for path, source in members.items():
-            facts = tensorflow_build(source)
-            rec["cuda"] = facts["cuda"]
-            rec["cudnn"] = facts["cudnn"]
-            if facts["compute_capabilities"]:
-                rec["compute_capabilities"] = facts["compute_capabilities"]
-            rec["build_source"] = f"{path} in {main.file.filename}"
-    elif name == "torch":
-        for path, source in members.items():
-            cuda = torch_build(source)["cuda"]
-            rec["cuda"] = cuda
-            rec["build_source"] = f"{path} in {main.file.filename}"
-            if cuda:
-                cudnn, req = _nvidia_lower_bound(rec["requires"], "cudnn")
-                if cudnn:
-                    rec["cudnn"] = cudnn
-                    rec["build_source"] += f"; cuDNN from Requires-Dist {req!r}"
-    _requires_build(name, rec)
+    rec.update(build_facts(name, members, rec["requires"], main.file.filename, str(rec.get("metadata_file"))))
 
 
-def _requires_build(name: str, rec: dict[str, Any]) -> None:
-    """The CUDA / cuDNN of a jax CUDA plugin, from its recorded Requires-Dist (the minimums of
-    the NVIDIA runtime and cuDNN wheels it pulls in)."""
-    if not (name.startswith("jax-cuda") and name.endswith("-plugin")) or "requires" not in rec:
-        return
-    cuda, creq = _nvidia_lower_bound(rec["requires"], "cuda-runtime")
-    cudnn, nreq = _nvidia_lower_bound(rec["requires"], "cudnn")
-    major = name[len("jax-cuda") :].split("-")[0]
-    rec["cuda"] = cuda if cuda and cuda.split(".")[0] == major else major
-    rec["cudnn"] = cudnn
-    rec["build_source"] = (
-        f"CUDA {major} from the package name; minimums from Requires-Dist of "
-        f"{rec.get('metadata_file')}: {creq!r}, {nreq!r}"
-    )
+def build_facts(
+    package: str, members: Mapping[str, str], requires: Sequence[str], wheel: str, metadata_file: str
+) -> dict[str, Any]:
+    """cuda / cudnn / compute_capabilities / build_source of one release, read by the descriptor of
+    the framework the package belongs to ({} for packages of no framework)."""
+    framework = of_package(package)
+    if framework is None:
+        return {}
+    return dict(framework.read_build_info(package, members, requires, wheel, metadata_file))
 
 
 def dump(data: Mapping[str, Any]) -> bytes:

@@ -8,7 +8,7 @@ from typing import Any
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from envdoctor.frameworks import REQUEST_NAMES
+from envdoctor import frameworks as _frameworks
 from envdoctor.lint.files import Entry, EnvFile
 from envdoctor.model import Interpreter, Location, Snapshot
 from envdoctor.rules._context import Context
@@ -26,10 +26,10 @@ class FileContext(Context):
 
     @cached_property
     def frameworks(self) -> dict[str, Entry]:  # type: ignore[override]
-        """Framework entries by family ("tensorflow", "torch", "jax"), first one wins."""
+        """Framework entries by family (a `frameworks` key: "tensorflow", "torch", ...), first one wins."""
         found: dict[str, Entry] = {}
         for entry in self.file.entries:
-            family = REQUEST_NAMES.get(entry.name)
+            family = _frameworks.requested_family(entry.name)
             if family and family not in found:
                 found[family] = entry
         return found
@@ -51,7 +51,13 @@ class FileContext(Context):
         from envdoctor.plan import kbview
 
         spec = entry.specifier if entry.specifier is not None else SpecifierSet()
-        return [v for v in kbview.releases(self.kb, family) if spec.contains(v)]
+        return [v for v in kbview.releases(self.kb, self.package(family)) if spec.contains(v)]
+
+    @staticmethod
+    def package(family: str) -> str:
+        """The knowledge-base package of a framework family: its main distribution."""
+        framework = _frameworks.get(family)
+        return framework.distribution if framework else family
 
     @cached_property
     def windows(self) -> bool:

@@ -18,23 +18,24 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from envdoctor import frameworks
 from envdoctor.errors import UsageError
-from envdoctor.frameworks import requested_family
+from envdoctor.frameworks import Framework, PlanQuestion
+from envdoctor.markers import for_platform as marker_environment
 from envdoctor.plan import kbview
 from envdoctor.plan.model import Choice, GpuBuild, Pin, Target
-from envdoctor.plan.platforms import marker_environment
-from envdoctor.versions import parse_version
+from envdoctor.versions import overlap, parse_version
 
-CONDA_NAMES = {"tensorflow": "tensorflow", "torch": "pytorch", "jax": "jax"}
-# Facts the package metadata cannot say (source: https://www.tensorflow.org/install/pip#windows-native)
-TF_LAST_WINDOWS_GPU = Version("2.10.99")
-TF_FIRST_AND_CUDA = Version("2.14.0")
 DEFAULT_PYTHON = "3.12"
 STAGES = ("spec", "platform", "python", "gpu", "driver", "constraints")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-_CUDA_EXTRA = re.compile(r"cuda(\d+)")
-JAX_DEFAULT_CUDA = "12"  # jax[cuda] means jax[cuda12]
-TF_WINDOWS_SOURCE = "https://www.tensorflow.org/install/pip#windows-native"
+
+
+def _framework(family: str) -> Framework:
+    found = frameworks.get(family)
+    if found is None:
+        raise UsageError(f"unknown framework {family!r}")
+    return found
 
 
 @dataclass
@@ -45,7 +46,7 @@ class Request:
     extras: tuple[str, ...]
     gpu_hint: bool | None
     text: str
-    cuda_extra: str = ""  # "cuda13" when asked for jax[cuda13]
+    cuda_major: str = ""  # "13" when asked for jax[cuda13] (a CUDA plugin's major)
 
     @property
     def label(self) -> str:
@@ -74,33 +75,36 @@ def split_requests(specs: Sequence[str]) -> tuple[list[Request], list[Requiremen
     notes: list[str] = []
     for text in specs:
         req = parse_requirement(text)
-        family = requested_family(req.name)
-        if family is None:
+        framework = frameworks.of_request(req.name)
+        if framework is None:
             others.append(req)
             continue
+        family = framework.key
         name = canonicalize_name(req.name)
+        variant = framework.variant(name)
         extras = tuple(sorted(req.extras))
         hint: bool | None = None
-        if name == "tensorflow-gpu":
+        if variant is not None and variant.removed:
             hint = True
             notes.append(
-                f"{text}: tensorflow-gpu was removed after 2.11 (its 2.12 sdist fails on purpose); "
-                "planned as tensorflow with its GPU build instead"
+                f"{text}: {variant.note or name + ' was removed'}; planned as {framework.distribution} with its GPU "
+                "build instead"
             )
-        elif name == "tensorflow-cpu" or (family == "jax" and "cpu" in req.extras):
+        elif (variant is not None and variant.cpu_only) or (framework.cpu_extra and framework.cpu_extra in extras):
             hint = False
-        if {"and-cuda"} & set(extras) or any(e.startswith("cuda") for e in extras):
+        if any(frameworks.is_gpu_extra(e) for e in extras):
             hint = True
-        cuda_extra = next((e for e in extras if _CUDA_EXTRA.fullmatch(e)), "") if family == "jax" else ""
-        extras = tuple(e for e in extras if e != "and-cuda" and not e.startswith("cuda"))
+        plugins = framework.plugins
+        cuda_major = next((m for e in extras for m in [plugins.extra_major(e)] if m), "") if plugins else ""
+        extras = tuple(e for e in extras if not frameworks.is_gpu_extra(e))
         if family in requests:
             prev = requests[family]
             prev.specifier &= req.specifier
             prev.extras = tuple(sorted(set(prev.extras) | set(extras)))
             prev.gpu_hint = hint if hint is not None else prev.gpu_hint
-            prev.cuda_extra = cuda_extra or prev.cuda_extra
+            prev.cuda_major = cuda_major or prev.cuda_major
         else:
-            requests[family] = Request(family, name, SpecifierSet(str(req.specifier)), extras, hint, text, cuda_extra)
+            requests[family] = Request(family, name, SpecifierSet(str(req.specifier)), extras, hint, text, cuda_major)
     return list(requests.values()), others, notes
 
 
@@ -110,43 +114,6 @@ def _vtext(version: Version) -> str:
 
 def _minor(version: Version) -> str:
     return f"{version.major}.{version.minor}"
-
-
-def probe_points(a: SpecifierSet, b: SpecifierSet) -> set[Version] | None:
-    """Versions at and around every bound of `a` and `b` (None: a bound is not a version)."""
-    points: set[Version] = {Version("0")}
-    for spec in list(a) + list(b):
-        base = parse_version(spec.version.replace(".*", ""))
-        if base is None:
-            return None
-        rel = list(base.release)
-        points.add(base)
-        for i in range(len(rel)):
-            up = rel[: i + 1]
-            up[-1] += 1
-            points.add(Version(".".join(map(str, up))))
-            if rel[i] > 0:
-                down = rel[: i + 1]
-                down[-1] -= 1
-                points.add(Version(".".join(map(str, [*down, 999]))))
-        points.add(Version(".".join(map(str, [*rel, 1]))))
-    return points
-
-
-def specifiers_overlap(a: SpecifierSet, b: SpecifierSet) -> bool:
-    """Whether some (final) version satisfies both: probe each bound and its neighbours."""
-    points = probe_points(a, b)
-    if points is None:
-        return True  # cannot tell: assume they overlap
-    return any(a.contains(p) and b.contains(p) for p in points)
-
-
-def admits_outside(spec: SpecifierSet, cap: SpecifierSet) -> bool:
-    """Whether `spec` allows some version that `cap` excludes."""
-    points = probe_points(spec, cap)
-    if points is None:
-        return False
-    return any(spec.contains(p) and not cap.contains(p) for p in points)
 
 
 _Conflict = tuple[str, str, str]  # (framework requirement, why, user requirement)
@@ -170,7 +137,7 @@ class _Memo:
         self.overlap: dict[tuple[str, bool | None, str, bool | None], bool] = {}
         self.markers: dict[tuple[str, str], bool] = {}
         self.environments: dict[str, dict[str, str]] = {}
-        self.jax_gpu: dict[tuple[Version, str], kbview.JaxGpu | None] = {}
+        self.plugins: dict[tuple[str, Version, str], kbview.PluginGpu | None] = {}
         # (others, family, version) -> the conflicts that hold on every Python, and the metadata
         # ones with the marker that decides where they hold (None: the release has no raw
         # Requires-Dist, so they are asked of the KB per Python); (..., python) -> conflicts.
@@ -187,7 +154,7 @@ class _Chooser:
         gpu: bool,
         memo: _Memo | None = None,
         variants: dict[str, str] | None = None,
-        jax_cuda: str = JAX_DEFAULT_CUDA,
+        cuda_major: str = "",
     ) -> None:
         self.kb = kb
         self.target = target
@@ -197,13 +164,13 @@ class _Chooser:
         # family -> the distribution asked for when it is a variant with releases of its own
         # (tensorflow-cpu): its own KB entries are read, and it is what the plan pins
         self.variants = dict(variants or {})
-        self.jax_cuda = jax_cuda  # the CUDA major of jax[cudaN]
+        self.cuda_major = cuda_major  # the CUDA major of a plugin extra (jax[cuda13]); "" = each one's default
         self._others_key = tuple(str(r) for r in others)
         self._wanted = {canonicalize_name(r.name): r for r in others}
 
     def package(self, family: str) -> str:
         """The KB package (and the distribution to pin) for `family`."""
-        return self.variants.get(family, family)
+        return self.variants.get(family) or _framework(family).distribution
 
     def releases(self, family: str) -> list[Version]:
         cache = self.memo.releases
@@ -224,34 +191,41 @@ class _Chooser:
         key = (self.package(family), version)
         cache = self.memo.pythons
         if key not in cache:
-            if family == "jax":  # a pure wheel: where jaxlib has wheels
-                cache[key] = kbview.jax_pythons(self.kb, version, self.target.platform)
+            framework = _framework(family)
+            if framework.binary and key[0] == framework.distribution:  # a pure wheel: where its binary has wheels
+                extras = (framework.cpu_extra,) if framework.cpu_extra else ()
+                cache[key] = kbview.binary_pythons(
+                    self.kb, key[0], version, self.target.platform, framework.binary, extras
+                )
             else:
                 cache[key] = kbview.pythons(self.kb, key[0], version, self.target.platform)
         return cache[key]
 
-    def jax_gpu(self, version: Version) -> kbview.JaxGpu | None:
-        key = (version, self.jax_cuda)
-        cache = self.memo.jax_gpu
+    def plugin(self, family: str, version: Version) -> kbview.PluginGpu | None:
+        """The CUDA plugin the framework's GPU extra installs for `version` (None: none fits)."""
+        plugins = _framework(family).plugins
+        if plugins is None:
+            return None
+        major = self.cuda_major or plugins.default_major
+        key = (family, version, major)
+        cache = self.memo.plugins
         if key not in cache:
-            cache[key] = kbview.jax_gpu(self.kb, version, self.jax_cuda, self.target.platform)
+            cache[key] = kbview.plugin_gpu(self.kb, self.package(family), version, plugins, major, self.target.platform)
         return cache[key]
 
     def gpu_ok(self, family: str, version: Version, python: str | None = None) -> bool:
-        os_name = self.target.os
-        if os_name == "windows":
-            return family == "torch" or (family == "tensorflow" and version <= TF_LAST_WINDOWS_GPU)
-        if os_name == "macos":
-            return family == "torch"  # Apple GPUs through MPS; no CUDA on macOS
-        if family == "jax":  # the CUDA plugin jax[cudaN] pulls in from PyPI
-            plugin = self.jax_gpu(version)
+        framework = _framework(family)
+        if not framework.gpu_on(self.target.os, version):
+            return False
+        if framework.plugins is not None:  # the CUDA plugin its extra pulls in from PyPI
+            plugin = self.plugin(family, version)
             return plugin is not None and (python is None or python in plugin.pythons)
         return True
 
     def build(self, family: str, version: Version) -> tuple[str | None, str | None]:
-        """(cuda, cudnn) of the GPU build a release installs (jax: its CUDA plugin's)."""
-        if family == "jax":
-            plugin = self.jax_gpu(version)
+        """(cuda, cudnn) of the GPU build a release installs (from its CUDA plugin when it has those)."""
+        if _framework(family).plugins is not None:
+            plugin = self.plugin(family, version)
             return (plugin.cuda, plugin.cudnn) if plugin else (None, None)
         return kbview.build(self.kb, self.package(family), version)
 
@@ -355,7 +329,7 @@ class _Chooser:
         key = (str(a), a.prereleases, str(b), b.prereleases)
         cache = self.memo.overlap
         if key not in cache:
-            cache[key] = specifiers_overlap(a, b)
+            cache[key] = overlap(a, b)
         return cache[key]
 
     def _environment(self, python: str) -> dict[str, str]:
@@ -464,10 +438,11 @@ class _Chooser:
         return Outcome(fitting[0], passing=fitting)
 
     def _gpu_proof(self, req: Request) -> str:
-        if self.target.os == "windows" and req.family == "tensorflow":
-            return f"{req.label} has no GPU build for native Windows: TensorFlow's last was 2.10 ({TF_WINDOWS_SOURCE})"
         if self.target.os == "macos":
             return f"{req.label} has no CUDA build on macOS"
+        gap = _framework(req.family).gpu_gaps.get(self.target.os)
+        if gap is not None:
+            return f"{req.label}: {gap.reason}" + (f" ({gap.source})" if gap.source else "")
         return f"{req.label} has no GPU build for {self.target.platform}"
 
 
@@ -510,16 +485,17 @@ def _best(
     return (best[1], best[2]) if best else None
 
 
-#: variants that are their own distributions, planned as asked (never renamed to their family)
-CPU_VARIANTS = frozenset({"tensorflow-cpu"})
-
-
 def _variants(kb: Any, requests: Sequence[Request], gpu: bool) -> dict[str, str]:
-    """{family: variant} for requests of a CPU variant with releases in the KB, in a CPU plan: a
-    plan for tensorflow-cpu pins tensorflow-cpu (a GPU plan asks for tensorflow[and-cuda])."""
+    """{family: variant} for requests of a variant planned as itself with releases in the KB, in a CPU
+    plan: a plan for tensorflow-cpu pins tensorflow-cpu (a GPU plan asks for tensorflow[and-cuda])."""
     if gpu:
         return {}
-    return {r.family: r.name for r in requests if r.name in CPU_VARIANTS and kbview.releases(kb, r.name)}
+    result: dict[str, str] = {}
+    for r in requests:
+        variant = _framework(r.family).variant(r.name)
+        if variant is not None and variant.own_plan and kbview.releases(kb, r.name):
+            result[r.family] = r.name
+    return result
 
 
 def _gpu_default(target: Target, requests: Sequence[Request]) -> tuple[bool, str]:
@@ -545,17 +521,17 @@ def choose(
     """The KB choice for `specs` on `target` (pure: no I/O beyond the in-memory KB).
 
     `memo_pool`: a dict kept by a caller that asks many questions of one KB (the explorer page);
-    what one call learns is reused by the next call of the same scope (KB, platform, jax CUDA
+    what one call learns is reused by the next call of the same scope (KB, platform, plugin CUDA
     major, pre-releases), which is all the memo depends on."""
     requests, others, notes = split_requests(specs)
     gpu, gpu_why = _gpu_default(target, requests)
     variants = _variants(kb, requests, gpu)
-    jax_cuda = next((r.cuda_extra[4:] for r in requests if r.family == "jax" and r.cuda_extra), JAX_DEFAULT_CUDA)
+    cuda_major = next((r.cuda_major for r in requests if r.cuda_major), "")
     memo: _Memo | None = None
     if memo_pool is not None:
-        scope = (id(kb), target.platform, jax_cuda, target.prereleases, tuple(sorted(variants.items())))
+        scope = (id(kb), target.platform, cuda_major, target.prereleases, tuple(sorted(variants.items())))
         memo = memo_pool.setdefault(scope, _Memo())
-    chooser = _Chooser(kb, target, others, gpu, memo, jax_cuda=jax_cuda, variants=variants)
+    chooser = _Chooser(kb, target, others, gpu, memo, cuda_major=cuda_major, variants=variants)
     installed = set(target.installed_pythons)
     choice = Choice(feasible=False, python=None, platform=target.platform, gpu=gpu)
     choice.reasons.extend(notes)
@@ -584,7 +560,10 @@ def choose(
     choice.reasons.append(f"Python {python}: {why}")
     choice.reasons.append(f"{'GPU' if gpu else 'CPU'} build: {gpu_why}")
     if not gpu and target.os == "windows" and (target.driver or target.cuda_driver):
-        choice.reasons.append("native Windows has no TensorFlow GPU build after 2.10: use WSL2 for the GPU")
+        for req in requests:
+            gap = _framework(req.family).gpu_gaps.get(target.os)
+            if gap is not None:
+                choice.reasons.append(f"{gap.reason}: use WSL2 for the GPU")
     for req, version in zip(requests, versions):
         _add_framework(choice, chooser, req, version, python)
     choice.requirements.extend(str(r) for r in others)
@@ -607,57 +586,22 @@ def _python_reason(python: str, target: Target, installed: set[str], why: str) -
 def _add_framework(choice: Choice, chooser: _Chooser, req: Request, version: Version, python: str) -> None:
     target = chooser.target
     gpu = chooser.gpu
+    framework = _framework(req.family)
     extras = list(req.extras)
     cuda, cudnn = chooser.build(req.family, version)
     gpu_build = GpuBuild(cuda, cudnn) if gpu and cuda else None
-    if req.family == "jax" and gpu and cuda:
-        plugin = chooser.jax_gpu(version)
-        if plugin is not None and gpu_build is not None:
+    if gpu and cuda and gpu_build is not None:
+        plugin = chooser.plugin(req.family, version)
+        if plugin is not None:
             gpu_build.package = f"{plugin.plugin}=={plugin.version}"
-    detail: list[str] = []
-    system_cuda = False
-    if req.family == "tensorflow":
-        if gpu and target.os == "linux":
-            if version >= TF_FIRST_AND_CUDA:
-                extras.append("and-cuda")
-                detail.append(f"GPU through tensorflow[and-cuda] (CUDA {cuda or '?'}, cuDNN {cudnn or '?'} from pip)")
-            else:
-                system_cuda = True
-        elif gpu and target.os == "windows":
-            system_cuda = True
-        if system_cuda:
-            detail.append(
-                f"GPU needs CUDA {cuda or '?'} and cuDNN {cudnn or '?'} "
-                + (
-                    "from conda (cudatoolkit, cudnn)"
-                    if target.manager == "conda"
-                    else "installed on the system (or use --manager conda)"
-                )
-            )
-    elif req.family == "jax" and gpu and target.os == "linux":
-        major = chooser.jax_cuda
-        extras.append(f"cuda{major}")
-        detail.append(f"GPU through jax[cuda{major}] (CUDA {cuda or major}, cuDNN {cudnn or '?'} from pip)")
-    elif req.family == "torch":
-        if target.os == "linux" and not gpu:
-            choice.torch_backend = "cpu"
-            detail.append(
-                "CPU-only wheel from the PyTorch CPU index https://download.pytorch.org/whl/cpu (uv --torch-backend "
-                "cpu): PyPI's Linux torch wheels are CUDA builds that pull several GB of nvidia-* wheels"
-            )
-        elif target.os == "windows" and gpu and cuda:
-            choice.torch_backend = "cu" + cuda.replace(".", "")[:3]
-            detail.append(f"CUDA {cuda} wheel from the PyTorch index (uv --torch-backend {choice.torch_backend})")
-        elif gpu and target.os == "linux":
-            detail.append(f"the PyPI wheel bundles CUDA {cuda or '?'} (nvidia-* packages)")
-        elif gpu and target.os == "macos":
-            detail.append("Apple GPU through MPS (built in)")
-    if (
-        gpu
-        and cuda
-        and target.os in ("linux", "windows")
-        and (req.family != "torch" or target.os == "linux" or choice.torch_backend)
-    ):
+    question = PlanQuestion(str(version), target.os, gpu, cuda, cudnn, target.manager, chooser.cuda_major)
+    spelling = framework.plan_build(question)  # the framework's own spelling of this build
+    extras += spelling.extras
+    detail = list(spelling.detail)
+    system_cuda = spelling.system_cuda
+    if spelling.index_backend:
+        choice.index_backend = spelling.index_backend
+    if gpu and cuda and target.os in ("linux", "windows") and spelling.driver_applies:
         _, need = chooser.driver_need(req.family, version)
         if need:
             have = target.driver or (f"CUDA {target.cuda_driver}" if target.cuda_driver else "unknown")
@@ -667,10 +611,7 @@ def _add_framework(choice: Choice, chooser: _Chooser, req: Request, version: Ver
             detail.append(f"needs NVIDIA driver >= {need}{full_text} (this machine: {have})")
             package = gpu_build.package if gpu_build else ""
             gpu_build = GpuBuild(cuda, cudnn, need, toolkit, minor, package)
-    if req.family == "tensorflow":
-        name = chooser.package("tensorflow")  # tensorflow-cpu stays tensorflow-cpu in a CPU plan
-    else:
-        name = req.name if req.name != "pytorch" else "torch"
+    name = chooser.package(req.family)  # the main distribution; a CPU variant stays itself in a CPU plan
     spec_text = str(req.specifier) or "any version"
     reason = f"newest {req.family} matching {spec_text} with a build for Python {python} on {target.platform}"
     if detail:
@@ -714,7 +655,8 @@ def _conda_part(
     specs = [f"python={choice.python}"]
     if target.conda_framework:
         for req, version in zip(requests, versions):
-            conda_name = CONDA_NAMES[req.family]
+            conda = _framework(req.family).conda
+            conda_name = conda.request if conda is not None else _framework(req.family).distribution
             build = "=*cuda*" if choice.gpu and target.os == "linux" else ""
             specs.append(f"{conda_name}={version}{build}" if build else f"{conda_name}=={version}")
         for line in choice.requirements:
@@ -784,7 +726,7 @@ def _alternatives(
             result.append(f"use Python {best[0]}")
     # 2. another release of the framework
     if outcome.stage != "platform" and not target.python:
-        free_req = Request(req.family, req.name, SpecifierSet(), req.extras, req.gpu_hint, req.text, req.cuda_extra)
+        free_req = Request(req.family, req.name, SpecifierSet(), req.extras, req.gpu_hint, req.text, req.cuda_major)
         best = _best(chooser, [free_req], _all_pythons(chooser, [req]), installed)
         if best is not None:
             result.append(f"{req.family}=={best[1][0]} (Python {best[0]})")
@@ -805,7 +747,7 @@ def _alternatives(
             chooser.others,
             gpu=False,
             memo=chooser.memo,
-            jax_cuda=chooser.jax_cuda,
+            cuda_major=chooser.cuda_major,
             variants=chooser.variants,
         )
         if cpu.pick(req, python).version is not None:
@@ -822,7 +764,13 @@ def _alternatives(
     # 5. drop the user's conflicting pin
     if outcome.stage == "constraints":
         free = _Chooser(
-            chooser.kb, target, [], chooser.gpu, memo=chooser.memo, jax_cuda=chooser.jax_cuda, variants=chooser.variants
+            chooser.kb,
+            target,
+            [],
+            chooser.gpu,
+            memo=chooser.memo,
+            cuda_major=chooser.cuda_major,
+            variants=chooser.variants,
         )
         if free.pick(req, python).version is not None:
             conflicting = outcome.proof.rsplit("you asked for ", 1)[-1]

@@ -10,11 +10,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
+
+if TYPE_CHECKING:
+    from envdoctor.frameworks import Plugins
 
 
 def _call(kb: Any, method: str, *args: Any) -> Any:
@@ -138,8 +141,8 @@ def removed(kb: Any, package: str) -> Any:
 
 
 @dataclass(frozen=True)
-class JaxGpu:
-    """The CUDA plugin a `jax[cudaN]` release installs from PyPI (jax itself is a pure wheel)."""
+class PluginGpu:
+    """The CUDA plugin a framework's GPU extra (jax[cuda13]) installs from PyPI."""
 
     plugin: str  # "jax-cuda13-plugin"
     version: Version  # the newest plugin release the extra admits with a wheel on the platform
@@ -149,19 +152,22 @@ class JaxGpu:
 
 
 def _platform_environment(platform: str, python: str) -> dict[str, str]:
-    from envdoctor.plan.platforms import marker_environment
+    from envdoctor.markers import for_platform
 
-    return marker_environment(platform, python)
+    return for_platform(platform, python)
 
 
-def jax_gpu(kb: Any, version: Version, major: str, platform: str) -> JaxGpu | None:
-    """What `jax[cuda<major>]==version` installs on `platform` from PyPI: the plugin its extra
-    requires, with the plugin's Pythons and CUDA / cuDNN. None when the extra names no plugin
-    (older jax took its CUDA jaxlib from Google's storage, not PyPI) or no plugin wheel fits."""
-    plugin = f"jax-cuda{major}-plugin"
-    own = pythons(kb, "jax", version, platform) or ["3.12"]
+def plugin_gpu(
+    kb: Any, package: str, version: Version, plugins: Plugins, major: str, platform: str
+) -> PluginGpu | None:
+    """What `package[<the plugin extra of major>]==version` (jax[cuda13]) installs on `platform` from
+    PyPI: the plugin its extra requires, with the plugin's Pythons and CUDA / cuDNN. None when the
+    extra names no plugin (older jax took its CUDA jaxlib from Google's storage, not PyPI) or no
+    plugin wheel fits."""
+    plugin = plugins.of(major)
+    own = pythons(kb, package, version, platform) or ["3.12"]
     env = _platform_environment(platform, own[-1])
-    extra = requirements(kb, "jax", version, (f"cuda{major}",), env)
+    extra = requirements(kb, package, version, (plugins.request_extra.replace("{major}", major),), env)
     specs = [r.specifier for r in extra if canonicalize_name(r.name) == plugin]
     if not specs:
         return None
@@ -174,7 +180,7 @@ def jax_gpu(kb: Any, version: Version, major: str, platform: str) -> JaxGpu | No
                 if cuda is None or "." not in cuda:
                     cuda = _nvidia_minimum(extra, "cuda-runtime") or cuda
                 cudnn = cudnn or _nvidia_minimum(extra, "cudnn")
-                return JaxGpu(plugin, candidate, tuple(found), cuda, cudnn)
+                return PluginGpu(plugin, candidate, tuple(found), cuda, cudnn)
     return None
 
 
@@ -190,23 +196,27 @@ def _nvidia_minimum(reqs: Sequence[Requirement], part: str) -> str | None:
     return None
 
 
-def jax_pythons(kb: Any, version: Version, platform: str) -> list[str]:
-    """The Pythons `jax==version` runs on: jax is a pure wheel, so those of the jaxlib releases it
-    requires (its base requirement, or its [cpu] extra before jax 0.4.27) that have a wheel on
-    `platform`. jax's own list when the knowledge base has none of those jaxlib releases."""
-    own = pythons(kb, "jax", version, platform)
+def binary_pythons(
+    kb: Any, package: str, version: Version, platform: str, binary: str, extras: Sequence[str] = ()
+) -> list[str]:
+    """The Pythons `package==version` (a pure wheel: jax) runs on: those of the `binary` releases
+    (jaxlib) it requires (in its base requirements, or in `extras`: jax's [cpu] before 0.4.27) that
+    have a wheel on `platform`. Its own list when the knowledge base has none of those releases."""
+    own = pythons(kb, package, version, platform)
     if not own:
         return own
     env = _platform_environment(platform, own[-1])
     specs = [
-        r.specifier for r in requirements(kb, "jax", version, ("cpu",), env) if canonicalize_name(r.name) == "jaxlib"
+        r.specifier
+        for r in requirements(kb, package, version, tuple(extras), env)
+        if canonicalize_name(r.name) == binary
     ]
     if not specs:
         return own
-    matching = [v for v in releases(kb, "jaxlib") if all(s.contains(v, prereleases=True) for s in specs)]
+    matching = [v for v in releases(kb, binary) if all(s.contains(v, prereleases=True) for s in specs)]
     if not matching:
         return own
     served: set[str] = set()
     for candidate in matching:
-        served.update(pythons(kb, "jaxlib", candidate, platform))
+        served.update(pythons(kb, binary, candidate, platform))
     return [p for p in own if p in served]

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from envdoctor import exitcodes
+
 if TYPE_CHECKING:
     from envdoctor.actions.uvtool import IndexOptions
 
@@ -133,7 +135,7 @@ class Choice:
     reasons: list[str] = field(default_factory=list)
     proof: list[str] = field(default_factory=list)
     alternatives: list[str] = field(default_factory=list)
-    torch_backend: str | None = None
+    index_backend: str | None = None  # the wheel-index folder the framework comes from (uv --torch-backend)
 
 
 @dataclass
@@ -165,7 +167,7 @@ class Plan:
     @property
     def exit_code(self) -> int:
         """0 a plan; 1 nothing fits; 3 could not resolve."""
-        return {"feasible": 0, "infeasible": 1}.get(self.status, 3)
+        return {"feasible": exitcodes.OK, "infeasible": exitcodes.FAILED}.get(self.status, exitcodes.UNRESOLVED)
 
     def requirement_lines(self) -> list[str]:
         """The pip part as exact pins: ["tensorflow[and-cuda]==2.18.0", "numpy==2.0.2", ...]."""
@@ -189,7 +191,7 @@ class Plan:
             "files": dict(self.files),
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
             # the PyTorch wheel index the pins come from (uv --torch-backend): "cpu", "cu124", or null
-            "torch_backend": self.choice.torch_backend if self.choice is not None else None,
+            "torch_backend": self.choice.index_backend if self.choice is not None else None,
         }
 
 

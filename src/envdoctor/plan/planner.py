@@ -75,11 +75,14 @@ def _cuda_for_conda(choice: Choice, target: Target, kb: Any) -> str | None:
     if target.cuda_driver:
         return target.cuda_driver
     builds = []
-    for pin in choice.pins:
-        family = "tensorflow" if pin.name.startswith("tensorflow") else pin.name
-        from packaging.version import Version
+    from packaging.version import Version
 
-        cuda, _ = kbview.build(kb, family, Version(pin.version))
+    from envdoctor.frameworks import of_distribution
+
+    for pin in choice.pins:
+        framework = of_distribution(pin.name)
+        package = framework.distribution if framework else pin.name  # a CPU variant: the main one's build
+        cuda, _ = kbview.build(kb, package, Version(pin.version))
         if cuda:
             builds.append(cuda)
     return max(builds, key=kbview.python_key) if builds else "12.0"
@@ -125,7 +128,7 @@ def _resolve(
                 glibc=target.glibc,
                 options=options,
                 prereleases=target.prereleases,
-                torch_backend=choice.torch_backend,
+                index_backend=choice.index_backend,
                 hashes=files.requirements_txt is not None,
                 pylock=files.pylock_toml is not None,
                 custom_command=command,
@@ -204,7 +207,13 @@ def _conda_name(spec: str) -> str:
 
 
 def _mark_conda_frameworks(plan: Plan, choice: Choice) -> None:
-    reasons = {p.name if p.name != "torch" else "pytorch": p.reason for p in choice.pins}
+    from envdoctor.frameworks import of_distribution
+
+    reasons: dict[str, str] = {}
+    for pin in choice.pins:
+        framework = of_distribution(pin.name)
+        conda = framework.conda if framework else None
+        reasons[conda.request if conda and framework and pin.name == framework.distribution else pin.name] = pin.reason
     for pin in plan.conda:
         if pin.name in reasons:
             pin.reason = reasons[pin.name]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
-import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -13,7 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from envdoctor import process
 from envdoctor.errors import EnvdoctorError
+from envdoctor.frameworks import uv_index_option
 from envdoctor.plan.model import ResolveOptions
 from envdoctor.plan.platforms import uv_platform
 
@@ -46,12 +46,12 @@ MINIMUM_UV = "0.6.15"
 
 def uv_version_note(options: ResolveOptions) -> str:
     """What to do when uv rejected envdoctor's command line: usually an older uv than it needs."""
-    import subprocess
+    from envdoctor import process
 
     try:
         uv = uv_binary(options)
-        out = subprocess.run([uv, "--version"], capture_output=True, text=True, timeout=10, check=False).stdout
-    except (OSError, subprocess.SubprocessError, EnvdoctorError):
+        out = process.run([uv, "--version"], timeout=10).stdout
+    except EnvdoctorError:  # no uv, or it cannot start (process.StartError)
         out = ""
     version = out.split()[1] if len(out.split()) >= 2 else "unknown"
     return (
@@ -98,7 +98,7 @@ def _base_command(
     glibc: str | None,
     options: ResolveOptions,
     prereleases: bool,
-    torch_backend: str | None,
+    index_backend: str | None,
     custom_command: str,
 ) -> list[str]:
     cmd = [uv, "pip", "compile", str(infile), "--python-version", python]
@@ -122,8 +122,9 @@ def _base_command(
         cmd += ["--index", url]
     if options.offline:
         cmd.append("--offline")
-    if torch_backend and not options.no_index:
-        cmd += ["--torch-backend", torch_backend]
+    option = uv_index_option()
+    if index_backend and option and not options.no_index:
+        cmd += [option, index_backend]
     return cmd
 
 
@@ -136,7 +137,7 @@ def compile_requirements(
     glibc: str | None = None,
     options: ResolveOptions | None = None,
     prereleases: bool = False,
-    torch_backend: str | None = None,
+    index_backend: str | None = None,
     hashes: bool = False,
     pylock: bool = False,
     custom_command: str = "envdoctor plan",
@@ -166,7 +167,7 @@ def compile_requirements(
             glibc=glibc,
             options=options,
             prereleases=prereleases,
-            torch_backend=torch_backend,
+            index_backend=index_backend,
             custom_command=custom_command,
         )
         main_cmd = [*base, "--format", "requirements.txt"] + (["--generate-hashes"] if hashes else [])
@@ -200,15 +201,13 @@ def _run_all(commands: list[list[str]], env: dict[str, str], timeout: float, cwd
 
 def _run(cmd: list[str], env: dict[str, str], timeout: float, cwd: str) -> Compiled:
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, cwd=cwd, check=False)
-    except FileNotFoundError:
+        proc = process.run(cmd, env=env, timeout=timeout, cwd=cwd)
+    except process.StartError:
         raise EnvdoctorError(f"cannot run uv ({cmd[0]})") from None
-    except subprocess.TimeoutExpired:
-        raise EnvdoctorError(f"uv pip compile took longer than {timeout:.0f} s") from None
+    if proc.timed_out:
+        raise EnvdoctorError(f"uv pip compile took longer than {timeout:.0f} s")
     if proc.returncode != 0:
         return Compiled(False, error=short_error(proc.stderr), command=cmd)
+    if proc.truncated:
+        return Compiled(False, error="uv printed more output than envdoctor reads", command=cmd)
     return Compiled(True, text=proc.stdout, command=cmd)
-
-
-def display_command(cmd: Sequence[str]) -> str:
-    return " ".join(shlex.quote(c) for c in cmd)

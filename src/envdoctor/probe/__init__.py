@@ -10,8 +10,8 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
-    "Target": "envdoctor.probe.launch",
-    "resolve_target": "envdoctor.probe.launch",
+    "Target": "envdoctor.probe.target",
+    "resolve_target": "envdoctor.probe.target",
     "collect_snapshot": "envdoctor.probe.collect",
     "load_machine": "envdoctor.probe.collect",
     "load_snapshot": "envdoctor.probe.collect",

@@ -17,20 +17,13 @@ from typing import Any
 from envdoctor import __version__
 from envdoctor.bounded import SNAPSHOT_LIMIT, Refused, load_json, maybe_text, read_bytes, read_stream
 from envdoctor.checkcache import Stamps, file_stamp
-from envdoctor.errors import UsageError
+from envdoctor.errors import SourceError
 from envdoctor.model import Interpreter, Machine, Session, Skipped, Snapshot, from_dict, to_dict
 from envdoctor.probe.conda import is_conda_prefix, read_conda
 from envdoctor.probe.distributions import from_records, metadata_signature, scan_path
-from envdoctor.probe.launch import (
-    DEFAULT_TIMEOUT,
-    ProbeError,
-    ProbeRun,
-    Target,
-    probe_timeout,
-    resolve_target,
-    run_probe,
-)
+from envdoctor.probe.launch import DEFAULT_TIMEOUT, ProbeError, ProbeRun, probe_timeout
 from envdoctor.probe.numpy_builds import annotate_numpy_builds
+from envdoctor.probe.target import Target
 
 _VERSION_DIR = re.compile(r"^python(\d+\.\d+)t?$")
 
@@ -155,7 +148,7 @@ def gather(
     if interpreter is None:
         prefix = Path(target.prefix) if target.prefix else _prefix_of(target.python)
         if prefix is None or not prefix.is_dir():
-            raise UsageError(
+            raise SourceError(
                 f"{target.description}: the interpreter could not run and there is no prefix to read"
                 + (f" ({skipped[0].reason})" if skipped else "")
             )
@@ -273,20 +266,20 @@ def _read_document(path: str, what: str) -> object:
         else:
             raw = read_bytes(path, SNAPSHOT_LIMIT)
     except FileNotFoundError:
-        raise UsageError(f"{what} file {path!r} does not exist") from None
+        raise SourceError(f"{what} file {path!r} does not exist") from None
     except Refused as exc:
         hint = " (pipe it into `-` instead)" if "FIFO" in str(exc) else ""
-        raise UsageError(f"cannot read {what} {path!r}: {exc}{hint}") from None
+        raise SourceError(f"cannot read {what} {path!r}: {exc}{hint}") from None
     except (OSError, ValueError) as exc:
-        raise UsageError(f"cannot read {what} {path!r}: {getattr(exc, 'strerror', None) or exc}") from None
+        raise SourceError(f"cannot read {what} {path!r}: {getattr(exc, 'strerror', None) or exc}") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UsageError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+        raise SourceError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
     try:
         return load_json(text, path)
     except ValueError as exc:
-        raise UsageError(str(exc)) from None
+        raise SourceError(str(exc)) from None
 
 
 def load_snapshot(path: str) -> Snapshot:
@@ -295,11 +288,21 @@ def load_snapshot(path: str) -> Snapshot:
     if isinstance(data, dict) and "snapshot" in data and "interpreter" not in data:
         data = data["snapshot"]  # a `report --format json` document embeds the snapshot
     if not isinstance(data, dict) or "interpreter" not in data:
-        raise UsageError(f"{path}: not an envdoctor snapshot (no 'interpreter')")
+        raise SourceError(f"{path}: not an envdoctor snapshot (no 'interpreter')")
     try:
         return Snapshot.from_dict(data)
     except ValueError as exc:
-        raise UsageError(f"{path}: malformed snapshot: {str(exc)[:300]}") from None
+        raise SourceError(f"{path}: malformed snapshot: {str(exc)[:300]}") from None
+
+
+def describe(python: str, *, timeout: float = DEFAULT_TIMEOUT, env: Mapping[str, str] | None = None) -> Interpreter:
+    """What `python` says about itself through the probe, without its metadata scan (actions ask
+    this before and after they change an environment); SourceError when it cannot run."""
+    try:
+        facts = ProbeRun.start(python, timeout, scan=False, env=env).wait()
+        return from_dict(Interpreter, facts)
+    except (ProbeError, ValueError) as exc:
+        raise SourceError(str(exc)) from None
 
 
 def load_machine(path: str) -> Machine:
@@ -310,18 +313,16 @@ def load_machine(path: str) -> Machine:
     try:
         return from_dict(Machine, data)
     except ValueError as exc:
-        raise UsageError(f"{path}: malformed machine facts: {str(exc)[:300]}") from None
+        raise SourceError(f"{path}: malformed machine facts: {str(exc)[:300]}") from None
 
 
 __all__ = [
-    "DEFAULT_TIMEOUT",
-    "ProbeError",
-    "ProbeRun",
-    "Target",
+    "Gathered",
+    "assemble",
     "collect_snapshot",
+    "describe",
+    "gather",
     "interpreter_from_files",
     "load_machine",
     "load_snapshot",
-    "resolve_target",
-    "run_probe",
 ]

@@ -215,6 +215,13 @@ def scan_path(entries: Iterable[str], skipped: list[Skipped], *, deadline: float
     return from_records(records, unlisted, skipped)
 
 
+def read_distributions(entries: Iterable[str]) -> list[Distribution]:
+    """Every distribution in the folders `entries`, in order (a later copy of a name is marked
+    `shadowed_by` the first), read here with the scan the probe runs: what actions read of an
+    environment before and after they change it."""
+    return scan_path(entries, [])
+
+
 def read_record_extensions(dist: Distribution, problems: list[str] | None = None) -> list[str]:
     """Compiled extension files a dist-info's RECORD lists (relative to its location). Why a
     RECORD that is there was not read (not a regular file, too large, unreadable) goes into

@@ -13,12 +13,11 @@ import re
 import sys
 from collections.abc import Mapping
 
-from envdoctor.frameworks import DISTRIBUTIONS
+from envdoctor.frameworks import all_frameworks
 from envdoctor.model import SeenInterpreter
 from envdoctor.names import canonicalize_name
 
-#: what is worth knowing about an interpreter the user runs besides the target
-INTERESTING = frozenset({*DISTRIBUTIONS, "jaxlib", "keras", "tf-keras", "pip", "ipykernel", "ipython", "jupyter-core"})
+_TOOLS = ("pip", "ipykernel", "ipython", "jupyter-core")
 _VERSION_IN_NAME = re.compile(r"python(\d+\.\d+)")
 _LIB_PYTHON = re.compile(r"^python(\d+\.\d+)t?$")
 _CONDA_PYTHON = re.compile(r"^python-(\d+\.\d+\.\d+)[^-]*-")
@@ -130,8 +129,23 @@ def site_folders(prefix: str, version: str, kind: str, cfg: Mapping[str, str], e
     return seen
 
 
-def interesting_packages(folders: list[str], wanted: frozenset[str] = INTERESTING) -> dict[str, str]:
-    """name -> version of the `wanted` distributions, from the metadata folder names (first wins)."""
+def interesting() -> frozenset[str]:
+    """What is worth knowing about an interpreter the user runs besides the target: the frameworks
+    (with their compiled part and Keras) and the tools that run them."""
+    names = set(_TOOLS)
+    for fw in all_frameworks():
+        names.update(fw.distributions)
+        if fw.binary:
+            names.add(fw.binary)
+        if fw.keras is not None:
+            names.update((fw.keras.package, fw.keras.legacy))
+    return frozenset(names)
+
+
+def interesting_packages(folders: list[str], wanted: frozenset[str] | None = None) -> dict[str, str]:
+    """name -> version of the `wanted` distributions (default: `interesting()`), from the metadata
+    folder names (first wins)."""
+    wanted = interesting() if wanted is None else wanted
     found: dict[str, str] = {}
     for folder in folders:
         try:

@@ -20,16 +20,19 @@ import os
 import re
 import stat
 import struct
-import subprocess
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Callable
 
+from envdoctor import process
 from envdoctor.bounded import JSON_LIMIT, maybe_text, read_bytes
+from envdoctor.frameworks import all_frameworks
 from envdoctor.model import CudaLibrary, GpuDevice, GpuFacts
+from envdoctor.names import canonicalize_name
+from envdoctor.process import Completed
 
-Runner = Callable[..., "subprocess.CompletedProcess[str]"]
+Runner = Callable[..., Completed]  # (argv, timeout=) -> how it ended (envdoctor.process.run)
 
 NVIDIA_SMI_TIMEOUT = 4.0  # seconds; nvidia-smi is slow without persistence mode
 NVCC_TIMEOUT = 3.0
@@ -126,15 +129,8 @@ def collect_gpu(
     return facts
 
 
-def _run(cmd: Sequence[str], timeout: float) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        list(cmd),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-        errors="replace",
-    )
+def _run(cmd: Sequence[str], timeout: float) -> Completed:
+    return process.run(cmd, timeout=timeout)
 
 
 class _Probe:
@@ -174,11 +170,11 @@ class _Probe:
     def call(self, facts: GpuFacts, cmd: Sequence[str], timeout: float) -> str | None:
         try:
             done = self.run(list(cmd), timeout=timeout)
-        except subprocess.TimeoutExpired:
-            facts.problems.append(f"{Path(cmd[0]).name} did not answer within {timeout:g} s")
+        except process.StartError as exc:
+            facts.problems.append(f"could not run {self.host(cmd[0])}: {exc.cause}")
             return None
-        except OSError as exc:
-            facts.problems.append(f"could not run {self.host(cmd[0])}: {exc}")
+        if done.timed_out:
+            facts.problems.append(f"{Path(cmd[0]).name} did not answer within {timeout:g} s")
             return None
         out = (done.stdout or "") + ("\n" + done.stderr if done.stderr else "")
         if done.returncode != 0:
@@ -362,6 +358,7 @@ class _Probe:
     # -- libraries -----------------------------------------------------------------------------
     def libraries(self, facts: GpuFacts, site_packages: Sequence[str], conda_prefix: str | None) -> None:
         seen: set[str] = set()
+        frameworks = all_frameworks()
 
         def scan(directory: Path, origin: str, **kw: Any) -> None:
             try:
@@ -383,7 +380,9 @@ class _Probe:
             for sub in _listdir(nvidia):
                 for libdir in ("lib", "lib64"):
                     scan(nvidia / sub / libdir, "pip", pip_dists=dists)
-            scan(site_dir / "torch" / "lib", "bundled", package="torch")
+            for framework in frameworks:
+                for folder in framework.bundled_libraries:  # CUDA libraries inside its wheel (torch/lib)
+                    scan(site_dir / folder, "bundled", package=framework.key)
         if conda_prefix:
             records = _conda_records(self.at(conda_prefix) / "conda-meta")
             scan(self.at(conda_prefix) / "lib", "conda", conda_records=records)
@@ -592,7 +591,7 @@ def _pip_dists(site: Path) -> dict[str, list[tuple[str, str]]]:
             continue
         stem = entry[: -len(".dist-info")]
         name, _, version = stem.partition("-")
-        canonical = re.sub(r"[-_.]+", "-", name).lower()
+        canonical = canonicalize_name(name)
         result.setdefault(canonical, []).append((canonical, version))
     return result
 
@@ -653,7 +652,7 @@ def _toolkit_components(libdir: Path) -> dict[str, str]:
             except ValueError:
                 data = None
         wheels = {
-            re.sub(r"[-_.]+", "-", n.partition("-")[0]).lower(): n.partition("-")[2][: -len(".dist-info")]
+            canonicalize_name(n.partition("-")[0]): n.partition("-")[2][: -len(".dist-info")]
             for n in _listdir(toolkit / "dist-info")
             if n.endswith(".dist-info")
         }

@@ -18,7 +18,6 @@ import json
 import os
 import re
 import shlex
-import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -202,21 +201,15 @@ def search_path_from_jupyter_core(
     that interpreter cannot tell (no jupyter_core, or it fails)."""
     import tempfile
 
+    from envdoctor import process
+
     try:
         # It imports jupyter_core in `python` on purpose; from an empty folder, so a jupyter_core.py
         # or json.py in the current folder is not what answers.
         with tempfile.TemporaryDirectory(prefix="envdoctor-jupyter-") as empty:
-            done = subprocess.run(
-                [python, "-c", _ASK_JUPYTER_CORE],
-                capture_output=True,
-                text=True,
-                env=dict(env),
-                timeout=timeout,
-                stdin=subprocess.DEVNULL,
-                cwd=empty,
-            )
-        data = json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 and done.stdout else None
-    except (OSError, subprocess.TimeoutExpired, ValueError, IndexError):
+            done = process.run([python, "-c", _ASK_JUPYTER_CORE], env=env, timeout=timeout, cwd=empty, limit=1 << 20)
+        data = json.loads(done.stdout.strip().splitlines()[-1]) if done.ok and done.stdout else None
+    except (OSError, process.StartError, ValueError, IndexError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("dirs"), list):
         return None

@@ -1,5 +1,6 @@
-"""Find the target interpreter and start the in-target probe. Only light stdlib imports here (no
-dataclasses, pathlib or json), so `check` starts the probe early and imports the rest meanwhile."""
+"""Start the in-target probe: the one way envdoctor asks an interpreter about itself. Only light
+stdlib imports here (no dataclasses, pathlib or json), so `check` starts the probe early and
+imports the rest meanwhile."""
 
 from __future__ import annotations
 
@@ -7,14 +8,12 @@ import atexit
 import contextlib
 import os
 import shutil
-import signal
-import subprocess
 import threading
 import time
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
-from envdoctor.errors import UsageError
+from envdoctor import process
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 # The scanner first (it defines scan_entries), then the probe that calls it.
@@ -23,57 +22,6 @@ PROBE_MARKER = "ENVDOCTOR-PROBE:"
 PROBE_MARKER_BYTES = PROBE_MARKER.encode()
 SCAN_MARKER_BYTES = b"ENVDOCTOR-SCAN:"
 DEFAULT_TIMEOUT = 20.0
-
-
-class Target(NamedTuple):
-    """The environment to inspect: an interpreter and/or a prefix, and how the user named it."""
-
-    python: str | None
-    prefix: str | None
-    description: str
-
-
-def _python_in(prefix: str) -> str | None:
-    for rel in ("bin/python", "bin/python3", "python.exe", "Scripts/python.exe"):
-        candidate = os.path.join(prefix, rel)
-        if os.path.exists(candidate):
-            return candidate
-    return None
-
-
-def resolve_target(
-    python: str | None = None, prefix: str | None = None, env: Mapping[str, str] | None = None
-) -> Target:
-    """--python / --prefix, else the user's active environment: $CONDA_PREFIX, $VIRTUAL_ENV, then
-    the `python` on PATH -- never envdoctor's own interpreter unless that is what PATH gives."""
-    env = os.environ if env is None else env
-    if python and prefix:
-        raise UsageError("give --python or --prefix, not both")
-    if python:
-        # uv's reading of --python: a path, a prefix, a command on PATH, or a version such as 3.11
-        from envdoctor.actions.interpreters import resolve_python_request
-
-        resolved = resolve_python_request(python, env)
-        if resolved is None:
-            raise UsageError(f"no interpreter found for --python {python!r} (a path, a command on PATH or a version)")
-        return Target(python=resolved[0], prefix=None, description=f"--python {python}")
-    if prefix:
-        root = os.path.expanduser(prefix)
-        if not os.path.isdir(root):
-            raise UsageError(f"prefix {prefix!r} does not exist or is not a folder")
-        return Target(python=_python_in(root), prefix=os.path.realpath(root), description=f"--prefix {prefix}")
-    for var in ("VIRTUAL_ENV", "CONDA_PREFIX"):
-        # An activated venv sits on top of a conda env when both are set: the venv wins, as on PATH.
-        value = env.get(var)
-        if value and os.path.isdir(value):
-            interp = _python_in(value)
-            if interp:
-                return Target(python=interp, prefix=value, description=f"active: ${var}={value}")
-    for name in ("python", "python3"):
-        found = shutil.which(name, path=env.get("PATH"))
-        if found:
-            return Target(python=found, prefix=None, description=f"{name} on PATH ({found})")
-    raise UsageError("no active environment and no python on PATH: use --python or --prefix")
 
 
 class ProbeError(Exception):
@@ -127,18 +75,18 @@ class _Output:
     def __init__(self) -> None:
         self.facts_line: bytes | None = None
         self.lines: list[bytes] = []
-        self.stderr = bytearray()
+        self.stderr: process.Collector | None = None
         self.error: ProbeError | None = None
         self.got_facts = threading.Event()
         self.done = threading.Event()
-        self.stderr_done = threading.Event()
 
 
 class ProbeRun:
     """The probe running in the target interpreter. It prints its facts first and then, when asked
     to scan, every metadata record: `wait_raw()` returns as soon as the facts are there, `scan()`
     when the records are. Reader threads drain its output meanwhile, so it never blocks on a pipe.
-    It runs in its own process group, killed whole when it times out or is no longer needed."""
+    It runs in its own process group (`envdoctor.process`, group "own"), killed whole when it times
+    out or is no longer needed."""
 
     def __init__(self, python: str, timeout: float, *, scan: bool = True, env: Mapping[str, str] | None = None) -> None:
         self.python = os.path.abspath(python) if os.sep in python else python  # it starts elsewhere
@@ -148,7 +96,7 @@ class ProbeRun:
         self._env = None if env is None else dict(env)  # the variables it runs with (default: ours)
         self._deadline = time.monotonic() + timeout
         self._error: ProbeError | None = None
-        self._proc: subprocess.Popen[bytes] | None = None
+        self._proc: process.Child | None = None
         self._workdir: str | None = None
         self._launch()
 
@@ -159,23 +107,16 @@ class ProbeRun:
         with contextlib.suppress(OSError):  # PYTHONPATH's relative entries are relative to it
             argv.append("--cwd=" + os.getcwd())
         try:
-            self._proc = subprocess.Popen(
-                argv,
-                cwd=self._workdir,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                start_new_session=True,
-                env=self._env,
-            )
-        except OSError as exc:
-            self._error = ProbeError(f"{self.python} cannot be run: {exc.strerror or exc}")
+            self._proc = process.spawn(argv, cwd=self._workdir, env=self._env, group="own")
+        except process.StartError as exc:
+            self._error = ProbeError(f"{self.python} cannot be run: {exc.cause.strerror or exc.cause}")
             self._proc = None
             self._remove_workdir()
             return
         _LIVE.add(self)
+        assert self._proc.popen.stderr is not None
+        out.stderr = process.Collector(self._proc.popen.stderr, 1 << 20)
         threading.Thread(target=self._drain_stdout, args=(self._proc, out), daemon=True).start()
-        threading.Thread(target=self._drain_stderr, args=(self._proc, out), daemon=True).start()
 
     @classmethod
     def start(
@@ -185,19 +126,20 @@ class ProbeRun:
         env: the variables the interpreter runs with (PYTHONPATH, ...; default: envdoctor's)."""
         return cls(python, timeout, scan=scan, env=env)
 
-    def _drain_stdout(self, proc: subprocess.Popen[bytes], out: _Output) -> None:
-        assert proc.stdout is not None
+    def _drain_stdout(self, proc: process.Child, out: _Output) -> None:
+        stdout = proc.popen.stdout
+        assert stdout is not None
         total = 0
         pending: list[bytes] = []
         try:
             while True:
-                piece = proc.stdout.readline(1 << 20)
+                piece = stdout.readline(1 << 20)
                 if not piece:
                     break
                 total += len(piece)
                 if total > MAX_OUTPUT:
                     out.error = ProbeError(f"{self.python} printed more than {MAX_OUTPUT >> 20} MiB of probe output")
-                    self._kill()
+                    proc.kill()
                     break
                 pending.append(piece)
                 if not piece.endswith(b"\n"):
@@ -216,18 +158,6 @@ class ProbeRun:
         finally:
             out.got_facts.set()
             out.done.set()
-
-    @staticmethod
-    def _drain_stderr(proc: subprocess.Popen[bytes], out: _Output) -> None:
-        assert proc.stderr is not None
-        try:
-            for chunk in iter(lambda: proc.stderr.read(65536), b""):  # type: ignore[union-attr]
-                if len(out.stderr) < 1 << 20:
-                    out.stderr += chunk
-        except (OSError, ValueError):
-            pass
-        finally:
-            out.stderr_done.set()
 
     def _remaining(self) -> float:
         return max(0.0, self._deadline - time.monotonic())
@@ -255,16 +185,19 @@ class ProbeRun:
             # It ended without facts: an interpreter without -I gets the legacy flags, else say why.
             try:
                 returncode = self._proc.wait(self._remaining())
-            except subprocess.TimeoutExpired:
+            except process.TimeoutExpired:
                 raise self._timed_out() from None
-            out.stderr_done.wait(1.0)
-            if self.flags == ISOLATED_FLAGS and b"nknown option" in out.stderr and b"-I" in out.stderr:
+            stderr = b""
+            if out.stderr is not None:
+                out.stderr.join(1.0)
+                stderr = out.stderr.data
+            if self.flags == ISOLATED_FLAGS and b"nknown option" in stderr and b"-I" in stderr:
                 self._stop()
                 self.flags = LEGACY_FLAGS
                 self._launch()
                 continue
             self.close()
-            raise _probe_failure(self.python, bytes(out.stderr), returncode)
+            raise _probe_failure(self.python, stderr, returncode)
         line = out.facts_line
         if not self._scan:
             self.close()  # nothing more to come
@@ -293,30 +226,12 @@ class ProbeRun:
         finally:
             self.close()
 
-    def _kill(self) -> None:
-        """SIGKILL the probe's whole process group (whatever it started goes with it)."""
-        proc = self._proc
-        if proc is None:
-            return
-        try:
-            if os.name == "posix":
-                os.killpg(proc.pid, signal.SIGKILL)
-            elif proc.poll() is None:
-                proc.kill()
-        except OSError:
-            pass
-
     def _stop(self) -> None:
         proc = self._proc
         if proc is None:
             return
-        self._kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(5.0)
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
+        proc.stop()
+        proc.close_streams()
 
     def close(self) -> None:
         """Stop the probe and everything it started, if still running (a cached answer needs no

@@ -41,7 +41,7 @@ _WHOLE_FILE_FALLBACK = 8 * 1024 * 1024
 
 _EXTENSIONS = (".so", ".pyd", ".dylib")
 
-# Names of the extension files that use NumPy's C API in the frameworks (scanned first).
+# Names of extension files that use NumPy's C API (scanned first; each framework adds its own).
 _LIKELY = (
     "numpy",
     "multiarray",
@@ -50,12 +50,13 @@ _LIKELY = (
     "float8",
     "py_func",
     "ndarray",
-    "_pywrap_tensorflow_internal",
-    "libtorch_python",
-    "_C.",
-    "xla_extension",
-    "_jax",
 )
+
+
+def _likely() -> tuple[str, ...]:
+    from envdoctor.frameworks import all_frameworks
+
+    return _LIKELY + tuple(name for fw in all_frameworks() for name in fw.numpy_binaries)
 
 
 def numpy_build_of_bytes(data: bytes | bytearray | mmap.mmap) -> str | None:
@@ -109,6 +110,7 @@ def scan_distribution(
     read first, then the rest smallest first, within `budget_bytes` in all. `read` collects the
     path of every file read (what the answer depends on). Regular files only."""
     candidates: list[tuple[int, int, str]] = []
+    hints = _likely()
     for rel in extension_modules[: max_files * 4]:
         if not rel.endswith(_EXTENSIONS) and ".so." not in rel:
             continue
@@ -120,7 +122,7 @@ def scan_distribution(
         size = st.st_size
         if stat.S_ISREG(st.st_mode) and 0 < size <= max_bytes:
             base = os.path.basename(rel)
-            likely = 0 if any(hint in base for hint in _LIKELY) else 1
+            likely = 0 if any(hint in base for hint in hints) else 1
             candidates.append((likely, size, path))
     candidates.sort()
     spent = 0

@@ -22,12 +22,11 @@ from envdoctor.model import Distribution, Skipped
 from envdoctor.probe.distributions import read_record_extensions
 from envdoctor.probe.numpy_binary import scan_distribution
 
-# Frameworks that use NumPy's C API without declaring numpy in their metadata.
-_IMPLICIT_NUMPY_USERS = {"torch", "jaxlib", "tensorflow", "tensorflow-cpu", "tensorflow-intel"}
-
 
 def _uses_numpy(dist: Distribution) -> bool:
-    if dist.name in _IMPLICIT_NUMPY_USERS:
+    from envdoctor.frameworks import binary_family
+
+    if binary_family(dist.name) is not None:  # the frameworks use NumPy's C API without always declaring numpy
         return True
     from packaging.requirements import InvalidRequirement, Requirement  # only once NumPy 2 is seen
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from envdoctor.errors import UsageError
+from envdoctor.errors import SourceError
 from envdoctor.model import (
     Interpreter,
     Jupyter,
@@ -23,7 +23,6 @@ from envdoctor.model import (
 )
 from envdoctor.probe import jupyter as jup
 from envdoctor.probe.envfiles import conda_env_name, identify, prefix_of
-from envdoctor.probe.launch import Target
 from envdoctor.probe.pathfind import (
     is_python_name,
     path_entries,
@@ -32,17 +31,10 @@ from envdoctor.probe.pathfind import (
     shebang,
     which_all,
 )
+from envdoctor.probe.target import Target, python_in
 
 COMMANDS = ("python", "python3", "pip", "pip3", "jupyter")
 _ENV_LIMIT = 200  # named environments read at most (conda envs, pyenv versions)
-
-
-def python_in(prefix: str) -> str:
-    for rel in ("bin/python", "bin/python3", "python.exe", "Scripts/python.exe"):
-        candidate = os.path.join(prefix, rel)
-        if os.path.exists(candidate):
-            return candidate
-    return ""
 
 
 class _Interpreters:
@@ -132,7 +124,7 @@ def known_environments(env: Mapping[str, str], pyenv_root: str | None) -> list[N
         if real in seen or not os.path.isdir(os.path.join(prefix, "conda-meta")):
             continue
         seen.add(real)
-        found.append(NamedEnvironment(conda_env_name(prefix), real, "conda", python_in(prefix)))
+        found.append(NamedEnvironment(conda_env_name(prefix), real, "conda", python_in(prefix) or ""))
     if pyenv_root:
         versions = os.path.join(pyenv_root, "versions")
         try:
@@ -144,7 +136,7 @@ def known_environments(env: Mapping[str, str], pyenv_root: str | None) -> list[N
             real = os.path.realpath(prefix)
             if real not in seen and os.path.isdir(prefix):
                 seen.add(real)
-                found.append(NamedEnvironment(name, real, "pyenv", python_in(prefix)))
+                found.append(NamedEnvironment(name, real, "pyenv", python_in(prefix) or ""))
     return found[:_ENV_LIMIT]
 
 
@@ -185,7 +177,7 @@ def collect_session(
         book.command(cmd)
         session.commands.append(cmd)
     for var, value in (("CONDA_PREFIX", session.conda_prefix), ("VIRTUAL_ENV", session.virtual_env)):
-        python = python_in(value) if value else ""
+        python = (python_in(value) or "") if value else ""
         if python:
             book.add(python, f"${var}")
     session.environments = known_environments(env, book.pyenv_root)
@@ -217,8 +209,9 @@ def _jupyter(
     host: SeenInterpreter | None = chosen
     if host is None and jupyter_cmd and jupyter_cmd.interpreter:
         host = book.seen.get(jupyter_cmd.interpreter)
-    if host is None and fallback_prefix and python_in(fallback_prefix):
-        host = identify(python_in(fallback_prefix), env=env, pyenv_root=book.pyenv_root)
+    fallback_python = python_in(fallback_prefix) if fallback_prefix else None
+    if host is None and fallback_python:
+        host = identify(fallback_python, env=env, pyenv_root=book.pyenv_root)
     if host is None:  # the `python` on PATH (through its pyenv shim): where `pip install jupyter` would go
         python = session.command("python") or session.command("python3")
         found = book.seen.get(python.interpreter) if python and python.interpreter else None
@@ -326,11 +319,11 @@ def kernel_target(name: str, env: Mapping[str, str] | None = None, *, inside: st
     spec = session.kernel_spec(name)
     if spec is None:
         names = ", ".join(k.name for k in session.jupyter.kernels) if session.jupyter else ""
-        raise UsageError(f"no Jupyter kernel named {name!r}" + (f" (found: {names})" if names else " (none found)"))
+        raise SourceError(f"no Jupyter kernel named {name!r}" + (f" (found: {names})" if names else " (none found)"))
     if not spec.interpreter:
         runs = f"runs {spec.argv[0]}, not" if spec.argv else "runs"
         why = next(iter(spec.problems), f"{runs} a Python interpreter envdoctor can inspect")
-        raise UsageError(f"kernel {name!r}: {why}")
+        raise SourceError(f"kernel {name!r}: {why}")
     seen = session.interpreter(spec.interpreter)
     description = f"--kernel {spec.name} ({spec.display_name or spec.name})"
     if seen is None or not seen.exists:

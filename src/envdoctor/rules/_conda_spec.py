@@ -7,18 +7,35 @@ from functools import cache
 
 from packaging.specifiers import SpecifierSet
 
+from envdoctor.frameworks import of_conda, of_distribution
 from envdoctor.rules._deps import satisfies, specifier
 
 _OPS = ("==", "!=", ">=", "<=", "~=", ">", "<", "=")
 
-#: Conda package names whose Python distribution is called otherwise.
-CONDA_TO_PYPI = {
-    "pytorch": "torch",
-    "pytorch-cpu": "torch",
-    "pytorch-gpu": "torch",
+#: Conda package names whose Python distribution is called otherwise (the frameworks' are in their descriptors).
+_OTHER_NAMES = {
     "msgpack-python": "msgpack",
     "py-opencv": "opencv-python",
 }
+
+
+def conda_to_pypi(name: str) -> str | None:
+    """The Python distribution of a conda package called otherwise ("pytorch-cpu" -> "torch"), else None."""
+    framework = of_conda(name)
+    if framework is not None and framework.conda is not None and name in framework.conda.aliases:
+        return framework.distribution
+    return _OTHER_NAMES.get(name)
+
+
+def conda_names_of(distribution: str) -> list[str]:
+    """The conda package names whose Python distribution is `distribution` (the inverse of `conda_to_pypi`)."""
+    framework = of_distribution(distribution)
+    names = (
+        list(framework.conda.aliases)
+        if framework and framework.conda and framework.distribution == distribution
+        else []
+    )
+    return names + [n for n, p in _OTHER_NAMES.items() if p == distribution]
 
 
 def split_match_spec(text: str) -> tuple[str, str, str]:

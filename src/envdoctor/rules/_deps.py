@@ -16,40 +16,19 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 
+from envdoctor.frameworks import all_frameworks, of_package
 from envdoctor.model import Distribution, Remedy
 from envdoctor.names import canonicalize_name
-from envdoctor.rules._context import Context, framework_family
-from envdoctor.versions import parse_version
+from envdoctor.rules._context import Context
+from envdoctor.versions import parse_version, satisfiable
 
 if TYPE_CHECKING:
     from packaging.version import Version
 
     from envdoctor.knowledge import Constraint
 
-#: Dependencies whose version decides whether a framework imports at all.
-FOCUS = frozenset(
-    {
-        "numpy",
-        "protobuf",
-        "h5py",
-        "keras",
-        "tf-keras",
-        "ml-dtypes",
-        "typing-extensions",
-        "tensorboard",
-        "tensorflow-estimator",
-        "tensorflow-io-gcs-filesystem",
-        "jax",
-        "jaxlib",
-        "wrapt",
-        "flatbuffers",
-        "gast",
-        "opt-einsum",
-    }
-)
-
-#: Distributions that are part of a framework even though `framework_family` does not name them.
-FRAMEWORK_PARTS = frozenset({"jaxlib", "tensorboard", "keras", "tf-keras", "tensorflow-estimator"})
+#: Dependencies whose version decides whether any framework imports at all (each framework names its own).
+FOCUS = frozenset({"numpy", "protobuf", "typing-extensions"})
 
 
 class Req(NamedTuple):
@@ -278,16 +257,12 @@ def combined_spec(ctx: Context, name: str, extra: tuple[str, ...] | list[str] = 
 
 
 def _satisfiable(ctx: Context, name: str, spec: SpecifierSet) -> bool:
-    """Whether some version meets `spec`: the knowledge base's releases of `name` when it has
-    them, else the versions the specifiers mention and their nearest neighbours."""
-    if not len(spec):
-        return True
+    """Whether some version meets `spec`: among the knowledge base's releases of `name` when it
+    has them, else among the versions around the bounds (envdoctor.versions)."""
     releases = getattr(ctx.kb, "releases", None)
     known = [r.version for r in releases(name)] if callable(releases) and name in _kb_packages(ctx) else []
-    # Each bound itself, just above it, and the lowest versions: one of them meets any satisfiable set.
-    mentioned = [item.version.rstrip(".*") for item in spec]
-    candidates = known or ["0", "0.0.1", *(v + tail for v in mentioned for tail in ("", ".1", ".post1"))]
-    return any(satisfies(spec, text) for text in candidates)
+    parsed = [v for v in (parse_version(text) for text in known) if v is not None]
+    return satisfiable(spec, parsed or None)
 
 
 def _kb_packages(ctx: Context) -> set[str]:
@@ -390,8 +365,14 @@ def describe(dist: Distribution) -> str:
 
 
 def is_framework(name: str) -> bool:
+    """A framework or one of its distributions (compiled part, CUDA plugins, Keras, torchvision...)."""
+    return of_package(canonical_name(name)) is not None
+
+
+def is_important(name: str) -> bool:
+    """A framework distribution or a dependency whose version decides whether a framework imports."""
     name = canonical_name(name)
-    return framework_family(name) is not None or name in FRAMEWORK_PARTS
+    return name in FOCUS or is_framework(name) or any(name in fw.focus for fw in all_frameworks())
 
 
 def metadata_file(dist: Distribution, filename: str = "METADATA") -> str:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from envdoctor import remedies
-from envdoctor.frameworks import DISTRIBUTIONS
+from envdoctor.frameworks import framework_family, of_distribution
 from envdoctor.model import KernelSpecFacts, SeenInterpreter, Session, Step
 from envdoctor.owner import CONDA, CONDA_FLAVOURS, EXTERNALLY_MANAGED, PIP_VENV, UV_VENV, Owner
 from envdoctor.rules._context import Context
@@ -62,7 +62,7 @@ def describe(seen: SeenInterpreter) -> str:
         return f"{name} (does not exist)"
     kind = " ".join(p for p in (seen.env_kind, seen.env_name) if p)
     facts = [p for p in (kind, f"Python {seen.version}" if seen.version else "") if p]
-    packages = ", ".join(f"{n} {v}" for n, v in sorted(seen.packages.items()) if n in DISTRIBUTIONS or n == "ipykernel")
+    packages = ", ".join(f"{n} {v}" for n, v in sorted(seen.packages.items()) if of_distribution(n) or n == "ipykernel")
     where = "; ".join(p for p in (", ".join(facts), packages) if p)
     return f"{name} ({where})" if where else name
 
@@ -71,7 +71,7 @@ def frameworks_in(seen: SeenInterpreter) -> dict[str, tuple[str, str]]:
     """family -> (distribution, version) installed in `seen`."""
     found: dict[str, tuple[str, str]] = {}
     for name, version in sorted(seen.packages.items()):
-        family = DISTRIBUTIONS.get(name)
+        family = framework_family(name)
         if family and family not in found:
             found[family] = (name, version)
     return found

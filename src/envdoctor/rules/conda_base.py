@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from envdoctor.frameworks import get
 from envdoctor.model import Finding, Severity
 from envdoctor.rules._context import Context
 from envdoctor.rules._deps import describe
 from envdoctor.rules._registry import rule
-
-_ENV_NAMES = {"tensorflow": "tf", "torch": "torch", "jax": "jax"}
 
 
 @rule(
@@ -41,7 +40,8 @@ def conda_base_env(ctx: Context) -> Iterator[Finding]:
     if conda is None or not conda.is_base or not ctx.frameworks:
         return
     family, dist = sorted(ctx.frameworks.items())[0]
-    env_name = _ENV_NAMES.get(family, family)
+    framework = get(family)
+    env_name = framework.short_name if framework else family
     specs = [f"{d.name}=={d.version}" for _, d in sorted(ctx.frameworks.items())]
     fix = ctx.new_env(specs, "keep the conda base environment for conda itself", name=env_name)
     yield conda_base_env.finding(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from envdoctor.model import CondaRecord, Finding, Severity
-from envdoctor.rules._conda_spec import CONDA_TO_PYPI, conda_spec_allows, split_match_spec
+from envdoctor.rules._conda_spec import conda_names_of, conda_spec_allows, conda_to_pypi, split_match_spec
 from envdoctor.rules._context import Context
-from envdoctor.rules._deps import FOCUS, canonical_name, describe, is_framework
+from envdoctor.rules._deps import canonical_name, describe, is_framework, is_important
 from envdoctor.rules._registry import rule
 from envdoctor.rules.pip_over_conda import moved_by_pip
 
@@ -51,7 +51,7 @@ def conda_depends_broken(ctx: Context) -> Iterator[Finding]:
             name, spec, _ = split_match_spec(depend)
             if not name or name in _SKIP:
                 continue
-            pypi = CONDA_TO_PYPI.get(name, canonical_name(name))
+            pypi = conda_to_pypi(name) or canonical_name(name)
             dist = ctx.installed.get(pypi)
             if dist is None:
                 continue
@@ -77,13 +77,11 @@ def _moved(ctx: Context, name: str) -> bool:
 
 def _finding(ctx: Context, name: str, broken: list[tuple[CondaRecord, str]]) -> Finding:
     dist = ctx.installed[name]
-    important = (
-        is_framework(name) or name in FOCUS or any(is_framework(CONDA_TO_PYPI.get(r.name, r.name)) for r, _ in broken)
-    )
+    matters = is_important(name) or any(is_framework(conda_to_pypi(r.name) or r.name) for r, _ in broken)
     evidence = [f"installed: {describe(dist)} ({dist.metadata_path})"]
     evidence += [f"conda's {r.name} {r.version} ({r.path or r.name}) depends on '{d}'" for r, d in broken]
     specs = sorted({split_match_spec(d)[1] for _, d in broken if split_match_spec(d)[1]})
-    conda_name = next((n for n, p in CONDA_TO_PYPI.items() if p == name and n in ctx.conda_records), name)
+    conda_name = next((n for n in conda_names_of(name) if n in ctx.conda_records), name)
     hints: list[str] = []
     if any("|" in s for s in specs) and len(specs) > 1:
         wanted = f"{conda_name} {specs[0]}"
@@ -102,6 +100,6 @@ def _finding(ctx: Context, name: str, broken: list[tuple[CondaRecord, str]]) -> 
         evidence=evidence,
         fix=fix,
         hints=hints,
-        severity=Severity.ERROR if important else Severity.WARNING,
+        severity=Severity.ERROR if matters else Severity.WARNING,
         subject=name,
     )

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from envdoctor.frameworks import binary_family
 from envdoctor.model import Finding, Severity
-from envdoctor.rules._context import Context, framework_family
+from envdoctor.rules._context import Context
 from envdoctor.rules._deps import describe
 from envdoctor.rules._registry import rule
 from envdoctor.versions import parse_version
 
 # Official x86-64 wheels built with AVX since these releases.
-_AVX_SINCE = {"tensorflow": "1.6", "jaxlib": "0.0"}
 
 
 @rule(
@@ -49,10 +49,10 @@ def cpu_instructions(ctx: Context) -> Iterator[Finding]:
     if "avx" in flags:
         return
     for dist in sorted(ctx.installed.values(), key=lambda d: d.name):
-        family = "jaxlib" if dist.name == "jaxlib" else framework_family(dist.name)
-        if family not in _AVX_SINCE:
+        framework = binary_family(dist.name)
+        if framework is None or not framework.avx_since:
             continue
-        have, since = parse_version(dist.version), parse_version(_AVX_SINCE[family])
+        have, since = parse_version(dist.version), parse_version(framework.avx_since)
         if have is None or since is None or have < since:
             continue
         yield cpu_instructions.finding(

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from envdoctor.model import Finding, Remedy, Severity
 from envdoctor.rules._context import Context
-from envdoctor.rules._deps import FOCUS, describe, is_framework, same_path, under
+from envdoctor.rules._deps import describe, is_important, same_path, under
 from envdoctor.rules._registry import rule
 
 _PACKAGES_DIR = re.compile(r"(^|/)(site-packages|dist-packages)(/|$)", re.IGNORECASE)
@@ -73,7 +73,7 @@ def foreign_sys_path(ctx: Context) -> Iterator[Finding]:
         if not foreign:
             continue
         loaded = sorted((d for d in ctx.installed.values() if same_path(d.location, entry)), key=lambda d: d.name)
-        important = [d for d in loaded if is_framework(d.name) or d.name in FOCUS]
+        important = [d for d in loaded if is_important(d.name)]
         evidence = [
             f"sys.path entry: {entry}",
             f"the environment: {interp.prefix} ({interp.executable})",

@@ -6,6 +6,7 @@ import shlex
 from collections.abc import Iterator
 
 from envdoctor import remedies
+from envdoctor.frameworks import families
 from envdoctor.model import Finding, Remedy, SeenInterpreter, Severity
 from envdoctor.rules._context import Context
 from envdoctor.rules._interpreters import (
@@ -97,7 +98,7 @@ def framework_elsewhere(ctx: Context) -> Iterator[Finding]:
     notebook = inside_ipython(snapshot.session)
     in_kernel = kernel_mode(ctx)
     target = snapshot.interpreter
-    for family in ("tensorflow", "torch", "jax"):
+    for family in families():
         if family in ctx.frameworks:
             continue
         holders = [(s, frameworks_in(s)[family]) for s in others if family in frameworks_in(s)]

@@ -6,29 +6,34 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from envdoctor import frameworks
+from envdoctor.frameworks import Framework, GpuGap, GpuQuestion
 from envdoctor.model import Finding, GpuDevice, GpuFacts, Remedy, Severity
 from envdoctor.rules._context import Context, parse_version
 from envdoctor.rules._registry import rule
 from envdoctor.rules.gpu_common import (
     GpuBuild,
     declared_nvidia,
+    framework_extra,
     gpu_builds,
     gpu_evidence,
     has_gpu,
+    remedy_of,
     resolve,
     version_tuple,
 )
-from envdoctor.rules.gpu_driver import TORCH_CUDA_TAGS
 
 
-def _windows_tf(ctx: Context, build: GpuBuild) -> bool:
+def _windows_gap(ctx: Context, build: GpuBuild) -> tuple[Framework, GpuGap] | None:
+    """(framework, gap) for a release past the last with a GPU build on native Windows (TensorFlow >= 2.11)."""
+    framework = frameworks.get(build.family)
+    if ctx.machine.os != "windows" or framework is None or not framework.gpu_os.get("windows"):
+        return None  # not Windows; or every release, or none, has a GPU build there
     version = parse_version(build.dist.version)
-    return (
-        ctx.machine.os == "windows"
-        and build.family == "tensorflow"
-        and version is not None
-        and version.release[:2] >= (2, 11)
-    )
+    gap = framework.gpu_gaps.get("windows")
+    if version is None or gap is None or framework.gpu_on("windows", version):
+        return None
+    return framework, gap
 
 
 @rule(
@@ -63,7 +68,7 @@ def cpu_only_build(ctx: Context) -> Iterator[Finding]:
     if not has_gpu(gpu) or ctx.machine.os == "macos":
         return
     for build in gpu_builds(ctx):
-        if _windows_tf(ctx, build):
+        if _windows_gap(ctx, build):
             continue  # ED405 explains native Windows
         if build.cpu_only:
             fix, hints = _gpu_build_fix(ctx, build)
@@ -76,86 +81,58 @@ def cpu_only_build(ctx: Context) -> Iterator[Finding]:
                 subject=build.dist.name,
             )
         elif (
-            build.family == "tensorflow"
+            (extra := framework_extra(build))
             and ctx.machine.os == "linux"
             and build.conda is None
             and not build.uses_pip_libs
-            and declared_nvidia(ctx, build.dist, "and-cuda")[1]
+            and declared_nvidia(ctx, build.dist, extra)[1]
             and all(resolve(gpu, build, n, None) is None for n in ("cudart", "cudnn"))
         ):
+            label = frameworks.get(build.family).label  # type: ignore[union-attr]
             yield cpu_only_build.finding(
-                f"{build.label} was installed without its CUDA libraries (the and-cuda extra) and "
+                f"{build.label} was installed without its CUDA libraries (the {extra} extra) and "
                 "none are on the system: it will run on the CPU",
                 evidence=[
-                    f"{build.dist.metadata_path}: and-cuda extra declared, none of its nvidia-* wheels installed",
+                    f"{build.dist.metadata_path}: {extra} extra declared, none of its nvidia-* wheels installed",
                     "no libcudart / libcudnn found on LD_LIBRARY_PATH or the loader path",
                     *gpu_evidence(gpu),
                 ],
-                fix=ctx.install([f"{build.dist.name}[and-cuda]=={build.dist.version}"]),
+                fix=ctx.install([f"{build.dist.name}[{extra}]=={build.dist.version}"]),
                 hints=[
                     "Expect 'Could not find cuda drivers on your machine, GPU will not be "
-                    "used' or 'Cannot dlopen some GPU libraries' when importing TensorFlow."
+                    f"used' or 'Cannot dlopen some GPU libraries' when importing {label}."
                 ],
                 subject=build.dist.name,
             )
 
 
 def _gpu_build_fix(ctx: Context, build: GpuBuild) -> tuple[Remedy | None, list[str]]:
-    gpu = ctx.machine.gpu
-    hints: list[str] = []
-    linux = ctx.machine.os == "linux"
     if build.conda is not None:
         name = build.conda.name
-        pattern = "*=cuda*" if name.startswith("tensorflow") else "*=*cuda*"
-        return ctx.install([f"{name}={pattern}"], manager="conda"), [
+        framework = frameworks.of_conda(name)
+        pattern = framework.conda.cuda_build if framework and framework.conda else "*cuda*"
+        return ctx.install([f"{name}=*={pattern}"], manager="conda"), [
             "conda-forge builds name their CUDA variant in the build string (cuda120…, cpu_…)."
         ]
-    if build.family == "tensorflow":
-        base = build.dist.version
-        spec = f"tensorflow[and-cuda]=={base}" if linux else f"tensorflow=={base}"
-        if build.dist.name != "tensorflow":  # the CPU variant, replaced (never two TF distributions)
-            return ctx.replace([build.dist.name], [spec]), hints
-        return ctx.install([spec]), hints
-    if build.family == "torch":
-        base = build.dist.version.split("+")[0]
-        have = version_tuple(gpu.cuda_driver_version)
-        tag = None
+    framework = frameworks.get(build.family)
+    if framework is None:
+        return None, []
+    kb_cuda = None
+    if framework.wheel_index is not None:  # whether PyPI's own wheel of that version is a CUDA build
         try:
-            info = ctx.kb.build("torch", base)
+            info = ctx.kb.build(framework.distribution, build.dist.version.split("+")[0])
         except Exception:
             info = None
-        if info is not None and info.cuda and linux:
-            cuda = version_tuple(info.cuda)
-            if not have or cuda[:2] <= have[:2]:
-                tag = "pypi"
-        if tag is None:
-            tag = next(
-                (t for t in TORCH_CUDA_TAGS if not have or (int(t[2:-1]), int(t[-1])) <= have[:2]),
-                None,
-            )
-        hints.append("Reinstall torchvision / torchaudio from the same index so their builds match.")
-        if tag == "pypi":
-            return ctx.install(
-                [f"torch=={base}"], options=["force-reinstall"], index=["--index-url", "https://pypi.org/simple"]
-            ), hints
-        if tag:
-            hints.append(
-                "Check that this torch version exists for that CUDA variant: "
-                "https://pytorch.org/get-started/previous-versions/"
-            )
-            return ctx.install(
-                [f"torch=={base}"],
-                options=["force-reinstall"],
-                index=["--index-url", f"https://download.pytorch.org/whl/{tag}"],
-            ), hints
-        return None, hints
-    if build.family == "jax":
-        if not linux:
-            return None, ["JAX's CUDA builds are Linux-only; on Windows use WSL2."]
-        have = version_tuple(gpu.cuda_driver_version)
-        major = 13 if have and have[0] >= 13 else 12
-        return ctx.install([f"jax[cuda{major}]"], options=["upgrade"]), hints
-    return None, hints
+        kb_cuda = info.cuda if info is not None else None
+    question = GpuQuestion(
+        build.dist.name,
+        build.dist.version,
+        ctx.machine.os,
+        version_tuple(ctx.machine.gpu.cuda_driver_version),
+        kb_cuda=kb_cuda,
+        cuda_major=build.cuda_major,
+    )
+    return remedy_of(ctx, framework.gpu_install(question))
 
 
 @rule(
@@ -185,28 +162,32 @@ def gpu_windows_native(ctx: Context) -> Iterator[Finding]:
     if not has_gpu(gpu):
         return
     for build in gpu_builds(ctx):
-        if not _windows_tf(ctx, build):
+        found = _windows_gap(ctx, build)
+        if found is None:
             continue
+        framework, gap = found
         python = version_tuple(ctx.interpreter.version)
-        hints = ["Inside WSL2: python3 -m pip install 'tensorflow[and-cuda]'"]
-        if python and python[:2] <= (3, 10):
+        linux_spec = (
+            f"{framework.distribution}[{framework.cuda_extra}]" if framework.cuda_extra else framework.distribution
+        )
+        hints = [f"Inside WSL2: python3 -m pip install '{linux_spec}'"]
+        last = f"{framework.label} {gap.last_release}" if gap.last_release else f"An older {framework.label}"
+        supported = version_tuple(gap.last_python)
+        if python and supported and python[:2] <= supported[:2]:
+            spec = f"{framework.distribution}{framework.gpu_os['windows']}"
+            setup = f" and {gap.last_setup}" if gap.last_setup else ""
+            hints.append(f"Or {last}, the last native-Windows GPU release: {ctx.command(ctx.install([spec]))}{setup}")
+        elif supported:
             hints.append(
-                "Or TensorFlow 2.10, the last native-Windows GPU release: "
-                f"{ctx.command(ctx.install(['tensorflow<2.11']))} and "
-                "conda install -c conda-forge cudatoolkit=11.2 cudnn=8.1.0"
-            )
-        else:
-            hints.append(
-                "TensorFlow 2.10 (the last native-Windows GPU release) needs Python "
-                "<= 3.10, so on this Python WSL2 is the way."
+                f"{last} (the last native-Windows GPU release) needs Python <= {gap.last_python}, so on this "
+                "Python WSL2 is the way."
             )
         yield gpu_windows_native.finding(
-            f"{build.label} has no GPU support on native Windows (TensorFlow >= 2.11): the GPU will not be used",
+            f"{build.label} has no GPU support on native Windows (after {last}): the GPU will not be used",
             evidence=[
                 f"{build.label} on {ctx.machine.os} {ctx.machine.arch}",
                 *gpu_evidence(gpu),
-                "https://github.com/tensorflow/tensorflow/releases/tag/v2.11.1 ('TensorFlow "
-                "2.10 was the last TensorFlow release that supported GPU on native-Windows')",
+                *([gap.evidence] if gap.evidence else []),
             ],
             fix="wsl --install",
             hints=hints,

@@ -11,25 +11,13 @@ from dataclasses import dataclass, field
 from packaging.markers import InvalidMarker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 
-from envdoctor.model import CondaRecord, CudaLibrary, Distribution, GpuFacts
+from envdoctor import frameworks
+from envdoctor.frameworks import Framework, Install
+from envdoctor.model import CondaRecord, CudaLibrary, Distribution, GpuFacts, Remedy
 from envdoctor.names import canonicalize_name
 from envdoctor.rules._context import Context
 from envdoctor.versions import parse_version
 
-CPU_ONLY_DISTS = {
-    "tensorflow-cpu",
-    "tf-nightly-cpu",
-    "tensorflow-cpu-aws",
-    "tensorflow-macos",
-}
-# conda package names of the frameworks (conda says "pytorch", pip "torch")
-CONDA_NAMES = {
-    "tensorflow": ("tensorflow-base", "tensorflow"),
-    "torch": ("pytorch", "torch"),
-    "jax": ("jaxlib",),
-}
-# extras whose nvidia-* requirements bring the CUDA libraries along
-CUDA_EXTRAS = {"tensorflow": "and-cuda", "jax": "with-cuda"}
 LOADABLE_ORIGINS = ("ld_library_path", "system", "wsl")
 
 
@@ -37,7 +25,7 @@ LOADABLE_ORIGINS = ("ld_library_path", "system", "wsl")
 class GpuBuild:
     """What one installed framework was built for, as far as metadata and the KB tell."""
 
-    family: str  # "tensorflow" | "torch" | "jax"
+    family: str  # the framework's key: "tensorflow" | "torch" | "jax" | ...
     dist: Distribution  # the distribution that carries the CUDA code (jaxlib / the plugin for jax)
     label: str  # "tensorflow 2.15.0"
     cuda: str | None = None  # "12.2"; None when unknown or CPU-only
@@ -162,10 +150,10 @@ def gpu_builds(ctx: Context) -> list[GpuBuild]:
     return list(cached)
 
 
-def _conda_record(ctx: Context, family: str, dist: Distribution) -> CondaRecord | None:
+def _conda_record(ctx: Context, framework: Framework, dist: Distribution) -> CondaRecord | None:
     if (dist.installer or "").strip() not in ("conda", "") and dist.installer is not None:
         return None
-    for name in CONDA_NAMES.get(family, ()):
+    for name in framework.conda.records if framework.conda else ():
         rec = ctx.conda_records.get(name)
         if rec is not None:
             return rec
@@ -196,111 +184,111 @@ def _gpu_builds(ctx: Context) -> list[GpuBuild]:
         ctx.interpreter.sys_platform, ctx.interpreter.sys_platform
     )
     for family, dist in sorted(ctx.frameworks.items()):
-        if family == "jax":
-            jax_build = _jax_build(ctx, dist)
-            if jax_build is not None:
-                result.append(jax_build)
-            continue
-        build = GpuBuild(family, dist, f"{dist.name} {dist.version}")
-        build.conda = _conda_record(ctx, family, dist)
-        plain, extra = declared_nvidia(ctx, dist, CUDA_EXTRAS.get(family))
-        if plain:
-            build.pip_requirements = plain
-        elif extra and _installed_any(ctx, extra):
-            build.pip_requirements, build.pip_extra = extra, CUDA_EXTRAS.get(family)
-        pin_cuda, pin_cudnn = _pins(plain + extra)
-        parsed = parse_version(dist.version)
-        local = (parsed.local or "") if parsed is not None else ""
-        if dist.name in CPU_ONLY_DISTS:
-            build.cpu_only, build.cpu_reason = True, f"{dist.name} is the CPU-only package"
-            build.source = "package name"
-        elif family == "torch" and local.startswith("cpu"):
-            build.cpu_only, build.cpu_reason = True, f"the local version tag +{local} (CPU wheel)"
-            build.source = "version tag"
-        elif family == "torch" and local.startswith("rocm"):
-            build.cpu_only, build.cpu_reason = True, f"a ROCm (AMD) build (+{local})"
-            build.source = "version tag"
-        elif family == "torch" and re.fullmatch(r"cu\d{2,3}", local):
-            digits = local[2:]
-            build.cuda = f"{digits[:-1]}.{digits[-1]}"
-            build.source = f"version tag +{local}"
-        elif build.conda is not None and _conda_cuda(build.conda.build)[2] is not None:
-            cuda, cudnn, is_gpu = _conda_cuda(build.conda.build)
-            build.source = f"conda build {build.conda.name} {build.conda.version} {build.conda.build}"
-            if is_gpu:
-                build.cuda, build.cudnn = cuda, major_minor(cudnn)
-            else:
-                build.cpu_only, build.cpu_reason = True, f"the conda CPU build {build.conda.build}"
-        if not build.cpu_only and family in ("tensorflow", "torch") and machine_os == "macos":
-            build.cpu_only, build.cpu_reason = True, "macOS builds have no CUDA"
-        if not build.cpu_only:
-            known = build.conda is None and _kb_build(ctx, build)
-            if known and build.cpu_only and family == "tensorflow" and machine_os == "linux" and pin_cuda:
-                # the and-cuda pins prove a CUDA build on Linux, whatever the KB says
-                build.cpu_only, build.cpu_reason, build.cuda = False, "", pin_cuda
-            if build.cuda is None and pin_cuda:
-                build.cuda, build.source = pin_cuda, build.source or "Requires-Dist pins"
-            if build.cudnn is None and pin_cudnn:
-                build.cudnn = pin_cudnn
-            if (
-                family == "torch"
-                and not known
-                and build.cuda is None
-                and not plain
-                and machine_os in ("windows", "macos")
-            ):
-                build.cpu_only = True
-                build.cpu_reason = "the PyPI torch wheels for this platform are CPU-only"
-                build.source = "no +cu version tag"
-        result.append(build)
+        framework = frameworks.get(family)
+        build = _build(ctx, framework, dist, machine_os) if framework is not None else None
+        if build is not None:
+            result.append(build)
     return result
 
 
-def _jax_build(ctx: Context, jax: Distribution) -> GpuBuild | None:
-    jaxlib = ctx.get("jaxlib")
-    plugin = next(
-        (d for n, d in sorted(ctx.installed.items()) if re.fullmatch(r"jax-cuda\d+-plugin", n)),
-        None,
-    )
-    carrier = plugin or jaxlib or jax
-    build = GpuBuild("jax", carrier, f"{carrier.name} {carrier.version}")
-    build.conda = _conda_record(ctx, "jax", carrier)
-    if plugin is not None:
-        build.cuda = re.findall(r"\d+", plugin.name)[0]
+def _carrier(ctx: Context, framework: Framework, dist: Distribution) -> tuple[Distribution, Distribution | None]:
+    """(the distribution with the framework's CUDA code, its CUDA plugin): the plugin, else the
+    compiled part (jaxlib), else the framework distribution itself."""
+    plugins = framework.plugins
+    plugin = next((d for n, d in sorted(ctx.installed.items()) if plugins.major(n)), None) if plugins else None
+    binary = ctx.get(framework.binary) if framework.binary else None
+    return plugin or binary or dist, plugin
+
+
+def _build(ctx: Context, framework: Framework, dist: Distribution, machine_os: str) -> GpuBuild | None:
+    """What one installed framework was built for: its plugin's CUDA; else, in order, a CPU-only
+    variant's name, its version tag, its conda build string, the OS, the knowledge base, the
+    nvidia-* pins of its metadata; None when nothing compiled is installed."""
+    carrier, plugin = _carrier(ctx, framework, dist)
+    build = GpuBuild(framework.key, carrier, f"{carrier.name} {carrier.version}")
+    build.conda = _conda_record(ctx, framework, carrier)
+    extra_name = (framework.plugins.extra if plugin is not None and framework.plugins else framework.cuda_extra) or None
+    plain, extra = declared_nvidia(ctx, carrier, extra_name)
+    if plain:
+        build.pip_requirements = plain
+    elif extra and _installed_any(ctx, extra):
+        build.pip_requirements, build.pip_extra = extra, extra_name
+    pin_cuda, pin_cudnn = _pins(plain + extra)
+    if plugin is not None and framework.plugins is not None:
+        build.cuda = framework.plugins.major(plugin.name)
         build.source = f"{plugin.name} is installed"
-        plain, extra = declared_nvidia(ctx, plugin, "with-cuda")
-        if plain:
-            build.pip_requirements = plain
-        elif extra and _installed_any(ctx, extra):
-            build.pip_requirements, build.pip_extra = extra, "with-cuda"
-        _, cudnn = _pins(plain + extra)
-        build.cudnn = cudnn
+        build.cudnn = pin_cudnn
         return build
-    local = ""
-    if jaxlib is not None and parse_version(jaxlib.version) is not None:
-        local = parse_version(jaxlib.version).local or ""  # type: ignore[union-attr]
-    match = re.match(r"cuda(\d+)(?:\.cudnn(\d+))?", local)
-    if match:
-        build.cuda = match.group(1)
-        if match.group(2):
-            digits = match.group(2)
-            build.cudnn = f"{digits[0]}.{digits[1:]}" if len(digits) <= 2 else (f"{digits[0]}.{digits[1]}.{digits[2:]}")
-        build.source = f"jaxlib version tag +{local}"
-        return build
-    if build.conda is not None:
+    parsed = parse_version(carrier.version)
+    local = (parsed.local or "") if parsed is not None else ""
+    variant = framework.variant(carrier.name)
+    tag = framework.tag_build(carrier.name, local) if local else None
+    if variant is not None and variant.cpu_only:
+        build.cpu_only, build.cpu_reason = True, f"{carrier.name} is the CPU-only package"
+        build.source = "package name"
+    elif tag is not None:
+        build.source = tag.source
+        if tag.cpu_reason:
+            build.cpu_only, build.cpu_reason = True, tag.cpu_reason
+        else:
+            build.cuda, build.cudnn = tag.cuda, tag.cudnn
+    elif build.conda is not None and _conda_cuda(build.conda.build)[2] is not None:
         cuda, cudnn, is_gpu = _conda_cuda(build.conda.build)
         build.source = f"conda build {build.conda.name} {build.conda.version} {build.conda.build}"
         if is_gpu:
             build.cuda, build.cudnn = cuda, major_minor(cudnn)
-            return build
-        build.cpu_only, build.cpu_reason = True, f"the conda CPU build {build.conda.build}"
+        else:
+            build.cpu_only, build.cpu_reason = True, f"the conda CPU build {build.conda.build}"
+    if not build.cpu_only and machine_os in framework.no_cuda_on:
+        build.cpu_only, build.cpu_reason = True, f"{_OS_LABELS.get(machine_os, machine_os)} builds have no CUDA"
+    if build.cpu_only:
         return build
-    if jaxlib is None:
-        return None
-    build.cpu_only = True
-    build.cpu_reason = "jaxlib without a jax-cudaNN-plugin is the CPU-only JAX"
-    build.source = "no jax-cuda plugin installed"
+    known = build.conda is None and _kb_build(ctx, build)
+    if known and build.cpu_only and machine_os == "linux" and pin_cuda:
+        # the CUDA extra's (or the wheel's) nvidia pins prove a CUDA build on Linux, whatever the KB says
+        build.cpu_only, build.cpu_reason, build.cuda = False, "", pin_cuda
+    if build.cuda is None and pin_cuda:
+        build.cuda, build.source = pin_cuda, build.source or "Requires-Dist pins"
+    if build.cudnn is None and pin_cudnn:
+        build.cudnn = pin_cudnn
+    if not known and build.cuda is None and not plain and machine_os in framework.pypi_cpu_only_on:
+        build.cpu_only = True
+        build.cpu_reason = f"the PyPI {carrier.name} wheels for this platform are CPU-only"
+        build.source = "no CUDA version tag"
+    if framework.plugins is not None and build.cuda is None and not build.cpu_only and build.conda is None:
+        if carrier.name != framework.binary:
+            return None  # nothing compiled is installed
+        build.cpu_only = True
+        build.cpu_reason = f"{carrier.name} without a {framework.plugins.label} is the CPU-only {framework.label}"
+        build.source = f"no {framework.plugins.label} installed"
     return build
+
+
+_OS_LABELS = {"macos": "macOS", "windows": "Windows", "linux": "Linux"}
+
+
+def framework_extra(build: GpuBuild) -> str:
+    """The extra of the framework distribution that brings its CUDA libraries ("and-cuda"), or ""."""
+    framework = frameworks.get(build.family)
+    return framework.cuda_extra if framework is not None and framework.variant(build.dist.name) else ""
+
+
+def declares_extra(ctx: Context, build: GpuBuild) -> str:
+    """`framework_extra(build)` when the installed release declares nvidia-* wheels in it, else ""."""
+    extra = framework_extra(build)
+    return extra if extra and declared_nvidia(ctx, build.dist, extra)[1] else ""
+
+
+def remedy_of(ctx: Context, install: Install | None) -> tuple[Remedy | None, list[str]]:
+    """A framework's `Install` as a remedy (and its hints)."""
+    if install is None:
+        return None, []
+    hints = list(install.hints)
+    if not install.specs:
+        return None, hints
+    if install.remove:
+        return ctx.replace(list(install.remove), list(install.specs)), hints
+    return ctx.install(list(install.specs), options=list(install.options), index=list(install.index)), hints
 
 
 # -- libraries -----------------------------------------------------------------------------
@@ -329,7 +317,8 @@ def loadable(lib: CudaLibrary, build: GpuBuild) -> bool:
     if lib.origin in LOADABLE_ORIGINS:
         return True
     if lib.origin == "pip":
-        if build.family != "tensorflow":
+        framework = frameworks.get(build.family)
+        if framework is None or not framework.pip_libs_next_to_itself:
             return True  # torch preloads from every sys.path entry, JAX imports nvidia.*
         site = pip_site(lib)
         return site is not None and site == build.dist.location.rstrip("/")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from envdoctor import frameworks
+from envdoctor.frameworks import GpuQuestion
 from envdoctor.model import Finding, Remedy, Severity
 from envdoctor.rules._context import Context
 from envdoctor.rules._registry import rule
@@ -14,12 +16,10 @@ from envdoctor.rules.gpu_common import (
     gpu_evidence,
     has_gpu,
     major_minor,
+    remedy_of,
     resolve,
     version_tuple,
 )
-
-# The CUDA variants download.pytorch.org serves wheels for, newest first.
-TORCH_CUDA_TAGS = ("cu130", "cu129", "cu128", "cu126", "cu124", "cu121", "cu118", "cu117")
 
 
 @rule(
@@ -150,20 +150,10 @@ def _judge(ctx: Context, build: GpuBuild, needed: str, why: str, windows: bool) 
 
 def _framework_fix(ctx: Context, build: GpuBuild, have_cuda: str | None) -> Remedy | None:
     """A build of the same framework for a CUDA the driver supports, where one is sure to exist."""
-    if not have_cuda:
+    framework = frameworks.get(build.family)
+    if not have_cuda or framework is None:
         return None
-    have = version_tuple(have_cuda)
-    if build.family == "torch":
-        base = build.dist.version.split("+")[0]
-        for tag in TORCH_CUDA_TAGS:
-            digits = tag[2:]
-            if (int(digits[:-1]), int(digits[-1])) <= have[:2]:
-                return ctx.install(
-                    [f"torch=={base}"],
-                    options=["force-reinstall"],
-                    index=["--index-url", f"https://download.pytorch.org/whl/{tag}"],
-                )
-        return None
-    if build.family == "jax" and build.cuda_major and int(build.cuda_major) > have[0] >= 12:
-        return ctx.install([f"jax[cuda{have[0]}]"], options=["upgrade"])
-    return None
+    question = GpuQuestion(
+        build.dist.name, build.dist.version, ctx.machine.os, version_tuple(have_cuda), cuda_major=build.cuda_major
+    )
+    return remedy_of(ctx, framework.driver_install(question))[0]

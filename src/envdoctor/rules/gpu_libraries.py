@@ -6,13 +6,14 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterator
 
+from envdoctor import frameworks
 from envdoctor.model import CudaLibrary, Finding, Remedy, Severity
 from envdoctor.names import canonicalize_name
 from envdoctor.rules._context import Context
 from envdoctor.rules._registry import rule
 from envdoctor.rules.gpu_common import (
     GpuBuild,
-    declared_nvidia,
+    declares_extra,
     describe,
     gpu_builds,
     has_gpu,
@@ -96,14 +97,15 @@ def cuda_libs_missing(ctx: Context) -> Iterator[Finding]:
                 subject=build.dist.name,
             )
         # (b) TensorFlow and its nvidia wheels in different site-packages folders
-        if build.family == "tensorflow" and build.uses_pip_libs:
+        framework = frameworks.get(build.family)
+        if framework is not None and framework.pip_libs_next_to_itself and build.uses_pip_libs:
             here = build.dist.location.rstrip("/")
             elsewhere = sorted({s for lib in gpu.libraries if lib.origin == "pip" and (s := pip_site(lib))} - {here})
             own = [lib for lib in gpu.libraries if lib.origin == "pip" and pip_site(lib) == here]
             if elsewhere and not own:
                 yield cuda_libs_missing.finding(
                     f"{build.label} is in {here} but its NVIDIA wheels are in {elsewhere[0]}: "
-                    "TensorFlow looks for them next to itself ($ORIGIN/../nvidia) and will not "
+                    f"{framework.label} looks for them next to itself ($ORIGIN/../nvidia) and will not "
                     "find them",
                     evidence=[
                         f"{build.dist.name} location: {here}",
@@ -155,11 +157,7 @@ def cuda_libs_missing(ctx: Context) -> Iterator[Finding]:
         absent = [(n, m) for n, m in _needed(build) if resolve(gpu, build, n, m) is None]
         if not absent:
             continue
-        if (
-            build.family == "tensorflow"
-            and _tf_has_and_cuda(ctx, build)
-            and all(resolve(gpu, build, n, None) is None for n, _ in _needed(build))
-        ):
+        if declares_extra(ctx, build) and all(resolve(gpu, build, n, None) is None for n, _ in _needed(build)):
             continue  # no CUDA at all: ED404 reports "TensorFlow without [and-cuda]"
         elsewhere_libs = [lib for n, m in absent for lib in libs_of(gpu, n, m) if not loadable(lib, build)]
         cudnn = f", cuDNN {build.cudnn}" if build.cudnn else ""
@@ -178,16 +176,12 @@ def cuda_libs_missing(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def _tf_has_and_cuda(ctx: Context, build: GpuBuild) -> bool:
-    _, extra = declared_nvidia(ctx, build.dist, "and-cuda")
-    return bool(extra)
-
-
 def _libs_fix(ctx: Context, build: GpuBuild, elsewhere: list[CudaLibrary]) -> tuple[Remedy | None, list[str]]:
     hints: list[str] = []
-    if build.family == "tensorflow" and _tf_has_and_cuda(ctx, build):
-        fix = ctx.install([f"{build.dist.name}[and-cuda]=={build.dist.version}"])
-        hints.append("The and-cuda extra installs the exact CUDA/cuDNN wheels this release needs.")
+    extra = declares_extra(ctx, build)
+    if extra:
+        fix = ctx.install([f"{build.dist.name}[{extra}]=={build.dist.version}"])
+        hints.append(f"The {extra} extra installs the exact CUDA/cuDNN wheels this release needs.")
         return fix, hints
     dirs = sorted({lib.path.rsplit("/", 1)[0] for lib in elsewhere})
     conda = ctx.snapshot.conda
@@ -271,8 +265,9 @@ def cuda_version_mismatch(ctx: Context) -> Iterator[Finding]:
 
 
 def _version_fix(ctx: Context, build: GpuBuild, lib: str) -> Remedy | None:
-    if build.family == "tensorflow" and _tf_has_and_cuda(ctx, build):
-        return ctx.install([f"{build.dist.name}[and-cuda]=={build.dist.version}"])
+    extra = declares_extra(ctx, build)
+    if extra:
+        return ctx.install([f"{build.dist.name}[{extra}]=={build.dist.version}"])
     if build.pip_requirements:
         base = {"cudnn": "nvidia-cudnn", "cudart": "nvidia-cuda-runtime"}[lib]
         reqs = [r for r in build.pip_requirements if canonicalize_name(r.name).startswith(base)]

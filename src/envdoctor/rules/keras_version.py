@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from envdoctor.frameworks import Keras, of_distribution
 from envdoctor.model import Distribution, Finding, Severity
-from envdoctor.rules._context import Context, framework_family
+from envdoctor.rules._context import Context
 from envdoctor.rules._deps import (
     demands,
     describe,
@@ -42,27 +43,25 @@ def keras_version_mismatch(ctx: Context) -> Iterator[Finding]:
     2.16+ (Keras 2 code keeps working with `pip install tf-keras~=2.16` and TF_USE_LEGACY_KERAS=1),
     `python -m pip install "keras<2.16,>=2.15.0"` for TensorFlow 2.15.
     """
-    keras = ctx.get("keras")
-    if keras is None:
-        return
-    have = parse_version(keras.version)
-    if have is None:
-        return
     for tf in sorted(ctx.installed.values(), key=lambda d: d.name):
-        if framework_family(tf.name) != "tensorflow":
+        framework = of_distribution(tf.name)
+        link = framework.keras if framework else None
+        keras = ctx.get(link.package) if link else None
+        if link is None or keras is None or parse_version(keras.version) is None:
             continue
-        tf_version = parse_version(tf.version)
-        if tf_version is None:
+        tf_version, since = parse_version(tf.version), parse_version(link.keras3_since)
+        if tf_version is None or since is None:
             continue
-        finding = _check(ctx, tf, keras, tf_version.release[:2] >= (2, 16))
+        finding = _check(ctx, tf, keras, link, tf_version.release[:2] >= since.release[:2])
         if finding is not None:
             yield finding
 
 
-def _check(ctx: Context, tf: Distribution, keras: Distribution, keras3_era: bool) -> Finding | None:
+def _check(ctx: Context, tf: Distribution, keras: Distribution, link: Keras, keras3_era: bool) -> Finding | None:
     have = parse_version(keras.version)
     assert have is not None
-    asks = demands(ctx, tf, "keras", keras.version)
+    label = of_distribution(tf.name).label  # type: ignore[union-attr]
+    asks = demands(ctx, tf, keras.name, keras.version)
     evidence = [f"{tf.name} {tf.version} requires '{req.text}' ({metadata_file(tf)})" for req in asks.requirements]
     evidence += [
         f"{tf.name} {tf.version} needs {c.requirement}: {c.reason} (source: {c.source})" for c in asks.constraints
@@ -70,27 +69,29 @@ def _check(ctx: Context, tf: Distribution, keras: Distribution, keras3_era: bool
     extra_specs = list(asks.specs)
     hints: list[str] = []
     if keras3_era and have.major < 3:
-        evidence.append(f"TensorFlow {tf.version} uses Keras 3 as tf.keras; keras {keras.version} is Keras 2")
+        evidence.append(f"{label} {tf.version} uses Keras 3 as tf.keras; keras {keras.version} is Keras 2")
         extra_specs.append(">=3.0")
         tf_minor = ".".join(tf.version.split(".")[:2])
         hints.append(
-            "Code written for Keras 2 keeps working with tf-keras: "
-            + ctx.command(ctx.install([f"tf-keras~={tf_minor}.0"]))
-            + " and TF_USE_LEGACY_KERAS=1."
+            f"Code written for Keras 2 keeps working with {link.legacy}: "
+            + ctx.command(ctx.install([f"{link.legacy}~={tf_minor}.0"]))
+            + f" and {link.legacy_env}=1."
         )
     elif not keras3_era and have.major >= 3:
-        evidence.append(f"TensorFlow {tf.version} predates Keras 3 (2.16); keras {keras.version} is Keras 3")
+        evidence.append(
+            f"{label} {tf.version} predates Keras 3 ({link.keras3_since}); keras {keras.version} is Keras 3"
+        )
         extra_specs.append("<3")
     if not evidence:
         return None
     evidence.insert(0, f"keras: {describe(keras)}")
     evidence.insert(1, f"{tf.name}: {describe(tf)}")
-    fix = pin_fix(ctx, "keras", extra_specs, hints)
+    fix = pin_fix(ctx, keras.name, extra_specs, hints)
     return keras_version_mismatch.finding(
         f"keras {keras.version} does not match {tf.name} {tf.version}",
         evidence=evidence,
         fix=fix,
         hints=hints,
-        subject="keras",
-        about=["keras", tf.name],
+        subject=keras.name,
+        about=[keras.name, tf.name],
     )

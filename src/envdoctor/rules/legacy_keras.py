@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from envdoctor.frameworks import of_distribution
 from envdoctor.model import Finding, Severity
-from envdoctor.rules._context import Context, framework_family
+from envdoctor.rules._context import Context
 from envdoctor.rules._deps import describe
 from envdoctor.rules._registry import rule
 from envdoctor.versions import parse_version
@@ -38,30 +39,33 @@ def legacy_keras_missing(ctx: Context) -> Iterator[Finding]:
     Install the tf-keras of TensorFlow's minor version: `python -m pip install "tf-keras~=2.17.0"`
     (or unset TF_USE_LEGACY_KERAS to use Keras 3).
     """
-    value = ctx.interpreter.env.get("TF_USE_LEGACY_KERAS")
-    if value is None or value.strip().lower() not in _ON or ctx.get("tf-keras") is not None:
-        return
     for dist in sorted(ctx.installed.values(), key=lambda d: d.name):
-        if framework_family(dist.name) != "tensorflow":
+        framework = of_distribution(dist.name)
+        link = framework.keras if framework else None
+        if link is None:
             continue
-        version = parse_version(dist.version)
-        if version is None or version.release[:2] < (2, 16):
+        value = ctx.interpreter.env.get(link.legacy_env)
+        if value is None or value.strip().lower() not in _ON or ctx.get(link.legacy) is not None:
+            continue
+        version, since = parse_version(dist.version), parse_version(link.keras3_since)
+        if version is None or since is None or version.release[:2] < since.release[:2]:
             continue
         minor = ".".join(str(p) for p in version.release[:2])
+        module = link.legacy.replace("-", "_")
         yield legacy_keras_missing.finding(
-            f"TF_USE_LEGACY_KERAS={value} makes tf.keras the tf-keras package, which is not installed "
-            f"({dist.name} {dist.version}): tf.keras fails with \"No module named 'tf_keras'\"",
+            f"{link.legacy_env}={value} makes tf.keras the {link.legacy} package, which is not installed "
+            f"({dist.name} {dist.version}): tf.keras fails with \"No module named '{module}'\"",
             evidence=[
-                f"TF_USE_LEGACY_KERAS={value} is set",
+                f"{link.legacy_env}={value} is set",
                 f"{dist.name}: {describe(dist)}",
-                "installed: no tf-keras",
+                f"installed: no {link.legacy}",
             ],
-            fix=ctx.install([f"tf-keras~={minor}.0"]),
+            fix=ctx.install([f"{link.legacy}~={minor}.0"]),
             hints=[
-                f"Or use Keras 3: {ctx.command(ctx.unset_env(['TF_USE_LEGACY_KERAS']))} (and remove it where "
+                f"Or use Keras 3: {ctx.command(ctx.unset_env([link.legacy_env]))} (and remove it where "
                 "it is set: shell profile, notebook, IDE run configuration)."
             ],
-            subject="tf-keras",
-            about=["tf-keras", dist.name],
+            subject=link.legacy,
+            about=[link.legacy, dist.name],
         )
         return

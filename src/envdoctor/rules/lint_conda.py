@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from envdoctor.frameworks import of_distribution
 from envdoctor.model import Finding, Severity
 from envdoctor.rules._context import Context
 from envdoctor.rules._registry import rule
 
 _DEFAULTS = ("defaults", "main", "anaconda", "r", "msys2")
-_PIP_TO_CONDA = {"torch": "pytorch"}
 
 
 def _ctx(ctx: Context):  # type: ignore[no-untyped-def]
@@ -91,7 +91,9 @@ def pip_over_conda(ctx: Context) -> Iterator[Finding]:
     for entry in fctx.file.entries:
         if entry.kind != "pip" or not entry.name:
             continue
-        twin = conda.get(entry.name) or conda.get(_PIP_TO_CONDA.get(entry.name, ""))
+        framework = of_distribution(entry.name)
+        conda_name = framework.conda.request if framework and framework.conda else ""
+        twin = conda.get(entry.name) or conda.get(conda_name)
         if twin is not None:
             yield pip_over_conda.finding(
                 f"{entry.name} is installed by both conda and pip: pip will overwrite conda's copy",
@@ -101,9 +103,9 @@ def pip_over_conda(ctx: Context) -> Iterator[Finding]:
                 subject=entry.name,
             )
             continue
-        family = {"tensorflow": "tensorflow", "torch": "torch", "jax": "jax"}.get(entry.name)
-        if family is None:
-            continue
+        if framework is None or framework.distribution != entry.name:
+            continue  # the main distributions: their Requires-Dist is in the knowledge base
+        family = framework.distribution
         versions = fctx.framework_versions(family, entry)
         if not versions:
             continue

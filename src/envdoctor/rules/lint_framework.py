@@ -9,6 +9,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
+from envdoctor import frameworks
 from envdoctor.model import Finding, Severity
 from envdoctor.rules._context import Context
 from envdoctor.rules._registry import rule
@@ -65,21 +66,22 @@ def python_no_build(ctx: Context) -> Iterator[Finding]:
         versions = fctx.framework_versions(family, entry)
         if not versions:
             continue
+        package = fctx.package(family)
         builds: set[str] = set()
         for version in versions:
-            builds.update(kbview.pythons(fctx.kb, family, version, fctx.platform))
+            builds.update(kbview.pythons(fctx.kb, package, version, fctx.platform))
         if not builds or builds & set(wanted):
             continue
         pys = sorted(builds, key=kbview.python_key)
         supporting = [
             v
-            for v in kbview.releases(fctx.kb, family)
-            if not v.is_prerelease and set(wanted) & set(kbview.pythons(fctx.kb, family, v, fctx.platform))
+            for v in kbview.releases(fctx.kb, package)
+            if not v.is_prerelease and set(wanted) & set(kbview.pythons(fctx.kb, package, v, fctx.platform))
         ]
         options = [f"python={pys[-1]}"]
         if supporting:
             low = min(supporting)
-            options.append(f"{family}>={low.major}.{low.minor}")
+            options.append(f"{package}>={low.major}.{low.minor}")
         python = fctx.file.python
         yield python_no_build.finding(
             f"{entry.text} has builds for Python {_span(pys)} on {fctx.platform}; "
@@ -157,7 +159,7 @@ def outside_caps(ctx: Context) -> Iterator[Finding]:
     Pin the package inside the cap (`numpy<2`), or allow a framework release built for it.
     """
     from envdoctor.plan import kbview
-    from envdoctor.plan.choose import admits_outside, specifiers_overlap
+    from envdoctor.versions import admits_outside, overlap
 
     fctx = _ctx(ctx)
     if fctx is None:
@@ -167,17 +169,18 @@ def outside_caps(ctx: Context) -> Iterator[Finding]:
         if not versions:
             continue
         version = versions[0]  # what an installer picks
-        for constraint in kbview.extra_constraints(fctx.kb, family, version):
+        package = fctx.package(family)
+        for constraint in kbview.extra_constraints(fctx.kb, package, version):
             try:
                 cap = Requirement(str(constraint.requirement))
             except InvalidRequirement:
                 continue
             user = fctx.entry(cap.name.lower())
             if user is not None and user.specifier is not None:
-                if specifiers_overlap(user.specifier, cap.specifier):
+                if overlap(user.specifier, cap.specifier):
                     continue
                 yield outside_caps.finding(
-                    f"{user.text} is outside what {family} {version} can use ({cap}): {constraint.reason}",
+                    f"{user.text} is outside what {package} {version} can use ({cap}): {constraint.reason}",
                     evidence=[user.evidence, fw.evidence],
                     location=fctx.location(user),
                     fix=f"replace '{user.text}' with '{cap}'",
@@ -186,11 +189,11 @@ def outside_caps(ctx: Context) -> Iterator[Finding]:
                     subject=cap.name,
                 )
             elif user is None and cap.name in ("numpy", "protobuf"):
-                meta = [r for r in kbview.requirements(fctx.kb, family, version) if r.name.lower() == cap.name]
+                meta = [r for r in kbview.requirements(fctx.kb, package, version) if r.name.lower() == cap.name]
                 if meta and not any(admits_outside(r.specifier, cap.specifier) for r in meta):
                     continue
                 yield outside_caps.finding(
-                    f"{family} {version} needs {cap} but the file leaves {cap.name} free "
+                    f"{package} {version} needs {cap} but the file leaves {cap.name} free "
                     "and the package metadata does not cap it",
                     evidence=[fw.evidence],
                     location=fctx.location(fw),
@@ -202,16 +205,15 @@ def outside_caps(ctx: Context) -> Iterator[Finding]:
                 )
 
 
-_GPU_EXTRAS = ("and-cuda",)
-
-
 def _gpu_entries(fctx) -> list:  # type: ignore[no-untyped-def,type-arg]
     from envdoctor.lint.context import CUDA_CONDA_PACKAGES
 
     found = []
     for entry in fctx.file.entries:
-        named = entry.name in ("tensorflow-gpu", *CUDA_CONDA_PACKAGES)
-        extra = any(e in _GPU_EXTRAS or e.startswith("cuda") for e in entry.extras)
+        framework = frameworks.of_request(entry.name)
+        variant = framework.variant(entry.name) if framework else None
+        named = entry.name in CUDA_CONDA_PACKAGES or (variant is not None and variant.removed)  # tensorflow-gpu
+        extra = any(frameworks.is_gpu_extra(e) for e in entry.extras)
         if named or extra or (entry.kind == "conda" and "cuda" in entry.build):
             found.append(entry)
     return found
@@ -243,19 +245,21 @@ def windows_gpu(ctx: Context) -> Iterator[Finding]:
     if not gpu:
         return
     for family, entry in fctx.frameworks.items():
-        if family == "torch":
+        framework = frameworks.get(family)
+        if framework is None:
             continue
+        if framework.gpu_os.get("windows") == "":
+            continue  # every release has a GPU build there
         versions = fctx.framework_versions(family, entry)
-        if family == "tensorflow" and versions and versions[0] < Version("2.11"):
+        if "windows" in framework.gpu_os and versions and framework.gpu_on("windows", versions[0]):
             continue
+        gap = framework.gpu_gaps.get("windows")
         yield windows_gpu.finding(
-            f"{entry.text}: no GPU build on native Windows"
-            + (" after TensorFlow 2.10" if family == "tensorflow" else ""),
+            f"{entry.text}: {gap.reason if gap else 'no GPU build on native Windows'}",
             evidence=[entry.evidence] + [g.evidence for g in gpu if g is not entry],
             location=fctx.location(entry),
-            fix="use WSL2 (envdoctor plan tensorflow --gpu --platform linux-x86_64), "
-            "or pin tensorflow<2.11 with Python <= 3.10",
-            hints=["https://www.tensorflow.org/install/pip#windows-native"],
+            fix=(gap.fix if gap and gap.fix else "use WSL2 (Linux) for the GPU"),
+            hints=[gap.source] if gap and gap.source else [],
             subject=family,
         )
 

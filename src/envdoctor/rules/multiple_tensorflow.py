@@ -1,4 +1,4 @@
-"""ED105: several TensorFlow distributions installed over one another."""
+"""ED105: several distributions of one framework (TensorFlow's variants) installed over one another."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from packaging.version import Version
 
-from envdoctor.frameworks import TENSORFLOW_DISTRIBUTIONS, user_distribution
+from envdoctor.frameworks import Framework, all_frameworks
 from envdoctor.model import Distribution, Finding, Severity
 from envdoctor.rules._context import Context
 from envdoctor.rules._deps import base_requirements, describe, satisfies
@@ -40,9 +40,13 @@ def multiple_tensorflow(ctx: Context) -> Iterator[Finding]:
     Uninstall every TensorFlow distribution, then install one:
     `python -m pip uninstall -y tensorflow tensorflow-cpu && python -m pip install "tensorflow==2.15.0"`.
     """
-    found = [ctx.installed[n] for n in TENSORFLOW_DISTRIBUTIONS if n in ctx.installed]
-    if len(found) < 2:
-        return
+    for framework in all_frameworks():
+        found = [ctx.installed[n] for n in framework.distributions if n in ctx.installed]
+        if len(found) >= 2:
+            yield from _several(ctx, framework, found)
+
+
+def _several(ctx: Context, framework: Framework, found: list[Distribution]) -> Iterator[Finding]:
     names = {d.name for d in found}
     # Drop the ones another installed TF distribution requires (and gets, at the right version).
     satisfied_children: set[str] = set()
@@ -59,35 +63,36 @@ def multiple_tensorflow(ctx: Context) -> Iterator[Finding]:
     roots = [d for d in found if d.name not in satisfied_children]
     if len(roots) < 2:
         return
-    keep = _keep(roots)
+    keep = _keep(framework, roots)
     evidence = [f"{d.name}: {describe(d)} ({d.metadata_path})" for d in found]
     if satisfied_children:
         evidence.append(
-            "installed as a dependency of another TensorFlow distribution: " + ", ".join(sorted(satisfied_children))
+            f"installed as a dependency of another {framework.label} distribution: "
+            + ", ".join(sorted(satisfied_children))
         )
     yield multiple_tensorflow.finding(
-        "several TensorFlow distributions are installed over one another: "
+        f"several {framework.label} distributions are installed over one another: "
         + ", ".join(f"{d.name} {d.version}" for d in found),
         evidence=evidence,
         fix=ctx.replace(sorted(names), [keep], for_package=keep.split("==")[0]),
         hints=[
             f"The fix keeps {keep}; install another one of them instead if that is the one you want.",
-            "Uninstalling only one of them leaves the other's `tensorflow/` folder incomplete.",
+            f"Uninstalling only one of them leaves the other's `{framework.module}/` folder incomplete.",
         ],
-        subject="tensorflow",
+        subject=framework.key,
         about=sorted(names),
     )
 
 
-def _keep(roots: list[Distribution]) -> str:
-    """The distribution to reinstall: the newest version (plain `tensorflow` on a tie)."""
+def _keep(framework: Framework, roots: list[Distribution]) -> str:
+    """The distribution to reinstall: the newest version (the main distribution on a tie)."""
     best = roots[0]
     best_key: tuple[Version, bool] | None = None
     for dist in roots:
         parsed = parse_version(dist.version)
         if parsed is None:
             continue
-        key = (parsed, dist.name == "tensorflow")
+        key = (parsed, dist.name == framework.distribution)
         if best_key is None or key > best_key:
             best, best_key = dist, key
-    return f"{user_distribution(best.name)}=={best.version}"
+    return f"{framework.user_distribution(best.name)}=={best.version}"

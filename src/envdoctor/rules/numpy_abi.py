@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from envdoctor.frameworks import user_distribution
+from envdoctor.frameworks import abi_package, binary_family, of_distribution
 from envdoctor.model import Distribution, Finding, Severity
-from envdoctor.rules._context import Context, framework_family
+from envdoctor.rules._context import Context
 from envdoctor.rules._deps import (
     base_requirements,
     describe,
@@ -53,7 +53,7 @@ def _signals(ctx: Context, dist: Distribution, numpy_version: str) -> list[str]:
             "_import_array imports numpy.core._multiarray_umath, NumPy 2 headers import "
             "numpy._core._multiarray_umath)"
         )
-    if framework_family(dist.name) is None and dist.name != "jaxlib":
+    if binary_family(dist.name) is None:
         return evidence  # the curated facts only cover the frameworks
     known = ctx.kb.numpy_abi(dist.name, dist.version, ctx.machine.platform_key)
     if known is not None and known[0] == "1":
@@ -130,10 +130,11 @@ def numpy_abi(ctx: Context) -> Iterator[Finding]:
                 f"({metadata_file(dist)}) admits it with '{admits[0].text}'."
             )
     for dist in dists:
-        family = "jaxlib" if dist.name == "jaxlib" else framework_family(dist.name)
+        family = abi_package(dist.name) if binary_family(dist.name) else None
         first = _first_numpy2(ctx, family) if family else None
         if first is not None and family is not None:
-            target = user_distribution(dist.name) if family != "jaxlib" else "jaxlib"  # keeps tensorflow-cpu
+            framework = of_distribution(dist.name)
+            target = framework.user_distribution(dist.name) if framework else dist.name  # keeps tensorflow-cpu
             hints.append(
                 f"Or upgrade {dist.name} to a release built against NumPy 2: "
                 f"{ctx.command(ctx.install([f'{target}>={first}'], for_package=dist.name))}"

@@ -6,15 +6,14 @@ import os
 from collections.abc import Iterator
 
 from envdoctor.model import CondaRecord, Distribution, Finding, Severity
-from envdoctor.rules._conda_spec import CONDA_TO_PYPI
+from envdoctor.rules._conda_spec import conda_to_pypi
 from envdoctor.rules._context import Context
 from envdoctor.rules._deps import (
-    FOCUS,
     canonical_name,
     combined_spec,
     describe,
     installer_of,
-    is_framework,
+    is_important,
     satisfies,
     specifier,
 )
@@ -53,7 +52,7 @@ def moved_by_pip(ctx: Context, dist: Distribution) -> CondaRecord | bool | None:
     # Records without file lists (an old or trimmed snapshot): match by name and version.
     found = ctx.conda_records.get(dist.name)
     if found is None:
-        found = next((r for n, r in ctx.conda_records.items() if CONDA_TO_PYPI.get(n) == dist.name), None)
+        found = next((r for n, r in ctx.conda_records.items() if conda_to_pypi(n) == dist.name), None)
     if found is None:
         return None
     if found.version == dist.version or installer_of(dist) == "conda":
@@ -108,13 +107,13 @@ def pip_over_conda(ctx: Context) -> Iterator[Finding]:
                 evidence=[f"conda record: {record.path} ({record.name} {record.version}, {record.channel})"],
                 fix=ctx.install([f"{record.name}=={record.version}"], manager="conda", options=["force-reinstall"]),
                 hints=["`pip uninstall` on a conda package deletes conda's files; conda still lists it."],
-                severity=Severity.ERROR if (is_framework(name) or name in FOCUS) else Severity.WARNING,
+                severity=Severity.ERROR if is_important(name) else Severity.WARNING,
                 subject=name,
             )
 
 
 def _finding(ctx: Context, dist: Distribution, record: CondaRecord) -> Finding:
-    important = is_framework(dist.name) or dist.name in FOCUS
+    matters = is_important(dist.name)
     evidence = [
         f"conda record: {record.path or record.name} ({record.name} {record.version}, "
         f"{record.channel or 'unknown channel'})",
@@ -139,6 +138,6 @@ def _finding(ctx: Context, dist: Distribution, record: CondaRecord) -> Finding:
         evidence=evidence,
         fix=fix,
         hints=hints,
-        severity=Severity.ERROR if important else Severity.WARNING,
+        severity=Severity.ERROR if matters else Severity.WARNING,
         subject=dist.name,
     )

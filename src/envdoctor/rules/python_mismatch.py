@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from envdoctor.frameworks import binary_family
 from envdoctor.model import Distribution, Finding, Remedy, Severity
-from envdoctor.rules._context import Context, framework_family
+from envdoctor.rules._context import Context
 from envdoctor.rules._deps import describe, is_framework, metadata_file, satisfies, specifier
 from envdoctor.rules._registry import rule
 
@@ -115,7 +116,7 @@ def python_mismatch(ctx: Context) -> Iterator[Finding]:
     #    installed wheel itself is one for this Python (that answers it, and spares loading the
     #    release data).
     for dist in sorted(ctx.installed.values(), key=lambda d: d.name):
-        if not (framework_family(dist.name) or dist.name == "jaxlib"):
+        if binary_family(dist.name) is None:
             continue
         if running_info is not None and any(_tag_ok(t, *running_info) for t in dist.wheel_tags):
             continue

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from envdoctor.model import Finding, Severity
 from envdoctor.rules._context import Context
-from envdoctor.rules._deps import FOCUS, describe, is_framework, under
+from envdoctor.rules._deps import describe, is_important, under
 from envdoctor.rules._registry import rule
 
 
@@ -46,7 +46,7 @@ def pythonpath_set(ctx: Context) -> Iterator[Finding]:
     entries = [e for e in env.get("PYTHONPATH", "").split(separator) if e]
     loaded = [d for d in ctx.installed.values() if any(under(d.location, entry) for entry in entries)]
     evidence += [f"loaded from PYTHONPATH: {describe(d)}" for d in sorted(loaded, key=lambda d: d.name)]
-    important = [d for d in loaded if is_framework(d.name) or d.name in FOCUS]
+    important = [d for d in loaded if is_important(d.name)]
     severity = Severity.ERROR if ("PYTHONHOME" in names or important) else Severity.WARNING
     fix = ctx.unset_env(names, reason="it puts packages of another environment first on sys.path")
     hints = [

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from envdoctor.frameworks import of_distribution
 from envdoctor.model import Finding, Severity
 from envdoctor.rules._context import Context
 from envdoctor.rules._deps import describe
 from envdoctor.rules._registry import rule
 from envdoctor.versions import parse_version
-
-# Before this version the plain package already carried the GPU build but had no [and-cuda] extra.
-_AND_CUDA_SINCE = {"tensorflow": "2.14", "tf-nightly": "2.14.0.dev0"}
 
 
 @rule(
@@ -51,17 +49,17 @@ def removed_package(ctx: Context) -> Iterator[Finding]:
         stub = have is not None and since is not None and have >= since
         replacement = removed.replacement if linux else removed.replacement_non_linux
         base = replacement.split("[")[0]
-        and_cuda_since = parse_version(_AND_CUDA_SINCE.get(base))
-        if not stub and have is not None and and_cuda_since is not None and have < and_cuda_since:
-            replacement = base  # before [and-cuda] existed the plain package had the GPU build
+        framework = of_distribution(base)
+        variant = framework.variant(base) if framework else None
+        extra_since = parse_version(variant.cuda_extra_since) if variant else None
+        if not stub and have is not None and extra_since is not None and have < extra_since:
+            replacement = base  # before its CUDA extra existed the plain package had the GPU build
         spec = f"{replacement}=={dist.version}" if not stub else replacement
         fix = ctx.replace([dist.name], [spec])
         hints = [f"Replace {dist.name} by {replacement} in requirement files and environment.yml."]
-        if not linux:
-            hints.append(
-                "TensorFlow has no GPU build on native Windows after 2.10 and none on macOS: "
-                "use WSL2 on Windows for the GPU."
-            )
+        if not linux and framework is not None and framework.gpu_gaps:
+            gaps = "; ".join(gap.reason for gap in framework.gpu_gaps.values())
+            hints.append(f"{gaps}: use WSL2 on Windows for the GPU.")
         yield removed_package.finding(
             f"{dist.name} {dist.version} is installed, but {dist.name} was removed "
             f"(since {removed.since}); use {replacement}",

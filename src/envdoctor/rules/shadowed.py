@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from envdoctor.frameworks import all_frameworks, framework_family
 from envdoctor.model import Distribution, Finding, Remedy, Severity
-from envdoctor.rules._context import Context, framework_family
-from envdoctor.rules._deps import FOCUS, base_requirements, describe, is_framework, same_path, under
+from envdoctor.rules._context import Context
+from envdoctor.rules._deps import base_requirements, describe, is_important, same_path, under
 from envdoctor.rules._registry import rule
 
 # Import names that several distributions legitimately share (namespace packages, junk folders).
@@ -43,9 +44,6 @@ _SHARED_NAMES = frozenset(
         "utils",
         "opentelemetry",
         "dm",
-        "tensorflow_estimator",
-        "keras",
-        "tf_keras",
         "plugins",
         "py",
         "contrib",
@@ -109,7 +107,7 @@ def _inside(ctx: Context, dist: Distribution) -> bool:
 def _copies_finding(ctx: Context, winner: Distribution, losers: list[Distribution]) -> Finding:
     name = winner.name
     differ = any(d.version != winner.version for d in losers)
-    important = is_framework(name) or name in FOCUS
+    matters = is_important(name)
     evidence = [f"wins: {describe(winner)} ({winner.metadata_path})"]
     evidence += [f"hidden: {describe(d)} ({d.metadata_path})" for d in losers]
     hints: list[str] = []
@@ -127,7 +125,7 @@ def _copies_finding(ctx: Context, winner: Distribution, losers: list[Distributio
     elif not _inside(ctx, winner) and any(_inside(ctx, d) for d in losers):
         own = next(d for d in losers if _inside(ctx, d))
         fix = _outside_remedy(ctx, winner)
-        severity = Severity.ERROR if (differ and important) else Severity.WARNING
+        severity = Severity.ERROR if (differ and matters) else Severity.WARNING
         hints.append(
             f"Once {winner.location} is off sys.path the environment's {name} {own.version} loads. "
             "envdoctor does not uninstall the copy there: it lies outside this environment and may "
@@ -139,7 +137,7 @@ def _copies_finding(ctx: Context, winner: Distribution, losers: list[Distributio
         hints.append("The environment's own copy wins; the hidden copies are unused here.")
         message = f"{name} {winner.version} is also installed outside the environment (hidden)"
     else:
-        severity = Severity.ERROR if (differ and important) else Severity.WARNING
+        severity = Severity.ERROR if (differ and matters) else Severity.WARNING
         hints.append("Remove the copies you do not want; the first on sys.path wins.")
         fix = _outside_remedy(ctx, winner)
         message = f"{name} is installed in {len(losers) + 1} places; {winner.version} in {winner.location} wins"
@@ -149,12 +147,13 @@ def _copies_finding(ctx: Context, winner: Distribution, losers: list[Distributio
 
 
 def _module_clashes(ctx: Context) -> Iterator[Finding]:
+    shared = _SHARED_NAMES.union(*(fw.shared_modules for fw in all_frameworks()))
     owners: dict[str, list[Distribution]] = {}
     for dist in ctx.installed.values():
         modules = {m.strip().replace("\\", "/").split("/")[0] for m in dist.top_level}
         modules -= set(dist.namespace_packages)  # namespace packages are shared on purpose
         for module in sorted(modules):
-            if module and not module.startswith("_") and module not in _SHARED_NAMES:
+            if module and not module.startswith("_") and module not in shared:
                 owners.setdefault(module, []).append(dist)
     for module in sorted(owners):
         dists = owners[module]
@@ -162,7 +161,7 @@ def _module_clashes(ctx: Context) -> Iterator[Finding]:
             continue
         families = {framework_family(d.name) for d in dists}
         if len(families) == 1 and None not in families:
-            continue  # several TensorFlow distributions: ED105
+            continue  # several distributions of one framework: ED105
         if _split_distribution(ctx, dists):
             continue  # mlflow requires mlflow-skinny and mlflow-tracing: one package split on purpose
         names = sorted(d.name for d in dists)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from envdoctor.frameworks import of_distribution
 from envdoctor.model import Distribution, Finding, Severity
-from envdoctor.rules._context import Context, framework_family
+from envdoctor.rules._context import Context
 from envdoctor.rules._deps import (
     Req,
     combined_spec,
@@ -33,7 +34,12 @@ def owned_elsewhere(ctx: Context, requirer: Distribution, target: str) -> bool:
     TensorFlow's keras (ED107), and numpy under a package ED102 already reports."""
     if target == "protobuf" and is_framework(requirer.name):
         return True
-    if target in ("keras", "tf-keras") and framework_family(requirer.name) == "tensorflow":
+    framework = of_distribution(requirer.name)
+    if (
+        framework is not None
+        and framework.keras is not None
+        and target in (framework.keras.package, framework.keras.legacy)
+    ):
         return True
     if target == "numpy":
         from envdoctor.rules.numpy_abi import numpy_abi_victims

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from envdoctor.model import Finding, Severity
 from envdoctor.rules._context import Context
-from envdoctor.rules._deps import FOCUS, describe, is_framework, same_path
+from envdoctor.rules._deps import describe, is_important, same_path
 from envdoctor.rules._registry import rule
 
 
@@ -48,7 +48,7 @@ def user_site_leakage(ctx: Context) -> Iterator[Finding]:
     )
     if not held:
         return
-    important = [d for d in held if (is_framework(d.name) or d.name in FOCUS) and d.shadowed_by is None]
+    important = [d for d in held if is_important(d.name) and d.shadowed_by is None]
     severity = Severity.ERROR if important else Severity.WARNING
     evidence = [f"user site: {interp.user_site} (enabled, on sys.path before site-packages)"]
     if interp.is_conda or ctx.snapshot.conda is not None:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from envdoctor.explain.extract import version_tuple
 from envdoctor.explain.model import Evidence
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
+from envdoctor.frameworks import all_frameworks
 
 _NEGATIVE_RESULT_RE = re.compile(r"(?:out\[\d+\]:\s*)?(?:false|\[\]|0)\.?", re.IGNORECASE)
 _GPU_CHECKS = ("fact/gpu-query-torch", "fact/gpu-query-tf", "fact/gpu-query-gpu-available")
@@ -18,7 +19,6 @@ _CALL_AT_END_RE = re.compile(
     r"(?:is_available|list_physical_devices|is_gpu_available)\([^()]*\)\)?[\"'`]?\s*$", re.IGNORECASE
 )
 _POSITIVE_RESULT_RE = re.compile(r"(?:out\[\d+\]:\s*)?(?:true\b|\[physicaldevice|\[?[1-9]\d*\]?$)", re.IGNORECASE)
-_FRAMEWORKS = ("tensorflow", "torch", "jaxlib")
 
 
 @cause_rule("gpu/check-answer-negative", "no-gpu-visible")
@@ -106,14 +106,15 @@ def _build_cuda(ctx: RuleContext) -> tuple[str, str, str | None, str | None] | N
     kb = ctx.kb
     if kb is None:
         return None
-    for name in _FRAMEWORKS:
+    for fw in all_frameworks():
+        name = fw.compiled  # the distribution with the build (jaxlib for JAX)
         version = ctx.version_of(name)
         if not version:
             continue
         local = version.partition("+")[2]
-        if name == "torch" and local.startswith("cu") and len(local) >= 5:
-            digits = local[2:]
-            return name, version, f"{digits[:-1]}.{digits[-1]}", None
+        tag = fw.tag_build(name, local) if local else None
+        if tag is not None and tag.cuda:  # torch 2.3.1+cu121
+            return name, version, tag.cuda, tag.cudnn
         try:
             build = kb.build(name, version.partition("+")[0])
         except Exception:  # advisory

@@ -17,48 +17,53 @@ from envdoctor.explain.logfacts import PathFact
 from envdoctor.explain.model import Evidence
 from envdoctor.explain.paths import path_tokens
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
+from envdoctor.frameworks import all_frameworks, of_distribution
 
 # The cause table's id for a package installed into another interpreter than the one running.
 WRONG_INTERPRETER = "wrong-interpreter" if "wrong-interpreter" in CAUSES else "env-leakage"
 LEAK = "env-leakage"
 
-# Import names of the distributions people install and then cannot import.
+# Import names of the distributions people install and then cannot import, where they differ
+# (the rest, the frameworks' included, are the normalised import name).
 _IMPORT_TO_DIST = {
-    "tensorflow": "tensorflow",
-    "torch": "torch",
-    "torchvision": "torchvision",
-    "jax": "jax",
-    "jaxlib": "jaxlib",
-    "keras": "keras",
-    "tf_keras": "tf-keras",
     "sklearn": "scikit-learn",
     "cv2": "opencv-python",
     "pil": "pillow",
     "yaml": "pyyaml",
-    "tensorflow_hub": "tensorflow-hub",
-    "tensorflow_datasets": "tensorflow-datasets",
-    "transformers": "transformers",
-    "numpy": "numpy",
-    "pandas": "pandas",
 }
-_FRAMEWORK_IMPORTS = {"tensorflow", "torch", "jax", "jaxlib", "keras", "torchvision", "tf_keras", "transformers"}
 
 
-# Other names a distribution goes by (conda's, the CPU / GPU variants).
+def _framework_imports() -> set[str]:
+    """The frameworks' modules, their compiled parts and companions (keras, torchvision...), and transformers."""
+    names = {"transformers"}
+    for fw in all_frameworks():
+        names.add(fw.module)
+        for dist in (fw.binary, *fw.parts):
+            if dist:
+                names.add(dist.replace("-", "_"))
+    return names
+
+
+# Other names a distribution goes by (the frameworks' variants and conda names come from their
+# descriptors; these are the rest, and the spellings logs use that name no distribution).
 _ALIASES = {
-    "torch": ("pytorch", "pytorch-cpu", "pytorch-gpu", "torch-cpu"),
-    "tensorflow": (
-        "tensorflow-gpu",
-        "tensorflow-cpu",
-        "tensorflow-intel",
-        "tensorflow-macos",
-        "tf-nightly",
-        "tensorflow-base",
-    ),
-    "jax": ("jax-cuda12", "jaxlib"),
+    "torch": ("torch-cpu",),
+    "jax": ("jax-cuda12",),
     "opencv-python": ("opencv", "opencv-python-headless", "opencv-contrib-python", "py-opencv"),
     "scikit-learn": ("sklearn",),
 }
+
+
+def _aliases(dist: str) -> tuple[str, ...]:
+    names = list(_ALIASES.get(dist, ()))
+    fw = of_distribution(dist)
+    if fw is not None and dist == fw.distribution:
+        names += [n for n in fw.distributions if n != dist]
+        if fw.binary:
+            names.append(fw.binary)
+        if fw.conda is not None:
+            names += [n for n in (fw.conda.request, *fw.conda.records, *fw.conda.aliases) if n != dist]
+    return tuple(dict.fromkeys(names))
 
 
 def _dist_for(module: str) -> str:
@@ -107,18 +112,19 @@ def target_install(ctx: RuleContext, dist: str) -> str | None:
 
 def _installed_elsewhere(ctx: RuleContext, dist: str) -> tuple[Evidence | None, str | None]:
     """The line showing `dist` installed, and the prefix it went to (when the line names one)."""
-    for name in (dist, *_ALIASES.get(dist, ())):
+    aliases = _aliases(dist)
+    for name in (dist, *aliases):
         found = ctx.facts.installed.get(name)
         if found is not None:
             where = found.where if found.where and not found.where.replace("_", "").isalnum() else None
             return Evidence(found.line, found.text, "fact/installed"), where
     for req in ctx.facts.requests:
-        if req.name in (dist, *_ALIASES.get(dist, ())) and req.source in ("collecting", "command"):
+        if req.name in (dist, *aliases) and req.source in ("collecting", "command"):
             if _install_failed(ctx, req.line):
                 continue  # asked for, but pip said it did not install it: a missing module is expected
             return Evidence(req.line, req.text, f"fact/{req.source}"), None
     for claim in ctx.facts.claimed:
-        if claim.value in (dist, *_ALIASES.get(dist, ())):
+        if claim.value in (dist, *aliases):
             return Evidence(claim.line, claim.text, "fact/claimed"), None
     return None, None
 
@@ -228,7 +234,7 @@ def kernel_cannot_import_framework(ctx: RuleContext) -> Iterator[Verdict]:
     dist = _dist_for(missing.value)
     env = ctx.facts.activated_env
     evidence = [missing.evidence("fact/missing-module"), ctx.facts.jupyter[0].evidence("fact/jupyter")]
-    weight = 0.55 if top in _FRAMEWORK_IMPORTS else 0.4
+    weight = 0.55 if top in _framework_imports() else 0.4
     why = f"a Jupyter kernel cannot import {top}"
     env_named = (
         env is not None or ctx.facts.install_commands or any(p.kind in ("conda-env", "venv") for p in ctx.facts.paths)

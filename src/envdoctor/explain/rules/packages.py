@@ -9,8 +9,7 @@ from collections.abc import Iterator
 from envdoctor.explain.extract import version_tuple
 from envdoctor.explain.model import Evidence
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
-
-_ABI_FAMILIES = ("tensorflow", "torch", "jaxlib")
+from envdoctor.frameworks import all_frameworks
 
 
 @cause_rule("packages/numpy-abi-from-the-build", "numpy-abi")
@@ -29,7 +28,7 @@ def numpy_abi_from_the_build(ctx: RuleContext) -> Iterator[Verdict]:
     kb = ctx.kb
     if kb is None:
         return
-    for family in _ABI_FAMILIES:
+    for family in (fw.compiled for fw in all_frameworks()):  # the packages the NumPy-ABI facts name
         version = ctx.version_of(family)
         if not version:
             continue

@@ -19,6 +19,7 @@ from envdoctor.explain.extract import version_tuple
 from envdoctor.explain.logfacts import Offered, Requested
 from envdoctor.explain.model import Evidence
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
+from envdoctor.frameworks import compiled_family
 
 PLATFORM_NAMES = {
     "linux-x86_64": "Linux x86_64",
@@ -207,11 +208,18 @@ def _cuda_build_reading(ctx: RuleContext, name: str, local: str, here: tuple[str
     kb = ctx.kb
     if kb is None:
         return None
-    if name == "jaxlib":
-        plugins = [p for p in kb.packages() if p.startswith("jax-cuda")]
-        cuda_on = {plat for p in plugins for r in kb.releases(p) for plat in r.platforms}
-    elif name == "torch":
-        cuda_on = {"linux-x86_64", "linux-aarch64", "windows-x86_64"}
+    found = compiled_family(name)
+    framework = found[0] if found is not None and found[1] == name else None
+    if framework is None:
+        return None
+    if framework.plugins is not None:  # the plugins' own wheels say where
+        cuda_on = {plat for p in framework.cuda_packages() for r in kb.releases(p) for plat in r.platforms}
+    elif framework.wheel_index is not None:  # every release has a CUDA build on these OSes
+        cuda_on = {
+            p
+            for p in PLATFORM_NAMES
+            if framework.gpu_os.get(p.split("-")[0]) == "" and p.split("-")[0] not in framework.no_cuda_on
+        }
     else:
         return None
     if not cuda_on or any(p in cuda_on for p in here):
