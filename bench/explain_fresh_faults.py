@@ -1,0 +1,491 @@
+# ruff: noqa: E501  (one planted fault a line)
+"""Fresh faults: real logs from really running pip (20.3-26), uv and Python imports on faults
+planted in throwaway venvs, scored by `explain` at once (round 3 of issue 11).
+
+    .venv/bin/python bench/explain_fresh_faults.py [--out DIR] [--only REGEX] [--score-only]
+
+Unlike bench/live_corpus.py (the live corpus, read and tuned on), these faults were written to
+vary what the live corpus plants (other packages, other pip versions, uv's wording, a constraints
+file, sdists on newer Pythons, old manylinux tags) and scored in batches, each batch on arrival
+before any of its misses was read. A log is labelled by construction; a case whose fault did not
+show (the command succeeded, the build failed for another reason) is reported as such. Logs are
+cached in DIR/logs (default .bench/fresh-faults/); needs PyPI and the pyenv Pythons 3.8-3.13.
+
+Left out because their planted fault did not show when run: onnx 1.11 + protobuf 4 (no cp310 wheel:
+the sdist failed on a missing protoc instead), googleapis-common-protos 1.66 over protobuf 4.21
+(imports fine), numpy 2.3.0 for manylinux_2_17 via uv (it has such wheels).
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+UV = str(ROOT / ".venv" / "bin" / "uv")
+TORCH_CPU = "/opt/wheels/torch-2.13.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl"
+
+# (name, label, Python, pip version or None for uv only, setup commands (not logged), logged commands, batch)
+CASES: list[tuple[str, str, str, str | None, list[str], list[str], int]] = [
+    ("pyver-torch113-py312", "python-unsupported", "3.12", "24.3.1", [], ["pip install torch==1.13.1"], 1),
+    (
+        "pyver-jaxlib0413-py312",
+        "python-unsupported",
+        "3.12",
+        "23.3.2",
+        [],
+        ["pip install jax==0.4.13 jaxlib==0.4.13"],
+        1,
+    ),
+    ("pyver-onnxrt-py38", "python-unsupported", "3.8", "21.3.1", [], ["pip install onnxruntime==1.20.0"], 1),
+    ("pyver-tf217-py313", "python-unsupported", "3.13", "25.3", [], ["pip install tensorflow==2.17.0"], 1),
+    ("pyver-numpy21-py39", "python-unsupported", "3.9", "23.3.2", [], ["pip install numpy==2.1.0"], 1),
+    ("pyver-numpy125-py38-pip20", "python-unsupported", "3.8", "20.3.4", [], ["pip install numpy==1.25.0"], 1),
+    (
+        "numpyabi-pandas153",
+        "numpy-abi",
+        "3.10",
+        "22.3.1",
+        ["pip install -q pandas==1.5.3 numpy==1.26.4"],
+        ["pip install numpy==2.0.2", "python -c 'import pandas'"],
+        1,
+    ),
+    (
+        "numpyabi-scipy110",
+        "numpy-abi",
+        "3.11",
+        "24.3.1",
+        ["pip install -q scipy==1.10.1 numpy==1.26.4", "pip install -q --no-deps numpy==2.1.3"],
+        ["python -c 'import scipy.linalg'"],
+        1,
+    ),
+    (
+        "numpyabi-sklearn113",
+        "numpy-abi",
+        "3.10",
+        "26.3",
+        ["pip install -q scikit-learn==1.1.3 numpy==1.26.4", "pip install -q numpy==2.2.6"],
+        ["python -c 'from sklearn.linear_model import LogisticRegression'"],
+        1,
+    ),
+    (
+        "npapi-object",
+        "numpy-api-removed",
+        "3.9",
+        "21.3.1",
+        ["pip install -q numpy==1.24.4"],
+        ["python -c 'import numpy as np; a = np.array([1], dtype=np.object)'"],
+        1,
+    ),
+    (
+        "npapi-asscalar",
+        "numpy-api-removed",
+        "3.10",
+        "23.3.2",
+        ["pip install -q numpy==1.26.4"],
+        ["python -c 'import numpy as np; print(np.asscalar(np.array([3])))'"],
+        1,
+    ),
+    (
+        "npapi-Inf",
+        "numpy-api-removed",
+        "3.12",
+        "25.3",
+        ["pip install -q numpy==2.1.3"],
+        ["python -c 'import numpy as np; x = -np.Inf'"],
+        1,
+    ),
+    (
+        "npapi-cast",
+        "numpy-api-removed",
+        "3.11",
+        "26.3",
+        ["pip install -q numpy==2.0.2"],
+        ["python -c 'import numpy as np; f = np.cast[\"float32\"]'"],
+        1,
+    ),
+    (
+        "depver-markupsafe",
+        "dependency-version-mismatch",
+        "3.10",
+        "22.3.1",
+        [],
+        ["pip install jinja2==2.11.3 markupsafe==2.1.5", "python -c 'import jinja2'"],
+        1,
+    ),
+    (
+        "depver-pandas-oldnumpy",
+        "dependency-version-mismatch",
+        "3.10",
+        "24.3.1",
+        ["pip install -q numpy==1.21.6", "pip install -q --no-deps pandas==2.2.3 python-dateutil pytz tzdata six"],
+        ["python -c 'import pandas'"],
+        1,
+    ),
+    ("solver-pip20-pandas", "solver-conflict", "3.8", "20.3.4", [], ["pip install numpy==1.19.5 pandas==2.0.3"], 1),
+    ("solver-pip26-urllib3", "solver-conflict", "3.12", "26.3", [], ["pip install requests==2.31.0 'urllib3<1.21'"], 1),
+    (
+        "wronginterp-tqdm",
+        "wrong-interpreter",
+        "3.11",
+        "24.3.1",
+        [],
+        ["pip install tqdm", "pip --version", "$(pyenv prefix 3.12)/bin/python3 -c 'import tqdm'"],
+        1,
+    ),
+    ("removed-pytorch", "package-removed", "3.11", "24.3.1", [], ["pip install pytorch"], 1),
+    (
+        "network-blackhole",
+        "network-or-index",
+        "3.11",
+        "23.3.2",
+        [],
+        ["pip install --timeout 2 --retries 1 --index-url https://10.255.255.1/simple torch"],
+        1,
+    ),
+    (
+        "platform-macx86-torch",
+        "platform-unsupported",
+        "3.11",
+        "24.3.1",
+        [],
+        ["pip install --platform macosx_10_9_x86_64 --only-binary=:all: --target out torch==2.5.0"],
+        1,
+    ),
+    (
+        "platform-win32-tf",
+        "platform-unsupported",
+        "3.10",
+        "22.3.1",
+        [],
+        ["pip download --platform win32 --only-binary=:all: -d out tensorflow"],
+        1,
+    ),
+    ("pyver-uv-torch113", "python-unsupported", "3.12", None, [], ["uv pip install torch==1.13.1"], 2),
+    ("pyver-uv-numpy21-py39", "python-unsupported", "3.9", None, [], ["uv pip install numpy==2.1.0"], 2),
+    ("solver-uv-scipy", "solver-conflict", "3.10", None, [], ["uv pip install 'numpy<1.22' scipy==1.13.1"], 2),
+    ("pyver-uv-tf210-py312", "python-unsupported", "3.12", None, [], ["uv pip install tensorflow==2.10.0"], 2),
+    (
+        "platform-uv-win-jaxlib",
+        "platform-unsupported",
+        "3.10",
+        None,
+        [],
+        ["uv pip install --python-platform windows jaxlib==0.4.11"],
+        2,
+    ),
+    (
+        "network-uv-proxy",
+        "network-or-index",
+        "3.11",
+        None,
+        [],
+        ["HTTPS_PROXY=http://127.0.0.1:9 uv pip install --no-cache torch"],
+        2,
+    ),
+    (
+        "depver-flask-werkzeug",
+        "dependency-version-mismatch",
+        "3.11",
+        "24.3.1",
+        [],
+        ["pip install -q flask==2.2.2 werkzeug==3.0.1", "python -c 'import flask'"],
+        2,
+    ),
+    (
+        "depver-scipy-oldnumpy",
+        "dependency-version-mismatch",
+        "3.10",
+        "23.3.2",
+        ["pip install -q numpy==1.21.6", "pip install -q --no-deps scipy==1.13.1"],
+        ["python -c 'import scipy.stats'"],
+        2,
+    ),
+    (
+        "numpyabi-matplotlib371",
+        "numpy-abi",
+        "3.11",
+        "25.3",
+        ["pip install -q matplotlib==3.7.1 numpy==1.26.4", "pip install -q numpy==2.1.3"],
+        ["python -c 'import matplotlib.pyplot'"],
+        2,
+    ),
+    (
+        "protobuf-onnx112-nodeps",
+        "protobuf-mismatch",
+        "3.10",
+        "22.3.1",
+        ["pip install -q onnx==1.12.0"],
+        ["pip install --no-deps protobuf==4.25.3", "python -c 'import onnx'"],
+        2,
+    ),
+    (
+        "envleak-pythonpath-310",
+        "env-leakage",
+        "3.12",
+        "24.3.1",
+        [
+            "uv venv -q --python $(pyenv prefix 3.10)/bin/python3.10 other && uv pip install -q --python other/bin/python numpy==1.26.4"
+        ],
+        ["export PYTHONPATH={d}/other/lib/python3.10/site-packages; python -c 'import numpy'"],
+        2,
+    ),
+    (
+        "wronginterp-two-venvs",
+        "wrong-interpreter",
+        "3.11",
+        "23.3.2",
+        ["uv venv -q --seed --python $(pyenv prefix 3.11)/bin/python3.11 envB"],
+        ["pip install requests", "envB/bin/python -c 'import requests'"],
+        2,
+    ),
+    ("unknown-never-installed", "unknown", "3.11", "24.3.1", [], ["python -c 'import torch'"], 2),
+    ("pyver-pandas21-py38-pip21", "python-unsupported", "3.8", "21.3.1", [], ["pip install pandas==2.1.0"], 2),
+    ("pyver-numpy124-sdist-py312", "python-unsupported", "3.12", "24.3.1", [], ["pip install numpy==1.24.4"], 2),
+    ("solver-pip22-tf-numpy", "solver-conflict", "3.10", "22.3.1", [], ["pip install 'jax==0.4.30' 'numpy<1.22'"], 2),
+    ("pyver-jax-py38-pip23", "python-unsupported", "3.8", "23.3.2", [], ["pip install jax==0.4.30 jaxlib==0.4.30"], 2),
+    (
+        "glibc-numpy23-pip24",
+        "glibc-too-old",
+        "3.12",
+        "24.3.1",
+        [],
+        [
+            "pip download --only-binary=:all: --platform manylinux2014_x86_64 --python-version 3.12 --no-deps -d w numpy==2.3.0"
+        ],
+        3,
+    ),
+    (
+        "glibc-scipy-pip22-2010",
+        "glibc-too-old",
+        "3.10",
+        "22.3.1",
+        [],
+        [
+            "pip download --only-binary=:all: --platform manylinux2010_x86_64 --python-version 3.10 --no-deps -d w scipy==1.13.0"
+        ],
+        3,
+    ),
+    ("removed-sklearn-pip20", "package-removed", "3.8", "20.3.4", [], ["pip install sklearn"], 3),
+    ("removed-tfgpu-uv", "package-removed", "3.11", None, [], ["uv pip install tensorflow-gpu"], 3),
+    ("removed-pytorch-pip21", "package-removed", "3.9", "21.3.1", [], ["pip install pytorch"], 3),
+    ("solver-pip21-idna", "solver-conflict", "3.9", "21.3.1", [], ["pip install requests==2.31.0 'idna<2.5'"], 3),
+    ("solver-pip25-botocore", "solver-conflict", "3.13", "25.3", [], ["pip install 'urllib3>=2' botocore==1.29.0"], 3),
+    (
+        "npapi-complex-np2",
+        "numpy-api-removed",
+        "3.12",
+        "26.3",
+        ["pip install -q numpy==2.2.6"],
+        ["python -c 'import numpy as np; z = np.complex_(1)'"],
+        3,
+    ),
+    (
+        "npapi-unicode-np2",
+        "numpy-api-removed",
+        "3.10",
+        "22.3.1",
+        ["pip install -q numpy==2.0.2"],
+        ["python -c 'import numpy as np; s = np.unicode_(\"a\")'"],
+        3,
+    ),
+    (
+        "depver-uv-markupsafe",
+        "dependency-version-mismatch",
+        "3.11",
+        None,
+        [],
+        ["uv pip install jinja2==2.11.3 markupsafe==2.1.5", "python -c 'from jinja2 import Template'"],
+        3,
+    ),
+    ("unknown-uv-typo", "unknown", "3.11", None, [], ["uv pip install tensorflw"], 3),
+    (
+        "network-pip20-blackhole",
+        "network-or-index",
+        "3.8",
+        "20.3.4",
+        [],
+        ["pip install --index-url https://10.255.255.1/simple --timeout 2 --retries 0 numpy"],
+        3,
+    ),
+    ("pyver-tf215-py312-pip26", "python-unsupported", "3.12", "26.3", [], ["pip install tensorflow==2.15.0"], 3),
+    ("pyver-torch240-py313-pip25", "python-unsupported", "3.13", "25.3", [], ["pip install torch==2.4.0"], 3),
+    (
+        "platform-jaxlib-win-pip23",
+        "platform-unsupported",
+        "3.11",
+        "23.3.2",
+        [],
+        ["pip install --platform win_amd64 --python-version 3.11 --only-binary=:all: --target t jaxlib==0.4.11"],
+        3,
+    ),
+    ("pyver-uv-tf215-py312", "python-unsupported", "3.12", None, [], ["uv pip install tensorflow==2.15.0"], 3),
+    (
+        "npapi-float-pip23-script",
+        "numpy-api-removed",
+        "3.11",
+        "23.3.2",
+        ["pip install -q numpy==1.26.4"],
+        ["python -c 'import numpy as np; x = np.zeros(3, dtype=np.float)'"],
+        3,
+    ),
+    (
+        "nogpu-torch-to-cuda",
+        "no-gpu-visible",
+        "3.11",
+        "24.3.1",
+        ["uv pip install -q {torch_cpu}"],
+        ["python -c 'import torch; x = torch.randn(2).to(\"cuda\")'"],
+        4,
+    ),
+    (
+        "nogpu-jax-devices-gpu",
+        "no-gpu-visible",
+        "3.11",
+        "23.3.2",
+        ["uv pip install -q jax==0.4.30 jaxlib==0.4.30"],
+        ["python -c 'import jax; print(jax.devices(\"gpu\"))'"],
+        4,
+    ),
+    (
+        "npapi-in1d-np2",
+        "numpy-api-removed",
+        "3.12",
+        "24.3.1",
+        ["pip install -q numpy==2.1.3"],
+        ["python -c 'import numpy as np; np.round_(1.5)'"],
+        4,
+    ),
+    (
+        "depver-uv-werkzeug",
+        "dependency-version-mismatch",
+        "3.12",
+        None,
+        [],
+        ["uv pip install flask==2.2.2 werkzeug==3.0.1", "python -c 'from flask import Flask'"],
+        4,
+    ),
+    (
+        "wronginterp-pip-user-other-python",
+        "wrong-interpreter",
+        "3.10",
+        "22.3.1",
+        [],
+        ["pip install colorama", "pip --version", "$(pyenv prefix 3.9)/bin/python3.9 -c 'import colorama'"],
+        4,
+    ),
+]
+
+
+def pyenv_python(version: str) -> str | None:
+    try:
+        prefix = subprocess.check_output(["pyenv", "prefix", version], text=True, stderr=subprocess.DEVNULL).strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    exe = Path(prefix) / "bin" / f"python{version}"
+    return str(exe) if exe.exists() else None
+
+
+def base_env(work: Path) -> dict[str, str]:
+    bin_dir = work / "bin"  # uv on PATH, as a user has it
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    if not (bin_dir / "uv").exists():
+        (bin_dir / "uv").symlink_to(UV)
+    env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}", UV_PYTHON_DOWNLOADS="never")
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+def make(case: tuple[str, str, str, str | None, list[str], list[str], int], out: Path, env0: dict[str, str]) -> str:
+    name, label, py, pip, setup, steps, batch = case
+    log = out / "logs" / f"{name}.log"
+    if log.exists():
+        return f"cached {name}"
+    python = pyenv_python(py)
+    if python is None:
+        return f"skipped {name}: no Python {py}"
+    work = out / "work" / name
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    venv = work / ".venv"
+    subprocess.run([UV, "venv", "-q", "--seed", "--python", python, str(venv)], env=env0, check=True)
+    env = dict(env0, VIRTUAL_ENV=str(venv), PATH=f"{venv}/bin:{env0['PATH']}")
+    if pip:
+        subprocess.run(
+            [UV, "pip", "install", "-q", "--python", str(venv / "bin" / "python"), f"pip=={pip}"], env=env, check=True
+        )
+    values = {"d": str(work), "torch_cpu": TORCH_CPU}
+    for command in setup:
+        subprocess.run(command.format(**values), shell=True, cwd=work, env=env, capture_output=True, text=True)
+    body = []
+    for command in steps:
+        shown = command.format(**values)
+        done = subprocess.run(
+            shown,
+            shell=True,
+            cwd=work,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=900,
+        )
+        body.append(f"(.venv) $ {shown}\n{done.stdout}")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(f"cause: {label}\nsource: fresh:{name}\nbatch: {batch}\n---\n" + "".join(body))
+    return f"made {name}"
+
+
+def score(out: Path, only: str | None) -> None:
+    from envdoctor.explain import explain_text
+
+    by_batch: dict[int, list[tuple[str, str, str, float]]] = {}
+    for log in sorted((out / "logs").glob("*.log")):
+        if only and not re.search(only, log.stem):
+            continue
+        head, body = log.read_text().split("---\n", 1)
+        fields = dict(line.split(": ", 1) for line in head.splitlines() if ": " in line)
+        got = explain_text(body)
+        by_batch.setdefault(int(fields.get("batch", "0")), []).append(
+            (log.stem, fields["cause"], got.cause, got.confidence)
+        )
+    print("| batch | logs | top-1 right | top-1 | named (>= 0.8) | confidently wrong |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for batch, rows in sorted(by_batch.items()):
+        right = sum(1 for _n, label, cause, _c in rows if cause == label)
+        named = [r for r in rows if r[2] != "unknown" and r[3] >= 0.8]
+        wrong = sum(1 for _n, label, cause, _c in named if cause != label)
+        print(f"| {batch} | {len(rows)} | {right} | {100 * right / len(rows):.1f}% | {len(named)} | {wrong} |")
+    print()
+    for rows in by_batch.values():
+        for name, label, cause, confidence in rows:
+            if cause != label:
+                print(f"- {name}: labelled {label}, got {cause} ({confidence:.2f})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, default=ROOT / ".bench" / "fresh-faults")
+    parser.add_argument("--only", help="only the cases whose name matches this regex")
+    parser.add_argument("--score-only", action="store_true", help="score the cached logs, make none")
+    args = parser.parse_args()
+    if not args.score_only:
+        env = base_env(args.out)
+        todo = [c for c in CASES if not args.only or re.search(args.only, c[0])]
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            for line in pool.map(lambda c: make(c, args.out, env), todo):
+                print(line)
+    score(args.out, args.only)
+
+
+if __name__ == "__main__":
+    main()
