@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from envdoctor import frameworks as registry
 from envdoctor.errors import UsageError
 from envdoctor.explorer import matrices
 from envdoctor.explorer.selector import PLATFORMS
+
+if TYPE_CHECKING:
+    from envdoctor.knowledge import KnowledgeBase
 
 _SYMBOL = {matrices.WHEEL: "●", matrices.STUB: "↪", matrices.MISSING: "·"}
 
@@ -24,7 +27,7 @@ def framework_of(package: str) -> str:
     return found.key
 
 
-def matrices_json(kb: Any, framework: str) -> dict[str, Any]:
+def matrices_json(kb: KnowledgeBase, framework: str) -> dict[str, Any]:
     wheel = matrices.wheels(kb, framework)
     abi, caps = matrices.numpy(kb, framework)
     return {
@@ -52,7 +55,9 @@ def matrices_json(kb: Any, framework: str) -> dict[str, Any]:
     }
 
 
-def render(kb: Any, framework: str, *, color: bool, width: int, platforms: tuple[str, ...] = PLATFORMS) -> str:
+def render(
+    kb: KnowledgeBase, framework: str, *, color: bool, width: int, platforms: tuple[str, ...] = PLATFORMS
+) -> str:
     from rich.console import Console
     from rich.table import Table
 

@@ -14,19 +14,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from envdoctor.lint.files import Entry, EnvFile, parse_file
 from envdoctor.model import Finding, Severity
 
 if TYPE_CHECKING:
+    from envdoctor.knowledge.interface import KnowledgeSource
     from envdoctor.rules._registry import Rule
 
 __all__ = ["Entry", "EnvFile", "lint_file", "parse_file", "run_file_rules"]
 
 
 def run_file_rules(
-    envfile: EnvFile, kb: Any, platform: str = "linux-x86_64", rules: Sequence[Rule] | None = None
+    envfile: EnvFile, kb: KnowledgeSource, platform: str = "linux-x86_64", rules: Sequence[Rule] | None = None
 ) -> list[Finding]:
     from envdoctor.lint.context import FileContext
     from envdoctor.rules._registry import all_rules, run_rules
@@ -40,7 +41,7 @@ def run_file_rules(
 
 def lint_file(
     path: str | Path,
-    kb: Any = None,
+    kb: KnowledgeSource | None = None,
     *,
     platform: str = "linux-x86_64",
     kind: str | None = None,

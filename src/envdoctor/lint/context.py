@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
@@ -13,13 +13,16 @@ from envdoctor.lint.files import Entry, EnvFile
 from envdoctor.model import Interpreter, Location, Snapshot
 from envdoctor.rules._context import Context
 
+if TYPE_CHECKING:
+    from envdoctor.knowledge.interface import KnowledgeSource
+
 CUDA_CONDA_PACKAGES = ("cudatoolkit", "cudnn", "cuda-version", "cuda-toolkit", "cuda-runtime")
 
 
 class FileContext(Context):
     """A Context over an environment file instead of an installed environment."""
 
-    def __init__(self, envfile: EnvFile, kb: Any, platform: str = "linux-x86_64") -> None:
+    def __init__(self, envfile: EnvFile, kb: KnowledgeSource, platform: str = "linux-x86_64") -> None:
         super().__init__(Snapshot(interpreter=Interpreter(executable="")), kb)
         self.file = envfile
         self.platform = platform
@@ -48,7 +51,7 @@ class FileContext(Context):
 
     def framework_versions(self, family: str, entry: Entry) -> list[Version]:
         """The known releases the entry allows, newest first (what an installer would pick from)."""
-        from envdoctor.plan import kbview
+        from envdoctor.knowledge import view as kbview
 
         spec = entry.specifier if entry.specifier is not None else SpecifierSet()
         return [v for v in kbview.releases(self.kb, self.package(family)) if spec.contains(v)]

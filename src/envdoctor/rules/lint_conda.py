@@ -80,7 +80,7 @@ def pip_over_conda(ctx: Context) -> Iterator[Finding]:
     Install each package with one manager: keep python (and CUDA for old TensorFlow) in conda and
     everything else in the pip section, as TensorFlow's docs do.
     """
-    from envdoctor.plan import kbview
+    from envdoctor.knowledge import view as kbview
 
     fctx = _ctx(ctx)
     if fctx is None or fctx.file.kind != "environment.yml":

@@ -54,7 +54,7 @@ def python_no_build(ctx: Context) -> Iterator[Finding]:
     Fix:
     Use a Python the release supports, or a release that supports the Python.
     """
-    from envdoctor.plan import kbview
+    from envdoctor.knowledge import view as kbview
 
     fctx = _ctx(ctx)
     if fctx is None or fctx.file.python is None or fctx.file.python.specifier is None:
@@ -112,7 +112,7 @@ def removed_package(ctx: Context) -> Iterator[Finding]:
     Fix:
     `tensorflow[and-cuda]` on Linux, `tensorflow` elsewhere.
     """
-    from envdoctor.plan import kbview
+    from envdoctor.knowledge import view as kbview
 
     fctx = _ctx(ctx)
     if fctx is None:
@@ -158,7 +158,7 @@ def outside_caps(ctx: Context) -> Iterator[Finding]:
     Fix:
     Pin the package inside the cap (`numpy<2`), or allow a framework release built for it.
     """
-    from envdoctor.plan import kbview
+    from envdoctor.knowledge import view as kbview
     from envdoctor.plan.choose import admits_outside, specifiers_overlap
 
     fctx = _ctx(ctx)

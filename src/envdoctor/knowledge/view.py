@@ -1,78 +1,47 @@
-"""Tolerant reads of the knowledge base for plan and lint.
-
-The KB is duck-typed here (`Any`): tests pass small fakes, and a KB without release data (a stale
-cache) answers "unknown" instead of crashing. Versions come back as `packaging` objects, newest
-first.
-"""
+"""Tolerant reads of a knowledge source for plan and lint: versions as `packaging` objects, newest
+first; a source without release data (a stale cache) answers "unknown" instead of crashing."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from packaging.requirements import InvalidRequirement, Requirement
+from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
+
+from envdoctor.knowledge.interface import KnowledgeSource
+from envdoctor.knowledge.records import Constraint, Release, RemovedPackage
+from envdoctor.versions import parse_version
 
 if TYPE_CHECKING:
     from envdoctor.frameworks import Plugins
 
 
-def _call(kb: Any, method: str, *args: Any) -> Any:
-    func = getattr(kb, method, None)
-    if func is None:
-        return None
-    return func(*args)
-
-
-def version_of(release: Any) -> Version | None:
-    raw = release if isinstance(release, (str, Version)) else getattr(release, "version", None)
-    if raw is None:
-        return None
-    try:
-        return raw if isinstance(raw, Version) else Version(str(raw))
-    except InvalidVersion:
-        return None
-
-
-def releases(kb: Any, package: str) -> list[Version]:
+def releases(kb: KnowledgeSource, package: str) -> list[Version]:
     """Every known, non-yanked release of `package`, newest first."""
     found: set[Version] = set()
-    for release in _call(kb, "releases", package) or ():
-        if getattr(release, "yanked", False):
-            continue
-        version = version_of(release)
+    for release in kb.releases(package, include_yanked=False):
+        version = parse_version(release.version)
         if version is not None:
             found.add(version)
     return sorted(found, reverse=True)
 
 
-def release_index(kb: Any, package: str) -> dict[Version, Any]:
-    """{version: release object} (cached on the KB object when it allows attributes)."""
-    cache: dict[str, dict[Version, Any]] | None = getattr(kb, "_envdoctor_plan_index", None)
-    if cache is None:
-        cache = {}
-        with contextlib.suppress(AttributeError):
-            kb._envdoctor_plan_index = cache
-    if package not in cache:
-        index: dict[Version, Any] = {}
-        for release in _call(kb, "releases", package) or ():
-            version = version_of(release)
-            if version is not None and version not in index:
-                index[version] = release
-        cache[package] = index
-    return cache[package]
+def release_index(kb: KnowledgeSource, package: str) -> dict[Version, Release]:
+    """{version: release} of `package` (the first release of each version wins)."""
+    index: dict[Version, Release] = {}
+    for release in kb.releases(package):
+        version = parse_version(release.version)
+        if version is not None and version not in index:
+            index[version] = release
+    return index
 
 
-def pythons(kb: Any, package: str, version: Version, platform: str) -> list[str]:
+def pythons(kb: KnowledgeSource, package: str, version: Version, platform: str) -> list[str]:
     """Python minors ("3.11") with a build of `package==version` on `platform`."""
-    release = release_index(kb, package).get(version)
-    direct = getattr(release, "pythons", None)
-    result = direct(platform) if callable(direct) else _call(kb, "pythons", package, str(version), platform)
-    result = result or ()
-    return sorted({str(p) for p in result}, key=python_key)
+    return sorted(set(kb.pythons(package, str(version), platform)), key=python_key)
 
 
 def python_key(text: str) -> tuple[int, ...]:
@@ -82,62 +51,41 @@ def python_key(text: str) -> tuple[int, ...]:
         return (0,)
 
 
-def build(kb: Any, package: str, version: Version) -> tuple[str | None, str | None]:
+def build(kb: KnowledgeSource, package: str, version: Version) -> tuple[str | None, str | None]:
     """(cuda, cudnn) of the release's GPU build, when the KB knows it."""
-    info = _call(kb, "build", package, str(version))
+    info = kb.build(package, str(version))
     if info is None:
         return None, None
-    cuda = getattr(info, "cuda", None)
-    cudnn = getattr(info, "cudnn", None)
-    return (str(cuda) if cuda else None), (str(cudnn) if cudnn else None)
+    return info.cuda or None, info.cudnn or None
 
 
-def min_driver(kb: Any, cuda: str, platform: str = "linux-x86_64") -> tuple[str | None, str | None, str]:
+def min_driver(kb: KnowledgeSource, cuda: str, platform: str = "linux-x86_64") -> tuple[str | None, str | None, str]:
     """(minor-compatibility driver, toolkit driver, source) for a CUDA runtime version."""
-    info = _call(kb, "min_driver", cuda)
+    info = kb.min_driver(cuda)
     if info is None:
         return None, None, ""
-    prefix = "windows_" if platform.startswith("windows") else ""
-    minor = getattr(info, prefix + "minor_compat_driver", None)
-    toolkit = getattr(info, prefix + "toolkit_driver", None)
-    if prefix and not (minor or toolkit):
-        minor = getattr(info, "minor_compat_driver", None)
-        toolkit = getattr(info, "toolkit_driver", None)
-    return (
-        str(minor) if minor else None,
-        str(toolkit) if toolkit else None,
-        str(getattr(info, "source", "") or ""),
-    )
+    minor, toolkit = info.minor_compat_driver, info.toolkit_driver
+    if platform.startswith("windows") and (info.windows_minor_compat_driver or info.windows_toolkit_driver):
+        minor, toolkit = info.windows_minor_compat_driver, info.windows_toolkit_driver
+    return minor or None, toolkit or None, info.source or ""
 
 
-def extra_constraints(kb: Any, package: str, version: Version) -> list[Any]:
-    return list(_call(kb, "extra_constraints", package, str(version)) or ())
+def extra_constraints(kb: KnowledgeSource, package: str, version: Version) -> list[Constraint]:
+    return list(kb.extra_constraints(package, str(version)))
 
 
 def requirements(
-    kb: Any,
+    kb: KnowledgeSource,
     package: str,
     version: Version,
     extras: Sequence[str] = (),
     environment: Mapping[str, str] | None = None,
 ) -> list[Requirement]:
-    func = getattr(kb, "requirements", None)
-    if func is None:
-        return []
-    result: list[Requirement] = []
-    for item in func(package, str(version), tuple(extras), dict(environment) if environment else None) or ():
-        if isinstance(item, Requirement):
-            result.append(item)
-        else:
-            try:
-                result.append(Requirement(str(item)))
-            except InvalidRequirement:
-                continue
-    return result
+    return list(kb.requirements(package, str(version), tuple(extras), dict(environment) if environment else None))
 
 
-def removed(kb: Any, package: str) -> Any:
-    return _call(kb, "removed", package)
+def removed(kb: KnowledgeSource, package: str) -> RemovedPackage | None:
+    return kb.removed(package)
 
 
 @dataclass(frozen=True)
@@ -152,13 +100,13 @@ class PluginGpu:
 
 
 def _platform_environment(platform: str, python: str) -> dict[str, str]:
-    from envdoctor.plan.platforms import marker_environment
+    from envdoctor.knowledge.build import marker_environment  # lazy: build pulls the index client
 
     return marker_environment(platform, python)
 
 
 def plugin_gpu(
-    kb: Any, package: str, version: Version, plugins: Plugins, major: str, platform: str
+    kb: KnowledgeSource, package: str, version: Version, plugins: Plugins, major: str, platform: str
 ) -> PluginGpu | None:
     """What `package[<the plugin extra of major>]==version` (jax[cuda13]) installs on `platform` from
     PyPI: the plugin its extra requires, with the plugin's Pythons and CUDA / cuDNN. None when the
@@ -197,7 +145,7 @@ def _nvidia_minimum(reqs: Sequence[Requirement], part: str) -> str | None:
 
 
 def binary_pythons(
-    kb: Any, package: str, version: Version, platform: str, binary: str, extras: Sequence[str] = ()
+    kb: KnowledgeSource, package: str, version: Version, platform: str, binary: str, extras: Sequence[str] = ()
 ) -> list[str]:
     """The Pythons `package==version` (a pure wheel: jax) runs on: those of the `binary` releases
     (jaxlib) it requires (in its base requirements, or in `extras`: jax's [cpu] before 0.4.27) that
