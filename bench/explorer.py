@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "explorer"))
-from browser import ARGS, CHROMIUM, missing  # noqa: E402
+from browser import ARGS, CHROMIUM, missing
 
 
 def main() -> int:

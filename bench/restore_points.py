@@ -35,8 +35,8 @@ def main() -> int:
 
     from envdoctor.actions import records
     from envdoctor.actions import restore as points
-    from envdoctor.probe.collect import describe
     from envdoctor.actions.uvtool import uv_binary
+    from envdoctor.probe.collect import describe
 
     with tempfile.TemporaryDirectory(prefix="envdoctor-bench-") as tmp:
         env_dir = Path(tmp) / "env"

@@ -148,7 +148,7 @@ def test_list_rules_in_every_format() -> None:
     assert len(codes) == len(set(codes)) >= 15
     assert all({"What", "Why", "Fix"} <= set(r["doc"]) for r in rules)
     markdown = envdoctor("check", "--list-rules", "--format", "markdown").stdout
-    assert markdown.startswith("# envdoctor rules")
+    assert markdown.startswith("## envdoctor rules")
 
 
 def test_docs_rules_md_is_generated_from_the_registry() -> None:
@@ -167,6 +167,39 @@ def test_every_verb_has_help_and_format(verb: str) -> None:
     result = envdoctor(verb, "--help")
     assert result.returncode == 0, result.stderr
     assert "--format" in result.stdout
+
+
+def test_a_warm_check_writes_the_output_it_showed_before_without_loading_a_formatter(tmp_path: Path) -> None:
+    venv = make_venv(tmp_path, "3.12")
+    site = venv / "lib" / "python3.12" / "site-packages"
+    make_dist(site, "tensorflow", "2.15.0", requires=["numpy<2.0.0,>=1.23.5"])
+    make_dist(site, "numpy", "2.1.0")
+    cache = tmp_path / "cache"
+    env = {**ENV, "ENVDOCTOR_CACHE_DIR": str(cache)}
+    command = [sys.executable, "-X", "importtime", "-m", "envdoctor", "check", "--prefix", str(venv)]
+
+    def check(**extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(command, capture_output=True, text=True, env={**env, **extra}, timeout=120)
+
+    first, second = check(), check()
+    assert first.returncode == second.returncode == 1 and "ED102" in first.stdout
+    assert second.stdout == first.stdout
+    assert " rich.console" in first.stderr  # the full run rendered it
+    assert " rich" not in second.stderr and "envdoctor.render.formats.text" not in second.stderr
+    fresh = envdoctor("check", "--prefix", str(venv), "--no-cache", env=env)
+    assert fresh.stdout == second.stdout
+    # Another way of showing it (colour) is rendered, then kept beside the first.
+    coloured = check(FORCE_COLOR="1", NO_COLOR="")
+    assert "\x1b[" in coloured.stdout and " rich.console" in coloured.stderr
+    assert "\x1b[" not in check().stdout
+    assert check(FORCE_COLOR="1", NO_COLOR="").stdout == coloured.stdout
+    # A rewritten entry is shown anew, not as the output kept for the old one.
+    (entry,) = (cache / "check").glob("*.json")
+    stored = json.loads(entry.read_text())
+    stored["findings"] = []
+    entry.write_text(json.dumps(stored))
+    assert "ED102" not in check().stdout
+    assert len(list((cache / "check").glob("*.out"))) >= 1
 
 
 def test_version_and_no_command() -> None:

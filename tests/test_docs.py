@@ -40,10 +40,11 @@ def test_every_field_is_documented(cls: type) -> None:
 
 
 def test_docs_causes_md_is_generated_from_the_package_table() -> None:
-    from envdoctor.render.causes import causes_markdown
+    from envdoctor.render import formats
+    from envdoctor.render.views.explain import causes_document
 
     docs = Path(__file__).resolve().parents[1] / "docs" / "causes.md"
-    assert docs.read_text(encoding="utf-8") == causes_markdown(), (
+    assert docs.read_text(encoding="utf-8") == formats.render(causes_document(), "markdown"), (
         "docs/causes.md is stale: envdoctor explain --list-causes --format markdown > docs/causes.md"
     )
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from envdoctor.actions.fixplan import make_plan, render_text
+from envdoctor.actions.fixplan import make_plan
 from envdoctor.doctor import diagnose
 from envdoctor.model import Finding
+from envdoctor.render import formats
+from envdoctor.render.views.fix import plan_document
 from tests.factories import dist, snapshot
 from tests.rules.conftest import make_kb
 
@@ -56,8 +58,8 @@ def test_a_leaked_pythonpath_is_the_only_step_and_nothing_in_the_target_is_touch
     # step 1 is the shell's; no install or uninstall acts on the target (or on the foreign copies)
     assert [s.command for s in plan.steps] == ["unset PYTHONPATH"]
     assert not plan.actionable
-    text = render_text(plan)
-    assert text.startswith("  1. in your shell: unset PYTHONPATH")
+    text = formats.render(plan_document(plan), "text")
+    assert text.splitlines()[1].startswith("  1. in your shell: unset PYTHONPATH")
     assert "clears ED105" in text
 
 

@@ -39,8 +39,11 @@ def validate(document: Any, name: str) -> None:
 
 
 def envdoctor(*args: str) -> Any:
+    common = ["--output-format", "json", "--isolated"]
+    # `kb ACTION ...`: the verb's options go before the action
+    argv = ["kb", *common, *args[1:]] if args[0] == "kb" else [*args, *common]
     done = subprocess.run(
-        [sys.executable, "-m", "envdoctor", *args, "--output-format", "json", "--isolated"],
+        [sys.executable, "-m", "envdoctor", *argv],
         capture_output=True,
         text=True,
         env={**os.environ, "NO_COLOR": "1", "UV_HTTP_RETRIES": "0"},
@@ -113,3 +116,70 @@ def test_fleet(broken_venv: Path, tmp_path: Path) -> None:
         (snaps / f"{name}.json").write_text(json.dumps(envdoctor("snapshot", *args)))
     (snaps / "n3.json").write_text("{not json")
     validate(envdoctor("fleet", str(snaps)), "fleet")
+
+
+def test_explain_and_the_catalogues() -> None:
+    log = Path(__file__).resolve().parent / "corpus" / "tuning" / "glibc-tf-1324.log"
+    explained = envdoctor("explain", str(log))
+    assert explained["cause"] == "glibc-too-old"
+    validate(explained, "explain")
+    unknown = envdoctor("explain", str(Path(__file__)))  # not a log: unknown, with no evidence
+    validate(unknown, "explain")
+    validate(envdoctor("check", "--list-rules"), "catalogues")
+    validate(envdoctor("explain", "--list-causes"), "catalogues")
+    validate(envdoctor("completion", "bash"), "completion")
+    explained["confidence"] = 2
+    with pytest.raises(AssertionError):
+        validate(explained, "explain")
+
+
+def test_kb_documents(tmp_path: Path) -> None:
+    validate(envdoctor("kb", "show"), "kb")
+    releases = envdoctor("kb", "show", "tensorflow")
+    validate(releases, "kb")
+    validate(envdoctor("kb", "show", "tensorflow", "2.15.0"), "kb")
+    validate(envdoctor("kb", "show", "torch", "--matrix"), "kb")
+    validate(envdoctor("kb", "html", "-o", str(tmp_path / "site")), "kb")
+    del releases["releases"][0]["pythons"]
+    with pytest.raises(AssertionError):
+        validate(releases, "kb")
+
+
+def test_kernels(tmp_path: Path) -> None:
+    validate(envdoctor("kernels", "--jupyter", sys.executable, "--search-path", "envdoctor"), "kernels")
+
+
+def test_verify_fix_restore_and_create(tmp_path: Path) -> None:
+    """A real venv where the fake TensorFlow fails under NumPy 2: verify, fix (plan, then --apply from
+    local wheels), the restore point it left (--list, --dry-run, restore), and create."""
+    from tests.actions.fakes import make_venv as uv_venv
+    from tests.actions.fakes import uv_install, wheel_folder
+
+    wheels = wheel_folder(tmp_path / "wheels")
+    python = uv_venv(tmp_path / "env")
+    uv_install(python, wheels, "tensorflow==2.15.0", "numpy==2.0.0")
+    verified = envdoctor("verify", "--python", str(python), "--timeout", "60")
+    assert not verified["ok"] and verified["frameworks"][0]["explanation"]
+    validate(verified, "verify")
+    local = ["--find-links", str(wheels), "--no-index"]
+    planned = envdoctor("fix", "--python", str(python), *local)
+    assert planned["plan"]["steps"] and not planned["applied"]
+    validate(planned, "fix")
+    applied = envdoctor("fix", "--python", str(python), "--apply", "--yes", "--verify-timeout", "60", *local)
+    assert applied["applied"] and applied["restore_point"] and applied["verify_after"]
+    validate(applied, "fix")
+    listed = envdoctor("restore", "--python", str(python), "--list")
+    assert listed["points"]
+    validate(listed, "restore")
+    validate(envdoctor("restore", "--python", str(python), "--dry-run", *local), "restore")
+    restored = envdoctor("restore", "--python", str(python), "--yes", *local)
+    assert restored["ok"]
+    validate(restored, "restore")
+    created = envdoctor(
+        "create", "numpy==1.26.4", "--no-plan", "--python", sys.executable, "--prefix", str(tmp_path / "new"), *local
+    )
+    assert created["ok"] and created["verify"] is not None
+    validate(created, "create")
+    applied["runs"][0]["ok"] = "yes"
+    with pytest.raises(AssertionError):
+        validate(applied, "fix")

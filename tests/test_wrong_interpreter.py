@@ -248,7 +248,7 @@ def test_check_kernel_and_the_kernels_listing(tmp_path: Path) -> None:
     text = envdoctor("kernels", env=env).stdout
     assert "gone  \u201cPython (gone)\u201d  broken (ED231)" in text and f"{data / 'kernels'}  (3)" in text
     markdown = envdoctor("kernels", "--format", "markdown", env=env).stdout
-    assert markdown.startswith("## envdoctor kernels") and "| `plain` | Python (plain) |" in markdown
+    assert markdown.startswith("## envdoctor kernels") and "- `plain`  \u201cPython (plain)\u201d  " in markdown
 
 
 def test_snapshot_round_trip_diagnoses_identically(tmp_path: Path, pip_venv_with_tf: Path) -> None:

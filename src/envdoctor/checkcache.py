@@ -100,6 +100,43 @@ def discard(cache_key: str) -> None:
     """Remove an entry that turned out unusable (it is written anew after the full run)."""
     with contextlib.suppress(OSError):
         _entry(cache_key).unlink()
+    for shown in _folder().glob(f"{cache_key}.*.out"):
+        with contextlib.suppress(OSError):
+            shown.unlink()
+
+
+def _shown(cache_key: str, variant: str) -> Path:
+    """Where the output of entry `cache_key` shown with `variant` is kept: named after the entry as
+    it is on disk too (a rewritten entry has other outputs)."""
+    entry = _entry(cache_key).stat()
+    named = f"{entry.st_mtime_ns}:{entry.st_size}:{entry.st_ino}\n{variant}"
+    return _folder() / f"{cache_key}.{hashlib.sha256(named.encode()).hexdigest()[:32]}.out"
+
+
+def rendered(cache_key: str, variant: str) -> str | None:
+    """The output a cached answer was shown as, with `variant` (format, colour, width, the target's
+    description, the home folder): a warm check writes it without loading a formatter (rich's
+    import alone is ~60 ms). None when that answer was not shown so yet."""
+    try:
+        return read_bytes(_shown(cache_key, variant), JSON_LIMIT).decode("utf-8")
+    except (OSError, ValueError):
+        return None
+
+
+def store_rendered(cache_key: str, variant: str, text: str) -> None:
+    """Keep the output of the entry `cache_key` as shown with `variant` (written atomically; a
+    failure only costs the next check a render)."""
+    try:
+        path = _shown(cache_key, variant)
+    except OSError:
+        return  # the answer itself was not stored (a read-only cache): nothing to attach it to
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def load(cache_key: str) -> dict[str, Any] | None:
@@ -138,6 +175,10 @@ def store(cache_key: str, document: dict[str, Any], racy: dict[str, str] | None 
         entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
         for old in entries[:-KEEP]:
             old.unlink()
+        kept = {p.stem for p in entries[-KEEP:]}
+        for shown in folder.glob("*.out"):  # the outputs of entries gone, and a changed entry's
+            if shown.name.split(".", 1)[0] not in kept or shown.name.startswith(f"{cache_key}."):
+                shown.unlink()
     except OSError:  # a read-only or full cache only costs the next check the full run
         with contextlib.suppress(OSError):
             tmp.unlink()  # and never leaves half an entry behind

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 
 from envdoctor import __version__, exitcodes
 from envdoctor.errors import EnvdoctorError, Terminated, UsageError
+from envdoctor.render.outputformat import OutputFormat
 
 # verb -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -38,13 +39,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "completion": ("completion", "print the shell completion script (bash, zsh, fish)"),
 }
 
-FORMATS = ("text", "json", "markdown")
+# A verb's document renders in every format (envdoctor.render.formats); this is the one list of
+# what each verb offers (--output-format's choices; the first is the default).
+FORMATS = (OutputFormat.TEXT.value, OutputFormat.JSON.value, OutputFormat.MARKDOWN.value)
 # verbs whose output formats differ from FORMATS
 VERB_FORMATS: dict[str, tuple[str, ...]] = {
-    "check": (*FORMATS, "github"),
-    "lint": (*FORMATS, "github"),
-    "snapshot": ("json",),
-    "fleet": (*FORMATS, "html"),
+    "check": (*FORMATS, OutputFormat.GITHUB.value),
+    "lint": (*FORMATS, OutputFormat.GITHUB.value),
+    "report": (OutputFormat.MARKDOWN.value, OutputFormat.TEXT.value, OutputFormat.JSON.value),  # for bug reports
+    "snapshot": (OutputFormat.JSON.value,),  # the input of `check --snapshot`; `report` is the readable one
+    "fleet": (*FORMATS, OutputFormat.HTML.value),
 }
 
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from envdoctor.actions.fix import FixReport
     from envdoctor.actions.uvtool import IndexOptions
     from envdoctor.actions.verify import VerifyReport
-    from envdoctor.fleet.aggregate import FleetReport
+    from envdoctor.fleet.aggregate import Collector, FleetReport, Node
     from envdoctor.fleet.inputs import NodeInput
     from envdoctor.knowledge.interface import KnowledgeSource
     from envdoctor.model import Finding, Skipped, Snapshot
@@ -54,6 +54,7 @@ class Report:
         self.environment = environment or (snapshot.summary() if snapshot is not None else {})
         self.inspected = inspected  # False: nothing could be read (exit 2)
         self.cached = cached
+        self.cache_key: str | None = None  # the cache entry a cached answer came from
 
     def __repr__(self) -> str:
         return f"Report({len(self.findings)} findings, {len(self.skipped)} skipped, cached={self.cached})"
@@ -132,6 +133,7 @@ def check(
     cache: bool = True,
     severity: Mapping[str, str] | None = None,
     options: ReadOptions | None = None,
+    while_probing: Callable[[], object] | None = None,
 ) -> Report:
     """Every problem in the environment `source` names, as `envdoctor check` reports it.
 
@@ -142,7 +144,9 @@ def check(
     probe. When the facts arrive they fingerprint the environment; an unchanged one is answered
     from the cache without importing the rules at all. Otherwise the rules load (if not yet)
     while the probe still scans, the snapshot is built and diagnosed, and the answer is stored.
-    cache=False (--no-cache, ENVDOCTOR_NO_CACHE=1): every rule runs, nothing is read or stored."""
+    cache=False (--no-cache, ENVDOCTOR_NO_CACHE=1): every rule runs, nothing is read or stored.
+    `while_probing`: work of the caller's to overlap with the probe when the answer will be computed
+    (check imports its formatter; a cached answer may not need it: checkcache.rendered)."""
     options = options or ReadOptions()
     severity = dict(severity or {})
     with source.open(options) as reading:
@@ -153,10 +157,13 @@ def check(
             lookup = Lookup(reading, json.dumps([selection.key() if selection else "", sorted(severity.items())]))
         if lookup is None or lookup.probably_changed():
             load_rules()
+            if while_probing is not None:
+                while_probing()
         if lookup is not None:
             cached = _from_cache(lookup)
             if cached is not None:
                 cached.environment["target"] = reading.description
+                cached.cache_key = lookup.key
                 return cached
             load_rules()  # while the probe still scans, on the other core
         snap = reading.snapshot()
@@ -172,6 +179,7 @@ def check(
                 "inspected": report.inspected,
             }
         )
+        report.cache_key = lookup.key
     return report
 
 
@@ -344,7 +352,6 @@ def fleet(
     """`envdoctor fleet`: one diagnosis per distinct environment among the nodes' snapshots, the
     findings grouped across nodes and the versions that differ between them. save: also keep
     every collected snapshot in that file."""
-    from envdoctor.errors import UsageError
     from envdoctor.fleet.aggregate import Collector, build_report, default_workers
     from envdoctor.knowledge import KnowledgeBase
     from envdoctor.rules import all_rules
@@ -359,11 +366,7 @@ def fleet(
         workers=workers or default_workers(),
     )
     try:
-        for item in inputs:
-            collector.add(item)
-        nodes = collector.nodes()
-        if not nodes:
-            raise UsageError("no node to report on")
+        nodes = _collect(collector, inputs)
         if save:
             from envdoctor.fleet.bundle import save as save_bundle
 
@@ -376,20 +379,26 @@ def fleet(
 
 def fleet_snapshot(inputs: Iterable[NodeInput], node: str) -> str:
     """`fleet --pick NODE`: that node's snapshot (JSON), for `check --snapshot -`."""
-    from envdoctor.errors import UsageError
     from envdoctor.fleet.aggregate import Collector
     from envdoctor.fleet.bundle import pick
 
     collector = Collector(None, rules=None, keep_raw=True, diagnose=False, workers=1)
     try:
-        for item in inputs:
-            collector.add(item)
-        nodes = collector.nodes()
-        if not nodes:
-            raise UsageError("no node to report on")
-        return pick(nodes, collector, node)
+        return pick(_collect(collector, inputs), collector, node)
     finally:
         collector.close()
+
+
+def _collect(collector: Collector, inputs: Iterable[NodeInput]) -> list[Node]:
+    """Every input into `collector`; its nodes (UsageError when there is none)."""
+    from envdoctor.errors import UsageError
+
+    for item in inputs:
+        collector.add(item)
+    nodes = collector.nodes()
+    if not nodes:
+        raise UsageError("no node to report on")
+    return nodes
 
 
 def environment_summary(snapshot: Snapshot) -> dict[str, Any]:

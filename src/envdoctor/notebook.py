@@ -17,10 +17,12 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from envdoctor.model import Finding, Session, Severity, Skipped, Snapshot
+from envdoctor.model import Session, Snapshot
+
+if TYPE_CHECKING:
+    from envdoctor.render.document import Document
 
 USAGE = "usage: %envdoctor [check | explain | kernels]"
 
@@ -122,24 +124,25 @@ def _spec_running_here(session: Session) -> str:
     return matches[0] if len(matches) == 1 else ""
 
 
+def _report(document: Document) -> Report:
+    """The text and the HTML form (a <div>) of one document."""
+    from envdoctor.render import formats
+
+    text = formats.render(document, "text")
+    page = formats.render(document, "html", formats.RenderOptions(fragment=True))
+    return Report(text, page)
+
+
 def check_report(ipython: Any = None) -> Report:
     from envdoctor.doctor import diagnose
-    from envdoctor.render.findings import findings_text
+    from envdoctor.render.document import line
+    from envdoctor.render.views.check import check_document
 
     snapshot = snapshot_here(ipython)
     report = diagnose(snapshot)
-    header = _header(snapshot)
-    text = findings_text(report.findings, report.skipped, header=header, color=False)
-    return Report(text, findings_html("envdoctor check", header, report.findings, report.skipped))
-
-
-def _header(snapshot: Snapshot) -> list[str]:
-    summary = snapshot.summary()
-    return [
-        f"envdoctor: {snapshot.target}",
-        f"Python {summary['python'] or '?'} ({summary['kind']}) at {summary['prefix']} · {summary['platform']} · "
-        f"{summary['distributions']} distributions",
-    ]
+    document = check_document(report.findings, report.skipped, snapshot.summary())
+    document.title = line(f"envdoctor: {snapshot.target}")
+    return _report(document)
 
 
 def last_traceback() -> str:
@@ -153,8 +156,9 @@ def last_traceback() -> str:
 def explain_report(ipython: Any = None) -> Report:
     from envdoctor.doctor import diagnose
     from envdoctor.explain import explain_text
-    from envdoctor.explain.render import to_text
     from envdoctor.knowledge import KnowledgeBase
+    from envdoctor.render.document import Findings, Para, Section, Span, command, line
+    from envdoctor.render.views.explain import explanation_document
 
     text = last_traceback()
     if not text:
@@ -167,25 +171,17 @@ def explain_report(ipython: Any = None) -> Report:
     missing = _missing_module(getattr(sys, "last_exc", None) or getattr(sys, "last_value", None))
     relevant = [f for f in findings if missing and f.subject and _provides(f.subject, missing)] or findings
     last_line = text.rstrip().splitlines()[-1] if text.strip() else ""
-    lines = [f"envdoctor explain: {last_line}", ""]
+    document = explanation_document(result)
     if relevant and not result.found:
         # The log alone names no cause; this interpreter's facts do.
-        lines.append(f"cause: wrong-interpreter — {relevant[0].message}")
-        if relevant[0].fix:
-            lines.append(f"fix: {relevant[0].fix}")
-    else:
-        lines.append(to_text(result))
-    body = "\n".join(lines)
+        first = relevant[0]
+        document.blocks = [Para(line(Span("cause: wrong-interpreter", "fail"), f" — {first.message}"))]
+        if first.fix:
+            document.blocks.append(Para(line(Span("fix: ", "fix"), command(first.fix))))
+    document.title = line(f"envdoctor explain: {last_line}")
     if relevant:
-        body += "\n\n" + _findings_block(relevant)
-    html_text = (
-        '<div class="envdoctor">'
-        + f"<h4>{html.escape(lines[0])}</h4>"
-        + f"<pre>{html.escape(chr(10).join(lines[2:]))}</pre>"
-        + (_findings_html(relevant) if relevant else "")
-        + "</div>"
-    )
-    return Report(body + "\n", html_text)
+        document.blocks.append(Section(line("this interpreter:"), [Findings(relevant)]))
+    return _report(document)
 
 
 def _missing_module(exc: BaseException | None) -> str:
@@ -202,53 +198,10 @@ def _provides(distribution: str, module: str) -> bool:
     return module == distribution.replace("-", "_") or (framework is not None and module == framework.module)
 
 
-def _findings_block(findings: Sequence[Finding]) -> str:
-    from envdoctor.render.findings import findings_text
-
-    return findings_text(findings, [], header=["this interpreter:"], color=False)
-
-
 def kernels_report() -> Report:
-    from envdoctor.kernels import kernel_rows, render_text
+    from envdoctor.kernels import kernel_rows
     from envdoctor.probe.session import collect_session
+    from envdoctor.render.views.kernels import kernels_document
 
     session = collect_session(jupyter_core=True, fallback_prefix=sys.prefix)
-    rows = kernel_rows(session)
-    text = render_text(session, rows)
-    return Report(text, f'<div class="envdoctor"><pre>{html.escape(text)}</pre></div>')
-
-
-_COLORS = {Severity.ERROR: "#b00020", Severity.WARNING: "#8a6d00", Severity.INFO: "#00607a"}
-
-
-def _findings_html(findings: Sequence[Finding]) -> str:
-    items = []
-    for f in findings:
-        color = _COLORS[f.severity]
-        cause = f" <small>[{html.escape(f.cause)}]</small>" if f.cause else ""
-        parts = [
-            f'<li><b style="color:{color}">{html.escape(f.code)}</b> {html.escape(f.message)}{cause}<ul>',
-            *(f"<li>evidence: <code>{html.escape(e)}</code></li>" for e in f.evidence),
-        ]
-        if f.fix:
-            parts.append(f"<li>fix: <pre style='display:inline'>{html.escape(f.fix)}</pre></li>")
-        parts += [f"<li>hint: {html.escape(h)}</li>" for h in f.hints]
-        parts.append("</ul></li>")
-        items.append("".join(parts))
-    return "<ul>" + "".join(items) + "</ul>"
-
-
-def findings_html(title: str, header: Sequence[str], findings: Sequence[Finding], skipped: Sequence[Skipped]) -> str:
-    from envdoctor.render.findings import summary_line
-
-    ok = not any(f.severity is Severity.ERROR for f in findings)
-    verdict = ("OK: " if ok else "FAILED: ") + summary_line(findings, skipped)
-    parts = ['<div class="envdoctor">', f"<h4>{html.escape(title)}</h4>"]
-    parts += [f"<div>{html.escape(h)}</div>" for h in header]
-    parts.append(_findings_html(findings) if findings else "<p>No problems found.</p>")
-    if skipped:
-        parts.append("<details><summary>skipped</summary><ul>")
-        parts += [f"<li>{html.escape(k.what)}: {html.escape(k.reason)}</li>" for k in skipped]
-        parts.append("</ul></details>")
-    parts.append(f"<p><b>{html.escape(verdict)}</b></p></div>")
-    return "".join(parts)
+    return _report(kernels_document(session, kernel_rows(session)))

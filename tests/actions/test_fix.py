@@ -17,6 +17,8 @@ from envdoctor.model import Finding, Remedy, Severity
 from envdoctor.owner import UV_VENV, Owner
 from envdoctor.probe.collect import describe
 from envdoctor.probe.distributions import read_distributions
+from envdoctor.render import formats
+from envdoctor.render.views.fix import fix_document
 from tests.actions.fakes import make_venv, run_cli, uv_install, wheel_folder
 
 
@@ -72,7 +74,7 @@ def test_apply_repairs_and_records_a_restore_point(broken: tuple[Path, IndexOpti
     assert not _verify(str(python)).ok
     report = fixing.apply_fix(str(python), diagnose=numpy_rule(), verifier=_verify, index=index, quiet=True)
     assert report.applied and not report.rolled_back
-    assert report.ok, fixing.render_text(report)
+    assert report.ok, formats.render(fix_document(report), "text")
     assert installed(python)["numpy"] == "1.26.4"
     assert report.point is not None
     assert report.point.pins()["numpy"] == "2.0.0"  # the state before the fix

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from envdoctor import remedies
-from envdoctor.actions.fixplan import make_plan, render_text
+from envdoctor.actions.fixplan import make_plan
 from envdoctor.model import Finding, Remedy, Severity
 from envdoctor.owner import PIP_VENV, UV_VENV, Owner
+from envdoctor.render import formats
+from envdoctor.render.views.fix import plan_document
 
 PY = "/envs/a/bin/python"
 UV = Owner(UV_VENV, PY, "/envs/a", ("/envs/a/lib/python3.11/site-packages",), uv="/opt/uv")
@@ -100,7 +102,7 @@ def test_shell_steps_come_first_and_manual_ones_are_never_run() -> None:
     assert [s.step.action for s in plan.actionable] == ["install"]
     assert [s.command for s in plan.shell_steps] == ["unset PYTHONPATH"]
     assert [f.code for f in plan.no_fix] == ["ED204"]
-    text = render_text(plan)
+    text = formats.render(plan_document(plan), "text")
     assert "1. in your shell: unset PYTHONPATH" in text
     assert "manual: delete the .pth line" in text
     assert "no automatic fix: ED204" in text
@@ -113,7 +115,7 @@ def test_consequences_bring_no_step_and_are_listed_under_their_root() -> None:
     plan = make_plan([root, follows], PY)
     assert all("keras<2.15" not in s.packages for s in plan.steps)
     assert plan.consequences == {"ED105:tensorflow": [follows]}
-    assert "clears ED101 mED101" in render_text(plan)
+    assert "clears ED101 mED101" in formats.render(plan_document(plan), "text")
 
 
 def test_conda_steps_keep_their_tool_and_prefix() -> None:

@@ -100,7 +100,7 @@ def test_points_outside_a_venv_go_to_the_state_dir(tmp_path: Path, monkeypatch: 
 
 
 def test_human_times() -> None:
-    from envdoctor.commands.restore import human_time
+    from envdoctor.render.views.restore import human_time
 
     now = 1_764_622_800.0  # 2025-12-01 21:00 UTC
     assert human_time("2025-12-01T20:48:00+00:00", now) == "12 min ago (2025-12-01 20:48 UTC)"

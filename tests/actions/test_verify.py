@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from envdoctor.actions.verify import render_markdown, render_text, verify
+from envdoctor.actions.verify import verify
+from envdoctor.render import formats
+from envdoctor.render.views.verify import verify_document
 from tests.actions.fakes import WORKING_TF, make_venv, run_cli, site_packages, write_package
 
 ABI_FAILURE = """
@@ -69,8 +71,8 @@ def test_working_framework_reports_version_build_and_computation(venv: Path) -> 
     assert [c.device for c in tf.computations] == ["CPU:0"]
     assert tf.computations[0].value == 54.0
     assert tf.import_seconds is not None
-    assert "[ok  ] tensorflow 2.15.0" in render_text(report)
-    assert "| tensorflow 2.15.0 |" in render_markdown(report)
+    assert "[ok  ] tensorflow 2.15.0" in formats.render(verify_document(report), "text")
+    assert "`tensorflow` 2.15.0" in formats.render(verify_document(report), "markdown")
 
 
 def test_import_failure_goes_through_explain(venv: Path) -> None:

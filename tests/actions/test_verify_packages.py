@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from envdoctor.actions.verify import render_text, verify
+from envdoctor.actions.verify import verify
+from envdoctor.render import formats
+from envdoctor.render.views.verify import verify_document
 from tests.actions.fakes import FAKE_NUMPY, WORKING_TF, build_wheel, make_venv, run_cli, uv_install
 
 #: the marker NumPy 1 headers leave in an extension (see envdoctor.probe.numpy_binary)
@@ -86,7 +88,9 @@ def test_a_compiled_package_under_numpy_2_fails_with_checks_cause_and_remedy(tmp
     check = json.loads(run_cli("check", "--python", str(python), "--format", "json", "--no-cache").stdout)
     (abi,) = [f for f in check["findings"] if f["code"] == "ED102"]
     assert pandas.diagnosis.fixes == [abi["fix"]]  # the same remedy, the same pins, in both verbs
-    assert "pandas (package)" in render_text(report) and "cause: numpy-abi (ED102)" in render_text(report)
+    assert "pandas (package)" in formats.render(
+        verify_document(report), "text"
+    ) and "cause: numpy-abi (ED102)" in formats.render(verify_document(report), "text")
     done = run_cli("verify", "--python", str(python), "--format", "json")
     assert done.returncode == 1
     assert json.loads(done.stdout)["packages"][0]["cause"] == "numpy-abi"
@@ -99,7 +103,7 @@ def test_tf_keras_becoming_keras_3_under_tensorflow_215_fails(tmp_path: Path, wh
     assert tf.keras is not None and tf.keras["version"] == "3.3.3" and tf.keras["ok"]
     assert not tf.ok and "tf.keras is Keras 3.3.3 under TensorFlow 2.15.0" in (tf.error or "")
     assert tf.diagnosis is not None and tf.diagnosis.cause == "keras-version-mismatch"
-    assert "tf.keras: Keras 3.3.3 (keras)" in render_text(report)
+    assert "tf.keras: Keras 3.3.3 (keras)" in formats.render(verify_document(report), "text")
 
 
 def test_legacy_keras_without_tf_keras_is_the_same_cause_as_check(

@@ -22,6 +22,8 @@ from envdoctor.actions import restore as points
 from envdoctor.actions.uvtool import IndexOptions
 from envdoctor.model import Finding, Severity
 from envdoctor.probe.collect import describe
+from envdoctor.render import formats
+from envdoctor.render.views.fix import fix_document
 from tests.adversarial.actions_env import (
     SIGNALS,
     HoldingIndex,
@@ -281,7 +283,7 @@ def test_a_rollback_that_cannot_complete_says_what_differs_and_how_to_finish(
         verify_frameworks=False,
     )
     assert report.rolled_back and report.rollback_ok is False
-    text = fixing.render_text(report)
+    text = formats.render(fix_document(report), "text")
     assert "ROLLBACK INCOMPLETE" in text and "still different: numpy 1.26.4 -> 2.0.0" in text
     command = next(
         line.split("bring it back with: ", 1)[1] for line in text.splitlines() if "bring it back with" in line

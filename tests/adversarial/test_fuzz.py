@@ -21,10 +21,11 @@ from hypothesis import strategies as st
 from envdoctor.doctor import diagnose
 from envdoctor.errors import UsageError
 from envdoctor.explain import explain_stream
-from envdoctor.explain.render import render
 from envdoctor.probe.collect import load_snapshot
 from envdoctor.probe.distributions import scan_path
-from envdoctor.render.findings import findings_json, findings_markdown, findings_text
+from envdoctor.render import formats
+from envdoctor.render.views.check import check_document
+from envdoctor.render.views.explain import explanation_document
 from envdoctor.safetext import terminal_safe
 from tests.factories import dist, snapshot
 from tests.rules.conftest import make_kb
@@ -66,13 +67,16 @@ def metadata_bytes(draw: st.DrawFn) -> bytes:
     return data
 
 
+ENVIRONMENT = {"target": "t", "python": "3.11", "kind": "venv", "prefix": "/p", "platform": "x", "distributions": 1}
+
+
 def _assert_renders_inert(report_findings: list, skipped: list) -> None:
-    for text in (
-        findings_text(report_findings, skipped, header=["t"], color=False),
-        findings_markdown(report_findings, skipped, title="t", facts=[]),
-    ):
+    document = check_document(report_findings, skipped, ENVIRONMENT)
+    for fmt in ("text", "markdown", "html"):  # inert before output.emit's gate, in colour too
+        text = formats.render(document, fmt, formats.RenderOptions(color=True, width=60))
+        assert not UNSAFE.search(text.replace("\x1b[", "")), fmt
         assert not UNSAFE.search(terminal_safe(text))
-    json.loads(findings_json(report_findings, skipped))
+    json.loads(formats.render(document, "json"))
 
 
 @FUZZ
@@ -180,6 +184,6 @@ def test_log_reader(pieces: list[str], garbage: bytes, bom: str) -> None:
     raw = text.encode("utf-16") if bom == "utf-16" else (bom + text).encode("utf-8")
     result = explain_stream(io.BytesIO(raw + garbage))
     for fmt in ("text", "markdown", "json"):
-        out = render(result, fmt)
+        out = formats.render(explanation_document(result), fmt)
         assert not UNSAFE.search(terminal_safe(out))
-    json.loads(render(result, "json"))
+    json.loads(formats.render(explanation_document(result), "json"))

@@ -111,8 +111,9 @@ def test_quoted_text_shows_cause(name: str, text: str, cause: str) -> None:
     assert explain_text(text).cause == cause
 
 
-def test_a_32_bit_python_is_named_as_both_candidates() -> None:
-    # platform-tf-43244: causes.md counts bitness under python-unsupported and platform-unsupported
+def test_a_32_bit_python_is_the_python() -> None:
+    # platform-tf-43244: causes.md's python-unsupported is "no wheel ... for this Python version (or
+    # for 32-bit Python)"
     text = (
         "ERROR: Could not find a version that satisfies the requirement tensorflow==2.2.0rc4 (from versions: none)\n"
         "ERROR: No matching distribution found for tensorflow==2.2.0rc4\n"
@@ -122,8 +123,8 @@ def test_a_32_bit_python_is_named_as_both_candidates() -> None:
     for line in text.splitlines():
         assert line in TUNING["platform-tf-43244"].text
     got = explain_text(text)
-    assert got.cause == "unknown"
-    assert {c.cause for c in got.candidates} == {"python-unsupported", "platform-unsupported"}
+    assert got.cause == "python-unsupported"
+    assert "32-bit" in got.explanation
 
 
 def test_uv_current_platform_alone_is_python_or_platform() -> None:
@@ -135,7 +136,8 @@ def test_uv_current_platform_alone_is_python_or_platform() -> None:
     assert line in TUNING["platform-uv-13512"].text
     got = explain_text(line)
     assert got.cause == "unknown"
-    assert {c.cause for c in got.candidates} == {"platform-unsupported"}
+    # torch 2.6.0 has wheels for most Pythons on most platforms: the line alone fits both readings
+    assert {c.cause for c in got.candidates} == {"platform-unsupported", "python-unsupported"}
     assert explain_text(TUNING["platform-uv-13512"].text).cause == "platform-unsupported"  # uv's hint names it
 
 
@@ -173,9 +175,12 @@ def test_skipped_wheel_list_is_not_the_machine() -> None:
         "ERROR: Could not find a version that satisfies the requirement torch==1.1.0 (from versions: 0.1.2)\n"
         "ERROR: No matching distribution found for torch==1.1.0\n"
     )
-    got = explain_text(text)  # nothing shows which tag does not fit: a candidate, not the platform
-    assert got.cause == "unknown"
-    assert got.candidates[0].cause == "python-unsupported"
+    got = explain_text(text)
+    assert got.facts.get("os") != "macos"  # the skipped macOS wheel is not this machine
+    # what does tell: pip saw no torch wheel at all (only the old 0.1.2 placeholder); torch 1.1.0 had
+    # Linux and macOS wheels for 2.7 / 3.5-3.7 on the index, none for Windows
+    assert got.cause == "platform-unsupported"
+    assert "likeliest: Windows" in got.explanation
 
 
 def test_wheel_for_another_python_is_python_unsupported() -> None:
@@ -220,5 +225,8 @@ def test_windows_tf_gpu_not_detected_in_words() -> None:
 
 
 def test_gpu_words_alone_are_no_cause() -> None:
-    """Saying the GPU is not detected is a question, not an answer: no cause without more context."""
-    assert explain_text("Tensorflow can't detect my gpu.\n").cause == "unknown"
+    """Saying the GPU is not detected is a question, not an answer: no cause without more context
+    (no-gpu-visible is its leading candidate)."""
+    got = explain_text("Tensorflow can't detect my gpu.\n")
+    assert got.cause == "unknown"
+    assert got.candidates and got.candidates[0].cause == "no-gpu-visible"

@@ -108,8 +108,9 @@ def test_unknown_os_keeps_the_log_only_reading_and_loads_no_knowledge_base(monke
     )
     got = explain_text(text)  # which tag does not fit is not shown: a candidate, with how to tell
     assert got.cause == "unknown"
-    assert got.candidates[0].cause == "python-unsupported"
-    assert "python -VV" in got.candidates[0].tell_apart
+    # a Python newer than 3.10 on Linux / Windows, or a Mac (no tensorflow-gpu there): both stay open
+    assert {c.cause for c in got.candidates} >= {"python-unsupported", "platform-unsupported"}
+    assert all("python -VV" in c.tell_apart or "platform" in c.tell_apart for c in got.candidates)
 
 
 def test_an_unknown_package_never_loads_the_knowledge_base(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -119,8 +120,8 @@ def test_an_unknown_package_never_loads_the_knowledge_base(monkeypatch: pytest.M
     monkeypatch.setattr(_registry, "shipped_kb", fail)
     text = "C:\\Users\\me> pip install mxnet==1.9.1\nERROR: No matching distribution found for mxnet==1.9.1\n"
     got = explain_text(text)
-    assert got.cause == "unknown"
-    assert got.candidates[0].cause == "python-unsupported"
+    # explain's own wheel table (file names on the index) knows mxnet: 1.9.1 has no Windows wheel
+    assert got.cause == "platform-unsupported"
 
 
 # ---- a small fake knowledge base: the decision, not the shipped data ----------------------------
@@ -195,14 +196,13 @@ def test_the_snapshot_gives_the_machine_and_python_the_log_does_not_show() -> No
     assert explain_text(NO_OS_LOG, snapshot=snap, kb=kb).cause == "python-unsupported"
 
 
-def test_a_32_bit_snapshot_names_both_candidates() -> None:
-    # no framework publishes 32-bit wheels; causes.md counts bitness under both causes
+def test_a_32_bit_snapshot_is_the_python() -> None:
+    # no framework publishes 32-bit wheels; causes.md counts a 32-bit Python under python-unsupported
     kb = _fake_kb({"linux-x86_64": ["3.11"], "windows-x86_64": ["3.11"]})
     snap = _snapshot("windows", "AMD64", "3.11.4", bits=32)
     got = explain_text(NO_OS_LOG, snapshot=snap, kb=kb)
-    assert got.cause == "unknown"
-    assert {c.cause for c in got.candidates} == {"python-unsupported", "platform-unsupported"}
-    assert "64-bit Python" in got.fixes[0]
+    assert got.cause == "python-unsupported"
+    assert any("64-bit Python" in fix for fix in got.fixes)
 
 
 # ---- env leakage: IPython / Jupyter from another env ---------------------------------------------

@@ -63,7 +63,9 @@ def test_pip_offered_list_names_the_python() -> None:
 def test_pip_none_without_the_machine_is_a_candidate() -> None:
     got = explain_text(_log("pip-none-for-win32"))
     assert got.cause == "unknown"
-    assert got.candidates and got.candidates[0].cause == "python-unsupported"
+    # torch 2.2.0 has wheels for 3.8-3.12 on the main platforms: a Python newer than those, or a
+    # machine no torch was built for (the 32-bit Windows it really was): both stay candidates
+    assert {c.cause for c in got.candidates} >= {"python-unsupported", "platform-unsupported"}
 
 
 def test_pip_resolution_impossible_names_both_sides() -> None:

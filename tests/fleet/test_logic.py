@@ -15,9 +15,9 @@ from envdoctor.doctor import diagnose
 from envdoctor.fleet.aggregate import Collector, build_report
 from envdoctor.fleet.inputs import NodeInput, assign_names, fingerprint
 from envdoctor.fleet.node import node_snapshot
-from envdoctor.fleet.render import node_list
 from envdoctor.knowledge import KnowledgeBase
 from envdoctor.model import Snapshot
+from envdoctor.render.views.fleet import node_list
 from tests.factories import make_dist
 from tests.fleet.nodes import torch_node
 

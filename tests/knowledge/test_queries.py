@@ -67,7 +67,6 @@ def test_pythons_and_releases_for(kb: KnowledgeBase) -> None:
     newest = kb.newest("tensorflow", "3.8", "linux-x86_64")
     assert newest is not None and newest.version == "2.13.1"
     assert kb.release("tensorflow", "2.15.0").stubs["windows-x86_64"] == "tensorflow-intel"  # type: ignore[union-attr]
-    assert "tensorflow-cpu" in kb.variants("tensorflow")
 
 
 def test_build_and_driver(kb: KnowledgeBase) -> None:

@@ -199,4 +199,4 @@ def test_cli_plan_reads_environment_file(
         == 0
     )
     out = capsys.readouterr().out
-    assert "| tensorflow | 2.15.1 | pip |" in out and "Python 3.10" in out
+    assert "| `tensorflow` | 2.15.1 | pip |" in out and "Python 3.10" in out

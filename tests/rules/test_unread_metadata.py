@@ -8,7 +8,8 @@ from pathlib import Path
 from envdoctor.doctor import diagnose
 from envdoctor.model import Severity
 from envdoctor.probe.distributions import scan_path
-from envdoctor.render.findings import findings_text
+from envdoctor.render import formats
+from envdoctor.render.views.check import check_document
 from tests.factories import dist, make_dist, snapshot
 from tests.rules.conftest import make_kb, one, run
 
@@ -38,7 +39,8 @@ def test_unreadable_files_on_disk_become_skipped_entries_and_no_ok(tmp_path: Pat
     reasons = [s.reason for s in report.skipped]
     assert any("not valid UTF-8" in r for r in reasons)
     assert any("a FIFO, not read" in r for r in reasons)
-    text = findings_text(report.findings, report.skipped, header=["t"], color=False)
+    env = {"target": "t", "python": "3.11", "kind": "venv", "prefix": "/p", "platform": "x", "distributions": 3}
+    text = formats.render(check_document(report.findings, report.skipped, env), "text")
     assert "OK:" not in text and "INCOMPLETE:" in text
 
 

@@ -31,7 +31,7 @@ from typing import Any
 
 from envdoctor.actions.envfile import BuildSpec
 from envdoctor.actions.interpreters import find_interpreter
-from envdoctor.actions.proc import StepRun, progress, quote, run_step
+from envdoctor.actions.proc import StepRun, progress, run_step
 from envdoctor.actions.uvtool import IndexOptions, uv_binary, uv_env, uv_pip
 from envdoctor.errors import EnvdoctorError, UsageError
 from envdoctor.frameworks import uv_index_option
@@ -584,33 +584,6 @@ def _child_main() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)  # not through the interpreter's exit: see _rattler_install
-
-
-def render_text(result: CreateResult) -> str:
-    from envdoctor.actions.verify import render_text as verify_text
-
-    out = [f"envdoctor create: {result.prefix} ({result.manager} manager)"]
-    if result.spec and result.spec.source:
-        out.append(f"  from: {result.spec.source}")
-    if result.python:
-        out.append(
-            f"  python: {result.python}" + (f" (from {result.interpreter_source})" if result.interpreter_source else "")
-        )
-    for note in result.spec.notes if result.spec else []:
-        out.append(f"  note: {note}")
-    for step in result.steps:
-        out.append(f"  [{'ok  ' if step.ok else 'FAIL'}] {step.name} ({step.seconds:.1f} s): {quote(step.argv)}")
-        if not step.ok and step.output_tail:
-            out += ["         " + line for line in step.output_tail.splitlines()[-10:]]
-    if result.verify is not None:
-        out.append(verify_text(result.verify))
-    state = "created" if result.ok else f"FAILED: {result.error}"
-    out.append(f"create: {state} ({result.seconds:.1f} s)")
-    if result.moved_aside:
-        out.append(f"  the folder that was at {result.prefix} is now {result.moved_aside} (kept whole)")
-    if result.ok and result.python:
-        out.append(f"  use it: {result.python} (or `source {result.prefix}/bin/activate`)")
-    return "\n".join(out)
 
 
 if __name__ == "__main__":

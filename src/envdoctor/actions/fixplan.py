@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import SpecifierSet
 
 from envdoctor import remedies
 from envdoctor.model import Finding, Severity, Step
 from envdoctor.names import canonicalize_name
 from envdoctor.owner import CONDA_FLAVOURS
+from envdoctor.versions import satisfiable
 
 
 def phase(step: Step) -> int:
@@ -234,60 +234,3 @@ def merge_requirements(specs: list[str]) -> tuple[list[str], list[str]]:
         if kind == "raw" or value not in conflicting
     ]
     return merged, notes
-
-
-def satisfiable(specifier: SpecifierSet) -> bool:
-    """Can any version satisfy `specifier`? Tries the versions it names, their neighbours and
-    extremes (exact for the <, <=, >, >=, ==, ~=, != ranges fixes use)."""
-    from packaging.version import InvalidVersion, Version
-
-    candidates: set[Version] = {Version("0"), Version("0.0.1"), Version("99999")}
-    for spec in specifier:
-        text = spec.version.rstrip(".*")
-        try:
-            version = Version(text)
-        except InvalidVersion:
-            return True
-        release = list(version.release)
-        candidates.add(version)
-        for i in range(len(release)):
-            bumped = release[: i + 1]
-            bumped[-1] += 1
-            candidates.add(Version(".".join(map(str, bumped))))
-            candidates.add(Version(".".join(map(str, [*release[: i + 1], 0, 1]))))
-            candidates.add(Version(".".join(map(str, [*release, 1]))))
-    return any(specifier.contains(v, prereleases=True) for v in candidates)
-
-
-def render_text(plan: FixPlan) -> str:
-    out: list[str] = []
-    if not plan.steps:
-        out.append("  nothing to apply")
-    number = 0
-    for step in plan.steps:
-        codes = f"    [{', '.join(step.codes)}]"
-        if step.shell:
-            number += 1
-            out.append(f"  {number}. in your shell: {step.command}{codes}")
-            if step.step.reason:
-                out.append(f"     why: {step.step.reason}; envdoctor cannot change your shell's variables")
-        elif step.applies:
-            number += 1
-            out.append(f"  {number}. {step.command}{codes}")
-            if step.note:
-                out.append(f"     note: {step.note}")
-        elif step.step.action == remedies.NEW_ENV:
-            out.append(f"  not changed: {step.step.reason}{codes}")
-            if step.command:
-                out.append(f"     instead, a fresh environment: {step.command}")
-        else:
-            text = step.step.reason + (f": {step.command}" if step.command and step.step.reason else step.command)
-            out.append(f"  manual: {text}{codes} (not run by --apply)")
-        for root, found in plan.consequences.items():
-            code, _, subject = root.partition(":")
-            if code in step.codes and (not subject or subject in step.subjects):
-                out.extend(f"       clears {f.code} {f.message}" for f in found)
-    for finding in plan.no_fix:
-        if Severity(finding.severity) != Severity.INFO:
-            out.append(f"  no automatic fix: {finding.code} {finding.message}")
-    return "\n".join(out)

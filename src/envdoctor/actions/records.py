@@ -22,6 +22,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from envdoctor.names import canonicalize_name
+
 #: files an installer writes into a dist-info on its own: they differ between pip and uv, or
 #: between a first install and a reinstall, so they are not compared
 INSTALLER_FILES = frozenset({"INSTALLER", "REQUESTED", "RECORD", "direct_url.json", "uv_cache.json", "uv_build.json"})
@@ -142,7 +144,7 @@ def requirement_args(name: str, version: str, direct: DirectUrl | None) -> list[
         parsed = Requirement(line)
     except InvalidRequirement as exc:
         raise InvalidValue(f"not a requirement: {line!r} ({exc})") from None
-    if _normalize(parsed.name) != _normalize(name) or parsed.marker is not None or parsed.extras:
+    if canonicalize_name(parsed.name) != canonicalize_name(name) or parsed.marker is not None or parsed.extras:
         raise InvalidValue(f"not a plain requirement: {line!r}")
     if direct is not None and direct.editable:
         return ["-e", direct.requirement_url()]
@@ -152,10 +154,6 @@ def requirement_args(name: str, version: str, direct: DirectUrl | None) -> list[
 def requirement_line(args: list[str]) -> str:
     """requirements.txt's line for `requirement_args`."""
     return " ".join(args)
-
-
-def _normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 # ---- hashing -------------------------------------------------------------------------------------

@@ -24,7 +24,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from argcomplete.shell_integration import shellcode
 
-    from envdoctor.output import emit
+    from envdoctor.render import formats
+    from envdoctor.render.views.snapshot import completion_document
 
-    emit(shellcode(["envdoctor"], shell=args.shell))
+    formats.show(completion_document(args.shell, shellcode(["envdoctor"], shell=args.shell)), args.format)
     return exitcodes.OK

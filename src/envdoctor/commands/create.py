@@ -7,7 +7,6 @@ import argparse
 import sys
 
 from envdoctor import exitcodes
-from envdoctor.output import emit
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -77,13 +76,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
-    from envdoctor.actions.create import create, destination, render_text
+    from envdoctor.actions.create import create, destination
     from envdoctor.actions.envfile import from_file, from_specs
     from envdoctor.actions.interpreters import valid_version
     from envdoctor.actions.uvtool import index_options
     from envdoctor.errors import UsageError
+    from envdoctor.render import formats
+    from envdoctor.render.views.create import create_document
 
     if args.python_version and not valid_version(args.python_version):
         raise UsageError(f"--python-version {args.python_version!r}: expected a version such as 3.11")
@@ -131,12 +130,9 @@ def run(args: argparse.Namespace) -> int:
         move_aside=args.move_aside,
         verify=not args.no_verify,
         verify_timeout=args.verify_timeout,
-        quiet=args.quiet or (args.format == "json" and not sys.stderr.isatty()),
+        quiet=args.quiet or (formats.machine_readable(args.format) and not sys.stderr.isatty()),
     )
-    if args.format == "json":
-        emit(json.dumps(result.to_dict(), indent=2, default=str))
-    else:
-        emit(render_text(result))
+    formats.show(create_document(result), args.format)
     return exitcodes.outcome(result.ok)
 
 

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from envdoctor import exitcodes
 from envdoctor.errors import UsageError
-from envdoctor.output import emit, use_color
 
 if TYPE_CHECKING:
     from envdoctor.knowledge.interface import KnowledgeSource
@@ -81,12 +80,11 @@ def tailoring(
 
 def run(args: argparse.Namespace) -> int:
     from envdoctor.explain import explain_stream
-    from envdoctor.explain.render import render
+    from envdoctor.render import formats
+    from envdoctor.render.views.explain import causes_document, explanation_document
 
     if args.list_causes:
-        from envdoctor.render.causes import causes_json, causes_markdown, causes_text
-
-        emit({"json": causes_json, "markdown": causes_markdown}.get(args.format, causes_text)())
+        formats.show(causes_document(), args.format)
         return exitcodes.OK
 
     if args.file in ("-", None):
@@ -110,5 +108,5 @@ def run(args: argparse.Namespace) -> int:
                 result = explain_stream(handle, snapshot=snapshot, kb=kb)
             except OSError as exc:
                 raise UsageError(f"cannot read {args.file!r}: {exc.strerror or exc}") from None
-    emit(render(result, args.format, color=use_color(sys.stdout)))
+    formats.show(explanation_document(result), args.format)
     return exitcodes.outcome(result.found)

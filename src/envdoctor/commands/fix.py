@@ -6,7 +6,6 @@ import argparse
 import sys
 
 from envdoctor.commands._common import add_source_arguments, live_source_from_args
-from envdoctor.output import emit
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -40,13 +39,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
     from envdoctor import doctor
-    from envdoctor.actions import fix
     from envdoctor.actions.fixplan import FixPlan
     from envdoctor.actions.uvtool import index_options
     from envdoctor.errors import UsageError
+    from envdoctor.render import formats
+    from envdoctor.render.views.fix import fix_document
 
     if args.timeout <= 0 or args.verify_timeout <= 0:
         raise UsageError("timeouts must be positive")
@@ -58,10 +56,9 @@ def run(args: argparse.Namespace) -> int:
             return True
         if not sys.stdin.isatty():
             raise UsageError("--apply changes the environment: add --yes (stdin is not a terminal)")
-        from envdoctor.actions.fixplan import render_text
-        from envdoctor.output import emit_error
+        from envdoctor.render.views.fix import plan_document
 
-        emit_error(render_text(plan))
+        formats.show(plan_document(plan), "text", stream=sys.stderr)
         answer = input(f"apply {len(plan.actionable)} step(s) to {plan.python}? [y/N] ")
         return answer.strip().lower() in ("y", "yes")
 
@@ -75,10 +72,5 @@ def run(args: argparse.Namespace) -> int:
         confirm=confirm,
         quiet=args.quiet,
     )
-    if args.format == "json":
-        emit(json.dumps(report.to_dict(), indent=2, default=str))
-    elif args.format == "markdown":
-        emit(fix.render_markdown(report))
-    else:
-        emit(fix.render_text(report))
+    formats.show(fix_document(report), args.format)
     return report.exit_code

@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--jobs must be at least 1")
     if args.pick and args.save:
         raise UsageError("give --pick or --save, not both")
-    if args.pick and args.format != "text" and args.format != "json":
+    if args.pick and args.format not in ("text", "json"):  # --pick writes the snapshot itself: JSON
         raise UsageError("--pick prints a snapshot, which is JSON")
     if args.selection.select or args.selection.ignore or args.severity_overrides:
         from envdoctor.commands._common import validate_selection
@@ -115,22 +115,8 @@ def run(args: argparse.Namespace) -> int:
         workers=1 if ray_mode else args.jobs,
         save=args.save,
     )
-    write_output(_render(report, args), args.output)
+    from envdoctor.render import formats
+    from envdoctor.render.views.fleet import fleet_document
+
+    formats.show(fleet_document(report), args.format, output=args.output)
     return report.exit_code
-
-
-def _render(report: object, args: argparse.Namespace) -> str:
-    import sys
-
-    from envdoctor.fleet import render
-    from envdoctor.fleet.aggregate import FleetReport
-    from envdoctor.output import use_color
-
-    assert isinstance(report, FleetReport)
-    if args.format == "json":
-        return render.fleet_json(report)
-    if args.format == "markdown":
-        return render.fleet_markdown(report)
-    if args.format == "html":
-        return render.fleet_html(report)
-    return render.fleet_text(report, color=not args.output and use_color(sys.stdout))

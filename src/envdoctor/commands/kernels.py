@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 
 from envdoctor import exitcodes
-from envdoctor.output import emit, use_color
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -33,7 +31,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from envdoctor.errors import UsageError
-    from envdoctor.kernels import kernel_rows, render_json, render_markdown, render_text
+    from envdoctor.kernels import kernel_rows
+    from envdoctor.render import formats
+    from envdoctor.render.views.kernels import kernels_document
 
     if args.snapshot:
         from envdoctor.probe.collect import load_snapshot
@@ -62,12 +62,7 @@ def run(args: argparse.Namespace) -> int:
         ):
             raise UsageError("--search-path jupyter-core: the Jupyter's interpreter has no working jupyter_core")
     rows = kernel_rows(session)
-    if args.format == "json":
-        emit(render_json(session, rows))
-    elif args.format == "markdown":
-        emit(render_markdown(session, rows))
-    else:
-        emit(render_text(session, rows, color=use_color(sys.stdout)))
+    formats.show(kernels_document(session, rows), args.format)
     return exitcodes.of_findings(f for r in rows for f in r.findings)
 
 

@@ -24,10 +24,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="platform the file is for: linux-x86_64 | linux-aarch64 | macos-arm64 | "
         "macos-x86_64 | windows-x86_64 (default: this machine)",
     )
+    from envdoctor.lint.files import KINDS
+
     parser.add_argument(
         "--type",
         dest="kind",
-        choices=("environment.yml", "requirements.txt", "pyproject.toml", "pylock.toml"),
+        choices=KINDS,
         help="file type (default: from the file name)",
     )
     from envdoctor.commands._common import add_selection_arguments
@@ -36,57 +38,24 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-    import sys
-
     from envdoctor.commands._common import validate_selection
     from envdoctor.doctor import override_severity
     from envdoctor.knowledge import KnowledgeBase
     from envdoctor.lint import lint_file
-    from envdoctor.model import Severity
-    from envdoctor.output import emit, use_color
+    from envdoctor.model import Finding
     from envdoctor.plan.machine import _fallback_platform
     from envdoctor.plan.platforms import normalize_platform
-    from envdoctor.render.annotations import findings_concise, findings_github
-    from envdoctor.render.findings import findings_json, findings_markdown, findings_text, summary_line
+    from envdoctor.render import formats
+    from envdoctor.render.views.lint import lint_document
     from envdoctor.rules import all_rules
 
     validate_selection(args, scope="file")
     rules = args.selection.apply(all_rules(scope="file"))
     platform = normalize_platform(args.platform) if args.platform else _fallback_platform()
     kb = KnowledgeBase.load()
-    results = []
+    results: list[tuple[str, list[Finding]]] = []
     for path in args.files:
-        findings, envfile = lint_file(path, kb, platform=platform, kind=args.kind, rules=rules)
-        results.append((path, [override_severity(f, args.severity_overrides) for f in findings], envfile))
-    failed = False
-    documents = []
-    if args.format in ("github", "text"):
-        everything = [f for _, findings, _ in results for f in findings]
-        failed = any(f.severity is Severity.ERROR for f in everything)
-        if args.format == "github":
-            emit(findings_github(everything))
-            return exitcodes.of_findings(everything)
-        text = "".join(findings_concise(findings, default_path=path) for path, findings, _ in results)
-        if not args.quiet:
-            verdict = ("FAILED: " if failed else "OK: ") + summary_line(everything, [])
-            text += f"{verdict} in {len(results)} file{'s' * (len(results) != 1)} (platform {platform})\n"
-        if text:
-            emit(text)
-        return exitcodes.of_findings(everything)
-    for path, findings, _envfile in results:
-        failed = failed or any(f.severity is Severity.ERROR for f in findings)
-        if args.format == "json":
-            documents.append(json.loads(findings_json(findings, [], file=path, platform=platform)))
-        elif args.format == "markdown":
-            emit(
-                findings_markdown(
-                    findings, [], title=f"envdoctor lint {path}", facts=[("file", path), ("platform", platform)]
-                )
-            )
-        else:
-            header = [f"envdoctor lint {path}", f"platform: {platform}"]
-            emit(findings_text(findings, [], header=header, color=use_color(sys.stdout)))
-    if args.format == "json":
-        emit(json.dumps(documents[0] if len(documents) == 1 else documents, indent=2))
-    return exitcodes.outcome(not failed)
+        findings, _envfile = lint_file(path, kb, platform=platform, kind=args.kind, rules=rules)
+        results.append((path, [override_severity(f, args.severity_overrides) for f in findings]))
+    formats.show(lint_document(results, platform=platform, quiet=args.quiet), args.format)
+    return exitcodes.of_findings(f for _, findings in results for f in findings)

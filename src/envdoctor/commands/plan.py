@@ -138,7 +138,6 @@ def _target_version(args: argparse.Namespace) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from envdoctor.output import emit
     from envdoctor.plan import (
         OutputFiles,
         ResolveOptions,
@@ -146,7 +145,8 @@ def run(args: argparse.Namespace) -> int:
         read_spec_files,
         target_for_machine,
     )
-    from envdoctor.plan.render import render
+    from envdoctor.render import formats
+    from envdoctor.render.views.plan import plan_document
 
     wanted = read_spec_files(args.specs, args.requirement, args.file)
     if not wanted.pip and not wanted.conda:
@@ -188,10 +188,5 @@ def run(args: argparse.Namespace) -> int:
         )
         if status is not None and plan.status != "feasible":
             status.fail("nothing fits" if plan.status == "infeasible" else "could not resolve")
-    import sys
-
-    from envdoctor.output import use_color
-    from envdoctor.render.terminal import terminal_width
-
-    emit(render(plan, args.format, color=use_color(sys.stdout), width=terminal_width(sys.stdout.isatty())))
+    formats.show(plan_document(plan), args.format)
     return plan.exit_code

@@ -108,14 +108,17 @@ def run(args: argparse.Namespace) -> int:
     if code == exitcodes.OK and not args.always:
         return exitcodes.OK
     from envdoctor.commands.explain import tailoring
-    from envdoctor.explain.render import render
-    from envdoctor.output import use_color
+    from envdoctor.render import formats
+    from envdoctor.render.views.explain import explanation_document
 
     snapshot, kb = tailoring(args, probe_default=True, failing=failing_interpreter(command))
     with lock:
         result = session.finish(snapshot=snapshot, kb=kb)
-    header = f"\nenvdoctor: `{shlex.join(command)}` exited with {code}\n" if code else "\n"
-    emit_error(header + render(result, args.format, color=use_color(sys.stderr)) + "\n")
+    if code:
+        emit_error(f"\nenvdoctor: `{shlex.join(command)}` exited with {code}")
+    else:
+        emit_error("")
+    formats.show(explanation_document(result), args.format, stream=sys.stderr)
     return code
 
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from envdoctor.commands._common import add_output_argument, add_target_arguments, read_options, source_from_args
-from envdoctor.output import write_output
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -15,13 +13,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from envdoctor.errors import UsageError
-
-    if args.format != "json" and args.format != "text":
-        raise UsageError("snapshot is JSON only; use `envdoctor report --format markdown` for Markdown")
     from envdoctor import doctor, exitcodes
+    from envdoctor.render import formats
+    from envdoctor.render.views.snapshot import snapshot_document
 
     snapshot = doctor.snapshot(source_from_args(args), read_options(args))
-    text = json.dumps(snapshot.to_dict(), indent=2) + "\n"
-    write_output(text, args.output)
+    formats.show(snapshot_document(snapshot.to_dict()), args.format, output=args.output)
     return exitcodes.OK

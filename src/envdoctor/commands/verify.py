@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from envdoctor.commands._common import add_source_arguments, live_source_from_args
-from envdoctor.output import emit
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -34,12 +33,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from envdoctor import doctor
-    from envdoctor.actions.verify import render_json, render_markdown, render_text
     from envdoctor.errors import UsageError
+    from envdoctor.render import formats
+    from envdoctor.render.views.verify import verify_document
 
     if args.timeout <= 0:
         raise UsageError("--timeout must be positive")
     report = doctor.verify(live_source_from_args(args), timeout=args.timeout, frameworks=args.framework)
-    render = {"json": render_json, "markdown": render_markdown}.get(args.format, render_text)
-    emit(render(report))
+    formats.show(verify_document(report), args.format)
     return report.exit_code

@@ -33,8 +33,10 @@ _MAMBA_CONSTRAINT = re.compile(
 # specifier list, whose commas have no space after them (`numpy>=1.23.5,<2.0.0` is ONE requirement;
 # uv's clauses are joined by ", " and " and ").
 _OP = r"(?:===|==|!=|>=|<=|~=|>|<)"
+# A name starts where no name character precedes it: without the lookbehind a long word is retried
+# at each of its characters (quadratic on a 2,000-character line).
 _UV_REQ = (
-    r"(?P<{g}>[A-Za-z0-9][\w.-]*(?:\{{[^}}]{{0,200}}\}})?(?:\[[^\]]{{0,100}}\])?"
+    r"(?<![\w.-])(?P<{g}>[A-Za-z0-9][\w.-]*(?:\{{[^}}]{{0,200}}\}})?(?:\[[^\]]{{0,100}}\])?"
     r"(?:" + _OP + r"[\w.*+!-]+(?:," + _OP + r"[\w.*+!-]+)*)?)"
 )
 _UV_REQUIRE = re.compile(
@@ -49,7 +51,7 @@ _UV_DEPENDS = re.compile(
     re.I,
 )
 _UV_REQUIRES_PYTHON = re.compile(
-    r"the (?:requested|current) python version \((?P<have>[^)]{1,40})\) "
+    r"the (?P<which>requested|current) python version \((?P<have>[^)]{1,40})\) "
     r"does not satisfy python(?P<need>[<>=!~][^ ,]{0,40})",
     re.IGNORECASE,
 )
@@ -242,6 +244,106 @@ def mamba_conflict(lines: Sequence[str]) -> Conflict | None:
     return Conflict(tool="libmamba", requirements=reqs, move=move, reason=reason, kind=kind)
 
 
+# libmamba's problem tree (conda >= 23.10, mamba >= 1.4), each node one line:
+#   ├─ cvnn is installable and it requires
+#   │  └─ tensorflow >=2.0  with the potential options
+#   │     ├─ tensorflow [2.0.0|2.1.0] would require
+#   │     │  └─ python 3.6.* , which can be installed;
+#   └─ pin-1 is not installable because it requires
+#      └─ python 3.11.* , which conflicts with any installable versions previously reported.
+_TREE_NODE = re.compile(r"^[\s│|]*[├└]─+\s*(?P<body>\S.*?)\s*[;.]?\s*$")
+_TREE_LEAF = re.compile(
+    r"^(?P<spec>.+?)\s*,?\s*which (?P<how>conflicts with any installable versions previously reported"
+    r"|does not exist|is missing on the system|can be installed|cannot be installed|requires)",
+    re.IGNORECASE,
+)
+_TREE_ROOT_MISSING = re.compile(r"^(?P<spec>\S+(?: [^ ]+)?)\s+does not exist", re.IGNORECASE)
+_TREE_ROOT = re.compile(
+    r"^(?P<spec>\S.*?)\s+is (?:requested and can be installed|installable|not installable|uninstallable|installed)\b",
+    re.IGNORECASE,
+)
+_TREE_PIN = re.compile(r"^(?P<pin>pin[-_]\d+) is not installable because it requires", re.IGNORECASE)
+_PINNED = re.compile(r"^\s*-\s*(?P<spec>\S.*?)\s*\(labell?ed as '(?P<pin>pin[-_]\d+)'\)", re.IGNORECASE)
+
+
+def _spec_name(spec: str) -> str:
+    return re.split(r"[\s\[=<>!~*]", spec.strip(), maxsplit=1)[0].lower()
+
+
+def mamba_tree(lines: Sequence[str]) -> Conflict | None:
+    """libmamba's problem tree read whole: the leaves that clash ("conflicts with any installable
+    versions previously reported"), that no channel has ("does not exist (perhaps a missing
+    channel)") or that the machine lacks ("__cuda ... is missing on the system")."""
+    clash: list[str] = []
+    absent: list[str] = []
+    system: list[str] = []
+    roots_absent: list[str] = []
+    roots: list[str] = []
+    pins: dict[str, str] = {}
+    pinned_python = False
+    for raw in lines:
+        pinned = _PINNED.match(raw)
+        if pinned:
+            pins[pinned.group("pin").lower()] = pinned.group("spec")
+            continue
+        node = _TREE_NODE.match(raw)
+        if node is None:
+            continue
+        body = node.group("body")
+        if _TREE_PIN.match(body):
+            pinned_python = True
+            continue
+        leaf = _TREE_LEAF.match(body)
+        if leaf:
+            spec = re.sub(r"\s+\*\s*$", "", leaf.group("spec").strip()).rstrip(" ,")
+            how = leaf.group("how").lower()
+            if how.startswith("conflicts"):
+                clash.append(spec)
+            elif how == "does not exist":
+                absent.append(spec)
+            elif how.startswith("is missing"):
+                system.append(spec)
+            continue
+        root = _TREE_ROOT_MISSING.match(body)
+        if root and "would require" not in body:
+            roots_absent.append(root.group("spec").strip())
+            continue
+        asked = _TREE_ROOT.match(body)
+        if asked and not asked.group("spec").lower().startswith("pin"):
+            roots.append(re.sub(r"\s+\*\s*$", "", asked.group("spec").strip()))
+    if not (clash or absent or system or roots_absent):
+        return None
+    clash = list(dict.fromkeys(clash))
+    absent = list(dict.fromkeys(absent))
+    reqs = [f"{c} clashes with what else is asked" for c in clash[:4]]
+    reqs += [f"asked for {r}" for r in dict.fromkeys(roots) if clash][:4]
+    newest = max(absent, key=lambda a: [int(x) for x in re.findall(r"\d+", a)[:4]], default=None)
+    shown = absent[:3] + ([newest] if newest and newest not in absent[:3] else [])
+    reqs += [f"no channel has {a}" for a in shown]
+    reqs += [f"{r} is not in the channels" for r in roots_absent[:4]]
+    reqs += [f"{v} is missing on this machine" for v in system[:2]]
+    if any(v.startswith("__cuda") for v in system):
+        reason = "a package needs an NVIDIA driver (__cuda), and conda found none on this machine"
+        return Conflict("libmamba", reqs, None, reason, "no-cuda")
+    if any(v.startswith("__glibc") for v in system + clash):
+        reason = "a package needs a newer glibc (__glibc) than this machine has"
+        return Conflict("libmamba", reqs, None, reason, "glibc")
+    if clash and all(_spec_name(c) == "python" for c in clash):
+        pin = next((v for v in pins.values() if _spec_name(v) == "python"), None)
+        reason = "no build of the requested packages for this environment's Python" + (f" ({pin})" if pin else "")
+        return Conflict("libmamba", reqs, pin or clash[0], reason, "python")
+    if (absent or roots_absent) and not clash:
+        names = list(dict.fromkeys(_spec_name(a) for a in absent + roots_absent))
+        reason = "no configured channel has " + ", ".join(names[:3]) + " (for this platform, or at all)"
+        return Conflict("libmamba", reqs, names[0], reason, "missing")
+    move = clash[0] if clash else None
+    if clash:  # the user's own request for the clashing name is what to move (numpy 1.21.* vs >=1.23.5)
+        move = next((r for r in roots if _spec_name(r) == _spec_name(clash[0])), move)
+    if pinned_python and not clash:
+        move = next(iter(pins.values()), None)
+    return Conflict("libmamba", reqs, move, "these requirements exclude each other", "conflict")
+
+
 def _uv_text(lines: Sequence[str]) -> str:
     """uv's explanation as one text: box drawing and wrapping removed (a wrapped requirement is
     joined back), hints kept."""
@@ -287,7 +389,27 @@ def uv_conflict(lines: Sequence[str], header: str = "") -> Conflict | None:
     kind = "conflict"
     reason = "these requirements exclude each other"
     move = required[-1] if required else (missing[0] if missing else None)
-    if python or any("python" in what for _r, what in no_wheels) or "no wheels with a matching python" in text.lower():
+    # uv's "requested Python version" is a range both for `--python-version 3.9` (read as >=3.9: the
+    # Python asked for) and for a project's requires-python (a pin in pyproject.toml: a conflict
+    # to move); the project's shows in its hint, its split, or "your project"
+    project = "requires-python" in text.lower() or "your project" in text.lower() or bool(_UV_SPLIT.search(header))
+    project_range = (
+        project
+        and python is not None
+        and python.group("which").lower() == "requested"
+        and bool(_RANGE.match(python.group("have")))
+    )
+    if project_range and python is not None:
+        # uv's "requested Python version" as a range is the project's requires-python: a pin the user
+        # wrote, which a dependency's own requires-python excludes in part: move it
+        kind, move = "conflict", "requires-python"
+        reason = (
+            f"the project's requires-python ({python.group('have')}) admits Pythons a requirement does not "
+            f"support (it needs Python{python.group('need')}): raise requires-python"
+        )
+    elif (
+        python or any("python" in what for _r, what in no_wheels) or "no wheels with a matching python" in text.lower()
+    ):
         kind, reason = "python", "no release fits this Python"
         if python:
             reason = f"a requirement needs Python{python.group('need')}, and the Python is {python.group('have')}"
@@ -307,6 +429,9 @@ def uv_conflict(lines: Sequence[str], header: str = "") -> Conflict | None:
     else:
         move, reason = _uv_move(required, needs) or (move, reason)
     return Conflict(tool="uv", requirements=reqs, move=move, reason=reason, kind=kind)
+
+
+_RANGE = re.compile(r"^\s*(?:>=|>|<|<=|~=|!=)")
 
 
 def _uv_move(required: list[str], needs: list[tuple[str, str]]) -> tuple[str, str] | None:

@@ -145,6 +145,8 @@ def _own_wheels(lines: Numbered, facts: LogFacts) -> None:
                     facts.machine_signs.append(Located(f"wheel for {plat}", number, line))
                     if bits == 32:
                         facts.bits = 32
+                    elif facts.bits is None:
+                        facts.bits = 64
                     if key and key not in facts.platforms:
                         facts.platforms = (*facts.platforms, key)
                     if os_name and not facts.os:
@@ -176,6 +178,12 @@ _OS_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = (  # matched against lowe
         ),
     ),
 )
+# Lines about wheels for other machines: pip -v's skipped links, a wheel refused or only offered.
+_OTHER_MACHINES = re.compile(
+    r"skipping link|none of the wheel's tags|is not a supported wheel|only has wheels|wheels are available for"
+    r"|with the following (?:platform|python abi) tags|has no wheels? (?:with|for)",
+    re.IGNORECASE,
+)
 _WINDOWS_PROOF = re.compile(r"\b[a-z]:\\|\\scripts\\|\bwin32\b|win_amd64|\bwindows\b|\\appdata\\")
 _WSL = re.compile(r"\bwsl2?\b")
 _MAC_ARM = re.compile(
@@ -202,6 +210,8 @@ _MACHINE_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("Rosetta (x86_64 Python on Apple silicon)", r"\brosetta\b"),
     )
 )
+# A 64-bit interpreter: Python's banner (`[MSC v.1933 64 bit (AMD64)]`), `64-bit` said of Python.
+_BITS64 = re.compile(r"\b64 bit \(amd64\)|\(64-bit\)|\b64-bit (?:python|runtime)|python[^\n]{0,30}\b64[- ]bit\b", re.I)
 _OS_WORDS = (
     ":\\",
     "win",
@@ -228,6 +238,7 @@ _OS_WORDS = (
 )
 _MACHINE_WORDS = (
     "32",
+    "64",
     "86",
     "armv",
     "armhf",
@@ -264,6 +275,24 @@ _ARCH_WORDS = (
     "linux-64",
     "macosx_",
 )
+# The glibc each distribution release ships (its package repositories): a log naming the distribution
+# names its glibc.
+_DISTRO_GLIBC: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), glibc)
+    for pattern, glibc in (
+        (r"\bcent ?os(?: linux)?(?: release)? ?7\b|\brhel ?7\b|\bel7\b|red hat enterprise linux (?:server )?(?:release )?7\b", "2.17"),
+        (r"\bcent ?os(?: linux| stream)?(?: release)? ?8\b|\brhel ?8\b|\bel8\b|\brocky ?(?:linux )?8\b|\balma ?(?:linux )?8\b", "2.28"),
+        (r"\bubuntu ?14\.04\b", "2.19"),
+        (r"\bubuntu ?16\.04\b|linux mint 18\b", "2.23"),
+        (r"\bubuntu ?18\.04\b|linux mint 19\b", "2.27"),
+        (r"\bubuntu ?20\.04\b|linux mint 20\b", "2.31"),
+        (r"\bubuntu ?22\.04\b", "2.35"),
+        (r"\bdebian ?(?:gnu/linux )?(?:8|jessie)\b", "2.19"),
+        (r"\bdebian ?(?:gnu/linux )?(?:9|stretch)\b", "2.24"),
+        (r"\bdebian ?(?:gnu/linux )?(?:10|buster)\b", "2.28"),
+        (r"\bamazon linux 2\b(?!0)", "2.26"),
+    )
+)
 _GLIBC_RE = re.compile(r"ldd \([^)]*\)\s*(2\.\d+)|\bglibc (?:version )?(2\.\d+)\b(?! not found)", re.IGNORECASE)
 
 
@@ -281,7 +310,7 @@ def _machine(lines: Numbered, facts: LogFacts) -> None:
 
     counts = {name: 0 for name, _ in _OS_SIGNALS}
     first: dict[str, Evidence] = {}
-    low_lines = [(n, line.lower()) for n, line in having(lines, _OS_WORDS)]
+    low_lines = [(n, line.lower()) for n, line in having(lines, _OS_WORDS) if not _OTHER_MACHINES.search(line)]
     for number, low in low_lines:
         for name, rx in _OS_SIGNALS:
             found = len(rx.findall(low))
@@ -298,9 +327,19 @@ def _machine(lines: Numbered, facts: LogFacts) -> None:
                 facts.machine_signs.append(Located(label, number, line))
                 if label == "a 32-bit Python":
                     facts.bits = 32
+        if facts.bits is None and _BITS64.search(line):
+            facts.bits = 64
         glibc = _GLIBC_RE.search(line)
         if glibc and facts.glibc is None:
             facts.glibc = Located(glibc.group(1) or glibc.group(2), number, line)
+    if facts.glibc is None:
+        for number, line in having(lines, ("centos", "rhel", "el7", "el8", "red hat", "rocky", "alma", "ubuntu", "mint", "debian", "amazon linux")):
+            for rx, version in _DISTRO_GLIBC:
+                if rx.search(line):
+                    facts.glibc = Located(version, number, line)
+                    break
+            if facts.glibc is not None:
+                break
     if facts.platforms:
         return
     low = "\n".join(text.lower() for _, text in having(lines, _ARCH_WORDS))
@@ -429,6 +468,208 @@ def _tools(lines: Numbered, facts: LogFacts) -> None:
                     facts.tool_versions[name] = Located(next(g for g in match.groups() if g), number, line)
 
 
+# ---- the day a log was written -----------------------------------------------------------------
+_PIP_NEWER = re.compile(
+    r"new release of pip(?: is)? available:?\s*(?P<old>\d+(?:\.\d+)+)\s*->\s*(?P<new>\d+(?:\.\d+)+)"
+    r"|using pip version (?P<old2>\d+(?:\.\d+)+)[;,]? however,? version (?P<new2>\d+(?:\.\d+)+) is available",
+    re.IGNORECASE,
+)
+# Phrasings that date the pip that printed them (read from pip's own source): (words, regex, the
+# first pip that prints it, the last pip that prints it).
+_PIP_TELLS: tuple[tuple[str, re.Pattern[str], str, str], ...] = (
+    # pip < 19.1 joined an empty list as "(from versions: )"; 19.1 on print "(from versions: none)"
+    ("from versions: )", re.compile(r"\(from versions:\s*\)", re.IGNORECASE), "", "19.0.3"),
+    # pip 22.0 on: the rich subprocess error ("× python setup.py egg_info did not run successfully.")
+    ("did not run successfully", re.compile(r"did not run successfully\.", re.IGNORECASE), "22.0", ""),
+)
+# A pip older than the one that changed a phrasing stays in use for years (distributions ship it):
+# such a log is dated before the change plus this many years.
+OLD_PIP_YEARS = 3
+_STAMP = re.compile(r"^\W{0,3}(?P<day>20(?:1[5-9]|2\d)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))[ t]\d\d:\d\d")
+_EXTRA_INDEX = re.compile(
+    r"looking in (?:indexes: \S+,|links: )|--extra-index-url\b|--find-links\b|\s-f\s+https?://|--index-url\s+https?://(?!pypi)",
+    re.IGNORECASE,
+)
+
+
+def _era(lines: Numbered, facts: LogFacts) -> None:
+    """The day a log was written, from the tool releases it names and its timestamps: pip's
+    "A new release of pip is available: 23.3.1 -> 24.0" puts it between 24.0 and the next pip."""
+    from envdoctor.explain import wheelhistory
+
+    def later(day: str, found: Located) -> None:
+        if facts.era_from is None or day > facts.era_from.value:
+            facts.era_from = Located(day, found.line, found.text)
+
+    def sooner(day: str, found: Located) -> None:
+        if facts.era_until is None or day < facts.era_until.value:
+            facts.era_until = Located(day, found.line, found.text)
+
+    for tool in ("pip", "uv"):
+        version = facts.tool_versions.get(tool)
+        if version is not None:
+            day = wheelhistory.tool_day(tool, version.value)
+            if day:
+                later(day, version)
+    for number, line in having(lines, ("release of pip", "pip version")):
+        match = _PIP_NEWER.search(line)
+        if match:
+            newest = match.group("new") or match.group("new2")
+            here = Located(newest, number, line)
+            day = wheelhistory.tool_day("pip", newest)
+            if day:
+                later(day, here)
+            until = wheelhistory.tool_next_day("pip", newest)
+            if until:
+                sooner(until, here)
+    for words, rx, first, last in _PIP_TELLS:
+        for number, line in having(lines, (words,)):
+            if not rx.search(line):
+                continue
+            here = Located(words, number, line)
+            if first:
+                day = wheelhistory.tool_day("pip", first)
+                if day:
+                    later(day, here)
+            if last:
+                day = wheelhistory.tool_next_day("pip", last)
+                if day:
+                    sooner(f"{int(day[:4]) + OLD_PIP_YEARS:04d}{day[4:]}", here)
+            break
+    for number, line in lines:
+        if line[:1].isdigit() or line[:2].lstrip("[ ")[:1].isdigit():
+            stamp = _STAMP.match(line)
+            if stamp:
+                day = stamp.group("day")
+                later(day, Located(day, number, line))
+                next_month = f"{int(day[:4]) + (day[5:7] == '12'):04d}-{int(day[5:7]) % 12 + 1:02d}-01"
+                sooner(next_month, Located(day, number, line))
+                break
+    for number, line in having(lines, ("looking in", "index-url", "find-links", " -f ")):
+        if _EXTRA_INDEX.search(line):
+            facts.extra_index = Located("extra index", number, line)
+            break
+
+
+# ---- what the user says fixed it -----------------------------------------------------------------
+# An affirmative statement of what solved the problem or what it was, in the user's words.
+_RESOLVED = re.compile(
+    r"\b(?:solved|fixed|resolved|(?:it |this |that |everything )?works? (?:now|fine now|again)|working (?:now|again)"
+    r"|turned out|the (?:fix|solution|cause|culprit|problem|issue) (?:was|is)|(?:problem|issue) (?:was|is)"
+    r"|caused by|(?:was|is) due to|(?:was|is) because of|problem of|(?:this|that|it) helped|fixes it|workaround)\b",
+    re.IGNORECASE,
+)
+_NOT_RESOLVED = re.compile(
+    r"\b(?:not|no|never|still|tried|trying|doesn't|didn't|does not|did not|won't|unable|cannot|can't|nothing|neither"
+    r"|without|if|whether|maybe|perhaps|might|could)\b|n't\b|\?",
+    re.IGNORECASE,
+)
+# What a remedy (or a named cause) in such a statement points at: the cause table's own fixes.
+_REMEDY_CAUSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (cause, re.compile(pattern, re.IGNORECASE))
+    for cause, pattern in (
+        ("msvc-runtime-missing", r"visual c\+\+|\bvc\+\+|\bvc ?runtime|vc_?redist|\bmsvc|redistributable|msvcp1\d\d|vcruntime"),
+        ("numpy", r"\bnumpy\s*(?:<|==|=|version)\s*[12]|\bnumpy<2|\b(?:downgrad|pin)\w* (?:the )?numpy|\bnumpy 1\.\d+|older numpy"),
+        ("protobuf-mismatch", r"\bprotobuf\b|protocol_buffers"),
+        ("keras-version-mismatch", r"tf[-_]keras|tf_use_legacy_keras|\bkeras\s*(?:==|=|version)?\s*2\.|legacy keras"),
+        ("env-leakage", r"\bpythonpath\b|pythonnousersite|\.local[/\\]lib|\buser[- ]site\b"),
+        (
+            "wrong-interpreter",
+            r"\bipykernel\b|kernel ?spec|\b(?:right|correct|proper) (?:interpreter|kernel|python)\b|python -m pip"
+            r"|sys\.executable|wrong (?:python|interpreter|kernel)|different (?:python|interpreter)",
+        ),
+        ("windows-long-paths", r"long ?paths?\b|longpathsenabled|path length|260 char"),
+        (
+            "driver-too-old",
+            r"(?:updat|upgrad|install|reinstall)\w* (?:the |my )?(?:latest )?(?:nvidia |gpu |graphics )?drivers?\b"
+            r"|newer (?:nvidia |gpu )?driver",
+        ),
+        ("cuda-libs-missing", r"install\w* (?:the )?(?:cudnn|cuda toolkit|cuda libraries)|ld_library_path|\[and-cuda\]"),
+        (
+            "cuda-version-mismatch",
+            r"(?:matching|same|compatible|correct|right) (?:version of )?(?:cuda|cudnn)\b|(?:downgrad|upgrad)\w* (?:the )?(?:cuda|cudnn)\b",
+        ),
+        ("cpu-instructions", r"\bavx2?\b|(?:old|older|newer|new) cpu\b"),
+        (
+            "python-unsupported",
+            r"(?:downgrad|upgrad)\w* (?:the |my )?python\b|(?:use|using|switch\w* to|install\w*|with) python ?3\.\d+"
+            r"|64[- ]bit python|python version",
+        ),
+        ("platform-unsupported", r"\bwsl2?\b|\brosetta\b|apple silicon build|arm64 python"),
+        (
+            "mixed-pip-conda",
+            r"conda install\w* instead|(?:re)?install\w* (?:it |them |\w+ )?(?:with|using|via|through) conda\b|instead of pip"
+            r"|conda (?:and|with|vs\.?) pip|pip (?:and|with|vs\.?) conda",
+        ),
+        ("network-or-index", r"\bproxy\b|\bvpn\b|certificate|trusted-host|\bmirror\b|firewall"),
+        ("package-removed", r"instead of (?:tensorflow-gpu|sklearn|tf-nightly-gpu)|scikit-learn instead"),
+        ("glibc-too-old", r"\bglibc\b|newer (?:os|distro|linux|ubuntu|centos)"),
+        (
+            "dependency-version-mismatch",
+            r"(?:upgrad|downgrad|updat|pin)\w* (?:the )?(?:typing[-_]extensions|ml[-_]dtypes|jaxlib|wrapt|setuptools"
+            r"|urllib3|pydantic|transformers|huggingface[-_]hub|torchvision|torchaudio|scipy|h5py)\b",
+        ),
+        ("no-gpu-visible", r"cuda_visible_devices|(?:the )?(?:gpu|cuda) (?:version|build|wheel) of (?:torch|pytorch|tensorflow)"),
+    )
+)
+_SENTENCE = re.compile(r"(?<=[.!;])\s+(?=[A-Z(])|\s+-\s+")
+_RESOLUTION_WORDS = (
+    "solved",
+    "fixed",
+    "resolved",
+    "work",
+    "turned out",
+    "problem",
+    "issue",
+    "the fix",
+    "solution",
+    "cause",
+    "due to",
+    "because",
+    "helped",
+    "workaround",
+)
+
+
+def _resolutions(lines: Numbered, facts: LogFacts) -> None:
+    """The user's own statement of what fixed it ("solved by installing the Visual C++ redistributable",
+    "the problem was PYTHONPATH"), read for the one cause the remedy it names belongs to. Tried fixes,
+    questions and hedged guesses are not statements."""
+    for number, line in having(lines, _RESOLUTION_WORDS):
+        if len(line) > 2000:
+            continue
+        for sentence in _SENTENCE.split(line):
+            if not _RESOLVED.search(sentence) or _NOT_RESOLVED.search(sentence):
+                continue
+            named = [cause for cause, rx in _REMEDY_CAUSES if rx.search(sentence)]
+            if len(named) == 1:
+                facts.resolutions.append((named[0], Located(named[0], number, line)))
+                break
+
+
+# ---- what the user says is installed, and where the code runs --------------------------------------
+_CLAIMED = re.compile(
+    r"\bi(?:'ve| have)? (?:already |successfully )?(?:pip3? |conda )?install(?:ed)? (?P<a>[A-Za-z][\w.-]{1,60})"
+    r"|\b(?P<b>[A-Za-z][\w.-]{1,60}) is (?:already |definitely |clearly )?installed\b"
+    r"|\b(?:pip3?|conda) (?:list|show|freeze) (?:shows?|says|lists?) (?:that )?(?P<c>[A-Za-z][\w.-]{1,60})",
+    re.IGNORECASE,
+)
+_IDE = re.compile(r"\bvs ?code\b|visual studio code|\bpycharm\b|\bspyder\b|\bidle\b|\bsublime\b", re.IGNORECASE)
+_NOT_A_PACKAGE = frozenset({"it", "the", "them", "this", "that", "all", "everything", "python", "with", "and", "pip", "via"})
+
+
+def _claims(lines: Numbered, facts: LogFacts) -> None:
+    for number, line in having(lines, ("install", "pip list", "pip show", "pip freeze", "conda list")):
+        for match in _CLAIMED.finditer(line):
+            name = match.group("a") or match.group("b") or match.group("c")
+            if name and name.lower() not in _NOT_A_PACKAGE:
+                facts.claimed.append(Located(normalise(name), number, line))
+    for number, line in having(lines, ("code", "pycharm", "spyder", "idle", "sublime")):
+        if _IDE.search(line):
+            facts.ide.append(Located("ide", number, line))
+            break
+
+
 # ---- requests, offered versions, installed distributions -------------------------------------
 _REQ_TOKEN = r"""['"]?(?P<req>[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]\s]*\])?(?:\s*(?:===|==|~=|!=|<=|>=|<|>)\s*[\w.*+!-]+(?:\s*,\s*(?:===|==|~=|!=|<=|>=|<|>)\s*[\w.*+!-]+)*)?)['"]?"""
 _PIP_NO_VERSION = re.compile(
@@ -461,8 +702,9 @@ _PIP_CHECK = re.compile(
     re.IGNORECASE,
 )
 _LISTED = re.compile(
-    r"^[\s`>]*(?P<name>[A-Za-z][\w.-]*)\s{2,}(?P<ver>\d+(?:\.\d+)+[\w.+!-]*)(?:\s+(?P<build>[\w.+!-]+))?(?:\s+(?P<channel>[\w./:-]+))?[\s`]*$"
+    r"^[\s`>]*(?P<name>[A-Za-z][\w.-]*)\s{2,}(?P<ver>\d+(?:\.\d+)+[\w.+!-]*)(?:\s+(?P<build><pip>|[\w.+!-]+))?(?:\s+(?P<channel><pip>|[\w./:-]+))?[\s`]*$"
 )
+_REPLACED = re.compile(r"(?:found existing installation|attempting uninstall):\s*(?P<name>[A-Za-z0-9][\w.-]*)", re.I)
 _SHOW_NAME = re.compile(r"^\s*name:\s*(?P<name>[A-Za-z][\w.-]*)\s*$", re.IGNORECASE)
 _SHOW_VERSION = re.compile(r"^\s*version:\s*(?P<ver>\d[\w.+!-]*)\s*$", re.IGNORECASE)
 
@@ -571,6 +813,12 @@ def _installed(lines: Numbered, facts: LogFacts) -> None:
         listed = _LISTED.match(line)
         if listed and not low.lstrip().startswith(("python ", "cuda ", "driver ")):
             put(listed.group("name"), listed.group("ver"), listed.group("channel") or "", number, line)
+            where = " ".join(g for g in (listed.group("build"), listed.group("channel")) if g)
+            facts.listed.append((normalise(listed.group("name")), listed.group("ver"), where, number, line))
+        if "existing installation" in low or "attempting uninstall" in low:
+            gone = _REPLACED.search(line)
+            if gone:
+                facts.replaced.append(Located(normalise(gone.group("name")), number, line))
         name = _SHOW_NAME.match(line)
         if name:
             show_name = (name.group("name"), number)
@@ -722,6 +970,8 @@ def _paths(lines: Numbered, facts: LogFacts) -> None:
     for number, line in lines:
         low = line.lower()
         frame = _FRAME_RE.match(line)
+        if frame and len(facts.frames) < 400:
+            facts.frames.append(Located(frame.group("path"), number, line))
         role = (
             "frame"
             if frame
@@ -765,7 +1015,7 @@ _ACTIVATED = re.compile(
 )
 
 
-_EXCEPTION_WORDS = ("error", "exception", "exit", "notfound", "interrupt", "timeout")
+_EXCEPTION_WORDS = ("error", "exception", "exit", "notfound", "interrupt", "timeout", "did not run", "failed building")
 _FATAL_WORDS = ("illegal", "segmentation", "dumped", "exit code", "check failed", "kernel", "f0", "f1", "f ")
 _ACTIVATE_WORDS = ("activate", "active environment", ")")
 
@@ -782,6 +1032,8 @@ def _errors(lines: Numbered, facts: LogFacts) -> None:
             pip = _PIP_ERROR.match(line)
             if pip:
                 facts.errors.append(ErrorLine("pip", pip.group("msg").strip(), number, line))
+            elif "did not run successfully" in low or "failed building wheel" in low:
+                facts.errors.append(ErrorLine("pip", line.strip(), number, line))  # pip's build failure
             elif any(k in low for k in _FATAL_WORDS) and _FATAL.search(line):
                 facts.errors.append(ErrorLine("fatal", line.strip(), number, line))
         if "module named" in low:
@@ -809,10 +1061,16 @@ def _conflicts(scanner: Scanner, facts: LogFacts) -> None:
                 parsed = Conflict(tool="conda", kind="python", reason="no build for this environment's Python")
         elif sid == "solver/mamba-problems":
             parsed = conflict_parsers.mamba_conflict(cap.lines)
+        elif sid == "solver/mamba-tree":
+            parsed = conflict_parsers.mamba_tree(cap.lines)
         elif sid == "solver/uv-no-solution":
             parsed = conflict_parsers.uv_conflict(cap.lines, header=cap.header.text)
         if parsed is not None and parsed not in facts.conflicts:
             facts.conflicts.append(parsed)
+    if any(c.tool == "libmamba" and c.kind != "conflict" for c in facts.conflicts):
+        # libmamba's problem tree says why; its one-line "requires X, but none of the providers can
+        # be installed" summary only names the chain
+        facts.conflicts = [c for c in facts.conflicts if c.tool != "libmamba" or c.kind != "conflict"]
 
 
 def extract(scanner: Scanner) -> LogFacts:
@@ -830,6 +1088,9 @@ def extract(scanner: Scanner) -> LogFacts:
     _paths(lines, facts)
     _errors(lines, facts)
     _conflicts(scanner, facts)
+    _era(lines, facts)
+    _resolutions(lines, facts)
+    _claims(lines, facts)
     facts.gpu_question = "gpu-query" in scanner.tags()
     return facts
 

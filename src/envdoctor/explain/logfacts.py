@@ -144,6 +144,16 @@ class LogFacts:
     activated_env: Located | None = None  # `conda activate tf`, `(tf) $`, `source venv/bin/activate`
     install_commands: list[Located] = field(default_factory=list)  # `pip install ...` commands shown
     gpu_question: bool = False  # the user asks whether a GPU is used / seen
+    era_from: Located | None = None  # the log is from this day (YYYY-MM-DD) or later (a pip release, a timestamp)
+    era_until: Located | None = None  # ... and from before this day (the next pip after the newest it names)
+    extra_index: Located | None = None  # pip read another index or a find-links page too
+    resolutions: list[tuple[str, Located]] = field(default_factory=list)  # (cause, the user's "solved by" line)
+    frames: list[Located] = field(default_factory=list)  # traceback frames' file paths, in log order
+    # conda / pip list rows: (name, version, build and channel, line, text)
+    listed: list[tuple[str, str, str, int, str]] = field(default_factory=list)
+    replaced: list[Located] = field(default_factory=list)  # packages pip uninstalled to install another version
+    claimed: list[Located] = field(default_factory=list)  # what the user says is installed ("pip list shows torch")
+    ide: list[Located] = field(default_factory=list)  # an IDE that runs its own interpreter (VS Code, PyCharm ...)
 
     # -- queries the rules share ---------------------------------------------------------------
     @property

@@ -17,7 +17,7 @@ _SITE_RE = re.compile(
 )
 # An interpreter path: .../bin/python3.10, ...\python.exe
 _INTERP_RE = re.compile(
-    r"""((?:[a-z]:|~|\$home|\.{0,2})?[\\/][^\s'"()\[\],<>`=]{0,400}?)[\\/]+(?:bin[\\/]+)?python(?:\d(?:\.\d+)?)?(?:\.exe)?(?![\w.\\/-])"""
+    r"""((?:[a-z]:|~|\$home|\.{0,2})?[\\/][^\s'"()\[\],<>`=]{0,400}?)[\\/]+(?:bin[\\/]+)?pythonw?(?:\d(?:\.\d+)?)?(?:\.exe)?(?![\w.\\/-])"""
 )
 _CONDA_ROOT = r"(?:ana|mini)conda\d?|miniforge\d?|mambaforge|micromamba|\.conda"
 _CONDA_ENV_RE = re.compile(rf"(?:{_CONDA_ROOT})[\\/]+envs[\\/]+([\w.-]+)")

@@ -57,6 +57,8 @@ FACT_PROBES: tuple[tuple[str, str, int] | tuple[str, str, int, int], ...] = (
     ("successfully installed", "install", 8),
     ("collecting ", "install", 48),
     ("installing collected packages", "install", 8),
+    ("existing installation", "install", 24),
+    ("uninstall", "install", 24),
     ("downloading ", "install", 32),
     ("from versions:", "offered", 8, 30),
     ("no matching distribution", "offered", 8),
@@ -107,6 +109,21 @@ FACT_PROBES: tuple[tuple[str, str, int] | tuple[str, str, int, int], ...] = (
     ("ubuntu", "machine", 8),
     ("bit (", "machine", 8),
     ("platform", "machine", 16),
+    # what the user says fixed it or caused it ("solved by installing the VC++ redistributable")
+    ("solved", "prose", 24),
+    ("fixed", "prose", 24),
+    ("resolved", "prose", 24),
+    ("works now", "prose", 24),
+    ("working now", "prose", 24),
+    ("turned out", "prose", 24),
+    ("problem", "prose", 24),
+    ("issue was", "prose", 24),
+    ("the cause", "prose", 24),
+    ("because", "prose", 24),
+    ("helped", "prose", 24),
+    ("workaround", "prose", 24),
+    ("the fix", "prose", 24),
+    ("solution", "prose", 24),
 )
 
 
@@ -300,6 +317,12 @@ class Scanner:
                 known.count += 1  # already proven: skip the regex on the thousandth repeat of a warning
                 continue
             matched = sig.match(window)
+            if not matched and sig.pattern is not None:
+                # a message wrapped onto the next line ("... used to compile" / "PyTorch (11.8).")
+                following = lines.following(index, 1)
+                if following:
+                    joined = window + " " + _clean(_decode(following[0]))[:WINDOW_AFTER]
+                    matched = sig.match(joined)
             if not matched:
                 continue
             hit = self.hits.setdefault(sig.id, Hit(sig))

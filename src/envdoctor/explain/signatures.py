@@ -33,9 +33,6 @@ class Signature:
     capture: int = 0  # following lines to keep (solver conflict blocks)
     anchor: str | None = None  # override: a word every matching line carries (see ANCHORS)
 
-    def compiled(self) -> Signature:
-        return self  # patterns compile lazily, on the first line that holds the needle
-
     def match(self, line: str) -> re.Match[str] | bool | None:
         if self.needle not in line.lower():
             return None
@@ -101,6 +98,42 @@ SIGNATURES: tuple[Signature, ...] = (
         capture=2,
     ),
     S(
+        "numpy-abi/banner-advice",
+        "downgrade to 'numpy<2'",
+        "numpy-abi",
+        0.9,
+        "The NumPy 2 banner's advice lines (its first lines cut off in a paste): the ABI failure all the same.",
+        "downgrade to 'numpy<2' or try to upgrade the affected module.",
+        pattern=r"downgrade to 'numpy<2' or try to upgrade the affected module",
+    ),
+    S(
+        "numpy-abi/umath-failed",
+        "_multiarray_umath failed to import",
+        "numpy-abi",
+        0.85,
+        "An extension's import of NumPy's C core fails: built against another NumPy ABI.",
+        "ImportError: numpy.core._multiarray_umath failed to import",
+        anchor="failed",
+    ),
+    S(
+        "numpy-abi/abi-version",
+        "compiled against abi version",
+        "numpy-abi",
+        0.88,
+        "NumPy's own check: the module was compiled against another ABI version than the NumPy loaded.",
+        "RuntimeError: module compiled against ABI version 0x1000009 but this version of numpy is 0x2000000",
+        anchor="version",
+    ),
+    S(
+        "numpy-abi/ndarray-size",
+        "numpy.ndarray size changed",
+        "numpy-abi",
+        0.88,
+        "An extension was compiled against a different NumPy ABI (the ndarray struct size differs).",
+        "ValueError: numpy.ndarray size changed, may indicate binary incompatibility. Expected 16 from C header, got 96 from PyObject",
+        anchor="error",
+    ),
+    S(
         "numpy-abi/array-api",
         "_array_api not found",
         "numpy-abi",
@@ -152,6 +185,24 @@ SIGNATURES: tuple[Signature, ...] = (
         "AttributeError: `np.float_` was removed in the NumPy 2.0 release. Use `np.float64` instead.",
     ),
     S(
+        "numpy-api/future-alias",
+        "will be defined as the corresponding numpy scalar",
+        "numpy-api-removed",
+        0.6,
+        "NumPy 1.20-1.23's FutureWarning on a deprecated alias (np.object, np.bool): the next NumPy removes it.",
+        "FutureWarning: In the future `np.object` will be defined as the corresponding NumPy scalar.",
+    ),
+    S(
+        "numpy-api/import-removed-alias",
+        "from 'numpy'",
+        "numpy-api-removed",
+        0.9,
+        "Code imports an alias NumPy 1.24 / 2.0 removed (`from numpy import float`).",
+        "ImportError: cannot import name 'float' from 'numpy' (/usr/lib/python3/dist-packages/numpy/__init__.py)",
+        pattern=r"cannot import name '(?P<name>float|int|bool|object|str|long|unicode|complex|typeDict|NaN|Inf|PINF|NINF|float_|complex_|unicode_|string_|product|cumproduct|sometrue|alltrue|asfarray|round_|msort|in1d|trapz|row_stack|mat|find_common_type|obj2sctype|sctype2char|issubclass_|maximum_sctype|set_string_function|safe_eval|deprecate)' from 'numpy'",
+        anchor="cannot",
+    ),
+    S(
         "numpy-api/deprecated-alias",
         "was a deprecated alias",
         "numpy-api-removed",
@@ -186,6 +237,14 @@ SIGNATURES: tuple[Signature, ...] = (
         "ImportError: cannot import name 'builder' from 'google.protobuf.internal'",
     ),
     S(
+        "protobuf/internal-create-key",
+        "_internal_create_key",
+        "protobuf-mismatch",
+        0.92,
+        "Generated code from protobuf >= 3.12 loaded by an older protobuf runtime (no `_internal_create_key`).",
+        "AttributeError: module 'google.protobuf.descriptor' has no attribute '_internal_create_key'",
+    ),
+    S(
         "protobuf/runtime-version",
         "runtime_version",
         "protobuf-mismatch",
@@ -195,6 +254,16 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r"protobuf.*runtime_version|runtime_version.*(?:protobuf|gencode)",
     ),
     # ---- cuda-libs-missing -----------------------------------------------------------------
+    S(
+        "cuda-libs/library-not-found",
+        "is not found",
+        "cuda-libs-missing",
+        0.85,
+        "A framework's loader names a CUDA library it could not find (`Library libcublas.so.11 is not found`).",
+        "RuntimeError: Library libcublas.so.11 is not found",
+        pattern=r"library lib(?:cudart|cublas|cublaslt|cudnn\w*|cufft|curand|cusolver|cusparse|nvrtc|nvjitlink)\.so[\d.]* is not found",
+        anchor="found",
+    ),
     S(
         "cuda-libs/dso-loader",
         "could not load dynamic library",
@@ -293,6 +362,15 @@ SIGNATURES: tuple[Signature, ...] = (
         "The binary has no kernels for this GPU's architecture: built with another CUDA / arch list than the GPU needs.",
         "RuntimeError: CUDA error: no kernel image is available for execution on the device",
         anchor="cuda",  # every wording of it says "CUDA capability" / "CUDA error" / cudaError...
+    ),
+    S(
+        "cuda-version/dnn-init-failed",
+        "dnn library initialization failed",
+        "cuda-version-mismatch",
+        0.7,
+        "XLA / TensorFlow could not initialise cuDNN: usually a cuDNN of another version than the build's (a candidate).",
+        "jaxlib.xla_extension.XlaRuntimeError: FAILED_PRECONDITION: DNN library initialization failed.",
+        anchor="failed",
     ),
     S(
         "cuda-version/jax-built-against",
@@ -503,6 +581,15 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r"warning[^\n]*found no nvidia driver",
     ),
     S(
+        "no-gpu/cuinit-no-device",
+        "cuda_error_no_device",
+        "no-gpu-visible",
+        0.85,
+        "The CUDA driver API found no device (TensorFlow / JAX: `failed call to cuInit`): no GPU visible to the process.",
+        "E tensorflow/stream_executor/cuda/cuda_driver.cc:271] failed call to cuInit: CUDA_ERROR_NO_DEVICE: no "
+        "CUDA-capable device is detected",
+    ),
+    S(
         "no-gpu/no-cuda-gpus",
         "no cuda gpus are available",
         "no-gpu-visible",
@@ -607,6 +694,17 @@ SIGNATURES: tuple[Signature, ...] = (
         tags=("gpu-query",),
     ),
     S(
+        "no-gpu/check-said-no",
+        "gpu",
+        "no-gpu-visible",
+        0.9,
+        "The user reports the framework's own GPU check answering no: `list_physical_devices('GPU')` returns [] / "
+        "`cuda.is_available()` returns False.",
+        "tf.config.list_physical_devices('GPU') returns an empty list []",
+        pattern=r"(?:list_physical_devices\(\s*['\"]gpu['\"]\s*\)|is_gpu_available\(\)|is_built_with_cuda\(\)|cuda\.is_available\(\)|device_count\(\))[^\n]{0,40}?\b(?:returns?|returned|returning|gives?|gave|shows?|prints?|printed|outputs?|is|=)\s*(?:an? |always |still |me )?(?:empty(?: list)?|\[\]|false|0)\b",
+        tags=("gpu-query",),
+    ),
+    S(
         "fact/gpu-query-not-detected",
         "gpu",
         None,
@@ -618,6 +716,14 @@ SIGNATURES: tuple[Signature, ...] = (
         tags=("gpu-query",),
     ),
     # ---- cpu-instructions ------------------------------------------------------------------
+    S(
+        "cpu/sigill-exit",
+        "interrupted by signal 4",
+        "cpu-instructions",
+        0.85,
+        "The process died of SIGILL (an IDE's `exit code 132`): the CPU met an instruction it does not have.",
+        "Process finished with exit code 132 (interrupted by signal 4: SIGILL)",
+    ),
     S(
         "cpu/illegal-instruction",
         "illegal instruction",
@@ -686,7 +792,19 @@ SIGNATURES: tuple[Signature, ...] = (
         0.65,
         "Windows could not load TensorFlow's native module; the VC++ runtime is the usual culprit.",
         "ImportError: DLL load failed while importing _pywrap_tensorflow_internal: The specified module could not be found.",
-        pattern=r"dll load failed(?:.*_pywrap_tensorflow|(?: while importing [\w.]+)?:\s*the specified module could not be found)",
+        pattern=r"dll load failed(?: while importing [\w.]+)?:\s*the specified module could not be found",
+    ),
+    S(
+        "cpu/dll-init-failed",
+        "initialization routine failed",
+        "cpu-instructions",
+        0.7,
+        "Windows: TensorFlow's native module failed to initialise (error 1114); on CPUs without AVX this is how "
+        "TensorFlow >= 1.6 fails to import. A candidate on its own: a broken C++ runtime reads the same.",
+        "ImportError: DLL load failed while importing _pywrap_tensorflow_internal: A dynamic link library (DLL) "
+        "initialization routine failed.",
+        pattern=r"dll load failed(?: while importing _pywrap_tensorflow\w*)?:\s*a dynamic link library \(dll\) initiali[sz]ation routine failed",
+        anchor="dll",
     ),
     # ---- windows-long-paths ----------------------------------------------------------------
     S(
@@ -718,6 +836,25 @@ SIGNATURES: tuple[Signature, ...] = (
         "/opt/conda/envs/tf/bin/python: No module named ipykernel_launcher",
     ),
     # ---- env-leakage -----------------------------------------------------------------------
+    S(
+        "env-leak/foreign-extension",
+        "does not define module export function",
+        "env-leakage",
+        0.8,
+        "An extension module built for another Python (a Python 2 `initX` module, or another ABI) was found "
+        "first on sys.path: a copy from another installation.",
+        "ImportError: dynamic module does not define module export function (PyInit_cv2)",
+        anchor="error",
+    ),
+    S(
+        "env-leak/numpy-source-tree",
+        "you should not try to import numpy from",
+        "env-leakage",
+        0.6,
+        "NumPy's C core did not load: a NumPy of another Python / platform on sys.path, or its source tree (a candidate).",
+        "ImportError: Error importing numpy: you should not try to import numpy from its source directory;",
+        anchor="error",
+    ),
     S(
         "env-leak/pythonpath",
         "pythonpath points to",
@@ -808,6 +945,24 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r"no module named '?(?:pip\.)?_internal\b",
     ),
     S(
+        "mixed/record-file-not-found",
+        "record file not found",
+        "mixed-pip-conda",
+        0.88,
+        "pip cannot uninstall a package it did not install (no RECORD): conda or the OS package manager owns it.",
+        "ERROR: Cannot uninstall PyYAML 5.3.1, RECORD file not found. Hint: The package was installed by debian.",
+        anchor="found",
+    ),
+    S(
+        "mixed/conda-clobber",
+        "clobbererror",
+        "mixed-pip-conda",
+        0.6,
+        "conda found two packages writing the same path (often a pip-installed copy beside conda's): a candidate.",
+        "ClobberError: This transaction has incompatible packages due to a shared path.",
+        anchor="error",
+    ),
+    S(
         "mixed/record-missing",
         "uninstall-no-record-file",
         "mixed-pip-conda",
@@ -889,6 +1044,15 @@ SIGNATURES: tuple[Signature, ...] = (
         "mamba/libmamba solver problems (listed below).",
         "Encountered problems while solving:",
         capture=40,
+    ),
+    S(
+        "solver/mamba-tree",
+        "could not solve for environment specs",
+        "solver-conflict",
+        0.75,
+        "libmamba's problem tree (conda >= 23.10, mamba >= 1.4): which packages clash, and why.",
+        "Could not solve for environment specs",
+        capture=60,
     ),
     S(
         "solver/uv-no-solution",
@@ -1007,6 +1171,15 @@ SIGNATURES: tuple[Signature, ...] = (
         "The tensorflow-gpu stub's own message.",
         'The "tensorflow-gpu" package has been removed!',
         anchor="gpu",
+    ),
+    S(
+        "removed/named-as-removed",
+        "has been removed",
+        "package-removed",
+        0.9,
+        "A package the index replaced by an erroring stub, named as removed (its page, its stub, a user quoting them).",
+        "tensorflow-gpu has been removed. Please install tensorflow instead.",
+        pattern=r"\b(?P<package>tensorflow-gpu|tf-nightly-gpu|sklearn)\b['\"`]?(?: package)? has been removed",
     ),
     S(
         "removed/tf-gpu-stub",
@@ -1211,6 +1384,17 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     # ---- glibc-too-old ---------------------------------------------------------------------
     S(
+        "glibc/glibcxx-not-found",
+        "version `glibcxx_",
+        "glibc-too-old",
+        0.75,
+        "The system's libstdc++ is older than a binary needs (its GLIBCXX symbol version): the system's C/C++ "
+        "runtime, like glibc; an older conda libstdcxx first on the path reads the same, so a candidate alone.",
+        "ImportError: /usr/lib/x86_64-linux-gnu/libstdc++.so.6: version `GLIBCXX_3.4.29' not found",
+        pattern=r"version `glibcxx_[\d.]+' not found",
+        anchor="found",
+    ),
+    S(
         "glibc/not-found",
         "glibc_",
         "glibc-too-old",
@@ -1267,6 +1451,17 @@ SIGNATURES: tuple[Signature, ...] = (
         "A dependency is older or newer than the code importing it expects (a name it provides moved or is missing).",
         "ImportError: cannot import name 'TypeIs' from 'typing_extensions' (/usr/local/lib/python3.10/dist-packages/typing_extensions.py)",
         pattern=r"cannot import name '(?P<name>\w+)' from '(?P<module>(?:typing_extensions|ml_dtypes|wrapt|h5py|huggingface_hub|charset_normalizer|urllib3|requests|packaging|setuptools|importlib_metadata|pydantic|flatbuffers|opt_einsum|gast|scipy|jaxlib|jax|flax|optax|chex|transformers|accelerate|diffusers|peft|tokenizers|torchvision|torchaudio|triton|tensorflow_probability|tensorflow_addons|tensorflow_hub|tensorboard|absl|attr|six|jinja2|markupsafe|werkzeug)\b[\w.]*)'",
+    ),
+    S(
+        "deps/torchvision-operator",
+        "does not exist",
+        "dependency-version-mismatch",
+        0.85,
+        "torchvision's C++ operators are registered by its own build for one torch release; under another torch "
+        "they are missing.",
+        "RuntimeError: operator torchvision::nms does not exist",
+        pattern=r"operator (?:torchvision|torchaudio)::\w+ does not exist",
+        anchor="error",
     ),
     S(
         "deps/pip-incompatible",
@@ -1538,7 +1733,7 @@ SIGNATURES: tuple[Signature, ...] = (
 )
 
 # The rest of this module is index plumbing for the scanner.
-COMPILED: tuple[Signature, ...] = tuple(s.compiled() for s in SIGNATURES)
+COMPILED: tuple[Signature, ...] = tuple(SIGNATURES)  # patterns compile lazily, on the first line holding the needle
 
 # The scanner searches the text once per *anchor*, a substring shared by several needles (every
 # line that holds a needle holds its anchor), then tests the needles only on the lines found. The

@@ -281,12 +281,6 @@ class KnowledgeBase:
             if minor in r.pythons_by_platform.get(platform, ())
         ]
 
-    def variants(self, package: str) -> list[str]:
-        """The sibling distributions of a framework the data covers: for "tensorflow",
-        ["tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-intel", "tensorflow-macos"]."""
-        family = _abi_family(package)
-        return [p for p in self.packages() if _abi_family(p) == family]
-
     def build(self, package: str, version: str) -> BuildInfo | None:
         """The CUDA / cuDNN a release was built with: from the build info in its wheel, with
         cuDNN minor versions from TensorFlow's tested build configurations where the wheel only

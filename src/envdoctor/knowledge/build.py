@@ -47,6 +47,7 @@ from envdoctor.frameworks import all_frameworks, of_distribution, of_package
 from envdoctor.knowledge import PLATFORMS, RELEASES_SCHEMA
 from envdoctor.knowledge.fetch import FetchError, HttpClient, RemoteZip
 from envdoctor.locations import cache_dir
+from envdoctor.markers import for_platform as marker_environment
 
 INDEX_URL = "https://pypi.org/simple/"
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
@@ -643,44 +644,11 @@ def _plan_release(
     return rec
 
 
-def _markers(sys_platform: str, system: str, machine: str) -> dict[str, str]:
-    return {
-        "sys_platform": sys_platform,
-        "platform_system": system,
-        "platform_machine": machine,
-        "os_name": "nt" if system == "Windows" else "posix",
-    }
-
-
-PLATFORM_MARKERS: dict[str, dict[str, str]] = {
-    "linux-x86_64": _markers("linux", "Linux", "x86_64"),
-    "linux-aarch64": _markers("linux", "Linux", "aarch64"),
-    "macos-arm64": _markers("darwin", "Darwin", "arm64"),
-    "macos-x86_64": _markers("darwin", "Darwin", "x86_64"),
-    "windows-x86_64": _markers("win32", "Windows", "AMD64"),
-}
-
-
-def marker_environment(platform: str, python: str) -> dict[str, str]:
-    """PEP 508 marker variables for a platform key and a Python minor."""
-    return {
-        "implementation_name": "cpython",
-        "implementation_version": f"{python}.0",
-        "platform_python_implementation": "CPython",
-        "platform_release": "",
-        "platform_version": "",
-        "python_full_version": f"{python}.0",
-        "python_version": python,
-        "extra": "",
-        **PLATFORM_MARKERS[platform],
-    }
-
-
 def _stub_target(package: str, version: str, requires: Sequence[str], platform: str, python: str) -> str | None:
     """The package a redirecting stub wheel installs instead on `platform`
     (`tensorflow-intel==2.15.0 ; platform_system == "Windows"`): a requirement pinned to the same
     version of another package whose marker holds there."""
-    env = marker_environment(platform, python)
+    env = marker_environment(platform, python)  # evaluate() adds extra=""
     for text in requires:
         try:
             req = Requirement(text)

@@ -13,6 +13,7 @@ from packaging.version import Version
 
 from envdoctor.knowledge.interface import KnowledgeSource
 from envdoctor.knowledge.records import Constraint, Release, RemovedPackage
+from envdoctor.markers import for_platform
 from envdoctor.versions import parse_version
 
 if TYPE_CHECKING:
@@ -99,10 +100,6 @@ class PluginGpu:
     cudnn: str | None
 
 
-def _platform_environment(platform: str, python: str) -> dict[str, str]:
-    from envdoctor.knowledge.build import marker_environment  # lazy: build pulls the index client
-
-    return marker_environment(platform, python)
 
 
 def plugin_gpu(
@@ -114,7 +111,7 @@ def plugin_gpu(
     plugin wheel fits."""
     plugin = plugins.of(major)
     own = pythons(kb, package, version, platform) or ["3.12"]
-    env = _platform_environment(platform, own[-1])
+    env = for_platform(platform, own[-1])
     extra = requirements(kb, package, version, (plugins.request_extra.replace("{major}", major),), env)
     specs = [r.specifier for r in extra if canonicalize_name(r.name) == plugin]
     if not specs:
@@ -153,7 +150,7 @@ def binary_pythons(
     own = pythons(kb, package, version, platform)
     if not own:
         return own
-    env = _platform_environment(platform, own[-1])
+    env = for_platform(platform, own[-1])
     specs = [
         r.specifier
         for r in requirements(kb, package, version, tuple(extras), env)

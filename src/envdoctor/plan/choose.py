@@ -22,9 +22,9 @@ from envdoctor import frameworks
 from envdoctor.errors import UsageError
 from envdoctor.frameworks import Framework, PlanQuestion
 from envdoctor.knowledge import view as kbview
+from envdoctor.markers import for_platform as marker_environment
 from envdoctor.plan.model import Choice, GpuBuild, Pin, Target
-from envdoctor.plan.platforms import marker_environment
-from envdoctor.versions import parse_version
+from envdoctor.versions import overlap, parse_version
 
 if TYPE_CHECKING:
     from envdoctor.knowledge.interface import KnowledgeSource
@@ -117,43 +117,6 @@ def _vtext(version: Version) -> str:
 
 def _minor(version: Version) -> str:
     return f"{version.major}.{version.minor}"
-
-
-def probe_points(a: SpecifierSet, b: SpecifierSet) -> set[Version] | None:
-    """Versions at and around every bound of `a` and `b` (None: a bound is not a version)."""
-    points: set[Version] = {Version("0")}
-    for spec in list(a) + list(b):
-        base = parse_version(spec.version.replace(".*", ""))
-        if base is None:
-            return None
-        rel = list(base.release)
-        points.add(base)
-        for i in range(len(rel)):
-            up = rel[: i + 1]
-            up[-1] += 1
-            points.add(Version(".".join(map(str, up))))
-            if rel[i] > 0:
-                down = rel[: i + 1]
-                down[-1] -= 1
-                points.add(Version(".".join(map(str, [*down, 999]))))
-        points.add(Version(".".join(map(str, [*rel, 1]))))
-    return points
-
-
-def specifiers_overlap(a: SpecifierSet, b: SpecifierSet) -> bool:
-    """Whether some (final) version satisfies both: probe each bound and its neighbours."""
-    points = probe_points(a, b)
-    if points is None:
-        return True  # cannot tell: assume they overlap
-    return any(a.contains(p) and b.contains(p) for p in points)
-
-
-def admits_outside(spec: SpecifierSet, cap: SpecifierSet) -> bool:
-    """Whether `spec` allows some version that `cap` excludes."""
-    points = probe_points(spec, cap)
-    if points is None:
-        return False
-    return any(spec.contains(p) and not cap.contains(p) for p in points)
 
 
 _Conflict = tuple[str, str, str]  # (framework requirement, why, user requirement)
@@ -369,7 +332,7 @@ class _Chooser:
         key = (str(a), a.prereleases, str(b), b.prereleases)
         cache = self.memo.overlap
         if key not in cache:
-            cache[key] = specifiers_overlap(a, b)
+            cache[key] = overlap(a, b)
         return cache[key]
 
     def _environment(self, python: str) -> dict[str, str]:

@@ -63,26 +63,3 @@ def uv_platform(platform: str, glibc: str | None = None) -> str:
         # uv names only some manylinux levels; fall back to the highest named level below.
         minor = 17 if minor < 28 else 28
     return f"{arch}-manylinux_2_{minor}"
-
-
-def marker_environment(platform: str, python: str) -> dict[str, str]:
-    """PEP 508 marker variables for a CPython of minor `python` on `platform`."""
-    os_name, arch = platform.split("-", 1)
-    sys_platform = {"linux": "linux", "macos": "darwin", "windows": "win32"}[os_name]
-    machine = {
-        ("windows", "x86_64"): "AMD64",
-        ("macos", "arm64"): "arm64",
-    }.get((os_name, arch), arch)
-    return {
-        "implementation_name": "cpython",
-        "implementation_version": f"{python}.0",
-        "os_name": "nt" if os_name == "windows" else "posix",
-        "platform_machine": machine,
-        "platform_python_implementation": "CPython",
-        "platform_release": "",
-        "platform_system": {"linux": "Linux", "macos": "Darwin", "windows": "Windows"}[os_name],
-        "platform_version": "",
-        "python_full_version": f"{python}.0",
-        "python_version": python,
-        "sys_platform": sys_platform,
-    }

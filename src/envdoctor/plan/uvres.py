@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -212,7 +211,3 @@ def _run(cmd: list[str], env: dict[str, str], timeout: float, cwd: str) -> Compi
     if proc.truncated:
         return Compiled(False, error="uv printed more output than envdoctor reads", command=cmd)
     return Compiled(True, text=proc.stdout, command=cmd)
-
-
-def display_command(cmd: Sequence[str]) -> str:
-    return " ".join(shlex.quote(c) for c in cmd)

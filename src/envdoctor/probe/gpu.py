@@ -29,6 +29,7 @@ from envdoctor import process
 from envdoctor.bounded import JSON_LIMIT, maybe_text, read_bytes
 from envdoctor.frameworks import all_frameworks
 from envdoctor.model import CudaLibrary, GpuDevice, GpuFacts
+from envdoctor.names import canonicalize_name
 from envdoctor.process import Completed
 
 Runner = Callable[..., Completed]  # (argv, timeout=) -> how it ended (envdoctor.process.run)
@@ -590,7 +591,7 @@ def _pip_dists(site: Path) -> dict[str, list[tuple[str, str]]]:
             continue
         stem = entry[: -len(".dist-info")]
         name, _, version = stem.partition("-")
-        canonical = re.sub(r"[-_.]+", "-", name).lower()
+        canonical = canonicalize_name(name)
         result.setdefault(canonical, []).append((canonical, version))
     return result
 
@@ -651,7 +652,7 @@ def _toolkit_components(libdir: Path) -> dict[str, str]:
             except ValueError:
                 data = None
         wheels = {
-            re.sub(r"[-_.]+", "-", n.partition("-")[0]).lower(): n.partition("-")[2][: -len(".dist-info")]
+            canonicalize_name(n.partition("-")[0]): n.partition("-")[2][: -len(".dist-info")]
             for n in _listdir(toolkit / "dist-info")
             if n.endswith(".dist-info")
         }

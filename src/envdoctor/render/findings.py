@@ -1,42 +1,25 @@
-"""Render a check report (or a lint report) as text, JSON or Markdown. Formatters return strings.
-
-Plain ANSI codes instead of rich: rich's import alone costs ~60 ms of the 150 ms `check` budget.
-"""
+"""Findings for every formatter: counts, the verdict, and the findings as entries grouped by
+severity with each consequence under the root cause it follows from (envdoctor.roots)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
 
-from envdoctor import __version__
 from envdoctor.model import Finding, Severity, Skipped
-from envdoctor.output import document_header
-from envdoctor.safetext import clean, md, md_code
+from envdoctor.render.document import Entry, Field, Findings, Para, Span, command, line
 
-_COLORS = {"error": "31", "warning": "33", "info": "36", "bold": "1", "dim": "2", "green": "32"}
-_HEADINGS = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Notes"}
-
-
-class Style:
-    def __init__(self, color: bool) -> None:
-        self.color = color
-
-    def __call__(self, text: str, style: str) -> str:
-        if not self.color:
-            return text
-        codes = ";".join(_COLORS[s] for s in style.split())
-        return f"\x1b[{codes}m{text}\x1b[0m"
+HEADINGS = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Notes"}
+VERDICT_STYLE = {"OK": "ok", "INCOMPLETE": "warning", "FAILED": "fail"}
+# The hints envdoctor.roots adds when it groups: a nested entry says the same by where it stands.
+_GROUPING_HINTS = ("Follows from ", "Its fix also clears: ")
 
 
-def _counts(findings: Sequence[Finding]) -> dict[str, int]:
-    counts = {s.value: 0 for s in Severity}
+def counts(findings: Sequence[Finding]) -> dict[str, int]:
+    found = {s.value: 0 for s in Severity}
     for f in findings:
-        counts[f.severity.value] += 1
-    return counts
-
-
-_VERDICT_STYLE = {"OK": "bold green", "INCOMPLETE": "bold warning", "FAILED": "bold error"}
+        found[f.severity.value] += 1
+    return found
 
 
 def verdict_word(findings: Sequence[Finding], skipped: Sequence[Skipped]) -> str:
@@ -48,7 +31,7 @@ def verdict_word(findings: Sequence[Finding], skipped: Sequence[Skipped]) -> str
 
 
 def summary_line(findings: Sequence[Finding], skipped: Sequence[Skipped]) -> str:
-    c = _counts(findings)
+    c = counts(findings)
     parts = [
         f"{c['error']} error{'s' * (c['error'] != 1)}",
         f"{c['warning']} warning{'s' * (c['warning'] != 1)}",
@@ -59,67 +42,53 @@ def summary_line(findings: Sequence[Finding], skipped: Sequence[Skipped]) -> str
     return ", ".join(parts)
 
 
-def findings_text(
-    findings: Sequence[Finding], skipped: Sequence[Skipped], *, header: Sequence[str], color: bool
-) -> str:
-    s = Style(color)
-    # Every field may carry names, versions and paths from the environment: one line each, inert.
-    lines = [s(clean(h), "bold") if i == 0 else clean(h) for i, h in enumerate(header)]
+def verdict(findings: Sequence[Finding], skipped: Sequence[Skipped], suffix: str = "") -> Para:
+    """`FAILED: 2 errors, 1 warning, 0 notes`, styled by the outcome."""
+    word = verdict_word(findings, skipped)
+    return Para(line(f"{word}: {summary_line(findings, skipped)}{suffix}"), VERDICT_STYLE[word])
+
+
+@dataclass
+class Group:
+    severity: Severity
+    entries: list[Entry]
+
+
+def groups(block: Findings) -> list[Group]:
+    """The findings by the severity of their root, each root with its consequences under it."""
+    keys = {f.key for f in block.findings}
+    consequences: dict[str, list[Finding]] = {}
+    for f in block.findings:
+        if f.caused_by and f.caused_by in keys:
+            consequences.setdefault(f.caused_by, []).append(f)
+    out = []
     for severity in Severity:
-        group = [f for f in findings if f.severity is severity]
-        if not group:
-            continue
-        lines.append("")
-        lines.append(s(f"{_HEADINGS[severity]} ({len(group)})", f"bold {severity.value}"))
-        for f in group:
-            cause = f" [{clean(f.cause)}]" if f.cause else ""
-            lines.append(f"  {s(clean(f.code), severity.value)} {clean(f.message)}{s(cause, 'dim')}")
-            lines.extend(f"      {s('evidence:', 'dim')} {clean(e)}" for e in f.evidence)
-            if f.fix:
-                lines.append(f"      {s('fix:', 'green')} {clean(f.fix)}")
-            lines.extend(f"      {s('hint:', 'dim')} {clean(h)}" for h in f.hints)
-    if skipped:
-        lines.append("")
-        lines.append(s(f"Skipped ({len(skipped)})", "bold"))
-        lines.extend(f"  {clean(k.what)}: {clean(k.reason)}" for k in skipped)
-    lines.append("")
-    verdict = summary_line(findings, skipped)
-    lines.append(s(verdict_word(findings, skipped) + ": " + verdict, _VERDICT_STYLE[verdict_word(findings, skipped)]))
-    return "\n".join(lines) + "\n"
+        roots = [f for f in block.findings if f.severity is severity and not (f.caused_by and f.caused_by in keys)]
+        if roots:
+            out.append(Group(severity, [entry(f, consequences.get(f.key, [])) for f in roots]))
+    return out
 
 
-def findings_markdown(
-    findings: Sequence[Finding], skipped: Sequence[Skipped], *, title: str, facts: Sequence[tuple[str, str]]
-) -> str:
-    lines = [f"## {md(title)}", ""]
-    if facts:
-        lines += ["| | |", "|---|---|"] + [f"| {md(k)} | {md(v)} |" for k, v in facts] + [""]
-    if not findings:
-        lines.append("No problems found.")
-    for severity in Severity:
-        group = [f for f in findings if f.severity is severity]
-        if not group:
-            continue
-        lines += [f"### {_HEADINGS[severity]} ({len(group)})", ""]
-        for f in group:
-            cause = f" ({md_code(f.cause)})" if f.cause else ""
-            lines.append(f"- **{md(f.code)}** {md(f.message)}{cause}")
-            lines.extend(f"  - evidence: {md_code(e)}" for e in f.evidence)
-            if f.fix:
-                lines.append(f"  - fix: {md_code(f.fix)}")
-            lines.extend(f"  - hint: {md(h)}" for h in f.hints)
-        lines.append("")
-    if skipped:
-        lines += [f"### Skipped ({len(skipped)})", ""] + [f"- {md(k.what)}: {md(k.reason)}" for k in skipped]
-        lines.append("")
-    lines.append(f"_{verdict_word(findings, skipped)}: {summary_line(findings, skipped)} · envdoctor {__version__}_")
-    return "\n".join(lines) + "\n"
+def entry(finding: Finding, consequences: Sequence[Finding] = (), *, nested: bool = False) -> Entry:
+    """One finding: `CODE message [cause]`, its evidence, fix and hints; what follows from it
+    below, marked `↳` (its fix is the root's: not repeated)."""
+    cause = Span(f" [{finding.cause}]", "dim") if finding.cause else None
+    head = line(Span(finding.code, finding.severity.value), " ", finding.message, cause)
+    fields = [Field("evidence:", line(Span(e, "literal"))) for e in finding.evidence]
+    if finding.fix and not nested:
+        fields.append(Field("fix:", line(command(finding.fix)), style="fix"))
+    hints = finding.hints
+    if nested or consequences:
+        hints = [h for h in hints if not h.startswith(_GROUPING_HINTS)]
+    fields += [Field("hint:", line(h)) for h in hints]
+    children = [entry(c, nested=True) for c in consequences]
+    return Entry(head, fields, children, mark=Span("\u21b3", "dim") if nested else None)
 
 
-def findings_json(findings: Sequence[Finding], skipped: Sequence[Skipped], **extra: Any) -> str:
-    document: dict[str, Any] = document_header()
-    document.update(extra)
-    document["findings"] = [f.to_dict() for f in findings]
-    document["skipped"] = [{"what": k.what, "reason": k.reason} for k in skipped]
-    document["summary"] = _counts(findings)
-    return json.dumps(document, indent=2) + "\n"
+def concise_lines(block: Findings) -> list[tuple[str, Finding]]:
+    """`path:line:col: CODE [severity] message` per finding (ruff's concise format)."""
+    out = []
+    for f in block.findings:
+        where = str(f.location) if f.location is not None else f"{block.default_path}:1:1"
+        out.append((f"{where}: {f.code} [{f.severity.value}] {f.message}", f))
+    return out

@@ -33,6 +33,10 @@ STYLES: dict[str, str] = {
     "dim": "dim",
     "path": "cyan",
     "step": "bold",
+    "literal": "none",  # a value shown as it is: a code span in Markdown
+    "heading.error": "bold red",
+    "heading.warning": "bold yellow",
+    "heading.info": "bold cyan",
 }
 NO_WRAP_WIDTH = 100_000
 
@@ -60,6 +64,7 @@ def make_console(*, color: bool, width: int | None = None, stream: io.StringIO |
         emoji=False,
         soft_wrap=width is None,
         legacy_windows=False,
+        force_jupyter=False,  # in a kernel rich would display the text itself instead of returning it
     )
 
 
@@ -73,7 +78,7 @@ def terminal_width(is_tty: bool) -> int | None:
 def to_text(renderables: Iterable[RenderableType], *, color: bool, width: int | None) -> str:
     console = make_console(color=color, width=width)
     for item in renderables:
-        console.print(item)
+        console.print(item, crop=False)  # a command wider than the terminal: whole, for the terminal to wrap
     stream = console.file
     assert isinstance(stream, io.StringIO)
     text = stream.getvalue()

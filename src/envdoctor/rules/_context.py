@@ -74,26 +74,17 @@ class Context:
     @cached_property
     def marker_environment(self) -> dict[str, str]:
         """PEP 508 marker variables of the target interpreter and machine."""
+        from envdoctor.markers import SYS_PLATFORMS, environment
+
         interp = self.snapshot.interpreter
         machine = self.snapshot.machine
-        sys_platform = interp.sys_platform or {"linux": "linux", "windows": "win32", "macos": "darwin"}.get(
-            machine.os, ""
+        return environment(
+            sys_platform=interp.sys_platform or SYS_PLATFORMS.get(machine.os, ""),
+            machine=interp.machine or machine.arch,
+            python=interp.minor,
+            full_version=interp.version,
+            implementation=interp.implementation or "cpython",
         )
-        return {
-            "implementation_name": interp.implementation or "cpython",
-            "implementation_version": interp.version,
-            "os_name": "nt" if sys_platform == "win32" else "posix",
-            "platform_machine": interp.machine or machine.arch,
-            "platform_python_implementation": "CPython"
-            if (interp.implementation or "cpython") == "cpython"
-            else interp.implementation,
-            "platform_release": "",
-            "platform_system": {"linux": "Linux", "win32": "Windows", "darwin": "Darwin"}.get(sys_platform, ""),
-            "platform_version": "",
-            "python_full_version": interp.version,
-            "python_version": interp.minor,
-            "sys_platform": sys_platform,
-        }
 
     @cached_property
     def frameworks(self) -> dict[str, Distribution]:

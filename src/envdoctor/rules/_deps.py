@@ -20,7 +20,7 @@ from envdoctor.frameworks import all_frameworks, of_package
 from envdoctor.model import Distribution, Remedy
 from envdoctor.names import canonicalize_name
 from envdoctor.rules._context import Context
-from envdoctor.versions import parse_version
+from envdoctor.versions import parse_version, satisfiable
 
 if TYPE_CHECKING:
     from packaging.version import Version
@@ -257,16 +257,12 @@ def combined_spec(ctx: Context, name: str, extra: tuple[str, ...] | list[str] = 
 
 
 def _satisfiable(ctx: Context, name: str, spec: SpecifierSet) -> bool:
-    """Whether some version meets `spec`: the knowledge base's releases of `name` when it has
-    them, else the versions the specifiers mention and their nearest neighbours."""
-    if not len(spec):
-        return True
+    """Whether some version meets `spec`: among the knowledge base's releases of `name` when it
+    has them, else among the versions around the bounds (envdoctor.versions)."""
     releases = getattr(ctx.kb, "releases", None)
     known = [r.version for r in releases(name)] if callable(releases) and name in _kb_packages(ctx) else []
-    # Each bound itself, just above it, and the lowest versions: one of them meets any satisfiable set.
-    mentioned = [item.version.rstrip(".*") for item in spec]
-    candidates = known or ["0", "0.0.1", *(v + tail for v in mentioned for tail in ("", ".1", ".post1"))]
-    return any(satisfies(spec, text) for text in candidates)
+    parsed = [v for v in (parse_version(text) for text in known) if v is not None]
+    return satisfiable(spec, parsed or None)
 
 
 def _kb_packages(ctx: Context) -> set[str]:

@@ -159,7 +159,7 @@ def outside_caps(ctx: Context) -> Iterator[Finding]:
     Pin the package inside the cap (`numpy<2`), or allow a framework release built for it.
     """
     from envdoctor.knowledge import view as kbview
-    from envdoctor.plan.choose import admits_outside, specifiers_overlap
+    from envdoctor.versions import admits_outside, overlap
 
     fctx = _ctx(ctx)
     if fctx is None:
@@ -177,7 +177,7 @@ def outside_caps(ctx: Context) -> Iterator[Finding]:
                 continue
             user = fctx.entry(cap.name.lower())
             if user is not None and user.specifier is not None:
-                if specifiers_overlap(user.specifier, cap.specifier):
+                if overlap(user.specifier, cap.specifier):
                     continue
                 yield outside_caps.finding(
                     f"{user.text} is outside what {package} {version} can use ({cap}): {constraint.reason}",

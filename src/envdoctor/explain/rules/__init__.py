@@ -9,11 +9,14 @@ package versions, the GPU stack, and interpreters / leakage. `all_rules()` lists
 from __future__ import annotations
 
 from envdoctor.explain.rules import errors
+from envdoctor.explain.rules import native
 from envdoctor.explain.rules import solver
 from envdoctor.explain.rules import wheels
 from envdoctor.explain.rules import packages
+from envdoctor.explain.rules import installs
 from envdoctor.explain.rules import gpu
 from envdoctor.explain.rules import leakage
+from envdoctor.explain.rules import statements
 from envdoctor.explain.rules._registry import CauseRule, RuleContext, Signal, Verdict, all_rules, cause_rule
 
 __all__ = ["CauseRule", "RuleContext", "Signal", "Verdict", "all_rules", "cause_rule"]

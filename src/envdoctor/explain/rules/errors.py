@@ -150,3 +150,89 @@ def long_windows_path(ctx: RuleContext) -> Iterator[Verdict]:
                 "windows-long-paths", 0.85, why, [Evidence(error.line, error.text, "long-paths/errno-2")], fix=fix
             )
             return
+
+
+# pip's own download code in a traceback: its vendored HTTP stack reading from a socket.
+_PIP_HTTP_FRAME = re.compile(
+    r"[\\/]pip[\\/]_vendor[\\/](?:urllib3|requests|cachecontrol|truststore)[\\/]|[\\/](?:socket|ssl)\.py\b"
+    r"|[\\/]http[\\/]client\.py\b|[\\/]pip[\\/]_internal[\\/](?:network|operations[\\/]prepare)",
+    re.IGNORECASE,
+)
+
+
+@cause_rule("errors/pip-crashed-while-downloading", "network-or-index")
+def pip_crashed_while_downloading(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: pip's `ERROR: Exception:` with a traceback through its own HTTP code (pip/_vendor/urllib3,
+    requests, cachecontrol) down to the socket or TLS layer, often after a download progress bar.
+    Why: pip fails there only when the connection breaks, stalls or is reset mid-download (a
+    proxy, an unstable link, a huge wheel); whatever the last line (often cut from the paste),
+    that is the index or the network, not the package.
+    Example: `ERROR: Exception:` then `File ".../pip/_vendor/urllib3/response.py", line 435, in _error_catcher`."""
+    crashed = next((e for e in ctx.facts.errors if e.kind == "pip" and e.message.lower().startswith("exception")), None)
+    if crashed is None:
+        return
+    frames = [f for f in ctx.facts.frames if f.line > crashed.line and _PIP_HTTP_FRAME.search(f.value)]
+    if len(frames) < 2:
+        return
+    why = "pip crashed inside its own download code (HTTP / socket frames): the connection to the index failed"
+    evidence = [Evidence(crashed.line, crashed.text, "network/pip-crash"), frames[-1].evidence("fact/frame")]
+    yield Verdict("network-or-index", 0.85, why, evidence)
+
+
+_GPU_ABSENT = ("no-gpu-visible",)
+
+
+@cause_rule("errors/gpu-absence-is-all-the-log-says", "no-gpu-visible")
+def gpu_absence_is_all_the_log_says(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the log's only finding is the framework saying it sees no GPU or driver ("Could not find
+    cuda drivers on your machine, GPU will not be used", "Found no NVIDIA driver on your system"),
+    with no error line at all.
+    Why: printed beside a failure or among other start-up lines, such a line is noise; when it is
+    all a short excerpt (a few lines) holds, it is what the user is reporting: the framework runs
+    without the GPU.
+    Example: a one-line paste `UserWarning: CUDA initialization: Found no NVIDIA driver on your system.`"""
+    if ctx.facts.errors or sum(1 for _n, line in ctx.lines if line.strip()) > 6:
+        return  # beside an error, or within a longer log (start-up noise), it is no report
+    # the hits themselves: a no-GPU line that counts only beside a GPU question has no signal here
+    said = [e for h in ctx.hits.values() if h.signature.cause == "no-gpu-visible" for e in h.evidence]
+    if not said or any(c != "no-gpu-visible" and s.score >= 0.5 for c, s in ctx.signals.items()):
+        return
+    why = "the framework's own no-GPU message is all the log reports, with no error beside it"
+    yield Verdict("no-gpu-visible", 0.8 if "no-gpu-visible" not in ctx.signals else 0.6, why, said[:2])
+
+
+_PIP_OSERROR_PATH = re.compile(
+    r"could not install packages due to an (?:os|environment)error:\s*\[errno 2\][^\n]{0,60}?(?:'|\"|$)"
+    r"(?P<path>[a-z]:\\[^'\"]*)?",
+    re.IGNORECASE,
+)
+
+
+@cause_rule("errors/pip-cannot-write-its-own-file", "windows-long-paths")
+def pip_cannot_write_its_own_file(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: pip's "Could not install packages due to an OSError: [Errno 2] No such file or directory"
+    on Windows, for a path inside the environment it is installing into (site-packages, or cut off
+    before its end by the paste).
+    Why: pip has just made every folder of that path; a file it is writing into its own target
+    cannot be missing unless Windows refused the path: the 260-character limit without long path
+    support, in the deep trees of TensorFlow or PyTorch wheels.
+    Example: `ERROR: Could not install packages due to an OSError: [Errno 2] No such file or directory:
+    'C:\\Users\\me\\proj\\venv\\Lib\\site-packages\\tensorflow\\include\\external\\...`"""
+    if any(v.rule == "errors/long-windows-path" for v in ctx.verdicts) or ctx.os not in (None, "windows"):
+        return
+    for error in ctx.facts.errors:
+        match = _PIP_OSERROR_PATH.search(error.text)
+        if match is None:
+            continue
+        path = match.group("path") or ""
+        follow = next((line for n, line in ctx.lines if n == error.line + 1), "")
+        if not path and re.match(r"\s*(?:no such file or directory:\s*)?'?[a-z]:\\", follow, re.IGNORECASE):
+            path = follow.strip()
+        low = path.lower()
+        if not low or not any(k in low for k in ("site-packages", "sitepackages", "\\lib\\", "\\temp\\", "pip-")):
+            continue
+        closed = path.rstrip().endswith(("'", '"'))
+        weight = 0.85 if len(path) >= 150 or not closed else 0.7
+        why = f"pip could not write into its own target ({len(path)} characters shown): Windows' path-length limit"
+        yield Verdict("windows-long-paths", weight, why, [Evidence(error.line, error.text, "long-paths/pip-errno-2")])
+        return

@@ -226,3 +226,21 @@ def cpu_only_build(ctx: RuleContext) -> Iterator[Verdict]:
         return
     if ctx.version_of("tensorflow-cpu"):
         yield Verdict("no-gpu-visible", 0.75, "tensorflow-cpu is a CPU-only build", [])
+
+
+@cause_rule("gpu/the-user-says-no-gpu", "no-gpu-visible")
+def the_user_says_no_gpu(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the user says the framework does not detect / see / use the GPU ("TensorFlow can't
+    detect my GPU"), and the log shows nothing else: no error, no other cause.
+    Why: that is the symptom the cause is named for (the framework runs, without the GPU), but a
+    thread that says only this is as often resolved by the driver, the CUDA libraries or a CPU-only
+    build: the leading candidate, below the bar, with its tell-apart check (nvidia-smi, the
+    framework's own GPU check) as the next step.
+    Example: `TensorFlow does not detect my GPU, it only uses the CPU.`"""
+    said = ctx.hits.get("fact/gpu-query-not-detected")
+    if said is None or ctx.facts.errors:
+        return
+    if any(c != "no-gpu-visible" and s.score >= 0.3 for c, s in ctx.signals.items()):
+        return
+    why = "the user reports the framework not seeing the GPU, and nothing else"
+    yield Verdict("no-gpu-visible", 0.7, why, said.evidence[:1], cap=0.7)

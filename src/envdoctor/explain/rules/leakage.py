@@ -15,6 +15,7 @@ from envdoctor.explain.causes import CAUSES
 from envdoctor.explain.extract import JUPYTER_RE, normalise
 from envdoctor.explain.logfacts import PathFact
 from envdoctor.explain.model import Evidence
+from envdoctor.explain.paths import path_tokens
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
 from envdoctor.frameworks import all_frameworks, of_distribution
 
@@ -120,6 +121,9 @@ def _installed_elsewhere(ctx: RuleContext, dist: str) -> tuple[Evidence | None, 
     for req in ctx.facts.requests:
         if req.name in (dist, *aliases) and req.source in ("collecting", "command"):
             return Evidence(req.line, req.text, f"fact/{req.source}"), None
+    for claim in ctx.facts.claimed:
+        if claim.value in (dist, *_ALIASES.get(dist, ())):
+            return Evidence(claim.line, claim.text, "fact/claimed"), None
     return None, None
 
 
@@ -161,6 +165,8 @@ def installed_here_running_there(ctx: RuleContext) -> Iterator[Verdict]:
             continue
         evidence = [installed_line, missing.evidence("fact/missing-module")]
         weight = 0.85 if installed_line.signature in ("fact/installed", "fact/collecting") else 0.7
+        if installed_line.signature in ("fact/command", "fact/claimed") and (jupyter or ctx.facts.ide):
+            weight = 0.85  # installed, and a notebook / IDE (which runs its own interpreter) cannot import it
         why = f"{dist} is shown installed"
         install_prefix = _prefix_of_site(where) if where else None
         if install_prefix:
@@ -176,6 +182,8 @@ def installed_here_running_there(ctx: RuleContext) -> Iterator[Verdict]:
             why += ", yet the interpreter that runs the code cannot import it"
         env = ctx.facts.activated_env.value if ctx.facts.activated_env else None
         fixes = kernel_fixes(dist, env) if jupyter else shell_fixes(dist)
+        if ctx.facts.ide and not jupyter:
+            why += " (the IDE runs its own interpreter: select the one pip installed into)"
         target = target_install(ctx, dist)
         if target:
             fixes.insert(0, target)
@@ -333,6 +341,12 @@ def two_installations(ctx: RuleContext) -> Iterator[Verdict]:
     ][:2]
     for kind in ("user", "conda-base", "conda-env", "venv", "system"):
         evidence += [Evidence(p.line, p.text, "env-leak/installs") for p in ctx.facts.paths if p.kind == kind][:2]
+    # a foreign copy is why it fails only if the failing code is that copy: the frame the error is
+    # raised in belongs to the user site / the other installation
+    terminal = ctx.facts.terminal_error()
+    raised_in = [f for f in ctx.facts.frames if terminal is None or f.line < terminal.line][-1:]
+    raised_kinds = {kind for f in raised_in for _p, kind, _s in path_tokens(f.value)}
+    foreign_raises = bool(raised_kinds & {"user", "conda-base"}) or bool(foreign)
     for cause, signs, why in (
         (LEAK, loaded, "the log shows packages loaded from two Python installations"),
         (WRONG_INTERPRETER, elsewhere, "the log shows two interpreters, and the one that runs lacks the package"),
@@ -343,6 +357,8 @@ def two_installations(ctx: RuleContext) -> Iterator[Verdict]:
         if not score:
             continue
         cap = 0.65 if ctx.strongest_other(cause) >= 0.7 else None  # circumstantial: a named cause wins
+        if cause == LEAK and not foreign_raises and ctx.strongest_other(cause) >= 0.5:
+            cap = 0.65  # the foreign copy is not where it fails, and another cause is shown
         yield Verdict(cause, score, why, evidence, cap=cap)
 
 
@@ -430,3 +446,47 @@ def frames_outside_the_active_env(ctx: RuleContext) -> Iterator[Verdict]:
         fix = "unset PYTHONPATH (and check .pth files and the user site) so the environment imports its own packages"
         yield Verdict(LEAK, 0.8, why, evidence, fix=fix)
         return
+
+
+_SITE_OF = re.compile(r"^(?P<root>.+?)[\\/]+lib(?:64)?[\\/]+(?:python[\d.]+[\\/]+)?(?:site|dist)-packages?\b", re.I)
+
+
+def _install_root(where: str) -> str | None:
+    """The installation a site-packages path belongs to (`C:\\Python39\\lib\\site-packages` -> `c:\\python39`)."""
+    match = _SITE_OF.match(where.strip().strip("'\"`").lower())
+    return match.group("root").replace("\\\\", "\\").rstrip("\\/") if match else None
+
+
+def _same_install(a: str, b: str) -> bool:
+    a, b = a.replace("\\", "/"), b.replace("\\", "/")
+    return a == b or a.startswith(b + "/") or b.startswith(a + "/")
+
+
+@cause_rule("leakage/pip-and-python-disagree", WRONG_INTERPRETER)
+def pip_and_python_disagree(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the log shows where pip put a package ("Requirement already satisfied: numpy in
+    C:\\Python39\\lib\\site-packages") and which interpreter runs the code (`sys.executable`,
+    `which python`, a traceback's frames), and they are two different installations.
+    Why: a package pip installed is only importable by the interpreter pip belongs to; the one
+    that runs is another, so the package looks missing (or old) however often it is installed.
+    Example: `Requirement already satisfied: numpy in c:\\...\\python39\\lib\\site-packages` and
+    `sys.executable` -> `c:\\...\\python35-32\\pythonw.exe`."""
+    if any(v.cause == WRONG_INTERPRETER and v.weight >= 0.85 for v in ctx.verdicts):
+        return  # already read from the failed import itself
+    installed = [
+        (dist, root)
+        for dist in ctx.facts.installed.values()
+        if dist.where and (root := _install_root(dist.where)) is not None
+    ]
+    running = [p for p in ctx.facts.paths if p.role == "interpreter"]
+    if not installed or not running:
+        return
+    dist, root = installed[0]
+    other = next((p for p in running if not _same_install(p.prefix, root)), None)
+    if other is None or any(_same_install(p.prefix, root) for p in running):
+        return
+    failed = bool(ctx.facts.missing_modules or ctx.facts.errors)
+    why = f"pip installs into {root}, while the interpreter that runs is {other.prefix}"
+    evidence = [Evidence(dist.line, dist.text, "fact/installed"), Evidence(other.line, other.text, "fact/interpreter")]
+    fixes = shell_fixes(dist.name)
+    yield Verdict(WRONG_INTERPRETER, 0.85 if failed else 0.8, why, evidence, fix=" ; ".join(fixes))

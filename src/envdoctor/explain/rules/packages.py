@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from envdoctor.explain.extract import version_tuple
@@ -66,6 +67,7 @@ _DEPENDENCY_CAUSE = {
     "protobuf-mismatch",
     "keras-version-mismatch",
     "numpy-abi",
+    "solver-conflict",
 )
 def pip_reports_a_dependency_out_of_range(ctx: RuleContext) -> Iterator[Verdict]:
     """What: pip's "X 1.0 requires dep<2, but you have dep 2.1 which is incompatible", and the
@@ -73,12 +75,24 @@ def pip_reports_a_dependency_out_of_range(ctx: RuleContext) -> Iterator[Verdict]
     Why: pip installed a set that violates a package's own requirement; the import error that
     follows is that dependency's (NumPy 2 against `numpy<2` is the NumPy ABI; protobuf, Keras and
     the others their own causes).
+    pip's legacy resolver (before 20.3) wrote "but you'll have ..." while it installed: the set the
+    user asked for does not fit together, which is the solver's conflict.
     Example: `tensorflow 2.15.0 requires numpy<2.0.0,>=1.23.5, but you have numpy 2.1.0 which is
     incompatible.` then `A module that was compiled using NumPy 1.x cannot be run in NumPy 2.1.0`."""
     if not ctx.facts.mismatches:
         return
     terminal = ctx.facts.terminal_error()
     for mismatch in ctx.facts.mismatches:
+        if "you'll have" in mismatch.text.lower() and not any(e.kind != "pip" for e in ctx.facts.errors):
+            # pip's legacy resolver (< 20.3) said this while installing: the requested set does not fit
+            # together (the solver's conflict), not an environment that drifted afterwards
+            why = (
+                f"pip (legacy resolver) is installing a set where {mismatch.package} {mismatch.version} needs "
+                f"{mismatch.requirement} and {mismatch.dependency} {mismatch.dependency_version} is what it gets"
+            )
+            evidence = [Evidence(mismatch.line, mismatch.text, "fact/pip-check")]
+            yield Verdict("solver-conflict", 0.82, why, evidence, fix=f'pip install "{mismatch.requirement}"')
+            return
         dep = mismatch.dependency
         cause = _DEPENDENCY_CAUSE.get(dep, "dependency-version-mismatch")
         if dep == "numpy":
@@ -98,3 +112,154 @@ def pip_reports_a_dependency_out_of_range(ctx: RuleContext) -> Iterator[Verdict]
         )
         yield Verdict(cause, weight, why, evidence, fix=f'pip install "{mismatch.requirement}"')
         return
+
+
+# Libraries other packages import for small parts (typing helpers, dtypes, decorators, metadata):
+# an exception raised inside one of them while a framework imports is that library's version.
+_SUPPORT_LIBRARIES = frozenset(
+    {
+        "typing_extensions",
+        "ml_dtypes",
+        "wrapt",
+        "attr",
+        "attrs",
+        "six",
+        "packaging",
+        "importlib_metadata",
+        "zipp",
+        "pkg_resources",
+        "pydantic",
+        "pydantic_core",
+        "charset_normalizer",
+        "urllib3",
+        "jinja2",
+        "markupsafe",
+        "absl",
+        "opt_einsum",
+        "gast",
+        "flatbuffers",
+        "termcolor",
+        "dill",
+        "cloudpickle",
+        "fsspec",
+        "filelock",
+        "huggingface_hub",
+        "tokenizers",
+        "safetensors",
+        "sympy",
+        "networkx",
+        "scipy",
+        "h5py",
+        "jaxlib",
+    }
+)
+_LIBRARY_OF_FRAME = re.compile(r"[\\/](?:site|dist)-packages[\\/](?P<lib>[\w]+)(?:[\\/]|\.py$)", re.IGNORECASE)
+_RAISED_KINDS = frozenset({"AttributeError", "TypeError", "ImportError", "NameError", "ValueError"})
+
+
+@cause_rule("packages/raised-inside-a-support-library", "dependency-version-mismatch")
+def raised_inside_a_support_library(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the exception the log ends on is raised inside a support library (typing_extensions,
+    ml_dtypes, wrapt, packaging, importlib_metadata, ...): the traceback's last frame is that
+    library's own file in site-packages, and the code calling it is another package's.
+    Why: those libraries change small APIs between releases; a framework importing one that is
+    older (or newer) than it was written for fails inside it, and upgrading (or pinning) that
+    library is the fix: a dependency outside the range its caller needs.
+    Example: torch's import ending in `site-packages/typing_extensions.py ... AttributeError:
+    attribute '__default__' of 'typing.ParamSpec' objects is not writable`."""
+    terminal = ctx.facts.terminal_error()
+    if terminal is None or terminal.kind not in _RAISED_KINDS:
+        return
+    frames = [f for f in ctx.facts.frames if f.line < terminal.line and terminal.line - f.line <= 40]
+    if len(frames) < 2:
+        return
+    last = _LIBRARY_OF_FRAME.search(frames[-1].value)
+    if last is None or last.group("lib").lower() not in _SUPPORT_LIBRARIES:
+        return
+    library = last.group("lib")
+    callers = [_LIBRARY_OF_FRAME.search(f.value) for f in frames[:-1]]
+    caller = next((m.group("lib") for m in reversed(callers) if m and m.group("lib") != library), None)
+    if caller is None:
+        return
+    why = f"the error is raised inside {library}, called by {caller}: a {library} release {caller} was not written for"
+    evidence = [frames[-1].evidence("fact/frame"), Evidence(terminal.line, terminal.text, "fact/error")]
+    dist = library.replace("_", "-")
+    yield Verdict("dependency-version-mismatch", 0.82, why, evidence, fix=f"pip install -U {dist}")
+
+
+# torchvision / torchaudio releases are built for one torch release each (their compatibility tables):
+# torch 2.N <-> torchvision 0.(N+15), torchaudio 2.N; torch 1.N <-> torchvision 0.(N+1), torchaudio 0.N.
+def _torch_pair(package: str, version: str) -> tuple[int, ...] | None:
+    parts = version_tuple(version.partition("+")[0])
+    if len(parts) < 2:
+        return None
+    major, minor = parts[0], parts[1]
+    if package == "torchvision" and major == 0:
+        return (2, minor - 15) if minor >= 15 else (1, minor - 1) if minor >= 2 else None
+    if package == "torchaudio":
+        return (2, minor) if major == 2 else (1, minor) if major == 0 and minor >= 4 else None
+    return None
+
+
+@cause_rule("packages/torch-companion-out-of-step", "dependency-version-mismatch")
+def torch_companion_out_of_step(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the log shows torch and torchvision (or torchaudio) versions that are not a pair (torch
+    2.4.0 with torchvision 0.20.1), or of different CUDA builds (+cu121 / +cu124), and an error.
+    Why: each torchvision / torchaudio release is compiled against exactly one torch release (and
+    CUDA); with another torch its C++ operators are missing or its library does not load.
+    Example: `pip show torch` -> 2.4.0+cu121, `pip show torchvision` -> 0.20.1+cu124, then
+    `RuntimeError: operator torchvision::nms does not exist`."""
+    if not ctx.facts.errors and "dependency-version-mismatch" not in ctx.signals:
+        return
+    torch = ctx.version_of("torch")
+    if not torch:
+        return
+    base = version_tuple(torch.partition("+")[0])[:2]
+    for companion in ("torchvision", "torchaudio"):
+        version = ctx.version_of(companion)
+        if not version:
+            continue
+        wants = _torch_pair(companion, version)
+        local_a, local_b = torch.partition("+")[2], version.partition("+")[2]
+        cuda_differs = bool(local_a and local_b and local_a != local_b)
+        if (wants is not None and wants != base) or cuda_differs:
+            needed = ".".join(map(str, wants)) if wants else torch
+            why = f"{companion} {version} is built for torch {needed}, and torch {torch} is installed"
+            if cuda_differs and wants == base:
+                why = f"{companion} {version} and torch {torch} are builds for different CUDA versions"
+            evidence = []
+            for name in ("torch", companion):
+                found = ctx.facts.version_of(name)
+                if found is not None:
+                    evidence.append(found.evidence(f"fact/{name}"))
+            fix = f"install the {companion} release built for torch {torch} (from the same index as torch)"
+            yield Verdict("dependency-version-mismatch", 0.85, why, evidence, fix=fix)
+            return
+
+
+_KERAS_ERROR = re.compile(
+    r"module 'keras[\w.]*' has no attribute|no module named 'keras[\w.]*'|cannot import name '\w+' from 'keras[\w.]*'"
+    r"|module 'tensorflow\.keras[\w.]*' has no attribute|keras\.src\b",
+    re.IGNORECASE,
+)
+
+
+@cause_rule("packages/keras-3-under-tensorflow", "keras-version-mismatch")
+def keras_3_under_tensorflow(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the log shows TensorFlow >= 2.16 (or Keras >= 3) and an error about a Keras name
+    (`module 'keras' has no attribute ...`, `No module named 'keras.engine'`, `cannot import name
+    ... from 'keras...'`).
+    Why: TensorFlow 2.16 made Keras 3 its `keras`; code and libraries written for Keras 2 / tf.keras
+    find names moved or gone. With the versions in the log, a Keras name error is that switch.
+    Example: `tensorflow 2.16.1` and `AttributeError: module 'keras.layers' has no attribute 'experimental'`."""
+    tf = version_tuple(ctx.version_of("tensorflow"))
+    keras = version_tuple(ctx.version_of("keras"))
+    if not ((tf and tf >= (2, 16)) or (keras and keras >= (3,))):
+        return
+    error = next((e for e in reversed(ctx.facts.errors) if _KERAS_ERROR.search(e.text)), None)
+    if error is None:
+        return
+    shown = f"TensorFlow {ctx.version_of('tensorflow')}" if tf and tf >= (2, 16) else f"Keras {ctx.version_of('keras')}"
+    why = f"{shown} means Keras 3, and the error is about a Keras name that moved or went away in it"
+    fix = "pip install tf-keras and set TF_USE_LEGACY_KERAS=1, or pin tensorflow<2.16"
+    yield Verdict("keras-version-mismatch", 0.85, why, [Evidence(error.line, error.text, "fact/error")], fix=fix)

@@ -3,8 +3,10 @@ package, or a genuine clash of pins (then: which requirement to move)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
+from envdoctor.explain.extract import version_tuple
 from envdoctor.explain.model import Evidence
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
 
@@ -92,6 +94,47 @@ def requested_a_removed_package(ctx: RuleContext) -> Iterator[Verdict]:
             fix=fix,
         )
         return
+
+
+_VERSION_IN_SPEC = re.compile(r"(\d+(?:\.\d+){0,3})")
+_OS_KEYS = {
+    "windows": ("windows-x86_64",),
+    "macos": ("macos-arm64", "macos-x86_64"),
+    "linux": ("linux-x86_64", "linux-aarch64"),
+}
+
+
+@cause_rule("solver/missing-for-this-platform", "platform-unsupported")
+def missing_for_this_platform(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: a conda / mamba solver says a dependency is in none of its channels ("which does not
+    exist (perhaps a missing channel)", "nothing provides"), and the log shows the OS.
+    Why: a channel that has a package for other platforms but not this one reads exactly like a
+    missing channel. The wheel tables say which it is: when no release up to the newest version the
+    solver names had a build for this OS (jaxlib before 0.4.13 on Windows), the platform is why.
+    Example: `mamba install jax` on Windows: `jaxlib >=0.3.14, which does not exist (perhaps a missing channel)`."""
+    from envdoctor.explain import wheelhistory
+
+    missing = [c for c in ctx.facts.conflicts if c.kind == "missing" and c.tool in ("libmamba", "conda")]
+    keys = _OS_KEYS.get(ctx.os or "")
+    if not missing or not keys:
+        return
+    conflict = missing[0]
+    name = (conflict.move or "").lower()
+    rels = wheelhistory.releases(name)
+    if not rels:
+        return
+    named = [m.group(1) for r in conflict.requirements for m in _VERSION_IN_SPEC.finditer(r)]
+    newest = max(named, key=version_tuple) if named else ""
+    first = [f for f in (wheelhistory.first_on(name, k) for k in keys) if f is not None]
+    if first and newest and version_tuple(newest) < version_tuple(first[0][0]):
+        why = f"{first[0][1]}; the solver asked for {name} up to {newest}"
+    else:
+        seen = [r for r in rels if not newest or version_tuple(r.version) <= version_tuple(newest)]
+        if not seen or any(r.pythons(k) for r in seen for k in keys):
+            return
+        why = f"no {name} release up to {seen[-1].version} had a build for {ctx.os}"
+    fix = f"{name} has no {ctx.os} build in those versions: use a newer release, or Linux (WSL2 on Windows)"
+    yield Verdict("platform-unsupported", 0.88, why, _conflict_evidence(ctx), moves_from=(_SOLVER,), fix=fix)
 
 
 @cause_rule("solver/clash-named", _SOLVER)

@@ -8,6 +8,7 @@ knowledge base's table of which Pythons and platforms each release has wheels fo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -253,11 +254,30 @@ def no_wheel_is_not_yet_a_reason(ctx: RuleContext) -> Iterator[Verdict]:
             yield Verdict(cause, 0.0, "", [], cap=AMBIGUOUS_CAP)
 
 
-@cause_rule("wheels/refused-wheel-tag", PY, PLAT)
+def _manylinux_glibc(tag: str) -> tuple[int, ...] | None:
+    """The glibc the lowest manylinux tag of a wheel needs, when it is newer than manylinux2014's 2.17
+    (older levels are everywhere, so refusing them says nothing about glibc)."""
+    levels = []
+    for part in tag.lower().split("."):
+        found = re.match(r"manylinux_(\d+)_(\d+)_", part)
+        if found:
+            levels.append((int(found.group(1)), int(found.group(2))))
+        elif part.startswith("manylinux2014_"):
+            levels.append((2, 17))
+        elif part.startswith(("manylinux2010_", "manylinux1_")):
+            levels.append((2, 5))
+    if not levels or min(levels) <= (2, 17):
+        return None
+    return min(levels)
+
+
+@cause_rule("wheels/refused-wheel-tag", PY, PLAT, "glibc-too-old")
 def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
     """What: "X.whl is not a supported wheel on this platform".
     Why: the wheel's Python tag against the interpreter's: another Python's wheel (cp38 under 3.10)
     is the Python version; this very Python's wheel refused is the platform (OS, arch, bitness).
+    A wheel of this very Python refused on Linux whose only manylinux tags need a newer glibc than
+    2.17 (`manylinux_2_28_x86_64`) is the glibc (the distribution's, when the log names it).
     Example: `tensorflow-2.4.0-cp38-cp38-win_amd64.whl is not a supported wheel` under Python 3.9."""
     hit = ctx.hits.get(_WHEEL_TAG_NOT_SUPPORTED)
     python = ctx.python
@@ -266,11 +286,27 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
     import re
 
     for ev in hit.evidence:
-        match = re.search(r"-(cp\d{2,3})-[\w.]+-[\w.]+\.whl", ev.text, re.IGNORECASE)
+        match = re.search(r"-(cp\d{2,3})-[\w.]+-(?P<plat>[\w.]+)\.whl", ev.text, re.IGNORECASE)
         if not match:
             continue
         wheel_py = match.group(1)[2:]
         mine = python.replace(".", "")
+        needs = _manylinux_glibc(match.group("plat"))
+        have = ctx.facts.glibc.value if ctx.facts.glibc else None
+        arch_fits = not ctx.platforms or any(k.split("-", 1)[1] in match.group("plat").lower() for k in ctx.platforms)
+        if (
+            wheel_py == mine
+            and needs
+            and arch_fits
+            and ctx.os in (None, "linux")
+            and (not have or version_tuple(have) < needs)
+        ):
+            # the Python tag fits and Linux takes manylinux wheels: what is refused is the glibc level
+            level = ".".join(map(str, needs))
+            note = f"the wheel needs glibc {level} (its manylinux tag)" + (f"; this system has {have}" if have else "")
+            evidence = [ev] + ([ctx.facts.glibc.evidence("fact/glibc")] if ctx.facts.glibc else [])
+            yield Verdict("glibc-too-old", 0.9, note, evidence, moves_from=(PLAT,))
+            return
         if wheel_py != mine:
             note = f"the wheel is for Python {wheel_py[0]}.{wheel_py[1:]}, the log shows Python {python}"
             yield Verdict(PY, 0.9, note, [ev], moves_from=(PLAT,))
@@ -466,14 +502,14 @@ _NO_NATIVE_BUILD = {("jaxlib", "windows")}
 _WHEEL_TAG_NOT_SUPPORTED = "platform/not-supported-wheel"
 
 
-@cause_rule("wheels/machine-has-no-build", PLAT)
+@cause_rule("wheels/machine-has-no-build", PLAT, PY)
 def machine_has_no_build(ctx: RuleContext) -> Iterator[Verdict]:
     """What: no wheel fits, and the log shows a machine no framework builds for: a 32-bit Python,
     musl (Alpine), 32-bit ARM boards, Rosetta, or jaxlib on native Windows.
     Why: frameworks publish 64-bit glibc / macOS / Windows wheels only, so the machine, not the
     Python version, is what does not fit; unless the tool names the Python version itself.
-    A 32-bit Python alone stays open between the two: causes.md counts bitness under both (no wheel
-    "for this Python version or bitness" / "32-bit" platforms), so it is named as both candidates.
+    A 32-bit Python alone is the Python: causes.md's python-unsupported is "no wheel ... for this
+    Python version (or for 32-bit Python)".
     Example: `Alpine Linux` + `No matching distribution found for tensorflow`."""
     if PY not in ctx.signals or ctx.has(*PYTHON_PROOF) or decided(ctx):
         return
@@ -485,10 +521,10 @@ def machine_has_no_build(ctx: RuleContext) -> Iterator[Verdict]:
         if (req.name, ctx.os or "") in _NO_NATIVE_BUILD and not any(o.versions for o in ctx.facts.offered):
             labels.append(f"{req.name} on {ctx.os}")
     if not labels:
-        if thirty_two:
-            why = "a 32-bit Python: no framework publishes 32-bit wheels (the Python's bitness, or the platform)"
+        if thirty_two:  # causes.md: "no wheel ... for this Python version (or for 32-bit Python)"
+            why = "a 32-bit Python: no framework publishes 32-bit wheels"
             fix = "install a 64-bit Python (frameworks publish 64-bit wheels only) and create the environment with it"
-            yield Verdict(PLAT, AMBIGUOUS_CAP, why, [], cap=AMBIGUOUS_CAP, fix=fix)
+            yield Verdict(PY, 0.85, why, [s.evidence("fact/machine") for s in ctx.facts.machine_signs[:1]], fix=fix)
         return
     evidence = [s.evidence("fact/machine") for s in signs[:2]]
     yield Verdict(
@@ -551,6 +587,180 @@ def python_no_release_supports(ctx: RuleContext) -> Iterator[Verdict]:
         yield Verdict(
             PY, 0.6, f"the log shows Python {python}, which the frameworks' releases do not support", evidence
         )
+
+
+_SIGN_PLATFORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("musl libc", ("musllinux-x86_64", "musllinux-aarch64")),
+    ("a 32-bit or ARM Linux", ("linux-i686", "linux-armv7l")),
+    ("an ARM board", ("linux-aarch64", "linux-armv7l")),
+    ("Rosetta", ("macos-x86_64",)),
+    ("Intel (x86_64) macOS", ("macos-x86_64",)),
+)
+_OS_PLATFORMS = {
+    "windows": ("windows-x86_64", "windows-x86", "windows-arm64"),
+    "macos": ("macos-arm64", "macos-x86_64"),
+    "linux": (
+        "linux-x86_64",
+        "linux-aarch64",
+        "linux-armv7l",
+        "linux-i686",
+        "linux-ppc64le",
+        "linux-s390x",
+        "musllinux-x86_64",
+        "musllinux-aarch64",
+    ),
+}
+_BITS32_KEYS = frozenset({"windows-x86", "linux-i686", "linux-armv7l"})
+
+
+def candidate_platforms(ctx: RuleContext) -> tuple[str, ...]:
+    """The platform keys the machine may be, from the target or the log: a wheel it downloaded or
+    the platform pip was told to fetch for names it; the OS, bitness and machine signs narrow it."""
+    from envdoctor.explain.wheelhistory import platform_keys
+
+    target = ctx.target
+    if target is not None and (target.platform or target.os):
+        if target.platform:
+            return (target.platform,)
+        return tuple(k for k in _OS_PLATFORMS.get(target.os or "", ()) if (k in _BITS32_KEYS) == (target.bits == 32))
+    facts = ctx.facts
+    for sign in facts.machine_signs:
+        asked = re.search(r"asked for \(([\w.]+)\)", sign.value)
+        if asked:
+            return tuple(platform_keys(asked.group(1)))
+        if sign.value.startswith("wheel for "):
+            tagged = platform_keys(sign.value[len("wheel for ") :])
+            if tagged:
+                return tuple(tagged)
+    for label, keys in _SIGN_PLATFORMS:
+        if any(s.value.startswith(label) for s in facts.machine_signs):
+            return keys
+    keys = _OS_PLATFORMS.get(facts.os or "", ())
+    if facts.platforms and (facts.os == "macos" or (facts.os == "linux" and len(facts.platforms) == 1)):
+        keys = facts.platforms
+    if facts.bits == 32:
+        keys = tuple(k for k in keys or _BITS32_KEYS if k in _BITS32_KEYS)
+    elif facts.bits == 64:
+        keys = tuple(k for k in keys if k not in _BITS32_KEYS)
+    return keys
+
+
+def _failed_requests(ctx: RuleContext) -> list[Requested]:
+    """The requests pip / uv found no wheel for whose wheels the tables know, in log order (one
+    per name and spec; pip names each failure twice)."""
+    from envdoctor.explain import nowheel
+
+    out: dict[tuple[str, str], Requested] = {}
+    for req in ctx.facts.requests:
+        if req.source in ("pip-error", "uv") and nowheel.known(req.name):
+            out.setdefault((req.name, req.spec), req)
+    return list(out.values())
+
+
+#: How sure a reading's share makes a verdict: (least share, weight, cap).
+_READING_BANDS = ((0.97, 0.95, None), (0.9, 0.85, 0.86))
+
+
+@cause_rule("wheels/which-build-fits", PY, PLAT)
+def which_build_fits(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: no wheel fits a request for a package whose wheels the tables know (wheelhistory,
+    then the knowledge base), and the tool does not name the reason itself.
+    Why: every (Python, platform, month) the log allows is a hypothesis: the Python and machine it
+    shows, the day its pip / timestamps date it to, and above all pip's "from versions: ..." list,
+    which is exactly what had a wheel for that Python and platform then. Under each one that
+    agrees, the requested release has wheels on that platform for other Pythons (the Python
+    version) or none there at all (the platform); weighed by how common each machine is, the
+    reading names a cause only when it holds nearly all the weight, else both stay candidates.
+    Example: `tensorflow==1.13.1 (from versions: 2.2.0rc1, ..., 2.4.0)`: only Python 3.8 lists
+    exactly those, and 1.13.1 has no 3.8 wheel -> python-unsupported."""
+    from envdoctor.explain import nowheel
+
+    if not no_wheel_signal(ctx) or ctx.has(*PYTHON_PROOF) or decided(ctx):
+        return
+    requests = _failed_requests(ctx)
+    if not requests:
+        return
+    facts = ctx.facts
+    platforms = candidate_platforms(ctx)
+    patch = ctx.facts.python.value if ctx.target is None and ctx.facts.python else None
+    questions = []
+    for each in requests:
+        spec, _, local = each.spec.partition("+")
+        listed = offered_for(ctx, each.name)
+        questions.append(
+            nowheel.Question(
+                package=each.name,
+                spec=spec,
+                local=local,
+                offered=listed.versions if listed is not None else None,
+                python=ctx.python,
+                platforms=platforms,
+                first_day=facts.era_from.value if facts.era_from else "",
+                last_day=facts.era_until.value if facts.era_until else "",
+                extra_index=facts.extra_index is not None,
+                python_patch=patch if patch and patch.count(".") == 2 else None,
+            )
+        )
+    try:
+        reading = nowheel.read_all(questions)
+    except Exception:  # the tables are advisory
+        return
+    req = requests[-1]
+    offered = offered_for(ctx, req.name)
+    question = questions[-1]
+    if reading is None:
+        return
+    evidence = _evidence_of(req, [Evidence(offered.line, offered.text, "fact/offered")] if offered else [])
+    if facts.python is not None and ctx.target is None:
+        evidence.append(facts.python.evidence("fact/python"))
+    # a 32-bit Python is the Python in causes.md ("no wheel ... for this Python version (or for 32-bit
+    # Python)"); a platform pip was told to fetch for (`pip download --platform win32`) is the platform
+    bits = reading.share(nowheel.BITNESS)
+    asked = any("asked for (" in s.value for s in facts.machine_signs)
+    into = PLAT if asked else PY
+    best_bits = reading.best.pop(nowheel.BITNESS, None)
+    reading.weights[into] = reading.weights.get(into, 0.0) + reading.weights.pop(nowheel.BITNESS, 0.0)
+    if best_bits is not None and (into not in reading.best or best_bits[0] > reading.best[into][0]):
+        reading.best[into] = best_bits
+    cause, share = reading.top()
+    py_share, plat_share = reading.share(PY), reading.share(PLAT)
+    for least, weight, cap in _READING_BANDS:
+        if cause in (PY, PLAT) and share >= least:
+            _prior, python, plat, _when = reading.best[cause]
+            where = PLATFORM_NAMES.get(plat, plat)
+            if cause == PY and plat in _BITS32_KEYS:
+                note = f"{req.requirement} has no 32-bit wheels: a 32-bit Python ({where}) fits none"
+                if share < 0.97 or bits < 0.9:
+                    note = (
+                        f"of the machines this log fits, {share:.0%} have a Python {req.requirement} has no wheels "
+                        f"for ({bits:.0%} a 32-bit one)"
+                    )
+            elif cause == PY:
+                note = (
+                    f"{req.requirement} has {where} wheels, but none for Python {python}"
+                    if ctx.python
+                    else f"of the machines this log fits, {share:.0%} are ones where {req.requirement} has wheels "
+                    f"for other Pythons only (likeliest: Python {python} on {where})"
+                )
+            else:
+                note = (
+                    f"{req.requirement} has no wheels for {where}"
+                    if len(question.platforms) == 1
+                    else f"of the machines this log fits, {share:.0%} are platforms {req.requirement} has no "
+                    f"wheels for (likeliest: {where})"
+                )
+            other = PLAT if cause == PY else PY
+            yield Verdict(cause, weight, note, evidence, moves_from=(other,), cap=cap)
+            return
+    # no reading holds nearly all the weight: both stay candidates, by their shares
+    why = (
+        f"the log fits machines where the Python ({py_share:.0%}, a 32-bit one {bits:.0%}) or the platform "
+        f"({plat_share:.0%}) is why no wheel fits"
+    )
+    for candidate, part in ((PY, py_share), (PLAT, plat_share)):
+        if part >= 0.1:
+            weight = 0.0 if candidate in ctx.signals else min(0.6, part)
+            yield Verdict(candidate, weight, why, evidence, cap=min(0.7, 0.3 + part / 2))
 
 
 @cause_rule("wheels/x86-build-on-apple-silicon", PLAT)

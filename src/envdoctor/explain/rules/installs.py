@@ -1,0 +1,77 @@
+"""Two installers in one environment: pip over conda's (or the OS's) packages.
+
+conda and pip keep separate records of what they installed; when pip replaces a package conda put
+there (or the same package appears twice, once per installer), neither knows the other's files,
+and the environment ends up with pieces of two builds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from envdoctor.explain.model import Evidence
+from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
+
+MIXED = "mixed-pip-conda"
+
+
+def _in_conda(ctx: RuleContext) -> bool:
+    facts = ctx.facts
+    if any(p.kind in ("conda-env", "conda-base") for p in facts.paths):
+        return True
+    if ctx.target is not None and ctx.target.is_conda:
+        return True
+    text = " ".join(line.lower() for _n, line in ctx.lines[:400])
+    return "environment.yml" in text or "conda activate" in text or "conda env" in text or "conda list" in text
+
+
+@cause_rule("installs/one-package-two-installers", MIXED)
+def one_package_two_installers(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: `conda list` shows one package twice, once installed by pip (channel `<pip>` / `pypi`)
+    and once as a conda build.
+    Why: each installer tracks only its own copy; the files on disk are whichever wrote last, so
+    imports mix two builds and neither installer can remove its copy cleanly.
+    Example: `pip  18.1  <pip>` next to `pip  18.1  py36_0`."""
+    rows: dict[str, list[tuple[str, int, str]]] = {}
+    for name, _version, where, line, text in ctx.facts.listed:
+        rows.setdefault(name, []).append((where.lower(), line, text))
+    for name, seen in rows.items():
+        by_pip = [r for r in seen if "<pip>" in r[0] or "pypi" in r[0]]
+        by_conda = [r for r in seen if r not in by_pip and r[0]]
+        if by_pip and by_conda:
+            why = f"{name} is installed twice, by pip and by conda"
+            evidence = [
+                Evidence(by_pip[0][1], by_pip[0][2], "mixed/two-rows"),
+                Evidence(by_conda[0][1], by_conda[0][2], "mixed/two-rows"),
+            ]
+            fix = f"pip uninstall {name}, then conda install --force-reinstall {name}"
+            yield Verdict(MIXED, 0.9, why, evidence, fix=fix)
+            return
+
+
+@cause_rule("installs/pip-replaced-a-conda-package", MIXED)
+def pip_replaced_a_conda_package(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: pip uninstalled a package to put another version in its place ("Found existing
+    installation: torch 1.11.0" / "Attempting uninstall: numpy") inside a conda environment, and
+    the log then fails (or says it broke).
+    Why: conda installed that package (with its own builds of the libraries it links); pip's
+    replacement is a different build conda does not know about, which is how a conda environment
+    is broken by a `pip install`. Without a failure after it, it stays a candidate.
+    Example: `(env) $ pip install -e .` ... `Found existing installation: torch 1.11.0` then
+    `OSError: libtorch_cuda_cu.so: cannot open shared object file`."""
+    replaced = ctx.facts.replaced
+    if not replaced or not _in_conda(ctx):
+        return
+    if any(c != MIXED and s.score >= 0.8 for c, s in ctx.signals.items()):
+        return  # another cause is named outright
+    first = replaced[0]
+    failed_after = any(e.line > first.line for e in ctx.facts.errors) or any(
+        "break" in line.lower() or "broke" in line.lower() for _n, line in ctx.lines
+    )
+    weight = 0.8 if failed_after else 0.55
+    why = f"pip replaced {first.value} in a conda environment" + (", and the environment broke" if failed_after else "")
+    fix = (
+        f"reinstall {first.value} with conda (conda install --force-reinstall {first.value}); "
+        "install with pip only what conda does not provide"
+    )
+    yield Verdict(MIXED, weight, why, [first.evidence("fact/replaced")], fix=fix)

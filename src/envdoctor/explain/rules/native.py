@@ -1,0 +1,168 @@
+"""Native libraries that do not load: what the loader's own message says about which build is wrong.
+
+Windows' "The specified module could not be found" for a package's own extension, the dynamic
+linker's "undefined symbol" inside site-packages, a manylinux wheel refused on an old Linux: each
+names a file and a symbol or tag, and whose file it is (the package's own, a dependency's, CUDA's,
+the C runtime's) is what tells the causes apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from envdoctor.explain.extract import version_tuple
+from envdoctor.explain.model import Evidence
+from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
+
+MSVC = "msvc-runtime-missing"
+
+# "DLL load failed (while importing X): The specified module could not be found", and ctypes'
+# "[WinError 126] ... Error loading "...\\pkg\\lib\\x.dll"" / "Could not find module '...x.dll' (or one of
+# its dependencies)": a DLL the extension links against is missing (error 126).
+_DLL_NOT_FOUND = re.compile(
+    r"dll load failed(?: while importing (?P<module>[\w.]+))?:\s*the specified module could not be found"
+    r"|\[winerror 126\][^\n]{0,200}?(?:error loading \"(?P<loading>[^\"]{1,400})\")?"
+    r"|could not find module '(?P<find>[^']{1,400}\.dll)' \(or one of its dependencies\)"
+    r"|\berror loading \"?(?P<bare>[^\s\"]{0,400}?"
+    r"\b(?:fbgemm|c10|c10_cuda|asmjit|libiomp5md|shm|torch_cpu|torch_python|uv)\.dll)"
+    # onnxruntime's Python module imports its native state module and goes on without it
+    r"|cannot import name '\w+' from 'onnxruntime\.capi\._pybind_state'",
+    re.IGNORECASE,
+)
+_CUDA_DLL = re.compile(
+    r"\b(?:cudart|cudnn|cublas|cufft|curand|cusolver|cusparse|nvrtc|nvcuda|nvinfer|cupti)\w*\.dll", re.IGNORECASE
+)
+# NumPy / SciPy extensions failing in a conda environment: its Library\bin not on PATH (not activated)
+_CONDA_ACTIVATION = re.compile(r"_multiarray_umath|_ufuncs|_sparsetools|_fblas|_flapack|_ccallback|_distributor_init")
+_SITE_PACKAGE = re.compile(r"[\\/]site-packages[\\/](?P<pkg>[\w.-]+)[\\/]", re.IGNORECASE)
+
+
+def _error_lines(ctx: RuleContext, rx: re.Pattern[str]) -> list[tuple[int, str]]:
+    """The lines matching `rx`: the log's error lines first (last one first), then any retained line
+    (a pasted excerpt often joins the traceback and the error into one line)."""
+    found = [(e.line, e.text) for e in reversed(ctx.facts.errors) if rx.search(e.text)]
+    if found:
+        return found
+    return [(n, line) for n, line in reversed(ctx.lines) if rx.search(line)]
+
+
+@cause_rule("native/windows-extension-dll-missing", MSVC)
+def windows_extension_dll_missing(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: Windows cannot load a package's native extension because a DLL it links against "could
+    not be found" (`DLL load failed while importing _pywrap_tensorflow_internal`, torch's `[WinError
+    126] ... Error loading "...\\torch\\lib\\c10.dll"`), and no CUDA DLL is named.
+    Why: the extension itself is there (pip put it there); what is missing is a DLL wheels do not
+    ship. For TensorFlow, PyTorch, mediapipe, onnxruntime and the other compiled packages that is the
+    Microsoft Visual C++ runtime (msvcp140.dll, vcruntime140_1.dll). A CUDA DLL named in the error is
+    the CUDA libraries; NumPy / SciPy's own modules in a conda env read as an env that was not
+    activated; TensorFlow 1.x GPU builds failed this way for CUDA too, so those are left alone.
+    Example: `ImportError: DLL load failed while importing _framework_bindings: The specified module
+    could not be found.`"""
+    for number, text in _error_lines(ctx, _DLL_NOT_FOUND):
+        match = _DLL_NOT_FOUND.search(text)
+        if match is None:
+            continue
+        module = (match.group("module") or "").lower()
+        tf = ctx.facts.version_of("tensorflow-gpu") or ctx.facts.version_of("tensorflow")
+        other = (
+            "a CUDA DLL is named"
+            if _CUDA_DLL.search(text)
+            else "NumPy / SciPy's own module: a conda environment that was not activated reads this way"
+            if _CONDA_ACTIVATION.search(module or text.lower())
+            else "TensorFlow 1.x failed this way for a missing CUDA too"
+            if tf is not None and version_tuple(tf.value)[:1] == (1,)
+            else ""
+        )
+        if other:
+            yield Verdict(MSVC, 0.0, other, [], cap=0.6)
+            return
+        where = match.group("loading") or match.group("find") or match.group("bare") or ""
+        if "onnxruntime" in text.lower():
+            where = where or "\\site-packages\\onnxruntime\\"
+        if ctx.os not in (None, "windows"):
+            return
+        package = _SITE_PACKAGE.search(where)
+        owner = package.group("pkg") if package else (module.split(".")[0] if module else "")
+        if not owner:
+            frames = [p for p in ctx.facts.paths if p.role == "frame"]
+            found = [m for m in (_SITE_PACKAGE.search(p.text) for p in reversed(frames)) if m]
+            owner = found[0].group("pkg") if found else "a native extension"
+        why = (
+            f"Windows could not load {owner}'s native code: a DLL it links against is missing; for the "
+            "compiled packages' wheels that is the Microsoft Visual C++ runtime"
+        )
+        evidence = [Evidence(number, text, "msvc/dll-not-found")]
+        yield Verdict(MSVC, 0.85, why, evidence, demotes=("cuda-libs-missing",))
+        return
+
+
+# The dynamic linker: "<path>.so[.N]: undefined symbol: <symbol>"
+_UNDEFINED = re.compile(
+    r"(?P<path>[^\s'\"]{1,400}?[\\/](?:site|dist)-packages[\\/](?P<pkg>[\w.-]+)[\\/][^\s'\"]{0,300}?\.so[\d.]*)"
+    r":\s*undefined symbol:\s*(?P<symbol>\S{1,300})",
+    re.IGNORECASE,
+)
+# Whose symbol it is, from its (mangled) name.
+_SYMBOL_OWNERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("cuda", re.compile(r"^(?:cuda|cudnn|cublas|cufft|curand|cusolver|cusparse|nccl|nvrtc|cu[A-Z])", re.I)),
+    ("torch", re.compile(r"^_Z\w*?(?:N3c10|N2at|N5torch|3c10|2at\d|5torch)|^TH[A-Z]|^_ZN3c10|^_ZTIN2at")),
+    ("tensorflow", re.compile(r"^_Z\w*?N10tensorflow|^TF_")),
+    ("python", re.compile(r"^_?Py[A-Z_]")),
+)
+_TORCH_FAMILY = frozenset({"torch"})
+_FOREIGN_PYTHON = re.compile(r"[\\/]python(\d\.\d+)[\\/](?:site|dist)-packages[\\/]", re.IGNORECASE)
+
+
+def _owner(symbol: str) -> str:
+    return next((name for name, rx in _SYMBOL_OWNERS if rx.search(symbol)), "")
+
+
+@cause_rule(
+    "native/undefined-symbol", "dependency-version-mismatch", "mixed-pip-conda", "cuda-version-mismatch", "env-leakage"
+)
+def undefined_symbol(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the dynamic linker's `<site-packages>/<pkg>/....so: undefined symbol: <symbol>`.
+    Why: the library was linked against another build than the one loaded next to it. Whose symbol
+    it is tells which: a CUDA / cuDNN symbol is another CUDA version; a symbol of another package
+    (torchvision's `_C.so` missing a `c10::` symbol) means that package was built for another
+    release of the one it extends; a package missing its *own* symbols (torch's `libtorch.so`
+    missing `at::TensorImpl`) has files of two builds in one folder, which in a conda environment
+    is pip and conda both installing it. A Python API symbol missing from a module under another
+    Python's folder (`/opt/ros/kinetic/lib/python2.7/dist-packages/cv2.so` in a Python 3.7
+    process) is another installation's copy on sys.path.
+    Example: `.../site-packages/torchvision/_C.so: undefined symbol: _ZN3c106detail14torchCheckFail`."""
+    for number, text in _error_lines(ctx, _UNDEFINED):
+        match = _UNDEFINED.search(text)
+        if match is None:
+            continue
+        pkg = match.group("pkg").lower().replace("_", "-")
+        owner = _owner(match.group("symbol"))
+        evidence = [Evidence(number, text, "native/undefined-symbol")]
+        if owner == "python":
+            foreign = _FOREIGN_PYTHON.search(match.group("path"))
+            running = ctx.python
+            if foreign and running and foreign.group(1) != running:
+                why = (
+                    f"{pkg} is loaded from {match.group('path')}, a module built for Python {foreign.group(1)}, "
+                    f"into Python {running}: another installation's folder is on sys.path"
+                )
+                fix = "take that folder off PYTHONPATH (a sourced setup script often adds it)"
+                yield Verdict("env-leakage", 0.88, why, evidence, fix=fix)
+            return
+        if owner == "cuda":
+            why = f"{pkg}'s library was linked against another CUDA / cuDNN than the one loaded"
+            yield Verdict("cuda-version-mismatch", 0.8, why, evidence)
+        elif owner and owner != "python" and owner != pkg and not (owner in _TORCH_FAMILY and pkg in _TORCH_FAMILY):
+            why = f"{pkg} was built against another {owner} release than the one installed"
+            fix = f"reinstall {pkg} built for this {owner}"
+            yield Verdict("dependency-version-mismatch", 0.85, why, evidence, fix=fix)
+        elif owner == pkg or (owner in _TORCH_FAMILY and pkg in _TORCH_FAMILY):
+            conda = "conda" in match.group("path").lower() or any(
+                p.kind in ("conda-env", "conda-base") for p in ctx.facts.paths
+            )
+            why = f"{pkg}'s own libraries come from two different builds"
+            if conda:
+                why += " (in a conda environment: pip and conda both installed it)"
+            yield Verdict("mixed-pip-conda", 0.8 if conda else 0.5, why, evidence)
+        return
