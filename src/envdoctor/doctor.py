@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from envdoctor.fleet.inputs import NodeInput
     from envdoctor.knowledge.interface import KnowledgeSource
     from envdoctor.model import Finding, Skipped, Snapshot
-    from envdoctor.rules import Rule
+    from envdoctor.rules import Context, Rule
     from envdoctor.selection import Selection
 
 
@@ -78,7 +78,7 @@ def diagnose(
     snapshot: Snapshot,
     kb: KnowledgeSource | None = None,
     *,
-    rules: Iterable[Rule] | None = None,
+    rules: Iterable[Rule[Context]] | None = None,
     ignore: Iterable[str] = (),
     severity: Mapping[str, str] | None = None,
 ) -> Report:
