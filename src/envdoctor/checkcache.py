@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from envdoctor import __version__
+from envdoctor._version import __version__
 from envdoctor.bounded import JSON_LIMIT, read_bytes
 from envdoctor.locations import SHIPPED_KB_DIR, cache_dir, user_kb_path
 from envdoctor.stamps import Stamps, content_digest, file_stamp

@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from envdoctor.actions.interpreters import find_interpreter
+from envdoctor.probe.interpreters import find_interpreter
 from envdoctor.actions.uvtool import uv_binary
 
 LOCAL_WHEELS = Path("/opt/wheels")

@@ -267,7 +267,7 @@ def matrix_data(kb: KnowledgeBase, sid: _Strings) -> dict[str, Any]:
 
 def page_data(kb: KnowledgeBase) -> tuple[dict[str, Any], int, int]:
     """(the page's data, states, distinct answers)."""
-    from envdoctor import __version__
+    from envdoctor._version import __version__
 
     sid = _Strings()
     selector, states, answers = selector_data(kb, sid)

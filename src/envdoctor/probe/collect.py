@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from envdoctor import __version__
+from envdoctor._version import __version__
 from envdoctor.bounded import SNAPSHOT_LIMIT, Refused, load_json, maybe_text, read_bytes, read_stream
 from envdoctor.errors import SourceError
 from envdoctor.model import Interpreter, Machine, Session, Skipped, Snapshot, from_dict, to_dict
