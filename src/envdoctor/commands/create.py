@@ -78,9 +78,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from envdoctor.actions.create import create, destination
     from envdoctor.actions.envfile import from_file, from_specs
-    from envdoctor.probe.interpreters import valid_version
     from envdoctor.actions.uvtool import index_options
     from envdoctor.errors import UsageError
+    from envdoctor.probe.interpreters import valid_version
     from envdoctor.render import formats
     from envdoctor.render.views.create import create_document
 
