@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 FORMAT = 2
 KEEP = 64  # entries kept; the oldest go first
+
+
 def key(parts: Sequence[bytes], options: str, stamps: Stamps | None = None) -> str | None:
     """The cache key, or None when the environment cannot be fingerprinted (no probe output)."""
     if not parts or os.environ.get("ENVDOCTOR_NO_CACHE"):

@@ -100,8 +100,6 @@ class PluginGpu:
     cudnn: str | None
 
 
-
-
 def plugin_gpu(
     kb: KnowledgeSource, package: str, version: Version, plugins: Plugins, major: str, platform: str
 ) -> PluginGpu | None:

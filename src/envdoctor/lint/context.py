@@ -66,4 +66,3 @@ class FileContext:
         if self.platform.startswith("windows"):
             return True
         return any("win32" in e.marker or "Windows" in e.marker for e in self.file.entries)
-
