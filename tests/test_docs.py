@@ -86,3 +86,45 @@ def test_the_package_table_holds_every_id_of_the_project_table() -> None:
         else founding
     )
     assert ids - {"id"} <= set(CAUSES) | {"unknown"}
+
+
+def _internals_names() -> tuple[set[str], set[str]]:
+    """(paths, dotted envdoctor names) docs/internals.md writes in backticks."""
+    import re
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "internals.md").read_text(encoding="utf-8")
+    spans = re.findall(r"`([^`\n]+)`", text)
+    paths = {s for s in spans if re.fullmatch(r"(src|tests|docs|bench|scripts)/[\w./\-]+(::\w+)?", s)}
+    dotted = set()
+    for span in spans:
+        dotted.update(re.findall(r"\benvdoctor(?:\.\w+)+", span))
+    return paths, dotted
+
+
+def test_internals_names_only_what_exists() -> None:
+    import importlib
+
+    root = Path(__file__).resolve().parents[1]
+    paths, dotted = _internals_names()
+    assert len(paths) > 20 and len(dotted) > 10  # the scan reads the page
+    missing = []
+    for name in sorted(paths):
+        path, _, test = name.partition("::")
+        if not (root / path).exists() or (test and f"def {test}(" not in (root / path).read_text(encoding="utf-8")):
+            missing.append(name)
+    for name in sorted(dotted):
+        parts = name.split(".")
+        for cut in range(len(parts), 0, -1):  # the longest importable module, then attributes
+            try:
+                found: object = importlib.import_module(".".join(parts[:cut]))
+            except ImportError:
+                continue
+            try:
+                for attribute in parts[cut:]:
+                    found = getattr(found, attribute)
+            except AttributeError:
+                missing.append(name)
+            break
+        else:
+            missing.append(name)
+    assert not missing, f"docs/internals.md names what does not exist: {missing}"

@@ -10,7 +10,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from envdoctor._version import __version__
+
 __all__ = ["__version__", "check", "explain", "plan", "snapshot"]
 
 if TYPE_CHECKING:

@@ -16,7 +16,8 @@ import signal
 import sys
 from collections.abc import Iterator, Sequence
 
-from envdoctor import __version__, exitcodes
+from envdoctor import exitcodes
+from envdoctor._version import __version__
 from envdoctor.errors import EnvdoctorError, Terminated, UsageError
 from envdoctor.render.outputformat import OutputFormat
 

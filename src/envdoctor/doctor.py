@@ -27,9 +27,9 @@ if TYPE_CHECKING:
     from envdoctor.actions.verify import VerifyReport
     from envdoctor.fleet.aggregate import Collector, FleetReport, Node
     from envdoctor.fleet.inputs import NodeInput
-    from envdoctor.knowledge import KnowledgeBase
+    from envdoctor.knowledge.interface import KnowledgeSource
     from envdoctor.model import Finding, Skipped, Snapshot
-    from envdoctor.rules import Rule
+    from envdoctor.rules import Context, Rule
     from envdoctor.selection import Selection
 
 
@@ -76,9 +76,9 @@ class Report:
 
 def diagnose(
     snapshot: Snapshot,
-    kb: KnowledgeBase | None = None,
+    kb: KnowledgeSource | None = None,
     *,
-    rules: Iterable[Rule] | None = None,
+    rules: Iterable[Rule[Context]] | None = None,
     ignore: Iterable[str] = (),
     severity: Mapping[str, str] | None = None,
 ) -> Report:
@@ -89,7 +89,7 @@ def diagnose(
     from envdoctor.rules import Context, all_rules, run_rules
     from envdoctor.rules.unread_metadata import unread_skipped
 
-    knowledge = kb or KnowledgeBase.load()
+    knowledge = kb if kb is not None else KnowledgeBase.load()
     ignored = set(ignore)
     selected = [r for r in (all_rules() if rules is None else rules) if r.code not in ignored and r.name not in ignored]
     findings = list(run_rules(Context(snapshot, knowledge), selected))

@@ -97,6 +97,6 @@ def write_output(text: str, path: str | None) -> None:
 
 def document_header() -> dict[str, Any]:
     """The first keys of every JSON document envdoctor prints (see docs/json-schema.md)."""
-    from envdoctor import __version__
+    from envdoctor._version import __version__
 
     return {"schema": 1, "envdoctor": __version__}

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from envdoctor.errors import UsageError
 
 if TYPE_CHECKING:
-    from envdoctor.rules._registry import Rule
+    from envdoctor.rules._registry import C, Rule
 
 _PREFIX = re.compile(r"^ED\d{0,3}$")
 
@@ -40,7 +40,7 @@ class Selection:
     def parse(cls, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> Selection:
         return cls(tuple(split_selectors(select)), tuple(split_selectors(ignore)))
 
-    def validate(self, rules: Sequence[Rule], *, where: str = "") -> None:
+    def validate(self, rules: Sequence[Rule[Any]], *, where: str = "") -> None:
         """Every selector must match at least one rule: a typo is an error, not a silent no-op."""
         for selector in (*self.select, *self.ignore):
             if not any(_specificity(selector, r) for r in rules):
@@ -50,10 +50,10 @@ class Selection:
                     "a code prefix (ED1) or a rule name (see `envdoctor check --list-rules`)"
                 )
 
-    def apply(self, rules: Sequence[Rule]) -> list[Rule]:
+    def apply(self, rules: Sequence[Rule[C]]) -> list[Rule[C]]:
         return [r for r in rules if self.enabled(r)]
 
-    def enabled(self, rule: Rule) -> bool:
+    def enabled(self, rule: Rule[Any]) -> bool:
         best_select = max((_specificity(s, rule) for s in self.select), default=1 if not self.select else 0)
         best_ignore = max((_specificity(s, rule) for s in self.ignore), default=0)
         if best_select == 0:
@@ -65,7 +65,7 @@ class Selection:
         return [sorted(self.select), sorted(self.ignore)]
 
 
-def _specificity(selector: str, rule: Rule) -> int:
+def _specificity(selector: str, rule: Rule[Any]) -> int:
     """0: no match; 1: ALL; 2 + length of the prefix for codes; 2 + 5 for a name (a full code)."""
     if selector.upper() == "ALL":
         return 1

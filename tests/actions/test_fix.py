@@ -152,8 +152,9 @@ def test_cli_with_the_real_check(broken: tuple[Path, IndexOptions]) -> None:
     """End to end through `envdoctor fix` and the real rules (KB: TF 2.15 is built against NumPy 1)."""
     python, index = broken
     shown = run_cli("fix", "--python", str(python), "--format", "json")
-    if shown.returncode == 2 or "numpy" not in shown.stdout:
-        pytest.skip(f"check does not flag this fake environment yet: {shown.stderr[-300:]}")
+    # the real check must flag it: a regression in check fails here, it is not skipped
+    assert shown.returncode != 2, shown.stderr[-600:]
+    assert "numpy" in shown.stdout, f"check no longer flags NumPy 2 under TF 2.15: {shown.stdout[-600:]}"
     data = json.loads(shown.stdout)
     assert data["applied"] is False
     refused = run_cli("fix", "--python", str(python), "--apply")  # stdin is not a terminal

@@ -7,11 +7,10 @@ import stat
 import struct
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from envdoctor.knowledge import BuildInfo, DriverRequirement
+from envdoctor.knowledge import BuildInfo, DriverRequirement, EmptyKnowledge
 
 # A fake driver table for the rule tests (shaped like the curated one; the rules read it through
 # the FakeKB below, so these numbers only need to be self-consistent, not current).
@@ -27,8 +26,8 @@ TOOLKIT = {
 FLOOR = {"11": ("450.80.02", "452.39"), "12": ("525.60.13", "527.41"), "13": ("580.65.06", "580.88")}
 
 
-class FakeKB:
-    """The two KnowledgeBase queries the GPU rules use, with data given by the test."""
+class FakeKB(EmptyKnowledge):
+    """The two KnowledgeBase queries the GPU rules use, with data given by the test; nothing else known."""
 
     def __init__(self, builds: dict[tuple[str, str], BuildInfo] | None = None) -> None:
         self.builds = builds or {}
@@ -51,9 +50,6 @@ class FakeKB:
             windows_toolkit_driver=toolkit[1] if toolkit else None,
             windows_minor_compat_driver=floor[1] if floor else None,
         )
-
-    def __getattr__(self, name: str) -> Any:  # other queries: nothing known
-        return lambda *a, **k: None
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from envdoctor.cli import main
 from envdoctor.errors import UsageError
 from envdoctor.lint import lint_file, parse_file
 from envdoctor.rules._registry import all_rules
-from tests.plan.fakekb import FakeKB
+from tests.plan.fakekb import FakeKB, FakeRelease
 
 BAD_ENV = """\
 name: tf
@@ -92,7 +92,7 @@ def test_windows_gpu(tmp_path: Path) -> None:
 
 def test_protobuf_cap_for_old_tensorflow(tmp_path: Path) -> None:
     kb = FakeKB()
-    kb.data["tensorflow"].append(type(kb.data["tensorflow"][0])("2.9.3", {"linux-x86_64": ("3.9", "3.10")}, ()))
+    kb.data["tensorflow"].append(FakeRelease("2.9.3", {"linux-x86_64": ("3.9", "3.10")}))
     path = tmp_path / "requirements.txt"
     path.write_text("tensorflow==2.9.3\nprotobuf>=4\n")
     findings, _ = lint_file(path, kb)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-from envdoctor.knowledge import Constraint, RemovedPackage
+from envdoctor.knowledge import BuildInfo, Constraint, DriverRequirement, EmptyKnowledge, Release, RemovedPackage
 
 _TF = {
     # version: (pythons on linux-x86_64, cuda, cudnn, numpy requirement)
@@ -26,32 +26,18 @@ _TORCH = {
 _DRIVERS = {"11": ("450.80.02", "520.61.05"), "12": ("525.60.13", "555.42.02")}
 
 
-@dataclass(frozen=True)
-class FakeRelease:
-    version: str
-    pythons_by_platform: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    requires: tuple[str, ...] = ()
-    yanked: bool = False
-
-    def pythons(self, platform: str) -> list[str]:
-        return list(self.pythons_by_platform.get(platform, ()))
-
-
-@dataclass(frozen=True)
-class FakeBuild:
-    cuda: str | None
-    cudnn: str | None
+def FakeRelease(
+    version: str,
+    pythons_by_platform: dict[str, tuple[str, ...]] | None = None,
+    requires: tuple[str, ...] = (),
+    yanked: bool = False,
+    package: str = "tensorflow",
+) -> Release:
+    """A real `Release` record with only the fields the fakes know."""
+    return Release(package, version, pythons_by_platform=pythons_by_platform or {}, requires=requires, yanked=yanked)
 
 
-@dataclass(frozen=True)
-class FakeDriver:
-    cuda: str
-    toolkit_driver: str | None
-    minor_compat_driver: str | None
-    source: str = "test"
-
-
-class FakeKB:
+class FakeKB(EmptyKnowledge):
     def __init__(self) -> None:
         self.data: dict[str, list[FakeRelease]] = {"tensorflow": [], "torch": [], "jax": []}
         for version, (pys, _cuda, _cudnn, numpy) in _TF.items():
@@ -60,11 +46,14 @@ class FakeKB:
             self.data["tensorflow"].append(FakeRelease(version, by_platform, (numpy, "protobuf>=3.20")))
         for version, (pys, _cuda, _cudnn) in _TORCH.items():
             by_platform = {p: pys for p in ("linux-x86_64", "windows-x86_64", "macos-arm64")}
-            self.data["torch"].append(FakeRelease(version, by_platform))
-        self.data["tensorflow-gpu"] = [FakeRelease("2.10.1", {"linux-x86_64": ("3.10",)})]
+            self.data["torch"].append(FakeRelease(version, by_platform, package="torch"))
+        self.data["tensorflow-gpu"] = [FakeRelease("2.10.1", {"linux-x86_64": ("3.10",)}, package="tensorflow-gpu")]
 
-    def releases(self, package: str) -> list[FakeRelease]:
-        return list(self.data.get(package, []))
+    def packages(self) -> list[str]:
+        return sorted(self.data)
+
+    def releases(self, package: str, *, include_yanked: bool = True) -> list[Release]:
+        return [r for r in self.data.get(package, []) if include_yanked or not r.yanked]
 
     def pythons(self, package: str, version: str, platform: str) -> list[str]:
         for release in self.data.get(package, []):
@@ -72,17 +61,21 @@ class FakeKB:
                 return release.pythons(platform)
         return []
 
-    def build(self, package: str, version: str) -> FakeBuild | None:
+    def build(self, package: str, version: str) -> BuildInfo | None:
         table = {"tensorflow": _TF, "torch": _TORCH}.get(package, {})
         row = table.get(version)
-        return FakeBuild(row[1], row[2]) if row else None
+        return BuildInfo(row[1], row[2], (), "test") if row else None
 
-    def min_driver(self, cuda: str) -> FakeDriver | None:
-        minor, toolkit = _DRIVERS.get(cuda.split(".")[0], (None, None))
-        return FakeDriver(cuda, toolkit, minor)
+    def min_driver(self, cuda_version: str) -> DriverRequirement | None:
+        minor, toolkit = _DRIVERS.get(cuda_version.split(".")[0], (None, None))
+        return DriverRequirement(cuda_version, toolkit, minor, "test")
 
     def requirements(
-        self, package: str, version: str, extras: tuple[str, ...] = (), environment: object = None
+        self,
+        package: str,
+        version: str,
+        extras: Iterable[str] = (),
+        environment: Mapping[str, str] | None = None,
     ) -> list[Requirement]:
         for release in self.data.get(package, []):
             if release.version == version:

@@ -4,7 +4,7 @@ import pytest
 
 from envdoctor.errors import UsageError
 from envdoctor.plan import Target, choose
-from tests.plan.fakekb import FakeKB
+from tests.plan.fakekb import FakeKB, FakeRelease
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def test_python_pin_picks_release_that_supports_it(kb: FakeKB) -> None:
 
 
 def test_curated_protobuf_cap_old_tensorflow(kb: FakeKB) -> None:
-    kb.data["tensorflow"].append(type(kb.data["tensorflow"][0])("2.9.3", {"linux-x86_64": ("3.9", "3.10")}, ()))
+    kb.data["tensorflow"].append(FakeRelease("2.9.3", {"linux-x86_64": ("3.9", "3.10")}))
     choice = choose(["tensorflow==2.9.*"], Target(python="3.10", gpu=False), kb)
     assert choice.feasible
     assert "protobuf<3.20" in choice.constraints

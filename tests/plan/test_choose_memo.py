@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pytest
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 
+from envdoctor.knowledge import Release
 from envdoctor.plan import Target, choose
 from tests.plan.fakekb import FakeKB, FakeRelease
 
@@ -25,16 +27,25 @@ def _marker_kb() -> FakeKB:
 
 
 class _EnvKB(FakeKB):
-    """Releases without raw Requires-Dist: requirements come from the KB, markers evaluated there."""
+    """A KB that hands out no release records (so no raw Requires-Dist): requirements come from
+    its `requirements`, markers evaluated there."""
 
-    def releases(self, package: str) -> list[Any]:
-        return [r.version for r in self.data.get(package, [])]
+    def release(self, package: str, version: str) -> Release | None:
+        return None
+
+    def pythons(self, package: str, version: str, platform: str) -> list[str]:
+        found = next((r for r in self.data.get(package, []) if r.version == version), None)
+        return found.pythons(platform) if found else []
 
     def requirements(
-        self, package: str, version: str, extras: tuple[str, ...] = (), environment: object = None
+        self,
+        package: str,
+        version: str,
+        extras: Iterable[str] = (),
+        environment: Mapping[str, str] | None = None,
     ) -> list[Requirement]:
         found = super().requirements(package, version, extras, environment)
-        if not isinstance(environment, dict):
+        if environment is None:
             return found
         return [r for r in found if r.marker is None or Marker(str(r.marker)).evaluate({**environment, "extra": ""})]
 

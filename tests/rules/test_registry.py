@@ -56,16 +56,35 @@ def test_the_package_rules_are_all_there() -> None:
     assert expected <= codes
 
 
-@pytest.mark.parametrize("rule_", MINE, ids=lambda r: r.code)
+TESTS = HERE.parent
+# where a family of rules is tested together (the others: tests/rules/test_<module>.py)
+FAMILY_TESTS = {"envdoctor.rules.gpu_": "gpu/test_rules.py", "envdoctor.lint.rules.": "lint/test_lint.py"}
+
+
+def _tests_of(rule_: Rule) -> Path | None:
+    module = rule_.check.__module__
+    own = HERE / f"test_{module.rsplit('.', 1)[-1]}.py"
+    if module.startswith("envdoctor.rules.") and own.exists():
+        return own
+    return next((TESTS / path for prefix, path in FAMILY_TESTS.items() if module.startswith(prefix)), None)
+
+
+@pytest.mark.parametrize("rule_", all_rules(None), ids=lambda r: r.code)
 def test_every_rule_has_an_example_and_a_test_module(rule_: Rule) -> None:
+    """Every registered code, whatever its scope or range (check's ED1xx-ED4xx, lint's ED5xx)."""
     assert rule_.doc.get("Example"), rule_.code
-    module = rule_.check.__module__.rsplit(".", 1)[-1]
-    assert (HERE / f"test_{module}.py").exists(), f"no tests/rules/test_{module}.py for {rule_.code}"
-    source = (HERE / f"test_{module}.py").read_text(encoding="utf-8")
-    assert rule_.code in source
+    tests = _tests_of(rule_)
+    assert tests is not None and tests.exists(), f"no test module for {rule_.code} ({rule_.check.__module__})"
+    assert rule_.code in tests.read_text(encoding="utf-8"), f"{tests} never names {rule_.code}"
 
 
-@pytest.mark.parametrize("rule_", MINE, ids=lambda r: r.code)
+def test_the_coverage_check_sees_every_scope() -> None:
+    scopes = {r.scope for r in all_rules(None)}
+    assert {"environment", "file"} <= scopes
+    assert any(r.code.startswith("ED4") for r in all_rules(None))
+
+
+@pytest.mark.parametrize("rule_", all_rules(None), ids=lambda r: r.code)
 def test_causes_are_known_ids(rule_: Rule) -> None:
     """Against the package's own cause table: it ships with envdoctor, so this always runs."""
     from envdoctor.explain.causes import CAUSES

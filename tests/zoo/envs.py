@@ -38,8 +38,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from envdoctor.actions.interpreters import find_interpreter
 from envdoctor.actions.uvtool import uv_binary
+from envdoctor.probe.interpreters import find_interpreter
 
 LOCAL_WHEELS = Path("/opt/wheels")
 KINDS = ("uv-venv", "pip-venv", "em-prefix", "conda")

@@ -30,11 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from envdoctor.actions.envfile import BuildSpec
-from envdoctor.actions.interpreters import find_interpreter
 from envdoctor.actions.proc import StepRun, progress, run_step
 from envdoctor.actions.uvtool import IndexOptions, uv_binary, uv_env, uv_pip
 from envdoctor.errors import EnvdoctorError, UsageError
 from envdoctor.frameworks import uv_index_option
+from envdoctor.probe.interpreters import find_interpreter
 from envdoctor.process import Completed, run
 
 CONDA_TOOLS = ("micromamba", "mamba", "conda")
@@ -144,7 +144,7 @@ def made_by_envdoctor(dest: Path) -> bool:
 
 def write_marker(dest: Path) -> None:
     """Mark `dest` as made by envdoctor (only ever for a folder that was absent or empty)."""
-    from envdoctor import __version__
+    from envdoctor._version import __version__
     from envdoctor.actions.containment import Boundary
 
     bound = Boundary([dest], f"the new environment {dest}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from envdoctor.model import Remedy
+from envdoctor.model import Remedy, Snapshot
 
 #: what a shell prints for a child killed by these signals (explain's signatures match the text)
 SIGNAL_TEXT = {
@@ -50,7 +50,7 @@ def failure_text(output: str, signal: str | None) -> str:
     return text
 
 
-def explain_failure(output: str, *, signal: str | None = None, snapshot: Any = None) -> Diagnosis:
+def explain_failure(output: str, *, signal: str | None = None, snapshot: Snapshot | None = None) -> Diagnosis:
     text = failure_text(output, signal)
     try:
         return _from_explain(text, snapshot)
@@ -58,7 +58,7 @@ def explain_failure(output: str, *, signal: str | None = None, snapshot: Any = N
         return _fallback(signal)
 
 
-def _from_explain(text: str, snapshot: Any) -> Diagnosis:
+def _from_explain(text: str, snapshot: Snapshot | None) -> Diagnosis:
     from envdoctor.explain import explain_text
 
     return _convert(explain_text(text, snapshot=snapshot))

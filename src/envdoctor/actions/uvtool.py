@@ -1,49 +1,13 @@
-"""The uv binary (from the `uv` package) and the environment it runs with."""
+"""uv commands: index options and `uv pip` lines (the binary and its environment: probe.tools)."""
 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from envdoctor.errors import EnvdoctorError
-
-
-def uv_binary() -> str:
-    """$ENVDOCTOR_UV if set, else uv from the `uv` Python package (a dependency of envdoctor),
-    else uv on PATH."""
-    chosen = os.environ.get("ENVDOCTOR_UV")
-    if chosen:
-        if not os.access(chosen, os.X_OK):
-            raise EnvdoctorError(f"ENVDOCTOR_UV={chosen}: not an executable file")
-        return chosen
-    try:
-        from uv import find_uv_bin
-
-        return str(find_uv_bin())
-    except (ImportError, FileNotFoundError):
-        found = shutil.which("uv")
-        if found:
-            return found
-    raise EnvdoctorError("uv is not available: install it (`pip install uv`)")
-
-
-def uv_env(*, allow_python_downloads: bool = False, base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment uv runs with: no interpreter downloads unless asked, no stray venv."""
-    env = dict(os.environ if base is None else base)
-    env["UV_PYTHON_DOWNLOADS"] = "automatic" if allow_python_downloads else "never"
-    env.pop("VIRTUAL_ENV", None)  # always pass --python explicitly
-    env.pop("UV_VENV_CLEAR", None)  # `uv venv` never clears a folder: create decides what may go
-    if not _tty():
-        env.setdefault("UV_NO_PROGRESS", "1")
-    return env
-
-
-def _tty() -> bool:
-    import sys
-
-    return hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
+from envdoctor.probe.tools import uv_binary as uv_binary
+from envdoctor.probe.tools import uv_env as uv_env
 
 
 @dataclass

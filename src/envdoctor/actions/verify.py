@@ -279,12 +279,12 @@ _TRACE_FILE = re.compile(r'File "([^"]+)"')
 _SITE = re.compile(r"[\\/](?:site|dist)-packages[\\/]([A-Za-z0-9_]+)")
 
 
-def traceback_distributions(text: str, snapshot: Any) -> set[str]:
+def traceback_distributions(text: str, snapshot: Snapshot | None) -> set[str]:
     """The distributions whose files appear in a traceback (by their import names)."""
     modules = {m.group(1) for line in _TRACE_FILE.findall(text) for m in [_SITE.search(line)] if m}
     modules |= {m.group(1) for m in _SITE.finditer(text)}
     owners: set[str] = set()
-    for dist in getattr(snapshot, "distributions", []) or []:
+    for dist in snapshot.distributions if snapshot is not None else []:
         tops = {t.strip().split("/")[0] for t in dist.top_level} or {dist.name.replace("-", "_")}
         if tops & modules:
             owners.add(dist.name)

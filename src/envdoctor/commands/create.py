@@ -78,16 +78,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from envdoctor.actions.create import create, destination
     from envdoctor.actions.envfile import from_file, from_specs
-    from envdoctor.actions.interpreters import valid_version
     from envdoctor.actions.uvtool import index_options
     from envdoctor.errors import UsageError
+    from envdoctor.probe.interpreters import valid_version
     from envdoctor.render import formats
     from envdoctor.render.views.create import create_document
 
     if args.python_version and not valid_version(args.python_version):
         raise UsageError(f"--python-version {args.python_version!r}: expected a version such as 3.11")
     if args.python and not valid_version(args.python):
-        from envdoctor.actions.interpreters import resolve_python_request
+        from envdoctor.probe.interpreters import resolve_python_request
 
         found = resolve_python_request(args.python)
         if found is None:
@@ -138,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _version(python: str | None) -> str | None:
     """The version plan needs: as given, or the version of the interpreter `--python` named."""
-    from envdoctor.actions.interpreters import valid_version, version_of
+    from envdoctor.probe.interpreters import valid_version, version_of
 
     if python is None or valid_version(python):
         return python

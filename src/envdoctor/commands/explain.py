@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from envdoctor import exitcodes
 from envdoctor.errors import UsageError
+
+if TYPE_CHECKING:
+    from envdoctor.knowledge.interface import KnowledgeSource
+    from envdoctor.model import Snapshot
 
 
 def add_tailoring_arguments(parser: argparse.ArgumentParser, *, default_env: bool) -> None:
@@ -40,7 +45,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_tailoring_arguments(parser, default_env=False)
 
 
-def tailoring(args: argparse.Namespace, *, probe_default: bool, failing: str | None = None) -> tuple[object, object]:
+def tailoring(
+    args: argparse.Namespace, *, probe_default: bool, failing: str | None = None
+) -> tuple[Snapshot | None, KnowledgeSource | None]:
     """(snapshot, kb) for tailoring; never raises for a failed probe (the diagnosis still stands).
     The environment: the one the source options name when given, else `failing` (the interpreter
     that failed: `run`'s command), else (with --env, or by default for `run`) the active one."""
@@ -61,7 +68,7 @@ def tailoring(args: argparse.Namespace, *, probe_default: bool, failing: str | N
             from envdoctor.output import emit_error
 
             emit_error(f"envdoctor: could not inspect the environment ({exc}); fixes are not tailored")
-    kb = None
+    kb: KnowledgeSource | None = None
     try:
         from envdoctor.knowledge import KnowledgeBase
 

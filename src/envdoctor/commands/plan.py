@@ -119,7 +119,7 @@ def _target_version(args: argparse.Namespace) -> str | None:
         return str(args.python_version)
     if not args.python:
         return None
-    from envdoctor.actions.interpreters import looks_like_version, resolve_python_request, version_of
+    from envdoctor.probe.interpreters import looks_like_version, resolve_python_request, version_of
 
     if looks_like_version(args.python):
         from envdoctor.output import deprecated

@@ -14,9 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from envdoctor.explain.model import UNKNOWN, Candidate, Conflict, Evidence, Explanation, Secondary
+
+if TYPE_CHECKING:
+    from envdoctor.knowledge.interface import KnowledgeSource
+    from envdoctor.model import Snapshot
 
 __all__ = [
     "UNKNOWN",
@@ -59,7 +63,7 @@ class Session:
         """Feed a block that ends at a line boundary (no buffering)."""
         self._scanner.feed(block)
 
-    def finish(self, snapshot: Any = None, kb: Any = None) -> Explanation:
+    def finish(self, snapshot: Snapshot | None = None, kb: KnowledgeSource | None = None) -> Explanation:
         if self._partial:
             self._scanner.feed(self._partial + b"\n")
             self._partial = b""
@@ -68,7 +72,9 @@ class Session:
         return build_explanation(self._scanner, snapshot=snapshot, kb=kb)
 
 
-def explain_lines(lines: Iterable[str], snapshot: Any = None, kb: Any = None) -> Explanation:
+def explain_lines(
+    lines: Iterable[str], snapshot: Snapshot | None = None, kb: KnowledgeSource | None = None
+) -> Explanation:
     from envdoctor.explain.reader import blocks_from_lines
 
     session = Session()
@@ -77,13 +83,15 @@ def explain_lines(lines: Iterable[str], snapshot: Any = None, kb: Any = None) ->
     return session.finish(snapshot=snapshot, kb=kb)
 
 
-def explain_text(text: str, snapshot: Any = None, kb: Any = None) -> Explanation:
+def explain_text(text: str, snapshot: Snapshot | None = None, kb: KnowledgeSource | None = None) -> Explanation:
     session = Session()
     session.feed_text(text)
     return session.finish(snapshot=snapshot, kb=kb)
 
 
-def explain_stream(stream: BinaryIO, snapshot: Any = None, kb: Any = None) -> Explanation:
+def explain_stream(
+    stream: BinaryIO, snapshot: Snapshot | None = None, kb: KnowledgeSource | None = None
+) -> Explanation:
     """A binary stream of any size (bytes are decoded tolerantly, block by block)."""
     from envdoctor.explain.reader import iter_blocks
 
@@ -93,7 +101,7 @@ def explain_stream(stream: BinaryIO, snapshot: Any = None, kb: Any = None) -> Ex
     return session.finish(snapshot=snapshot, kb=kb)
 
 
-def explain_file(path: str | Path, snapshot: Any = None, kb: Any = None) -> Explanation:
+def explain_file(path: str | Path, snapshot: Snapshot | None = None, kb: KnowledgeSource | None = None) -> Explanation:
     with open(path, "rb") as stream:
         return explain_stream(stream, snapshot=snapshot, kb=kb)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from envdoctor.explain.candidates import TARGET_HINT, tell_apart
 from envdoctor.explain.causes import CAUSES, UNKNOWN_EXPLANATION
@@ -10,6 +10,10 @@ from envdoctor.explain.decide import CANDIDATE_MIN, SECONDARY_MIN, Decision, dec
 from envdoctor.explain.model import UNKNOWN, Candidate, Evidence, Explanation, Secondary
 from envdoctor.explain.scanner import Scanner
 from envdoctor.explain.tailor import fixes_for, tailored
+
+if TYPE_CHECKING:
+    from envdoctor.knowledge.interface import KnowledgeSource
+    from envdoctor.model import Snapshot
 
 MAX_EVIDENCE = 8
 MAX_CANDIDATES = 4
@@ -46,7 +50,7 @@ def _rule_fixes(decision: Decision, cause: str) -> list[str]:
     return fixes
 
 
-def _fixes(decision: Decision, cause: str, snapshot: Any, kb: Any) -> list[str]:
+def _fixes(decision: Decision, cause: str, snapshot: Snapshot | None, kb: KnowledgeSource | None) -> list[str]:
     """The tailored fixes (a rule's own fix first, split into its steps), the other rules' fixes,
     then the generic ones."""
     generic = list(CAUSES[cause].fixes)
@@ -68,7 +72,9 @@ def _fixes(decision: Decision, cause: str, snapshot: Any, kb: Any) -> list[str]:
     return out + [g for g in generic if g not in out]
 
 
-def build_explanation(scanner: Scanner, snapshot: Any = None, kb: Any = None) -> Explanation:
+def build_explanation(
+    scanner: Scanner, snapshot: Snapshot | None = None, kb: KnowledgeSource | None = None
+) -> Explanation:
     decision = decide(scanner, snapshot=snapshot, kb=kb)
     cause = decision.cause
     if cause == UNKNOWN:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from envdoctor.explain.causes import PRIORITY
 from envdoctor.explain.extract import extract
@@ -22,6 +22,10 @@ from envdoctor.explain.model import UNKNOWN, Conflict, Evidence
 from envdoctor.explain.rules import RuleContext, Signal, Verdict, all_rules
 from envdoctor.explain.scanner import Scanner
 from envdoctor.explain.target import TargetFacts
+
+if TYPE_CHECKING:
+    from envdoctor.knowledge.interface import KnowledgeSource
+    from envdoctor.model import Snapshot
 
 CONFIDENT = 0.8  # the bar for naming a cause
 CANDIDATE_MIN = 0.3  # the least score a candidate is listed with
@@ -110,7 +114,7 @@ def _prio(cause: str) -> int:
     return PRIORITY.index(cause) if cause in PRIORITY else len(PRIORITY)
 
 
-def decide(scanner: Scanner, snapshot: Any = None, kb: Any = None) -> Decision:
+def decide(scanner: Scanner, snapshot: Snapshot | None = None, kb: KnowledgeSource | None = None) -> Decision:
     """`snapshot` (the environment the command ran in) and `kb` (a KnowledgeBase; the shipped one is
     loaded lazily, only when a rule needs it) are optional."""
     facts = extract(scanner)
@@ -123,8 +127,8 @@ def decide(scanner: Scanner, snapshot: Any = None, kb: Any = None) -> Decision:
         lines=scanner.numbered(),
         captures=scanner.captures,
         target=TargetFacts.from_snapshot(snapshot),
-        given_kb=kb if kb is not None and hasattr(kb, "releases") else None,
-        snapshot=snapshot if hasattr(snapshot, "interpreter") else None,
+        given_kb=kb,
+        snapshot=snapshot,
     )
     demoted: dict[str, str] = {}
     failed: list[str] = []

@@ -1,6 +1,9 @@
 """Fixes: tailored to this machine when a Snapshot (and the knowledge base) is at hand, else taken
 from what the log itself says (versions, package names, the conflicting pins), else generic.
 
+if TYPE_CHECKING:
+    from envdoctor.rules import Context
+
 With a snapshot, the fix for a cause that `check` also sees is check's own remedy (the same rules
 on the same snapshot: the same command, the same pins, root causes first), so explain, run, verify
 and check never disagree. Commands the tailors below write themselves go through the same
@@ -13,12 +16,12 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable
-from typing import Any
 
 from envdoctor import remedies
 from envdoctor.explain.causes import CAUSES
 from envdoctor.explain.engine import Decision
 from envdoctor.explain.facts import version_tuple
+from envdoctor.knowledge.interface import EmptyKnowledge, KnowledgeSource
 from envdoctor.model import Finding, Remedy, Severity, Snapshot
 
 _FIRST_NUMPY2_CANDIDATES = {
@@ -31,16 +34,16 @@ _DISPLAY = {"tensorflow": "TensorFlow", "torch": "PyTorch", "jax": "JAX", "jaxli
 class _Env:
     """Read-only helpers over an optional snapshot; the remedies it renders are kept in `made`."""
 
-    def __init__(self, snapshot: Snapshot | None, kb: Any = None) -> None:
+    def __init__(self, snapshot: Snapshot | None, kb: KnowledgeSource | None = None) -> None:
         self.snapshot = snapshot
         self.dists = {d.name.lower(): d for d in snapshot.distributions} if snapshot else {}
         self.conda = {r.name.lower(): r for r in snapshot.conda.records} if snapshot and snapshot.conda else {}
         self.made: list[Remedy] = []
-        self._ctx: Any = None
+        self._ctx: Context | None = None
         if snapshot is not None:
-            from envdoctor.rules import Context
+            from envdoctor.rules import Context  # lazy: explain runs without loading the check rules
 
-            self._ctx = Context(snapshot, kb)
+            self._ctx = Context(snapshot, kb if kb is not None else EmptyKnowledge())
 
     def version(self, name: str) -> str | None:
         dist = self.dists.get(name)
@@ -72,8 +75,8 @@ class _Env:
         return self.snapshot.machine.os if self.snapshot else ""
 
 
-def _first_numpy2(kb: Any, family: str) -> str | None:
-    if kb is None or not hasattr(kb, "numpy_abi"):
+def _first_numpy2(kb: KnowledgeSource | None, family: str) -> str | None:
+    if kb is None:
         return None
     for candidate in _FIRST_NUMPY2_CANDIDATES.get(family, ()):
         try:
@@ -85,7 +88,7 @@ def _first_numpy2(kb: Any, family: str) -> str | None:
     return None
 
 
-def _numpy_abi(d: Decision, env: _Env, kb: Any) -> list[str]:
+def _numpy_abi(d: Decision, env: _Env, kb: KnowledgeSource | None) -> list[str]:
     fixes: list[str] = []
     numpy = env.version("numpy") or d.facts.get("numpy") or d.groups.get("numpy-abi", {}).get("numpy")
     for family in ("tensorflow", "torch"):
@@ -93,7 +96,7 @@ def _numpy_abi(d: Decision, env: _Env, kb: Any) -> list[str]:
         if not version:
             continue
         abi = None
-        if kb is not None and hasattr(kb, "numpy_abi"):
+        if kb is not None:
             try:
                 abi = kb.numpy_abi(family, version)
             except Exception:
@@ -113,9 +116,9 @@ def _numpy_abi(d: Decision, env: _Env, kb: Any) -> list[str]:
     return fixes
 
 
-def _protobuf(d: Decision, env: _Env, kb: Any) -> list[str]:
+def _protobuf(d: Decision, env: _Env, kb: KnowledgeSource | None) -> list[str]:
     tf = env.version("tensorflow") or d.facts.get("tensorflow")
-    if tf and kb is not None and hasattr(kb, "extra_constraints"):
+    if tf and kb is not None:
         try:
             extra = [c for c in kb.extra_constraints("tensorflow", tf) if c.cause == "protobuf-mismatch"]
         except Exception:
@@ -136,7 +139,7 @@ def _protobuf(d: Decision, env: _Env, kb: Any) -> list[str]:
     return []
 
 
-def _keras(d: Decision, env: _Env, kb: Any) -> list[str]:
+def _keras(d: Decision, env: _Env, kb: KnowledgeSource | None) -> list[str]:
     keras = env.version("keras")
     tf = env.version("tensorflow") or d.facts.get("tensorflow")
     if env.version("tf-keras"):
@@ -151,10 +154,10 @@ def _keras(d: Decision, env: _Env, kb: Any) -> list[str]:
     ]
 
 
-def _removed(d: Decision, env: _Env, kb: Any) -> list[str]:
+def _removed(d: Decision, env: _Env, kb: KnowledgeSource | None) -> list[str]:
     name = "tensorflow-gpu"
     info = None
-    if kb is not None and hasattr(kb, "removed"):
+    if kb is not None:
         try:
             info = kb.removed(name)
         except Exception:
@@ -168,7 +171,7 @@ def _removed(d: Decision, env: _Env, kb: Any) -> list[str]:
     return [f"tensorflow-gpu was removed: {env.pip(replacement)}"]
 
 
-def _python(d: Decision, env: _Env, kb: Any) -> list[str]:
+def _python(d: Decision, env: _Env, kb: KnowledgeSource | None) -> list[str]:
     fixes: list[str] = []
     python = env.snapshot.interpreter.minor if env.snapshot else d.facts.get("python")
     req = d.groups.get("python-unsupported", {}).get("req")
@@ -181,7 +184,7 @@ def _python(d: Decision, env: _Env, kb: Any) -> list[str]:
         )
     package = (req or "tensorflow").split("=")[0].split("[")[0]
     platform = env.snapshot.machine.platform_key if env.snapshot else ""
-    if kb is not None and python and platform and hasattr(kb, "releases_for"):
+    if kb is not None and python and platform and kb is not None:
         try:
             releases = kb.releases_for(package, python, platform)
         except Exception:
@@ -207,7 +210,7 @@ def _python(d: Decision, env: _Env, kb: Any) -> list[str]:
     return fixes
 
 
-def _driver(d: Decision, env: _Env, kb: Any) -> list[str]:
+def _driver(d: Decision, env: _Env, kb: KnowledgeSource | None) -> list[str]:
     if not env.snapshot:
         return []
     gpu = env.snapshot.machine.gpu
@@ -220,7 +223,7 @@ def _driver(d: Decision, env: _Env, kb: Any) -> list[str]:
     return ["No NVIDIA driver was found on this machine: install the NVIDIA driver first"]
 
 
-def _no_gpu(d: Decision, env: _Env, kb: Any) -> list[str]:
+def _no_gpu(d: Decision, env: _Env, kb: KnowledgeSource | None) -> list[str]:
     fixes: list[str] = []
     if env.snapshot:
         gpu = env.snapshot.machine.gpu
@@ -250,7 +253,7 @@ def _no_gpu(d: Decision, env: _Env, kb: Any) -> list[str]:
     return fixes
 
 
-def _cuda_libs(d: Decision, env: _Env, kb: Any) -> list[str]:
+def _cuda_libs(d: Decision, env: _Env, kb: KnowledgeSource | None) -> list[str]:
     lib = d.groups.get("cuda-libs-missing", {}).get("lib")
     tf = env.version("tensorflow") or d.facts.get("tensorflow")
     fixes = []
@@ -270,7 +273,7 @@ def _cuda_libs(d: Decision, env: _Env, kb: Any) -> list[str]:
     return fixes
 
 
-def _cuda_version(d: Decision, env: _Env, kb: Any) -> list[str]:
+def _cuda_version(d: Decision, env: _Env, kb: KnowledgeSource | None) -> list[str]:
     g = d.groups.get("cuda-version-mismatch", {})
     if g.get("have") and g.get("want"):
         return [
@@ -281,7 +284,7 @@ def _cuda_version(d: Decision, env: _Env, kb: Any) -> list[str]:
     return []
 
 
-def _glibc(d: Decision, env: _Env, kb: Any) -> list[str]:
+def _glibc(d: Decision, env: _Env, kb: KnowledgeSource | None) -> list[str]:
     need = d.groups.get("glibc-too-old", {}).get("glibc")
     have = env.snapshot.machine.libc_version if env.snapshot else d.facts.get("glibc")
     if need:
@@ -293,7 +296,7 @@ def _glibc(d: Decision, env: _Env, kb: Any) -> list[str]:
     return []
 
 
-def _cpu(d: Decision, env: _Env, kb: Any) -> list[str]:
+def _cpu(d: Decision, env: _Env, kb: KnowledgeSource | None) -> list[str]:
     if env.snapshot and env.snapshot.machine.cpu_flags:
         flags = set(env.snapshot.machine.cpu_flags)
         missing = [f for f in ("avx", "avx2", "fma") if f not in flags]
@@ -306,7 +309,7 @@ def _cpu(d: Decision, env: _Env, kb: Any) -> list[str]:
     return [f"The binary needs {isa}, which this CPU lacks: use a build without {isa} or a newer CPU"] if isa else []
 
 
-def _leak(d: Decision, env: _Env, kb: Any) -> list[str]:
+def _leak(d: Decision, env: _Env, kb: KnowledgeSource | None) -> list[str]:
     fixes: list[str] = []
     if env.snapshot:
         it = env.snapshot.interpreter
@@ -329,7 +332,7 @@ def _leak(d: Decision, env: _Env, kb: Any) -> list[str]:
     return fixes
 
 
-def _mixed(d: Decision, env: _Env, kb: Any) -> list[str]:
+def _mixed(d: Decision, env: _Env, kb: KnowledgeSource | None) -> list[str]:
     pkg = d.groups.get("mixed-pip-conda", {}).get("package")
     if not pkg:
         return []
@@ -341,7 +344,7 @@ def _mixed(d: Decision, env: _Env, kb: Any) -> list[str]:
     ]
 
 
-def _solver(d: Decision, env: _Env, kb: Any) -> list[str]:
+def _solver(d: Decision, env: _Env, kb: KnowledgeSource | None) -> list[str]:
     fixes = []
     for c in d.conflicts:
         if c.move:
@@ -349,7 +352,7 @@ def _solver(d: Decision, env: _Env, kb: Any) -> list[str]:
     return fixes
 
 
-def _deps(d: Decision, env: _Env, kb: Any) -> list[str]:
+def _deps(d: Decision, env: _Env, kb: KnowledgeSource | None) -> list[str]:
     g = d.groups.get("dependency-version-mismatch", {})
     if g.get("want"):
         return [
@@ -371,7 +374,7 @@ def _jax_requirement(jax: str | None, want: str) -> str:
     return f"jax[cpu]=={jax}" if jax else f"jaxlib>={want}"
 
 
-def _network(d: Decision, env: _Env, kb: Any) -> list[str]:
+def _network(d: Decision, env: _Env, kb: KnowledgeSource | None) -> list[str]:
     if env.snapshot:
         proxies = {k: v for k, v in env.snapshot.interpreter.env.items() if "proxy" in k.lower()}
         if proxies:
@@ -379,14 +382,14 @@ def _network(d: Decision, env: _Env, kb: Any) -> list[str]:
     return []
 
 
-def _long_paths(d: Decision, env: _Env, kb: Any) -> list[str]:
+def _long_paths(d: Decision, env: _Env, kb: KnowledgeSource | None) -> list[str]:
     path = d.groups.get("windows-long-paths", {}).get("path")
     if path:
         return [f"The path pip failed on is {len(path)} characters long (Windows' limit is 260)"]
     return []
 
 
-TAILORS: dict[str, Callable[[Decision, _Env, Any], list[str]]] = {
+TAILORS: dict[str, Callable[[Decision, _Env, KnowledgeSource | None], list[str]]] = {
     "numpy-abi": _numpy_abi,
     "protobuf-mismatch": _protobuf,
     "keras-version-mismatch": _keras,
@@ -419,13 +422,13 @@ TAILORS: dict[str, Callable[[Decision, _Env, Any], list[str]]] = {
 _CHECK_CAUSES: dict[str, tuple[str, ...]] = {"mixed-pip-conda": ("mixed-pip-conda",)}
 
 
-def check_findings(cause: str, snapshot: Snapshot, kb: Any = None) -> list[Finding]:
+def check_findings(cause: str, snapshot: Snapshot, kb: KnowledgeSource | None = None) -> list[Finding]:
     """check's error / warning findings with `cause` on `snapshot` (the same rules, the same
     grouping under root causes), one per distinct fix."""
     from envdoctor.doctor import diagnose
 
     try:
-        report = diagnose(snapshot, kb) if kb is not None and hasattr(kb, "extra_constraints") else diagnose(snapshot)
+        report = diagnose(snapshot, kb)
     except Exception:  # tailoring must never break the diagnosis
         return []
     wanted = set(_CHECK_CAUSES.get(cause, (cause,)))
@@ -448,7 +451,9 @@ def _check_line(finding: Finding) -> str:
     return f"{finding.message}: {reason}" if reason else finding.message
 
 
-def tailored(decision: Decision, snapshot: Snapshot | None = None, kb: Any = None) -> tuple[list[str], list[Remedy]]:
+def tailored(
+    decision: Decision, snapshot: Snapshot | None = None, kb: KnowledgeSource | None = None
+) -> tuple[list[str], list[Remedy]]:
     """(fix lines, the remedies in them). With a snapshot, check's own remedies come first."""
     cause = decision.cause
     if cause not in CAUSES:
@@ -474,5 +479,5 @@ def tailored(decision: Decision, snapshot: Snapshot | None = None, kb: Any = Non
     return lines + [g for g in generic if g not in lines], env.made
 
 
-def fixes_for(decision: Decision, snapshot: Snapshot | None = None, kb: Any = None) -> list[str]:
+def fixes_for(decision: Decision, snapshot: Snapshot | None = None, kb: KnowledgeSource | None = None) -> list[str]:
     return tailored(decision, snapshot, kb)[0]

@@ -7,7 +7,10 @@ log also says, the snapshot wins (it was measured, the log was pasted).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from envdoctor.model import Snapshot
 
 _PLATFORM_KEYS = ("linux-x86_64", "linux-aarch64", "macos-arm64", "macos-x86_64", "windows-x86_64")
 
@@ -34,7 +37,7 @@ class TargetFacts:
     cuda_libraries: dict[str, str] = field(default_factory=dict)  # cudnn -> 8.9.7
 
     @classmethod
-    def from_snapshot(cls, snapshot: Any) -> TargetFacts | None:
+    def from_snapshot(cls, snapshot: Snapshot | None) -> TargetFacts | None:
         if snapshot is None:
             return None
         interp = getattr(snapshot, "interpreter", None)

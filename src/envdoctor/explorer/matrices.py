@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from envdoctor import frameworks as registry
 from envdoctor.explorer.selector import PLATFORMS
+
+if TYPE_CHECKING:
+    from envdoctor.knowledge import KnowledgeBase
 
 
 def _framework(key: str) -> registry.Framework:
@@ -57,7 +60,7 @@ class WheelMatrix:
         return self.rows[row][2].get(platform, {}).get(python, (MISSING, ""))
 
 
-def wheels(kb: Any, framework: str) -> WheelMatrix:
+def wheels(kb: KnowledgeBase, framework: str) -> WheelMatrix:
     package = _framework(framework).compiled  # the wheels that decide the Pythons (jaxlib for JAX)
     releases = [r for r in kb.releases(package) if not r.sdist_only]
     pythons = sorted(
@@ -88,7 +91,7 @@ class BuildRow:
     source: str
 
 
-def builds(kb: Any, framework: str) -> list[BuildRow]:
+def builds(kb: KnowledgeBase, framework: str) -> list[BuildRow]:
     """The GPU builds of a framework, newest first (CPU-only releases are left out)."""
     rows: list[BuildRow] = []
     for package in _framework(framework).cuda_packages():
@@ -132,7 +135,7 @@ class DriverTable:
     note: str
 
 
-def drivers(kb: Any, framework: str | None = None) -> DriverTable:
+def drivers(kb: KnowledgeBase, framework: str | None = None) -> DriverTable:
     """NVIDIA's table for the toolkit rows a framework's builds resolve to (all rows without a
     framework), with the builds that use each."""
     table = kb.curated_section("cuda_drivers") or {}
@@ -188,7 +191,7 @@ class CapRow:
     source: str
 
 
-def numpy(kb: Any, framework: str) -> tuple[list[NumpyRow], list[CapRow]]:
+def numpy(kb: KnowledgeBase, framework: str) -> tuple[list[NumpyRow], list[CapRow]]:
     family = _framework(framework).compiled  # the package the curated facts name
     abi = [
         NumpyRow(e["package"], e["versions"], str(e["abi"]), tuple(e.get("platforms", ())), e["source"])

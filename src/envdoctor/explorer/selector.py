@@ -11,13 +11,16 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packaging.version import InvalidVersion, Version
 
 from envdoctor.frameworks import all_frameworks, of_distribution, uv_index_option
 from envdoctor.plan.choose import choose
 from envdoctor.plan.model import Choice, Pin, Target
+
+if TYPE_CHECKING:
+    from envdoctor.knowledge import KnowledgeBase
 
 PLATFORMS = ("linux-x86_64", "linux-aarch64", "macos-arm64", "macos-x86_64", "windows-x86_64")
 ANY_PYTHON = "any"
@@ -97,7 +100,7 @@ def _driver_key(text: str) -> tuple[int, ...]:
         return (0,)
 
 
-def drivers_for(kb: Any, platform: str) -> list[str]:
+def drivers_for(kb: KnowledgeBase, platform: str) -> list[str]:
     """The driver menu of a platform, highest first: NVIDIA's branches plus every exact floor plan
     checks there (per CUDA version a framework build uses: the lower of its toolkit driver and its
     family's minor-version-compatibility driver). macOS has no NVIDIA driver: only NO_DRIVER."""
@@ -124,7 +127,7 @@ def drivers_for(kb: Any, platform: str) -> list[str]:
     return [NO_DRIVER, *sorted(floors, key=_driver_key, reverse=True)]
 
 
-def pythons_for(kb: Any) -> list[str]:
+def pythons_for(kb: KnowledgeBase) -> list[str]:
     """The Python menu: ANY_PYTHON, then every Python 3 minor a framework has a wheel for."""
     found: set[str] = set()
     for package in (fw.compiled for fw in all_frameworks()):  # the wheels that decide the Pythons
@@ -135,7 +138,7 @@ def pythons_for(kb: Any) -> list[str]:
     return [ANY_PYTHON, *ordered]
 
 
-def states(kb: Any) -> Iterator[State]:
+def states(kb: KnowledgeBase) -> Iterator[State]:
     """Every state of the form, in the page's order."""
     pythons = pythons_for(kb)
     drivers = {platform: drivers_for(kb, platform) for platform in PLATFORMS}
@@ -238,14 +241,14 @@ def commands(choice: Choice, conda: Choice | None) -> dict[str, list[str]]:
     return result
 
 
-def _caps(kb: Any, framework: str, version: str) -> list[dict[str, str]]:
+def _caps(kb: KnowledgeBase, framework: str, version: str) -> list[dict[str, str]]:
     return [
         {"requirement": str(c.requirement), "reason": str(c.reason), "source": str(c.source)}
         for c in kb.extra_constraints(framework, version)
     ]
 
 
-def answer(kb: Any, state: State, memo_pool: dict[tuple[Any, ...], Any] | None = None) -> Answer:
+def answer(kb: KnowledgeBase, state: State, memo_pool: dict[tuple[Any, ...], Any] | None = None) -> Answer:
     """The answer for one state, from plan's choice (and its conda twin for the conda commands)."""
     spec = [state.variant.spec]
     choice = choose(spec, state.target(), kb, memo_pool=memo_pool)

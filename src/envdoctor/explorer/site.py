@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from envdoctor import frameworks as registry
 from envdoctor.explorer import matrices
@@ -36,6 +36,9 @@ from envdoctor.explorer.selector import (
     pythons_for,
     variants,
 )
+
+if TYPE_CHECKING:
+    from envdoctor.knowledge import KnowledgeBase
 
 DATA_SCHEMA = 1
 DRIVER_TOKEN = "\u2063D\u2063"  # never in a plan text: invisible separators around a D
@@ -157,7 +160,7 @@ def _comparable(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if k != "plan"}
 
 
-def selector_data(kb: Any, sid: _Strings) -> tuple[dict[str, Any], int, int]:
+def selector_data(kb: KnowledgeBase, sid: _Strings) -> tuple[dict[str, Any], int, int]:
     """(the selector part of the page data, states, distinct answers)."""
     pythons = pythons_for(kb)
     drivers = {p: drivers_for(kb, p) for p in PLATFORMS}
@@ -212,7 +215,7 @@ def selector_data(kb: Any, sid: _Strings) -> tuple[dict[str, Any], int, int]:
     return data, count, len(table)
 
 
-def matrix_data(kb: Any, sid: _Strings) -> dict[str, Any]:
+def matrix_data(kb: KnowledgeBase, sid: _Strings) -> dict[str, Any]:
     """The matrices of every framework, strings interned."""
     result: dict[str, Any] = {}
     for framework in registry.families():
@@ -262,9 +265,9 @@ def matrix_data(kb: Any, sid: _Strings) -> dict[str, Any]:
     return result
 
 
-def page_data(kb: Any) -> tuple[dict[str, Any], int, int]:
+def page_data(kb: KnowledgeBase) -> tuple[dict[str, Any], int, int]:
     """(the page's data, states, distinct answers)."""
-    from envdoctor import __version__
+    from envdoctor._version import __version__
 
     sid = _Strings()
     selector, states, answers = selector_data(kb, sid)
@@ -307,7 +310,7 @@ def read_data_script(path: Path) -> dict[str, Any]:
     return result
 
 
-def build_site(kb: Any, out: Path) -> SiteStats:
+def build_site(kb: KnowledgeBase, out: Path) -> SiteStats:
     """Write the site into `out` (created; files of an earlier build are replaced)."""
     started = time.perf_counter()
     data, states, answers = page_data(kb)

@@ -4,12 +4,15 @@ JSON (shown by envdoctor.render.views.kb.matrix_document)."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from envdoctor import frameworks as registry
 from envdoctor.errors import UsageError
 from envdoctor.explorer import matrices
 from envdoctor.explorer.selector import PLATFORMS
+
+if TYPE_CHECKING:
+    from envdoctor.knowledge import KnowledgeBase
 
 
 def framework_of(package: str) -> str:
@@ -22,7 +25,7 @@ def framework_of(package: str) -> str:
     return found.key
 
 
-def matrices_json(kb: Any, framework: str) -> dict[str, Any]:
+def matrices_json(kb: KnowledgeBase, framework: str) -> dict[str, Any]:
     wheel = matrices.wheels(kb, framework)
     abi, caps = matrices.numpy(kb, framework)
     return {

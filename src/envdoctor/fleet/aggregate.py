@@ -19,7 +19,7 @@ from envdoctor.fleet.facts import CATEGORIES, Item, Training, version_facts
 from envdoctor.fleet.inputs import NodeInput, assign_names, fingerprint, natural_key, parse_snapshot_document
 from envdoctor.knowledge import KnowledgeBase
 from envdoctor.model import Finding, Severity, Skipped, Snapshot
-from envdoctor.rules import Rule
+from envdoctor.rules import Context, Rule
 
 
 @dataclass
@@ -140,7 +140,7 @@ class Collector:
         self,
         kb: KnowledgeBase | None,
         *,
-        rules: Sequence[Rule] | None = None,
+        rules: Sequence[Rule[Context]] | None = None,
         severity: Mapping[str, str] | None = None,
         keep_raw: bool = False,
         diagnose: bool = True,
@@ -241,7 +241,9 @@ class Collector:
             self.spool.close()
 
 
-def diagnose_raw(raw: bytes, kb: KnowledgeBase, rules: Sequence[Rule] | None, severity: Mapping[str, str]) -> Profile:
+def diagnose_raw(
+    raw: bytes, kb: KnowledgeBase, rules: Sequence[Rule[Context]] | None, severity: Mapping[str, str]
+) -> Profile:
     """One environment's findings and compared versions, from its snapshot's JSON."""
     from envdoctor.doctor import diagnose
 

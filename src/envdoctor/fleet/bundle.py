@@ -9,7 +9,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from envdoctor import __version__
+from envdoctor._version import __version__
 from envdoctor.errors import UsageError
 from envdoctor.fleet.aggregate import Collector, Node
 

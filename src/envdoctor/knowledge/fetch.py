@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from envdoctor import __version__
+from envdoctor._version import __version__
 from envdoctor.errors import EnvdoctorError
 
 USER_AGENT = f"envdoctor/{__version__} (knowledge-base generator; +https://pypi.org/project/envdoctor/)"

@@ -6,7 +6,7 @@ Public API::
     findings, envfile = lint_file("environment.yml", kb, platform="linux-x86_64")
 
 Rules are registered like check's (`@rule(..., scope="file")`, codes ED501-ED599, modules
-`envdoctor/rules/lint_*.py`); they receive a `FileContext` (`envdoctor.lint.context`) with the
+`envdoctor/lint/rules/*.py`); they receive a `FileContext` (`envdoctor.lint.context`) with the
 parsed file (`EnvFile`: entries with line numbers) and the knowledge base.
 """
 
@@ -14,25 +14,37 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from envdoctor.lint.files import Entry, EnvFile, parse_file
 from envdoctor.model import Finding, Severity
 
 if TYPE_CHECKING:
+    from envdoctor.knowledge.interface import KnowledgeSource
+    from envdoctor.lint.context import FileContext
     from envdoctor.rules._registry import Rule
 
-__all__ = ["Entry", "EnvFile", "lint_file", "parse_file", "run_file_rules"]
+__all__ = ["Entry", "EnvFile", "file_rules", "lint_file", "parse_file", "run_file_rules"]
+
+
+def file_rules() -> list[Rule[FileContext]]:
+    """Every registered file rule, by code."""
+    from envdoctor.rules._registry import all_rules  # lazy: loading the rules imports every rule module
+
+    return all_rules(scope="file")
 
 
 def run_file_rules(
-    envfile: EnvFile, kb: Any, platform: str = "linux-x86_64", rules: Sequence[Rule] | None = None
+    envfile: EnvFile,
+    kb: KnowledgeSource,
+    platform: str = "linux-x86_64",
+    rules: Sequence[Rule[FileContext]] | None = None,
 ) -> list[Finding]:
-    from envdoctor.lint.context import FileContext
-    from envdoctor.rules._registry import all_rules, run_rules
+    from envdoctor.lint.context import FileContext  # lazy: its knowledge view costs plan's -r parsing
+    from envdoctor.rules._registry import run_rules  # lazy: as above
 
     ctx = FileContext(envfile, kb, platform)
-    findings = list(run_rules(ctx, all_rules(scope="file") if rules is None else rules))
+    findings = list(run_rules(ctx, file_rules() if rules is None else rules))
     order = {s: i for i, s in enumerate(Severity)}
     findings.sort(key=lambda f: (order[f.severity], f.code))
     return findings
@@ -40,16 +52,16 @@ def run_file_rules(
 
 def lint_file(
     path: str | Path,
-    kb: Any = None,
+    kb: KnowledgeSource | None = None,
     *,
     platform: str = "linux-x86_64",
     kind: str | None = None,
-    rules: Sequence[Rule] | None = None,
+    rules: Sequence[Rule[FileContext]] | None = None,
 ) -> tuple[list[Finding], EnvFile]:
     """Parse `path` and run every file rule (or `rules`); UsageError for unreadable files."""
     envfile = parse_file(path, kind)
     if kb is None:
-        from envdoctor.knowledge import KnowledgeBase
+        from envdoctor.knowledge import KnowledgeBase  # lazy: only when no knowledge base is given
 
         kb = KnowledgeBase.load()
     return run_file_rules(envfile, kb, platform, rules), envfile

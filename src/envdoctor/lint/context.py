@@ -1,31 +1,35 @@
-"""What file rules (scope "file") see: the parsed file, the KB and the target platform."""
+"""What file rules (scope "file") see: the parsed file, the KB and the target platform. Its own
+type, not check's `Context`: a file has entries, not installed distributions."""
 
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING
 
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from envdoctor import frameworks as _frameworks
+from envdoctor.knowledge import view as kbview
 from envdoctor.lint.files import Entry, EnvFile
-from envdoctor.model import Interpreter, Location, Snapshot
-from envdoctor.rules._context import Context
+from envdoctor.model import Location
+
+if TYPE_CHECKING:
+    from envdoctor.knowledge.interface import KnowledgeSource
 
 CUDA_CONDA_PACKAGES = ("cudatoolkit", "cudnn", "cuda-version", "cuda-toolkit", "cuda-runtime")
 
 
-class FileContext(Context):
-    """A Context over an environment file instead of an installed environment."""
+class FileContext:
+    """An environment file with the knowledge to judge it by."""
 
-    def __init__(self, envfile: EnvFile, kb: Any, platform: str = "linux-x86_64") -> None:
-        super().__init__(Snapshot(interpreter=Interpreter(executable="")), kb)
+    def __init__(self, envfile: EnvFile, kb: KnowledgeSource, platform: str = "linux-x86_64") -> None:
+        self.kb = kb
         self.file = envfile
         self.platform = platform
 
     @cached_property
-    def frameworks(self) -> dict[str, Entry]:  # type: ignore[override]
+    def frameworks(self) -> dict[str, Entry]:
         """Framework entries by family (a `frameworks` key: "tensorflow", "torch", ...), first one wins."""
         found: dict[str, Entry] = {}
         for entry in self.file.entries:
@@ -48,8 +52,6 @@ class FileContext(Context):
 
     def framework_versions(self, family: str, entry: Entry) -> list[Version]:
         """The known releases the entry allows, newest first (what an installer would pick from)."""
-        from envdoctor.plan import kbview
-
         spec = entry.specifier if entry.specifier is not None else SpecifierSet()
         return [v for v in kbview.releases(self.kb, self.package(family)) if spec.contains(v)]
 
@@ -64,7 +66,3 @@ class FileContext(Context):
         if self.platform.startswith("windows"):
             return True
         return any("win32" in e.marker or "Windows" in e.marker for e in self.file.entries)
-
-
-def file_context(ctx: Context) -> FileContext | None:
-    return ctx if isinstance(ctx, FileContext) else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
@@ -21,10 +21,13 @@ from packaging.version import Version
 from envdoctor import frameworks
 from envdoctor.errors import UsageError
 from envdoctor.frameworks import Framework, PlanQuestion
+from envdoctor.knowledge import view as kbview
 from envdoctor.markers import for_platform as marker_environment
-from envdoctor.plan import kbview
 from envdoctor.plan.model import Choice, GpuBuild, Pin, Target
 from envdoctor.versions import overlap, parse_version
+
+if TYPE_CHECKING:
+    from envdoctor.knowledge.interface import KnowledgeSource
 
 DEFAULT_PYTHON = "3.12"
 STAGES = ("spec", "platform", "python", "gpu", "driver", "constraints")
@@ -148,7 +151,7 @@ class _Memo:
 class _Chooser:
     def __init__(
         self,
-        kb: Any,
+        kb: KnowledgeSource,
         target: Target,
         others: list[Requirement],
         gpu: bool,
@@ -358,10 +361,10 @@ class _Chooser:
         """The release's raw Requires-Dist on `names`, parsed, markers kept (None: the release has
         no raw list). Pre-filtered by name: parsing all of them for every release would cost more
         than the whole choice."""
-        release = kbview.release_index(self.kb, self.package(family)).get(version)
-        raw = getattr(release, "requires", None)
-        if not isinstance(raw, (list, tuple)):
+        release = self.kb.release(self.package(family), str(version))
+        if release is None:
             return None
+        raw = release.requires
         result: list[Requirement] = []
         for text in raw:
             head = _NAME.match(str(text))
@@ -485,7 +488,7 @@ def _best(
     return (best[1], best[2]) if best else None
 
 
-def _variants(kb: Any, requests: Sequence[Request], gpu: bool) -> dict[str, str]:
+def _variants(kb: KnowledgeSource, requests: Sequence[Request], gpu: bool) -> dict[str, str]:
     """{family: variant} for requests of a variant planned as itself with releases in the KB, in a CPU
     plan: a plan for tensorflow-cpu pins tensorflow-cpu (a GPU plan asks for tensorflow[and-cuda])."""
     if gpu:
@@ -513,7 +516,7 @@ def _gpu_default(target: Target, requests: Sequence[Request]) -> tuple[bool, str
 def choose(
     specs: Sequence[str],
     target: Target,
-    kb: Any,
+    kb: KnowledgeSource,
     *,
     conda_specs: Sequence[str] = (),
     memo_pool: dict[tuple[Any, ...], Any] | None = None,
@@ -648,7 +651,7 @@ def _conda_part(
     requests: Sequence[Request],
     versions: Sequence[Version],
     conda_specs: Sequence[str],
-    kb: Any,
+    kb: KnowledgeSource,
 ) -> None:
     if target.manager != "conda":
         return

@@ -6,20 +6,23 @@ import shlex
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from envdoctor.plan import kbview
+from envdoctor.knowledge import view as kbview
 from envdoctor.plan.choose import choose, split_requests
 from envdoctor.plan.model import Choice, OutputFiles, Pin, Plan, ResolveOptions, Target
+
+if TYPE_CHECKING:
+    from envdoctor.knowledge.interface import KnowledgeSource
 
 
 def make_plan(
     specs: Sequence[str],
     target: Target,
-    kb: Any = None,
+    kb: KnowledgeSource | None = None,
     *,
     options: ResolveOptions | None = None,
     files: OutputFiles | None = None,
@@ -69,7 +72,7 @@ def _command(specs: Sequence[str], target: Target) -> str:
     return " ".join(shlex.quote(p) for p in parts if p)
 
 
-def _cuda_for_conda(choice: Choice, target: Target, kb: Any) -> str | None:
+def _cuda_for_conda(choice: Choice, target: Target, kb: KnowledgeSource) -> str | None:
     if not choice.gpu:
         return None
     if target.cuda_driver:
@@ -95,7 +98,7 @@ def _resolve(
     options: ResolveOptions,
     files: OutputFiles,
     specs: Sequence[str],
-    kb: Any,
+    kb: KnowledgeSource,
     command: str,
 ) -> None:
     from envdoctor.plan import conda, uvres

@@ -14,9 +14,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from envdoctor import __version__
+from envdoctor._version import __version__
 from envdoctor.bounded import SNAPSHOT_LIMIT, Refused, load_json, maybe_text, read_bytes, read_stream
-from envdoctor.checkcache import Stamps, file_stamp
 from envdoctor.errors import SourceError
 from envdoctor.model import Interpreter, Machine, Session, Skipped, Snapshot, from_dict, to_dict
 from envdoctor.probe.conda import is_conda_prefix, read_conda
@@ -24,6 +23,7 @@ from envdoctor.probe.distributions import from_records, metadata_signature, scan
 from envdoctor.probe.launch import DEFAULT_TIMEOUT, ProbeError, ProbeRun, probe_timeout
 from envdoctor.probe.numpy_builds import annotate_numpy_builds
 from envdoctor.probe.target import Target
+from envdoctor.stamps import Stamps, file_stamp
 
 _VERSION_DIR = re.compile(r"^python(\d+\.\d+)t?$")
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from envdoctor.bounded import read_text
-from envdoctor.checkcache import Stamps
 from envdoctor.model import Distribution, Skipped
 from envdoctor.names import canonicalize_name
 from envdoctor.probe._scan import _SIDE_FILES, parse_headers, scan_entries
+from envdoctor.stamps import Stamps
 
 _EXTENSION_SUFFIXES = (".so", ".pyd", ".dylib")
 _RECORD_LIMIT = 64 * 1024 * 1024  # a RECORD larger than this is not read

@@ -334,7 +334,7 @@ def kernel_target(name: str, env: Mapping[str, str] | None = None, *, inside: st
 def missing_kernel_snapshot(target: Target, session: Session) -> Snapshot:
     """The snapshot of a kernel whose interpreter is gone: nothing but the session facts (the
     kernel rules then say what is wrong)."""
-    from envdoctor import __version__
+    from envdoctor._version import __version__
 
     spec = session.kernel_spec(session.kernel)
     executable = spec.interpreter if spec else ""

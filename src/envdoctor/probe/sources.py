@@ -26,10 +26,10 @@ from envdoctor.errors import SourceError
 from envdoctor.probe.target import Target, active_target, prefix_target, python_target
 
 if TYPE_CHECKING:
-    from envdoctor.checkcache import Stamps
     from envdoctor.model import Machine, Session, Snapshot
     from envdoctor.probe.collect import Gathered
     from envdoctor.probe.launch import ProbeRun
+    from envdoctor.stamps import Stamps
 
 DEFAULT_TIMEOUT = 20.0
 

@@ -38,7 +38,7 @@ def python_target(request: str, env: Mapping[str, str] | None = None) -> Target:
     expanded = os.path.expanduser(request)
     if os.path.isfile(expanded):  # the common case, answered without the interpreter finders
         return Target(python=expanded, prefix=None, description=f"--python {request}")
-    from envdoctor.actions.interpreters import resolve_python_request
+    from envdoctor.probe.interpreters import resolve_python_request
 
     resolved = resolve_python_request(request, env)
     if resolved is None:

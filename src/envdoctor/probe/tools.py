@@ -13,7 +13,43 @@ import shutil
 import sys
 from collections.abc import Mapping
 
+from envdoctor.errors import EnvdoctorError
+
 CONDA_FLAVOURS = ("micromamba", "mamba", "conda")
+
+
+def uv_binary() -> str:
+    """$ENVDOCTOR_UV if set, else uv from the `uv` Python package (a dependency of envdoctor),
+    else uv on PATH."""
+    chosen = os.environ.get("ENVDOCTOR_UV")
+    if chosen:
+        if not os.access(chosen, os.X_OK):
+            raise EnvdoctorError(f"ENVDOCTOR_UV={chosen}: not an executable file")
+        return chosen
+    try:
+        from uv import find_uv_bin
+
+        return str(find_uv_bin())
+    except (ImportError, FileNotFoundError):
+        found = shutil.which("uv")
+        if found:
+            return found
+    raise EnvdoctorError("uv is not available: install it (`pip install uv`)")
+
+
+def uv_env(*, allow_python_downloads: bool = False, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment uv runs with: no interpreter downloads unless asked, no stray venv."""
+    env = dict(os.environ if base is None else base)
+    env["UV_PYTHON_DOWNLOADS"] = "automatic" if allow_python_downloads else "never"
+    env.pop("VIRTUAL_ENV", None)  # always pass --python explicitly
+    env.pop("UV_VENV_CLEAR", None)  # `uv venv` never clears a folder: create decides what may go
+    if not _tty():
+        env.setdefault("UV_NO_PROGRESS", "1")
+    return env
+
+
+def _tty() -> bool:
+    return hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
 
 
 def bundled_uv() -> str | None:

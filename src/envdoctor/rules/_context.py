@@ -16,13 +16,13 @@ from envdoctor.owner import CONDA, Owner, os_owned, owner_of
 from envdoctor.versions import parse_version as parse_version
 
 if TYPE_CHECKING:
-    from envdoctor.knowledge import KnowledgeBase
+    from envdoctor.knowledge.interface import KnowledgeSource
 
 
 class Context:
     """Pure inputs of the rules plus cached indexes over them (no I/O)."""
 
-    def __init__(self, snapshot: Snapshot, kb: KnowledgeBase) -> None:
+    def __init__(self, snapshot: Snapshot, kb: KnowledgeSource) -> None:
         self.snapshot = snapshot
         self.kb = kb
 

@@ -12,27 +12,31 @@ import pkgutil
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable, Generic, Literal, TypeVar, overload
 
 from envdoctor import remedies
 from envdoctor.model import Finding, Location, Remedy, Severity
 from envdoctor.names import canonicalize_name
 from envdoctor.rules._context import Context
 
-CheckFunction = Callable[[Context], Iterable[Finding]]
+#: What a rule reads: `Context` (an installed environment, check) or lint's `FileContext` (a file).
+C = TypeVar("C")
+CheckFunction = Callable[[C], Iterable[Finding]]
+#: The packages whose modules register rules (each scope's own; imported by name on first use).
+RULE_PACKAGES = ("envdoctor.rules", "envdoctor.lint.rules")
 
 _CODE = re.compile(r"^ED\d{3}$")
 _SECTIONS = ("What", "Why", "Example", "Fix")
 
 
 @dataclass(frozen=True)
-class Rule:
+class Rule(Generic[C]):
     code: str
     name: str
     title: str
     severity: Severity  # the usual severity; a finding may carry another
     cause: str | None
-    check: CheckFunction
+    check: CheckFunction[C]
     scope: str = "environment"  # "environment" (check) or "file" (lint)
 
     @property
@@ -87,7 +91,7 @@ def parse_doc(text: str) -> dict[str, str]:
     return {k: "\n".join(v).strip() for k, v in sections.items() if "\n".join(v).strip()}
 
 
-_RULES: dict[str, Rule] = {}
+_RULES: dict[str, Rule[Any]] = {}  # every scope; all_rules / lint.file_rules name their context
 _NAMES: dict[str, str] = {}
 
 
@@ -99,10 +103,10 @@ def rule(
     severity: Severity,
     cause: str | None = None,
     scope: str = "environment",
-) -> Callable[[CheckFunction], Rule]:
+) -> Callable[[CheckFunction[C]], Rule[C]]:
     """Register a check function as a rule."""
 
-    def register(func: CheckFunction) -> Rule:
+    def register(func: CheckFunction[C]) -> Rule[C]:
         if not _CODE.match(code):
             raise ValueError(f"rule code {code!r} is not of the form ED123")
         if code in _RULES and _RULES[code].check.__qualname__ != func.__qualname__:
@@ -127,21 +131,27 @@ def _load() -> None:
     global _loaded
     if _loaded:
         return
-    import envdoctor.rules as package
-
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        if not info.name.startswith("_"):
-            importlib.import_module(f"envdoctor.rules.{info.name}")
+    for name in RULE_PACKAGES:
+        package = importlib.import_module(name)
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+            if not info.name.startswith("_"):
+                importlib.import_module(f"{name}.{info.name}")
     _loaded = True
 
 
-def all_rules(scope: str | None = "environment") -> list[Rule]:
+@overload
+def all_rules() -> list[Rule[Context]]: ...
+@overload
+def all_rules(scope: Literal["environment"]) -> list[Rule[Context]]: ...
+@overload
+def all_rules(scope: str | None) -> list[Rule[Any]]: ...
+def all_rules(scope: str | None = "environment") -> list[Rule[Any]]:
     """Every registered rule, by code (scope None: all scopes)."""
     _load()
     return [r for _, r in sorted(_RULES.items()) if scope is None or r.scope == scope]
 
 
-def get_rule(code_or_name: str) -> Rule | None:
+def get_rule(code_or_name: str) -> Rule[Any] | None:
     _load()
     if code_or_name in _RULES:
         return _RULES[code_or_name]
@@ -149,7 +159,7 @@ def get_rule(code_or_name: str) -> Rule | None:
     return _RULES[code] if code else None
 
 
-def internal_error(rule_: Rule, exc: BaseException) -> Finding:
+def internal_error(rule_: Rule[Any], exc: BaseException) -> Finding:
     return Finding(
         code="ED000",
         rule="internal-error",
@@ -160,11 +170,11 @@ def internal_error(rule_: Rule, exc: BaseException) -> Finding:
     )
 
 
-def run_rules(ctx: Context, rules: Iterable[Rule] | None = None) -> Iterator[Finding]:
+def run_rules(ctx: C, rules: Iterable[Rule[C]]) -> Iterator[Finding]:
     """Run rules; a rule that crashes becomes an internal-error finding and the others still run."""
     from envdoctor.errors import UsageError
 
-    for rule_ in all_rules() if rules is None else rules:
+    for rule_ in rules:
         try:
             yield from list(rule_.check(ctx))
         except UsageError:

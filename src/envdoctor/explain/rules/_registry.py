@@ -20,6 +20,7 @@ from envdoctor.explain.target import TargetFacts
 
 if TYPE_CHECKING:
     from envdoctor.knowledge import KnowledgeBase
+    from envdoctor.knowledge.interface import KnowledgeSource
     from envdoctor.model import Snapshot
 
 
@@ -72,12 +73,12 @@ class RuleContext:
     lines: list[tuple[int, str]]  # every retained line, numbered, in log order
     captures: list[Capture] = field(default_factory=list)  # lines kept after solver headers and GPU checks
     target: TargetFacts | None = None
-    given_kb: KnowledgeBase | None = None
+    given_kb: KnowledgeSource | None = None
     snapshot: Snapshot | None = None  # the target itself, for fixes rendered by envdoctor.remedies
     verdicts: list[Verdict] = field(default_factory=list)
 
     @property
-    def kb(self) -> KnowledgeBase | None:
+    def kb(self) -> KnowledgeSource | None:
         return self.given_kb if self.given_kb is not None else shipped_kb()
 
     def has(self, *signature_ids: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from envdoctor import __version__
+from envdoctor._version import __version__
 from envdoctor.render import document as d
 from envdoctor.render.findings import HEADINGS, concise_lines, groups
 from envdoctor.safetext import clean, md, md_code, md_fence

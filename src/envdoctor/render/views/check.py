@@ -69,7 +69,7 @@ def check_document(findings: Sequence[Finding], skipped: Sequence[Skipped], env:
     )
 
 
-def rules_document(rules: Sequence[Rule]) -> Document:
+def rules_document(rules: Sequence[Rule[Any]]) -> Document:
     """The catalogue (docs/rules.md is its Markdown: `check --list-rules --format markdown`)."""
     table = Table(
         [

@@ -283,7 +283,7 @@ def refresh_document(summary: Mapping[str, Any]) -> Document:
     )
 
 
-def matrix_document(kb: Any, framework: str, platforms: Sequence[str]) -> Document:
+def matrix_document(kb: KnowledgeBase, framework: str, platforms: Sequence[str]) -> Document:
     """`kb show FRAMEWORK --matrix`: releases x Python per platform, x CUDA / cuDNN, the drivers,
     the NumPy ABI and the caps the metadata lacks (the explorer's matrices)."""
     from envdoctor.explorer import matrices

@@ -29,7 +29,7 @@ def _table(pins: list[Pin], title: str) -> Table:
 
 
 def plan_document(plan: Plan) -> Document:
-    from envdoctor import __version__
+    from envdoctor._version import __version__
 
     data = plan.to_dict()
     data["envdoctor"] = __version__

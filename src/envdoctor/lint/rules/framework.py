@@ -10,17 +10,14 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from envdoctor import frameworks
+from envdoctor.knowledge import view as kbview
+from envdoctor.lint.context import CUDA_CONDA_PACKAGES, FileContext
+from envdoctor.lint.files import Entry
 from envdoctor.model import Finding, Severity
-from envdoctor.rules._context import Context
 from envdoctor.rules._registry import rule
+from envdoctor.versions import admits_outside, overlap
 
 _PYTHONS = tuple(f"3.{m}" for m in range(6, 16))
-
-
-def _ctx(ctx: Context):  # type: ignore[no-untyped-def]
-    from envdoctor.lint.context import file_context
-
-    return file_context(ctx)
 
 
 def _span(pythons: list[str]) -> str:
@@ -43,7 +40,7 @@ def _allowed_pythons(spec: SpecifierSet) -> list[str]:
     cause="python-unsupported",
     scope="file",
 )
-def python_no_build(ctx: Context) -> Iterator[Finding]:
+def python_no_build(fctx: FileContext) -> Iterator[Finding]:
     """What:
     The file pins a Python (conda `python=3.12`, `requires-python`) for which none of the
     framework releases the file allows has a wheel on the target platform.
@@ -54,10 +51,8 @@ def python_no_build(ctx: Context) -> Iterator[Finding]:
     Fix:
     Use a Python the release supports, or a release that supports the Python.
     """
-    from envdoctor.plan import kbview
 
-    fctx = _ctx(ctx)
-    if fctx is None or fctx.file.python is None or fctx.file.python.specifier is None:
+    if fctx.file.python is None or fctx.file.python.specifier is None:
         return
     wanted = _allowed_pythons(fctx.file.python.specifier)
     if not wanted:
@@ -101,7 +96,7 @@ def python_no_build(ctx: Context) -> Iterator[Finding]:
     cause="package-removed",
     scope="file",
 )
-def removed_package(ctx: Context) -> Iterator[Finding]:
+def removed_package(fctx: FileContext) -> Iterator[Finding]:
     """What:
     A dependency names a package that was removed or renamed, such as `tensorflow-gpu`.
     Why:
@@ -112,11 +107,7 @@ def removed_package(ctx: Context) -> Iterator[Finding]:
     Fix:
     `tensorflow[and-cuda]` on Linux, `tensorflow` elsewhere.
     """
-    from envdoctor.plan import kbview
 
-    fctx = _ctx(ctx)
-    if fctx is None:
-        return
     for entry in fctx.file.entries:
         info = kbview.removed(fctx.kb, entry.name) if entry.name else None
         if info is None:
@@ -146,7 +137,7 @@ def removed_package(ctx: Context) -> Iterator[Finding]:
     cause="numpy-abi",
     scope="file",
 )
-def outside_caps(ctx: Context) -> Iterator[Finding]:
+def outside_caps(fctx: FileContext) -> Iterator[Finding]:
     """What:
     The file pins NumPy, protobuf (or another package the knowledge base caps) to versions the
     framework release it allows cannot use, e.g. NumPy 2 with TensorFlow <= 2.17.
@@ -158,12 +149,7 @@ def outside_caps(ctx: Context) -> Iterator[Finding]:
     Fix:
     Pin the package inside the cap (`numpy<2`), or allow a framework release built for it.
     """
-    from envdoctor.plan import kbview
-    from envdoctor.versions import admits_outside, overlap
 
-    fctx = _ctx(ctx)
-    if fctx is None:
-        return
     for family, fw in fctx.frameworks.items():
         versions = fctx.framework_versions(family, fw)
         if not versions:
@@ -205,10 +191,8 @@ def outside_caps(ctx: Context) -> Iterator[Finding]:
                 )
 
 
-def _gpu_entries(fctx) -> list:  # type: ignore[no-untyped-def,type-arg]
-    from envdoctor.lint.context import CUDA_CONDA_PACKAGES
-
-    found = []
+def _gpu_entries(fctx: FileContext) -> list[Entry]:
+    found: list[Entry] = []
     for entry in fctx.file.entries:
         framework = frameworks.of_request(entry.name)
         variant = framework.variant(entry.name) if framework else None
@@ -227,7 +211,7 @@ def _gpu_entries(fctx) -> list:  # type: ignore[no-untyped-def,type-arg]
     cause="platform-unsupported",
     scope="file",
 )
-def windows_gpu(ctx: Context) -> Iterator[Finding]:
+def windows_gpu(fctx: FileContext) -> Iterator[Finding]:
     """What:
     The file asks for a GPU build (tensorflow[and-cuda], tensorflow-gpu, cudatoolkit/cudnn,
     jax[cuda12]) for native Windows, where TensorFlow's last GPU release was 2.10 and JAX has none.
@@ -238,8 +222,7 @@ def windows_gpu(ctx: Context) -> Iterator[Finding]:
     Fix:
     Use WSL2 (Linux) for the GPU, or tensorflow<2.11 with Python <= 3.10.
     """
-    fctx = _ctx(ctx)
-    if fctx is None or not fctx.windows:
+    if not fctx.windows:
         return
     gpu = _gpu_entries(fctx)
     if not gpu:
@@ -272,7 +255,7 @@ def windows_gpu(ctx: Context) -> Iterator[Finding]:
     cause="dependency-version-mismatch",
     scope="file",
 )
-def unpinned_framework(ctx: Context) -> Iterator[Finding]:
+def unpinned_framework(fctx: FileContext) -> Iterator[Finding]:
     """What:
     A framework entry has no upper bound (`tensorflow`, `torch>=2`).
     Why:
@@ -283,8 +266,7 @@ def unpinned_framework(ctx: Context) -> Iterator[Finding]:
     Fix:
     Pin the release (`tensorflow==2.18.*`), or let `envdoctor plan` write a fully pinned file.
     """
-    fctx = _ctx(ctx)
-    if fctx is None or fctx.file.kind == "pylock.toml":
+    if fctx.file.kind == "pylock.toml":
         return
     for family, entry in fctx.frameworks.items():
         spec = entry.specifier

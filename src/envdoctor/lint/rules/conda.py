@@ -6,17 +6,12 @@ import re
 from collections.abc import Iterator
 
 from envdoctor.frameworks import of_distribution
+from envdoctor.knowledge import view as kbview
+from envdoctor.lint.context import FileContext
 from envdoctor.model import Finding, Severity
-from envdoctor.rules._context import Context
 from envdoctor.rules._registry import rule
 
 _DEFAULTS = ("defaults", "main", "anaconda", "r", "msys2")
-
-
-def _ctx(ctx: Context):  # type: ignore[no-untyped-def]
-    from envdoctor.lint.context import file_context
-
-    return file_context(ctx)
 
 
 @rule(
@@ -27,7 +22,7 @@ def _ctx(ctx: Context):  # type: ignore[no-untyped-def]
     cause="solver-conflict",
     scope="file",
 )
-def mixed_channels(ctx: Context) -> Iterator[Finding]:
+def mixed_channels(fctx: FileContext) -> Iterator[Finding]:
     """What:
     The environment lists both the `defaults` (Anaconda) channels and `conda-forge`, without
     `nodefaults` or strict channel priority.
@@ -40,8 +35,7 @@ def mixed_channels(ctx: Context) -> Iterator[Finding]:
     Use conda-forge only (`- conda-forge` and `- nodefaults`), or
     `conda config --set channel_priority strict`.
     """
-    fctx = _ctx(ctx)
-    if fctx is None or fctx.file.kind != "environment.yml":
+    if fctx.file.kind != "environment.yml":
         return
     names = [c for c, _ in fctx.file.channels]
     defaults = [(c, line) for c, line in fctx.file.channels if c in _DEFAULTS or "repo.anaconda.com" in c]
@@ -68,7 +62,7 @@ def mixed_channels(ctx: Context) -> Iterator[Finding]:
     cause="mixed-pip-conda",
     scope="file",
 )
-def pip_over_conda(ctx: Context) -> Iterator[Finding]:
+def pip_over_conda(fctx: FileContext) -> Iterator[Finding]:
     """What:
     The pip section installs a package that the conda section also installs, or a framework
     whose requirements replace conda's copies (numpy, protobuf, h5py).
@@ -80,10 +74,8 @@ def pip_over_conda(ctx: Context) -> Iterator[Finding]:
     Install each package with one manager: keep python (and CUDA for old TensorFlow) in conda and
     everything else in the pip section, as TensorFlow's docs do.
     """
-    from envdoctor.plan import kbview
 
-    fctx = _ctx(ctx)
-    if fctx is None or fctx.file.kind != "environment.yml":
+    if fctx.file.kind != "environment.yml":
         return
     conda = {e.name: e for e in fctx.file.entries if e.kind == "conda" and e.name}
     conda.pop("python", None)
@@ -129,7 +121,7 @@ def pip_over_conda(ctx: Context) -> Iterator[Finding]:
     cause=None,
     scope="file",
 )
-def unreadable_entry(ctx: Context) -> Iterator[Finding]:
+def unreadable_entry(fctx: FileContext) -> Iterator[Finding]:
     """What:
     A dependency line is not a valid requirement (PEP 508) or conda spec.
     Why:
@@ -139,9 +131,6 @@ def unreadable_entry(ctx: Context) -> Iterator[Finding]:
     Fix:
     Correct the line.
     """
-    fctx = _ctx(ctx)
-    if fctx is None:
-        return
     for problem in fctx.file.problems:
         first = problem.splitlines()[0]
         # problems are written "FILE:LINE: message" by lint.files

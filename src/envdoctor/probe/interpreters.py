@@ -14,7 +14,7 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
-from envdoctor.actions.uvtool import uv_binary, uv_env
+from envdoctor.probe.tools import uv_binary, uv_env
 from envdoctor.process import run
 
 _VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
