@@ -68,7 +68,7 @@ def _show(args: argparse.Namespace, report: Report) -> None:
         [__version__, args.format, options.color, options.width, report.environment, os.path.expanduser("~")],
         default=str,
     )
-    if report.cache_key is not None:
+    if report.cached and report.cache_key is not None:  # a fresh answer's outputs were just cleared
         text = checkcache.rendered(report.cache_key, variant)
         if text is not None:
             emit(text)
