@@ -6,12 +6,14 @@ wheel over HTTP from 127.0.0.1 and the download waits until the test lets it go.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shlex
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from envdoctor.probe.collect import describe
 from envdoctor.render import formats
 from envdoctor.render.views.fix import fix_document
 from tests.adversarial.actions_env import (
+    ENVDOCTOR,
     SIGNALS,
     HoldingIndex,
     big_numpy_wheel,
@@ -193,7 +196,15 @@ def test_a_signal_while_uv_writes_files(tmp_path: Path, name: str) -> None:
     out, err = proc.communicate(timeout=120)
     _no_child_left(prefix)
     assert "Traceback" not in err
-    if name == "SIGKILL":
+    states = [e.get("state") for e in journal_events(prefix) if e.get("event") == "result"]
+    if name == "SIGTERM" and states == ["applied"]:  # it landed after the fix had finished: kept
+        assert proc.returncode == 143 and "after the fix was applied; restore point" in err, out + err
+        assert installed(python)["numpy"] == "1.26.4"
+        assert not points.diff(_the_point(python), describe(str(python))).empty
+        undo = err.split("undoes it: ", 1)[1].strip()
+        done = run_cli(*shlex.split(undo)[1:], env=env)  # the printed command, run
+        assert done.returncode == 0, done.stdout + done.stderr
+    elif name == "SIGKILL":
         done = run_cli("restore", "--yes", "--python", str(python), env=env)
         assert done.returncode == 0, done.stdout + done.stderr
     else:
@@ -201,6 +212,90 @@ def test_a_signal_while_uv_writes_files(tmp_path: Path, name: str) -> None:
     assert points.diff(_the_point(python), describe(str(python))).empty
     assert installed(python) == {"numpy": "2.0.0", "tensorflow": "2.15.0"}
     assert not (site_of(python) / "numpy" / "part0").exists()
+
+
+def _blocked_writing(pid: int) -> bool:
+    """The process waits in a write to its stdout pipe (the kernel names the wait pipe_write, or
+    anon_pipe_write since 6.x)."""
+    try:
+        return Path(f"/proc/{pid}/wchan").read_text().strip() in ("pipe_write", "anon_pipe_write")
+    except OSError:
+        return False
+
+
+def test_a_signal_after_the_fix_keeps_it_and_prints_the_undo(tmp_path: Path) -> None:
+    """A SIGTERM while the finished fix's report is written (stdout is a full pipe, so the write
+    waits): the change stays, the one line names the restore point, and its command undoes it."""
+    if not Path("/proc/self/wchan").exists():
+        pytest.skip("needs /proc/PID/wchan to see the blocked write")
+    python, wheels = broken_venv(tmp_path)
+    prefix = python.parent.parent
+    env = cli_env(tmp_path)
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    with contextlib.suppress(BlockingIOError):
+        while True:
+            os.write(write_end, b"x" * 65536)
+    os.set_blocking(write_end, True)
+    proc = subprocess.Popen(
+        [
+            *ENVDOCTOR,
+            "fix",
+            "--apply",
+            "--yes",
+            "--no-verify",
+            "--python",
+            str(python),
+            "--find-links",
+            str(wheels),
+            "--no-index",
+        ],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    os.close(write_end)
+    drained = threading.Thread(target=lambda: _drain(read_end), daemon=True)
+    try:
+        wait_for(lambda: _blocked_writing(proc.pid) or proc.poll() is not None or _result(prefix), 120, "the fix")
+        deadline = time.monotonic() + 60
+        while not _blocked_writing(proc.pid) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if not _blocked_writing(proc.pid):
+            wchan = Path(f"/proc/{proc.pid}/wchan").read_text() if proc.poll() is None else "exited"
+            if wchan.strip() == "0":
+                pytest.skip("this kernel hides /proc/PID/wchan: the blocked write cannot be seen")
+            raise AssertionError(f"the report's write never blocked on the full pipe ({wchan})")
+        os.kill(proc.pid, signal.SIGTERM)
+        drained.start()  # the interpreter's last flush at exit must not wait for ever
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 143, err
+    assert "Traceback" not in err
+    assert [e.get("state") for e in journal_events(prefix) if e.get("event") == "result"] == ["applied"]
+    assert installed(python)["numpy"] == "1.26.4"
+    line = err.strip().splitlines()[-1]
+    assert line.startswith("envdoctor fix: interrupted by SIGTERM after the fix was applied; restore point"), err
+    undo = shlex.split(line.split("undoes it: ", 1)[1])
+    assert undo[0] == "envdoctor"
+    done = run_cli(*undo[1:], env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert installed(python) == {"numpy": "2.0.0", "tensorflow": "2.15.0"}
+
+
+def _result(prefix: Path) -> bool:
+    return any(e.get("event") == "result" for e in journal_events(prefix))
+
+
+def _drain(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        while os.read(fd, 65536):
+            pass
+    os.close(fd)
 
 
 # ---- a full disk mid-install, and a rollback that cannot complete --------------------------------

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import shlex
+import signal
 import sys
+from typing import TYPE_CHECKING
 
+from envdoctor.actions.interrupts import Interruption, signal_label
 from envdoctor.commands._common import add_source_arguments, live_source_from_args
+from envdoctor.errors import Terminated
+
+if TYPE_CHECKING:
+    from envdoctor.actions.fix import FixReport
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -72,5 +80,24 @@ def run(args: argparse.Namespace) -> int:
         confirm=confirm,
         quiet=args.quiet,
     )
-    formats.show(fix_document(report), args.format)
+    try:
+        formats.show(fix_document(report), args.format)
+    except (KeyboardInterrupt, Terminated) as exc:  # the change is finished: say so, leave it
+        raise _after_the_change(report, exc) from None
     return report.exit_code
+
+
+def _after_the_change(report: FixReport, exc: BaseException) -> Interruption:
+    """A signal while the finished report is shown: the fix stays as applied (or rolled back)."""
+    signum = exc.signum if isinstance(exc, Terminated) else int(signal.SIGINT)
+    label = signal_label(signum)
+    point = report.point
+    if point is None:
+        return Interruption(f"interrupted by {label}; nothing was changed", signum)
+    if report.rolled_back:
+        return Interruption(f"interrupted by {label} after the fix was rolled back to restore point {point.id}", signum)
+    return Interruption(
+        f"interrupted by {label} after the fix was applied; restore point {point.id} undoes it: "
+        f"envdoctor restore --python {shlex.quote(report.python)} --yes {point.id}",
+        signum,
+    )
