@@ -1008,6 +1008,9 @@ _INTERPRETER_LINE = re.compile(
     r"|^\s*/\S*/bin/python\d?(?:\.\d+)?\s*$|\bpip3? \d+(?:\.\d+)+ from ",
     re.IGNORECASE,
 )
+# A line that sets PYTHONPATH (`export PYTHONPATH=...`, `set PYTHONPATH=...`, `$env:PYTHONPATH = ...`,
+# `PYTHONPATH: ...`): the paths on it are put on every interpreter's import path.
+_PYTHONPATH_LINE = re.compile(r"\bpythonpath\s*[=:]", re.IGNORECASE)
 _KERNEL_LINE = re.compile(r"ipykernel_launcher|kernel\.json|/kernels/|\\kernels\\|\"argv\"", re.IGNORECASE)
 JUPYTER_RE = re.compile(
     r"ipykernel|\bipython3?\b|<ipython-input-|\bcell in\s*\[\d+\]|\bin \[\d+\]:|jupyter|kernel\.json|kernelspec|\bnotebook\b|\bcolab\b",
@@ -1030,7 +1033,9 @@ def _paths(lines: Numbered, facts: LogFacts) -> None:
             "frame"
             if frame
             else (
-                "install"
+                "pythonpath"
+                if "pythonpath" in low and _PYTHONPATH_LINE.search(line)
+                else "install"
                 if "already satisfied" in low or "installing " in low
                 else "kernel"
                 if ("kernel" in low or "argv" in low) and _KERNEL_LINE.search(line)

@@ -510,3 +510,46 @@ def pip_and_python_disagree(ctx: RuleContext) -> Iterator[Verdict]:
     evidence = [Evidence(dist.line, dist.text, "fact/installed"), Evidence(other.line, other.text, "fact/interpreter")]
     fixes = shell_fixes(dist.name)
     yield Verdict(WRONG_INTERPRETER, 0.85 if failed else 0.8, why, evidence, fix=" ; ".join(fixes))
+
+
+# Causes a foreign copy of a package produces when it is imported: what the leak explains.
+_LEAK_SYMPTOMS = ("numpy-abi", "numpy-api-removed", "dependency-version-mismatch", "protobuf-mismatch")
+_PY_OF_SITE = re.compile(r"[\\/]lib(?:64)?[\\/]+python(\d\.\d+)[\\/]+(?:site|dist)-packages", re.IGNORECASE)
+
+
+@cause_rule("leakage/pythonpath-names-another-install", LEAK)
+def pythonpath_names_another_install(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the log sets PYTHONPATH to the site-packages of an installation other than the one
+    that runs (its traceback frames, or another Python version's `lib/pythonX.Y`), then fails.
+    Why: PYTHONPATH comes before the environment's own site-packages, so every package in that
+    folder shadows the environment's copy: whatever the error then says (a NumPy ABI clash, an old
+    dependency) is what the foreign copy does, and the leak is why.
+    Example: `export PYTHONPATH=/opt/other/lib/python3.11/site-packages` then pandas fails with
+    `numpy.dtype size changed`, its frames in `.venv/lib/python3.11/site-packages`."""
+    terminal = ctx.facts.terminal_error()
+    if terminal is None:
+        return
+    running = {p.prefix for p in ctx.facts.paths if p.role in ("frame", "interpreter")}
+    for path in ctx.facts.paths:
+        if path.role != "pythonpath" or path.line > terminal.line or _BUILD_ENV.search(path.prefix):
+            continue
+        version = _PY_OF_SITE.search(path.text)
+        other_python = version is not None and ctx.python is not None and version.group(1) != ctx.python
+        other_prefix = bool(running) and not any(_same_install(path.prefix, r) for r in running)
+        if not (other_python or other_prefix):
+            continue
+        why = f"PYTHONPATH puts the site-packages of {path.prefix} ahead of the running environment's"
+        why += f" (Python {version.group(1)}, this is {ctx.python})" if other_python and version else ""
+        evidence = [
+            Evidence(path.line, path.text, "env-leak/pythonpath"),
+            Evidence(terminal.line, terminal.text, "fact/error"),
+        ]
+        yield Verdict(
+            LEAK,
+            0.88,
+            why,
+            evidence,
+            demotes=_LEAK_SYMPTOMS,
+            fix="unset PYTHONPATH (or take that site-packages off it) so the environment imports its own packages",
+        )
+        return
