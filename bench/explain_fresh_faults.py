@@ -13,7 +13,8 @@ cached in DIR/logs (default .bench/fresh-faults/); needs PyPI and the pyenv Pyth
 
 Left out because their planted fault did not show when run: onnx 1.11 + protobuf 4 (no cp310 wheel:
 the sdist failed on a missing protoc instead), googleapis-common-protos 1.66 over protobuf 4.21
-(imports fine), numpy 2.3.0 for manylinux_2_17 via uv (it has such wheels).
+(imports fine), numpy 2.3.0 for manylinux_2_17 via uv (it has such wheels); batch 5's first two user-site
+cases (the venv had the package itself: a venv's own site-packages come before the user site).
 """
 
 from __future__ import annotations
@@ -392,7 +393,15 @@ CASES: list[tuple[str, str, str, str | None, list[str], list[str], int]] = [
     ("pyver-ort1151-py312-pip23", "python-unsupported", "3.12", "23.3.2", [], ["pip install onnxruntime==1.15.1"], 5),
     ("pyver-tf2161-py313-pip24", "python-unsupported", "3.13", "24.3.1", [], ["pip install tensorflow==2.16.1"], 5),
     ("pyver-torch1121-py311-pip22", "python-unsupported", "3.11", "22.3.1", [], ["pip install torch==1.12.1"], 5),
-    ("pyver-tfcpu210-py311-pip21", "python-unsupported", "3.11", "21.3.1", [], ["pip install tensorflow-cpu==2.10.0"], 5),
+    (
+        "pyver-tfcpu210-py311-pip21",
+        "python-unsupported",
+        "3.11",
+        "21.3.1",
+        [],
+        ["pip install tensorflow-cpu==2.10.0"],
+        5,
+    ),
     ("pyver-tf212-py37-pip21", "python-unsupported", "3.7", "21.3.1", [], ["pip install tensorflow==2.12.0"], 5),
     ("pyver-torch250-py38-pip20", "python-unsupported", "3.8", "20.3.4", [], ["pip install torch==2.5.0"], 5),
     ("pyver-uv-torch241-py313", "python-unsupported", "3.13", None, [], ["uv pip install torch==2.4.1"], 5),
@@ -416,28 +425,30 @@ CASES: list[tuple[str, str, str, str | None, list[str], list[str], int]] = [
         ["python -c 'import torch; print(torch.__version__, torch.version.cuda); x = torch.zeros(1).cuda()'"],
         5,
     ),
+    # In a venv the user site comes after the env's own site-packages (a --system-site-packages venv):
+    # it leaks only what the env lacks. Installed into the env without that dependency (--no-deps).
     (
-        "envleak-usersite-typingext",
+        "envleak-usersite-typingext-nodeps",
         "env-leakage",
         "3.11",
         "24.3.1",
         [
-            "rm -rf .venv && uv venv -q --seed --system-site-packages --python $(pyenv prefix 3.11)/bin/python3.11 .venv && .venv/bin/python -m pip install -q pydantic==2.9.2",
+            "rm -rf .venv && uv venv -q --seed --system-site-packages --python $(pyenv prefix 3.11)/bin/python3.11 .venv && .venv/bin/python -m pip install -q --no-deps pydantic==2.9.2 pydantic-core==2.23.4 annotated-types==0.7.0",
             "HOME={d}/home $(pyenv prefix 3.11)/bin/python3.11 -m pip install -q --user --no-warn-script-location typing_extensions==4.1.1",
         ],
-        ["export HOME={d}/home; pip list 2>/dev/null | grep -i -e pydantic -e typing; python -c 'import pydantic'"],
+        ["export HOME={d}/home; python -c 'import pydantic'"],
         5,
     ),
     (
-        "envleak-usersite-numpy2",
+        "envleak-usersite-numpy2-nodeps",
         "env-leakage",
         "3.10",
         "23.3.2",
         [
-            "rm -rf .venv && uv venv -q --seed --system-site-packages --python $(pyenv prefix 3.10)/bin/python3.10 .venv && .venv/bin/python -m pip install -q pandas==1.5.3 numpy==1.26.4",
+            "rm -rf .venv && uv venv -q --seed --system-site-packages --python $(pyenv prefix 3.10)/bin/python3.10 .venv && .venv/bin/python -m pip install -q --no-deps pandas==1.5.3 python-dateutil==2.9.0 pytz==2024.1 six==1.16.0",
             "HOME={d}/home $(pyenv prefix 3.10)/bin/python3.10 -m pip install -q --user --no-warn-script-location numpy==2.1.3",
         ],
-        ["export HOME={d}/home; python -c 'import pandas'"],
+        ["export HOME={d}/home; python -c 'import numpy; print(numpy.__file__)'; python -c 'import pandas'"],
         5,
     ),
     (

@@ -553,3 +553,70 @@ def pythonpath_names_another_install(ctx: RuleContext) -> Iterator[Verdict]:
             fix="unset PYTHONPATH (or take that site-packages off it) so the environment imports its own packages",
         )
         return
+
+
+# The package each symptom is about: a foreign copy of it is what breaks.
+_SYMPTOM_PACKAGES = {
+    "numpy-abi": ("numpy",),
+    "numpy-api-removed": ("numpy",),
+    "protobuf-mismatch": ("google/protobuf", "protobuf"),
+}
+_FROM_MODULE = re.compile(r"\bfrom '(?P<module>[\w.]+)'")
+
+
+def _subjects(ctx: RuleContext, cause: str) -> tuple[str, ...]:
+    if cause in _SYMPTOM_PACKAGES:
+        return _SYMPTOM_PACKAGES[cause]
+    terminal = ctx.facts.terminal_error()
+    found = _FROM_MODULE.search(terminal.message) if terminal is not None else None
+    return (found.group("module").split(".")[0],) if found else ()
+
+
+@cause_rule("leakage/symptom-package-from-another-install", LEAK)
+def symptom_package_from_another_install(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the log's error is one a wrong copy of a package causes (a NumPy ABI clash, a
+    protobuf runtime mismatch, "cannot import name X from 'M'"), the traceback's code runs from one
+    installation's site-packages, and the log shows that package loaded from another one (the user
+    site `~/.local`, another env: `numpy.__file__`, a frame, the path in the error).
+    Why: the environment's own copy would fit; the copy that loads is another installation's,
+    shadowing or standing in for it: the leak is the root cause, the error its symptom.
+    Example: pandas's frames in `.venv/lib/python3.10/site-packages`, `numpy.__file__` in
+    `~/.local/lib/python3.10/site-packages`, then `numpy.dtype size changed`."""
+    terminal = ctx.facts.terminal_error()
+    if terminal is None:
+        return
+    frames = [
+        p
+        for p in ctx.facts.paths
+        if p.role == "frame" and ("site-packages" in p.text.lower() or "dist-packages" in p.text.lower())
+    ]
+    running = {p.prefix for p in frames}
+    if not running:
+        return
+    # the user site and the system site-packages are one system Python's two folders: code in the
+    # one importing the other is that interpreter's normal lookup, not another installation
+    layered = {p.kind for p in frames} <= {"user", "system"}
+    for cause in ("numpy-abi", "numpy-api-removed", "protobuf-mismatch", "dependency-version-mismatch"):
+        if ctx.score(cause) < 0.5:
+            continue
+        for package in _subjects(ctx, cause):
+            needle = re.compile(rf"(?:site|dist)-packages[\\/]+{re.escape(package)}(?:[\\/'\"]|\.py|$)", re.IGNORECASE)
+            for path in ctx.facts.paths:
+                if path.role not in ("frame", "site") or _BUILD_ENV.search(path.prefix):
+                    continue
+                if not needle.search(path.text) or any(_same_install(path.prefix, r) for r in running):
+                    continue
+                if layered and path.kind in ("user", "system"):
+                    continue
+                others = sorted(running)
+                why = f"{package} loads from {path.prefix}, while the code that fails runs from {others[0]}"
+                evidence = [
+                    Evidence(path.line, path.text, "env-leak/loaded"),
+                    Evidence(terminal.line, terminal.text, "fact/error"),
+                ]
+                fix = (
+                    f"remove the foreign {package} (pip uninstall it from {path.prefix}, or unset PYTHONPATH), "
+                    f"or install {package} into the environment"
+                )
+                yield Verdict(LEAK, 0.88, why, evidence, demotes=(cause,), fix=fix)
+                return
