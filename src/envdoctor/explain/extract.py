@@ -45,6 +45,8 @@ _PYTHON_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = tuple(  # matched ag
     for prio, pattern in (
         (9, r"your python:\s*python=" + _PY),
         (9, r"using (?:c|pypy)?python " + _PY + r"\S* (?:interpreter|environment) at"),
+        (9, r"(?m)^\W{0,4}using (?:c|pypy)?python " + _PY + r"[\w.+]*\s*$"),  # uv init / venv / add
+        (8, r"\buv (?:init|venv|add|sync|run|lock|pip \w+)\b[^\n]{0,200}?--python[ =]" + _PY + r"\b"),
         (
             9,
             r"\b(?:pip3?|uv pip|python\d?(?:\.\d+)? -m pip) (?:install|download|compile)\b[^\n]{0,300}?--python-version[ =]"
