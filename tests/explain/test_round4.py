@@ -8,17 +8,7 @@ from __future__ import annotations
 from envdoctor.explain import explain_text
 from envdoctor.explain.decide import CONFIDENT
 
-from .test_rules import CUDA_WARNING, CUDNN9_FAIL, DEVICE_LIST_CPU, NO_WHEEL, NVIDIA_SMI_122
-
-PANDAS_ABI = (
-    "Traceback (most recent call last):\n"
-    '  File "<string>", line 1, in <module>\n'
-    '  File "/proj/.venv/lib/python3.11/site-packages/pandas/__init__.py", line 22, in <module>\n'
-    "    from pandas.compat import is_numpy_dev as _is_numpy_dev\n"
-    '  File "pandas/_libs/interval.pyx", line 1, in init pandas._libs.interval\n'
-    "ValueError: numpy.dtype size changed, may indicate binary incompatibility. Expected 96 from C header, "
-    "got 88 from PyObject\n"
-)
+from .test_rules import CUDA_WARNING, CUDNN9_FAIL, DEVICE_LIST_CPU, NO_WHEEL, NVIDIA_SMI_122, PANDAS_ABI
 
 
 def _named(text: str) -> tuple[str, float]:

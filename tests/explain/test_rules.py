@@ -24,6 +24,14 @@ NUMPY_BANNER = (
     "NumPy 2.0.1 as it may crash. To support both 1.x and 2.x\n"
 )
 
+# pandas built for NumPy 1.x meeting NumPy 2 (its frames in the env's own site-packages)
+PANDAS_ABI = (
+    "Traceback (most recent call last):\n"
+    '  File "/proj/.venv/lib/python3.11/site-packages/pandas/__init__.py", line 22, in <module>\n'
+    '  File "pandas/_libs/interval.pyx", line 1, in init pandas._libs.interval\n'
+    "ValueError: numpy.dtype size changed, may indicate binary incompatibility. Expected 96 from C header, "
+    "got 88 from PyObject\n"
+)
 CUDNN9_FAIL = (
     "1 : FAIL : Failed to load library libonnxruntime_providers_cuda.so with error: libcudnn.so.9: cannot open "
     "shared object file: No such file or directory\n"
@@ -434,37 +442,18 @@ CASES: dict[str, tuple[str, str, str]] = {
         'File "/home/u/miniconda3/envs/tf/lib/python3.10/site-packages/keras/__init__.py", line 3\n',
     ),
     "leakage/pythonpath-names-another-install": (
-        "(.venv) $ export PYTHONPATH=/opt/other/lib/python3.11/site-packages; python -c 'import pandas'\n"
-        "Traceback (most recent call last):\n"
-        '  File "/proj/.venv/lib/python3.11/site-packages/pandas/__init__.py", line 22, in <module>\n'
-        '  File "pandas/_libs/interval.pyx", line 1, in init pandas._libs.interval\n'
-        "ValueError: numpy.dtype size changed, may indicate binary incompatibility. Expected 96 from C header, "
-        "got 88 from PyObject\n",
+        "(.venv) $ export PYTHONPATH=/opt/other/lib/python3.11/site-packages; python -c 'import pandas'\n" + PANDAS_ABI,
         "env-leakage",
         # PYTHONPATH names the running environment's own site-packages: nothing foreign
         "(.venv) $ export PYTHONPATH=/proj/.venv/lib/python3.11/site-packages; python -c 'import pandas'\n"
-        "Traceback (most recent call last):\n"
-        '  File "/proj/.venv/lib/python3.11/site-packages/pandas/__init__.py", line 22, in <module>\n'
-        '  File "pandas/_libs/interval.pyx", line 1, in init pandas._libs.interval\n'
-        "ValueError: numpy.dtype size changed, may indicate binary incompatibility. Expected 96 from C header, "
-        "got 88 from PyObject\n",
+        + PANDAS_ABI,
     ),
     "leakage/symptom-package-from-another-install": (
         "$ python -c 'import numpy; print(numpy.__file__)'\n"
-        "/home/u/.local/lib/python3.11/site-packages/numpy/__init__.py\n"
-        "Traceback (most recent call last):\n"
-        '  File "/proj/.venv/lib/python3.11/site-packages/pandas/__init__.py", line 22, in <module>\n'
-        '  File "pandas/_libs/interval.pyx", line 1, in init pandas._libs.interval\n'
-        "ValueError: numpy.dtype size changed, may indicate binary incompatibility. Expected 96 from C header, "
-        "got 88 from PyObject\n",
+        "/home/u/.local/lib/python3.11/site-packages/numpy/__init__.py\n" + PANDAS_ABI,
         "env-leakage",
         "$ python -c 'import numpy; print(numpy.__file__)'\n"
-        "/proj/.venv/lib/python3.11/site-packages/numpy/__init__.py\n"
-        "Traceback (most recent call last):\n"
-        '  File "/proj/.venv/lib/python3.11/site-packages/pandas/__init__.py", line 22, in <module>\n'
-        '  File "pandas/_libs/interval.pyx", line 1, in init pandas._libs.interval\n'
-        "ValueError: numpy.dtype size changed, may indicate binary incompatibility. Expected 96 from C header, "
-        "got 88 from PyObject\n",
+        "/proj/.venv/lib/python3.11/site-packages/numpy/__init__.py\n" + PANDAS_ABI,
     ),
     "leakage/source-tree-shadows-the-install": (
         'Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\n'

@@ -24,7 +24,7 @@ from envdoctor.explain.logfacts import (
     PathFact,
     Requested,
 )
-from envdoctor.explain.model import Conflict, Evidence
+from envdoctor.explain.model import Evidence
 from envdoctor.explain.paths import path_tokens
 from envdoctor.explain.scanner import Scanner
 
@@ -1113,19 +1113,7 @@ def _errors(lines: Numbered, facts: LogFacts) -> None:
 def _conflicts(scanner: Scanner, facts: LogFacts) -> None:
     for cap in scanner.captures:
         sid = cap.signature.id
-        parsed: Conflict | None = None
-        if sid == "solver/pip-caused-by":
-            parsed = conflict_parsers.pip_conflict(cap.lines)
-        elif sid in ("solver/conda-conflict", "solver/conda-python", "solver/conda-in-conflict-compact"):
-            parsed = conflict_parsers.conda_conflict(cap.lines)
-            if parsed is None and sid == "solver/conda-python":
-                parsed = Conflict(tool="conda", kind="python", reason="no build for this environment's Python")
-        elif sid == "solver/mamba-problems":
-            parsed = conflict_parsers.mamba_conflict(cap.lines)
-        elif sid == "solver/mamba-tree":
-            parsed = conflict_parsers.mamba_tree(cap.lines)
-        elif sid == "solver/uv-no-solution":
-            parsed = conflict_parsers.uv_conflict(cap.lines, header=cap.header.text)
+        parsed = conflict_parsers.parse_block(sid, cap.lines, cap.header.text)
         if parsed is not None and parsed.kind == "missing" and parsed.tool in ("pip", "uv") and parsed.move:
             # no release to choose from: the request is one the installer found no version for
             source = "pip-error" if parsed.tool == "pip" else "uv"
