@@ -74,3 +74,24 @@ def test_a_pip_cudnn_wheel_of_another_major_is_a_version_mismatch() -> None:
     cause, confidence = _named("nvidia-cudnn-cu12          8.9.2.26\n" + CUDNN9_FAIL)
     assert cause == "cuda-version-mismatch" and confidence >= CONFIDENT
     assert _named("nvidia-cudnn-cu12          9.1.0.70\n" + CUDNN9_FAIL)[0] == "cuda-libs-missing"
+
+
+def test_a_wheel_only_gpu_package_joins_the_wheel_tables() -> None:
+    # cupy-cuda12x got CPython 3.13 wheels from 13.4.0 on: a list starting there is Python 3.13's,
+    # and 12.3.0 has wheels for 3.8-3.12 only
+    listed = "13.4.0, 13.4.1, 13.5.1, 13.6.0, 14.0.0, 14.0.1"
+    cause, confidence = _named(NO_WHEEL.format(req="cupy-cuda12x==12.3.0", versions=listed))
+    assert cause == "python-unsupported" and confidence >= CONFIDENT
+    # a list that ends below the pin (an old log, or a mirror): no Python is read off it
+    assert _named(NO_WHEEL.format(req="cupy-cuda12x==12.3.0", versions="12.0.0, 12.1.0, 12.2.0"))[0] == "unknown"
+
+
+def test_an_error_in_another_pythons_site_packages_is_leakage() -> None:
+    log = (
+        "Traceback (most recent call last):\n"
+        '  File "/opt/conda/envs/tf-gpu/lib/python3.7/site-packages/perception/image.py", line 11, in <module>\n'
+        "    import cv2\n"
+        "ImportError: /opt/ros/kinetic/lib/python2.7/dist-packages/cv2.so: undefined symbol: PyCObject_Type\n"
+    )
+    cause, confidence = _named(log)
+    assert cause == "env-leakage" and confidence >= CONFIDENT

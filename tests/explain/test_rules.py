@@ -455,6 +455,18 @@ CASES: dict[str, tuple[str, str, str]] = {
         "$ python -c 'import numpy; print(numpy.__file__)'\n"
         "/proj/.venv/lib/python3.11/site-packages/numpy/__init__.py\n" + PANDAS_ABI,
     ),
+    "leakage/error-names-another-install": (
+        "Traceback (most recent call last):\n"
+        '  File "/opt/conda/envs/tf-gpu/lib/python3.7/site-packages/perception/image.py", line 11, in <module>\n'
+        "    import cv2\n"
+        "ImportError: /opt/ros/kinetic/lib/python2.7/dist-packages/cv2.so: undefined symbol: PyCObject_Type\n",
+        "env-leakage",
+        # the failing file is the running env's own
+        "Traceback (most recent call last):\n"
+        '  File "/opt/conda/envs/tf-gpu/lib/python3.7/site-packages/perception/image.py", line 11, in <module>\n'
+        "    import cv2\n"
+        "ImportError: /opt/conda/envs/tf-gpu/lib/python3.7/site-packages/cv2.so: undefined symbol: PyCObject_Type\n",
+    ),
     "leakage/source-tree-shadows-the-install": (
         'Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\n'
         '  File "torch/__init__.py", line 45, in <module>\n    from torch._C import *\n'

@@ -620,3 +620,48 @@ def symptom_package_from_another_install(ctx: RuleContext) -> Iterator[Verdict]:
                 )
                 yield Verdict(LEAK, 0.88, why, evidence, demotes=(cause,), fix=fix)
                 return
+
+
+@cause_rule("leakage/error-names-another-install", LEAK)
+def error_names_another_install(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the error the log ends on names a file in the site-packages of one installation
+    (`ImportError: /opt/ros/kinetic/lib/python2.7/dist-packages/cv2.so: undefined symbol ...`),
+    while the traceback's code runs from another one's site-packages (a conda env, a venv).
+    Why: the failing file is not the running environment's: another installation's copy is on its
+    path (PYTHONPATH from a sourced setup script, a .pth file, the user site), which is why it fails;
+    a different Python version in the two paths makes it certain. The user site and the system
+    site-packages of one system Python are one interpreter's lookup, not two installations.
+    Example: frames in `/opt/conda/envs/tf-gpu/lib/python3.7/site-packages`, the error in
+    `/opt/ros/kinetic/lib/python2.7/dist-packages/cv2.so`."""
+    if ctx.concluded(LEAK):
+        return
+    terminal = ctx.facts.terminal_error()
+    if terminal is None or (
+        "site-packages" not in terminal.text.lower() and "dist-packages" not in terminal.text.lower()
+    ):
+        return
+    frames = [
+        p
+        for p in ctx.facts.paths
+        if p.role == "frame"
+        and p.line < terminal.line
+        and not _BUILD_ENV.search(p.prefix)
+        and ("site-packages" in p.text.lower() or "dist-packages" in p.text.lower())
+    ]
+    if not frames or {p.kind for p in frames} <= {"user", "system"}:
+        return
+    for prefix, _kind, source in path_tokens(terminal.text):
+        if source != "site" or any(_same_install(prefix, p.prefix) for p in frames) or _BUILD_ENV.search(prefix):
+            continue
+        ran, failed = _PY_OF_SITE.search(frames[-1].text), _PY_OF_SITE.search(terminal.text)
+        other_python = ran is not None and failed is not None and ran.group(1) != failed.group(1)
+        why = f"the error is in {prefix}'s site-packages, while the code runs from {frames[-1].prefix}"
+        if other_python and ran is not None and failed is not None:
+            why += f" (Python {failed.group(1)} there, {ran.group(1)} here)"
+        evidence = [
+            Evidence(frames[-1].line, frames[-1].text, "env-leak/frame"),
+            Evidence(terminal.line, terminal.text, "fact/error"),
+        ]
+        fix = f"take {prefix} off the interpreter's path (unset PYTHONPATH; a sourced setup script often sets it)"
+        yield Verdict(LEAK, 0.9 if other_python else 0.8, why, evidence, fix=fix)
+        return
