@@ -14,7 +14,8 @@ cached in DIR/logs (default .bench/fresh-faults/); needs PyPI and the pyenv Pyth
 Left out because their planted fault did not show when run: onnx 1.11 + protobuf 4 (no cp310 wheel:
 the sdist failed on a missing protoc instead), googleapis-common-protos 1.66 over protobuf 4.21
 (imports fine), numpy 2.3.0 for manylinux_2_17 via uv (it has such wheels); batch 5's first two user-site
-cases (the venv had the package itself: a venv's own site-packages come before the user site).
+cases (the venv had the package itself: a venv's own site-packages come before the user site), and
+pydantic 2.9 without its typing_extensions over a user-site typing_extensions 4.1.1 (it imported).
 """
 
 from __future__ import annotations
@@ -427,18 +428,6 @@ CASES: list[tuple[str, str, str, str | None, list[str], list[str], int]] = [
     ),
     # In a venv the user site comes after the env's own site-packages (a --system-site-packages venv):
     # it leaks only what the env lacks. Installed into the env without that dependency (--no-deps).
-    (
-        "envleak-usersite-typingext-nodeps",
-        "env-leakage",
-        "3.11",
-        "24.3.1",
-        [
-            "rm -rf .venv && uv venv -q --seed --system-site-packages --python $(pyenv prefix 3.11)/bin/python3.11 .venv && .venv/bin/python -m pip install -q --no-deps pydantic==2.9.2 pydantic-core==2.23.4 annotated-types==0.7.0",
-            "HOME={d}/home $(pyenv prefix 3.11)/bin/python3.11 -m pip install -q --user --no-warn-script-location typing_extensions==4.1.1",
-        ],
-        ["export HOME={d}/home; python -c 'import pydantic'"],
-        5,
-    ),
     (
         "envleak-usersite-numpy2-nodeps",
         "env-leakage",
