@@ -945,6 +945,8 @@ _GPU_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("driver_cuda", r"driver on your system is too old \(found version (\d+)\)"),
         ("toolkit", r"cuda compilation tools, release (\d+\.\d+)"),
         ("toolkit", r"cuda runtime version\s*:\s*(\d+\.\d+)"),
+        # NVIDIA's CUDA container images print their toolkit as a banner line: `CUDA Version 12.1.1`
+        ("toolkit", r"^\s*cuda version (\d+\.\d+)(?:\.\d+)?\s*$"),
         ("toolkit", r"successfully opened (?:dynamic|cuda) library libcudart\.so\.(\d+(?:\.\d+)?)"),
         ("cudnn_pair", r"loaded runtime cudnn library:?\s*([\d.]+)\D{1,40}compiled with:?\s*([\d.]+)"),
         (

@@ -325,3 +325,30 @@ def no_gpu_beside_a_stack_fault(ctx: RuleContext) -> Iterator[Verdict]:
     elif driver is not None and build_cuda is None:
         why = f"the driver supports CUDA {driver.value}, and the log does not show which CUDA the build needs"
         yield Verdict("no-gpu-visible", 0.0, why, [driver.evidence("fact/driver")], cap=0.7)
+
+
+@cause_rule("gpu/runtime-stub-vs-toolkit", "cuda-version-mismatch", "no-gpu-visible")
+def runtime_stub_vs_toolkit(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: TensorFlow's `cudart_stub` says "Could not find cuda drivers" while the log shows a CUDA
+    toolkit (a container's `CUDA Version 12.1.1` banner, nvcc's release) of another major version than
+    the one the installed build is made for (knowledge base: TensorFlow 2.13 -> CUDA 11.8).
+    Why: that line is printed when the stub cannot open the CUDA runtime (libcudart) the build was
+    linked against; with a runtime of another major version present, the versions do not match:
+    the GPU is not missing.
+    Example: `CUDA Version 12.1.1` then `cudart_stub.cc:28] Could not find cuda drivers ...` with TF 2.13."""
+    stub = ctx.hits.get("no-gpu/cuda-drivers")
+    toolkit = ctx.facts.gpu.toolkit
+    build = _build_cuda(ctx)
+    if stub is None or toolkit is None or build is None or not build[2]:
+        return
+    name, version, cuda, _cudnn = build
+    if version_tuple(toolkit.value)[:1] == version_tuple(cuda)[:1]:
+        return
+    yield Verdict(
+        "cuda-version-mismatch",
+        0.85,
+        f"{name} {version} is built for CUDA {cuda}; its runtime does not load and the log shows CUDA {toolkit.value}",
+        [*stub.evidence[:1], toolkit.evidence("fact/library")],
+        demotes=("no-gpu-visible",),
+        fix=f"install the CUDA {cuda} runtime (or a {name} build for CUDA {toolkit.value})",
+    )
