@@ -43,3 +43,13 @@ def test_the_container_banner_is_a_toolkit_and_nvidia_smis_column_is_the_driver(
     smi = facts("| NVIDIA-SMI 535.54.03   Driver Version: 535.54.03   CUDA Version: 12.2     |\n")
     assert smi.gpu.toolkit is None and smi.gpu.driver_cuda is not None
     assert facts("I think the CUDA version 12.1 is the problem\n").gpu.toolkit is None
+
+
+def test_the_runtime_stub_beside_a_toolkit_with_the_builds_cuda_unknown_is_not_a_confident_no_gpu() -> None:
+    # no TensorFlow version in the log: a runtime present that does not load is a candidate
+    # mismatch, below the bar; "no GPU" is not named with confidence
+    got = explain_text(_ASK + "CUDA Version 12.1.1\n\n" + _STUB)
+    assert got.confidence < CONFIDENT
+    assert got.candidates and got.candidates[0].cause == "cuda-version-mismatch"
+    # without the toolkit line, the GPU question answered by the stub stays no-gpu-visible
+    assert explain_text(_ASK + _STUB).cause == "no-gpu-visible"

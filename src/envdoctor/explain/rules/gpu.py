@@ -338,8 +338,15 @@ def runtime_stub_vs_toolkit(ctx: RuleContext) -> Iterator[Verdict]:
     Example: `CUDA Version 12.1.1` then `cudart_stub.cc:28] Could not find cuda drivers ...` with TF 2.13."""
     stub = ctx.hits.get("no-gpu/cuda-drivers")
     toolkit = ctx.facts.gpu.toolkit
+    if stub is None or toolkit is None:
+        return
+    evidence = [*stub.evidence[:1], toolkit.evidence("fact/library")]
     build = _build_cuda(ctx)
-    if stub is None or toolkit is None or build is None or not build[2]:
+    if build is None or not build[2]:
+        # the build's CUDA unknown: a runtime present that the stub cannot open points at a version
+        # mismatch (or a runtime off the loader path), not at a missing GPU; below the bar
+        why = f"the CUDA runtime does not load while the log shows CUDA {toolkit.value}; the build's CUDA is not shown"
+        yield Verdict("cuda-version-mismatch", 0.7, why, evidence, cap=0.7, demotes=("no-gpu-visible",))
         return
     name, version, cuda, _cudnn = build
     if version_tuple(toolkit.value)[:1] == version_tuple(cuda)[:1]:
@@ -348,7 +355,7 @@ def runtime_stub_vs_toolkit(ctx: RuleContext) -> Iterator[Verdict]:
         "cuda-version-mismatch",
         0.85,
         f"{name} {version} is built for CUDA {cuda}; its runtime does not load and the log shows CUDA {toolkit.value}",
-        [*stub.evidence[:1], toolkit.evidence("fact/library")],
+        evidence,
         demotes=("no-gpu-visible",),
         fix=f"install the CUDA {cuda} runtime (or a {name} build for CUDA {toolkit.value})",
     )
