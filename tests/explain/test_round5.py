@@ -53,3 +53,26 @@ def test_the_runtime_stub_beside_a_toolkit_with_the_builds_cuda_unknown_is_not_a
     assert got.candidates and got.candidates[0].cause == "cuda-version-mismatch"
     # without the toolkit line, the GPU question answered by the stub stays no-gpu-visible
     assert explain_text(_ASK + _STUB).cause == "no-gpu-visible"
+
+
+_WIN_INSTALL = (
+    "> python -m pip install torch===1.7.1 -f https://download.pytorch.org/whl/torch_stable.html\n"
+    "Collecting torch===1.7.1\n"
+    "  Downloading {wheel} (184.0 MB)\n"
+    "Successfully installed torch-1.7.1\n"
+    "When I check whether CUDA is available, it is not.\n"
+)
+
+
+def test_a_windows_torch_wheel_without_a_cuda_tag_is_the_cpu_build() -> None:
+    got = explain_text(_WIN_INSTALL.format(wheel="torch-1.7.1-cp38-cp38-win_amd64.whl"))
+    assert (got.cause, got.confidence >= CONFIDENT) == ("no-gpu-visible", True)
+    assert any("+cuXXX" in r for r in got.reasons)
+
+
+def test_a_windows_torch_wheel_with_a_cuda_tag_is_not_called_the_cpu_build() -> None:
+    got = explain_text(_WIN_INSTALL.format(wheel="https://download.pytorch.org/whl/cu102/torch-1.7.1%2Bcu102-cp38-cp38-win_amd64.whl"))
+    assert not any("CPU-only build" in r for r in got.reasons)
+    # the same plain wheel on Linux (PyPI's Linux torch is a CUDA build) is not called CPU-only either
+    linux = explain_text(_WIN_INSTALL.format(wheel="torch-1.7.1-cp38-cp38-manylinux1_x86_64.whl"))
+    assert not any("CPU-only build" in r for r in linux.reasons)

@@ -138,6 +138,7 @@ def _own_wheels(lines: Numbered, facts: LogFacts) -> None:
             continue
         for match in _OWN_WHEEL_RE.finditer(line):
             py, abi, plat = match.group(3).lower(), match.group(4).lower(), match.group(5).lower()
+            facts.own_wheels.setdefault(normalise(match.group(1)), Located(match.group(2), number, line))
             if py.startswith("cp"):
                 facts.abi_tags.setdefault(py, Located(py, number, line))
             elif abi.startswith("cp"):

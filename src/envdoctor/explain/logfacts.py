@@ -123,6 +123,8 @@ class LogFacts:
     tool_versions: dict[str, Located] = field(default_factory=dict)  # pip -> 24.0
     python: Located | None = None  # "3.10" or "3.10.12"
     abi_tags: dict[str, Located] = field(default_factory=dict)  # cp310 -> where a wheel for this machine shows it
+    # normalised name -> the version in the file name of a wheel this machine chose (`torch-1.7.1-cp38-...whl`)
+    own_wheels: dict[str, Located] = field(default_factory=dict)
     os: str | None = None  # linux | macos | windows
     os_evidence: list[Evidence] = field(default_factory=list)
     platforms: tuple[str, ...] = ()  # knowledge-base platform keys this machine can be

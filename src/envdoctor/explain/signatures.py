@@ -684,6 +684,17 @@ SIGNATURES: tuple[Signature, ...] = (
         tags=("gpu-query",),
     ),
     S(
+        "fact/gpu-query-cuda-available",
+        "available",
+        None,
+        0.0,
+        "The user says CUDA is not available.",
+        "when I check whether CUDA is available, it is not",
+        pattern=r"\bcuda (?:is )?(?:not|n'?t) available\b|\bcuda is unavailable\b|\bcuda is available\W{1,3}(?:\w+ ){0,2}it is(?:n'?t| not)\b",
+        role="fact",
+        tags=("gpu-query",),
+    ),
+    S(
         "fact/gpu-query-utilize",
         "utilize the gpu",
         None,

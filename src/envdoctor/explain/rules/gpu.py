@@ -262,6 +262,12 @@ def cpu_only_build(ctx: RuleContext) -> Iterator[Verdict]:
         evidence = [found.evidence("fact/torch")] if found is not None else []
         yield Verdict("no-gpu-visible", 0.85, f"torch {torch} is the CPU-only build", evidence)
         return
+    wheel = ctx.facts.own_wheels.get("torch")
+    if ctx.os == "windows" and wheel is not None and "+" not in wheel.value and "%2b" not in wheel.text.lower():
+        # PyPI's Windows torch wheels are CPU builds; the CUDA ones (download.pytorch.org) carry `+cuXXX`
+        why = f"torch {wheel.value} came as a Windows wheel without a +cuXXX tag: the CPU-only build"
+        yield Verdict("no-gpu-visible", 0.85, why, [Evidence(wheel.line, wheel.text, "fact/wheel")])
+        return
     if ctx.version_of("tensorflow-cpu"):
         yield Verdict("no-gpu-visible", 0.75, "tensorflow-cpu is a CPU-only build", [])
 
