@@ -399,6 +399,20 @@ CASES: dict[str, tuple[str, str, str]] = {
         "no-gpu-visible",
         "torch 2.3.0+cu121\n>>> torch.cuda.is_available()\nFalse\n",
     ),
+    "gpu/cpu-only-build#windows-wheel": (
+        "  Downloading torch-1.7.1-cp38-cp38-win_amd64.whl (184.0 MB)\n"
+        "Successfully installed torch-1.7.1\n>>> torch.cuda.is_available()\nFalse\n",
+        "no-gpu-visible",
+        "  Downloading torch-1.7.1-cp38-cp38-manylinux1_x86_64.whl (776.8 MB)\n"
+        "Successfully installed torch-1.7.1\n>>> torch.cuda.is_available()\nFalse\n",
+    ),
+    "gpu/runtime-stub-vs-toolkit": (
+        "Name: tensorflow\nVersion: 2.13.0\n>>> tf.config.list_physical_devices('GPU')\nCUDA Version 12.1.1\n"
+        "I tensorflow/tsl/cuda/cudart_stub.cc:28] Could not find cuda drivers on your machine, GPU will not be used.\n",
+        "cuda-version-mismatch",
+        "Name: tensorflow\nVersion: 2.13.0\n>>> tf.config.list_physical_devices('GPU')\n"
+        "I tensorflow/tsl/cuda/cudart_stub.cc:28] Could not find cuda drivers on your machine, GPU will not be used.\n",
+    ),
     "leakage/installed-here-running-there": (
         "$ pip install torch\nSuccessfully installed torch-2.3.1\n$ python train.py\n"
         "ModuleNotFoundError: No module named 'torch'\n",
