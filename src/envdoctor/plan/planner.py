@@ -15,8 +15,9 @@ from packaging.version import Version
 from envdoctor.frameworks import of_distribution
 from envdoctor.knowledge import KnowledgeBase
 from envdoctor.knowledge import view as kbview
-from envdoctor.plan.choose import choose, split_requests
+from envdoctor.plan.choose import choose
 from envdoctor.plan.model import Choice, OutputFiles, Pin, Plan, ResolveOptions, Target
+from envdoctor.plan.requests import split_requests
 
 if TYPE_CHECKING:
     from envdoctor.knowledge.interface import KnowledgeSource

@@ -11,9 +11,13 @@ import platform
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from envdoctor.bounded import maybe_text
 from envdoctor.model import GpuFacts, Machine
+
+if TYPE_CHECKING:
+    from envdoctor.probe.gpu.host import DriverCuda
 
 RELEVANT_CPU_FLAGS = (
     "sse4_1",
@@ -120,6 +124,7 @@ def collect_machine(
     system: str | None = None,
     arch: str | None = None,
     with_gpu: bool = True,
+    driver_cuda: DriverCuda | None = None,
 ) -> Machine:
     env = os.environ if env is None else env
     if path_dirs is None:
@@ -139,7 +144,7 @@ def collect_machine(
         hostname=host_name(root, uname[3]),
     )
     if with_gpu:
-        machine.gpu = _gpu(root, env, path_dirs, site_packages, conda_prefix)
+        machine.gpu = _gpu(root, env, path_dirs, site_packages, conda_prefix, driver_cuda)
     return machine
 
 
@@ -149,6 +154,7 @@ def _gpu(
     path_dirs: Sequence[str],
     site_packages: Sequence[str],
     conda_prefix: str | None,
+    driver_cuda: DriverCuda | None,
 ) -> GpuFacts:
     try:
         # lazy: defers probe.gpu (95.3 ms, 27 modules) until _gpu() runs (check's start-up)
@@ -162,6 +168,7 @@ def _gpu(
             path_dirs=path_dirs,
             site_packages=site_packages,
             conda_prefix=conda_prefix,
+            driver_cuda=driver_cuda,
         )
     except Exception as exc:  # GPU probing must never stop a check
         return GpuFacts(problems=[f"GPU probe failed: {type(exc).__name__}: {exc}"])
