@@ -74,6 +74,7 @@ BUILTIN = ("envdoctor.frameworks.tensorflow", "envdoctor.frameworks.pytorch", "e
 _registry: dict[str, Framework] = {}
 _loaded = False
 _tables: dict[str, dict[str, Framework]] = {}
+_owners: dict[str, Framework | None] = {}  # of_package's answers, by name (emptied with the tables)
 
 
 def _load() -> dict[str, Framework]:
@@ -90,12 +91,14 @@ def register(framework: Framework) -> Framework:
     """Add (or replace) a framework: every lookup below sees it from now on."""
     _load()[framework.key] = framework
     _tables.clear()
+    _owners.clear()
     return framework
 
 
 def unregister(key: str) -> None:
     _load().pop(key, None)
     _tables.clear()
+    _owners.clear()
 
 
 @contextmanager
@@ -161,10 +164,15 @@ def of_conda(name: str) -> Framework | None:
 def of_package(name: str) -> Framework | None:
     """The framework any of its distributions belongs to: variants, compiled part, CUDA plugins,
     parts (keras, tensorboard, torchvision)."""
+    if name in _owners:
+        return _owners[name]
     found = of_distribution(name)
-    if found is not None:
-        return found
-    return next((fw for fw in all_frameworks() if fw.owns(name)), None)
+    if found is None:
+        found = next((fw for fw in all_frameworks() if fw.owns(name)), None)
+    if len(_owners) >= 100_000:
+        _owners.clear()
+    _owners[name] = found
+    return found
 
 
 def compiled_family(name: str) -> tuple[Framework, str] | None:

@@ -10,6 +10,7 @@ from envdoctor.model import Distribution, Finding, Remedy, Severity
 from envdoctor.rules._context import Context
 from envdoctor.rules._deps import describe, is_framework, metadata_file, satisfies, specifier
 from envdoctor.rules._registry import rule
+from envdoctor.rules._shared import per_distribution
 
 _EXT_TAG = re.compile(r"\.(?:cpython-|cp)(\d)(\d+)(t?)-")
 _PY_TAG = re.compile(r"^cp(\d)(\d+)$")
@@ -132,7 +133,9 @@ def python_mismatch(ctx: Context) -> Iterator[Finding]:
         for dist in sorted(ctx.installed.values(), key=lambda d: d.name):
             if dist.name in reported:
                 continue
-            evidence = _binary_mismatch(dist, running, threaded)
+            evidence = per_distribution(
+                "binary_mismatch", dist, running_info, lambda: _binary_mismatch(dist, running, threaded)
+            )
             if evidence is not None:
                 mismatched.append((dist, evidence))
                 reported.add(dist.name)
