@@ -19,7 +19,7 @@ from envdoctor.fleet.facts import CATEGORIES, Item, Training, version_facts
 from envdoctor.fleet.inputs import NodeInput, assign_names, fingerprint, natural_key
 from envdoctor.fleet.parse import RecordCache
 from envdoctor.knowledge import KnowledgeBase
-from envdoctor.model import Finding, Severity, Skipped, Snapshot
+from envdoctor.model import Finding, Severity, Skipped
 from envdoctor.rules import Context, Rule
 from envdoctor.rules._shared import Store, sharing
 
@@ -263,7 +263,7 @@ def diagnose_raw(
         report = diagnose(snapshot, kb, rules=rules, severity=severity)
         facts, training = version_facts(snapshot, kb)
     return Profile(
-        environment=snapshot.summary(),
+        environment=report.environment,  # snapshot.summary(), already made by the report
         findings=report.findings,
         skipped=report.skipped,
         facts=facts,

@@ -50,6 +50,7 @@ class RecordCache:
         if array is None:
             return None
         records: list[Distribution] = []
+        view = memoryview(raw)  # records are looked up by a view of their bytes: no copy
         at = array.end()
         if raw.startswith(b"]", at):
             end = at + 1
@@ -60,7 +61,7 @@ class RecordCache:
                 close = _RECORD_END.search(raw, at)
                 if close is None:
                     return None
-                dist = self._record(raw[at : close.start() + 1])
+                dist = self._record(view[at : close.start() + 1])
                 if dist is None:
                     return None
                 records.append(dist)
@@ -83,20 +84,22 @@ class RecordCache:
         snapshot.distributions = records
         return snapshot
 
-    def _record(self, text: bytes) -> Distribution | None:
+    def _record(self, text: memoryview) -> Distribution | None:
         """The record's Distribution; None when `text` is not exactly one valid record (then the
         split was wrong, e.g. a `}` inside a string, and the document is parsed whole)."""
-        found = self._records.get(text)
+        # A view hashes and compares as its bytes: the lookup copies nothing.
+        found: Distribution | None = self._records.get(text)  # type: ignore[call-overload]
         if found is not None:
             self.hits += 1
             return found
+        data = bytes(text)
         try:
-            data: Any = json.loads(text)
-            dist = from_dict(Distribution, data)
+            parsed: Any = json.loads(data)
+            dist = from_dict(Distribution, parsed)
         except ValueError:
             return None
         self.misses += 1
         if len(self._records) >= self.limit:
             self._records.clear()
-        self._records[text] = dist
+        self._records[data] = dist
         return dist

@@ -72,8 +72,10 @@ def unread_skipped(snapshot: Snapshot) -> list[Skipped]:
     """The `skipped` entries for every distribution whose metadata was not fully used."""
     found: list[Skipped] = []
     for dist in snapshot.distributions:
-        what = f"{dist.display_name or dist.name} {dist.version} ({dist.metadata_path})"
-        found.extend(Skipped(what=what, reason=reason) for reason in unread_reasons(dist))
+        reasons = unread_reasons(dist)
+        if reasons:
+            what = f"{dist.display_name or dist.name} {dist.version} ({dist.metadata_path})"
+            found.extend(Skipped(what=what, reason=reason) for reason in reasons)
     return found
 
 
