@@ -13,7 +13,9 @@ cached in DIR/logs (default .bench/fresh-faults/); needs PyPI and the pyenv Pyth
 
 Left out because their planted fault did not show when run: onnx 1.11 + protobuf 4 (no cp310 wheel:
 the sdist failed on a missing protoc instead), googleapis-common-protos 1.66 over protobuf 4.21
-(imports fine), numpy 2.3.0 for manylinux_2_17 via uv (it has such wheels).
+(imports fine), numpy 2.3.0 for manylinux_2_17 via uv (it has such wheels); batch 5's first two user-site
+cases (the venv had the package itself: a venv's own site-packages come before the user site), and
+pydantic 2.9 without its typing_extensions over a user-site typing_extensions 4.1.1 (it imported).
 """
 
 from __future__ import annotations
@@ -381,6 +383,104 @@ CASES: list[tuple[str, str, str, str | None, list[str], list[str], int]] = [
         [],
         ["pip install colorama", "pip --version", "$(pyenv prefix 3.9)/bin/python3.9 -c 'import colorama'"],
         4,
+    ),
+    # Batch 5 (round 4): the Python hidden from the log (bare "Could not find a version" on old and new
+    # pip, uv on 3.13), two prefixes in one log (user site / PYTHONPATH vs the env; pip in one env,
+    # python of another), a CPU-only torch asked for CUDA. Scored on arrival before any miss was read.
+    ("pyver-tf213-py312-pip23", "python-unsupported", "3.12", "23.3.2", [], ["pip install tensorflow==2.13.0"], 5),
+    ("pyver-torch201-py312-pip24", "python-unsupported", "3.12", "24.3.1", [], ["pip install torch==2.0.1"], 5),
+    ("pyver-tv0152-py312-pip25", "python-unsupported", "3.12", "25.3", [], ["pip install torchvision==0.15.2"], 5),
+    ("pyver-jaxlib0420-py313-pip25", "python-unsupported", "3.13", "25.3", [], ["pip install jaxlib==0.4.20"], 5),
+    ("pyver-ort1151-py312-pip23", "python-unsupported", "3.12", "23.3.2", [], ["pip install onnxruntime==1.15.1"], 5),
+    ("pyver-tf2161-py313-pip24", "python-unsupported", "3.13", "24.3.1", [], ["pip install tensorflow==2.16.1"], 5),
+    ("pyver-torch1121-py311-pip22", "python-unsupported", "3.11", "22.3.1", [], ["pip install torch==1.12.1"], 5),
+    (
+        "pyver-tfcpu210-py311-pip21",
+        "python-unsupported",
+        "3.11",
+        "21.3.1",
+        [],
+        ["pip install tensorflow-cpu==2.10.0"],
+        5,
+    ),
+    ("pyver-tf212-py37-pip21", "python-unsupported", "3.7", "21.3.1", [], ["pip install tensorflow==2.12.0"], 5),
+    ("pyver-torch250-py38-pip20", "python-unsupported", "3.8", "20.3.4", [], ["pip install torch==2.5.0"], 5),
+    ("pyver-uv-torch241-py313", "python-unsupported", "3.13", None, [], ["uv pip install torch==2.4.1"], 5),
+    ("pyver-uv-tf218-py313", "python-unsupported", "3.13", None, [], ["uv pip install tensorflow==2.18.0"], 5),
+    ("pyver-uv-ort1192-py313", "python-unsupported", "3.13", None, [], ["uv pip install onnxruntime==1.19.2"], 5),
+    (
+        "pyver-uvadd-jaxlib0430-py313",
+        "python-unsupported",
+        "3.13",
+        None,
+        ["uv init -q --no-workspace --python $(pyenv prefix 3.13)/bin/python3.13 proj"],
+        ["cd proj && uv add jaxlib==0.4.30"],
+        5,
+    ),
+    (
+        "nogpu-torch-cpu-cuda",
+        "no-gpu-visible",
+        "3.11",
+        "24.3.1",
+        ["pip install -q {torch_cpu}"],
+        ["python -c 'import torch; print(torch.__version__, torch.version.cuda); x = torch.zeros(1).cuda()'"],
+        5,
+    ),
+    # In a venv the user site comes after the env's own site-packages (a --system-site-packages venv):
+    # it leaks only what the env lacks. Installed into the env without that dependency (--no-deps).
+    (
+        "envleak-usersite-numpy2-nodeps",
+        "env-leakage",
+        "3.10",
+        "23.3.2",
+        [
+            "rm -rf .venv && uv venv -q --seed --system-site-packages --python $(pyenv prefix 3.10)/bin/python3.10 .venv && .venv/bin/python -m pip install -q --no-deps pandas==1.5.3 python-dateutil==2.9.0 pytz==2024.1 six==1.16.0",
+            "HOME={d}/home $(pyenv prefix 3.10)/bin/python3.10 -m pip install -q --user --no-warn-script-location numpy==2.1.3",
+        ],
+        ["export HOME={d}/home; python -c 'import numpy; print(numpy.__file__)'; python -c 'import pandas'"],
+        5,
+    ),
+    (
+        "envleak-pythonpath-numpy2",
+        "env-leakage",
+        "3.11",
+        "25.3",
+        [
+            "pip install -q pandas==1.5.3 numpy==1.26.4",
+            "uv venv -q --python $(pyenv prefix 3.11)/bin/python3.11 other && uv pip install -q --python other/bin/python numpy==2.1.3",
+        ],
+        ["export PYTHONPATH={d}/other/lib/python3.11/site-packages; python -c 'import pandas'"],
+        5,
+    ),
+    (
+        "wronginterp-pyenv-six",
+        "wrong-interpreter",
+        "3.12",
+        "24.3.1",
+        [],
+        ["pip install six", "$(pyenv prefix 3.12)/bin/python3.12 -c 'import six'"],
+        5,
+    ),
+    (
+        "wronginterp-script-yaml",
+        "wrong-interpreter",
+        "3.10",
+        "22.3.1",
+        [
+            "uv venv -q --seed --python $(pyenv prefix 3.10)/bin/python3.10 envB",
+            "printf 'import sys\\nprint(sys.executable)\\nimport yaml\\n' > train.py",
+        ],
+        ["pip -V", "pip install pyyaml", "envB/bin/python train.py"],
+        5,
+    ),
+    (
+        "wronginterp-py313-attrs",
+        "wrong-interpreter",
+        "3.11",
+        "25.3",
+        [],
+        ["pip install attrs", "$(pyenv prefix 3.13)/bin/python3.13 -c 'import attrs'"],
+        5,
     ),
 ]
 

@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 
 from envdoctor.knowledge import read_releases_file
-from envdoctor.knowledge.build import build, write
+from envdoctor.knowledge.build import build
+from envdoctor.knowledge.releasesfile import write
 
 
 def main() -> int:

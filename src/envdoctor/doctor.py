@@ -126,6 +126,20 @@ def load_rules() -> None:
     KnowledgeBase.load()
 
 
+def driver_cuda(driver_version: str) -> str | None:
+    """The highest CUDA a driver version supports, by the knowledge base's driver table: what the GPU
+    probe is given (`ReadOptions.driver_cuda`) for a driver that does not say its CUDA itself."""
+    from envdoctor.knowledge.drivers import cuda_for_driver  # lazy: the kb loads only for such a driver
+
+    return cuda_for_driver(driver_version)
+
+
+def read_options(options: ReadOptions | None = None) -> ReadOptions:
+    """`options` (default: the defaults) with the knowledge base's driver table for the probe."""
+    options = options or ReadOptions()
+    return options if options.driver_cuda is not None else options._replace(driver_cuda=driver_cuda)
+
+
 def check(
     source: EnvironmentSource,
     selection: Selection | None = None,
@@ -147,7 +161,7 @@ def check(
     cache=False (--no-cache, ENVDOCTOR_NO_CACHE=1): every rule runs, nothing is read or stored.
     `while_probing`: work of the caller's to overlap with the probe when the answer will be computed
     (check imports its formatter; a cached answer may not need it: checkcache.rendered)."""
-    options = options or ReadOptions()
+    options = read_options(options)
     severity = dict(severity or {})
     with source.open(options) as reading:
         lookup = None
@@ -214,7 +228,7 @@ def _from_cache(lookup: Any) -> Report | None:
 
 def snapshot(source: EnvironmentSource, options: ReadOptions | None = None) -> Snapshot:
     """The facts of the environment `source` names (`envdoctor snapshot`)."""
-    return read_snapshot(source, options)
+    return read_snapshot(source, read_options(options))
 
 
 class SharedReport:
@@ -237,7 +251,7 @@ def report(source: EnvironmentSource, *, redact: bool = True, options: ReadOptio
     replaced (redact) and another environment's activation variables left out."""
     from envdoctor.model import Finding, Snapshot, from_dict
 
-    snap = read_snapshot(source, options)
+    snap = read_snapshot(source, read_options(options))
     dropped = own_environment(snap)
     found = diagnose(snap)
     if not redact:  # the diagnosis saw the real paths; what is shown does not

@@ -30,6 +30,7 @@ from envdoctor.actions.create import (  # noqa: E402
     rattler_specs,
 )
 from envdoctor.actions.envfile import BuildSpec, from_file  # noqa: E402
+from envdoctor.actions.restore import restoring  # noqa: E402
 from envdoctor.actions.uvtool import IndexOptions  # noqa: E402
 from envdoctor.probe.collect import describe  # noqa: E402
 from tests.actions.fakes import FAKE_NUMPY, WORKING_TF, build_wheel, run_cli, uv_install  # noqa: E402
@@ -285,7 +286,7 @@ def test_restore_a_conda_prefix_with_rattler(
     assert dry.returncode == 0 and "would run:" in dry.stdout and "conda-explicit" in dry.stdout, dry.stdout
     assert "numpy 2.0.0 -> 1.26.4" in dry.stdout and "add tensorflow==2.15.0" in dry.stdout
     with monkeypatch.context() as patch:
-        patch.setattr(points, "rattler_available", lambda: False)  # no conda tool, no py-rattler
+        patch.setattr(restoring, "rattler_available", lambda: False)  # no conda tool, no py-rattler
         assert points.restore_commands(point, target)[1] == [
             f"conda install --yes --prefix {dest} --file {point.path / points.CONDA_FILE}"
         ]

@@ -148,3 +148,15 @@ def test_uv_requested_python_range_is_the_projects_pin() -> None:
     # `uv pip compile --python-version 3.8` prints the same range without a project: the Python asked for
     pip = "\n".join(line for line in text.splitlines() if "project" not in line and "requires-python" not in line)
     assert explain_text(pip).cause == "python-unsupported"
+
+
+def test_every_captured_solver_block_has_one_parser() -> None:
+    from envdoctor.explain.conflicts import BLOCK_PARSERS, parse_block
+    from envdoctor.explain.signatures import SIGNATURES
+
+    captured = {s.id for s in SIGNATURES if s.id.startswith("solver/") and s.capture}
+    assert set(BLOCK_PARSERS) == captured
+    assert parse_block("fact/pkg-index-url", ["Looking in indexes: https://pypi.org/simple"]) is None
+    # conda's "requires a different python" block with no clause read is still the Python
+    python = parse_block("solver/conda-python", ["UnsatisfiableError: The following specifications were found"])
+    assert python is not None and python.kind == "python"

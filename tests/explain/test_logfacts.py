@@ -35,6 +35,11 @@ def test_python_from_banner_path_uv_and_a_downloaded_wheel() -> None:
     assert "cp311" in wheel.abi_tags
     assert wheel.platforms == ("linux-x86_64",)
     assert facts("### Python version\n\n3.13\n").python_minor == "3.13"  # an issue template's heading and value
+    # uv's own line when it makes or finds an environment, and the version a uv command asks for
+    assert facts("uv init demo\nUsing CPython 3.13.1\nCreating virtual environment at: .venv\n").python_minor == "3.13"
+    assert facts("$ uv venv --python 3.12 .venv\n").python_minor == "3.12"
+    assert facts("$ uv venv --python /usr/bin/python3 .venv\n").python_minor is None  # a path, not a version
+    assert facts("Using CPython interpreters is fine\n").python_minor is None
 
 
 def test_os_and_architecture() -> None:

@@ -24,6 +24,25 @@ NUMPY_BANNER = (
     "NumPy 2.0.1 as it may crash. To support both 1.x and 2.x\n"
 )
 
+# pandas built for NumPy 1.x meeting NumPy 2 (its frames in the env's own site-packages)
+PANDAS_ABI = (
+    "Traceback (most recent call last):\n"
+    '  File "/proj/.venv/lib/python3.11/site-packages/pandas/__init__.py", line 22, in <module>\n'
+    '  File "pandas/_libs/interval.pyx", line 1, in init pandas._libs.interval\n'
+    "ValueError: numpy.dtype size changed, may indicate binary incompatibility. Expected 96 from C header, "
+    "got 88 from PyObject\n"
+)
+CUDNN9_FAIL = (
+    "1 : FAIL : Failed to load library libonnxruntime_providers_cuda.so with error: libcudnn.so.9: cannot open "
+    "shared object file: No such file or directory\n"
+)
+DEVICE_LIST_CPU = (
+    ">>> from tensorflow.python.client import device_lib\n>>> print(device_lib.list_local_devices())\n"
+    '[name: "/device:CPU:0"\ndevice_type: "CPU"\nmemory_limit: 268435456\nlocality {\n}\n'
+    "incarnation: 17504734730771000338\n]\n"
+)
+NVIDIA_SMI_122 = "| NVIDIA-SMI 535.104.05   Driver Version: 535.104.05   CUDA Version: 12.2     |\n"
+
 # rule id -> (log where it concludes, the cause it concludes for, a near miss where it stays silent)
 CASES: dict[str, tuple[str, str, str]] = {
     "errors/terminal-error-confirms": (
@@ -288,6 +307,14 @@ CASES: dict[str, tuple[str, str, str]] = {
         # a list no Python / platform ever saw (2.3.0 without 2.2.x): no hypothesis fits, nothing is read
         NO_WHEEL.format(req="tensorflow==1.15.0", versions="2.3.0, 2.4.0, 2.20.0"),
     ),
+    "wheels/which-build-fits#any-package": (
+        # any package the wheel tables know, not only the frameworks the signatures name: onnxruntime
+        # 1.17.0 was the first with cp312 wheels, so this list is Python 3.12's; 1.15.1 has none for it
+        NO_WHEEL.format(req="onnxruntime==1.15.1", versions="1.17.0, 1.17.1, 1.17.3, 1.18.0, 1.18.1"),
+        "python-unsupported",
+        # a package no table knows: nothing to read the list against
+        NO_WHEEL.format(req="somepkg==1.0", versions="0.8, 0.9"),
+    ),
     "wheels/x86-build-on-apple-silicon": (
         "I am on a MacBook Pro M1 (arm64)\n>>> import tensorflow\nzsh: illegal hardware instruction  python\n",
         "platform-unsupported",
@@ -347,6 +374,26 @@ CASES: dict[str, tuple[str, str, str]] = {
         "driver-too-old",
         "| NVIDIA-SMI 535.54.03    Driver Version: 535.54.03    CUDA Version: 12.2     |\ntorch 2.1.0+cu121\n",
     ),
+    "gpu/library-wanted-vs-present#pip-wheel": (
+        # pip's cuDNN wheel is cuDNN 8; the provider asks for libcudnn.so.9: another major installed
+        "nvidia-cudnn-cu12          8.9.2.26\n" + CUDNN9_FAIL,
+        "cuda-version-mismatch",
+        # the wheel is cuDNN 9 itself: the library is installed and not found (a path question)
+        "nvidia-cudnn-cu12          9.1.0.70\n" + CUDNN9_FAIL,
+    ),
+    "gpu/no-gpu-beside-a-stack-fault": (
+        # the CUDA runtime does not load, then TensorFlow lists only its CPU: the library is why
+        CUDA_WARNING + DEVICE_LIST_CPU,
+        "cuda-libs-missing",
+        DEVICE_LIST_CPU,
+    ),
+    "gpu/no-gpu-beside-a-stack-fault#driver": (
+        # a working driver and a build whose CUDA the log does not show: one device list may not decide
+        NVIDIA_SMI_122 + DEVICE_LIST_CPU,
+        "no-gpu-visible",
+        # the framework says its build has no CUDA: that is why, whatever the driver
+        NVIDIA_SMI_122 + "AssertionError: Torch not compiled with CUDA enabled\n",
+    ),
     "gpu/cpu-only-build": (
         "torch 2.3.0+cpu\n>>> torch.cuda.is_available()\nFalse\n",
         "no-gpu-visible",
@@ -393,6 +440,32 @@ CASES: dict[str, tuple[str, str, str]] = {
         'File "/home/u/.local/lib/python3.10/site-packages/numpy/__init__.py", line 1\n',
         "env-leakage",
         'File "/home/u/miniconda3/envs/tf/lib/python3.10/site-packages/keras/__init__.py", line 3\n',
+    ),
+    "leakage/pythonpath-names-another-install": (
+        "(.venv) $ export PYTHONPATH=/opt/other/lib/python3.11/site-packages; python -c 'import pandas'\n" + PANDAS_ABI,
+        "env-leakage",
+        # PYTHONPATH names the running environment's own site-packages: nothing foreign
+        "(.venv) $ export PYTHONPATH=/proj/.venv/lib/python3.11/site-packages; python -c 'import pandas'\n"
+        + PANDAS_ABI,
+    ),
+    "leakage/symptom-package-from-another-install": (
+        "$ python -c 'import numpy; print(numpy.__file__)'\n"
+        "/home/u/.local/lib/python3.11/site-packages/numpy/__init__.py\n" + PANDAS_ABI,
+        "env-leakage",
+        "$ python -c 'import numpy; print(numpy.__file__)'\n"
+        "/proj/.venv/lib/python3.11/site-packages/numpy/__init__.py\n" + PANDAS_ABI,
+    ),
+    "leakage/error-names-another-install": (
+        "Traceback (most recent call last):\n"
+        '  File "/opt/conda/envs/tf-gpu/lib/python3.7/site-packages/perception/image.py", line 11, in <module>\n'
+        "    import cv2\n"
+        "ImportError: /opt/ros/kinetic/lib/python2.7/dist-packages/cv2.so: undefined symbol: PyCObject_Type\n",
+        "env-leakage",
+        # the failing file is the running env's own
+        "Traceback (most recent call last):\n"
+        '  File "/opt/conda/envs/tf-gpu/lib/python3.7/site-packages/perception/image.py", line 11, in <module>\n'
+        "    import cv2\n"
+        "ImportError: /opt/conda/envs/tf-gpu/lib/python3.7/site-packages/cv2.so: undefined symbol: PyCObject_Type\n",
     ),
     "leakage/source-tree-shadows-the-install": (
         'Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\n'

@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 
+from envdoctor.knowledge.drivers import cuda_for_driver
 from envdoctor.model import CudaLibrary, GpuFacts, Machine, from_dict, to_dict
 from envdoctor.probe import gpu as gpu_probe
-from envdoctor.probe.gpu import collect_gpu, parse_ldconfig_p, read_ld_so_cache
+from envdoctor.probe.gpu import collect_gpu
+from envdoctor.probe.gpu.ldcache import parse_ldconfig_p, read_ld_so_cache
 from envdoctor.process import Completed
 from tests.gpu.conftest import NVIDIA_SMI, have_sh, script, touch, write_ld_so_cache
 
@@ -28,9 +30,16 @@ def collect(
     path: list[str] | None = None,
     conda_prefix: str | None = None,
     run: Any = None,
+    driver_cuda: Any = None,
 ) -> GpuFacts:
     return collect_gpu(
-        root=root, env=env or {}, path_dirs=path or [], site_packages=[SITE], conda_prefix=conda_prefix, run=run
+        root=root,
+        env=env or {},
+        path_dirs=path or [],
+        site_packages=[SITE],
+        conda_prefix=conda_prefix,
+        run=run,
+        driver_cuda=driver_cuda,
     )
 
 
@@ -91,14 +100,22 @@ def test_proc_fallback_and_driver_table(tmp_path: Path) -> None:
         "/proc/driver/nvidia/gpus/0000:01:00.0/information",
         content=b"Model: \t\t NVIDIA A100-SXM4-40GB\nIRQ:   42\nGPU UUID: \t GPU-a100\n",
     )
-    facts = collect(tmp_path)
+    asked: list[str] = []
+
+    def table(driver: str) -> str | None:
+        asked.append(driver)
+        return cuda_for_driver(driver)
+
+    facts = collect(tmp_path, driver_cuda=table)
     assert facts.source == "proc" and facts.driver_version == "550.54.14"
     assert [(g.name, g.uuid) for g in facts.gpus] == [("NVIDIA A100-SXM4-40GB", "GPU-a100")]
-    # no nvidia-smi, no live libcuda: the CUDA version comes from the driver table (if the KB
-    # ships one) and says so
-    if facts.cuda_driver_version is not None:
-        assert facts.cuda_driver_source == "driver-table"
-        assert facts.cuda_driver_version == "12.4"
+    # no nvidia-smi, no live libcuda: the CUDA version comes from the shipped knowledge base's driver
+    # table, handed in by the caller, and says so
+    assert asked == ["550.54.14"]
+    assert facts.cuda_driver_source == "driver-table" and facts.cuda_driver_version == "12.4"
+    # the probe never reads the knowledge base itself: without the table it does not guess
+    bare = collect(tmp_path)
+    assert bare.driver_version == "550.54.14" and bare.cuda_driver_version is None and bare.cuda_driver_source is None
 
 
 def test_sys_module_only(tmp_path: Path) -> None:
@@ -315,3 +332,14 @@ def test_live_machine_is_bounded() -> None:
     assert isinstance(facts, GpuFacts)
     if not facts.driver_present:
         assert took < 30, f"GPU facts took {took:.1f} s on a machine without a driver"
+
+
+def test_the_service_layer_hands_the_probe_the_driver_table() -> None:
+    from envdoctor import doctor
+    from envdoctor.probe.sources import ReadOptions
+
+    options = doctor.read_options(ReadOptions(timeout=3.0))
+    assert options.timeout == 3.0 and options.driver_cuda is not None
+    assert options.driver_cuda("550.54.14") == "12.4" and options.driver_cuda("1.0") is None
+    mine = ReadOptions(driver_cuda=lambda driver: "9.9")
+    assert doctor.read_options(mine) is mine

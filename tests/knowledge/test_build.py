@@ -11,8 +11,9 @@ from envdoctor.errors import UsageError
 from envdoctor.frameworks._buildinfo import literal_assignments
 from envdoctor.frameworks.tensorflow import build_info as tensorflow_build
 from envdoctor.knowledge import KnowledgeBase
-from envdoctor.knowledge.build import build, platform_keys, wheel_pythons
+from envdoctor.knowledge.build import build
 from envdoctor.knowledge.fetch import FetchError, HttpClient
+from envdoctor.knowledge.wheeltags import platform_keys, wheel_pythons
 
 from .conftest import IndexServer, publish, recorded
 

@@ -8,7 +8,8 @@ import pytest
 
 from envdoctor.frameworks._buildinfo import nvidia_lower_bound
 from envdoctor.knowledge import DATA_DIR, KnowledgeBase
-from envdoctor.knowledge.build import build_facts, known_pythons, wheel_pythons
+from envdoctor.knowledge.releasefacts import build_facts
+from envdoctor.knowledge.wheeltags import known_pythons, wheel_pythons
 
 
 @pytest.fixture(scope="module")

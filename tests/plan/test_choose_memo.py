@@ -1,5 +1,5 @@
 """The choice shares what it learns about releases between its choosers and across Pythons
-(`choose._Memo`): these pin down that the sharing changes no result and keeps proofs fast."""
+(`chooser.Memo`): these pin down that the sharing changes no result and keeps proofs fast."""
 
 from __future__ import annotations
 

@@ -52,12 +52,12 @@ class Verifier(Protocol):
 def default_diagnose(python: str, env: Mapping[str, str] | None = None, *, timeout: float = 20.0) -> list[Finding]:
     """check's findings for the environment of `python` (run with `env`), read afresh: the
     environment was just changed (no result cache)."""
-    from envdoctor.doctor import diagnose
+    from envdoctor.doctor import diagnose, read_options
     from envdoctor.probe.sources import InterpreterSource, ReadOptions, read_snapshot
     from envdoctor.probe.target import Target
 
     source = InterpreterSource(Target(python, None, f"--python {python}"))
-    return diagnose(read_snapshot(source, ReadOptions(timeout=timeout, env=env))).findings
+    return diagnose(read_snapshot(source, read_options(ReadOptions(timeout=timeout, env=env)))).findings
 
 
 def default_verify(python: str, env: Mapping[str, str] | None = None, *, timeout: float = 300.0) -> VerifyReport:

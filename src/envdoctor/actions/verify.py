@@ -221,11 +221,13 @@ class Checked:
 def check_target(python: str, env: Mapping[str, str] | None = None) -> Checked:
     """The snapshot of `python`'s environment (SourceError when it cannot run: verify needs it to)
     and check's findings on it (none when the rules fail: verify still verifies)."""
+    from envdoctor.doctor import read_options  # lazy: the service layer above; only this read needs it
     from envdoctor.errors import SourceError
     from envdoctor.probe.sources import InterpreterSource, ReadOptions, read_snapshot
     from envdoctor.probe.target import Target
 
-    snapshot = read_snapshot(InterpreterSource(Target(python, None, f"--python {python}")), ReadOptions(env=env))
+    source = InterpreterSource(Target(python, None, f"--python {python}"))
+    snapshot = read_snapshot(source, read_options(ReadOptions(env=env)))
     if not snapshot.interpreter.probed:
         reason = next((k.reason for k in snapshot.skipped if k.what.startswith("interpreter")), "it cannot run")
         raise SourceError(reason)

@@ -181,7 +181,9 @@ def _matrix(kb: KnowledgeBase, name: str, args: argparse.Namespace, fmt: str) ->
 
 def _refresh(args: argparse.Namespace) -> int:
     from envdoctor.knowledge import DATA_DIR, RELEASES_FILE, read_releases_file, user_releases_path
-    from envdoctor.knowledge.build import INDEX_URL, build, http_cache_dir, merge, write
+    from envdoctor.knowledge.build import INDEX_URL, build
+    from envdoctor.knowledge.diskcache import http_cache_dir  # lazy: only kb refresh builds
+    from envdoctor.knowledge.releasesfile import merge, write  # lazy: only kb refresh builds
 
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")

@@ -10,7 +10,7 @@ from envdoctor import exitcodes
 from envdoctor.commands._common import add_source_arguments, live_source_from_args
 
 if TYPE_CHECKING:
-    from envdoctor.actions.restore import RestorePoint
+    from envdoctor.actions.restore.point import RestorePoint
     from envdoctor.model import Interpreter
 
 

@@ -8,7 +8,7 @@ captured by the scanner (the header line plus the lines after it).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from envdoctor.explain.model import Conflict
 
@@ -491,3 +491,31 @@ def _uv_move(required: list[str], needs: list[tuple[str, str]]) -> tuple[str, st
             ranges = "; ".join(f"{w} needs {n}" for w, n in needers[:4])
             return target, f"they need different {dep} versions ({ranges})"
     return None
+
+
+def _conda_block(lines: Sequence[str], _header: str) -> Conflict | None:
+    return conda_conflict(lines)
+
+
+def _conda_python_block(lines: Sequence[str], _header: str) -> Conflict | None:
+    no_build = Conflict(tool="conda", kind="python", reason="no build for this environment's Python")
+    return conda_conflict(lines) or no_build
+
+
+# The solver block each signature captures, and the parser that reads it: the one place that
+# knows which tool printed which block (extract's `_conflicts` walks the captured blocks once).
+BLOCK_PARSERS: dict[str, Callable[[Sequence[str], str], Conflict | None]] = {
+    "solver/pip-caused-by": lambda lines, _header: pip_conflict(lines),
+    "solver/conda-conflict": _conda_block,
+    "solver/conda-in-conflict-compact": _conda_block,
+    "solver/conda-python": _conda_python_block,
+    "solver/mamba-problems": lambda lines, _header: mamba_conflict(lines),
+    "solver/mamba-tree": lambda lines, _header: mamba_tree(lines),
+    "solver/uv-no-solution": lambda lines, header: uv_conflict(lines, header=header),
+}
+
+
+def parse_block(signature_id: str, lines: Sequence[str], header: str = "") -> Conflict | None:
+    """The conflict a captured solver block states, read by its tool's parser (None: not a solver block)."""
+    parser = BLOCK_PARSERS.get(signature_id)
+    return parser(lines, header) if parser is not None else None

@@ -24,7 +24,7 @@ from envdoctor.explain.logfacts import (
     PathFact,
     Requested,
 )
-from envdoctor.explain.model import Conflict, Evidence
+from envdoctor.explain.model import Evidence
 from envdoctor.explain.paths import path_tokens
 from envdoctor.explain.scanner import Scanner
 
@@ -45,6 +45,8 @@ _PYTHON_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = tuple(  # matched ag
     for prio, pattern in (
         (9, r"your python:\s*python=" + _PY),
         (9, r"using (?:c|pypy)?python " + _PY + r"\S* (?:interpreter|environment) at"),
+        (9, r"(?m)^\W{0,4}using (?:c|pypy)?python " + _PY + r"[\w.+]*\s*$"),  # uv init / venv / add
+        (8, r"\buv (?:init|venv|add|sync|run|lock|pip \w+)\b[^\n]{0,200}?--python[ =]" + _PY + r"\b"),
         (
             9,
             r"\b(?:pip3?|uv pip|python\d?(?:\.\d+)? -m pip) (?:install|download|compile)\b[^\n]{0,300}?--python-version[ =]"
@@ -1008,6 +1010,9 @@ _INTERPRETER_LINE = re.compile(
     r"|^\s*/\S*/bin/python\d?(?:\.\d+)?\s*$|\bpip3? \d+(?:\.\d+)+ from ",
     re.IGNORECASE,
 )
+# A line that sets PYTHONPATH (`export PYTHONPATH=...`, `set PYTHONPATH=...`, `$env:PYTHONPATH = ...`,
+# `PYTHONPATH: ...`): the paths on it are put on every interpreter's import path.
+_PYTHONPATH_LINE = re.compile(r"\bpythonpath\s*[=:]", re.IGNORECASE)
 _KERNEL_LINE = re.compile(r"ipykernel_launcher|kernel\.json|/kernels/|\\kernels\\|\"argv\"", re.IGNORECASE)
 JUPYTER_RE = re.compile(
     r"ipykernel|\bipython3?\b|<ipython-input-|\bcell in\s*\[\d+\]|\bin \[\d+\]:|jupyter|kernel\.json|kernelspec|\bnotebook\b|\bcolab\b",
@@ -1030,7 +1035,9 @@ def _paths(lines: Numbered, facts: LogFacts) -> None:
             "frame"
             if frame
             else (
-                "install"
+                "pythonpath"
+                if "pythonpath" in low and _PYTHONPATH_LINE.search(line)
+                else "install"
                 if "already satisfied" in low or "installing " in low
                 else "kernel"
                 if ("kernel" in low or "argv" in low) and _KERNEL_LINE.search(line)
@@ -1106,19 +1113,7 @@ def _errors(lines: Numbered, facts: LogFacts) -> None:
 def _conflicts(scanner: Scanner, facts: LogFacts) -> None:
     for cap in scanner.captures:
         sid = cap.signature.id
-        parsed: Conflict | None = None
-        if sid == "solver/pip-caused-by":
-            parsed = conflict_parsers.pip_conflict(cap.lines)
-        elif sid in ("solver/conda-conflict", "solver/conda-python", "solver/conda-in-conflict-compact"):
-            parsed = conflict_parsers.conda_conflict(cap.lines)
-            if parsed is None and sid == "solver/conda-python":
-                parsed = Conflict(tool="conda", kind="python", reason="no build for this environment's Python")
-        elif sid == "solver/mamba-problems":
-            parsed = conflict_parsers.mamba_conflict(cap.lines)
-        elif sid == "solver/mamba-tree":
-            parsed = conflict_parsers.mamba_tree(cap.lines)
-        elif sid == "solver/uv-no-solution":
-            parsed = conflict_parsers.uv_conflict(cap.lines, header=cap.header.text)
+        parsed = conflict_parsers.parse_block(sid, cap.lines, cap.header.text)
         if parsed is not None and parsed.kind == "missing" and parsed.tool in ("pip", "uv") and parsed.move:
             # no release to choose from: the request is one the installer found no version for
             source = "pip-error" if parsed.tool == "pip" else "uv"

@@ -77,7 +77,7 @@ class PathFact:
 
     prefix: str  # the installation's prefix as printed (lowercased, separators kept)
     kind: str  # user | conda-env | conda-base | venv | system | pyenv
-    role: str  # frame (traceback) | install (pip's "in <path>") | interpreter | kernel | site
+    role: str  # frame (traceback) | install (pip's "in <path>") | interpreter | kernel | site | pythonpath
     line: int
     text: str = ""
 

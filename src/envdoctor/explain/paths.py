@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 # A path token ending in site-packages / dist-packages (the prefix is what comes before lib/...).
 _SITE_RE = re.compile(
-    r"""([^\s'"()\[\],<>`=]{0,400}?)[\\/]+(?:lib[\\/]+(?:python[\d.]*[\\/]+)?)?(?:site|dist)-packages(?=[\\/'"\s,\])]|$)"""
+    r"""([^\s'"()\[\],<>`=]{0,400}?)[\\/]+(?:lib[\\/]+(?:python[\d.]*[\\/]+)?)?(?:site|dist)-packages(?=[\\/'"\s,\]);:]|$)"""
 )
 # An interpreter path: .../bin/python3.10, ...\python.exe
 _INTERP_RE = re.compile(

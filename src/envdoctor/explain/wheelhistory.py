@@ -50,6 +50,16 @@ PACKAGES: tuple[str, ...] = (
     "ray",
     "bitsandbytes",
     "decord",
+    # round 4: more wheel-only packages people fail to install (GPU / accelerator builds, Apple's MLX)
+    "cupy-cuda12x",
+    "cupy-cuda11x",
+    "jax-cuda12-plugin",
+    "tensorflow-metal",
+    "intel-extension-for-pytorch",
+    "onnxruntime-directml",
+    "paddlepaddle-gpu",
+    "mlx",
+    "dgl",
 )
 
 #: Tools whose release days date a log (pip's `[notice] A new release of pip is available: 23.3.1 -> 24.0`).

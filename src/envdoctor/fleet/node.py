@@ -16,13 +16,14 @@ from typing import Any
 
 def node_snapshot(timeout: float) -> dict[str, str]:
     """{"snapshot": JSON text, "hostname", "python", "node_id"} for the node this runs on."""
+    from envdoctor.doctor import read_options  # lazy: the service layer above; only this read needs it
     from envdoctor.probe.sources import InterpreterSource, ReadOptions, read_snapshot
     from envdoctor.probe.target import Target
 
     python = sys.executable
     with _without_shipped_source():
         source = InterpreterSource(Target(python, None, f"Ray worker Python {python}"))
-        snapshot = read_snapshot(source, ReadOptions(timeout=timeout))
+        snapshot = read_snapshot(source, read_options(ReadOptions(timeout=timeout)))
     return {
         "snapshot": json.dumps(snapshot.to_dict()),
         "hostname": socket.gethostname(),

@@ -12,8 +12,9 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from envdoctor.knowledge import view as kbview
-from envdoctor.plan.choose import choose, split_requests
+from envdoctor.plan.choose import choose
 from envdoctor.plan.model import Choice, OutputFiles, Pin, Plan, ResolveOptions, Target
+from envdoctor.plan.requests import split_requests
 
 if TYPE_CHECKING:
     from envdoctor.knowledge.interface import KnowledgeSource

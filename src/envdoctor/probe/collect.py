@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from envdoctor._version import __version__
 from envdoctor.bounded import SNAPSHOT_LIMIT, Refused, load_json, maybe_text, read_bytes, read_stream
@@ -24,6 +24,9 @@ from envdoctor.probe.launch import DEFAULT_TIMEOUT, ProbeError, ProbeRun, probe_
 from envdoctor.probe.numpy_builds import annotate_numpy_builds
 from envdoctor.probe.target import Target
 from envdoctor.stamps import Stamps, file_stamp
+
+if TYPE_CHECKING:
+    from envdoctor.probe.gpu.host import DriverCuda
 
 _VERSION_DIR = re.compile(r"^python(\d+\.\d+)t?$")
 
@@ -119,10 +122,11 @@ def gather(
     env: Mapping[str, str] | None = None,
     probe: ProbeRun | None = None,
     session: Session | None = None,
+    driver_cuda: DriverCuda | None = None,
 ) -> Gathered:
     """Run (or finish) the probe and read the machine. `probe`: already started with
     `ProbeRun.start`, to overlap it with imports. `session`: the PATH / kernel facts, read here
-    (while the probe runs) unless given."""
+    (while the probe runs) unless given. `driver_cuda`: the knowledge base's driver table, for the GPU probe."""
     env = os.environ if env is None else env
     if session is None:
         from envdoctor.probe.session import collect_session
@@ -165,7 +169,7 @@ def gather(
         )
     if machine is None:
         conda_prefix = interpreter.prefix if interpreter.prefix and is_conda_prefix(Path(interpreter.prefix)) else None
-        machine = _collect_machine(root, env, interpreter, Path(conda_prefix) if conda_prefix else None)
+        machine = _collect_machine(root, env, interpreter, Path(conda_prefix) if conda_prefix else None, driver_cuda)
     if interpreter.prefix:
         session.target_prefix = os.path.realpath(interpreter.prefix)
     return Gathered(target, interpreter, machine, facts, raw, skipped, probe, session)
@@ -226,16 +230,30 @@ def collect_snapshot(
     probe: ProbeRun | None = None,
     use_cache: bool = True,
     session: Session | None = None,
+    driver_cuda: DriverCuda | None = None,
 ) -> Snapshot:
     """Everything `check` needs about `target`, within `timeout` seconds in all (the probe, then
     whatever is read here). Partial failure goes into `skipped`."""
     deadline = time.monotonic() + timeout
-    gathered = gather(target, timeout=timeout, machine=machine, root=root, env=env, probe=probe, session=session)
+    gathered = gather(
+        target,
+        timeout=timeout,
+        machine=machine,
+        root=root,
+        env=env,
+        probe=probe,
+        session=session,
+        driver_cuda=driver_cuda,
+    )
     return assemble(gathered, deadline=deadline, use_cache=use_cache)
 
 
 def _collect_machine(
-    root: Path, env: Mapping[str, str], interpreter: Interpreter, conda_prefix: Path | None
+    root: Path,
+    env: Mapping[str, str],
+    interpreter: Interpreter,
+    conda_prefix: Path | None,
+    driver_cuda: DriverCuda | None = None,
 ) -> Machine:
     from envdoctor.probe.machine import collect_machine
     from envdoctor.probe.tools import find_tools
@@ -245,6 +263,7 @@ def _collect_machine(
         env=env,
         site_packages=interpreter.site_packages,
         conda_prefix=str(conda_prefix) if conda_prefix else None,
+        driver_cuda=driver_cuda,
     )
     machine.tools = find_tools(env)
     return machine

@@ -10,9 +10,13 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from envdoctor.bounded import maybe_text
 from envdoctor.model import GpuFacts, Machine
+
+if TYPE_CHECKING:
+    from envdoctor.probe.gpu.host import DriverCuda
 
 RELEVANT_CPU_FLAGS = (
     "sse4_1",
@@ -122,6 +126,7 @@ def collect_machine(
     system: str | None = None,
     arch: str | None = None,
     with_gpu: bool = True,
+    driver_cuda: DriverCuda | None = None,
 ) -> Machine:
     env = os.environ if env is None else env
     if path_dirs is None:
@@ -141,7 +146,7 @@ def collect_machine(
         hostname=host_name(root, uname[3]),
     )
     if with_gpu:
-        machine.gpu = _gpu(root, env, path_dirs, site_packages, conda_prefix)
+        machine.gpu = _gpu(root, env, path_dirs, site_packages, conda_prefix, driver_cuda)
     return machine
 
 
@@ -151,6 +156,7 @@ def _gpu(
     path_dirs: Sequence[str],
     site_packages: Sequence[str],
     conda_prefix: str | None,
+    driver_cuda: DriverCuda | None,
 ) -> GpuFacts:
     try:
         from envdoctor.probe.gpu import collect_gpu
@@ -163,6 +169,7 @@ def _gpu(
             path_dirs=path_dirs,
             site_packages=site_packages,
             conda_prefix=conda_prefix,
+            driver_cuda=driver_cuda,
         )
     except Exception as exc:  # GPU probing must never stop a check
         return GpuFacts(problems=[f"GPU probe failed: {type(exc).__name__}: {exc}"])

@@ -28,6 +28,7 @@ from envdoctor.probe.target import Target, active_target, prefix_target, python_
 if TYPE_CHECKING:
     from envdoctor.model import Machine, Session, Snapshot
     from envdoctor.probe.collect import Gathered
+    from envdoctor.probe.gpu.host import DriverCuda
     from envdoctor.probe.launch import ProbeRun
     from envdoctor.stamps import Stamps
 
@@ -41,6 +42,9 @@ class ReadOptions(NamedTuple):
     machine: Machine | None = None  # another machine's facts (--machine FILE) instead of this one's
     env: Mapping[str, str] | None = None  # the variables the interpreter runs with (default: envdoctor's)
     use_cache: bool = True  # the NumPy-build cache (--no-cache turns it off)
+    # the knowledge base's driver table (driver version -> CUDA), for a driver that does not say its CUDA;
+    # the probe never reads the knowledge base itself (envdoctor.doctor passes `driver_cuda`)
+    driver_cuda: DriverCuda | None = None
 
 
 class Fingerprint(NamedTuple):
@@ -130,6 +134,7 @@ class LiveReading(Reading):
                 env=self.options.env,
                 probe=self._probe,
                 session=self._session,
+                driver_cuda=self.options.driver_cuda,
             )
             if stamps is not None:
                 self._gathered.stamps = stamps

@@ -124,6 +124,32 @@ def _build_cuda(ctx: RuleContext) -> tuple[str, str, str | None, str | None] | N
     return None
 
 
+# pip's NVIDIA library wheels (`nvidia-cudnn-cu12 8.9.2.26`): the library each ships; its soname's
+# major version is the wheel's major version (libcudnn.so.8 in nvidia-cudnn-cu12 8.x).
+_NVIDIA_WHEEL = re.compile(
+    r"^nvidia-(?P<lib>cudnn|cuda-runtime|cublas|cufft|curand|cusolver|cusparse|cuda-nvrtc|nccl|nvjitlink)-cu\d+$"
+)
+_WHEEL_FAMILY = {"cuda-runtime": "cudart", "cuda-nvrtc": "nvrtc"}
+
+
+def _pip_libraries(ctx: RuleContext) -> dict[str, tuple[str, Evidence | None]]:
+    """family -> (version, the line showing it) of the NVIDIA library wheels the log (or target) shows installed."""
+    names = set(ctx.facts.installed) | (set(ctx.target.versions) if ctx.target is not None else set())
+    out: dict[str, tuple[str, Evidence | None]] = {}
+    for name in sorted(names):
+        match = _NVIDIA_WHEEL.match(name)
+        version = ctx.version_of(name) if match else None
+        if match is None or not version:
+            continue
+        family = _WHEEL_FAMILY.get(match.group("lib"), match.group("lib"))
+        shown = ctx.facts.installed.get(name)
+        evidence = (
+            Evidence(shown.line, shown.text, "fact/installed") if shown is not None and ctx.target is None else None
+        )
+        out.setdefault(family, (version, evidence))
+    return out
+
+
 @cause_rule("gpu/library-wanted-vs-present", "cuda-version-mismatch", "cuda-libs-missing")
 def library_wanted_vs_present(ctx: RuleContext) -> Iterator[Verdict]:
     """What: the framework asks for a CUDA library of one major version (`libcudart.so.11.0`,
@@ -131,20 +157,32 @@ def library_wanted_vs_present(ctx: RuleContext) -> Iterator[Verdict]:
     `libcudart.so.12` opened).
     Why: the loader looks for the exact soname the build was linked against; another major
     version installed is a version mismatch, not a missing library.
+    pip's NVIDIA wheels count as installed libraries (`nvidia-cudnn-cu12 8.9.2.26` is cuDNN 8).
     Example: `Could not load dynamic library 'libcudart.so.11.0'` with `Cuda compilation tools, release 12.2`."""
     wanted = [lib for lib in ctx.facts.libraries if not lib.found and lib.version]
     if not wanted:
         return
     toolkit = ctx.facts.gpu.toolkit
     present = {lib.family: lib for lib in ctx.facts.libraries if lib.found and lib.version}
+    wheels = _pip_libraries(ctx)
     for lib in wanted:
         have = present.get(lib.family)
-        have_version = have.version if have else (toolkit.value if toolkit and lib.family == "cudart" else None)
+        wheel = wheels.get(lib.family)
+        have_version = (
+            have.version
+            if have
+            else wheel[0]
+            if wheel
+            else (toolkit.value if toolkit and lib.family == "cudart" else None)
+        )
         if have_version and version_tuple(have_version)[:1] != version_tuple(lib.version)[:1]:
-            source = have or toolkit
             evidence = [Evidence(lib.line, lib.text, "fact/library")]
-            if source is not None:
-                evidence.append(Evidence(source.line, source.text, "fact/library"))
+            if have is not None:
+                evidence.append(Evidence(have.line, have.text, "fact/library"))
+            elif wheel is not None:
+                evidence += [wheel[1]] if wheel[1] is not None else []
+            elif toolkit is not None:
+                evidence.append(Evidence(toolkit.line, toolkit.text, "fact/library"))
             yield Verdict(
                 "cuda-version-mismatch",
                 0.85,
@@ -244,3 +282,46 @@ def the_user_says_no_gpu(ctx: RuleContext) -> Iterator[Verdict]:
         return
     why = "the user reports the framework not seeing the GPU, and nothing else"
     yield Verdict("no-gpu-visible", 0.7, why, said.evidence[:1], cap=0.7)
+
+
+# The causes that show, from the framework's side, as "no GPU": the reason behind the symptom.
+_GPU_ROOTS = ("cuda-libs-missing", "cuda-version-mismatch", "driver-too-old")
+# Verdicts that already say why no GPU is seen (a CPU-only build, TF on native Windows, the driver).
+_NO_GPU_REASONS = ("gpu/cpu-only-build", "gpu/windows-tensorflow-after-2.10", "gpu/driver-older-than-build")
+# The framework's own words that its build has no CUDA: the reason, not only the symptom.
+_BUILD_SAYS_CPU = frozenset({"no-gpu/torch-not-cuda", "no-gpu/built-without-cuda", "no-gpu/jax-cpu-jaxlib"})
+
+
+@cause_rule("gpu/no-gpu-beside-a-stack-fault", "no-gpu-visible", *_GPU_ROOTS)
+def no_gpu_beside_a_stack_fault(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the framework says it sees no GPU (a device list with only a CPU, `is_available()`
+    False), and the same log shows a fault of the GPU stack: a CUDA library that failed to load,
+    or the driver's CUDA version next to a build whose CUDA the log does not show.
+    Why: a library that does not load or a driver too old for the build is exactly what makes the
+    framework fall back to the CPU; "no GPU" is then the symptom. With the other cause's own
+    evidence strong, it is the answer (the symptom demoted); with only a fact that could go either
+    way, one "no GPU" line may not decide: both stay candidates (`nvidia-smi`, the build's CUDA
+    tell them apart).
+    Example: `Could not load dynamic library 'libcudnn.so.8'` then `Num GPUs Available: 0`."""
+    if ctx.score("no-gpu-visible") < 0.5 or any(v.rule in _NO_GPU_REASONS and v.weight > 0 for v in ctx.verdicts):
+        return
+    root = max(_GPU_ROOTS, key=ctx.score)
+    failed = [lib for lib in ctx.facts.libraries if not lib.found]
+    if ctx.score(root) >= 0.5 and (failed or root == "driver-too-old"):
+        why = f"{root} is why the framework falls back to the CPU (no GPU seen)"
+        yield Verdict(root, 0.0, why, [], demotes=("no-gpu-visible",))
+        return
+    driver = ctx.facts.gpu.driver_cuda
+    build_cuda = _build_cuda(ctx)
+    said = ctx.signals.get("no-gpu-visible")
+    if said is not None and set(said.ids) & _BUILD_SAYS_CPU:
+        return  # the framework says its build has no CUDA: that is why, whatever the driver
+    if failed:
+        lib = failed[0]
+        why = f"{lib.family} {lib.version or ''} does not load: a CUDA library fault, not only a missing GPU"
+        yield Verdict(
+            "no-gpu-visible", 0.0, why.replace("  ", " "), [Evidence(lib.line, lib.text, "fact/library")], cap=0.7
+        )
+    elif driver is not None and build_cuda is None:
+        why = f"the driver supports CUDA {driver.value}, and the log does not show which CUDA the build needs"
+        yield Verdict("no-gpu-visible", 0.0, why, [driver.evidence("fact/driver")], cap=0.7)

@@ -510,3 +510,158 @@ def pip_and_python_disagree(ctx: RuleContext) -> Iterator[Verdict]:
     evidence = [Evidence(dist.line, dist.text, "fact/installed"), Evidence(other.line, other.text, "fact/interpreter")]
     fixes = shell_fixes(dist.name)
     yield Verdict(WRONG_INTERPRETER, 0.85 if failed else 0.8, why, evidence, fix=" ; ".join(fixes))
+
+
+# Causes a foreign copy of a package produces when it is imported: what the leak explains.
+_LEAK_SYMPTOMS = ("numpy-abi", "numpy-api-removed", "dependency-version-mismatch", "protobuf-mismatch")
+_PY_OF_SITE = re.compile(r"[\\/]lib(?:64)?[\\/]+python(\d\.\d+)[\\/]+(?:site|dist)-packages", re.IGNORECASE)
+
+
+@cause_rule("leakage/pythonpath-names-another-install", LEAK)
+def pythonpath_names_another_install(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the log sets PYTHONPATH to the site-packages of an installation other than the one
+    that runs (its traceback frames, or another Python version's `lib/pythonX.Y`), then fails.
+    Why: PYTHONPATH comes before the environment's own site-packages, so every package in that
+    folder shadows the environment's copy: whatever the error then says (a NumPy ABI clash, an old
+    dependency) is what the foreign copy does, and the leak is why.
+    Example: `export PYTHONPATH=/opt/other/lib/python3.11/site-packages` then pandas fails with
+    `numpy.dtype size changed`, its frames in `.venv/lib/python3.11/site-packages`."""
+    terminal = ctx.facts.terminal_error()
+    if terminal is None:
+        return
+    running = {p.prefix for p in ctx.facts.paths if p.role in ("frame", "interpreter")}
+    for path in ctx.facts.paths:
+        if path.role != "pythonpath" or path.line > terminal.line or _BUILD_ENV.search(path.prefix):
+            continue
+        version = _PY_OF_SITE.search(path.text)
+        other_python = version is not None and ctx.python is not None and version.group(1) != ctx.python
+        other_prefix = bool(running) and not any(_same_install(path.prefix, r) for r in running)
+        if not (other_python or other_prefix):
+            continue
+        why = f"PYTHONPATH puts the site-packages of {path.prefix} ahead of the running environment's"
+        why += f" (Python {version.group(1)}, this is {ctx.python})" if other_python and version else ""
+        evidence = [
+            Evidence(path.line, path.text, "env-leak/pythonpath"),
+            Evidence(terminal.line, terminal.text, "fact/error"),
+        ]
+        yield Verdict(
+            LEAK,
+            0.88,
+            why,
+            evidence,
+            demotes=_LEAK_SYMPTOMS,
+            fix="unset PYTHONPATH (or take that site-packages off it) so the environment imports its own packages",
+        )
+        return
+
+
+# The package each symptom is about: a foreign copy of it is what breaks.
+_SYMPTOM_PACKAGES = {
+    "numpy-abi": ("numpy",),
+    "numpy-api-removed": ("numpy",),
+    "protobuf-mismatch": ("google/protobuf", "protobuf"),
+}
+_FROM_MODULE = re.compile(r"\bfrom '(?P<module>[\w.]+)'")
+
+
+def _subjects(ctx: RuleContext, cause: str) -> tuple[str, ...]:
+    if cause in _SYMPTOM_PACKAGES:
+        return _SYMPTOM_PACKAGES[cause]
+    terminal = ctx.facts.terminal_error()
+    found = _FROM_MODULE.search(terminal.message) if terminal is not None else None
+    return (found.group("module").split(".")[0],) if found else ()
+
+
+@cause_rule("leakage/symptom-package-from-another-install", LEAK)
+def symptom_package_from_another_install(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the log's error is one a wrong copy of a package causes (a NumPy ABI clash, a
+    protobuf runtime mismatch, "cannot import name X from 'M'"), the traceback's code runs from one
+    installation's site-packages, and the log shows that package loaded from another one (the user
+    site `~/.local`, another env: `numpy.__file__`, a frame, the path in the error).
+    Why: the environment's own copy would fit; the copy that loads is another installation's,
+    shadowing or standing in for it: the leak is the root cause, the error its symptom.
+    Example: pandas's frames in `.venv/lib/python3.10/site-packages`, `numpy.__file__` in
+    `~/.local/lib/python3.10/site-packages`, then `numpy.dtype size changed`."""
+    terminal = ctx.facts.terminal_error()
+    if terminal is None:
+        return
+    frames = [
+        p
+        for p in ctx.facts.paths
+        if p.role == "frame" and ("site-packages" in p.text.lower() or "dist-packages" in p.text.lower())
+    ]
+    running = {p.prefix for p in frames}
+    if not running:
+        return
+    # the user site and the system site-packages are one system Python's two folders: code in the
+    # one importing the other is that interpreter's normal lookup, not another installation
+    layered = {p.kind for p in frames} <= {"user", "system"}
+    for cause in ("numpy-abi", "numpy-api-removed", "protobuf-mismatch", "dependency-version-mismatch"):
+        if ctx.score(cause) < 0.5:
+            continue
+        for package in _subjects(ctx, cause):
+            needle = re.compile(rf"(?:site|dist)-packages[\\/]+{re.escape(package)}(?:[\\/'\"]|\.py|$)", re.IGNORECASE)
+            for path in ctx.facts.paths:
+                if path.role not in ("frame", "site") or _BUILD_ENV.search(path.prefix):
+                    continue
+                if not needle.search(path.text) or any(_same_install(path.prefix, r) for r in running):
+                    continue
+                if layered and path.kind in ("user", "system"):
+                    continue
+                others = sorted(running)
+                why = f"{package} loads from {path.prefix}, while the code that fails runs from {others[0]}"
+                evidence = [
+                    Evidence(path.line, path.text, "env-leak/loaded"),
+                    Evidence(terminal.line, terminal.text, "fact/error"),
+                ]
+                fix = (
+                    f"remove the foreign {package} (pip uninstall it from {path.prefix}, or unset PYTHONPATH), "
+                    f"or install {package} into the environment"
+                )
+                yield Verdict(LEAK, 0.88, why, evidence, demotes=(cause,), fix=fix)
+                return
+
+
+@cause_rule("leakage/error-names-another-install", LEAK)
+def error_names_another_install(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the error the log ends on names a file in the site-packages of one installation
+    (`ImportError: /opt/ros/kinetic/lib/python2.7/dist-packages/cv2.so: undefined symbol ...`),
+    while the traceback's code runs from another one's site-packages (a conda env, a venv).
+    Why: the failing file is not the running environment's: another installation's copy is on its
+    path (PYTHONPATH from a sourced setup script, a .pth file, the user site), which is why it fails;
+    a different Python version in the two paths makes it certain. The user site and the system
+    site-packages of one system Python are one interpreter's lookup, not two installations.
+    Example: frames in `/opt/conda/envs/tf-gpu/lib/python3.7/site-packages`, the error in
+    `/opt/ros/kinetic/lib/python2.7/dist-packages/cv2.so`."""
+    if ctx.concluded(LEAK):
+        return
+    terminal = ctx.facts.terminal_error()
+    if terminal is None or (
+        "site-packages" not in terminal.text.lower() and "dist-packages" not in terminal.text.lower()
+    ):
+        return
+    frames = [
+        p
+        for p in ctx.facts.paths
+        if p.role == "frame"
+        and p.line < terminal.line
+        and not _BUILD_ENV.search(p.prefix)
+        and ("site-packages" in p.text.lower() or "dist-packages" in p.text.lower())
+    ]
+    if not frames or {p.kind for p in frames} <= {"user", "system"}:
+        return
+    for prefix, _kind, source in path_tokens(terminal.text):
+        if source != "site" or any(_same_install(prefix, p.prefix) for p in frames) or _BUILD_ENV.search(prefix):
+            continue
+        ran, failed = _PY_OF_SITE.search(frames[-1].text), _PY_OF_SITE.search(terminal.text)
+        other_python = ran is not None and failed is not None and ran.group(1) != failed.group(1)
+        why = f"the error is in {prefix}'s site-packages, while the code runs from {frames[-1].prefix}"
+        if other_python and ran is not None and failed is not None:
+            why += f" (Python {failed.group(1)} there, {ran.group(1)} here)"
+        evidence = [
+            Evidence(frames[-1].line, frames[-1].text, "env-leak/frame"),
+            Evidence(terminal.line, terminal.text, "fact/error"),
+        ]
+        fix = f"take {prefix} off the interpreter's path (unset PYTHONPATH; a sourced setup script often sets it)"
+        yield Verdict(LEAK, 0.9 if other_python else 0.8, why, evidence, fix=fix)
+        return

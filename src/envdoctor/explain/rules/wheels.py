@@ -54,7 +54,9 @@ def generic_only(ctx: RuleContext, cause: str) -> bool:
 def no_wheel_signal(ctx: RuleContext) -> bool:
     from envdoctor.explain.rules.solver import nothing_to_choose_from
 
-    return PY in ctx.signals or generic_only(ctx, PLAT) or nothing_to_choose_from(ctx)
+    # pip / uv's own "no version / no wheel" error names a package the wheel tables know (any
+    # package, not only the frameworks the signatures name): the same "no wheel fits" fact
+    return PY in ctx.signals or generic_only(ctx, PLAT) or nothing_to_choose_from(ctx) or bool(_failed_requests(ctx))
 
 
 def decided(ctx: RuleContext) -> bool:

@@ -25,7 +25,10 @@ from envdoctor.render.views.steps import run_entry
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from envdoctor.actions.restore import Diff, PointEntry, RestorePoint, RestoreResult
+    from envdoctor.actions.restore.diff import Diff
+    from envdoctor.actions.restore.point import RestorePoint
+    from envdoctor.actions.restore.restoring import RestoreResult
+    from envdoctor.actions.restore.store import PointEntry
 
 
 def human_time(iso: str, now: float | None = None) -> str:
