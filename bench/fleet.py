@@ -1,6 +1,11 @@
 """`envdoctor fleet` at scale: aggregation of 1,000 node snapshots, and collection on a Ray cluster.
 
     python bench/fleet.py [--nodes 1000] [--env .bench/large] [--runs 3] [--ray-nodes 4] [--no-ray]
+                          [--distinct] [--jobs N]
+
+--distinct: only the two aggregation cases that matter for the budget, each timed --runs times:
+the typical fleet (`fleet DIR --format json`) and the worst case, every node a distinct
+environment; --jobs N passes `--jobs N` to envdoctor (default: its own, the CPUs).
 
 Aggregation: real snapshots are taken with the real probe (the large environment built from
 bench/large-env.txt, 365 distributions, as for bench/check_speed.py; and this interpreter's own
@@ -155,12 +160,13 @@ def aggregation(args: argparse.Namespace, work: Path) -> None:
         f"{len(small['distributions'])} distributions (this interpreter)"
     )
     rows = []
+    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     for label, distinct in (("typical fleet", False), ("worst case: every node distinct", True)):
         folder = work / ("distinct" if distinct else "fleet")
         size = write_fleet(folder, base, small, args.nodes, distinct=distinct)
         print(f"{label}: {args.nodes} snapshot files, {size / 2**20:.0f} MiB in {folder}")
-        variants = [("--format json", ["--format", "json"])]
-        if not distinct:
+        variants = [("--format json", ["--format", "json", *jobs])]
+        if not distinct and not args.distinct:
             variants += [
                 ("text", []),
                 ("--format html", ["--format", "html"]),
@@ -170,7 +176,7 @@ def aggregation(args: argparse.Namespace, work: Path) -> None:
         for name, extra in variants:
             source = str(work / "saved.json") if name.startswith("saved") else str(folder)
             cmd = [*ENVDOCTOR, "fleet", source, *extra]
-            if distinct:  # minutes a run: once (the files are in the page cache since written)
+            if distinct and not args.distinct:  # once (the files are in the page cache since written)
                 samples = [timed_run(cmd)]
             else:
                 timed_run(cmd)  # warm-up: page cache, byte code
@@ -224,12 +230,18 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--ray-nodes", type=int, default=4)
     parser.add_argument("--no-ray", action="store_true")
+    parser.add_argument(
+        "--distinct", action="store_true", help="only the typical and the all-distinct fleet, N runs each"
+    )
+    parser.add_argument("--jobs", type=int, default=0, help="envdoctor fleet --jobs N (default: its own)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="envdoctor-fleet-bench-"))
     try:
-        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, Python {sys.version.split()[0]}")
+        print(
+            f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, Python {sys.version.split()[0]}"
+        )
         aggregation(args, work)
-        if not args.no_ray:
+        if not args.no_ray and not args.distinct:
             ray_collection(args)
     finally:
         shutil.rmtree(work, ignore_errors=True)

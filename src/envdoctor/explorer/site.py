@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from envdoctor import frameworks as registry
+from envdoctor._version import __version__
 from envdoctor.explorer import matrices
 from envdoctor.explorer.selector import (
     ANY_PYTHON,
@@ -267,8 +268,6 @@ def matrix_data(kb: KnowledgeBase, sid: _Strings) -> dict[str, Any]:
 
 def page_data(kb: KnowledgeBase) -> tuple[dict[str, Any], int, int]:
     """(the page's data, states, distinct answers)."""
-    from envdoctor._version import __version__
-
     sid = _Strings()
     selector, states, answers = selector_data(kb, sid)
     data = {

@@ -16,10 +16,12 @@ from typing import IO, Any
 
 from envdoctor import exitcodes
 from envdoctor.fleet.facts import CATEGORIES, Item, Training, version_facts
-from envdoctor.fleet.inputs import NodeInput, assign_names, fingerprint, natural_key, parse_snapshot_document
+from envdoctor.fleet.inputs import NodeInput, assign_names, fingerprint, natural_key
+from envdoctor.fleet.parse import RecordCache
 from envdoctor.knowledge import KnowledgeBase
-from envdoctor.model import Finding, Severity, Skipped, Snapshot
+from envdoctor.model import Finding, Severity, Skipped
 from envdoctor.rules import Context, Rule
+from envdoctor.rules._shared import Store, sharing
 
 
 @dataclass
@@ -241,6 +243,12 @@ class Collector:
             self.spool.close()
 
 
+# The distribution records seen so far in this process, and what the rules worked out per
+# record (each worker fills its own copies): nodes share most of their distributions.
+_RECORDS = RecordCache()
+_PER_DISTRIBUTION: Store = {}
+
+
 def diagnose_raw(
     raw: bytes, kb: KnowledgeBase, rules: Sequence[Rule[Context]] | None, severity: Mapping[str, str]
 ) -> Profile:
@@ -248,13 +256,14 @@ def diagnose_raw(
     from envdoctor.doctor import diagnose
 
     try:
-        snapshot = Snapshot.from_dict(parse_snapshot_document(raw))
+        snapshot = _RECORDS.snapshot(raw)
     except ValueError as exc:
         return Profile(error=f"malformed snapshot: {exc}")
-    report = diagnose(snapshot, kb, rules=rules, severity=severity)
-    facts, training = version_facts(snapshot, kb)
+    with sharing(_PER_DISTRIBUTION):  # the records' Distribution objects are read-only here
+        report = diagnose(snapshot, kb, rules=rules, severity=severity)
+        facts, training = version_facts(snapshot, kb)
     return Profile(
-        environment=snapshot.summary(),
+        environment=report.environment,  # snapshot.summary(), already made by the report
         findings=report.findings,
         skipped=report.skipped,
         facts=facts,

@@ -14,7 +14,7 @@ a plugin) is seen by every caller; modules never copy the tables at import time.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from envdoctor.frameworks._descriptor import (
@@ -74,6 +74,9 @@ BUILTIN = ("envdoctor.frameworks.tensorflow", "envdoctor.frameworks.pytorch", "e
 _registry: dict[str, Framework] = {}
 _loaded = False
 _tables: dict[str, dict[str, Framework]] = {}
+# The lookups' answers by (lookup, name as given): a check asks them for every distribution in
+# several rules, a fleet for every node; emptied with the tables when the registry changes.
+_answers: dict[tuple[str, str], Framework | None] = {}
 
 
 def _load() -> dict[str, Framework]:
@@ -90,12 +93,14 @@ def register(framework: Framework) -> Framework:
     """Add (or replace) a framework: every lookup below sees it from now on."""
     _load()[framework.key] = framework
     _tables.clear()
+    _answers.clear()
     return framework
 
 
 def unregister(key: str) -> None:
     _load().pop(key, None)
     _tables.clear()
+    _answers.clear()
 
 
 @contextmanager
@@ -143,9 +148,20 @@ def _table(kind: str) -> dict[str, Framework]:
     return table
 
 
+def _answer(lookup: str, name: str, compute: Callable[[str], Framework | None]) -> Framework | None:
+    key = (lookup, name)
+    if key in _answers:
+        return _answers[key]
+    found = compute(name)
+    if len(_answers) >= 100_000:
+        _answers.clear()
+    _answers[key] = found
+    return found
+
+
 def of_distribution(name: str) -> Framework | None:
     """The framework an installed distribution is ("tensorflow-cpu" -> TensorFlow), else None."""
-    return _table("installed").get(canonicalize_name(name))
+    return _answer("installed", name, lambda n: _table("installed").get(canonicalize_name(n)))
 
 
 def of_request(name: str) -> Framework | None:
@@ -161,10 +177,9 @@ def of_conda(name: str) -> Framework | None:
 def of_package(name: str) -> Framework | None:
     """The framework any of its distributions belongs to: variants, compiled part, CUDA plugins,
     parts (keras, tensorboard, torchvision)."""
-    found = of_distribution(name)
-    if found is not None:
-        return found
-    return next((fw for fw in all_frameworks() if fw.owns(name)), None)
+    return _answer(
+        "package", name, lambda n: of_distribution(n) or next((fw for fw in all_frameworks() if fw.owns(n)), None)
+    )
 
 
 def compiled_family(name: str) -> tuple[Framework, str] | None:
@@ -180,7 +195,7 @@ def compiled_family(name: str) -> tuple[Framework, str] | None:
 def binary_family(name: str) -> Framework | None:
     """The framework whose compiled code `name` is: a TensorFlow variant, torch, jaxlib (not the
     pure jax wheel, not a CUDA plugin)."""
-    return next((fw for fw in all_frameworks() if fw.is_binary(name)), None)
+    return _answer("binary", name, lambda n: next((fw for fw in all_frameworks() if fw.is_binary(n)), None))
 
 
 def framework_family(name: str) -> str | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from envdoctor.frameworks._buildinfo import nvidia_lower_bound
 from envdoctor.frameworks._descriptor import (
     Conda,
     Framework,
@@ -39,8 +40,6 @@ class Jax(Framework):
     ) -> dict[str, object]:
         """A CUDA plugin's CUDA / cuDNN, from its Requires-Dist (the minimums of the NVIDIA runtime and
         cuDNN wheels it pulls in); its name gives the major."""
-        from envdoctor.frameworks._buildinfo import nvidia_lower_bound
-
         major = self.plugins.major(package) if self.plugins else None
         if major is None:
             return {}

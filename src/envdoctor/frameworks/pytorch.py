@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from envdoctor.frameworks._buildinfo import literal_assignments, nvidia_lower_bound
 from envdoctor.frameworks._descriptor import (
     Conda,
     Framework,
@@ -43,8 +44,6 @@ class PyTorch(Framework):
     def read_build_info(
         self, package: str, members: Mapping[str, str], requires: Sequence[str], wheel: str, metadata_file: str
     ) -> dict[str, object]:
-        from envdoctor.frameworks._buildinfo import literal_assignments, nvidia_lower_bound
-
         facts: dict[str, object] = {}
         for path, source in members.items():
             cuda = literal_assignments(source).get("cuda")

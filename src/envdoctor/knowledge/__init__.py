@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
+from envdoctor.bounded import JSON_LIMIT, load_json, read_bytes
+from envdoctor.errors import UsageError
 from envdoctor.frameworks import abi_package, compiled_family
 from envdoctor.knowledge.interface import EmptyKnowledge, KnowledgeSource
 from envdoctor.knowledge.records import (
@@ -102,8 +104,6 @@ def _looks_valid(path: Path) -> bool:
 def read_releases_file(path: Path, *, check_types: bool = False) -> dict[str, Any]:
     """Parse and validate a release file; ValueError when it is not one. check_types: every
     record's fields too (tests; the user cache's are checked per package, when first used)."""
-    from envdoctor.bounded import JSON_LIMIT, load_json, read_bytes
-
     try:
         data = load_json(read_bytes(path, 4 * JSON_LIMIT), str(path))
     except (OSError, ValueError) as exc:
@@ -121,8 +121,6 @@ def read_releases_file(path: Path, *, check_types: bool = False) -> dict[str, An
 
 
 def _broken_user_kb(problem: str) -> Exception:
-    from envdoctor.errors import UsageError
-
     return UsageError(f"{problem}; `envdoctor kb refresh` writes it anew (or delete it to use the shipped data)")
 
 
@@ -394,6 +392,7 @@ class KnowledgeBase:
         """The release's Requires-Dist as `packaging` requirements: those without an extra marker
         plus those of the requested `extras`. With `environment` (PEP 508 marker variables, e.g.
         `Context.marker_environment`), only the requirements whose marker holds for that target."""
+        # lazy: defers packaging.requirements (38.4 ms, 29 modules) until requirements() runs (check's start-up)
         from packaging.requirements import InvalidRequirement, Requirement
 
         rel = self.release(package, version)

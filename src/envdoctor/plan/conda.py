@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from envdoctor.errors import EnvdoctorError
+from envdoctor.errors import EnvdoctorError, UsageError
 from envdoctor.plan.model import Pin
 from envdoctor.plan.platforms import DEFAULT_GLIBC, conda_subdir
 
@@ -62,9 +62,11 @@ def solve(
     timeout_s: float = 300.0,
 ) -> CondaSolution:
     """Solve `specs` with rattler (strict channel priority); infeasible -> ok=False with the reason."""
+    # lazy: asyncio costs 19.3 ms, 39 modules; only solve() needs it
     import asyncio  # here, not at module level: the pip path of `plan` never needs it (~27 ms)
 
     try:
+        # lazy: optional dependency (rattler)
         import rattler
     except ImportError:
         raise EnvdoctorError("the conda manager needs py-rattler: pip install py-rattler") from None
@@ -93,8 +95,6 @@ def solve(
         if "Solver" in name or "Unsolvable" in str(exc) or "cannot" in str(exc).lower():
             return CondaSolution(False, error=_short(str(exc)))
         if "MatchSpec" in name or "Parse" in name:
-            from envdoctor.errors import UsageError
-
             raise UsageError(f"bad conda spec: {exc}") from None
         if "Fetch" in name or "Gateway" in name or "Io" in name:
             return CondaSolution(False, error=f"{name}: {_short(str(exc))}", unavailable=True)

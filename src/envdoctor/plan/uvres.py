@@ -34,6 +34,7 @@ class Compiled:
 def uv_binary(options: ResolveOptions) -> str:
     if options.uv:
         return options.uv
+    # lazy: actions.uvtool costs 2.7 ms, 4 modules; only uv_binary() needs it
     from envdoctor.actions.uvtool import uv_binary as default_uv
 
     return default_uv()
@@ -46,8 +47,6 @@ MINIMUM_UV = "0.6.15"
 
 def uv_version_note(options: ResolveOptions) -> str:
     """What to do when uv rejected envdoctor's command line: usually an older uv than it needs."""
-    from envdoctor import process
-
     try:
         uv = uv_binary(options)
         out = process.run([uv, "--version"], timeout=10).stdout

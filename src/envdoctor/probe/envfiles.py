@@ -13,6 +13,7 @@ import re
 import sys
 from collections.abc import Mapping
 
+from envdoctor.bounded import maybe_text
 from envdoctor.frameworks import all_frameworks
 from envdoctor.model import SeenInterpreter
 from envdoctor.names import canonicalize_name
@@ -34,7 +35,6 @@ def prefix_of(executable: str) -> str:
 
 def read_pyvenv_cfg(prefix: str) -> dict[str, str]:
     values: dict[str, str] = {}
-    from envdoctor.bounded import maybe_text
 
     for line in (maybe_text(os.path.join(prefix, "pyvenv.cfg")) or "").splitlines():  # bounded, regular only
         key, sep, value = line.partition("=")

@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
+from envdoctor.probe.target import python_in
 from envdoctor.probe.tools import uv_binary, uv_env
 from envdoctor.process import run
 
@@ -35,8 +36,6 @@ def resolve_python_request(request: str, env: Mapping[str, str] | None = None) -
     env = os.environ if env is None else env
     expanded = os.path.expanduser(request)
     if os.path.isdir(expanded):
-        from envdoctor.probe.target import python_in
-
         found = python_in(expanded)
         return (found, f"the interpreter of {request}") if found else None
     if os.sep in request or os.path.isfile(expanded):

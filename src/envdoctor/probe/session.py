@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+from envdoctor._version import __version__
+from envdoctor.bounded import maybe_text
 from envdoctor.errors import SourceError
 from envdoctor.model import (
     Interpreter,
@@ -96,7 +98,6 @@ def known_environments(env: Mapping[str, str], pyenv_root: str | None) -> list[N
     sight) and pyenv versions: what a kernel named after an environment may mean."""
     home = env.get("HOME") or os.path.expanduser("~")
     prefixes: list[str] = []
-    from envdoctor.bounded import maybe_text
 
     listed = maybe_text(os.path.join(home, ".conda", "environments.txt")) or ""  # bounded, regular only
     prefixes += [line.strip() for line in listed.splitlines() if line.strip()]
@@ -334,8 +335,6 @@ def kernel_target(name: str, env: Mapping[str, str] | None = None, *, inside: st
 def missing_kernel_snapshot(target: Target, session: Session) -> Snapshot:
     """The snapshot of a kernel whose interpreter is gone: nothing but the session facts (the
     kernel rules then say what is wrong)."""
-    from envdoctor._version import __version__
-
     spec = session.kernel_spec(session.kernel)
     executable = spec.interpreter if spec else ""
     seen = session.interpreter(executable) if executable else None

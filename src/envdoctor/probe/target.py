@@ -38,6 +38,7 @@ def python_target(request: str, env: Mapping[str, str] | None = None) -> Target:
     expanded = os.path.expanduser(request)
     if os.path.isfile(expanded):  # the common case, answered without the interpreter finders
         return Target(python=expanded, prefix=None, description=f"--python {request}")
+    # lazy: keeps probe.interpreters out of check's start-up (15.9 ms, 19 modules)
     from envdoctor.probe.interpreters import resolve_python_request
 
     resolved = resolve_python_request(request, env)

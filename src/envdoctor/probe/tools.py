@@ -27,6 +27,7 @@ def uv_binary() -> str:
             raise EnvdoctorError(f"ENVDOCTOR_UV={chosen}: not an executable file")
         return chosen
     try:
+        # lazy: optional dependency (uv)
         from uv import find_uv_bin
 
         return str(find_uv_bin())
@@ -60,6 +61,7 @@ def bundled_uv() -> str | None:
     if os.path.isfile(beside) and os.access(beside, os.X_OK):
         return beside
     try:
+        # lazy: optional dependency (uv)
         from uv import find_uv_bin
 
         return str(find_uv_bin())

@@ -42,6 +42,7 @@ NO_WRAP_WIDTH = 100_000
 
 
 def theme() -> Theme:
+    # lazy: keeps rich.theme out of check's start-up (41.1 ms, 24 modules: rich)
     from rich.theme import Theme
 
     return Theme(STYLES, inherit=False)
@@ -50,6 +51,7 @@ def theme() -> Theme:
 def make_console(*, color: bool, width: int | None = None, stream: io.StringIO | None = None) -> Console:
     """A console that renders into a string (or `stream`): colour as asked, `width` columns (None:
     no wrapping)."""
+    # lazy: keeps rich.console out of check's start-up (105.0 ms, 70 modules: rich)
     from rich.console import Console
 
     return Console(

@@ -10,6 +10,7 @@ from packaging.version import Version
 
 from envdoctor import remedies
 from envdoctor.frameworks import framework_family as framework_family
+from envdoctor.markers import SYS_PLATFORMS, environment
 from envdoctor.model import CondaRecord, Distribution, Interpreter, Machine, Remedy, Snapshot, Step
 from envdoctor.names import canonicalize_name
 from envdoctor.owner import CONDA, Owner, os_owned, owner_of
@@ -74,8 +75,6 @@ class Context:
     @cached_property
     def marker_environment(self) -> dict[str, str]:
         """PEP 508 marker variables of the target interpreter and machine."""
-        from envdoctor.markers import SYS_PLATFORMS, environment
-
         interp = self.snapshot.interpreter
         machine = self.snapshot.machine
         return environment(
@@ -182,6 +181,7 @@ class Context:
 
     def new_env(self, specs: Sequence[str], reason: str, *, name: str = "fresh-env") -> Remedy:
         """A fresh environment with the installed frameworks (and `specs`), the target left alone."""
+        # lazy: import cycle (rules._deps -> rules._context)
         from envdoctor.rules._deps import requirers
 
         wanted: dict[str, str] = {}

@@ -80,6 +80,7 @@ def parse_requirement(text: str) -> Req | None:
                     marker.strip() or None,
                     None,
                 )
+    # lazy: defers packaging.requirements (62.8 ms, 29 modules) until parse_requirement() runs (check's start-up)
     from packaging.requirements import InvalidRequirement, Requirement
 
     try:  # URLs and anything odd: the real parser
@@ -96,19 +97,49 @@ def parse_requirement(text: str) -> Req | None:
     )
 
 
+class _PerEnvironment(NamedTuple):
+    markers: dict[str, bool]  # marker text -> holds
+    requirements: dict[tuple[str, ...], list[Req]]  # Requires-Dist texts -> the base requirements
+
+
+# Across checks, by marker environment: `fleet` diagnoses many snapshots of one interpreter and
+# platform, and a marker's result and a requirement list's parse depend on nothing else. Here,
+# next to the parsing, since only this module fills them; bounded (cleared when full).
+_PER_ENVIRONMENT: dict[tuple[tuple[str, str], ...], _PerEnvironment] = {}
+_SHARED_LIMIT = 100_000
+
+
+def _marker_env(ctx: Context) -> dict[str, str]:
+    env: dict[str, str] | None = ctx.memo.get("deps.marker_env")
+    if env is None:
+        env = dict(ctx.marker_environment)
+        env["extra"] = ""
+        ctx.memo["deps.marker_env"] = env
+    return env
+
+
+def _shared(ctx: Context) -> _PerEnvironment:
+    shared: _PerEnvironment | None = ctx.memo.get("deps.shared")
+    if shared is None:
+        key = tuple(sorted(_marker_env(ctx).items()))
+        shared = _PER_ENVIRONMENT.get(key)
+        if shared is None or len(shared.markers) + len(shared.requirements) > _SHARED_LIMIT:
+            if len(_PER_ENVIRONMENT) >= 64:
+                _PER_ENVIRONMENT.clear()
+            shared = _PER_ENVIRONMENT[key] = _PerEnvironment({}, {})
+        ctx.memo["deps.shared"] = shared
+    return shared
+
+
 def marker_holds(ctx: Context, marker: str | None) -> bool:
     """Whether a marker holds for the target interpreter, with no extra requested (pip check's
     semantics: requirements of extras are not checked). Unparsable markers do not hold."""
     if marker is None:
         return True
-    cache: dict[str, bool] = ctx.memo.setdefault("deps.markers", {})
+    cache: dict[str, bool] = _shared(ctx).markers
     result = cache.get(marker)
     if result is None:
-        env: dict[str, str] | None = ctx.memo.get("deps.marker_env")
-        if env is None:
-            env = dict(ctx.marker_environment)
-            env["extra"] = ""
-            ctx.memo["deps.marker_env"] = env
+        env = _marker_env(ctx)
         if _ONLY_EXTRA.match(marker):
             result = False
         else:
@@ -182,6 +213,7 @@ def _compare(lhs: str, op: str, rhs: str, versions: bool) -> bool | None:
 
 
 def _packaging_marker(marker: str, env: dict[str, str]) -> bool:
+    # lazy: defers packaging.markers (67.6 ms, 28 modules: packaging) until _packaging_marker() runs (check's start-up)
     from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 
     try:
@@ -195,6 +227,11 @@ def base_requirements(ctx: Context, dist: Distribution) -> list[Req]:
     cache: dict[int, list[Req]] = ctx.memo.setdefault("deps.base", {})
     key = id(dist)
     found = cache.get(key)
+    if found is not None:
+        return found
+    shared = _shared(ctx).requirements
+    requires = tuple(dist.requires)
+    found = shared.get(requires)
     if found is None:
         found = []
         for text in dist.requires:
@@ -204,7 +241,8 @@ def base_requirements(ctx: Context, dist: Distribution) -> list[Req]:
             req = parse_requirement(text)
             if req is not None and (not sep or marker_holds(ctx, req.marker)):
                 found.append(req)
-        cache[key] = found
+        shared[requires] = found
+    cache[key] = found
     return found
 
 

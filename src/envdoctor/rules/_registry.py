@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Generic, Literal, TypeVar, overload
 
 from envdoctor import remedies
+from envdoctor.errors import UsageError
 from envdoctor.model import Finding, Location, Remedy, Severity
 from envdoctor.names import canonicalize_name
 from envdoctor.rules._context import Context
@@ -172,8 +173,6 @@ def internal_error(rule_: Rule[Any], exc: BaseException) -> Finding:
 
 def run_rules(ctx: C, rules: Iterable[Rule[C]]) -> Iterator[Finding]:
     """Run rules; a rule that crashes becomes an internal-error finding and the others still run."""
-    from envdoctor.errors import UsageError
-
     for rule_ in rules:
         try:
             yield from list(rule_.check(ctx))

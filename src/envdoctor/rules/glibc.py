@@ -9,6 +9,7 @@ from envdoctor.model import Distribution, Finding, Severity
 from envdoctor.rules._context import Context
 from envdoctor.rules._deps import describe, metadata_file
 from envdoctor.rules._registry import rule
+from envdoctor.rules._shared import per_distribution
 
 _MANYLINUX = re.compile(r"^manylinux_(\d+)_(\d+)_")
 _LEGACY = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
@@ -79,7 +80,7 @@ def glibc_too_old(ctx: Context) -> Iterator[Finding]:
         return
     too_new: list[tuple[Distribution, tuple[int, int]]] = []
     for dist in sorted(ctx.installed.values(), key=lambda d: d.name):
-        need = wheel_glibc(dist)
+        need = per_distribution("wheel_glibc", dist, None, lambda: wheel_glibc(dist))  # noqa: B023
         if need is not None and need > have:
             too_new.append((dist, need))
     if not too_new:

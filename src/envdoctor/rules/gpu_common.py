@@ -16,6 +16,7 @@ from envdoctor.frameworks import Framework, Install
 from envdoctor.model import CondaRecord, CudaLibrary, Distribution, GpuFacts, Remedy
 from envdoctor.names import canonicalize_name
 from envdoctor.rules._context import Context
+from envdoctor.rules._shared import per_distribution
 from envdoctor.versions import parse_version
 
 LOADABLE_ORIGINS = ("ld_library_path", "system", "wsl")
@@ -111,6 +112,16 @@ def _pins(reqs: Iterable[Requirement]) -> tuple[str | None, str | None]:
 
 def declared_nvidia(ctx: Context, dist: Distribution, extra: str | None) -> tuple[list[Requirement], list[Requirement]]:
     """(unconditional, via `extra`) nvidia-* requirements of `dist` that hold on the target."""
+    env_key = tuple(sorted(ctx.marker_environment.items()))
+    plain, extras = per_distribution(
+        "declared_nvidia", dist, (env_key, extra), lambda: _declared_nvidia(ctx, dist, extra)
+    )
+    return list(plain), list(extras)
+
+
+def _declared_nvidia(
+    ctx: Context, dist: Distribution, extra: str | None
+) -> tuple[tuple[Requirement, ...], tuple[Requirement, ...]]:
     env = dict(ctx.marker_environment)
     plain: list[Requirement] = []
     extras: list[Requirement] = []
@@ -134,7 +145,7 @@ def declared_nvidia(ctx: Context, dist: Distribution, extra: str | None) -> tupl
                 extras.append(req)
         except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName):
             continue
-    return plain, extras
+    return tuple(plain), tuple(extras)
 
 
 def _installed_any(ctx: Context, reqs: Iterable[Requirement]) -> bool:

@@ -10,6 +10,7 @@ from envdoctor.model import Distribution, Finding, Remedy, Severity
 from envdoctor.rules._context import Context
 from envdoctor.rules._deps import describe, is_framework, metadata_file, satisfies, specifier
 from envdoctor.rules._registry import rule
+from envdoctor.rules._shared import per_distribution
 
 _EXT_TAG = re.compile(r"\.(?:cpython-|cp)(\d)(\d+)(t?)-")
 _PY_TAG = re.compile(r"^cp(\d)(\d+)$")
@@ -132,7 +133,12 @@ def python_mismatch(ctx: Context) -> Iterator[Finding]:
         for dist in sorted(ctx.installed.values(), key=lambda d: d.name):
             if dist.name in reported:
                 continue
-            evidence = _binary_mismatch(dist, running, threaded)
+            evidence = per_distribution(  # called at once: the loop variable is the one meant
+                "binary_mismatch",
+                dist,
+                running_info,
+                lambda: _binary_mismatch(dist, running, threaded),  # noqa: B023
+            )
             if evidence is not None:
                 mismatched.append((dist, evidence))
                 reported.add(dist.name)
@@ -145,11 +151,26 @@ def python_mismatch(ctx: Context) -> Iterator[Finding]:
         for dist in sorted(ctx.installed.values(), key=lambda d: d.name):
             if dist.name in reported or not dist.requires_python:
                 continue
-            spec = specifier(dist.requires_python.strip())
-            if spec is not None and satisfies(spec, ctx.interpreter.version) is False:
+            if _excludes(dist.requires_python, ctx.interpreter.version):
                 declared.append(dist)
         if declared:
             yield _requires_python_finding(ctx, declared)
+
+
+_EXCLUDES: dict[tuple[str, str], bool] = {}  # (Requires-Python, Python) -> excluded: few distinct pairs
+
+
+def _excludes(requires_python: str, version: str) -> bool:
+    """Whether the Requires-Python text excludes the running Python `version`."""
+    key = (requires_python, version)
+    found = _EXCLUDES.get(key)
+    if found is None:
+        spec = specifier(requires_python.strip())
+        found = spec is not None and satisfies(spec, version) is False
+        if len(_EXCLUDES) >= 10_000:
+            _EXCLUDES.clear()
+        _EXCLUDES[key] = found
+    return found
 
 
 def _no_wheels(ctx: Context, dist: Distribution, minor: str) -> Finding | None:

@@ -9,6 +9,7 @@ from envdoctor.model import Distribution, Finding, Remedy, Severity
 from envdoctor.rules._context import Context
 from envdoctor.rules._deps import base_requirements, describe, is_important, same_path, under
 from envdoctor.rules._registry import rule
+from envdoctor.rules._shared import per_distribution
 
 # Import names that several distributions legitimately share (namespace packages, junk folders).
 _SHARED_NAMES = frozenset(
@@ -146,13 +147,18 @@ def _copies_finding(ctx: Context, winner: Distribution, losers: list[Distributio
     )
 
 
+def _import_names(dist: Distribution) -> list[str]:
+    """The top-level import names `dist` provides, namespace packages left out (shared on purpose)."""
+    modules = {m.strip().replace("\\", "/").split("/")[0] for m in dist.top_level}
+    modules -= set(dist.namespace_packages)
+    return sorted(modules)
+
+
 def _module_clashes(ctx: Context) -> Iterator[Finding]:
     shared = _SHARED_NAMES.union(*(fw.shared_modules for fw in all_frameworks()))
     owners: dict[str, list[Distribution]] = {}
     for dist in ctx.installed.values():
-        modules = {m.strip().replace("\\", "/").split("/")[0] for m in dist.top_level}
-        modules -= set(dist.namespace_packages)  # namespace packages are shared on purpose
-        for module in sorted(modules):
+        for module in per_distribution("import_names", dist, None, lambda: _import_names(dist)):  # noqa: B023
             if module and not module.startswith("_") and module not in shared:
                 owners.setdefault(module, []).append(dist)
     for module in sorted(owners):

@@ -20,6 +20,7 @@ from envdoctor.rules._deps import (
     spec_text,
 )
 from envdoctor.rules._registry import rule
+from envdoctor.rules.numpy_abi import numpy_abi_victims
 from envdoctor.versions import parse_version
 
 _CAUSES = {
@@ -42,8 +43,6 @@ def owned_elsewhere(ctx: Context, requirer: Distribution, target: str) -> bool:
     ):
         return True
     if target == "numpy":
-        from envdoctor.rules.numpy_abi import numpy_abi_victims
-
         return requirer.name in numpy_abi_victims(ctx)
     return False
 

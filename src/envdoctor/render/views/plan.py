@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from envdoctor._version import __version__
 from envdoctor.render.document import Block, Bullets, Column, Document, JsonData, Para, Span, Table, line
 
 if TYPE_CHECKING:
@@ -29,8 +30,6 @@ def _table(pins: list[Pin], title: str) -> Table:
 
 
 def plan_document(plan: Plan) -> Document:
-    from envdoctor._version import __version__
-
     data = plan.to_dict()
     data["envdoctor"] = __version__
     blocks: list[Block] = []

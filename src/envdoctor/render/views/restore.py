@@ -3,6 +3,8 @@ the confirmation), and what it did."""
 
 from __future__ import annotations
 
+import datetime
+import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -33,8 +35,6 @@ if TYPE_CHECKING:
 
 def human_time(iso: str, now: float | None = None) -> str:
     """`2026-12-01T21:04:05+00:00` -> `12 min ago (2026-12-01 21:04 UTC)`; unreadable: as given."""
-    import datetime
-    import time
 
     try:
         when = datetime.datetime.fromisoformat(iso.replace("Z", "+00:00"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from envdoctor.output import document_header
 from envdoctor.render.document import Code, Document, JsonData, line
 
 
@@ -13,8 +14,6 @@ def snapshot_document(snapshot: dict[str, Any]) -> Document:
 
 def completion_document(shell: str, script: str) -> Document:
     """The script, verbatim in text (for `eval "$(envdoctor completion bash)"`)."""
-    from envdoctor.output import document_header
-
     return Document(
         verb="completion",
         title=(),
