@@ -224,7 +224,9 @@ def step_started(prefix: Path) -> bool:
     return any(e.get("event") == "start" for e in journal_events(prefix))
 
 
-def start_fix(python: Path, find_links: str, env: dict[str, str], *extra: str) -> subprocess.Popen[str]:
+def start_fix(
+    python: Path, find_links: str, env: dict[str, str], *extra: str, stdout: int = subprocess.PIPE
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [
             *ENVDOCTOR,
@@ -239,7 +241,7 @@ def start_fix(python: Path, find_links: str, env: dict[str, str], *extra: str) -
             "--no-index",
             *extra,
         ],
-        stdout=subprocess.PIPE,
+        stdout=stdout,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
         text=True,

@@ -27,7 +27,6 @@ from envdoctor.probe.collect import describe
 from envdoctor.render import formats
 from envdoctor.render.views.fix import fix_document
 from tests.adversarial.actions_env import (
-    ENVDOCTOR,
     SIGNALS,
     HoldingIndex,
     big_numpy_wheel,
@@ -237,30 +236,11 @@ def test_a_signal_after_the_fix_keeps_it_and_prints_the_undo(tmp_path: Path) -> 
         while True:
             os.write(write_end, b"x" * 65536)
     os.set_blocking(write_end, True)
-    proc = subprocess.Popen(
-        [
-            *ENVDOCTOR,
-            "fix",
-            "--apply",
-            "--yes",
-            "--no-verify",
-            "--python",
-            str(python),
-            "--find-links",
-            str(wheels),
-            "--no-index",
-        ],
-        stdout=write_end,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
+    proc = start_fix(python, str(wheels), env, stdout=write_end)
     os.close(write_end)
     drained = threading.Thread(target=lambda: _drain(read_end), daemon=True)
     try:
-        wait_for(lambda: _blocked_writing(proc.pid) or proc.poll() is not None or _result(prefix), 120, "the fix")
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180
         while not _blocked_writing(proc.pid) and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
         if not _blocked_writing(proc.pid):
@@ -285,10 +265,6 @@ def test_a_signal_after_the_fix_keeps_it_and_prints_the_undo(tmp_path: Path) -> 
     done = run_cli(*undo[1:], env=env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert installed(python) == {"numpy": "2.0.0", "tensorflow": "2.15.0"}
-
-
-def _result(prefix: Path) -> bool:
-    return any(e.get("event") == "result" for e in journal_events(prefix))
 
 
 def _drain(fd: int) -> None:

@@ -54,7 +54,7 @@ def after_interrupt(
     restored = roll_back(point, python, index=index, quiet=True)
     state = "rolled-back" if restored.ok else "rollback-failed"
     restore_points.journal(point, "result", state=state, remaining=restored.remaining()[:50])
-    again = f"envdoctor restore --python {python} --yes {point.id}"
+    again = restore_points.restore_command(python, point.id)
     if restored.ok:
         return interrupts.Interruption(
             f"interrupted by {exc.label}; rolled back to restore point {point.id} (verified file by file)", exc.signum

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import shlex
 import signal
 import sys
 from typing import TYPE_CHECKING
 
 from envdoctor.actions.interrupts import Interruption, signal_label
+from envdoctor.actions.restore import restore_command
 from envdoctor.commands._common import add_source_arguments, live_source_from_args
 from envdoctor.errors import Terminated
 
@@ -98,6 +98,6 @@ def _after_the_change(report: FixReport, exc: BaseException) -> Interruption:
         return Interruption(f"interrupted by {label} after the fix was rolled back to restore point {point.id}", signum)
     return Interruption(
         f"interrupted by {label} after the fix was applied; restore point {point.id} undoes it: "
-        f"envdoctor restore --python {shlex.quote(report.python)} --yes {point.id}",
+        + restore_command(report.python, point.id),
         signum,
     )

@@ -81,7 +81,7 @@ def _interrupted(points: Any, point: RestorePoint, target: Interpreter, exc: Bas
     points.journal(point, "interrupted", signal=interrupts.signal_label(signum))
     return interrupts.Interruption(
         f"interrupted by {interrupts.signal_label(signum)}; the environment is part-way back to {point.id}. "
-        f"Finish with: envdoctor restore --python {target.executable} --yes {point.id}",
+        f"Finish with: {points.restore_command(target.executable, point.id)}",
         signum,
     )
 

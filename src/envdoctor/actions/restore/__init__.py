@@ -62,7 +62,13 @@ from envdoctor.actions.restore.point import (
 )
 from envdoctor.actions.restore.recording import current_dists, record
 from envdoctor.actions.restore.removals import refuse_unsafe_removals
-from envdoctor.actions.restore.restoring import RestoreResult, require_target_match, restore, restore_commands
+from envdoctor.actions.restore.restoring import (
+    RestoreResult,
+    require_target_match,
+    restore,
+    restore_command,
+    restore_commands,
+)
 from envdoctor.actions.restore.store import (
     PointEntry,
     find_point,
@@ -97,6 +103,7 @@ __all__ = [
     "refuse_unsafe_removals",
     "require_target_match",
     "restore",
+    "restore_command",
     "restore_commands",
     "restore_root",
     "scan_points",

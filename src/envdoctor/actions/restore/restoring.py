@@ -5,6 +5,7 @@ then the comparison again: `ok` only when nothing differs.
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,11 @@ from envdoctor.actions.uvtool import IndexOptions, uv_env, uv_pip
 from envdoctor.errors import UsageError
 from envdoctor.model import Interpreter
 from envdoctor.process import Completed, run
+
+
+def restore_command(python: str, point_id: str) -> str:
+    """The command that brings `point_id` back in the environment of `python`, ready to paste."""
+    return f"envdoctor restore --python {shlex.quote(python)} --yes {shlex.quote(point_id)}"
 
 
 @dataclass

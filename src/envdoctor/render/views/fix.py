@@ -4,10 +4,10 @@ applying it (the confirmation) or, applied, as the steps that ran."""
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from envdoctor.actions.restore import restore_command
 from envdoctor.model import Severity
 from envdoctor.render.document import (
     Block,
@@ -190,7 +190,7 @@ def _rollback(report: FixReport) -> list[Block]:
     items = [line(Span("rollback:", "label"), f" {problem}") for problem in report.rollback_problems]
     if not report.rollback_ok and report.point:
         items += [line(Span("still different:", "label"), f" {r}") for r in report.rollback_remaining[:40]]
-        restore = f"envdoctor restore --python {shlex.quote(report.python)} --yes {report.point.id}"
+        restore = restore_command(report.python, report.point.id)
         items.append(line(Span("bring it back with:", "label"), " ", command(restore)))
     if items:
         out.append(Bullets(items))
