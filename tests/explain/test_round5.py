@@ -14,8 +14,7 @@ _STUB = (
     "machine, GPU will not be used.\n"
 )
 _ASK = (
-    "$ docker run --rm --gpus all img python3 -c 'import tensorflow as tf; "
-    "print(tf.config.list_physical_devices())'\n"
+    "$ docker run --rm --gpus all img python3 -c 'import tensorflow as tf; print(tf.config.list_physical_devices())'\n"
 )
 
 
@@ -71,7 +70,9 @@ def test_a_windows_torch_wheel_without_a_cuda_tag_is_the_cpu_build() -> None:
 
 
 def test_a_windows_torch_wheel_with_a_cuda_tag_is_not_called_the_cpu_build() -> None:
-    got = explain_text(_WIN_INSTALL.format(wheel="https://download.pytorch.org/whl/cu102/torch-1.7.1%2Bcu102-cp38-cp38-win_amd64.whl"))
+    got = explain_text(
+        _WIN_INSTALL.format(wheel="https://download.pytorch.org/whl/cu102/torch-1.7.1%2Bcu102-cp38-cp38-win_amd64.whl")
+    )
     assert not any("CPU-only build" in r for r in got.reasons)
     # the same plain wheel on Linux (PyPI's Linux torch is a CUDA build) is not called CPU-only either
     linux = explain_text(_WIN_INSTALL.format(wheel="torch-1.7.1-cp38-cp38-manylinux1_x86_64.whl"))
