@@ -6,6 +6,7 @@ import: check's fast path uses it. The in-target twin is `envdoctor.probe._scan.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from typing import BinaryIO
@@ -124,8 +125,6 @@ def json_depth_ok(data: object, limit: int = JSON_DEPTH_LIMIT) -> bool:
 def load_json(raw: bytes | str, what: str) -> object:
     """Parsed JSON, or ValueError with one line: not JSON, nested beyond any real document (a
     RecursionError in the parser), or deeper than JSON_DEPTH_LIMIT."""
-    import json
-
     try:
         data = json.loads(raw)
     except RecursionError:

@@ -20,6 +20,7 @@ Unknown keys and wrong types are errors that name the key (exit 2).
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,11 +84,11 @@ def _has_tool_table(pyproject: Path) -> bool:
 
 
 def _read_toml(path: Path) -> dict[str, object]:
-    import sys
-
     if sys.version_info >= (3, 11):
+        # lazy: keeps tomllib out of check's start-up where no configuration file is found (6.7 ms, 9 modules)
         import tomllib
     else:  # pragma: no cover - Python 3.9 / 3.10
+        # lazy: optional dependency (tomli, the tomllib of Python < 3.11)
         import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
     try:
         with path.open("rb") as handle:

@@ -13,12 +13,14 @@ cached answer is read without importing packaging, the knowledge base or the rul
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from envdoctor import exitcodes
+from envdoctor.errors import UsageError
 from envdoctor.probe.sources import EnvironmentSource, LiveSource, ReadOptions, read_snapshot
 
 if TYPE_CHECKING:
@@ -61,6 +63,7 @@ class Report:
 
     @property
     def counts(self) -> dict[str, int]:
+        # lazy: defers model (19.6 ms) until check has started the probe (check's start-up)
         from envdoctor.model import Severity
 
         counts = {s.value: 0 for s in Severity}
@@ -84,10 +87,15 @@ def diagnose(
 ) -> Report:
     """Run every rule (or `rules`) on `snapshot`; findings ordered by severity, then code.
     `severity` overrides a rule's findings' severity, by code or rule name (configuration)."""
+    # lazy: keeps the knowledge base out of check's cached answer (59.0 ms, 15 modules: packaging)
     from envdoctor.knowledge import KnowledgeBase
+
+    # lazy: keeps roots out of check's cached answer (51.7 ms, 29 modules: packaging)
     from envdoctor.roots import group as group_root_causes
+
+    # lazy: keeps the rules out of check's cached answer (60.1 ms, 17 modules: packaging)
     from envdoctor.rules import Context, all_rules, run_rules
-    from envdoctor.rules.unread_metadata import unread_skipped
+    from envdoctor.rules.unread_metadata import unread_skipped  # lazy: loaded with the rules, as above
 
     knowledge = kb if kb is not None else KnowledgeBase.load()
     ignored = set(ignore)
@@ -107,8 +115,7 @@ def diagnose(
 
 def override_severity(finding: Finding, severity: Mapping[str, str]) -> Finding:
     """The finding with the severity the configuration gives its rule (by code or name), if any."""
-    import dataclasses
-
+    # lazy: defers model (19.6 ms) until check has started the probe (check's start-up)
     from envdoctor.model import Severity
 
     wanted = severity.get(finding.code) or severity.get(finding.rule)
@@ -119,7 +126,10 @@ def override_severity(finding: Finding, severity: Mapping[str, str]) -> Finding:
 
 def load_rules() -> None:
     """Import the rules and load the knowledge base (done while the probe runs, on the other core)."""
+    # lazy: keeps the knowledge base out of check's cached answer (59.0 ms, 15 modules: packaging)
     from envdoctor.knowledge import KnowledgeBase
+
+    # lazy: keeps the rules out of check's cached answer (60.1 ms, 17 modules: packaging)
     from envdoctor.rules import all_rules
 
     all_rules()
@@ -129,7 +139,8 @@ def load_rules() -> None:
 def driver_cuda(driver_version: str) -> str | None:
     """The highest CUDA a driver version supports, by the knowledge base's driver table: what the GPU
     probe is given (`ReadOptions.driver_cuda`) for a driver that does not say its CUDA itself."""
-    from envdoctor.knowledge.drivers import cuda_for_driver  # lazy: the kb loads only for such a driver
+    # lazy: keeps knowledge.drivers out of check's start-up unless a driver hides its CUDA (65.5 ms, 16 modules)
+    from envdoctor.knowledge.drivers import cuda_for_driver
 
     return cuda_for_driver(driver_version)
 
@@ -166,6 +177,7 @@ def check(
     with source.open(options) as reading:
         lookup = None
         if cache and reading.cache_identity is not None and not os.environ.get("ENVDOCTOR_NO_CACHE"):
+            # lazy: defers checkcache (8.2 ms, 7 modules: hashlib) until check has started the probe (check's start-up)
             from envdoctor.checkcache import Lookup
 
             lookup = Lookup(reading, json.dumps([selection.key() if selection else "", sorted(severity.items())]))
@@ -198,6 +210,7 @@ def check(
 
 
 def _diagnose(snapshot: Snapshot, selection: Selection | None, severity: Mapping[str, str]) -> Report:
+    # lazy: keeps the rules out of check's cached answer (60.1 ms, 17 modules: packaging)
     from envdoctor.rules import all_rules
 
     rules = selection.apply(all_rules()) if selection is not None else all_rules()
@@ -206,6 +219,7 @@ def _diagnose(snapshot: Snapshot, selection: Selection | None, severity: Mapping
 
 def _from_cache(lookup: Any) -> Report | None:
     """The cached answer; an entry of the wrong shape is discarded (and written anew)."""
+    # lazy: defers model (19.6 ms) until check has started the probe (check's start-up)
     from envdoctor.model import Finding, Skipped, from_dict
 
     cached = lookup.entry()
@@ -249,6 +263,7 @@ class SharedReport:
 def report(source: EnvironmentSource, *, redact: bool = True, options: ReadOptions | None = None) -> SharedReport:
     """`envdoctor report`: the snapshot and check's findings, with the home folder and user name
     replaced (redact) and another environment's activation variables left out."""
+    # lazy: defers model (19.6 ms) until check has started the probe (check's start-up)
     from envdoctor.model import Finding, Snapshot, from_dict
 
     snap = read_snapshot(source, read_options(options))
@@ -256,6 +271,7 @@ def report(source: EnvironmentSource, *, redact: bool = True, options: ReadOptio
     found = diagnose(snap)
     if not redact:  # the diagnosis saw the real paths; what is shown does not
         return SharedReport(found, snap, dropped)
+    # lazy: keeps render.redact out of check's start-up (2.1 ms, 3 modules); only report needs it
     from envdoctor.render.redact import identities, redact_data
 
     people = identities([snap.interpreter.user_site])
@@ -294,6 +310,7 @@ def own_environment(snapshot: Snapshot) -> list[str]:
         del env[name]
         dropped.append(name)
     if dropped:
+        # lazy: defers probe.session (54.3 ms, 10 modules) until check has started the probe (check's start-up)
         from envdoctor.probe.session import forget_activation
 
         forget_activation(snapshot.session, dropped)
@@ -309,6 +326,7 @@ def verify(
 ) -> VerifyReport:
     """`envdoctor verify`: every installed framework (or `frameworks`) of the environment imported
     and exercised in its interpreter, failures explained with check's findings."""
+    # lazy: keeps actions.verify out of check's start-up (87.9 ms, 26 modules)
     from envdoctor.actions.verify import verify as verify_frameworks
 
     return verify_frameworks(source.target().python or "", timeout=timeout, frameworks=frameworks, env=env)
@@ -327,8 +345,9 @@ def fix(
 ) -> FixReport:
     """`envdoctor fix`: check's findings as a fix plan; with `apply`, the plan applied after a
     restore point, checked and verified again, rolled back when the result is worse."""
+    # lazy: keeps actions.fix out of check's start-up (335.4 ms, 94 modules: packaging)
     from envdoctor.actions import fix as fixing
-    from envdoctor.actions import verify as verifying
+    from envdoctor.actions import verify as verifying  # lazy: loaded with actions.fix, as above
 
     python = source.target().python or ""
 
@@ -366,9 +385,10 @@ def fleet(
     """`envdoctor fleet`: one diagnosis per distinct environment among the nodes' snapshots, the
     findings grouped across nodes and the versions that differ between them. save: also keep
     every collected snapshot in that file."""
+    # lazy: keeps fleet out of check's start-up (230.1 ms, 91 modules: packaging)
     from envdoctor.fleet.aggregate import Collector, build_report, default_workers
-    from envdoctor.knowledge import KnowledgeBase
-    from envdoctor.rules import all_rules
+    from envdoctor.knowledge import KnowledgeBase  # lazy: loaded with fleet, as above
+    from envdoctor.rules import all_rules  # lazy: loaded with fleet, as above
 
     notes = notes if notes is not None else []
     rules = selection.apply(all_rules()) if selection is not None else all_rules()
@@ -382,7 +402,7 @@ def fleet(
     try:
         nodes = _collect(collector, inputs)
         if save:
-            from envdoctor.fleet.bundle import save as save_bundle
+            from envdoctor.fleet.bundle import save as save_bundle  # lazy: loaded with fleet, as above
 
             kept = save_bundle(save, nodes, collector)
             notes.append(f"{kept} snapshot{'s' * (kept != 1)} saved to {save}")
@@ -393,8 +413,9 @@ def fleet(
 
 def fleet_snapshot(inputs: Iterable[NodeInput], node: str) -> str:
     """`fleet --pick NODE`: that node's snapshot (JSON), for `check --snapshot -`."""
+    # lazy: keeps fleet out of check's start-up (230.1 ms, 91 modules: packaging)
     from envdoctor.fleet.aggregate import Collector
-    from envdoctor.fleet.bundle import pick
+    from envdoctor.fleet.bundle import pick  # lazy: loaded with fleet, as above
 
     collector = Collector(None, rules=None, keep_raw=True, diagnose=False, workers=1)
     try:
@@ -405,8 +426,6 @@ def fleet_snapshot(inputs: Iterable[NodeInput], node: str) -> str:
 
 def _collect(collector: Collector, inputs: Iterable[NodeInput]) -> list[Node]:
     """Every input into `collector`; its nodes (UsageError when there is none)."""
-    from envdoctor.errors import UsageError
-
     for item in inputs:
         collector.add(item)
     nodes = collector.nodes()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 from envdoctor import exitcodes
 
 
@@ -32,8 +34,6 @@ class Terminated(BaseException):
 
     @property
     def name(self) -> str:
-        import signal
-
         try:
             return signal.Signals(self.signum).name
         except ValueError:

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from envdoctor.frameworks import of_distribution
+from envdoctor.knowledge import KnowledgeBase
 from envdoctor.model import Finding, Interpreter, KernelSpecFacts, SeenInterpreter, Session, Severity, Snapshot
+from envdoctor.rules import Context, get_rule, run_rules
 
 KERNEL_RULES = ("ED231", "ED232", "ED233")
 
@@ -62,9 +64,6 @@ class KernelRow:
 
 def kernel_rows(session: Session) -> list[KernelRow]:
     """One row per kernel, with the kernel rules run for it (as `check --kernel NAME` would)."""
-    from envdoctor.knowledge import KnowledgeBase
-    from envdoctor.rules import Context, get_rule, run_rules
-
     rules = [r for r in (get_rule(code) for code in KERNEL_RULES) if r is not None]
     kb = KnowledgeBase.load()
     rows = []

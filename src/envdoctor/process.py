@@ -37,6 +37,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Literal, Protocol
 
 from envdoctor.errors import EnvdoctorError
+from envdoctor.safetext import terminal_safe
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -282,8 +283,6 @@ class Completed:
 
     def tail(self, lines: int = 20) -> str:
         """Its last `lines` lines of output (stderr, then stdout), safe to show on a terminal."""
-        from envdoctor.safetext import terminal_safe
-
         text = (self.stderr or "") + (self.stdout or "")
         return terminal_safe("\n".join(text.strip().splitlines()[-lines:]))
 

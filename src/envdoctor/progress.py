@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 
 from envdoctor import output
+from envdoctor.safetext import clean
 
 if TYPE_CHECKING:
     from rich.status import Status
@@ -54,8 +55,6 @@ class StepStatus:
         self.failed = why
 
     def _text(self) -> str:
-        from envdoctor.safetext import clean
-
         detail = f": {clean(self.detail)}" if self.detail else ""
         return f"{clean(self.label)}{detail}"
 
@@ -79,8 +78,10 @@ def step(label: str, *, stream: TextIO | None = None) -> Iterator[StepStatus]:
     tty = _is_tty(out)
     spinner: Status | None = None
     if tty:
+        # lazy: keeps rich.console out of the start-up of a run whose stderr is no terminal (150.7 ms, 68 modules: rich)
         from rich.console import Console
 
+        # lazy: loaded with rich.console, as above (render.terminal: 3.8 ms, 11 modules)
         from envdoctor.render.terminal import theme
 
         console = Console(file=out, theme=theme(), highlight=False, markup=False, no_color=not output.use_color(out))

@@ -23,6 +23,8 @@ import dataclasses
 import re
 from collections.abc import Iterable
 
+from packaging.requirements import InvalidRequirement, Requirement
+
 from envdoctor import frameworks
 from envdoctor.model import Distribution, Finding, Snapshot
 from envdoctor.names import canonicalize_name
@@ -87,8 +89,6 @@ def _pins(root: Finding) -> dict[str, str]:
 def _cleared_by_pins(root: Finding, finding: Finding) -> bool:
     """The finding's remedy only (re)installs packages the root installs exactly, at versions
     its specs admit: once the root's remedy ran, there is nothing left for it to do."""
-    from packaging.requirements import InvalidRequirement, Requirement
-
     pins = _pins(root)
     steps = finding.remedy.steps if finding.remedy else []
     if not pins or not steps or any(s.action not in ("install", "uninstall") for s in steps):
