@@ -15,7 +15,9 @@ from packaging.version import Version
 from envdoctor.frameworks import of_distribution
 from envdoctor.knowledge import KnowledgeBase
 from envdoctor.knowledge import view as kbview
+from envdoctor.plan import conda, uvres
 from envdoctor.plan.choose import choose
+from envdoctor.plan.files import conda_pins, environment_yml, write_text
 from envdoctor.plan.model import Choice, OutputFiles, Pin, Plan, ResolveOptions, Target
 from envdoctor.plan.requests import split_requests
 
@@ -100,12 +102,6 @@ def _resolve(
     kb: KnowledgeSource,
     command: str,
 ) -> None:
-    # lazy: import cycle (plan.conda -> plan -> plan.planner)
-    from envdoctor.plan import conda, uvres
-
-    # lazy: import cycle (plan.files -> plan -> plan.planner)
-    from envdoctor.plan.files import conda_pins, environment_yml, write_text
-
     python = choice.python or ""
     need_uv = bool(choice.requirements)
     need_conda = target.manager == "conda" and bool(choice.conda_specs)
@@ -293,10 +289,7 @@ def _unresolved(plan: Plan, what: str, error: str, options: ResolveOptions, *, f
     plan.proof.append(what + ":")
     plan.proof.extend(error.splitlines())
     if failure == "tool":
-        # lazy: import cycle (plan.uvres -> plan -> plan.planner)
-        from envdoctor.plan.uvres import uv_version_note
-
-        plan.next_steps.append(uv_version_note(options))
+        plan.next_steps.append(uvres.uv_version_note(options))
         return
     if failure == "offline":
         plan.next_steps.append("run once without --offline to fill uv's cache, or add --find-links DIR")

@@ -14,6 +14,7 @@ from envdoctor.markers import SYS_PLATFORMS, environment
 from envdoctor.model import CondaRecord, Distribution, Interpreter, Machine, Remedy, Snapshot, Step
 from envdoctor.names import canonicalize_name
 from envdoctor.owner import CONDA, Owner, os_owned, owner_of
+from envdoctor.rules._deps import requirers
 from envdoctor.versions import parse_version as parse_version
 
 if TYPE_CHECKING:
@@ -181,9 +182,6 @@ class Context:
 
     def new_env(self, specs: Sequence[str], reason: str, *, name: str = "fresh-env") -> Remedy:
         """A fresh environment with the installed frameworks (and `specs`), the target left alone."""
-        # lazy: import cycle (rules._deps -> rules._context)
-        from envdoctor.rules._deps import requirers
-
         wanted: dict[str, str] = {}
         for dist in self.frameworks.values():
             wanted[dist.name] = f"{dist.name}=={dist.version}"

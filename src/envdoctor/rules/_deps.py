@@ -19,13 +19,13 @@ from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 from envdoctor.frameworks import all_frameworks, of_package
 from envdoctor.model import Distribution, Remedy
 from envdoctor.names import canonicalize_name
-from envdoctor.rules._context import Context
 from envdoctor.versions import parse_version, satisfiable
 
 if TYPE_CHECKING:
     from packaging.version import Version
 
     from envdoctor.knowledge import Constraint
+    from envdoctor.rules._context import Context
 
 #: Dependencies whose version decides whether any framework imports at all (each framework names its own).
 FOCUS = frozenset({"numpy", "protobuf", "typing-extensions"})
