@@ -135,8 +135,9 @@ def claimed_lazy(root: Path, package: str) -> list[LazyImport]:
 
 
 # Runs in a fresh interpreter: forks once per holding module (a fresh start each, for the price of a
-# fork), imports it and prints the keys of the lazy imports whose module is loaded already. It
-# imports nothing itself (os and sys are loaded at start-up) so that sys.modules is the holder's.
+# fork; as many at once as there are cores), imports it and prints the keys of the lazy imports whose
+# module is loaded already. It imports nothing itself (os and sys are loaded at start-up), so that
+# sys.modules is the holder's.
 _PROBE = r"""
 import os, sys
 def probe(holder, rows, out):
@@ -155,17 +156,10 @@ for row in sys.stdin.read().splitlines():
     key, holder, module, name = row.split("\t")
     by_holder.setdefault(holder, []).append((key, module, name))
 fork = getattr(os, "fork", None) if len(by_holder) > 1 else None
-for holder, rows in sorted(by_holder.items()):
-    if fork is None:
-        probe(holder, rows, 1)
-        continue
-    read, write = os.pipe()
-    pid = fork()
-    if pid == 0:
-        os.close(read)
-        probe(holder, rows, write)
-        os._exit(0)
-    os.close(write)
+running = {}  # pid -> the read end of its pipe; each child writes a few short lines, then exits
+def reap():
+    pid, _ = os.waitpid(-1, 0)
+    read = running.pop(pid)
     chunks = []
     while True:
         chunk = os.read(read, 65536)
@@ -173,8 +167,23 @@ for holder, rows in sorted(by_holder.items()):
             break
         chunks.append(chunk)
     os.close(read)
-    os.waitpid(pid, 0)
     os.write(1, b"".join(chunks))
+for holder, rows in sorted(by_holder.items()):
+    if fork is None:
+        probe(holder, rows, 1)
+        continue
+    if len(running) >= (os.cpu_count() or 1):
+        reap()
+    read, write = os.pipe()
+    pid = fork()
+    if pid == 0:
+        os.close(read)
+        probe(holder, rows, write)
+        os._exit(0)
+    os.close(write)
+    running[pid] = read
+while running:
+    reap()
 """
 
 

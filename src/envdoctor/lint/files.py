@@ -302,7 +302,7 @@ def _toml(text: str, file: str) -> dict[str, Any]:
         # lazy: keeps tomllib out of check (6.3 ms, 6 modules)
         import tomllib
     else:  # pragma: no cover
-        # lazy: Python < 3.11 only: the tomli backport of tomllib
+        # lazy: optional dependency (tomli, the tomllib of Python < 3.11)
         import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
     try:
         data: dict[str, Any] = tomllib.loads(text)
