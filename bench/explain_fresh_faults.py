@@ -23,7 +23,8 @@ pydantic 2.9 without its typing_extensions over a user-site typing_extensions 4.
 Batch 6 left out: googleapis-common-protos 1.66 under protobuf 3.20.3 via uv (its _pb2 files import
 fine), `pip install -U keras` (Keras 3) over tensorflow-cpu 2.15.1 then tf.keras.Sequential (it built
 the model, no error), ml-dtypes 0.5.4 under tensorflow-cpu 2.15.1 (TensorFlow imported), `uv pip
-install pyyaml==6.0.2` over a conda-owned distutils PyYAML 6.0.1 (uv installed it without a word),
+install pyyaml==6.0.2` over a conda-owned distutils PyYAML 6.0.1 (uv installed into the unused
+`.venv` it found in the case folder, not the activated conda prefix: the fault never ran),
 and `pip install humanize` then `uv run` in a project (wrong-interpreter is not an id of the shared
 cause list the batch is labelled with). Remade once: the first runs of two conda-prefix cases ran a
 bare `pip` that the prefix lacks (the pyenv 3.11 one answered; its numpy / wrapt were put back):
