@@ -14,10 +14,9 @@ import importlib
 import os
 import signal
 import sys
-import threading
 from collections.abc import Iterator, Sequence
 
-from envdoctor import exitcodes, output
+from envdoctor import exitcodes
 from envdoctor._version import __version__
 from envdoctor.errors import EnvdoctorError, Terminated, UsageError
 from envdoctor.render.outputformat import OutputFormat
@@ -160,8 +159,11 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _last_words(message: str) -> None:
+    # lazy: keeps output out of --help's start-up (1.1 ms)
+    from envdoctor.output import emit_error
+
     with contextlib.suppress(OSError):
-        output.emit_error(message)
+        emit_error(message)
 
 
 def _quiet_stdout() -> None:
@@ -176,6 +178,8 @@ def _quiet_stdout() -> None:
 def _signals_end_the_verb() -> Iterator[None]:
     """SIGTERM and SIGHUP raise Terminated in the main thread, as SIGINT raises KeyboardInterrupt:
     the verb's cleanup runs and it ends with one line instead of dying mid-write."""
+    import threading  # lazy: keeps threading out of --help's and check --help's start-up (0.9 ms, 2 modules)
+
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -200,6 +204,8 @@ def _signals_end_the_verb() -> Iterator[None]:
 def apply_config(args: argparse.Namespace) -> None:
     """Fill what the command line left unset from the configuration file, then the defaults;
     `args.selection` and `args.severity_overrides` are what check and lint use."""
+    from envdoctor import output  # lazy: keeps output out of --help's start-up (1.1 ms)
+
     # lazy: keeps config out of --help's and check --help's start-up (15.9 ms, 22 modules)
     from envdoctor.config import resolve_config
 

@@ -3,12 +3,11 @@ one-line reason: `# lazy: <reason>` on the import's line or the line above it.
 
 Two checks:
 - every function-level import carries a reason; the modules that still hold unexplained ones are
-  listed, with their count, in lazy_imports_baseline.json (a ratchet);
+  listed, with their count, in lazy_imports_baseline.json, a ratchet
+  (a count above it fails, and so does one below: `python -m tests.layers.test_lazy_imports` lowers it);
 - every reason is true: a lazy import that does not cite an optional dependency must defer a module
   that is not loaded yet once a fresh interpreter has imported the module holding it (else laziness
-  buys nothing). The modules still holding such imports are listed in lazy_imports_loaded_baseline.json.
-A count above its baseline fails, and so does one below it (lower the list):
-`python -m tests.layers.test_lazy_imports` rewrites both."""
+  buys nothing: import it at module level). No exception is listed."""
 
 from __future__ import annotations
 
@@ -24,7 +23,6 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "envdoctor"
 BASELINE = Path(__file__).with_name("lazy_imports_baseline.json")
-LOADED_BASELINE = Path(__file__).with_name("lazy_imports_loaded_baseline.json")
 # scripts that run inside the target interpreter (Python 2.7-3.14, stdlib only): not envdoctor's code
 IN_TARGET = {"probe/_inside.py", "probe/_scan.py", "actions/_verify_inside.py"}
 # the one reason that needs no proof by sys.modules: the dependency may be absent
@@ -207,18 +205,9 @@ def already_loaded(imports: list[LazyImport], path: Path | None = None) -> list[
     return [imports[int(key)] for key in lines]
 
 
-def loaded_census() -> tuple[dict[str, int], list[LazyImport]]:
-    useless = already_loaded(claimed_lazy(SRC, "envdoctor"))
-    counts: dict[str, int] = {}
-    for lazy in useless:
-        counts[lazy.rel] = counts.get(lazy.rel, 0) + 1
-    return counts, useless
-
-
-def _ratchet(baseline: dict[str, int], now: dict[str, int]) -> tuple[dict[str, tuple[int, int]], ...]:
-    grown = {m: (baseline.get(m, 0), n) for m, n in now.items() if n > baseline.get(m, 0)}
-    fallen = {m: (n, now.get(m, 0)) for m, n in baseline.items() if now.get(m, 0) < n}
-    return grown, fallen
+def useless_lazy_imports() -> list[LazyImport]:
+    """The lazy imports in src/envdoctor whose laziness defers nothing."""
+    return already_loaded(claimed_lazy(SRC, "envdoctor"))
 
 
 def test_the_scan_finds_unexplained_imports_and_accepts_reasons() -> None:
@@ -242,11 +231,13 @@ def test_the_scan_finds_unexplained_imports_and_accepts_reasons() -> None:
 
 def test_no_new_unexplained_function_level_import() -> None:
     baseline: dict[str, int] = json.loads(BASELINE.read_text(encoding="utf-8"))
-    grown, fallen = _ratchet(baseline, census())
+    now = census()
+    grown = {m: (baseline.get(m, 0), n) for m, n in now.items() if n > baseline.get(m, 0)}
     assert not grown, (
         "function-level imports without a `# lazy: reason` comment (baseline, now): "
         f"{grown}; import at module level, or say why start-up needs it lazy"
     )
+    fallen = {m: (n, now.get(m, 0)) for m, n in baseline.items() if now.get(m, 0) < n}
     assert not fallen, f"fewer unexplained imports than the baseline lists: lower it: {fallen}"
 
 
@@ -302,23 +293,15 @@ def test_a_module_that_does_not_import_fails_the_scan(tmp_path: Path) -> None:
 
 
 def test_every_lazy_reason_defers_a_module_not_yet_loaded() -> None:
-    baseline: dict[str, int] = json.loads(LOADED_BASELINE.read_text(encoding="utf-8"))
-    now, useless = loaded_census()
-    grown, fallen = _ratchet(baseline, now)
-    listed = "; ".join(f"{i.rel}:{i.line} {i.target}" for i in useless if i.rel in grown)
-    assert not grown, (
-        f"lazy imports of modules already loaded by their importing module (baseline, now): {grown}: "
-        f"{listed}; laziness buys nothing there: import at module level"
+    useless = useless_lazy_imports()
+    assert not useless, "lazy imports of modules their importing module has loaded already (laziness buys " + (
+        "nothing there: import at module level): " + "; ".join(f"{i.rel}:{i.line} {i.target}" for i in useless)
     )
-    assert not fallen, f"fewer useless lazy imports than the baseline lists: lower it: {fallen}"
 
 
-if __name__ == "__main__":  # rewrite the baselines (after explaining or hoisting imports)
+if __name__ == "__main__":  # rewrite the baseline (after explaining or hoisting imports)
     counts = census()
     BASELINE.write_text(json.dumps(counts, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"{sum(counts.values())} unexplained function-level imports in {len(counts)} modules", file=sys.stderr)
-    loaded, useless = loaded_census()
-    LOADED_BASELINE.write_text(json.dumps(loaded, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"{len(useless)} lazy imports of already-loaded modules in {len(loaded)} modules", file=sys.stderr)
-    for lazy in useless:
-        print(f"  {lazy.rel}:{lazy.line} {lazy.target}", file=sys.stderr)
+    for lazy in useless_lazy_imports():
+        print(f"lazy import of an already-loaded module: {lazy.rel}:{lazy.line} {lazy.target}", file=sys.stderr)
