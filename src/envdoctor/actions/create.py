@@ -38,7 +38,7 @@ from envdoctor.actions.containment import move_aside as rename_aside
 from envdoctor.actions.envfile import BuildSpec
 from envdoctor.actions.lock import hold, lock_path
 from envdoctor.actions.proc import StepRun, progress, run_step
-from envdoctor.actions.rattlerenv import rattler_channels, virtual_packages
+from envdoctor.actions.rattlerenv import rattler_channels
 from envdoctor.actions.uvtool import IndexOptions, uv_binary, uv_env, uv_pip
 from envdoctor.actions.verify import verify as run_verify
 from envdoctor.errors import EnvdoctorError, UsageError
@@ -456,7 +456,7 @@ def _solve_hint(message: str) -> str:
 def _rattler_install(spec: BuildSpec, dest: Path, python: str | None, result: CreateResult, quiet: bool) -> None:
     """Solve and install the conda part with py-rattler (no conda on this machine).
 
-    In a child process (`python -m envdoctor.actions.create rattler-install`, the request as JSON on
+    In a child process (`python -m envdoctor.actions.rattlerenv rattler-install`, the request as JSON on
     stdin, the outcome as one JSON line on stdout) that leaves with os._exit: py-rattler 0.28's
     runtime threads crash the interpreter's exit now and then (SIGSEGV / SIGABRT in
     PyGILState_Release), which would turn a built environment into a failed `create`."""
@@ -471,7 +471,7 @@ def _rattler_install(spec: BuildSpec, dest: Path, python: str | None, result: Cr
     request = {"channels": channels, "specs": specs, "prefix": str(dest), "quiet": quiet}
     # through envdoctor.process: in envdoctor's process group, known to the guardian, stopped on a signal
     done = run(
-        [sys.executable, "-m", "envdoctor.actions.create", "rattler-install"],
+        [sys.executable, "-m", "envdoctor.actions.rattlerenv", "rattler-install"],
         input=json.dumps(request),
         stream_stderr=not quiet,
     )
@@ -495,49 +495,3 @@ def _rattler_install(spec: BuildSpec, dest: Path, python: str | None, result: Cr
         result.steps.append(StepRun(["rattler", "install", *specs], False, seconds, message, name))
         raise EnvdoctorError(f"py-rattler could not install the conda part into {dest}: {message}")
     result.steps.append(StepRun(["rattler", "install", *specs], True, seconds, name=name))
-
-
-def _rattler_child(request: Mapping[str, Any]) -> dict[str, Any]:
-    """Solve and install (in the child process): {"ok", "packages"} or {"ok": False, "stage", ...}."""
-    # lazy: asyncio (36 ms, 52 modules) serves the py-rattler child only, not create's own start-up
-    import asyncio
-
-    import rattler  # lazy: optional dependency (py-rattler)
-
-    specs = [str(s) for s in request["specs"]]
-    quiet = bool(request.get("quiet"))
-    try:
-        # parsed leniently, as conda does: `numpy 1.26.4 py311h_0` (a plan's pins) and
-        # `numpy=1.26.4=py311_0` (`conda env export`) are refused by rattler.solve's strict parsing
-        match_specs = [rattler.MatchSpec(s, strict=False) for s in specs]
-        records = asyncio.run(
-            rattler.solve(sources=list(request["channels"]), specs=match_specs, virtual_packages=virtual_packages())
-        )
-    except Exception as exc:  # rattler raises its own exception types
-        return {"ok": False, "stage": "solve", "solver": type(exc).__name__ == "SolverError", "message": str(exc)}
-    try:
-        if not quiet:
-            progress(f"installing {len(records)} conda packages into {request['prefix']} (py-rattler)")
-        # (no requested_specs: py-rattler 0.28 passes its MatchSpec objects on unconverted and fails)
-        asyncio.run(rattler.install(records, target_prefix=str(request["prefix"]), show_progress=not quiet))
-    except Exception as exc:
-        return {"ok": False, "stage": "install", "message": str(exc)}
-    return {"ok": True, "packages": len(records)}
-
-
-def _child_main() -> None:
-    if sys.argv[1:] != ["rattler-install"]:
-        print("usage: python -m envdoctor.actions.create rattler-install < request.json", file=sys.stderr)
-        os._exit(2)
-    try:
-        outcome = _rattler_child(json.loads(sys.stdin.read()))
-    except Exception as exc:  # a bad request, rattler missing: reported like any other failure
-        outcome = {"ok": False, "stage": "install", "message": f"{type(exc).__name__}: {exc}"}
-    sys.stdout.write(json.dumps(outcome) + "\n")
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)  # not through the interpreter's exit: see _rattler_install
-
-
-if __name__ == "__main__":
-    _child_main()
