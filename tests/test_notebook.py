@@ -73,7 +73,8 @@ def test_magics_in_a_real_ipython_shell(tmp_path: Path) -> None:
     assert f"envdoctor: IPython: {sys.executable}" in out
     assert f"ED236 tensorflow 2.16.1 is installed in {shell_python.parent.parent} (python on PATH)" in out
     assert NOTEBOOK_FIX in out
-    assert ("%pip installs into this kernel's interpreter" if HAS_PIP else "this kernel's interpreter has no pip") in out
+    hint = "%pip installs into this kernel's interpreter" if HAS_PIP else "this kernel's interpreter has no pip"
+    assert hint in out
     assert "envdoctor explain: ModuleNotFoundError: No module named 'tensorflow'" in out
     assert "cause: wrong-interpreter" in out
     assert "usage: %envdoctor [check | explain | kernels]" in out
