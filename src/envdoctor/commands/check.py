@@ -4,10 +4,20 @@ options name the source; `envdoctor.doctor.check` does the rest; this formats an
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import sys
 from typing import TYPE_CHECKING
 
-from envdoctor import exitcodes
-from envdoctor.commands._common import add_selection_arguments, add_target_arguments, read_options, source_from_args
+from envdoctor import __version__, doctor, exitcodes
+from envdoctor.commands._common import (
+    add_selection_arguments,
+    add_target_arguments,
+    read_options,
+    source_from_args,
+    validate_selection,
+)
+from envdoctor.output import emit
 from envdoctor.render import formats
 
 if TYPE_CHECKING:
@@ -34,11 +44,7 @@ def run(args: argparse.Namespace) -> int:
         formats.show(rules_document(all_rules(scope=None)), args.format)
         return exitcodes.OK
     if args.selection.select or args.selection.ignore or args.severity_overrides:
-        from envdoctor.commands._common import validate_selection
-
         validate_selection(args, scope="environment")
-    from envdoctor import doctor
-
     options = read_options(args)
     source, severity = source_from_args(args), args.severity_overrides
     report = doctor.check(
@@ -56,12 +62,7 @@ def run(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace, report: Report) -> None:
     """Render and write the answer; a cached answer shown the same way before is written as it was
     then (checkcache.rendered: no formatter to import)."""
-    import json
-    import os
-    import sys
-
-    from envdoctor import __version__, checkcache
-    from envdoctor.output import emit
+    from envdoctor import checkcache
 
     options = formats.options_for(sys.stdout)
     variant = json.dumps(

@@ -7,6 +7,10 @@ import argparse
 import sys
 
 from envdoctor import exitcodes
+from envdoctor.actions.uvtool import add_index_arguments, index_options
+from envdoctor.commands._common import add_file_argument
+from envdoctor.errors import UsageError
+from envdoctor.render import formats
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -19,8 +23,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("specs", nargs="*", metavar="SPEC", help="requirements, e.g. tensorflow==2.15.*")
     source = parser.add_mutually_exclusive_group()
-    from envdoctor.commands._common import add_file_argument
-
     add_file_argument(source, repeat=False, metavar="environment.yml", help="an environment.yml to build")
     source.add_argument(
         "--plan",
@@ -70,18 +72,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="S",
         help="seconds each framework may take in the after-verify, as verify --timeout (default 300)",
     )
-    from envdoctor.actions.uvtool import add_index_arguments
-
     add_index_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from envdoctor.actions.create import create, destination
     from envdoctor.actions.envfile import from_file, from_specs
-    from envdoctor.actions.uvtool import index_options
-    from envdoctor.errors import UsageError
     from envdoctor.probe.interpreters import valid_version
-    from envdoctor.render import formats
     from envdoctor.render.views.create import create_document
 
     if args.python_version and not valid_version(args.python_version):

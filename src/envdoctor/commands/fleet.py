@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import argparse
 
-from envdoctor.commands._common import add_selection_arguments
+from envdoctor import doctor, exitcodes
+from envdoctor.commands._common import add_selection_arguments, validate_selection
+from envdoctor.errors import UsageError
+from envdoctor.output import write_output
 
 EPILOG = """\
 sources:
@@ -59,10 +62,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from envdoctor import exitcodes
-    from envdoctor.errors import UsageError
-    from envdoctor.output import write_output
-
     ray_mode = args.sources[0] == "ray"
     if ray_mode and len(args.sources) > 1:
         raise UsageError("`fleet ray` takes no other sources (a folder named ray: ./ray)")
@@ -77,11 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if args.pick and args.format not in ("text", "json"):  # --pick writes the snapshot itself: JSON
         raise UsageError("--pick prints a snapshot, which is JSON")
     if args.selection.select or args.selection.ignore or args.severity_overrides:
-        from envdoctor.commands._common import validate_selection
-
         validate_selection(args, scope="environment")
-
-    from envdoctor import doctor
 
     notes: list[str] = []
     if ray_mode:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from envdoctor import exitcodes
+from envdoctor.cli import formats_for
 from envdoctor.errors import EnvdoctorError, UsageError
 from envdoctor.output import emit
 from envdoctor.render import formats
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from envdoctor.cli import formats_for
-
     sub = parser.add_subparsers(dest="kb_command", metavar="ACTION")
     show = sub.add_parser("show", help="the knowledge about a package (or what is covered)")
     show.add_argument("package", nargs="?", help="e.g. tensorflow, torch, jaxlib")

@@ -6,6 +6,7 @@ import argparse
 import os
 
 from envdoctor import exitcodes
+from envdoctor.errors import UsageError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -30,7 +31,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from envdoctor.errors import UsageError
     from envdoctor.kernels import kernel_rows
     from envdoctor.render import formats
     from envdoctor.render.views.kernels import kernels_document

@@ -9,6 +9,12 @@ from __future__ import annotations
 import argparse
 
 from envdoctor import exitcodes
+from envdoctor.commands._common import add_selection_arguments, validate_selection
+from envdoctor.doctor import override_severity
+from envdoctor.lint import lint_file
+from envdoctor.lint.files import KINDS
+from envdoctor.model import Finding
+from envdoctor.render import formats
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -24,28 +30,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="platform the file is for: linux-x86_64 | linux-aarch64 | macos-arm64 | "
         "macos-x86_64 | windows-x86_64 (default: this machine)",
     )
-    from envdoctor.lint.files import KINDS
-
     parser.add_argument(
         "--type",
         dest="kind",
         choices=KINDS,
         help="file type (default: from the file name)",
     )
-    from envdoctor.commands._common import add_selection_arguments
-
     add_selection_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    from envdoctor.commands._common import validate_selection
-    from envdoctor.doctor import override_severity
     from envdoctor.knowledge import KnowledgeBase
-    from envdoctor.lint import lint_file
-    from envdoctor.model import Finding
     from envdoctor.plan.machine import _fallback_platform
     from envdoctor.plan.platforms import normalize_platform
-    from envdoctor.render import formats
     from envdoctor.render.views.lint import lint_document
     from envdoctor.rules import all_rules
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from envdoctor import doctor
 from envdoctor.commands._common import add_output_argument, add_target_arguments, read_options, source_from_args
 
 
@@ -18,7 +19,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from envdoctor import doctor
     from envdoctor.render import formats
     from envdoctor.render.views.report import report_document
 
