@@ -1,35 +1,40 @@
 """Start-up import time of every verb: `envdoctor <verb> --help` (the CLI plus that verb's
 commands module and its `configure`), one shell-completion request (argcomplete builds every
 verb's parser, so it imports every commands module) and `envdoctor check` itself on this
-interpreter's environment.
+interpreter's environment (answered from the result cache, and with --no-cache).
 
-    python bench/verb_startup.py [--runs 7] [--only check --only explain]
+    python bench/verb_startup.py [--runs 7] [--only check --only completion] [--src A/src --src B/src]
 
-Each figure is the sum of the top-level `-X importtime` cumulative times (ms, the best of N runs,
-after a warm-up run that writes the bytecode) and the number of modules imported.
+Each --src (default: this checkout's src) is a tree of envdoctor to compare; their runs alternate,
+so a busy machine slows them alike. Per row and tree: the sum of the top-level `-X importtime`
+cumulative times (wall ms), the process's CPU time (user + sys ms, steadier on a shared machine:
+the whole interpreter, start-up included), both the best of N runs after a warm-up run that
+writes the bytecode, and the number of modules imported.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-
-from envdoctor.cli import COMMANDS  # noqa: E402
 
 # As installed: bytecode written on the warm-up run (this sandbox sets PYTHONDONTWRITEBYTECODE).
-CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-CHILD_ENV["PYTHONPATH"] = str(ROOT / "src")
+BASE_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+VERBS = (
+    "check", "snapshot", "report", "explain", "run", "plan", "lint", "create", "fix", "restore",
+    "verify", "kb", "kernels", "fleet", "completion",
+)  # fmt: skip
 
 
-def import_time(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """(ms: the top-level imports' cumulative times summed, modules imported) of one run."""
+def one_run(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """(import wall ms: the top-level imports' cumulative times summed, process CPU ms, modules)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(
         [sys.executable, "-X", "importtime", *argv],
         stdout=subprocess.DEVNULL,
@@ -38,6 +43,8 @@ def import_time(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
         check=False,
         env=env,
     )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_ms = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
     total_us = 0
     modules = 0
     for line in done.stderr.splitlines():
@@ -47,20 +54,12 @@ def import_time(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
         modules += 1
         if not name[1:].startswith(" "):  # a top-level import (nested ones are indented)
             total_us += int(cumulative)
-    return total_us / 1000, modules
-
-
-def best(argv: list[str], runs: int, env: dict[str, str] | None = None) -> tuple[float, int]:
-    env = env or CHILD_ENV
-    import_time(argv, env)  # warm-up: writes the bytecode
-    results = [import_time(argv, env) for _ in range(runs)]
-    return min(ms for ms, _ in results), results[-1][1]
+    return total_us / 1000, cpu_ms, modules
 
 
 def completion_env(out: str) -> dict[str, str]:
     line = "envdoctor check --"
     return {
-        **CHILD_ENV,
         "_ARGCOMPLETE": "1",
         "_ARGCOMPLETE_STDOUT_FILENAME": out,
         "COMP_LINE": line,
@@ -72,26 +71,34 @@ def completion_env(out: str) -> dict[str, str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--only", action="append", default=[], help="only these rows (verb names, completion, 'check run')")
+    parser.add_argument("--only", action="append", default=[], help="only these rows: verbs, completion, check-run")
+    parser.add_argument("--src", action="append", default=[], help="an envdoctor src tree (repeatable)")
     args = parser.parse_args()
-    rows: list[tuple[str, float, int]] = []
-
-    def wanted(name: str) -> bool:
-        return not args.only or name in args.only or name.split()[0] in args.only
-
-    for verb in COMMANDS:
-        if wanted(verb):
-            rows.append((f"`{verb} --help`", *best(["-m", "envdoctor", verb, "--help"], args.runs)))
+    srcs = [str(Path(s).resolve()) for s in args.src] or [str(ROOT / "src")]
+    tmp = tempfile.mkdtemp()
+    rows: list[tuple[str, list[str], dict[str, str]]] = []
+    wanted = (lambda name: not args.only or name in args.only)  # noqa: E731
+    rows += [(f"`{v} --help`", ["-m", "envdoctor", v, "--help"], {}) for v in VERBS if wanted(v)]
     if wanted("completion"):
-        with tempfile.TemporaryDirectory() as tmp:
-            out = str(Path(tmp) / "completions")
-            rows.append(("a completion request (TAB)", *best(["-m", "envdoctor"], args.runs, completion_env(out))))
-    if wanted("check run"):
-        rows.append(("`check` (this environment)", *best(["-m", "envdoctor", "check", "--no-cache"], args.runs)))
-    print("| start-up | import ms (best of %d) | modules |" % args.runs)
-    print("|---|---|---|")
-    for name, ms, modules in rows:
-        print(f"| {name} | {ms:.1f} | {modules} |")
+        rows.append(("a completion request (TAB)", ["-m", "envdoctor"], completion_env(str(Path(tmp) / "out"))))
+    if wanted("check-run"):
+        rows.append(("`check` (cached answer)", ["-m", "envdoctor", "check"], {}))
+        rows.append(("`check --no-cache`", ["-m", "envdoctor", "check", "--no-cache"], {}))
+    head = " | ".join(f"{Path(s).parent.name}: import ms / CPU ms / modules" for s in srcs)
+    print(f"| start-up (best of {args.runs}) | {head} |")
+    print("|---|" + "---|" * len(srcs))
+    for name, argv, extra in rows:
+        envs = [{**BASE_ENV, **extra, "PYTHONPATH": s} for s in srcs]
+        for env in envs:
+            one_run(argv, env)  # warm-up: writes the bytecode (and check's cache)
+        results: list[list[tuple[float, float, int]]] = [[] for _ in srcs]
+        for _ in range(args.runs):
+            for i, env in enumerate(envs):
+                results[i].append(one_run(argv, env))
+        cells = [
+            f"{min(r[0] for r in res):.1f} / {min(r[1] for r in res):.0f} / {res[-1][2]}" for res in results
+        ]
+        print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
     return 0
 
 
