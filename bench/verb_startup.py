@@ -77,7 +77,7 @@ def main() -> int:
     srcs = [str(Path(s).resolve()) for s in args.src] or [str(ROOT / "src")]
     tmp = tempfile.mkdtemp()
     rows: list[tuple[str, list[str], dict[str, str]]] = []
-    wanted = (lambda name: not args.only or name in args.only)  # noqa: E731
+    wanted = lambda name: not args.only or name in args.only  # noqa: E731
     rows += [(f"`{v} --help`", ["-m", "envdoctor", v, "--help"], {}) for v in VERBS if wanted(v)]
     if wanted("completion"):
         rows.append(("a completion request (TAB)", ["-m", "envdoctor"], completion_env(str(Path(tmp) / "out"))))
@@ -95,9 +95,7 @@ def main() -> int:
         for _ in range(args.runs):
             for i, env in enumerate(envs):
                 results[i].append(one_run(argv, env))
-        cells = [
-            f"{min(r[0] for r in res):.1f} / {min(r[1] for r in res):.0f} / {res[-1][2]}" for res in results
-        ]
+        cells = [f"{min(r[0] for r in res):.1f} / {min(r[1] for r in res):.0f} / {res[-1][2]}" for res in results]
         print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
     return 0
 

@@ -68,7 +68,7 @@ def read_options(args: argparse.Namespace) -> ReadOptions:
         raise UsageError("--timeout must be positive")
     machine = None
     if getattr(args, "machine", None):
-        # lazy: kept out of `check --help` (37 ms, 40 modules) and completion (16 ms)
+        # lazy: kept out of `check --help` (55 ms, 40 modules) and completion (16 ms)
         from envdoctor.probe.collect import load_machine
 
         machine = load_machine(args.machine)
@@ -126,7 +126,7 @@ def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
 
 def validate_selection(args: argparse.Namespace, *, scope: str) -> None:
     """Unknown selectors, and per-rule options for rules that do not exist, are usage errors."""
-    # lazy: kept out of `check --help` (55 ms, 22 modules: packaging) and completion (8.2 ms)
+    # lazy: kept out of `check --help` (58 ms, 22 modules: packaging) and completion (11 ms)
     from envdoctor.rules import all_rules, get_rule
 
     rules = all_rules(scope=scope)

@@ -76,22 +76,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # lazy: kept out of `create --help` (37 ms, 28 modules) and completion (7.8 ms)
+    # lazy: kept out of `create --help` (99 ms, 70 modules) and completion (40 ms)
     from envdoctor.actions.create import create, destination
 
-    # lazy: kept out of `create --help` (12 ms, 11 modules) and completion (2.5 ms)
+    # lazy: kept out of `create --help` (10 ms, 11 modules) and completion (2.2 ms)
     from envdoctor.actions.envfile import from_file, from_specs
+    from envdoctor.probe.interpreters import valid_version  # lazy: kept out of `create --help` (12 ms, 14 modules)
 
-    # lazy: kept out of `create --help` (9.7 ms, 14 modules) and completion (1.1 ms)
-    from envdoctor.probe.interpreters import valid_version
-
-    # lazy: kept out of `create --help` (14 ms, 5 modules) and completion (13 ms)
+    # lazy: kept out of `create --help` (10 ms, 5 modules) and completion (13 ms)
     from envdoctor.render.views.create import create_document
 
     if args.python_version and not valid_version(args.python_version):
         raise UsageError(f"--python-version {args.python_version!r}: expected a version such as 3.11")
     if args.python and not valid_version(args.python):
-        # lazy: kept out of `create --help` (11 ms, 14 modules) and completion (1.2 ms)
+        # lazy: kept out of `create --help` (11 ms, 14 modules)
         from envdoctor.probe.interpreters import resolve_python_request
 
         found = resolve_python_request(args.python)
@@ -104,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("give SPEC..., -f environment.yml or --plan FILE (exactly one)")
     dest = destination(args.name, args.prefix)
     if args.specs:
-        # lazy: kept out of `create --help` (100 ms, 74 modules: packaging) and completion (61 ms)
+        # lazy: kept out of `create --help` (95 ms, 74 modules: packaging) and completion (44 ms)
         from envdoctor.plan.model import ResolveOptions
 
         spec = from_specs(
@@ -144,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _version(python: str | None) -> str | None:
     """The version plan needs: as given, or the version of the interpreter `--python` named."""
-    # lazy: kept out of `create --help` (12 ms, 14 modules) and completion (1.0 ms)
+    # lazy: kept out of `create --help` (12 ms, 14 modules)
     from envdoctor.probe.interpreters import valid_version, version_of
 
     if python is None or valid_version(python):

@@ -67,7 +67,7 @@ def tailoring(
             emit_error(f"envdoctor: could not inspect the environment ({exc}); fixes are not tailored")
     kb: KnowledgeSource | None = None
     try:
-        # lazy: kept out of `explain --help` (61 ms, 39 modules: packaging) and completion (18 ms)
+        # lazy: kept out of `explain --help` (48 ms, 39 modules: packaging) and completion (19 ms)
         from envdoctor.knowledge import KnowledgeBase
 
         kb = KnowledgeBase.load()
@@ -77,11 +77,11 @@ def tailoring(
 
 
 def run(args: argparse.Namespace) -> int:
-    # lazy: kept out of `explain --help` (49 ms, 23 modules) and completion (5.6 ms)
+    # lazy: kept out of `explain --help` (52 ms, 23 modules) and completion (6.1 ms)
     from envdoctor.explain import explain_stream
-    from envdoctor.render import formats  # lazy: kept out of `explain --help` (15 ms, 15 modules)
+    from envdoctor.render import formats  # lazy: kept out of `explain --help` (10 ms, 15 modules)
 
-    # lazy: kept out of `explain --help` (16 ms, 17 modules) and completion (7.0 ms)
+    # lazy: kept out of `explain --help` (21 ms, 17 modules) and completion (8.3 ms)
     from envdoctor.render.views.explain import causes_document, explanation_document
 
     if args.list_causes:

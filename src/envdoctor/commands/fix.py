@@ -47,10 +47,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # lazy: kept out of `fix --help` (43 ms, 38 modules: packaging) and completion (33 ms)
+    # lazy: kept out of `fix --help` (48 ms, 31 modules: packaging) and completion (32 ms)
     from envdoctor.actions.fixplan import FixPlan
 
-    # lazy: kept out of `fix --help` (64 ms, 50 modules) and completion (42 ms)
+    # lazy: kept out of `fix --help` (58 ms, 44 modules) and completion (47 ms)
     from envdoctor.render.views.fix import fix_document, plan_document
 
     if args.timeout <= 0 or args.verify_timeout <= 0:
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _after_the_change(report: FixReport, exc: BaseException) -> Interruption:
     """A signal while the finished report is shown: the fix stays as applied (or rolled back)."""
-    # lazy: kept out of `fix --help` (63 ms, 45 modules) and completion (23 ms)
+    # lazy: kept out of `fix --help` (64 ms, 39 modules) and completion (33 ms)
     from envdoctor.actions.restore import restore_command
 
     signum = exc.signum if isinstance(exc, Terminated) else int(signal.SIGINT)

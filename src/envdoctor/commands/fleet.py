@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
     notes: list[str] = []
     if ray_mode:
-        # lazy: kept out of `fleet --help` (25 ms, 32 modules) and completion (11 ms)
+        # lazy: kept out of `fleet --help` (62 ms, 65 modules: cython_runtime, yaml) and completion (41 ms)
         from envdoctor.fleet.ray_cluster import collect, default_address, load_runtime_env
 
         address = args.address or default_address()
@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         )
         origin = f"the Ray cluster at {address}"
     else:
-        # lazy: kept out of `fleet --help` (20 ms, 24 modules) and completion (5.3 ms)
+        # lazy: kept out of `fleet --help` (23 ms, 24 modules) and completion (7.5 ms)
         from envdoctor.fleet.inputs import iter_files
 
         inputs = iter_files(args.sources)
@@ -112,9 +112,9 @@ def run(args: argparse.Namespace) -> int:
         workers=1 if ray_mode else args.jobs,
         save=args.save,
     )
-    from envdoctor.render import formats  # lazy: kept out of `fleet --help` (10 ms, 15 modules)
+    from envdoctor.render import formats  # lazy: kept out of `fleet --help` (15 ms, 15 modules)
 
-    # lazy: kept out of `fleet --help` (105 ms, 111 modules: packaging) and completion (71 ms)
+    # lazy: kept out of `fleet --help` (161 ms, 111 modules: packaging) and completion (94 ms)
     from envdoctor.render.views.fleet import fleet_document
 
     formats.show(fleet_document(report), args.format, output=args.output)

@@ -89,10 +89,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _html(args: argparse.Namespace) -> int:
-    # lazy: kept out of `kb --help` (90 ms, 81 modules: packaging) and completion (51 ms)
+    # lazy: kept out of `kb --help` (94 ms, 81 modules: packaging) and completion (88 ms)
     from envdoctor.explorer.site import SIZE_GOAL, build_site
 
-    # lazy: kept out of `kb --help` (27 ms, 19 modules: packaging) and completion (16 ms)
+    # lazy: kept out of `kb --help` (30 ms, 19 modules: packaging) and completion (19 ms)
     from envdoctor.knowledge import KnowledgeBase
 
     out = Path(args.output)
@@ -102,7 +102,7 @@ def _html(args: argparse.Namespace) -> int:
         stats = build_site(KnowledgeBase.load(), out)
     except OSError as exc:
         raise EnvdoctorError(f"could not write {out}: {exc}") from None
-    # lazy: kept out of `kb --help` (9.7 ms, 3 modules) and completion (9.4 ms)
+    # lazy: kept out of `kb --help` (11 ms, 3 modules) and completion (10 ms)
     from envdoctor.render.views.kb import html_document
 
     document = html_document(str(out), stats, SIZE_GOAL, (out / "index.html").resolve().as_uri())
@@ -113,7 +113,7 @@ def _html(args: argparse.Namespace) -> int:
 
 
 def _serve(directory: Path, port: int) -> int:
-    # lazy: kept out of `kb --help` (31 ms, 48 modules) and completion (31 ms)
+    # lazy: kept out of `kb --help` (28 ms, 48 modules) and completion (32 ms)
     from envdoctor.explorer.serve import serve
 
     if not (directory / "index.html").is_file():
@@ -136,10 +136,10 @@ def _serve(directory: Path, port: int) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    # lazy: kept out of `kb --help` (26 ms, 19 modules: packaging) and completion (12 ms)
+    # lazy: kept out of `kb --help` (45 ms, 19 modules: packaging) and completion (16 ms)
     from envdoctor.knowledge import KnowledgeBase
 
-    # lazy: kept out of `kb --help` (7.5 ms, 3 modules) and completion (12 ms)
+    # lazy: kept out of `kb --help` (12 ms, 3 modules) and completion (12 ms)
     from envdoctor.render.views import kb as views
 
     kb = KnowledgeBase.load()
@@ -171,13 +171,13 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _matrix(kb: KnowledgeBase, name: str, args: argparse.Namespace, fmt: str) -> int:
-    # lazy: kept out of `kb --help` (75 ms, 72 modules: packaging) and completion (60 ms)
+    # lazy: kept out of `kb --help` (105 ms, 72 modules: packaging) and completion (77 ms)
     from envdoctor.explorer import terminal
 
-    # lazy: kept out of `kb --help` (67 ms, 68 modules: packaging) and completion (51 ms)
+    # lazy: kept out of `kb --help` (88 ms, 68 modules: packaging) and completion (51 ms)
     from envdoctor.plan.platforms import normalize_platform
 
-    # lazy: kept out of `kb --help` (8.2 ms, 3 modules) and completion (7.9 ms)
+    # lazy: kept out of `kb --help` (11 ms, 3 modules) and completion (11 ms)
     from envdoctor.render.views.kb import matrix_document
 
     if args.version:
@@ -192,16 +192,16 @@ def _matrix(kb: KnowledgeBase, name: str, args: argparse.Namespace, fmt: str) ->
 
 
 def _refresh(args: argparse.Namespace) -> int:
-    # lazy: kept out of `kb --help` (34 ms, 19 modules: packaging) and completion (17 ms)
+    # lazy: kept out of `kb --help` (39 ms, 19 modules: packaging) and completion (21 ms)
     from envdoctor.knowledge import DATA_DIR, RELEASES_FILE, read_releases_file, user_releases_path
 
-    # lazy: kept out of `kb --help` (92 ms, 100 modules: packaging) and completion (92 ms)
+    # lazy: kept out of `kb --help` (132 ms, 100 modules: packaging) and completion (86 ms)
     from envdoctor.knowledge.build import INDEX_URL, build
 
-    # lazy: kept out of `kb --help` (40 ms, 21 modules: packaging) and completion (18 ms)
+    # lazy: kept out of `kb --help` (39 ms, 21 modules: packaging) and completion (20 ms)
     from envdoctor.knowledge.diskcache import http_cache_dir
 
-    # lazy: kept out of `kb --help` (40 ms, 20 modules: packaging) and completion (19 ms)
+    # lazy: kept out of `kb --help` (32 ms, 20 modules: packaging) and completion (19 ms)
     from envdoctor.knowledge.releasesfile import merge, write
 
     if args.workers < 1:
@@ -245,7 +245,7 @@ def _refresh(args: argparse.Namespace) -> int:
         "seconds": round(stats.seconds, 1),
         "errors": stats.errors,
     }
-    # lazy: kept out of `kb --help` (9.1 ms, 3 modules) and completion (11 ms)
+    # lazy: kept out of `kb --help` (11 ms, 3 modules) and completion (11 ms)
     from envdoctor.render.views.kb import refresh_document
 
     formats.show(refresh_document(summary), args.format)

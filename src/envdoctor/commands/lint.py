@@ -38,22 +38,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # lazy: kept out of `lint --help` (38 ms, 20 modules: packaging) and completion (19 ms)
+    # lazy: kept out of `lint --help` (48 ms, 20 modules: packaging) and completion (20 ms)
     from envdoctor.knowledge import KnowledgeBase
 
-    # lazy: kept out of `lint --help` (29 ms, 39 modules: packaging) and completion (23 ms)
+    # lazy: kept out of `lint --help` (56 ms, 39 modules: packaging) and completion (42 ms)
     from envdoctor.lint import lint_file
 
-    # lazy: kept out of `lint --help` (58 ms, 69 modules: packaging) and completion (45 ms)
+    # lazy: kept out of `lint --help` (104 ms, 69 modules: packaging) and completion (63 ms)
     from envdoctor.plan.machine import _fallback_platform
 
-    # lazy: kept out of `lint --help` (61 ms, 69 modules: packaging) and completion (43 ms)
+    # lazy: kept out of `lint --help` (84 ms, 69 modules: packaging) and completion (44 ms)
     from envdoctor.plan.platforms import normalize_platform
 
-    # lazy: kept out of `lint --help` (8.2 ms, 5 modules) and completion (7.4 ms)
+    # lazy: kept out of `lint --help` (13 ms, 5 modules) and completion (12 ms)
     from envdoctor.render.views.lint import lint_document
 
-    # lazy: kept out of `lint --help` (22 ms, 21 modules: packaging) and completion (10 ms)
+    # lazy: kept out of `lint --help` (37 ms, 21 modules: packaging) and completion (11 ms)
     from envdoctor.rules import all_rules
 
     validate_selection(args, scope="file")

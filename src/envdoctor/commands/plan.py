@@ -120,7 +120,7 @@ def _target_version(args: argparse.Namespace) -> str | None:
         return str(args.python_version)
     if not args.python:
         return None
-    # lazy: kept out of `plan --help` (11 ms, 13 modules) and completion (1.1 ms)
+    # lazy: kept out of `plan --help` (10 ms, 13 modules)
     from envdoctor.probe.interpreters import looks_like_version, resolve_python_request, version_of
 
     if looks_like_version(args.python):
@@ -138,7 +138,7 @@ def _target_version(args: argparse.Namespace) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # lazy: kept out of `plan --help` (82 ms, 73 modules: packaging) and completion (61 ms)
+    # lazy: kept out of `plan --help` (104 ms, 73 modules: packaging) and completion (74 ms)
     from envdoctor.plan import (
         OutputFiles,
         ResolveOptions,
@@ -147,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
         target_for_machine,
     )
 
-    # lazy: kept out of `plan --help` (11 ms, 3 modules) and completion (11 ms)
+    # lazy: kept out of `plan --help` (12 ms, 3 modules) and completion (11 ms)
     from envdoctor.render.views.plan import plan_document
 
     wanted = read_spec_files(args.specs, args.requirement, args.file)

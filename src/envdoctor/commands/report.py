@@ -19,9 +19,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from envdoctor.render import formats  # lazy: kept out of `report --help` (14 ms, 15 modules)
+    from envdoctor.render import formats  # lazy: kept out of `report --help` (11 ms, 15 modules)
 
-    # lazy: kept out of `report --help` (39 ms, 20 modules) and completion (11 ms)
+    # lazy: kept out of `report --help` (50 ms, 20 modules) and completion (14 ms)
     from envdoctor.render.views.report import report_document
 
     shared = doctor.report(source_from_args(args), redact=not args.no_redact, options=read_options(args))

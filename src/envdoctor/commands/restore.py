@@ -35,16 +35,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # lazy: kept out of `restore --help` (60 ms, 50 modules) and completion (33 ms)
+    # lazy: kept out of `restore --help` (64 ms, 44 modules) and completion (30 ms)
     from envdoctor.actions import restore as points
 
-    # lazy: kept out of `restore --help` (6.1 ms, 14 modules) and completion (1.7 ms)
+    # lazy: kept out of `restore --help` (4.5 ms, 8 modules) and completion (1.3 ms)
     from envdoctor.actions.proc import quote
 
-    # lazy: kept out of `restore --help` (48 ms, 38 modules) and completion (16 ms)
+    # lazy: kept out of `restore --help` (51 ms, 30 modules) and completion (16 ms)
     from envdoctor.probe.collect import describe
 
-    # lazy: kept out of `restore --help` (13 ms, 8 modules) and completion (13 ms)
+    # lazy: kept out of `restore --help` (14 ms, 7 modules) and completion (14 ms)
     from envdoctor.render.views import restore as views
 
     target = describe(live_source_from_args(args).target().python or "")
@@ -100,10 +100,10 @@ def differences_now(point: RestorePoint, current: dict[str, str]) -> list[str]:
 
 
 def _list(args: argparse.Namespace, target: Interpreter) -> int:
-    # lazy: kept out of `restore --help` (62 ms, 50 modules) and completion (28 ms)
+    # lazy: kept out of `restore --help` (66 ms, 44 modules) and completion (36 ms)
     from envdoctor.actions import restore as points
 
-    # lazy: kept out of `restore --help` (14 ms, 8 modules) and completion (13 ms)
+    # lazy: kept out of `restore --help` (14 ms, 7 modules) and completion (16 ms)
     from envdoctor.render.views.restore import list_document
 
     entries = points.scan_points(target)

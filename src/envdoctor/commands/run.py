@@ -36,7 +36,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from envdoctor.explain import Session  # lazy: kept out of `run --help` (35 ms, 22 modules) and completion (3.5 ms)
+    from envdoctor.explain import Session  # lazy: kept out of `run --help` (52 ms, 22 modules) and completion (4.9 ms)
 
     command = list(args.cmd)
     if command and command[0] == "--":
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
             with lock:
                 session.feed_text(tail)
 
-    from envdoctor import process  # lazy: kept out of `run --help` (2.8 ms, 7 modules)
+    from envdoctor import process  # lazy: kept out of `run --help` (3.6 ms, 7 modules)
 
     try:  # in envdoctor's process group: it reads the terminal, and the terminal's Ctrl-C reaches it
         child = process.spawn(command, stdin=None, stdout=process.PIPE, stderr=process.PIPE, group="ours")
@@ -88,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
         threading.Thread(target=pump, args=(stdout, sys.stdout.buffer, []), daemon=True),
         threading.Thread(target=pump, args=(stderr, sys.stderr.buffer, []), daemon=True),
     ]
-    from envdoctor.childsignals import held_signals, wait_child  # lazy: kept out of `run --help` (17 ms, 20 modules)
+    # lazy: kept out of `run --help` (18 ms, 20 modules) and completion (1.0 ms)
+    from envdoctor.childsignals import held_signals, wait_child
 
     # Signals to envdoctor reach the child; a second one, or SIGTERM, never leaves it running.
     with held_signals() as held:
@@ -104,9 +105,9 @@ def run(args: argparse.Namespace) -> int:
         return code or exitcodes.signalled(signal.SIGINT)
     if code == exitcodes.OK and not args.always:
         return exitcodes.OK
-    from envdoctor.render import formats  # lazy: kept out of `run --help` (13 ms, 14 modules)
+    from envdoctor.render import formats  # lazy: kept out of `run --help` (12 ms, 14 modules)
 
-    # lazy: kept out of `run --help` (24 ms, 16 modules) and completion (11 ms)
+    # lazy: kept out of `run --help` (27 ms, 16 modules) and completion (11 ms)
     from envdoctor.render.views.explain import explanation_document
 
     snapshot, kb = tailoring(args, probe_default=True, failing=failing_interpreter(command))

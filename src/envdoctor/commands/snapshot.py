@@ -14,9 +14,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from envdoctor.render import formats  # lazy: kept out of `snapshot --help` (15 ms, 15 modules)
+    from envdoctor.render import formats  # lazy: kept out of `snapshot --help` (16 ms, 15 modules)
 
-    # lazy: kept out of `snapshot --help` (24 ms, 17 modules) and completion (11 ms)
+    # lazy: kept out of `snapshot --help` (17 ms, 17 modules) and completion (11 ms)
     from envdoctor.render.views.snapshot import snapshot_document
 
     snapshot = doctor.snapshot(source_from_args(args), read_options(args))
