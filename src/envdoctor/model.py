@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 SNAPSHOT_SCHEMA = 1
+# the environment files `envdoctor lint` reads (its --type choices); here, not in envdoctor.lint, so
+# that lint's parser (built by every completion request) does not import packaging
+ENV_FILE_KINDS = ("environment.yml", "requirements.txt", "pyproject.toml", "pylock.toml")
 
 T = TypeVar("T")
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from envdoctor.errors import UsageError
-
-if TYPE_CHECKING:
-    from envdoctor.probe.sources import EnvironmentSource, LiveSource, ReadOptions
+from envdoctor.output import deprecated
+from envdoctor.probe.sources import (
+    SOURCES,
+    EnvironmentSource,
+    LiveSource,
+    ReadOptions,
+    live_source_for,
+    source_for,
+)
 
 
 def add_source_arguments(
@@ -23,8 +28,6 @@ def add_source_arguments(
     """One option per environment source (envdoctor.probe.sources.SOURCES), mutually exclusive;
     live: only the sources that name an interpreter that runs (fix, restore, verify). Returns the
     group and its mutually exclusive part, for the verb's own options."""
-    from envdoctor.probe.sources import SOURCES
-
     group = parser.add_argument_group(title)
     options = group.add_mutually_exclusive_group()
     for kind in SOURCES:
@@ -49,28 +52,23 @@ def add_target_arguments(parser: argparse.ArgumentParser, *, snapshot: bool = Tr
 
 def source_from_args(args: argparse.Namespace) -> EnvironmentSource:
     """The environment the source options name, else the active one."""
-    from envdoctor.probe.sources import source_for
-
     return source_for(vars(args))
 
 
 def live_source_from_args(args: argparse.Namespace) -> LiveSource:
     """The interpreter the source options name (fix, restore, verify), else the active one's."""
-    from envdoctor.probe.sources import live_source_for
-
     return live_source_for(vars(args))
 
 
 def read_options(args: argparse.Namespace) -> ReadOptions:
     """--timeout (the whole read), --machine FILE, --no-cache (or ENVDOCTOR_NO_CACHE=1: no cache is
     read or written, the NumPy-build cache included)."""
-    from envdoctor.probe.sources import ReadOptions
-
     timeout = getattr(args, "timeout", None)
     if timeout is not None and timeout <= 0:
         raise UsageError("--timeout must be positive")
     machine = None
     if getattr(args, "machine", None):
+        # lazy: kept out of `check --help` (55 ms, 40 modules) and completion (16 ms)
         from envdoctor.probe.collect import load_machine
 
         machine = load_machine(args.machine)
@@ -90,8 +88,6 @@ class _FileOption(argparse.Action):
         option_string: str | None = None,
     ) -> None:
         if option_string == "-f":
-            from envdoctor.output import deprecated
-
             deprecated("-f FILE", "--file FILE", "-f will mean --find-links in the next release, as in pip")
         if self.nargs is None and self.default is not None and isinstance(self.default, list):
             current = list(getattr(namespace, self.dest, None) or [])
@@ -130,6 +126,7 @@ def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
 
 def validate_selection(args: argparse.Namespace, *, scope: str) -> None:
     """Unknown selectors, and per-rule options for rules that do not exist, are usage errors."""
+    # lazy: kept out of `check --help` (58 ms, 22 modules: packaging) and completion (11 ms)
     from envdoctor.rules import all_rules, get_rule
 
     rules = all_rules(scope=scope)

@@ -22,9 +22,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # lazy: kept out of `completion --help` (8.2 ms, 19 modules: argcomplete)
     from argcomplete.shell_integration import shellcode
 
-    from envdoctor.render import formats
+    from envdoctor.render import formats  # lazy: kept out of `completion --help` (18 ms, 16 modules)
+
+    # lazy: kept out of `completion --help` (28 ms, 18 modules) and completion (13 ms)
     from envdoctor.render.views.snapshot import completion_document
 
     formats.show(completion_document(args.shell, shellcode(["envdoctor"], shell=args.shell)), args.format)

@@ -7,6 +7,10 @@ import argparse
 import sys
 
 from envdoctor import exitcodes
+from envdoctor.actions.uvtool import add_index_arguments, index_options
+from envdoctor.commands._common import add_file_argument
+from envdoctor.errors import UsageError
+from envdoctor.render import formats
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -19,8 +23,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("specs", nargs="*", metavar="SPEC", help="requirements, e.g. tensorflow==2.15.*")
     source = parser.add_mutually_exclusive_group()
-    from envdoctor.commands._common import add_file_argument
-
     add_file_argument(source, repeat=False, metavar="environment.yml", help="an environment.yml to build")
     source.add_argument(
         "--plan",
@@ -70,23 +72,24 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="S",
         help="seconds each framework may take in the after-verify, as verify --timeout (default 300)",
     )
-    from envdoctor.actions.uvtool import add_index_arguments
-
     add_index_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
+    # lazy: kept out of `create --help` (99 ms, 70 modules) and completion (40 ms)
     from envdoctor.actions.create import create, destination
+
+    # lazy: kept out of `create --help` (10 ms, 11 modules) and completion (2.2 ms)
     from envdoctor.actions.envfile import from_file, from_specs
-    from envdoctor.actions.uvtool import index_options
-    from envdoctor.errors import UsageError
-    from envdoctor.probe.interpreters import valid_version
-    from envdoctor.render import formats
+    from envdoctor.probe.interpreters import valid_version  # lazy: kept out of `create --help` (12 ms, 14 modules)
+
+    # lazy: kept out of `create --help` (10 ms, 5 modules) and completion (13 ms)
     from envdoctor.render.views.create import create_document
 
     if args.python_version and not valid_version(args.python_version):
         raise UsageError(f"--python-version {args.python_version!r}: expected a version such as 3.11")
     if args.python and not valid_version(args.python):
+        # lazy: kept out of `create --help` (11 ms, 14 modules)
         from envdoctor.probe.interpreters import resolve_python_request
 
         found = resolve_python_request(args.python)
@@ -99,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("give SPEC..., -f environment.yml or --plan FILE (exactly one)")
     dest = destination(args.name, args.prefix)
     if args.specs:
+        # lazy: kept out of `create --help` (95 ms, 74 modules: packaging) and completion (44 ms)
         from envdoctor.plan.model import ResolveOptions
 
         spec = from_specs(
@@ -138,6 +142,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _version(python: str | None) -> str | None:
     """The version plan needs: as given, or the version of the interpreter `--python` named."""
+    # lazy: kept out of `create --help` (12 ms, 14 modules)
     from envdoctor.probe.interpreters import valid_version, version_of
 
     if python is None or valid_version(python):

@@ -16,8 +16,6 @@ from packaging.utils import canonicalize_name
 
 from envdoctor.errors import UsageError
 
-KINDS = ("environment.yml", "requirements.txt", "pyproject.toml", "pylock.toml")
-
 
 @dataclass
 class Entry:
