@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from envdoctor.explain import conflicts as conflict_parsers
+from envdoctor.explain import wheelhistory
 from envdoctor.explain.logfacts import (
     ErrorLine,
     Installed,
@@ -538,7 +539,6 @@ _EXTRA_INDEX = re.compile(
 def _era(lines: Numbered, facts: LogFacts) -> None:
     """The day a log was written, from the tool releases it names and its timestamps: pip's
     "A new release of pip is available: 23.3.1 -> 24.0" puts it between 24.0 and the next pip."""
-    from envdoctor.explain import wheelhistory
 
     def later(day: str, found: Located) -> None:
         if facts.era_from is None or day > facts.era_from.value:
