@@ -2,7 +2,11 @@
 """Fresh faults: real logs from really running pip (20.3-26), uv and Python imports on faults
 planted in throwaway venvs, scored by `explain` at once (round 3 of issue 11).
 
-    .venv/bin/python bench/explain_fresh_faults.py [--out DIR] [--only REGEX] [--score-only]
+    .venv/bin/python bench/explain_fresh_faults.py [--out DIR] [--only REGEX] [--batch N]
+        [--score-only | --make-only]
+
+--make-only makes the logs and scores none (the explain engine is not imported): how a blind
+collector runs it (batch 6 was made so, `--make-only --batch 6`, and scored by the integrator).
 
 Unlike bench/live_corpus.py (the live corpus, read and tuned on), these faults were written to
 vary what the live corpus plants (other packages, other pip versions, uv's wording, a constraints
@@ -16,6 +20,18 @@ the sdist failed on a missing protoc instead), googleapis-common-protos 1.66 ove
 (imports fine), numpy 2.3.0 for manylinux_2_17 via uv (it has such wheels); batch 5's first two user-site
 cases (the venv had the package itself: a venv's own site-packages come before the user site), and
 pydantic 2.9 without its typing_extensions over a user-site typing_extensions 4.1.1 (it imported).
+Batch 6 left out: googleapis-common-protos 1.66 under protobuf 3.20.3 via uv (its _pb2 files import
+fine), `pip install -U keras` (Keras 3) over tensorflow-cpu 2.15.1 then tf.keras.Sequential (it built
+the model, no error), ml-dtypes 0.5.4 under tensorflow-cpu 2.15.1 (TensorFlow imported), `uv pip
+install pyyaml==6.0.2` over a conda-owned distutils PyYAML 6.0.1 (uv installed into the unused
+`.venv` it found in the case folder, not the activated conda prefix: the fault never ran),
+and `pip install humanize` then `uv run` in a project (wrong-interpreter is not an id of the shared
+cause list the batch is labelled with). Remade once: the first runs of two conda-prefix cases ran a
+bare `pip` that the prefix lacks (the pyenv 3.11 one answered; its numpy / wrapt were put back):
+they now run `python -m pip` and a guard `pip` on PATH fails loudly; pip's proxy and DNS cases run
+without this machine's pip config (its local file:// index answered instead of the network), and the
+DNS case with one retry (with --retries 0, pip 22 prints no resolver error); the user-site case prints
+numpy.__file__ first, as batch 5 does.
 """
 
 from __future__ import annotations
@@ -482,7 +498,408 @@ CASES: list[tuple[str, str, str, str | None, list[str], list[str], int]] = [
         ["pip install attrs", "$(pyenv prefix 3.13)/bin/python3.13 -c 'import attrs'"],
         5,
     ),
+    # Batch 6 (collection): made blind (--make-only), scored by the integrator on arrival. Other
+    # packages and versions, pip 20.3.4-26.3, uv 0.13 and an old uv 0.5 (`uv pip`, `uv add`, `uv sync`,
+    # `uv run`, `uv pip compile`), requirements / constraints files, pyproject projects, `python -m
+    # venv`, --no-deps, --target dirs on PYTHONPATH, --user into a non-venv prefix, py-rattler conda
+    # prefixes with pip / uv on top, TensorFlow / torch / JAX builds from uv's cache on a driverless machine.
+    (
+        "pyver-pip26-reqfile-ort1163-py313",
+        "python-unsupported",
+        "3.13",
+        "26.0.1",
+        ["printf 'requests>=2.31\\nonnxruntime==1.16.3\\n' > requirements.txt"],
+        ["cat requirements.txt", "pip install -r requirements.txt"],
+        6,
+    ),
+    (
+        "pyver-venv-pip20-tf220-py39",
+        "python-unsupported",
+        "3.9",
+        None,
+        [
+            "rm -rf .venv && $(pyenv prefix 3.9)/bin/python3.9 -m venv .venv && .venv/bin/python -m pip install -q pip==20.3.4"
+        ],
+        ["python -m pip --version", "python -m pip install tensorflow==2.2.0"],
+        6,
+    ),
+    (
+        "pyver-uvsync-torch220-py313",
+        "python-unsupported",
+        "3.13",
+        None,
+        [
+            "uv init -q --no-workspace --python $(pyenv prefix 3.13)/bin/python3.13 proj",
+            "sed -i 's/^dependencies = \\[\\]/dependencies = [\"torch==2.2.0\"]/' proj/pyproject.toml",
+        ],
+        ["cd proj && uv sync"],
+        6,
+    ),
+    (
+        "pyver-uv05-tf2110-py311",
+        "python-unsupported",
+        "3.11",
+        None,
+        ["uv pip install -q uv==0.5.31"],
+        ["uv --version", "uv pip install tensorflow==2.11.0"],
+        6,
+    ),
+    (
+        "solver-pip25-constraints-charset",
+        "solver-conflict",
+        "3.11",
+        "25.0.1",
+        ["printf 'charset-normalizer<2\\n' > constraints.txt"],
+        ["pip install -c constraints.txt requests==2.32.3"],
+        6,
+    ),
+    (
+        "solver-uv-reqfile-grpc-protobuf",
+        "solver-conflict",
+        "3.12",
+        None,
+        ["printf 'grpcio-status==1.62.0\\nprotobuf==3.20.3\\n' > requirements.txt"],
+        ["uv pip install -r requirements.txt"],
+        6,
+    ),
+    (
+        "solver-uvadd-pydantic-settings",
+        "solver-conflict",
+        "3.12",
+        None,
+        ["uv init -q --no-workspace --python $(pyenv prefix 3.12)/bin/python3.12 proj"],
+        ["cd proj && uv add 'pydantic<2' 'pydantic-settings==2.2.1'"],
+        6,
+    ),
+    (
+        "solver-pip22-sphinx-docutils",
+        "solver-conflict",
+        "3.10",
+        "22.0.4",
+        [],
+        ["pip install sphinx==7.2.6 'docutils<0.18'"],
+        6,
+    ),
+    (
+        "removed-sklearn-pip26-reqfile",
+        "package-removed",
+        "3.12",
+        "26.3",
+        ["printf 'joblib\\nsklearn\\n' > requirements.txt"],
+        ["pip install -r requirements.txt"],
+        6,
+    ),
+    ("removed-tfgpu212-pip23", "package-removed", "3.10", "23.0.1", [], ["pip install tensorflow-gpu==2.12.0"], 6),
+    (
+        "removed-sklearn-uvadd",
+        "package-removed",
+        "3.11",
+        None,
+        ["uv init -q --no-workspace --python $(pyenv prefix 3.11)/bin/python3.11 proj"],
+        ["cd proj && uv add sklearn"],
+        6,
+    ),
+    (
+        "numpyabi-tfcpu2151-pip-upgrade-numpy",
+        "numpy-abi",
+        "3.11",
+        "24.2",
+        ["uv pip install -q tensorflow-cpu==2.15.1"],
+        ["pip install -U numpy", "python -c 'import tensorflow as tf; print(tf.__version__)'"],
+        6,
+    ),
+    (
+        "numpyabi-shapely201-pip21",
+        "numpy-abi",
+        "3.10",
+        "21.3.1",
+        ["pip install -q shapely==2.0.1 numpy==1.26.4"],
+        ["pip install --no-deps numpy==2.0.2", "python -c 'import shapely; print(shapely.__version__)'"],
+        6,
+    ),
+    (
+        "numpyabi-conda-pandas-pip-numpy2",
+        "numpy-abi",
+        "3.11",
+        None,
+        [],
+        ["python -m pip install numpy==2.1.3", "python -c 'import pandas'"],
+        6,
+    ),
+    (
+        "npapi-bool8-uv-np21",
+        "numpy-api-removed",
+        "3.12",
+        None,
+        ["uv pip install -q numpy==2.1.3"],
+        ["python -c 'import numpy as np; mask = np.bool8(True)'"],
+        6,
+    ),
+    (
+        "npapi-product-script-pip25",
+        "numpy-api-removed",
+        "3.11",
+        "25.1.1",
+        [
+            "pip install -q numpy==2.0.2",
+            "printf 'import numpy as np\\n\\n\\ndef volume(shape):\\n    return np.product(shape)\\n\\n\\nprint(volume((2, 3, 4)))\\n' > stats.py",
+        ],
+        ["python stats.py"],
+        6,
+    ),
+    (
+        "npapi-NaN-uvrun-np22",
+        "numpy-api-removed",
+        "3.12",
+        None,
+        [
+            "uv init -q --no-workspace --python $(pyenv prefix 3.12)/bin/python3.12 proj",
+            "printf 'import numpy as np\\n\\nprint(np.NaN)\\n' > proj/main.py",
+        ],
+        ["cd proj && uv add numpy==2.2.6", "cd proj && uv run main.py"],
+        6,
+    ),
+    (
+        "protobuf-tfcpu2101-pb421-pip23",
+        "protobuf-mismatch",
+        "3.10",
+        "23.3.1",
+        ["uv pip install -q tensorflow-cpu==2.10.1"],
+        ["pip install protobuf==4.21.12", "python -c 'import tensorflow as tf'"],
+        6,
+    ),
+    (
+        "protobuf-gapi152-pb425-pip24",
+        "protobuf-mismatch",
+        "3.11",
+        "24.0",
+        [],
+        [
+            "pip install googleapis-common-protos==1.52.0 protobuf==4.25.3",
+            "python -c 'from google.api import annotations_pb2'",
+        ],
+        6,
+    ),
+    (
+        "keras-tf2161-legacy-optimizer",
+        "keras-version-mismatch",
+        "3.11",
+        None,
+        ["uv pip install -q tensorflow==2.16.1"],
+        ["python -c 'import tensorflow as tf; opt = tf.keras.optimizers.legacy.Adam(learning_rate=1e-3)'"],
+        6,
+    ),
+    (
+        "keras-keras3-jax-preprocessing-text",
+        "keras-version-mismatch",
+        "3.11",
+        "26.1.2",
+        ["uv pip install -q keras jax==0.4.30 jaxlib==0.4.30"],
+        ["export KERAS_BACKEND=jax; python -c 'from keras.preprocessing.text import Tokenizer'"],
+        6,
+    ),
+    (
+        "network-pip26-proxy9",
+        "network-or-index",
+        "3.12",
+        "26.0.1",
+        [],
+        ["pip install --proxy http://127.0.0.1:9 --retries 1 --timeout 5 httpx"],
+        6,
+    ),
+    (
+        "network-pip22-dns-invalid",
+        "network-or-index",
+        "3.9",
+        "22.0.4",
+        [],
+        ["pip install --index-url https://pypi.internal.invalid/simple --retries 1 --timeout 5 flask"],
+        6,
+    ),
+    (
+        "network-uvsync-index-timeout",
+        "network-or-index",
+        "3.11",
+        None,
+        [
+            "uv init -q --no-workspace --python $(pyenv prefix 3.11)/bin/python3.11 proj",
+            "sed -i 's/^dependencies = \\[\\]/dependencies = [\"requests\"]/' proj/pyproject.toml",
+            'printf \'\\n[[tool.uv.index]]\\nname = "internal"\\nurl = "https://10.255.255.1/simple"\\ndefault = true\\n\' >> proj/pyproject.toml',
+        ],
+        ["cd proj && UV_HTTP_TIMEOUT=5 uv sync"],
+        6,
+    ),
+    (
+        "platform-tfmacos-linux-pip24",
+        "platform-unsupported",
+        "3.11",
+        "24.2",
+        [],
+        ["pip install tensorflow-macos==2.15.0"],
+        6,
+    ),
+    (
+        "platform-tfintel-linux-uv",
+        "platform-unsupported",
+        "3.10",
+        None,
+        [],
+        ["uv pip install tensorflow-intel==2.15.0"],
+        6,
+    ),
+    (
+        "platform-jaxcuda-macos-pip26",
+        "platform-unsupported",
+        "3.12",
+        "26.1.2",
+        [],
+        [
+            "pip download --platform macosx_11_0_arm64 --python-version 3.12 --only-binary=:all: -d w jax-cuda12-plugin==0.4.30"
+        ],
+        6,
+    ),
+    (
+        "glibc-ort1201-manylinux2014-pip26",
+        "glibc-too-old",
+        "3.12",
+        "26.3",
+        [],
+        [
+            "pip download --only-binary=:all: --platform manylinux2014_x86_64 --python-version 3.12 --no-deps -d w onnxruntime==1.20.1"
+        ],
+        6,
+    ),
+    (
+        "glibc-uv-compile-torch2150-2_17",
+        "glibc-too-old",
+        "3.11",
+        None,
+        ["printf 'torch==2.15.0\\n' > requirements.in"],
+        ["uv pip compile requirements.in --python-platform x86_64-manylinux_2_17 --python-version 3.11"],
+        6,
+    ),
+    (
+        "envleak-pythonpath-target-typingext",
+        "env-leakage",
+        "3.11",
+        "24.3.1",
+        ["pip install -q pydantic==2.9.2", "pip install -q --target {d}/libs typing_extensions==4.5.0"],
+        ["export PYTHONPATH={d}/libs; python -c 'from pydantic import BaseModel'"],
+        6,
+    ),
+    (
+        "envleak-usersite-base-prefix-numpy2",
+        "env-leakage",
+        "3.10",
+        None,
+        [
+            "uv pip install -q --python base/bin/python3.10 pip pandas==1.5.3 numpy==1.26.4",
+            "HOME={d}/home base/bin/python3.10 -m pip install -q --user --no-warn-script-location numpy==2.1.3",
+        ],
+        [
+            "export HOME={d}/home PATH={d}/base/bin:$PATH; python -c 'import numpy; print(numpy.__version__, numpy.__file__)'; python -c 'import pandas'"
+        ],
+        6,
+    ),
+    (
+        "envleak-pythonpath-attr19-uvrun",
+        "env-leakage",
+        "3.12",
+        None,
+        [
+            "uv init -q --no-workspace --python $(pyenv prefix 3.12)/bin/python3.12 proj",
+            "cd proj && uv add -q attrs==23.2.0",
+            "uv pip install -q --target {d}/vendor attrs==19.3.0",
+        ],
+        ["export PYTHONPATH={d}/vendor; cd proj && uv run python -c 'import attrs; print(attrs.__version__)'"],
+        6,
+    ),
+    ("mixed-conda-wrapt-distutils-pip24", "mixed-pip-conda", "3.11", None, [], ["python -m pip install -U wrapt"], 6),
+    (
+        "mixed-conda-pyyaml-distutils-pip21",
+        "mixed-pip-conda",
+        "3.11",
+        None,
+        ["conda/bin/python -m pip install -q pip==21.3.1"],
+        ["python -m pip install pyyaml==6.0.2"],
+        6,
+    ),
+    (
+        "nogpu-tf2151-cuda-build-no-driver",
+        "no-gpu-visible",
+        "3.11",
+        None,
+        ["uv pip install -q tensorflow==2.15.1"],
+        [
+            "python -c \"import tensorflow as tf; print('Num GPUs Available:', len(tf.config.list_physical_devices('GPU')))\""
+        ],
+        6,
+    ),
+    (
+        "nogpu-torch2150-cuda-no-driver",
+        "no-gpu-visible",
+        "3.11",
+        None,
+        ["uv pip install -q --offline torch==2.15.0"],
+        [
+            "python -c 'import torch; print(torch.__version__, torch.version.cuda, torch.cuda.is_available()); x = torch.ones(2, device=\"cuda\")'"
+        ],
+        6,
+    ),
+    (
+        "nogpu-jax0430-platforms-cuda",
+        "no-gpu-visible",
+        "3.11",
+        "25.0.1",
+        ["uv pip install -q jax==0.4.30 jaxlib==0.4.30"],
+        ["JAX_PLATFORMS=cuda python -c 'import jax; print(jax.devices())'"],
+        6,
+    ),
+    (
+        "cudalibs-torch212-nodeps",
+        "cuda-libs-missing",
+        "3.11",
+        None,
+        [
+            "uv pip install -q --offline --no-deps torch==2.1.2",
+            "uv pip install -q filelock typing-extensions sympy networkx jinja2 fsspec",
+        ],
+        ["python -c 'import torch'"],
+        6,
+    ),
+    (
+        "depver-jax0435-jaxlib0430-nodeps",
+        "dependency-version-mismatch",
+        "3.11",
+        "23.0.1",
+        ["uv pip install -q jax==0.4.30 jaxlib==0.4.30"],
+        ["pip install --no-deps jax==0.4.35", "python -c 'import jax; print(jax.numpy.ones(3))'"],
+        6,
+    ),
+    (
+        "depver-flask112-pip21",
+        "dependency-version-mismatch",
+        "3.9",
+        "21.3.1",
+        [],
+        ["pip install flask==1.1.2", "python -c 'from flask import Flask'"],
+        6,
+    ),
 ]
+
+
+#: batch 6 cases run in a py-rattler conda prefix at {d}/conda (activated: PATH, CONDA_PREFIX), specs to install
+CONDA: dict[str, tuple[str, ...]] = {
+    "numpyabi-conda-pandas-pip-numpy2": ("python=3.11", "pandas=2.1.4", "numpy=1.26.4", "pip"),
+    "mixed-conda-wrapt-distutils-pip24": ("python=3.11", "pip", "wrapt=1.14.1"),
+    "mixed-conda-pyyaml-distutils-pip21": ("python=3.11", "pip", "pyyaml=6.0.1"),
+}
+#: conda packages of the local channel installed the distutils way (name, version, PyPI wheel)
+DISTUTILS = [("wrapt", "1.14.1", "wrapt==1.14.1"), ("pyyaml", "6.0.1", "pyyaml==6.0.1")]
+#: cases run in a plain prefix at {d}/base (the pyenv interpreter copied, its own site-packages)
+PRIVATE = {"envleak-usersite-base-prefix-numpy2"}
+#: cases that must reach the index: this machine's pip config (a local file:// index, /opt/wheels) is left out
+NOCONFIG = {"network-pip26-proxy9", "network-pip22-dns-invalid"}
 
 
 def pyenv_python(version: str) -> str | None:
@@ -499,10 +916,53 @@ def base_env(work: Path) -> dict[str, str]:
     bin_dir.mkdir(parents=True, exist_ok=True)
     if not (bin_dir / "uv").exists():
         (bin_dir / "uv").symlink_to(UV)
+    for guard in ("pip", "pip3"):  # a bare pip must never reach an interpreter outside the case
+        (bin_dir / guard).write_text("#!/bin/sh\necho 'fresh-faults guard: no pip in this environment' >&2\nexit 127\n")
+        (bin_dir / guard).chmod(0o755)
     env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}", UV_PYTHON_DOWNLOADS="never")
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     env.pop("PYTHONPATH", None)
     return env
+
+
+def conda_channel(out: Path) -> Path:
+    """The zoo's local conda channel (tests/zoo/condachan.py: python 3.11, numpy, pandas, pip
+    repackaged from the real wheels) plus DISTUTILS packages: real wheels' files with a distutils
+    `.egg-info` file instead of a .dist-info (as old conda packages shipped them)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.plan.builders import index_channel, make_conda_package
+    from tests.zoo.condachan import _files_of, channel
+
+    folder = channel(out / "conda-channel", "3.11")
+    python = pyenv_python("3.11")
+    assert python is not None
+    made = False
+    for name, version, requirement in DISTUTILS:
+        if (folder / "linux-64" / f"{name}-{version}-fresh_0.tar.bz2").exists():
+            continue
+        files = _files_of(requirement, Path(os.path.realpath(python)), "3.11")
+        metadata = next(data for path, data in files.items() if path.endswith(".dist-info/METADATA"))
+        files = {path: data for path, data in files.items() if ".dist-info/" not in path}
+        files[f"lib/python3.11/site-packages/{name.replace('-', '_')}-{version}-py3.11.egg-info"] = metadata
+        make_conda_package(
+            folder, name, version, build="fresh_0", depends=["python >=3.11,<3.12"], files=files, subdir="linux-64"
+        )
+        made = True
+    if made:
+        index_channel(folder)
+    return folder
+
+
+def conda_prefix(channel: Path, specs: tuple[str, ...], prefix: Path) -> None:
+    """A real conda prefix (conda-meta records, files conda owns) solved and installed by py-rattler."""
+    from envdoctor.actions.create import create
+    from envdoctor.actions.envfile import BuildSpec
+
+    result = create(
+        BuildSpec(conda=list(specs), channels=[channel.as_uri()], manager="conda"), prefix, verify=False, quiet=True
+    )
+    if not result.ok:
+        raise RuntimeError(f"py-rattler could not build {prefix}: {result.error}")
 
 
 def make(case: tuple[str, str, str, str | None, list[str], list[str], int], out: Path, env0: dict[str, str]) -> str:
@@ -523,6 +983,23 @@ def make(case: tuple[str, str, str, str | None, list[str], list[str], int], out:
         subprocess.run(
             [UV, "pip", "install", "-q", "--python", str(venv / "bin" / "python"), f"pip=={pip}"], env=env, check=True
         )
+    prompt = "(.venv) $"
+    if name in CONDA:  # an activated conda prefix instead of the venv
+        conda_prefix(out / "conda-channel", CONDA[name], work / "conda")
+        env = dict(
+            env0, CONDA_PREFIX=str(work / "conda"), CONDA_DEFAULT_ENV="base", PATH=f"{work}/conda/bin:{env0['PATH']}"
+        )
+        prompt = "(base) $"
+    if name in PRIVATE:  # a plain (non-venv) prefix: the user site comes before its site-packages
+        sys.path.insert(0, str(ROOT))
+        from tests.zoo.envs import private_prefix
+
+        private_prefix(Path(python), work / "base")
+        env = dict(env0)
+        prompt = "$"
+    if name in NOCONFIG:
+        env["PIP_CONFIG_FILE"] = os.devnull
+        env.pop("PIP_FIND_LINKS", None)
     values = {"d": str(work), "torch_cpu": TORCH_CPU}
     for command in setup:
         subprocess.run(command.format(**values), shell=True, cwd=work, env=env, capture_output=True, text=True)
@@ -539,13 +1016,13 @@ def make(case: tuple[str, str, str, str | None, list[str], list[str], int], out:
             text=True,
             timeout=900,
         )
-        body.append(f"(.venv) $ {shown}\n{done.stdout}")
+        body.append(f"{prompt} {shown}\n{done.stdout}")
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text(f"cause: {label}\nsource: fresh:{name}\nbatch: {batch}\n---\n" + "".join(body))
     return f"made {name}"
 
 
-def score(out: Path, only: str | None) -> None:
+def score(out: Path, only: str | None, batch_wanted: int | None = None) -> None:
     from envdoctor.explain import explain_text
 
     by_batch: dict[int, list[tuple[str, str, str, float]]] = {}
@@ -554,6 +1031,8 @@ def score(out: Path, only: str | None) -> None:
             continue
         head, body = log.read_text().split("---\n", 1)
         fields = dict(line.split(": ", 1) for line in head.splitlines() if ": " in line)
+        if batch_wanted is not None and int(fields.get("batch", "0")) != batch_wanted:
+            continue
         got = explain_text(body)
         by_batch.setdefault(int(fields.get("batch", "0")), []).append(
             (log.stem, fields["cause"], got.cause, got.confidence)
@@ -576,15 +1055,22 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=ROOT / ".bench" / "fresh-faults")
     parser.add_argument("--only", help="only the cases whose name matches this regex")
+    parser.add_argument("--batch", type=int, help="only this batch (making and scoring)")
     parser.add_argument("--score-only", action="store_true", help="score the cached logs, make none")
+    parser.add_argument(
+        "--make-only", action="store_true", help="make the logs, score none (the engine is not imported)"
+    )
     args = parser.parse_args()
     if not args.score_only:
         env = base_env(args.out)
-        todo = [c for c in CASES if not args.only or re.search(args.only, c[0])]
+        todo = [c for c in CASES if (not args.only or re.search(args.only, c[0])) and args.batch in (None, c[6])]
+        if any(c[0] in CONDA for c in todo):
+            conda_channel(args.out)  # once, before the cases that share it
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
             for line in pool.map(lambda c: make(c, args.out, env), todo):
-                print(line)
-    score(args.out, args.only)
+                print(line, flush=True)
+    if not args.make_only:
+        score(args.out, args.only, args.batch)
 
 
 if __name__ == "__main__":
