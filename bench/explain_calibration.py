@@ -90,6 +90,7 @@ def fresh_logs(folder: Path) -> list[Labelled]:
 
 def count(logs: list[Labelled], answers: dict[tuple[str, str], Raw]) -> dict[str, dict[str, list[int]]]:
     """(cause <- key) -> source -> [firings, right], over the answers named at the bar."""
+    assert all(log.split in READ or log.source != "corpus" for log in logs)
     table: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for log in logs:
         raw = answers[(log.split, log.name)]
@@ -157,7 +158,8 @@ def main() -> None:
     splits: dict[str, list[Labelled]] = defaultdict(list)
     for log in logs:
         splits[log.split].append(log)
-    groups = [*splits.items(), ("all read", logs)]
+    read_blind = [log for log in logs if log.split in READ[2:9]]
+    groups = [*splits.items(), ("blind .. blind7", read_blind), ("all read", logs)]
     for split, members in groups:
         before = row(split, members, answers, None).split(" | ")
         after = row(split, members, answers, bound).split(" | ")
