@@ -9,7 +9,8 @@ the fresh planted faults of batches 1-5 (bench/explain_fresh_faults.py). For eve
 the bar (raw confidence >= 0.8) it counts, per (cause <- deciding key), firings and right answers,
 prints them with the Wilson lower bound (src/envdoctor/explain/calibration.py) and the splits'
 figures before (raw) and after (capped at the bound). `--write` stores the counts in
-src/envdoctor/explain/data/calibration.json, which the engine reads; tests/explain/test_calibration.py
+src/envdoctor/explain/data/calibration.json, which the engine reads (a source whose logs are not
+here, say the live corpus in a fresh checkout, keeps its shipped counts); tests/explain/test_calibration.py
 holds that file to what this script derives from the corpus.
 
 The after figures are in-sample (the counts come from these same logs): they show what the cap
@@ -165,6 +166,15 @@ def main() -> None:
         after = row(split, members, answers, bound).split(" | ")
         print(f"| {split} | {len(members)} | " + " | ".join(f"{b} → {a}" for b, a in zip(before, after)) + " |")
     if args.write:
+        measured = {log.source for log in logs}
+        kept = sorted({"corpus", "live", "fresh"} - measured)
+        if kept and DATA.is_file():  # a source not measured here keeps its shipped counts
+            shipped = json.loads(DATA.read_text(encoding="utf-8")).get("keys", {})
+            for key, by in shipped.items():
+                for source in kept:
+                    if source in by:
+                        table.setdefault(key, {})[source] = by[source]
+            print(f"\nkept the shipped counts of: {', '.join(kept)} (their logs are not here)")
         DATA.write_text(
             json.dumps({"z": "see calibration.Z", "keys": table}, indent=1, sort_keys=True) + "\n", encoding="utf-8"
         )

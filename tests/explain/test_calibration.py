@@ -2,7 +2,7 @@
 
 Regenerate after any change to signatures or rules:
 `.venv/bin/python bench/explain_calibration.py --write --live DIR --fresh DIR` (the live corpus's and
-the fresh faults' logs; without them only the corpus's rows are measured and the others are lost).
+the fresh faults' logs, batches 1-5; a source whose logs are not given keeps its shipped counts).
 """
 
 from __future__ import annotations
