@@ -7,7 +7,9 @@ Each answer is decided by its strongest contributor, a signature id or a cause r
 holds those counts; the shipped confidence is the raw one capped at a Wilson lower bound (z below):
 the cause's pooled precision over every key that named it, or the key's own where it was ever wrong
 (`calibrated_bound`). Right 40 times of 40 supports 0.94, 15 of 16 only 0.76 (below the bar), a key
-never measured nothing. Regenerate with `.venv/bin/python bench/explain_calibration.py --write`;
+never measured nothing. A target (`--snapshot` / `--python` / `--prefix`, the notebook's own
+kernel) is the exception: a key no log measured that decides with a target reads the environment's
+own facts, which no log corpus can measure, and keeps its raw confidence. Regenerate with `.venv/bin/python bench/explain_calibration.py --write`;
 tests/explain/test_calibration.py holds the file to what the script derives.
 """
 
@@ -75,6 +77,10 @@ def calibrated_bound(cause: str, key: str) -> float:
     return min(own, wilson_lower(*pooled(cause))) if right < firings else wilson_lower(*pooled(cause))
 
 
+def is_measured(cause: str, key: str) -> bool:
+    return table_key(cause, key) in counts()
+
+
 def measured(cause: str, key: str) -> str:
     """In words, for an answer left below the bar by calibration."""
     firings, right = counts().get(table_key(cause, key), (0, 0))
@@ -87,4 +93,4 @@ def measured(cause: str, key: str) -> str:
     )
 
 
-__all__ = ["DATA", "Z", "calibrated_bound", "counts", "measured", "pooled", "table_key", "wilson_lower"]
+__all__ = ["DATA", "Z", "calibrated_bound", "counts", "is_measured", "measured", "pooled", "table_key", "wilson_lower"]

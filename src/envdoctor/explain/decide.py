@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from envdoctor.explain.calibration import calibrated_bound
+from envdoctor.explain.calibration import calibrated_bound, is_measured
 from envdoctor.explain.causes import PRIORITY
 from envdoctor.explain.extract import extract
 from envdoctor.explain.logfacts import LogFacts
@@ -170,7 +170,8 @@ def decide(
         runner = ranked[1][1] if len(ranked) > 1 else 0.0
         raw = confidence = best - max(0.0, runner - (best - MARGIN))
         key = deciding_key(top, signals.get(top), scanner, ctx.verdicts)
-        if calibrated:
+        if calibrated and (snapshot is None or is_measured(top, key)):
+            # a target's facts are the environment's own: a key no log measured keeps its confidence
             confidence = min(confidence, calibrated_bound(top, key))
         if round(confidence, 2) >= CONFIDENT:
             cause = top
