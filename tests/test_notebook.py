@@ -6,6 +6,7 @@ then `%pip install ...` inside the notebook) and checks again."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shlex
 import subprocess
@@ -35,6 +36,14 @@ pytest.importorskip("jupyter_client")
 pytest.importorskip("ipykernel")
 
 SYSTEM_BIN = ["/usr/bin", "/bin"]
+# the fix inside this interpreter's notebook: %pip where pip installs into it, else uv behind `!`
+# (a uv venv without pip, as the worktrees' venvs are)
+HAS_PIP = importlib.util.find_spec("pip") is not None
+NOTEBOOK_FIX = (
+    "fix: %pip install tensorflow==2.16.1"
+    if HAS_PIP
+    else f"pip install --python {shlex.quote(sys.executable)} tensorflow==2.16.1"
+)
 
 
 def _tf_elsewhere(tmp_path: Path) -> Path:
@@ -63,7 +72,9 @@ def test_magics_in_a_real_ipython_shell(tmp_path: Path) -> None:
     assert "envdoctor explain: no traceback yet" in out
     assert f"envdoctor: IPython: {sys.executable}" in out
     assert f"ED236 tensorflow 2.16.1 is installed in {shell_python.parent.parent} (python on PATH)" in out
-    assert "fix: %pip install tensorflow==2.16.1" in out
+    assert NOTEBOOK_FIX in out
+    hint = "%pip installs into this kernel's interpreter" if HAS_PIP else "this kernel's interpreter has no pip"
+    assert hint in out
     assert "envdoctor explain: ModuleNotFoundError: No module named 'tensorflow'" in out
     assert "cause: wrong-interpreter" in out
     assert "usage: %envdoctor [check | explain | kernels]" in out
@@ -125,13 +136,13 @@ def test_magics_in_a_real_kernel(tmp_path: Path) -> None:
         text, page = shown["text/plain"], shown["text/html"]
         assert f"envdoctor: this kernel (envd): {sys.executable}" in text
         assert "ED236" in text and "which the kernel 'envd' runs" in text
-        assert "fix: %pip install tensorflow==2.16.1" in text
-        assert page.startswith('<div class="envdoctor">') and "<b" in page and "%pip install tensorflow==2.16.1" in page
+        assert NOTEBOOK_FIX in text
+        assert page.startswith('<div class="envdoctor">') and "<b" in page and NOTEBOOK_FIX.split("fix: ")[-1] in page
         assert "<script" not in page
         assert kernel.run("import tensorflow") == [("error", "ModuleNotFoundError")]
         explained = kernel.display("%envdoctor explain")["text/plain"]
         assert explained.startswith("envdoctor explain: ModuleNotFoundError: No module named 'tensorflow'")
-        assert "cause: wrong-interpreter" in explained and "fix: %pip install tensorflow==2.16.1" in explained
+        assert "cause: wrong-interpreter" in explained and NOTEBOOK_FIX in explained
         listing = kernel.display("%envdoctor kernels")["text/plain"]
         assert "envd  \u201cPython (envd)\u201d  ok" in listing
     finally:

@@ -1,7 +1,8 @@
 """The service layer: what the verbs do, without the command line. Commands parse their options,
 call one of these, format the result and emit it; the Python API (`envdoctor.api`) calls them too.
 
-- `diagnose(snapshot, ...)`: the core: a snapshot and the knowledge base in, an ordered Report out.
+- `diagnose(snapshot, ...)`: the core: a snapshot and the knowledge base in, an ordered Report out
+  (defined in `envdoctor.diagnosis`, below this layer, with `read_options`: actions and fleet use them).
 - `check(source, selection, cache=...)`: an environment's Report, from check's result cache when it
   is unchanged since the last check (see `check` for the choreography that keeps this fast).
 - `snapshot(source, options)`, `report(source, ...)`, `verify(source, ...)`, `fix(source, ...)`,
@@ -19,6 +20,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from envdoctor import exitcodes
+from envdoctor.diagnosis import Report as Report
+from envdoctor.diagnosis import diagnose as diagnose
+from envdoctor.diagnosis import driver_cuda as driver_cuda
+from envdoctor.diagnosis import override_severity as override_severity
+from envdoctor.diagnosis import read_options as read_options
 from envdoctor.probe.sources import EnvironmentSource, LiveSource, ReadOptions, read_snapshot
 
 if TYPE_CHECKING:
@@ -27,94 +33,8 @@ if TYPE_CHECKING:
     from envdoctor.actions.verify import VerifyReport
     from envdoctor.fleet.aggregate import Collector, FleetReport, Node
     from envdoctor.fleet.inputs import NodeInput
-    from envdoctor.knowledge.interface import KnowledgeSource
-    from envdoctor.model import Finding, Skipped, Snapshot
-    from envdoctor.rules import Context, Rule
+    from envdoctor.model import Finding, Snapshot
     from envdoctor.selection import Selection
-
-
-class Report:
-    """check's answer about one environment. `snapshot` is None when the answer came from the
-    cache (`cached`); `environment` is the short description every output format shows.
-    (A plain class, not a dataclass: check imports this module before it starts the probe.)"""
-
-    def __init__(
-        self,
-        snapshot: Snapshot | None,
-        findings: list[Finding],
-        skipped: list[Skipped] | None = None,
-        environment: dict[str, Any] | None = None,
-        *,
-        inspected: bool = True,
-        cached: bool = False,
-    ) -> None:
-        self.snapshot = snapshot
-        self.findings = findings
-        self.skipped = list(skipped or [])
-        self.environment = environment or (snapshot.summary() if snapshot is not None else {})
-        self.inspected = inspected  # False: nothing could be read (exit 2)
-        self.cached = cached
-        self.cache_key: str | None = None  # the cache entry a cached answer came from
-
-    def __repr__(self) -> str:
-        return f"Report({len(self.findings)} findings, {len(self.skipped)} skipped, cached={self.cached})"
-
-    @property
-    def counts(self) -> dict[str, int]:
-        from envdoctor.model import Severity
-
-        counts = {s.value: 0 for s in Severity}
-        for finding in self.findings:
-            counts[finding.severity.value] += 1
-        return counts
-
-    @property
-    def exit_code(self) -> int:
-        """0: no error-severity finding; 1: errors found; 2: nothing could be inspected."""
-        return exitcodes.of_findings(self.findings, inspected=self.inspected)
-
-
-def diagnose(
-    snapshot: Snapshot,
-    kb: KnowledgeSource | None = None,
-    *,
-    rules: Iterable[Rule[Context]] | None = None,
-    ignore: Iterable[str] = (),
-    severity: Mapping[str, str] | None = None,
-) -> Report:
-    """Run every rule (or `rules`) on `snapshot`; findings ordered by severity, then code.
-    `severity` overrides a rule's findings' severity, by code or rule name (configuration)."""
-    from envdoctor.knowledge import KnowledgeBase
-    from envdoctor.roots import group as group_root_causes
-    from envdoctor.rules import Context, all_rules, run_rules
-    from envdoctor.rules.unread_metadata import unread_skipped
-
-    knowledge = kb if kb is not None else KnowledgeBase.load()
-    ignored = set(ignore)
-    selected = [r for r in (all_rules() if rules is None else rules) if r.code not in ignored and r.name not in ignored]
-    findings = list(run_rules(Context(snapshot, knowledge), selected))
-    if severity:
-        findings = [override_severity(f, severity) for f in findings]
-    findings.sort(key=lambda f: (f.severity.rank, f.code, f.subject or "", f.message))
-    findings = group_root_causes(snapshot, findings)
-    # What was not read is said, whatever rules ran: never "OK" for it (see ED108).
-    return Report(
-        snapshot=snapshot,
-        findings=findings,
-        skipped=[*snapshot.skipped, *unread_skipped(snapshot)],
-    )
-
-
-def override_severity(finding: Finding, severity: Mapping[str, str]) -> Finding:
-    """The finding with the severity the configuration gives its rule (by code or name), if any."""
-    import dataclasses
-
-    from envdoctor.model import Severity
-
-    wanted = severity.get(finding.code) or severity.get(finding.rule)
-    if wanted and wanted != finding.severity.value:
-        return dataclasses.replace(finding, severity=Severity(wanted))
-    return finding
 
 
 def load_rules() -> None:
@@ -124,20 +44,6 @@ def load_rules() -> None:
 
     all_rules()
     KnowledgeBase.load()
-
-
-def driver_cuda(driver_version: str) -> str | None:
-    """The highest CUDA a driver version supports, by the knowledge base's driver table: what the GPU
-    probe is given (`ReadOptions.driver_cuda`) for a driver that does not say its CUDA itself."""
-    from envdoctor.knowledge.drivers import cuda_for_driver  # lazy: the kb loads only for such a driver
-
-    return cuda_for_driver(driver_version)
-
-
-def read_options(options: ReadOptions | None = None) -> ReadOptions:
-    """`options` (default: the defaults) with the knowledge base's driver table for the probe."""
-    options = options or ReadOptions()
-    return options if options.driver_cuda is not None else options._replace(driver_cuda=driver_cuda)
 
 
 def check(

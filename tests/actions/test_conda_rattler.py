@@ -23,16 +23,13 @@ import pytest
 rattler = pytest.importorskip("rattler")
 
 from envdoctor.actions import restore as points  # noqa: E402
-from envdoctor.actions.create import (  # noqa: E402
-    CONDA_TOOLS,
-    create,
-    rattler_channels,
-    rattler_specs,
-)
+from envdoctor.actions.create import create, rattler_specs  # noqa: E402
 from envdoctor.actions.envfile import BuildSpec, from_file  # noqa: E402
+from envdoctor.actions.rattlerenv import rattler_channels  # noqa: E402
 from envdoctor.actions.restore import restoring  # noqa: E402
 from envdoctor.actions.uvtool import IndexOptions  # noqa: E402
 from envdoctor.probe.collect import describe  # noqa: E402
+from envdoctor.probe.tools import CONDA_FLAVOURS  # noqa: E402
 from tests.actions.fakes import FAKE_NUMPY, WORKING_TF, build_wheel, run_cli, uv_install  # noqa: E402
 from tests.plan.builders import index_channel, make_conda_package  # noqa: E402
 
@@ -92,7 +89,7 @@ def _path_without_conda() -> str:
     keep = [
         d
         for d in os.environ.get("PATH", "").split(os.pathsep)
-        if not any(os.path.exists(os.path.join(d, t)) for t in CONDA_TOOLS)
+        if not any(os.path.exists(os.path.join(d, t)) for t in CONDA_FLAVOURS)
     ]
     return os.pathsep.join(keep)
 

@@ -22,6 +22,7 @@ import importlib.util
 import json
 import os
 import shutil
+import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -29,17 +30,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from envdoctor._version import __version__
+from envdoctor.actions import interrupts
+from envdoctor.actions import restore as points
+from envdoctor.actions.containment import Boundary
+from envdoctor.actions.containment import move_aside as rename_aside
 from envdoctor.actions.envfile import BuildSpec
+from envdoctor.actions.lock import hold, lock_path
 from envdoctor.actions.proc import StepRun, progress, run_step
+from envdoctor.actions.rattlerenv import rattler_channels
 from envdoctor.actions.uvtool import IndexOptions, uv_binary, uv_env, uv_pip
+from envdoctor.actions.verify import verify as run_verify
 from envdoctor.errors import EnvdoctorError, UsageError
 from envdoctor.frameworks import uv_index_option
+from envdoctor.model import Interpreter
 from envdoctor.probe.interpreters import find_interpreter
+from envdoctor.probe.target import python_in
+from envdoctor.probe.tools import conda_tool
 from envdoctor.process import Completed, run
-
-CONDA_TOOLS = ("micromamba", "mamba", "conda")
-#: what conda's `defaults` channel is on Linux and macOS
-DEFAULTS_CHANNELS = ("https://repo.anaconda.com/pkgs/main", "https://repo.anaconda.com/pkgs/r")
 
 
 def envs_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -144,9 +152,6 @@ def made_by_envdoctor(dest: Path) -> bool:
 
 def write_marker(dest: Path) -> None:
     """Mark `dest` as made by envdoctor (only ever for a folder that was absent or empty)."""
-    from envdoctor._version import __version__
-    from envdoctor.actions.containment import Boundary
-
     bound = Boundary([dest], f"the new environment {dest}")
     bound.make_dirs(dest / MARKER.parent)
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -158,9 +163,6 @@ def prepare_destination(dest: Path, *, force: bool, move_aside: bool = False, qu
     """Make `dest` ready to build into. Never removes a folder envdoctor did not create: an
     existing non-empty folder is refused, or with `move_aside` renamed next to itself (kept whole);
     with `force` only an environment envdoctor made there (its marker) is removed and rebuilt."""
-    from envdoctor.actions.containment import Boundary
-    from envdoctor.actions.containment import move_aside as rename_aside
-
     if dest.is_symlink():
         raise UsageError(f"{dest} is a symlink: give the folder it points to, or another --prefix")
     occupied = dest.exists() and (not dest.is_dir() or any(dest.iterdir()))
@@ -209,8 +211,6 @@ def create(
     """Build `spec` at `dest`; a failure is reported in the result (ok False, error). The
     destination is locked meanwhile; SIGINT / SIGTERM / SIGHUP stop the running step and raise
     interrupts.Interruption."""
-    from envdoctor.actions import interrupts
-
     with _locked(dest), interrupts.guarded():
         try:
             return _create(
@@ -230,11 +230,6 @@ def _locked(dest: Path) -> Iterator[None]:
     """The destination's lock (in the state folder: the prefix may not exist yet), and the
     environment's own lock (the one `fix --apply` takes) when envdoctor made the one there: a
     folder it did not make gets nothing written into it."""
-    from envdoctor.actions import restore as points
-    from envdoctor.actions.containment import Boundary
-    from envdoctor.actions.lock import hold, lock_path
-    from envdoctor.model import Interpreter
-
     state = points.state_dir()
     path = lock_path(str(dest), state=state, in_prefix=False)
     try:
@@ -267,8 +262,6 @@ def _create(
     verify_timeout: float,
     quiet: bool,
 ) -> CreateResult:
-    from envdoctor.actions import interrupts
-
     start = time.perf_counter()
     index = index or IndexOptions()
     version = python or spec.python
@@ -293,8 +286,6 @@ def _create(
             with interrupts.shielded():
                 write_marker(dest)
     if result.ok and verify:
-        from envdoctor.actions.verify import verify as run_verify
-
         if not quiet:
             progress("verifying the new environment (import + a tiny computation per framework)")
         result.verify = run_verify(result.python, timeout=verify_timeout)
@@ -358,8 +349,6 @@ def _install_pip_part(
     *,
     sync: bool,
 ) -> None:
-    from envdoctor.actions.containment import Boundary
-
     bound = Boundary([dest], f"the new environment {dest}")
     record = bound.make_dirs(dest / ".envdoctor" / "create")
     if spec.requirements_file:
@@ -382,25 +371,10 @@ def _install_pip_part(
 
 
 def _venv_python(dest: Path) -> str:
-    from envdoctor.probe.target import python_in
-
     found = python_in(str(dest))
     if found is None:
         raise EnvdoctorError(f"no interpreter in {dest} after creating it")
     return found
-
-
-def conda_tool(env: Mapping[str, str] | None = None) -> str | None:
-    env = os.environ if env is None else env
-    for var in ("MAMBA_EXE", "CONDA_EXE"):
-        value = env.get(var)
-        if value and os.path.isfile(value):
-            return value
-    for name in CONDA_TOOLS:
-        found = shutil.which(name, path=env.get("PATH"))
-        if found:
-            return found
-    return None
 
 
 def conda_command(tool: str, spec: BuildSpec, dest: Path, version: str | None) -> list[str]:
@@ -451,15 +425,6 @@ def _create_conda(
         _install_pip_part(runner, spec, dest, result.python, index, sync=False)
 
 
-def rattler_channels(channels: Sequence[str]) -> list[str]:
-    """Channels as py-rattler takes them: conda's `nodefaults` dropped, `defaults` spelled out."""
-    out: list[str] = []
-    for channel in channels:
-        names = {"nodefaults": [], "defaults": list(DEFAULTS_CHANNELS)}.get(channel.strip(), [channel.strip()])
-        out += [n for n in names if n and n not in out]
-    return out or ["conda-forge"]
-
-
 def rattler_specs(spec: BuildSpec, python: str | None) -> list[str]:
     """The match specs py-rattler solves: python (--python X.Y, else the spec's own), the conda
     part, and pip when there is a pip part."""
@@ -470,13 +435,6 @@ def rattler_specs(spec: BuildSpec, python: str | None) -> list[str]:
     else:
         first = f"python={spec.python}" if spec.python else "python"
     return [first, *spec.conda] + (["pip"] if spec.pip else [])
-
-
-def virtual_packages() -> list[Any]:
-    """This machine's virtual packages, with conda's CONDA_OVERRIDE_* variables applied."""
-    import rattler
-
-    return list(rattler.VirtualPackage.detect(rattler.VirtualPackageOverrides.from_env()))
 
 
 def _solve_hint(message: str) -> str:
@@ -498,13 +456,10 @@ def _solve_hint(message: str) -> str:
 def _rattler_install(spec: BuildSpec, dest: Path, python: str | None, result: CreateResult, quiet: bool) -> None:
     """Solve and install the conda part with py-rattler (no conda on this machine).
 
-    In a child process (`python -m envdoctor.actions.create rattler-install`, the request as JSON on
+    In a child process (`python -m envdoctor.actions.rattlerenv rattler-install`, the request as JSON on
     stdin, the outcome as one JSON line on stdout) that leaves with os._exit: py-rattler 0.28's
     runtime threads crash the interpreter's exit now and then (SIGSEGV / SIGABRT in
     PyGILState_Release), which would turn a built environment into a failed `create`."""
-    import json
-    import sys
-
     if importlib.util.find_spec("rattler") is None:
         raise EnvdoctorError("no conda, mamba or micromamba, and py-rattler is not installed")
     specs = rattler_specs(spec, python)
@@ -516,7 +471,7 @@ def _rattler_install(spec: BuildSpec, dest: Path, python: str | None, result: Cr
     request = {"channels": channels, "specs": specs, "prefix": str(dest), "quiet": quiet}
     # through envdoctor.process: in envdoctor's process group, known to the guardian, stopped on a signal
     done = run(
-        [sys.executable, "-m", "envdoctor.actions.create", "rattler-install"],
+        [sys.executable, "-m", "envdoctor.actions.rattlerenv", "rattler-install"],
         input=json.dumps(request),
         stream_stderr=not quiet,
     )
@@ -540,51 +495,3 @@ def _rattler_install(spec: BuildSpec, dest: Path, python: str | None, result: Cr
         result.steps.append(StepRun(["rattler", "install", *specs], False, seconds, message, name))
         raise EnvdoctorError(f"py-rattler could not install the conda part into {dest}: {message}")
     result.steps.append(StepRun(["rattler", "install", *specs], True, seconds, name=name))
-
-
-def _rattler_child(request: Mapping[str, Any]) -> dict[str, Any]:
-    """Solve and install (in the child process): {"ok", "packages"} or {"ok": False, "stage", ...}."""
-    import asyncio
-
-    import rattler
-
-    specs = [str(s) for s in request["specs"]]
-    quiet = bool(request.get("quiet"))
-    try:
-        # parsed leniently, as conda does: `numpy 1.26.4 py311h_0` (a plan's pins) and
-        # `numpy=1.26.4=py311_0` (`conda env export`) are refused by rattler.solve's strict parsing
-        match_specs = [rattler.MatchSpec(s, strict=False) for s in specs]
-        records = asyncio.run(
-            rattler.solve(sources=list(request["channels"]), specs=match_specs, virtual_packages=virtual_packages())
-        )
-    except Exception as exc:  # rattler raises its own exception types
-        return {"ok": False, "stage": "solve", "solver": type(exc).__name__ == "SolverError", "message": str(exc)}
-    try:
-        if not quiet:
-            progress(f"installing {len(records)} conda packages into {request['prefix']} (py-rattler)")
-        # (no requested_specs: py-rattler 0.28 passes its MatchSpec objects on unconverted and fails)
-        asyncio.run(rattler.install(records, target_prefix=str(request["prefix"]), show_progress=not quiet))
-    except Exception as exc:
-        return {"ok": False, "stage": "install", "message": str(exc)}
-    return {"ok": True, "packages": len(records)}
-
-
-def _child_main() -> None:
-    import json
-    import sys
-
-    if sys.argv[1:] != ["rattler-install"]:
-        print("usage: python -m envdoctor.actions.create rattler-install < request.json", file=sys.stderr)
-        os._exit(2)
-    try:
-        outcome = _rattler_child(json.loads(sys.stdin.read()))
-    except Exception as exc:  # a bad request, rattler missing: reported like any other failure
-        outcome = {"ok": False, "stage": "install", "message": f"{type(exc).__name__}: {exc}"}
-    sys.stdout.write(json.dumps(outcome) + "\n")
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)  # not through the interpreter's exit: see _rattler_install
-
-
-if __name__ == "__main__":
-    _child_main()

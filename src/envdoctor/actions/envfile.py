@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from envdoctor.errors import EnvdoctorError, UsageError
+from envdoctor.errors import EnvdoctorError, ResolutionUnavailable, UsageError
 
 _PY_VERSION = re.compile(r"(\d+\.\d+(?:\.\d+)?)")
 _PINNED = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*===?\s*[^,;*<>!~\s]+\s*(;.*)?$")
@@ -80,13 +80,12 @@ def from_specs(
             raise UsageError(f"unknown option {spec!r}")
     if not use_plan:
         return BuildSpec(python=python, pip=list(specs), pinned=is_pinned(specs), source="specs")
+    # lazy: keeps envdoctor.plan out of `create -f` / `--plan` / `--no-plan` (137 ms, 48 modules: packaging, concurrent)
     from envdoctor.plan import make_plan, target_for_machine
 
     target = target_for_machine(python=python, manager=manager)
     plan = make_plan(list(specs), target, options=resolve_options)
     if plan.status == "unresolved":
-        from envdoctor.errors import ResolutionUnavailable
-
         raise ResolutionUnavailable(
             f"could not plan {' '.join(specs)}: {'; '.join(plan.proof[:3])} (try: {'; '.join(plan.next_steps)})"
         )
@@ -153,6 +152,7 @@ def from_file(path: str, *, as_plan: bool) -> BuildSpec:
         if not isinstance(data, dict):
             raise UsageError(f"{path}: not a plan JSON (expected an object)")
         return from_plan_dict(data, source=str(path))
+    # lazy: keeps envdoctor.lint.files out of `create SPEC...` and a plan JSON (78 ms, 24 modules: packaging)
     from envdoctor.lint.files import detect_kind, parse_file
 
     kind = detect_kind(p)

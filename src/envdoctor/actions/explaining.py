@@ -59,6 +59,7 @@ def explain_failure(output: str, *, signal: str | None = None, snapshot: Snapsho
 
 
 def _from_explain(text: str, snapshot: Snapshot | None) -> Diagnosis:
+    # lazy: only a failure is explained: keeps envdoctor.explain out of verify's start-up (7.5 ms, 3 modules)
     from envdoctor.explain import explain_text
 
     return _convert(explain_text(text, snapshot=snapshot))

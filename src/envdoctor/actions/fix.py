@@ -32,10 +32,14 @@ from envdoctor.actions.fixplan import FixPlan, FixStep, make_plan
 from envdoctor.actions.outcome import StepOutcome, check_rollback, compare, step_outcome
 from envdoctor.actions.proc import StepRun, progress, quote, run_step
 from envdoctor.actions.uvtool import IndexOptions, uv_env
-from envdoctor.actions.verify import VerifyReport
+from envdoctor.actions.verify import VerifyReport, verify
+from envdoctor.diagnosis import diagnose, read_options
 from envdoctor.errors import EnvdoctorError
 from envdoctor.model import Finding, Interpreter, Severity
+from envdoctor.output import document_header
 from envdoctor.probe.collect import describe
+from envdoctor.probe.sources import InterpreterSource, ReadOptions, read_snapshot
+from envdoctor.probe.target import Target
 from envdoctor.process import Completed
 
 
@@ -52,17 +56,11 @@ class Verifier(Protocol):
 def default_diagnose(python: str, env: Mapping[str, str] | None = None, *, timeout: float = 20.0) -> list[Finding]:
     """check's findings for the environment of `python` (run with `env`), read afresh: the
     environment was just changed (no result cache)."""
-    from envdoctor.doctor import diagnose, read_options
-    from envdoctor.probe.sources import InterpreterSource, ReadOptions, read_snapshot
-    from envdoctor.probe.target import Target
-
     source = InterpreterSource(Target(python, None, f"--python {python}"))
     return diagnose(read_snapshot(source, read_options(ReadOptions(timeout=timeout, env=env)))).findings
 
 
 def default_verify(python: str, env: Mapping[str, str] | None = None, *, timeout: float = 300.0) -> VerifyReport:
-    from envdoctor.actions.verify import verify
-
     return verify(python, timeout=timeout, env=env)
 
 
@@ -109,8 +107,6 @@ class FixReport:
         return exitcodes.outcome(self.ok)
 
     def to_dict(self) -> dict[str, Any]:
-        from envdoctor.output import document_header
-
         return {
             **document_header(),
             "python": self.python,

@@ -20,8 +20,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from types import FrameType, TracebackType
 
-from envdoctor import exitcodes
+from envdoctor import exitcodes, process
+from envdoctor.actions import guardian
 from envdoctor.errors import EnvdoctorError
+from envdoctor.output import emit_error
 
 SIGNALS = tuple(
     s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s
@@ -57,8 +59,6 @@ class Interruption(EnvdoctorError):
 
 def say(line: str) -> None:
     """One line on stderr; a closed terminal (EIO after SIGHUP) or pipe is not an error."""
-    from envdoctor.output import emit_error
-
     with suppress(OSError, ValueError):
         emit_error(line)  # through the terminal gate: paths and names come from the environment
 
@@ -97,8 +97,6 @@ def guarded() -> Iterator[None]:
     if _active is not None or threading.current_thread() is not threading.main_thread():
         yield
         return
-    from envdoctor import process
-
     guard = _Guard()
     for signum in SIGNALS:
         guard.previous[signum] = signal.signal(signum, guard.handler)
@@ -138,13 +136,9 @@ class _Watching:
         return is_closing()
 
     def started(self, pid: int) -> None:
-        from envdoctor.actions import guardian
-
         guardian.track(pid)
 
     def ended(self, pid: int) -> None:
-        from envdoctor.actions import guardian
-
         guardian.untrack(pid)
 
     def check(self) -> None:

@@ -20,6 +20,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
 from envdoctor.actions.fixplan import FixStep
 from envdoctor.actions.verify import VerifyReport
 from envdoctor.model import Finding, Interpreter, Severity
@@ -64,9 +67,6 @@ def step_outcome(step: FixStep, done: Completed, target: Interpreter | None) -> 
 
 
 def _effect_problems(step: FixStep, target: Interpreter) -> list[str]:
-    from packaging.requirements import InvalidRequirement, Requirement
-    from packaging.utils import canonicalize_name
-
     inside = {d.name: d.version for d in read_distributions(target.install_dirs) if d.shadowed_by is None}
     problems: list[str] = []
     if step.step.action == "uninstall":

@@ -11,7 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from envdoctor import output
+from envdoctor.output import emit_error
 from envdoctor.process import Completed, run
+from envdoctor.progress import step as progress_step
 
 
 @dataclass
@@ -46,8 +49,6 @@ def quote(argv: Sequence[str]) -> str:
 def progress(message: str) -> None:
     """One progress line on stderr (never on stdout, which carries the report); a terminal that
     is gone (EIO after a hang-up) is not an error."""
-    from envdoctor.output import emit_error
-
     with contextlib.suppress(OSError, ValueError):
         emit_error(f"envdoctor: {message}")  # commands and paths: through the terminal gate
 
@@ -58,12 +59,10 @@ def run_step(label: str, argv: Sequence[str], *, env: Mapping[str, str] | None, 
     The command is cut to one line; `-v` shows it whole."""
     if quiet:
         return run(argv, env=env)
-    from envdoctor import output, progress
-
     command = quote(argv)
     output.note(f"{label} {command}")
     shown = command if len(command) <= 90 else command[:89] + "…"
-    with progress.step(f"{label} {shown}") as status:
+    with progress_step(f"{label} {shown}") as status:
         done = run(argv, env=env)
         if not done.ok:
             status.fail(f"exit {done.returncode}")

@@ -12,26 +12,26 @@ process and leaves with os._exit (py-rattler 0.28's runtime threads crash the in
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from envdoctor.actions.rattlerenv import rattler_channels, virtual_packages
+
 
 def installed_records(prefix: Path) -> list[Any]:
-    import rattler
+    import rattler  # lazy: optional dependency (py-rattler)
 
     return [rattler.PrefixRecord.from_path(path) for path in sorted((prefix / "conda-meta").glob("*.json"))]
 
 
 def install(prefix: Path, channels: Sequence[str], specs: Sequence[str], *, force_reinstall: bool = False) -> int:
     """Solve `specs` with the prefix's other packages kept; returns how many packages it holds."""
-    import asyncio
-
-    import rattler
-
-    from envdoctor.actions.create import rattler_channels, virtual_packages
+    import rattler  # lazy: optional dependency (py-rattler)
 
     current = installed_records(prefix)
     wanted = [rattler.MatchSpec(s, strict=False) for s in specs]
@@ -60,9 +60,7 @@ def install(prefix: Path, channels: Sequence[str], specs: Sequence[str], *, forc
 
 def remove(prefix: Path, names: Sequence[str]) -> int:
     """Unlink `names` (their files and records) and keep everything else as it is."""
-    import asyncio
-
-    import rattler
+    import rattler  # lazy: optional dependency (py-rattler)
 
     current = installed_records(prefix)
     dropped = {n.lower() for n in names}
@@ -75,8 +73,6 @@ def remove(prefix: Path, names: Sequence[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    import argparse
-
     parser = argparse.ArgumentParser(prog="python -m envdoctor.actions.rattlerfix")
     verbs = parser.add_subparsers(dest="verb", required=True)
     add = verbs.add_parser("install", help="install match specs into a conda prefix")

@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from envdoctor.probe.tools import uv_binary as uv_binary
 from envdoctor.probe.tools import uv_env as uv_env
+
+if TYPE_CHECKING:
+    import argparse
 
 
 @dataclass
@@ -58,11 +62,8 @@ class IndexOptions:
         )
 
 
-def add_index_arguments(parser: object) -> None:
+def add_index_arguments(parser: argparse.ArgumentParser) -> None:
     """--index-url / --extra-index-url / --find-links / --no-index / --offline (passed to uv)."""
-    import argparse
-
-    assert isinstance(parser, argparse.ArgumentParser)
     group = parser.add_argument_group("package index (passed to uv)")
     group.add_argument("--index-url", metavar="URL", help="base URL of the package index")
     group.add_argument("--extra-index-url", metavar="URL", action="append", default=[], help="another index")

@@ -30,8 +30,13 @@ from envdoctor import exitcodes
 from envdoctor import frameworks as registry
 from envdoctor.actions.explaining import Diagnosis, explain_failure
 from envdoctor.actions.proc import read_json_lines
-from envdoctor.errors import UsageError
+from envdoctor.diagnosis import diagnose, read_options
+from envdoctor.errors import SourceError, UsageError
 from envdoctor.model import Distribution, Finding, Snapshot
+from envdoctor.output import document_header
+from envdoctor.probe.distributions import read_record_extensions
+from envdoctor.probe.sources import InterpreterSource, ReadOptions, read_snapshot
+from envdoctor.probe.target import Target
 from envdoctor.process import run, signal_name
 
 INSIDE = Path(__file__).with_name("_verify_inside.py")
@@ -124,8 +129,6 @@ class VerifyReport:
         return [f.framework for f in self.frameworks if not f.ok] + [p.framework for p in self.packages if not p.ok]
 
     def to_dict(self) -> dict[str, Any]:
-        from envdoctor.output import document_header
-
         return {
             **document_header(),
             "python": self.python,
@@ -221,19 +224,12 @@ class Checked:
 def check_target(python: str, env: Mapping[str, str] | None = None) -> Checked:
     """The snapshot of `python`'s environment (SourceError when it cannot run: verify needs it to)
     and check's findings on it (none when the rules fail: verify still verifies)."""
-    from envdoctor.doctor import read_options  # lazy: the service layer above; only this read needs it
-    from envdoctor.errors import SourceError
-    from envdoctor.probe.sources import InterpreterSource, ReadOptions, read_snapshot
-    from envdoctor.probe.target import Target
-
     source = InterpreterSource(Target(python, None, f"--python {python}"))
     snapshot = read_snapshot(source, read_options(ReadOptions(env=env)))
     if not snapshot.interpreter.probed:
         reason = next((k.reason for k in snapshot.skipped if k.what.startswith("interpreter")), "it cannot run")
         raise SourceError(reason)
     try:
-        from envdoctor.doctor import diagnose
-
         return Checked(snapshot, diagnose(snapshot).findings)
     except Exception:  # verify still verifies without check
         return Checked(snapshot)
@@ -244,8 +240,6 @@ def suspects(checked: Checked) -> list[tuple[Distribution, str]]:
     warnings are about, and the well-known compiled ones installed; frameworks (and their own
     parts) are verified as frameworks."""
     snapshot = checked.snapshot
-    from envdoctor.probe.distributions import read_record_extensions
-
     winners: dict[str, Distribution] = {}
     for dist in snapshot.distributions:
         if dist.shadowed_by is None:

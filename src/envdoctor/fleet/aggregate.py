@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import sys
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from envdoctor import exitcodes
+from envdoctor.diagnosis import diagnose
 from envdoctor.fleet.facts import CATEGORIES, Item, Training, version_facts
 from envdoctor.fleet.inputs import NodeInput, assign_names, fingerprint, natural_key
 from envdoctor.fleet.parse import RecordCache
@@ -253,8 +255,6 @@ def diagnose_raw(
     raw: bytes, kb: KnowledgeBase, rules: Sequence[Rule[Context]] | None, severity: Mapping[str, str]
 ) -> Profile:
     """One environment's findings and compared versions, from its snapshot's JSON."""
-    from envdoctor.doctor import diagnose
-
     try:
         snapshot = _RECORDS.snapshot(raw)
     except ValueError as exc:
@@ -283,8 +283,6 @@ def _diagnose_in_worker(raw: bytes) -> Profile:
 def default_workers() -> int:
     """Processes for diagnosing distinct environments: the CPUs this process may use (at most 8),
     only where fork is (Linux) and no threads are running that a fork would copy half-way."""
-    import threading
-
     if sys.platform != "linux" or threading.active_count() > 1:
         return 1
     try:

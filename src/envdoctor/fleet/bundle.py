@@ -12,6 +12,7 @@ from typing import Any
 from envdoctor._version import __version__
 from envdoctor.errors import UsageError
 from envdoctor.fleet.aggregate import Collector, Node
+from envdoctor.fleet.inputs import parse_snapshot_document
 
 
 def save(path: str, nodes: Sequence[Node], collector: Collector) -> int:
@@ -55,8 +56,6 @@ def pick(nodes: Sequence[Node], collector: Collector, name: str) -> str:
             raw = collector.raw_of(node)
             if raw is None:
                 raise UsageError(f"node {name!r} has no snapshot ({node.status}: {node.reason})")
-            from envdoctor.fleet.inputs import parse_snapshot_document
-
             try:
                 return json.dumps(parse_snapshot_document(raw), indent=2) + "\n"
             except ValueError as exc:

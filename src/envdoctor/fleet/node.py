@@ -1,7 +1,8 @@
 """What runs on each node of a Ray cluster, in a Ray worker: the snapshot of the interpreter the
 workers use there (the probe as for `check --python`, in a child process), with the node's
-machine facts. Imports only what a snapshot needs (stdlib and envdoctor's probe), so it runs
-wherever Ray ships envdoctor's source (`runtime_env={"py_modules": [...]}`)."""
+machine facts. Imports only what a snapshot needs (stdlib, envdoctor's probe and the read options
+of `envdoctor.diagnosis`), so it runs wherever Ray ships envdoctor's source
+(`runtime_env={"py_modules": [...]}`)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import envdoctor
+from envdoctor.diagnosis import read_options
+from envdoctor.probe.sources import InterpreterSource, ReadOptions, read_snapshot
+from envdoctor.probe.target import Target
+
 
 def node_snapshot(timeout: float) -> dict[str, str]:
     """{"snapshot": JSON text, "hostname", "python", "node_id"} for the node this runs on."""
-    from envdoctor.doctor import read_options  # lazy: the service layer above; only this read needs it
-    from envdoctor.probe.sources import InterpreterSource, ReadOptions, read_snapshot
-    from envdoctor.probe.target import Target
-
     python = sys.executable
     with _without_shipped_source():
         source = InterpreterSource(Target(python, None, f"Ray worker Python {python}"))
@@ -36,8 +38,6 @@ def node_snapshot(timeout: float) -> dict[str, str]:
 def _without_shipped_source() -> Iterator[None]:
     """Ray puts the folder it unpacked envdoctor into on the worker's PYTHONPATH; the probe must
     see the workers' environment as the user's jobs do, without that folder."""
-    import envdoctor
-
     shipped = os.path.dirname(os.path.dirname(os.path.abspath(envdoctor.__file__)))
     before = os.environ.get("PYTHONPATH")
     if before is not None:

@@ -15,8 +15,12 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+import envdoctor
 from envdoctor.errors import UsageError
 from envdoctor.fleet.inputs import NodeInput
+from envdoctor.fleet.node import node_snapshot
 
 INSTALL_HINT = "`envdoctor fleet ray` needs Ray: pip install 'envdoctor[ray]'"
 
@@ -40,8 +44,6 @@ def load_runtime_env(text: str | None) -> dict[str, Any]:
         except OSError as exc:
             raise UsageError(f"--runtime-env {text}: {exc.strerror or exc}") from None
     try:
-        import yaml
-
         value = yaml.safe_load(source) if not source.lstrip().startswith("{") else json.loads(source)
     except (ValueError, yaml.YAMLError) as exc:
         raise UsageError(f"--runtime-env: not a JSON or YAML object ({exc})") from None
@@ -66,9 +68,6 @@ def collect(
         strategies: Any = importlib.import_module("ray.util.scheduling_strategies")
     except ImportError:
         raise UsageError(INSTALL_HINT) from None
-    import envdoctor
-    from envdoctor.fleet.node import node_snapshot
-
     env = dict(runtime_env or {})
     # Ship envdoctor's own source to the workers: nodes need not have envdoctor installed.
     env["py_modules"] = [*list(env.get("py_modules") or []), str(Path(envdoctor.__file__).resolve().parent)]

@@ -69,6 +69,21 @@ def bundled_uv() -> str | None:
         return None
 
 
+def conda_tool(env: Mapping[str, str] | None = None) -> str | None:
+    """The conda, mamba or micromamba to run (its path): $MAMBA_EXE / $CONDA_EXE when it is a file,
+    else the first of micromamba, mamba, conda on PATH; None when there is none."""
+    env = os.environ if env is None else env
+    for var in ("MAMBA_EXE", "CONDA_EXE"):
+        value = env.get(var)
+        if value and os.path.isfile(value):
+            return value
+    for name in CONDA_FLAVOURS:
+        found = shutil.which(name, path=env.get("PATH"))
+        if found:
+            return found
+    return None
+
+
 def find_tools(env: Mapping[str, str] | None = None) -> dict[str, str]:
     env = os.environ if env is None else env
     path = env.get("PATH")

@@ -112,8 +112,10 @@ def framework_elsewhere(ctx: Context) -> Iterator[Finding]:
         runs = f"the kernel '{snapshot.session.kernel}'" if snapshot.session.kernel else "you"
         hints = []
         if notebook:
+            by_pip = all(s.manager == "pip" for s in shell_fix.steps)
             hints.append(
-                "%pip installs into this kernel's interpreter; !pip uses the `pip` on PATH, which is the other one."
+                ("%pip installs into this kernel's interpreter" if by_pip else "this kernel's interpreter has no pip")
+                + "; !pip uses the `pip` on PATH, which is the other one."
             )
             hints.append("Then restart the kernel (Kernel > Restart; or IPython) before importing it.")
         elif in_kernel:

@@ -88,9 +88,10 @@ def install_explicit(prefix: Path, lines: Iterable[str], *, reinstall: Sequence[
 
     py-rattler unlinks every file the prefix's records list for the packages it removes or
     relinks: those records are checked first, and any path outside the prefix refuses it all."""
-    import asyncio  # lazy: only py-rattler's restore runs an event loop
+    # lazy: asyncio (36 ms, 52 modules) serves py-rattler's restore only, not fix's or restore's start-up
+    import asyncio
 
-    import rattler  # lazy: py-rattler is optional (and heavy)
+    import rattler  # lazy: optional dependency (py-rattler)
 
     wanted = parse_explicit(lines)
     records_now, _ = read_conda_records(str(prefix))

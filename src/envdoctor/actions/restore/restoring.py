@@ -35,6 +35,7 @@ from envdoctor.actions.restore.recording import (
 from envdoctor.actions.uvtool import IndexOptions, uv_env, uv_pip
 from envdoctor.errors import UsageError
 from envdoctor.model import Interpreter
+from envdoctor.probe.tools import conda_tool
 from envdoctor.process import Completed, run
 
 
@@ -83,8 +84,6 @@ def restore_commands(
     manual: list[str] = []
     conda_names = {d.name for d in point.distributions if (d.installer or "") == "conda"}
     if point.kind == "conda" and point.conda_explicit:
-        from envdoctor.actions.create import conda_tool  # lazy: create's imports serve only a conda prefix
-
         tool = conda_tool()
         explicit_file = str(point.path / CONDA_FILE)
         conda_cmd = [tool or "conda", "install", "--yes", "--prefix", target.prefix, "--file", explicit_file]
