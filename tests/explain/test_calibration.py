@@ -96,3 +96,28 @@ def test_an_answer_held_below_the_bar_says_what_was_measured() -> None:
     assert got.cause == "unknown"
     assert got.candidates and got.candidates[0].cause == "no-gpu-visible"
     assert "right 0 of 1 times" in got.candidates[0].why
+
+
+def test_with_a_target_a_key_no_log_measured_keeps_its_confidence() -> None:
+    # a rule that decides from the target's facts: no log corpus can measure it
+    from collections.abc import Iterator
+
+    from envdoctor.explain.rules import _registry as cause_registry
+    from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
+
+    from .test_kb_platform import _snapshot
+
+    @cause_rule("toy-target", "platform-unsupported")
+    def toy(ctx: RuleContext) -> Iterator[Verdict]:
+        """A ToyError on a Windows target."""
+        if ctx.target is not None and any(text.startswith("ToyError:") for _n, text in ctx.lines):
+            yield Verdict("platform-unsupported", 0.95, "the toy library has no Windows build")
+
+    log = "ToyError: the toy library refused to load\n"
+    try:
+        alone = explain_text(log)
+        targeted = explain_text(log, snapshot=_snapshot("windows", "AMD64", "3.11.4"))
+    finally:
+        cause_registry._RULES[:] = [r for r in cause_registry._RULES if r.id != "toy-target"]
+    assert alone.cause == "unknown"
+    assert targeted.cause == "platform-unsupported" and targeted.confidence >= CONFIDENT

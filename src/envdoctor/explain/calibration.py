@@ -9,8 +9,9 @@ the cause's pooled precision over every key that named it, or the key's own wher
 (`calibrated_bound`). Right 40 times of 40 supports 0.94, 15 of 16 only 0.76 (below the bar), a key
 never measured nothing. A target (`--snapshot` / `--python` / `--prefix`, the notebook's own
 kernel) is the exception: a key no log measured that decides with a target reads the environment's
-own facts, which no log corpus can measure, and keeps its raw confidence. Regenerate with `.venv/bin/python bench/explain_calibration.py --write`;
-tests/explain/test_calibration.py holds the file to what the script derives.
+own facts, which no log corpus can measure, and keeps its raw confidence. Regenerate with
+`.venv/bin/python bench/explain_calibration.py --write`; tests/explain/test_calibration.py holds the
+file to what the script derives.
 """
 
 from __future__ import annotations
