@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from envdoctor.explain import explain_text
+from tests.explain.expect import assert_reasoned
 
 from .corpus import load
 
@@ -45,8 +46,7 @@ def test_libmamba_requires_but_none_of_the_providers() -> None:
         "  - nothing provides requested prompt-toolkit ==3.0.5 py_0\n"
         "\n"
     )  # mamba-org/mamba#1492
-    got = explain_text(text)
-    assert got.cause == "solver-conflict"
+    got = assert_reasoned(text, "solver-conflict")
     conflict = got.conflicts[0]
     assert conflict.tool == "libmamba"
     assert conflict.move == "libnsl-2.0.0-h7f98852_0"
@@ -109,8 +109,7 @@ def test_libmamba_tree_python_pin_is_python_unsupported() -> None:
 
 
 def test_libmamba_tree_two_pins_is_a_solver_conflict() -> None:
-    got = explain_text("$ mamba create -n x numpy=1.21 scipy=1.14\n" + MAMBA_TWO_PINS)
-    assert got.cause == "solver-conflict"
+    got = assert_reasoned("$ mamba create -n x numpy=1.21 scipy=1.14\n" + MAMBA_TWO_PINS, "solver-conflict")
     assert got.conflicts[0].kind == "conflict" and got.conflicts[0].move == "numpy 1.21.*"
 
 

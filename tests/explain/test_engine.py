@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from envdoctor.explain import Session, explain_lines, explain_stream, explain_text
+from tests.explain.expect import assert_reasoned
 
 from .corpus import load
 
@@ -36,8 +37,7 @@ def test_harmless_tensorflow_lines_are_not_a_cause() -> None:
 
 def test_cuda_drivers_line_counts_when_the_question_is_gpus() -> None:
     text = "python3 -c \"import tensorflow as tf; print(tf.config.list_physical_devices('GPU'))\"\n"
-    got = explain_text(text + TF_FACTORY_NOISE + CUDA_DRIVERS_LINE + "[]\n")
-    assert got.cause == "no-gpu-visible"
+    assert_reasoned(text + TF_FACTORY_NOISE + CUDA_DRIVERS_LINE + "[]\n", "no-gpu-visible")
 
 
 def test_conda_unsatisfiable_on_python_only_is_python_unsupported() -> None:

@@ -13,6 +13,7 @@ from envdoctor.explain.engine import Scanner
 from envdoctor.explain.extract import extract
 from envdoctor.explain.paths import installs
 from envdoctor.explain.rules.leakage import WRONG_INTERPRETER
+from tests.explain.expect import assert_reasoned, raw_decision
 
 from .corpus import load
 
@@ -132,9 +133,8 @@ def test_a_refused_download_is_network_only_for_package_hosts() -> None:
 
 def test_interactive_gpu_check_answer_on_the_next_line() -> None:
     text = ">>> import torch\n>>> torch.cuda.is_available()\nFalse\n"
-    got = explain_text(text)
-    assert got.cause == "no-gpu-visible"
-    assert [e.line for e in got.evidence] == [2, 3]
+    assert_reasoned(text, "no-gpu-visible")
+    assert [e.line for e in raw_decision(text).evidence["no-gpu-visible"]] == [2, 3]
     assert explain_text(">>> torch.cuda.is_available()\nTrue\n").cause == "unknown"
 
 
@@ -144,9 +144,9 @@ def test_lightning_banner_is_a_report_only_when_it_is_all_the_excerpt_says() -> 
     noise = "Seed set to 42\n" * 3 + "Epoch 0: 100%|##########| 10/10\n" * 3 + banner
     assert explain_text(noise).cause == "unknown"
     # ... but pasted on its own it is what the user reports
-    assert explain_text(banner).cause == "no-gpu-visible"
+    assert_reasoned(banner, "no-gpu-visible")
     asked = "print(torch.cuda.is_available())\n" + banner
-    assert explain_text(asked).cause == "no-gpu-visible"
+    assert_reasoned(asked, "no-gpu-visible")
 
 
 def test_torch_driver_warning_loses_to_an_error_message() -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from envdoctor.explain import explain_text
 from envdoctor.explain.paths import installs
+from tests.explain.expect import assert_reasoned
 
 from .corpus import load
 
@@ -108,7 +109,7 @@ def test_quoted_text_shows_cause(name: str, text: str, cause: str) -> None:
     body = TUNING[name].text
     for line in text.splitlines():
         assert line.strip() in body, f"{line!r} is not quoted from {name}"
-    assert explain_text(text).cause == cause
+    assert_reasoned(text, cause)
 
 
 def test_a_32_bit_python_is_the_python() -> None:
@@ -189,7 +190,7 @@ def test_wheel_for_another_python_is_python_unsupported() -> None:
         "pi@raspberrypi:~ $ python3.7 --version\nPython 3.7.3\n"
         "ERROR: tensorflow-2.1.0-cp35-none-linux_armv7l.whl is not a supported wheel on this platform.\n"
     )
-    assert explain_text(text).cause == "python-unsupported"
+    assert_reasoned(text, "python-unsupported")
 
 
 def test_same_python_in_two_paths_is_not_foreign_bytecode() -> None:

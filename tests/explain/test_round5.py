@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from envdoctor.explain import explain_text
 from envdoctor.explain.decide import CONFIDENT
+from tests.explain.expect import assert_reasoned
 
 from .test_logfacts import facts
 
@@ -20,8 +21,7 @@ _ASK = (
 
 def test_the_runtime_stub_beside_a_toolkit_of_another_major_is_a_version_mismatch() -> None:
     log = "$ pip show tensorflow\nName: tensorflow\nVersion: 2.13.0\n" + _ASK + "CUDA Version 12.1.1\n\n" + _STUB
-    got = explain_text(log)
-    assert (got.cause, got.confidence >= CONFIDENT) == ("cuda-version-mismatch", True)
+    got = assert_reasoned(log, "cuda-version-mismatch")
     assert got.facts.get("cuda") == "12.1"
 
 
@@ -51,7 +51,7 @@ def test_the_runtime_stub_beside_a_toolkit_with_the_builds_cuda_unknown_is_not_a
     assert got.confidence < CONFIDENT
     assert got.candidates and got.candidates[0].cause == "cuda-version-mismatch"
     # without the toolkit line, the GPU question answered by the stub stays no-gpu-visible
-    assert explain_text(_ASK + _STUB).cause == "no-gpu-visible"
+    assert_reasoned(_ASK + _STUB, "no-gpu-visible")
 
 
 _WIN_INSTALL = (

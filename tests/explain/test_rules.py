@@ -112,6 +112,17 @@ CASES: dict[str, tuple[str, str, str]] = {
         "dependency-version-mismatch",
         "$ pip list | grep torch\ntorch          2.3.1\ntorchvision    0.18.1\nRuntimeError: CUDA out of memory.\n",
     ),
+    "packages/jax-plugin-out-of-step": (
+        "jax                       0.4.38        pypi_0    pypi\n"
+        "jax-cuda12-plugin         0.5.0         pypi_0    pypi\n"
+        "jaxlib                    0.4.38        pypi_0    pypi\n"
+        "RuntimeError: Unable to initialize backend 'cuda': INTERNAL: failed\n",
+        "dependency-version-mismatch",
+        "jax                       0.4.38        pypi_0    pypi\n"
+        "jax-cuda12-plugin         0.4.38        pypi_0    pypi\n"
+        "jaxlib                    0.4.38        pypi_0    pypi\n"
+        "RuntimeError: Unable to initialize backend 'cuda': INTERNAL: failed\n",
+    ),
     "errors/pip-crashed-while-downloading": (
         "Collecting torch\n  Downloading torch-2.3.0-cp311-cp311-manylinux1_x86_64.whl (779 MB)\nERROR: Exception:\n"
         "Traceback (most recent call last):\n"

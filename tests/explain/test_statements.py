@@ -7,6 +7,7 @@ import pytest
 from envdoctor.explain import explain_text
 from envdoctor.explain.extract import extract
 from envdoctor.explain.scanner import Scanner
+from tests.explain.expect import assert_reasoned
 
 
 def _stated(text: str) -> list[str]:
@@ -47,13 +48,13 @@ def test_tries_questions_and_guesses_are_no_statements(line: str) -> None:
 
 def test_a_numpy_pin_answers_the_numpy_cause_the_log_shows() -> None:
     abi = "ImportError: numpy.core.multiarray failed to import\nSolved by downgrading numpy to 1.26.4.\n"
-    assert explain_text(abi).cause == "numpy-abi"
+    assert_reasoned(abi, "numpy-abi")
     alias = "AttributeError: module 'numpy' has no attribute 'float'.\nSolved by downgrading numpy to 1.23.5.\n"
     assert explain_text(alias).cause == "numpy-api-removed"
 
 
 def test_a_statement_alone_is_an_answer_and_statements_that_disagree_are_not() -> None:
     alone = "Windows 10. It is the problem of the VC runtime, solved now.\n"
-    assert explain_text(alone).cause == "msvc-runtime-missing"
+    assert_reasoned(alone, "msvc-runtime-missing")
     both = "The problem was PYTHONPATH.\nLater: the problem was the proxy.\n"
     assert explain_text(both).cause == "unknown"

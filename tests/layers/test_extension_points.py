@@ -18,6 +18,7 @@ from envdoctor.lint.context import FileContext
 from envdoctor.model import Finding, Severity
 from envdoctor.rules import Context, rule
 from envdoctor.rules import _registry as registry
+from tests.explain.expect import raw_decision
 from tests.factories import dist, snapshot
 
 
@@ -97,8 +98,12 @@ def test_an_explain_cause_rule_registered_names_its_cause() -> None:
                 yield Verdict("package-removed", 0.95, "the toy library is gone", [Evidence(number, text)])
 
     try:
+        raw = raw_decision(log)
         after = explain_text(log)
     finally:
         cause_registry._RULES[:] = [r for r in cause_registry._RULES if r.id != "toy-error"]
-    assert after.cause == "package-removed"
-    assert any("ToyError" in e.text for e in after.evidence)
+    # the rule decides; until bench/explain_calibration.py --write has measured it on labelled logs,
+    # the shipped answer keeps it below the bar, as the first candidate
+    assert raw.cause == "package-removed" and raw.key == "toy-error"
+    assert any("ToyError" in e.text for e in raw.evidence["package-removed"])
+    assert after.cause == "unknown" and after.candidates[0].cause == "package-removed"

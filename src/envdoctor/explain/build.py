@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from envdoctor.explain.calibration import measured
 from envdoctor.explain.candidates import TARGET_HINT, tell_apart
 from envdoctor.explain.causes import CAUSES, UNKNOWN_EXPLANATION
-from envdoctor.explain.decide import CANDIDATE_MIN, SECONDARY_MIN, Decision, decide
+from envdoctor.explain.decide import CANDIDATE_MIN, CONFIDENT, SECONDARY_MIN, Decision, decide
 from envdoctor.explain.model import UNKNOWN, Candidate, Evidence, Explanation, Secondary
 from envdoctor.explain.scanner import Scanner
 from envdoctor.explain.tailor import fixes_for, tailored
@@ -72,6 +73,13 @@ def _fixes(decision: Decision, cause: str, snapshot: Snapshot | None, kb: Knowle
     return out + [g for g in generic if g not in out]
 
 
+def _uncalibrated(decision: Decision, cause: str) -> list[str]:
+    """Why a cause the rules reached at the bar is only a candidate: its measured precision."""
+    if decision.ranked and decision.ranked[0][0] == cause and decision.raw_confidence >= CONFIDENT:
+        return [measured(cause, decision.key)]
+    return []
+
+
 def build_explanation(
     scanner: Scanner, snapshot: Snapshot | None = None, kb: KnowledgeSource | None = None
 ) -> Explanation:
@@ -84,7 +92,7 @@ def build_explanation(
                 round(s, 2),
                 _evidence(decision.evidence.get(c, []))[:3],
                 tell_apart(c),
-                "; ".join(_reasons(decision, c)),
+                "; ".join(_reasons(decision, c) + _uncalibrated(decision, c)),
             )
             for c, s in decision.ranked
             if s >= CANDIDATE_MIN

@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
 from envdoctor.explain.model import Conflict
 
 _FRAMEWORK = re.compile(r"^(tensorflow|tf-nightly|torch|jax|jaxlib|keras|tensorflow-\w+)\b", re.IGNORECASE)
@@ -122,9 +125,6 @@ def pip_conflict(lines: Sequence[str]) -> Conflict | None:
 def _requests_agree(user: list[str]) -> str | None:
     """The one package named by every user request when an exact pin among them satisfies all the
     others (`torch==1.13.1` and `(constraint) torch<=2.14.1`): no clash, so no candidate existed."""
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-    from packaging.version import InvalidVersion, Version
-
     if len(user) < 2 or len({_name(u) for u in user}) != 1:
         return None
     pins = [m.group(1) for u in user if (m := re.match(r"\s*[\w.\-\[\]]+\s*==\s*([\w.+!]+)\s*$", u))]
@@ -147,9 +147,6 @@ def _name(req: str) -> str:
 
 def _violates(pin: str, requirement: str) -> bool | None:
     """Does the exact pin (numpy==1.19.2) fall outside `requirement` (numpy<1.19.0 and >=1.16.0)?"""
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-    from packaging.version import InvalidVersion, Version
-
     m = re.match(r"\s*[\w.\-\[\]]+\s*==\s*([\w.+!]+)\s*$", pin)
     spec = re.sub(r"^\s*[\w.\-\[\]]+", "", requirement.split(";")[0]).replace(" and ", ",").strip()
     if not m or not spec:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from envdoctor.explain.calibration import calibrated_bound, is_measured
 from envdoctor.explain.causes import PRIORITY
 from envdoctor.explain.extract import extract
 from envdoctor.explain.logfacts import LogFacts
@@ -47,6 +48,8 @@ class Decision:
     verdicts: list[Verdict] = field(default_factory=list)
     symptoms: dict[str, str] = field(default_factory=dict)  # demoted cause -> the cause that explains it
     ranked: list[tuple[str, float]] = field(default_factory=list)
+    key: str = ""  # the strongest signature or rule behind the top cause (what calibration measures)
+    raw_confidence: float = 0.0  # the confidence before calibration
 
     def reasons(self, cause: str) -> list[Verdict]:
         return [v for v in self.verdicts if v.cause == cause and v.weight > 0]
@@ -110,13 +113,30 @@ def apply_verdict(signals: dict[str, Signal], verdict: Verdict, demoted: dict[st
             demoted[cause] = verdict.cause
 
 
+def deciding_key(cause: str, signal: Signal | None, scanner: Scanner, verdicts: Iterable[Verdict]) -> str:
+    """The strongest single contributor to `cause`'s score: a signature id or a rule id. Ties go to a
+    rule, then to the first id in sorted order (never to the order lines happened to match in)."""
+    weighed: list[tuple[float, int, str]] = []
+    for sig_id in signal.ids if signal else ():
+        hit = scanner.hits.get(sig_id)
+        if hit is not None:
+            weighed.append((hit.signature.weight, 0, sig_id))
+    weighed += [(v.weight, 1, v.rule) for v in verdicts if v.cause == cause and v.weight > 0]
+    if not weighed:
+        return ""
+    return min(weighed, key=lambda w: (-w[0], -w[1], w[2]))[2]
+
+
 def _prio(cause: str) -> int:
     return PRIORITY.index(cause) if cause in PRIORITY else len(PRIORITY)
 
 
-def decide(scanner: Scanner, snapshot: Snapshot | None = None, kb: KnowledgeSource | None = None) -> Decision:
+def decide(
+    scanner: Scanner, snapshot: Snapshot | None = None, kb: KnowledgeSource | None = None, calibrated: bool = True
+) -> Decision:
     """`snapshot` (the environment the command ran in) and `kb` (a KnowledgeBase; the shipped one is
-    loaded lazily, only when a rule needs it) are optional."""
+    loaded lazily, only when a rule needs it) are optional. `calibrated=False` gives the raw
+    confidence (what bench/explain_calibration.py measures)."""
     facts = extract(scanner)
     signals = signature_signals(scanner)
     ctx = RuleContext(
@@ -144,11 +164,15 @@ def decide(scanner: Scanner, snapshot: Snapshot | None = None, kb: KnowledgeSour
     ranked = sorted(
         ((c, s.score) for c, s in signals.items() if s.score > 0), key=lambda kv: (-round(kv[1], 3), _prio(kv[0]))
     )
-    cause, confidence = UNKNOWN, 0.0
+    cause, confidence, key, raw = UNKNOWN, 0.0, "", 0.0
     if ranked:
         top, best = ranked[0]
         runner = ranked[1][1] if len(ranked) > 1 else 0.0
-        confidence = best - max(0.0, runner - (best - MARGIN))
+        raw = confidence = best - max(0.0, runner - (best - MARGIN))
+        key = deciding_key(top, signals.get(top), scanner, ctx.verdicts)
+        if calibrated and (snapshot is None or is_measured(top, key)):
+            # a target's facts are the environment's own: a key no log measured keeps its confidence
+            confidence = min(confidence, calibrated_bound(top, key))
         if round(confidence, 2) >= CONFIDENT:
             cause = top
     for signal in signals.values():
@@ -173,6 +197,8 @@ def decide(scanner: Scanner, snapshot: Snapshot | None = None, kb: KnowledgeSour
         verdicts=ctx.verdicts,
         symptoms=demoted,
         ranked=ranked,
+        key=key,
+        raw_confidence=round(raw, 2),
     )
 
 

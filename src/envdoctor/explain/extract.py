@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from envdoctor.explain import conflicts as conflict_parsers
+from envdoctor.explain import wheelhistory
 from envdoctor.explain.logfacts import (
     ErrorLine,
     Installed,
@@ -538,7 +539,6 @@ _EXTRA_INDEX = re.compile(
 def _era(lines: Numbered, facts: LogFacts) -> None:
     """The day a log was written, from the tool releases it names and its timestamps: pip's
     "A new release of pip is available: 23.3.1 -> 24.0" puts it between 24.0 and the next pip."""
-    from envdoctor.explain import wheelhistory
 
     def later(day: str, found: Located) -> None:
         if facts.era_from is None or day > facts.era_from.value:
@@ -740,6 +740,7 @@ _UV_REQUEST = re.compile(
     r"|(?:running setup\.py (?:install|bdist_wheel|egg_info|develop) for|building wheel for|failed building wheel for) (?P<setup>[A-Za-z0-9][\w.-]*)",
     re.IGNORECASE,
 )
+_UV_NO_VERSION = re.compile(r"no compatible version found for:?\s+`?(?P<name>[A-Za-z0-9][\w.-]*)", re.IGNORECASE)
 _COLLECTING = re.compile(r"^\s*collecting " + _REQ_TOKEN, re.IGNORECASE)
 _INSTALL_CMD = re.compile(
     r"(?:^\s*(?:\([\w.-]+\)\s*)?(?:[\w@.:~/\\-]{0,300}[$>#%]\s*|!|%|ps [^>]{0,200}>\s*)?|`+\s*|&&\s*|;\s*)(?P<tool>(?:[^\s`]{0,300}[\\/])?(?:python\d?(?:\.\d+)?(?:\.exe)? -m )?pip\d?(?:\.\d+)?(?:\.exe)?|uv pip|conda|mamba|micromamba|uv)"
@@ -818,6 +819,13 @@ def _requests(lines: Numbered, facts: LogFacts) -> None:
                     continue
                 token = match.group("dist") or match.group("because") or match.group("built")
                 add(_requirement(token, number, line, "uv"))
+        if "no compatible version found for" in low:
+            # uv's resolver (`-v`): the package it found no version of; the spec is the one asked for
+            uv = _UV_NO_VERSION.search(line)
+            if uv:
+                name = normalise(uv.group("name"))
+                spec = next((r.spec for r in facts.requests if r.name == name and r.spec), "")
+                add(Requested(name, spec, number, line, "uv"))
         if low.lstrip().startswith("collecting "):
             match = _COLLECTING.search(line)
             if match:

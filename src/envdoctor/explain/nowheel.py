@@ -22,7 +22,11 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
 from envdoctor.explain import wheelhistory
+from envdoctor.explain.rules._registry import shipped_kb
 from envdoctor.explain.wheelhistory import WheelRelease
 
 PY, PLAT, BITNESS = "python-unsupported", "platform-unsupported", "bitness"
@@ -149,8 +153,6 @@ def _releases(package: str) -> Sequence[WheelRelease]:
 
 def _from_kb(package: str) -> Sequence[WheelRelease]:
     try:
-        from envdoctor.explain.rules._registry import shipped_kb
-
         kb = shipped_kb()
         if kb is None or package not in kb.packages():
             return ()
@@ -168,8 +170,6 @@ def known(package: str) -> bool:
 
 
 def _canonical(version: str) -> str | None:
-    from packaging.version import InvalidVersion, Version
-
     try:
         return str(Version(version))
     except InvalidVersion:
@@ -215,9 +215,6 @@ class _Request:
 
 
 def _request(question: Question, rels: list[WheelRelease], ghosts: list[WheelRelease]) -> _Request | None:
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-    from packaging.version import Version
-
     spec = question.spec
     exact = spec.startswith("==") and "*" not in spec and "," not in spec
     if exact:
@@ -281,8 +278,6 @@ class _Model:
 
     @classmethod
     def of(cls, question: Question) -> _Model | None:
-        from packaging.version import Version
-
         rels = _with_sdists([r for r in _releases(question.package) if month(r.uploaded)])
         if not rels:
             return None

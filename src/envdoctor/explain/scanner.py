@@ -62,6 +62,7 @@ FACT_PROBES: tuple[tuple[str, str, int] | tuple[str, str, int, int], ...] = (
     ("downloading ", "install", 32),
     ("from versions:", "offered", 8, 30),
     ("no matching distribution", "offered", 8),
+    ("no compatible version found", "offered", 8),
     ("which is incompatible", "pip-check", 32),
     ("has requirement", "pip-check", 32),
     ("driver version", "gpu", 16),

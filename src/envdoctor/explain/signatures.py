@@ -253,6 +253,18 @@ SIGNATURES: tuple[Signature, ...] = (
         "google.protobuf.runtime_version.VersionError: Detected incompatible Protobuf Gencode/Runtime versions",
         pattern=r"protobuf.*runtime_version|runtime_version.*(?:protobuf|gencode)",
     ),
+    S(
+        "protobuf/cpp-runtime-version",
+        "of the protocol buffer runtime library",
+        "protobuf-mismatch",
+        0.9,
+        "libprotobuf's own VerifyVersion check (C++): code generated for one protobuf release runs "
+        "against an older libprotobuf (a system one, or another package's).",
+        "[libprotobuf FATAL google/protobuf/stubs/common.cc:61] This program requires version 3.5.0 of the "
+        "Protocol Buffer runtime library, but the installed version is 2.6.1.",
+        pattern=r"requires version (?P<want>[\d.]+) of the protocol buffer runtime library, but the installed version is (?P<have>[\d.]+)",
+        anchor="runtime",
+    ),
     # ---- cuda-libs-missing -----------------------------------------------------------------
     S(
         "cuda-libs/library-not-found",
@@ -1425,6 +1437,27 @@ SIGNATURES: tuple[Signature, ...] = (
         "RuntimeError: jaxlib is version 0.1.75, but this version of jax requires version >= 0.3.0.",
         pattern=r"jaxlib (?:is )?version (?:is )?(?P<have>[\d.]+),? but this version of jax(?: requires(?: version)?\s*(?:>=\s*)?(?P<want>[\d.]+))?|jaxlib version (?P<have2>[\d.]+) is (?:older|newer) than",
         anchor="version",
+    ),
+    S(
+        "deps/jax-pjrt-api-version",
+        "pjrt api version",
+        "dependency-version-mismatch",
+        0.9,
+        "XLA's PJRT plugin check: the CUDA / ROCm plugin (jax-cuda12-plugin, jax-cuda12-pjrt) is of "
+        "another release than jaxlib (the plugin and jaxlib are released in lockstep).",
+        "RuntimeError: Unable to initialize backend 'cuda': INVALID_ARGUMENT: Mismatched PJRT plugin PJRT "
+        "API version (0.54) and framework PJRT API version 0.51).",
+        pattern=r"mismatched pjrt plugin pjrt api version|plugin is likely built with a (?:later|newer|earlier|older) version than the framework",
+        anchor="version",
+    ),
+    S(
+        "deps/jax-pjrt-args-size",
+        "likely built with a later version than the framework",
+        "dependency-version-mismatch",
+        0.9,
+        "XLA's PJRT C API struct-size check: the plugin is newer than the jaxlib loading it.",
+        "INVALID_ARGUMENT: Unexpected PJRT_Client_Create_Args size: expected 88, got 72. The plugin is "
+        "likely built with a later version than the framework.",
     ),
     S(
         "deps/typing-extensions",

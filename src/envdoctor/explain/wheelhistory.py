@@ -12,12 +12,17 @@ longer holds (releases deleted from it), each with its source.
 
 from __future__ import annotations
 
+import argparse
+import datetime
 import functools
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
 
 DATA = Path(__file__).resolve().parent / "data" / "wheel_history.json"
 SCHEMA = 1
@@ -194,8 +199,6 @@ def platform_keys(tag: str) -> list[str]:
 
 def python_minors(py_tag: str, abi_tag: str, requires_python: str | None) -> list[str]:
     """The CPython minors a wheel's Python / ABI tags (`cp310-cp310`, `cp37-abi3`, `py3-none`) serve."""
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
     allowed: SpecifierSet | None = None
     if requires_python:
         try:
@@ -228,8 +231,8 @@ def _tuple(minor: str) -> tuple[int, ...]:
 
 def releases_from_files(package: str, files: Iterable[Mapping[str, object]]) -> list[WheelRelease]:
     """Releases from a PEP 691 project page's `files` (filename, upload-time, requires-python, yanked)."""
+    # lazy: only the table's regeneration reads sdist names (packaging.utils: 24 modules, ~80 ms)
     from packaging.utils import InvalidSdistFilename, parse_sdist_filename
-    from packaging.version import InvalidVersion, Version
 
     by_version: dict[str, dict[str, object]] = {}
     for entry in files:
@@ -343,8 +346,6 @@ def tool_day(tool: str, version: str) -> str | None:
 
 def tool_next_day(tool: str, version: str) -> str | None:
     """The upload day of the first release after `version` (a log naming it as the newest pip is older)."""
-    from packaging.version import InvalidVersion, Version
-
     tools = _raw().get("tools") or {}
     assert isinstance(tools, dict)
     days = tools.get(tool) or {}
@@ -359,8 +360,6 @@ def tool_next_day(tool: str, version: str) -> str | None:
 
 
 def release(package: str, version: str) -> WheelRelease | None:
-    from packaging.version import InvalidVersion, Version
-
     try:
         wanted = Version(version)
     except InvalidVersion:
@@ -389,6 +388,7 @@ def _page(client: object, name: str) -> dict[str, object]:  # pragma: no cover -
 def build(
     names: Sequence[str] = PACKAGES, tools: Sequence[str] = TOOLS
 ) -> tuple[dict[str, list[WheelRelease]], dict[str, dict[str, str]]]:  # pragma: no cover - network
+    # lazy: only `--write` reaches the index; keeps the HTTP client (55 modules, ~100 ms) out of explain
     from envdoctor.knowledge.fetch import HttpClient
 
     client = HttpClient(headers={"Accept": "application/vnd.pypi.simple.v1+json"})
@@ -406,15 +406,10 @@ def build(
 
 
 def _final_only(rels: list[WheelRelease]) -> list[WheelRelease]:
-    from packaging.version import Version
-
     return [r for r in rels if not Version(r.version).is_prerelease and not Version(r.version).is_devrelease]
 
 
 def main(argv: Sequence[str] | None = None) -> int:  # pragma: no cover - network
-    import argparse
-    import datetime
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help=f"write {DATA}")
     args = parser.parse_args(argv)

@@ -17,6 +17,7 @@ from envdoctor.explain.logfacts import LogFacts
 from envdoctor.explain.model import Evidence
 from envdoctor.explain.scanner import Capture, Hit
 from envdoctor.explain.target import TargetFacts
+from envdoctor.knowledge import KnowledgeBase
 
 if TYPE_CHECKING:
     from envdoctor.knowledge import KnowledgeBase
@@ -56,8 +57,6 @@ def shipped_kb() -> KnowledgeBase | None:
     """The shipped knowledge base, loaded on first use (and only then)."""
     if not _SHIPPED_KB:
         try:
-            from envdoctor.knowledge import KnowledgeBase
-
             _SHIPPED_KB.append(KnowledgeBase.load())
         except Exception:  # advisory: without it the log-only reading stands
             _SHIPPED_KB.append(None)
@@ -163,6 +162,7 @@ def cause_rule(rule_id: str, *causes: str) -> Callable[[RuleFunction], RuleFunct
 
 
 def all_rules() -> tuple[CauseRule, ...]:
+    # lazy: the rule modules import this registry, so importing them here at module level is a cycle
     import envdoctor.explain.rules  # noqa: F401  (registers every rule module)
 
     return tuple(_RULES)

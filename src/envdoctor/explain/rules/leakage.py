@@ -18,6 +18,8 @@ from envdoctor.explain.model import Evidence
 from envdoctor.explain.paths import path_tokens
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
 from envdoctor.frameworks import all_frameworks, of_distribution
+from envdoctor.owner import owner_of
+from envdoctor.remedies import install, step_text
 
 # The cause table's id for a package installed into another interpreter than the one running.
 WRONG_INTERPRETER = "wrong-interpreter" if "wrong-interpreter" in CAUSES else "env-leakage"
@@ -101,9 +103,6 @@ def target_install(ctx: RuleContext, dist: str) -> str | None:
     if ctx.snapshot is None:
         return None
     try:
-        from envdoctor.owner import owner_of
-        from envdoctor.remedies import install, step_text
-
         command = step_text(install(owner_of(ctx.snapshot), [dist]))
     except Exception:  # a fix that cannot be rendered for this target: the generic ones stand
         return None

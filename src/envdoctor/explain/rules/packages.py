@@ -237,6 +237,43 @@ def torch_companion_out_of_step(ctx: RuleContext) -> Iterator[Verdict]:
             return
 
 
+_JAX_PLUGIN = re.compile(r"^jax-(?:cuda|rocm)\d+-(?:plugin|pjrt)$")
+
+
+@cause_rule("packages/jax-plugin-out-of-step", "dependency-version-mismatch")
+def jax_plugin_out_of_step(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the log lists a JAX GPU plugin (jax-cuda12-plugin, jax-cuda12-pjrt, jax-rocm60-plugin)
+    whose version lies outside [jaxlib's, jax's], and an error.
+    Why: jax's `cuda12` extra pins `jaxlib==V` and `jax-cuda12-plugin>=V,<=jax's version`: the plugin
+    is built in lockstep with jaxlib, and a newer one speaks a PJRT API the older jaxlib does not
+    (backend initialisation fails or the process crashes).
+    Example: `conda list` -> jax 0.4.38, jaxlib 0.4.38, jax-cuda12-plugin 0.5.0, then
+    `RuntimeError: Unable to initialize backend 'cuda'`."""
+    if not ctx.facts.errors and "dependency-version-mismatch" not in ctx.signals:
+        return
+    jaxlib = ctx.version_of("jaxlib")
+    if not jaxlib:
+        return
+    low = version_tuple(jaxlib.partition("+")[0])
+    high = version_tuple((ctx.version_of("jax") or "").partition("+")[0]) or low
+    for name in sorted(ctx.facts.installed):
+        if not _JAX_PLUGIN.match(name):
+            continue
+        version = ctx.version_of(name)
+        plugin = version_tuple((version or "").partition("+")[0])
+        if not plugin or low <= plugin[: len(high)] <= high:
+            continue
+        why = f"{name} {version} is not of the jaxlib {jaxlib} release it must match (jax's extras pin them together)"
+        evidence = [
+            found.evidence(f"fact/{dist}")
+            for dist in ("jaxlib", name)
+            if (found := ctx.facts.version_of(dist)) is not None
+        ]
+        fix = f'pip install -U "jax[{name.split("-")[1]}]" (jax, jaxlib and the plugin of one release)'
+        yield Verdict("dependency-version-mismatch", 0.85, why, evidence, fix=fix)
+        return
+
+
 _KERAS_ERROR = re.compile(
     r"module 'keras[\w.]*' has no attribute|no module named 'keras[\w.]*'|cannot import name '\w+' from 'keras[\w.]*'"
     r"|module 'tensorflow\.keras[\w.]*' has no attribute|keras\.src\b",

@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+from envdoctor.explain import wheelhistory
 from envdoctor.explain.extract import version_tuple
 from envdoctor.explain.model import Evidence
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
@@ -58,8 +61,6 @@ def requested_a_removed_package(ctx: RuleContext) -> Iterator[Verdict]:
     kb = ctx.kb if ctx.facts.requests or ctx.facts.conflicts else None
     if kb is None or not (ctx.facts.errors or ctx.signals):
         return
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
     for req in ctx.facts.requests:
         removed = (
             kb.removed(req.name) if req.name in ("tensorflow-gpu", "tf-nightly-gpu") or kb.removed(req.name) else None
@@ -112,8 +113,6 @@ def missing_for_this_platform(ctx: RuleContext) -> Iterator[Verdict]:
     missing channel. The wheel tables say which it is: when no release up to the newest version the
     solver names had a build for this OS (jaxlib before 0.4.13 on Windows), the platform is why.
     Example: `mamba install jax` on Windows: `jaxlib >=0.3.14, which does not exist (perhaps a missing channel)`."""
-    from envdoctor.explain import wheelhistory
-
     missing = [c for c in ctx.facts.conflicts if c.kind == "missing" and c.tool in ("libmamba", "conda")]
     keys = _OS_KEYS.get(ctx.os or "")
     if not missing or not keys:

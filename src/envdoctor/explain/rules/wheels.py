@@ -15,10 +15,13 @@ from dataclasses import dataclass
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
+from envdoctor.explain import nowheel
 from envdoctor.explain.extract import version_tuple
 from envdoctor.explain.logfacts import Offered, Requested
 from envdoctor.explain.model import Evidence
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
+from envdoctor.explain.rules.solver import nothing_to_choose_from
+from envdoctor.explain.wheelhistory import platform_keys
 from envdoctor.frameworks import compiled_family
 
 PLATFORM_NAMES = {
@@ -52,8 +55,6 @@ def generic_only(ctx: RuleContext, cause: str) -> bool:
 
 
 def no_wheel_signal(ctx: RuleContext) -> bool:
-    from envdoctor.explain.rules.solver import nothing_to_choose_from
-
     # pip / uv's own "no version / no wheel" error names a package the wheel tables know (any
     # package, not only the frameworks the signatures name): the same "no wheel fits" fact
     return PY in ctx.signals or generic_only(ctx, PLAT) or nothing_to_choose_from(ctx) or bool(_failed_requests(ctx))
@@ -287,8 +288,6 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
     python = ctx.python
     if hit is None or not python:
         return
-    import re
-
     for ev in hit.evidence:
         match = re.search(r"-(cp\d{2,3})-[\w.]+-(?P<plat>[\w.]+)\.whl", ev.text, re.IGNORECASE)
         if not match:
@@ -620,8 +619,6 @@ _BITS32_KEYS = frozenset({"windows-x86", "linux-i686", "linux-armv7l"})
 def candidate_platforms(ctx: RuleContext) -> tuple[str, ...]:
     """The platform keys the machine may be, from the target or the log: a wheel it downloaded or
     the platform pip was told to fetch for names it; the OS, bitness and machine signs narrow it."""
-    from envdoctor.explain.wheelhistory import platform_keys
-
     target = ctx.target
     if target is not None and (target.platform or target.os):
         if target.platform:
@@ -652,8 +649,6 @@ def candidate_platforms(ctx: RuleContext) -> tuple[str, ...]:
 def _failed_requests(ctx: RuleContext) -> list[Requested]:
     """The requests pip / uv found no wheel for whose wheels the tables know, in log order (one
     per name and spec; pip names each failure twice)."""
-    from envdoctor.explain import nowheel
-
     out: dict[tuple[str, str], Requested] = {}
     for req in ctx.facts.requests:
         if req.source in ("pip-error", "uv") and nowheel.known(req.name):
@@ -677,8 +672,6 @@ def which_build_fits(ctx: RuleContext) -> Iterator[Verdict]:
     reading names a cause only when it holds nearly all the weight, else both stay candidates.
     Example: `tensorflow==1.13.1 (from versions: 2.2.0rc1, ..., 2.4.0)`: only Python 3.8 lists
     exactly those, and 1.13.1 has no 3.8 wheel -> python-unsupported."""
-    from envdoctor.explain import nowheel
-
     if not no_wheel_signal(ctx) or ctx.has(*PYTHON_PROOF) or decided(ctx):
         return
     requests = _failed_requests(ctx)
