@@ -162,9 +162,7 @@ def cause_rule(rule_id: str, *causes: str) -> Callable[[RuleFunction], RuleFunct
 
 
 def all_rules() -> tuple[CauseRule, ...]:
-    # lazy: the rule modules import this registry, so importing them here at module level is a cycle
-    import envdoctor.explain.rules  # noqa: F401  (registers every rule module)
-
+    # importing this module imports its package first, and envdoctor/explain/rules/__init__.py registers every rule
     return tuple(_RULES)
 
 
