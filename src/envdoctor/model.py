@@ -352,7 +352,7 @@ class Snapshot:
 
     def frameworks(self) -> list[str]:
         """The ML frameworks installed (the copies that win): ["tensorflow-cpu 2.15.1", "jax 0.4.30"]."""
-        # lazy: keeps frameworks out of completion's start-up (25.8 ms, 10 modules)
+        # lazy: keeps frameworks out of `restore --list`, which loads this module (25.8 ms, 10 modules)
         from envdoctor.frameworks import of_distribution
 
         found = [
