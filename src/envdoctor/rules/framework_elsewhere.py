@@ -112,9 +112,12 @@ def framework_elsewhere(ctx: Context) -> Iterator[Finding]:
         runs = f"the kernel '{snapshot.session.kernel}'" if snapshot.session.kernel else "you"
         hints = []
         if notebook:
-            by_pip = all(s.manager == "pip" for s in shell_fix.steps)
             hints.append(
-                ("%pip installs into this kernel's interpreter" if by_pip else "this kernel's interpreter has no pip")
+                (
+                    "%pip installs into this kernel's interpreter"
+                    if _by_pip(shell_fix)
+                    else "this kernel's interpreter has no pip"
+                )
                 + "; !pip uses the `pip` on PATH, which is the other one."
             )
             hints.append("Then restart the kernel (Kernel > Restart; or IPython) before importing it.")
@@ -147,6 +150,11 @@ def framework_elsewhere(ctx: Context) -> Iterator[Finding]:
         )
 
 
+def _by_pip(remedy: Remedy) -> bool:
+    """Every step is pip's: pip installs into the kernel's own environment (`%pip` works there)."""
+    return all(s.manager == "pip" for s in remedy.steps)
+
+
 def _in_notebook(ctx: Context, shell_fix: Remedy, spec: str) -> Remedy:
     """The same install typed in a notebook cell: `%pip install` when pip installs into the kernel's
     environment, else the shell command behind `!` (uv, conda); a remedy that changes nothing
@@ -154,6 +162,6 @@ def _in_notebook(ctx: Context, shell_fix: Remedy, spec: str) -> Remedy:
     steps = shell_fix.steps
     if any(s.action != "install" for s in steps):
         return shell_fix
-    if all(s.manager == "pip" for s in steps):
+    if _by_pip(shell_fix):
         return Remedy([remedies.manual("inside the notebook", f"%pip install {shlex.quote(spec)}")])
     return Remedy([remedies.manual("inside the notebook", "!" + (ctx.command(shell_fix)))])
