@@ -25,7 +25,18 @@ from tests.corpus_live.corpus import (
 )
 
 # sets collected since label confidence was recorded: both headers are required there
-LABELLED_SPLITS = ("blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind15")
+LABELLED_SPLITS = (
+    "blind5",
+    "blind6",
+    "blind7",
+    "blind8",
+    "blind9",
+    "blind10",
+    "blind11",
+    "blind12",
+    "blind13",
+    "blind15",
+)
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
     ("blind5", "blind6"),
