@@ -41,6 +41,7 @@ Each blind set, measured when it arrived, before any of its files was read (the 
 | 2026-12-02 | v5 round 2 `6e80833` (wheel-table reading, libmamba tree, native loaders; before blind7 was read) | blind7 (45) | 62.2% (28/45) | 1 |
 | 2026-12-02 | v5 round 2 `6e80833` (same engine; never read) | blind8 (46, the integrator's final set) | 41.3% (19/46) | 4 |
 | 2026-12-02 | v5 end of round 1 `ef37165` (for comparison, same day) | blind7 / blind8 | 62.2% (28/45) / 41.3% (19/46) | 1 / 4 |
+| 2026-12-02 | v5 end of round 6 `8a8c15a` (calibrated; before either set was read) | blind14 (40) / blind15 (44) | 60.0% (24/40) / 54.5% (24/44) | 4 / 2 |
 
 The v4 engine (`e21f788`) on the same two sets: blind5 68.9% (31/45) with 5 wrong causes named,
 blind6 71.1% (32/45) with 4 (it named a cause at any confidence); held to the 0.8 bar, 66.7% / 4

@@ -135,6 +135,13 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help=f"write the counts to {DATA.relative_to(ROOT)}")
     parser.add_argument("--live", type=Path, default=ROOT / ".bench" / "live-corpus" / "logs")
     parser.add_argument("--fresh", type=Path, default=ROOT / ".bench" / "fresh-faults" / "logs")
+    parser.add_argument(
+        "--unseen",
+        action="append",
+        default=[],
+        metavar="SPLIT",
+        help="also print one summary row (raw → calibrated) for this never-read split; it is never counted",
+    )
     args = parser.parse_args()
     logs = corpus_logs() + live_logs(args.live) + fresh_logs(args.fresh)
     answers = {(log.split, log.name): raw_answer(log.text) for log in logs}
@@ -165,6 +172,26 @@ def main() -> None:
         before = row(split, members, answers, None).split(" | ")
         after = row(split, members, answers, bound).split(" | ")
         print(f"| {split} | {len(members)} | " + " | ".join(f"{b} → {a}" for b, a in zip(before, after)) + " |")
+    if args.unseen:
+        from tests.explain.corpus import load
+
+        # summary rows only: a never-read split's answers are neither printed nor counted
+        unseen = [Labelled("unseen", c.split, c.name, c.cause, c.text) for split in args.unseen for c in load(split)]
+        unseen_answers = {(log.split, log.name): raw_answer(log.text) for log in unseen}
+        by_split: dict[str, list[Labelled]] = defaultdict(list)
+        for log in unseen:
+            by_split[log.split].append(log)
+        print()
+        print("Never-read splits (summary rows only):")
+        print()
+        print(
+            "| split | logs | top-1 raw → calibrated | confidently wrong raw → calibrated | right when named raw → calibrated |"
+        )
+        print("| --- | ---: | --- | --- | --- |")
+        for split, members in [*by_split.items(), ("all of them", unseen)]:
+            before = row(split, members, unseen_answers, None).split(" | ")
+            after = row(split, members, unseen_answers, bound).split(" | ")
+            print(f"| {split} | {len(members)} | " + " | ".join(f"{b} → {a}" for b, a in zip(before, after)) + " |")
     if args.write:
         measured = {log.source for log in logs}
         kept = sorted({"corpus", "live", "fresh"} - measured)
