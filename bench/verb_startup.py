@@ -4,6 +4,11 @@ verb's parser, so it imports every commands module) and `envdoctor check` itself
 interpreter's environment (answered from the result cache, and with --no-cache).
 
     python bench/verb_startup.py [--runs 7] [--only check --only completion] [--src A/src --src B/src]
+        [--import envdoctor.cli,envdoctor.commands.create,envdoctor.actions.create]
+
+Rows (`--only`): each verb's name (its `--help`), `completion`, `check-run` (check cached and
+--no-cache), `explain-run` (`envdoctor explain` on a one-line pip log); each `--import A,B,...` adds
+a row that imports just those modules (what one verb holds, or a Ray worker's `envdoctor.fleet.node`).
 
 Each --src (default: this checkout's src) is a tree of envdoctor to compare; their runs alternate,
 so a busy machine slows them alike. Per row and tree: the sum of the top-level `-X importtime`
@@ -73,17 +78,35 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--only", action="append", default=[], help="only these rows: verbs, completion, check-run")
     parser.add_argument("--src", action="append", default=[], help="an envdoctor src tree (repeatable)")
+    parser.add_argument(
+        "--import",
+        dest="imports",
+        action="append",
+        default=[],
+        metavar="MOD,MOD",
+        help="a row that imports these modules (comma-separated; repeatable)",
+    )
     args = parser.parse_args()
     srcs = [str(Path(s).resolve()) for s in args.src] or [str(ROOT / "src")]
     tmp = tempfile.mkdtemp()
     rows: list[tuple[str, list[str], dict[str, str]]] = []
-    wanted = lambda name: not args.only or name in args.only  # noqa: E731
+
+    def wanted(name: str) -> bool:
+        return not args.only or name in args.only
+
     rows += [(f"`{v} --help`", ["-m", "envdoctor", v, "--help"], {}) for v in VERBS if wanted(v)]
     if wanted("completion"):
         rows.append(("a completion request (TAB)", ["-m", "envdoctor"], completion_env(str(Path(tmp) / "out"))))
     if wanted("check-run"):
         rows.append(("`check` (cached answer)", ["-m", "envdoctor", "check"], {}))
         rows.append(("`check --no-cache`", ["-m", "envdoctor", "check", "--no-cache"], {}))
+    if wanted("explain-run"):
+        log = Path(tmp) / "pip.log"
+        log.write_text("ERROR: No matching distribution found for tensorflow==2.3.0\n", encoding="utf-8")
+        rows.append(("`explain` (a one-line pip log)", ["-m", "envdoctor", "explain", str(log)], {}))
+    for modules in args.imports:
+        names = [m.strip() for m in modules.split(",") if m.strip()]
+        rows.append((f"import {', '.join(names)}", ["-c", f"import {', '.join(names)}"], {}))
     head = " | ".join(f"{Path(s).parent.name}: import ms / CPU ms / modules" for s in srcs)
     print(f"| start-up (best of {args.runs}) | {head} |")
     print("|---|" + "---|" * len(srcs))
