@@ -35,7 +35,7 @@ from envdoctor.explain.decide import CONFIDENT, decide  # noqa: E402
 from envdoctor.explain.scanner import Scanner  # noqa: E402
 
 # The corpus splits this script may read; blind8, blind9, blind11 (and any later set) stay sealed.
-READ = ("tuning", "heldout", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind10")
+READ = ("tuning", "heldout", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind10", "blind14")
 FRESH_BATCHES = (1, 2, 3, 4, 5)  # batch 6 is sealed
 
 

@@ -31,7 +31,9 @@ def main() -> int:
     args = parser.parse_args()
     out = args.out or Path(tempfile.mkdtemp()) / "site"
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "envdoctor", "kb", "html", "-o", str(out)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "envdoctor", "kb", "html", "-o", str(out)], capture_output=True, text=True
+    )
     build_s = time.perf_counter() - started
     if proc.returncode != 0:
         print(proc.stderr, file=sys.stderr)
@@ -72,7 +74,9 @@ def main() -> int:
         context.close()
     print(f"Chromium {version}, {args.repeat} loads from file:// (after one warm-up):")
     print(f"  first contentful paint: median {statistics.median(paint):.0f} ms, max {max(paint):.0f} ms")
-    print(f"  answer rendered:        median {statistics.median(ready):.0f} ms, max {max(ready):.0f} ms (goal <= 200 ms)")
+    print(
+        f"  answer rendered:        median {statistics.median(ready):.0f} ms, max {max(ready):.0f} ms (goal <= 200 ms)"
+    )
     return 0
 
 

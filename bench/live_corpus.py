@@ -198,8 +198,22 @@ class TLSIndex:
     def __init__(self, work: Path) -> None:
         cert, key = work / "cert.pem", work / "key.pem"
         subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
-             "-days", "2", "-keyout", str(key), "-out", str(cert)],
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-subj",
+                "/CN=localhost",
+                "-days",
+                "2",
+                "-keyout",
+                str(key),
+                "-out",
+                str(cert),
+            ],
             check=True,
             capture_output=True,
         )
@@ -361,114 +375,182 @@ def pip_cases() -> Iterator[Case]:
         t = f"pip-{pip} py{py}"
         spec = NO_WHEEL_FOR[py]
         yield Case(
-            f"pyver-{p}", "python-unsupported", py, tool,
+            f"pyver-{p}",
+            "python-unsupported",
+            py,
+            tool,
             (Step(f"pip install '{spec}'", show=f'pip install "{spec}"'),),
             r"(No matching distribution|Could not find a version)",
-            f"{spec} has no wheel for Python {py} (and no sdist)", tags("tensorflow", "pip", t), pip=pip,
+            f"{spec} has no wheel for Python {py} (and no sdist)",
+            tags("tensorflow", "pip", t),
+            pip=pip,
         )
         yield Case(
-            f"removed-tfgpu-{p}", "package-removed", py, tool,
+            f"removed-tfgpu-{p}",
+            "package-removed",
+            py,
+            tool,
             (Step("pip install tensorflow-gpu==2.12.0" if version(pip) < (23,) else "pip install tensorflow-gpu"),),
             REMOVED_TFGPU,
             "tensorflow-gpu is a removed package whose sdist refuses to build",
-            tags("tensorflow", "pip", t), pip=pip,
+            tags("tensorflow", "pip", t),
+            pip=pip,
         )
         bound = "tensorboard==2.13.0" if py == "3.8" else "tensorboard==2.15.2"
         yield Case(
-            f"solver-tensorboard-{p}", "solver-conflict", py, tool,
+            f"solver-tensorboard-{p}",
+            "solver-conflict",
+            py,
+            tool,
             (Step(f"pip install {bound} 'protobuf<3.19'", show=f'pip install {bound} "protobuf<3.19"'),),
             r"(ResolutionImpossible|conflicting dependencies|Cannot install)",
-            f"{bound} needs protobuf>=3.19.6, the user pins protobuf<3.19", tags("tensorflow", "pip", t), pip=pip,
+            f"{bound} needs protobuf>=3.19.6, the user pins protobuf<3.19",
+            tags("tensorflow", "pip", t),
+            pip=pip,
         )
         numpy_spec, alias = NUMPY_ALIAS[py]
         script = TRAIN_PRODUCT_PY if alias == "np.product" else TRAIN_PY.format(alias=alias)
         yield Case(
-            f"npapi-{alias.split('.')[1].rstrip('_')}-{p}", "numpy-api-removed", py, tool,
+            f"npapi-{alias.split('.')[1].rstrip('_')}-{p}",
+            "numpy-api-removed",
+            py,
+            tool,
             (Step(f"pip install -q {numpy_spec}", logged=False), Step("python train.py")),
             r"(has no attribute|was removed|was a deprecated alias)",
             f"the code calls {alias}, removed from {numpy_spec.replace('==', ' ')}",
-            tags("numpy", "pip", t), pip=pip, files=(("train.py", script),),
+            tags("numpy", "pip", t),
+            pip=pip,
+            files=(("train.py", script),),
         )
     # one network fault per pip version, each of another kind
     net = [
         ("refused", "pip install --index-url http://127.0.0.1:9/simple tensorflow", REFUSED),
-        ("timeout", "pip install --timeout 3 --retries 1 --index-url http://127.0.0.1:{port}/simple numpy",
-         r"(timed out|Timeout)"),
-        ("dns", "pip install --retries 1 --index-url https://pypi.internal.invalid/simple torch",
-         r"(Name or service not known|Temporary failure in name resolution|getaddrinfo|NewConnectionError)"),
-        ("tls", "pip install --retries 1 --index-url https://localhost:{port}/simple jax",
-         r"(CERTIFICATE_VERIFY_FAILED|SSLError|certificate verify failed)"),
+        (
+            "timeout",
+            "pip install --timeout 3 --retries 1 --index-url http://127.0.0.1:{port}/simple numpy",
+            r"(timed out|Timeout)",
+        ),
+        (
+            "dns",
+            "pip install --retries 1 --index-url https://pypi.internal.invalid/simple torch",
+            r"(Name or service not known|Temporary failure in name resolution|getaddrinfo|NewConnectionError)",
+        ),
+        (
+            "tls",
+            "pip install --retries 1 --index-url https://localhost:{port}/simple jax",
+            r"(CERTIFICATE_VERIFY_FAILED|SSLError|certificate verify failed)",
+        ),
         ("proxy", "pip install --retries 1 --proxy http://127.0.0.1:9 keras", r"(ProxyError|Cannot connect to proxy)"),
         ("refused", "pip install --index-url http://127.0.0.1:9/simple tensorflow", REFUSED),
-        ("tls", "pip install --retries 1 --index-url https://localhost:{port}/simple torch",
-         r"(CERTIFICATE_VERIFY_FAILED|SSLError|certificate verify failed)"),
+        (
+            "tls",
+            "pip install --retries 1 --index-url https://localhost:{port}/simple torch",
+            r"(CERTIFICATE_VERIFY_FAILED|SSLError|certificate verify failed)",
+        ),
     ]
     for (pip, py), (kind, cmd, expect) in zip(PIP_MATRIX, net):
         yield Case(
-            f"network-{kind}-pip{pip}", "network-or-index", py, f"pip {pip}", (Step(cmd),), expect,
-            f"the index is unreachable or untrusted ({kind})", tags("unknown", "pip", f"pip-{pip} py{py}"),
-            pip=pip, server=kind if kind in ("tls", "timeout") else None,
+            f"network-{kind}-pip{pip}",
+            "network-or-index",
+            py,
+            f"pip {pip}",
+            (Step(cmd),),
+            expect,
+            f"the index is unreachable or untrusted ({kind})",
+            tags("unknown", "pip", f"pip-{pip} py{py}"),
+            pip=pip,
+            server=kind if kind in ("tls", "timeout") else None,
         )
     yield Case(
-        "network-untrusted-pip22.3.1", "network-or-index", "3.10", "pip 22.3.1",
+        "network-untrusted-pip22.3.1",
+        "network-or-index",
+        "3.10",
+        "pip 22.3.1",
         (Step(f"pip install --index-url http://{FOREIGN_HTTP}/simple tensorflow"),),
         r"not a trusted or secure host",
         "a plain-HTTP index that pip will not trust without --trusted-host",
-        tags("tensorflow", "pip", "pip-22.3.1 py3.10"), pip="22.3.1",
+        tags("tensorflow", "pip", "pip-22.3.1 py3.10"),
+        pip="22.3.1",
     )
     # sklearn: the deprecated stub package
     # (pip 21 falls back to the old sklearn 0.0 stub, which still pulls scikit-learn: no fault there)
     for pip, py in (PIP_MATRIX[3], PIP_MATRIX[5], PIP_MATRIX[6]):
         yield Case(
-            f"removed-sklearn-pip{pip}", "package-removed", py, f"pip {pip}",
-            (Step("pip install sklearn"),), r"sklearn.*deprecated|deprecated.*sklearn",
+            f"removed-sklearn-pip{pip}",
+            "package-removed",
+            py,
+            f"pip {pip}",
+            (Step("pip install sklearn"),),
+            r"sklearn.*deprecated|deprecated.*sklearn",
             "the sklearn PyPI package is a deprecated stub: scikit-learn is the real name",
-            tags("scikit-learn", "pip", f"pip-{pip} py{py}"), pip=pip,
+            tags("scikit-learn", "pip", f"pip-{pip} py{py}"),
+            pip=pip,
         )
     # a distutils-installed project that pip cannot uninstall (stdlib distutils: Python <= 3.11)
     for pip, py in PIP_MATRIX[:4]:
         yield Case(
-            f"mixed-distutils-pip{pip}", "mixed-pip-conda", py, f"pip {pip}",
+            f"mixed-distutils-pip{pip}",
+            "mixed-pip-conda",
+            py,
+            f"pip {pip}",
             (
-                Step("cd blinker-1.4 && python setup.py -q install", logged=False,
-                     env=(("SETUPTOOLS_USE_DISTUTILS", "stdlib"),)),  # plain distutils, as a distro does
+                Step(
+                    "cd blinker-1.4 && python setup.py -q install",
+                    logged=False,
+                    env=(("SETUPTOOLS_USE_DISTUTILS", "stdlib"),),
+                ),  # plain distutils, as a distro does
                 Step("pip install flask==3.0.3"),
             ),
             r"distutils installed project",
             "blinker 1.4 was installed by another installer (distutils); pip cannot replace it",
-            tags("flask", "pip", f"pip-{pip} py{py}"), pip=pip,
+            tags("flask", "pip", f"pip-{pip} py{py}"),
+            pip=pip,
             files=(("blinker-1.4/setup.py", SETUP_DISTUTILS_PY), ("blinker-1.4/blinker.py", '__version__ = "1.4"\n')),
         )
     # PYTHONPATH points at another Python's site-packages: its compiled numpy loads here
     for pip, py in (PIP_MATRIX[1], PIP_MATRIX[3], PIP_MATRIX[4]):
         other = OTHER_PYTHON[py]
         yield Case(
-            f"envleak-pythonpath-pip{pip}", "env-leakage", py, f"pip {pip}",
+            f"envleak-pythonpath-pip{pip}",
+            "env-leakage",
+            py,
+            f"pip {pip}",
             (
-                Step(f"{{python{other}}} -m venv other-env && other-env/bin/python -m pip install -q numpy==1.26.4",
-                     logged=False),
+                Step(
+                    f"{{python{other}}} -m venv other-env && other-env/bin/python -m pip install -q numpy==1.26.4",
+                    logged=False,
+                ),
                 Step("pip install -q numpy==1.26.4", logged=False),
                 Step("python train.py", env=(("PYTHONPATH", f"{{work}}/other-env/lib/python{other}/site-packages"),)),
             ),
             r"(numpy|multiarray|_multiarray_umath)",
             f"PYTHONPATH puts a numpy built for Python {other} ahead of the venv's own",
-            tags("numpy", "pip", f"pip-{pip} py{py}", "pythonpath"), pip=pip,
+            tags("numpy", "pip", f"pip-{pip} py{py}", "pythonpath"),
+            pip=pip,
             files=(("train.py", "import numpy as np\n\nprint(np.ones(3).sum())\n"),),
         )
     # installed with one interpreter's pip, run with another interpreter
     for pip, py in (PIP_MATRIX[0], PIP_MATRIX[2], PIP_MATRIX[5]):
         other = OTHER_PYTHON[py]
         yield Case(
-            f"wronginterp-pip{pip}", "wrong-interpreter", py, f"pip {pip}",
+            f"wronginterp-pip{pip}",
+            "wrong-interpreter",
+            py,
+            f"pip {pip}",
             (Step("pip --version"), Step("pip install requests"), Step(f"python{other} app.py")),
             r"No module named 'requests'",
             f"requests went into the Python {py} venv; the app ran under python{other}",
-            tags("requests", "pip", f"pip-{pip} py{py}"), pip=pip, files=(("app.py", APP_REQUESTS_PY),),
+            tags("requests", "pip", f"pip-{pip} py{py}"),
+            pip=pip,
+            files=(("app.py", APP_REQUESTS_PY),),
         )
     # an old typing_extensions vendored in a folder on PYTHONPATH shadows the venv's newer copy
     for pip, py in (PIP_MATRIX[2], ("26.3", "3.11")):  # IPython imports typing_extensions below 3.12
         yield Case(
-            f"envleak-vendored-pip{pip}", "env-leakage", py, f"pip {pip}",
+            f"envleak-vendored-pip{pip}",
+            "env-leakage",
+            py,
+            f"pip {pip}",
             (
                 Step("pip install -q ipython==8.23.0", logged=False),
                 Step("pip install -q --target vendor typing-extensions==4.5.0", logged=False),
@@ -476,47 +558,84 @@ def pip_cases() -> Iterator[Case]:
             ),
             r"vendor/typing_extensions\.py",
             "PYTHONPATH puts a vendored typing-extensions 4.5.0 ahead of the venv's newer copy",
-            tags("ipython", "pip", f"pip-{pip} py{py}", "pythonpath"), pip=pip,
+            tags("ipython", "pip", f"pip-{pip} py{py}", "pythonpath"),
+            pip=pip,
         )
     # causes outside the table: the honest answer is unknown
     unknown = [
         (PIP_MATRIX[0], "typo", "pip install tensorfow", NOT_ON_INDEX, "a typo: no such project on the index"),
-        (PIP_MATRIX[3], "typo", "pip install pytorch-lightening", NOT_ON_INDEX,
-         "a typo: no such project on the index"),
+        (PIP_MATRIX[3], "typo", "pip install pytorch-lightening", NOT_ON_INDEX, "a typo: no such project on the index"),
         (PIP_MATRIX[4], "missing-file", "python train.py", r"FileNotFoundError", "the checkpoint file is not there"),
-        (PIP_MATRIX[6], "typo", "pip install tensorflow-datasetss", NOT_ON_INDEX,
-         "a typo: no such project on the index"),
+        (
+            PIP_MATRIX[6],
+            "typo",
+            "pip install tensorflow-datasetss",
+            NOT_ON_INDEX,
+            "a typo: no such project on the index",
+        ),
     ]
     for (pip, py), kind, cmd, expect, why in unknown:
         setup = (Step("pip install -q numpy", logged=False),) if kind == "missing-file" else ()
         yield Case(
-            f"unknown-{kind}-pip{pip}", "unknown", py, f"pip {pip}", (*setup, Step(cmd)), expect, why,
-            tags("unknown", "pip", f"pip-{pip} py{py}"), pip=pip, files=(("train.py", MISSING_FILE_PY),),
+            f"unknown-{kind}-pip{pip}",
+            "unknown",
+            py,
+            f"pip {pip}",
+            (*setup, Step(cmd)),
+            expect,
+            why,
+            tags("unknown", "pip", f"pip-{pip} py{py}"),
+            pip=pip,
+            files=(("train.py", MISSING_FILE_PY),),
         )
     # other platforms, asked for through pip's own target options
     yield Case(
-        "platform-win32-pip24.3.1", "platform-unsupported", "3.12", "pip 24.3.1",
-        (Step("pip download --only-binary=:all: --platform win32 --python-version 3.10 --no-deps -d wheels "
-              "tensorflow==2.10.0"),),
+        "platform-win32-pip24.3.1",
+        "platform-unsupported",
+        "3.12",
+        "pip 24.3.1",
+        (
+            Step(
+                "pip download --only-binary=:all: --platform win32 --python-version 3.10 --no-deps -d wheels "
+                "tensorflow==2.10.0"
+            ),
+        ),
         r"(No matching distribution|Could not find a version)",
-        "32-bit Windows: TensorFlow has no win32 build", tags("tensorflow", "pip", "pip-24.3.1 py3.12", "32bit"),
+        "32-bit Windows: TensorFlow has no win32 build",
+        tags("tensorflow", "pip", "pip-24.3.1 py3.12", "32bit"),
         pip="24.3.1",
     )
     yield Case(
-        "platform-macarm-pip23.3.2", "platform-unsupported", "3.11", "pip 23.3.2",
-        (Step("pip download --only-binary=:all: --platform macosx_12_0_arm64 --python-version 3.10 --no-deps "
-              "-d wheels tensorflow==2.10.0"),),
+        "platform-macarm-pip23.3.2",
+        "platform-unsupported",
+        "3.11",
+        "pip 23.3.2",
+        (
+            Step(
+                "pip download --only-binary=:all: --platform macosx_12_0_arm64 --python-version 3.10 --no-deps "
+                "-d wheels tensorflow==2.10.0"
+            ),
+        ),
         r"(No matching distribution|Could not find a version)",
-        "Apple silicon: TensorFlow 2.10 had no macOS arm64 wheel", tags("tensorflow", "pip", "pip-23.3.2", "macos"),
+        "Apple silicon: TensorFlow 2.10 had no macOS arm64 wheel",
+        tags("tensorflow", "pip", "pip-23.3.2", "macos"),
         pip="23.3.2",
     )
     yield Case(
-        "glibc-manylinux2014-pip25.3", "glibc-too-old", "3.13", "pip 25.3",
-        (Step("pip download --only-binary=:all: --platform manylinux2014_x86_64 --python-version 3.11 "
-              "--no-deps -d wheels h5py==3.16.0"),),
+        "glibc-manylinux2014-pip25.3",
+        "glibc-too-old",
+        "3.13",
+        "pip 25.3",
+        (
+            Step(
+                "pip download --only-binary=:all: --platform manylinux2014_x86_64 --python-version 3.11 "
+                "--no-deps -d wheels h5py==3.16.0"
+            ),
+        ),
         r"(No matching distribution|Could not find a version)",
         "a glibc 2.17 host (manylinux2014): h5py 3.16.0 ships manylinux_2_28 wheels only",
-        tags("h5py", "pip", "pip-25.3", "glibc"), pip="25.3",
+        tags("h5py", "pip", "pip-25.3", "glibc"),
+        pip="25.3",
     )
 
 
@@ -524,22 +643,33 @@ def framework_cases() -> Iterator[Case]:
     """Faults inside a real framework install (tensorflow-cpu 2.15.1, torch 2.13 CPU, jax 0.4.30,
     pandas, h5py, IPython, pydantic) on Python 3.11 and 3.10, under several pip versions."""
     tf_base = Step(f"{{uv}} pip install -q --python .venv/bin/python {TF_CPU}", logged=False)
-    for pip, numpy_cmd in (("22.3.1", "pip install numpy==2.0.2"), ("24.3.1", "pip install -U numpy"),
-                           ("26.3", "pip install 'numpy>=2'")):
+    for pip, numpy_cmd in (
+        ("22.3.1", "pip install numpy==2.0.2"),
+        ("24.3.1", "pip install -U numpy"),
+        ("26.3", "pip install 'numpy>=2'"),
+    ):
         yield Case(
-            f"numpyabi-tf-pip{pip}", "numpy-abi", "3.11", f"pip {pip}",
+            f"numpyabi-tf-pip{pip}",
+            "numpy-abi",
+            "3.11",
+            f"pip {pip}",
             (tf_base, Step(numpy_cmd, show=numpy_cmd.replace("'", '"')), Step('python -c "import tensorflow as tf"')),
             r"(NumPy 1\.x cannot be run in|_ARRAY_API not found|numpy\.core\._multiarray_umath|multiarray failed)",
             "NumPy 2 under tensorflow-cpu 2.15.1, built against NumPy 1",
-            tags("tensorflow", "pip", f"pip-{pip} py3.11"), pip=pip,
+            tags("tensorflow", "pip", f"pip-{pip} py3.11"),
+            pip=pip,
         )
     for pip, proto in (("23.3.2", "protobuf==3.19.6"), ("25.3", "protobuf==3.18.3")):
         yield Case(
-            f"protobuf-tf-pip{pip}", "protobuf-mismatch", "3.11", f"pip {pip}",
+            f"protobuf-tf-pip{pip}",
+            "protobuf-mismatch",
+            "3.11",
+            f"pip {pip}",
             (tf_base, Step(f"pip install {proto}"), Step('python -c "import tensorflow as tf; print(tf.__version__)"')),
             r"(cannot import name 'builder'|Descriptors cannot|runtime_version|google\.protobuf)",
             f"{proto} is older than the generated code in tensorflow 2.15.1 expects",
-            tags("tensorflow", "pip", f"pip-{pip} py3.11"), pip=pip,
+            tags("tensorflow", "pip", f"pip-{pip} py3.11"),
+            pip=pip,
         )
     keras_cases = (
         ("22.3.1", "pip install keras==3.6.0", "functional.py", KERAS_FUNCTIONAL_PY, r"KerasTensor"),
@@ -548,56 +678,103 @@ def framework_cases() -> Iterator[Case]:
     )
     for pip, cmd, name, code, expect in keras_cases:
         yield Case(
-            f"keras-tf-{name.split('.')[0]}-pip{pip}", "keras-version-mismatch", "3.11", f"pip {pip}",
-            (tf_base, Step(cmd, show=cmd.replace("'", '"')), Step(f"python {name}")), expect,
+            f"keras-tf-{name.split('.')[0]}-pip{pip}",
+            "keras-version-mismatch",
+            "3.11",
+            f"pip {pip}",
+            (tf_base, Step(cmd, show=cmd.replace("'", '"')), Step(f"python {name}")),
+            expect,
             "Keras 3 installed over tensorflow 2.15.1, whose code expects Keras 2 (tf.keras)",
-            tags("tensorflow", "pip", f"pip-{pip} py3.11", "keras3"), pip=pip, files=((name, code),),
+            tags("tensorflow", "pip", f"pip-{pip} py3.11", "keras3"),
+            pip=pip,
+            files=((name, code),),
         )
     yield Case(
-        "nogpu-tf-pip24.3.1", "no-gpu-visible", "3.11", "pip 24.3.1",
-        (tf_base, Step("pip list 2>/dev/null | grep -i tensorflow", show="pip list | grep -i tensorflow"),
-         Step("python gpu_check.py")),
+        "nogpu-tf-pip24.3.1",
+        "no-gpu-visible",
+        "3.11",
+        "pip 24.3.1",
+        (
+            tf_base,
+            Step("pip list 2>/dev/null | grep -i tensorflow", show="pip list | grep -i tensorflow"),
+            Step("python gpu_check.py"),
+        ),
         r"Num GPUs Available:\s+0",
-        "tensorflow-cpu: a CPU-only build, no GPU device", tags("tensorflow", "pip", "pip-24.3.1 py3.11", "gpu"),
-        pip="24.3.1", files=(("gpu_check.py", TF_GPU_PY),),
+        "tensorflow-cpu: a CPU-only build, no GPU device",
+        tags("tensorflow", "pip", "pip-24.3.1 py3.11", "gpu"),
+        pip="24.3.1",
+        files=(("gpu_check.py", TF_GPU_PY),),
     )
     yield Case(
-        "nogpu-torch-pip23.3.2", "no-gpu-visible", "3.11", "pip 23.3.2",
+        "nogpu-torch-pip23.3.2",
+        "no-gpu-visible",
+        "3.11",
+        "pip 23.3.2",
         (Step(f"pip install -q {TORCH_CPU_WHEEL}", logged=False), Step("python gpu_check.py")),
         r"(not compiled with CUDA|cuda available: False)",
-        "the torch 2.13.0+cpu wheel: CPU-only, no CUDA", tags("pytorch", "pip", "pip-23.3.2 py3.11", "gpu"),
-        pip="23.3.2", files=(("gpu_check.py", TORCH_GPU_PY),),
+        "the torch 2.13.0+cpu wheel: CPU-only, no CUDA",
+        tags("pytorch", "pip", "pip-23.3.2 py3.11", "gpu"),
+        pip="23.3.2",
+        files=(("gpu_check.py", TORCH_GPU_PY),),
     )
     yield Case(
-        "nogpu-jax-pip25.3", "no-gpu-visible", "3.11", "pip 25.3",
+        "nogpu-jax-pip25.3",
+        "no-gpu-visible",
+        "3.11",
+        "pip 25.3",
         (Step("pip install jax==0.4.30 jaxlib==0.4.30"), Step("python gpu_check.py")),
         r"(Unknown backend|gpu)",
-        "jaxlib from PyPI is CPU-only: no gpu backend", tags("jax", "pip", "pip-25.3 py3.11", "gpu"),
-        pip="25.3", files=(("gpu_check.py", JAX_GPU_PY),),
+        "jaxlib from PyPI is CPU-only: no gpu backend",
+        tags("jax", "pip", "pip-25.3 py3.11", "gpu"),
+        pip="25.3",
+        files=(("gpu_check.py", JAX_GPU_PY),),
     )
     yield Case(
-        "depver-jaxlib-pip24.3.1", "dependency-version-mismatch", "3.11", "pip 24.3.1",
-        (Step("pip install -q jaxlib==0.4.30 jax==0.4.30", logged=False),
-         Step("pip install --no-deps jax==0.4.35"), Step('python -c "import jax; print(jax.devices())"')),
+        "depver-jaxlib-pip24.3.1",
+        "dependency-version-mismatch",
+        "3.11",
+        "pip 24.3.1",
+        (
+            Step("pip install -q jaxlib==0.4.30 jax==0.4.30", logged=False),
+            Step("pip install --no-deps jax==0.4.35"),
+            Step('python -c "import jax; print(jax.devices())"'),
+        ),
         r"jaxlib",
-        "jax 0.4.35 needs jaxlib >= 0.4.34; jaxlib 0.4.30 stays", tags("jax", "pip", "pip-24.3.1 py3.11"), pip="24.3.1",
+        "jax 0.4.35 needs jaxlib >= 0.4.34; jaxlib 0.4.30 stays",
+        tags("jax", "pip", "pip-24.3.1 py3.11"),
+        pip="24.3.1",
     )
     for pip, py in (("22.3.1", "3.10"), ("26.3", "3.11")):  # IPython needs typing_extensions below 3.12
         yield Case(
-            f"depver-typingext-pip{pip}", "dependency-version-mismatch", py, f"pip {pip}",
-            (Step("pip install -q ipython==8.23.0", logged=False), Step("pip install typing-extensions==4.5.0"),
-             Step("ipython -c 'print(1)'")),
+            f"depver-typingext-pip{pip}",
+            "dependency-version-mismatch",
+            py,
+            f"pip {pip}",
+            (
+                Step("pip install -q ipython==8.23.0", logged=False),
+                Step("pip install typing-extensions==4.5.0"),
+                Step("ipython -c 'print(1)'"),
+            ),
             r"TypeAliasType",
             "IPython 8.23 needs typing-extensions >= 4.6; 4.5.0 was installed over it",
-            tags("ipython", "pip", f"pip-{pip} py{py}"), pip=pip,
+            tags("ipython", "pip", f"pip-{pip} py{py}"),
+            pip=pip,
         )
     yield Case(
-        "depver-pydanticcore-pip23.3.2", "dependency-version-mismatch", "3.11", "pip 23.3.2",
-        (Step("pip install -q pydantic==2.11.7", logged=False), Step("pip install pydantic-core==2.27.2"),
-         Step("python settings.py")),
+        "depver-pydanticcore-pip23.3.2",
+        "dependency-version-mismatch",
+        "3.11",
+        "pip 23.3.2",
+        (
+            Step("pip install -q pydantic==2.11.7", logged=False),
+            Step("pip install pydantic-core==2.27.2"),
+            Step("python settings.py"),
+        ),
         r"pydantic_core|unexpected keyword argument",
         "pydantic 2.11.7 pins pydantic-core 2.33.2; 2.27.2 was installed over it",
-        tags("pydantic", "pip", "pip-23.3.2 py3.11"), pip="23.3.2", files=(("settings.py", SETTINGS_PY),),
+        tags("pydantic", "pip", "pip-23.3.2 py3.11"),
+        pip="23.3.2",
+        files=(("settings.py", SETTINGS_PY),),
     )
     for pip, py, pkg, code in (
         ("21.3.1", "3.10", "pandas==1.5.3", "import pandas as pd; print(pd.DataFrame({'a': [1, 2]}))"),
@@ -605,10 +782,14 @@ def framework_cases() -> Iterator[Case]:
         ("25.3", "3.11", "h5py==3.9.0", "import h5py; print(h5py.__version__)"),
     ):
         yield Case(
-            f"numpyabi-{pkg.split('==')[0]}-pip{pip}", "numpy-abi", py, f"pip {pip}",
+            f"numpyabi-{pkg.split('==')[0]}-pip{pip}",
+            "numpy-abi",
+            py,
+            f"pip {pip}",
             (Step(f"pip install -q {pkg}", logged=False), Step("pip install -U numpy"), Step(f'python -c "{code}"')),
             r"(dtype size changed|NumPy 1\.x cannot be run in|_ARRAY_API not found|multiarray)",
-            f"{pkg} was built against NumPy 1; pip upgraded numpy to 2.x", tags("numpy", "pip", f"pip-{pip} py{py}"),
+            f"{pkg} was built against NumPy 1; pip upgraded numpy to 2.x",
+            tags("numpy", "pip", f"pip-{pip} py{py}"),
             pip=pip,
         )
 
@@ -620,106 +801,210 @@ def uv_cases(uv_now: str, have_old: bool) -> Iterator[Case]:
         u = "{uv}" if key == "uv" else "{uvold}"
         t = f"uv-{ver}"
         yield Case(
-            f"pyver-tf213-{key}", "python-unsupported", "3.12", f"uv {ver}",
-            (Step(f"{u} pip install --python .venv/bin/python 'tensorflow==2.13.*'",
-                  show='uv pip install --python .venv/bin/python "tensorflow==2.13.*"'),),
+            f"pyver-tf213-{key}",
+            "python-unsupported",
+            "3.12",
+            f"uv {ver}",
+            (
+                Step(
+                    f"{u} pip install --python .venv/bin/python 'tensorflow==2.13.*'",
+                    show='uv pip install --python .venv/bin/python "tensorflow==2.13.*"',
+                ),
+            ),
             r"(unsatisfiable|no wheels|No solution found|matching Python ABI)",
             "tensorflow 2.13 has wheels for Python 3.8-3.11 only; the venv is 3.12",
             tags("tensorflow", "uv", t, "py3.12"),
         )
         yield Case(
-            f"solver-tfnumpy-{key}", "solver-conflict", "3.11", f"uv {ver}",
-            (Step(f"{u} pip install --python .venv/bin/python {TF_CPU} 'numpy>=2'",
-                  show=f'uv pip install --python .venv/bin/python {TF_CPU} "numpy>=2"'),),
+            f"solver-tfnumpy-{key}",
+            "solver-conflict",
+            "3.11",
+            f"uv {ver}",
+            (
+                Step(
+                    f"{u} pip install --python .venv/bin/python {TF_CPU} 'numpy>=2'",
+                    show=f'uv pip install --python .venv/bin/python {TF_CPU} "numpy>=2"',
+                ),
+            ),
             r"(unsatisfiable|No solution found)",
-            "tensorflow-cpu 2.15.1 needs numpy<2; the user asks numpy>=2", tags("tensorflow", "uv", t, "py3.11"),
+            "tensorflow-cpu 2.15.1 needs numpy<2; the user asks numpy>=2",
+            tags("tensorflow", "uv", t, "py3.11"),
         )
         yield Case(
-            f"removed-tfgpu-{key}", "package-removed", "3.11", f"uv {ver}",
-            (Step(f"{u} pip install --python .venv/bin/python tensorflow-gpu==2.12.0",
-                  show="uv pip install --python .venv/bin/python tensorflow-gpu==2.12.0"),),
-            REMOVED_TFGPU, "tensorflow-gpu is removed: its sdist refuses to build", tags("tensorflow", "uv", t),
+            f"removed-tfgpu-{key}",
+            "package-removed",
+            "3.11",
+            f"uv {ver}",
+            (
+                Step(
+                    f"{u} pip install --python .venv/bin/python tensorflow-gpu==2.12.0",
+                    show="uv pip install --python .venv/bin/python tensorflow-gpu==2.12.0",
+                ),
+            ),
+            REMOVED_TFGPU,
+            "tensorflow-gpu is removed: its sdist refuses to build",
+            tags("tensorflow", "uv", t),
         )
         yield Case(
-            f"network-refused-{key}", "network-or-index", "3.11", f"uv {ver}",
-            (Step(f"{u} pip install --python .venv/bin/python --index-url http://127.0.0.1:9/simple torch",
-                  show="uv pip install --python .venv/bin/python --index-url http://127.0.0.1:9/simple torch"),),
+            f"network-refused-{key}",
+            "network-or-index",
+            "3.11",
+            f"uv {ver}",
+            (
+                Step(
+                    f"{u} pip install --python .venv/bin/python --index-url http://127.0.0.1:9/simple torch",
+                    show="uv pip install --python .venv/bin/python --index-url http://127.0.0.1:9/simple torch",
+                ),
+            ),
             r"(Connection refused|error sending request|Failed to fetch|tcp connect)",
-            "the index refuses connections", tags("pytorch", "uv", t),
+            "the index refuses connections",
+            tags("pytorch", "uv", t),
         )
     t = f"uv-{uv_now}"
     yield Case(
-        "solver-tfkeras-uv", "solver-conflict", "3.11", f"uv {uv_now}",
-        (Step(f"{{uv}} pip install --python .venv/bin/python {TF_CPU} 'keras>=3'",
-              show=f'uv pip install --python .venv/bin/python {TF_CPU} "keras>=3"'),),
+        "solver-tfkeras-uv",
+        "solver-conflict",
+        "3.11",
+        f"uv {uv_now}",
+        (
+            Step(
+                f"{{uv}} pip install --python .venv/bin/python {TF_CPU} 'keras>=3'",
+                show=f'uv pip install --python .venv/bin/python {TF_CPU} "keras>=3"',
+            ),
+        ),
         r"(unsatisfiable|No solution found)",
-        "tensorflow-cpu 2.15.1 needs keras<2.16; the user asks keras>=3", tags("tensorflow", "uv", t, "keras"),
+        "tensorflow-cpu 2.15.1 needs keras<2.16; the user asks keras>=3",
+        tags("tensorflow", "uv", t, "keras"),
     )
     yield Case(
-        "solver-jax-uv", "solver-conflict", "3.11", f"uv {uv_now}",
-        (Step("{uv} pip install --python .venv/bin/python jax==0.4.35 jaxlib==0.4.30",
-              show="uv pip install --python .venv/bin/python jax==0.4.35 jaxlib==0.4.30"),),
+        "solver-jax-uv",
+        "solver-conflict",
+        "3.11",
+        f"uv {uv_now}",
+        (
+            Step(
+                "{uv} pip install --python .venv/bin/python jax==0.4.35 jaxlib==0.4.30",
+                show="uv pip install --python .venv/bin/python jax==0.4.35 jaxlib==0.4.30",
+            ),
+        ),
         r"(unsatisfiable|No solution found)",
-        "jax 0.4.35 needs jaxlib>=0.4.34; jaxlib 0.4.30 is pinned", tags("jax", "uv", t),
+        "jax 0.4.35 needs jaxlib>=0.4.34; jaxlib 0.4.30 is pinned",
+        tags("jax", "uv", t),
     )
     yield Case(
-        "pyver-project-uv", "python-unsupported", "3.12", f"uv {uv_now}",
-        (Step("{uv} init -q --no-workspace --python .venv/bin/python --name trainer .", logged=False),
-         Step("{uv} add --python .venv/bin/python 'tensorflow==2.13.*'",
-              show='uv add "tensorflow==2.13.*"', env=(("VIRTUAL_ENV", "{work}/.venv"),))),
+        "pyver-project-uv",
+        "python-unsupported",
+        "3.12",
+        f"uv {uv_now}",
+        (
+            Step("{uv} init -q --no-workspace --python .venv/bin/python --name trainer .", logged=False),
+            Step(
+                "{uv} add --python .venv/bin/python 'tensorflow==2.13.*'",
+                show='uv add "tensorflow==2.13.*"',
+                env=(("VIRTUAL_ENV", "{work}/.venv"),),
+            ),
+        ),
         r"(unsatisfiable|No solution found)",
-        "the project requires Python >= 3.12; tensorflow 2.13 stops at 3.11", tags("tensorflow", "uv", t, "py3.12"),
+        "the project requires Python >= 3.12; tensorflow 2.13 stops at 3.11",
+        tags("tensorflow", "uv", t, "py3.12"),
     )
     yield Case(
-        "network-timeout-uv", "network-or-index", "3.11", f"uv {uv_now}",
-        (Step("{uv} pip install --python .venv/bin/python --index-url http://127.0.0.1:{port}/simple numpy",
-              show="uv pip install --python .venv/bin/python --index-url http://127.0.0.1:{port}/simple numpy",
-              env=(("UV_HTTP_TIMEOUT", "5"), ("UV_HTTP_RETRIES", "1"))),),
+        "network-timeout-uv",
+        "network-or-index",
+        "3.11",
+        f"uv {uv_now}",
+        (
+            Step(
+                "{uv} pip install --python .venv/bin/python --index-url http://127.0.0.1:{port}/simple numpy",
+                show="uv pip install --python .venv/bin/python --index-url http://127.0.0.1:{port}/simple numpy",
+                env=(("UV_HTTP_TIMEOUT", "5"), ("UV_HTTP_RETRIES", "1")),
+            ),
+        ),
         r"(timed out|timeout|Failed to fetch|error sending request)",
-        "the index accepts connections and never answers", tags("numpy", "uv", t), server="timeout",
+        "the index accepts connections and never answers",
+        tags("numpy", "uv", t),
+        server="timeout",
     )
     yield Case(
-        "platform-macarm-uv", "platform-unsupported", "3.11", f"uv {uv_now}",
-        (Step("{uv} pip compile --python-version 3.10 --python-platform aarch64-apple-darwin - "
-              "<<< 'tensorflow==2.10.0'",
-              show='echo "tensorflow==2.10.0" | uv pip compile --python-version 3.10 --python-platform '
-                   'aarch64-apple-darwin -'),),
+        "platform-macarm-uv",
+        "platform-unsupported",
+        "3.11",
+        f"uv {uv_now}",
+        (
+            Step(
+                "{uv} pip compile --python-version 3.10 --python-platform aarch64-apple-darwin - "
+                "<<< 'tensorflow==2.10.0'",
+                show='echo "tensorflow==2.10.0" | uv pip compile --python-version 3.10 --python-platform '
+                "aarch64-apple-darwin -",
+            ),
+        ),
         r"(unsatisfiable|No solution found|no wheels|platform)",
-        "Apple silicon: tensorflow 2.10 has no macOS arm64 wheel", tags("tensorflow", "uv", t, "macos"),
+        "Apple silicon: tensorflow 2.10 has no macOS arm64 wheel",
+        tags("tensorflow", "uv", t, "macos"),
     )
     yield Case(
-        "glibc-manylinux217-uv", "glibc-too-old", "3.11", f"uv {uv_now}",
-        (Step("{uv} pip compile --python-version 3.11 --python-platform x86_64-manylinux_2_17 - <<< 'jaxlib==0.9.2'",
-              show='echo "jaxlib==0.9.2" | uv pip compile --python-version 3.11 --python-platform '
-                   'x86_64-manylinux_2_17 -'),),
+        "glibc-manylinux217-uv",
+        "glibc-too-old",
+        "3.11",
+        f"uv {uv_now}",
+        (
+            Step(
+                "{uv} pip compile --python-version 3.11 --python-platform x86_64-manylinux_2_17 - <<< 'jaxlib==0.9.2'",
+                show='echo "jaxlib==0.9.2" | uv pip compile --python-version 3.11 --python-platform '
+                "x86_64-manylinux_2_17 -",
+            ),
+        ),
         r"(unsatisfiable|No solution found|no wheels|manylinux)",
         "a glibc 2.17 host: jaxlib 0.9.2 ships manylinux_2_27 wheels only (and no sdist)",
         tags("jax", "uv", t, "glibc"),
     )
     yield Case(
-        "numpyabi-pandas-uv", "numpy-abi", "3.11", f"uv {uv_now}",
-        (Step("{uv} pip install --python .venv/bin/python pandas==1.5.3 numpy==2.1.3",
-              show="uv pip install --python .venv/bin/python pandas==1.5.3 numpy==2.1.3"),
-         Step("python -c \"import pandas; print(pandas.__version__)\"")),
+        "numpyabi-pandas-uv",
+        "numpy-abi",
+        "3.11",
+        f"uv {uv_now}",
+        (
+            Step(
+                "{uv} pip install --python .venv/bin/python pandas==1.5.3 numpy==2.1.3",
+                show="uv pip install --python .venv/bin/python pandas==1.5.3 numpy==2.1.3",
+            ),
+            Step('python -c "import pandas; print(pandas.__version__)"'),
+        ),
         r"(dtype size changed|NumPy 1\.x cannot be run in|_ARRAY_API not found|multiarray)",
         "pandas 1.5.3 (built against NumPy 1) resolved beside numpy 2.1.3 (pandas sets no upper bound)",
         tags("numpy", "uv", t),
     )
     yield Case(
-        "numpyabi-tf-uv", "numpy-abi", "3.11", f"uv {uv_now}",
-        (Step(f"{{uv}} pip install -q --python .venv/bin/python {TF_CPU}", logged=False),
-         Step("{uv} pip install --python .venv/bin/python --no-deps numpy==2.1.3",
-              show="uv pip install --python .venv/bin/python --no-deps numpy==2.1.3"),
-         Step("python -c \"import tensorflow as tf; print(tf.reduce_sum(tf.ones((2, 2))))\"")),
+        "numpyabi-tf-uv",
+        "numpy-abi",
+        "3.11",
+        f"uv {uv_now}",
+        (
+            Step(f"{{uv}} pip install -q --python .venv/bin/python {TF_CPU}", logged=False),
+            Step(
+                "{uv} pip install --python .venv/bin/python --no-deps numpy==2.1.3",
+                show="uv pip install --python .venv/bin/python --no-deps numpy==2.1.3",
+            ),
+            Step('python -c "import tensorflow as tf; print(tf.reduce_sum(tf.ones((2, 2))))"'),
+        ),
         r"(NumPy 1\.x cannot be run in|_ARRAY_API not found|numpy\.core\._multiarray_umath|multiarray failed)",
         "numpy 2.1.3 forced in (--no-deps) under tensorflow-cpu 2.15.1, built against NumPy 1",
         tags("tensorflow", "uv", t),
     )
     yield Case(
-        "unknown-typo-uv", "unknown", "3.11", f"uv {uv_now}",
-        (Step("{uv} pip install --python .venv/bin/python tensorflow-addonss",
-              show="uv pip install --python .venv/bin/python tensorflow-addonss"),),
-        NOT_ON_INDEX, "a typo: no such project on the index", tags("unknown", "uv", t),
+        "unknown-typo-uv",
+        "unknown",
+        "3.11",
+        f"uv {uv_now}",
+        (
+            Step(
+                "{uv} pip install --python .venv/bin/python tensorflow-addonss",
+                show="uv pip install --python .venv/bin/python tensorflow-addonss",
+            ),
+        ),
+        NOT_ON_INDEX,
+        "a typo: no such project on the index",
+        tags("unknown", "uv", t),
     )
 
 
@@ -760,8 +1045,9 @@ def run_case(case: Case, out: Path, tools: dict[str, str], keep_work: bool) -> O
     work.mkdir(parents=True)
     py = pyenv_python(case.python)
     if py is None:
-        return Outcome(case.id, case.cause, case.tool, case.python, "", [], False,
-                       f"skipped: no pyenv Python {case.python}", 0.0)
+        return Outcome(
+            case.id, case.cause, case.tool, case.python, "", [], False, f"skipped: no pyenv Python {case.python}", 0.0
+        )
     env = base_env()
     values = dict(tools, work=str(work))
     for version in ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13"):
@@ -792,9 +1078,20 @@ def run_case(case: Case, out: Path, tools: dict[str, str], keep_work: bool) -> O
                 # what `python -m venv` would add: the setuptools ensurepip bundles (Python < 3.12)
                 bundled = sorted(py.parent.parent.glob(f"lib/python{case.python}/ensurepip/_bundled/setuptools-*.whl"))
                 subprocess.run(
-                    [tools["uv"], "pip", "install", "-q", "--python", str(work / ".venv" / "bin" / "python"),
-                     f"pip=={case.pip}", *map(str, bundled[-1:])],
-                    cwd=work, env=env, check=True, capture_output=True,
+                    [
+                        tools["uv"],
+                        "pip",
+                        "install",
+                        "-q",
+                        "--python",
+                        str(work / ".venv" / "bin" / "python"),
+                        f"pip=={case.pip}",
+                        *map(str, bundled[-1:]),
+                    ],
+                    cwd=work,
+                    env=env,
+                    check=True,
+                    capture_output=True,
                 )
         if case.server == "tls":
             server = TLSIndex(work)
@@ -807,7 +1104,11 @@ def run_case(case: Case, out: Path, tools: dict[str, str], keep_work: bool) -> O
             step_env.update({k: fill(v, values) for k, v in step.env})
             command = fill(step.cmd, values)
             proc = subprocess.run(
-                ["bash", "-c", command], cwd=work, env=step_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                ["bash", "-c", command],
+                cwd=work,
+                env=step_env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
                 timeout=STEP_TIMEOUT_S,
             )
             text = proc.stdout.decode("utf-8", "replace")
@@ -849,8 +1150,17 @@ def run_case(case: Case, out: Path, tools: dict[str, str], keep_work: bool) -> O
         aside.write_text(f"{reason}\n---\n{body}")
     if not keep_work:
         shutil.rmtree(work, ignore_errors=True)
-    return Outcome(case.id, case.cause, case.tool, case.python, str(log_path.relative_to(out)) if shown_ok else "",
-                   rcs, shown_ok, reason, round(time.monotonic() - start, 1))
+    return Outcome(
+        case.id,
+        case.cause,
+        case.tool,
+        case.python,
+        str(log_path.relative_to(out)) if shown_ok else "",
+        rcs,
+        shown_ok,
+        reason,
+        round(time.monotonic() - start, 1),
+    )
 
 
 def still_shows(case: Case, log: Path) -> bool:

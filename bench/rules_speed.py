@@ -69,9 +69,11 @@ def main() -> None:
         findings = list(run_rules(Context(snap, kb), rules))  # type: ignore[arg-type]
         times.append(time.perf_counter() - start)
     crashed = [f for f in findings if f.code == "ED000"]
-    print(f"{len(rules)} package rules on 400 distributions, {args.runs} runs: "
-          f"median {statistics.median(times) * 1000:.1f} ms, best {min(times) * 1000:.1f} ms; "
-          f"{len(findings)} findings, {len(crashed)} rule crashes")
+    print(
+        f"{len(rules)} package rules on 400 distributions, {args.runs} runs: "
+        f"median {statistics.median(times) * 1000:.1f} ms, best {min(times) * 1000:.1f} ms; "
+        f"{len(findings)} findings, {len(crashed)} rule crashes"
+    )
 
 
 if __name__ == "__main__":

@@ -417,6 +417,11 @@ CASES: dict[str, tuple[str, str, str]] = {
         "  Downloading torch-1.7.1-cp38-cp38-manylinux1_x86_64.whl (776.8 MB)\n"
         "Successfully installed torch-1.7.1\n>>> torch.cuda.is_available()\nFalse\n",
     ),
+    "gpu/cuda-on-macos": (
+        "is mac actually supported?\nAssertionError: Torch not compiled with CUDA enabled\n",
+        "platform-unsupported",
+        "Ubuntu 22.04\nAssertionError: Torch not compiled with CUDA enabled\n",
+    ),
     "gpu/runtime-stub-vs-toolkit": (
         "Name: tensorflow\nVersion: 2.13.0\n>>> tf.config.list_physical_devices('GPU')\nCUDA Version 12.1.1\n"
         "I tensorflow/tsl/cuda/cudart_stub.cc:28] Could not find cuda drivers on your machine, GPU will not be used.\n",

@@ -172,6 +172,8 @@ _OS_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = (  # matched against lowe
         "macos",
         re.compile(
             r"\bmacos\b|\bmacbook|\bdarwin\b|\bos ?x\b|macosx_|/users/\w+/|apple (?:m\d|silicon)|osx-(?:arm)?64"
+            # the word "mac" (also after CJK text, which \b does not bound), not a MAC address
+            r"|(?<![a-z0-9_])mac(?![a-z0-9_]|\s*(?:address|addr)\b)"
         ),
     ),
     (

@@ -1312,6 +1312,22 @@ SIGNATURES: tuple[Signature, ...] = (
         "ValueError: File format not supported: filepath=my_model Keras Core only supports V3 `.keras` and `.weights.h5` files.",
     ),
     S(
+        "keras/v3-checkpoint-extension",
+        "the filepath provided must end in `.keras`",
+        "keras-version-mismatch",
+        0.85,
+        "Keras 3 saves whole models only as `.keras` (or `.h5` via save): code written for Keras 2 / tf.keras 2 names an `.hdf5` / SavedModel path.",
+        "ValueError: The filepath provided must end in `.keras` (Keras model format). Received: filepath=tmp/best_model.hdf5",
+    ),
+    S(
+        "keras/v3-save-extension",
+        "invalid filepath extension for saving",
+        "keras-version-mismatch",
+        0.85,
+        "Keras 3's `model.save` takes only `.keras` or `.h5` paths (a Keras 2 SavedModel folder path is refused): code written for Keras 2.",
+        "ValueError: Invalid filepath extension for saving. Please add either a `.keras` extension for the native Keras format (recommended) or a `.h5` extension.",
+    ),
+    S(
         "keras/unrecognized-kwargs",
         "unrecognized keyword arguments passed to",
         "keras-version-mismatch",

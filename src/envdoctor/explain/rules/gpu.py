@@ -101,6 +101,27 @@ def windows_tensorflow_after_2_10(ctx: RuleContext) -> Iterator[Verdict]:
         )
 
 
+@cause_rule("gpu/cuda-on-macos", "platform-unsupported")
+def cuda_on_macos(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: a CUDA request fails (no GPU, "Torch not compiled with CUDA enabled") on macOS.
+    Why: no framework ships CUDA builds for macOS (Apple has no NVIDIA GPUs since 2016; PyTorch
+    dropped macOS CUDA binaries after 1.0, TensorFlow after 1.1): the platform, not the driver or a
+    CPU-only install, is why CUDA is absent. Apple silicon has the `mps` device instead.
+    Example: `/Users/me/...` paths, `AssertionError: Torch not compiled with CUDA enabled`."""
+    if ctx.os != "macos" or "no-gpu-visible" not in ctx.signals:
+        return
+    evidence = ctx.evidence("no-gpu-visible")
+    yield Verdict(
+        "platform-unsupported",
+        0.9,
+        "the log is from macOS, and there is no CUDA build of PyTorch, TensorFlow or JAX for macOS",
+        evidence,
+        moves_from=("no-gpu-visible",),
+        fix="on Apple silicon use the `mps` device (torch.device('mps'), tensorflow-metal); "
+        "CUDA needs Linux or Windows with an NVIDIA GPU",
+    )
+
+
 def _build_cuda(ctx: RuleContext) -> tuple[str, str, str | None, str | None] | None:
     """(framework, version, cuda, cudnn) of the framework build the log (or target) shows."""
     kb = ctx.kb
