@@ -156,7 +156,7 @@ def main() -> None:
     lines += [_row(s, by_split[s], answers) for s in names]
     read_blind = [c for c in cases if c.split in READ_BLIND]
     if read_blind:
-        lines.append(_row("blind .. blind7 (read)", read_blind, answers))
+        lines.append(_row("read blind sets (" + ", ".join(READ_BLIND) + ")", read_blind, answers))
     unread = [c for c in cases if c.split.startswith("blind") and c.split not in READ_BLIND]
     if unread:
         lines.append(_row("later blind sets (unread)", unread, answers))
