@@ -111,7 +111,7 @@ def bounds(table: dict[str, dict[str, list[int]]]) -> dict[str, float]:
     try:
         return {k: calibration.calibrated_bound(*k.split(" <- ", 1)) for k in table}
     finally:
-        calibration.counts = saved  # type: ignore[assignment]
+        calibration.counts = saved
 
 
 def answer(raw: Raw, bound: dict[str, float] | None) -> str:
@@ -128,6 +128,27 @@ def row(split: str, logs: list[Labelled], answers: dict[tuple[str, str], Raw], b
     named_right = sum(1 for log, a in named if a == log.cause)
     share = f"{100 * named_right / len(named):.1f}% ({named_right}/{len(named)})" if named else "–"
     return f"{100 * right / len(logs):.1f}% ({right}) | {len(named) - named_right} | {share}"
+
+
+def by_split(logs: list[Labelled]) -> dict[str, list[Labelled]]:
+    splits: dict[str, list[Labelled]] = defaultdict(list)
+    for log in logs:
+        splits[log.split].append(log)
+    return splits
+
+
+def print_rows(
+    groups: list[tuple[str, list[Labelled]]], answers: dict[tuple[str, str], Raw], bound: dict[str, float]
+) -> None:
+    """One Markdown row per group of logs: raw → calibrated."""
+    print(
+        "| split | logs | top-1 raw → calibrated | confidently wrong raw → calibrated | right when named raw → calibrated |"
+    )
+    print("| --- | ---: | --- | --- | --- |")
+    for split, members in groups:
+        before = row(split, members, answers, None).split(" | ")
+        after = row(split, members, answers, bound).split(" | ")
+        print(f"| {split} | {len(members)} | " + " | ".join(f"{b} → {a}" for b, a in zip(before, after)) + " |")
 
 
 def main() -> None:
@@ -159,39 +180,18 @@ def main() -> None:
         right = sum(v[1] for v in by.values())
         print(f"| {key} | {firings} | {right} | {wilson_lower(firings, right):.2f} | {bound[key]:.2f} |")
     print()
-    print(
-        "| split | logs | top-1 raw → calibrated | confidently wrong raw → calibrated | right when named raw → calibrated |"
-    )
-    print("| --- | ---: | --- | --- | --- |")
-    splits: dict[str, list[Labelled]] = defaultdict(list)
-    for log in logs:
-        splits[log.split].append(log)
     read_blind = [log for log in logs if log.split in READ[2:9]]
-    groups = [*splits.items(), ("blind .. blind7", read_blind), ("all read", logs)]
-    for split, members in groups:
-        before = row(split, members, answers, None).split(" | ")
-        after = row(split, members, answers, bound).split(" | ")
-        print(f"| {split} | {len(members)} | " + " | ".join(f"{b} → {a}" for b, a in zip(before, after)) + " |")
+    print_rows([*by_split(logs).items(), ("blind .. blind7", read_blind), ("all read", logs)], answers, bound)
     if args.unseen:
         from tests.explain.corpus import load
 
         # summary rows only: a never-read split's answers are neither printed nor counted
         unseen = [Labelled("unseen", c.split, c.name, c.cause, c.text) for split in args.unseen for c in load(split)]
         unseen_answers = {(log.split, log.name): raw_answer(log.text) for log in unseen}
-        by_split: dict[str, list[Labelled]] = defaultdict(list)
-        for log in unseen:
-            by_split[log.split].append(log)
         print()
         print("Never-read splits (summary rows only):")
         print()
-        print(
-            "| split | logs | top-1 raw → calibrated | confidently wrong raw → calibrated | right when named raw → calibrated |"
-        )
-        print("| --- | ---: | --- | --- | --- |")
-        for split, members in [*by_split.items(), ("all of them", unseen)]:
-            before = row(split, members, unseen_answers, None).split(" | ")
-            after = row(split, members, unseen_answers, bound).split(" | ")
-            print(f"| {split} | {len(members)} | " + " | ".join(f"{b} → {a}" for b, a in zip(before, after)) + " |")
+        print_rows([*by_split(unseen).items(), ("all of them", unseen)], unseen_answers, bound)
     if args.write:
         measured = {log.source for log in logs}
         kept = sorted({"corpus", "live", "fresh"} - measured)

@@ -104,9 +104,9 @@ def windows_tensorflow_after_2_10(ctx: RuleContext) -> Iterator[Verdict]:
 @cause_rule("gpu/cuda-on-macos", "platform-unsupported")
 def cuda_on_macos(ctx: RuleContext) -> Iterator[Verdict]:
     """What: a CUDA request fails (no GPU, "Torch not compiled with CUDA enabled") on macOS.
-    Why: no framework ships CUDA builds for macOS (Apple has no NVIDIA GPUs since 2016; PyTorch
-    dropped macOS CUDA binaries after 1.0, TensorFlow after 1.1): the platform, not the driver or a
-    CPU-only install, is why CUDA is absent. Apple silicon has the `mps` device instead.
+    Why: no framework ships CUDA builds for macOS (PyTorch's macOS binaries never carry CUDA;
+    TensorFlow dropped macOS GPU support in 1.2): the platform, not the driver or a CPU-only
+    install, is why CUDA is absent. Apple silicon has the `mps` device instead.
     Example: `/Users/me/...` paths, `AssertionError: Torch not compiled with CUDA enabled`."""
     if ctx.os != "macos" or "no-gpu-visible" not in ctx.signals:
         return
