@@ -37,6 +37,7 @@ LABELLED_SPLITS = (
     "blind13",
     "blind14",
     "blind15",
+    "blind16",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -47,6 +48,7 @@ BLIND_ROUNDS = (
     ("blind11",),
     ("blind12", "blind13"),
     ("blind14", "blind15"),
+    ("blind16", "blind17"),
 )
 
 
