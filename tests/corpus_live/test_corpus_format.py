@@ -37,6 +37,7 @@ LABELLED_SPLITS = (
     "blind13",
     "blind14",
     "blind15",
+    "blind16",
     "blind17",
 )
 # the blind sets collected together in one round, before one round of engine changes
