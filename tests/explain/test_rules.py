@@ -211,6 +211,34 @@ CASES: dict[str, tuple[str, str, str]] = {
         "package-removed",
         "Collecting tensorflow-gpu==2.10.0\n  Downloading tensorflow_gpu-2.10.0-cp310-cp310-win_amd64.whl (455 MB)\n",
     ),
+    "solver/removed-package-stub-built": (
+        "cannot install tensorflow-gpu into my project\n"
+        '    File "C:\\Users\\me\\AppData\\Local\\Temp\\tmpab\\.venv\\lib\\site-packages\\setuptools\\build_meta.py", '
+        "line 341, in run_setup\n      exec(code, locals())\n"
+        '    File "C:\\Users\\me\\AppData\\Local\\Temp\\tmpab\\.venv\\lib\\site-packages\\setuptools\\dist.py", '
+        "line 405, in _normalize_requires\n",
+        "package-removed",
+        # tensorflow-gpu 2.10 still has wheels: a setup.py traceback there is some other build
+        "pip install tensorflow-gpu==2.10.0 fails while building another package\n"
+        '    File "/tmp/pip-build-env/lib/python3.10/site-packages/setuptools/build_meta.py", '
+        "line 341, in run_setup\n      exec(code, locals())\n",
+    ),
+    "solver/pins-exclude-each-other": (
+        "$ conda install pytorch=1.0.1 torchvision cudatoolkit=10.1\n"
+        "UnsatisfiableError: The following specifications were found to be in conflict:\n"
+        "  - cudatoolkit 10.1*\n  - pytorch 1.0.1* -> cudatoolkit >=10.0.130,<10.1.0a0\n",
+        "solver-conflict",
+        # the pin is inside the chain's range: the report names no proven clash
+        "$ conda install pytorch=1.0.1 torchvision cudatoolkit=10.0\n"
+        "UnsatisfiableError: The following specifications were found to be in conflict:\n"
+        "  - cudatoolkit 10.0*\n  - pytorch 1.0.1* -> cudatoolkit >=10.0.130,<10.1.0a0\n",
+    ),
+    "native/glibc-newer-than-the-distribution": (
+        "My system is RHEL 8.\nWhen I tried to import torch_xla, it said GLIBC 2.29\n",
+        "glibc-too-old",
+        # the glibc named is the one RHEL 8 has
+        "My system is RHEL 8.\nThe wheel says manylinux_2_28, i.e. GLIBC 2.28\n",
+    ),
     "solver/missing-for-this-platform": (
         "C:\\Users\\me> mamba install jax=0.3.25\nCould not solve for environment specs\n"
         "The following package could not be installed\n└─ jax =0.3.25 * is not installable because it requires\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
@@ -186,27 +187,71 @@ def _choose_pip_move(user: list[str], deps: list[tuple[str, str]]) -> tuple[str 
     return (user[0] if user else None), "loosen this requirement"
 
 
-def conda_conflict(lines: Sequence[str]) -> Conflict | None:
-    specs: list[str] = []
-    your_python = None
-    for line in lines:
+# conda 4.7+'s legend, printed once (sometimes glued to the next header by a paste)
+_CONDA_LEGEND = re.compile(r"output in format: requested package -> available versions", re.IGNORECASE)
+_CONDA_GROUP = re.compile(r"^\s*package (?P<pkg>\S+) conflicts for:\s*$", re.IGNORECASE)
+_CONDA_HEADER = re.compile(r"specifications were found|^\s*your installed version is", re.IGNORECASE)
+# a group's member without a chain: the user's own request (`python=3.10`, `cudatoolkit==11.2`)
+_CONDA_BARE = re.compile(r"^\s*[A-Za-z0-9_][\w.\-]*(?:\[[^\]]*\])?(?:[=<>!~]\S*)?\s*$")
+
+
+@dataclass
+class _CondaReport:
+    specs: list[str] = field(default_factory=list)
+    groups: dict[str, list[str]] = field(default_factory=dict)  # conda 4.7+: package -> the chains to it
+    your_python: str | None = None
+
+
+def _conda_report(lines: Sequence[str]) -> _CondaReport:
+    report = _CondaReport()
+    group: str | None = None
+    for raw in lines:
+        line = _CONDA_LEGEND.sub("", raw)
         if m := _YOUR_PY.search(line):
-            your_python = m.group("v")
+            report.your_python = m.group("v")
+        if m := _CONDA_GROUP.match(line):
+            group = m.group("pkg")
+            report.groups.setdefault(group, [])
+            continue
+        if _CONDA_HEADER.search(line):
+            group = None
+            continue
+        stripped = line.strip()
         m = _CONDA_SPEC.match(line)
-        if m and not line.strip().startswith("- feature"):
-            specs.append(m.group("spec"))
-        elif m is None and line.strip() and "->" in line and not line.lower().startswith(("if python", "when python")):
-            specs.append(line.strip())
+        if m:
+            if stripped.startswith("- feature"):
+                continue  # the machine's virtual packages (__glibc, __cuda), not a request
+            spec = m.group("spec")
+        elif (stripped and "->" in line and not stripped.lower().startswith(("if python", "when python"))) or (
+            group is not None and _CONDA_BARE.match(line)
+        ):
+            spec = stripped  # a chain, or a group's bare request
+        else:
+            continue
+        report.specs.append(spec)
+        if group is not None:
+            report.groups[group].append(spec)
+    return report
+
+
+def _head(chain: str) -> str:
+    return chain.split("->")[0].strip()
+
+
+def conda_conflict(lines: Sequence[str]) -> Conflict | None:
+    report = _conda_report(lines)
+    specs = report.specs
     if not specs:
         return None
-    python_only = all(_CONDA_PY.search(s) for s in specs)
+    packages = [g for g in report.groups if not g.startswith("__")]
+    python_only = packages == ["python"] if packages else all(_CONDA_PY.search(s) for s in specs)
     if python_only:
-        target = next((s for s in specs if not s.lower().startswith("python")), specs[0])
-        reason = "no build of it for this environment's Python" + (f" ({your_python})" if your_python else "")
-        return Conflict(
-            tool="conda", requirements=specs, move=target.split("->")[0].strip(), reason=reason, kind="python"
-        )
-    if any("__cuda" in s for s in specs):
+        chains = report.groups.get("python") or specs
+        target = next((s for s in chains if not s.lower().startswith("python")), chains[0])
+        your = report.your_python
+        reason = "no build of it for this environment's Python" + (f" ({your})" if your else "")
+        return Conflict(tool="conda", requirements=specs, move=_head(target), reason=reason, kind="python")
+    if any("__cuda" in s for s in specs) and not packages:
         return Conflict(
             tool="conda",
             requirements=specs,
@@ -214,7 +259,7 @@ def conda_conflict(lines: Sequence[str]) -> Conflict | None:
             kind="cuda-driver",
             reason="a package needs a newer CUDA driver (__cuda) than this machine has",
         )
-    if any("__glibc" in s for s in specs):
+    if any("__glibc" in s for s in specs) and not packages:
         return Conflict(
             tool="conda",
             requirements=specs,
@@ -222,8 +267,19 @@ def conda_conflict(lines: Sequence[str]) -> Conflict | None:
             kind="glibc",
             reason="a package needs a newer glibc (__glibc) than this machine has",
         )
+    clash = next((g for g in packages if g != "python"), None)
+    if clash is not None:
+        # conda 4.7+ names the package the requests disagree on and each request's chain to it
+        heads = list(dict.fromkeys(_head(c) for c in report.groups[clash]))
+        pinned = [h for h in heads if "=" in h]
+        return Conflict(
+            tool="conda",
+            requirements=heads,
+            move=pinned[0] if pinned else heads[0],
+            reason=f"these need {clash} in versions no build shares",
+        )
     pinned = [s for s in specs if "==" in s and "->" not in s]
-    move = pinned[0] if pinned else specs[0].split("->")[0].strip()
+    move = pinned[0] if pinned else _head(specs[0])
     return Conflict(
         tool="conda",
         requirements=specs,
@@ -490,6 +546,51 @@ def _uv_move(required: list[str], needs: list[tuple[str, str]]) -> tuple[str, st
     return None
 
 
+_POETRY_RANGE = re.compile(r"supported python range \((?P<range>[^)]{1,60})\)", re.IGNORECASE)
+_POETRY_NEEDS = re.compile(
+    r"^\s*-\s*(?P<pkg>[A-Za-z0-9][\w.-]*) requires python (?P<need>[^,]+(?:, ?[<>=!~][^,]+)*?), so it will not",
+    re.IGNORECASE,
+)
+_POETRY_HINT = re.compile(r"set the `python` property to \"(?P<range>[^\"]{1,60})\"", re.IGNORECASE)
+
+
+def poetry_python_range(lines: Sequence[str], header: str = "") -> Conflict | None:
+    """Poetry's "The current project's supported Python range (>=3.10,<4.0) is not compatible with
+    some of the required packages Python requirement": the project's range, each dependency's
+    Requires-Python, and the range that fits them (Poetry's own hint when shown, else the project's
+    lower bound with the lowest upper bound the dependencies set)."""
+    project = _POETRY_RANGE.search(header or (lines[0] if lines else ""))
+    needs: dict[str, str] = {}
+    hint = None
+    for line in lines:
+        if m := _POETRY_NEEDS.match(line):
+            needs.setdefault(m.group("pkg"), m.group("need").replace(" ", ""))
+        if m := _POETRY_HINT.search(line):
+            hint = hint or m.group("range")
+    if not needs:
+        return None
+    fits = hint
+    if fits is None and project is not None:
+        lows = [s for s in project.group("range").split(",") if s.strip().startswith(">")]
+        uppers = [s for need in needs.values() for s in need.split(",") if s.strip().startswith("<")]
+        top = min(uppers, key=lambda s: _version_key(s.lstrip("<=").strip()), default=None)
+        fits = ",".join([*lows[:1], *([top] if top else [])]) or None
+    requirements = [f"{pkg} requires Python {need}" for pkg, need in needs.items()]
+    where = f"the project's python range ({project.group('range')})" if project else "the project's python range"
+    reason = f"{where} reaches Pythons {', '.join(needs)} has no release for"
+    fix = (
+        f'set the project\'s python range to "{fits}" in pyproject.toml (`python` under '
+        "[tool.poetry.dependencies], or `requires-python` in [project]), then run `poetry lock`"
+        if fits
+        else ""
+    )
+    return Conflict(tool="poetry", requirements=requirements, move=where, reason=reason, kind="python", fix=fix)
+
+
+def _version_key(text: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", text)[:3])
+
+
 def _conda_block(lines: Sequence[str], _header: str) -> Conflict | None:
     return conda_conflict(lines)
 
@@ -503,12 +604,15 @@ def _conda_python_block(lines: Sequence[str], _header: str) -> Conflict | None:
 # knows which tool printed which block (extract's `_conflicts` walks the captured blocks once).
 BLOCK_PARSERS: dict[str, Callable[[Sequence[str], str], Conflict | None]] = {
     "solver/pip-caused-by": lambda lines, _header: pip_conflict(lines),
+    "solver/pip-user-requested": lambda lines, header: pip_conflict([header, *lines]),
     "solver/conda-conflict": _conda_block,
+    "solver/conda-in-conflict": _conda_block,
     "solver/conda-in-conflict-compact": _conda_block,
     "solver/conda-python": _conda_python_block,
     "solver/mamba-problems": lambda lines, _header: mamba_conflict(lines),
     "solver/mamba-tree": lambda lines, _header: mamba_tree(lines),
     "solver/uv-no-solution": lambda lines, header: uv_conflict(lines, header=header),
+    "solver/poetry-python-range": lambda lines, header: poetry_python_range(lines, header=header),
 }
 
 

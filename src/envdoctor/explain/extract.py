@@ -133,7 +133,39 @@ def _python(lines: Numbered, facts: LogFacts) -> None:
         facts.python = Located(best[2], -best[1], best[3])
 
 
+# uv names this machine's own most specific tag: "has no wheels with a matching platform tag (e.g.,
+# `manylinux_2_27_x86_64`)" (its glibc too, for manylinux)
+_UV_OWN_TAG = re.compile(r"matching platform tag \(e\.g\., `(?P<tag>[\w.]+)`\)", re.IGNORECASE)
+_MANYLINUX_GLIBC = re.compile(r"^manylinux_(\d+)_(\d+)_")
+
+
+def _machine_tag(tag: str, number: int, line: str, facts: LogFacts) -> None:
+    """A platform tag that is this machine's own: its OS, architecture, bitness (and glibc)."""
+    for rx, os_name, key, bits in _PLATFORM_TAG:
+        if rx.search(tag):
+            facts.machine_signs.append(Located(f"wheel for {tag}", number, line))
+            if bits == 32:
+                facts.bits = 32
+            elif facts.bits is None:
+                facts.bits = 64
+            if key and key not in facts.platforms:
+                facts.platforms = (*facts.platforms, key)
+            if os_name and not facts.os:
+                facts.os = os_name
+                facts.os_evidence.append(Evidence(number, line, "fact/wheel-platform"))
+            break
+
+
 def _own_wheels(lines: Numbered, facts: LogFacts) -> None:
+    for number, line in having(lines, ("matching platform tag",)):
+        own = _UV_OWN_TAG.search(line)
+        if own:
+            tag = own.group("tag").lower()
+            _machine_tag(tag, number, line, facts)
+            glibc = _MANYLINUX_GLIBC.match(tag)
+            if glibc and facts.glibc is None:
+                facts.glibc = Located(f"{glibc.group(1)}.{glibc.group(2)}", number, line)
+            break
     for number, line in lines:
         if ".whl" not in line.lower():
             continue
@@ -144,19 +176,7 @@ def _own_wheels(lines: Numbered, facts: LogFacts) -> None:
                 facts.abi_tags.setdefault(py, Located(py, number, line))
             elif abi.startswith("cp"):
                 facts.abi_tags.setdefault(abi, Located(abi, number, line))
-            for rx, os_name, key, bits in _PLATFORM_TAG:
-                if rx.search(plat):
-                    facts.machine_signs.append(Located(f"wheel for {plat}", number, line))
-                    if bits == 32:
-                        facts.bits = 32
-                    elif facts.bits is None:
-                        facts.bits = 64
-                    if key and key not in facts.platforms:
-                        facts.platforms = (*facts.platforms, key)
-                    if os_name and not facts.os:
-                        facts.os = os_name
-                        facts.os_evidence.append(Evidence(number, line, "fact/wheel-platform"))
-                    break
+            _machine_tag(plat, number, line, facts)
 
 
 # ---- OS and architecture --------------------------------------------------------------------
@@ -375,17 +395,18 @@ def _machine(lines: Numbered, facts: LogFacts) -> None:
         glibc = _GLIBC_RE.search(line)
         if glibc and facts.glibc is None:
             facts.glibc = Located(glibc.group(1) or glibc.group(2), number, line)
-    if facts.glibc is None:
-        for number, line in having(
-            lines,
-            ("centos", "rhel", "el7", "el8", "red hat", "rocky", "alma", "ubuntu", "mint", "debian", "amazon linux"),
-        ):
-            for rx, version in _DISTRO_GLIBC:
-                if rx.search(line):
-                    facts.glibc = Located(version, number, line)
-                    break
-            if facts.glibc is not None:
+    for number, line in having(
+        lines,
+        ("centos", "rhel", "el7", "el8", "red hat", "rocky", "alma", "ubuntu", "mint", "debian", "amazon linux"),
+    ):
+        for rx, version in _DISTRO_GLIBC:
+            if rx.search(line):
+                facts.distro_glibc = Located(version, number, line)
                 break
+        if facts.distro_glibc is not None:
+            break
+    if facts.glibc is None:
+        facts.glibc = facts.distro_glibc
     if facts.platforms:
         return
     low = "\n".join(text.lower() for _, text in having(lines, _ARCH_WORDS))
@@ -494,6 +515,7 @@ _TOOL_VERSION: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("pip", r"\bpip (\d+(?:\.\d+)+) from\b"),
         ("pip", r"a new release of pip(?: is)? available:?\s*(\d+(?:\.\d+)+)\s*->"),
         ("pip", r"you are using pip version (\d+(?:\.\d+)+)"),
+        ("pip", r"^\W*pip(?: version)?\s*[:=]{0,2}\s*(\d+\.\d+(?:\.\d+)?)\s*$"),  # an issue form's "Pip version 22.1.2"
         ("uv", r"^\s*uv (\d+\.\d+\.\d+)\b"),
         ("conda", r"conda version\s*:\s*(\d+(?:\.\d+)+)|^\s*conda (\d+\.\d+\.\d+)\s*$"),
         ("libmamba", r"libmamba version\s*:\s*(\d+(?:\.\d+)+)|^\s*mamba (\d+\.\d+\.\d+)\s*$"),
@@ -536,6 +558,38 @@ _EXTRA_INDEX = re.compile(
     r"looking in (?:indexes: \S+,|links: )|--extra-index-url\b|--find-links\b|\s-f\s+https?://|--index-url\s+https?://(?!pypi)",
     re.IGNORECASE,
 )
+
+
+# An OS release the log names dates it: no one reports from a release not out yet (betas run a few
+# months ahead, hence the margin). (pattern, the release day) or a pattern whose groups are the day.
+OS_BETA_MONTHS = 4
+_OS_RELEASED: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), day)
+    for pattern, day in (
+        (r"\bwindows[ -]?11\b", "2021-10-05"),
+        (r"\bmac ?os(?: x)? ?(?:11\b|big sur)", "2020-11-12"),
+        (r"\bmac ?os(?: x)? ?(?:12\b|monterey)", "2021-10-25"),
+        (r"\bmac ?os(?: x)? ?(?:13\b|ventura)", "2022-10-24"),
+        (r"\bmac ?os(?: x)? ?(?:14\b|sonoma)", "2023-09-26"),
+        (r"\bmac ?os(?: x)? ?(?:15\b|sequoia)", "2024-09-16"),
+        (r"\bmac ?os(?: x)? ?10\.15\b|\bcatalina\b", "2019-10-07"),
+        (r"\bmac ?os(?: x)? ?10\.14\b|\bmojave\b", "2018-09-24"),
+        (r"\bubuntu[ -]?(?P<year>1[6-9]|2\d)\.(?P<month>04|10)\b", ""),  # Ubuntu YY.MM is its own date
+    )
+)
+
+
+def _os_day(line: str) -> str | None:
+    """The day of the newest OS release a line names, moved back by the beta margin."""
+    days = []
+    for rx, day in _OS_RELEASED:
+        for match in rx.finditer(line):
+            days.append(day or f"20{match.group('year')}-{match.group('month')}-01")
+    if not days:
+        return None
+    newest = max(days)
+    months = int(newest[:4]) * 12 + int(newest[5:7]) - 1 - OS_BETA_MONTHS
+    return f"{months // 12:04d}-{months % 12 + 1:02d}-01"
 
 
 def _era(lines: Numbered, facts: LogFacts) -> None:
@@ -590,6 +644,10 @@ def _era(lines: Numbered, facts: LogFacts) -> None:
                 next_month = f"{int(day[:4]) + (day[5:7] == '12'):04d}-{int(day[5:7]) % 12 + 1:02d}-01"
                 sooner(next_month, Located(day, number, line))
                 break
+    for number, line in having(lines, ("windows", "mac", "ubuntu", "catalina", "mojave")):
+        day = _os_day(line)
+        if day:
+            later(day, Located(day, number, line))
     for number, line in having(lines, ("looking in", "index-url", "find-links", " -f ")):
         if _EXTRA_INDEX.search(line):
             facts.extra_index = Located("extra index", number, line)
@@ -1124,8 +1182,11 @@ def _errors(lines: Numbered, facts: LogFacts) -> None:
 
 # ---- solver conflicts -----------------------------------------------------------------------
 def _conflicts(scanner: Scanner, facts: LogFacts) -> None:
+    headed = any(cap.signature.id == "solver/pip-caused-by" for cap in scanner.captures)
     for cap in scanner.captures:
         sid = cap.signature.id
+        if sid == "solver/pip-user-requested" and (headed or any(c.tool == "pip" for c in facts.conflicts)):
+            continue  # pip's report with its header (or its first line) is read once, whole
         parsed = conflict_parsers.parse_block(sid, cap.lines, cap.header.text)
         if parsed is not None and parsed.kind == "missing" and parsed.tool in ("pip", "uv") and parsed.move:
             # no release to choose from: the request is one the installer found no version for

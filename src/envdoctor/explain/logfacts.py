@@ -131,6 +131,7 @@ class LogFacts:
     bits: int | None = None  # 32 when the log shows a 32-bit Python
     machine_signs: list[Located] = field(default_factory=list)  # musl, Rosetta, armv7l, Jetson ...
     glibc: Located | None = None
+    distro_glibc: Located | None = None  # the glibc of the distribution release the log names (RHEL 8: 2.28)
     requests: list[Requested] = field(default_factory=list)
     offered: list[Offered] = field(default_factory=list)
     installed: dict[str, Installed] = field(default_factory=dict)

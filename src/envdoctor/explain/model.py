@@ -31,6 +31,7 @@ class Conflict:
     move: str | None = None  # the requirement to loosen or drop
     reason: str = ""
     kind: str = "conflict"  # "conflict" | "python" | "cuda-driver" | "glibc" | "platform" | "missing"
+    fix: str = ""  # what the report itself says to change (Poetry's fitting python range), "" when it does not
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -39,6 +40,7 @@ class Conflict:
             "requirements": list(self.requirements),
             "move": self.move,
             "reason": self.reason,
+            "fix": self.fix,
         }
 
 

@@ -76,6 +76,24 @@ def platform_prior(platform: str, when: int) -> float:
     }.get(platform, 0.0)
 
 
+# The first Python minor with a native CPython build for a platform, where that came years after
+# the platform's first wheels: python.org's first Windows ARM64 installer was 3.11 (Oct 2022);
+# before it, Windows on ARM ran x86 / x64 Pythons under emulation, which read as those platforms.
+NATIVE_PYTHON_FROM = {"windows-arm64": (3, 11)}
+
+
+def native_python(platform: str, python: str) -> bool:
+    """Whether a Python minor could run natively on a platform (and so ask for its wheels)."""
+    first = NATIVE_PYTHON_FROM.get(platform)
+    if first is None:
+        return True
+    try:
+        major, minor = (int(x) for x in python.split(".")[:2])
+    except ValueError:
+        return True
+    return (major, minor) >= first
+
+
 def volume(when: int) -> float:
     """How many logs a month contributes: questions about framework installs grew over the years."""
     return 0.5 + max(0.0, when - FIRST_MONTH) / 120
@@ -391,6 +409,8 @@ def read_all(questions: Sequence[Question], pythons: Sequence[str] | None = None
     reading = Reading()
     for plat in plats:
         for py in minors:
+            if not native_python(plat, py):
+                continue
             fits = [m.for_hypothesis(plat, py) for m in models]
             for when in range(low, high + 1):
                 prior = platform_prior(plat, when) * python_share(py, when)

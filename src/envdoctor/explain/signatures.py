@@ -188,8 +188,10 @@ SIGNATURES: tuple[Signature, ...] = (
         "numpy-api/future-alias",
         "will be defined as the corresponding numpy scalar",
         "numpy-api-removed",
-        0.6,
-        "NumPy 1.20-1.23's FutureWarning on a deprecated alias (np.object, np.bool): the next NumPy removes it.",
+        0.9,
+        # checked on real NumPy: 1.23.5 warns DeprecationWarning; 1.24.4 prints this, then AttributeError
+        "NumPy >= 1.24's FutureWarning on a removed alias (np.object, np.bool, np.str): printed just before "
+        "the AttributeError, so the NumPy there has removed the name the code uses.",
         "FutureWarning: In the future `np.object` will be defined as the corresponding NumPy scalar.",
     ),
     S(
@@ -792,6 +794,20 @@ SIGNATURES: tuple[Signature, ...] = (
         anchor="could not",
     ),
     S(
+        "msvc/runtime-dll-missing",
+        "140",
+        "msvc-runtime-missing",
+        0.9,
+        "A DLL of the Microsoft C++ runtime itself (VCRUNTIME140_1.dll, MSVCP140.dll, VCOMP140.dll) said "
+        "to be missing, in Windows' words or the user's: only the Visual C++ Redistributable installs them.",
+        "The code execution cannot proceed because VCRUNTIME140_1.dll was not found.",
+        pattern=r"\b(?:vcruntime140(?:_1)?|msvcp140(?:_1|_2)?|vcomp140|concrt140)\.dll\b[^\n]{0,60}?"
+        r"(?:was not found|not found|is missing|missing|not (?:being )?available|could not be (?:found|loaded))"
+        r"|(?:missing|cannot find|can't find|could not find|no)\s+(?:the\s+)?"
+        r"(?:vcruntime140(?:_1)?|msvcp140(?:_1|_2)?|vcomp140|concrt140)\.dll",
+        anchor="dll",
+    ),
+    S(
         "msvc/redist-not-installed",
         "visual c++ redistributable is not installed",
         "msvc-runtime-missing",
@@ -1013,6 +1029,17 @@ SIGNATURES: tuple[Signature, ...] = (
         capture=40,
     ),
     S(
+        "solver/pip-user-requested",
+        "the user requested",
+        "solver-conflict",
+        0.6,
+        "pip's resolver report pasted without its header: `The user requested X` and `Y depends on Z` "
+        "(pip's own wording; the lines that follow are read as its conflict).",
+        "The user requested torch==1.13.0",
+        pattern=r"^\W{0,3}the user requested (?:\(constraint\) )?[A-Za-z0-9]",
+        capture=12,
+    ),
+    S(
         "solver/pip-resolution-impossible",
         "resolutionimpossible",
         "solver-conflict",
@@ -1026,9 +1053,22 @@ SIGNATURES: tuple[Signature, ...] = (
         "specifications were found to be",
         "solver-conflict",
         0.8,
-        "conda (classic) UnsatisfiableError: conflicting specifications listed below.",
+        "conda (classic, 4.7+) UnsatisfiableError: the clashing chains follow, grouped by package "
+        "(`Package pytorch conflicts for:`).",
+        "UnsatisfiableError: The following specifications were found to be incompatible with each other:",
+        pattern=r"specifications were found\s*(?:to be )?incompatible with each other",
+        capture=40,
+    ),
+    # conda <= 4.6 listed the specs without the chains that clash: as often the environment's Python
+    # (an anaconda metapackage's py37 pins beside a bare `tensorflow-base`) as a clash of pins
+    S(
+        "solver/conda-in-conflict",
+        "specifications were found to be",
+        "solver-conflict",
+        0.8,
+        "conda (classic, up to 4.6) UnsatisfiableError: the specifications in conflict, listed below.",
         "The following specifications were found to be in conflict:",
-        pattern=r"specifications were found\s*(?:to be )?(?:in conflict|incompatible with each other)",
+        pattern=r"specifications were found\s*(?:to be )?in conflict",
         capture=40,
     ),
     S(
@@ -1076,6 +1116,18 @@ SIGNATURES: tuple[Signature, ...] = (
         "libmamba's problem tree (conda >= 23.10, mamba >= 1.4): which packages clash, and why.",
         "Could not solve for environment specs",
         capture=60,
+    ),
+    S(
+        "solver/poetry-python-range",
+        "supported python range",
+        "solver-conflict",
+        0.8,
+        "Poetry: the project's `python` range reaches Pythons a dependency does not support (the "
+        "dependencies and their Requires-Python follow).",
+        "The current project's supported Python range (>=3.10,<4.0) is not compatible with some of the "
+        "required packages Python requirement:",
+        pattern=r"project's supported python range \([^)]*\) is not compatible",
+        capture=20,
     ),
     S(
         "solver/uv-no-solution",
@@ -1453,6 +1505,18 @@ SIGNATURES: tuple[Signature, ...] = (
         "RuntimeError: jaxlib is version 0.1.75, but this version of jax requires version >= 0.3.0.",
         pattern=r"jaxlib (?:is )?version (?:is )?(?P<have>[\d.]+),? but this version of jax(?: requires(?: version)?\s*(?:>=\s*)?(?P<want>[\d.]+))?|jaxlib version (?P<have2>[\d.]+) is (?:older|newer) than",
         anchor="version",
+    ),
+    S(
+        "deps/jax-plugin-not-compatible",
+        "jax plugin",
+        "dependency-version-mismatch",
+        0.9,
+        "jax's own check at start-up (xla_bridge): the CUDA / ROCm plugin installed is of another "
+        "release than jaxlib, so jax does not load it (no GPU, or missing FFI handlers).",
+        "RuntimeWarning: JAX plugin jax_cuda12_plugin version 0.9.2 is installed, but it is not compatible "
+        "with the installed jaxlib version 0.9.0.1, so it will not be used.",
+        pattern=r"jax plugin [\w.-]+ version [\w.+-]+ is installed",
+        anchor="plugin",
     ),
     S(
         "deps/jax-pjrt-api-version",

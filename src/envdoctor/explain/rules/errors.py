@@ -153,8 +153,11 @@ def long_windows_path(ctx: RuleContext) -> Iterator[Verdict]:
 
 
 # pip's own download code in a traceback: its vendored HTTP stack reading from a socket.
+# pip's HTTP stack, vendored (pip/_vendor/urllib3) or, in Debian's pip, as wheels of its own
+# (/usr/share/python-wheels/urllib3-1.24.1-py2.py3-none-any.whl/urllib3/response.py)
 _PIP_HTTP_FRAME = re.compile(
     r"[\\/]pip[\\/]_vendor[\\/](?:urllib3|requests|cachecontrol|truststore)[\\/]|[\\/](?:socket|ssl)\.py\b"
+    r"|[\\/]python-wheels[\\/](?:urllib3|requests|cachecontrol)-[^\\/]*\.whl[\\/]"
     r"|[\\/]http[\\/]client\.py\b|[\\/]pip[\\/]_internal[\\/](?:network|operations[\\/]prepare)",
     re.IGNORECASE,
 )
@@ -163,6 +166,7 @@ _PIP_HTTP_FRAME = re.compile(
 # the HTTP stack itself (prepare.py alone is also where pip builds an sdist's metadata)
 _HTTP_STACK = re.compile(
     r"[\\/]pip[\\/]_vendor[\\/](?:urllib3|requests|cachecontrol|truststore)[\\/]|[\\/](?:socket|ssl)\.py\b"
+    r"|[\\/]python-wheels[\\/](?:urllib3|requests|cachecontrol)-[^\\/]*\.whl[\\/]"
     r"|[\\/]http[\\/]client\.py\b|[\\/]pip[\\/]_internal[\\/]network[\\/]",
     re.IGNORECASE,
 )
@@ -176,19 +180,34 @@ def pip_crashed_while_downloading(ctx: RuleContext) -> Iterator[Verdict]:
     Why: pip fails there only when the connection breaks, stalls or is reset mid-download (a
     proxy, an unstable link, a huge wheel); whatever the last line (often cut from the paste),
     that is the index or the network, not the package.
+    A traceback pasted without pip's header counts when every frame is that stack, reading a
+    response body down to socket.py / ssl.py.
     Example: `ERROR: Exception:` then `File ".../pip/_vendor/urllib3/response.py", line 435, in _error_catcher`."""
     crashed = next((e for e in ctx.facts.errors if e.kind == "pip" and e.message.lower().startswith("exception")), None)
-    if crashed is None:
-        return
-    after = [f for f in ctx.facts.frames if f.line > crashed.line]
+    after = [f for f in ctx.facts.frames if crashed is None or f.line > crashed.line]
     frames = [f for f in after if _PIP_HTTP_FRAME.search(f.value)]
     if len(frames) < 2 or not any(_HTTP_STACK.search(f.value) for f in frames):
         return
     if any(_BUILD_FRAME.search(f.value) for f in after):
         return  # pip crashed preparing a source build (its backend), not downloading
-    why = "pip crashed inside its own download code (HTTP / socket frames): the connection to the index failed"
-    evidence = [Evidence(crashed.line, crashed.text, "network/pip-crash"), frames[-1].evidence("fact/frame")]
-    yield Verdict("network-or-index", 0.85, why, evidence)
+    if crashed is None:
+        # a pasted traceback without pip's header: only a body being read, frame for frame in the
+        # HTTP stack down to the socket, says a download broke (not an import of requests)
+        reading = any(_BODY_READ.search(f.value) for f in frames) and _SOCKET.search(frames[-1].value)
+        if not reading or len(frames) < len(after) or len(frames) < 4:
+            return
+    why = (
+        "pip crashed inside its own download code (HTTP / socket frames): the connection to the index failed"
+        if crashed is not None
+        else "the traceback is pip's HTTP stack reading a download, down to the socket: the connection broke"
+    )
+    shown = [Evidence(crashed.line, crashed.text, "network/pip-crash")] if crashed is not None else []
+    evidence = [*shown, frames[-1].evidence("fact/frame")]
+    yield Verdict("network-or-index", 0.85 if crashed is not None else 0.8, why, evidence)
+
+
+_BODY_READ = re.compile(r"urllib3[\\/]response\.py|cachecontrol[\\/]filewrapper\.py", re.IGNORECASE)
+_SOCKET = re.compile(r"[\\/](?:socket|ssl)\.py\b", re.IGNORECASE)
 
 
 _GPU_ABSENT = ("no-gpu-visible",)

@@ -166,3 +166,30 @@ def undefined_symbol(ctx: RuleContext) -> Iterator[Verdict]:
                 why += " (in a conda environment: pip and conda both installed it)"
             yield Verdict("mixed-pip-conda", 0.8 if conda else 0.5, why, evidence)
         return
+
+
+_GLIBC_NAMED = re.compile(r"\bglibc[ _]?(2\.\d+)\b", re.IGNORECASE)
+
+
+@cause_rule("native/glibc-newer-than-the-distribution", "glibc-too-old")
+def glibc_newer_than_the_distribution(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the log names the distribution release (RHEL 8, Ubuntu 18.04: its glibc is known) and a
+    GLIBC version newer than that glibc (`GLIBC 2.29` said of an import or an install), without the
+    loader's own "version `GLIBC_2.29' not found" line.
+    Why: a distribution release keeps its glibc for life; a binary asking for a newer one cannot
+    load there, whatever wording the user gives the error, so the system's C library is the cause
+    (a newer container or distribution, or a build for the older glibc, is the fix).
+    Example: "My system is RHEL 8" and "when I tried to import torch_xla, it said GLIBC 2.29"."""
+    distro = ctx.facts.distro_glibc
+    if distro is None or ctx.concluded("glibc-too-old") or "glibc-too-old" in ctx.signals:
+        return
+    have = version_tuple(distro.value)
+    for number, line in ctx.lines:
+        for match in _GLIBC_NAMED.finditer(line):
+            wanted = match.group(1)
+            if version_tuple(wanted) > have:
+                why = f"glibc {wanted} is asked for; this distribution release has glibc {distro.value}"
+                fix = f"run it on a system with glibc >= {wanted} (a newer distribution or container)"
+                evidence = [Evidence(number, line, "fact/glibc-wanted"), distro.evidence("fact/distro-glibc")]
+                yield Verdict("glibc-too-old", 0.85, why, evidence, fix=fix)
+                return

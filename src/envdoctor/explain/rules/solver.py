@@ -34,7 +34,9 @@ def conflict_is_another_cause(ctx: RuleContext) -> Iterator[Verdict]:
     the platform (a uv split on sys_platform).
     Why: the solver reports the symptom; the pin that cannot move is the machine's or the Python's,
     so that is the cause (conda `UnsatisfiableError` on python -> python-unsupported).
-    Example: `Package python conflicts for: tensorflow==2.4 -> python[version='>=3.6,<3.9']`."""
+    Example: `Package python conflicts for: tensorflow==2.4 -> python[version='>=3.6,<3.9']`; Poetry's
+    "The current project's supported Python range (>=3.10,<4.0) is not compatible with some of the
+    required packages Python requirement" (the fix: the range Poetry can satisfy)."""
     conflicts = ctx.facts.conflicts
     if not conflicts or _SOLVER not in ctx.signals or any(c.kind == "conflict" for c in conflicts):
         return
@@ -47,7 +49,8 @@ def conflict_is_another_cause(ctx: RuleContext) -> Iterator[Verdict]:
             plat = ctx.signals.get("platform-unsupported")
             if cause == "glibc-too-old" and plat is not None and set(plat.ids) <= _UV_PLATFORM_IDS:
                 moves += ("platform-unsupported",)  # uv's platform-tag lines are the glibc reading's evidence
-            yield Verdict(cause, 0.9, reason, _conflict_evidence(ctx), moves_from=moves)
+            fix = conflict.fix or None
+            yield Verdict(cause, 0.9, reason, _conflict_evidence(ctx), moves_from=moves, fix=fix)
             return
 
 
@@ -95,6 +98,52 @@ def requested_a_removed_package(ctx: RuleContext) -> Iterator[Verdict]:
             fix=fix,
         )
         return
+
+
+# "install tensorflow-gpu", "installing tf-nightly-gpu", "add tensorflow-gpu" in the user's words
+_INSTALL_NAMED = re.compile(
+    r"\b(?:install(?:ing)?|add(?:ing)?)\s+[`'\"]?(?P<name>[A-Za-z0-9][\w-]*(?<![.-]))(?:\s*==\s*(?P<version>[\w.]+))?",
+    re.IGNORECASE,
+)
+# a source build's setup.py running: setuptools' PEP 517 backend or `setup.py egg_info`
+_SETUP_FRAME = re.compile(r"[\\/]setuptools[\\/](?:build_meta|__init__|dist)\.py|setup\.py", re.IGNORECASE)
+
+
+@cause_rule("solver/removed-package-stub-built", "package-removed")
+def removed_package_stub_built(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the user installs a package the knowledge base lists as removed (tensorflow-gpu after
+    2.11), and the log is a traceback of a source build's setup.py (setuptools' build_meta /
+    dist frames), not a request line an installer printed.
+    Why: what the index still serves of a removed package is a stub sdist whose setup.py fails on
+    purpose (tensorflow-gpu 2.12's puts its removal notice where requirements go, so setuptools
+    fails parsing them); a pasted traceback of that build, with or without its last line, is the
+    removal, not a broken build tool.
+    Example: "cannot install tensorflow-gpu" then `File ".../setuptools/dist.py", line 405, in
+    _normalize_requires`."""
+    kb = ctx.kb
+    built = any(_SETUP_FRAME.search(f.value) for f in ctx.facts.frames)
+    if kb is None or ctx.concluded("package-removed") or not built:
+        return
+    if any(c != "package-removed" and s.score >= 0.8 for c, s in ctx.signals.items()):
+        return  # the log names another cause outright
+    for number, line in ctx.lines[:40]:
+        for match in _INSTALL_NAMED.finditer(line):
+            removed = kb.removed(match.group("name"))
+            if removed is None:
+                continue
+            version = match.group("version")
+            if version and version_tuple(version) < version_tuple(removed.since):
+                continue  # an old release that still has wheels
+            name = match.group("name").lower()
+            why = (
+                f"{name} is removed: from {removed.since} on, the index keeps only a stub whose setup.py "
+                "fails on purpose"
+            )
+            fix = f"install {removed.replacement} instead (on Windows / macOS: {removed.replacement_non_linux})"
+            frame = next(f for f in ctx.facts.frames if _SETUP_FRAME.search(f.value))
+            evidence = [Evidence(number, line, "fact/request"), frame.evidence("fact/frame")]
+            yield Verdict("package-removed", 0.8, why, evidence, fix=fix)
+            return
 
 
 _VERSION_IN_SPEC = re.compile(r"(\d+(?:\.\d+){0,3})")
@@ -156,6 +205,81 @@ def clash_named(ctx: RuleContext) -> Iterator[Verdict]:
     if conflict.move:
         why += f" (move {conflict.move}: {conflict.reason})"
     yield Verdict(_SOLVER, 0.6, why, _conflict_evidence(ctx))
+
+
+# one conda spec: a name, then its version as conda writes it ("10.1*", "=10.1", "==2.4.8",
+# ">=10.0.130,<10.1.0a0", "[version='>=3.6,<3.7.0a0']")
+_CONDA_MATCH = re.compile(
+    r"^(?P<name>[A-Za-z0-9_][\w.-]*)\s*(?:\[version=['\"](?P<bracket>[^'\"|]+)['\"]\]|(?P<spec>[=<>!~]*\s*[\w.*,<>=!]+))?$"
+)
+
+
+def _conda_spec(text: str) -> tuple[str, SpecifierSet | None, str] | None:
+    """(name, PEP 440 specifier, the version a pin names) of one conda spec; None when unreadable."""
+    match = _CONDA_MATCH.match(text.strip())
+    if match is None:
+        return None
+    name = match.group("name").lower()
+    raw = (match.group("bracket") or match.group("spec") or "").replace(" ", "")
+    if not raw:
+        return name, None, ""
+    if raw[0].isdigit() or raw.startswith("="):
+        # a pin: `10.1*`, `=10.1` (10.1.*), `10.1` (conda reads it as 10.1.*), `==10.1` (exact)
+        exact = raw.startswith("==") and not raw.endswith("*")
+        version = raw.lstrip("=").rstrip("*").rstrip(".")
+        try:
+            spec = SpecifierSet(f"=={version}" if exact else f"=={version}.*")
+        except InvalidSpecifier:
+            return None
+        return name, spec, version
+    try:
+        return name, SpecifierSet(raw), ""
+    except InvalidSpecifier:
+        return None
+
+
+@cause_rule("solver/pins-exclude-each-other", _SOLVER)
+def pins_exclude_each_other(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: conda's list of specifications in conflict holds a pin the user asked for (`cudatoolkit
+    10.1*`) and a chain that ends in the same package with a range the pin falls outside (`pytorch
+    1.0.1* -> cudatoolkit >=10.0.130,<10.1.0a0`).
+    Why: that pair cannot hold together whatever else is in the environment: the clash is proven by
+    the report itself, not read from its wording (conda's older list names the environment's Python
+    as often as a clash), so one of the two pins must move.
+    Example: `conda install pytorch=1.0.1 cudatoolkit=10.1` -> `- cudatoolkit 10.1*` and `- pytorch
+    1.0.1* -> cudatoolkit >=10.0.130,<10.1.0a0`."""
+    if _SOLVER not in ctx.signals:
+        return
+    for conflict in ctx.facts.conflicts:
+        if conflict.tool != "conda":
+            continue
+        pins: dict[str, tuple[str, SpecifierSet, str]] = {}
+        chains: list[tuple[str, str, SpecifierSet, str]] = []
+        for requirement in conflict.requirements:
+            parts = [p.strip() for p in requirement.split("->")]
+            read = _conda_spec(parts[-1])
+            if read is None:
+                continue
+            name, spec, version = read
+            if spec is None:
+                continue
+            if len(parts) == 1 and version:
+                pins[name] = (requirement, spec, version)
+            elif len(parts) > 1:
+                chains.append((parts[0], name, spec, parts[-1]))
+        for head, name, needs, end in chains:
+            pin = pins.get(name)
+            if pin is None:
+                continue
+            shown, _spec, version = pin
+            # the pin's own versions, its lowest and a high patch: none inside the chain's range
+            trials = [version, f"{version}.0", f"{version}.9999"]
+            if any(needs.contains(v, prereleases=True) for v in trials):
+                continue
+            why = f"conda's report proves the clash: {shown} is outside what {head} needs ({end})"
+            fix = f"pin {name} to what {head} needs ({end}), or choose a {head.split()[0]} release built for {shown}"
+            yield Verdict(_SOLVER, 0.9, why, _conflict_evidence(ctx), fix=fix)
+            return
 
 
 @cause_rule("solver/a-name-not-on-the-index", _SOLVER)

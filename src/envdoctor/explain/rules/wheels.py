@@ -276,6 +276,18 @@ def _manylinux_glibc(tag: str) -> tuple[int, ...] | None:
     return min(levels)
 
 
+def _wheel_os(tag: str) -> str | None:
+    """The OS a wheel's platform tag is for (None: any, or unknown)."""
+    low = tag.lower()
+    if low.startswith("win"):
+        return "windows"
+    if low.startswith("macosx"):
+        return "macos"
+    if "linux" in low:
+        return "linux"
+    return None
+
+
 @cause_rule("wheels/refused-wheel-tag", PY, PLAT, "glibc-too-old")
 def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
     """What: "X.whl is not a supported wheel on this platform".
@@ -283,10 +295,21 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
     is the Python version; this very Python's wheel refused is the platform (OS, arch, bitness).
     A wheel of this very Python refused on Linux whose only manylinux tags need a newer glibc than
     2.17 (`manylinux_2_28_x86_64`) is the glibc (the distribution's, when the log names it).
+    A wheel of another OS than the log's (a linux_x86_64 wheel on a Mac) is the platform, whatever
+    the Python: no Python makes it install there.
     Example: `tensorflow-2.4.0-cp38-cp38-win_amd64.whl is not a supported wheel` under Python 3.9."""
     hit = ctx.hits.get(_WHEEL_TAG_NOT_SUPPORTED)
     python = ctx.python
-    if hit is None or not python:
+    if hit is None:
+        return
+    for ev in hit.evidence:
+        tagged = re.search(r"-(?P<plat>[\w.]+)\.whl", ev.text, re.IGNORECASE)
+        wheel_os = _wheel_os(tagged.group("plat")) if tagged else None
+        if wheel_os and ctx.os and wheel_os != ctx.os:
+            note = f"the wheel is built for {wheel_os}; this machine runs {ctx.os}"
+            yield Verdict(PLAT, 0.9, note, [ev, *ctx.facts.os_evidence[:1]], moves_from=(PY,))
+            return
+    if not python:
         return
     for ev in hit.evidence:
         match = re.search(r"-(cp\d{2,3})-[\w.]+-(?P<plat>[\w.]+)\.whl", ev.text, re.IGNORECASE)
@@ -526,7 +549,7 @@ def machine_has_no_build(ctx: RuleContext) -> Iterator[Verdict]:
     if not labels:
         if thirty_two:  # causes.md: "no wheel ... for this Python version (or for 32-bit Python)"
             why = "a 32-bit Python: no framework publishes 32-bit wheels"
-            fix = "install a 64-bit Python (frameworks publish 64-bit wheels only) and create the environment with it"
+            fix = _SIXTY_FOUR_BIT
             yield Verdict(PY, 0.85, why, [s.evidence("fact/machine") for s in ctx.facts.machine_signs[:1]], fix=fix)
         return
     evidence = [s.evidence("fact/machine") for s in signs[:2]]
@@ -614,6 +637,7 @@ _OS_PLATFORMS = {
     ),
 }
 _BITS32_KEYS = frozenset({"windows-x86", "linux-i686", "linux-armv7l"})
+_SIXTY_FOUR_BIT = "install a 64-bit Python (frameworks publish 64-bit wheels only) and create the environment with it"
 
 
 def candidate_platforms(ctx: RuleContext) -> tuple[str, ...]:
@@ -725,9 +749,12 @@ def which_build_fits(ctx: RuleContext) -> Iterator[Verdict]:
         if cause in (PY, PLAT) and share >= least:
             _prior, python, plat, _when = reading.best[cause]
             where = PLATFORM_NAMES.get(plat, plat)
+            fix: str | None = None
             if cause == PY and plat in _BITS32_KEYS:
                 note = f"{req.requirement} has no 32-bit wheels: a 32-bit Python ({where}) fits none"
+                fix = _SIXTY_FOUR_BIT
                 if share < 0.97 or bits < 0.9:
+                    fix = None
                     note = (
                         f"of the machines this log fits, {share:.0%} have a Python {req.requirement} has no wheels "
                         f"for ({bits:.0%} a 32-bit one)"
@@ -747,7 +774,7 @@ def which_build_fits(ctx: RuleContext) -> Iterator[Verdict]:
                     f"wheels for (likeliest: {where})"
                 )
             other = PLAT if cause == PY else PY
-            yield Verdict(cause, weight, note, evidence, moves_from=(other,), cap=cap)
+            yield Verdict(cause, weight, note, evidence, moves_from=(other,), cap=cap, fix=fix)
             return
     # no reading holds nearly all the weight: both stay candidates, by their shares
     why = (

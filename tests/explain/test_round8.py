@@ -1,0 +1,314 @@
+"""Round 8 (issue 11): reasoning steps read from blind14's remaining misses, on minimal logs in the
+tools' wording, and the calibration's policy for a key no labelled log measured.
+
+Each: a concluding case and a near miss (the same facts short of the step). `assert_reasoned` checks
+the rules' raw conclusion and what calibration ships for it (tests/explain/expect.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from envdoctor.explain import calibration, explain_text
+from envdoctor.explain.calibration import bound_in, family_of, table_key, wilson_lower
+from envdoctor.explain.conflicts import conda_conflict, poetry_python_range
+from envdoctor.explain.extract import _os_day
+from envdoctor.explain.nowheel import Question, native_python, read_all
+from tests.explain.expect import assert_reasoned, raw_decision
+
+# ---- NumPy >= 1.24's FutureWarning before the AttributeError (npapi-tf-62479) -----------------
+# checked on real NumPy: 1.23.5 prints a DeprecationWarning for np.object, 1.24.4 this FutureWarning
+FUTURE = (
+    "C:\\Users\\me\\.conda\\envs\\tf\\lib\\site-packages\\tensorflow\\python\\framework\\dtypes.py:585: "
+    "FutureWarning: In the future `np.object` will be defined as the corresponding NumPy scalar.\n"
+    "  np.object,\n"
+)
+
+
+def test_numpys_future_warning_on_an_alias_is_the_removed_name() -> None:
+    assert_reasoned(FUTURE + "Traceback (most recent call last):\n", "numpy-api-removed")
+
+
+def test_numpys_deprecation_warning_is_not_a_removal() -> None:
+    older = "DeprecationWarning: `np.object` is a deprecated alias for the builtin `object`.\n"
+    assert raw_decision(older).cause != "numpy-api-removed" or raw_decision(older).raw_confidence < 0.8
+
+
+# ---- conda 4.7+'s report, read whole (solver-pytorch-77463, solver-pyg-8161) ------------------
+CONDA_47 = [
+    "",
+    "Output in format: Requested package -> Available versions",
+    "",
+    "Package pytorch conflicts for:",
+    "torchaudio==0.8.1 -> pytorch==1.8.1",
+    "torchvision==0.9.1 -> pytorch-gpu -> pytorch[version='1.10.0|1.9.1|1.9.0']",
+    "",
+]
+
+
+def test_conda_names_the_package_the_requests_disagree_on() -> None:
+    got = conda_conflict(CONDA_47)
+    assert got is not None and got.kind == "conflict"
+    assert got.requirements == ["torchaudio==0.8.1", "torchvision==0.9.1"]
+    assert "pytorch" in got.reason and got.move == "torchaudio==0.8.1"
+
+
+def test_condas_legend_is_no_requirement_even_glued_to_a_header() -> None:
+    glued = [
+        "Output in format: Requested package -> Available versionsThe following specifications were found "
+        "to be incompatible with your system:",
+        "",
+        "  - feature:/linux-64::__cuda==12.2=0",
+        "  - pyg -> pytorch",
+    ]
+    got = conda_conflict(glued)
+    assert got is not None and got.requirements == ["pyg -> pytorch"] and got.move == "pyg"
+
+
+def test_a_python_group_alone_is_the_python() -> None:
+    got = conda_conflict(
+        ["Package python conflicts for:", "python=3.10", "tensorflow -> python[version='>=3.7,<3.8.0a0']"]
+    )
+    assert got is not None and got.kind == "python" and got.move == "tensorflow"
+
+
+def test_condas_newer_report_decides_a_clash() -> None:
+    header = "UnsatisfiableError: The following specifications were found to be incompatible with each other:"
+    log = header + "\n" + "\n".join(CONDA_47)
+    raw = raw_decision(log)
+    assert raw.cause == "solver-conflict" and raw.key == "solver/conda-conflict"
+
+
+def test_condas_older_list_is_its_own_key() -> None:
+    # conda <= 4.6's list holds no chains: as often the environment's Python as a clash of pins
+    log = "UnsatisfiableError: The following specifications were found to be in conflict:\n  - pytorch-cpu\n"
+    assert raw_decision(log).key == "solver/conda-in-conflict"
+
+
+# ---- Poetry's python range (pyver-poetry-8764) -------------------------------------------------
+POETRY = [
+    "The current project's supported Python range (>=3.10,<4.0) is not compatible with some of the required "
+    "packages Python requirement:",
+    "  - tensorflow-io-gcs-filesystem requires Python >=3.7, <3.12, so it will not be satisfied for Python >=3.12,<4.0",
+    "  - tensorflow-io-gcs-filesystem requires Python >=3.7, <3.11, so it will not be satisfied for Python >=3.11,<4.0",
+]
+
+
+def test_poetrys_python_range_is_the_python_and_says_which_range_fits() -> None:
+    got = poetry_python_range(POETRY[1:], header=POETRY[0])
+    assert got is not None and got.kind == "python" and got.tool == "poetry"
+    assert '">=3.10,<3.12"' in got.fix and "poetry lock" in got.fix
+    shipped = assert_reasoned("\n".join(POETRY), "python-unsupported")
+    assert shipped.conflicts and shipped.conflicts[0].fix == got.fix
+
+
+def test_poetrys_own_hint_wins_over_the_computed_range() -> None:
+    hint = (
+        "    For tensorflow-io-gcs-filesystem, a possible solution would be to set the `python` property to "
+        '">=3.10,<3.11"'
+    )
+    got = poetry_python_range([*POETRY[1:], hint], header=POETRY[0])
+    assert got is not None and '">=3.10,<3.11"' in got.fix
+
+
+def test_a_poetry_range_line_without_dependencies_is_no_conflict() -> None:
+    assert poetry_python_range([], header=POETRY[0]) is None
+
+
+# ---- Windows on ARM had no native CPython before 3.11 (pyver-pytorch-79347) ---------------------
+def test_windows_arm64_pythons_start_at_3_11() -> None:
+    assert not native_python("windows-arm64", "3.9")
+    assert native_python("windows-arm64", "3.11") and native_python("windows-x86_64", "3.9")
+
+
+def test_no_torch_on_windows_with_python_39_in_2022_is_a_32_bit_python() -> None:
+    plats = ("windows-x86_64", "windows-x86", "windows-arm64")
+    reading = read_all([Question("torch", offered=(), python="3.9", platforms=plats, first_day="2022-06-01")])
+    assert reading is not None and set(reading.weights) == {"bitness"}
+
+
+WIN11 = (
+    "I'm trying to install torch on Windows 11 with Python 3.9 installed by using the command:\n"
+    "`pip3 install torch torchvision torchaudio`\n"
+    "`ERROR: Could not find a version that satisfies the requirement torch (from versions: none)`\n"
+    "`ERROR: No matching distribution found for torch`\n"
+)
+
+
+def test_the_log_dated_by_windows_11_reads_as_a_32_bit_python() -> None:
+    got = assert_reasoned(WIN11, "python-unsupported")
+    assert any("64-bit Python" in f for f in got.fixes)
+
+
+def test_undated_the_same_log_does_not_say_32_bit() -> None:
+    # without Windows 11 the log may be from Python 3.9's first months, before torch had its wheels:
+    # still the Python, but not surely its bitness
+    got = explain_text(WIN11.replace("Windows 11", "Windows"))
+    assert not any("install a 64-bit Python" in f for f in got.fixes)
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("OS: Windows 11 Pro", "2021-06-01"),
+        ("Ubuntu 22.04.3 LTS", "2021-12-01"),
+        ("macOS Sonoma 14.2", "2023-05-01"),
+        ("on macOS 13 and Ubuntu 20.04", "2022-06-01"),
+    ],
+)
+def test_an_os_release_dates_the_log_minus_the_beta_months(line: str, day: str) -> None:
+    assert _os_day(line) == day
+
+
+@pytest.mark.parametrize("line", ["Windows 10", "python 3.11", "ubuntu", "mac address 11:22"])
+def test_no_os_release_no_date(line: str) -> None:
+    assert _os_day(line) is None
+
+
+# ---- Debian's pip reading a download (network-tensorlayer-1014) --------------------------------
+WHEELS = "/usr/share/python-wheels"
+DEBIAN_PIP = (
+    "read timeout and the following errors occurred\n"
+    "Traceback (most recent call last):\n"
+    f'  File "{WHEELS}/urllib3-1.24.1-py2.py3-none-any.whl/urllib3/response.py", line 360, in _error_catcher\n'
+    "    yield\n"
+    f'  File "{WHEELS}/urllib3-1.24.1-py2.py3-none-any.whl/urllib3/response.py", line 442, in read\n'
+    "    data = self._fp.read(amt)\n"
+    f'  File "{WHEELS}/CacheControl-0.11.7-py2.py3-none-any.whl/cachecontrol/filewrapper.py", line 60, in read\n'
+    "    data = self.__fp.read(amt)\n"
+    '  File "/usr/lib/python3.7/http/client.py", line 447, in read\n'
+    "    n = self.readinto(b)\n"
+    '  File "/usr/lib/python3.7/socket.py", line 589, in readinto\n'
+    "    return self._sock.recv_into(b)\n"
+)
+
+
+def test_a_download_read_down_to_the_socket_is_the_network() -> None:
+    assert_reasoned(DEBIAN_PIP, "network-or-index")
+
+
+def test_user_code_in_the_traceback_is_not_a_download() -> None:
+    mine = DEBIAN_PIP.replace(
+        "Traceback (most recent call last):\n",
+        'Traceback (most recent call last):\n  File "/home/me/fetch.py", line 3, in <module>\n    r.read()\n',
+    )
+    assert raw_decision(mine).cause != "network-or-index"
+
+
+# ---- jax's own plugin check (depver-recovar-64) -------------------------------------------------
+def test_jaxs_plugin_check_is_the_version_mismatch() -> None:
+    log = (
+        "RuntimeWarning: JAX plugin jax_cuda12_plugin version 0.9.2 is installed, \n"
+        "but it is not compatible with the installed jaxlib version 0.9.0.1\n"
+    )
+    raw = raw_decision(log)
+    assert raw.cause == "dependency-version-mismatch" and raw.key == "deps/jax-plugin-not-compatible"
+
+
+# ---- the calibration's policy for a key never measured -----------------------------------------
+COUNTED = {
+    table_key("python-unsupported", "wheels/which-build-fits"): (40, 40),
+    table_key("python-unsupported", "wheels/python-no-release-supports"): (10, 9),
+    table_key("python-unsupported", "solver/conflict-is-another-cause"): (8, 8),
+}
+
+
+def test_a_new_rule_of_a_measured_family_is_held_to_the_familys_record() -> None:
+    got = bound_in(COUNTED, "python-unsupported", "wheels/a-new-rule", policy="family")
+    assert got == pytest.approx(min(wilson_lower(50, 49), wilson_lower(58, 57)))
+
+
+def test_a_new_family_supports_nothing() -> None:
+    assert bound_in(COUNTED, "python-unsupported", "poetry/a-new-rule", policy="family") == 0.0
+    assert bound_in(COUNTED, "python-unsupported", "wheels/a-new-rule", policy="zero") == 0.0
+
+
+def test_a_family_counts_only_for_the_cause_it_named() -> None:
+    assert bound_in(COUNTED, "platform-unsupported", "wheels/a-new-rule", policy="family") == 0.0
+
+
+def test_a_measured_key_keeps_its_own_record_under_either_policy() -> None:
+    for policy in ("family", "zero"):
+        got = bound_in(COUNTED, "python-unsupported", "wheels/python-no-release-supports", policy=policy)
+        assert got == pytest.approx(min(wilson_lower(10, 9), wilson_lower(58, 57)))
+
+
+def test_family_of_a_key() -> None:
+    assert family_of("wheels/which-build-fits") == "wheels/" and family_of("nofamily") == ""
+
+
+def test_the_shipped_policy_is_the_cross_validated_one() -> None:
+    assert calibration.POLICY == "family"
+
+
+# ---- read after blind16 arrived (its misses, round 8) ------------------------------------------
+UV_GLIBC = (
+    "Using Python 3.11.13 environment at: /home/me/miniconda3/envs/vllm\n"
+    "  × No solution found when resolving dependencies:\n"
+    "  ╰─▶ Because only the following versions of torch are available:\n"
+    "          torch<2.7.0\n"
+    "          torch>=2.7.0+cu118\n"
+    "      and torch==2.7.0+cu118 has no wheels with a matching platform tag (e.g., `manylinux_2_27_x86_64`), "
+    "we can conclude that torch==2.7.0 cannot be used.\n"
+    "      And because you require torch==2.7.0, we can conclude that your requirements are unsatisfiable.\n"
+    "      hint: Wheels are available for `torch` (v2.7.0+cu118) on the following platforms: "
+    "`manylinux_2_28_x86_64`, `win_amd64`\n"
+)
+
+
+def test_uvs_own_platform_tag_is_this_machine_and_its_glibc() -> None:
+    from envdoctor.explain.extract import extract
+    from envdoctor.explain.scanner import Scanner
+
+    scanner = Scanner()
+    scanner.feed(UV_GLIBC.encode())
+    facts = extract(scanner)
+    assert facts.platforms == ("linux-x86_64",) and facts.glibc is not None and facts.glibc.value == "2.27"
+    raw = raw_decision(
+        "$ pip install torch==2.7.0 --index-url https://download.pytorch.org/whl/cu118\n"
+        "ERROR: Could not find a version that satisfies the requirement torch==2.7.0 (from versions: "
+        "2.5.1+cu118, 2.6.0+cu118)\nERROR: No matching distribution found for torch==2.7.0\n" + UV_GLIBC
+    )
+    assert raw.cause == "glibc-too-old"
+
+
+def test_a_wheel_of_another_os_is_the_platform_whatever_the_python() -> None:
+    log = (
+        "installing the requirements on a mac\n"
+        "`torch-1.0.0-cp37-cp37m-linux_x86_64.whl is not a supported wheel on this platform.`\n"
+    )
+    assert_reasoned(log, "platform-unsupported")
+    same_os = raw_decision(log.replace("on a mac", "on Ubuntu"))
+    assert not any(v.rule == "wheels/refused-wheel-tag" for v in same_os.verdicts)
+
+
+def test_pips_report_without_its_header_is_read_whole() -> None:
+    got = assert_reasoned(
+        "The user requested torch==1.13.0\ntorchvision 0.15.2 depends on torch==2.0.1\n", "solver-conflict"
+    )
+    assert got.conflicts and got.conflicts[0].move == "torch==1.13.0"
+
+
+def test_pips_report_with_its_header_is_one_conflict() -> None:
+    log = (
+        "ERROR: Cannot install torch==1.13.0 and torchvision==0.15.2 because these package versions have "
+        "conflicting dependencies.\n\nThe conflict is caused by:\n    The user requested torch==1.13.0\n"
+        "    torchvision 0.15.2 depends on torch==2.0.1\n\nTo fix this you could try to:\n"
+    )
+    assert len(explain_text(log).conflicts) == 1
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The code execution cannot proceed because VCRUNTIME140_1.dll was not found.",
+        "it complained about VCRUNTIME140_1.dll not being available on my computer.",
+        "error: missing MSVCP140.dll",
+    ],
+)
+def test_a_missing_msvc_runtime_dll_is_the_runtime(line: str) -> None:
+    raw = raw_decision(line + "\n")
+    assert raw.cause == "msvc-runtime-missing" and raw.key == "msvc/runtime-dll-missing"
+
+
+def test_the_runtime_dll_found_is_no_finding() -> None:
+    assert raw_decision("Loaded VCRUNTIME140_1.dll from C:\\Windows\\System32\n").cause != "msvc-runtime-missing"
