@@ -312,3 +312,26 @@ def test_a_missing_msvc_runtime_dll_is_the_runtime(line: str) -> None:
 
 def test_the_runtime_dll_found_is_no_finding() -> None:
     assert raw_decision("Loaded VCRUNTIME140_1.dll from C:\\Windows\\System32\n").cause != "msvc-runtime-missing"
+
+
+# ---- read misses of earlier rounds (blind5, blind6) --------------------------------------------
+def test_a_removed_package_said_removed_and_a_failed_build_is_the_removal() -> None:
+    log = (
+        "The tensorflow package has removed the -gpu naming convention (i.e., tensorflow-gpu). See error below\n\n"
+        "  × python setup.py bdist_wheel did not run successfully.\n  │ exit code: 1\n"
+    )
+    assert_reasoned(log, "package-removed")
+    # named without "removed" and without an install: no reading of it
+    other = log.replace("has removed the -gpu naming convention (i.e., tensorflow-gpu)", "uses tensorflow-gpu")
+    assert not any(v.rule == "solver/removed-package-stub-built" for v in raw_decision(other).verdicts)
+
+
+def test_uvs_cut_no_wheel_line_is_the_one_package_the_command_asked_for() -> None:
+    log = (
+        "When I use python 3.13 on windows, and run `uv add torch`\n"
+        "happened `@ registry+https://pypi.org/simple` can't be installed because it doesn't have a source "
+        "distribution or wheel for the current platform`\n"
+    )
+    assert_reasoned(log, "python-unsupported")
+    two = log.replace("uv add torch", "uv add torch numpy")
+    assert not any(v.rule == "wheels/which-build-fits" for v in raw_decision(two).verdicts)

@@ -107,13 +107,23 @@ _INSTALL_NAMED = re.compile(
 )
 # a source build's setup.py running: setuptools' PEP 517 backend or `setup.py egg_info`
 _SETUP_FRAME = re.compile(r"[\\/]setuptools[\\/](?:build_meta|__init__|dist)\.py|setup\.py", re.IGNORECASE)
+# pip's own words for a source build that failed (its rich error, pip >= 22)
+_BUILD_FAILED = re.compile(
+    r"setup\.py (?:bdist_wheel|egg_info|install|develop) did not run successfully|metadata-generation-failed"
+    r"|failed building wheel for|getting requirements to build wheel did not run successfully",
+    re.IGNORECASE,
+)
+# the removed name said to be removed, in the user's words ("has removed the -gpu naming (tensorflow-gpu)")
+_SAID_REMOVED = re.compile(r"\b(?:removed|deprecated|no longer (?:exists|available|supported))\b", re.IGNORECASE)
+_NAME = re.compile(r"\b[A-Za-z0-9][\w-]*(?<![.-])")
 
 
 @cause_rule("solver/removed-package-stub-built", "package-removed")
 def removed_package_stub_built(ctx: RuleContext) -> Iterator[Verdict]:
     """What: the user installs a package the knowledge base lists as removed (tensorflow-gpu after
-    2.11), and the log is a traceback of a source build's setup.py (setuptools' build_meta /
-    dist frames), not a request line an installer printed.
+    2.11), or says it was removed, and the log is a source build failing (setuptools' build_meta /
+    dist frames, or pip's "setup.py bdist_wheel did not run successfully"), not a request line an
+    installer printed.
     Why: what the index still serves of a removed package is a stub sdist whose setup.py fails on
     purpose (tensorflow-gpu 2.12's puts its removal notice where requirements go, so setuptools
     fails parsing them); a pasted traceback of that build, with or without its last line, is the
@@ -121,27 +131,34 @@ def removed_package_stub_built(ctx: RuleContext) -> Iterator[Verdict]:
     Example: "cannot install tensorflow-gpu" then `File ".../setuptools/dist.py", line 405, in
     _normalize_requires`."""
     kb = ctx.kb
-    built = any(_SETUP_FRAME.search(f.value) for f in ctx.facts.frames)
-    if kb is None or ctx.concluded("package-removed") or not built:
+    frame = next((f for f in ctx.facts.frames if _SETUP_FRAME.search(f.value)), None)
+    failed = next(((n, line) for n, line in ctx.lines if _BUILD_FAILED.search(line)), None)
+    if kb is None or ctx.concluded("package-removed") or (frame is None and failed is None):
         return
     if any(c != "package-removed" and s.score >= 0.8 for c, s in ctx.signals.items()):
         return  # the log names another cause outright
     for number, line in ctx.lines[:40]:
-        for match in _INSTALL_NAMED.finditer(line):
-            removed = kb.removed(match.group("name"))
+        named = [(m.group("name"), m.group("version")) for m in _INSTALL_NAMED.finditer(line)]
+        if _SAID_REMOVED.search(line):
+            named += [(m.group(0), None) for m in _NAME.finditer(line)]
+        for candidate, version in named:
+            removed = kb.removed(candidate)
             if removed is None:
                 continue
-            version = match.group("version")
             if version and version_tuple(version) < version_tuple(removed.since):
                 continue  # an old release that still has wheels
-            name = match.group("name").lower()
+            name = candidate.lower()
             why = (
                 f"{name} is removed: from {removed.since} on, the index keeps only a stub whose setup.py "
                 "fails on purpose"
             )
             fix = f"install {removed.replacement} instead (on Windows / macOS: {removed.replacement_non_linux})"
-            frame = next(f for f in ctx.facts.frames if _SETUP_FRAME.search(f.value))
-            evidence = [Evidence(number, line, "fact/request"), frame.evidence("fact/frame")]
+            if frame is not None:
+                shown = frame.evidence("fact/frame")
+            else:
+                assert failed is not None
+                shown = Evidence(failed[0], failed[1], "fact/build-failed")
+            evidence = [Evidence(number, line, "fact/request"), shown]
             yield Verdict("package-removed", 0.8, why, evidence, fix=fix)
             return
 

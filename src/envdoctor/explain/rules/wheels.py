@@ -677,7 +677,18 @@ def _failed_requests(ctx: RuleContext) -> list[Requested]:
     for req in ctx.facts.requests:
         if req.source in ("pip-error", "uv") and nowheel.known(req.name):
             out.setdefault((req.name, req.spec), req)
+    if not out and ctx.has(_UV_NO_WHEEL_HERE) and not any(r.source in ("pip-error", "uv") for r in ctx.facts.requests):
+        # uv's "Distribution `X` can't be installed ... for the current platform" pasted without the
+        # distribution's name: the one package the command asked for (`uv add torch`) is the one
+        asked = {r.name: r for r in ctx.facts.requests if r.source == "command"}
+        if len(asked) == 1:
+            (req,) = asked.values()
+            if nowheel.known(req.name):
+                out[(req.name, req.spec)] = req
     return list(out.values())
+
+
+_UV_NO_WHEEL_HERE = "platform/uv-no-wheel-current-platform"
 
 
 #: How sure a reading's share makes a verdict: (least share, weight, cap).
