@@ -39,6 +39,7 @@ LABELLED_SPLITS = (
     "blind15",
     "blind16",
     "blind17",
+    "blind19",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -50,6 +51,7 @@ BLIND_ROUNDS = (
     ("blind12", "blind13"),
     ("blind14", "blind15"),
     ("blind16", "blind17"),
+    ("blind18", "blind19"),
 )
 
 
