@@ -40,6 +40,7 @@ LABELLED_SPLITS = (
     "blind16",
     "blind17",
     "blind18",
+    "blind19",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
