@@ -335,3 +335,64 @@ def test_uvs_cut_no_wheel_line_is_the_one_package_the_command_asked_for() -> Non
     assert_reasoned(log, "python-unsupported")
     two = log.replace("uv add torch", "uv add torch numpy")
     assert not any(v.rule == "wheels/which-build-fits" for v in raw_decision(two).verdicts)
+
+
+# ---- read after blind18 arrived (its misses) ----------------------------------------------------
+def test_a_stdlib_module_found_inside_a_package_folder_is_shadowing() -> None:
+    log = (
+        "localhost:torch me$ python -c 'import torch'\nTraceback (most recent call last):\n"
+        '  File "/Users/me/anaconda3/lib/python3.7/tempfile.py", line 45, in <module>\n'
+        "    from random import Random as _Random\n"
+        "ImportError: cannot import name 'Random' from 'random' "
+        "(/Users/me/anaconda3/lib/python3.7/site-packages/torch/random.py)\n"
+    )
+    assert_reasoned(log, "env-leakage")
+
+
+def test_a_package_module_of_the_same_name_is_not_the_stdlib_shadowed() -> None:
+    log = (
+        "ImportError: cannot import name 'fork_rng' from 'torch.random' "
+        "(/Users/me/anaconda3/lib/python3.7/site-packages/torch/random.py)\n"
+    )
+    assert raw_decision(log).cause != "env-leakage"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "      ninja: error: Stat(C:/Users/Admin/AppData/Local/Temp/pip-install-3v32sn_o/xformers/flash_api.obj): "
+        "Filename longer than 260 character",
+        "      ninja: error: Stat(C:/Users/Administrator/AppData/Local/Temp/pip-install-u0c21ykd/xformers_e7678a545"
+        "60549dcb21bc7c3203f3b12/build/temp.win-amd64-cpython-310/Release/Users/Administrator/AppData/Local/Temp/"
+        "pip-install-u0c21ykd/xformers_e7678a5456",
+    ],
+)
+def test_windows_path_limit_in_ninjas_words(line: str) -> None:
+    raw = raw_decision(line + "\n")
+    assert raw.cause == "windows-long-paths" and raw.raw_confidence >= 0.8
+
+
+def test_a_short_path_ninja_cannot_stat_is_no_path_limit() -> None:
+    raw = raw_decision("ninja: error: Stat(C:/src/build/x.obj): The system cannot find the file specified\n")
+    assert raw.cause != "windows-long-paths"
+
+
+def test_python_version_is_reads_the_python() -> None:
+    from envdoctor.explain.extract import extract
+    from envdoctor.explain.scanner import Scanner
+
+    scanner = Scanner()
+    scanner.feed(b"ERROR: No matching distribution found for x==1.0, this python version is 3.12\n")
+    facts = extract(scanner)
+    assert facts.python is not None and facts.python.value == "3.12"
+
+
+def test_another_packages_ignored_versions_leave_the_platform_to_the_tables() -> None:
+    log = (
+        "ERROR: Ignored the following versions that require a different python version: 1.21.2 Requires-Python "
+        ">=3.7,<3.11; 1.21.3 Requires-Python >=3.7,<3.11\n"
+        "ERROR: Could not find a version that satisfies the requirement tensorflow-io-gcs-filesystem==0.37.1 "
+        "(from versions: none)\n"
+        "ERROR: No matching distribution found for tensorflow-io-gcs-filesystem==0.37.1, this python version is 3.12\n"
+    )
+    assert raw_decision(log).cause == "platform-unsupported"

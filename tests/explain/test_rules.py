@@ -239,6 +239,26 @@ CASES: dict[str, tuple[str, str, str]] = {
         # the glibc named is the one RHEL 8 has
         "My system is RHEL 8.\nThe wheel says manylinux_2_28, i.e. GLIBC 2.28\n",
     ),
+    "wheels/ignored-versions-of-another-package": (
+        "ERROR: Ignored the following versions that require a different python version: 1.21.2 Requires-Python "
+        ">=3.7,<3.11; 1.21.3 Requires-Python >=3.7,<3.11\n"
+        "ERROR: Could not find a version that satisfies the requirement tensorflow-io-gcs-filesystem==0.37.1 "
+        "(from versions: none)\nERROR: No matching distribution found for tensorflow-io-gcs-filesystem==0.37.1\n",
+        "python-unsupported",
+        # the ignored versions are the failed package's own: they are the proof
+        "ERROR: Ignored the following versions that require a different python version: 0.37.1 Requires-Python "
+        ">=3.7,<3.12\n"
+        "ERROR: Could not find a version that satisfies the requirement tensorflow-io-gcs-filesystem==0.37.1 "
+        "(from versions: none)\nERROR: No matching distribution found for tensorflow-io-gcs-filesystem==0.37.1\n",
+    ),
+    "leakage/sudo-pip-installs-for-another-python": (
+        "$ which python\n/home/me/anaconda2/bin/python\n$ sudo pip install --upgrade $TF_BINARY_URL\n"
+        "$ python -c 'import tensorflow'\nImportError: No module named tensorflow\n",
+        "wrong-interpreter",
+        # pip without sudo installs for the Python on PATH: no reading of another interpreter
+        "$ which python\n/home/me/anaconda2/bin/python\n$ pip install --upgrade $TF_BINARY_URL\n"
+        "$ python -c 'import tensorflow'\nImportError: No module named tensorflow\n",
+    ),
     "solver/missing-for-this-platform": (
         "C:\\Users\\me> mamba install jax=0.3.25\nCould not solve for environment specs\n"
         "The following package could not be installed\n└─ jax =0.3.25 * is not installable because it requires\n"

@@ -53,7 +53,7 @@ _PYTHON_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = tuple(  # matched ag
             r"\b(?:pip3?|uv pip|python\d?(?:\.\d+)? -m pip) (?:install|download|compile)\b[^\n]{0,300}?--python-version[ =]"
             + _PY,
         ),
-        (8, r"python\s*version\W{0,12}(?:python\s*)?" + _PY + r"\b"),
+        (8, r"python\s*version\W{0,12}(?:is\s+)?(?:python\s*)?" + _PY + r"\b"),
         (8, r"version\s*(?:of\s*)?python\W{0,4}" + _PY + r"\b"),
         (8, r"(?m)^\W{0,4}python ((?:2\.7|3\.\d{1,2})\.\d{1,3})\S*\s*(?:\(|\||$)"),
         (6, r"\bpython\s+" + _PY + r"\b(?!\s*is\b)(?![\w.]*\s*(?:and|or|to)\s+(?:above|later|newer|higher))"),
@@ -803,7 +803,7 @@ _UV_REQUEST = re.compile(
 _UV_NO_VERSION = re.compile(r"no compatible version found for:?\s+`?(?P<name>[A-Za-z0-9][\w.-]*)", re.IGNORECASE)
 _COLLECTING = re.compile(r"^\s*collecting " + _REQ_TOKEN, re.IGNORECASE)
 _INSTALL_CMD = re.compile(
-    r"(?:^\s*(?:\([\w.-]+\)\s*)?(?:[\w@.:~/\\-]{0,300}[$>#%]\s*|!|%|ps [^>]{0,200}>\s*)?|`+\s*|&&\s*|;\s*)(?P<tool>(?:[^\s`]{0,300}[\\/])?(?:python\d?(?:\.\d+)?(?:\.exe)? -m )?pip\d?(?:\.\d+)?(?:\.exe)?|uv pip|conda|mamba|micromamba|uv)"
+    r"(?:^\s*(?:\([\w.-]+\)\s*)?(?:[\w@.:~/\\-]{0,300}[$>#%]\s*|!|%|ps [^>]{0,200}>\s*)?|`+\s*|&&\s*|;\s*)(?P<sudo>sudo (?:-[HE] )*)?(?P<tool>(?:[^\s`]{0,300}[\\/])?(?:python\d?(?:\.\d+)?(?:\.exe)? -m )?pip\d?(?:\.\d+)?(?:\.exe)?|uv pip|conda|mamba|micromamba|uv)"
     r" (?:install|add)\b(?P<args>[^\n|;&]{0,600})",
     re.IGNORECASE,
 )

@@ -187,6 +187,11 @@ def known(package: str) -> bool:
     return bool(_releases(package))
 
 
+def releases_of(package: str) -> Sequence[WheelRelease]:
+    """The releases the tables know of a package (wheelhistory, else the knowledge base)."""
+    return _releases(package)
+
+
 def _canonical(version: str) -> str | None:
     try:
         return str(Version(version))

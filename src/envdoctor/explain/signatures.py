@@ -856,6 +856,30 @@ SIGNATURES: tuple[Signature, ...] = (
         anchor="error",
     ),
     S(
+        "long-paths/over-260",
+        "longer than 260 character",
+        "windows-long-paths",
+        0.95,
+        "Windows' limit named outright (ninja's `Stat(...): Filename longer than 260 characters` while "
+        "building an extension under pip's deep temp folder).",
+        "ninja: error: Stat(C:/Users/me/AppData/Local/Temp/pip-install-3v32sn_o/xformers/build/temp.win-amd64-"
+        "cpython-310/Release/x/flash_api.obj): Filename longer than 260 characters",
+        anchor="than",
+    ),
+    S(
+        "long-paths/ninja-stat",
+        "ninja: error: stat(",
+        "windows-long-paths",
+        0.85,
+        "ninja could not stat a Windows path of 180+ characters (its message cut before the reason): on "
+        "Windows that is the path-length limit; ninja made that path itself.",
+        "ninja: error: Stat(C:/Users/Administrator/AppData/Local/Temp/pip-install-u0c21ykd/xformers_e7678a54560549"
+        "dcb21bc7c3203f3b12/build/temp.win-amd64-cpython-310/Release/Users/Administrator/AppData/Local/Temp/pip-"
+        "install-u0c21ykd/xformers_e7678a5456",
+        pattern=r"ninja: error: stat\([a-z]:[/\\][^)\n]{180,}",
+        anchor="error",
+    ),
+    S(
         "long-paths/oserror",
         "could not install packages due to an",
         "windows-long-paths",

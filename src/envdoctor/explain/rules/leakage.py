@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import sys
 from collections.abc import Iterator
 
 from envdoctor.explain.causes import CAUSES
@@ -410,6 +411,12 @@ _CANNOT_IMPORT_FROM = re.compile(
 )
 _BUILD_ENV = re.compile(r"builds-v\d|pip-build-env|pip-install-|[\\/]tmp[\\/]|[\\/]temp[\\/]|\.tmp\w*")
 _STDLIB_FILE = re.compile(r"/lib/python[\d.]+/\w+\.py$")
+# a module file one folder or more inside an installed package: site-packages/torch/random.py
+_INSIDE_A_PACKAGE = re.compile(
+    r"[/](?:site|dist)-packages/(?P<package>[\w.-]+)/(?:[\w.-]+/)*(?P<file>\w+(?:/__init__)?)\.py$"
+)
+# the standard library's top-level names (Python >= 3.10 lists them; on 3.9 this step reads nothing)
+_STDLIB_NAMES: frozenset[str] = frozenset(getattr(sys, "stdlib_module_names", ()))
 
 
 @cause_rule("leakage/local-copy-shadows-the-install", LEAK)
@@ -418,12 +425,27 @@ def local_copy_shadows_the_install(ctx: RuleContext) -> Iterator[Verdict]:
     folder, a file next to the script, a copy on PYTHONPATH).
     Why: the module that lacks the name is not the installed one: a local copy earlier on sys.path
     shadows it, so upgrading the installed package would change nothing.
+    A standard-library module found as a file inside a package's folder (`random` from
+    site-packages/torch/random.py) is the same: that folder is the working directory or on
+    PYTHONPATH, and its module shadows the standard library's.
     Example: `cannot import name 'TypeAliasType' from 'typing_extensions' (/proj/vendor/typing_extensions.py)`."""
     for error in reversed(ctx.facts.errors):
         match = _CANNOT_IMPORT_FROM.search(error.text)
         if not match:
             continue
         path = match.group("path").replace("\\", "/").lower()
+        module = match.group("module")
+        inside = _INSIDE_A_PACKAGE.search(path)
+        if module in _STDLIB_NAMES and inside and inside.group("file") in (module, f"{module}/__init__"):
+            folder = inside.group("package")
+            why = (
+                f"the standard library's {module} is shadowed by {match.group('path')}: "
+                f"{folder}'s own folder is on sys.path"
+            )
+            fix = f"run Python outside the {folder} folder (and take it off PYTHONPATH), then import again"
+            evidence = [Evidence(error.line, error.text, "env-leak/shadowing-copy")]
+            yield Verdict(LEAK, 0.9, why, evidence, fix=fix)
+            return
         if (
             "site-packages" in path
             or "dist-packages" in path
@@ -431,7 +453,6 @@ def local_copy_shadows_the_install(ctx: RuleContext) -> Iterator[Verdict]:
             or path == "unknown location"
         ):
             return
-        module = match.group("module")
         why = f"{module} is loaded from {match.group('path')}, a copy outside site-packages that shadows the install"
         fix = f"remove or rename that copy (or take its folder off PYTHONPATH), then import {module} again"
         evidence = [Evidence(error.line, error.text, "env-leak/shadowing-copy")]
@@ -664,3 +685,47 @@ def error_names_another_install(ctx: RuleContext) -> Iterator[Verdict]:
         fix = f"take {prefix} off the interpreter's path (unset PYTHONPATH; a sourced setup script often sets it)"
         yield Verdict(LEAK, 0.9 if other_python else 0.8, why, evidence, fix=fix)
         return
+
+
+# the interpreter that fails is a distribution's own, not the system's: its banner or its path
+_NOT_SYSTEM_PYTHON = re.compile(r"\|\s*anaconda\b|continuum analytics|anaconda is brought to you", re.IGNORECASE)
+_SUDO_PIP = re.compile(r"(?:^|[\s$#>])sudo (?:-[HE] )*(?:pip\d?(?:\.\d+)?|python\d?(?:\.\d+)? -m pip) ", re.IGNORECASE)
+
+
+@cause_rule("leakage/sudo-pip-installs-for-another-python", WRONG_INTERPRETER)
+def sudo_pip_installs_for_another_python(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: `sudo pip install X` (a bare pip under sudo), then the user's Python, an Anaconda or
+    other non-system interpreter (its banner, `which python`), cannot import X.
+    Why: sudo resets PATH to root's, so its `pip` is the system Python's: X went into
+    /usr/local/lib/pythonX.Y/dist-packages, which the Anaconda (or venv) Python never reads.
+    Example: `which python` -> /home/me/anaconda2/bin/python; `sudo pip install --upgrade tensorflow-...whl`;
+    `ImportError: No module named tensorflow`."""
+    if not ctx.facts.missing_modules or ctx.concluded(WRONG_INTERPRETER):
+        return
+    sudo = next((c for c in ctx.facts.install_commands if _SUDO_PIP.search(c.value)), None)
+    if sudo is None:
+        return
+    interpreter = next(
+        (
+            p
+            for p in ctx.facts.paths
+            if p.role == "interpreter" and p.kind in ("conda-env", "conda-base", "venv", "pyenv")
+        ),
+        None,
+    )
+    banner = next(((n, line) for n, line in ctx.lines if _NOT_SYSTEM_PYTHON.search(line)), None)
+    if interpreter is None and banner is None:
+        return
+    missing = ctx.facts.missing_modules[-1]
+    if interpreter is not None:
+        shown = Evidence(interpreter.line, interpreter.text, "fact/interpreter")
+    else:
+        assert banner is not None
+        shown = Evidence(banner[0], banner[1], "fact/interpreter")
+    dist = _dist_for(missing.value)
+    why = f"sudo's pip is the system Python's, so {dist} went there, not into the Python that runs"
+    fix = target_install(ctx, dist) or (
+        f"install with the interpreter that runs, without sudo: `python -m pip install {shlex.quote(dist)}`"
+    )
+    evidence = [sudo.evidence("fact/install"), shown, missing.evidence("fact/missing-module")]
+    yield Verdict(WRONG_INTERPRETER, 0.85, why, evidence, fix=fix)

@@ -259,6 +259,52 @@ def no_wheel_is_not_yet_a_reason(ctx: RuleContext) -> Iterator[Verdict]:
             yield Verdict(cause, 0.0, "", [], cap=AMBIGUOUS_CAP)
 
 
+_IGNORED_VERSION = re.compile(r"(?P<version>\d[\w.+!]*) requires-python", re.IGNORECASE)
+_IGNORED = "python/requires-python"
+
+
+def _ignored_versions(ctx: RuleContext) -> set[str]:
+    hit = ctx.hits.get(_IGNORED)
+    return {m.group("version") for ev in (hit.evidence if hit else ()) for m in _IGNORED_VERSION.finditer(ev.text)}
+
+
+def ignored_for_another_package(ctx: RuleContext) -> bool:
+    """pip's "Ignored the following versions that require a different python version" lists releases
+    none of the failed requests has (the tables know their releases): it was printed for another
+    package of the same paste, so it is no proof about these."""
+    ignored = _ignored_versions(ctx)
+    failed = _failed_requests(ctx)
+    if not ignored or not failed:
+        return False
+    for req in failed:
+        known = {r.version for r in nowheel.releases_of(req.name)}
+        if not known or ignored & known:
+            return False
+    return True
+
+
+def python_proof(ctx: RuleContext) -> bool:
+    """A line that proves the Python version is why (Requires-Python, uv's ABI hints, conda's python
+    clash), and that is about the failed request."""
+    if not ctx.has(*PYTHON_PROOF):
+        return False
+    return ctx.has(*(p for p in PYTHON_PROOF if p != _IGNORED)) or not ignored_for_another_package(ctx)
+
+
+@cause_rule("wheels/ignored-versions-of-another-package", PY)
+def ignored_versions_of_another_package(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: pip's "Ignored the following versions that require a different python version: 1.21.2
+    Requires-Python >=3.7,<3.11; ..." next to a failed request none of whose releases it lists.
+    Why: pip prints that line for the requirement it is resolving at that moment; versions that are
+    not the failed package's belong to another failure in the same paste, so they say nothing about
+    why this one has no wheel (the wheel rules below read that from the tables).
+    Example: `1.21.2 Requires-Python >=3.7,<3.11` (numpy's) above
+    `No matching distribution found for tensorflow-io-gcs-filesystem==0.37.1`."""
+    if ignored_for_another_package(ctx):
+        names = ", ".join(r.name for r in _failed_requests(ctx))
+        yield Verdict(PY, 0.0, f"the ignored versions are not releases of {names}", [], cap=AMBIGUOUS_CAP)
+
+
 def _manylinux_glibc(tag: str) -> tuple[int, ...] | None:
     """The glibc the lowest manylinux tag of a wheel needs, when it is newer than manylinux2014's 2.17
     (older levels are everywhere, so refusing them says nothing about glibc)."""
@@ -537,7 +583,7 @@ def machine_has_no_build(ctx: RuleContext) -> Iterator[Verdict]:
     A 32-bit Python alone is the Python: causes.md's python-unsupported is "no wheel ... for this
     Python version (or for 32-bit Python)".
     Example: `Alpine Linux` + `No matching distribution found for tensorflow`."""
-    if PY not in ctx.signals or ctx.has(*PYTHON_PROOF) or decided(ctx):
+    if PY not in ctx.signals or python_proof(ctx) or decided(ctx):
         return
     signs = [s for s in ctx.facts.machine_signs if not s.value.startswith("wheel for")]
     thirty_two = (ctx.target is not None and ctx.target.bits == 32) or any(s.value == _BITS32 for s in signs)
@@ -707,7 +753,7 @@ def which_build_fits(ctx: RuleContext) -> Iterator[Verdict]:
     reading names a cause only when it holds nearly all the weight, else both stay candidates.
     Example: `tensorflow==1.13.1 (from versions: 2.2.0rc1, ..., 2.4.0)`: only Python 3.8 lists
     exactly those, and 1.13.1 has no 3.8 wheel -> python-unsupported."""
-    if not no_wheel_signal(ctx) or ctx.has(*PYTHON_PROOF) or decided(ctx):
+    if not no_wheel_signal(ctx) or python_proof(ctx) or decided(ctx):
         return
     requests = _failed_requests(ctx)
     if not requests:
