@@ -1,7 +1,8 @@
 # ruff: noqa: E501  (Markdown table rows)
 """Calibration of explain's confidence: each deciding signature / rule's measured precision.
 
-    .venv/bin/python bench/explain_calibration.py [--write] [--live DIR] [--fresh DIR]
+    .venv/bin/python bench/explain_calibration.py [--write] [--live DIR] [--fresh DIR] [--unseen SPLIT]
+    .venv/bin/python bench/explain_calibration.py --cross-validate
 
 Runs the raw engine (`decide(..., calibrated=False)`) over every labelled log that may be read:
 the corpus splits in READ (never a sealed one), the live corpus's logs (bench/live_corpus.py) and
@@ -14,7 +15,9 @@ here, say the live corpus in a fresh checkout, keeps its shipped counts); tests/
 holds that file to what this script derives from the corpus.
 
 The after figures are in-sample (the counts come from these same logs): they show what the cap
-costs in top-1, not how well it generalises.
+costs in top-1, not how well it generalises. `--cross-validate` answers each read split with the
+counts of the others (its keys unmeasured there as on new logs), once per policy for a key no log
+measured; the engine was tuned on these splits, so it favours less calibration than new logs would.
 """
 
 from __future__ import annotations

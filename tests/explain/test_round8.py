@@ -396,3 +396,24 @@ def test_another_packages_ignored_versions_leave_the_platform_to_the_tables() ->
         "ERROR: No matching distribution found for tensorflow-io-gcs-filesystem==0.37.1, this python version is 3.12\n"
     )
     assert raw_decision(log).cause == "platform-unsupported"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ImportError: DLL load failed while importing onnxruntime_pybind11_state: A dynamic link library (DLL) "
+        "initialization routine failed.",
+        "ImportError: DLL load failed while importing onnxruntime_pybind11_state: 动态链接库(DLL)初始化例程失败。",
+    ],
+)
+def test_onnxruntimes_dll_init_failure_is_the_msvc_runtime(line: str) -> None:
+    raw = raw_decision(line + "\n")
+    assert raw.cause == "msvc-runtime-missing" and raw.key == "msvc/onnxruntime-dll-init"
+
+
+def test_tensorflows_dll_init_failure_stays_the_cpu_reading() -> None:
+    line = (
+        "ImportError: DLL load failed while importing _pywrap_tensorflow_internal: A dynamic link library (DLL) "
+        "initialization routine failed.\n"
+    )
+    assert raw_decision(line).key != "msvc/onnxruntime-dll-init"

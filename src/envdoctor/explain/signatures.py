@@ -808,6 +808,20 @@ SIGNATURES: tuple[Signature, ...] = (
         anchor="dll",
     ),
     S(
+        "msvc/onnxruntime-dll-init",
+        "onnxruntime_pybind11_state",
+        "msvc-runtime-missing",
+        0.85,
+        "onnxruntime's native module fails to initialise (Windows error 1114): from 1.21 it needs a newer "
+        "Visual C++ runtime than many machines have (onnxruntime's v1.21.0 release notes; microsoft/onnxruntime#24843); "
+        "updating the Redistributable, or onnxruntime<=1.20.1, fixes it.",
+        "ImportError: DLL load failed while importing onnxruntime_pybind11_state: A dynamic link library (DLL) "
+        "initialization routine failed.",
+        pattern=r"onnxruntime_pybind11_state:\s*(?:a dynamic link library \(dll\) initiali[sz]ation routine failed"
+        r"|动态链接库\s*\(dll\)\s*初始化例程失败)",
+        anchor="dll",
+    ),
+    S(
         "msvc/redist-not-installed",
         "visual c++ redistributable is not installed",
         "msvc-runtime-missing",
