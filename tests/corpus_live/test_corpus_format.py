@@ -41,6 +41,7 @@ LABELLED_SPLITS = (
     "blind17",
     "blind18",
     "blind19",
+    "blind21",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -53,6 +54,7 @@ BLIND_ROUNDS = (
     ("blind14", "blind15"),
     ("blind16", "blind17"),
     ("blind18", "blind19"),
+    ("blind20", "blind21"),
 )
 
 
