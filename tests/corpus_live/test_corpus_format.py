@@ -42,6 +42,7 @@ LABELLED_SPLITS = (
     "blind18",
     "blind19",
     "blind20",
+    "blind21",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
