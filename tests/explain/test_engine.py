@@ -84,7 +84,8 @@ def test_evidence_has_line_numbers() -> None:
 def test_tolerates_ansi_crlf_progress_bars_and_bad_bytes() -> None:
     raw = (
         b"\x1b[31mERROR: Could not install packages due to an OSError: [Errno 2] "
-        b"No such file or directory: 'C:\\\\x'\x1b[0m\r\n"
+        b"No such file or directory: 'C:\\\\Users\\\\me\\\\venv\\\\Lib\\\\site-packages\\\\tensorflow\\\\include\\\\"
+        b"external\\\\llvm-project\\\\mlir\\\\include\\\\mlir\\\\Dialect\\\\x.cpp.inc'\x1b[0m\r\n"
         b"Downloading tensorflow  10%\r Downloading tensorflow 100%\r\n"
         b"caf\xe9 \xff\xfe garbage\r\n"
         b"\x1b[1;31mHINT: This error might have occurred since this system does not have Windows Long Path "

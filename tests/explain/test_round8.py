@@ -417,3 +417,65 @@ def test_tensorflows_dll_init_failure_stays_the_cpu_reading() -> None:
         "initialization routine failed.\n"
     )
     assert raw_decision(line).key != "msvc/onnxruntime-dll-init"
+
+
+# ---- read after blind20 arrived (its misses) ----------------------------------------------------
+def test_onnxruntime_genais_dll_init_failure_is_the_msvc_runtime() -> None:
+    line = (
+        "ImportError: DLL load failed while importing onnxruntime_genai: A dynamic link library (DLL) "
+        "initialization routine failed.\n"
+    )
+    assert raw_decision(line).cause == "msvc-runtime-missing"
+
+
+def test_a_windows_path_elided_or_cut_by_the_paste_is_the_path_limit() -> None:
+    elided = (
+        "FileNotFoundError: [Errno 2] No such file or directory: '...\\\\dream_textures\\\\.python_dependencies\\\\"
+        "transformers\\\\models\\\\deprecated\\\\trajectory_transformer\\\\__pycache__\\\\"
+        "convert_trajectory_transformer_original_pytorch_checkpoint_to_pytorch.cpython-310.pyc'\n"
+    )
+    assert raw_decision(elided).cause == "windows-long-paths"
+    short = "FileNotFoundError: [Errno 2] No such file or directory: '...\\\\dream_textures\\\\x.pyc'\n"
+    assert raw_decision(short).cause != "windows-long-paths"
+
+
+def test_a_posix_path_pip_cannot_find_is_no_windows_path_limit() -> None:
+    log = (
+        "ERROR: Could not install packages due to an EnvironmentError: [Errno 2] No such file or directory: "
+        "'/mnt/nvme1/anaconda3/envs/main-38/lib/python3.8/site-packages/pynvml-8.0.4.dist-info/RECORD'\n"
+    )
+    assert raw_decision(log).cause != "windows-long-paths"
+
+
+def test_cython3s_size_check_is_the_numpy_abi() -> None:
+    line = (
+        "numpy.dtype size changed, may indicate binary incompatibility. Expected 96 from C header, "
+        "got 88 from PyObject\n"
+    )
+    assert raw_decision(line).cause == "numpy-abi"
+
+
+def test_the_old_harmless_size_warning_is_no_finding() -> None:
+    line = "RuntimeWarning: numpy.dtype size changed, may indicate binary incompatibility. Expected 96, got 88\n"
+    assert raw_decision(line).cause != "numpy-abi"
+
+
+def test_condas_packages_not_found_list_is_read() -> None:
+    from envdoctor.explain.conflicts import conda_not_found
+
+    got = conda_not_found(["", "  - pytorch-cuda=12.1*", "  - cuda-nvcc=12.4.99*", "", "Current channels:"])
+    assert (
+        got is not None and got.kind == "missing" and got.requirements == ["pytorch-cuda=12.1*", "cuda-nvcc=12.4.99*"]
+    )
+
+
+def test_pixi_solving_a_cuda_environment_for_macos_is_the_platform() -> None:
+    log = (
+        "Error:   × failed to solve requirements of environment 'cuda' for platform 'osx-arm64'\n"
+        "  ├─▶   × failed to solve the environment\n"
+        "  ╰─▶ Cannot solve the request because of: No candidates were found for torch *.\n"
+    )
+    raw = raw_decision(log)
+    assert raw.cause == "platform-unsupported" and raw.key == "gpu/cuda-packages-on-macos"
+    linux = raw_decision(log.replace("osx-arm64", "linux-64"))
+    assert linux.key != "gpu/cuda-packages-on-macos"

@@ -259,6 +259,24 @@ CASES: dict[str, tuple[str, str, str]] = {
         "$ which python\n/home/me/anaconda2/bin/python\n$ pip install --upgrade $TF_BINARY_URL\n"
         "$ python -c 'import tensorflow'\nImportError: No module named tensorflow\n",
     ),
+    "leakage/installed-into-the-user-site-from-an-env": (
+        "(summary) > which pip\n~/apps/miniconda3/envs/summary/bin/pip\n(summary) > pip show pkg\nName: pkg\n"
+        "Version: 3.6.8\nLocation: ~/.local/lib/python3.10/site-packages\n",
+        "env-leakage",
+        # the same package shown inside the environment's own site-packages
+        "(summary) > which pip\n~/apps/miniconda3/envs/summary/bin/pip\n(summary) > pip show pkg\nName: pkg\n"
+        "Version: 3.6.8\nLocation: ~/apps/miniconda3/envs/summary/lib/python3.10/site-packages\n",
+    ),
+    "gpu/cuda-packages-on-macos": (
+        "Channels:\n - pytorch\n - nvidia\nPlatform: osx-arm64\nSolving environment: failed\n\n"
+        "PackagesNotFoundError: The following packages are not available from current channels:\n\n"
+        "  - pytorch-cuda=12.1*\n  - cuda-nvcc=12.4.99*\n",
+        "platform-unsupported",
+        # the same packages missing on Linux: a channel question, not the platform
+        "Channels:\n - pytorch\n - defaults\nPlatform: linux-64\nSolving environment: failed\n\n"
+        "PackagesNotFoundError: The following packages are not available from current channels:\n\n"
+        "  - pytorch-cuda=12.1*\n  - cuda-nvcc=12.4.99*\n",
+    ),
     "solver/missing-for-this-platform": (
         "C:\\Users\\me> mamba install jax=0.3.25\nCould not solve for environment specs\n"
         "The following package could not be installed\n└─ jax =0.3.25 * is not installable because it requires\n"

@@ -591,6 +591,26 @@ def _version_key(text: str) -> tuple[int, ...]:
     return tuple(int(x) for x in re.findall(r"\d+", text)[:3])
 
 
+def conda_not_found(lines: Sequence[str]) -> Conflict | None:
+    """conda's PackagesNotFoundError list: the specs no channel has a build of for this subdir."""
+    specs: list[str] = []
+    for line in lines:
+        m = _CONDA_SPEC.match(line)
+        if m:
+            specs.append(m.group("spec"))
+        elif specs and line.strip():
+            break  # the list ends at its first other line ("Current channels:")
+    if not specs:
+        return None
+    return Conflict(
+        tool="conda",
+        requirements=specs,
+        move=_head(specs[0]),
+        reason="no build of it in these channels for this platform",
+        kind="missing",
+    )
+
+
 def _conda_block(lines: Sequence[str], _header: str) -> Conflict | None:
     return conda_conflict(lines)
 
@@ -606,6 +626,7 @@ BLOCK_PARSERS: dict[str, Callable[[Sequence[str], str], Conflict | None]] = {
     "solver/pip-caused-by": lambda lines, _header: pip_conflict(lines),
     "solver/pip-user-requested": lambda lines, header: pip_conflict([header, *lines]),
     "solver/conda-conflict": _conda_block,
+    "solver/conda-packages-not-found": lambda lines, _header: conda_not_found(lines),
     "solver/conda-in-conflict": _conda_block,
     "solver/conda-in-conflict-compact": _conda_block,
     "solver/conda-python": _conda_python_block,

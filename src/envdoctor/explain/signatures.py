@@ -158,6 +158,19 @@ SIGNATURES: tuple[Signature, ...] = (
         "ValueError: numpy.dtype size changed, may indicate binary incompatibility",
         anchor="error",
     ),
+    # Cython 3 words the size check "Expected 96 from C header, got 88 from PyObject" and raises; the
+    # old "RuntimeWarning: numpy.dtype size changed ... Expected 96, got 88" was a harmless warning
+    S(
+        "numpy-abi/dtype-size-cython3",
+        "from c header, got",
+        "numpy-abi",
+        0.88,
+        "Cython 3's size check of a NumPy struct failed (an error, not the old harmless warning): the "
+        "extension was built against another NumPy ABI (NumPy 2's dtype is 96 bytes, 1.x's 88).",
+        "numpy.dtype size changed, may indicate binary incompatibility. Expected 96 from C header, got 88 from PyObject",
+        pattern=r"numpy\.(?:dtype|ndarray|ufunc) size changed, may indicate binary incompatibility\. expected \d+ from c "
+        r"header, got \d+ from pyobject",
+    ),
     S(
         "numpy-abi/api-version",
         "compiled against api version",
@@ -809,15 +822,16 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     S(
         "msvc/onnxruntime-dll-init",
-        "onnxruntime_pybind11_state",
+        "onnxruntime",
         "msvc-runtime-missing",
         0.85,
-        "onnxruntime's native module fails to initialise (Windows error 1114): from 1.21 it needs a newer "
+        "onnxruntime's native module (or onnxruntime-genai's) fails to initialise (Windows error 1114): from 1.21 "
+        "it needs a newer "
         "Visual C++ runtime than many machines have (onnxruntime's v1.21.0 release notes; microsoft/onnxruntime#24843); "
         "updating the Redistributable, or onnxruntime<=1.20.1, fixes it.",
         "ImportError: DLL load failed while importing onnxruntime_pybind11_state: A dynamic link library (DLL) "
         "initialization routine failed.",
-        pattern=r"onnxruntime_pybind11_state:\s*(?:a dynamic link library \(dll\) initiali[sz]ation routine failed"
+        pattern=r"importing onnxruntime\w*:\s*(?:a dynamic link library \(dll\) initiali[sz]ation routine failed"
         r"|动态链接库\s*\(dll\)\s*初始化例程失败)",
         anchor="dll",
     ),
@@ -900,7 +914,8 @@ SIGNATURES: tuple[Signature, ...] = (
         0.85,
         "pip failed to write a deep file under site-packages (Windows MAX_PATH).",
         "ERROR: Could not install packages due to an OSError: [Errno 2] No such file or directory: 'C:\\\\Users\\\\x\\\\venv\\\\Lib\\\\site-packages\\\\tensorflow\\\\include\\\\external\\\\llvm-project\\\\mlir\\\\x.cpp.inc'",
-        pattern=r"could not install packages due to an (?:os|environment)error: \[errno 2\] no such file or directory(?::\s*'?(?P<path>[a-z]:\\[^']{150,}|[^']*(?:\\\\|/)(?:include|_vendor|site-packages)(?:\\\\|/)[^']{120,}))?",
+        # a Windows path, long (or cut inside a package's tree): a POSIX path missing is no path limit
+        pattern=r"could not install packages due to an (?:os|environment)error: \[errno 2\] no such file or directory:\s*'?(?P<path>[a-z]:\\[^']{150,}|[a-z]:\\[^']*(?:\\\\|\\)(?:include|_vendor|site-packages)(?:\\\\|\\)[^']{60,})",
     ),
     # ---- wrong-interpreter -----------------------------------------------------------------
     S(
@@ -1136,6 +1151,26 @@ SIGNATURES: tuple[Signature, ...] = (
         "LibMambaUnsatisfiableError: Encountered problems while solving:",
         pattern=r"unsatisfiable(?:error|specifications)|requirements are unsatisfiable",
         anchor="error",
+    ),
+    S(
+        "solver/conda-packages-not-found",
+        "not available from current channels",
+        "platform-unsupported",
+        0.4,
+        "conda's PackagesNotFoundError: no build of these specs in the channels for this platform's subdir "
+        "(a missing channel, or no build for this platform: the specs listed below tell which).",
+        "PackagesNotFoundError: The following packages are not available from current channels:",
+        capture=20,
+    ),
+    S(
+        "solver/pixi-no-candidates",
+        "no candidates were found for",
+        "platform-unsupported",
+        0.4,
+        "pixi / rattler: no build of a spec for the platform it solves for (`failed to solve requirements of "
+        "environment 'cuda' for platform 'osx-arm64'`).",
+        "  ╰─▶ Cannot solve the request because of: No candidates were found for torch *.",
+        pattern=r"no candidates were found for (?P<spec>[A-Za-z0-9][\w.-]*)",
     ),
     S(
         "solver/mamba-problems",

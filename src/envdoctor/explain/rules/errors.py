@@ -127,7 +127,12 @@ def root_explains_symptoms(ctx: RuleContext) -> Iterator[Verdict]:
             yield Verdict(root, 0.0, f"{', '.join(present)} follow(s) from it", [], demotes=present)
 
 
-_LONG_WINDOWS_PATH = re.compile(r"\[errno 2\][^\n]{0,80}?'(?P<path>[a-z]:\\{1,2}[^']{200,})'", re.IGNORECASE)
+# a Windows path of 200+ characters, or one of 150+ the paste cut (or began with "...") mid-path
+_LONG_WINDOWS_PATH = re.compile(
+    r"\[errno 2\][^\n]{0,80}?'(?:(?P<path>[a-z]:\\{1,2}[^']{200,})'"
+    r"|(?P<cut>[a-z]:\\{1,2}[^'\n]{150,}$|\.\.\.\\{1,2}[^'\n]{150,}))",
+    re.IGNORECASE,
+)
 
 
 @cause_rule("errors/long-windows-path", "windows-long-paths")
@@ -140,8 +145,9 @@ def long_windows_path(ctx: RuleContext) -> Iterator[Verdict]:
     for error in ctx.facts.errors:
         match = _LONG_WINDOWS_PATH.search(error.text)
         if match:
-            path = match.group("path").replace("\\\\", "\\")
-            why = f"the path pip failed on is {len(path)} characters long (Windows' limit is 260)"
+            path = (match.group("path") or match.group("cut")).replace("\\\\", "\\")
+            shown = f"{len(path)} characters long" if match.group("path") else f"cut at {len(path)} characters"
+            why = f"the path it failed on is {shown} (Windows' limit is 260)"
             fix = (
                 "enable long paths (HKLM\\SYSTEM\\CurrentControlSet\\Control\\FileSystem LongPathsEnabled=1) "
                 "or use a shorter folder"

@@ -122,6 +122,53 @@ def cuda_on_macos(ctx: RuleContext) -> Iterator[Verdict]:
     )
 
 
+# conda / PyPI packages that are NVIDIA CUDA itself or a CUDA build of a framework
+_CUDA_PACKAGE = re.compile(
+    r"^(?:pytorch-cuda|cuda(?:-[\w-]+)?|cudatoolkit(?:-dev)?|cudnn|nccl|nvidia-[\w-]+|cupy-cuda\w*|"
+    r"jaxlib=[^ ]*cuda[^ ]*|[\w-]+-cuda\d*)(?:[ =<>!~\[].*)?$",
+    re.IGNORECASE,
+)
+_PIXI_PLATFORM = re.compile(
+    r"failed to solve requirements of environment '(?P<env>[^']+)' for platform '(?P<plat>[\w-]+)'", re.IGNORECASE
+)
+
+
+_PLATFORM = "platform-unsupported"
+
+
+@cause_rule("gpu/cuda-packages-on-macos", _PLATFORM)
+def cuda_packages_on_macos(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: on macOS (the log's OS, or the platform conda / pixi solves for: `Platform: osx-arm64`),
+    the solver finds no build of CUDA packages (conda's PackagesNotFoundError for `pytorch-cuda`,
+    `cuda-nvcc`; pixi solving an environment named `cuda` for `osx-arm64`).
+    Why: NVIDIA has published no CUDA for macOS since 10.2 (2019), so no channel has these builds
+    for osx-64 / osx-arm64: the platform is why, not a missing channel.
+    Example: `Platform: osx-arm64` ... `PackagesNotFoundError` ... `- pytorch-cuda=12.1*`."""
+    for number, line in ctx.lines:
+        pixi = _PIXI_PLATFORM.search(line)
+        if pixi and pixi.group("plat").startswith("osx") and "cuda" in pixi.group("env").lower():
+            env, plat = pixi.group("env"), pixi.group("plat")
+            why = f"pixi solves the CUDA environment '{env}' for {plat}: there is no CUDA for macOS"
+            fix = "restrict the CUDA feature to linux-64 / win-64 (its `platforms` in pixi.toml); " + _MACOS_CUDA_FIX
+            yield Verdict(_PLATFORM, 0.9, why, [Evidence(number, line, "fact/pixi-platform")], fix=fix)
+            return
+    if ctx.os != "macos":
+        return
+    for conflict in ctx.facts.conflicts:
+        if conflict.tool == "conda" and conflict.kind == "missing":
+            cuda = [r for r in conflict.requirements if _CUDA_PACKAGE.match(r.strip())]
+            if cuda:
+                why = f"no channel builds {', '.join(cuda[:3])} for macOS: there is no CUDA for macOS"
+                yield Verdict(_PLATFORM, 0.9, why, ctx.evidence(_PLATFORM)[:3], fix=_MACOS_CUDA_FIX)
+                return
+
+
+_MACOS_CUDA_FIX = (
+    "on macOS install the CPU / Metal builds (pytorch without pytorch-cuda; `mps` on Apple silicon); "
+    "CUDA needs Linux or Windows with an NVIDIA GPU"
+)
+
+
 def _build_cuda(ctx: RuleContext) -> tuple[str, str, str | None, str | None] | None:
     """(framework, version, cuda, cudnn) of the framework build the log (or target) shows."""
     kb = ctx.kb

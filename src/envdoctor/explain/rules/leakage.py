@@ -729,3 +729,33 @@ def sudo_pip_installs_for_another_python(ctx: RuleContext) -> Iterator[Verdict]:
     )
     evidence = [sudo.evidence("fact/install"), shown, missing.evidence("fact/missing-module")]
     yield Verdict(WRONG_INTERPRETER, 0.85, why, evidence, fix=fix)
+
+
+_PIP_SHOW_LOCATION = re.compile(r"^\W{0,4}location:\s*\S", re.IGNORECASE)
+
+
+@cause_rule("leakage/installed-into-the-user-site-from-an-env", LEAK)
+def installed_into_the_user_site_from_an_env(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: inside an activated environment (`(summary) $`, `conda activate tf`), `pip show` says the
+    package's Location is the user site (~/.local/lib/pythonX.Y/site-packages, %APPDATA%\\Python).
+    Why: the user site belongs to no environment: every Python X.Y of that user reads it, ahead of
+    the environment's own site-packages, so what pip put there (PIP_USER, `--user`, a config file)
+    shadows the environment and leaks into all the others.
+    Example: `(summary) > pip show pkg` -> `Location: ~/.local/lib/python3.10/site-packages`."""
+    env = ctx.facts.activated_env
+    if env is None or ctx.concluded(LEAK):
+        return
+    for path in ctx.facts.paths:
+        if path.kind != "user" or path.line < env.line:
+            continue
+        line = next((text for n, text in ctx.lines if n == path.line), "")
+        if not _PIP_SHOW_LOCATION.match(line):
+            continue
+        why = f"in the activated environment {env.value}, pip shows the package in the user site ({path.prefix})"
+        fix = (
+            "uninstall it from the user site (pip uninstall, with PIP_USER unset), export PYTHONNOUSERSITE=1 "
+            "in that environment, and install it again inside the environment"
+        )
+        evidence = [env.evidence("fact/environment"), Evidence(path.line, line, "fact/user-site")]
+        yield Verdict(LEAK, 0.8, why, evidence, fix=fix)
+        return
