@@ -94,9 +94,14 @@ def bound_in(counted: Mapping[str, tuple[int, int]], cause: str, key: str, polic
         if policy != "family" or not family:
             return 0.0
         kin = pooled(cause, counted, family)
-        return min(wilson_lower(*kin), cause_bound) if kin[0] else 0.0
+        return _down(min(wilson_lower(*kin), cause_bound)) if kin[0] else 0.0
     own = wilson_lower(firings, right)
-    return min(own, cause_bound) if right < firings else cause_bound
+    return _down(min(own, cause_bound) if right < firings else cause_bound)
+
+
+def _down(bound: float) -> float:
+    """A ceiling at the two decimals confidences are shown and compared with (0.795 -> 0.79, not 0.80)."""
+    return math.floor(bound * 100 + 1e-9) / 100
 
 
 def calibrated_bound(cause: str, key: str) -> float:
