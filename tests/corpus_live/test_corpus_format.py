@@ -43,6 +43,7 @@ LABELLED_SPLITS = (
     "blind19",
     "blind20",
     "blind21",
+    "blind23",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -56,6 +57,7 @@ BLIND_ROUNDS = (
     ("blind16", "blind17"),
     ("blind18", "blind19"),
     ("blind20", "blind21"),
+    ("blind22", "blind23"),
 )
 
 
