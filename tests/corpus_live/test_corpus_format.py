@@ -44,6 +44,7 @@ LABELLED_SPLITS = (
     "blind20",
     "blind21",
     "blind22",
+    "blind23",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
