@@ -55,6 +55,7 @@ READ = (
     "blind17",
     "blind18",
     "blind20",
+    "blind22",
 )
 FRESH_BATCHES = (1, 2, 3, 4, 5)  # batch 6 was read but is not counted (its misses were only named)
 

@@ -533,3 +533,60 @@ def test_the_frameworks_own_words(line: str, cause: str, key: str) -> None:
 def test_a_cudnn_found_as_built_is_no_mismatch() -> None:
     line = "torch.backends.cudnn.version() -> 8500 (compiled against 8.5.0)\n"
     assert raw_decision(line).cause != "cuda-version-mismatch"
+
+
+# ---- read after round 8d: blind22 (install side) -----------------------------------------------
+def test_a_refused_wheel_of_this_os_and_arch_is_its_python_tag() -> None:
+    log = (
+        "[me@box proj]$ pip install -r requirements.txt\n"
+        "torch-0.1.11.post5-cp35-cp35m-linux_x86_64.whl is not a supported wheel on this platform.\n"
+        "[me@box proj]$ uname -a\n"
+        "Linux box 3.10.0-862.el7.x86_64 #1 SMP Tue Aug 14 21:49:04 UTC 2018 x86_64 x86_64 x86_64 GNU/Linux\n"
+    )
+    assert_reasoned(log, "python-unsupported")
+    # the same wheel refused where the architecture is unknown: the tag alone does not say which
+    unknown = raw_decision(log.replace("x86_64 x86_64 x86_64 GNU/Linux", "GNU/Linux").replace(".el7.x86_64", ""))
+    assert not (unknown.cause == "python-unsupported" and unknown.raw_confidence >= 0.8)
+
+
+def test_a_newer_manylinux_wheel_refused_may_be_the_glibc() -> None:
+    log = (
+        "torch-2.7.0-cp311-cp311-manylinux_2_28_x86_64.whl is not a supported wheel on this platform.\n"
+        "Linux box 3.10.0 x86_64 x86_64 x86_64 GNU/Linux\n"
+    )
+    assert not any(
+        v.rule == "wheels/refused-wheel-tag" and v.cause == "python-unsupported" for v in raw_decision(log).verdicts
+    )
+
+
+def test_poetrys_no_installation_candidates_is_a_failed_request() -> None:
+    log = (
+        "  • Updating tensorflow-io-gcs-filesystem (0.31.0 -> 0.32.0): Failed\n\n  RuntimeError\n\n"
+        "  Unable to find installation candidates for tensorflow-io-gcs-filesystem (0.32.0)\n\n"
+        "  at C:\\Python311\\Lib\\site-packages\\poetry\\installation\\chooser.py:73 in choose_for\n"
+    )
+    raw = raw_decision(log)
+    assert raw.cause == "platform-unsupported" and raw.raw_confidence >= 0.8
+
+
+def test_pythonpath_echoed_inside_an_activated_env_is_the_leak() -> None:
+    log = (
+        "me@host:~$ echo $PYTHONPATH\n/opt/ros/melodic/lib/python2.7/dist-packages\n"
+        "me@host:~$ conda activate robostackenv\n"
+        "(robostackenv) me@host:~$ echo $PYTHONPATH\n/opt/ros/melodic/lib/python2.7/dist-packages\n"
+    )
+    assert_reasoned(log, "env-leakage")
+    cleared = raw_decision(log.rsplit("\n", 2)[0] + "\n\n")  # PYTHONPATH empty after the activation
+    assert cleared.cause != "env-leakage" or cleared.raw_confidence < 0.8
+
+
+def test_an_interpreter_path_that_is_gone_is_the_wrong_interpreter() -> None:
+    log = (
+        " raise child_exception_type(errno_num, err_msg, err_filename)\n"
+        "FileNotFoundError: [Errno 2] No such file or directory: '/usr/local/opt/python3/bin/python3.6': "
+        "'/usr/local/opt/python3/bin/python3.6'\n"
+    )
+    raw = raw_decision(log)
+    assert raw.cause == "wrong-interpreter" and raw.key == "wrong-interp/interpreter-gone"
+    data = log.replace("bin/python3.6", "share/data.csv")
+    assert raw_decision(data).cause != "wrong-interpreter"

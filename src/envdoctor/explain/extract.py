@@ -827,6 +827,11 @@ _SHOW_NAME = re.compile(r"^\s*name:\s*(?P<name>[A-Za-z][\w.-]*)\s*$", re.IGNOREC
 _SHOW_VERSION = re.compile(r"^\s*version:\s*(?P<ver>\d[\w.+!-]*)\s*$", re.IGNORECASE)
 
 
+_POETRY_NO_CANDIDATE = re.compile(
+    r"unable to find installation candidates for (?P<name>[A-Za-z0-9][\w.-]*) \((?P<version>[\w.+!]+)\)", re.IGNORECASE
+)
+
+
 def _requirement(token: str, number: int, line: str, source: str) -> Requested | None:
     token = token.strip().strip("'\"`,;)")
     match = _SPLIT_REQ.match(token)
@@ -879,6 +884,11 @@ def _requests(lines: Numbered, facts: LogFacts) -> None:
                     continue
                 token = match.group("dist") or match.group("because") or match.group("built")
                 add(_requirement(token, number, line, "uv"))
+        if "unable to find installation candidates for" in low:
+            # Poetry: no file of that release installs here (its wheels are for other machines)
+            poetry = _POETRY_NO_CANDIDATE.search(line)
+            if poetry:
+                add(_requirement(f"{poetry.group('name')}=={poetry.group('version')}", number, line, "poetry"))
         if "no compatible version found for" in low:
             # uv's resolver (`-v`): the package it found no version of; the spec is the one asked for
             uv = _UV_NO_VERSION.search(line)
@@ -1095,10 +1105,16 @@ _INTERPRETER_WORDS = ("executable", "which", "where", "python", "interpreter", "
 _JUPYTER_WORDS = ("ipy", "cell in", "in [", "jupyter", "kernel", "notebook", "colab")
 
 
+# `echo $PYTHONPATH` (or `%PYTHONPATH%`): the line after it is PYTHONPATH's value
+_ECHO_PYTHONPATH = re.compile(r"\becho\s+[\"']?(?:\$\{?|%)pythonpath\b", re.IGNORECASE)
+
+
 def _paths(lines: Numbered, facts: LogFacts) -> None:
     seen: set[tuple[str, str]] = set()
+    echoed = False
     for number, line in lines:
         low = line.lower()
+        after_echo, echoed = echoed, bool(_ECHO_PYTHONPATH.search(line))
         frame = _FRAME_RE.match(line)
         if frame and len(facts.frames) < 400:
             facts.frames.append(Located(frame.group("path"), number, line))
@@ -1107,7 +1123,7 @@ def _paths(lines: Numbered, facts: LogFacts) -> None:
             if frame
             else (
                 "pythonpath"
-                if "pythonpath" in low and _PYTHONPATH_LINE.search(line)
+                if ("pythonpath" in low and _PYTHONPATH_LINE.search(line)) or (after_echo and line.strip())
                 else "install"
                 if "already satisfied" in low or "installing " in low
                 else "kernel"
@@ -1121,9 +1137,11 @@ def _paths(lines: Numbered, facts: LogFacts) -> None:
             where = role
             if role == "site" and source in ("interpreter", "kernel"):
                 where = source
-            if (prefix, where) in seen:
+            # PYTHONPATH may be shown twice (before and after an activation): each showing counts
+            seen_key = (prefix, f"{where}:{number}" if where == "pythonpath" else where)
+            if seen_key in seen:
                 continue
-            seen.add((prefix, where))
+            seen.add(seen_key)
             facts.paths.append(PathFact(prefix, kind, where, number, line))
         if len(facts.jupyter) < 8 and any(k in low for k in _JUPYTER_WORDS) and JUPYTER_RE.search(line):
             facts.jupyter.append(Located("jupyter", number, line))

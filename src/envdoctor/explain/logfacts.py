@@ -32,7 +32,7 @@ class Requested:
     spec: str  # the specifier set, commas kept ("" when bare)
     line: int
     text: str = ""
-    source: str = ""  # "pip-error" | "collecting" | "command" | "uv" | "conda"
+    source: str = ""  # "pip-error" | "collecting" | "command" | "uv" | "poetry" | "conda" | "build"
 
     @property
     def requirement(self) -> str:

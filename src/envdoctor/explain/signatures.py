@@ -953,6 +953,19 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     # ---- wrong-interpreter -----------------------------------------------------------------
     S(
+        "wrong-interp/interpreter-gone",
+        "no such file or directory",
+        "wrong-interpreter",
+        0.8,
+        "A launcher (a Jupyter kernel spec, a venv's pip or script, a subprocess) runs an interpreter path that "
+        "no longer exists: the Python it was set up for was upgraded, moved or removed.",
+        "FileNotFoundError: [Errno 2] No such file or directory: '/usr/local/opt/python3/bin/python3.6': "
+        "'/usr/local/opt/python3/bin/python3.6'",
+        pattern=r"\[errno 2\] no such file or directory: '(?P<path>[^']{0,300}[\\/](?:bin|scripts)[\\/]"
+        r"python(?:\d(?:\.\d{1,2})?)?(?:\.exe)?)'",
+        anchor="directory",
+    ),
+    S(
         "wrong-interp/no-ipykernel-launcher",
         "no module named ipykernel_launcher",
         "wrong-interpreter",

@@ -537,6 +537,22 @@ _LEAK_SYMPTOMS = ("numpy-abi", "numpy-api-removed", "dependency-version-mismatch
 _PY_OF_SITE = re.compile(r"[\\/]lib(?:64)?[\\/]+python(\d\.\d+)[\\/]+(?:site|dist)-packages", re.IGNORECASE)
 
 
+def _pythonpath_inside_an_activated_env(ctx: RuleContext) -> Iterator[Verdict]:
+    """Without an error: PYTHONPATH, shown after an environment was activated, still names another
+    installation's site-packages (a system ROS, a shared tree): what the user reports is the leak."""
+    env = ctx.facts.activated_env
+    if env is None:
+        return
+    for path in ctx.facts.paths:
+        if path.role != "pythonpath" or path.line <= env.line or env.value.lower() in path.prefix.lower():
+            continue
+        why = f"inside the activated environment {env.value}, PYTHONPATH still names {path.prefix.lstrip(':;')}"
+        evidence = [env.evidence("fact/environment"), Evidence(path.line, path.text, "env-leak/pythonpath")]
+        fix = f"unset PYTHONPATH before `conda activate {env.value}` (or set it empty in the environment's activation)"
+        yield Verdict(LEAK, 0.85, why, evidence, fix=fix)
+        return
+
+
 @cause_rule("leakage/pythonpath-names-another-install", LEAK)
 def pythonpath_names_another_install(ctx: RuleContext) -> Iterator[Verdict]:
     """What: the log sets PYTHONPATH to the site-packages of an installation other than the one
@@ -544,10 +560,13 @@ def pythonpath_names_another_install(ctx: RuleContext) -> Iterator[Verdict]:
     Why: PYTHONPATH comes before the environment's own site-packages, so every package in that
     folder shadows the environment's copy: whatever the error then says (a NumPy ABI clash, an old
     dependency) is what the foreign copy does, and the leak is why.
+    Without an error, PYTHONPATH shown (`echo $PYTHONPATH`) inside an activated environment still
+    naming another installation is the leak the log reports.
     Example: `export PYTHONPATH=/opt/other/lib/python3.11/site-packages` then pandas fails with
     `numpy.dtype size changed`, its frames in `.venv/lib/python3.11/site-packages`."""
     terminal = ctx.facts.terminal_error()
     if terminal is None:
+        yield from _pythonpath_inside_an_activated_env(ctx)
         return
     running = {p.prefix for p in ctx.facts.paths if p.role in ("frame", "interpreter")}
     for path in ctx.facts.paths:

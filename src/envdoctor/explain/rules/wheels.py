@@ -32,6 +32,8 @@ PLATFORM_NAMES = {
     "windows-x86_64": "Windows",
 }
 # Signatures where the tool itself names the Python version as the reason.
+# the requests an installer says it found no installable release of (pip, uv, Poetry)
+FAILED_SOURCES = ("pip-error", "uv", "poetry")
 PYTHON_PROOF = (
     "python/requires-python",
     "python/requires-python-meta",
@@ -69,9 +71,9 @@ def decided(ctx: RuleContext) -> bool:
 
 def kb_request(ctx: RuleContext) -> Requested | None:
     """The release pip found no wheel for, when the knowledge base knows the package."""
-    kb = ctx.kb if any(r.source in ("pip-error", "uv") for r in ctx.facts.requests) else None
+    kb = ctx.kb if any(r.source in FAILED_SOURCES for r in ctx.facts.requests) else None
     for req in ctx.facts.requests:
-        if req.source not in ("pip-error", "uv"):
+        if req.source not in FAILED_SOURCES:
             continue
         name = req.name
         if kb is not None and name in kb.packages():
@@ -356,6 +358,26 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
             yield Verdict(PLAT, 0.9, note, [ev, *ctx.facts.os_evidence[:1]], moves_from=(PY,))
             return
     if not python:
+        # the Python unknown, but the wheel's OS and architecture are this machine's: its Python tag
+        # (cp35 for a 3.6, say) is what was refused
+        for ev in hit.evidence:
+            tagged = re.search(r"-(?P<py>cp\d{2,3})-[\w.]+-(?P<plat>[\w.]+)\.whl", ev.text, re.IGNORECASE)
+            if not tagged or _wheel_os(tagged.group("plat")) != ctx.os or not ctx.platforms:
+                continue
+            if _manylinux_glibc(tagged.group("plat")):
+                continue  # a newer manylinux than 2017's: the glibc may be what was refused
+            arch = tagged.group("plat").lower()
+            if all(
+                k.split("-", 1)[1] in arch and k.split("-", 1)[0] in ("linux", "windows", "macos")
+                for k in ctx.platforms
+            ):
+                wheel_py = tagged.group("py")[2:]
+                note = (
+                    f"the wheel is for Python {wheel_py[0]}.{wheel_py[1:]} on this very OS and architecture: "
+                    "its Python tag is what pip refused"
+                )
+                yield Verdict(PY, 0.85, note, [ev], moves_from=(PLAT,))
+                return
         return
     for ev in hit.evidence:
         match = re.search(r"-(cp\d{2,3})-[\w.]+-(?P<plat>[\w.]+)\.whl", ev.text, re.IGNORECASE)
@@ -616,7 +638,7 @@ def python_no_release_supports(ctx: RuleContext) -> Iterator[Verdict]:
     python = ctx.python
     if not python:
         return
-    sources = ("pip-error", "uv") if any(r.source in ("pip-error", "uv") for r in ctx.facts.requests) else ("command",)
+    sources = FAILED_SOURCES if any(r.source in FAILED_SOURCES for r in ctx.facts.requests) else ("command",)
     kb = ctx.kb if any(r.source in sources for r in ctx.facts.requests) else None
     evidence = [ctx.facts.python.evidence("fact/python")] if ctx.facts.python and ctx.target is None else []
     for req in ctx.facts.requests:
@@ -721,9 +743,9 @@ def _failed_requests(ctx: RuleContext) -> list[Requested]:
     per name and spec; pip names each failure twice)."""
     out: dict[tuple[str, str], Requested] = {}
     for req in ctx.facts.requests:
-        if req.source in ("pip-error", "uv") and nowheel.known(req.name):
+        if req.source in FAILED_SOURCES and nowheel.known(req.name):
             out.setdefault((req.name, req.spec), req)
-    if not out and ctx.has(_UV_NO_WHEEL_HERE) and not any(r.source in ("pip-error", "uv") for r in ctx.facts.requests):
+    if not out and ctx.has(_UV_NO_WHEEL_HERE) and not any(r.source in FAILED_SOURCES for r in ctx.facts.requests):
         # uv's "Distribution `X` can't be installed ... for the current platform" pasted without the
         # distribution's name: the one package the command asked for (`uv add torch`) is the one
         asked = {r.name: r for r in ctx.facts.requests if r.source == "command"}
