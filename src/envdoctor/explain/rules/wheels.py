@@ -31,9 +31,9 @@ PLATFORM_NAMES = {
     "macos-x86_64": "Intel macOS",
     "windows-x86_64": "Windows",
 }
-# Signatures where the tool itself names the Python version as the reason.
-# the requests an installer says it found no installable release of (pip, uv, Poetry)
+# The requests an installer says it found no installable release of (pip, uv, Poetry).
 FAILED_SOURCES = ("pip-error", "uv", "poetry")
+# Signatures where the tool itself names the Python version as the reason.
 PYTHON_PROOF = (
     "python/requires-python",
     "python/requires-python-meta",
