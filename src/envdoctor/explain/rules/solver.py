@@ -125,9 +125,10 @@ def removed_package_stub_built(ctx: RuleContext) -> Iterator[Verdict]:
     dist frames, or pip's "setup.py bdist_wheel did not run successfully"), not a request line an
     installer printed.
     Why: what the index still serves of a removed package is a stub sdist whose setup.py fails on
-    purpose (tensorflow-gpu 2.12's puts its removal notice where requirements go, so setuptools
-    fails parsing them); a pasted traceback of that build, with or without its last line, is the
-    removal, not a broken build tool.
+    purpose (tensorflow-gpu 2.12.0's fails in setuptools' requirement parsing, InvalidRequirement:
+    tensorflow/tensorflow#60074; the earlier stubs raise "The tensorflow-gpu package has been
+    removed"); a pasted traceback of that build, with or without its last line, is the removal,
+    not a broken build tool.
     Example: "cannot install tensorflow-gpu" then `File ".../setuptools/dist.py", line 405, in
     _normalize_requires`."""
     kb = ctx.kb
