@@ -590,3 +590,36 @@ def test_an_interpreter_path_that_is_gone_is_the_wrong_interpreter() -> None:
     assert raw.cause == "wrong-interpreter" and raw.key == "wrong-interp/interpreter-gone"
     data = log.replace("bin/python3.6", "share/data.csv")
     assert raw_decision(data).cause != "wrong-interpreter"
+
+
+# ---- read after the end measure: blind19 (runtime side) ----------------------------------------
+@pytest.mark.parametrize(
+    ("line", "cause"),
+    [
+        ("`dll load failed with errorcode 3221225501`", "cpu-instructions"),
+        ("Process finished with exit code -1073741795 (0xC000001D)", "cpu-instructions"),
+        (
+            "I tensorflow/stream_executor/dso_loader.cc:105] Couldn't open CUDA library libcudnn.so. LD_LIBRARY_PATH: ",
+            "cuda-libs-missing",
+        ),
+        (
+            "RuntimeError: [enforce fail at common_cudnn.h:108] version_match || backwards_compatible_7 || "
+            "patch_compatible. cuDNN compiled (7102) and runtime (7005) versions mismatch",
+            "cuda-version-mismatch",
+        ),
+    ],
+)
+def test_more_of_the_tools_own_words(line: str, cause: str) -> None:
+    assert raw_decision(line + "\n").cause == cause
+
+
+def test_another_windows_status_is_no_cpu_reading() -> None:
+    assert raw_decision("Process finished with exit code -1073741819 (0xC0000005)\n").cause != "cpu-instructions"
+
+
+def test_a_universal2_wheel_serves_apple_silicon() -> None:
+    hint = (
+        "  hint: You're on macOS (`macosx_14_0_arm64`), but `pkg` (v1.0) only has wheels for the following "
+        "platforms: `macosx_10_9_universal2`, `win_amd64`\n"
+    )
+    assert not any(v.rule == "wheels/uv-hint-no-build-for-this-machine" for v in raw_decision(hint).verdicts)

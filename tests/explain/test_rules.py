@@ -277,6 +277,14 @@ CASES: dict[str, tuple[str, str, str]] = {
         "PackagesNotFoundError: The following packages are not available from current channels:\n\n"
         "  - pytorch-cuda=12.1*\n  - cuda-nvcc=12.4.99*\n",
     ),
+    "wheels/uv-hint-no-build-for-this-machine": (
+        "  hint: You're on macOS (`macosx_15_0_arm64`), but `torch` (v2.8.0+cu128) only has wheels for the "
+        "following platforms: `manylinux_2_28_x86_64`, `win_amd64`\n",
+        "platform-unsupported",
+        # a newer manylinux of this very OS and architecture: the glibc, not the platform
+        "  hint: You're on Linux (`manylinux_2_27_x86_64`), but `torch` (v2.7.0+cu118) only has wheels for the "
+        "following platforms: `manylinux_2_28_x86_64`, `win_amd64`\n",
+    ),
     "solver/missing-for-this-platform": (
         "C:\\Users\\me> mamba install jax=0.3.25\nCould not solve for environment specs\n"
         "The following package could not be installed\n└─ jax =0.3.25 * is not installable because it requires\n"

@@ -291,6 +291,17 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     # ---- cuda-libs-missing -----------------------------------------------------------------
     S(
+        "cuda-libs/tf1-could-not-open",
+        "couldn't open cuda library",
+        "cuda-libs-missing",
+        0.85,
+        "TensorFlow 0.x / 1.x's loader: a CUDA library (cuDNN, cuBLAS ...) is not on the library path "
+        "(`LD_LIBRARY_PATH:` shown empty or without it).",
+        "I tensorflow/stream_executor/dso_loader.cc:105] Couldn't open CUDA library libcudnn.so. LD_LIBRARY_PATH: ",
+        pattern=r"couldn't open cuda library (?P<lib>lib\w+\.so[\w.]*)",
+        anchor="cuda",
+    ),
+    S(
         "cuda-libs/jax-library-not-found",
         "library was not found",
         "cuda-libs-missing",
@@ -375,6 +386,18 @@ SIGNATURES: tuple[Signature, ...] = (
         "cuDNN found at run time is another version than the build expects.",
         "Loaded runtime CuDNN library: 8.1.0 but source was compiled with: 8.6.0",
         pattern=r"loaded runtime cudnn library:?\s*(?P<have>[\d.]+).*compiled with:?\s*(?P<want>[\d.]+)",
+    ),
+    S(
+        "cuda-version/caffe2-cudnn",
+        "versions mismatch",
+        "cuda-version-mismatch",
+        0.95,
+        "Caffe2's (and early PyTorch's) own check: the cuDNN loaded at run time is another version than "
+        "the one it was compiled against.",
+        "RuntimeError: [enforce fail at common_cudnn.h:108] version_match || backwards_compatible_7 || "
+        "patch_compatible. cuDNN compiled (7102) and runtime (7005) versions mismatch",
+        pattern=r"cudnn compiled \((?P<want>\d+)\) and runtime \((?P<have>\d+)\) versions mismatch",
+        anchor="cudnn",
     ),
     S(
         "cuda-version/torch-cudnn",
@@ -821,6 +844,25 @@ SIGNATURES: tuple[Signature, ...] = (
         "jaxlib's CPU feature guard: the wheel needs AVX (or another ISA extension) this CPU / OS does not provide.",
         "RuntimeError: This version of jaxlib was built using AVX instructions, which your CPU and/or operating system do not support.",
         pattern=r"built (?:to use|using|with) (?P<isa>[\w.]+) instructions, which your cpu",
+    ),
+    S(
+        "cpu/windows-illegal-instruction-status",
+        "3221225501",
+        "cpu-instructions",
+        0.9,
+        "Windows' STATUS_ILLEGAL_INSTRUCTION (0xC000001D, 3221225501 unsigned) as a process's exit code or a "
+        "load's error code: the CPU met an instruction it lacks (AVX in TensorFlow >= 1.6 binaries on older CPUs).",
+        "ImportError: dll load failed with errorcode 3221225501",
+        pattern=r"\b3221225501\b",
+    ),
+    S(
+        "cpu/windows-illegal-instruction-hex",
+        "c000001d",
+        "cpu-instructions",
+        0.9,
+        "The same Windows status in hex (0xC000001D) or signed (-1073741795): an illegal instruction.",
+        "Process finished with exit code -1073741795 (0xC000001D)",
+        pattern=r"\b0xc000001d\b",
     ),
     S(
         "cpu/illegal-hardware-instruction",

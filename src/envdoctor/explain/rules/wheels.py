@@ -336,6 +336,50 @@ def _wheel_os(tag: str) -> str | None:
     return None
 
 
+_UV_HINT = re.compile(
+    r"you're on [^(]{1,40}\(`(?P<own>[\w.]+)`\), but `(?P<name>[\w.-]+)` \(v(?P<version>[^)]+)\) only has wheels "
+    r"for the following platforms?: (?P<offered>.+)$",
+    re.IGNORECASE,
+)
+_ARCHES = ("x86_64", "amd64", "aarch64", "arm64", "universal2", "i686", "win32", "armv7l", "ppc64le", "s390x")
+
+
+def _arch(tag: str) -> str:
+    low = tag.lower()
+    found = next((a for a in _ARCHES if low.endswith(a)), "")
+    return {"amd64": "x86_64", "arm64": "aarch64"}.get(found, found)
+
+
+def _serves(tag: str, machine: tuple[str | None, str]) -> bool:
+    """Whether a wheel tag is for this (OS, architecture); a macOS universal2 wheel serves both arches."""
+    os_name, arch = _wheel_os(tag), _arch(tag)
+    return os_name == machine[0] and (arch == machine[1] or (os_name == "macos" and arch == "universal2"))
+
+
+@cause_rule("wheels/uv-hint-no-build-for-this-machine", PLAT)
+def uv_hint_no_build_for_this_machine(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: uv's hint "You're on macOS (`macosx_15_0_arm64`), but `torch` (v2.8.0+cu128) only has
+    wheels for the following platforms: `manylinux_2_28_x86_64`, `win_amd64`", where no listed tag
+    is for this machine's OS and architecture.
+    Why: uv names this machine's own tag and every tag the release was built for; when none shares
+    the OS and the architecture, no Python and no glibc makes it install here: the platform is why
+    (a newer manylinux of the same OS and architecture is the glibc, read elsewhere).
+    Example: a +cu128 torch asked for on Apple silicon."""
+    for number, line in ctx.lines:
+        hint = _UV_HINT.search(line)
+        if hint is None:
+            continue
+        own = hint.group("own").lower()
+        offered = re.findall(r"`([\w.]+)`", hint.group("offered"))
+        mine = _wheel_os(own), _arch(own)
+        if not offered or any(_serves(tag, mine) for tag in offered):
+            return
+        name, version = hint.group("name"), hint.group("version")
+        why = f"{name} {version} has wheels for {', '.join(offered[:4])} only; this machine is {own}"
+        yield Verdict(PLAT, 0.9, why, [Evidence(number, line, "platform/uv-hint")])
+        return
+
+
 @cause_rule("wheels/refused-wheel-tag", PY, PLAT, "glibc-too-old")
 def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
     """What: "X.whl is not a supported wheel on this platform".
