@@ -45,6 +45,7 @@ LABELLED_SPLITS = (
     "blind21",
     "blind22",
     "blind23",
+    "blind25",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -59,6 +60,7 @@ BLIND_ROUNDS = (
     ("blind18", "blind19"),
     ("blind20", "blind21"),
     ("blind22", "blind23"),
+    ("blind24", "blind25"),
 )
 
 
