@@ -113,7 +113,18 @@ def _live(folder: Path) -> list[Case]:
 SEALED = ("blind8", "blind9", "blind11", "blind12", "blind13", "blind15", "blind19", "blind21", "blind23", "blind25")
 # The final set is not even measured unless asked (`--final`): a figure watched after every change
 # would be tuning by another name.
-FINAL_ONLY = ("blind8", "blind9", "blind11", "blind12", "blind13", "blind15", "blind19", "blind21", "blind23", "blind25")
+FINAL_ONLY = (
+    "blind8",
+    "blind9",
+    "blind11",
+    "blind12",
+    "blind13",
+    "blind15",
+    "blind19",
+    "blind21",
+    "blind23",
+    "blind25",
+)
 # Splits that were read (their misses looked into): tuning-side from then on.
 READ_BLIND = (
     "blind",
