@@ -110,10 +110,21 @@ def _live(folder: Path) -> list[Case]:
 
 # Splits whose answers are never shown beyond their summary row: the integrator's final set. A set
 # measured on arrival is sealed too (`--seal blind7`) until its first figure is recorded.
-SEALED = ("blind8", "blind9", "blind11", "blind12", "blind13", "blind15", "blind21", "blind23", "blind24")
+SEALED = ("blind8", "blind9", "blind11", "blind12", "blind13", "blind15", "blind21", "blind23", "blind24", "blind25")
 # The final set is not even measured unless asked (`--final`): a figure watched after every change
 # would be tuning by another name.
-FINAL_ONLY = ("blind8", "blind9", "blind11", "blind12", "blind13", "blind15", "blind21", "blind23", "blind24")
+FINAL_ONLY = (
+    "blind8",
+    "blind9",
+    "blind11",
+    "blind12",
+    "blind13",
+    "blind15",
+    "blind21",
+    "blind23",
+    "blind24",
+    "blind25",
+)
 # Splits that were read (their misses looked into): tuning-side from then on.
 READ_BLIND = (
     "blind",

@@ -46,6 +46,7 @@ LABELLED_SPLITS = (
     "blind22",
     "blind23",
     "blind24",
+    "blind25",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
