@@ -15,7 +15,7 @@ import argparse
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from explain_common import ROOT, write_subsection
+from explain_common import READ_BLIND, ROOT, write_subsection
 from tests.explain.corpus import Case, load, splits
 
 from envdoctor.explain import explain_text
@@ -125,24 +125,6 @@ FINAL_ONLY = (
     "blind23",
     "blind24",
     "blind25",
-)
-# Splits that were read (their misses looked into): tuning-side from then on.
-READ_BLIND = (
-    "blind",
-    "blind2",
-    "blind3",
-    "blind4",
-    "blind5",
-    "blind6",
-    "blind7",
-    "blind10",
-    "blind14",
-    "blind16",
-    "blind17",
-    "blind18",
-    "blind19",
-    "blind20",
-    "blind22",
 )
 
 

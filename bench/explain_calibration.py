@@ -33,31 +33,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 
+from explain_common import READ_BLIND  # noqa: E402
+
 from envdoctor.explain import calibration  # noqa: E402
 from envdoctor.explain.calibration import DATA, table_key, wilson_lower  # noqa: E402
 from envdoctor.explain.decide import CONFIDENT, decide  # noqa: E402
 from envdoctor.explain.scanner import Scanner  # noqa: E402
 
 # The corpus splits this script may read; blind8, 9, 11, 12, 13, 15, 21, 23 (and any later set) stay sealed.
-READ = (
-    "tuning",
-    "heldout",
-    "blind",
-    "blind2",
-    "blind3",
-    "blind4",
-    "blind5",
-    "blind6",
-    "blind7",
-    "blind10",
-    "blind14",
-    "blind16",
-    "blind17",
-    "blind18",
-    "blind19",
-    "blind20",
-    "blind22",
-)
+READ = ("tuning", "heldout", *READ_BLIND)
 FRESH_BATCHES = (1, 2, 3, 4, 5)  # batch 6 was read but is not counted (its misses were only named)
 
 
@@ -238,7 +222,7 @@ def main() -> None:
         right = sum(v[1] for v in by.values())
         print(f"| {key} | {firings} | {right} | {wilson_lower(firings, right):.2f} | {shipped[key]:.2f} |")
     print()
-    read_blind = [log for log in logs if log.split in READ[2:9]]
+    read_blind = [log for log in logs if log.split in READ_BLIND[:7]]
     print_rows([*by_split(logs).items(), ("blind .. blind7", read_blind), ("all read", logs)], answers, bound)
     if args.unseen:
         from tests.explain.corpus import load

@@ -1,4 +1,5 @@
-"""Shared by the explain benchmarks: write one subsection of the "## explain" section of RESULTS.md.
+"""Shared by the explain benchmarks: which blind sets were read, and writing one subsection of the
+"## explain" section of RESULTS.md.
 
 Only the "## explain" section is touched; other sections of bench/RESULTS.md are left as they are.
 """
@@ -13,6 +14,27 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
+
+# The blind sets whose misses were read: tuning-side from then on (explain_accuracy reports them as
+# such, explain_calibration counts them). blind .. blind7 come first: the calibration bench's
+# "blind .. blind7" row is READ_BLIND[:7].
+READ_BLIND = (
+    "blind",
+    "blind2",
+    "blind3",
+    "blind4",
+    "blind5",
+    "blind6",
+    "blind7",
+    "blind10",
+    "blind14",
+    "blind16",
+    "blind17",
+    "blind18",
+    "blind19",
+    "blind20",
+    "blind22",
+)
 
 
 def write_subsection(title: str, body: str) -> None:
