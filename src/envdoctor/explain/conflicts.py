@@ -15,6 +15,9 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from envdoctor.explain.model import Conflict
+from envdoctor.versions import parse_version
+
+_NO_VERSION = Version("0")  # an unreadable bound sorts lowest
 
 _FRAMEWORK = re.compile(r"^(tensorflow|tf-nightly|torch|jax|jaxlib|keras|tensorflow-\w+)\b", re.IGNORECASE)
 
@@ -573,7 +576,7 @@ def poetry_python_range(lines: Sequence[str], header: str = "") -> Conflict | No
     if fits is None and project is not None:
         lows = [s for s in project.group("range").split(",") if s.strip().startswith(">")]
         uppers = [s for need in needs.values() for s in need.split(",") if s.strip().startswith("<")]
-        top = min(uppers, key=lambda s: _version_key(s.lstrip("<=").strip()), default=None)
+        top = min(uppers, key=lambda s: parse_version(s.lstrip("<=").strip()) or _NO_VERSION, default=None)
         fits = ",".join([*lows[:1], *([top] if top else [])]) or None
     requirements = [f"{pkg} requires Python {need}" for pkg, need in needs.items()]
     where = f"the project's python range ({project.group('range')})" if project else "the project's python range"
@@ -585,10 +588,6 @@ def poetry_python_range(lines: Sequence[str], header: str = "") -> Conflict | No
         else ""
     )
     return Conflict(tool="poetry", requirements=requirements, move=where, reason=reason, kind="python", fix=fix)
-
-
-def _version_key(text: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in re.findall(r"\d+", text)[:3])
 
 
 def conda_not_found(lines: Sequence[str]) -> Conflict | None:

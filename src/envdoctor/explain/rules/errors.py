@@ -176,6 +176,9 @@ _HTTP_STACK = re.compile(
     r"|[\\/]http[\\/]client\.py\b|[\\/]pip[\\/]_internal[\\/]network[\\/]",
     re.IGNORECASE,
 )
+# a response body being read, down to the socket (a download, not an import of requests)
+_BODY_READ = re.compile(r"urllib3[\\/]response\.py|cachecontrol[\\/]filewrapper\.py", re.IGNORECASE)
+_SOCKET = re.compile(r"[\\/](?:socket|ssl)\.py\b", re.IGNORECASE)
 _BUILD_FRAME = re.compile(r"pyproject_hooks|pep517|pip-build-env|[\\/]setuptools[\\/]|build_meta", re.IGNORECASE)
 
 
@@ -210,10 +213,6 @@ def pip_crashed_while_downloading(ctx: RuleContext) -> Iterator[Verdict]:
     shown = [Evidence(crashed.line, crashed.text, "network/pip-crash")] if crashed is not None else []
     evidence = [*shown, frames[-1].evidence("fact/frame")]
     yield Verdict("network-or-index", 0.85 if crashed is not None else 0.8, why, evidence)
-
-
-_BODY_READ = re.compile(r"urllib3[\\/]response\.py|cachecontrol[\\/]filewrapper\.py", re.IGNORECASE)
-_SOCKET = re.compile(r"[\\/](?:socket|ssl)\.py\b", re.IGNORECASE)
 
 
 _GPU_ABSENT = ("no-gpu-visible",)

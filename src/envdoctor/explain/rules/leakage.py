@@ -767,14 +767,13 @@ def installed_into_the_user_site_from_an_env(ctx: RuleContext) -> Iterator[Verdi
     for path in ctx.facts.paths:
         if path.kind != "user" or path.line < env.line:
             continue
-        line = next((text for n, text in ctx.lines if n == path.line), "")
-        if not _PIP_SHOW_LOCATION.match(line):
+        if not _PIP_SHOW_LOCATION.match(path.text):
             continue
         why = f"in the activated environment {env.value}, pip shows the package in the user site ({path.prefix})"
         fix = (
             "uninstall it from the user site (pip uninstall, with PIP_USER unset), export PYTHONNOUSERSITE=1 "
             "in that environment, and install it again inside the environment"
         )
-        evidence = [env.evidence("fact/environment"), Evidence(path.line, line, "fact/user-site")]
+        evidence = [env.evidence("fact/environment"), Evidence(path.line, path.text, "fact/user-site")]
         yield Verdict(LEAK, 0.8, why, evidence, fix=fix)
         return

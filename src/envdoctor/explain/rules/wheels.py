@@ -324,6 +324,10 @@ def _manylinux_glibc(tag: str) -> tuple[int, ...] | None:
     return min(levels)
 
 
+# a CPython wheel's file name: its Python tag and its platform tag
+_CP_WHEEL = re.compile(r"-(?P<py>cp\d{2,3})-[\w.]+-(?P<plat>[\w.]+)\.whl", re.IGNORECASE)
+
+
 def _wheel_os(tag: str) -> str | None:
     """The OS a wheel's platform tag is for (None: any, or unknown)."""
     low = tag.lower()
@@ -405,7 +409,7 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
         # the Python unknown, but the wheel's OS and architecture are this machine's: its Python tag
         # (cp35 for a 3.6, say) is what was refused
         for ev in hit.evidence:
-            tagged = re.search(r"-(?P<py>cp\d{2,3})-[\w.]+-(?P<plat>[\w.]+)\.whl", ev.text, re.IGNORECASE)
+            tagged = _CP_WHEEL.search(ev.text)
             if not tagged or _wheel_os(tagged.group("plat")) != ctx.os or not ctx.platforms:
                 continue
             if _manylinux_glibc(tagged.group("plat")):
@@ -424,10 +428,10 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
                 return
         return
     for ev in hit.evidence:
-        match = re.search(r"-(cp\d{2,3})-[\w.]+-(?P<plat>[\w.]+)\.whl", ev.text, re.IGNORECASE)
+        match = _CP_WHEEL.search(ev.text)
         if not match:
             continue
-        wheel_py = match.group(1)[2:]
+        wheel_py = match.group("py")[2:]
         mine = python.replace(".", "")
         needs = _manylinux_glibc(match.group("plat"))
         have = ctx.facts.glibc.value if ctx.facts.glibc else None
