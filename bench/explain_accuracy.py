@@ -109,23 +109,10 @@ def _live(folder: Path) -> list[Case]:
     ]
 
 
-# Splits whose answers are never shown beyond their summary row: the integrator's final set. A set
-# measured on arrival is sealed too (`--seal blind7`) until its first figure is recorded.
-SEALED = ("blind8", "blind9", "blind11", "blind12", "blind13", "blind15", "blind21", "blind23", "blind24", "blind25")
-# The final set is not even measured unless asked (`--final`): a figure watched after every change
-# would be tuning by another name.
-FINAL_ONLY = (
-    "blind8",
-    "blind9",
-    "blind11",
-    "blind12",
-    "blind13",
-    "blind15",
-    "blind21",
-    "blind23",
-    "blind24",
-    "blind25",
-)
+# Splits never read: their answers are never shown beyond their summary row, and they are not even
+# measured unless asked (`--final`): a figure watched after every change would be tuning by another
+# name. A set measured on arrival is sealed too (`--seal blind7`) until its first figure is recorded.
+SEALED = ("blind8", "blind9", "blind11", "blind12", "blind13", "blind15", "blind21", "blind23", "blind25")
 
 
 def main() -> None:
@@ -145,12 +132,12 @@ def main() -> None:
         help="print only this split's summary row (no confusion, no misses): a set measured on arrival",
     )
     parser.add_argument("--only", action="append", default=[], metavar="SPLIT", help="measure only these splits")
-    parser.add_argument("--final", action="store_true", help=f"measure {', '.join(FINAL_ONLY)} too (summary row only)")
+    parser.add_argument("--final", action="store_true", help=f"measure {', '.join(SEALED)} too (summary row only)")
     args = parser.parse_args()
     sealed = {*SEALED, *args.seal}
     cases = load() + _live(args.live)
-    if not args.final and not set(args.only) & set(FINAL_ONLY):
-        cases = [c for c in cases if c.split not in FINAL_ONLY]
+    if not args.final and not set(args.only) & set(SEALED):
+        cases = [c for c in cases if c.split not in SEALED]
     if args.only:
         cases = [c for c in cases if c.split in args.only]
     answers: dict[str, tuple[str, float]] = {}

@@ -34,6 +34,7 @@ READ_BLIND = (
     "blind19",
     "blind20",
     "blind22",
+    "blind24",
 )
 
 

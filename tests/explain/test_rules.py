@@ -267,6 +267,38 @@ CASES: dict[str, tuple[str, str, str]] = {
         "(summary) > which pip\n~/apps/miniconda3/envs/summary/bin/pip\n(summary) > pip show pkg\nName: pkg\n"
         "Version: 3.6.8\nLocation: ~/apps/miniconda3/envs/summary/lib/python3.10/site-packages\n",
     ),
+    "leakage/site-packages-of-another-python": (
+        "Python 3.11.8 | packaged by conda-forge | (main, Feb 16 2024, 20:49:36) [Clang 16.0.6 ] on darwin\n"
+        ">>> import numpy\nTraceback (most recent call last):\n"
+        '  File "/opt/homebrew/lib/python3.12/site-packages/numpy/__init__.py", line 114, in <module>\n'
+        "ModuleNotFoundError: No module named 'numpy._core._multiarray_umath'\n",
+        "env-leakage",
+        # the same traceback from the running Python's own site-packages: nothing foreign is loaded
+        "Python 3.12.2 | packaged by conda-forge | (main, Feb 16 2024, 20:49:36) [Clang 16.0.6 ] on darwin\n"
+        ">>> import numpy\nTraceback (most recent call last):\n"
+        '  File "/opt/homebrew/lib/python3.12/site-packages/numpy/__init__.py", line 114, in <module>\n'
+        "ModuleNotFoundError: No module named 'numpy._core._multiarray_umath'\n",
+    ),
+    "leakage/site-packages-of-another-python#python2-symbol": (
+        'Traceback (most recent call last):\n  File "scripts/collect.py", line 18, in <module>\n    import cv2\n'
+        "ImportError: /opt/ros/kinetic/lib/python2.7/dist-packages/cv2.so: undefined symbol: PyCObject_Type\n",
+        "env-leakage",
+        # a symbol every Python 3 has, missing from a Python 3 package: a broken build, not a Python 2 copy
+        'Traceback (most recent call last):\n  File "scripts/collect.py", line 18, in <module>\n    import cv2\n'
+        "ImportError: /usr/lib/python3/dist-packages/cv2.so: undefined symbol: PyUnicode_AsUTF8\n",
+    ),
+    "solver/python-blamed-with-builds-around-it": (
+        "UnsatisfiableError: The following specifications were found\nto be incompatible with the existing python "
+        "installation in your environment:\n\nSpecifications:\n\n"
+        "  - torchaudio==2.4.0 -> python[version='>=2.7,<2.8.0a0|>=3.13,<3.14.0a0|>=3.7,<3.8.0a0']\n\n"
+        "Your python: python==3.10.9\n",
+        "solver-conflict",
+        # every listed build is for an older Python: the environment's Python is why
+        "UnsatisfiableError: The following specifications were found\nto be incompatible with the existing python "
+        "installation in your environment:\n\nSpecifications:\n\n"
+        "  - torchaudio==0.8.1 -> python[version='>=3.6,<3.7.0a0|>=3.7,<3.8.0a0|>=3.8,<3.9.0a0']\n\n"
+        "Your python: python==3.10.9\n",
+    ),
     "gpu/cuda-packages-on-macos": (
         "Channels:\n - pytorch\n - nvidia\nPlatform: osx-arm64\nSolving environment: failed\n\n"
         "PackagesNotFoundError: The following packages are not available from current channels:\n\n"

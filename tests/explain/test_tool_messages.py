@@ -11,7 +11,7 @@ from tests.explain.expect import assert_reasoned
 def test_pips_legacy_resolver_warning_while_installing_is_the_solver() -> None:
     # pip < 20.3 printed "but you'll have" during the install: the requested set does not fit together
     legacy = "ERROR: keras 2.6.0 has requirement numpy>=1.19, but you'll have numpy 1.18.5 which is incompatible.\n"
-    assert explain_text(legacy).cause == "solver-conflict"
+    assert_reasoned(legacy, "solver-conflict")
     # pip >= 20.3 after the install: an environment outside the range (not the solver)
     after = (
         "ERROR: pip's dependency resolver does not currently take into account all the packages that are "

@@ -26,7 +26,7 @@ _PIP_USER = re.compile(r"^\s*the user requested (?:\(constraint\) )?(?P<req>\S.*
 _PIP_DEP = re.compile(r"^\s*(?P<pkg>[\w.\-\[\]]+) (?P<ver>[\w.+!-]+) depends on (?P<req>.+?)\s*$", re.IGNORECASE)
 _CONDA_SPEC = re.compile(r"^\s*-\s*(?P<spec>\S.*?)\s*$")
 _CONDA_PY = re.compile(r"python\[?\s*(?:version=)?['\"]?[<>=\d.*,|']+|->\s*python\b|^\s*-?\s*python\s*[\d=<>]", re.I)
-_YOUR_PY = re.compile(r"your python:\s*python=(?P<v>[\d.]+)", re.IGNORECASE)
+_YOUR_PY = re.compile(r"your python:\s*python==?(?P<v>[\d.]+)", re.IGNORECASE)
 _MAMBA_REQUIRES = re.compile(
     r"^\s*-\s*(?:package )?(?P<pkg>\S+?) requires (?P<req>.+?), but none of the providers can be installed", re.I
 )
@@ -237,6 +237,32 @@ def _conda_report(lines: Sequence[str]) -> _CondaReport:
     return report
 
 
+_PY_ALTERNATIVES = re.compile(r"python\[version='(?P<alts>[^']{1,2000})'\]", re.IGNORECASE)
+_LOWER = re.compile(r">=?\s*(\d+(?:\.\d+)*)")
+_UPPER = re.compile(r"<=?\s*(\d+(?:\.\d+)*)")
+
+
+def _builds_around(chains: Sequence[str], your: str) -> bool:
+    """Whether the python ranges conda lists for a package hold one wholly below and one wholly
+    above `your` Python: a release's builds cover a run of Pythons without a gap, so a Python in
+    the middle of that run was excluded by something else."""
+    mine = parse_version(".".join(your.split(".")[:2]))
+    if mine is None:
+        return False
+    below = above = False
+    for chain in chains:
+        for match in _PY_ALTERNATIVES.finditer(chain):
+            for alt in match.group("alts").split("|"):
+                low, high = _LOWER.search(alt), _UPPER.search(alt)
+                low_v = parse_version(low.group(1)) if low else None
+                high_v = parse_version(high.group(1)) if high else None
+                if low_v is not None and low_v > mine:
+                    above = True
+                if high_v is not None and high_v <= mine:
+                    below = True
+    return below and above
+
+
 def _head(chain: str) -> str:
     return chain.split("->")[0].strip()
 
@@ -252,6 +278,13 @@ def conda_conflict(lines: Sequence[str]) -> Conflict | None:
         chains = report.groups.get("python") or specs
         target = next((s for s in chains if not s.lower().startswith("python")), chains[0])
         your = report.your_python
+        if your and _builds_around(chains, your):
+            reason = (
+                f"the channels have builds of {_head(target)} for Pythons older and newer than this "
+                f"environment's ({your}), so its Python is not why: another requested spec excludes the "
+                "builds for it (conda's classic report then blames python)"
+            )
+            return Conflict(tool="conda", requirements=specs, move=None, reason=reason, kind="conflict")
         reason = "no build of it for this environment's Python" + (f" ({your})" if your else "")
         return Conflict(tool="conda", requirements=specs, move=_head(target), reason=reason, kind="python")
     if any("__cuda" in s for s in specs) and not packages:

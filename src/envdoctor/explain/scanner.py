@@ -24,6 +24,9 @@ from envdoctor.explain.signatures import COMPILED, Signature, by_anchor
 
 ANSI_RE = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]{0,4096}(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]")
 MARKDOWN_LINK_RE = re.compile(rb"\[([^\]\n]{1,200})\]\(https?://[^)\s]{1,300}\)")
+# A Markdown quote's markers ("> ", "> > "), as a pasted log in an issue often carries them; a
+# Python prompt (">>> ") has no blank after its first ">" and is kept.
+MARKDOWN_QUOTE_RE = re.compile(rb"(?m)^[ \t]*(?:>[ \t])+")
 HEAD_LINES = 200
 TAIL_LINES = 200
 KEEP_PER_SIGNATURE = 4  # evidence lines kept per signature (first ones); the rest are counted
@@ -220,6 +223,8 @@ class Scanner:
             block = ANSI_RE.sub(b"", block)
         if b"](http" in block:  # GitHub turns `libcudnn.so` into a link: read the text, not the link
             block = MARKDOWN_LINK_RE.sub(rb"\1", block)
+        if b"> " in block:
+            block = MARKDOWN_QUOTE_RE.sub(b"", block)
         masked = block.translate(_MASK).split(b"\n")
         if block.endswith(b"\n"):
             masked.pop()

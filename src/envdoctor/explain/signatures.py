@@ -993,6 +993,29 @@ SIGNATURES: tuple[Signature, ...] = (
         # a Windows path, long (or cut inside a package's tree): a POSIX path missing is no path limit
         pattern=r"could not install packages due to an (?:os|environment)error: \[errno 2\] no such file or directory:\s*'?(?P<path>[a-z]:\\[^']{150,}|[a-z]:\\[^']*(?:\\\\|\\)(?:include|_vendor|site-packages)(?:\\\\|\\)[^']{60,})",
     ),
+    S(
+        "long-paths/filename-too-long",
+        "filename too long",
+        "windows-long-paths",
+        0.9,
+        "Windows' own words for a path over its limit (Git for Windows checking out a deep file: `unable to "
+        "create file ...: Filename too long`); glibc's Linux message is `File name too long`, two words.",
+        "error: unable to create file docs/structcutlass_1_1transform_1_1PitchLinear2DThreadTileStripminedThreadMap"
+        "_3_01Shape___00_01Thread0082c3467229b12cc9dd996283ee7160.html: Filename too long",
+        pattern=r":\s*filename too long\b",
+    ),
+    S(
+        "long-paths/said-over-the-limit",
+        "windows",
+        "windows-long-paths",
+        0.8,
+        "The user names Windows' path-length limit as what the install runs into (\"the long file names exceed "
+        "the Windows 256 character max file path length\").",
+        "the long file names in the repo prevent the file from being checked out because they exceed the Windows "
+        "256 character max file path length.",
+        pattern=r"\b(?:exceed\w*|longer than|over|beyond|hit\w*)\s+(?:the\s+)?windows\W{0,3}\s*(?:\d{3}[- ]char\w*\s+)?"
+        r"(?:max(?:imum)?\s+)?(?:file\s*)?path(?:\s*(?:name|length))*\s*(?:limit|length)",
+    ),
     # ---- wrong-interpreter -----------------------------------------------------------------
     S(
         "wrong-interp/interpreter-gone",

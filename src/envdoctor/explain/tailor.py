@@ -14,6 +14,7 @@ externally managed interpreter. Without a snapshot there is no target to name: p
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Callable
 
@@ -22,6 +23,7 @@ from envdoctor.explain.causes import CAUSES
 from envdoctor.explain.engine import Decision
 from envdoctor.explain.facts import version_tuple
 from envdoctor.knowledge.interface import EmptyKnowledge, KnowledgeSource
+from envdoctor.knowledge.records import RemovedPackage
 from envdoctor.model import Finding, Remedy, Severity, Snapshot
 
 _FIRST_NUMPY2_CANDIDATES = {
@@ -154,18 +156,32 @@ def _keras(d: Decision, env: _Env, kb: KnowledgeSource | None) -> list[str]:
     ]
 
 
+def _removed_named(d: Decision, kb: KnowledgeSource) -> RemovedPackage | None:
+    """The removed package the decision is about: its signature's group, else the first request
+    (then word of its evidence) the knowledge base lists as removed; tensorflow-gpu by default."""
+    names = [d.groups.get("package-removed", {}).get("package", "")]
+    names += [r.name for r in d.logfacts.requests]
+    names += [w for e in d.evidence.get("package-removed", []) for w in re.findall(r"[A-Za-z][\w.-]*", e.text)]
+    for name in [*names, "tensorflow-gpu"]:
+        info = kb.removed(name) if name else None
+        if info is not None:
+            return info
+    return None
+
+
 def _removed(d: Decision, env: _Env, kb: KnowledgeSource | None) -> list[str]:
-    name = "tensorflow-gpu"
     info = None
     if kb is not None:
         try:
-            info = kb.removed(name)
+            info = _removed_named(d, kb)
         except Exception:
             info = None
     os_name = env.os or d.facts.get("os", "")
     if info is not None:
         replacement = info.replacement if os_name in ("", "linux") else info.replacement_non_linux
         where = "" if os_name in ("", "linux") else f" (on {os_name}: no CUDA build)"
+        if info.pypi_only:  # a placeholder name: every release of it fails, no "after"
+            return [f"{info.package} on PyPI is a placeholder that fails on purpose: {env.pip(replacement)}"]
         return [f"{info.package} was removed after {info.since}: {env.pip(replacement)}{where}"]
     replacement = "tensorflow[and-cuda]" if os_name in ("", "linux") else "tensorflow"
     return [f"tensorflow-gpu was removed: {env.pip(replacement)}"]

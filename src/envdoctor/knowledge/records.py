@@ -44,6 +44,8 @@ class RemovedPackage:
     cause: str
     reason: str
     source: str
+    # the name is a placeholder on PyPI only: conda's package of that name is the real one (`pytorch`)
+    pypi_only: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""ED106: a removed package (tensorflow-gpu, tf-nightly-gpu) is installed."""
+"""ED106: a removed package (tensorflow-gpu, tf-nightly-gpu, PyPI's sklearn placeholder) is installed."""
 
 from __future__ import annotations
 
@@ -43,8 +43,8 @@ def removed_package(ctx: Context) -> Iterator[Finding]:
     linux = (ctx.machine.os or "").lower() == "linux" or ctx.interpreter.sys_platform == "linux"
     for dist in sorted(ctx.installed.values(), key=lambda d: d.name):
         removed = ctx.kb.removed(dist.name)
-        if removed is None:
-            continue
+        if removed is None or (removed.pypi_only and dist.installer == "conda"):
+            continue  # conda's package of a PyPI placeholder's name is the real one
         have, since = parse_version(dist.version), parse_version(removed.since)
         stub = have is not None and since is not None and have >= since
         replacement = removed.replacement if linux else removed.replacement_non_linux

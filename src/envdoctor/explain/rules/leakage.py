@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from envdoctor.explain.causes import CAUSES
 from envdoctor.explain.extract import JUPYTER_RE, normalise
-from envdoctor.explain.logfacts import PathFact
+from envdoctor.explain.logfacts import Located, PathFact
 from envdoctor.explain.model import Evidence
 from envdoctor.explain.paths import path_tokens
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
@@ -157,6 +157,16 @@ _WHERE_INSTALLED = frozenset(
 )
 
 
+def _package_was_found(ctx: RuleContext, missing: Located) -> bool:
+    """`No module named 'pkg.sub'` raised while a frame runs inside pkg's own folder: the
+    interpreter found pkg (its `__init__` runs), so the package is not missing from it."""
+    top, _, sub = missing.value.partition(".")
+    if not sub:
+        return False
+    folder = re.compile(rf"[\\/]{re.escape(top)}[\\/]", re.IGNORECASE)
+    return any(folder.search(f.value) for f in ctx.facts.frames if f.line < missing.line)
+
+
 def _running_prefixes(ctx: RuleContext) -> list[PathFact]:
     return [p for p in ctx.facts.paths if p.role in ("frame", "interpreter", "kernel")]
 
@@ -175,6 +185,8 @@ def installed_here_running_there(ctx: RuleContext) -> Iterator[Verdict]:
         return
     jupyter = bool(ctx.facts.jupyter)
     for missing in reversed(ctx.facts.missing_modules):
+        if _package_was_found(ctx, missing):
+            continue  # `tensorflow.python` missing from a tensorflow that imports: a broken copy, not another Python
         dist = _dist_for(missing.value)
         installed_line, where = _installed_elsewhere(ctx, dist)
         if installed_line is None or installed_line.line > missing.line + 50:
@@ -776,4 +788,69 @@ def installed_into_the_user_site_from_an_env(ctx: RuleContext) -> Iterator[Verdi
         )
         evidence = [env.evidence("fact/environment"), Evidence(path.line, path.text, "fact/user-site")]
         yield Verdict(LEAK, 0.8, why, evidence, fix=fix)
+        return
+
+
+# The interpreter that runs: its interactive banner (`Python 3.11.8 | packaged by conda-forge |
+# (main, ...)`, `Python 3.10.12 (main, ...) [GCC ...]`), not `python --version` (another shell's)
+_BANNER = re.compile(
+    r"^\W{0,4}python (?P<v>[23]\.\d{1,2})\.\d{1,3}\S*\s+(?:\||\((?:main|default|tags|v?\d|anaconda|r\d))",
+    re.IGNORECASE,
+)
+# a standard-library file of one Python (lib/python3.11/importlib/...), not its site-packages
+_STDLIB_FRAME = re.compile(r"[\\/]lib[\\/]python(?P<v>[23]\.\d{1,2})[\\/](?!site-packages|dist-packages)[\w.]+")
+_VERSIONED_SITE = re.compile(r"[\\/]lib[\\/]python(?P<v>[23]\.\d{1,2})t?[\\/](?:site|dist)-packages[\\/]", re.IGNORECASE)
+# C-API names only Python 2 has: an extension that needs them was built for Python 2
+_PY2_ONLY_SYMBOL = re.compile(
+    r"undefined symbol:?\s*(?P<sym>PyCObject_\w+|PyString_\w+|PyInt_\w+|Py_InitModule\w*|_Py_ZeroStruct|PyClass_\w+)"
+)
+
+
+@cause_rule("leakage/site-packages-of-another-python", LEAK)
+def site_packages_of_another_python(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the traceback (or the error) loads code from the site-packages of another Python
+    version than the one that runs: the interpreter's banner or its standard-library frames say
+    3.11, the failing module is in lib/python3.12/site-packages; or an extension in a python2.x
+    dist-packages fails on a symbol only Python 2 has (`undefined symbol: PyCObject_Type`).
+    Why: an interpreter never puts another version's site-packages on its own path; only
+    PYTHONPATH (a sourced ROS setup, a shell profile), a .pth file or a copied sys.path does, so a
+    foreign installation's package is what loads, and fails, whatever the error says.
+    Example: `Python 3.11.8 | packaged by conda-forge |` then
+    `File "/opt/homebrew/lib/python3.12/site-packages/numpy/__init__.py"`."""
+    if ctx.concluded(LEAK):
+        return
+    running: Located | None = None
+    for number, line in ctx.lines:
+        if "python" not in line.lower():
+            continue
+        banner = _BANNER.match(line)
+        stdlib = _STDLIB_FRAME.search(line) if 'file "' in line.lower() else None
+        found = banner or stdlib
+        if found:
+            running = Located(found.group("v"), number, line)
+            break
+    for number, line in ctx.lines:
+        site = _VERSIONED_SITE.search(line)
+        if site is None:
+            continue
+        symbol = _PY2_ONLY_SYMBOL.search(line) if site.group("v").startswith("2") else None
+        if running is not None and number > running.line and site.group("v") != running.value:
+            why = (
+                f"Python {running.value} runs, yet it loads code from Python {site.group('v')}'s site-packages: "
+                "another installation's folder is on its path (PYTHONPATH, a .pth file)"
+            )
+            evidence = [running.evidence("fact/interpreter"), Evidence(number, line, "env-leak/loaded")]
+        elif symbol is not None:
+            why = (
+                f"an extension in Python {site.group('v')}'s dist-packages needs {symbol.group('sym')}, which only "
+                "Python 2 has: a Python 3 interpreter loads a Python 2 installation's package (PYTHONPATH)"
+            )
+            evidence = [Evidence(number, line, "env-leak/loaded")]
+        else:
+            continue
+        fix = (
+            "take the other installation's site-packages off the path: `unset PYTHONPATH` "
+            "(a sourced setup script often sets it)"
+        )
+        yield Verdict(LEAK, 0.88, why, evidence, fix=fix)
         return

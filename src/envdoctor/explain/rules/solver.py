@@ -10,8 +10,10 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from envdoctor.explain import wheelhistory
 from envdoctor.explain.extract import version_tuple
+from envdoctor.explain.logfacts import Requested
 from envdoctor.explain.model import Evidence
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
+from envdoctor.knowledge.records import RemovedPackage
 
 # Conflict kinds that are really another cause (root cause over the solver's symptom).
 _KIND_CAUSE = {
@@ -54,6 +56,33 @@ def conflict_is_another_cause(ctx: RuleContext) -> Iterator[Verdict]:
             return
 
 
+@cause_rule("solver/python-blamed-with-builds-around-it", _SOLVER)
+def python_blamed_with_builds_around_it(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: conda's "incompatible with the existing python installation", where the python
+    ranges it lists for the package hold Pythons both older and newer than the environment's
+    (`>=3.7,<3.8|>=3.13,<3.14` with Python 3.10).
+    Why: a release is built for a run of Pythons without a gap; a Python inside that run has its
+    builds too, and something else in the request (a `pytorch-cuda` pin without its channel, a
+    second package) excluded them. conda's classic solver then blames the python pin: the specs
+    clash, and moving Python would not help.
+    Example: `torchaudio==2.4.0 -> python[version='>=2.7,<2.8.0a0|>=3.13,<3.14.0a0|>=3.7,<3.8.0a0']`
+    with `Your python: python==3.10.9`."""
+    if "python-unsupported" not in ctx.signals:
+        return
+    for conflict in ctx.facts.conflicts:
+        if conflict.tool == "conda" and conflict.kind == "conflict" and conflict.move is None and conflict.reason:
+            if "older and newer" not in conflict.reason:
+                continue
+            yield Verdict(
+                _SOLVER,
+                0.85,
+                conflict.reason,
+                ctx.evidence("python-unsupported")[:2],
+                moves_from=("python-unsupported",),
+            )
+            return
+
+
 @cause_rule("solver/requested-a-removed-package", "package-removed")
 def requested_a_removed_package(ctx: RuleContext) -> Iterator[Verdict]:
     """What: a requirement (asked for, collected, or in a solver's conflict) names a package the
@@ -68,7 +97,7 @@ def requested_a_removed_package(ctx: RuleContext) -> Iterator[Verdict]:
         removed = (
             kb.removed(req.name) if req.name in ("tensorflow-gpu", "tf-nightly-gpu") or kb.removed(req.name) else None
         )
-        if removed is None:
+        if removed is None or (removed.pypi_only and not _from_pypi(req)):
             continue
         try:
             spec = SpecifierSet(req.spec)
@@ -87,17 +116,36 @@ def requested_a_removed_package(ctx: RuleContext) -> Iterator[Verdict]:
         )
         if not failed:
             continue
-        why = f"{req.name} was removed after {removed.since}; " + (removed.reason or "")
-        fix = f"install {removed.replacement} instead (on Windows / macOS: {removed.replacement_non_linux})"
+        why, fix = _removal(removed)
         yield Verdict(
             "package-removed",
             0.85,
-            why.strip(),
+            why,
             [Evidence(req.line, req.text, "fact/request")],
             moves_from=("python-unsupported", _SOLVER),
             fix=fix,
         )
         return
+
+
+def _removal(removed: RemovedPackage) -> tuple[str, str]:
+    """Why a removed package fails, and what to install instead (the knowledge base's words)."""
+    if removed.pypi_only:  # a placeholder name: no release of it ever installed
+        return removed.reason, f"install {removed.replacement} instead"
+    why = f"{removed.package} was removed after {removed.since}; {removed.reason}"
+    fix = f"install {removed.replacement} instead (on Windows / macOS: {removed.replacement_non_linux})"
+    return why, fix
+
+
+_PYPI_TOOL = re.compile(r"\b(?:pip3?|uv|poetry|pdm|pipenv)\b", re.IGNORECASE)
+
+
+def _from_pypi(req: Requested) -> bool:
+    """Whether a request goes to PyPI (pip / uv / Poetry), not to a conda channel, where a PyPI
+    placeholder's name (`pytorch`) is the real package."""
+    if req.source == "conda":
+        return False
+    return req.source in ("pip-error", "collecting", "build", "uv", "poetry") or bool(_PYPI_TOOL.search(req.text))
 
 
 # "install tensorflow-gpu", "installing tf-nightly-gpu", "add tensorflow-gpu" in the user's words
@@ -148,12 +196,7 @@ def removed_package_stub_built(ctx: RuleContext) -> Iterator[Verdict]:
                 continue
             if version and version_tuple(version) < version_tuple(removed.since):
                 continue  # an old release that still has wheels
-            name = candidate.lower()
-            why = (
-                f"{name} is removed: from {removed.since} on, the index keeps only a stub whose setup.py "
-                "fails on purpose"
-            )
-            fix = f"install {removed.replacement} instead (on Windows / macOS: {removed.replacement_non_linux})"
+            why, fix = _removal(removed)
             if frame is not None:
                 shown = frame.evidence("fact/frame")
             else:

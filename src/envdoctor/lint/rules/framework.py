@@ -110,8 +110,8 @@ def removed_package(fctx: FileContext) -> Iterator[Finding]:
 
     for entry in fctx.file.entries:
         info = kbview.removed(fctx.kb, entry.name) if entry.name else None
-        if info is None:
-            continue
+        if info is None or (info.pypi_only and entry.kind == "conda"):
+            continue  # conda's `pytorch` is the real package; only PyPI's is a placeholder
         since = Version(str(info.since))
         spec = entry.specifier if entry.specifier is not None else SpecifierSet()
         known = [v for v in kbview.releases(fctx.kb, entry.name) if spec.contains(v)]
