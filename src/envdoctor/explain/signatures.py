@@ -1010,7 +1010,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "windows-long-paths",
         0.8,
         "The user names Windows' path-length limit as what the install runs into (\"the long file names exceed "
-        "the Windows 256 character max file path length\").",
+        'the Windows 256 character max file path length").',
         "the long file names in the repo prevent the file from being checked out because they exceed the Windows "
         "256 character max file path length.",
         pattern=r"\b(?:exceed\w*|longer than|over|beyond|hit\w*)\s+(?:the\s+)?windows\W{0,3}\s*(?:\d{3}[- ]char\w*\s+)?"

@@ -433,7 +433,9 @@ class KnowledgeBase:
     @cached_property
     def _removed(self) -> dict[str, RemovedPackage]:
         return {
-            canonicalize_name(e["package"]): RemovedPackage(**{k: e[k] for k in RemovedPackage.__dataclass_fields__ if k in e})
+            canonicalize_name(e["package"]): RemovedPackage(
+                **{k: e[k] for k in RemovedPackage.__dataclass_fields__ if k in e}
+            )
             for e in self._curated.get("removed_packages", [])
         }
 

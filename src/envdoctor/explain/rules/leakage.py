@@ -799,7 +799,7 @@ _BANNER = re.compile(
 )
 # a standard-library file of one Python (lib/python3.11/importlib/...), not its site-packages
 _STDLIB_FRAME = re.compile(r"[\\/]lib[\\/]python(?P<v>[23]\.\d{1,2})[\\/](?!site-packages|dist-packages)[\w.]+")
-_VERSIONED_SITE = re.compile(r"[\\/]lib[\\/]python(?P<v>[23]\.\d{1,2})t?[\\/](?:site|dist)-packages[\\/]", re.IGNORECASE)
+_VERSIONED_SITE = re.compile(r"[\\/]lib[\\/]python(?P<v>[23]\.\d{1,2})t?[\\/](?:site|dist)-packages[\\/]", re.I)
 # C-API names only Python 2 has: an extension that needs them was built for Python 2
 _PY2_ONLY_SYMBOL = re.compile(
     r"undefined symbol:?\s*(?P<sym>PyCObject_\w+|PyString_\w+|PyInt_\w+|Py_InitModule\w*|_Py_ZeroStruct|PyClass_\w+)"
