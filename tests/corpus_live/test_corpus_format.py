@@ -47,6 +47,8 @@ LABELLED_SPLITS = (
     "blind23",
     "blind24",
     "blind25",
+    "blind26",
+    "blind27",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -62,6 +64,7 @@ BLIND_ROUNDS = (
     ("blind20", "blind21"),
     ("blind22", "blind23"),
     ("blind24", "blind25"),
+    ("blind26", "blind27"),
 )
 
 
