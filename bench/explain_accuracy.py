@@ -123,7 +123,6 @@ SEALED = (
     "blind23",
     "blind25",
     "blind26",
-    "blind27",
 )
 
 

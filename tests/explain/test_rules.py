@@ -299,6 +299,14 @@ CASES: dict[str, tuple[str, str, str]] = {
         "  - torchaudio==0.8.1 -> python[version='>=3.6,<3.7.0a0|>=3.7,<3.8.0a0|>=3.8,<3.9.0a0']\n\n"
         "Your python: python==3.10.9\n",
     ),
+    "gpu/empty-device-list-indexed": (
+        "physical_devices = tf.config.experimental.list_physical_devices('GPU')\n"
+        "tf.config.experimental.set_memory_growth(physical_devices[0], True)\n"
+        "IndexError: list index out of range\n",
+        "no-gpu-visible",
+        # an IndexError on another list: nothing about the GPU list
+        "x = rows[0]\nIndexError: list index out of range\n",
+    ),
     "gpu/cuda-packages-on-macos": (
         "Channels:\n - pytorch\n - nvidia\nPlatform: osx-arm64\nSolving environment: failed\n\n"
         "PackagesNotFoundError: The following packages are not available from current channels:\n\n"
@@ -382,7 +390,8 @@ CASES: dict[str, tuple[str, str, str]] = {
     "wheels/refused-wheel-tag": (
         "Python 3.10.4\nERROR: tensorflow-2.4.0-cp38-cp38-win_amd64.whl is not a supported wheel on this platform.\n",
         "python-unsupported",
-        "ERROR: tensorflow-2.4.0-cp38-cp38-win_amd64.whl is not a supported wheel on this platform.\n",
+        # the wheel is this very Python's: its Python tag is not what was refused
+        "Python 3.8.10\nERROR: tensorflow-2.4.0-cp38-cp38-win_amd64.whl is not a supported wheel on this platform.\n",
     ),
     "wheels/refused-wheel-tag#glibc": (
         "$ cat /etc/centos-release\nCentOS Linux release 7.9.2009 (Core)\n$ python3 -V\nPython 3.11.4\n"

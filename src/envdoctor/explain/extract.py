@@ -814,6 +814,7 @@ _ALREADY = re.compile(
     re.IGNORECASE,
 )
 _SUCCESS = re.compile(r"successfully installed\s+(?P<list>.+)$", re.IGNORECASE)
+_DIST_NAME = re.compile(r"[A-Za-z][\w.-]{0,80}")
 _PIP_CHECK = re.compile(
     r"(?<![\w.-])(?P<pkg>[A-Za-z0-9][\w.-]{0,100}) (?P<ver>\d[\w.+!-]{0,60}) (?:requires|has requirement) (?P<req>[^\n]{1,300}?), but you(?: have|'ll have) "
     r"(?P<dep>[A-Za-z0-9][\w.-]*) (?P<depver>\d[\w.+!-]*) which is incompatible",
@@ -926,10 +927,16 @@ def _installed(lines: Numbered, facts: LogFacts) -> None:
         if "successfully installed" in low:
             match = _SUCCESS.search(line)
             if match:
-                for token in match.group("list").split():
-                    name, _, version = token.rpartition("-")
+                # a quoted line ends at its quote ("... (as shown as "Successfully installed x y")")
+                tokens = re.split(r"[\"'`)]", match.group("list"), maxsplit=1)[0].split()
+                versioned = [t.rpartition("-") for t in tokens]
+                for name, _, version in versioned:
                     if name and version[:1].isdigit():
                         put(name, version, "", number, line)
+                if tokens and not any(name and version[:1].isdigit() for name, _, version in versioned):
+                    for token in tokens:  # pip < 1.5 named the packages without versions
+                        if _DIST_NAME.fullmatch(token):
+                            put(token, "", "", number, line)
         if "which is incompatible" in low:
             for match in _PIP_CHECK.finditer(line):
                 put(match.group("pkg"), match.group("ver"), "", number, line)

@@ -386,8 +386,11 @@ class _Fit:
             like *= MISSING**missing * EXTRA**extra * nofit**self.listed_nofit
         at = out - 1
         cause = _cause(model.question, self.plat, self.fits[at], self.on_plat[at], self.on_sibling[at])
-        if cause != PY and cause is not None and model.question.python and not self.py_anywhere[at]:
-            cause = PY  # the log's Python has no wheel of the request anywhere: that is why, whatever the machine
+        supposed = bool(model.listed) and bool(self.listed_fit)  # pip listed releases this machine takes
+        if cause != PY and cause is not None and (model.question.python or supposed) and not self.py_anywhere[at]:
+            # this Python (the log's, or the one this hypothesis supposes while the machine takes other
+            # releases) has no wheel of the request on any platform: that is why, whatever the machine
+            cause = PY
         return cause, like
 
 

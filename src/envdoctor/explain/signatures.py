@@ -1018,6 +1018,31 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     # ---- wrong-interpreter -----------------------------------------------------------------
     S(
+        "wrong-interp/said-works-in-the-terminal",
+        "terminal",
+        "wrong-interpreter",
+        0.8,
+        "The user reports that an import works in the terminal but not in the notebook / IDE: the "
+        "kernel (or the IDE) runs another interpreter than the shell's `python`.",
+        "It happens many times that I cannot import module in jupyter notebook while it works in my terminal",
+        pattern=r"(?:jupyter|notebook|kernel|pycharm|vs ?code|spyder|\bide\b)[^.\n]{0,80}\b(?:while|but|whereas)\b"
+        r"[^.\n]{0,40}\b(?:works?|fine|runs?)\b[^.\n]{0,30}\b(?:terminal|shell|command[- ]line|console)\b"
+        r"|\b(?:works?|fine|runs?)\b[^.\n]{0,30}\b(?:in|from|on) (?:the |my )?(?:terminal|shell|command[- ]line)\b"
+        r"[^.\n]{0,40}\b(?:but|while|whereas)\b[^.\n]{0,60}(?:jupyter|notebook|kernel|pycharm|vs ?code|spyder|\bide\b)",
+        anchor="terminal",
+    ),
+    S(
+        "wrong-interp/said-executables-differ",
+        "sys.executable",
+        "wrong-interpreter",
+        0.8,
+        "The user finds `sys.executable` different in the notebook (or IDE) and in the terminal: two "
+        "interpreters, and packages installed into one are missing from the other.",
+        "When I execute sys.executable in jupyter notebook and in the terminal, the results are different",
+        pattern=r"sys\.executable[^\n]{0,120}\b(?:differ\w*|not the same)\b",
+        anchor="executable",
+    ),
+    S(
         "wrong-interp/interpreter-gone",
         "no such file or directory",
         "wrong-interpreter",
@@ -1040,6 +1065,17 @@ SIGNATURES: tuple[Signature, ...] = (
         "/opt/conda/envs/tf/bin/python: No module named ipykernel_launcher",
     ),
     # ---- env-leakage -----------------------------------------------------------------------
+    S(
+        "env-leak/said-user-site-used",
+        ".local",
+        "env-leakage",
+        0.8,
+        "The user reports that Python loads packages from the user site (`~/.local`) instead of the "
+        "activated environment's: the leak, in their words.",
+        "python was using packages in ~/.local which had a different version instead.",
+        pattern=r"\b(?:using|loading|loads|loaded|importing|imports|picks? up|prefers?|prioriti[sz]es)\b[^.\n]{0,60}"
+        r"\b(?:in|from|over) (?:the )?~?/?\.local\b",
+    ),
     S(
         "env-leak/foreign-extension",
         "does not define module export function",
@@ -1312,6 +1348,16 @@ SIGNATURES: tuple[Signature, ...] = (
         capture=60,
     ),
     S(
+        "solver/poetry-depends-on-both",
+        "version solving failed",
+        "solver-conflict",
+        0.85,
+        "Poetry's (PubGrub's) conclusion that two requirements of the project cannot hold together: "
+        '"So, because X depends on both A (^2.0) and B (^2.0), version solving failed."',
+        "So, because stalp depends on both torch (^2.0.0+cu118) and torchaudio (^2.0.1+cu118), version solving failed.",
+        pattern=r"because \S+ depends on both .{1,300}version solving failed",
+    ),
+    S(
         "solver/poetry-python-range",
         "supported python range",
         "solver-conflict",
@@ -1484,7 +1530,7 @@ SIGNATURES: tuple[Signature, ...] = (
         0.95,
         "A placeholder package that fails to install on purpose and names its replacement (the `sklearn` package -> scikit-learn).",
         "The 'sklearn' PyPI package is deprecated, use 'scikit-learn'",
-        pattern=r"the '?(?P<package>[\w.-]+)'? pypi package is deprecated,? use '?(?P<replacement>[\w.-]+)",
+        pattern=r"(?:the\s+)?['\"`]?(?P<package>[\w.-]+)['\"`]? pypi package is deprecated,? use ['\"`]?(?P<replacement>[\w.-]+)",
     ),
     S(
         "removed/pytorch-placeholder",
@@ -1515,6 +1561,17 @@ SIGNATURES: tuple[Signature, ...] = (
         tags=("tf-gpu",),
     ),
     # ---- keras-version-mismatch ------------------------------------------------------------
+    S(
+        "keras/keras3-layer-never-called",
+        "has never been called and thus has no defined",
+        "keras-version-mismatch",
+        0.8,
+        "Keras 3's words when code reads `.input` / `.output` of a model it never called (keras/src/ops/"
+        "operation.py; Keras 2 said `... no defined input shape` or `is not connected`): tf.keras-era code, "
+        "which relied on a Sequential model being built from `input_shape`, running under Keras 3.",
+        "ValueError: The layer sequential_4 has never been called and thus has no defined input.",
+        pattern=r"has never been called and thus has no defined (?:input|output)\b(?! shape)",
+    ),
     S(
         "keras/keras3-transformers",
         "keras is keras 3",
@@ -2024,7 +2081,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "network/ssl-error",
         "ssl",
         "network-or-index",
-        0.75,
+        0.85,
         "An SSL/TLS error talking to the index (conda's CondaSSLError, pip's SSLError, a TLS-intercepting proxy).",
         "Exception: HTTPSConnectionPool(host='conda.anaconda.org', port=443): Max retries exceeded with url: /conda-forge/win-64/current_repodata.json (Caused by SSLError(\"Can't connect to HTTPS URL because the SSL module is not available.\"))",
         pattern=r"condasslerror|\bssl(?:eof|zerorreturn|cert\w*)?error\b|\[ssl: \w+\]|openssl appears to be unavailable",

@@ -433,3 +433,41 @@ def runtime_stub_vs_toolkit(ctx: RuleContext) -> Iterator[Verdict]:
         demotes=("no-gpu-visible",),
         fix=f"install the CUDA {cuda} runtime (or a {name} build for CUDA {toolkit.value})",
     )
+
+
+# a code line that indexes the GPU list TensorFlow returned (`physical_devices[0]`, `gpus[0]`,
+# `tf.config.list_physical_devices('GPU')[0]`)
+_GPU_LIST_INDEXED = re.compile(
+    r"(?:list_physical_devices|get_visible_devices|list_logical_devices)\(\s*['\"]gpu['\"]\s*\)\s*\[\s*0\s*\]"
+    r"|(?:set_memory_growth|set_visible_devices|set_logical_device_configuration|set_virtual_device_configuration)"
+    r"\(\s*(?:physical_)?(?:devices|gpus?|gpu_devices|physical_devices)\s*\[\s*0\s*\]",
+    re.IGNORECASE,
+)
+
+
+@cause_rule("gpu/empty-device-list-indexed", "no-gpu-visible")
+def empty_device_list_indexed(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: `IndexError: list index out of range` raised on a line that takes the first entry of
+    TensorFlow's GPU list (`tf.config.experimental.set_memory_growth(physical_devices[0], True)`).
+    Why: `list_physical_devices('GPU')` returns an empty list when TensorFlow sees no GPU (a CPU-only
+    build, no driver, CUDA libraries it could not load, a hidden device); indexing it is the first
+    thing that fails, so the IndexError says the GPU list was empty.
+    Example: `set_memory_growth(physical_devices[0], True)` then `IndexError: list index out of range`."""
+    terminal = ctx.facts.terminal_error()
+    if terminal is None or terminal.kind != "IndexError" or "out of range" not in terminal.message:
+        return
+    for number, line in reversed(ctx.lines):
+        if number >= terminal.line or number < terminal.line - 6:
+            continue
+        if _GPU_LIST_INDEXED.search(line):
+            why = "the first entry of TensorFlow's GPU list is taken, and the list is empty: no GPU is visible"
+            evidence = [
+                Evidence(number, line, "fact/gpu-list-indexed"),
+                Evidence(terminal.line, terminal.text, "fact/error"),
+            ]
+            fix = (
+                "check what TensorFlow sees: "
+                "`python -c \"import tensorflow as tf; print(tf.config.list_physical_devices('GPU'))\"`"
+            )
+            yield Verdict("no-gpu-visible", 0.85, why, evidence, fix=fix)
+            return

@@ -297,6 +297,14 @@ def one_traceback_two_installations(ctx: RuleContext) -> Iterator[Verdict]:
                 Evidence(first.line, first.text, "env-leak/frame"),
                 Evidence(other.line, other.text, "env-leak/frame"),
             ]
+            terminal = ctx.facts.terminal_error()
+            raised = [f for f in ctx.facts.frames if terminal is not None and f.line < terminal.line][-1:]
+            raised_in = {prefix for f in raised for prefix, _kind, _source in path_tokens(f.text)}
+            if first.role == "frame" and other.prefix in raised_in:
+                # the error is raised inside the foreign copy: what it says is that copy's symptom
+                why += f"; the error is raised in {other.prefix}'s copy"
+                yield Verdict(LEAK, 0.88, why, evidence, demotes=_LEAK_SYMPTOMS)
+                return
             yield Verdict(LEAK, 0.8, why, evidence)
             return
 

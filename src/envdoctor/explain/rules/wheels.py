@@ -307,9 +307,8 @@ def ignored_versions_of_another_package(ctx: RuleContext) -> Iterator[Verdict]:
         yield Verdict(PY, 0.0, f"the ignored versions are not releases of {names}", [], cap=AMBIGUOUS_CAP)
 
 
-def _manylinux_glibc(tag: str) -> tuple[int, ...] | None:
-    """The glibc the lowest manylinux tag of a wheel needs, when it is newer than manylinux2014's 2.17
-    (older levels are everywhere, so refusing them says nothing about glibc)."""
+def _glibc_level(tag: str) -> tuple[int, int] | None:
+    """The glibc the lowest manylinux tag of a (compressed) platform tag names; None when it has none."""
     levels = []
     for part in tag.lower().split("."):
         found = re.match(r"manylinux_(\d+)_(\d+)_", part)
@@ -319,9 +318,14 @@ def _manylinux_glibc(tag: str) -> tuple[int, ...] | None:
             levels.append((2, 17))
         elif part.startswith(("manylinux2010_", "manylinux1_")):
             levels.append((2, 5))
-    if not levels or min(levels) <= (2, 17):
-        return None
-    return min(levels)
+    return min(levels) if levels else None
+
+
+def _manylinux_glibc(tag: str) -> tuple[int, ...] | None:
+    """The glibc the lowest manylinux tag of a wheel needs, when it is newer than manylinux2014's 2.17
+    (older levels are everywhere, so refusing them says nothing about glibc)."""
+    level = _glibc_level(tag)
+    return level if level is not None and level > (2, 17) else None
 
 
 # a CPython wheel's file name: its Python tag and its platform tag
@@ -360,7 +364,7 @@ def _serves(tag: str, machine: tuple[str | None, str]) -> bool:
     return os_name == machine[0] and (arch == machine[1] or (os_name == "macos" and arch == "universal2"))
 
 
-@cause_rule("wheels/uv-hint-no-build-for-this-machine", PLAT)
+@cause_rule("wheels/uv-hint-no-build-for-this-machine", PLAT, "glibc-too-old")
 def uv_hint_no_build_for_this_machine(ctx: RuleContext) -> Iterator[Verdict]:
     """What: uv's hint "You're on macOS (`macosx_15_0_arm64`), but `torch` (v2.8.0+cu128) only has
     wheels for the following platforms: `manylinux_2_28_x86_64`, `win_amd64`", where no listed tag
@@ -368,15 +372,43 @@ def uv_hint_no_build_for_this_machine(ctx: RuleContext) -> Iterator[Verdict]:
     Why: uv names this machine's own tag and every tag the release was built for; when none shares
     the OS and the architecture, no Python and no glibc makes it install here: the platform is why
     (a newer manylinux of the same OS and architecture is the glibc, read elsewhere).
+    When every listed tag of this OS and architecture is a manylinux newer than this machine's
+    own (`manylinux_2_28_x86_64` offered, `manylinux_2_17_x86_64` here), the glibc is why.
+    A hint the paste wrapped over two or three lines is read joined.
     Example: a +cu128 torch asked for on Apple silicon."""
-    for number, line in ctx.lines:
+    numbered = list(ctx.lines)
+    for index, (number, line) in enumerate(numbered):
         hint = _UV_HINT.search(line)
+        if hint is None and "you're on" in line.lower():
+            joined = line
+            for extra, (next_number, next_line) in enumerate(numbered[index + 1 : index + 3], start=1):
+                if next_number != number + extra:
+                    break
+                joined = f"{joined.rstrip()} {next_line.strip()}"
+                hint = _UV_HINT.search(joined)
+                if hint is not None:
+                    line = joined
+                    break
         if hint is None:
             continue
         own = hint.group("own").lower()
         offered = re.findall(r"`([\w.]+)`", hint.group("offered"))
         mine = _wheel_os(own), _arch(own)
-        if not offered or any(_serves(tag, mine) for tag in offered):
+        if not offered:
+            return
+        same = [tag for tag in offered if _serves(tag, mine)]
+        have = _glibc_level(own)
+        needs = [_glibc_level(tag) for tag in same]
+        if same and have and all(n is not None and n > have for n in needs):
+            lowest = min(n for n in needs if n is not None)
+            why = (
+                f"{hint.group('name')} {hint.group('version')} has {mine[1]} Linux wheels only for glibc "
+                f"{'.'.join(map(str, lowest))} or newer (manylinux); this machine's tag is {own} "
+                f"(glibc {'.'.join(map(str, have))})"
+            )
+            yield Verdict("glibc-too-old", 0.9, why, [Evidence(number, line, "platform/uv-hint")], moves_from=(PLAT,))
+            return
+        if same:
             return
         name, version = hint.group("name"), hint.group("version")
         why = f"{name} {version} has wheels for {', '.join(offered[:4])} only; this machine is {own}"
@@ -426,6 +458,16 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
                 )
                 yield Verdict(PY, 0.85, note, [ev], moves_from=(PLAT,))
                 return
+        if ctx.os is None and not ctx.platforms:
+            # neither the Python nor the machine known: the wheel's Python tag and its platform tag
+            # are equally likely to be what was refused; both stay candidates
+            note = (
+                "the wheel's Python tag or its platform tag does not fit; the log shows neither this Python "
+                "nor this machine"
+            )
+            evidence = list(hit.evidence[:1])
+            yield Verdict(PLAT, 0.6, note, evidence, cap=0.6)
+            yield Verdict(PY, 0.55, note, evidence, cap=0.6)
         return
     for ev in hit.evidence:
         match = _CP_WHEEL.search(ev.text)
