@@ -29,3 +29,9 @@ def assert_reasoned(text: str, cause: str) -> Explanation:
     else:
         assert got.cause == "unknown" and got.candidates and got.candidates[0].cause == cause, (got.cause, raw.key)
     return got
+
+
+def assert_not_concluded(text: str, cause: str) -> None:
+    """The rules do not conclude `cause` at the bar on `text` (a near miss), before calibration."""
+    raw = raw_decision(text)
+    assert raw.cause != cause or raw.raw_confidence < CONFIDENT, (raw.cause, raw.raw_confidence, raw.key)

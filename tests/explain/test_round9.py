@@ -13,13 +13,7 @@ from envdoctor.explain import explain_text
 from envdoctor.explain.conflicts import conda_conflict
 from envdoctor.explain.scanner import Scanner
 from envdoctor.knowledge import KnowledgeBase
-from tests.explain.expect import assert_reasoned, raw_decision
-
-
-def _not_at_bar(text: str, cause: str) -> None:
-    raw = raw_decision(text)
-    assert raw.cause != cause or raw.raw_confidence < 0.8, (raw.cause, raw.raw_confidence, raw.key)
-
+from tests.explain.expect import assert_not_concluded, assert_reasoned, raw_decision
 
 # ---- Markdown quotes (envleak-tf-42233) ---------------------------------------------------------
 QUOTED_TRACEBACK = (
@@ -42,7 +36,7 @@ def test_a_markdown_quotes_markers_are_not_read_as_the_log() -> None:
 def test_a_submodule_missing_from_a_package_that_imports_is_no_other_interpreter() -> None:
     # tensorflow's own __init__ runs (from the user site, inside a fresh conda env): it is found
     text = "conda create -n tf python=3.7\npip install tensorflow\npython\n" + QUOTED_TRACEBACK
-    _not_at_bar(text, "wrong-interpreter")
+    assert_not_concluded(text, "wrong-interpreter")
     # the package itself missing after pip installed it: another interpreter runs
     other = (
         "Successfully installed tensorflow-2.3.0\n>>> import tensorflow\nTraceback (most recent call last):\n"
@@ -60,7 +54,7 @@ def test_old_pips_successfully_installed_names_without_versions() -> None:
     got = raw_decision(text)
     assert "tensorflow" in got.logfacts.installed and got.cause == "wrong-interpreter"
     # nothing said installed: the import error alone names no interpreter
-    _not_at_bar(
+    assert_not_concluded(
         text.replace('(as shown as "Successfully installed tensorflow wheel six setuptools")', ""), "wrong-interpreter"
     )
 
@@ -93,7 +87,7 @@ def test_sklearns_deprecation_message_in_quotes_is_the_removal() -> None:
         "I get the error that \"sklearn' PyPI package is deprecated, use 'scikit-learn rather than 'sklearn'\n",
         "package-removed",
     )
-    _not_at_bar("I use sklearn from scikit-learn's PyPI package\n", "package-removed")
+    assert_not_concluded("I use sklearn from scikit-learn's PyPI package\n", "package-removed")
 
 
 def test_the_knowledge_base_lists_the_placeholders_for_pypi_only() -> None:
@@ -134,7 +128,7 @@ def test_git_for_windows_filename_too_long_is_the_path_limit() -> None:
         "error: unable to create file docs/" + "a" * 120 + ".html: Filename too long\n", "windows-long-paths"
     )
     # glibc's own words on Linux (a 255-byte file name) are not Windows' limit
-    _not_at_bar("OSError: [Errno 36] File name too long: '/tmp/" + "a" * 300 + "'\n", "windows-long-paths")
+    assert_not_concluded("OSError: [Errno 36] File name too long: '/tmp/" + "a" * 300 + "'\n", "windows-long-paths")
 
 
 def test_the_user_naming_windows_path_limit() -> None:
@@ -142,7 +136,7 @@ def test_the_user_naming_windows_path_limit() -> None:
         "the long file names prevent the checkout because they exceed the Windows 256 character max file path length.\n"
     )
     assert raw_decision(said).cause == "windows-long-paths"
-    _not_at_bar("I enabled long paths on Windows and the path is now fine.\n", "windows-long-paths")
+    assert_not_concluded("I enabled long paths on Windows and the path is now fine.\n", "windows-long-paths")
 
 
 # ---- conda blaming python (solver-hunyuanvideo-211) -----------------------------------------------
@@ -179,7 +173,7 @@ def test_uvs_hint_with_newer_manylinux_only_is_the_glibc() -> None:
     assert_reasoned(UV_GLIBC, "glibc-too-old")
     # a wheel for this machine's own manylinux level exists: not the glibc (nor the platform)
     fits = UV_GLIBC.replace("`manylinux_2_27_x86_64`", "`manylinux_2_17_x86_64`")
-    _not_at_bar(fits, "glibc-too-old")
+    assert_not_concluded(fits, "glibc-too-old")
 
 
 def test_uvs_hint_wrapped_by_the_paste_is_read_joined() -> None:
@@ -245,7 +239,7 @@ def test_the_user_site_said_to_be_used() -> None:
     assert raw_decision("python was using packages in ~/.local which had a different version instead.\n").cause == (
         "env-leakage"
     )
-    _not_at_bar("I removed the packages in ~/.local/bin\n", "env-leakage")
+    assert_not_concluded("I removed the packages in ~/.local/bin\n", "env-leakage")
 
 
 def test_works_in_the_terminal_but_not_in_the_notebook() -> None:
@@ -254,14 +248,14 @@ def test_works_in_the_terminal_but_not_in_the_notebook() -> None:
     assert raw_decision(
         "sys.executable in jupyter notebook and in the terminal: the results are different\n"
     ).cause == ("wrong-interpreter")
-    _not_at_bar("it works in my terminal and in jupyter notebook\n", "wrong-interpreter")
+    assert_not_concluded("it works in my terminal and in jupyter notebook\n", "wrong-interpreter")
 
 
 def test_keras_3s_layer_never_called() -> None:
     text = "ValueError: The layer sequential_4 has never been called and thus has no defined input.\n"
     assert raw_decision(text).cause == "keras-version-mismatch"
     # Keras 2's words name the shape
-    _not_at_bar(
+    assert_not_concluded(
         "AttributeError: The layer dense has never been called and thus has no defined input shape.\n",
         "keras-version-mismatch",
     )
@@ -275,7 +269,7 @@ def test_poetry_depends_on_both() -> None:
     )
     assert raw_decision(text).cause == "solver-conflict"
     # a version that does not exist is no clash of two requirements
-    _not_at_bar(
+    assert_not_concluded(
         "Because stalp depends on torch (9.9.9) which doesn't match any versions, version solving failed.\n",
         "solver-conflict",
     )

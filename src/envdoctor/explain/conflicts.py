@@ -242,6 +242,15 @@ _LOWER = re.compile(r">=?\s*(\d+(?:\.\d+)*)")
 _UPPER = re.compile(r"<=?\s*(\d+(?:\.\d+)*)")
 
 
+_BUILDS_AROUND = "for Pythons older and newer than this environment's"
+
+
+def python_blamed_wrongly(conflict: Conflict) -> bool:
+    """Whether a conflict is conda's python report whose builds surround the environment's Python
+    (`conda_conflict` read it as a clash of specs, not as the Python)."""
+    return conflict.tool == "conda" and conflict.kind == "conflict" and _BUILDS_AROUND in conflict.reason
+
+
 def _builds_around(chains: Sequence[str], your: str) -> bool:
     """Whether the python ranges conda lists for a package hold one wholly below and one wholly
     above `your` Python: a release's builds cover a run of Pythons without a gap, so a Python in
@@ -280,9 +289,8 @@ def conda_conflict(lines: Sequence[str]) -> Conflict | None:
         your = report.your_python
         if your and _builds_around(chains, your):
             reason = (
-                f"the channels have builds of {_head(target)} for Pythons older and newer than this "
-                f"environment's ({your}), so its Python is not why: another requested spec excludes the "
-                "builds for it (conda's classic report then blames python)"
+                f"the channels have builds of {_head(target)} {_BUILDS_AROUND} ({your}), so its Python is not "
+                "why: another requested spec excludes the builds for it (conda's classic report then blames python)"
             )
             return Conflict(tool="conda", requirements=specs, move=None, reason=reason, kind="conflict")
         reason = "no build of it for this environment's Python" + (f" ({your})" if your else "")

@@ -929,11 +929,10 @@ def _installed(lines: Numbered, facts: LogFacts) -> None:
             if match:
                 # a quoted line ends at its quote ("... (as shown as "Successfully installed x y")")
                 tokens = re.split(r"[\"'`)]", match.group("list"), maxsplit=1)[0].split()
-                versioned = [t.rpartition("-") for t in tokens]
-                for name, _, version in versioned:
-                    if name and version[:1].isdigit():
-                        put(name, version, "", number, line)
-                if tokens and not any(name and version[:1].isdigit() for name, _, version in versioned):
+                versioned = [(n, v) for n, _, v in (t.rpartition("-") for t in tokens) if n and v[:1].isdigit()]
+                for name, version in versioned:
+                    put(name, version, "", number, line)
+                if not versioned:
                     for token in tokens:  # pip < 1.5 named the packages without versions
                         if _DIST_NAME.fullmatch(token):
                             put(token, "", "", number, line)

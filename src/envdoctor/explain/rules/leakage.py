@@ -167,6 +167,14 @@ def _package_was_found(ctx: RuleContext, missing: Located) -> bool:
     return any(folder.search(f.value) for f in ctx.facts.frames if f.line < missing.line)
 
 
+def _raising_frame(ctx: RuleContext) -> list[tuple[str, str, str]]:
+    """The installations (path_tokens) of the frame the error is raised in: the last frame before
+    the error the log ends on, or the last frame when it ends on none."""
+    terminal = ctx.facts.terminal_error()
+    frames = [f for f in ctx.facts.frames if terminal is None or f.line < terminal.line]
+    return path_tokens(frames[-1].value) if frames else []
+
+
 def _running_prefixes(ctx: RuleContext) -> list[PathFact]:
     return [p for p in ctx.facts.paths if p.role in ("frame", "interpreter", "kernel")]
 
@@ -297,10 +305,8 @@ def one_traceback_two_installations(ctx: RuleContext) -> Iterator[Verdict]:
                 Evidence(first.line, first.text, "env-leak/frame"),
                 Evidence(other.line, other.text, "env-leak/frame"),
             ]
-            terminal = ctx.facts.terminal_error()
-            raised = [f for f in ctx.facts.frames if terminal is not None and f.line < terminal.line][-1:]
-            raised_in = {prefix for f in raised for prefix, _kind, _source in path_tokens(f.text)}
-            if first.role == "frame" and other.prefix in raised_in:
+            raised_in = {prefix for prefix, _kind, _source in _raising_frame(ctx)}
+            if first.role == "frame" and ctx.facts.terminal_error() is not None and other.prefix in raised_in:
                 # the error is raised inside the foreign copy: what it says is that copy's symptom
                 why += f"; the error is raised in {other.prefix}'s copy"
                 yield Verdict(LEAK, 0.88, why, evidence, demotes=_LEAK_SYMPTOMS)
@@ -383,9 +389,7 @@ def two_installations(ctx: RuleContext) -> Iterator[Verdict]:
         evidence += [Evidence(p.line, p.text, "env-leak/installs") for p in ctx.facts.paths if p.kind == kind][:2]
     # a foreign copy is why it fails only if the failing code is that copy: the frame the error is
     # raised in belongs to the user site / the other installation
-    terminal = ctx.facts.terminal_error()
-    raised_in = [f for f in ctx.facts.frames if terminal is None or f.line < terminal.line][-1:]
-    raised_kinds = {kind for f in raised_in for _p, kind, _s in path_tokens(f.value)}
+    raised_kinds = {kind for _p, kind, _s in _raising_frame(ctx)}
     foreign_raises = bool(raised_kinds & {"user", "conda-base"}) or bool(foreign)
     for cause, signs, why in (
         (LEAK, loaded, "the log shows packages loaded from two Python installations"),

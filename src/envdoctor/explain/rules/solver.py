@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from envdoctor.explain import wheelhistory
+from envdoctor.explain.conflicts import python_blamed_wrongly
 from envdoctor.explain.extract import version_tuple
 from envdoctor.explain.logfacts import Requested
 from envdoctor.explain.model import Evidence
@@ -70,9 +71,7 @@ def python_blamed_with_builds_around_it(ctx: RuleContext) -> Iterator[Verdict]:
     if "python-unsupported" not in ctx.signals:
         return
     for conflict in ctx.facts.conflicts:
-        if conflict.tool == "conda" and conflict.kind == "conflict" and conflict.move is None and conflict.reason:
-            if "older and newer" not in conflict.reason:
-                continue
+        if python_blamed_wrongly(conflict):
             yield Verdict(
                 _SOLVER,
                 0.85,
@@ -94,9 +93,7 @@ def requested_a_removed_package(ctx: RuleContext) -> Iterator[Verdict]:
     if kb is None or not (ctx.facts.errors or ctx.signals):
         return
     for req in ctx.facts.requests:
-        removed = (
-            kb.removed(req.name) if req.name in ("tensorflow-gpu", "tf-nightly-gpu") or kb.removed(req.name) else None
-        )
+        removed = kb.removed(req.name)
         if removed is None or (removed.pypi_only and not _from_pypi(req)):
             continue
         try:
