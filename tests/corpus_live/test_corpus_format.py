@@ -49,6 +49,8 @@ LABELLED_SPLITS = (
     "blind25",
     "blind26",
     "blind27",
+    "blind28",
+    "blind29",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -65,6 +67,7 @@ BLIND_ROUNDS = (
     ("blind22", "blind23"),
     ("blind24", "blind25"),
     ("blind26", "blind27"),
+    ("blind28", "blind29"),
 )
 
 
