@@ -123,7 +123,8 @@ SEALED = (
     "blind21",
     "blind23",
     "blind25",
-    "blind26",
+    "blind28",
+    "blind29",
 )
 
 

@@ -35,6 +35,7 @@ READ_BLIND = (
     "blind20",
     "blind22",
     "blind24",
+    "blind26",
     "blind27",
 )
 

@@ -1005,6 +1005,16 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r":\s*filename too long\b",
     ),
     S(
+        "long-paths/winerror-206",
+        "the filename or extension is too long",
+        "windows-long-paths",
+        0.9,
+        "Windows' own message for ERROR_FILENAME_EXCED_RANGE (206): a path over its limit (conda extracting a "
+        "package's deep tree: `FileNotFoundError(2, 'The filename or extension is too long')`).",
+        "CondaError: FileNotFoundError(2, 'The filename or extension is too long')",
+        anchor="long",
+    ),
+    S(
         "long-paths/said-over-the-limit",
         "windows",
         "windows-long-paths",
@@ -1604,7 +1614,7 @@ SIGNATURES: tuple[Signature, ...] = (
         0.7,
         "tf.keras API mismatch.",
         "AttributeError: module 'tensorflow.keras.layers' has no attribute 'experimental'",
-        pattern=r"module 'tensorflow\.keras[\w.]*' has no attribute",
+        pattern=r"module 'tensorflow\.(?:python\.)?keras[\w.]*' has no attribute",
     ),
     S(
         "keras/v3-format-only",
@@ -1746,6 +1756,17 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r"version [`'‘]?GLIBC_(?P<glibc>[\d.]+)\\?['’]? not found",
         anchor="found",
     ),
+    S(
+        "glibc/said-not-found",
+        "glibc",
+        "glibc-too-old",
+        0.85,
+        "The loader's `GLIBC_2.17 not found` in the user's words (a title, a summary: `GLIBC 2.17 not found`), "
+        "the backquoted `version` dropped.",
+        "GLIBC 2.17 not found",
+        pattern=r"\bglibc[ _](?P<glibc>2\.\d+)\b[^\n]{0,12}\bnot found",
+        anchor="found",
+    ),
     # ---- dependency-version-mismatch -------------------------------------------------------
     S(
         "deps/torchvision-cuda-differs",
@@ -1809,7 +1830,7 @@ SIGNATURES: tuple[Signature, ...] = (
         0.88,
         "typing_extensions is older than a package needs.",
         "ImportError: cannot import name 'TypeAliasType' from 'typing_extensions'",
-        pattern=r"cannot import name '(?P<name>\w+)' from 'typing_extensions'",
+        pattern=r"cannot import name '(?P<name>\w+)'(?:\s*(?:/|,|or|and)\s*'\w+')* from 'typing_extensions'",
         anchor="cannot",
     ),
     S(
@@ -1837,7 +1858,7 @@ SIGNATURES: tuple[Signature, ...] = (
         0.8,
         "A dependency is older or newer than the code importing it expects (a name it provides moved or is missing).",
         "ImportError: cannot import name 'TypeIs' from 'typing_extensions' (/usr/local/lib/python3.10/dist-packages/typing_extensions.py)",
-        pattern=r"cannot import name '(?P<name>\w+)' from '(?P<module>(?:typing_extensions|ml_dtypes|wrapt|h5py|huggingface_hub|charset_normalizer|urllib3|requests|packaging|setuptools|importlib_metadata|pydantic|flatbuffers|opt_einsum|gast|scipy|jaxlib|jax|flax|optax|chex|transformers|accelerate|diffusers|peft|tokenizers|torchvision|torchaudio|triton|tensorflow_probability|tensorflow_addons|tensorflow_hub|tensorboard|absl|attr|six|jinja2|markupsafe|werkzeug)\b[\w.]*)'",
+        pattern=r"cannot import name '(?P<name>\w+)'(?:\s*(?:/|,|or|and)\s*'\w+')* from '(?P<module>(?:typing_extensions|ml_dtypes|wrapt|h5py|huggingface_hub|charset_normalizer|urllib3|requests|packaging|setuptools|importlib_metadata|pydantic|flatbuffers|opt_einsum|gast|scipy|jaxlib|jax|flax|optax|chex|transformers|accelerate|diffusers|peft|tokenizers|torchvision|torchaudio|triton|tensorflow_probability|tensorflow_addons|tensorflow_hub|tensorboard|absl|attr|six|jinja2|markupsafe|werkzeug)\b[\w.]*)'",
     ),
     S(
         "deps/torchvision-operator",
@@ -1926,6 +1947,16 @@ SIGNATURES: tuple[Signature, ...] = (
         0.9,
         "pip cannot reach the index through the configured proxy.",
         "Retrying (Retry(total=4, connect=None, read=None, redirect=None)) after connection broken by 'ProxyError('Cannot connect to proxy.'",
+    ),
+    S(
+        "network/said-behind-a-proxy",
+        "proxy",
+        "network-or-index",
+        0.8,
+        "The user says the install fails behind a (corporate) proxy: the network between them and the index.",
+        "after pypi change pipenv is unsuable when behind proxy.",
+        pattern=r"(?<!not )(?<!n't )\bbehind (?:a |the |our |my )?(?:corporate |company |firewall |http )?proxy\b",
+        anchor="proxy",
     ),
     S(
         "network/new-connection",
@@ -2038,6 +2069,16 @@ SIGNATURES: tuple[Signature, ...] = (
         "uv: the download broke off (slow or dropped connection).",
         "320.0   Caused by: request or response body error: operation timed out",
         anchor="timed out",
+    ),
+    S(
+        "network/uv-network-timeout",
+        "due to network timeout",
+        "network-or-index",
+        0.9,
+        "uv's own words for a download that timed out (`Failed to download distribution due to network timeout. "
+        "Try increasing UV_HTTP_TIMEOUT`).",
+        "  ╰─▶ Failed to download distribution due to network timeout. Try increasing UV_HTTP_TIMEOUT (current value: 30s).",
+        anchor="timeout",
     ),
     S(
         "network/timed-out",

@@ -165,6 +165,12 @@ FRAMEWORK = TensorFlow(
         "tensorflow-macos": "2.0",
         "keras": "2.0",
         "tf-keras": "2.0",
+        # companions users install beside it, whose wheels cover fewer platforms than TensorFlow's
+        "tensorflow-text": "2.0",
+        "tensorflow-addons": "0.6",
+        "tensorflow-io": "0.8",
+        "tensorflow-io-gcs-filesystem": "0.20",
+        "tensorflow-decision-forests": "0.1",
     },
     numpy_binaries=("_pywrap_tensorflow_internal",),
     avx_since="1.6",

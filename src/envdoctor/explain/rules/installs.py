@@ -7,6 +7,7 @@ and the environment ends up with pieces of two builds.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from envdoctor.explain.model import Evidence
@@ -75,3 +76,61 @@ def pip_replaced_a_conda_package(ctx: RuleContext) -> Iterator[Verdict]:
         "install with pip only what conda does not provide"
     )
     yield Verdict(MIXED, weight, why, [first.evidence("fact/replaced")], fix=fix)
+
+
+
+_CONDA_ADDS = re.compile(r"\b(?:conda|mamba|micromamba)\s+(?:install|update)\b(?P<args>[^\n#|&;]*)")
+_CONDA_REMOVES = re.compile(r"\b(?:conda|mamba|micromamba)\s+(?:uninstall|remove)\b(?P<args>[^\n#|&;]*)")
+_PIP_ADDS = re.compile(r"\bpip3?\s+install\b(?P<args>[^\n#|&;]*)")
+_PIP_REMOVES = re.compile(r"\bpip3?\s+uninstall\b(?P<args>[^\n#|&;]*)")
+_ARG_NAME = re.compile(r"^[A-Za-z][\w.-]*$")
+_VALUE_OPTIONS = ("-c", "--channel", "-n", "--name", "-p", "--prefix", "-r", "--requirement")
+# names every environment's two installers both touch without mixing anything
+_INSTALLER_NAMES = frozenset({"pip", "python", "setuptools", "wheel", "conda"})
+
+
+def _command_packages(pattern: re.Pattern[str], ctx: RuleContext) -> dict[str, tuple[int, str]]:
+    """package -> the first line whose command names it (a bare name, a version spec dropped)."""
+    named: dict[str, tuple[int, str]] = {}
+    for number, line in ctx.lines:
+        for match in pattern.finditer(line):
+            words = match.group("args").split()
+            for i, word in enumerate(words):
+                if word.startswith("-") or (i and words[i - 1] in _VALUE_OPTIONS):
+                    continue
+                bare = re.split(r"[=<>!~\[]", word.strip("\"'`"), maxsplit=1)[0]
+                if _ARG_NAME.match(bare):
+                    named.setdefault(bare.lower().replace("_", "-"), (number, line))
+    return named
+
+
+@cause_rule("installs/one-installer-removes-the-others-package", MIXED)
+def one_installer_removes_the_others_package(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the log installs a package with one installer and removes it with the other (`conda
+    install X` and `pip uninstall X`, or `pip install X` and `conda uninstall X`), and then fails.
+    Why: conda removes only the files of its own manifest and pip only those of its RECORD; a
+    package one installed and the other removed leaves files and metadata behind (a half-removed
+    dist-info, pieces of two builds), which is what the failure that follows reads.
+    Example: `conda install -c conda-forge pynvml`, `pip uninstall -y pynvml`, `pip install pynvml`,
+    `conda uninstall -y pynvml`, then `WARNING: No metadata found in .../site-packages`."""
+    if not ctx.facts.errors or ctx.concluded(MIXED):
+        return
+    if any(c != MIXED and s.score >= 0.8 for c, s in ctx.signals.items()):
+        return  # another cause is named outright
+    pairs = (
+        (_command_packages(_CONDA_ADDS, ctx), _command_packages(_PIP_REMOVES, ctx)),
+        (_command_packages(_PIP_ADDS, ctx), _command_packages(_CONDA_REMOVES, ctx)),
+    )
+    for added, removed in pairs:
+        both = [name for name in added if name in removed and name not in _INSTALLER_NAMES]
+        if not both:
+            continue
+        name = both[0]
+        evidence = [
+            Evidence(added[name][0], added[name][1], "fact/command"),
+            Evidence(removed[name][0], removed[name][1], "fact/command"),
+        ]
+        why = f"{name} was installed by one installer and removed by the other in one environment"
+        fix = f"pip uninstall {name}, then conda install --force-reinstall {name} (one installer per package)"
+        yield Verdict(MIXED, 0.8, why, evidence, fix=fix)
+        return

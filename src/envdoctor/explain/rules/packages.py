@@ -6,10 +6,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
+
 from envdoctor.explain.extract import version_tuple
+from envdoctor.explain.logfacts import Mismatch
 from envdoctor.explain.model import Evidence
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
 from envdoctor.frameworks import all_frameworks
+from envdoctor.versions import overlap
 
 
 @cause_rule("packages/numpy-abi-from-the-build", "numpy-abi")
@@ -61,6 +66,28 @@ _DEPENDENCY_CAUSE = {
 }
 
 
+@cause_rule("packages/no-version-meets-both-requirements", "solver-conflict")
+def no_version_meets_both_requirements(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: pip's "X requires dep<A, but you have ..." for two packages whose ranges on one
+    dependency do not meet (`tensorflow 2.10.0 requires protobuf<3.20` after `google-api-core
+    2.10.1 requires protobuf>=3.20.1`).
+    Why: no version of the dependency satisfies both, so reinstalling it cannot help: the set asked
+    for does not fit together, and one of the two packages has to move (the solver's conflict).
+    Example: the two lines above, from two `pip install` runs."""
+    clash = _disjoint_requirements(ctx.facts.mismatches)
+    if clash is None:
+        return
+    first, second = clash
+    why = (
+        f"{first.package} {first.version} requires {first.requirement} and {second.package} {second.version} "
+        f"requires {second.requirement}: no {first.dependency} satisfies both, so the set asked for does "
+        "not fit together"
+    )
+    evidence = [Evidence(m.line, m.text, "fact/pip-check") for m in clash]
+    fix = f"move {first.package} or {second.package} to a release whose {first.dependency} range meets the other's"
+    yield Verdict("solver-conflict", 0.85, why, evidence, fix=fix)
+
+
 @cause_rule(
     "packages/pip-reports-a-dependency-out-of-range",
     "dependency-version-mismatch",
@@ -81,6 +108,8 @@ def pip_reports_a_dependency_out_of_range(ctx: RuleContext) -> Iterator[Verdict]
     incompatible.` then `A module that was compiled using NumPy 1.x cannot be run in NumPy 2.1.0`."""
     if not ctx.facts.mismatches:
         return
+    if _disjoint_requirements(ctx.facts.mismatches) is not None:
+        return  # packages/no-version-meets-both-requirements
     terminal = ctx.facts.terminal_error()
     for mismatch in ctx.facts.mismatches:
         if "you'll have" in mismatch.text.lower() and not any(e.kind != "pip" for e in ctx.facts.errors):
@@ -112,6 +141,28 @@ def pip_reports_a_dependency_out_of_range(ctx: RuleContext) -> Iterator[Verdict]
         )
         yield Verdict(cause, weight, why, evidence, fix=f'pip install "{mismatch.requirement}"')
         return
+
+
+def _range(requirement: str) -> SpecifierSet | None:
+    try:
+        return Requirement(requirement).specifier
+    except InvalidRequirement:
+        return None
+
+
+def _disjoint_requirements(mismatches: list[Mismatch]) -> tuple[Mismatch, Mismatch] | None:
+    """Two packages whose requirements on one dependency no version meets together (pip's report
+    after each of two installs: `google-api-core requires protobuf>=3.20.1`, `tensorflow requires
+    protobuf<3.20`)."""
+    for i, first in enumerate(mismatches):
+        a = _range(first.requirement)
+        for second in mismatches[i + 1 :]:
+            if second.dependency != first.dependency or second.package == first.package:
+                continue
+            b = _range(second.requirement)
+            if a is not None and b is not None and len(a) and len(b) and not overlap(a, b):
+                return first, second
+    return None
 
 
 # Libraries other packages import for small parts (typing helpers, dtypes, decorators, metadata):

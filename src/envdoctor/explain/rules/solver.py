@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
 
 from envdoctor.explain import wheelhistory
 from envdoctor.explain.conflicts import python_blamed_wrongly
@@ -123,6 +124,50 @@ def requested_a_removed_package(ctx: RuleContext) -> Iterator[Verdict]:
             fix=fix,
         )
         return
+
+
+@cause_rule("solver/pinned-pre-release-gone", "package-removed")
+def pinned_pre_release_gone(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: an exact pin on a pre-release (`tensorflow-gpu==2.3.0rc0`) that pip's "from versions"
+    list lacks, while the list holds that release's final version.
+    Why: pip lists every release with a file for this Python and machine, pre-releases included;
+    the final being there means the Python and machine fit, so the release candidate is gone from
+    the index (projects such as TensorFlow delete their candidates once the final is out).
+    Example: `satisfies the requirement tensorflow-gpu==2.3.0rc0 (from versions: ..., 2.3.0, 2.3.1, ...)`."""
+    for req in ctx.facts.requests:
+        if req.source not in ("pip-error", "uv", "poetry") or not req.spec.startswith("=="):
+            continue
+        try:
+            pinned = Version(req.spec[2:].strip())
+        except InvalidVersion:
+            continue
+        offered = next((o for o in ctx.facts.offered if o.name == req.name and o.versions), None)
+        if not pinned.is_prerelease or pinned.is_devrelease or offered is None:
+            continue
+        listed = {_parsed(v) for v in offered.versions} - {None}
+        if pinned in listed or Version(pinned.base_version) not in listed:
+            continue
+        why = (
+            f"the index lists {req.name} {pinned.base_version} but not the pre-release {pinned} pinned: the "
+            "release candidate was deleted from the index"
+        )
+        evidence = [Evidence(req.line, req.text, "fact/request"), Evidence(offered.line, offered.text, "fact/offered")]
+        yield Verdict(
+            "package-removed",
+            0.85,
+            why,
+            evidence,
+            moves_from=("python-unsupported", "platform-unsupported"),
+            fix=f'pip install "{req.name}=={pinned.base_version}"',
+        )
+        return
+
+
+def _parsed(text: str) -> Version | None:
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
 
 
 def _removal(removed: RemovedPackage) -> tuple[str, str]:

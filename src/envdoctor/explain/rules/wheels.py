@@ -332,6 +332,20 @@ def _manylinux_glibc(tag: str) -> tuple[int, ...] | None:
 _CP_WHEEL = re.compile(r"-(?P<py>cp\d{2,3})-[\w.]+-(?P<plat>[\w.]+)\.whl", re.IGNORECASE)
 
 
+_ARM32_PLATFORM = re.compile(r"linux_armv[67]l", re.IGNORECASE)
+_RASPBERRY_PI = re.compile(r"\braspberry(?: ?pi)?\b|\braspbian\b", re.IGNORECASE)
+_ARM64_OS = re.compile(r"\baarch64\b|\barm64\b|\b64[- ]bit\b", re.IGNORECASE)
+
+
+def _raspberry_pi_32bit(ctx: RuleContext) -> Evidence | None:
+    """The line naming a Raspberry Pi (or Raspbian), when no line shows a 64-bit OS: Raspbian and
+    Raspberry Pi OS until its 64-bit edition (2022) run an armv7l userland, whatever the board's CPU."""
+    named = next(((n, t) for n, t in ctx.lines if _RASPBERRY_PI.search(t)), None)
+    if named is None or any(_ARM64_OS.search(t) for _, t in ctx.lines):
+        return None
+    return Evidence(named[0], named[1], "fact/machine")
+
+
 def _wheel_os(tag: str) -> str | None:
     """The OS a wheel's platform tag is for (None: any, or unknown)."""
     low = tag.lower()
@@ -457,6 +471,17 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
                     "its Python tag is what pip refused"
                 )
                 yield Verdict(PY, 0.85, note, [ev], moves_from=(PLAT,))
+                return
+        pi = _raspberry_pi_32bit(ctx)
+        for ev in hit.evidence if pi is not None else ():
+            tagged = _CP_WHEEL.search(ev.text)
+            if tagged and _ARM32_PLATFORM.search(tagged.group("plat")):
+                wheel_py = tagged.group("py")[2:]
+                note = (
+                    f"the wheel is for Python {wheel_py[0]}.{wheel_py[1:]} on 32-bit ARM Linux, what Raspberry Pi OS "
+                    "runs (the log shows no 64-bit OS): its Python tag is what pip refused"
+                )
+                yield Verdict(PY, 0.8, note, [ev, pi], moves_from=(PLAT,))
                 return
         if ctx.os is None and not ctx.platforms:
             # neither the Python nor the machine known: the wheel's Python tag and its platform tag
