@@ -401,6 +401,14 @@ CASES: dict[str, tuple[str, str, str]] = {
         "$ lsb_release -d\nDescription: Ubuntu 22.04.3 LTS\n$ python3 -V\nPython 3.11.4\n"
         "ERROR: demo-1.0-cp311-cp311-manylinux_2_28_x86_64.whl is not a supported wheel on this platform.\n",
     ),
+    "wheels/refused-wheel-tag#raspberry-pi": (
+        "pi@raspberrypi:~ $ sudo pip3 install tensorflow-1.12.0-cp35-none-linux_armv7l.whl\n"
+        "tensorflow-1.12.0-cp35-none-linux_armv7l.whl is not a supported wheel on this platform.\n",
+        "python-unsupported",
+        # the Pi shows a 64-bit OS (aarch64): the armv7l platform tag may be what was refused
+        "pi@raspberrypi:~ $ uname -sm\nLinux aarch64\n$ sudo pip3 install tensorflow-1.12.0-cp35-none-linux_armv7l.whl\n"
+        "tensorflow-1.12.0-cp35-none-linux_armv7l.whl is not a supported wheel on this platform.\n",
+    ),
     "wheels/kb-platform-or-python": (
         "Running on macOS intel.\n" + NO_WHEEL.format(req="tensorflow==2.17.0", versions="2.15.0, 2.16.1, 2.16.2"),
         "platform-unsupported",
@@ -611,6 +619,40 @@ CASES: dict[str, tuple[str, str, str]] = {
         '  File "/opt/conda/envs/tf-gpu/lib/python3.7/site-packages/perception/image.py", line 11, in <module>\n'
         "    import cv2\n"
         "ImportError: /opt/conda/envs/tf-gpu/lib/python3.7/site-packages/cv2.so: undefined symbol: PyCObject_Type\n",
+    ),
+    "packages/no-version-meets-both-requirements": (
+        "ERROR: pip's dependency resolver does not currently take into account all the packages that are "
+        "installed. This behaviour is the source of the following dependency conflicts.\n"
+        "google-api-core 2.10.1 requires protobuf<5.0.0dev,>=3.20.1, but you have protobuf 3.19.5 which is "
+        "incompatible.\n"
+        "tensorflow 2.10.0 requires protobuf<3.20,>=3.9.2, but you have protobuf 3.20.1 which is incompatible.\n",
+        "solver-conflict",
+        # two ranges that meet (protobuf 3.19.x fits both): a dependency out of range, not a clash
+        "google-api-core 2.8.0 requires protobuf<5.0.0dev,>=3.15.0, but you have protobuf 3.12.0 which is "
+        "incompatible.\n"
+        "tensorflow 2.10.0 requires protobuf<3.20,>=3.9.2, but you have protobuf 3.20.1 which is incompatible.\n",
+    ),
+    "solver/pinned-pre-release-gone": (
+        "ERROR: Could not find a version that satisfies the requirement tensorflow-gpu==2.3.0rc0 (from versions: "
+        "2.2.0, 2.2.1, 2.3.0, 2.3.1, 2.4.0, 2.7.0rc0, 2.7.0)\n"
+        "ERROR: No matching distribution found for tensorflow-gpu==2.3.0rc0\n",
+        "package-removed",
+        # the final release is not listed either: this Python or machine has no 2.3 at all
+        "ERROR: Could not find a version that satisfies the requirement tensorflow-gpu==2.3.0rc0 (from versions: "
+        "2.5.0, 2.6.0, 2.7.0rc0, 2.7.0)\n"
+        "ERROR: No matching distribution found for tensorflow-gpu==2.3.0rc0\n",
+    ),
+    "installs/one-installer-removes-the-others-package": (
+        "conda install -y -c conda-forge pynvml\npip uninstall -y pynvml\npip install pynvml\n"
+        "conda uninstall -y pynvml\n$ pip install pynvml\n"
+        "WARNING: No metadata found in /opt/conda/envs/main/lib/python3.8/site-packages\n"
+        "ERROR: Could not install packages due to an EnvironmentError: [Errno 2] No such file or directory: "
+        "'/opt/conda/envs/main/lib/python3.8/site-packages/pynvml-8.0.4.dist-info/METADATA'\n",
+        "mixed-pip-conda",
+        # two ways to install one package, listed as alternatives: nothing removed by the other installer
+        "Install with conda:\nconda install pytorch3d -c pytorch3d\nor with pip:\n"
+        'pip install "git+https://github.com/facebookresearch/pytorch3d.git"\n'
+        "pip install pytorch3d\nModuleNotFoundError: No module named 'pytorch3d'\n",
     ),
     "leakage/source-tree-shadows-the-install": (
         'Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\n'

@@ -1609,7 +1609,7 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     S(
         "keras/tf-keras-attr",
-        "module 'tensorflow.keras",
+        "module 'tensorflow.",
         "keras-version-mismatch",
         0.7,
         "tf.keras API mismatch.",
