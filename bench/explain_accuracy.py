@@ -124,7 +124,6 @@ SEALED = (
     "blind21",
     "blind23",
     "blind25",
-    "blind28",
     "blind29",
 )
 

@@ -37,6 +37,7 @@ READ_BLIND = (
     "blind24",
     "blind26",
     "blind27",
+    "blind28",
 )
 
 

@@ -104,3 +104,98 @@ def test_tensorflows_internal_keras_missing_an_attribute_is_a_keras_candidate() 
     assert got.cause == "keras-version-mismatch"
     other = raw_decision("AttributeError: module 'tensorflow.python.framework.ops' has no attribute 'get_graph'\n")
     assert other.cause != "keras-version-mismatch"
+
+
+# ---- round 10b: blind28's misses ----------------------------------------------------------------
+FLAT_CONFLICT = (
+    "conda env create -f environment.yaml\nSolving environment: failed\n\n"
+    "UnsatisfiableError: The following specifications were found to be in conflict:\n"
+    "  - pytorch=1.8.0\n{chains}"
+    'Use "conda info <package>" to see the dependencies for each package.\n'
+)
+
+
+def test_a_flat_conflict_list_with_cuda_among_other_ends_is_the_specs_clash() -> None:
+    chains = (
+        "  - torchvision=0.9.1 -> cudatoolkit[version='10.2|10.2.*'] -> __cuda[version='>=10.2']\n"
+        "  - torchvision=0.9.1 -> cudnn[version='>=7.6.5.32,<8.0a0']\n"
+        "  - torchvision=0.9.1 -> pytorch-gpu -> nccl\n"
+    )
+    assert_reasoned(FLAT_CONFLICT.format(chains=chains), "solver-conflict")
+    only_cuda = "  - torchvision=0.9.1 -> cudatoolkit[version='11.3'] -> __cuda[version='>=11.3']\n"
+    got = raw_decision(FLAT_CONFLICT.format(chains=only_cuda))
+    assert got.cause != "solver-conflict" or got.raw_confidence < 0.8, (got.cause, got.key)
+
+
+def test_a_conda_request_for_tensorflow_gpu_is_not_the_pypi_removal() -> None:
+    conda = (
+        "(base) C:\\Users\\me>conda install -c anaconda tensorflow-gpu\nSolving environment: failed\n\n"
+        "UnsatisfiableError: The following specifications were found to be in conflict:\n"
+        "  - anaconda-project\n  - tensorflow-gpu\n"
+        'Use "conda info <package>" to see the dependencies for each package.\n'
+    )
+    assert_not_concluded(conda, "package-removed")
+    pip = "C:\\Users\\me>pip install tensorflow-gpu\nerror: metadata-generation-failed\n"
+    assert raw_decision(pip).cause == "package-removed"
+
+
+def test_a_pin_on_the_removals_release_candidate_is_the_removal() -> None:
+    text = (
+        "PyPI lists tensorflow==2.12.0rc0 but not the GPU package.\n\n```\npip install tensorflow-gpu==2.12.0rc0\n```\n"
+    )
+    assert_reasoned(text, "package-removed")
+    # a release candidate of a release that still exists
+    assert_not_concluded(text.replace("2.12.0rc0", "2.10.0rc0"), "package-removed")
+
+
+def test_a_manylinux2014_wheel_refused_on_centos_6_is_the_glibc() -> None:
+    text = (
+        "- OS Platform and Distribution: CentOS 6.8\n- Python version: 3.6.2\n"
+        "$ pip install onnxruntime-1.7.0-cp36-cp36m-manylinux2014_x86_64.whl\n"
+        "ERROR: onnxruntime-1.7.0-cp36-cp36m-manylinux2014_x86_64.whl is not a supported wheel on this platform.\n"
+    )
+    assert_reasoned(text, "glibc-too-old")
+    # CentOS 7 has glibc 2.17, what manylinux2014 needs: not the glibc
+    assert_not_concluded(text.replace("CentOS 6.8", "CentOS 7.9"), "glibc-too-old")
+
+
+def test_the_oldest_distribution_named_is_the_glibc_the_log_has() -> None:
+    text = "Works on Ubuntu 24.04. On Ubuntu 20.04 it fails: the binary needs GLIBC 2.34.\n"
+    got = raw_decision(text)
+    assert got.logfacts.distro_glibc is not None and got.logfacts.distro_glibc.value == "2.31"
+
+
+def test_torch_1_3s_no_such_operator() -> None:
+    assert_reasoned("RuntimeError: No such operator torchvision::nms\n", "dependency-version-mismatch")
+    assert_not_concluded("RuntimeError: No such operator mylib::nms\n", "dependency-version-mismatch")
+
+
+def test_a_file_deep_in_a_windows_build_tree_could_not_be_created() -> None:
+    deep = (
+        "error: could not create 'build\\bdist.win-amd64\\wheel\\.\\idaes\\core\\surrogate\\tests\\data\\onnx_models"
+        "\\net_st_net_5000_STM_100_s_2000000_60_5_tanh_1e-06_4096_tr_15481_Calc': No such file or directory\n"
+    )
+    assert_reasoned(deep, "windows-long-paths")
+    assert_not_concluded("error: could not create 'build\\lib\\pkg': Access is denied\n", "windows-long-paths")
+
+
+def test_a_socks_proxy_without_pysocks() -> None:
+    text = "ERROR: Could not install packages due to an OSError: Missing dependencies for SOCKS support.\n"
+    assert_reasoned(text, "network-or-index")
+    assert_not_concluded(
+        "ERROR: Could not install packages due to an OSError: [Errno 13] Permission denied\n", "network-or-index"
+    )
+
+
+def test_pip_freezes_output_is_what_is_installed_and_a_0_0_x_release_is_no_other_interpreter() -> None:
+    frozen = "❯ pip freeze | grep pytorch3d\npytorch3d==0.0.1\n"
+    got = raw_decision(frozen)
+    assert got.logfacts.installed["pytorch3d"].version == "0.0.1"
+    # a requirements file's pins are asked for, not installed
+    assert "pytorch3d" not in raw_decision("$ cat requirements.txt\npytorch3d==0.0.1\n").logfacts.installed
+    failing = (
+        "1. `pip install pytorch3d`\n[ins] In [2]: import pytorch3d\n"
+        "ModuleNotFoundError: No module named 'pytorch3d'\n" + frozen
+    )
+    assert_not_concluded(failing, "wrong-interpreter")
+    assert raw_decision(failing.replace("0.0.1", "0.7.2")).cause == "wrong-interpreter"

@@ -406,7 +406,8 @@ CASES: dict[str, tuple[str, str, str]] = {
         "tensorflow-1.12.0-cp35-none-linux_armv7l.whl is not a supported wheel on this platform.\n",
         "python-unsupported",
         # the Pi shows a 64-bit OS (aarch64): the armv7l platform tag may be what was refused
-        "pi@raspberrypi:~ $ uname -sm\nLinux aarch64\n$ sudo pip3 install tensorflow-1.12.0-cp35-none-linux_armv7l.whl\n"
+        "pi@raspberrypi:~ $ uname -sm\nLinux aarch64\n"
+        "$ sudo pip3 install tensorflow-1.12.0-cp35-none-linux_armv7l.whl\n"
         "tensorflow-1.12.0-cp35-none-linux_armv7l.whl is not a supported wheel on this platform.\n",
     ),
     "wheels/kb-platform-or-python": (
@@ -653,6 +654,67 @@ CASES: dict[str, tuple[str, str, str]] = {
         "Install with conda:\nconda install pytorch3d -c pytorch3d\nor with pip:\n"
         'pip install "git+https://github.com/facebookresearch/pytorch3d.git"\n'
         "pip install pytorch3d\nModuleNotFoundError: No module named 'pytorch3d'\n",
+    ),
+    "installs/pip-broke-conda-itself": (
+        "$ conda create -n py27 python==2.7.13\n$ source activate py27\n$ pip install featuretools\n"
+        "(py27) $ conda\nTraceback (most recent call last):\n"
+        '  File "/opt/conda/envs/py27/bin/conda", line 4, in <module>\n    import conda.cli\n'
+        "ImportError: No module named conda.cli\n",
+        "mixed-pip-conda",
+        # conda's own traceback with no pip install before it: a conda bug, not pip's doing
+        "$ conda create -n py27 python==2.7.13\n$ source activate py27\n"
+        "(py27) $ conda\nTraceback (most recent call last):\n"
+        '  File "/opt/conda/envs/py27/bin/conda", line 4, in <module>\n    import conda.cli\n'
+        "ImportError: No module named conda.cli\n",
+    ),
+    "installs/download-differs-from-the-index-hash": (
+        "Collecting tensorflow\n  Downloading https://www.piwheels.org/simple/tensorflow/tensorflow-1.14.0-cp35-none-"
+        "linux_armv7l.whl (100.7MB)\nTHESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE.\n"
+        "    tensorflow from https://www.piwheels.org/simple/tensorflow/tensorflow-1.14.0-cp35-none-linux_armv7l.whl"
+        "#sha256=cba22b6d9a3e7a92c07e142bd5256c9773fd20c18090cb1d222357d3b3028655:\n"
+        "        Expected sha256 cba22b6d9a3e7a92c07e142bd5256c9773fd20c18090cb1d222357d3b3028655\n"
+        "             Got        6d709494586332ecbcc043272ddef6e8ac904e24486b24774ae9f4c31005e1a0\n",
+        "network-or-index",
+        # the requirements file's pinned hash is the one expected (not the index's): a stale pin
+        "THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE.\n"
+        "    tensorflow from https://www.piwheels.org/simple/tensorflow/tensorflow-1.14.0-cp35-none-linux_armv7l.whl"
+        "#sha256=cba22b6d9a3e7a92c07e142bd5256c9773fd20c18090cb1d222357d3b3028655:\n"
+        "        Expected sha256 1111111111111111111111111111111111111111111111111111111111111111\n"
+        "             Got        cba22b6d9a3e7a92c07e142bd5256c9773fd20c18090cb1d222357d3b3028655\n",
+    ),
+    "solver/channel-lacks-this-subdir": (
+        "$ conda install -c pytorch pytorch\n"
+        "PackagesNotFoundError: The following packages are not available from current channels:\n\n  - pytorch\n\n"
+        "Current channels:\n\n  - https://conda.anaconda.org/pytorch/osx-arm64\n"
+        "  - https://conda.anaconda.org/pytorch/noarch\n",
+        "platform-unsupported",
+        # the same channel searched for linux-64, where it has builds: a name or version question
+        "$ conda install -c pytorch pytorch\n"
+        "PackagesNotFoundError: The following packages are not available from current channels:\n\n  - pytorch\n\n"
+        "Current channels:\n\n  - https://conda.anaconda.org/pytorch/linux-64\n"
+        "  - https://conda.anaconda.org/pytorch/noarch\n",
+    ),
+    "wheels/listed-wheels-lack-this-python": (
+        "Python version: 3.11\n$ pip install tensorflow-rocm\n"
+        + NO_WHEEL.format(req="tensorflow-rocm", versions="none")
+        + "tensorflow_rocm-2.11.1.550-cp310-cp310-manylinux2014_x86_64.whl\n"
+        "tensorflow_rocm-2.11.1.550-cp39-cp39-manylinux2014_x86_64.whl\n",
+        "python-unsupported",
+        # a cp311 wheel among those listed: the Python is not why
+        "Python version: 3.11\n$ pip install tensorflow-rocm\n"
+        + NO_WHEEL.format(req="tensorflow-rocm", versions="none")
+        + "tensorflow_rocm-2.11.1.550-cp311-cp311-manylinux2014_x86_64.whl\n"
+        "tensorflow_rocm-2.11.1.550-cp39-cp39-manylinux2014_x86_64.whl\n",
+    ),
+    "leakage/pip-launcher-of-another-pip": (
+        "$ pip3 install --user -r requirements.txt\nTraceback (most recent call last):\n"
+        '  File "/usr/bin/pip3", line 9, in <module>\n    from pip import main\n'
+        "ImportError: cannot import name 'main'\n",
+        "wrong-interpreter",
+        # the same error from a project's own module: nothing about pip's launcher
+        "$ python run.py\nTraceback (most recent call last):\n"
+        '  File "/home/me/proj/run.py", line 9, in <module>\n    from app import main\n'
+        "ImportError: cannot import name 'main'\n",
     ),
     "leakage/source-tree-shadows-the-install": (
         'Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\n'

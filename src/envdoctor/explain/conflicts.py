@@ -276,6 +276,14 @@ def _head(chain: str) -> str:
     return chain.split("->")[0].strip()
 
 
+def _only_end(virtual: str, specs: Sequence[str]) -> bool:
+    """Whether the chains of a flat conflict list (conda < 4.7) end in `virtual` (`__cuda`) and in
+    nothing else: when others end in cudnn, nccl or pypy too, the virtual package is one dependency
+    among those the specs disagree on, not the machine's limit."""
+    ends = {re.split(r"[\[=<>! ]", spec.rpartition("->")[2].strip(), maxsplit=1)[0] for spec in specs if "->" in spec}
+    return virtual in ends and ends == {virtual}
+
+
 def conda_conflict(lines: Sequence[str]) -> Conflict | None:
     report = _conda_report(lines)
     specs = report.specs
@@ -295,7 +303,7 @@ def conda_conflict(lines: Sequence[str]) -> Conflict | None:
             return Conflict(tool="conda", requirements=specs, move=None, reason=reason, kind="conflict")
         reason = "no build of it for this environment's Python" + (f" ({your})" if your else "")
         return Conflict(tool="conda", requirements=specs, move=_head(target), reason=reason, kind="python")
-    if any("__cuda" in s for s in specs) and not packages:
+    if _only_end("__cuda", specs) and not packages:
         return Conflict(
             tool="conda",
             requirements=specs,
@@ -303,7 +311,7 @@ def conda_conflict(lines: Sequence[str]) -> Conflict | None:
             kind="cuda-driver",
             reason="a package needs a newer CUDA driver (__cuda) than this machine has",
         )
-    if any("__glibc" in s for s in specs) and not packages:
+    if _only_end("__glibc", specs) and not packages:
         return Conflict(
             tool="conda",
             requirements=specs,

@@ -306,6 +306,7 @@ _ARCH_WORDS = (
 _DISTRO_GLIBC: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), glibc)
     for pattern, glibc in (
+        (r"\bcent ?os(?: linux)?(?: release)? ?6(?:\.\d+)?\b|\brhel ?6\b|\bel6\b", "2.12"),
         (
             r"\bcent ?os(?: linux)?(?: release)? ?7\b|\brhel ?7\b|\bel7\b|red hat enterprise linux (?:server )?(?:release )?7\b",
             "2.17",
@@ -319,9 +320,14 @@ _DISTRO_GLIBC: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bubuntu ?18\.04\b|linux mint 19\b", "2.27"),
         (r"\bubuntu ?20\.04\b|linux mint 20\b", "2.31"),
         (r"\bubuntu ?22\.04\b", "2.35"),
+        (r"\bubuntu ?24\.04\b", "2.39"),
+        (r"\bubuntu ?12\.04\b", "2.15"),
         (r"\bdebian ?(?:gnu/linux )?(?:8|jessie)\b", "2.19"),
         (r"\bdebian ?(?:gnu/linux )?(?:9|stretch)\b", "2.24"),
         (r"\bdebian ?(?:gnu/linux )?(?:10|buster)\b", "2.28"),
+        (r"\bdebian ?(?:gnu/linux )?(?:11|bullseye)\b", "2.31"),
+        (r"\bdebian ?(?:gnu/linux )?(?:12|bookworm)\b", "2.36"),
+        (r"\bdebian ?(?:gnu/linux )?(?:7|wheezy)\b", "2.13"),
         (r"\bamazon linux 2\b(?!0)", "2.26"),
     )
 )
@@ -397,14 +403,15 @@ def _machine(lines: Numbered, facts: LogFacts) -> None:
             facts.glibc = Located(glibc.group(1) or glibc.group(2), number, line)
     for number, line in having(
         lines,
-        ("centos", "rhel", "el7", "el8", "red hat", "rocky", "alma", "ubuntu", "mint", "debian", "amazon linux"),
+        ("centos", "rhel", "el6", "el7", "el8", "red hat", "rocky", "alma", "ubuntu", "mint", "debian", "amazon linux"),
     ):
+        # a log naming several releases ("works on 24.04, fails on 20.04"): the oldest is the one a
+        # binary's glibc can be too new for
         for rx, version in _DISTRO_GLIBC:
-            if rx.search(line):
+            if rx.search(line) and (
+                facts.distro_glibc is None or version_tuple(version) < version_tuple(facts.distro_glibc.value)
+            ):
                 facts.distro_glibc = Located(version, number, line)
-                break
-        if facts.distro_glibc is not None:
-            break
     if facts.glibc is None:
         facts.glibc = facts.distro_glibc
     if facts.platforms:
@@ -910,6 +917,9 @@ def _requests(lines: Numbered, facts: LogFacts) -> None:
                     add(_requirement(token, number, line, "command"))
 
 
+_FROZEN = re.compile(r"^\s*(?P<name>[A-Za-z][\w.-]*)==(?P<ver>\d[\w.+!-]*)\s*$")
+
+
 def _installed(lines: Numbered, facts: LogFacts) -> None:
     def put(name: str, version: str, where: str, number: int, line: str) -> None:
         key = normalise(name)
@@ -918,8 +928,14 @@ def _installed(lines: Numbered, facts: LogFacts) -> None:
             facts.installed[key] = Installed(key, version, where, number, line)
 
     show_name: tuple[str, int] | None = None
+    freezing = False  # inside the output of `pip freeze` (pins there are installed, not asked for)
     for number, line in lines:
         low = line.lower()
+        pinned = _FROZEN.match(line) if freezing else None
+        if pinned:
+            put(pinned.group("name"), pinned.group("ver"), "", number, line)
+            continue
+        freezing = "pip freeze" in low or "pip3 freeze" in low or "--format=freeze" in low
         if "already satisfied" in low:
             match = _ALREADY.search(line)
             if match:

@@ -1015,6 +1015,19 @@ SIGNATURES: tuple[Signature, ...] = (
         anchor="long",
     ),
     S(
+        "long-paths/could-not-create-deep-windows-path",
+        "could not create '",
+        "windows-long-paths",
+        0.85,
+        "distutils / setuptools could not create a file deep in a Windows build tree (`build\\bdist.win-amd64\\"
+        "wheel\\...`, 120+ characters below the build folder, itself under a temp or project folder): the "
+        "path-length limit.",
+        "error: could not create 'build\\bdist.win-amd64\\wheel\\.\\idaes\\core\\surrogate\\tests\\data\\onnx_models"
+        "\\net_st_net_5000_STM_100_s_2000000_60_5_tanh_1e-06_4096_tr_15481_Calc",
+        pattern=r"could not create '(?:[a-z]:\\|build\\|\.\\)[^'\n]{120,}",
+        anchor="create",
+    ),
+    S(
         "long-paths/said-over-the-limit",
         "windows",
         "windows-long-paths",
@@ -1872,6 +1885,17 @@ SIGNATURES: tuple[Signature, ...] = (
         anchor="error",
     ),
     S(
+        "deps/torchvision-no-such-operator",
+        "no such operator",
+        "dependency-version-mismatch",
+        0.85,
+        "torch <= 1.3's words for a torchvision (or torchaudio) C++ operator its build did not register: "
+        "torchvision's extension is of another torch release.",
+        "RuntimeError: No such operator torchvision::nms",
+        pattern=r"no such operator (?:torchvision|torchaudio)::\w+",
+        anchor="operator",
+    ),
+    S(
         "deps/pip-incompatible",
         "which is incompatible",
         "dependency-version-mismatch",
@@ -1947,6 +1971,16 @@ SIGNATURES: tuple[Signature, ...] = (
         0.9,
         "pip cannot reach the index through the configured proxy.",
         "Retrying (Retry(total=4, connect=None, read=None, redirect=None)) after connection broken by 'ProxyError('Cannot connect to proxy.'",
+    ),
+    S(
+        "network/socks-support-missing",
+        "missing dependencies for socks support",
+        "network-or-index",
+        0.9,
+        "pip's requests reaches the index through a SOCKS proxy (ALL_PROXY / HTTPS_PROXY `socks5://`) without "
+        "PySocks installed: the proxy setting, not the packages.",
+        "ERROR: Could not install packages due to an OSError: Missing dependencies for SOCKS support.",
+        anchor="socks",
     ),
     S(
         "network/said-behind-a-proxy",

@@ -78,7 +78,6 @@ def pip_replaced_a_conda_package(ctx: RuleContext) -> Iterator[Verdict]:
     yield Verdict(MIXED, weight, why, [first.evidence("fact/replaced")], fix=fix)
 
 
-
 _CONDA_ADDS = re.compile(r"\b(?:conda|mamba|micromamba)\s+(?:install|update)\b(?P<args>[^\n#|&;]*)")
 _CONDA_REMOVES = re.compile(r"\b(?:conda|mamba|micromamba)\s+(?:uninstall|remove)\b(?P<args>[^\n#|&;]*)")
 _PIP_ADDS = re.compile(r"\bpip3?\s+install\b(?P<args>[^\n#|&;]*)")
@@ -134,3 +133,68 @@ def one_installer_removes_the_others_package(ctx: RuleContext) -> Iterator[Verdi
         fix = f"pip uninstall {name}, then conda install --force-reinstall {name} (one installer per package)"
         yield Verdict(MIXED, 0.8, why, evidence, fix=fix)
         return
+
+
+_CONDA_OWN_FRAME = re.compile(
+    r"[\\/](?:bin|Scripts)[\\/]conda(?:-script\.py|\.exe)?$|[\\/]site-packages[\\/]conda[\\/]"
+)
+_CONDA_SAID_BROKEN = re.compile(
+    r"\bconda\b[^\n]{0,30}\b(?:is|became|got|now|was)\b[^\n]{0,20}\b(?:broken|useless|corrupted|unusable)\b"
+    r"|\b(?:broke|broken|corrupted)\b[^\n]{0,20}\bconda\b(?! install)",
+    re.IGNORECASE,
+)
+
+
+@cause_rule("installs/pip-broke-conda-itself", MIXED)
+def pip_broke_conda_itself(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: after a `pip install` in a conda environment, conda itself fails (a traceback through
+    conda's own script or package) or the user says conda broke.
+    Why: pip does not know which files are conda's; a pip package that depends on `conda`, or
+    upgrades what conda imports (requests, ruamel, a 2to3-era package over its modules), replaces
+    conda's own files, so the installer itself no longer runs.
+    Example: `pip install featuretools` then `$ conda` -> `File "/opt/conda/envs/x/bin/conda"` ...
+    `ImportError: No module named conda.cli`."""
+    if ctx.concluded(MIXED) or any(c != MIXED and s.score >= 0.8 for c, s in ctx.signals.items()):
+        return
+    pip_line = next(((n, t) for n, t in ctx.lines if _PIP_ADDS.search(t)), None)
+    if pip_line is None or (not _in_conda(ctx) and not any("conda" in t.lower() for _n, t in ctx.lines[:5])):
+        return
+    frame = next((f for f in ctx.facts.frames if f.line > pip_line[0] and _CONDA_OWN_FRAME.search(f.value)), None)
+    said = next(((n, t) for n, t in ctx.lines if _CONDA_SAID_BROKEN.search(t)), None)
+    broke = frame.evidence("fact/frame") if frame is not None else Evidence(*said, "fact/said") if said else None
+    if broke is None:
+        return
+    why = "conda itself fails after pip installed into its environment: pip replaced files conda runs on"
+    fix = (
+        "repair conda's own packages (conda install --force-reinstall conda), then install the pip "
+        "package's dependencies with conda first"
+    )
+    yield Verdict(MIXED, 0.85, why, [Evidence(pip_line[0], pip_line[1], "fact/command"), broke], fix=fix)
+
+
+_INDEX_HASH = re.compile(r"#sha256=(?P<hash>[0-9a-f]{64})", re.IGNORECASE)
+_EXPECTED_HASH = re.compile(r"\bexpected sha256 (?P<hash>[0-9a-f]{64})", re.IGNORECASE)
+
+
+@cause_rule("installs/download-differs-from-the-index-hash", "network-or-index")
+def download_differs_from_the_index_hash(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: pip's "THESE PACKAGES DO NOT MATCH THE HASHES", where the hash it expected is the one
+    the index published in the file's URL (`...whl#sha256=<h>`, `Expected sha256 <h>`).
+    Why: the index's own hash was not met, so the bytes changed on the way (a download broken off
+    or altered by a proxy, a corrupt cache), not a stale hash pinned in a requirements file (that
+    one would differ from the URL's).
+    Example: `tensorflow from https://www.piwheels.org/.../tensorflow-1.14.0-cp35-none-linux_armv7l.whl#sha256=cba2...`
+    then `Expected sha256 cba2...` / `Got 6d70...`."""
+    published = {m.group("hash").lower(): n for n, t in ctx.lines for m in _INDEX_HASH.finditer(t)}
+    for number, line in ctx.lines:
+        expected = _EXPECTED_HASH.search(line)
+        if expected and expected.group("hash").lower() in published:
+            source = published[expected.group("hash").lower()]
+            evidence = [
+                Evidence(source, dict(ctx.lines).get(source, ""), "fact/index-hash"),
+                Evidence(number, line, "fact/hash"),
+            ]
+            why = "the downloaded file does not match the hash the index published for it: the download was corrupted"
+            fix = "retry with a clean cache (pip install --no-cache-dir ...), or download the file and install it"
+            yield Verdict("network-or-index", 0.85, why, evidence, fix=fix)
+            return

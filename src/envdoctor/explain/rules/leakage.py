@@ -216,6 +216,12 @@ def installed_here_running_there(ctx: RuleContext) -> Iterator[Verdict]:
             weight = 0.92
         else:
             why += ", yet the interpreter that runs the code cannot import it"
+        shown = ctx.facts.installed.get(dist)
+        if shown is not None and shown.version.startswith("0.0."):
+            # a 0.0.x release that imports nothing is often a placeholder (what pip falls back to
+            # where no real wheel fits), not a package another interpreter would have
+            weight = min(weight, 0.6)
+            why += f" (as {shown.version}, possibly an empty placeholder release)"
         env = ctx.facts.activated_env.value if ctx.facts.activated_env else None
         fixes = kernel_fixes(dist, env) if jupyter else shell_fixes(dist)
         if ctx.facts.ide and not jupyter:
@@ -554,6 +560,37 @@ def pip_and_python_disagree(ctx: RuleContext) -> Iterator[Verdict]:
     evidence = [Evidence(dist.line, dist.text, "fact/installed"), Evidence(other.line, other.text, "fact/interpreter")]
     fixes = shell_fixes(dist.name)
     yield Verdict(WRONG_INTERPRETER, 0.85 if failed else 0.8, why, evidence, fix=" ; ".join(fixes))
+
+
+# pip's console launcher: `bin/pip3`, `Scripts\pip.exe\__main__.py`, `/usr/bin/pip`
+_PIP_LAUNCHER = re.compile(
+    r"[\\/](?:bin|Scripts)[\\/]pip(?:3(?:\.\d+)?)?(?:\.exe)?(?:[\\/]__main__\.py)?$", re.IGNORECASE
+)
+
+
+@cause_rule("leakage/pip-launcher-of-another-pip", WRONG_INTERPRETER)
+def pip_launcher_of_another_pip(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the `pip` / `pip3` command itself fails inside its launcher script: `from pip import
+    main` -> "cannot import name 'main'", or `No module named 'pip'`.
+    Why: the launcher was written for one pip installation and the interpreter it starts imports
+    another (pip >= 10 moved `main`: an old distro launcher meeting a `pip install --user --upgrade
+    pip`), or has no pip at all (a launcher left by another Python on PATH). The command on PATH
+    is not the interpreter's own pip; `python -m pip` runs the right one.
+    Example: `File "/usr/bin/pip3", line 9, in <module>` / `from pip import main` / `ImportError:
+    cannot import name 'main'`."""
+    terminal = ctx.facts.terminal_error()
+    if terminal is None:
+        return
+    message = terminal.message.lower()
+    if "cannot import name 'main'" not in message and "no module named 'pip'" not in message:
+        return
+    launcher = next((f for f in ctx.facts.frames if _PIP_LAUNCHER.search(f.value)), None)
+    if launcher is None:
+        return
+    why = f"the pip command ({launcher.value}) starts an interpreter whose pip is another installation's, or none"
+    fix = "run pip through the interpreter you use: python -m pip ... (py -m pip ... on Windows)"
+    evidence = [launcher.evidence("fact/frame"), Evidence(terminal.line, terminal.text, "fact/error")]
+    yield Verdict(WRONG_INTERPRETER, 0.85, why, evidence, fix=fix)
 
 
 # Causes a foreign copy of a package produces when it is imported: what the leak explains.

@@ -86,25 +86,30 @@ def python_blamed_with_builds_around_it(ctx: RuleContext) -> Iterator[Verdict]:
 @cause_rule("solver/requested-a-removed-package", "package-removed")
 def requested_a_removed_package(ctx: RuleContext) -> Iterator[Verdict]:
     """What: a requirement (asked for, collected, or in a solver's conflict) names a package the
-    knowledge base lists as removed (tensorflow-gpu after 2.11), and the install failed.
+    knowledge base lists as removed from PyPI (tensorflow-gpu after 2.11), and the install failed,
+    or the pin is the removal's release or later (`tensorflow-gpu==2.12.0rc0`: nothing real exists).
+    A conda request is not one: conda channels still build tensorflow-gpu and pytorch.
     Why: what remains on the index fails on purpose (an sdist whose setup.py raises) or has no
     release for new Pythons; the error that follows is a symptom.
     Example: `Collecting tensorflow-gpu` ... `metadata-generation-failed`."""
     kb = ctx.kb if ctx.facts.requests or ctx.facts.conflicts else None
-    if kb is None or not (ctx.facts.errors or ctx.signals):
+    if kb is None:
         return
     for req in ctx.facts.requests:
         removed = kb.removed(req.name)
-        if removed is None or (removed.pypi_only and not _from_pypi(req)):
-            continue
+        if removed is None or not _from_pypi(req):
+            continue  # the removals are PyPI's: conda channels still build tensorflow-gpu, pytorch
         try:
             spec = SpecifierSet(req.spec)
         except InvalidSpecifier:
             continue
-        if req.spec and not spec.contains(removed.since, prereleases=True):
+        # a placeholder name (pypi_only) has no removal release: a pin on it is read as any request
+        past = not removed.pypi_only and _pinned_at_or_after(req.spec, removed.since)
+        if req.spec and not spec.contains(removed.since, prereleases=True) and not past:
             continue  # an old release that still exists (tensorflow-gpu==2.10): not this cause
         failed = (
-            req.source == "build"
+            past  # a pin on the removal or later (its release candidates too): nothing real to install
+            or req.source == "build"
             or _SOLVER in ctx.signals
             or ctx.has("removed/tf-gpu-message", "removed/tf-gpu-stub")
             or any(
@@ -112,7 +117,7 @@ def requested_a_removed_package(ctx: RuleContext) -> Iterator[Verdict]:
                 for e in ctx.facts.errors
             )
         )
-        if not failed:
+        if not failed or not (past or ctx.facts.errors or ctx.signals):
             continue
         why, fix = _removal(removed)
         yield Verdict(
@@ -163,11 +168,55 @@ def pinned_pre_release_gone(ctx: RuleContext) -> Iterator[Verdict]:
         return
 
 
+def _pinned_at_or_after(spec: str, since: str) -> bool:
+    """Whether `spec` pins one release (`==2.12.0rc0`) whose final is the removal's or later."""
+    if not spec.startswith("==") or "," in spec:
+        return False
+    pinned, first = _parsed(spec[2:].strip().rstrip(".*")), _parsed(since)
+    return pinned is not None and first is not None and Version(pinned.base_version) >= Version(first.base_version)
+
+
 def _parsed(text: str) -> Version | None:
     try:
         return Version(text)
     except InvalidVersion:
         return None
+
+
+# conda subdirs whose builds channels add late or never (the big two x86_64 ones and osx-64 have them first)
+_LATE_SUBDIRS = ("osx-arm64", "linux-aarch64", "linux-ppc64le", "linux-armv7l", "win-arm64")
+_SUBDIR = re.compile(r"(?:^\s*platform:\s*|conda\.anaconda\.org/[\w.-]+/)(?P<subdir>[a-z]+-[\w]+)\b", re.IGNORECASE)
+_CHANNEL_OPTION = re.compile(r"\bconda\s+(?:install|create)\b[^\n]*?(?:-c|--channel)[ =](?P<channel>[\w.-]+)")
+
+
+@cause_rule("solver/channel-lacks-this-subdir", "platform-unsupported")
+def channel_lacks_this_subdir(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: conda's PackagesNotFoundError where the user named the channel (`-c pytorch`, `-c pyg`)
+    and conda searched it for a subdir channels build late or never (osx-arm64, linux-aarch64,
+    ppc64le, win-arm64).
+    Why: the channel the project documents was searched, so the package is not missing from the
+    channels asked; it has no build for this machine's subdir (PyTorch's channel before its
+    Apple-silicon builds, PyG's conda builds never for osx-arm64).
+    Example: `conda install -c pytorch pytorch` ... `PackagesNotFoundError` ... `-
+    https://conda.anaconda.org/pytorch/osx-arm64`."""
+    if not any(c.tool == "conda" and c.kind == "missing" for c in ctx.facts.conflicts):
+        return
+    channels = {m.group("channel").lower() for _n, t in ctx.lines for m in _CHANNEL_OPTION.finditer(t)}
+    if not channels:
+        return  # no channel named: the package may simply live in another one
+    for number, line in ctx.lines:
+        found = _SUBDIR.search(line)
+        if not found or found.group("subdir").lower() not in _LATE_SUBDIRS:
+            continue
+        low = line.lower()
+        if "platform:" in low or any(f"/{c}/" in low for c in channels):
+            subdir = found.group("subdir").lower()
+            asked = ", ".join(sorted(channels))
+            why = f"conda searched the channel asked for ({asked}) for {subdir}: it has no build there"
+            fix = f"install it with pip (wheels for {subdir}), or use a channel that builds for {subdir} (conda-forge)"
+            evidence = [Evidence(number, line, "fact/conda-subdir"), *ctx.evidence("platform-unsupported")[:1]]
+            yield Verdict("platform-unsupported", 0.85, why, evidence, moves_from=(_SOLVER,), fix=fix)
+            return
 
 
 def _removal(removed: RemovedPackage) -> tuple[str, str]:

@@ -316,7 +316,9 @@ def _glibc_level(tag: str) -> tuple[int, int] | None:
             levels.append((int(found.group(1)), int(found.group(2))))
         elif part.startswith("manylinux2014_"):
             levels.append((2, 17))
-        elif part.startswith(("manylinux2010_", "manylinux1_")):
+        elif part.startswith("manylinux2010_"):
+            levels.append((2, 12))
+        elif part.startswith("manylinux1_"):
             levels.append((2, 5))
     return min(levels) if levels else None
 
@@ -473,9 +475,9 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
                 yield Verdict(PY, 0.85, note, [ev], moves_from=(PLAT,))
                 return
         pi = _raspberry_pi_32bit(ctx)
-        for ev in hit.evidence if pi is not None else ():
+        for ev in hit.evidence:
             tagged = _CP_WHEEL.search(ev.text)
-            if tagged and _ARM32_PLATFORM.search(tagged.group("plat")):
+            if pi is not None and tagged and _ARM32_PLATFORM.search(tagged.group("plat")):
                 wheel_py = tagged.group("py")[2:]
                 note = (
                     f"the wheel is for Python {wheel_py[0]}.{wheel_py[1:]} on 32-bit ARM Linux, what Raspberry Pi OS "
@@ -500,8 +502,13 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
             continue
         wheel_py = match.group("py")[2:]
         mine = python.replace(".", "")
-        needs = _manylinux_glibc(match.group("plat"))
         have = ctx.facts.glibc.value if ctx.facts.glibc else None
+        # a manylinux level newer than 2.17 says glibc by itself; an older one only against a glibc
+        # the log shows below it (CentOS 6's 2.12 under manylinux2014)
+        level = _glibc_level(match.group("plat"))
+        needs = _manylinux_glibc(match.group("plat")) or (
+            level if level is not None and have and version_tuple(have) < level else None
+        )
         arch_fits = not ctx.platforms or any(k.split("-", 1)[1] in match.group("plat").lower() for k in ctx.platforms)
         if (
             wheel_py == mine
@@ -511,8 +518,8 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
             and (not have or version_tuple(have) < needs)
         ):
             # the Python tag fits and Linux takes manylinux wheels: what is refused is the glibc level
-            level = ".".join(map(str, needs))
-            note = f"the wheel needs glibc {level} (its manylinux tag)" + (f"; this system has {have}" if have else "")
+            needed = ".".join(map(str, needs))
+            note = f"the wheel needs glibc {needed} (its manylinux tag)" + (f"; this system has {have}" if have else "")
             evidence = [ev] + ([ctx.facts.glibc.evidence("fact/glibc")] if ctx.facts.glibc else [])
             yield Verdict("glibc-too-old", 0.9, note, evidence, moves_from=(PLAT,))
             return
@@ -796,6 +803,40 @@ def python_no_release_supports(ctx: RuleContext) -> Iterator[Verdict]:
         yield Verdict(
             PY, 0.6, f"the log shows Python {python}, which the frameworks' releases do not support", evidence
         )
+
+
+_LISTED_WHEEL = re.compile(r"\b(?P<name>[A-Za-z0-9][\w.]*?)-(?P<version>\d[\w.+]*)-(?P<py>cp\d{2,3})-[\w]+-[\w.]+\.whl")
+
+
+@cause_rule("wheels/listed-wheels-lack-this-python", PY)
+def listed_wheels_lack_this_python(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: pip found no version of a package, and the log lists that package's published wheel
+    files (copied from its PyPI page: `tensorflow_rocm-2.11.1.550-cp310-cp310-manylinux2014_x86_64.whl`,
+    cp39, cp38), none of them for the log's Python (3.11).
+    Why: the files a release publishes are the Pythons it can install on; a Python none of them
+    is tagged for gets "from versions: none" whatever the machine.
+    Example: `pip install tensorflow-rocm` -> `(from versions: none)` under Python 3.11, with the
+    cp38 / cp39 / cp310 wheels listed."""
+    python = ctx.python
+    if not python or not no_wheel_signal(ctx) or decided(ctx) or ctx.has(_WHEEL_TAG_NOT_SUPPORTED):
+        return
+    failed = {r.name for r in ctx.facts.requests if r.source in FAILED_SOURCES}
+    tags: dict[str, set[str]] = {}
+    shown: dict[str, Evidence] = {}
+    for number, line in ctx.lines:
+        for match in _LISTED_WHEEL.finditer(line):
+            name = re.sub(r"[-_.]+", "-", match.group("name")).lower()
+            if name in failed:
+                tags.setdefault(name, set()).add(match.group("py")[2:])
+                shown.setdefault(name, Evidence(number, line, "fact/listed-wheel"))
+    mine = python.replace(".", "")
+    for name, pythons in tags.items():
+        if len(pythons) >= 2 and mine not in pythons:
+            listed = sorted((f"{p[0]}.{p[1:]}" for p in pythons), key=version_tuple)
+            why = f"the {name} wheels the log lists are for Python {', '.join(listed)}, none for Python {python}"
+            evidence = [shown[name], *([ctx.facts.python.evidence("fact/python")] if ctx.facts.python else [])]
+            yield Verdict(PY, 0.85, why, evidence, moves_from=(PLAT,), fix=f"use Python {listed[-1]}")
+            return
 
 
 _SIGN_PLATFORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
