@@ -199,3 +199,10 @@ def test_pip_freezes_output_is_what_is_installed_and_a_0_0_x_release_is_no_other
     )
     assert_not_concluded(failing, "wrong-interpreter")
     assert raw_decision(failing.replace("0.0.1", "0.7.2")).cause == "wrong-interpreter"
+
+
+def test_python_with_a_colon_before_its_version() -> None:
+    text = "Python:  3.7.7 (default, May  6 2020, 11:45:54) [MSC v.1916 64 bit (AMD64)]\nTF Version:  2.2.0\n"
+    got = raw_decision(text)
+    assert got.logfacts.python is not None and got.logfacts.python.value == "3.7.7"
+    assert raw_decision("pythonic: 3.7.7\n").logfacts.python is None

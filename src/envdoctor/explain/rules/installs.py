@@ -138,6 +138,7 @@ def one_installer_removes_the_others_package(ctx: RuleContext) -> Iterator[Verdi
 _CONDA_OWN_FRAME = re.compile(
     r"[\\/](?:bin|Scripts)[\\/]conda(?:-script\.py|\.exe)?$|[\\/]site-packages[\\/]conda[\\/]"
 )
+_CONDA_ENV_SAID = re.compile(r"\bconda (?:env(?:ironment)?|prompt|create)\b", re.IGNORECASE)
 _CONDA_SAID_BROKEN = re.compile(
     r"\bconda\b[^\n]{0,30}\b(?:is|became|got|now|was)\b[^\n]{0,20}\b(?:broken|useless|corrupted|unusable)\b"
     r"|\b(?:broke|broken|corrupted)\b[^\n]{0,20}\bconda\b(?! install)",
@@ -157,13 +158,16 @@ def pip_broke_conda_itself(ctx: RuleContext) -> Iterator[Verdict]:
     if ctx.concluded(MIXED) or any(c != MIXED and s.score >= 0.8 for c, s in ctx.signals.items()):
         return
     pip_line = next(((n, t) for n, t in ctx.lines if _PIP_ADDS.search(t)), None)
-    if pip_line is None or (not _in_conda(ctx) and not any("conda" in t.lower() for _n, t in ctx.lines[:5])):
+    if pip_line is None or not (_in_conda(ctx) or any(_CONDA_ENV_SAID.search(t) for _n, t in ctx.lines)):
         return
     frame = next((f for f in ctx.facts.frames if f.line > pip_line[0] and _CONDA_OWN_FRAME.search(f.value)), None)
-    said = next(((n, t) for n, t in ctx.lines if _CONDA_SAID_BROKEN.search(t)), None)
-    broke = frame.evidence("fact/frame") if frame is not None else Evidence(*said, "fact/said") if said else None
-    if broke is None:
-        return
+    if frame is not None:
+        broke = frame.evidence("fact/frame")
+    else:
+        said = next(((n, t) for n, t in ctx.lines if _CONDA_SAID_BROKEN.search(t)), None)
+        if said is None:
+            return
+        broke = Evidence(said[0], said[1], "fact/said")
     why = "conda itself fails after pip installed into its environment: pip replaced files conda runs on"
     fix = (
         "repair conda's own packages (conda install --force-reinstall conda), then install the pip "
@@ -185,15 +189,13 @@ def download_differs_from_the_index_hash(ctx: RuleContext) -> Iterator[Verdict]:
     one would differ from the URL's).
     Example: `tensorflow from https://www.piwheels.org/.../tensorflow-1.14.0-cp35-none-linux_armv7l.whl#sha256=cba2...`
     then `Expected sha256 cba2...` / `Got 6d70...`."""
-    published = {m.group("hash").lower(): n for n, t in ctx.lines for m in _INDEX_HASH.finditer(t)}
-    for number, line in ctx.lines:
-        expected = _EXPECTED_HASH.search(line)
-        if expected and expected.group("hash").lower() in published:
-            source = published[expected.group("hash").lower()]
-            evidence = [
-                Evidence(source, dict(ctx.lines).get(source, ""), "fact/index-hash"),
-                Evidence(number, line, "fact/hash"),
-            ]
+    expected = [(n, t, m.group("hash").lower()) for n, t in ctx.lines if (m := _EXPECTED_HASH.search(t))]
+    if not expected:
+        return
+    published = {m.group("hash").lower(): (n, t) for n, t in ctx.lines for m in _INDEX_HASH.finditer(t)}
+    for number, line, digest in expected:
+        if digest in published:
+            evidence = [Evidence(*published[digest], "fact/index-hash"), Evidence(number, line, "fact/hash")]
             why = "the downloaded file does not match the hash the index published for it: the download was corrupted"
             fix = "retry with a clean cache (pip install --no-cache-dir ...), or download the file and install it"
             yield Verdict("network-or-index", 0.85, why, evidence, fix=fix)
