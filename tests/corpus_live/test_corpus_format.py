@@ -51,6 +51,8 @@ LABELLED_SPLITS = (
     "blind27",
     "blind28",
     "blind29",
+    "blind30",
+    "blind31",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -68,6 +70,7 @@ BLIND_ROUNDS = (
     ("blind24", "blind25"),
     ("blind26", "blind27"),
     ("blind28", "blind29"),
+    ("blind30", "blind31"),
 )
 
 
