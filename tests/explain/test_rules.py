@@ -716,6 +716,12 @@ CASES: dict[str, tuple[str, str, str]] = {
         '  File "/home/me/proj/run.py", line 9, in <module>\n    from app import main\n'
         "ImportError: cannot import name 'main'\n",
     ),
+    "gpu/library-major-not-comparable": (
+        "RuntimeError: Library cublas64_12.dll is not found or cannot be loaded\n",
+        "cuda-version-mismatch",
+        # the environment's CUDA shown (torch built for CUDA 11.8): the version decides, no pair of candidates
+        "pytorch 2.2.1+cu118\nRuntimeError: Library cublas64_12.dll is not found or cannot be loaded\n",
+    ),
     "leakage/source-tree-shadows-the-install": (
         'Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\n'
         '  File "torch/__init__.py", line 45, in <module>\n    from torch._C import *\n'

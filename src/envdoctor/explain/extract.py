@@ -1000,6 +1000,7 @@ _FRAMEWORK_PATTERNS: tuple[tuple[str, int, re.Pattern[str]], ...] = tuple(  # ma
         ("tensorflow", 5, r"tensorflow(?:_gpu|-gpu|-intel|_intel|_cpu|-cpu)?-(2\.\d+\.\d+)[-.]"),
         ("torch", 8, r"pytorch version\W{0,6}(\d+\.\d+(?:\.\d+)?(?:\+\w+)?)"),
         ("torch", 6, r"torch\s*(?:==|\s)\s*(\d+\.\d+(?:\.\d+)?(?:\+\w+)?)"),
+        ("torch", 7, r"\b(?:py)?torch\s*(\d+\.\d+(?:\.\d+)?\+cu\d{3,})\b"),  # "pytorch2.2.1+cu118"
         ("torch", 5, r"torch-(\d+\.\d+\.\d+(?:\+\w+)?)-"),
         ("numpy", 9, r"numpy\s+(2\.\d+\.\d+\w*)\s+as it may crash"),
         ("numpy", 5, r"numpy\s*(?:version\W{0,6}|==|\s)\s*(\d+\.\d+\.\d+)"),

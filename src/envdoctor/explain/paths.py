@@ -19,7 +19,8 @@ _SITE_RE = re.compile(
 _INTERP_RE = re.compile(
     r"""((?:[a-z]:|~|\$home|\.{0,2})?[\\/][^\s'"()\[\],<>`=]{0,400}?)[\\/]+(?:bin[\\/]+)?pythonw?(?:\d(?:\.\d+)?)?(?:\.exe)?(?![\w.\\/-])"""
 )
-_CONDA_ROOT = r"(?:ana|mini)conda\d?|miniforge\d?|mambaforge|micromamba|\.conda"
+# a folder named `conda` counts as a root too (/opt/conda of the conda Docker images, ~/.local/lib/conda)
+_CONDA_ROOT = r"(?:ana|mini)conda\d?|miniforge\d?|mambaforge|micromamba|\.conda|(?<=[\\/])conda(?=[\\/]|$)"
 _CONDA_ENV_RE = re.compile(rf"(?:{_CONDA_ROOT})[\\/]+envs[\\/]+([\w.-]+)")
 _CONDA_BASE_RE = re.compile(rf"(?:{_CONDA_ROOT})(?:[\\/]|$)")
 _USER_SITE_RE = re.compile(
@@ -30,6 +31,7 @@ _USER_SITE_RE = re.compile(
 _USER_SCRIPT_RE = re.compile(
     r"[\\/]\.local[\\/]+bin[\\/]+[\w.-]+|appdata[\\/]+roaming[\\/]+python[\\/]+python\d+[\\/]+scripts[\\/]+[\w.-]+"
 )
+_PIPENV_RE = re.compile(r"[\\/]\.local[\\/]+share[\\/]+virtualenvs[\\/]")  # pipenv's venvs
 _VENV_RE = re.compile(r"(?:^|[\\/])\.?(?:venv|virtualenv|virtualenvs|env)[\w.-]*(?:[\\/]|$)")
 # conda itself always runs from the base env: its own frames are no sign of leakage.
 _TOOL_FRAME_RE = re.compile(r"(?:site|dist)-packages[\\/]+(?:conda|conda_libmamba_solver|mamba|libmambapy|conda_env)\b")
@@ -58,11 +60,13 @@ class Installs:
 
 def _classify(prefix: str) -> tuple[str, str]:
     p = prefix.replace("\\\\", "\\").rstrip("\\/")
+    env = _CONDA_ENV_RE.search(p)
+    if env:  # before the user site: conda's envs/<name> layout under ~/.local is still an env
+        return "conda-env", env.group(1)
+    if _PIPENV_RE.search(p):
+        return "venv", p
     if _USER_SITE_RE.search(p):
         return "user", "user"
-    env = _CONDA_ENV_RE.search(p)
-    if env:
-        return "conda-env", env.group(1)
     if _CONDA_BASE_RE.search(p):
         return "conda-base", p
     if _VENV_RE.search(p):

@@ -324,6 +324,17 @@ SIGNATURES: tuple[Signature, ...] = (
         anchor="found",
     ),
     S(
+        "cuda-libs/windows-library-not-found",
+        "is not found",
+        "cuda-libs-missing",
+        0.75,
+        "CTranslate2's loader names a Windows CUDA DLL it could not find (`Library cublas64_12.dll is not found or "
+        "cannot be loaded`): missing, or of another CUDA major than the environment has (the log's CUDA tells).",
+        "RuntimeError: Library cublas64_12.dll is not found or cannot be loaded",
+        pattern=r"library (?:cudart|cublas\w*|cudnn\w*|cufft|curand|cusolver|cusparse|nvrtc)64_\d+\.dll is not found",
+        anchor="found",
+    ),
+    S(
         "cuda-libs/dso-loader",
         "could not load dynamic library",
         "cuda-libs-missing",
@@ -1676,7 +1687,7 @@ SIGNATURES: tuple[Signature, ...] = (
         0.8,
         "Code imports a Keras-internal module that this Keras release does not have (keras.engine / keras.src / keras.legacy moved between Keras 2, 2.13+ and Keras 3).",
         "ModuleNotFoundError: No module named 'keras.src.engine'",
-        pattern=r"no module named '(?P<module>(?:tensorflow\.(?:python\.)?)?keras\.(?:src|engine|legacy|api|_tf_keras|backend|layers|saving|utils|models|optimizers|preprocessing|wrappers|applications|mixed_precision|engine)\b[\w.]*)'",
+        pattern=r"no module named '(?P<module>(?:tensorflow\.(?:python\.)?)?keras\.(?:src|engine|legacy|api|_tf_keras|backend|layers|saving|utils|models|optimizers|preprocessing|wrappers|applications|mixed_precision|engine)\b[\w.]*)(?:'|$)",  # a paste may drop the closing quote
         anchor="keras",
     ),
     S(
@@ -1871,7 +1882,9 @@ SIGNATURES: tuple[Signature, ...] = (
         0.8,
         "A dependency is older or newer than the code importing it expects (a name it provides moved or is missing).",
         "ImportError: cannot import name 'TypeIs' from 'typing_extensions' (/usr/local/lib/python3.10/dist-packages/typing_extensions.py)",
-        pattern=r"cannot import name '(?P<name>\w+)'(?:\s*(?:/|,|or|and)\s*'\w+')* from '(?P<module>(?:typing_extensions|ml_dtypes|wrapt|h5py|huggingface_hub|charset_normalizer|urllib3|requests|packaging|setuptools|importlib_metadata|pydantic|flatbuffers|opt_einsum|gast|scipy|jaxlib|jax|flax|optax|chex|transformers|accelerate|diffusers|peft|tokenizers|torchvision|torchaudio|triton|tensorflow_probability|tensorflow_addons|tensorflow_hub|tensorboard|absl|attr|six|jinja2|markupsafe|werkzeug)\b[\w.]*)'",
+        # TensorBoard's own probe for TensorFlow (`from tensorboard.compat import notf`) fails and is caught
+        # whenever TensorFlow is installed: no dependency's version
+        pattern=r"cannot import name '(?!notf')(?P<name>\w+)'(?:\s*(?:/|,|or|and)\s*'\w+')* from '(?P<module>(?:typing_extensions|ml_dtypes|wrapt|h5py|huggingface_hub|charset_normalizer|urllib3|requests|packaging|setuptools|importlib_metadata|pydantic|flatbuffers|opt_einsum|gast|scipy|jaxlib|jax|flax|optax|chex|transformers|accelerate|diffusers|peft|tokenizers|torchvision|torchaudio|triton|tensorflow_probability|tensorflow_addons|tensorflow_hub|tensorboard|absl|attr|six|jinja2|markupsafe|werkzeug)\b[\w.]*)'",
     ),
     S(
         "deps/torchvision-operator",

@@ -218,6 +218,20 @@ def _pip_libraries(ctx: RuleContext) -> dict[str, tuple[str, Evidence | None]]:
     return out
 
 
+# Libraries versioned with the CUDA toolkit itself (cuDNN, NCCL, TensorRT have their own numbers).
+_TOOLKIT_VERSIONED = frozenset({"cudart", "cublas", "cublaslt", "cufft", "curand", "cusolver", "cusparse", "nvrtc"})
+
+
+def _framework_cuda(ctx: RuleContext) -> tuple[str, Evidence] | None:
+    """The CUDA a framework build in the log was made for (`torch 2.2.1+cu118` -> 11.8): its wheels
+    bring that CUDA's libraries into the environment."""
+    torch = ctx.facts.frameworks.get("torch")
+    found = re.search(r"\+cu(\d{2,3})(\d)$", torch.value) if torch else None
+    if torch is None or found is None:
+        return None
+    return f"{int(found.group(1))}.{found.group(2)}", torch.evidence("fact/framework-build")
+
+
 @cause_rule("gpu/library-wanted-vs-present", "cuda-version-mismatch", "cuda-libs-missing")
 def library_wanted_vs_present(ctx: RuleContext) -> Iterator[Verdict]:
     """What: the framework asks for a CUDA library of one major version (`libcudart.so.11.0`,
@@ -236,12 +250,13 @@ def library_wanted_vs_present(ctx: RuleContext) -> Iterator[Verdict]:
     for lib in wanted:
         have = present.get(lib.family)
         wheel = wheels.get(lib.family)
+        build = _framework_cuda(ctx) if lib.family in _TOOLKIT_VERSIONED else None
         have_version = (
             have.version
             if have
             else wheel[0]
             if wheel
-            else (toolkit.value if toolkit and lib.family == "cudart" else None)
+            else (toolkit.value if toolkit and lib.family == "cudart" else build[0] if build else None)
         )
         if have_version and version_tuple(have_version)[:1] != version_tuple(lib.version)[:1]:
             evidence = [Evidence(lib.line, lib.text, "fact/library")]
@@ -249,8 +264,10 @@ def library_wanted_vs_present(ctx: RuleContext) -> Iterator[Verdict]:
                 evidence.append(Evidence(have.line, have.text, "fact/library"))
             elif wheel is not None:
                 evidence += [wheel[1]] if wheel[1] is not None else []
-            elif toolkit is not None:
+            elif toolkit is not None and lib.family == "cudart":
                 evidence.append(Evidence(toolkit.line, toolkit.text, "fact/library"))
+            elif build is not None:
+                evidence.append(build[1])
             yield Verdict(
                 "cuda-version-mismatch",
                 0.85,
@@ -259,6 +276,27 @@ def library_wanted_vs_present(ctx: RuleContext) -> Iterator[Verdict]:
                 moves_from=("cuda-libs-missing",),
             )
             return
+
+
+@cause_rule("gpu/library-major-not-comparable", "cuda-libs-missing", "cuda-version-mismatch")
+def library_major_not_comparable(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: CTranslate2's "Library cublas64_12.dll is not found or cannot be loaded", and the log
+    shows no CUDA of the environment to compare the DLL's major (12) with.
+    Why: the DLL's name is the CUDA major the build was linked against; with no CUDA installed it
+    is missing, with another major installed (CUDA 11 beside a CTranslate2 >= 4 built for 12) it
+    is the version. The log cannot tell which: both stay candidates, told apart by the CUDA there.
+    Example: `RuntimeError: Library cublas64_12.dll is not found or cannot be loaded` alone."""
+    if not ctx.has("cuda-libs/windows-library-not-found") or ctx.concluded("cuda-version-mismatch"):
+        return
+    signal = ctx.signals.get("cuda-libs-missing")
+    if signal is None or set(signal.ids) != {"cuda-libs/windows-library-not-found"}:
+        return  # another library message decides it
+    wanted = next((lib for lib in ctx.facts.libraries if not lib.found and lib.version), None)
+    major = f" {wanted.version}" if wanted else ""
+    note = f"a CUDA{major} library is not found: not installed, or the environment has another CUDA major"
+    evidence = ctx.evidence("cuda-libs-missing")[:1]
+    yield Verdict("cuda-libs-missing", 0.6, note, evidence, cap=0.7)
+    yield Verdict("cuda-version-mismatch", 0.55, note, evidence, cap=0.7)
 
 
 @cause_rule("gpu/library-of-the-build-missing", "cuda-libs-missing")
