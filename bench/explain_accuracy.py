@@ -125,7 +125,6 @@ SEALED = (
     "blind21",
     "blind23",
     "blind25",
-    "blind29",
     "blind30",
 )
 

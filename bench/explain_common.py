@@ -38,6 +38,7 @@ READ_BLIND = (
     "blind26",
     "blind27",
     "blind28",
+    "blind29",
     "blind31",
 )
 

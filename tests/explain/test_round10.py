@@ -262,3 +262,66 @@ def test_a_keras_submodule_missing_its_closing_quote() -> None:
     assert_not_concluded(
         "ModuleNotFoundError: No module named 'tensorflow_layers_experimental\n", "keras-version-mismatch"
     )
+
+
+# ---- round 10d: blind29's misses ----------------------------------------------------------------
+def test_paddles_own_checks() -> None:
+    cudnn = (
+        "WARNING: device: 0. The installed Paddle is compiled with CUDNN 7.6, but CUDNN version in your machine "
+        "is 7.5, which may cause serious incompatible bug.\n"
+    )
+    assert_reasoned(cudnn, "cuda-version-mismatch")
+    assert_not_concluded("The installed Paddle is compiled with CUDNN 7.6.\n", "cuda-version-mismatch")
+    cpu = "E0714 pybind.cc:1277] Cannot use GPU because you have installed CPU version PaddlePaddle.\n"
+    assert_reasoned(cpu, "no-gpu-visible")
+    assert_not_concluded("You have installed the GPU version of PaddlePaddle.\n", "no-gpu-visible")
+
+
+def test_cupy_failing_to_load_a_cuda_library() -> None:
+    text = (
+        "RuntimeError: CuPy failed to load nvrtc64_120_0.dll: FileNotFoundError: Could not find module "
+        "'nvrtc64_120_0.dll' (or one of its dependencies).\n"
+    )
+    assert_reasoned(text, "cuda-libs-missing")
+    assert_not_concluded("RuntimeError: CuPy failed to load the kernel cache: disk full\n", "cuda-libs-missing")
+
+
+def test_ptx_newer_than_the_driver() -> None:
+    text = (
+        "CUDA_ERROR_UNSUPPORTED_PTX_VERSION ptxas application ptx input, line 9; fatal : Unsupported .version 8.5; "
+        "current version is '8.4'\n"
+    )
+    assert_reasoned(text, "driver-too-old")
+    assert_not_concluded("ptxas fatal : Unresolved extern function 'foo'\n", "driver-too-old")
+
+
+def test_windows_module_not_found_in_the_users_language() -> None:
+    zh = "ImportError: DLL load failed while importing core_avx: 找不到指定的模块。\n"
+    got = raw_decision(zh)
+    assert got.cause == "msvc-runtime-missing", (got.cause, got.ranked)
+    assert raw_decision("ImportError: DLL load failed while importing core_avx: 拒绝访问。\n").cause != (
+        "msvc-runtime-missing"
+    )
+
+
+def test_the_index_certificate_expired_and_the_user_site_loaded_in_the_users_words() -> None:
+    assert_reasoned("Security certificate expired on https://download.pytorch.org/whl/\n", "network-or-index")
+    assert_not_concluded("My trial licence expired yesterday.\n", "network-or-index")
+    leak = "Python from plugin environment loading shapely from pip-managed user environment\n"
+    assert_reasoned(leak, "env-leakage")
+    assert_not_concluded("Python from plugin environment loading shapely from the plugin environment\n", "env-leakage")
+
+
+def test_the_tensorflow_templates_cuda_is_the_toolkit_shown() -> None:
+    got = raw_decision("- CUDA/cuDNN version: 10.2.89\n- GPU model and memory: GTX 1650\n")
+    assert got.logfacts.gpu.toolkit is not None and got.logfacts.gpu.toolkit.value == "10.2"
+
+
+def test_what_is_installed_with_conda_is_no_remedy() -> None:
+    said = (
+        "A perpetual issue is that people will have numpy installed in ~/.local that will override what's "
+        "installed with conda.\n"
+    )
+    assert not [c for c, _l in raw_decision(said).logfacts.resolutions if c == "mixed-pip-conda"]
+    fixed = "Solved: I reinstalled it with conda and it works now.\n"
+    assert [c for c, _l in raw_decision(fixed).logfacts.resolutions] == ["mixed-pip-conda"]

@@ -722,6 +722,18 @@ CASES: dict[str, tuple[str, str, str]] = {
         # the environment's CUDA shown (torch built for CUDA 11.8): the version decides, no pair of candidates
         "pytorch 2.2.1+cu118\nRuntimeError: Library cublas64_12.dll is not found or cannot be loaded\n",
     ),
+    "gpu/no-gpu-beside-another-cuda-than-the-build": (
+        "- TensorFlow version (use command below): 2.1.0\n- CUDA/cuDNN version: 10.2.89\n"
+        ">>> tf.config.list_physical_devices(None)\n"
+        "[PhysicalDevice(name='/physical_device:CPU:0', device_type='CPU')]\n"
+        "GPU not found on Windows 10 with tf 2.1.0\n",
+        "cuda-version-mismatch",
+        # CUDA 10.1, what TensorFlow 2.1 is built for: the versions are not why
+        "- TensorFlow version (use command below): 2.1.0\n- CUDA/cuDNN version: 10.1.243\n"
+        ">>> tf.config.list_physical_devices(None)\n"
+        "[PhysicalDevice(name='/physical_device:CPU:0', device_type='CPU')]\n"
+        "GPU not found on Windows 10 with tf 2.1.0\n",
+    ),
     "leakage/source-tree-shadows-the-install": (
         'Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\n'
         '  File "torch/__init__.py", line 45, in <module>\n    from torch._C import *\n'

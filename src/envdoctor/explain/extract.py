@@ -717,7 +717,9 @@ _REMEDY_CAUSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("platform-unsupported", r"\bwsl2?\b|\brosetta\b|apple silicon build|arm64 python"),
         (
             "mixed-pip-conda",
-            r"conda install\w* instead|(?:re)?install\w* (?:it |them |\w+ )?(?:with|using|via|through) conda\b|instead of pip"
+            # "(re)install it with conda" is a remedy; "what's installed with conda" describes the env
+            r"conda install\w* instead|(?<!what's )(?<!what is )(?<!that's )(?:re)?install\w* (?:it |them |\w+ )?"
+            r"(?:with|using|via|through) conda\b|instead of pip"
             r"|conda (?:and|with|vs\.?) pip|pip (?:and|with|vs\.?) conda",
         ),
         ("network-or-index", r"\bproxy\b|\bvpn\b|certificate|trusted-host|\bmirror\b|firewall"),
@@ -1046,6 +1048,7 @@ _GPU_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("driver_cuda", r"cuda version\s*:\s*(\d+\.\d+)\s*\|?"),
         ("driver_cuda", r"driver on your system is too old \(found version (\d+)\)"),
         ("toolkit", r"cuda compilation tools, release (\d+\.\d+)"),
+        ("toolkit", r"cuda/cudnn version\s*:\s*(?:cuda\s*)?(\d+\.\d+)"),  # TensorFlow's issue template
         ("toolkit", r"cuda runtime version\s*:\s*(\d+\.\d+)"),
         # NVIDIA's CUDA container images print their toolkit as a banner line: `CUDA Version 12.1.1`
         ("toolkit", r"^\s*cuda version (\d+\.\d+)(?:\.\d+)?\s*$"),

@@ -335,6 +335,17 @@ SIGNATURES: tuple[Signature, ...] = (
         anchor="found",
     ),
     S(
+        "cuda-libs/cupy-failed-to-load",
+        "cupy failed to load",
+        "cuda-libs-missing",
+        0.85,
+        "CuPy could not load a CUDA library it needs at run time (NVRTC, cuBLAS): not installed or not on the "
+        "loader's path (the CUDA toolkit, or conda-forge's cuda-nvrtc, brings it).",
+        "RuntimeError: CuPy failed to load nvrtc64_120_0.dll: FileNotFoundError: Could not find module 'nvrtc64_120_0.dll'",
+        pattern=r"cupy failed to load (?:lib)?(?:nvrtc|cublas|cudart|cufft|curand|cusolver|cusparse|cutensor|nccl)\w*\.(?:so|dll)",
+        anchor="cupy",
+    ),
+    S(
         "cuda-libs/dso-loader",
         "could not load dynamic library",
         "cuda-libs-missing",
@@ -397,6 +408,27 @@ SIGNATURES: tuple[Signature, ...] = (
         "cuDNN found at run time is another version than the build expects.",
         "Loaded runtime CuDNN library: 8.1.0 but source was compiled with: 8.6.0",
         pattern=r"loaded runtime cudnn library:?\s*(?P<have>[\d.]+).*compiled with:?\s*(?P<want>[\d.]+)",
+    ),
+    S(
+        "cuda-version/paddle-compiled-with",
+        "but cudnn version in your machine is",
+        "cuda-version-mismatch",
+        0.9,
+        "PaddlePaddle's own check at start-up: the cuDNN (or CUDA) it finds is another version than its build's.",
+        "WARNING: device: 0. The installed Paddle is compiled with CUDNN 7.6, but CUDNN version in your machine is 7.5, "
+        "which may cause serious incompatible bug.",
+        pattern=r"is compiled with cudnn [\d.]+, but cudnn version in your machine is [\d.]+",
+        anchor="cudnn",
+    ),
+    S(
+        "cuda-version/paddle-compiled-with-cuda",
+        "but cuda version in your machine is",
+        "cuda-version-mismatch",
+        0.9,
+        "PaddlePaddle's own check at start-up: the CUDA it finds is another version than its build's.",
+        "WARNING: device: 0. The installed Paddle is compiled with CUDA 11.2, but CUDA version in your machine is 10.2",
+        pattern=r"is compiled with cuda [\d.]+, but cuda version in your machine is [\d.]+",
+        anchor="cuda",
     ),
     S(
         "cuda-version/caffe2-cudnn",
@@ -497,6 +529,17 @@ SIGNATURES: tuple[Signature, ...] = (
         "CUDA driver version is insufficient for CUDA runtime version",
     ),
     S(
+        "driver/unsupported-ptx-version",
+        "unsupported_ptx_version",
+        "driver-too-old",
+        0.9,
+        "The driver's PTX JIT is older than the CUDA toolkit that generated the code (`CUDA_ERROR_UNSUPPORTED_PTX_"
+        "VERSION`, ptxas: `Unsupported .version 8.5; current version is '8.4'`): a driver too old for that toolkit.",
+        "CUDA_ERROR_UNSUPPORTED_PTX_VERSION ptxas application ptx input, line 9; fatal : Unsupported .version 8.5; "
+        "current version is '8.4'",
+        anchor="ptx",
+    ),
+    S(
         "driver/insufficient-code",
         "errorinsufficientdriver",
         "driver-too-old",
@@ -573,6 +616,15 @@ SIGNATURES: tuple[Signature, ...] = (
         0.9,
         "A CPU-only PyTorch build is installed.",
         "AssertionError: Torch not compiled with CUDA enabled",
+    ),
+    S(
+        "no-gpu/paddle-cpu-version",
+        "installed cpu version paddlepaddle",
+        "no-gpu-visible",
+        0.9,
+        "PaddlePaddle's own words: the CPU-only package (paddlepaddle) is installed, not paddlepaddle-gpu.",
+        "Cannot use GPU because you have installed CPU version PaddlePaddle.",
+        anchor="paddlepaddle",
     ),
     S(
         "no-gpu/jax-fallback",
@@ -946,7 +998,12 @@ SIGNATURES: tuple[Signature, ...] = (
         0.65,
         "Windows could not load TensorFlow's native module; the VC++ runtime is the usual culprit.",
         "ImportError: DLL load failed while importing _pywrap_tensorflow_internal: The specified module could not be found.",
-        pattern=r"dll load failed(?: while importing [\w.]+)?:\s*the specified module could not be found",
+        # Windows' own message in the user's language (zh, ja, ko, de, fr, es, pt, ru)
+        pattern=r"dll load failed(?: while importing [\w.]+)?:\s*(?:the specified module could not be found"
+        r"|找不到指定的模块|指定されたモジュールが見つかりません|지정된 모듈을 찾을 수 없습니다"
+        r"|das angegebene modul wurde nicht gefunden|le module spécifié est introuvable"
+        r"|no se puede encontrar el módulo especificado|não foi possível encontrar o módulo especificado"
+        r"|не найден указанный модуль)",
     ),
     S(
         "cpu/dll-init-failed",
@@ -1109,6 +1166,18 @@ SIGNATURES: tuple[Signature, ...] = (
         "python was using packages in ~/.local which had a different version instead.",
         pattern=r"\b(?:using|loading|loads|loaded|importing|imports|picks? up|prefers?|prioriti[sz]es)\b[^.\n]{0,60}"
         r"\b(?:in|from|over) (?:the )?~?/?\.local\b",
+    ),
+    S(
+        "env-leak/said-loads-from-the-user-site",
+        "user",
+        "env-leakage",
+        0.8,
+        'The user reports Python loading a package from the user site-packages ("loading shapely from pip-managed '
+        'user environment"): the leak, in their words.',
+        "Python from plugin environment loading shapely from pip-managed user environment",
+        pattern=r"\b(?:loading|loads|loaded|importing|imports|picks? up|reach\w* out into|using)\b[^.\n]{0,60}"
+        r"\b(?:from|in|into)\s+(?:the\s+)?(?:user'?s\s+)?(?:pip-managed\s+)?user(?:'s)?\s+"
+        r"(?:site-packages|site|environment|packages)\b",
     ),
     S(
         "env-leak/foreign-extension",
@@ -2004,6 +2073,16 @@ SIGNATURES: tuple[Signature, ...] = (
         "after pypi change pipenv is unsuable when behind proxy.",
         pattern=r"(?<!not )(?<!n't )\bbehind (?:a |the |our |my )?(?:corporate |company |firewall |http )?proxy\b",
         anchor="proxy",
+    ),
+    S(
+        "network/said-certificate-expired",
+        "expired",
+        "network-or-index",
+        0.8,
+        "The user reports the index's TLS certificate expired (pip / uv then refuse the connection).",
+        "Security certificate expired on https://download.pytorch.org/whl/",
+        pattern=r"\bcertificate\s+(?:has\s+|is\s+|was\s+)?expired\b|\bexpired\s+(?:ssl\s+|tls\s+|security\s+)?certificate\b",
+        anchor="certificate",
     ),
     S(
         "network/new-connection",

@@ -509,3 +509,36 @@ def empty_device_list_indexed(ctx: RuleContext) -> Iterator[Verdict]:
             )
             yield Verdict("no-gpu-visible", 0.85, why, evidence, fix=fix)
             return
+
+
+@cause_rule("gpu/no-gpu-beside-another-cuda-than-the-build", "cuda-version-mismatch")
+def no_gpu_beside_another_cuda_than_the_build(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the framework sees no GPU, and the CUDA the log shows installed (nvcc, the issue
+    template's "CUDA/cuDNN version") is not the one the installed build was made for (knowledge
+    base: TensorFlow 2.1 -> CUDA 10.1).
+    Why: a build loads the CUDA runtime by its exact name: before CUDA 11 by major.minor
+    (`cudart64_101.dll`, `libcudart.so.10.1`), from 11 on by the major (`libcudart.so.11.0`).
+    Another one installed is not found, so the framework falls back to the CPU: the GPU is not
+    missing, the versions do not match.
+    Example: TensorFlow 2.1.0, "CUDA/cuDNN version: 10.2.89", and a device list with the CPU only."""
+    if "no-gpu-visible" not in ctx.signals or ctx.concluded("cuda-version-mismatch"):
+        return
+    toolkit = ctx.facts.gpu.toolkit
+    build = _build_cuda(ctx)
+    if toolkit is None or build is None or not build[2]:
+        return
+    name, version, cuda, _cudnn = build
+    assert cuda is not None
+    digits = 1 if version_tuple(cuda)[:1] >= (11,) else 2
+    if version_tuple(toolkit.value)[:digits] == version_tuple(cuda)[:digits]:
+        return
+    why = f"{name} {version} is built for CUDA {cuda}; the log shows CUDA {toolkit.value}, which it does not load"
+    yield Verdict(
+        "cuda-version-mismatch",
+        0.85,
+        why,
+        [toolkit.evidence("fact/library"), *ctx.evidence("no-gpu-visible")[:1]],
+        moves_from=("no-gpu-visible",),
+        fix=f"install CUDA {cuda} (and its cuDNN) for {name} {version}, or a {name} release built for "
+        f"CUDA {toolkit.value}",
+    )
