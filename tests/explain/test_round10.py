@@ -7,7 +7,13 @@ packages in the knowledge base's wheel tables.
 
 from __future__ import annotations
 
+import os
+import subprocess
+from pathlib import Path
+
+from envdoctor.explain import explain_text
 from envdoctor.knowledge import KnowledgeBase
+from tests.actions.fakes import make_venv
 from tests.explain.expect import assert_not_concluded, assert_reasoned, raw_decision
 
 NO_WHEEL = (
@@ -325,3 +331,25 @@ def test_what_is_installed_with_conda_is_no_remedy() -> None:
     assert not [c for c, _l in raw_decision(said).logfacts.resolutions if c == "mixed-pip-conda"]
     fixed = "Solved: I reinstalled it with conda and it works now.\n"
     assert [c for c, _l in raw_decision(fixed).logfacts.resolutions] == ["mixed-pip-conda"]
+
+
+# ---- a pip launcher whose interpreter has no pip: the fix is run, verbatim, in a venv without pip ----
+def test_a_pip_launcher_without_pip_is_given_ensurepip_first(tmp_path: Path) -> None:
+    log = (
+        "Traceback (most recent call last):\n"
+        '  File "/usr/local/bin/pip3", line 5, in <module>\n'
+        "    from pip._internal.cli.main import main\n"
+        "ModuleNotFoundError: No module named 'pip'\n"
+    )
+    got = assert_reasoned(log, "wrong-interpreter")
+    first = got.fixes[0].split(", then ")[0]
+    assert first == "python -m ensurepip --upgrade"
+    python = make_venv(tmp_path / "venv")  # uv venv: no pip, as users meet it
+    assert subprocess.run([python, "-m", "pip", "--version"], capture_output=True).returncode != 0
+    bindir = str(python.parent)
+    env = dict(os.environ, PATH=bindir + os.pathsep + os.environ["PATH"], PIP_NO_INDEX="1")
+    subprocess.run(first, shell=True, check=True, env=env, capture_output=True)
+    assert subprocess.run([python, "-m", "pip", "--version"], capture_output=True).returncode == 0
+    cannot = log.replace("ModuleNotFoundError: No module named 'pip'", "ImportError: cannot import name 'main'")
+    other = explain_text(cannot)
+    assert other.cause == "wrong-interpreter" and not other.fixes[0].startswith("python -m ensurepip")

@@ -589,6 +589,8 @@ def pip_launcher_of_another_pip(ctx: RuleContext) -> Iterator[Verdict]:
         return
     why = f"the pip command ({launcher.value}) starts an interpreter whose pip is another installation's, or none"
     fix = "run pip through the interpreter you use: python -m pip ... (py -m pip ... on Windows)"
+    if "no module named 'pip'" in message:  # that interpreter has no pip: give it its own first
+        fix = "python -m ensurepip --upgrade, then " + fix
     evidence = [launcher.evidence("fact/frame"), Evidence(terminal.line, terminal.text, "fact/error")]
     yield Verdict(WRONG_INTERPRETER, 0.85, why, evidence, fix=fix)
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from envdoctor.explain import wheelhistory
 from envdoctor.explain.conflicts import python_blamed_wrongly
@@ -16,6 +16,7 @@ from envdoctor.explain.logfacts import Requested
 from envdoctor.explain.model import Evidence
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
 from envdoctor.knowledge.records import RemovedPackage
+from envdoctor.versions import parse_version
 
 # Conflict kinds that are really another cause (root cause over the solver's symptom).
 _KIND_CAUSE = {
@@ -142,14 +143,11 @@ def pinned_pre_release_gone(ctx: RuleContext) -> Iterator[Verdict]:
     for req in ctx.facts.requests:
         if req.source not in ("pip-error", "uv", "poetry") or not req.spec.startswith("=="):
             continue
-        try:
-            pinned = Version(req.spec[2:].strip())
-        except InvalidVersion:
-            continue
+        pinned = parse_version(req.spec[2:].strip())
         offered = next((o for o in ctx.facts.offered if o.name == req.name and o.versions), None)
-        if not pinned.is_prerelease or pinned.is_devrelease or offered is None:
+        if pinned is None or not pinned.is_prerelease or pinned.is_devrelease or offered is None:
             continue
-        listed = {_parsed(v) for v in offered.versions} - {None}
+        listed = {parse_version(v) for v in offered.versions} - {None}
         if pinned in listed or Version(pinned.base_version) not in listed:
             continue
         why = (
@@ -172,15 +170,8 @@ def _pinned_at_or_after(spec: str, since: str) -> bool:
     """Whether `spec` pins one release (`==2.12.0rc0`) whose final is the removal's or later."""
     if not spec.startswith("==") or "," in spec:
         return False
-    pinned, first = _parsed(spec[2:].strip().rstrip(".*")), _parsed(since)
+    pinned, first = parse_version(spec[2:].strip().rstrip(".*")), parse_version(since)
     return pinned is not None and first is not None and Version(pinned.base_version) >= Version(first.base_version)
-
-
-def _parsed(text: str) -> Version | None:
-    try:
-        return Version(text)
-    except InvalidVersion:
-        return None
 
 
 # conda subdirs whose builds channels add late or never (the big two x86_64 ones and osx-64 have them first)
