@@ -28,6 +28,7 @@ from envdoctor.explain.logfacts import (
 from envdoctor.explain.model import Evidence
 from envdoctor.explain.paths import path_tokens
 from envdoctor.explain.scanner import Scanner
+from envdoctor.explain.wheeltag import wheel_platform
 
 Numbered = Sequence[tuple[int, str]]
 
@@ -70,17 +71,6 @@ _OWN_WHEEL_RE = re.compile(
     r"(?:downloading|using cached|processing|saved|installing|obtaining|file was already downloaded)\s"
     r"[^\s]*?([\w.]+)-(\d[\w.+!]*)-(cp\d{2,3}|pp\d{2,3}|py\d{1,2})-(cp\d{2,3}[a-z]?|abi3|none|pypy\w*)-([\w.]+?)\.whl",
     re.IGNORECASE,
-)
-_PLATFORM_TAG = (
-    (re.compile(r"win_amd64"), "windows", "windows-x86_64", 64),
-    (re.compile(r"win32"), "windows", "", 32),
-    (re.compile(r"win_arm64"), "windows", "", 64),
-    (re.compile(r"macosx_\d+_\d+_(?:arm64|universal2)"), "macos", "macos-arm64", 64),
-    (re.compile(r"macosx_\d+_\d+_x86_64"), "macos", "macos-x86_64", 64),
-    (re.compile(r"musllinux"), "linux", "", 64),
-    (re.compile(r"linux\w*_x86_64"), "linux", "linux-x86_64", 64),
-    (re.compile(r"linux\w*_aarch64"), "linux", "linux-aarch64", 64),
-    (re.compile(r"linux\w*_(?:i686|armv7l)"), "linux", "", 32),
 )
 
 
@@ -141,19 +131,19 @@ _MANYLINUX_GLIBC = re.compile(r"^manylinux_(\d+)_(\d+)_")
 
 def _machine_tag(tag: str, number: int, line: str, facts: LogFacts) -> None:
     """A platform tag that is this machine's own: its OS, architecture, bitness (and glibc)."""
-    for rx, os_name, key, bits in _PLATFORM_TAG:
-        if rx.search(tag):
-            facts.machine_signs.append(Located(f"wheel for {tag}", number, line))
-            if bits == 32:
-                facts.bits = 32
-            elif facts.bits is None:
-                facts.bits = 64
-            if key and key not in facts.platforms:
-                facts.platforms = (*facts.platforms, key)
-            if os_name and not facts.os:
-                facts.os = os_name
-                facts.os_evidence.append(Evidence(number, line, "fact/wheel-platform"))
-            break
+    plat = wheel_platform(tag)
+    if plat.os is None:
+        return
+    facts.machine_signs.append(Located(f"wheel for {tag}", number, line))
+    if plat.bits == 32:
+        facts.bits = 32
+    elif facts.bits is None:
+        facts.bits = 64
+    if plat.key and plat.key not in facts.platforms:
+        facts.platforms = (*facts.platforms, plat.key)
+    if not facts.os:
+        facts.os = plat.os
+        facts.os_evidence.append(Evidence(number, line, "fact/wheel-platform"))
 
 
 def _own_wheels(lines: Numbered, facts: LogFacts) -> None:

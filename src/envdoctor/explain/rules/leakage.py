@@ -597,7 +597,10 @@ def pip_launcher_of_another_pip(ctx: RuleContext) -> Iterator[Verdict]:
 
 # Causes a foreign copy of a package produces when it is imported: what the leak explains.
 _LEAK_SYMPTOMS = ("numpy-abi", "numpy-api-removed", "dependency-version-mismatch", "protobuf-mismatch")
-_PY_OF_SITE = re.compile(r"[\\/]lib(?:64)?[\\/]+python(\d\.\d+)[\\/]+(?:site|dist)-packages", re.IGNORECASE)
+# one Python's site-packages (lib/python3.11, lib64 on Fedora, python3.13t free-threaded), its version in `v`
+_SITE_OF_PYTHON = re.compile(
+    r"[\\/]lib(?:64)?[\\/]+python(?P<v>[23]\.\d{1,2})t?[\\/]+(?:site|dist)-packages(?![\w-])", re.IGNORECASE
+)
 
 
 def _pythonpath_inside_an_activated_env(ctx: RuleContext) -> Iterator[Verdict]:
@@ -635,7 +638,7 @@ def pythonpath_names_another_install(ctx: RuleContext) -> Iterator[Verdict]:
     for path in ctx.facts.paths:
         if path.role != "pythonpath" or path.line > terminal.line or _BUILD_ENV.search(path.prefix):
             continue
-        version = _PY_OF_SITE.search(path.text)
+        version = _SITE_OF_PYTHON.search(path.text)
         other_python = version is not None and ctx.python is not None and version.group(1) != ctx.python
         other_prefix = bool(running) and not any(_same_install(path.prefix, r) for r in running)
         if not (other_python or other_prefix):
@@ -755,7 +758,7 @@ def error_names_another_install(ctx: RuleContext) -> Iterator[Verdict]:
     for prefix, _kind, source in path_tokens(terminal.text):
         if source != "site" or any(_same_install(prefix, p.prefix) for p in frames) or _BUILD_ENV.search(prefix):
             continue
-        ran, failed = _PY_OF_SITE.search(frames[-1].text), _PY_OF_SITE.search(terminal.text)
+        ran, failed = _SITE_OF_PYTHON.search(frames[-1].text), _SITE_OF_PYTHON.search(terminal.text)
         other_python = ran is not None and failed is not None and ran.group(1) != failed.group(1)
         why = f"the error is in {prefix}'s site-packages, while the code runs from {frames[-1].prefix}"
         if other_python and ran is not None and failed is not None:
@@ -850,7 +853,6 @@ _BANNER = re.compile(
 )
 # a standard-library file of one Python (lib/python3.11/importlib/...), not its site-packages
 _STDLIB_FRAME = re.compile(r"[\\/]lib[\\/]python(?P<v>[23]\.\d{1,2})[\\/](?!site-packages|dist-packages)[\w.]+")
-_VERSIONED_SITE = re.compile(r"[\\/]lib[\\/]python(?P<v>[23]\.\d{1,2})t?[\\/](?:site|dist)-packages[\\/]", re.I)
 # C-API names only Python 2 has: an extension that needs them was built for Python 2
 _PY2_ONLY_SYMBOL = re.compile(
     r"undefined symbol:?\s*(?P<sym>PyCObject_\w+|PyString_\w+|PyInt_\w+|Py_InitModule\w*|_Py_ZeroStruct|PyClass_\w+)"
@@ -881,7 +883,7 @@ def site_packages_of_another_python(ctx: RuleContext) -> Iterator[Verdict]:
             running = Located(found.group("v"), number, line)
             break
     for number, line in ctx.lines:
-        site = _VERSIONED_SITE.search(line)
+        site = _SITE_OF_PYTHON.search(line)
         if site is None:
             continue
         symbol = _PY2_ONLY_SYMBOL.search(line) if site.group("v").startswith("2") else None

@@ -22,6 +22,7 @@ from envdoctor.explain.model import Evidence
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
 from envdoctor.explain.rules.solver import nothing_to_choose_from
 from envdoctor.explain.wheelhistory import platform_keys
+from envdoctor.explain.wheeltag import wheel_platform
 from envdoctor.frameworks import compiled_family
 
 PLATFORM_NAMES = {
@@ -348,36 +349,11 @@ def _raspberry_pi_32bit(ctx: RuleContext) -> Evidence | None:
     return Evidence(named[0], named[1], "fact/machine")
 
 
-def _wheel_os(tag: str) -> str | None:
-    """The OS a wheel's platform tag is for (None: any, or unknown)."""
-    low = tag.lower()
-    if low.startswith("win"):
-        return "windows"
-    if low.startswith("macosx"):
-        return "macos"
-    if "linux" in low:
-        return "linux"
-    return None
-
-
 _UV_HINT = re.compile(
     r"you're on [^(]{1,40}\(`(?P<own>[\w.]+)`\), but `(?P<name>[\w.-]+)` \(v(?P<version>[^)]+)\) only has wheels "
     r"for the following platforms?: (?P<offered>.+)$",
     re.IGNORECASE,
 )
-_ARCHES = ("x86_64", "amd64", "aarch64", "arm64", "universal2", "i686", "win32", "armv7l", "ppc64le", "s390x")
-
-
-def _arch(tag: str) -> str:
-    low = tag.lower()
-    found = next((a for a in _ARCHES if low.endswith(a)), "")
-    return {"amd64": "x86_64", "arm64": "aarch64"}.get(found, found)
-
-
-def _serves(tag: str, machine: tuple[str | None, str]) -> bool:
-    """Whether a wheel tag is for this (OS, architecture); a macOS universal2 wheel serves both arches."""
-    os_name, arch = _wheel_os(tag), _arch(tag)
-    return os_name == machine[0] and (arch == machine[1] or (os_name == "macos" and arch == "universal2"))
 
 
 @cause_rule("wheels/uv-hint-no-build-for-this-machine", PLAT, "glibc-too-old")
@@ -409,16 +385,16 @@ def uv_hint_no_build_for_this_machine(ctx: RuleContext) -> Iterator[Verdict]:
             continue
         own = hint.group("own").lower()
         offered = re.findall(r"`([\w.]+)`", hint.group("offered"))
-        mine = _wheel_os(own), _arch(own)
+        mine = wheel_platform(own)
         if not offered:
             return
-        same = [tag for tag in offered if _serves(tag, mine)]
+        same = [tag for tag in offered if wheel_platform(tag).serves(mine.os, mine.arch)]
         have = _glibc_level(own)
         needs = [_glibc_level(tag) for tag in same]
         if same and have and all(n is not None and n > have for n in needs):
             lowest = min(n for n in needs if n is not None)
             why = (
-                f"{hint.group('name')} {hint.group('version')} has {mine[1]} Linux wheels only for glibc "
+                f"{hint.group('name')} {hint.group('version')} has {mine.arch} Linux wheels only for glibc "
                 f"{'.'.join(map(str, lowest))} or newer (manylinux); this machine's tag is {own} "
                 f"(glibc {'.'.join(map(str, have))})"
             )
@@ -448,7 +424,7 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
         return
     for ev in hit.evidence:
         tagged = re.search(r"-(?P<plat>[\w.]+)\.whl", ev.text, re.IGNORECASE)
-        wheel_os = _wheel_os(tagged.group("plat")) if tagged else None
+        wheel_os = wheel_platform(tagged.group("plat")).os if tagged else None
         if wheel_os and ctx.os and wheel_os != ctx.os:
             note = f"the wheel is built for {wheel_os}; this machine runs {ctx.os}"
             yield Verdict(PLAT, 0.9, note, [ev, *ctx.facts.os_evidence[:1]], moves_from=(PY,))
@@ -458,15 +434,12 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
         # (cp35 for a 3.6, say) is what was refused
         for ev in hit.evidence:
             tagged = _CP_WHEEL.search(ev.text)
-            if not tagged or _wheel_os(tagged.group("plat")) != ctx.os or not ctx.platforms:
+            plat = wheel_platform(tagged.group("plat")) if tagged else None
+            if tagged is None or plat is None or plat.os != ctx.os or not ctx.platforms:
                 continue
             if _manylinux_glibc(tagged.group("plat")):
                 continue  # a newer manylinux than 2017's: the glibc may be what was refused
-            arch = tagged.group("plat").lower()
-            if all(
-                k.split("-", 1)[1] in arch and k.split("-", 1)[0] in ("linux", "windows", "macos")
-                for k in ctx.platforms
-            ):
+            if all(plat.serves_key(k) for k in ctx.platforms):
                 wheel_py = tagged.group("py")[2:]
                 note = (
                     f"the wheel is for Python {wheel_py[0]}.{wheel_py[1:]} on this very OS and architecture: "
