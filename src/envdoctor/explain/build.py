@@ -10,7 +10,7 @@ from envdoctor.explain.causes import CAUSES, UNKNOWN_EXPLANATION
 from envdoctor.explain.decide import CANDIDATE_MIN, CONFIDENT, SECONDARY_MIN, Decision, decide
 from envdoctor.explain.model import UNKNOWN, Candidate, Evidence, Explanation, Secondary
 from envdoctor.explain.scanner import Scanner
-from envdoctor.explain.tailor import fixes_for, tailored
+from envdoctor.explain.tailor import ABOUT_WHICH_PIP, fixes_for, for_installer, tailored
 
 if TYPE_CHECKING:
     from envdoctor.knowledge.interface import KnowledgeSource
@@ -73,6 +73,15 @@ def _fixes(decision: Decision, cause: str, snapshot: Snapshot | None, kb: Knowle
     return out + [g for g in generic if g not in out]
 
 
+def _for_installer(fixes: list[str], cause: str, decision: Decision, snapshot: Snapshot | None) -> list[str]:
+    """Without a target, pip's install commands in `fixes` written for the installer the log shows
+    (a uv venv has no pip); with one, the ownership model already chose the installer."""
+    installer = decision.logfacts.installer
+    if snapshot is not None or installer is None or cause in ABOUT_WHICH_PIP:
+        return fixes
+    return list(dict.fromkeys(for_installer(f, installer.value) for f in fixes))
+
+
 def _uncalibrated(decision: Decision, cause: str) -> list[str]:
     """Why a cause the rules reached at the bar is only a candidate: its measured precision."""
     if decision.ranked and decision.ranked[0][0] == cause and decision.raw_confidence >= CONFIDENT:
@@ -97,7 +106,9 @@ def build_explanation(
             for c, s in decision.ranked
             if s >= CANDIDATE_MIN
         ][:MAX_CANDIDATES]
-        fixes = [f for c in candidates for f in _rule_fixes(decision, c.cause)]
+        fixes = [
+            f for c in candidates for f in _for_installer(_rule_fixes(decision, c.cause), c.cause, decision, snapshot)
+        ]
         fixes += [f"{c.cause}? {c.tell_apart}" for c in candidates]
         if candidates and snapshot is None:
             fixes.append(TARGET_HINT)
@@ -141,6 +152,7 @@ def build_explanation(
     # with an environment whose own remedies answer the cause (check's, or the tailoring's through
     # the ownership model), those are the fix: no second, differently pinned line from the log
     fixes = lines if snapshot is not None and remedies else _fixes(decision, cause, snapshot, kb)
+    fixes = _for_installer(fixes, cause, decision, snapshot)
     return Explanation(
         cause=cause,
         confidence=decision.confidence,

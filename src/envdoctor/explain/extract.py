@@ -520,6 +520,22 @@ _TOOL_VERSION: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+# a uv command the user ran: its project commands own the environment (`uv add` is how it changes)
+_UV_COMMAND = re.compile(r"(?:^|[\s$>#%`'\"(])uv (?P<verb>pip (?:install|sync)|add|sync|lock|run)\b", re.IGNORECASE)
+
+
+def _installer(lines: Numbered, facts: LogFacts) -> None:
+    for number, line in having(lines, ("uv ",)):
+        match = _UV_COMMAND.search(line)
+        if match is None:
+            continue
+        project = not match.group("verb").lower().startswith("pip")
+        if facts.installer is None or (project and facts.installer.value == "uv"):
+            facts.installer = Located("uv-project" if project else "uv", number, line)
+    if facts.installer is None and "uv" in facts.tools and "pip" not in facts.tools:
+        facts.installer = Located("uv", facts.tools["uv"].line, facts.tools["uv"].text)
+
+
 def _tools(lines: Numbered, facts: LogFacts) -> None:
     for number, line in having(lines, _TOOL_WORDS):
         low = line.lower()
@@ -531,6 +547,7 @@ def _tools(lines: Numbered, facts: LogFacts) -> None:
                 match = rx.search(line)
                 if match:
                     facts.tool_versions[name] = Located(next(g for g in match.groups() if g), number, line)
+    _installer(lines, facts)
 
 
 # ---- the day a log was written -----------------------------------------------------------------
@@ -910,6 +927,8 @@ def _requests(lines: Numbered, facts: LogFacts) -> None:
 
 
 _FROZEN = re.compile(r"^\s*(?P<name>[A-Za-z][\w.-]*)==(?P<ver>\d[\w.+!-]*)\s*$")
+# uv's summary of what it changed: " + numpy==2.0.0" installed, " - numpy==1.26.4" removed, " ~ x==1" reinstalled
+_UV_CHANGE = re.compile(r"^\s{0,2}(?P<op>[+~-]) (?P<name>[A-Za-z][\w.-]*)==(?P<ver>\d[\w.+!-]*)\s*$")
 
 
 def _installed(lines: Numbered, facts: LogFacts) -> None:
@@ -921,8 +940,16 @@ def _installed(lines: Numbered, facts: LogFacts) -> None:
 
     show_name: tuple[str, int] | None = None
     freezing = False  # inside the output of `pip freeze` (pins there are installed, not asked for)
+    by_uv = "uv" in facts.tools or facts.installer is not None
     for number, line in lines:
         low = line.lower()
+        changed = _UV_CHANGE.match(line) if by_uv else None
+        if changed:
+            if changed.group("op") == "-":
+                facts.replaced.append(Located(normalise(changed.group("name")), number, line))
+            else:
+                put(changed.group("name"), changed.group("ver"), "", number, line)
+            continue
         pinned = _FROZEN.match(line) if freezing else None
         if pinned:
             put(pinned.group("name"), pinned.group("ver"), "", number, line)

@@ -121,6 +121,8 @@ class LogFacts:
 
     tools: dict[str, Located] = field(default_factory=dict)  # pip, uv, conda, libmamba, traceback, tensorflow...
     tool_versions: dict[str, Located] = field(default_factory=dict)  # pip -> 24.0
+    # the installer the user ran when it is not pip: "uv" (uv pip ...), "uv-project" (uv add / sync / lock / run)
+    installer: Located | None = None
     python: Located | None = None  # "3.10" or "3.10.12"
     abi_tags: dict[str, Located] = field(default_factory=dict)  # cp310 -> where a wheel for this machine shows it
     # normalised name -> the version in the file name of a wheel this machine chose (`torch-1.7.1-cp38-...whl`)

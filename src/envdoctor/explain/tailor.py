@@ -33,11 +33,42 @@ _FIRST_NUMPY2_CANDIDATES = {
 _DISPLAY = {"tensorflow": "TensorFlow", "torch": "PyTorch", "jax": "JAX", "jaxlib": "jaxlib"}
 
 
+# pip's install command as prose and commands write it (not a notebook's `%pip`, not uv's own `uv pip`)
+_PIP_INSTALL = re.compile(
+    r"(?<![%\w/\\.-])(?<!uv )(?:python3? -m |py -m )?pip3? install(?P<flags>(?: (?:-U|--upgrade|--ignore-installed"
+    r"|--force-reinstall|--no-cache-dir))*)(?=[\s`'\"]|$)"
+)
+_UV_FLAG = {
+    "-U": "-U",
+    "--upgrade": "--upgrade",
+    "--ignore-installed": "--reinstall",
+    "--force-reinstall": "--reinstall",
+    "--no-cache-dir": "--no-cache",
+}
+# causes whose fixes are about which pip runs (`python -m pip` instead of `pip`): no installer rewrite
+ABOUT_WHICH_PIP = frozenset({"wrong-interpreter", "env-leakage"})
+
+
+def for_installer(text: str, installer: str) -> str:
+    """`text` with pip's install commands written for `installer`: `uv pip install` in a uv venv
+    (which has no pip), `uv add` in a uv project (what its lock file keeps); pip's unchanged."""
+    if installer not in ("uv", "uv-project"):
+        return text
+
+    def uv(match: re.Match[str]) -> str:
+        flags = [_UV_FLAG[f] for f in match.group("flags").split()]
+        verb = "uv add" if installer == "uv-project" else "uv pip install"
+        return " ".join([verb, *dict.fromkeys(flags)])
+
+    return _PIP_INSTALL.sub(uv, text)
+
+
 class _Env:
     """Read-only helpers over an optional snapshot; the remedies it renders are kept in `made`."""
 
-    def __init__(self, snapshot: Snapshot | None, kb: KnowledgeSource | None = None) -> None:
+    def __init__(self, snapshot: Snapshot | None, kb: KnowledgeSource | None = None, installer: str = "pip") -> None:
         self.snapshot = snapshot
+        self.installer = installer  # without a snapshot: the installer the log shows (pip, uv, uv-project)
         self.dists = {d.name.lower(): d for d in snapshot.distributions} if snapshot else {}
         self.conda = {r.name.lower(): r for r in snapshot.conda.records} if snapshot and snapshot.conda else {}
         self.made: list[Remedy] = []
@@ -59,7 +90,7 @@ class _Env:
         """Install into the target with the installer that owns it (pip or uv); plain pip without one."""
         if self._ctx is None:
             flags = [f"--{o}" for o in options]
-            return shlex.join(["pip", "install", *flags, *index, *requirements])
+            return for_installer(shlex.join(["pip", "install", *flags, *index, *requirements]), self.installer)
         owner = self._ctx.owner
         if owner.frozen:
             return self._render(self._ctx.new_env(list(requirements), owner.frozen_reason()))
@@ -482,7 +513,8 @@ def tailored(
             from_check = [_check_line(f) for f in checked]
             from_check += [h for f in checked for h in f.hints if h.startswith("Or ") and h not in from_check]
             return from_check + [g for g in generic if g not in from_check], [f.remedy for f in checked if f.remedy]
-    env = _Env(snapshot, kb)
+    installer = decision.logfacts.installer
+    env = _Env(snapshot, kb, installer.value if installer is not None and snapshot is None else "pip")
     lines: list[str] = []
     tailor = TAILORS.get(cause)
     kb_fix = decision.notes.get("kb_fix")
