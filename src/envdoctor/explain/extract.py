@@ -1052,6 +1052,7 @@ def _frameworks(lines: Numbered, facts: LogFacts) -> None:
 _LIB_FAMILIES = r"cudart|cublaslt|cublas|cudnn\w*|cufft|curand|cusolver|cusparse|nvrtc|nvinfer\w*|nccl|cupti|nvjitlink|nvtoolsext|cuda"
 _SO_RE = re.compile(r"\blib(" + _LIB_FAMILIES + r")\.so((?:\.\d+){0,3})", re.IGNORECASE)
 _DLL_RE = re.compile(r"\b(" + _LIB_FAMILIES + r")64_(\d+)\.dll", re.IGNORECASE)
+_NVCUDA_RE = re.compile(r"\b(nvcuda)\.dll()", re.IGNORECASE)  # the driver's own DLL (libcuda.so.1 on Linux)
 _LIB_FOUND = re.compile(r"successfully opened (?:dynamic|cuda) library|opened dynamic library", re.IGNORECASE)
 _LIB_MISSING = re.compile(
     r"could not load|cannot open shared object|not found|dlerror|cannot load|could not find|unable to load|error loading",
@@ -1106,6 +1107,7 @@ def _gpu(lines: Numbered, facts: LogFacts) -> None:
                     (m.group(1).lower(), _lib_version(m.group(1).lower(), m.group(2), True))
                     for m in _DLL_RE.finditer(line)
                 ]
+                hits += [("nvcuda", "") for _m in _NVCUDA_RE.finditer(line)]
                 for family, version in hits[:2]:
                     if (family, version, found) not in seen:
                         seen.add((family, version, found))

@@ -325,6 +325,38 @@ def library_of_the_build_missing(ctx: RuleContext) -> Iterator[Verdict]:
             return
 
 
+_WSL = re.compile(r"\bwsl2?\b|microsoft-standard|/usr/lib/wsl\b", re.IGNORECASE)
+
+
+@cause_rule("gpu/driver-library-missing", "no-gpu-visible")
+def driver_library_missing(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the NVIDIA driver's own library cannot be loaded, `libcuda.so.1` (TensorFlow's
+    "Could not load dynamic library 'libcuda.so.1'", a dlopen error from PyTorch, JAX, CuPy) or
+    Windows' `nvcuda.dll`, and no other CUDA library is missing.
+    Why: libcuda comes with the NVIDIA driver, never with a CUDA toolkit or a framework's wheels:
+    without it there is no driver on this machine, or the container was started without the GPU
+    (`docker run --gpus all`, the NVIDIA container runtime). The framework falls back to the CPU,
+    and installing CUDA libraries changes nothing. (WSL keeps the driver's library in
+    /usr/lib/wsl/lib, and an unversioned `libcuda.so` is the development link cuDNN asks for:
+    both are the loader path, read as missing libraries.)
+    Example: `Could not load dynamic library 'libcuda.so.1'; dlerror: libcuda.so.1: cannot open
+    shared object file` then `failed call to cuInit: UNKNOWN ERROR (303)`."""
+    missing = [lib for lib in ctx.facts.libraries if not lib.found]
+    driver = [lib for lib in missing if lib.family == "nvcuda" or (lib.family == "cuda" and lib.version == "1")]
+    if not driver or len(driver) != len(missing) or any(_WSL.search(text) for _, text in ctx.lines):
+        return
+    lib = driver[0]
+    yield Verdict(
+        "no-gpu-visible",
+        0.85,
+        "the NVIDIA driver's own library (libcuda / nvcuda.dll) is missing: no driver, or a container without the GPU",
+        [Evidence(lib.line, lib.text, "fact/library")],
+        demotes=("cuda-libs-missing",),
+        fix="install the NVIDIA driver (`nvidia-smi` must list the GPU); in Docker, run with `--gpus all` and "
+        "the NVIDIA container toolkit",
+    )
+
+
 @cause_rule("gpu/driver-older-than-build", "driver-too-old")
 def driver_older_than_build(ctx: RuleContext) -> Iterator[Verdict]:
     """What: the driver's CUDA version (nvidia-smi's "CUDA Version", or the driver version against
@@ -399,7 +431,12 @@ def the_user_says_no_gpu(ctx: RuleContext) -> Iterator[Verdict]:
 # The causes that show, from the framework's side, as "no GPU": the reason behind the symptom.
 _GPU_ROOTS = ("cuda-libs-missing", "cuda-version-mismatch", "driver-too-old")
 # Verdicts that already say why no GPU is seen (a CPU-only build, TF on native Windows, the driver).
-_NO_GPU_REASONS = ("gpu/cpu-only-build", "gpu/windows-tensorflow-after-2.10", "gpu/driver-older-than-build")
+_NO_GPU_REASONS = (
+    "gpu/cpu-only-build",
+    "gpu/windows-tensorflow-after-2.10",
+    "gpu/driver-older-than-build",
+    "gpu/driver-library-missing",
+)
 # The framework's own words that its build has no CUDA: the reason, not only the symptom.
 _BUILD_SAYS_CPU = frozenset({"no-gpu/torch-not-cuda", "no-gpu/built-without-cuda", "no-gpu/jax-cpu-jaxlib"})
 
