@@ -503,6 +503,12 @@ CASES: dict[str, tuple[str, str, str]] = {
         "cuda-libs-missing",
         "tensorflow version: 2.15.0\n" + CUDA_WARNING.replace(" W ", " E "),
     ),
+    "gpu/driver-library-missing": (
+        "Could not load dynamic library 'libcuda.so.1'; dlerror: libcuda.so.1: cannot open shared object file\n",
+        "no-gpu-visible",
+        # cuDNN asking for the unversioned development link: the loader path, not the driver
+        "Could not load library libcudnn_cnn_infer.so.8. Error: libcuda.so: cannot open shared object file\n",
+    ),
     "gpu/driver-older-than-build": (
         "| NVIDIA-SMI 470.82.01    Driver Version: 470.82.01    CUDA Version: 11.4     |\n"
         "torch 2.1.0+cu121\nRuntimeError: CUDA error: no kernel image\n",

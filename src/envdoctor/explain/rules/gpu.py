@@ -326,6 +326,7 @@ def library_of_the_build_missing(ctx: RuleContext) -> Iterator[Verdict]:
 
 
 _WSL = re.compile(r"\bwsl2?\b|microsoft-standard|/usr/lib/wsl\b", re.IGNORECASE)
+_GPU_WORDS = re.compile(r"cuda|\bgpu|device|nvidia|driver", re.IGNORECASE)
 
 
 @cause_rule("gpu/driver-library-missing", "no-gpu-visible")
@@ -339,6 +340,8 @@ def driver_library_missing(ctx: RuleContext) -> Iterator[Verdict]:
     and installing CUDA libraries changes nothing. (WSL keeps the driver's library in
     /usr/lib/wsl/lib, and an unversioned `libcuda.so` is the development link cuDNN asks for:
     both are the loader path, read as missing libraries.)
+    An error of another kind ending the log (a Keras import) is what the log is about: the warning
+    is then TensorFlow's usual note on a machine without a GPU.
     Example: `Could not load dynamic library 'libcuda.so.1'; dlerror: libcuda.so.1: cannot open
     shared object file` then `failed call to cuInit: UNKNOWN ERROR (303)`."""
     missing = [lib for lib in ctx.facts.libraries if not lib.found]
@@ -346,6 +349,9 @@ def driver_library_missing(ctx: RuleContext) -> Iterator[Verdict]:
     if not driver or len(driver) != len(missing) or any(_WSL.search(text) for _, text in ctx.lines):
         return
     lib = driver[0]
+    terminal = ctx.facts.terminal_error()
+    if terminal is not None and terminal.line != lib.line and not _GPU_WORDS.search(terminal.message):
+        return  # TensorFlow's warning on a machine without a GPU, beside the error the log is about
     yield Verdict(
         "no-gpu-visible",
         0.85,
