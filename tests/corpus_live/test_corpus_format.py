@@ -53,6 +53,8 @@ LABELLED_SPLITS = (
     "blind29",
     "blind30",
     "blind31",
+    "blind32",
+    "blind33",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -71,6 +73,7 @@ BLIND_ROUNDS = (
     ("blind26", "blind27"),
     ("blind28", "blind29"),
     ("blind30", "blind31"),
+    ("blind32", "blind33"),
 )
 
 
