@@ -40,6 +40,7 @@ READ_BLIND = (
     "blind28",
     "blind29",
     "blind31",
+    "blind32",
 )
 
 
