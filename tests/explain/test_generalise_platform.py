@@ -46,7 +46,7 @@ CASES = [
         'found for tensorflow-gpu"\n'
         'With the links on the tensorflow site i get "ERROR: https://storage.googleapis.com/tensorflow/windows/gpu/'
         'tensorflow_gpu-1.13.1-cp35-cp35m-win_amd64.whl is not a supported wheel on this platform."\n',
-        "platform-unsupported",
+        "python-unsupported",  # the Python's bitness: a 32-bit Python refuses win_amd64 wheels
     ),
     (
         "removed-neuralbody-145",

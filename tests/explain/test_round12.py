@@ -36,3 +36,103 @@ def test_libcuda_on_wsl_or_beside_other_missing_libraries_is_not_the_driver() ->
         "'libcudart.so.11.0'; dlerror: libcudart.so.11.0: cannot open shared object file: No such file or directory\n"
     )
     assert_not_concluded(both, "no-gpu-visible")
+
+
+# ---- read from blind32 (round 12): the tools' own messages, each with a near miss ------------------
+def test_conda_classics_conflict_search_and_pipenvs_resolution_failure_are_the_solver() -> None:
+    conda = (
+        "$ conda env create -f environment.yml\nCollecting package metadata (repodata.json): done\n"
+        "Solving environment: /\nFound conflicts! Looking for incompatible packages.\n"
+    )
+    assert raw_decision(conda).cause == "solver-conflict"
+    assert raw_decision("Solving environment: done\n").cause != "solver-conflict"
+    pipenv = (
+        "[pipenv.exceptions.ResolutionFailure]: Warning: Your dependencies could not be resolved. You likely have a "
+        "mismatch in your sub-dependencies.\n"
+    )
+    assert raw_decision(pipenv).cause == "solver-conflict"
+
+
+def test_pips_hash_check_on_a_download_is_the_network() -> None:
+    log = (
+        "ERROR: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE. If you have updated the package "
+        "versions, please update the hashes. Otherwise, examine the package contents carefully; someone may have "
+        "tampered with them.\n"
+    )
+    assert raw_decision(log).cause == "network-or-index"
+
+
+def test_a_windows_launcher_of_a_python_that_is_not_there() -> None:
+    log = (
+        "F:\\ComfyUI\\python_embeded>pip3 install torch\n"
+        'Fatal error in launcher: Unable to create process using \'"D:\\a\\ComfyUI\\python_embeded\\python.exe"  '
+        '"F:\\ComfyUI\\python_embeded\\Scripts\\pip3.exe" install torch\': The system cannot find the file specified.\n'
+    )
+    assert raw_decision(log).cause == "wrong-interpreter"
+    assert raw_decision("Fatal error: unable to create the output file\n").cause != "wrong-interpreter"
+
+
+def test_the_sklearn_placeholders_own_advice_without_its_first_line() -> None:
+    log = (
+        "      - use 'pip install scikit-learn' rather than 'pip install sklearn'\n"
+        "      - as a last resort, set the environment variable\n"
+        "        SKLEARN_ALLOW_DEPRECATED_SKLEARN_PACKAGE_INSTALL=True to avoid this error\n"
+    )
+    assert raw_decision(log).cause == "package-removed"
+    assert raw_decision("I use 'pip install scikit-learn' in my Dockerfile\n").cause != "package-removed"
+
+
+def test_a_64_bit_windows_wheel_of_this_python_refused_is_a_32_bit_python() -> None:
+    log = (
+        "I try install pytorch on windows 10 and Python 3.7 with below command:\n"
+        "`pip3 install https://download.pytorch.org/whl/cpu/torch-1.0.0-cp37-cp37m-win_amd64.whl`\n"
+        "torch-1.0.0-cp37-cp37m-win_amd64.whl is not a supported wheel on this platform.\n"
+    )
+    got = raw_decision(log)
+    assert got.cause == "python-unsupported", got.ranked
+    banner = "Python 3.7.4 (tags/v3.7.4:e09359112e, Jul  8 2019) [MSC v.1916 64 bit (AMD64)] on win32\n"
+    assert raw_decision(banner + log).cause == "platform-unsupported"  # a 64-bit Python: not its bitness
+
+
+def test_the_only_error_pips_report_of_a_frameworks_pin() -> None:
+    log = (
+        "ERROR: pip's dependency resolver does not currently take into account all the packages that are installed. "
+        "This behaviour is the source of the following dependency conflicts.\n"
+        "tensorflow 2.4.1 requires numpy~=1.19.2, but you have numpy 1.20.2 which is incompatible.\n"
+        "Successfully installed kglab-0.4.1 numpy-1.20.2\n"
+    )
+    assert_reasoned(log, "dependency-version-mismatch")
+    other = log.replace("tensorflow 2.4.1", "kglab 0.4.1")  # not a framework's pin: still only a warning
+    assert_not_concluded(other, "dependency-version-mismatch")
+
+
+def test_what_pip_list_shows_in_the_users_language_and_paddles_module() -> None:
+    log = (
+        "安装方式：pip install paddlepaddle-gpu==1.7.2.post107\n"
+        "安装后pip list有paddlepaddle-gpu 1.7.2.post107\n但是进入Python模式,\n"
+        "ModuleNotFoundError: No module named 'paddle'\n"
+    )
+    got = raw_decision(log)
+    assert [c.value for c in got.logfacts.claimed] == ["paddlepaddle-gpu"]
+    assert got.ranked[0][0] == "wrong-interpreter"
+
+
+def test_conda_itself_loaded_from_the_user_site_is_the_leak() -> None:
+    log = (
+        "Traceback (most recent call last):\n"
+        '  File "/home/t/.local/lib/python3.9/site-packages/conda/exceptions.py", line 626, in handler\n'
+        "    return_value = func(*args, **kwargs)\n"
+        '  File "/home/t/anaconda3/lib/python3.9/importlib/__init__.py", line 127, in import_module\n'
+        "    return _bootstrap._gcd_import(name[level:], package, level)\n"
+    )
+    assert raw_decision(log).cause == "env-leakage"
+    base = log.replace("/home/t/.local/lib/python3.9/site-packages", "/home/t/anaconda3/lib/python3.9/site-packages")
+    assert raw_decision(base).cause != "env-leakage"  # conda's own frames in its base: no leak
+
+
+def test_a_pasted_non_ascii_hyphen_in_site_packages_is_still_the_path() -> None:
+    from envdoctor.explain.paths import path_tokens
+
+    pasted = 'File "C:\\Users\\a\\anaconda3\\Lib\\site\u2011packages\\spyder_kernels\\console\\start.py", line 33'
+    assert path_tokens(pasted) == [("c:\\users\\a\\anaconda3", "conda-base", "site")]
+    assert path_tokens(pasted.replace("\u2011", "")) == []  # "sitepackages" is no site-packages

@@ -503,6 +503,61 @@ CASES: dict[str, tuple[str, str, str]] = {
         "cuda-libs-missing",
         "tensorflow version: 2.15.0\n" + CUDA_WARNING.replace(" W ", " E "),
     ),
+    "packages/a-package-states-its-dependency-range": (
+        "ImportError: Numba needs NumPy 2.0 or less. Got NumPy 2.1.\n",
+        "dependency-version-mismatch",
+        # the same check about the interpreter is the Python's cause, not a dependency's
+        "ImportError: Numba needs Python 3.9 or greater. Got Python 3.8.\n",
+    ),
+    "errors/path-over-the-windows-limit": (
+        "Installation fails and abort due to nodejs long paths\nC:\\Users\\yann\\wpy\\WinPython64-3.7.0.2\\t\\n\\"
+        + "node_modules\\deep" * 16
+        + "\\index.js\n",
+        "windows-long-paths",
+        # a long Windows path under the limit
+        "C:\\Users\\yann\\wpy\\WinPython64-3.7.0.2\\t\\n\\" + "node_modules\\deep" * 8 + "\\index.js\n",
+    ),
+    "leakage/works-in-the-shell-not-in-the-notebook": (
+        "When I import scipy in the Python in command prompt, it works fine as below\n>>> import scipy\n>>>\n"
+        "But when I use the same in the Jupyter notebook, I am getting -\nImportError: No module named 'scipy'\n",
+        "wrong-interpreter",
+        # works in the shell, and nothing about another program
+        "When I import scipy in the Python in command prompt, it works fine as below\n>>> import scipy\n"
+        "Then I upgraded it.\nImportError: No module named 'scipy'\n",
+    ),
+    "leakage/project-file-shadows-an-installed-module": (
+        'Traceback (most recent call last):\n  File "/home/a/miniconda2/lib/python2.7/site-packages/conda/resolve.py", '
+        'line 9, in <module>\n    from tqdm import tqdm\n  File "/mnt/c/git/project/tqdm.py", line 14\n'
+        "    def tqdm(arg: Any) -> Any:\nSyntaxError: invalid syntax\n",
+        "env-leakage",
+        # the project's own module imported by the project's code: no installed module shadowed
+        'Traceback (most recent call last):\n  File "/mnt/c/git/project/main.py", line 9, in <module>\n'
+        '    from tqdm import tqdm\n  File "/mnt/c/git/project/tqdm.py", line 14\nSyntaxError: invalid syntax\n',
+    ),
+    "wheels/release-for-this-python-hidden-by-the-distros-glibc": (
+        "I am on centos 7 with python 3.10.0\n$ pip install onnxruntime==1.18.1\n"
+        "ERROR: Could not find a version that satisfies the requirement onnxruntime==1.18.1 (from versions: 1.15.1, "
+        "1.16.0, 1.16.3)\nERROR: No matching distribution found for onnxruntime==1.18.1\n",
+        "glibc-too-old",
+        # Python 3.7 has no onnxruntime 1.18.1 wheel: the Python, not the glibc
+        "I am on centos 7 with python 3.7.9\n$ pip install onnxruntime==1.18.1\n"
+        "ERROR: Could not find a version that satisfies the requirement onnxruntime==1.18.1 (from versions: 1.13.1, "
+        "1.14.1)\nERROR: No matching distribution found for onnxruntime==1.18.1\n",
+    ),
+    "installs/abi-clash-in-the-anaconda-distribution": (
+        "A module that was compiled using NumPy 1.x cannot be run in\n"
+        "NumPy 2.2.3 as it may crash. To support both 1.x and 2.x\n"
+        "versions of NumPy, modules must be compiled with NumPy 2.0.\n"
+        'Traceback (most recent call last):  File "C:\\Users\\Hp\\anaconda3\\Lib\\site-packages\\spyder\\app.py", '
+        "line 4, in main\n",
+        "mixed-pip-conda",
+        # the same clash in a Miniconda env: conda's own env, whose NumPy pip or conda may have put there
+        "A module that was compiled using NumPy 1.x cannot be run in\n"
+        "NumPy 2.2.3 as it may crash. To support both 1.x and 2.x\n"
+        "versions of NumPy, modules must be compiled with NumPy 2.0.\n"
+        'Traceback (most recent call last):  File "C:\\Users\\Hp\\miniconda3\\envs\\tf\\Lib\\site-packages\\'
+        'spyder\\app.py", line 4, in main\n',
+    ),
     "gpu/driver-library-missing": (
         "Could not load dynamic library 'libcuda.so.1'; dlerror: libcuda.so.1: cannot open shared object file\n",
         "no-gpu-visible",

@@ -26,7 +26,7 @@ from envdoctor.explain.logfacts import (
     Requested,
 )
 from envdoctor.explain.model import Evidence
-from envdoctor.explain.paths import path_tokens
+from envdoctor.explain.paths import classify_prefix, path_tokens
 from envdoctor.explain.scanner import Scanner
 from envdoctor.explain.wheeltag import wheel_platform
 
@@ -782,7 +782,8 @@ def _resolutions(lines: Numbered, facts: LogFacts) -> None:
 _CLAIMED = re.compile(
     r"\bi(?:'ve| have)? (?:already |successfully )?(?:pip3? |conda )?install(?:ed)? (?P<a>[A-Za-z][\w.-]{1,60})"
     r"|\b(?P<b>[A-Za-z][\w.-]{1,60}) is (?:already |definitely |clearly )?installed\b"
-    r"|\b(?:pip3?|conda) (?:list|show|freeze) (?:shows?|says|lists?) (?:that )?(?P<c>[A-Za-z][\w.-]{1,60})",
+    r"|(?<![a-z0-9_])(?:pip3?|conda) (?:list|show|freeze)\s*(?:shows?|says|lists?|has|contains|includes|有|中有|里有|显示有?)\s*"
+    r"(?:that )?(?P<c>[A-Za-z][\w.-]{1,60})",
     re.IGNORECASE,
 )
 _IDE = re.compile(r"\bvs ?code\b|visual studio code|\bpycharm\b|\bspyder\b|\bidle\b|\bsublime\b", re.IGNORECASE)
@@ -1154,6 +1155,12 @@ _JUPYTER_WORDS = ("ipy", "cell in", "in [", "jupyter", "kernel", "notebook", "co
 _ECHO_PYTHONPATH = re.compile(r"\becho\s+[\"']?(?:\$\{?|%)pythonpath\b", re.IGNORECASE)
 
 
+# a frame in an installation's standard library (lib/python3.9/importlib/__init__.py), not its site-packages
+_CONDA_STDLIB_FRAME = re.compile(
+    r"^(?P<prefix>.+?)[\\/]+lib[\\/]+python[23]\.\d{1,2}[\\/]+(?!site-packages|dist-packages)\w"
+)
+
+
 def _paths(lines: Numbered, facts: LogFacts) -> None:
     seen: set[tuple[str, str]] = set()
     echoed = False
@@ -1178,7 +1185,12 @@ def _paths(lines: Numbered, facts: LogFacts) -> None:
                 else "site"
             )
         )
-        for prefix, kind, source in path_tokens(frame.group("path") if frame else line):
+        tokens = path_tokens(frame.group("path") if frame else line)
+        stdlib = _CONDA_STDLIB_FRAME.match(frame.group("path")) if frame and not tokens else None
+        if stdlib is not None and classify_prefix(stdlib.group("prefix")).startswith("conda"):
+            # a conda installation's own standard library runs this frame: that prefix's interpreter runs
+            tokens = [(stdlib.group("prefix").lower(), classify_prefix(stdlib.group("prefix")), "stdlib")]
+        for prefix, kind, source in tokens:
             where = role
             if role == "site" and source in ("interpreter", "kernel"):
                 where = source

@@ -33,7 +33,8 @@ _USER_SCRIPT_RE = re.compile(
 )
 _PIPENV_RE = re.compile(r"[\\/]\.local[\\/]+share[\\/]+virtualenvs[\\/]")  # pipenv's venvs
 _VENV_RE = re.compile(r"(?:^|[\\/])\.?(?:venv|virtualenv|virtualenvs|env)[\w.-]*(?:[\\/]|$)")
-# conda itself always runs from the base env: its own frames are no sign of leakage.
+# conda itself always runs from the base env: its own frames are no sign of leakage (unless they are
+# in the user site: a `pip install --user conda` shadowing the base's own).
 _TOOL_FRAME_RE = re.compile(r"(?:site|dist)-packages[\\/]+(?:conda|conda_libmamba_solver|mamba|libmambapy|conda_env)\b")
 JUPYTER_RE = re.compile(r"ipykernel|<ipython-input-|\bcell in\s*\[\d+\]|jupyter|kernel\.json|kernelspec|\bnotebook\b")
 
@@ -81,7 +82,8 @@ def installs(lines: Iterable[tuple[int, str]]) -> Installs:
         low = line.lower()
         if "packages" in low:
             for match in _SITE_RE.finditer(low):
-                if _TOOL_FRAME_RE.search(low, match.start(), match.end() + 40):
+                tool = _TOOL_FRAME_RE.search(low, match.start(), match.end() + 40)
+                if tool and not _USER_SITE_RE.search(match.group(1)):
                     continue
                 kind, key = _classify(match.group(1))
                 found.add(kind, key, number, line.strip())
@@ -109,16 +111,21 @@ _HEADERS_DIR = re.compile(r"[\\/](?:include|lib|lib64|libs|share)$")
 _KERNELSPEC_RE = re.compile(r"([^\s'\"`]{0,400}?)[\\/]+share[\\/]+jupyter[\\/]+kernels[\\/]")
 
 
+# hyphens a paste (a word processor, a web page) puts in `site-packages`: the path had an ASCII one
+_PASTED_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-"})
+
+
 def path_tokens(line: str) -> list[tuple[str, str, str]]:
     """(prefix, kind, source) of every site-packages path ("site"), interpreter path ("interpreter"),
     kernel spec folder ("kernel") and user-site script ("user") in one line."""
-    low = line.lower()
+    low = line.lower().translate(_PASTED_HYPHENS)
     out: list[tuple[str, str, str]] = []
     if "packages" in low:
         for match in _SITE_RE.finditer(low):
-            if _TOOL_FRAME_RE.search(low, match.start(), match.end() + 40):
-                continue
             prefix = re.sub(r"[\\/]+lib[\\/]*$", "", match.group(1).rstrip("\\/"))
+            tool = _TOOL_FRAME_RE.search(low, match.start(), match.end() + 40)
+            if tool and not _USER_SITE_RE.search(prefix):
+                continue
             if prefix:
                 out.append((prefix, classify_prefix(prefix), "site"))
     if "python" in low and ("bin" in low or ".exe" in low or "scripts" in low or "python3" in low):

@@ -1109,6 +1109,18 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     # ---- wrong-interpreter -----------------------------------------------------------------
     S(
+        "wrong-interp/launcher-of-a-missing-python",
+        "fatal error in launcher",
+        "wrong-interpreter",
+        0.85,
+        "A Windows console launcher (pip.exe, pip3.exe) holds the path of the Python it was made for, and that "
+        "Python is not there (a portable or moved install, another machine's path): `python -m pip` runs the "
+        "right one.",
+        "Fatal error in launcher: Unable to create process using '\"D:\\a\\ComfyUI\\python_embeded\\python.exe\"'",
+        pattern=r"fatal error in launcher:? unable to create process using",
+        anchor="fatal error in launcher",
+    ),
+    S(
         "wrong-interp/said-works-in-the-terminal",
         "terminal",
         "wrong-interpreter",
@@ -1360,6 +1372,28 @@ SIGNATURES: tuple[Signature, ...] = (
         "pip gave up resolving.",
         "ERROR: ResolutionImpossible: for help visit https://pip.pypa.io/en/latest/topics/dependency-resolution/#dealing-with-dependency-conflicts",
         anchor="conflict",
+    ),
+    S(
+        "solver/conda-found-conflicts",
+        "found conflicts",
+        "solver-conflict",
+        0.85,
+        "conda classic's solver failed its first pass and searches for the incompatible specs (an "
+        "UnsatisfiableError follows, often cut from the paste).",
+        "Found conflicts! Looking for incompatible packages.",
+        pattern=r"found conflicts!? looking for incompatible packages",
+        anchor="conflict",
+    ),
+    S(
+        "solver/pipenv-could-not-resolve",
+        "could not be resolved",
+        "solver-conflict",
+        0.85,
+        "Pipenv's resolver failed: the Pipfile's pins (or their sub-dependencies) exclude each other.",
+        "[pipenv.exceptions.ResolutionFailure]: Warning: Your dependencies could not be resolved. You likely have a "
+        "mismatch in your sub-dependencies.",
+        pattern=r"resolutionfailure\]?:?[^\n]{0,40}dependencies could not be resolved|your dependencies could not be "
+        r"resolved\. you likely have a mismatch in your sub-dependencies",
     ),
     S(
         "solver/conda-conflict",
@@ -1634,6 +1668,15 @@ SIGNATURES: tuple[Signature, ...] = (
         "A placeholder package that fails to install on purpose and names its replacement (the `sklearn` package -> scikit-learn).",
         "The 'sklearn' PyPI package is deprecated, use 'scikit-learn'",
         pattern=r"(?:the\s+)?['\"`]?(?P<package>[\w.-]+)['\"`]? pypi package is deprecated,? use ['\"`]?(?P<replacement>[\w.-]+)",
+    ),
+    S(
+        "removed/sklearn-deprecation-text",
+        "sklearn",
+        "package-removed",
+        0.9,
+        "The `sklearn` placeholder's own explanation (its build prints how to fix it): the lines users paste without the first.",
+        "      - use 'pip install scikit-learn' rather than 'pip install sklearn'",
+        pattern=r"rather than ['\"`]pip install sklearn['\"`]|sklearn_allow_deprecated_sklearn_package_install",
     ),
     S(
         "removed/pytorch-placeholder",
@@ -2046,6 +2089,18 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r"module '(?:jax|jaxlib|typing_extensions|h5py|flax|optax|chex|huggingface_hub)(?:\.[\w.]+)?' has no attribute",
     ),
     # ---- network-or-index ------------------------------------------------------------------
+    S(
+        "network/requirements-hashes-differ",
+        "do not match the hashes",
+        "network-or-index",
+        0.8,
+        "pip's hash check failed on a downloaded file: an interrupted or altered download (a proxy, a "
+        "truncated cache) far more often than pins the user changed.",
+        "ERROR: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE. If you have updated the package "
+        "versions, please update the hashes.",
+        pattern=r"these packages do not match the hashes from the requirements file",
+        anchor="do not match the hashes",
+    ),
     S(
         "network/proxy",
         "proxyerror",

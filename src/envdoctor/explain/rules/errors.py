@@ -182,6 +182,39 @@ _SOCKET = re.compile(r"[\\/](?:socket|ssl)\.py\b", re.IGNORECASE)
 _BUILD_FRAME = re.compile(r"pyproject_hooks|pep517|pip-build-env|[\\/]setuptools[\\/]|build_meta", re.IGNORECASE)
 
 
+# a Windows path token (drive or UNC) of more characters than MAX_PATH allows
+_OVER_MAX_PATH = re.compile(r"(?:\b[a-z]:|\\\\[\w.-]+)\\{1,2}[^\s'\"<>|*?]{256,}", re.IGNORECASE)
+MAX_PATH = 260
+
+
+@cause_rule("errors/path-over-the-windows-limit", "windows-long-paths")
+def path_over_the_windows_limit(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the log shows a Windows path longer than MAX_PATH (260 characters), anywhere: an
+    installer's failure, an extraction error, a file the user quotes.
+    Why: Windows refuses to create or open such a path unless long paths are enabled (and the
+    program opts in); a log only shows one because something had to write it: a package tree
+    (node_modules, TensorFlow's headers) deeper than the limit under this folder.
+    Example: `C:\\Users\\Yann\\Documents\\...\\node_modules\\shebang-regex\\index.js` (262 characters)."""
+    if ctx.concluded("windows-long-paths"):
+        return
+    for number, line in ctx.lines:
+        if len(line) < MAX_PATH or (":" not in line and "\\\\" not in line):
+            continue
+        for match in _OVER_MAX_PATH.finditer(line):
+            path = match.group(0).replace("\\\\", "\\").rstrip(".,;:)'\"")
+            if len(path) <= MAX_PATH:
+                continue
+            why = f"the log shows a Windows path of {len(path)} characters (the limit is {MAX_PATH})"
+            fix = (
+                "enable long paths (HKLM\\SYSTEM\\CurrentControlSet\\Control\\FileSystem LongPathsEnabled=1) "
+                "or install into a shorter folder (C:\\py)"
+            )
+            yield Verdict(
+                "windows-long-paths", 0.85, why, [Evidence(number, line, "long-paths/over-max-path")], fix=fix
+            )
+            return
+
+
 @cause_rule("errors/pip-crashed-while-downloading", "network-or-index")
 def pip_crashed_while_downloading(ctx: RuleContext) -> Iterator[Verdict]:
     """What: pip's `ERROR: Exception:` with a traceback through its own HTTP code (pip/_vendor/urllib3,

@@ -200,3 +200,38 @@ def download_differs_from_the_index_hash(ctx: RuleContext) -> Iterator[Verdict]:
             fix = "retry with a clean cache (pip install --no-cache-dir ...), or download the file and install it"
             yield Verdict("network-or-index", 0.85, why, evidence, fix=fix)
             return
+
+
+# the Anaconda distribution's own base (not Miniconda / Miniforge, whose base holds conda alone)
+_ANACONDA_BASE = re.compile(r"(?:^|[\\/])anaconda\d?$", re.IGNORECASE)
+_ABI_KEYS = frozenset({"numpy-abi/banner"})
+
+
+@cause_rule("installs/abi-clash-in-the-anaconda-distribution", MIXED, "numpy-abi")
+def abi_clash_in_the_anaconda_distribution(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: NumPy's 1.x / 2.x ABI banner, raised by code in the Anaconda distribution's base
+    installation (`C:\\Users\\me\\anaconda3\\Lib\\site-packages\\...`), and no user site in the log.
+    Why: the distribution ships NumPy and its hundreds of compiled packages as one conda build set,
+    and conda's solver keeps every package's NumPy pin: a module built for NumPy 1.x meeting
+    NumPy 2 there means pip installed one of them (NumPy, or a package pulling it: opencv,
+    tensorflow). Pinning NumPy with pip again mixes the two further; the fix is conda's own NumPy
+    (and the pip-installed package from conda, or a separate env). A user-site copy of NumPy
+    (AppData\\Roaming\\Python, ~/.local) is the leak, read elsewhere.
+    Example: the NumPy banner under `C:\\Users\\Hp\\anaconda3\\Lib\\site-packages\\spyder\\...`."""
+    signal = ctx.signals.get("numpy-abi")
+    if signal is None or not set(signal.ids) & _ABI_KEYS:
+        return
+    kinds = {p.kind for p in ctx.facts.paths}
+    base = next((p for p in ctx.facts.paths if p.kind == "conda-base" and _ANACONDA_BASE.search(p.prefix)), None)
+    if base is None or "user" in kinds or "conda-env" in kinds or "venv" in kinds:
+        return
+    why = (
+        f"the NumPy ABI clash is inside the Anaconda distribution ({base.prefix}), whose conda builds never mix "
+        "NumPy ABIs: pip put one side there"
+    )
+    evidence = [*ctx.evidence("numpy-abi")[:1], Evidence(base.line, base.text, "fact/install")]
+    fix = (
+        'conda install "numpy<2" (conda\'s own build), and install the pip-added package with conda too '
+        "(or in a new conda env)"
+    )
+    yield Verdict(MIXED, 0.88, why, evidence, demotes=("numpy-abi",), fix=fix)

@@ -33,6 +33,8 @@ _IMPORT_TO_DIST = {
     "cv2": "opencv-python",
     "pil": "pillow",
     "yaml": "pyyaml",
+    "paddle": "paddlepaddle",
+    "onnxruntime": "onnxruntime",
 }
 
 
@@ -54,6 +56,8 @@ _ALIASES = {
     "jax": ("jax-cuda12",),
     "opencv-python": ("opencv", "opencv-python-headless", "opencv-contrib-python", "py-opencv"),
     "scikit-learn": ("sklearn",),
+    "paddlepaddle": ("paddlepaddle-gpu",),
+    "onnxruntime": ("onnxruntime-gpu", "onnxruntime-directml", "onnxruntime-silicon"),
 }
 
 
@@ -241,6 +245,58 @@ def installed_here_running_there(ctx: RuleContext) -> Iterator[Verdict]:
             fix=" ; ".join(fixes),
         )
         return
+
+
+# the user's words, over two lines: it works in the shell ... but not in the notebook / IDE
+_SHELL_WORDS = r"terminal|shell|command[- ]?(?:line|prompt)|console|cmd|python prompt|anaconda prompt|repl|interpreter"
+_WORKS_IN_THE_SHELL = re.compile(
+    rf"\b(?:works?|worked|working|fine|runs?|imports?)\b[^\n]{{0,60}}\b(?:{_SHELL_WORDS})\b"
+    rf"|\b(?:{_SHELL_WORDS})\b[^\n]{{0,80}}\b(?:works?|fine|no (?:error|problem))",
+    re.IGNORECASE,
+)
+_BUT_NOT_IN_THE_NOTEBOOK = re.compile(
+    r"\b(?:but|however|whereas|while)\b[^\n]{0,80}"
+    r"\b(?:jupyter|notebook|ipython|kernel|pycharm|vs ?code|spyder|\bide\b)",
+    re.IGNORECASE,
+)
+
+
+@cause_rule("leakage/works-in-the-shell-not-in-the-notebook", WRONG_INTERPRETER)
+def works_in_the_shell_not_in_the_notebook(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the user says an import works in the shell (the terminal, the Anaconda prompt), then,
+    a few lines later, "but" in the notebook / the IDE it fails, and the log ends on a missing
+    module.
+    Why: the same import failing in one program and not in another is two interpreters: the
+    notebook's kernel (or the IDE) runs another Python than the shell's `python`, without the
+    package. The one-line phrasing is a signature; this reads it across the pasted output.
+    Example: "in the Python in command prompt it works fine" ... ">>> import scipy" ... "But when I
+    use the same in the Jupyter notebook" ... `ImportError: No module named 'scipy'`."""
+    if not ctx.facts.missing_modules or ctx.concluded(WRONG_INTERPRETER):
+        return
+    missing = ctx.facts.missing_modules[-1]
+    shell = next(((n, t) for n, t in ctx.lines if n < missing.line and _WORKS_IN_THE_SHELL.search(t)), None)
+    if shell is None:
+        return
+    but = next(
+        (
+            (n, t)
+            for n, t in ctx.lines
+            if shell[0] < n <= missing.line and n - shell[0] <= 40 and _BUT_NOT_IN_THE_NOTEBOOK.search(t)
+        ),
+        None,
+    )
+    if but is None:
+        return
+    top = missing.value.split(".")[0]
+    why = f"{top} imports in the shell and not in the notebook / IDE: they run two interpreters"
+    evidence = [
+        Evidence(shell[0], shell[1], "fact/said"),
+        Evidence(but[0], but[1], "fact/said"),
+        missing.evidence("fact/missing-module"),
+    ]
+    dist = _dist_for(missing.value)
+    fixes = kernel_fixes(dist, None) if ctx.facts.jupyter or "notebook" in but[1].lower() else shell_fixes(dist)
+    yield Verdict(WRONG_INTERPRETER, 0.85, why, evidence, fix=" ; ".join(fixes))
 
 
 @cause_rule("leakage/kernel-cannot-import-framework", WRONG_INTERPRETER)
@@ -487,6 +543,47 @@ def local_copy_shadows_the_install(ctx: RuleContext) -> Iterator[Verdict]:
         fix = f"remove or rename that copy (or take its folder off PYTHONPATH), then import {module} again"
         evidence = [Evidence(error.line, error.text, "env-leak/shadowing-copy")]
         yield Verdict(LEAK, 0.9, why, evidence, moves_from=("dependency-version-mismatch",), fix=fix)
+        return
+
+
+_IMPORT_LINE = re.compile(r"^\s*(?:from\s+(?P<a>\w+)[\w.]*\s+import\b|import\s+(?P<b>\w+))")
+_INSTALLED_FILE = re.compile(r"[\\/](?:site|dist)-packages[\\/]", re.IGNORECASE)
+_PROJECT_MODULE = re.compile(r"[\\/](?P<name>\w+)(?:[\\/]__init__)?\.py$")
+
+
+@cause_rule("leakage/project-file-shadows-an-installed-module", LEAK)
+def project_file_shadows_an_installed_module(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: in a traceback, code inside site-packages imports a top-level module (`from tqdm
+    import tqdm` in conda/resolve.py), and the next frame is that module found as a file outside
+    any installation (`/mnt/c/git/project/tqdm.py`), where the error is raised.
+    Why: an installed package asked for its dependency and got a same-named file of the working
+    directory or of a folder on PYTHONPATH: that file shadows the installed module for every
+    program run from there (here, the package manager itself). Renaming the file or taking its
+    folder off PYTHONPATH is the fix.
+    Example: `File ".../site-packages/conda/resolve.py", line 9` / `from tqdm import tqdm` /
+    `File "/mnt/c/git/InnerEye-DeepLearning/tqdm.py", line 14` / `SyntaxError: invalid syntax`."""
+    frames = ctx.facts.frames
+    code = dict(ctx.lines)
+    for caller, callee in zip(frames, frames[1:]):
+        if callee.line - caller.line > 3 or not _INSTALLED_FILE.search(caller.value):
+            continue
+        imported = _IMPORT_LINE.match(code.get(caller.line + 1, ""))
+        module = _PROJECT_MODULE.search(callee.value)
+        if (
+            imported is None
+            or module is None
+            or _INSTALLED_FILE.search(callee.value)
+            or _BUILD_ENV.search(callee.value)
+        ):
+            continue
+        name = imported.group("a") or imported.group("b")
+        if module.group("name") != name or _SITE_OF_PYTHON.search(callee.value) or _STDLIB_FRAME.search(callee.value):
+            continue
+        folder = re.split(r"[\\/](?=[^\\/]+$)", callee.value.removesuffix("__init__.py").rstrip("\\/"))[0]
+        why = f"installed code imports {name} and gets {callee.value}: a file of {folder} shadows the installed {name}"
+        evidence = [caller.evidence("fact/frame"), callee.evidence("env-leak/shadowing-copy")]
+        fix = f"rename {callee.value} (or take {folder} off PYTHONPATH / run from another folder)"
+        yield Verdict(LEAK, 0.85, why, evidence, fix=fix)
         return
 
 

@@ -13,7 +13,7 @@ from envdoctor.explain.extract import version_tuple
 from envdoctor.explain.logfacts import Mismatch
 from envdoctor.explain.model import Evidence
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
-from envdoctor.frameworks import all_frameworks
+from envdoctor.frameworks import all_frameworks, compiled_family
 from envdoctor.versions import overlap
 
 
@@ -104,6 +104,8 @@ def pip_reports_a_dependency_out_of_range(ctx: RuleContext) -> Iterator[Verdict]
     the others their own causes).
     pip's legacy resolver (before 20.3) wrote "but you'll have ..." while it installed: the set the
     user asked for does not fit together, which is the solver's conflict.
+    With no other error than pip's own, a framework's pin reported broken (`tensorflow 2.4.1 requires
+    numpy~=1.19.2, but you have numpy 1.20.2`) is what the log reports: the dependency's version.
     Example: `tensorflow 2.15.0 requires numpy<2.0.0,>=1.23.5, but you have numpy 2.1.0 which is
     incompatible.` then `A module that was compiled using NumPy 1.x cannot be run in NumPy 2.1.0`."""
     if not ctx.facts.mismatches:
@@ -131,7 +133,9 @@ def pip_reports_a_dependency_out_of_range(ctx: RuleContext) -> Iterator[Verdict]
                 cause = "dependency-version-mismatch"
         module = dep.replace("-", "_")
         named = terminal is not None and terminal.line > mismatch.line and module in terminal.message.lower()
-        weight = 0.85 if named else 0.55
+        # pip's report the only error, about a framework's own pin: that report is what the log shows
+        alone = all(e.kind == "pip" for e in ctx.facts.errors) and compiled_family(mismatch.package) is not None
+        weight = 0.85 if named else 0.8 if alone and cause == "dependency-version-mismatch" else 0.55
         evidence = [Evidence(mismatch.line, mismatch.text, "fact/pip-check")]
         if named and terminal is not None:
             evidence.append(Evidence(terminal.line, terminal.text, "fact/error"))
@@ -206,6 +210,43 @@ _SUPPORT_LIBRARIES = frozenset(
 )
 _LIBRARY_OF_FRAME = re.compile(r"[\\/](?:site|dist)-packages[\\/](?P<lib>[\w]+)(?:[\\/]|\.py$)", re.IGNORECASE)
 _RAISED_KINDS = frozenset({"AttributeError", "TypeError", "ImportError", "NameError", "ValueError"})
+
+
+# a package's own version check, in its words: "Numba needs NumPy 1.20 or less", "X requires Y >= 2.0"
+_STATES_ITS_RANGE = re.compile(
+    r"\b(?P<pkg>[a-z][\w.-]{1,40}) (?:needs|requires) (?P<dep>[a-z][\w.-]{1,40}) (?:version )?"
+    r"(?P<spec>(?:[<>=!~]=?\s*)?v?\d+(?:\.\d+){0,2})(?P<dir> or (?:less|lower|older|earlier|below|greater|higher"
+    r"|newer|later|above))?",
+    re.IGNORECASE,
+)
+# what a version check may name that is no Python package's release (their own causes)
+_NOT_A_DEPENDENCY = frozenset(
+    {"python", "cuda", "cudnn", "driver", "glibc", "gcc", "avx", "windows", "macos", "linux", "nvidia", "the", "a"}
+)
+
+
+@cause_rule("packages/a-package-states-its-dependency-range", "dependency-version-mismatch")
+def a_package_states_its_dependency_range(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the error the log ends on is a package's own version check naming another package's
+    range: Numba's `ImportError: Numba needs NumPy 1.20 or less`, `X requires Y >= 2.0`.
+    Why: the package checked its dependency at import and refused the installed release; the
+    dependency's version is the fault, whatever else the log shows (Python, CUDA and the driver
+    named this way are their own causes).
+    Example: `ImportError: Numba needs NumPy 2.0 or less. Got NumPy 2.1.`"""
+    terminal = ctx.facts.terminal_error()
+    if terminal is None or terminal.kind in ("pip", "conda", "fatal"):
+        return
+    stated = _STATES_ITS_RANGE.search(terminal.message)
+    if stated is None or stated.group("dep").lower() in _NOT_A_DEPENDENCY:
+        return
+    if stated.group("pkg").lower() in _NOT_A_DEPENDENCY or not (
+        stated.group("dir") or stated.group("spec")[0] in "<>=!~"
+    ):
+        return  # "requires Y 2" with no direction is no range
+    pkg, dep = stated.group("pkg"), stated.group("dep")
+    why = f"{pkg} checks {dep} at import and refuses the installed one ({stated.group(0).strip()})"
+    evidence = [Evidence(terminal.line, terminal.text, "fact/error")]
+    yield Verdict("dependency-version-mismatch", 0.85, why, evidence, fix=f"install a {dep} {pkg} supports")
 
 
 @cause_rule("packages/raised-inside-a-support-library", "dependency-version-mismatch")

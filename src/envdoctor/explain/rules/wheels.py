@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from envdoctor.explain import nowheel
+from envdoctor.explain import nowheel, wheelhistory
 from envdoctor.explain.extract import version_tuple
 from envdoctor.explain.logfacts import Offered, Requested
 from envdoctor.explain.model import Evidence
@@ -416,7 +416,8 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
     A wheel of this very Python refused on Linux whose only manylinux tags need a newer glibc than
     2.17 (`manylinux_2_28_x86_64`) is the glibc (the distribution's, when the log names it).
     A wheel of another OS than the log's (a linux_x86_64 wheel on a Mac) is the platform, whatever
-    the Python: no Python makes it install there.
+    the Python: no Python makes it install there. A win_amd64 wheel of this very Python refused on
+    Windows is a 32-bit Python (the Python's bitness), unless the log shows the Python 64-bit.
     Example: `tensorflow-2.4.0-cp38-cp38-win_amd64.whl is not a supported wheel` under Python 3.9."""
     hit = ctx.hits.get(_WHEEL_TAG_NOT_SUPPORTED)
     python = ctx.python
@@ -482,7 +483,8 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
         needs = _manylinux_glibc(match.group("plat")) or (
             level if level is not None and have and version_tuple(have) < level else None
         )
-        arch_fits = not ctx.platforms or any(k.split("-", 1)[1] in match.group("plat").lower() for k in ctx.platforms)
+        plat = wheel_platform(match.group("plat"))
+        arch_fits = not ctx.platforms or any(plat.serves_key(k) for k in ctx.platforms)
         if (
             wheel_py == mine
             and needs
@@ -499,9 +501,22 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
         if wheel_py != mine:
             note = f"the wheel is for Python {wheel_py[0]}.{wheel_py[1:]}, the log shows Python {python}"
             yield Verdict(PY, 0.9, note, [ev], moves_from=(PLAT,))
+        elif plat.os == "windows" and plat.arch == "x86_64" and ctx.os == "windows" and not _shows_64_bit(ctx):
+            # every 64-bit Windows takes win_amd64 wheels; the Python it refuses them in is a 32-bit one
+            note = f"a 64-bit Windows wheel for Python {python} was refused on Windows: this Python is 32-bit"
+            fix = 'install the 64-bit Python (python.org\'s "Windows installer (64-bit)") and install there'
+            yield Verdict(PY, 0.9, note, [ev], moves_from=(PLAT,), fix=fix)
         else:
             yield Verdict(PLAT, 0.9, "a wheel for this very Python was refused for its platform tag", [ev])
         return
+
+
+# the interpreter's banner or platform module saying 64-bit (`[MSC v.1916 64 bit (AMD64)]`, `('64bit', 'WindowsPE')`)
+_64_BIT = re.compile(r"64 bit \(amd64\)|'64bit'|\bamd64\b.{0,20}\bpython\b|\bpython\b.{0,40}\b64-bit\b", re.IGNORECASE)
+
+
+def _shows_64_bit(ctx: RuleContext) -> bool:
+    return any(_64_BIT.search(text) for _, text in ctx.lines if "64" in text)
 
 
 @cause_rule("wheels/kb-platform-or-python", PY, PLAT)
@@ -1120,4 +1135,42 @@ def newer_releases_need_a_newer_glibc(ctx: RuleContext) -> Iterator[Verdict]:
         )
         evidence = [Evidence(line, text, "fact/platform-asked"), Evidence(offered.line, offered.text, "fact/offered")]
         yield Verdict("glibc-too-old", 0.85, note, evidence, moves_from=(PLAT, PY), fix=f"use {req.name}<={newest}")
+        return
+
+
+@cause_rule("wheels/release-for-this-python-hidden-by-the-distros-glibc", "glibc-too-old")
+def release_for_this_python_hidden_by_the_distros_glibc(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: on Linux, pip lists releases that stop below the exact version asked for; the wheel
+    table says that version has wheels for this Python on this Linux architecture; and the log
+    names a distribution whose glibc is older than 2.28 (CentOS 7's 2.17).
+    Why: a release with a wheel for this Python and architecture is missing from pip's list only
+    when its manylinux tag asks for a newer glibc than the system has (the list stops where the
+    project moved to manylinux_2_28): the distribution's C library excludes it, and no Python or
+    pip upgrade brings it back.
+    Example: CentOS 7, Python 3.10, `onnxruntime==1.18.1 (from versions: ..., 1.16.3)`."""
+    distro = ctx.facts.distro_glibc
+    python = ctx.python
+    if distro is None or python is None or ctx.os != "linux" or version_tuple(distro.value) >= (2, 28):
+        return
+    arches = [k for k in ctx.platforms if k.startswith("linux-")] or ["linux-x86_64"]
+    for req in ctx.facts.requests:
+        offered = offered_for(ctx, req.name) if req.source == "pip-error" else None
+        pinned = re.fullmatch(r"==([\w.]+)", req.spec)
+        if offered is None or not offered.versions or pinned is None:
+            continue
+        try:
+            newest = max(Version(v) for v in offered.versions)
+            wanted = Version(pinned.group(1))
+        except InvalidVersion:
+            continue
+        known = wheelhistory.release(req.name, pinned.group(1))
+        if wanted <= newest or known is None or not all(known.fits(python, arch) for arch in arches):
+            continue
+        note = (
+            f"{req.requirement} has wheels for Python {python} on {' / '.join(arches)}, yet pip lists {req.name} "
+            f"only up to {newest}: its wheels need a newer glibc than this system's {distro.value}"
+        )
+        evidence = [distro.evidence("fact/glibc"), Evidence(offered.line, offered.text, "fact/offered")]
+        fix = f"use {req.name}<={newest} on this system, or a distribution with glibc >= 2.28 (or its container)"
+        yield Verdict("glibc-too-old", 0.85, note, evidence, moves_from=(PLAT, PY), fix=fix)
         return
