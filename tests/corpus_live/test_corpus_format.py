@@ -55,6 +55,8 @@ LABELLED_SPLITS = (
     "blind31",
     "blind32",
     "blind33",
+    "blind34",
+    "blind35",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -74,6 +76,7 @@ BLIND_ROUNDS = (
     ("blind28", "blind29"),
     ("blind30", "blind31"),
     ("blind32", "blind33"),
+    ("blind34", "blind35"),
 )
 
 
