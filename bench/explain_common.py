@@ -41,6 +41,7 @@ READ_BLIND = (
     "blind29",
     "blind31",
     "blind32",
+    "blind34",
 )
 
 
