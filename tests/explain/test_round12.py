@@ -136,3 +136,46 @@ def test_a_pasted_non_ascii_hyphen_in_site_packages_is_still_the_path() -> None:
     pasted = 'File "C:\\Users\\a\\anaconda3\\Lib\\site\u2011packages\\spyder_kernels\\console\\start.py", line 33'
     assert path_tokens(pasted) == [("c:\\users\\a\\anaconda3", "conda-base", "site")]
     assert path_tokens(pasted.replace("\u2011", "")) == []  # "sitepackages" is no site-packages
+
+
+# ---- read from blind34 (round 13): the tools' own messages, each with a near miss ------------------
+def test_ptx_status_names_windows_path_code_and_a_yanked_pin() -> None:
+    assert raw_decision("Utopia stack with Trilinos+CUDA: cudaErrorUnsupportedPtxVersion\n").cause == "driver-too-old"
+    dutch = (
+        "ERROR: Could not install packages due to an EnvironmentError: [WinError 206] De bestandsnaam of -extensie "
+        "is te lang: 'c:\\\\users\\\\k\\\\appdata\\\\local\\\\pypoetry\\\\cache'\n"
+    )
+    assert raw_decision(dutch).cause == "windows-long-paths"
+    assert raw_decision("OSError: [WinError 2] The system cannot find the file specified\n").cause != (
+        "windows-long-paths"
+    )
+    yanked = (
+        "  ╰─▶ Because setuptools-scm==6.2.0 was yanked (reason: regression) and you require setuptools-scm==6.2.0, "
+        "we can conclude that your requirements are unsatisfiable.\n"
+    )
+    assert raw_decision(yanked).cause == "package-removed"
+
+
+def test_the_users_words_for_a_missing_arch_wheel_and_pip_installing_into_the_root_env() -> None:
+    arch = "PyPI does not appear to provide a Linux aarch64 wheel for nmem-cli 0.10.25, so pip falls back\n"
+    assert raw_decision(arch).cause == "platform-unsupported"
+    assert raw_decision("PyPI provides a Linux aarch64 wheel for nmem-cli 0.10.25\n").cause != "platform-unsupported"
+    root = 'Running "pip install <pkg>" is consistently installing <pkg> into the root env, instead of my active env.\n'
+    assert raw_decision(root).cause == "wrong-interpreter"
+    assert raw_decision("Running pip install is installing everything into my active env.\n").cause != (
+        "wrong-interpreter"
+    )
+
+
+def test_pip_satisfied_for_one_python_and_the_traceback_in_another_on_macos() -> None:
+    log = (
+        "Traceback (most recent call last):\n"
+        '  File "/Users/v/Library/Python/3.7/lib/python/site-packages/tensorflow/python/keras/engine/network.py", '
+        "line 1560, in to_yaml\n"
+        "ImportError: Requires yaml module installed (`pip install pyyaml`)\n"
+        "$ pip install pyyaml\n"
+        "Requirement already satisfied: pyyaml in /Users/v/Library/Python/2.7/lib/python/site-packages (5.1.1)\n"
+    )
+    assert raw_decision(log).cause == "wrong-interpreter"
+    same = log.replace("Python/2.7", "Python/3.7")
+    assert raw_decision(same).cause != "wrong-interpreter"  # one Python: the same user site

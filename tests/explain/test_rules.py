@@ -558,6 +558,27 @@ CASES: dict[str, tuple[str, str, str]] = {
         'Traceback (most recent call last):  File "C:\\Users\\Hp\\miniconda3\\envs\\tf\\Lib\\site-packages\\'
         'spyder\\app.py", line 4, in main\n',
     ),
+    "packages/h5py-3-strings-under-an-old-keras": (
+        '  File "/usr/local/lib64/python3.6/site-packages/keras/engine/saving.py", line 1145, in load_weights\n'
+        "    original_keras_version = f.attrs['keras_version'].decode('utf8')\n"
+        "AttributeError: 'str' object has no attribute 'decode'\n",
+        "dependency-version-mismatch",
+        # the same error in the user's own code: no HDF5 loader of Keras in it
+        '  File "/home/me/train.py", line 10, in <module>\n    name = label.decode("utf8")\n'
+        "AttributeError: 'str' object has no attribute 'decode'\n",
+    ),
+    "wheels/nothing-at-all-for-an-untabled-package": (
+        "Using pip 24.3.1 from C:\\Users\\v\\AppData\\Local\\Programs\\Python\\Python313\\Lib\\site-packages\\pip "
+        "(python 3.13)\nERROR: Could not find a version that satisfies the requirement ctranslate2 "
+        "(from versions: none)\n"
+        "ERROR: No matching distribution found for ctranslate2\n",
+        "python-unsupported",
+        # Python 3.11 under that pip: two years old, not why; and no wheel-poor machine shown
+        "Using pip 24.3.1 from C:\\Users\\v\\AppData\\Local\\Programs\\Python\\Python311\\Lib\\site-packages\\pip "
+        "(python 3.11)\nERROR: Could not find a version that satisfies the requirement ctranslate2 "
+        "(from versions: none)\n"
+        "ERROR: No matching distribution found for ctranslate2\n",
+    ),
     "gpu/driver-library-missing": (
         "Could not load dynamic library 'libcuda.so.1'; dlerror: libcuda.so.1: cannot open shared object file\n",
         "no-gpu-visible",

@@ -598,6 +598,16 @@ SIGNATURES: tuple[Signature, ...] = (
         "PTX built by a newer CUDA toolchain than the installed driver can load (cudaErrorUnsupportedPtxVersion).",
         "ERROR: CUDA error: the provided PTX was compiled with an unsupported toolchain., line 148",
     ),
+    S(
+        "driver/unsupported-ptx-status",
+        "unsupported",
+        "driver-too-old",
+        0.85,
+        "The CUDA runtime's and driver API's own names for PTX the driver is too old to load.",
+        "Utopia stack with Trilinos+CUDA: cudaErrorUnsupportedPtxVersion",
+        pattern=r"cudaerrorunsupportedptxversion|cuda_error_unsupported_ptx_version",
+        anchor="cuda",
+    ),
     # ---- no-gpu-visible --------------------------------------------------------------------
     S(
         "no-gpu/num-gpus-0",
@@ -1073,6 +1083,17 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r":\s*filename too long\b",
     ),
     S(
+        "long-paths/winerror-206-code",
+        "winerror 206",
+        "windows-long-paths",
+        0.9,
+        "ERROR_FILENAME_EXCED_RANGE by its number, in whatever language Windows words it.",
+        "ERROR: Could not install packages due to an EnvironmentError: [WinError 206] De bestandsnaam of -extensie is "
+        "te lang",
+        pattern=r"\[winerror 206\]",
+        anchor="winerror 206",
+    ),
+    S(
         "long-paths/winerror-206",
         "the filename or extension is too long",
         "windows-long-paths",
@@ -1119,6 +1140,19 @@ SIGNATURES: tuple[Signature, ...] = (
         "Fatal error in launcher: Unable to create process using '\"D:\\a\\ComfyUI\\python_embeded\\python.exe\"'",
         pattern=r"fatal error in launcher:? unable to create process using",
         anchor="fatal error in launcher",
+    ),
+    S(
+        "wrong-interp/said-pip-installs-elsewhere",
+        "pip",
+        "wrong-interpreter",
+        0.8,
+        "The user reports that `pip` installs into the root / base / system Python instead of the activated "
+        "environment: the `pip` on PATH is another interpreter's (an env created without pip of its own).",
+        'Running "pip install <pkg>" is consistently installing <pkg> into the root env, instead of my active env.',
+        pattern=r"\bpip3?\b[^.\n]{0,60}\b(?:install(?:s|ing|ed)?|uses?|runs?|goes)\b[^.\n]{0,40}\b(?:in(?:to)?|the|to)\s+"
+        r"(?:the\s+)?(?:root|base|system|global)\s+(?:env(?:ironment)?|pip|python|install(?:ation)?)\b"
+        r"|\bpip3?\b[^.\n]{0,80}\binstead of (?:in(?:to)? )?(?:my|the) (?:active|activated|current|conda|virtual) ?env",
+        anchor="pip",
     ),
     S(
         "wrong-interp/said-works-in-the-terminal",
@@ -1679,6 +1713,27 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r"rather than ['\"`]pip install sklearn['\"`]|sklearn_allow_deprecated_sklearn_package_install",
     ),
     S(
+        "removed/yanked-release-required",
+        "was yanked",
+        "package-removed",
+        0.85,
+        "uv's (and pixi's) resolver: the exact release asked for was yanked from the index.",
+        "Because setuptools-scm==6.2.0 was yanked (reason: regression due to a discovered setuptools bug) and you "
+        "require setuptools-scm==6.2.0, we can conclude that your requirements are unsatisfiable.",
+        pattern=r"\b[\w.-]+==[\w.!+]+ was yanked\b",
+        anchor="was yanked",
+    ),
+    S(
+        "removed/project-page-not-found",
+        "pypi.org/project/",
+        "package-removed",
+        0.8,
+        "The project's PyPI page answers 404: the project (or all its files) was deleted from the index.",
+        "https://pypi.org/project/lightify/ returns a 404 and `pip install lightify`",
+        pattern=r"pypi\.org/project/[\w.-]+/?[`'\")\]]*\s+(?:returns?|gives?|shows?|is)\s+(?:an?\s+)?(?:404|not found)",
+        anchor="pypi.org/project/",
+    ),
+    S(
         "removed/pytorch-placeholder",
         "the package named for pytorch is",
         "package-removed",
@@ -1694,6 +1749,17 @@ SIGNATURES: tuple[Signature, ...] = (
         "pip fetched the `sklearn` placeholder sdist (0.0.postN), whose build fails on purpose.",
         "  Downloading sklearn-0.0.post5.tar.gz (3.7 kB)",
         pattern=r"\bsklearn-0\.0(?:\.post\d+)?\.tar\.gz",
+    ),
+    S(
+        "platform/said-no-wheel-for-the-arch",
+        "wheel",
+        "platform-unsupported",
+        0.8,
+        'The user found no wheel for their architecture on the index ("PyPI does not provide a Linux aarch64 wheel").',
+        "PyPI does not appear to provide a Linux aarch64 wheel for nmem-cli 0.10.25, so pip and uvx fall back",
+        pattern=r"(?:does not|doesn't|do not|don't|no|without)\s+(?:appear to\s+|seem to\s+)?(?:provide|have|ship|publish|offer)?"
+        r"\s*(?:an?\s+|any\s+)?(?:linux[ /-]?)?(?:aarch64|arm64|armv7l?|armhf|ppc64le|s390x|musllinux|riscv64)\s+wheels?\b",
+        anchor="wheel",
     ),
     S(
         "fact/tf-gpu",

@@ -615,7 +615,7 @@ def frames_outside_the_active_env(ctx: RuleContext) -> Iterator[Verdict]:
         return
 
 
-_SITE_OF = re.compile(r"^(?P<root>.+?)[\\/]+lib(?:64)?[\\/]+(?:python[\d.]+[\\/]+)?(?:site|dist)-packages?\b", re.I)
+_SITE_OF = re.compile(r"^(?P<root>.+?)[\\/]+lib(?:64)?[\\/]+(?:python[\d.]*[\\/]+)?(?:site|dist)-packages?\b", re.I)
 
 
 def _install_root(where: str) -> str | None:
@@ -646,6 +646,13 @@ def pip_and_python_disagree(ctx: RuleContext) -> Iterator[Verdict]:
         if dist.where and (root := _install_root(dist.where)) is not None
     ]
     running = [p for p in ctx.facts.paths if p.role == "interpreter"]
+    if installed and not running:
+        # no interpreter named: the traceback's frames, when they are another Python version's
+        # site-packages (two interpreters for certain, not a user site beside its system one)
+        mine = _python_of(installed[0][1])
+        running = [
+            p for p in ctx.facts.paths if p.role == "frame" and mine and _python_of(p.prefix) not in (None, mine)
+        ]
     if not installed or not running:
         return
     dist, root = installed[0]
@@ -657,6 +664,16 @@ def pip_and_python_disagree(ctx: RuleContext) -> Iterator[Verdict]:
     evidence = [Evidence(dist.line, dist.text, "fact/installed"), Evidence(other.line, other.text, "fact/interpreter")]
     fixes = shell_fixes(dist.name)
     yield Verdict(WRONG_INTERPRETER, 0.85 if failed else 0.8, why, evidence, fix=" ; ".join(fixes))
+
+
+_PYTHON_OF_PREFIX = re.compile(r"python[\\/]?(\d\.\d{1,2})(?!\d)", re.IGNORECASE)
+
+
+def _python_of(prefix: str) -> str | None:
+    """The Python version an installation's path names (`/usr/lib/python3.8`, macOS'
+    `~/Library/Python/3.7`), or None."""
+    found = _PYTHON_OF_PREFIX.search(prefix)
+    return found.group(1) if found else None
 
 
 # pip's console launcher: `bin/pip3`, `Scripts\pip.exe\__main__.py`, `/usr/bin/pip`

@@ -249,6 +249,38 @@ def a_package_states_its_dependency_range(ctx: RuleContext) -> Iterator[Verdict]
     yield Verdict("dependency-version-mismatch", 0.85, why, evidence, fix=f"install a {dep} {pkg} supports")
 
 
+# Keras / TensorFlow's HDF5 loaders before h5py 3: `f.attrs['keras_version'].decode('utf8')`
+_HDF5_LOADER = re.compile(r"[\\/](?:keras|tensorflow)[\\/].{0,80}?(?:saving|hdf5)\w*\.py", re.IGNORECASE)
+_ATTRS_DECODE = re.compile(
+    r"\.attrs\[[^\]]{1,40}\][^\n]{0,20}\.decode\(|_config\.decode\(|keras_version\b", re.IGNORECASE
+)
+
+
+@cause_rule("packages/h5py-3-strings-under-an-old-keras", "dependency-version-mismatch")
+def h5py_3_strings_under_an_old_keras(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: `AttributeError: 'str' object has no attribute 'decode'` raised in Keras' or
+    TensorFlow's HDF5 loading code (keras/engine/saving.py, tensorflow/python/keras/saving/hdf5_format.py,
+    a line `f.attrs['keras_version'].decode('utf8')`).
+    Why: h5py 3.0 returns HDF5 string attributes as `str`, where h5py 2 returned `bytes`; Keras
+    < 2.4 and TensorFlow < 2.4 call `.decode()` on them. h5py is outside the range the old Keras
+    was written for: `h5py<3` (or a newer Keras / TensorFlow) is the fix.
+    Example: `File ".../keras/engine/saving.py", line 1145` / `original_keras_version =
+    f.attrs['keras_version'].decode('utf8')` / `AttributeError: 'str' object has no attribute 'decode'`."""
+    terminal = ctx.facts.terminal_error()
+    if terminal is None or "'str' object has no attribute 'decode'" not in terminal.message:
+        return
+    frames = [f for f in ctx.facts.frames if f.line < terminal.line and terminal.line - f.line <= 60]
+    code = dict(ctx.lines)
+    loader = next((f for f in reversed(frames) if _HDF5_LOADER.search(f.value)), None)
+    decoded = next((f for f in frames if _ATTRS_DECODE.search(code.get(f.line + 1, ""))), None)
+    shown = loader or decoded
+    if shown is None:
+        return
+    why = "h5py >= 3 returns str where the Keras / TensorFlow HDF5 loader in the traceback expects bytes to decode"
+    evidence = [shown.evidence("fact/frame"), Evidence(terminal.line, terminal.text, "fact/error")]
+    yield Verdict("dependency-version-mismatch", 0.88, why, evidence, fix='pip install "h5py<3.0.0"')
+
+
 @cause_rule("packages/raised-inside-a-support-library", "dependency-version-mismatch")
 def raised_inside_a_support_library(ctx: RuleContext) -> Iterator[Verdict]:
     """What: the exception the log ends on is raised inside a support library (typing_extensions,

@@ -8,6 +8,7 @@ knowledge base's table of which Pythons and platforms each release has wheels fo
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -1174,3 +1175,54 @@ def release_for_this_python_hidden_by_the_distros_glibc(ctx: RuleContext) -> Ite
         fix = f"use {req.name}<={newest} on this system, or a distribution with glibc >= 2.28 (or its container)"
         yield Verdict("glibc-too-old", 0.85, note, evidence, moves_from=(PLAT, PY), fix=fix)
         return
+
+
+# machines that many projects (beyond the frameworks) publish no wheels for
+_WHEEL_POOR = re.compile(
+    r"\b(?:aarch64|arm64|armv7l?|armhf|raspberry ?pi|jetson|ppc64le|s390x|alpine|musl|riscv64)\b", re.IGNORECASE
+)
+# a Python this new at the log's date: a project building compiled wheels has often none yet
+_NEW_PYTHON_DAYS = 300
+
+
+def _days(a: str, b: str) -> int:
+    return (datetime.date.fromisoformat(b) - datetime.date.fromisoformat(a)).days
+
+
+@cause_rule("wheels/nothing-at-all-for-an-untabled-package", PY, PLAT)
+def nothing_at_all_for_an_untabled_package(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: pip finds no version at all (`from versions: none`) of a package the wheel tables and
+    the signatures do not know (ctranslate2, a project's own CLI), and the log shows either a
+    Python released less than ~10 months before the log was written (its pip's release day), or
+    a machine many projects build no wheel for (aarch64, 32-bit ARM, musl, ppc64le).
+    Why: "none" means no file of any release fits: no sdist, and no wheel for this Python or this
+    machine. A Python that new is the usual gap (compiled projects publish its wheels months after
+    its release); on a wheel-poor machine with an older Python, the machine is. Neither shown,
+    the line stays as weak as it is.
+    Example: pip 24.3.1 (python 3.13) on Windows: `ctranslate2 (from versions: none)`."""
+    if ctx.signals.get(PY) or ctx.signals.get(PLAT) or "network-or-index" in ctx.signals or decided(ctx):
+        return
+    failed = [
+        r
+        for r in ctx.facts.requests
+        if r.source == "pip-error" and not nowheel.known(r.name) and compiled_family(r.name) is None
+    ]
+    empty = [r for r in failed if (o := offered_for(ctx, r.name)) is not None and not o.versions]
+    if not empty:
+        return
+    req = empty[0]
+    offered = offered_for(ctx, req.name)
+    evidence = [Evidence(offered.line, offered.text, "fact/offered")] if offered else []
+    python, era = ctx.python, ctx.facts.era_from
+    released = wheelhistory.PYTHON_RELEASED.get(python or "")
+    if python and released and era is not None and 0 <= _days(released, era.value[:10]) <= _NEW_PYTHON_DAYS:
+        note = f"no file of {req.name} fits, and Python {python} was released {released}, months before this log"
+        evidence.append(ctx.facts.python.evidence("fact/python") if ctx.facts.python else era.evidence("fact/era"))
+        yield Verdict(PY, 0.82, note, evidence, fix=f"use a Python {req.name} publishes wheels for (one minor older)")
+        return
+    poor = next(((n, t, m.group(0)) for n, t in ctx.lines if (m := _WHEEL_POOR.search(t))), None)
+    if poor is not None:
+        note = f"no file of {req.name} fits this machine ({poor[2]}): it has no wheel for it"
+        evidence.append(Evidence(poor[0], poor[1], "fact/machine"))
+        fix = f"build {req.name} from source, or use a machine it publishes wheels for"
+        yield Verdict(PLAT, 0.8, note, evidence, fix=fix)
