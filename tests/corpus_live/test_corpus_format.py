@@ -57,6 +57,8 @@ LABELLED_SPLITS = (
     "blind33",
     "blind34",
     "blind35",
+    "blind36",
+    "blind37",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -77,6 +79,7 @@ BLIND_ROUNDS = (
     ("blind30", "blind31"),
     ("blind32", "blind33"),
     ("blind34", "blind35"),
+    ("blind36", "blind37"),
 )
 
 
