@@ -52,6 +52,7 @@ Each blind set, measured when it arrived, before any of its files was read (the 
 | 2026-12-02 | v5 round 10b `040f377` (after blind26 and blind28 were read; before either set was read) | blind30 (42) / blind31 (42) | 61.9% (26/42) / 64.3% (27/42) | 0 / 3 |
 | 2026-12-03 | v5 round 11 `b5db0fb` (after blind31, blind29 were read, uv-aware fixes, the driver's library; before either set was read) | blind32 (44) / blind33 (41) | 52.3% (23/44) / 51.2% (21/41) | 2 / 1 |
 | 2026-12-03 | v5 round 12a `f4acd57` (after blind32 was read; before either set was read) | blind34 (44) / blind35 (44) | 31.8% (14/44) / 56.8% (25/44) | 2 / 0 |
+| 2026-12-03 | v5 round 13a `d9eec1e` (after blind34 was read; before either set was read) | blind36 (42) / blind37 (45) | 57.1% (24/42) / 55.6% (25/45) | 0 / 2 |
 
 The v4 engine (`e21f788`) on the same two sets: blind5 68.9% (31/45) with 5 wrong causes named,
 blind6 71.1% (32/45) with 4 (it named a cause at any confidence); held to the 0.8 bar, 66.7% / 4
@@ -130,6 +131,7 @@ SEALED = (
     "blind30",
     "blind33",
     "blind35",
+    "blind36",
 )
 
 

@@ -42,6 +42,7 @@ READ_BLIND = (
     "blind31",
     "blind32",
     "blind34",
+    "blind37",
 )
 
 
