@@ -179,3 +179,44 @@ def test_pip_satisfied_for_one_python_and_the_traceback_in_another_on_macos() ->
     assert raw_decision(log).cause == "wrong-interpreter"
     same = log.replace("Python/2.7", "Python/3.7")
     assert raw_decision(same).cause != "wrong-interpreter"  # one Python: the same user site
+
+
+# ---- read from blind37 (round 14): the tools' own messages, each with a near miss ------------------
+def test_driver_status_names_and_a_cuda_library_missing_a_symbol() -> None:
+    assert raw_decision("I find the error CUDAError InsufficientDriver. My CUDA driver is 570.133.20\n").cause == (
+        "driver-too-old"
+    )
+    symbol = (
+        "Could not load library libcudnn_cnn_train.so.8. Error: /usr/local/cuda-12.3/lib64/libcudnn_cnn_train.so.8: "
+        "undefined symbol: _ZN5cudnn3cnn34layerNormFwd\n"
+    )
+    assert raw_decision(symbol).cause == "cuda-version-mismatch"
+    missing = (
+        "Could not load library libcudnn_cnn_train.so.8. Error: libcudnn_cnn_train.so.8: cannot open shared "
+        "object file: No such file or directory\n"
+    )
+    assert raw_decision(missing).cause == "cuda-libs-missing"
+
+
+def test_onnxruntime_with_cpu_providers_only_and_numpy_aliases_in_the_users_words() -> None:
+    warn = (
+        "UserWarning: Specified provider 'CUDAExecutionProvider' is not in available provider names.Available "
+        "providers: 'AzureExecutionProvider, CPUExecutionProvider'\n"
+    )
+    assert raw_decision(warn).cause == "no-gpu-visible"
+    assert raw_decision("providers: ['CUDAExecutionProvider', 'CPUExecutionProvider']\n").cause != "no-gpu-visible"
+    assert raw_decision("`np.int` is no longer available, causing an issue with HandTracker.py\n").cause == (
+        "numpy-api-removed"
+    )
+    assert raw_decision("`np.int32` is what the code uses\n").cause != "numpy-api-removed"
+
+
+def test_a_pip_report_before_a_traceback_the_paste_cut_stays_below_the_bar() -> None:
+    log = (
+        "ERROR: pip's dependency resolver does not currently take into account all the packages that are installed.\n"
+        "tensorflow-probability 0.12.1 requires gast>=0.3.2, but you have gast 0.2.2 which is incompatible.\n"
+        "Traceback (most recent call last):\n"
+        '  File "/usr/local/lib/python3.7/dist-packages/keras/__init__.py", line 3, in <module>\n'
+        "    from . import utils\n"
+    )
+    assert_not_concluded(log, "dependency-version-mismatch")

@@ -579,6 +579,26 @@ CASES: dict[str, tuple[str, str, str]] = {
         "(from versions: none)\n"
         "ERROR: No matching distribution found for ctranslate2\n",
     ),
+    "packages/keras-of-tf2-under-tf1": (
+        "tensorflow 1.15.2\n"
+        '  File "/usr/local/lib/python3.7/dist-packages/keras/initializers/__init__.py", line 49, in populate\n'
+        "    LOCAL.GENERATED_WITH_V2 = tf.__internal__.tf2.enabled()\n"
+        "AttributeError: module 'tensorflow.compat.v2' has no attribute '__internal__'\n",
+        "keras-version-mismatch",
+        # the same Keras under TensorFlow 2.4: not TensorFlow 1
+        "tensorflow 2.4.1\n"
+        '  File "/usr/local/lib/python3.7/dist-packages/keras/initializers/__init__.py", line 49, in populate\n'
+        "    LOCAL.GENERATED_WITH_V2 = tf.__internal__.tf2.enabled()\n"
+        "AttributeError: module 'tensorflow.compat.v2' has no attribute '__internal__'\n",
+    ),
+    "packages/a-typing-name-an-old-typing-extensions-lacks": (
+        "With `typing-extensions==3.7.2` I get the following importation error:\n"
+        "ImportError: cannot import name 'runtime_checkable'\n",
+        "dependency-version-mismatch",
+        # a name that is no typing_extensions addition
+        "With `typing-extensions==3.7.2` I get the following importation error:\n"
+        "ImportError: cannot import name 'load_model'\n",
+    ),
     "gpu/driver-library-missing": (
         "Could not load dynamic library 'libcuda.so.1'; dlerror: libcuda.so.1: cannot open shared object file\n",
         "no-gpu-visible",

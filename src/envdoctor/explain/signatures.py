@@ -608,6 +608,29 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r"cudaerrorunsupportedptxversion|cuda_error_unsupported_ptx_version",
         anchor="cuda",
     ),
+    S(
+        "driver/insufficient-driver-status",
+        "insufficient",
+        "driver-too-old",
+        0.88,
+        "The CUDA runtime's, driver API's and cuda-python's names for a driver older than the CUDA it must run.",
+        "When I run dense_gemm.py on the Blackwell, I find the error CUDAError InsufficientDriver.",
+        pattern=r"cudaerrorinsufficientdriver|cuda_error_insufficient_driver|cudaerror\.?\s*insufficientdriver"
+        r"|\binsufficientdriver\b",
+        anchor="insufficient",
+    ),
+    S(
+        "cuda-version/library-lacks-a-symbol",
+        "undefined symbol",
+        "cuda-version-mismatch",
+        0.88,
+        "A CUDA library was found and loaded but lacks a symbol the caller was linked against: another "
+        "build or version of it (a system cuDNN on LD_LIBRARY_PATH ahead of the one the framework bundles).",
+        "Could not load library libcudnn_cnn_train.so.8. Error: /usr/local/cuda-12.3/lib64/libcudnn_cnn_train.so.8: "
+        "undefined symbol: _ZN5cudnn3cnn34layerNormFwd_execute_internal_implERKNS_7backend11VariantPack",
+        pattern=r"lib(?:cudnn|cublas|cudart|cufft|curand|cusolver|cusparse|nccl|nvrtc|nvjitlink)\w*\.so[\d.]*:\s*undefined symbol",
+        anchor="undefined symbol",
+    ),
     # ---- no-gpu-visible --------------------------------------------------------------------
     S(
         "no-gpu/num-gpus-0",
@@ -1760,6 +1783,32 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r"(?:does not|doesn't|do not|don't|no|without)\s+(?:appear to\s+|seem to\s+)?(?:provide|have|ship|publish|offer)?"
         r"\s*(?:an?\s+|any\s+)?(?:linux[ /-]?)?(?:aarch64|arm64|armv7l?|armhf|ppc64le|s390x|musllinux|riscv64)\s+wheels?\b",
         anchor="wheel",
+    ),
+    S(
+        "no-gpu/onnxruntime-without-cuda-provider",
+        "executionprovider",
+        "no-gpu-visible",
+        0.85,
+        "ONNX Runtime lists only CPU providers: the CPU-only `onnxruntime` wheel is installed (or shadows "
+        "`onnxruntime-gpu`), so the CUDA provider asked for does not exist.",
+        "UserWarning: Specified provider 'CUDAExecutionProvider' is not in available provider names.Available "
+        "providers: 'AzureExecutionProvider, CPUExecutionProvider'",
+        pattern=r"'cudaexecutionprovider' is not in available provider names"
+        r"|cudaexecutionprovider not available|\[\s*'(?:azureexecutionprovider', ')?cpuexecutionprovider'\s*\]",
+        anchor="executionprovider",
+    ),
+    S(
+        "numpy-api/said-removed",
+        "np.",
+        "numpy-api-removed",
+        0.85,
+        "The user names a NumPy alias that newer NumPy removed (`np.int`, `np.float`, `np.bool`, `np.object`, "
+        "`np.asscalar`...).",
+        "`np.int` is no longer available, causing an issue with",
+        pattern=r"`?np\.(?:int|float|bool|object|long|str|complex|asscalar|unicode|typedict|alltrue|sometrue|product"
+        r"|cumproduct|round_|infty|Inf|NaN|string_|unicode_|float_|complex_)`?\s+(?:is no longer available|"
+        r"(?:was|has been|is) (?:removed|deprecated)|(?:no longer exists|does not exist))",
+        anchor="np.",
     ),
     S(
         "fact/tf-gpu",

@@ -13,7 +13,7 @@ from envdoctor.explain.extract import version_tuple
 from envdoctor.explain.logfacts import Mismatch
 from envdoctor.explain.model import Evidence
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
-from envdoctor.frameworks import all_frameworks, compiled_family
+from envdoctor.frameworks import all_frameworks, of_distribution
 from envdoctor.versions import overlap
 
 
@@ -134,7 +134,11 @@ def pip_reports_a_dependency_out_of_range(ctx: RuleContext) -> Iterator[Verdict]
         module = dep.replace("-", "_")
         named = terminal is not None and terminal.line > mismatch.line and module in terminal.message.lower()
         # pip's report the only error, about a framework's own pin: that report is what the log shows
-        alone = all(e.kind == "pip" for e in ctx.facts.errors) and compiled_family(mismatch.package) is not None
+        alone = (
+            all(e.kind == "pip" for e in ctx.facts.errors)
+            and of_distribution(mismatch.package) is not None
+            and not any(f.line > mismatch.line for f in ctx.facts.frames)  # no traceback cut off after it
+        )
         weight = 0.85 if named else 0.8 if alone and cause == "dependency-version-mismatch" else 0.55
         evidence = [Evidence(mismatch.line, mismatch.text, "fact/pip-check")]
         if named and terminal is not None:
@@ -143,7 +147,12 @@ def pip_reports_a_dependency_out_of_range(ctx: RuleContext) -> Iterator[Verdict]
             f"{mismatch.package} {mismatch.version} requires {mismatch.requirement}, "
             f"and {dep} {mismatch.dependency_version} is installed"
         )
-        yield Verdict(cause, weight, why, evidence, fix=f'pip install "{mismatch.requirement}"')
+        # a traceback after the report whose error the paste lost: what failed there is not shown
+        after = [f.line for f in ctx.facts.frames if f.line > mismatch.line]
+        cut = bool(after) and not any(e.line > max(after) for e in ctx.facts.errors)
+        yield Verdict(
+            cause, weight, why, evidence, fix=f'pip install "{mismatch.requirement}"', cap=0.7 if cut else None
+        )
         return
 
 
@@ -256,11 +265,16 @@ _ATTRS_DECODE = re.compile(
 )
 
 
+# the user's words for loading saved Keras weights (a model file), in English or Chinese
+_LOADING_WEIGHTS = re.compile(r"load_weights|load_model|\.h5\b|\bhdf5\b|\bweights?\b|权重", re.IGNORECASE)
+
+
 @cause_rule("packages/h5py-3-strings-under-an-old-keras", "dependency-version-mismatch")
 def h5py_3_strings_under_an_old_keras(ctx: RuleContext) -> Iterator[Verdict]:
     """What: `AttributeError: 'str' object has no attribute 'decode'` raised in Keras' or
     TensorFlow's HDF5 loading code (keras/engine/saving.py, tensorflow/python/keras/saving/hdf5_format.py,
-    a line `f.attrs['keras_version'].decode('utf8')`).
+    a line `f.attrs['keras_version'].decode('utf8')`), or, with no traceback pasted, while the user
+    says saved weights were being loaded.
     Why: h5py 3.0 returns HDF5 string attributes as `str`, where h5py 2 returned `bytes`; Keras
     < 2.4 and TensorFlow < 2.4 call `.decode()` on them. h5py is outside the range the old Keras
     was written for: `h5py<3` (or a newer Keras / TensorFlow) is the fix.
@@ -274,11 +288,97 @@ def h5py_3_strings_under_an_old_keras(ctx: RuleContext) -> Iterator[Verdict]:
     loader = next((f for f in reversed(frames) if _HDF5_LOADER.search(f.value)), None)
     decoded = next((f for f in frames if _ATTRS_DECODE.search(code.get(f.line + 1, ""))), None)
     shown = loader or decoded
-    if shown is None:
+    said = None if shown or frames else next((ln for ln in ctx.lines if _LOADING_WEIGHTS.search(ln[1])), None)
+    if shown is None and said is None:
         return
     why = "h5py >= 3 returns str where the Keras / TensorFlow HDF5 loader in the traceback expects bytes to decode"
-    evidence = [shown.evidence("fact/frame"), Evidence(terminal.line, terminal.text, "fact/error")]
+    first = shown.evidence("fact/frame") if shown else Evidence(said[0], said[1], "fact/said") if said else None
+    evidence = [e for e in (first,) if e] + [Evidence(terminal.line, terminal.text, "fact/error")]
+    if said is not None:  # no traceback, the user says weights were being loaded
+        why = "loading saved weights fails on .decode: h5py >= 3 returns str where an old Keras expects bytes"
     yield Verdict("dependency-version-mismatch", 0.88, why, evidence, fix='pip install "h5py<3.0.0"')
+
+
+_TF_INTERNAL = re.compile(r"\btf\.__internal__\b|has no attribute '__internal__'")
+_TF1 = re.compile(r"tensorflow[_-]core|tensorflow-1\.\d|tensorflow(?:-gpu)?[ =]=?=?\s*1\.\d+|tensorflow 1\.\d+", re.I)
+
+
+@cause_rule("packages/keras-of-tf2-under-tf1", "keras-version-mismatch")
+def keras_of_tf2_under_tf1(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: standalone Keras' own code reaches for `tf.__internal__` (Keras >= 2.5, written for
+    TensorFlow >= 2.5) and the log shows TensorFlow 1.x (`tensorflow_core`, `tensorflow-1.15.2`,
+    `tensorflow 1.15.0`).
+    Why: that Keras release is TensorFlow 2's; under TensorFlow 1 the name does not exist, so the
+    import of keras itself fails. Keras and TensorFlow releases must match (Keras 2.3.1 for TF 1.15).
+    Example: `keras/initializers/__init__.py ... tf.__internal__.tf2.enabled()` under `/tensorflow-1.15.2/`."""
+    internal = next((ln for ln in ctx.lines if _TF_INTERNAL.search(ln[1])), None)
+    if internal is None or not any("keras" in f.value.lower() for f in ctx.facts.frames):
+        return
+    tf1 = next((ln for ln in ctx.lines if _TF1.search(ln[1])), None)
+    if tf1 is None:
+        return
+    why = "a TensorFlow 2 era Keras (it calls tf.__internal__) runs under TensorFlow 1.x"
+    evidence = [Evidence(internal[0], internal[1], "fact/error"), Evidence(tf1[0], tf1[1], "fact/installed")]
+    fix = 'pip install "keras<2.4" (Keras 2.3.1 for TensorFlow 1.15), or use tf.keras'
+    yield Verdict("keras-version-mismatch", 0.88, why, evidence, demotes=("dependency-version-mismatch",), fix=fix)
+
+
+# names typing_extensions added over time: an old release lacks them
+_TYPING_NAMES = frozenset(
+    {
+        "runtime_checkable",
+        "Protocol",
+        "Literal",
+        "TypedDict",
+        "Final",
+        "Annotated",
+        "ParamSpec",
+        "TypeAlias",
+        "Concatenate",
+        "TypeGuard",
+        "Self",
+        "Required",
+        "NotRequired",
+        "Unpack",
+        "TypeVarTuple",
+        "LiteralString",
+        "Never",
+        "assert_never",
+        "override",
+        "deprecated",
+        "TypeAliasType",
+        "Buffer",
+        "TypeIs",
+        "ReadOnly",
+        "dataclass_transform",
+        "get_original_bases",
+        "NoDefault",
+        "Doc",
+    }
+)
+_CANNOT_IMPORT_NAME = re.compile(r"cannot import name '(?P<name>\w+)'")
+
+
+@cause_rule("packages/a-typing-name-an-old-typing-extensions-lacks", "dependency-version-mismatch")
+def a_typing_name_an_old_typing_extensions_lacks(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: "cannot import name 'runtime_checkable'" (or another name typing_extensions added over
+    the years), and the log names typing-extensions (a version, a pin) even where the error line
+    does not say where the name was looked for.
+    Why: those names exist only from some typing_extensions release on; an older one installed is
+    below the range the importing package needs.
+    Example: "With `typing-extensions==3.7.2` I get" / `ImportError: cannot import name 'runtime_checkable'`."""
+    terminal = ctx.facts.terminal_error()
+    if terminal is None:
+        return
+    found = _CANNOT_IMPORT_NAME.search(terminal.message)
+    if found is None or found.group("name") not in _TYPING_NAMES:
+        return
+    named = next((ln for ln in ctx.lines if re.search(r"typing[-_]extensions", ln[1], re.IGNORECASE)), None)
+    if named is None:
+        return
+    why = f"{found.group('name')} is a typing_extensions name an older typing-extensions lacks"
+    evidence = [Evidence(named[0], named[1], "fact/installed"), Evidence(terminal.line, terminal.text, "fact/error")]
+    yield Verdict("dependency-version-mismatch", 0.85, why, evidence, fix="pip install -U typing-extensions")
 
 
 @cause_rule("packages/raised-inside-a-support-library", "dependency-version-mismatch")
