@@ -66,9 +66,8 @@ def for_installer(text: str, installer: str) -> str:
 class _Env:
     """Read-only helpers over an optional snapshot; the remedies it renders are kept in `made`."""
 
-    def __init__(self, snapshot: Snapshot | None, kb: KnowledgeSource | None = None, installer: str = "pip") -> None:
+    def __init__(self, snapshot: Snapshot | None, kb: KnowledgeSource | None = None) -> None:
         self.snapshot = snapshot
-        self.installer = installer  # without a snapshot: the installer the log shows (pip, uv, uv-project)
         self.dists = {d.name.lower(): d for d in snapshot.distributions} if snapshot else {}
         self.conda = {r.name.lower(): r for r in snapshot.conda.records} if snapshot and snapshot.conda else {}
         self.made: list[Remedy] = []
@@ -90,7 +89,7 @@ class _Env:
         """Install into the target with the installer that owns it (pip or uv); plain pip without one."""
         if self._ctx is None:
             flags = [f"--{o}" for o in options]
-            return for_installer(shlex.join(["pip", "install", *flags, *index, *requirements]), self.installer)
+            return shlex.join(["pip", "install", *flags, *index, *requirements])
         owner = self._ctx.owner
         if owner.frozen:
             return self._render(self._ctx.new_env(list(requirements), owner.frozen_reason()))
@@ -513,8 +512,7 @@ def tailored(
             from_check = [_check_line(f) for f in checked]
             from_check += [h for f in checked for h in f.hints if h.startswith("Or ") and h not in from_check]
             return from_check + [g for g in generic if g not in from_check], [f.remedy for f in checked if f.remedy]
-    installer = decision.logfacts.installer
-    env = _Env(snapshot, kb, installer.value if installer is not None and snapshot is None else "pip")
+    env = _Env(snapshot, kb)
     lines: list[str] = []
     tailor = TAILORS.get(cause)
     kb_fix = decision.notes.get("kb_fix")

@@ -133,12 +133,10 @@ def pip_reports_a_dependency_out_of_range(ctx: RuleContext) -> Iterator[Verdict]
                 cause = "dependency-version-mismatch"
         module = dep.replace("-", "_")
         named = terminal is not None and terminal.line > mismatch.line and module in terminal.message.lower()
+        after = [f.line for f in ctx.facts.frames if f.line > mismatch.line]  # a traceback after the report
         # pip's report the only error, about a framework's own pin: that report is what the log shows
-        alone = (
-            all(e.kind == "pip" for e in ctx.facts.errors)
-            and of_distribution(mismatch.package) is not None
-            and not any(f.line > mismatch.line for f in ctx.facts.frames)  # no traceback cut off after it
-        )
+        framework = of_distribution(mismatch.package) is not None
+        alone = not after and framework and all(e.kind == "pip" for e in ctx.facts.errors)
         weight = 0.85 if named else 0.8 if alone and cause == "dependency-version-mismatch" else 0.55
         evidence = [Evidence(mismatch.line, mismatch.text, "fact/pip-check")]
         if named and terminal is not None:
@@ -148,7 +146,6 @@ def pip_reports_a_dependency_out_of_range(ctx: RuleContext) -> Iterator[Verdict]
             f"and {dep} {mismatch.dependency_version} is installed"
         )
         # a traceback after the report whose error the paste lost: what failed there is not shown
-        after = [f.line for f in ctx.facts.frames if f.line > mismatch.line]
         cut = bool(after) and not any(e.line > max(after) for e in ctx.facts.errors)
         yield Verdict(
             cause, weight, why, evidence, fix=f'pip install "{mismatch.requirement}"', cap=0.7 if cut else None

@@ -1104,6 +1104,23 @@ def _asked_glibc(ctx: RuleContext) -> tuple[tuple[int, int], str, int, str] | No
     return None
 
 
+def _pins_above_what_pip_lists(ctx: RuleContext) -> Iterator[tuple[Requested, Offered, Version]]:
+    """(request, pip's list, its newest version) for each exact pin (`==1.18.1`) pip failed on while
+    listing only releases older than it: the newer ones exist but none fits this machine."""
+    for req in ctx.facts.requests:
+        offered = offered_for(ctx, req.name) if req.source == "pip-error" else None
+        pinned = re.fullmatch(r"==([\w.]+)", req.spec)
+        if offered is None or not offered.versions or pinned is None:
+            continue
+        try:
+            newest = max(Version(v) for v in offered.versions)
+            wanted = Version(pinned.group(1))
+        except InvalidVersion:
+            continue
+        if wanted > newest:
+            yield req, offered, newest
+
+
 @cause_rule("wheels/newer-releases-need-a-newer-glibc", "glibc-too-old")
 def newer_releases_need_a_newer_glibc(ctx: RuleContext) -> Iterator[Verdict]:
     """What: pip was told to fetch for an old manylinux (`--platform manylinux2014_x86_64`: glibc 2.17)
@@ -1118,18 +1135,7 @@ def newer_releases_need_a_newer_glibc(ctx: RuleContext) -> Iterator[Verdict]:
     glibc, tag, line, text = asked
     if glibc > (2, 17):
         return  # a recent manylinux: most releases still fit it, a missing one is no sign of glibc
-    for req in ctx.facts.requests:
-        offered = offered_for(ctx, req.name) if req.source == "pip-error" else None
-        pinned = re.fullmatch(r"==([\w.]+)", req.spec)
-        if offered is None or not offered.versions or pinned is None:
-            continue
-        try:
-            newest = max(Version(v) for v in offered.versions)
-            wanted = Version(pinned.group(1))
-        except InvalidVersion:
-            continue
-        if wanted <= newest:
-            continue
+    for req, offered, newest in _pins_above_what_pip_lists(ctx):
         note = (
             f"pip was told to fetch for {tag} (glibc {glibc[0]}.{glibc[1]}) and lists {req.name} only up to "
             f"{newest}: {req.requirement} and the releases after {newest} ship wheels for a newer glibc only"
@@ -1154,18 +1160,9 @@ def release_for_this_python_hidden_by_the_distros_glibc(ctx: RuleContext) -> Ite
     if distro is None or python is None or ctx.os != "linux" or version_tuple(distro.value) >= (2, 28):
         return
     arches = [k for k in ctx.platforms if k.startswith("linux-")] or ["linux-x86_64"]
-    for req in ctx.facts.requests:
-        offered = offered_for(ctx, req.name) if req.source == "pip-error" else None
-        pinned = re.fullmatch(r"==([\w.]+)", req.spec)
-        if offered is None or not offered.versions or pinned is None:
-            continue
-        try:
-            newest = max(Version(v) for v in offered.versions)
-            wanted = Version(pinned.group(1))
-        except InvalidVersion:
-            continue
-        known = wheelhistory.release(req.name, pinned.group(1))
-        if wanted <= newest or known is None or not all(known.fits(python, arch) for arch in arches):
+    for req, offered, newest in _pins_above_what_pip_lists(ctx):
+        known = wheelhistory.release(req.name, req.spec[2:])
+        if known is None or not all(known.fits(python, arch) for arch in arches):
             continue
         note = (
             f"{req.requirement} has wheels for Python {python} on {' / '.join(arches)}, yet pip lists {req.name} "
