@@ -9,6 +9,7 @@ fits) or naming the symptoms it explains (`demotes`: CUDA warnings next to a Num
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -75,6 +76,11 @@ class RuleContext:
     given_kb: KnowledgeSource | None = None
     snapshot: Snapshot | None = None  # the target itself, for fixes rendered by envdoctor.remedies
     verdicts: list[Verdict] = field(default_factory=list)
+
+    @functools.cached_property
+    def line_text(self) -> dict[int, str]:
+        """Each retained line's text by its number (the source line under a traceback frame is `+ 1`)."""
+        return dict(self.lines)
 
     @property
     def kb(self) -> KnowledgeSource | None:

@@ -563,12 +563,10 @@ def project_file_shadows_an_installed_module(ctx: RuleContext) -> Iterator[Verdi
     Example: `File ".../site-packages/conda/resolve.py", line 9` / `from tqdm import tqdm` /
     `File "/mnt/c/git/InnerEye-DeepLearning/tqdm.py", line 14` / `SyntaxError: invalid syntax`."""
     frames = ctx.facts.frames
-    code: dict[int, str] | None = None  # the source line under each frame, read only when a pair may fit
     for caller, callee in zip(frames, frames[1:]):
         if callee.line - caller.line > 3 or not _INSTALLED_FILE.search(caller.value):
             continue
-        code = dict(ctx.lines) if code is None else code
-        imported = _IMPORT_LINE.match(code.get(caller.line + 1, ""))
+        imported = _IMPORT_LINE.match(ctx.line_text.get(caller.line + 1, ""))
         module = _PROJECT_MODULE.search(callee.value)
         if (
             imported is None

@@ -281,9 +281,8 @@ def h5py_3_strings_under_an_old_keras(ctx: RuleContext) -> Iterator[Verdict]:
     if terminal is None or "'str' object has no attribute 'decode'" not in terminal.message:
         return
     frames = [f for f in ctx.facts.frames if f.line < terminal.line and terminal.line - f.line <= 60]
-    code = dict(ctx.lines)
     loader = next((f for f in reversed(frames) if _HDF5_LOADER.search(f.value)), None)
-    decoded = next((f for f in frames if _ATTRS_DECODE.search(code.get(f.line + 1, ""))), None)
+    decoded = next((f for f in frames if _ATTRS_DECODE.search(ctx.line_text.get(f.line + 1, ""))), None)
     shown = loader or decoded
     said = None if shown or frames else next((ln for ln in ctx.lines if _LOADING_WEIGHTS.search(ln[1])), None)
     if shown is None and said is None:
