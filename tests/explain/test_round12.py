@@ -4,6 +4,8 @@ ships for it (tests/explain/expect.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.explain.expect import assert_not_concluded, assert_reasoned, raw_decision
 
 TF_NO_DRIVER = (
@@ -220,3 +222,31 @@ def test_a_pip_report_before_a_traceback_the_paste_cut_stays_below_the_bar() -> 
         "    from . import utils\n"
     )
     assert_not_concluded(log, "dependency-version-mismatch")
+
+
+def test_what_a_line_captures_does_not_depend_on_the_hash_seed() -> None:
+    """Two signatures on one line capture the library differently; the one searched first names it,
+    in every process (the anchors of a line were a set, whose order follows PYTHONHASHSEED)."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from tests.explain.expect import raw_decision\n"
+        "line = 'Could not load library libcudnn_ops_infer.so.8. Error: libcudnn_ops_infer.so.8: cannot open "
+        "shared object file: No such file or directory\\n'\n"
+        "print(raw_decision(line).groups['cuda-libs-missing']['lib'])\n"
+    )
+    root = str(Path(__file__).resolve().parents[2])
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in (1, 2, 3, 5, 8, 13)
+    }
+    assert len(seen) == 1, seen

@@ -263,11 +263,13 @@ class Scanner:
             probes.extend((at, anchor) for at in itertools.islice(_line_positions(text, anchor), max(room, 0)))
         if not found and not probes:
             return
-        anchors_on: dict[int, set[bytes]] = {}
+        # anchors per line in the search order (a dict, not a set: a set's order follows the hash seed,
+        # and the first signature to capture a group names it, so the answer's fix text varied by process)
+        anchors_on: dict[int, dict[bytes, None]] = {}
         probes_on: dict[int, list[bytes]] = {}
         numbers = dict(_line_numbers(text, sorted({at for at, _a in found} | {at for at, _p in probes})))
         for at, anchor in found:
-            anchors_on.setdefault(numbers[at], set()).add(anchor)
+            anchors_on.setdefault(numbers[at], {})[anchor] = None
         for at, probe_anchor in probes:
             probes_on.setdefault(numbers[at], []).append(probe_anchor)
         for number in sorted(anchors_on.keys() | probes_on.keys()):
