@@ -178,3 +178,87 @@ def test_the_shipped_tables_read_real_requests() -> None:
     # jaxlib 0.4.6 where pip offered only 0.4.13 on: the Windows wheels began there
     reading = read(Question("jaxlib", "==0.4.6", offered=("0.4.13", "0.4.14", "0.4.16")))
     assert reading is not None and reading.top()[0] == PLAT and reading.best[PLAT][2] == "windows-x86_64"
+
+
+# ---- the glibc a Linux wheel needs ----------------------------------------------------------------
+
+
+def test_a_wheels_manylinux_tag_gives_the_glibc_it_needs() -> None:
+    files = [
+        {"filename": "demo-1.0-cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64.whl", "upload-time": "2023"},
+        {"filename": "demo-2.0-cp310-cp310-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl", "upload-time": "2024"},
+        {"filename": "demo-2.0-cp311-cp311-manylinux_2_28_x86_64.whl", "upload-time": "2024"},
+        {"filename": "demo-2.0-cp311-cp311-manylinux2014_aarch64.whl", "upload-time": "2024"},
+        {"filename": "demo-2.0-cp311-cp311-win_amd64.whl", "upload-time": "2024"},
+    ]
+    rels = {r.version: r for r in releases_from_files("demo", files)}
+    assert rels["1.0"].glibc_needed("3.10", "linux-x86_64") is None  # manylinux2014 is everywhere: not kept
+    assert rels["2.0"].glibc_needed("3.10", "linux-x86_64") == (2, 27)  # the lowest of a compressed tag
+    assert rels["2.0"].glibc_needed("3.11", "linux-x86_64") == (2, 28)
+    assert rels["2.0"].glibc_needed(None, "linux-x86_64") == (2, 27)
+    assert rels["2.0"].glibc_needed("3.11", "linux-aarch64") is None
+    assert rels["2.0"].fits("3.11", "linux-x86_64") and not rels["2.0"].fits("3.11", "linux-x86_64", (2, 17))
+    assert rels["2.0"].fits("3.10", "linux-x86_64", (2, 27)) and not rels["2.0"].fits("3.11", "linux-x86_64", (2, 27))
+    # the table on disk keeps the levels, per Python where they differ
+    table = wheelhistory.to_json({"demo": list(rels.values())}, "2026-12-03T00:00:00Z")
+    row = next(r for r in __import__("json").loads(table)["packages"]["demo"] if r[0] == "2.0")
+    assert row[4] == {"linux-x86_64": "3.10=2.27,3.11=2.28"}
+
+
+def test_the_shipped_table_knows_the_manylinux_levels() -> None:
+    # facts of the index: onnxruntime moved its Linux wheels to manylinux_2_27 / 2_28 with 1.17.0
+    assert wheelhistory.release("onnxruntime", "1.16.3").glibc_needed("3.10", "linux-x86_64") is None  # type: ignore[union-attr]
+    assert wheelhistory.release("onnxruntime", "1.17.0").glibc_needed("3.10", "linux-x86_64") == (2, 27)  # type: ignore[union-attr]
+
+
+GLIBC_TABLE = (
+    # 1.0 for glibc 2.17 on; 2.0 and 3.0 only for manylinux_2_28 (the project moved up)
+    _rel("1.0", "2022-01-10", linux_x86_64="3.9,3.10", windows_x86_64="3.9,3.10"),
+    WheelRelease(
+        "demo",
+        "2.0",
+        "2023-03-10",
+        {"linux-x86_64": ("3.9", "3.10"), "windows-x86_64": ("3.9", "3.10")},
+        glibc_by_platform={"linux-x86_64": {"3.9": (2, 28), "3.10": (2, 28)}},
+    ),
+    WheelRelease(
+        "demo",
+        "3.0",
+        "2023-09-10",
+        {"linux-x86_64": ("3.9", "3.10"), "windows-x86_64": ("3.9", "3.10")},
+        glibc_by_platform={"linux-x86_64": {"3.9": (2, 28), "3.10": (2, 28)}},
+    ),
+)
+
+
+@pytest.fixture
+def glibc_table(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(nowheel, "_releases", lambda name: GLIBC_TABLE if name == "demo" else ())
+    yield
+
+
+def test_a_list_that_stops_where_the_manylinux_level_rose_names_the_glibc(glibc_table: None) -> None:
+    # pip lists 1.0 only, long after 3.0: only a Linux whose glibc is older than 2.28 sees that
+    question = Question("demo", "==3.0", offered=("1.0",), python="3.10", first_day="2024-01-01")
+    reading = read(question)
+    # (other machines keep a little weight: pip's list disagrees with each of them once, a glitch at most)
+    assert reading is not None and reading.top()[0] == nowheel.GLIBC and reading.top()[1] > 0.8
+    assert reading.best[nowheel.GLIBC][2] == "linux-x86_64"
+    # on a Linux machine the log shows, nothing else is left
+    linux = Question("demo", "==3.0", offered=("1.0",), python="3.10", platforms=("linux-x86_64",))
+    assert (linux_reading := read(linux)) is not None and linux_reading.top() == (nowheel.GLIBC, 1.0)
+
+
+def test_the_logs_own_glibc_decides_the_glibc(glibc_table: None) -> None:
+    question = Question("demo", "==3.0", offered=("1.0",), python="3.10", platforms=("linux-x86_64",), glibc=(2, 17))
+    reading = read(question)
+    assert reading is not None and reading.top() == (nowheel.GLIBC, 1.0)
+    # a glibc new enough: 2.0 and 3.0 would have been listed; no machine printed this list
+    newer = Question("demo", "==3.0", offered=("1.0",), python="3.10", platforms=("linux-x86_64",), glibc=(2, 31))
+    assert read(newer) is None
+
+
+def test_an_old_glibc_is_no_reading_where_the_python_explains_it(glibc_table: None) -> None:
+    # Python 3.11: no release has its wheel anywhere; glibc does not come into it
+    reading = read(Question("demo", "==3.0", offered=(), python="3.11", platforms=("linux-x86_64",)))
+    assert reading is not None and reading.top() == (PY, 1.0)

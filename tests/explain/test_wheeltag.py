@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from envdoctor.explain.wheeltag import WheelPlatform, wheel_platform
+from envdoctor.explain.wheeltag import WheelPlatform, manylinux_glibc, wheel_platform
 from tests.explain.expect import raw_decision
 
 
@@ -53,3 +53,19 @@ def test_a_windows_wheel_of_this_machine_refused_is_its_python_tag() -> None:
     assert got.cause == "python-unsupported", (got.cause, got.ranked)
     mac = log.replace("C:\\Users\\ana\\Downloads>", "ana@mac ~ %").replace("win_amd64", "linux_x86_64")
     assert raw_decision(mac).cause == "platform-unsupported"
+
+
+@pytest.mark.parametrize(
+    ("tag", "glibc"),
+    [
+        ("manylinux_2_27_x86_64.manylinux_2_28_x86_64", (2, 27)),
+        ("manylinux_2_17_x86_64.manylinux2014_x86_64", (2, 17)),
+        ("manylinux2010_x86_64", (2, 12)),
+        ("manylinux1_i686", (2, 5)),
+        ("MANYLINUX_2_31_AARCH64", (2, 31)),
+        ("musllinux_1_2_x86_64", None),
+        ("win_amd64", None),
+    ],
+)
+def test_a_manylinux_tag_names_the_glibc_it_needs(tag: str, glibc: tuple[int, int] | None) -> None:
+    assert manylinux_glibc(tag) == glibc

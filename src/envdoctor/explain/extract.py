@@ -28,7 +28,7 @@ from envdoctor.explain.logfacts import (
 from envdoctor.explain.model import Evidence
 from envdoctor.explain.paths import classify_prefix, path_tokens
 from envdoctor.explain.scanner import Scanner
-from envdoctor.explain.wheeltag import wheel_platform
+from envdoctor.explain.wheeltag import manylinux_glibc, wheel_platform
 
 Numbered = Sequence[tuple[int, str]]
 
@@ -126,7 +126,6 @@ def _python(lines: Numbered, facts: LogFacts) -> None:
 # uv names this machine's own most specific tag: "has no wheels with a matching platform tag (e.g.,
 # `manylinux_2_27_x86_64`)" (its glibc too, for manylinux)
 _UV_OWN_TAG = re.compile(r"matching platform tag \(e\.g\., `(?P<tag>[\w.]+)`\)", re.IGNORECASE)
-_MANYLINUX_GLIBC = re.compile(r"^manylinux_(\d+)_(\d+)_")
 
 
 def _machine_tag(tag: str, number: int, line: str, facts: LogFacts) -> None:
@@ -152,9 +151,9 @@ def _own_wheels(lines: Numbered, facts: LogFacts) -> None:
         if own:
             tag = own.group("tag").lower()
             _machine_tag(tag, number, line, facts)
-            glibc = _MANYLINUX_GLIBC.match(tag)
+            glibc = manylinux_glibc(tag)
             if glibc and facts.glibc is None:
-                facts.glibc = Located(f"{glibc.group(1)}.{glibc.group(2)}", number, line)
+                facts.glibc = Located(f"{glibc[0]}.{glibc[1]}", number, line)
             break
     for number, line in lines:
         if ".whl" not in line.lower():

@@ -8,7 +8,10 @@ this Python on this platform at that day. This module weighs every hypothesis (P
 platform x month) that agrees with all of that, with a prior of how common each is, and reads for
 each one what was wrong: the requested release has wheels on this platform for other Pythons
 (python-unsupported), or none on this platform at all (platform-unsupported). A 32-bit Python is
-its own reading (`BITNESS`): causes.md counts it under both.
+its own reading (`BITNESS`): causes.md counts it under both. On Linux the system's glibc is one
+more dimension: a machine of CentOS 7's glibc 2.17 or Ubuntu 18.04's 2.27 loads no wheel whose
+manylinux tag asks for more, so a release with wheels for this Python may still fit none
+(glibc-too-old); the log's own glibc (a distribution it names) replaces the estimate.
 
 The priors are plain estimates of who installs frameworks (Linux and Windows x86_64 most, macOS
 arm64 only after Nov 2020, 32-bit Pythons ever rarer); the wheel tables (wheelhistory, then the
@@ -29,7 +32,7 @@ from envdoctor.explain import wheelhistory
 from envdoctor.explain.rules._registry import shipped_kb
 from envdoctor.explain.wheelhistory import WheelRelease
 
-PY, PLAT, BITNESS = "python-unsupported", "platform-unsupported", "bitness"
+PY, PLAT, BITNESS, GLIBC = "python-unsupported", "platform-unsupported", "bitness", "glibc-too-old"
 
 PYTHON_RELEASED = wheelhistory.PYTHON_RELEASED
 FIRST_MONTH = 2016 * 12  # Jan 2016: logs older than that are not weighed
@@ -74,6 +77,28 @@ def platform_prior(platform: str, when: int) -> float:
         "musllinux-x86_64": 0.006,
         "musllinux-aarch64": 0.001,
     }.get(platform, 0.0)
+
+
+#: The old glibc levels weighed on Linux (CentOS / RHEL 7, Ubuntu 18.04); None: one every wheel loads on.
+OLD_GLIBCS: tuple[tuple[int, int], ...] = ((2, 17), (2, 27))
+
+
+def glibc_prior(glibc: tuple[int, int] | None, when: int) -> float:
+    """How common a Linux system of that glibc class is among people installing frameworks, in a
+    month (estimates: CentOS 7 fades towards its June 2024 end, Ubuntu 18.04 towards its April 2023 one)."""
+    year = when / 12
+    if glibc == (2, 17):
+        return 0.12 if year < 2021 else max(0.02, 0.12 - 0.025 * (year - 2021))
+    if glibc == (2, 27):
+        return 0.0 if year < 2018.3 else 0.15 if year < 2021.5 else max(0.02, 0.15 - 0.035 * (year - 2021.5))
+    return 1.0 - sum(glibc_prior(g, when) for g in OLD_GLIBCS)
+
+
+def glibc_classes(platform: str, known: tuple[int, int] | None) -> tuple[tuple[int, int] | None, ...]:
+    """The glibc levels weighed for a platform: the log's own on Linux, else every class."""
+    if not platform.startswith("linux-"):
+        return (None,)
+    return (known,) if known is not None else (None, *OLD_GLIBCS)
 
 
 # The first Python minor with a native CPython build for a platform, where that came years after
@@ -137,6 +162,7 @@ class Question:
     last_day: str = ""  # ... and from before this day
     extra_index: bool = False  # another index or find-links page was read too
     python_patch: str | None = None  # "3.12.0": the patch release dates the log too
+    glibc: tuple[int, int] | None = None  # the system's glibc, when the log names it (Linux only)
 
 
 @dataclass
@@ -325,13 +351,18 @@ class _Model:
             low = max(low, max(month(by_version[v].uploaded) for v in listed))
         return cls(question, request, [*ghosts, *rels], listed, older_listed, low, high)
 
-    def for_hypothesis(self, plat: str, py: str) -> _Fit:
+    def for_hypothesis(self, plat: str, py: str, glibc: tuple[int, int] | None = None) -> _Fit:
         matching = sorted(self.request.matching, key=lambda r: month(r.uploaded))
         sibling = _BITS64_SIBLING.get(plat, "")
+
+        def loads(r: WheelRelease) -> bool:
+            return py in r.pythons_by_platform.get(plat, ()) and (glibc is None or r.loads_on(py, plat, glibc))
+
         fit = _Fit(
             self,
             plat,
             [month(r.uploaded) for r in matching],
+            _running_any(loads(r) for r in matching),
             _running_any(py in r.pythons_by_platform.get(plat, ()) for r in matching),
             _running_any(bool(r.pythons_by_platform.get(plat)) for r in matching),
             _running_any(bool(sibling and r.pythons_by_platform.get(sibling)) for r in matching),
@@ -340,9 +371,7 @@ class _Model:
             ),
         )
         if self.listed is not None:
-            fitting = [
-                (month(r.uploaded), r.version) for r in self.candidates if py in r.pythons_by_platform.get(plat, ())
-            ]
+            fitting = [(month(r.uploaded), r.version) for r in self.candidates if loads(r)]
             for when, version in fitting:
                 if version in self.listed:
                     fit.listed_fit.append(when)
@@ -361,7 +390,8 @@ class _Fit:
     model: _Model
     plat: str
     match_months: list[int]
-    fits: list[bool]
+    fits: list[bool]  # some matching release has a wheel this machine (its glibc too) loads
+    fits_any_glibc: list[bool]  # ... a wheel for this Python and platform, whatever glibc it needs
     on_plat: list[bool]
     on_sibling: list[bool]
     py_anywhere: list[bool]  # some matching release has a wheel for this Python on a main platform
@@ -386,6 +416,8 @@ class _Fit:
             like *= MISSING**missing * EXTRA**extra * nofit**self.listed_nofit
         at = out - 1
         cause = _cause(model.question, self.plat, self.fits[at], self.on_plat[at], self.on_sibling[at])
+        if cause is not None and not self.fits[at] and self.fits_any_glibc[at]:
+            cause = GLIBC  # a wheel for this Python and platform exists; this glibc loads none of them
         supposed = bool(model.listed) and bool(self.listed_fit)  # pip listed releases this machine takes
         if cause != PY and cause is not None and (model.question.python or supposed) and not self.py_anywhere[at]:
             # this Python (the log's, or the one this hypothesis supposes while the machine takes other
@@ -419,28 +451,46 @@ def read_all(questions: Sequence[Question], pythons: Sequence[str] | None = None
         for py in minors:
             if not native_python(plat, py):
                 continue
-            fits = [m.for_hypothesis(plat, py) for m in models]
-            for when in range(low, high + 1):
-                prior = platform_prior(plat, when) * python_share(py, when)
-                if prior <= 0:
-                    continue
-                prior *= volume(when) * patch_recency(patch_at, when)
-                cause: str | None = None
-                agreement = 1.0
-                for fit in fits:
-                    cause, like = fit.at(when)
-                    if cause is None:
-                        break
-                    agreement *= like
-                    if fit.model.request.exists_from:
-                        prior *= recency(fit.model.request.exists_from, when)
-                if cause is None or agreement < FIT_FLOOR:
-                    continue
-                reading.best_fit = max(reading.best_fit, agreement)
-                _add(reading, cause, prior * agreement, py, plat, when)
+            for glibc in glibc_classes(plat, machine.glibc):
+                _weigh(reading, models, plat, py, glibc, low, high, patch_at, machine.glibc is not None)
     # one release listed or left out against the tables is a glitch (a yanked file, a mirror);
     # more than that in every hypothesis is a list no machine showed: nothing to read
     return reading if reading.weights and reading.best_fit >= FIT_FLOOR else None
+
+
+def _weigh(
+    reading: Reading,
+    models: Sequence[_Model],
+    plat: str,
+    py: str,
+    glibc: tuple[int, int] | None,
+    low: int,
+    high: int,
+    patch_at: int,
+    glibc_known: bool,
+) -> None:
+    """Add one (platform, Python, glibc) machine's months to the reading."""
+    fits = [m.for_hypothesis(plat, py, glibc) for m in models]
+    for when in range(low, high + 1):
+        prior = platform_prior(plat, when) * python_share(py, when)
+        if not glibc_known and plat.startswith("linux-"):
+            prior *= glibc_prior(glibc, when)
+        if prior <= 0:
+            continue
+        prior *= volume(when) * patch_recency(patch_at, when)
+        cause: str | None = None
+        agreement = 1.0
+        for fit in fits:
+            cause, like = fit.at(when)
+            if cause is None:
+                break
+            agreement *= like
+            if fit.model.request.exists_from:
+                prior *= recency(fit.model.request.exists_from, when)
+        if cause is None or agreement < FIT_FLOOR:
+            continue
+        reading.best_fit = max(reading.best_fit, agreement)
+        _add(reading, cause, prior * agreement, py, plat, when)
 
 
 def _running_any(flags: Iterable[bool]) -> list[bool]:

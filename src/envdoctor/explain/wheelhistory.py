@@ -4,8 +4,10 @@ from the wheel file names on the package index: what explain reads beside the kn
 The knowledge base covers the frameworks' current releases (and reads their metadata); logs come
 from years back and name many more packages (torchvision, onnxruntime, mediapipe, tensorflow-text,
 triton ...). A wheel's file name is enough to say which (Python, platform) it serves, so this table
-keeps only that, per release: `{platform: [pythons]}`, the upload day, and whether an sdist exists
-(then pip would build instead of saying "no matching distribution"). `build()` regenerates it from
+keeps only that, per release: `{platform: [pythons]}`, the upload day, whether an sdist exists
+(then pip would build instead of saying "no matching distribution"), and, for Linux, the glibc its
+manylinux tags need where that is newer than manylinux2014's 2.17 (`manylinux_2_28`: CentOS 7 and
+Ubuntu 18.04 take none of it). `build()` regenerates it from
 the index (`python -m envdoctor.explain.wheelhistory --write`); `CURATED` adds what the index no
 longer holds (releases deleted from it), each with its source.
 """
@@ -24,8 +26,10 @@ from pathlib import Path
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
+from envdoctor.explain.wheeltag import manylinux_glibc
+
 DATA = Path(__file__).resolve().parent / "data" / "wheel_history.json"
-SCHEMA = 1
+SCHEMA = 2  # 2: a fifth field per release, the glibc its manylinux wheels need above 2.17
 
 #: Packages whose wheel history is kept: no sdist (or none that builds), so a missing wheel shows as
 #: pip's "no matching distribution" / uv's "no wheel for the current platform".
@@ -140,6 +144,8 @@ class WheelRelease:
     pythons_by_platform: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     sdist: bool = False
     yanked: bool = False
+    #: Linux platform -> Python -> the glibc its lowest manylinux wheel needs, only where above 2.17
+    glibc_by_platform: Mapping[str, Mapping[str, tuple[int, int]]] = field(default_factory=dict)
 
     def pythons(self, platform: str) -> list[str]:
         return list(self.pythons_by_platform.get(platform, ()))
@@ -148,10 +154,31 @@ class WheelRelease:
     def platforms(self) -> list[str]:
         return [p for p in PLATFORM_KEYS if self.pythons_by_platform.get(p)]
 
-    def fits(self, python: str | None, platform: str | None) -> bool:
-        """A wheel for this (Python, platform); None stands for "any"."""
+    def fits(self, python: str | None, platform: str | None, glibc: tuple[int, int] | None = None) -> bool:
+        """A wheel for this (Python, platform) a system with this glibc loads; None stands for "any"
+        (a glibc of None: one new enough for every manylinux wheel)."""
         plats = [platform] if platform else list(self.pythons_by_platform)
-        return any(python is None or python in self.pythons_by_platform.get(p, ()) for p in plats if p)
+        return any(
+            (python is None or python in self.pythons_by_platform.get(p, ()))
+            and (glibc is None or self.loads_on(python, p, glibc))
+            for p in plats
+            if p
+        )
+
+    def glibc_needed(self, python: str | None, platform: str) -> tuple[int, int] | None:
+        """The glibc the lowest manylinux wheel for this Python (any, for None) on this platform
+        needs, when newer than 2.17; None when 2.17 or older (or no wheel)."""
+        levels = self.glibc_by_platform.get(platform) or {}
+        if python is not None:
+            return levels.get(python)
+        pythons = self.pythons_by_platform.get(platform, ())
+        if not pythons or any(py not in levels for py in pythons):
+            return None
+        return min(levels.values())
+
+    def loads_on(self, python: str | None, platform: str, glibc: tuple[int, int]) -> bool:
+        needed = self.glibc_needed(python, platform)
+        return needed is None or needed <= glibc
 
 
 # ---- reading wheel file names ------------------------------------------------------------------
@@ -195,6 +222,23 @@ def platform_keys(tag: str) -> list[str]:
                 if part.endswith(arch):
                     out.append(key)
     return list(dict.fromkeys(out))
+
+
+#: The glibc every Linux machine the tables weigh has (manylinux2014's): levels up to it are not kept.
+BASE_GLIBC = (2, 17)
+
+
+def glibc_levels(tag: str) -> dict[str, tuple[int, int]]:
+    """Linux platform key -> the lowest glibc a (compressed) wheel platform tag's manylinux parts
+    ask for (`manylinux_2_27_x86_64.manylinux_2_28_x86_64` -> 2.27 on linux-x86_64)."""
+    out: dict[str, tuple[int, int]] = {}
+    for part in tag.lower().split("."):
+        level = manylinux_glibc(part)
+        if level is None:
+            continue
+        for key in platform_keys(part):
+            out[key] = min(out.get(key, level), level)
+    return out
 
 
 def python_minors(py_tag: str, abi_tag: str, requires_python: str | None) -> list[str]:
@@ -254,6 +298,12 @@ def releases_from_files(package: str, files: Iterable[Mapping[str, object]]) -> 
             assert isinstance(table, dict)
             for key in platform_keys(match.group("plat")):
                 table.setdefault(key, set()).update(pythons)
+            levels = rel.setdefault("glibc", {})
+            assert isinstance(levels, dict)
+            for key, level in glibc_levels(match.group("plat")).items():
+                for py in pythons:
+                    here = levels.setdefault(key, {})
+                    here[py] = min(here.get(py, level), level)
         else:
             try:
                 _name, parsed = parse_sdist_filename(filename)
@@ -270,7 +320,8 @@ def releases_from_files(package: str, files: Iterable[Mapping[str, object]]) -> 
     for version in sorted(by_version, key=Version):
         rel = by_version[version]
         table = rel["pythons"]
-        assert isinstance(table, dict)
+        levels = rel.get("glibc") or {}
+        assert isinstance(table, dict) and isinstance(levels, dict)
         out.append(
             WheelRelease(
                 package,
@@ -279,14 +330,43 @@ def releases_from_files(package: str, files: Iterable[Mapping[str, object]]) -> 
                 {k: tuple(sorted(v, key=_tuple)) for k, v in table.items() if v},
                 bool(rel["sdist"]),
                 bool(rel["yanked"]),
+                {k: above for k, v in levels.items() if (above := {py: g for py, g in v.items() if g > BASE_GLIBC})},
             )
         )
     return out
 
 
 # ---- the table on disk ---------------------------------------------------------------------------
+def _encode_levels(levels: Mapping[str, tuple[int, int]], pythons: Sequence[str]) -> str:
+    """`2.28` when every Python of the platform needs that level, else `3.12=2.28,3.13=2.28`."""
+    distinct = {f"{major}.{minor}" for major, minor in levels.values()}
+    if len(distinct) == 1 and set(levels) == set(pythons):
+        return distinct.pop()
+    ordered = sorted(levels.items(), key=lambda kv: _tuple(kv[0]))
+    return ",".join(f"{py}={major}.{minor}" for py, (major, minor) in ordered)
+
+
+def _decode_levels(text: str, pythons: Sequence[str]) -> dict[str, tuple[int, int]]:
+    def level(value: str) -> tuple[int, int]:
+        major, _, minor = value.partition(".")
+        return int(major), int(minor)
+
+    if "=" not in text:
+        return {py: level(text) for py in pythons}
+    return {py: level(g) for py, _, g in (part.partition("=") for part in text.split(","))}
+
+
 def _encode(rel: WheelRelease) -> list[object]:
-    return [rel.version, rel.uploaded, {k: ",".join(v) for k, v in rel.pythons_by_platform.items()}, int(rel.sdist)]
+    row: list[object] = [
+        rel.version,
+        rel.uploaded,
+        {k: ",".join(v) for k, v in rel.pythons_by_platform.items()},
+        int(rel.sdist),
+    ]
+    levels = {k: _encode_levels(v, rel.pythons(k)) for k, v in rel.glibc_by_platform.items() if v}
+    if levels:
+        row.append(levels)
+    return row
 
 
 def to_json(
@@ -319,10 +399,12 @@ def _load(path: Path = DATA) -> dict[str, tuple[WheelRelease, ...]]:
     for name, rows in rows_by_name.items():
         rels = []
         for row in rows:
-            version, uploaded, table, sdist = row
+            version, uploaded, table, sdist = row[:4]
             uploaded = CURATED_DAYS.get((name, version), (uploaded, ""))[0]
             pythons = {k: tuple(v.split(",")) for k, v in table.items() if v}
-            rels.append(WheelRelease(name, version, uploaded, pythons, bool(sdist)))
+            encoded = row[4] if len(row) > 4 else {}
+            levels = {k: _decode_levels(v, pythons.get(k, ())) for k, v in encoded.items()}
+            rels.append(WheelRelease(name, version, uploaded, pythons, bool(sdist), False, levels))
         out[name] = tuple(rels)
     return out
 

@@ -5,6 +5,7 @@ a tag into interpreter / ABI / platform strings but says nothing of a platform s
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # architectures as a platform tag ends in them; amd64 (Windows) is x86_64, arm64 (macOS, Windows) aarch64
@@ -57,3 +58,19 @@ def wheel_platform(tag: str) -> WheelPlatform:
         os_name = "linux"
     found = next((a for a in _ARCHES if low.endswith(a)), "")
     return WheelPlatform(os_name, _SAME_ARCH.get(found, found), musl="musllinux" in low)
+
+
+# a manylinux part of a platform tag and the glibc it promises (PEP 513, 571, 599, 600)
+_MANYLINUX = re.compile(r"manylinux(?:(?P<legacy>1|2010|2014)|_(?P<major>\d+)_(?P<minor>\d+))_", re.IGNORECASE)
+_LEGACY_GLIBC = {"1": (2, 5), "2010": (2, 12), "2014": (2, 17)}
+
+
+def manylinux_glibc(tag: str) -> tuple[int, int] | None:
+    """The glibc the lowest manylinux part of a (compressed) platform tag asks for
+    (`manylinux_2_27_x86_64.manylinux_2_28_x86_64` -> 2.27); None when it has none."""
+    levels = [
+        _LEGACY_GLIBC[m.group("legacy")] if m.group("legacy") else (int(m.group("major")), int(m.group("minor")))
+        for part in tag.split(".")
+        if (m := _MANYLINUX.match(part)) is not None
+    ]
+    return min(levels) if levels else None

@@ -23,7 +23,7 @@ from envdoctor.explain.model import Evidence
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
 from envdoctor.explain.rules.solver import nothing_to_choose_from
 from envdoctor.explain.wheelhistory import platform_keys
-from envdoctor.explain.wheeltag import wheel_platform
+from envdoctor.explain.wheeltag import manylinux_glibc, wheel_platform
 from envdoctor.frameworks import compiled_family
 
 PLATFORM_NAMES = {
@@ -43,7 +43,7 @@ PYTHON_PROOF = (
     "python/uv-hint-abi-tags",
     "solver/conda-python",
 )
-PY, PLAT = "python-unsupported", "platform-unsupported"
+PY, PLAT, GLIBC = "python-unsupported", "platform-unsupported", "glibc-too-old"
 
 
 # Signatures that say only "no wheel fits" (pip's pair of lines, uv's "for the current platform").
@@ -309,26 +309,10 @@ def ignored_versions_of_another_package(ctx: RuleContext) -> Iterator[Verdict]:
         yield Verdict(PY, 0.0, f"the ignored versions are not releases of {names}", [], cap=AMBIGUOUS_CAP)
 
 
-def _glibc_level(tag: str) -> tuple[int, int] | None:
-    """The glibc the lowest manylinux tag of a (compressed) platform tag names; None when it has none."""
-    levels = []
-    for part in tag.lower().split("."):
-        found = re.match(r"manylinux_(\d+)_(\d+)_", part)
-        if found:
-            levels.append((int(found.group(1)), int(found.group(2))))
-        elif part.startswith("manylinux2014_"):
-            levels.append((2, 17))
-        elif part.startswith("manylinux2010_"):
-            levels.append((2, 12))
-        elif part.startswith("manylinux1_"):
-            levels.append((2, 5))
-    return min(levels) if levels else None
-
-
 def _manylinux_glibc(tag: str) -> tuple[int, ...] | None:
     """The glibc the lowest manylinux tag of a wheel needs, when it is newer than manylinux2014's 2.17
     (older levels are everywhere, so refusing them says nothing about glibc)."""
-    level = _glibc_level(tag)
+    level = manylinux_glibc(tag)
     return level if level is not None and level > (2, 17) else None
 
 
@@ -390,8 +374,8 @@ def uv_hint_no_build_for_this_machine(ctx: RuleContext) -> Iterator[Verdict]:
         if not offered:
             return
         same = [tag for tag in offered if wheel_platform(tag).serves(mine.os, mine.arch)]
-        have = _glibc_level(own)
-        needs = [_glibc_level(tag) for tag in same]
+        have = manylinux_glibc(own)
+        needs = [manylinux_glibc(tag) for tag in same]
         if same and have and all(n is not None and n > have for n in needs):
             lowest = min(n for n in needs if n is not None)
             why = (
@@ -480,7 +464,7 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
         have = ctx.facts.glibc.value if ctx.facts.glibc else None
         # a manylinux level newer than 2.17 says glibc by itself; an older one only against a glibc
         # the log shows below it (CentOS 6's 2.12 under manylinux2014)
-        level = _glibc_level(match.group("plat"))
+        level = manylinux_glibc(match.group("plat"))
         needs = _manylinux_glibc(match.group("plat")) or (
             level if level is not None and have and version_tuple(have) < level else None
         )
@@ -883,6 +867,25 @@ def candidate_platforms(ctx: RuleContext) -> tuple[str, ...]:
     return keys
 
 
+def _newest(versions: tuple[str, ...]) -> str | None:
+    """The newest final release in pip's list, as pip printed it."""
+    final = []
+    for text in versions:
+        try:
+            parsed = Version(text)
+        except InvalidVersion:
+            continue
+        if not parsed.is_prerelease and not parsed.is_devrelease:
+            final.append((parsed, text))
+    return max(final)[1] if final else None
+
+
+def _glibc_of(value: str) -> tuple[int, int] | None:
+    """`2.17` -> (2, 17); None when it is not a glibc version."""
+    found = re.fullmatch(r"(\d+)\.(\d+)(?:\.\d+)?", value.strip())
+    return (int(found.group(1)), int(found.group(2))) if found else None
+
+
 def _failed_requests(ctx: RuleContext) -> list[Requested]:
     """The requests pip / uv found no wheel for whose wheels the tables know, in log order (one
     per name and spec; pip names each failure twice)."""
@@ -908,7 +911,7 @@ _UV_NO_WHEEL_HERE = "platform/uv-no-wheel-current-platform"
 _READING_BANDS = ((0.97, 0.95, None), (0.9, 0.85, 0.86))
 
 
-@cause_rule("wheels/which-build-fits", PY, PLAT)
+@cause_rule("wheels/which-build-fits", PY, PLAT, "glibc-too-old")
 def which_build_fits(ctx: RuleContext) -> Iterator[Verdict]:
     """What: no wheel fits a request for a package whose wheels the tables know (wheelhistory,
     then the knowledge base), and the tool does not name the reason itself.
@@ -916,8 +919,10 @@ def which_build_fits(ctx: RuleContext) -> Iterator[Verdict]:
     shows, the day its pip / timestamps date it to, and above all pip's "from versions: ..." list,
     which is exactly what had a wheel for that Python and platform then. Under each one that
     agrees, the requested release has wheels on that platform for other Pythons (the Python
-    version) or none there at all (the platform); weighed by how common each machine is, the
-    reading names a cause only when it holds nearly all the weight, else both stay candidates.
+    version), wheels for this Python whose manylinux tag needs a newer glibc than an old Linux
+    has (CentOS 7's 2.17: the glibc), or none there at all (the platform); weighed by how common
+    each machine is, the reading names a cause only when it holds nearly all the weight, else
+    the candidates stay candidates.
     Example: `tensorflow==1.13.1 (from versions: 2.2.0rc1, ..., 2.4.0)`: only Python 3.8 lists
     exactly those, and 1.13.1 has no 3.8 wheel -> python-unsupported."""
     if not no_wheel_signal(ctx) or python_proof(ctx) or decided(ctx):
@@ -944,6 +949,7 @@ def which_build_fits(ctx: RuleContext) -> Iterator[Verdict]:
                 last_day=facts.era_until.value if facts.era_until else "",
                 extra_index=facts.extra_index is not None,
                 python_patch=patch if patch and patch.count(".") == 2 else None,
+                glibc=_glibc_of(facts.glibc.value) if facts.glibc is not None else None,
             )
         )
     try:
@@ -969,11 +975,30 @@ def which_build_fits(ctx: RuleContext) -> Iterator[Verdict]:
         reading.best[into] = best_bits
     cause, share = reading.top()
     py_share, plat_share = reading.share(PY), reading.share(PLAT)
+    glibc_share = reading.share(GLIBC)
     for least, weight, cap in _READING_BANDS:
-        if cause in (PY, PLAT) and share >= least:
+        if cause in (PY, PLAT, GLIBC) and share >= least:
             _prior, python, plat, _when = reading.best[cause]
             where = PLATFORM_NAMES.get(plat, plat)
             fix: str | None = None
+            if cause == GLIBC:
+                rel = wheelhistory.release(req.name, req.spec[2:]) if req.spec.startswith("==") else None
+                needed = rel.glibc_needed(python, plat) if rel is not None else None
+                have = f"this system's glibc {facts.glibc.value}" if facts.glibc else "an older glibc (CentOS 7's 2.17)"
+                note = (
+                    f"{req.requirement} has {where} wheels for Python {python}, but their manylinux tags need glibc "
+                    f"{f'{needed[0]}.{needed[1]}' if needed else 'newer than 2.17'}: {have} loads none of them"
+                    if ctx.python or facts.glibc
+                    else f"of the machines this log fits, {share:.0%} are Linux systems whose glibc is older than "
+                    f"{req.requirement}'s manylinux wheels need"
+                )
+                newest = _newest(offered.versions) if offered is not None else None
+                floor = f"{needed[0]}.{needed[1]}" if needed else "2.28"
+                fix = (f"use {req.name}<={newest} on this system, or " if newest else "use ") + (
+                    f"a distribution (or container) with glibc >= {floor}"
+                )
+                yield Verdict(cause, weight, note, evidence, moves_from=(PY, PLAT), cap=cap, fix=fix)
+                return
             if cause == PY and plat in _BITS32_KEYS:
                 note = f"{req.requirement} has no 32-bit wheels: a 32-bit Python ({where}) fits none"
                 fix = _SIXTY_FOUR_BIT
@@ -1000,12 +1025,14 @@ def which_build_fits(ctx: RuleContext) -> Iterator[Verdict]:
             other = PLAT if cause == PY else PY
             yield Verdict(cause, weight, note, evidence, moves_from=(other,), cap=cap, fix=fix)
             return
-    # no reading holds nearly all the weight: both stay candidates, by their shares
+    # no reading holds nearly all the weight: the candidates stay candidates, by their shares
     why = (
-        f"the log fits machines where the Python ({py_share:.0%}, a 32-bit one {bits:.0%}) or the platform "
-        f"({plat_share:.0%}) is why no wheel fits"
+        f"the log fits machines where the Python ({py_share:.0%}, a 32-bit one {bits:.0%}), the platform "
+        f"({plat_share:.0%})"
+        + (f" or an old glibc ({glibc_share:.0%})" if glibc_share >= 0.1 else "")
+        + " is why no wheel fits"
     )
-    for candidate, part in ((PY, py_share), (PLAT, plat_share)):
+    for candidate, part in ((PY, py_share), (PLAT, plat_share), (GLIBC, glibc_share)):
         if part >= 0.1:
             weight = 0.0 if candidate in ctx.signals else min(0.6, part)
             yield Verdict(candidate, weight, why, evidence, cap=min(0.7, 0.3 + part / 2))
@@ -1083,24 +1110,14 @@ def old_sdist_on_a_newer_python(ctx: RuleContext) -> Iterator[Verdict]:
         yield Verdict(PY, 0.6, why, evidence, fix=fix)
 
 
-# pip's manylinux platform tags and the glibc each one promises
-_MANYLINUX_GLIBC = re.compile(r"manylinux(?:(?P<legacy>1|2010|2014)|_(?P<major>\d+)_(?P<minor>\d+))_", re.IGNORECASE)
-_LEGACY_GLIBC = {"1": (2, 5), "2010": (2, 12), "2014": (2, 17)}
-
-
 def _asked_glibc(ctx: RuleContext) -> tuple[tuple[int, int], str, int, str] | None:
     """The glibc a `--platform manylinux...` pip was told to fetch for promises, with its tag and line."""
     for sign in ctx.facts.machine_signs:
         asked = re.search(r"asked for \(([\w.]+)\)", sign.value)
-        tag = _MANYLINUX_GLIBC.search(asked.group(1) + "_") if asked else None
-        if tag is None:
+        glibc = manylinux_glibc(asked.group(1)) if asked else None
+        if asked is None or glibc is None:
             continue
-        glibc = (
-            _LEGACY_GLIBC[tag.group("legacy")]
-            if tag.group("legacy")
-            else (int(tag.group("major")), int(tag.group("minor")))
-        )
-        return glibc, asked.group(1) if asked else "", sign.line, sign.text
+        return glibc, asked.group(1), sign.line, sign.text
     return None
 
 
