@@ -59,6 +59,8 @@ LABELLED_SPLITS = (
     "blind35",
     "blind36",
     "blind37",
+    "blind38",
+    "blind39",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -80,6 +82,7 @@ BLIND_ROUNDS = (
     ("blind32", "blind33"),
     ("blind34", "blind35"),
     ("blind36", "blind37"),
+    ("blind38", "blind39"),
 )
 
 
