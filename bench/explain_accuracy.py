@@ -53,6 +53,7 @@ Each blind set, measured when it arrived, before any of its files was read (the 
 | 2026-12-03 | v5 round 11 `b5db0fb` (after blind31, blind29 were read, uv-aware fixes, the driver's library; before either set was read) | blind32 (44) / blind33 (41) | 52.3% (23/44) / 51.2% (21/41) | 2 / 1 |
 | 2026-12-03 | v5 round 12a `f4acd57` (after blind32 was read; before either set was read) | blind34 (44) / blind35 (44) | 31.8% (14/44) / 56.8% (25/44) | 2 / 0 |
 | 2026-12-03 | v5 round 13a `d9eec1e` (after blind34 was read; before either set was read) | blind36 (42) / blind37 (45) | 57.1% (24/42) / 55.6% (25/45) | 0 / 2 |
+| 2026-12-03 | v5 round 14a + manylinux levels `3b1cd60` (after blind37 was read; before either set was read) | blind38 (42) / blind39 (45) | 45.2% (19/42) / 60.0% (27/45) | 0 / 3 |
 
 The v4 engine (`e21f788`) on the same two sets: blind5 68.9% (31/45) with 5 wrong causes named,
 blind6 71.1% (32/45) with 4 (it named a cause at any confidence); held to the 0.8 bar, 66.7% / 4
@@ -132,6 +133,7 @@ SEALED = (
     "blind33",
     "blind35",
     "blind36",
+    "blind38",
 )
 
 

@@ -43,6 +43,7 @@ READ_BLIND = (
     "blind32",
     "blind34",
     "blind37",
+    "blind39",
 )
 
 
