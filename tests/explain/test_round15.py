@@ -4,6 +4,7 @@ ships for it (tests/explain/expect.py)."""
 
 from __future__ import annotations
 
+from envdoctor.explain import explain_text
 from tests.explain.expect import assert_not_concluded, assert_reasoned, raw_decision
 
 # onnxruntime's Linux wheels moved from manylinux2014 (glibc 2.17) to manylinux_2_27 with 1.17.0
@@ -34,3 +35,121 @@ def test_a_list_that_goes_on_past_the_manylinux_move_is_not_the_glibc() -> None:
     # a glibc the log shows new enough (Ubuntu 22.04's 2.35) leaves no old-glibc machine to weigh
     newer = "ldd (Ubuntu GLIBC 2.35-0ubuntu3.8) 2.35\n" + log.replace(", 1.17.0, 1.17.1", "")
     assert_not_concluded(newer, "glibc-too-old")
+
+
+def test_cudnns_zlib_dll_missing_is_a_missing_cuda_library() -> None:
+    assert_reasoned(
+        "Could not locate zlibwapi.dll. Please make sure it is in your library path!\n", "cuda-libs-missing"
+    )
+    assert_not_concluded("Copied zlibwapi.dll into C:\\tools\\cuda\\bin, all good\n", "cuda-libs-missing")
+
+
+def test_keras_asking_tensorflow_for_dtensor_is_a_keras_newer_than_tensorflow() -> None:
+    log = (
+        "ImportError: cannot import name 'dtensor' from 'tensorflow.compat.v2.experimental' "
+        "(/opt/conda/lib/python3.9/site-packages/tensorflow/_api/v2/compat/v2/experimental/__init__.py)\n"
+    )
+    assert_reasoned(log, "keras-version-mismatch")
+    assert_not_concluded("ImportError: cannot import name 'dtensor' from 'mylib.parallel'\n", "keras-version-mismatch")
+
+
+def test_onnx_failing_to_initialise_on_windows_is_the_vc_runtime() -> None:
+    english = (
+        "ImportError: DLL load failed while importing onnx_cpp2py_export: A dynamic link library (DLL) "
+        "initialization routine failed.\n"
+    )
+    assert_reasoned(english, "msvc-runtime-missing")
+    chinese = "ImportError: DLL load failed while importing onnx_cpp2py_export: 动态链接库(DLL)初始化例程失败。\n"
+    assert raw_decision(chinese).cause == "msvc-runtime-missing"
+    # another DLL message of onnx's is not this one
+    other = "ImportError: DLL load failed while importing onnx_cpp2py_export: Access is denied.\n"
+    assert_not_concluded(other, "msvc-runtime-missing")
+
+
+def test_jax_without_a_cuda_platform_sees_no_gpu() -> None:
+    log = (
+        "RuntimeError: Backend 'gpu' failed to initialize: NOT_FOUND: Could not find registered platform with "
+        'name: "cuda". Available platform names are: Host Interpreter\n'
+    )
+    assert_reasoned(log, "no-gpu-visible")
+    # the same words about an unknown platform name of the user's own are not JAX's CUDA platform
+    assert_not_concluded('Could not find registered platform with name: "rocm" in my plugin list\n', "no-gpu-visible")
+
+
+LINUX_CUDA_TORCH_NO_GPU = (
+    "$ pip install torch==1.3.0 torchvision==0.4.1 -f https://download.pytorch.org/whl/torch_stable.html\n"
+    "$ python3\n"
+    "Python 3.7.5 (default, Oct 25 2019, 15:51:11)\n"
+    "[GCC 7.3.0] :: Anaconda, Inc. on linux\n"
+    ">>> import torch\n"
+    ">>> torch.cuda.is_available()\n"
+    "False\n"
+)
+
+
+def test_a_cuda_build_that_sees_no_gpu_is_the_driver_missing_or_too_old() -> None:
+    got = explain_text(LINUX_CUDA_TORCH_NO_GPU)
+    assert got.cause == "unknown", got.cause
+    assert [c.cause for c in got.candidates][:2] == ["no-gpu-visible", "driver-too-old"]
+    assert any("nvidia-smi" in c.tell_apart for c in got.candidates), [c.tell_apart for c in got.candidates]
+
+
+def test_a_cpu_build_or_a_driver_shown_is_not_that_question() -> None:
+    # Windows: torch_stable.html's plain torch is the CPU build: that is why, no driver question
+    windows = (
+        "> python -m pip install torch===1.7.1 -f https://download.pytorch.org/whl/torch_stable.html\n"
+        "  Downloading torch-1.7.1-cp38-cp38-win_amd64.whl (184.0 MB)\n"
+        "Successfully installed torch-1.7.1\n"
+        "Python 3.8.7 (tags/v3.8.7:6503f05, Dec 21 2020, 17:59:51) [MSC v.1928 64 bit (AMD64)] on win32\n"
+        ">>> import torch\n"
+        ">>> torch.cuda.is_available()\n"
+        "False\n"
+    )
+    assert raw_decision(windows).cause == "no-gpu-visible"
+    # an explicit CPU build on Linux: the same
+    cpu = LINUX_CUDA_TORCH_NO_GPU.replace("torch==1.3.0", "torch==1.3.0+cpu")
+    assert raw_decision(cpu).cause == "no-gpu-visible"
+    assert "driver-too-old" not in raw_decision(cpu).scores
+
+
+def test_a_container_started_without_a_gpu_flag_sees_no_gpu() -> None:
+    log = (
+        "after connecting to the container with `docker run -it anibali/pytorch:1.4.0-cuda10.1 sh`\n"
+        "both nvcc and nvidia-smi not found.\n"
+        "Output from my vm's nvidia-smi:\n"
+        "| NVIDIA-SMI 435.21       Driver Version: 435.21       CUDA Version: 10.1     |\n"
+    )
+    got = assert_reasoned(log, "no-gpu-visible")
+    assert any("--gpus all" in fix for fix in got.fixes), got.fixes
+    # started with the GPU: the container sees it, this is no reason
+    with_gpu = log.replace("docker run -it", "docker run --gpus all -it")
+    assert not any(v.rule == "gpu/container-started-without-the-gpu" for v in raw_decision(with_gpu).verdicts)
+
+
+def test_a_cuda_image_tag_is_the_toolkit_a_library_major_is_compared_with() -> None:
+    log = (
+        "Runtime error: Library libcublas.so.11 is not found or cannot be loaded\n"
+        "I have installed via docker with the image nvidia/cuda:10.1-cudnn7-devel-ubuntu18.04\n"
+    )
+    assert_reasoned(log, "cuda-version-mismatch")
+    same_major = log.replace("nvidia/cuda:10.1", "nvidia/cuda:11.8.0")
+    assert_not_concluded(same_major, "cuda-version-mismatch")
+
+
+def test_another_pythons_standard_library_in_one_traceback_leaves_two_candidates() -> None:
+    log = (
+        "Traceback (most recent call last):\n"
+        '  File "/opt/ros/kinetic/share/xacro/xacro.py", line 55, in <module>\n'
+        "    import xacro\n"
+        '  File "/opt/ros/kinetic/lib/python2.7/dist-packages/xacro/__init__.py", line 35, in <module>\n'
+        "    import glob\n"
+        '  File "/home/u/anaconda3/lib/python3.5/glob.py", line 4, in <module>\n'
+        "    import re\n"
+        "ImportError: No module named 're'\n"
+    )
+    got = explain_text(log)
+    assert got.cause == "unknown"
+    assert {c.cause for c in got.candidates[:2]} == {"env-leakage", "wrong-interpreter"}
+    # another installation's package (not its standard library) is leakage, as before
+    leak = log.replace("/home/u/anaconda3/lib/python3.5/glob.py", "/home/u/.local/lib/python2.7/site-packages/glob2.py")
+    assert raw_decision(leak).cause == "env-leakage"

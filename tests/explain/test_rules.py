@@ -605,6 +605,18 @@ CASES: dict[str, tuple[str, str, str]] = {
         # cuDNN asking for the unversioned development link: the loader path, not the driver
         "Could not load library libcudnn_cnn_infer.so.8. Error: libcuda.so: cannot open shared object file\n",
     ),
+    "gpu/container-started-without-the-gpu": (
+        "docker run -it anibali/pytorch:1.4.0-cuda10.1 sh\nbash: nvidia-smi: command not found\n",
+        "no-gpu-visible",
+        "docker run --gpus all -it anibali/pytorch:1.4.0-cuda10.1 sh\nbash: nvidia-smi: command not found\n",
+    ),
+    "gpu/a-cuda-build-sees-no-gpu": (
+        "pip install torch==2.1.0\nPython 3.10.12 on linux\n>>> import torch\n>>> torch.cuda.is_available()\nFalse\n",
+        "driver-too-old",
+        # nvidia-smi shown: the driver is a fact, not a question
+        NVIDIA_SMI_122
+        + "pip install torch==2.1.0\nPython 3.10.12 on linux\n>>> import torch\n>>> torch.cuda.is_available()\nFalse\n",
+    ),
     "gpu/driver-older-than-build": (
         "| NVIDIA-SMI 470.82.01    Driver Version: 470.82.01    CUDA Version: 11.4     |\n"
         "torch 2.1.0+cu121\nRuntimeError: CUDA error: no kernel image\n",

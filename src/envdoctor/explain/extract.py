@@ -1070,6 +1070,8 @@ _GPU_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("toolkit", r"cuda runtime version\s*:\s*(\d+\.\d+)"),
         # NVIDIA's CUDA container images print their toolkit as a banner line: `CUDA Version 12.1.1`
         ("toolkit", r"^\s*cuda version (\d+\.\d+)(?:\.\d+)?\s*$"),
+        # NVIDIA's CUDA images are tagged by the toolkit they hold: `nvidia/cuda:10.1-cudnn7-devel-ubuntu18.04`
+        ("toolkit", r"\bnvidia/cuda:(\d+\.\d+)"),
         ("toolkit", r"successfully opened (?:dynamic|cuda) library libcudart\.so\.(\d+(?:\.\d+)?)"),
         ("cudnn_pair", r"loaded runtime cudnn library:?\s*([\d.]+)\D{1,40}compiled with:?\s*([\d.]+)"),
         (

@@ -335,6 +335,15 @@ SIGNATURES: tuple[Signature, ...] = (
         anchor="found",
     ),
     S(
+        "cuda-libs/zlibwapi",
+        "could not locate zlibwapi.dll",
+        "cuda-libs-missing",
+        0.85,
+        "cuDNN 8.3 - 8.9 on Windows loads zlibwapi.dll, which it does not ship (NVIDIA's cuDNN install guide: "
+        "'Install Zlib'): cuDNN's own words when that DLL is not on the PATH.",
+        "Could not locate zlibwapi.dll. Please make sure it is in your library path!",
+    ),
+    S(
         "cuda-libs/cupy-failed-to-load",
         "cupy failed to load",
         "cuda-libs-missing",
@@ -734,6 +743,17 @@ SIGNATURES: tuple[Signature, ...] = (
         "RuntimeError: Unknown backend: 'gpu' requested, but no platforms that are instances of gpu are present. Platforms present are: cpu",
     ),
     S(
+        "no-gpu/jax-no-cuda-platform",
+        "failed to initialize: not_found",
+        "no-gpu-visible",
+        0.85,
+        "JAX asked XLA for its CUDA platform and this jaxlib registered none (only Host / Interpreter): a CPU-only "
+        "jaxlib, or the CUDA plugin not installed.",
+        "RuntimeError: Backend 'gpu' failed to initialize: NOT_FOUND: Could not find registered platform with name: "
+        '"cuda". Available platform names are: Host Interpreter',
+        pattern=r"backend '(?:gpu|cuda)' failed to initiali[sz]e: not_found: could not find",
+    ),
+    S(
         "no-gpu/jax-cpu-jaxlib",
         "cuda-enabled jaxlib is not installed",
         "no-gpu-visible",
@@ -1004,6 +1024,20 @@ SIGNATURES: tuple[Signature, ...] = (
         "ImportError: DLL load failed while importing onnxruntime_pybind11_state: A dynamic link library (DLL) "
         "initialization routine failed.",
         pattern=r"importing onnxruntime\w*:\s*(?:a dynamic link library \(dll\) initiali[sz]ation routine failed"
+        r"|动态链接库\s*\(dll\)\s*初始化例程失败)",
+        anchor="dll",
+    ),
+    S(
+        "msvc/onnx-dll-init",
+        "onnx_cpp2py_export",
+        "msvc-runtime-missing",
+        0.85,
+        "onnx's native module fails to initialise (Windows error 1114): onnx 1.16.2's Windows wheels need a newer "
+        "Visual C++ runtime than many machines have (onnx/onnx#6267); updating the Redistributable, or "
+        "onnx<=1.16.1, fixes it.",
+        "ImportError: DLL load failed while importing onnx_cpp2py_export: A dynamic link library (DLL) "
+        "initialization routine failed.",
+        pattern=r"importing onnx_cpp2py_export:\s*(?:a dynamic link library \(dll\) initiali[sz]ation routine failed"
         r"|动态链接库\s*\(dll\)\s*初始化例程失败)",
         anchor="dll",
     ),
@@ -1822,6 +1856,17 @@ SIGNATURES: tuple[Signature, ...] = (
         tags=("tf-gpu",),
     ),
     # ---- keras-version-mismatch ------------------------------------------------------------
+    S(
+        "keras/dtensor-from-older-tensorflow",
+        "cannot import name 'dtensor'",
+        "keras-version-mismatch",
+        0.85,
+        "Keras >= 2.9 imports DTensor from TensorFlow (keras/dtensor/__init__.py: `from tensorflow.compat.v2."
+        "experimental import dtensor`), which TensorFlow added in 2.9: a Keras newer than its TensorFlow.",
+        "ImportError: cannot import name 'dtensor' from 'tensorflow.compat.v2.experimental' "
+        "(/env/lib/python3.9/site-packages/tensorflow/_api/v2/compat/v2/experimental/__init__.py)",
+        pattern=r"cannot import name 'dtensor' from 'tensorflow[\w.]*'",
+    ),
     S(
         "keras/keras3-layer-never-called",
         "has never been called and thus has no defined",

@@ -46,6 +46,41 @@ def check_answer_negative(ctx: RuleContext) -> Iterator[Verdict]:
             return
 
 
+# a container started: with no GPU flag, it sees no GPU whatever the host has
+_DOCKER_RUN = re.compile(r"\bdocker\s+(?:container\s+)?run\b", re.IGNORECASE)
+_DOCKER_GPU = re.compile(r"--gpus\b|--runtime[= ]nvidia|nvidia\.com/gpu|--device[= ]\S*nvidia", re.IGNORECASE)
+_NO_NVIDIA_SMI = re.compile(
+    r"nvidia-smi\b[^\n]{0,40}(?:not found|no such file|not recognized)|(?:no|not find|cannot find)\s+nvidia-smi",
+    re.IGNORECASE,
+)
+
+
+@cause_rule("gpu/container-started-without-the-gpu", "no-gpu-visible")
+def container_started_without_the_gpu(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the log starts a container with `docker run` and no GPU flag (`--gpus`, `--runtime=nvidia`),
+    and inside it nvidia-smi is not found or the framework sees no GPU.
+    Why: Docker exposes no GPU (nor the driver's nvidia-smi and libcuda) to a container unless it is
+    asked to, through the NVIDIA container toolkit; the host's driver and GPU are fine.
+    Example: `docker run -it anibali/pytorch:1.4.0-cuda10.1 sh`, then "nvidia-smi not found"."""
+    started = next(((n, t) for n, t in ctx.lines if _DOCKER_RUN.search(t)), None)
+    if started is None or any(_DOCKER_GPU.search(t) or "nvidia-docker" in t.lower() for _, t in ctx.lines):
+        return
+    missing = next(((n, t) for n, t in ctx.lines if _NO_NVIDIA_SMI.search(t)), None)
+    if missing is None and "no-gpu-visible" not in ctx.signals and ctx.concluded("no-gpu-visible") is None:
+        return
+    evidence = [Evidence(started[0], started[1], "fact/docker-run")]
+    if missing is not None:
+        evidence.append(Evidence(missing[0], missing[1], "fact/no-nvidia-smi"))
+    yield Verdict(
+        "no-gpu-visible",
+        0.85,
+        "the container was started without a GPU flag: Docker exposes no GPU to it",
+        evidence,
+        demotes=("cuda-libs-missing", "driver-too-old"),
+        fix="start the container with `docker run --gpus all ...` (the NVIDIA Container Toolkit installed on the host)",
+    )
+
+
 @cause_rule("gpu/device-list-without-gpu", "no-gpu-visible")
 def device_list_without_gpu(ctx: RuleContext) -> Iterator[Verdict]:
     """What: TensorFlow's `device_lib.list_local_devices()` printed, listing a CPU device and no GPU.
@@ -218,6 +253,9 @@ def _pip_libraries(ctx: RuleContext) -> dict[str, tuple[str, Evidence | None]]:
     return out
 
 
+# Libraries whose soname major is the toolkit's own (CUDA 11.x: libcudart.so.11.0, libcublas.so.11;
+# cuFFT and cuRAND count apart: CUDA 11's are libcufft.so.10, libcurand.so.10)
+_TOOLKIT_MAJOR = frozenset({"cudart", "cublas", "cublaslt"})
 # Libraries versioned with the CUDA toolkit itself (cuDNN, NCCL, TensorRT have their own numbers).
 _TOOLKIT_VERSIONED = frozenset({"cudart", "cublas", "cublaslt", "cufft", "curand", "cusolver", "cusparse", "nvrtc"})
 
@@ -256,7 +294,7 @@ def library_wanted_vs_present(ctx: RuleContext) -> Iterator[Verdict]:
             if have
             else wheel[0]
             if wheel
-            else (toolkit.value if toolkit and lib.family == "cudart" else build[0] if build else None)
+            else (toolkit.value if toolkit and lib.family in _TOOLKIT_MAJOR else build[0] if build else None)
         )
         if have_version and version_tuple(have_version)[:1] != version_tuple(lib.version)[:1]:
             evidence = [Evidence(lib.line, lib.text, "fact/library")]
@@ -264,7 +302,7 @@ def library_wanted_vs_present(ctx: RuleContext) -> Iterator[Verdict]:
                 evidence.append(Evidence(have.line, have.text, "fact/library"))
             elif wheel is not None:
                 evidence += [wheel[1]] if wheel[1] is not None else []
-            elif toolkit is not None and lib.family == "cudart":
+            elif toolkit is not None and lib.family in _TOOLKIT_MAJOR:
                 evidence.append(Evidence(toolkit.line, toolkit.text, "fact/library"))
             elif build is not None:
                 evidence.append(build[1])
@@ -442,6 +480,7 @@ _NO_GPU_REASONS = (
     "gpu/windows-tensorflow-after-2.10",
     "gpu/driver-older-than-build",
     "gpu/driver-library-missing",
+    "gpu/container-started-without-the-gpu",
 )
 # The framework's own words that its build has no CUDA: the reason, not only the symptom.
 _BUILD_SAYS_CPU = frozenset({"no-gpu/torch-not-cuda", "no-gpu/built-without-cuda", "no-gpu/jax-cpu-jaxlib"})
@@ -585,3 +624,62 @@ def no_gpu_beside_another_cuda_than_the_build(ctx: RuleContext) -> Iterator[Verd
         fix=f"install CUDA {cuda} (and its cuDNN) for {name} {version}, or a {name} release built for "
         f"CUDA {toolkit.value}",
     )
+
+
+# the GPU checks whose answer is all a log says about the GPU
+_GPU_CHECK_ONLY = frozenset({"no-gpu/cuda-unavailable", "no-gpu/not-available"})
+_TORCH_CUDA_BUILD = re.compile(r"\+cu\d{2,3}\b|download\.pytorch\.org/whl/cu\d{2,3}", re.IGNORECASE)
+_TORCH_CPU_BUILD = re.compile(r"\+cpu\b|download\.pytorch\.org/whl/cpu|\bcpuonly\b", re.IGNORECASE)
+_PIP_TORCH = re.compile(r"\bpip3?\s+install\b[^\n]*\btorch\b", re.IGNORECASE)
+_DRIVER_SHOWN = ("no-gpu/torch-no-driver", "no-gpu/torch-no-driver-warning")
+
+
+def _torch_cuda_build(ctx: RuleContext) -> Evidence | None:
+    """The line showing the log's torch is a CUDA build: `+cu121`, PyTorch's CUDA index, or pip's torch
+    on Linux (PyPI's Linux torch wheels are CUDA builds; its Windows and macOS ones are not)."""
+    version = ctx.version_of("torch") or ""
+    if _TORCH_CPU_BUILD.search(version) or any(_TORCH_CPU_BUILD.search(text) for _, text in ctx.lines):
+        return None
+    for number, text in ctx.lines:
+        if _TORCH_CUDA_BUILD.search(text) and "torch" in text.lower():
+            return Evidence(number, text, "fact/torch-cuda-build")
+    if ctx.os == "linux" and "linux-aarch64" not in ctx.facts.platforms[:1]:
+        # pip's plain torch on Linux, from PyPI or torch_stable.html, is a CUDA build (on Windows a CPU one)
+        command = next((c for c in ctx.facts.install_commands if _PIP_TORCH.search(c.value)), None)
+        if command is not None:
+            return command.evidence("fact/torch-cuda-build")
+    return None
+
+
+# (last of the GPU rules: its cap holds over their weights)
+@cause_rule("gpu/a-cuda-build-sees-no-gpu", "no-gpu-visible", "driver-too-old")
+def a_cuda_build_sees_no_gpu(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: a PyTorch CUDA build (`+cu121`, PyTorch's CUDA index, or pip's torch on Linux) answers
+    that it sees no GPU (`torch.cuda.is_available()` -> False), and the log shows nothing of the
+    driver: no nvidia-smi, no "Found no NVIDIA driver", no container.
+    Why: a CUDA wheel brings its own CUDA runtime, so what is left between it and the GPU is the
+    driver: none at all (or a GPU the machine does not expose), or one older than the build's CUDA.
+    Both read the same in this log; `nvidia-smi` tells them apart, so both stay candidates.
+    Example: `pip install torch==1.3.0 -f .../torch_stable.html` on Linux, then `False`."""
+    check = ctx.concluded("no-gpu-visible")
+    signal = ctx.signals.get("no-gpu-visible")
+    only_the_check = (check is not None and check.rule == "gpu/check-answer-negative") or (
+        signal is not None and set(signal.ids) <= _GPU_CHECK_ONLY
+    )
+    gpu = ctx.facts.gpu
+    if any(v.rule in _NO_GPU_REASONS and v.weight > 0 for v in ctx.verdicts):
+        return  # a reason is known (a CPU-only build, a container without the GPU ...)
+    if not only_the_check or gpu.driver or gpu.driver_cuda or gpu.gpu_named or ctx.has(*_DRIVER_SHOWN):
+        return
+    if signal is not None and not set(signal.ids) <= _GPU_CHECK_ONLY:
+        return
+    if any(c in ctx.signals for c in ("cuda-libs-missing", "cuda-version-mismatch", "driver-too-old")):
+        return
+    if any(_WSL.search(text) or _DOCKER_RUN.search(text) for _, text in ctx.lines):
+        return  # WSL's and a container's own readings decide those
+    build = _torch_cuda_build(ctx)
+    if build is None:
+        return
+    note = "a CUDA build of torch sees no GPU: no NVIDIA driver, or one older than the build's CUDA"
+    yield Verdict("no-gpu-visible", 0.0, note, [build], cap=0.65)
+    yield Verdict("driver-too-old", 0.45, note, [build], cap=0.65)

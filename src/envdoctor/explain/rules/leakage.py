@@ -338,14 +338,22 @@ def kernel_cannot_import_framework(ctx: RuleContext) -> Iterator[Verdict]:
 _PIP_BUILD_ENV = re.compile(r"pip-build-env-|pip-install-|pip-req-build-|builds-v\d", re.IGNORECASE)
 
 
-@cause_rule("leakage/one-traceback-two-installations", LEAK)
+# a frame's Python (lib/python3.5/...) and a frame in a standard-library module (not site- / dist-packages)
+_PYTHON_DIR = re.compile(r"[\\/]lib[\\/]python(\d\.\d+)[\\/]", re.IGNORECASE)
+_STDLIB_MODULE_FRAME = re.compile(r"[\\/]lib[\\/]python\d\.\d+[\\/]\w+\.py\b", re.IGNORECASE)
+
+
+@cause_rule("leakage/one-traceback-two-installations", LEAK, WRONG_INTERPRETER)
 def one_traceback_two_installations(ctx: RuleContext) -> Iterator[Verdict]:
     """What: the frames of one traceback come from two Python installations (a script in
     ~/.local/bin importing /usr/lib/python3/dist-packages, a conda env's code importing the user
     site's numpy), or a traceback runs from another installation than the interpreter or pip the
     log names next to it (`pip -V` says the conda base, the traceback is ~/.local/bin/pip).
     Why: one process imports code of another installation: that is leakage by definition, whatever
-    the exception says (the exception is what the foreign copy does).
+    the exception says (the exception is what the foreign copy does). When the foreign code is
+    another Python version's standard library (a python2.7 tool's frames, then anaconda3's
+    lib/python3.5/glob.py), the interpreter itself is mixed: run by the wrong Python (PATH), or
+    pointed at another's library (PYTHONHOME); the log cannot tell which, so both stay candidates.
     Example: `File "/home/u/.local/bin/pip"` then `File "/usr/lib/python3/dist-packages/pip/..."`."""
     # pip's isolated build environment (pip-build-env-*, /tmp/pip-install-*) is pip's own, not a leak
     frames = [p for p in ctx.facts.paths if p.role in ("frame", "interpreter") and not _PIP_BUILD_ENV.search(p.prefix)]
@@ -367,6 +375,14 @@ def one_traceback_two_installations(ctx: RuleContext) -> Iterator[Verdict]:
                 Evidence(first.line, first.text, "env-leak/frame"),
                 Evidence(other.line, other.text, "env-leak/frame"),
             ]
+            versions = {v for p in (first, other) for v in _PYTHON_DIR.findall(p.text)}
+            if len(versions) > 1 and any(_STDLIB_MODULE_FRAME.search(p.text) for p in (first, other)):
+                # another Python's standard library: the interpreter itself is another one than the code's
+                # (PATH picked it), or the environment pointed this one at it (PYTHONHOME): both stay
+                why += f": the standard library of another Python ({' and '.join(sorted(versions))} in one process)"
+                yield Verdict(LEAK, 0.6, why, evidence, cap=0.7)
+                yield Verdict(WRONG_INTERPRETER, 0.55, why, evidence, cap=0.7)
+                return
             raised_in = {prefix for prefix, _kind, _source in _raising_frame(ctx)}
             if first.role == "frame" and ctx.facts.terminal_error() is not None and other.prefix in raised_in:
                 # the error is raised inside the foreign copy: what it says is that copy's symptom
