@@ -338,11 +338,6 @@ def kernel_cannot_import_framework(ctx: RuleContext) -> Iterator[Verdict]:
 _PIP_BUILD_ENV = re.compile(r"pip-build-env-|pip-install-|pip-req-build-|builds-v\d", re.IGNORECASE)
 
 
-# a frame's Python (lib/python3.5/...) and a frame in a standard-library module (not site- / dist-packages)
-_PYTHON_DIR = re.compile(r"[\\/]lib[\\/]python(\d\.\d+)[\\/]", re.IGNORECASE)
-_STDLIB_MODULE_FRAME = re.compile(r"[\\/]lib[\\/]python\d\.\d+[\\/]\w+\.py\b", re.IGNORECASE)
-
-
 @cause_rule("leakage/one-traceback-two-installations", LEAK, WRONG_INTERPRETER)
 def one_traceback_two_installations(ctx: RuleContext) -> Iterator[Verdict]:
     """What: the frames of one traceback come from two Python installations (a script in
@@ -375,8 +370,11 @@ def one_traceback_two_installations(ctx: RuleContext) -> Iterator[Verdict]:
                 Evidence(first.line, first.text, "env-leak/frame"),
                 Evidence(other.line, other.text, "env-leak/frame"),
             ]
-            versions = {v for p in (first, other) for v in _PYTHON_DIR.findall(p.text)}
-            if len(versions) > 1 and any(_STDLIB_MODULE_FRAME.search(p.text) for p in (first, other)):
+            # each frame's Python: its standard library's (lib/python3.5/glob.py) or its site's
+            stdlib = [m for p in (first, other) if (m := _STDLIB_FRAME.search(p.text))]
+            sites = [m for p in (first, other) if (m := _SITE_OF_PYTHON.search(p.text))]
+            versions = {m.group("v") for m in (*stdlib, *sites)}
+            if stdlib and len(versions) > 1:
                 # another Python's standard library: the interpreter itself is another one than the code's
                 # (PATH picked it), or the environment pointed this one at it (PYTHONHOME): both stay
                 why += f": the standard library of another Python ({' and '.join(sorted(versions))} in one process)"
