@@ -26,7 +26,7 @@ from envdoctor.explain.logfacts import (
     Requested,
 )
 from envdoctor.explain.model import Evidence
-from envdoctor.explain.paths import classify_prefix, path_tokens
+from envdoctor.explain.paths import STDLIB_PATH, classify_prefix, path_tokens
 from envdoctor.explain.scanner import Scanner
 from envdoctor.explain.wheeltag import manylinux_glibc, wheel_platform
 
@@ -1156,10 +1156,6 @@ _JUPYTER_WORDS = ("ipy", "cell in", "in [", "jupyter", "kernel", "notebook", "co
 _ECHO_PYTHONPATH = re.compile(r"\becho\s+[\"']?(?:\$\{?|%)pythonpath\b", re.IGNORECASE)
 
 
-# a frame in an installation's standard library (lib/python3.9/importlib/__init__.py), not its site-packages
-_CONDA_STDLIB_FRAME = re.compile(
-    r"^(?P<prefix>.+?)[\\/]+lib[\\/]+python[23]\.\d{1,2}[\\/]+(?!site-packages|dist-packages)\w"
-)
 
 
 def _paths(lines: Numbered, facts: LogFacts) -> None:
@@ -1187,7 +1183,7 @@ def _paths(lines: Numbered, facts: LogFacts) -> None:
             )
         )
         tokens = path_tokens(frame.group("path") if frame else line)
-        stdlib = _CONDA_STDLIB_FRAME.match(frame.group("path")) if frame and not tokens else None
+        stdlib = STDLIB_PATH.match(frame.group("path")) if frame and not tokens else None
         if stdlib is not None and classify_prefix(stdlib.group("prefix")).startswith("conda"):
             # a conda installation's own standard library runs this frame: that prefix's interpreter runs
             tokens = [(stdlib.group("prefix").lower(), classify_prefix(stdlib.group("prefix")), "stdlib")]

@@ -15,6 +15,11 @@ from dataclasses import dataclass, field
 _SITE_RE = re.compile(
     r"""([^\s'"()\[\],<>`=]{0,400}?)[\\/]+(?:lib[\\/]+(?:python[\d.]*[\\/]+)?)?(?:site|dist)-packages(?=[\\/'"\s,\]);:]|$)"""
 )
+# A path into an installation's standard library (lib/python3.9/importlib/__init__.py), not its
+# site-packages: `prefix` is the installation, `v` its Python (search a line, or match a path).
+STDLIB_PATH = re.compile(
+    r"^(?P<prefix>.+?)[\\/]+lib[\\/]+python(?P<v>[23]\.\d{1,2})[\\/]+(?!site-packages|dist-packages)\w"
+)
 # An interpreter path: .../bin/python3.10, ...\python.exe
 _INTERP_RE = re.compile(
     r"""((?:[a-z]:|~|\$home|\.{0,2})?[\\/][^\s'"()\[\],<>`=]{0,400}?)[\\/]+(?:bin[\\/]+)?pythonw?(?:\d(?:\.\d+)?)?(?:\.exe)?(?![\w.\\/-])"""

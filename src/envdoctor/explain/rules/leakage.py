@@ -16,7 +16,7 @@ from envdoctor.explain.causes import CAUSES
 from envdoctor.explain.extract import JUPYTER_RE, normalise
 from envdoctor.explain.logfacts import Located, PathFact
 from envdoctor.explain.model import Evidence
-from envdoctor.explain.paths import path_tokens
+from envdoctor.explain.paths import STDLIB_PATH, path_tokens
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
 from envdoctor.frameworks import all_frameworks, of_distribution
 from envdoctor.owner import owner_of
@@ -371,7 +371,7 @@ def one_traceback_two_installations(ctx: RuleContext) -> Iterator[Verdict]:
                 Evidence(other.line, other.text, "env-leak/frame"),
             ]
             # each frame's Python: its standard library's (lib/python3.5/glob.py) or its site's
-            stdlib = [m for p in (first, other) if (m := _STDLIB_FRAME.search(p.text))]
+            stdlib = [m for p in (first, other) if (m := STDLIB_PATH.search(p.text))]
             sites = [m for p in (first, other) if (m := _SITE_OF_PYTHON.search(p.text))]
             versions = {m.group("v") for m in (*stdlib, *sites)}
             if stdlib and len(versions) > 1:
@@ -590,7 +590,7 @@ def project_file_shadows_an_installed_module(ctx: RuleContext) -> Iterator[Verdi
         ):
             continue
         name = imported.group("a") or imported.group("b")
-        if module.group("name") != name or _SITE_OF_PYTHON.search(callee.value) or _STDLIB_FRAME.search(callee.value):
+        if module.group("name") != name or _SITE_OF_PYTHON.search(callee.value) or STDLIB_PATH.search(callee.value):
             continue
         folder = re.split(r"[\\/](?=[^\\/]+$)", callee.value.removesuffix("__init__.py").rstrip("\\/"))[0]
         why = f"installed code imports {name} and gets {callee.value}: a file of {folder} shadows the installed {name}"
@@ -979,7 +979,6 @@ _BANNER = re.compile(
     re.IGNORECASE,
 )
 # a standard-library file of one Python (lib/python3.11/importlib/...), not its site-packages
-_STDLIB_FRAME = re.compile(r"[\\/]lib[\\/]python(?P<v>[23]\.\d{1,2})[\\/](?!site-packages|dist-packages)[\w.]+")
 # C-API names only Python 2 has: an extension that needs them was built for Python 2
 _PY2_ONLY_SYMBOL = re.compile(
     r"undefined symbol:?\s*(?P<sym>PyCObject_\w+|PyString_\w+|PyInt_\w+|Py_InitModule\w*|_Py_ZeroStruct|PyClass_\w+)"
@@ -1004,7 +1003,7 @@ def site_packages_of_another_python(ctx: RuleContext) -> Iterator[Verdict]:
         if "python" not in line.lower():
             continue
         banner = _BANNER.match(line)
-        stdlib = _STDLIB_FRAME.search(line) if 'file "' in line.lower() else None
+        stdlib = STDLIB_PATH.search(line) if 'file "' in line.lower() else None
         found = banner or stdlib
         if found:
             running = Located(found.group("v"), number, line)
