@@ -61,6 +61,8 @@ LABELLED_SPLITS = (
     "blind37",
     "blind38",
     "blind39",
+    "blind40",
+    "blind41",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -83,6 +85,7 @@ BLIND_ROUNDS = (
     ("blind34", "blind35"),
     ("blind36", "blind37"),
     ("blind38", "blind39"),
+    ("blind40", "blind41"),
 )
 
 
