@@ -44,6 +44,7 @@ READ_BLIND = (
     "blind34",
     "blind37",
     "blind39",
+    "blind41",
 )
 
 
