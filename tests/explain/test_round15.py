@@ -153,3 +153,48 @@ def test_another_pythons_standard_library_in_one_traceback_leaves_two_candidates
     # another installation's package (not its standard library) is leakage, as before
     leak = log.replace("/home/u/anaconda3/lib/python3.5/glob.py", "/home/u/.local/lib/python2.7/site-packages/glob2.py")
     assert raw_decision(leak).cause == "env-leakage"
+
+
+# ---- round 16a (blind41 read) ---------------------------------------------------------------------
+
+
+def test_the_cuda_the_user_says_the_machine_has_is_compared_with_the_library_asked_for() -> None:
+    other_major = (
+        "OS: Arch Linux x86_64, CUDA v12.1, all other system packages at latest versions.\n"
+        "RuntimeError: Library libcublas.so.11 is not found or cannot be loaded\n"
+    )
+    assert_reasoned(other_major, "cuda-version-mismatch")
+    chinese = "RuntimeError: Library libcublas.so.12 is not found or cannot be loaded\n安装的版本是cuda11.8\n"
+    assert raw_decision(chinese).cause == "cuda-version-mismatch"
+    # the same major on Windows (CTranslate2's DLL): the library is not on the path
+    same_major = (
+        "I'm currently running cuda 12.8\nRuntimeError: Library cublas64_12.dll is not found or cannot be loaded\n"
+    )
+    assert raw_decision(same_major).cause == "cuda-libs-missing"
+    # a CUDA said of a build, a requirement or a package name is not the machine's
+    for line in ("faster-whisper needs CUDA 12.1", "conda install -c dglteam dgl-cuda12.1"):
+        assert_not_concluded(line + "\nRuntimeError: Library libcublas.so.11 is not found\n", "cuda-version-mismatch")
+
+
+def test_a_library_path_alone_on_a_line_is_that_library_present() -> None:
+    log = (
+        "ImportError: libcudart.so.11.0: cannot open shared object file: No such file or directory\n"
+        "even tho libcudart.so is clearly in the conda site packages\n"
+        "/home/u/miniconda3/envs/x/lib/python3.10/site-packages/nvidia/cuda_runtime/lib/libcudart.so.12\n"
+    )
+    assert_reasoned(log, "cuda-version-mismatch")
+    # the same path inside a sentence is no listing
+    sentence = log.replace("\n/home", "\nI looked for /home").replace("libcudart.so.12\n", "libcudart.so.12 too\n")
+    assert_not_concluded(sentence, "cuda-version-mismatch")
+
+
+def test_a_machine_whose_gpu_is_not_nvidias_has_no_gpu_for_cuda() -> None:
+    log = (
+        "Error CUDA driver version is insufficient for CUDA runtime version at line 167 in file ops.cu\n"
+        "I'm using a integrated Intel GPU(iris xe graphics). os is win 11, torch==2.0.0+cu118\n"
+    )
+    got = assert_reasoned(log, "no-gpu-visible")
+    assert got.cause in ("no-gpu-visible", "unknown")
+    # an NVIDIA GPU named as well (a laptop with both): the driver message stands
+    both = log + "My laptop also has a GeForce RTX 3050\n"
+    assert raw_decision(both).cause == "driver-too-old"

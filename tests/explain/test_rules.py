@@ -617,6 +617,11 @@ CASES: dict[str, tuple[str, str, str]] = {
         NVIDIA_SMI_122
         + "pip install torch==2.1.0\nPython 3.10.12 on linux\n>>> import torch\n>>> torch.cuda.is_available()\nFalse\n",
     ),
+    "gpu/no-nvidia-gpu-in-the-machine": (
+        "CUDA driver version is insufficient for CUDA runtime version\nMy laptop has Intel UHD Graphics 620\n",
+        "no-gpu-visible",
+        "CUDA driver version is insufficient for CUDA runtime version\nIntel UHD Graphics 620 and a GeForce GTX 1050\n",
+    ),
     "gpu/driver-older-than-build": (
         "| NVIDIA-SMI 470.82.01    Driver Version: 470.82.01    CUDA Version: 11.4     |\n"
         "torch 2.1.0+cu121\nRuntimeError: CUDA error: no kernel image\n",

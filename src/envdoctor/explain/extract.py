@@ -1058,6 +1058,21 @@ _LIB_MISSING = re.compile(
     r"could not load|cannot open shared object|not found|dlerror|cannot load|could not find|unable to load|error loading",
     re.IGNORECASE,
 )
+# a CUDA version said of the machine ("running cuda 12.8", "CUDA v12.1", "cuda version11.8", "安装的版本是cuda11.8"),
+# not of a build or a requirement (`built with CUDA 11.8`, `requires CUDA 12`, `torch+cu118`)
+_STATED_CUDA = re.compile(
+    r"(?<![A-Za-z0-9_./-])cuda[\s_-]{0,2}(?:toolkit\s*)?(?:v(?:ersion)?\s*)?:?\s*(\d{1,2}\.\d)(?![\d.]*\s*\+)",
+    re.IGNORECASE,
+)
+_NOT_THE_MACHINES = re.compile(
+    r"\b(?:built|compiled|requires?|required|needs?|supports?|wants?|expects?|for|with|against|wheels?|image|"
+    r"pytorch|torch|tensorflow|jax|paddle\w*|ctranslate2|onnxruntime)\W{1,3}(?:\w+\W{1,3}){0,2}cuda",
+    re.IGNORECASE,
+)
+
+_LIB_PATH_ALONE = re.compile(
+    r"\s*(?:[/~]|[a-z]:\\)[^\s'\"]{0,400}?[\\/]lib(?:" + _LIB_FAMILIES + r")\.so(?:\.\d+){0,3}\s*", re.IGNORECASE
+)
 _GPU_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
     for name, pattern in (
@@ -1073,6 +1088,7 @@ _GPU_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # NVIDIA's CUDA images are tagged by the toolkit they hold: `nvidia/cuda:10.1-cudnn7-devel-ubuntu18.04`
         ("toolkit", r"\bnvidia/cuda:(\d+\.\d+)"),
         ("toolkit", r"successfully opened (?:dynamic|cuda) library libcudart\.so\.(\d+(?:\.\d+)?)"),
+        ("stated_cuda", _STATED_CUDA.pattern),
         ("cudnn_pair", r"loaded runtime cudnn library:?\s*([\d.]+)\D{1,40}compiled with:?\s*([\d.]+)"),
         (
             "gpu_named",
@@ -1099,7 +1115,8 @@ def _gpu(lines: Numbered, facts: LogFacts) -> None:
     for number, line in lines:
         low = line.lower()
         if ".so" in low or ".dll" in low:
-            found = bool(_LIB_FOUND.search(line))
+            # a line that is only a library's path is `ls` / `find` output: that library is there
+            found = bool(_LIB_FOUND.search(line)) or bool(_LIB_PATH_ALONE.fullmatch(line))
             if found or _LIB_MISSING.search(line):
                 hits = [
                     (m.group(1).lower(), _lib_version(m.group(1).lower(), m.group(2), False))
@@ -1125,6 +1142,8 @@ def _gpu(lines: Numbered, facts: LogFacts) -> None:
                 facts.gpu.cudnn_compiled = facts.gpu.cudnn_compiled or Located(match.group(2), number, line)
                 continue
             value = match.group(1)
+            if name == "stated_cuda" and (_NOT_THE_MACHINES.search(line) or "nvidia-smi" in low or "|" in line):
+                continue
             if name == "driver_cuda" and value.isdigit():  # torch prints 10010 for CUDA 10.1
                 value = f"{int(value) // 1000}.{int(value) % 1000 // 10}"
             if getattr(facts.gpu, name) is None:
@@ -1154,8 +1173,6 @@ _JUPYTER_WORDS = ("ipy", "cell in", "in [", "jupyter", "kernel", "notebook", "co
 
 # `echo $PYTHONPATH` (or `%PYTHONPATH%`): the line after it is PYTHONPATH's value
 _ECHO_PYTHONPATH = re.compile(r"\becho\s+[\"']?(?:\$\{?|%)pythonpath\b", re.IGNORECASE)
-
-
 
 
 def _paths(lines: Numbered, facts: LogFacts) -> None:

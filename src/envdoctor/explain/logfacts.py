@@ -113,6 +113,7 @@ class GpuFacts:
     cudnn_loaded: Located | None = None
     cudnn_compiled: Located | None = None
     gpu_named: Located | None = None  # a GPU model in the log (nvidia-smi, torch)
+    stated_cuda: Located | None = None  # a CUDA version the user says the machine has ("I run CUDA 12.1")
 
 
 @dataclass

@@ -276,13 +276,14 @@ def library_wanted_vs_present(ctx: RuleContext) -> Iterator[Verdict]:
     `cudnn64_8.dll`) while the log shows another one installed or loaded (nvcc release 12.x, a
     `libcudart.so.12` opened).
     Why: the loader looks for the exact soname the build was linked against; another major
-    version installed is a version mismatch, not a missing library.
+    version installed is a version mismatch, not a missing library. The CUDA the user says the
+    machine has ("I run CUDA 12.1") counts where nvcc's release is not shown.
     pip's NVIDIA wheels count as installed libraries (`nvidia-cudnn-cu12 8.9.2.26` is cuDNN 8).
     Example: `Could not load dynamic library 'libcudart.so.11.0'` with `Cuda compilation tools, release 12.2`."""
     wanted = [lib for lib in ctx.facts.libraries if not lib.found and lib.version]
     if not wanted:
         return
-    toolkit = ctx.facts.gpu.toolkit
+    toolkit = ctx.facts.gpu.toolkit or ctx.facts.gpu.stated_cuda  # nvcc's, else the one the user says
     present = {lib.family: lib for lib in ctx.facts.libraries if lib.found and lib.version}
     wheels = _pip_libraries(ctx)
     for lib in wanted:
@@ -322,7 +323,9 @@ def library_major_not_comparable(ctx: RuleContext) -> Iterator[Verdict]:
     shows no CUDA of the environment to compare the DLL's major (12) with.
     Why: the DLL's name is the CUDA major the build was linked against; with no CUDA installed it
     is missing, with another major installed (CUDA 11 beside a CTranslate2 >= 4 built for 12) it
-    is the version. The log cannot tell which: both stay candidates, told apart by the CUDA there.
+    is the version. Without the CUDA of the machine in the log, both stay candidates, told apart
+    by the CUDA there; with it (nvcc's, or the user's "running CUDA 12.8"), the same major is a
+    library not on the loader path.
     Example: `RuntimeError: Library cublas64_12.dll is not found or cannot be loaded` alone."""
     if not ctx.has("cuda-libs/windows-library-not-found") or ctx.concluded("cuda-version-mismatch"):
         return
@@ -330,6 +333,16 @@ def library_major_not_comparable(ctx: RuleContext) -> Iterator[Verdict]:
     if signal is None or set(signal.ids) != {"cuda-libs/windows-library-not-found"}:
         return  # another library message decides it
     wanted = next((lib for lib in ctx.facts.libraries if not lib.found and lib.version), None)
+    have = ctx.facts.gpu.toolkit or ctx.facts.gpu.stated_cuda
+    if wanted is not None and have is not None and wanted.family in _TOOLKIT_MAJOR:
+        if version_tuple(have.value)[:1] == version_tuple(wanted.version)[:1]:
+            # the CUDA major the machine has is the one asked for: its library is not on the loader path
+            why = (
+                f"{wanted.family} {wanted.version} is asked for and the machine has CUDA {have.value}: not on the path"
+            )
+            evidence = [*ctx.evidence("cuda-libs-missing")[:1], have.evidence("fact/cuda")]
+            yield Verdict("cuda-libs-missing", 0.85, why, evidence)
+        return  # another major: library-wanted-vs-present reads the version
     major = f" {wanted.version}" if wanted else ""
     note = f"a CUDA{major} library is not found: not installed, or the environment has another CUDA major"
     evidence = ctx.evidence("cuda-libs-missing")[:1]
@@ -452,6 +465,47 @@ def cpu_only_build(ctx: RuleContext) -> Iterator[Verdict]:
         return
     if ctx.version_of("tensorflow-cpu"):
         yield Verdict("no-gpu-visible", 0.75, "tensorflow-cpu is a CPU-only build", [])
+
+
+# a GPU CUDA cannot use, named as the machine's (Intel's integrated ones, AMD's Radeon, Apple's)
+_OTHER_GPU = re.compile(
+    r"\bintel(?:\(r\))?\s+(?:iris|uhd|hd|arc)\b|\biris\s*xe\b|\b(?:integrated|onboard)\s+(?:intel\s+)?(?:gpu|graphics)\b"
+    r"|\bintel\s+(?:integrated\s+)?(?:gpu|graphics)\b|\bamd\s+radeon\b|\bradeon\s+(?:rx|pro|vega|graphics)\b",
+    re.IGNORECASE,
+)
+# an NVIDIA GPU named in the log: then the machine has one, whatever else it has
+_NVIDIA_GPU = re.compile(
+    r"\b(?:geforce|quadro|tesla|titan)\b|\b[rg]tx\s*\d{3,4}|\b[ahlv]100\b|\bh200\b|\bt4\b|\bjetson\b|\bnvidia\s+[a-z]?\d{2,4}",
+    re.IGNORECASE,
+)
+
+
+@cause_rule("gpu/no-nvidia-gpu-in-the-machine", "no-gpu-visible")
+def no_nvidia_gpu_in_the_machine(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the log names the machine's GPU as one CUDA cannot use (an integrated Intel Iris /
+    UHD, an AMD Radeon), names no NVIDIA GPU (no nvidia-smi table, no GeForce / RTX / Tesla), and
+    a CUDA message follows ("CUDA driver version is insufficient", a CUDA library, no GPU seen).
+    Why: CUDA runs only on NVIDIA GPUs. Without one there is no NVIDIA driver at all, and CUDA's
+    runtime reports that as an insufficient driver or a missing library: the machine has no GPU
+    the framework can use, and no driver update or CUDA install changes that.
+    Example: "CUDA driver version is insufficient for CUDA runtime version" and "I'm using an
+    integrated Intel GPU (Iris Xe graphics)"."""
+    gpu = ctx.facts.gpu
+    if gpu.driver or gpu.gpu_named or gpu.driver_cuda:
+        return
+    if not any(c in ctx.signals for c in (*_GPU_ROOTS, "no-gpu-visible")):
+        return
+    named = next(((n, t) for n, t in ctx.lines if _OTHER_GPU.search(t)), None)
+    if named is None or any(_NVIDIA_GPU.search(t) for _, t in ctx.lines):
+        return
+    yield Verdict(
+        "no-gpu-visible",
+        0.85,
+        "the machine's GPU is not an NVIDIA one: CUDA has no GPU (and no NVIDIA driver) to run on",
+        [Evidence(named[0], named[1], "fact/gpu-not-nvidia")],
+        demotes=_GPU_ROOTS,
+        fix="run on the CPU (or a build for this GPU: DirectML, ROCm, oneAPI), or on a machine with an NVIDIA GPU",
+    )
 
 
 @cause_rule("gpu/the-user-says-no-gpu", "no-gpu-visible")
