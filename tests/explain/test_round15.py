@@ -198,3 +198,65 @@ def test_a_machine_whose_gpu_is_not_nvidias_has_no_gpu_for_cuda() -> None:
     # an NVIDIA GPU named as well (a laptop with both): the driver message stands
     both = log + "My laptop also has a GeForce RTX 3050\n"
     assert raw_decision(both).cause == "driver-too-old"
+
+
+def test_a_name_tensorflow_2_0_lacks_is_a_tensorflow_older_than_its_caller_needs() -> None:
+    log = "AttributeError: module 'tensorflow_core.keras.activations' has no attribute 'swish'\n"
+    assert_reasoned(log, "dependency-version-mismatch")
+    assert_not_concluded(
+        "AttributeError: module 'tensorflow.keras' has no attribute 'swish2'\n", "dependency-version-mismatch"
+    )
+
+
+def test_windows_runtime_messages_name_the_vc_runtime() -> None:
+    ucrt = "The program can't start because api-ms-win-crt-runtime-l1-1-0.dll is missing from your computer.\n"
+    assert_reasoned(ucrt, "msvc-runtime-missing")
+    sxs = (
+        "C:\\Python27\\python.exe: DLL load failed: The application has failed to start because its side-by-side "
+        "configuration is incorrect.\n"
+    )
+    assert_reasoned(sxs, "msvc-runtime-missing")
+    assert_not_concluded(
+        "Loaded api-ms-win-crt-runtime-l1-1-0.dll from C:\\Windows\\System32\n", "msvc-runtime-missing"
+    )
+
+
+def test_a_conda_cuda_runtime_newer_than_a_pre_11_driver_is_the_driver() -> None:
+    log = (
+        "conda install pytorch torchvision cudatoolkit=10.2 -c pytorch\n"
+        "| NVIDIA-SMI 418.67       Driver Version: 418.67       CUDA Version: 10.1     |\n"
+        "GPU available: False\n"
+    )
+    got = assert_reasoned(log, "driver-too-old")
+    assert any("cudatoolkit=10.1" in fix for fix in got.fixes) or got.cause == "unknown", got.fixes
+    # from CUDA 11 on, one driver serves its whole major: 11.8 on an 11.4 driver is no driver fault
+    eleven = log.replace("cudatoolkit=10.2", "cudatoolkit=11.8").replace("CUDA Version: 10.1", "CUDA Version: 11.4")
+    assert_not_concluded(eleven, "driver-too-old")
+
+
+PB2_CUT = (
+    "Traceback (most recent call last):\n"
+    '  File "/opt/conda/lib/python3.7/site-packages/paddle/fluid/framework.py", line 35, in <module>\n'
+    "    from .proto import framework_pb2\n"
+    '  File "/opt/conda/lib/python3.7/site-packages/paddle/fluid/proto/framework_pb2.py", line 36, in <module>\n'
+    "    type=None),\n"
+)
+
+
+def test_a_traceback_cut_inside_generated_protobuf_code_is_the_protobuf_runtime() -> None:
+    assert_reasoned(PB2_CUT, "protobuf-mismatch")
+    # the exception shown after the frame decides instead
+    shown = PB2_CUT + "ModuleNotFoundError: No module named 'paddle.fluid.proto.data_feed_pb2'\n"
+    assert not any(v.rule == "packages/traceback-cut-in-generated-protobuf-code" for v in raw_decision(shown).verdicts)
+
+
+def test_python3_and_pip3_of_two_pythons_is_the_wrong_interpreter() -> None:
+    log = (
+        "Mac:~ runner$ python3 --version\n"
+        "Python 3.8.6\n"
+        "Mac:~ runner$ pip3 --version\n"
+        "pip 20.2.3 from /usr/local/lib/python3.9/site-packages/pip (python 3.9)\n"
+    )
+    assert_reasoned(log, "wrong-interpreter")
+    same = log.replace("(python 3.9)", "(python 3.8)").replace("python3.9", "python3.8")
+    assert_not_concluded(same, "wrong-interpreter")

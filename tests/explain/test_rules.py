@@ -622,6 +622,20 @@ CASES: dict[str, tuple[str, str, str]] = {
         "no-gpu-visible",
         "CUDA driver version is insufficient for CUDA runtime version\nIntel UHD Graphics 620 and a GeForce GTX 1050\n",
     ),
+    "packages/traceback-cut-in-generated-protobuf-code": (
+        'Traceback (most recent call last):\n  File "/env/lib/python3.9/site-packages/tb/summary_pb2.py", line 17, '
+        "in <module>\n",
+        "protobuf-mismatch",
+        'Traceback (most recent call last):\n  File "/env/lib/python3.9/site-packages/tb/summary_pb2.py", line 17, '
+        "in <module>\nKeyboardInterrupt: interrupted\n",
+    ),
+    "leakage/python-and-pip-are-two-pythons": (
+        "$ python3 --version\nPython 3.8.6\n$ pip3 --version\npip 20.2.3 from /usr/lib/python3.9/site-packages/pip "
+        "(python 3.9)\n",
+        "wrong-interpreter",
+        "$ python3 --version\nPython 3.9.1\n$ pip3 --version\npip 20.2.3 from /usr/lib/python3.9/site-packages/pip "
+        "(python 3.9)\n",
+    ),
     "gpu/driver-older-than-build": (
         "| NVIDIA-SMI 470.82.01    Driver Version: 470.82.01    CUDA Version: 11.4     |\n"
         "torch 2.1.0+cu121\nRuntimeError: CUDA error: no kernel image\n",

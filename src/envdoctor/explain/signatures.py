@@ -1013,6 +1013,26 @@ SIGNATURES: tuple[Signature, ...] = (
         anchor="dll",
     ),
     S(
+        "msvc/universal-crt-missing",
+        "api-ms-win-crt-",
+        "msvc-runtime-missing",
+        0.9,
+        "The Universal C Runtime's own DLLs (api-ms-win-crt-runtime-l1-1-0.dll ...) missing: a Windows 7 / 8.1 "
+        "without the Universal CRT update (KB2999226), which the Visual C++ 2015+ Redistributable installs.",
+        "The program can't start because api-ms-win-crt-runtime-l1-1-0.dll is missing from your computer.",
+        pattern=r"api-ms-win-crt-[\w-]+\.dll\b[^\n]{0,60}?(?:is missing|was not found|not found|missing)",
+        anchor="dll",
+    ),
+    S(
+        "msvc/side-by-side-configuration",
+        "side-by-side configuration is incorrect",
+        "msvc-runtime-missing",
+        0.85,
+        "Windows' error 14001: a DLL's manifest names a Visual C++ runtime (the side-by-side assembly) that is not "
+        "installed, the usual case for extensions built with an older MSVC (Python 2.7's VC++ 2008).",
+        "DLL load failed: The application has failed to start because its side-by-side configuration is incorrect.",
+    ),
+    S(
         "msvc/onnxruntime-dll-init",
         "onnxruntime",
         "msvc-runtime-missing",
@@ -2118,6 +2138,17 @@ SIGNATURES: tuple[Signature, ...] = (
         "XLA's PJRT C API struct-size check: the plugin is newer than the jaxlib loading it.",
         "INVALID_ARGUMENT: Unexpected PJRT_Client_Create_Args size: expected 88, got 72. The plugin is "
         "likely built with a later version than the framework.",
+    ),
+    S(
+        "deps/tensorflow-core-lacks-a-name",
+        "module 'tensorflow_core",
+        "dependency-version-mismatch",
+        0.8,
+        "`tensorflow_core` is the package TensorFlow 2.0 and 2.1 (and 1.15) kept their API in: a name missing there "
+        "(`tf.keras.activations.swish`, added in 2.2) is asked for by code that needs a newer TensorFlow, such as "
+        "transformers >= 3.1; upgrade TensorFlow, or pin the caller to a release for this one.",
+        "AttributeError: module 'tensorflow_core.keras.activations' has no attribute 'swish'",
+        pattern=r"module 'tensorflow_core[\w.]*' has no attribute",
     ),
     S(
         "deps/typing-extensions",

@@ -204,6 +204,19 @@ _MACOS_CUDA_FIX = (
 )
 
 
+# conda's CUDA runtime packages: the CUDA an environment gets (`cudatoolkit=10.2`, `pytorch-cuda=12.1`)
+_CONDA_CUDA_RUNTIME = ("cudatoolkit", "pytorch-cuda", "cuda-runtime", "cuda-cudart")
+
+
+def _conda_cuda_runtime(ctx: RuleContext) -> tuple[str, str, str | None, str | None] | None:
+    """(package, version, cuda, None) of the CUDA runtime a conda install command asks for."""
+    for req in ctx.facts.requests:
+        found = re.fullmatch(r"={1,2}(\d+\.\d+)(?:\.[\d*]+)?", req.spec)
+        if req.name in _CONDA_CUDA_RUNTIME and req.source == "command" and found:
+            return req.name, found.group(1), found.group(1), None
+    return None
+
+
 def _build_cuda(ctx: RuleContext) -> tuple[str, str, str | None, str | None] | None:
     """(framework, version, cuda, cudnn) of the framework build the log (or target) shows."""
     kb = ctx.kb
@@ -419,9 +432,10 @@ def driver_older_than_build(ctx: RuleContext) -> Iterator[Verdict]:
     """What: the driver's CUDA version (nvidia-smi's "CUDA Version", or the driver version against
     the knowledge base's minimum) is older than the CUDA the installed build needs.
     Why: a CUDA runtime needs a driver at least as new as its release (minor-version compatibility
-    within a major aside); an older driver fails at the first CUDA call.
+    within a major aside, from CUDA 11 on); an older driver fails at the first CUDA call. A conda
+    install's `cudatoolkit=10.2` is the runtime the environment gets.
     Example: `CUDA Version: 11.4` in nvidia-smi with torch 2.1.0+cu121."""
-    build = _build_cuda(ctx)
+    build = _build_cuda(ctx) or _conda_cuda_runtime(ctx)
     if build is None:
         return
     name, version, cuda, _cudnn = build
@@ -431,7 +445,10 @@ def driver_older_than_build(ctx: RuleContext) -> Iterator[Verdict]:
     located = ctx.facts.gpu.driver_cuda
     if driver_cuda is None and located is not None:
         driver_cuda = located.value
-    if driver_cuda and version_tuple(driver_cuda)[:1] < version_tuple(cuda)[:1]:
+    # CUDA 11 on runs on any driver of its major (minor-version compatibility); before 11, a
+    # runtime needed a driver of its own minor or newer (10.2 does not run on a 10.1 driver)
+    digits = 1 if version_tuple(cuda)[:1] >= (11,) else 2
+    if driver_cuda and version_tuple(driver_cuda)[:digits] < version_tuple(cuda)[:digits]:
         evidence = [located.evidence("fact/driver")] if located is not None and ctx.target is None else []
         yield Verdict(
             "driver-too-old",
@@ -439,7 +456,12 @@ def driver_older_than_build(ctx: RuleContext) -> Iterator[Verdict]:
             f"{name} {version} needs CUDA {cuda}; the driver supports CUDA {driver_cuda} at most",
             evidence,
             demotes=("cuda-libs-missing", "no-gpu-visible", "cuda-version-mismatch"),
-            fix=f"update the NVIDIA driver to one for CUDA {cuda}, or install a {name} build for CUDA {driver_cuda}",
+            fix=f"update the NVIDIA driver to one for CUDA {cuda}, or "
+            + (
+                f"install {name}={driver_cuda}"
+                if name in _CONDA_CUDA_RUNTIME
+                else f"install a {name} build for CUDA {driver_cuda}"
+            ),
         )
 
 

@@ -679,6 +679,48 @@ def pip_and_python_disagree(ctx: RuleContext) -> Iterator[Verdict]:
     yield Verdict(WRONG_INTERPRETER, 0.85 if failed else 0.8, why, evidence, fix=" ; ".join(fixes))
 
 
+# `python3 --version` then `Python 3.8.6`; `pip3 --version` then `pip 20.2.3 from ... (python 3.9)`
+_PYTHON_VERSION_ASKED = re.compile(r"(?:^|[\s$>%#])python3?\s+(?:--version|-V)\s*$", re.IGNORECASE)
+_PYTHON_VERSION_SAID = re.compile(r"^\s*Python (?P<v>\d\.\d{1,2})\.\d+\s*$")
+_PIP_VERSION_ASKED = re.compile(r"(?:^|[\s$>%#])pip3?\s+(?:--version|-V)\s*$", re.IGNORECASE)
+_PIP_VERSION_SAID = re.compile(r"^\s*pip \d[\w.]* from (?P<where>\S+) \(python (?P<v>\d\.\d{1,2})\)")
+
+
+def _answer_after(ctx: RuleContext, asked: re.Pattern[str], said: re.Pattern[str]) -> re.Match[str] | None:
+    """The output line right after a command the log shows (`python3 --version` -> `Python 3.8.6`)."""
+    text = ctx.line_text
+    for number, line in ctx.lines:
+        if asked.search(line):
+            answer = said.match(text.get(number + 1, ""))
+            if answer is not None:
+                return answer
+    return None
+
+
+@cause_rule("leakage/python-and-pip-are-two-pythons", WRONG_INTERPRETER)
+def python_and_pip_are_two_pythons(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the log shows `python3 --version` answering one Python (3.8.6) and `pip3 --version`
+    answering that pip belongs to another (`... site-packages/pip (python 3.9)`).
+    Why: `pip3` installs for the Python it belongs to; the `python3` on the PATH is another one,
+    so what pip installs is not importable by the code that runs (Homebrew relinking python3 to
+    an older formula, a pyenv shim, a second Python installed later).
+    Example: `python3 --version` / `Python 3.8.6` and `pip3 --version` / `pip 20.2.3 from
+    /usr/local/lib/python3.9/site-packages/pip (python 3.9)`."""
+    python = _answer_after(ctx, _PYTHON_VERSION_ASKED, _PYTHON_VERSION_SAID)
+    pip = _answer_after(ctx, _PIP_VERSION_ASKED, _PIP_VERSION_SAID)
+    if python is None or pip is None or python.group("v") == pip.group("v"):
+        return
+    line_of = {text: number for number, text in ctx.lines}
+    evidence = [
+        Evidence(line_of.get(python.string, 0), python.string, "fact/interpreter"),
+        Evidence(line_of.get(pip.string, 0), pip.string, "fact/pip"),
+    ]
+    why = f"python3 is Python {python.group('v')}, while pip3 belongs to Python {pip.group('v')}"
+    asked = next((r.name for r in ctx.facts.requests if r.source == "command"), None)
+    fixes = shell_fixes(asked) if asked else shell_fixes("")[1:]  # no package named: where each one runs
+    yield Verdict(WRONG_INTERPRETER, 0.85, why, evidence, fix=" ; ".join(fixes))
+
+
 _PYTHON_OF_PREFIX = re.compile(r"python[\\/]?(\d\.\d{1,2})(?!\d)", re.IGNORECASE)
 
 

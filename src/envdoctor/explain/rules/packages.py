@@ -520,3 +520,28 @@ def keras_3_under_tensorflow(ctx: RuleContext) -> Iterator[Verdict]:
     why = f"{shown} means Keras 3, and the error is about a Keras name that moved or went away in it"
     fix = "pip install tf-keras and set TF_USE_LEGACY_KERAS=1, or pin tensorflow<2.16"
     yield Verdict("keras-version-mismatch", 0.85, why, [Evidence(error.line, error.text, "fact/error")], fix=fix)
+
+
+# a frame running a generated protobuf module at import (`.../framework_pb2.py", line 36, in <module>`)
+_PB2_AT_IMPORT = re.compile(r'_pb2\.py", line \d+, in <module>', re.IGNORECASE)
+
+
+@cause_rule("packages/traceback-cut-in-generated-protobuf-code", "protobuf-mismatch")
+def traceback_cut_in_generated_protobuf_code(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: a traceback runs a generated protobuf module at import (`framework_pb2.py", line 36,
+    in <module>`, `summary_pb2.py`) and the paste ends there: no exception line after it.
+    Why: a `_pb2.py` module does nothing at import but build descriptors through the protobuf
+    runtime; failing there is that runtime refusing generated code of another protobuf (4.21's
+    "Descriptors cannot be created directly" under code generated before 3.19), the line the
+    paste cut. Any exception shown after the frame decides instead.
+    Example: `File ".../paddle/fluid/proto/framework_pb2.py", line 36, in <module>` / `type=None),` as
+    the traceback's last lines."""
+    pb2 = [frame for frame in ctx.facts.frames if _PB2_AT_IMPORT.search(frame.text)]
+    if not pb2 or ctx.signals.get("protobuf-mismatch"):
+        return
+    terminal = ctx.facts.terminal_error()
+    if terminal is not None and terminal.line > pb2[-1].line:
+        return  # the exception is shown: it says what failed
+    why = "the traceback stops inside generated protobuf code at import: the protobuf runtime refusing it"
+    fix = 'pin the protobuf the generated code was made for: `pip install "protobuf<=3.20.3"`, or upgrade the package'
+    yield Verdict("protobuf-mismatch", 0.8, why, [pb2[-1].evidence("fact/pb2-frame")], fix=fix)
