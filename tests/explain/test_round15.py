@@ -260,3 +260,25 @@ def test_python3_and_pip3_of_two_pythons_is_the_wrong_interpreter() -> None:
     assert_reasoned(log, "wrong-interpreter")
     same = log.replace("(python 3.9)", "(python 3.8)").replace("python3.9", "python3.8")
     assert_not_concluded(same, "wrong-interpreter")
+
+
+def test_poetry_skipping_a_wheel_of_a_newer_manylinux_on_an_older_distribution_is_the_glibc() -> None:
+    log = (
+        "`poetry install ...` results in this on Debian 11 Bullseye:\n"
+        "Skipping wheel cadquery_ocp-7.7.2-cp310-cp310-manylinux_2_35_x86_64.whl as this is not supported by the "
+        "current environment\n"
+    )
+    assert_reasoned(log, "glibc-too-old")
+    # a distribution new enough for the wheel: the glibc is not why
+    assert_not_concluded(log.replace("Debian 11 Bullseye", "Debian 12 Bookworm"), "glibc-too-old")
+
+
+def test_the_container_runtime_refusing_an_images_cuda_is_the_driver() -> None:
+    v1 = "nvidia-docker | 2017/10/13 08:33:01 Error: unsupported CUDA version: driver 8.0 < image 9.0.176\n"
+    assert_reasoned(v1, "driver-too-old")
+    cli = (
+        "nvidia-container-cli: requirement error: unsatisfied condition: cuda>=11.6, please update your driver to a "
+        "newer version, or use an earlier cuda container: unknown\n"
+    )
+    assert_reasoned(cli, "driver-too-old")
+    assert_not_concluded("docker: Error response from daemon: unknown runtime specified nvidia.\n", "driver-too-old")

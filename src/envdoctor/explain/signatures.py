@@ -549,6 +549,25 @@ SIGNATURES: tuple[Signature, ...] = (
         anchor="ptx",
     ),
     S(
+        "driver/nvidia-docker-image-cuda",
+        "unsupported cuda version: driver",
+        "driver-too-old",
+        0.9,
+        "nvidia-docker 1 refusing an image whose CUDA the host driver cannot run (`driver 8.0 < image 9.0`).",
+        "nvidia-docker | 2017/10/13 08:33:01 Error: unsupported CUDA version: driver 8.0 < image 9.0.176",
+        pattern=r"unsupported cuda version: driver [\d.]+ < image [\d.]+",
+    ),
+    S(
+        "driver/container-cuda-requirement",
+        "unsatisfied condition: cuda",
+        "driver-too-old",
+        0.9,
+        "nvidia-container-cli refusing an image whose CUDA (its NVIDIA_REQUIRE_CUDA) the host driver cannot run.",
+        "nvidia-container-cli: requirement error: unsatisfied condition: cuda>=11.6, please update your driver to a "
+        "newer version, or use an earlier cuda container",
+        pattern=r"unsatisfied condition: cuda\s*>=\s*[\d.]+",
+    ),
+    S(
         "driver/insufficient-code",
         "errorinsufficientdriver",
         "driver-too-old",
@@ -1681,6 +1700,16 @@ SIGNATURES: tuple[Signature, ...] = (
         0.75,
         "The wheel's platform/Python tags do not fit this machine.",
         "ERROR: tensorflow-2.1.0-cp37-cp37m-linux_armv7l.whl is not a supported wheel on this platform.",
+    ),
+    S(
+        "platform/poetry-skipped-wheel",
+        "as this is not supported by the current environment",
+        "platform-unsupported",
+        0.75,
+        "Poetry's words for the same refusal: the wheel's Python / platform tags do not fit this environment.",
+        "Skipping wheel cadquery_ocp-7.7.2-cp310-cp310-manylinux_2_35_x86_64.whl as this is not supported by the "
+        "current environment",
+        pattern=r"skipping wheel [\w.+-]+\.whl as this is not supported",
     ),
     S(
         "platform/tf-windows-gpu",

@@ -403,12 +403,14 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
     A wheel of another OS than the log's (a linux_x86_64 wheel on a Mac) is the platform, whatever
     the Python: no Python makes it install there. A win_amd64 wheel of this very Python refused on
     Windows is a 32-bit Python (the Python's bitness), unless the log shows the Python 64-bit.
+    Poetry's "Skipping wheel X.whl as this is not supported by the current environment" is the same.
     Example: `tensorflow-2.4.0-cp38-cp38-win_amd64.whl is not a supported wheel` under Python 3.9."""
-    hit = ctx.hits.get(_WHEEL_TAG_NOT_SUPPORTED)
+    hits = [h for h in (ctx.hits.get(_WHEEL_TAG_NOT_SUPPORTED), ctx.hits.get(_POETRY_SKIPPED_WHEEL)) if h]
     python = ctx.python
-    if hit is None:
+    if not hits:
         return
-    for ev in hit.evidence:
+    refused = [ev for h in hits for ev in h.evidence]
+    for ev in refused:
         tagged = re.search(r"-(?P<plat>[\w.]+)\.whl", ev.text, re.IGNORECASE)
         wheel_os = wheel_platform(tagged.group("plat")).os if tagged else None
         if wheel_os and ctx.os and wheel_os != ctx.os:
@@ -416,9 +418,25 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
             yield Verdict(PLAT, 0.9, note, [ev, *ctx.facts.os_evidence[:1]], moves_from=(PY,))
             return
     if not python:
+        # the Python unknown, and the system's glibc (its distribution's) older than the manylinux
+        # level the wheel needs: no Python makes that wheel load here
+        system = _glibc_of(ctx.facts.glibc.value) if ctx.facts.glibc else None
+        for ev in refused:
+            tagged = _CP_WHEEL.search(ev.text)
+            wanted = manylinux_glibc(tagged.group("plat")) if tagged else None
+            if system is not None and wanted is not None and wanted > system and ctx.os in (None, "linux"):
+                assert ctx.facts.glibc is not None
+                note = (
+                    f"the wheel needs glibc {wanted[0]}.{wanted[1]} (its manylinux tag); "
+                    f"this system has {system[0]}.{system[1]}"
+                )
+                yield Verdict(
+                    "glibc-too-old", 0.9, note, [ev, ctx.facts.glibc.evidence("fact/glibc")], moves_from=(PLAT,)
+                )
+                return
         # the Python unknown, but the wheel's OS and architecture are this machine's: its Python tag
         # (cp35 for a 3.6, say) is what was refused
-        for ev in hit.evidence:
+        for ev in refused:
             tagged = _CP_WHEEL.search(ev.text)
             plat = wheel_platform(tagged.group("plat")) if tagged else None
             if tagged is None or plat is None or plat.os != ctx.os or not ctx.platforms:
@@ -434,7 +452,7 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
                 yield Verdict(PY, 0.85, note, [ev], moves_from=(PLAT,))
                 return
         pi = _raspberry_pi_32bit(ctx)
-        for ev in hit.evidence:
+        for ev in refused:
             tagged = _CP_WHEEL.search(ev.text)
             if pi is not None and tagged and _ARM32_PLATFORM.search(tagged.group("plat")):
                 wheel_py = tagged.group("py")[2:]
@@ -451,11 +469,11 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
                 "the wheel's Python tag or its platform tag does not fit; the log shows neither this Python "
                 "nor this machine"
             )
-            evidence = list(hit.evidence[:1])
+            evidence = list(refused[:1])
             yield Verdict(PLAT, 0.6, note, evidence, cap=0.6)
             yield Verdict(PY, 0.55, note, evidence, cap=0.6)
         return
-    for ev in hit.evidence:
+    for ev in refused:
         match = _CP_WHEEL.search(ev.text)
         if not match:
             continue
@@ -689,6 +707,7 @@ _BITS32 = "a 32-bit Python"
 # Frameworks with no native build at all for an OS.
 _NO_NATIVE_BUILD = {("jaxlib", "windows")}
 _WHEEL_TAG_NOT_SUPPORTED = "platform/not-supported-wheel"
+_POETRY_SKIPPED_WHEEL = "platform/poetry-skipped-wheel"
 
 
 @cause_rule("wheels/machine-has-no-build", PLAT, PY)
