@@ -63,6 +63,8 @@ LABELLED_SPLITS = (
     "blind39",
     "blind40",
     "blind41",
+    "blind42",
+    "blind43",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -86,6 +88,7 @@ BLIND_ROUNDS = (
     ("blind36", "blind37"),
     ("blind38", "blind39"),
     ("blind40", "blind41"),
+    ("blind42", "blind43"),
 )
 
 
