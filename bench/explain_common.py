@@ -45,6 +45,7 @@ READ_BLIND = (
     "blind37",
     "blind39",
     "blind41",
+    "blind42",
 )
 
 
