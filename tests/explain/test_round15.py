@@ -282,3 +282,23 @@ def test_the_container_runtime_refusing_an_images_cuda_is_the_driver() -> None:
     )
     assert_reasoned(cli, "driver-too-old")
     assert_not_concluded("docker: Error response from daemon: unknown runtime specified nvidia.\n", "driver-too-old")
+
+
+def test_pil_is_pillow_now() -> None:
+    log = (
+        "ERROR: Could not find a version that satisfies the requirement PIL (from versions: none)\n"
+        "ERROR: No matching distribution found for PIL\n"
+    )
+    assert_reasoned(log, "package-removed")
+    assert_reasoned(log.replace("PIL", "PIL==1.1.7"), "package-removed")
+    assert_not_concluded(log.replace("PIL", "pillow-heif"), "package-removed")
+
+
+def test_a_release_of_the_logs_own_month_is_not_missing_from_pips_list() -> None:
+    # tensorflow-gpu 2.0.1 / 1.15.2 came out late in January 2020, after a log listing up to 2.1.0
+    versions = "1.13.1, 1.13.2, 1.14.0, 1.15.0rc0, 1.15.0, 2.0.0a0, 2.0.0b1, 2.0.0rc0, 2.0.0, 2.1.0rc0, 2.1.0"
+    log = (
+        f"ERROR: Could not find a version that satisfies the requirement tensorflow-gpu==1.12.0 (from versions: "
+        f"{versions})\nERROR: No matching distribution found for tensorflow-gpu==1.12.0\n"
+    )
+    assert_reasoned(log, "python-unsupported")

@@ -21,7 +21,7 @@ uses it (`rules/wheels.py`) names a cause only when one reading holds almost all
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -409,7 +409,8 @@ class _Fit:
             return None, 0.0  # the requested release was not out yet
         like = 1.0
         if model.listed is not None:
-            missing = bisect_right(self.unlisted, when)
+            # a release of the log's own month may have come out after it: only earlier ones are missing
+            missing = bisect_left(self.unlisted, when)
             extra = len(self.listed_fit) - bisect_right(self.listed_fit, when)
             # another index (a find-links page) may hold releases the tables do not: softer there
             nofit = EXTRA_INDEXED if model.question.extra_index else EXTRA

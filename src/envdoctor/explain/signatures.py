@@ -1810,6 +1810,16 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r"(?:the\s+)?['\"`]?(?P<package>[\w.-]+)['\"`]? pypi package is deprecated,? use ['\"`]?(?P<replacement>[\w.-]+)",
     ),
     S(
+        "removed/pil-replaced-by-pillow",
+        "for pil",
+        "package-removed",
+        0.85,
+        "PIL itself (last release 1.1.7, 2009) has no installable file on PyPI: its maintained fork Pillow is the "
+        "distribution (`pip install Pillow`; the import stays `import PIL`).",
+        "ERROR: No matching distribution found for PIL",
+        pattern=r"no matching distribution found for pil(?:[=<>!~]=?[\w.*]+)?(?![\w.-])",
+    ),
+    S(
         "removed/sklearn-deprecation-text",
         "sklearn",
         "package-removed",
