@@ -302,3 +302,13 @@ def test_a_release_of_the_logs_own_month_is_not_missing_from_pips_list() -> None
         f"{versions})\nERROR: No matching distribution found for tensorflow-gpu==1.12.0\n"
     )
     assert_reasoned(log, "python-unsupported")
+
+
+def test_uvs_hash_mismatch_is_the_download_or_the_index() -> None:
+    log = (
+        "  × Failed to download `torchvision==0.26.0+cu128`\n"
+        "  ╰─▶ Hash mismatch for `torchvision==0.26.0+cu128`\n"
+        "      Expected:\n        sha256:f44bfc61b9be80bcf52a762d34da363cea3125d10c01f37e271583803c7bb97b\n"
+    )
+    assert_reasoned(log, "network-or-index")
+    assert_not_concluded("I checked there is no hash mismatch for my wheels\n", "network-or-index")

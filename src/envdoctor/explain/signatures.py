@@ -2332,6 +2332,16 @@ SIGNATURES: tuple[Signature, ...] = (
         anchor="do not match the hashes",
     ),
     S(
+        "network/uv-hash-mismatch",
+        "hash mismatch for",
+        "network-or-index",
+        0.8,
+        "uv's hash check failed on a downloaded distribution: the bytes the index served differ from the hash "
+        "it (or the lock file) published, a broken or altered download or an index serving wrong hashes.",
+        "  × Failed to download `torchvision==0.26.0+cu128`\n  ╰─▶ Hash mismatch for `torchvision==0.26.0+cu128`",
+        pattern=r"hash mismatch for `[\w.+=!-]+`",
+    ),
+    S(
         "network/proxy",
         "proxyerror",
         "network-or-index",
