@@ -312,3 +312,29 @@ def test_uvs_hash_mismatch_is_the_download_or_the_index() -> None:
     )
     assert_reasoned(log, "network-or-index")
     assert_not_concluded("I checked there is no hash mismatch for my wheels\n", "network-or-index")
+
+
+KERAS_24_UNDER_TF_25 = (
+    "- TensorFlow version (use command below): 2.5.0\n"
+    "- Keras version: 2.4.3\n"
+    "dosma/models/oaiunet2d.py:14: in <module>\n"
+    "    from keras.models import Model\n"
+    "/opt/hostedtoolcache/Python/3.7.10/x64/lib/python3.7/site-packages/keras/__init__.py:20: in <module>\n"
+    "    from . import initializers\n"
+)
+
+
+def test_tensorflows_issue_template_names_its_version() -> None:
+    facts = raw_decision(KERAS_24_UNDER_TF_25).logfacts
+    found = facts.version_of("tensorflow")
+    assert found is not None and found.value == "2.5.0"
+
+
+def test_a_standalone_keras_out_of_step_with_tensorflow_is_the_keras_version() -> None:
+    got = assert_reasoned(KERAS_24_UNDER_TF_25, "keras-version-mismatch")
+    assert got.cause == "unknown" or any("pip uninstall -y keras" in fix for fix in got.fixes), got.fixes
+    lockstep = KERAS_24_UNDER_TF_25.replace("2.5.0", "2.9.1").replace("2.4.3", "2.10.0")
+    assert raw_decision(lockstep).cause == "keras-version-mismatch"
+    # in step (TensorFlow 2.9 with keras 2.9): no reason here
+    in_step = lockstep.replace("2.10.0", "2.9.0")
+    assert_not_concluded(in_step, "keras-version-mismatch")

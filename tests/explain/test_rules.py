@@ -622,6 +622,13 @@ CASES: dict[str, tuple[str, str, str]] = {
         "no-gpu-visible",
         "CUDA driver version is insufficient for CUDA runtime version\nIntel UHD Graphics 620 and a GeForce GTX 1050\n",
     ),
+    "packages/standalone-keras-out-of-step-with-tensorflow": (
+        "tensorflow 2.9.1\nkeras 2.10.0\n"
+        '  File "/env/lib/python3.9/site-packages/keras/__init__.py", line 21, in <module>\n',
+        "keras-version-mismatch",
+        "tensorflow 2.9.1\nkeras 2.9.0\n"
+        '  File "/env/lib/python3.9/site-packages/keras/__init__.py", line 21, in <module>\n',
+    ),
     "packages/traceback-cut-in-generated-protobuf-code": (
         'Traceback (most recent call last):\n  File "/env/lib/python3.9/site-packages/tb/summary_pb2.py", line 17, '
         "in <module>\n",

@@ -1009,7 +1009,11 @@ def _installed(lines: Numbered, facts: LogFacts) -> None:
 _FRAMEWORK_PATTERNS: tuple[tuple[str, int, re.Pattern[str]], ...] = tuple(  # matched against lowered text
     (name, prio, re.compile(pattern))
     for name, prio, pattern in (
-        ("tensorflow", 8, r"tensor\s?flow\s*version\W{0,12}(?:tf\s*)?v?(2\.\d+(?:\.\d+)?|1\.\d+(?:\.\d+)?)"),
+        (
+            "tensorflow",
+            8,
+            r"tensor\s?flow\s*version(?:\s*\(use command below\))?\W{0,12}(?:tf\s*)?v?(2\.\d+(?:\.\d+)?|1\.\d+(?:\.\d+)?)",
+        ),
         (
             "tensorflow",
             6,

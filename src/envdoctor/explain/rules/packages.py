@@ -522,6 +522,39 @@ def keras_3_under_tensorflow(ctx: RuleContext) -> Iterator[Verdict]:
     yield Verdict("keras-version-mismatch", 0.85, why, [Evidence(error.line, error.text, "fact/error")], fix=fix)
 
 
+# a line running code of the standalone keras package (`site-packages/keras/__init__.py`)
+_KERAS_CODE = re.compile(r"site-packages[\\/]+keras[\\/]", re.IGNORECASE)
+
+
+@cause_rule("packages/standalone-keras-out-of-step-with-tensorflow", "keras-version-mismatch")
+def standalone_keras_out_of_step_with_tensorflow(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the log shows both TensorFlow 2.5 - 2.15 and the standalone `keras` package, out of
+    step: Keras 2.6 - 2.15 of another minor than TensorFlow's, or Keras 2.4 or older under
+    TensorFlow 2.5 or newer; and the failure runs through keras's own code (or names Keras).
+    Why: from TensorFlow 2.6 on, tf.keras is the keras package, released in lockstep (TensorFlow
+    2.X requires keras 2.X); Keras 2.4 and older wrap TensorFlow's internal tf.keras, which
+    TensorFlow 2.5 split out (it requires keras-nightly 2.5). Another minor fails at import or
+    at the first model, whatever the error says.
+    Example: `TensorFlow version: 2.5.0`, `Keras version: 2.4.3`, and a traceback through
+    site-packages/keras/__init__.py."""
+    tf, keras = version_tuple(ctx.version_of("tensorflow")), version_tuple(ctx.version_of("keras"))
+    if len(tf) < 2 or len(keras) < 2 or tf[0] != 2 or keras[0] != 2 or not 5 <= tf[1] <= 15:
+        return
+    if not ((keras[1] >= 6 and keras[1] != tf[1]) or (keras[1] <= 4 and tf[1] >= 5)):
+        return
+    shown = next(((n, t) for n, t in ctx.lines if _KERAS_CODE.search(t)), None)
+    if shown is None:
+        shown = next(((e.line, e.text) for e in reversed(ctx.facts.errors) if "keras" in e.text.lower()), None)
+    if shown is None:
+        return
+    line, text = shown
+    tf_v, keras_v = ctx.version_of("tensorflow"), ctx.version_of("keras")
+    why = f"keras {keras_v} is out of step with TensorFlow {tf_v}: from 2.6 on the two are released in lockstep"
+    # TensorFlow 2.5 brings its own keras-nightly: the old standalone Keras only has to go (import tensorflow.keras)
+    fix = f'pip install "keras~={tf[0]}.{tf[1]}.0"' if tf[1] >= 6 else "pip uninstall -y keras"
+    yield Verdict("keras-version-mismatch", 0.85, why, [Evidence(line, text, "fact/keras-code")], fix=fix)
+
+
 # a frame running a generated protobuf module at import (`.../framework_pb2.py", line 36, in <module>`)
 _PB2_AT_IMPORT = re.compile(r'_pb2\.py", line \d+, in <module>', re.IGNORECASE)
 
