@@ -1807,7 +1807,9 @@ SIGNATURES: tuple[Signature, ...] = (
         0.95,
         "A placeholder package that fails to install on purpose and names its replacement (the `sklearn` package -> scikit-learn).",
         "The 'sklearn' PyPI package is deprecated, use 'scikit-learn'",
-        pattern=r"(?:the\s+)?['\"`]?(?P<package>[\w.-]+)['\"`]? pypi package is deprecated,? use ['\"`]?(?P<replacement>[\w.-]+)",
+        # the name starts where a word does: a try inside a run of word characters fails at once
+        pattern=r"(?:the\s+)?['\"`]?(?<![\w.-])(?P<package>[\w.-]+)['\"`]? pypi package is deprecated,? use "
+        r"['\"`]?(?P<replacement>[\w.-]+)",
     ),
     S(
         "removed/pil-replaced-by-pillow",
