@@ -356,7 +356,7 @@ class _Model:
         sibling = _BITS64_SIBLING.get(plat, "")
 
         def loads(r: WheelRelease) -> bool:
-            return py in r.pythons_by_platform.get(plat, ()) and (glibc is None or r.loads_on(py, plat, glibc))
+            return r.fits(py, plat, glibc)
 
         fit = _Fit(
             self,

@@ -719,7 +719,7 @@ def _torch_cuda_build(ctx: RuleContext) -> Evidence | None:
     for number, text in ctx.lines:
         if _TORCH_CUDA_BUILD.search(text) and "torch" in text.lower():
             return Evidence(number, text, "fact/torch-cuda-build")
-    if ctx.os == "linux" and "linux-aarch64" not in ctx.facts.platforms[:1]:
+    if ctx.os == "linux" and ctx.facts.platforms[:1] != ("linux-aarch64",):
         # pip's plain torch on Linux, from PyPI or torch_stable.html, is a CUDA build (on Windows a CPU one)
         command = next((c for c in ctx.facts.install_commands if _PIP_TORCH.search(c.value)), None)
         if command is not None:
@@ -737,17 +737,17 @@ def a_cuda_build_sees_no_gpu(ctx: RuleContext) -> Iterator[Verdict]:
     driver: none at all (or a GPU the machine does not expose), or one older than the build's CUDA.
     Both read the same in this log; `nvidia-smi` tells them apart, so both stay candidates.
     Example: `pip install torch==1.3.0 -f .../torch_stable.html` on Linux, then `False`."""
-    check = ctx.concluded("no-gpu-visible")
+    # what says no GPU is a GPU check's answer alone: its signatures, or the interactive check's rule
     signal = ctx.signals.get("no-gpu-visible")
-    only_the_check = (check is not None and check.rule == "gpu/check-answer-negative") or (
-        signal is not None and set(signal.ids) <= _GPU_CHECK_ONLY
-    )
-    gpu = ctx.facts.gpu
+    if signal is not None and not set(signal.ids) <= _GPU_CHECK_ONLY:
+        return
+    check = ctx.concluded("no-gpu-visible")
+    if signal is None and (check is None or check.rule != "gpu/check-answer-negative"):
+        return
     if any(v.rule in _NO_GPU_REASONS and v.weight > 0 for v in ctx.verdicts):
         return  # a reason is known (a CPU-only build, a container without the GPU ...)
-    if not only_the_check or gpu.driver or gpu.driver_cuda or gpu.gpu_named or ctx.has(*_DRIVER_SHOWN):
-        return
-    if signal is not None and not set(signal.ids) <= _GPU_CHECK_ONLY:
+    gpu = ctx.facts.gpu
+    if gpu.driver or gpu.driver_cuda or gpu.gpu_named or ctx.has(*_DRIVER_SHOWN):
         return
     if any(c in ctx.signals for c in ("cuda-libs-missing", "cuda-version-mismatch", "driver-too-old")):
         return

@@ -683,17 +683,18 @@ def pip_and_python_disagree(ctx: RuleContext) -> Iterator[Verdict]:
 _PYTHON_VERSION_ASKED = re.compile(r"(?:^|[\s$>%#])python3?\s+(?:--version|-V)\s*$", re.IGNORECASE)
 _PYTHON_VERSION_SAID = re.compile(r"^\s*Python (?P<v>\d\.\d{1,2})\.\d+\s*$")
 _PIP_VERSION_ASKED = re.compile(r"(?:^|[\s$>%#])pip3?\s+(?:--version|-V)\s*$", re.IGNORECASE)
-_PIP_VERSION_SAID = re.compile(r"^\s*pip \d[\w.]* from (?P<where>\S+) \(python (?P<v>\d\.\d{1,2})\)")
+_PIP_VERSION_SAID = re.compile(r"^\s*pip \d[\w.]* from \S+ \(python (?P<v>\d\.\d{1,2})\)")
 
 
-def _answer_after(ctx: RuleContext, asked: re.Pattern[str], said: re.Pattern[str]) -> re.Match[str] | None:
-    """The output line right after a command the log shows (`python3 --version` -> `Python 3.8.6`)."""
+def _answer_after(ctx: RuleContext, asked: re.Pattern[str], said: re.Pattern[str]) -> tuple[int, re.Match[str]] | None:
+    """The output line right after a command the log shows (`python3 --version` -> `Python 3.8.6`):
+    its number and its match."""
     text = ctx.line_text
     for number, line in ctx.lines:
         if asked.search(line):
             answer = said.match(text.get(number + 1, ""))
             if answer is not None:
-                return answer
+                return number + 1, answer
     return None
 
 
@@ -706,14 +707,16 @@ def python_and_pip_are_two_pythons(ctx: RuleContext) -> Iterator[Verdict]:
     an older formula, a pyenv shim, a second Python installed later).
     Example: `python3 --version` / `Python 3.8.6` and `pip3 --version` / `pip 20.2.3 from
     /usr/local/lib/python3.9/site-packages/pip (python 3.9)`."""
-    python = _answer_after(ctx, _PYTHON_VERSION_ASKED, _PYTHON_VERSION_SAID)
-    pip = _answer_after(ctx, _PIP_VERSION_ASKED, _PIP_VERSION_SAID)
-    if python is None or pip is None or python.group("v") == pip.group("v"):
+    said_python = _answer_after(ctx, _PYTHON_VERSION_ASKED, _PYTHON_VERSION_SAID)
+    said_pip = _answer_after(ctx, _PIP_VERSION_ASKED, _PIP_VERSION_SAID)
+    if said_python is None or said_pip is None:
         return
-    line_of = {text: number for number, text in ctx.lines}
+    (python_line, python), (pip_line, pip) = said_python, said_pip
+    if python.group("v") == pip.group("v"):
+        return
     evidence = [
-        Evidence(line_of.get(python.string, 0), python.string, "fact/interpreter"),
-        Evidence(line_of.get(pip.string, 0), pip.string, "fact/pip"),
+        Evidence(python_line, python.string, "fact/interpreter"),
+        Evidence(pip_line, pip.string, "fact/pip"),
     ]
     why = f"python3 is Python {python.group('v')}, while pip3 belongs to Python {pip.group('v')}"
     asked = next((r.name for r in ctx.facts.requests if r.source == "command"), None)

@@ -420,19 +420,17 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
     if not python:
         # the Python unknown, and the system's glibc (its distribution's) older than the manylinux
         # level the wheel needs: no Python makes that wheel load here
-        system = _glibc_of(ctx.facts.glibc.value) if ctx.facts.glibc else None
+        glibc = ctx.facts.glibc
+        system = _glibc_of(glibc.value) if glibc is not None else None
         for ev in refused:
             tagged = _CP_WHEEL.search(ev.text)
             wanted = manylinux_glibc(tagged.group("plat")) if tagged else None
-            if system is not None and wanted is not None and wanted > system and ctx.os in (None, "linux"):
-                assert ctx.facts.glibc is not None
+            if glibc and system and wanted and wanted > system and ctx.os in (None, "linux"):
                 note = (
                     f"the wheel needs glibc {wanted[0]}.{wanted[1]} (its manylinux tag); "
                     f"this system has {system[0]}.{system[1]}"
                 )
-                yield Verdict(
-                    "glibc-too-old", 0.9, note, [ev, ctx.facts.glibc.evidence("fact/glibc")], moves_from=(PLAT,)
-                )
+                yield Verdict("glibc-too-old", 0.9, note, [ev, glibc.evidence("fact/glibc")], moves_from=(PLAT,))
                 return
         # the Python unknown, but the wheel's OS and architecture are this machine's: its Python tag
         # (cp35 for a 3.6, say) is what was refused
