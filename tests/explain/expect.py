@@ -24,7 +24,7 @@ def assert_reasoned(text: str, cause: str) -> Explanation:
     raw = raw_decision(text)
     assert raw.cause == cause and raw.raw_confidence >= CONFIDENT, (raw.cause, raw.raw_confidence, raw.ranked)
     got = explain_text(text)
-    if round(min(raw.raw_confidence, calibrated_bound(cause, raw.key)), 2) >= CONFIDENT:
+    if round(min(raw.raw_confidence, calibrated_bound(cause, raw.key, raw.raw_confidence)), 2) >= CONFIDENT:
         assert got.cause == cause
     else:
         assert got.cause == "unknown" and got.candidates and got.candidates[0].cause == cause, (got.cause, raw.key)

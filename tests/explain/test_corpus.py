@@ -57,7 +57,10 @@ def test_tuning_accuracy() -> None:
     # round 10: 0.911 (173/190): blind31 labels a notebook kernel of the base env env-leakage
     # (causes.md: "other kernel"), which the two-installations rule reads as wrong-interpreter: 7 of 8,
     # so four tuning logs it decides are now `unknown` with it first
-    assert accuracy >= 0.9, wrong
+    # round 18: 0.863 (164/190): an answer is also capped by its raw confidence's record on arrival
+    # (data/arrival.json: raw 0.80-0.84 was right 19 of 27 times on logs the engine had never seen),
+    # so the tuning logs the rules decide at 0.80-0.84 are `unknown` with that cause first
+    assert accuracy >= 0.86, wrong
 
 
 def test_heldout_accuracy() -> None:

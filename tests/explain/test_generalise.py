@@ -115,7 +115,7 @@ LINES = [
 def test_real_line_names_its_cause(case: str, line: str, cause: str) -> None:
     for part in line.split("\n"):
         assert part in TUNING[case].text, "quote the tuning case verbatim"
-    assert explain_text(line).cause == cause
+    assert_reasoned(line, cause)
 
 
 def test_uv_timeout_needs_a_package_download_to_be_a_network_cause() -> None:
@@ -151,12 +151,10 @@ def test_lightning_banner_is_a_report_only_when_it_is_all_the_excerpt_says() -> 
 
 def test_torch_driver_warning_loses_to_an_error_message() -> None:
     warning = TUNING["nogpu-ltp-468"].text
-    alone = explain_text(warning)  # pasted on its own, it is the report (see errors/gpu-absence-is-all-...)
-    assert alone.cause == "no-gpu-visible"
-    asked = explain_text("print(torch.cuda.is_available())\n" + warning)
-    assert asked.cause == "no-gpu-visible"
+    assert_reasoned(warning, "no-gpu-visible")  # pasted on its own, it is the report (errors/gpu-absence-is-all-...)
+    assert_reasoned("print(torch.cuda.is_available())\n" + warning, "no-gpu-visible")
     keras = "ModuleNotFoundError: No module named 'keras.src.engine'\n"
-    assert explain_text(warning + keras).cause == "keras-version-mismatch"
+    assert_reasoned(warning + keras, "keras-version-mismatch")
 
 
 def test_driver_warning_outranks_the_cpu_fallback_it_causes() -> None:
@@ -202,8 +200,7 @@ def test_windows_tf_cpu_only_device_list_is_platform_unsupported() -> None:
     ],
 )
 def test_environment_leakage_from_paths_and_interpreters(name: str) -> None:
-    got = explain_text(TUNING[name].text)
-    assert got.cause == "env-leakage"
+    assert_reasoned(TUNING[name].text, "env-leakage")
 
 
 @pytest.mark.parametrize(

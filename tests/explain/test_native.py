@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from envdoctor.explain import explain_text
+from tests.explain.expect import assert_reasoned
 
 
 @pytest.mark.parametrize(
@@ -56,7 +57,7 @@ def test_a_package_missing_its_own_symbols_in_a_conda_env_is_pip_over_conda() ->
         "ImportError: /home/me/miniconda3/envs/det/lib/python3.9/site-packages/torch/lib/libtorch_cpu.so: undefined "
         "symbol: _ZN2at4_ops10randn_like4callERKNS_6TensorE\n"
     )
-    assert explain_text(text).cause == "mixed-pip-conda"
+    assert_reasoned(text, "mixed-pip-conda")
 
 
 def test_a_cuda_symbol_missing_is_another_cuda() -> None:

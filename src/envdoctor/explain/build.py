@@ -85,7 +85,7 @@ def _for_installer(fixes: list[str], cause: str, decision: Decision, snapshot: S
 def _uncalibrated(decision: Decision, cause: str) -> list[str]:
     """Why a cause the rules reached at the bar is only a candidate: its measured precision."""
     if decision.ranked and decision.ranked[0][0] == cause and decision.raw_confidence >= CONFIDENT:
-        return [measured(cause, decision.key)]
+        return [measured(cause, decision.key, decision.raw_confidence)]
     return []
 
 

@@ -172,7 +172,7 @@ def decide(
         key = deciding_key(top, signals.get(top), scanner, ctx.verdicts)
         if calibrated and (snapshot is None or is_measured(top, key)):
             # a target's facts are the environment's own: a key no log measured keeps its confidence
-            confidence = min(confidence, calibrated_bound(top, key))
+            confidence = min(confidence, calibrated_bound(top, key, raw))
         if round(confidence, 2) >= CONFIDENT:
             cause = top
     for signal in signals.values():
