@@ -65,6 +65,8 @@ LABELLED_SPLITS = (
     "blind41",
     "blind42",
     "blind43",
+    "blind44",
+    "blind45",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -89,6 +91,7 @@ BLIND_ROUNDS = (
     ("blind38", "blind39"),
     ("blind40", "blind41"),
     ("blind42", "blind43"),
+    ("blind44", "blind45"),
 )
 
 
