@@ -46,6 +46,7 @@ READ_BLIND = (
     "blind39",
     "blind41",
     "blind42",
+    "blind44",
 )
 
 
