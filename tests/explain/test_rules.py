@@ -807,6 +807,28 @@ CASES: dict[str, tuple[str, str, str]] = {
         '  File "/opt/conda/envs/py27/bin/conda", line 4, in <module>\n    import conda.cli\n'
         "ImportError: No module named conda.cli\n",
     ),
+    "installs/one-project-under-two-names": (
+        "# pip list | grep ruamel\nruamel-yaml        0.15.46\nruamel.yaml        0.16.5\n",
+        "mixed-pip-conda",
+        # two projects whose names only share a prefix
+        "ruamel.yaml        0.16.5\nruamel.yaml.clib   0.2.0\n",
+    ),
+    "installs/condas-ruamel-yaml-is-not-pips": (
+        '  File "/opt/conda/lib/python3.6/site-packages/bentoml/utils/usage_stats.py", line 22, in <module>\n'
+        "    from ruamel.yaml import YAML\nModuleNotFoundError: No module named 'ruamel'\n",
+        "mixed-pip-conda",
+        # the same in a venv: pip's ruamel.yaml missing, nothing of conda's in sight
+        '  File "/home/me/venv/lib/python3.6/site-packages/bentoml/utils/usage_stats.py", line 22, in <module>\n'
+        "    from ruamel.yaml import YAML\nModuleNotFoundError: No module named 'ruamel'\n",
+    ),
+    "installs/a-wheels-vendored-library-in-a-conda-env": (
+        '  File "/tmp/anaconda/envs/np-test/lib/python3.6/site-packages/numpy/core/__init__.py", line 16, in <module>\n'
+        "ImportError: libopenblasp-r0-39a31c03.2.18.so: cannot open shared object file: No such file or directory\n",
+        "mixed-pip-conda",
+        # a library without auditwheel's hash in its name
+        '  File "/tmp/anaconda/envs/np-test/lib/python3.6/site-packages/numpy/core/__init__.py", line 16, in <module>\n'
+        "ImportError: libopenblas.so.0: cannot open shared object file: No such file or directory\n",
+    ),
     "installs/download-differs-from-the-index-hash": (
         "Collecting tensorflow\n  Downloading https://www.piwheels.org/simple/tensorflow/tensorflow-1.14.0-cp35-none-"
         "linux_armv7l.whl (100.7MB)\nTHESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE.\n"

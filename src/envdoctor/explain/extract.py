@@ -219,7 +219,7 @@ _MACHINE_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b32 bit \((?:intel|x86)\)|\bpython3?\d{1,2}-32\b|\b32-bit python|\bpython[^\n]{0,20}\b32[- ]?bits?\b",
         ),
         ("a 32-bit or ARM Linux", r"\b(?:i[3-6]86|armv[67]l|armhf)\b(?! wheels)"),
-        ("musl libc (Alpine Linux)", r"\balpine\b|\bmusl\b"),
+        ("musl libc (Alpine Linux)", r"\balpine(?:\d+(?:\.\d+)*)?\b|\bmusl\b"),  # alpine3.11: an image tag
         ("an ARM board (Raspberry Pi / Jetson)", r"\braspberry ?pi\b|\braspbian\b|\bjetson\b"),
         ("Intel (x86_64) macOS", r"(?:downloading|using cached|you're on macos)[^\n]*macosx_\d+_\d+_x86_64"),
         ("Rosetta (x86_64 Python on Apple silicon)", r"\brosetta\b"),

@@ -204,7 +204,7 @@ def download_differs_from_the_index_hash(ctx: RuleContext) -> Iterator[Verdict]:
 
 # the Anaconda distribution's own base (not Miniconda / Miniforge, whose base holds conda alone)
 _ANACONDA_BASE = re.compile(r"(?:^|[\\/])anaconda\d?$", re.IGNORECASE)
-_ABI_KEYS = frozenset({"numpy-abi/banner"})
+_ABI_KEYS = frozenset({"numpy-abi/banner", "numpy-abi/banner-advice", "numpy-abi/banner-expectation"})
 
 
 @cause_rule("installs/abi-clash-in-the-anaconda-distribution", MIXED, "numpy-abi")
@@ -235,3 +235,107 @@ def abi_clash_in_the_anaconda_distribution(ctx: RuleContext) -> Iterator[Verdict
         "(or in a new conda env)"
     )
     yield Verdict(MIXED, 0.88, why, evidence, demotes=("numpy-abi",), fix=fix)
+
+
+@cause_rule("installs/one-project-under-two-names", MIXED)
+def one_project_under_two_names(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: one package list (`pip list`, `pip freeze`, `conda list`) shows one project twice,
+    under two spellings of its name at two versions (`ruamel-yaml 0.15.46` and `ruamel.yaml 0.16.5`).
+    Why: the spellings normalise to one name (PEP 503), so one installer would have replaced its own
+    copy; two records side by side are two installers' (conda's build, or a distutils / OS
+    package, and pip's), each with its own files, and imports load a mixture of them.
+    Example: `pip list | grep ruamel` -> `ruamel-yaml 0.15.46` / `ruamel.yaml 0.16.5`."""
+    if any(c != MIXED and s.score >= 0.8 for c, s in ctx.signals.items()):
+        return
+    rows: dict[str, list[tuple[str, int, str]]] = {}
+    for name, version, _where, line, text in ctx.facts.listed:
+        rows.setdefault(name, []).append((version, line, text))
+    for name, seen in rows.items():
+        spelled = {text.split()[0] for _v, _l, text in seen if text.split()}
+        if len(spelled) < 2 or len({v for v, _l, _t in seen}) < 2:
+            continue
+        first, second = seen[0], next(r for r in seen[1:] if r[2].split()[0] != seen[0][2].split()[0])
+        why = f"{name} is listed twice, as {' and '.join(sorted(spelled))}: two installers' copies of one project"
+        evidence = [Evidence(first[1], first[2], "mixed/two-names"), Evidence(second[1], second[2], "mixed/two-names")]
+        fix = (
+            f"remove both copies (pip uninstall {name}; conda remove --force {name} if conda lists it), then "
+            f"install {name} once, with the installer that manages this environment"
+        )
+        yield Verdict(MIXED, 0.85, why, evidence, fix=fix)
+        return
+
+
+_RUAMEL_MISSING = re.compile(
+    r"no module named ['\"]?ruamel(?:\.yaml)?['\"]?|cannot (?:run|import)\W+(?:python -c\W+)?import ruamel\.yaml",
+    re.IGNORECASE,
+)
+_CONDA_RUAMEL = re.compile(r"\bruamel_yaml\b|^\s*required-by:.*\bconda\b", re.IGNORECASE)
+
+
+@cause_rule("installs/condas-ruamel-yaml-is-not-pips", MIXED)
+def condas_ruamel_yaml_is_not_pips(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: `ruamel.yaml` does not import (`No module named 'ruamel'`) in a conda installation,
+    or where the log shows conda's own `ruamel_yaml` (`pip show` naming it, `Required-by: conda`).
+    Why: Anaconda's `ruamel_yaml` package (the copy conda itself depends on) installs the module
+    `ruamel_yaml`, but its name normalises to pip's `ruamel.yaml`: pip counts `ruamel.yaml` as
+    installed ("Requirement already satisfied") while the `ruamel` package it needs is not there.
+    Example: `/opt/conda/lib/python3.6/site-packages/bentoml/...` then
+    `ModuleNotFoundError: No module named 'ruamel'`."""
+    if any(c != MIXED and s.score >= 0.8 for c, s in ctx.signals.items()):
+        return
+    missing = next(((n, t) for n, t in ctx.lines if _RUAMEL_MISSING.search(t)), None)
+    if missing is None:
+        return
+    condas = next(((n, t) for n, t in ctx.lines if _CONDA_RUAMEL.search(t)), None)
+    if condas is None and not _in_conda(ctx):
+        return
+    evidence = [Evidence(missing[0], missing[1], "fact/error")]
+    if condas is not None:
+        evidence.append(Evidence(condas[0], condas[1], "fact/installed"))
+    else:
+        install = next(p for p in ctx.facts.paths if p.kind in ("conda-env", "conda-base"))
+        evidence.append(Evidence(install.line, install.text, "fact/install"))
+    why = (
+        "conda's ruamel_yaml (which conda itself needs) stands for pip's ruamel.yaml under one normalised "
+        "name, without the ruamel package that ruamel.yaml code imports"
+    )
+    fix = "conda install ruamel.yaml (conda's build of the same project), instead of pip's"
+    yield Verdict(MIXED, 0.85, why, evidence, fix=fix)
+
+
+# auditwheel's vendored copy of a library: its name with 8 hex digits of its hash (libopenblasp-r0-39a31c03.2.18.so)
+_VENDORED_LIBRARY = re.compile(
+    r"\b(?P<lib>lib[\w.+-]*?-[0-9a-f]{8}(?:\.[\w.]+)?\.so[\w.]*): cannot open shared object file"
+)
+_SITE_PACKAGE = re.compile(r"[\\/](?:site|dist)-packages[\\/](?P<package>[A-Za-z_][\w]*)[\\/]")
+
+
+@cause_rule("installs/a-wheels-vendored-library-in-a-conda-env", MIXED)
+def a_wheels_vendored_library_in_a_conda_env(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: in a conda environment, an extension cannot load a library whose name carries a hash
+    (`libopenblasp-r0-39a31c03.2.18.so: cannot open shared object file`).
+    Why: only a pip wheel links such names: auditwheel copies the libraries a wheel needs into it
+    under hashed names. A conda build links conda's shared libraries instead, so a package in a
+    conda environment asking for one runs pip's files, whose vendored library is gone (replaced or
+    removed by conda, or overwritten through conda's hard-linked package cache).
+    Example: `/anaconda/envs/np-test/.../numpy/core/__init__.py` then
+    `ImportError: libopenblasp-r0-39a31c03.2.18.so: cannot open shared object file`."""
+    if any(c != MIXED and s.score >= 0.8 for c, s in ctx.signals.items()) or not _in_conda(ctx):
+        return
+    found = next(((n, t, m) for n, t in ctx.lines if (m := _VENDORED_LIBRARY.search(t))), None)
+    if found is None:
+        return
+    number, line, match = found
+    package = next((m.group("package") for f in ctx.facts.frames if (m := _SITE_PACKAGE.search(f.value))), "")
+    why = (
+        f"{match.group('lib')} is a pip wheel's vendored library (auditwheel's hashed name) asked for inside a "
+        "conda environment: pip's files of a conda-managed package"
+    )
+    target = package or "the package"
+    fix = (
+        f"reinstall {target} with conda (pip uninstall {target}, then conda install --force-reinstall {target}); "
+        "never pip install --ignore-installed over conda's packages"
+        if package
+        else "reinstall the failing package with conda, and install with pip only what conda does not provide"
+    )
+    yield Verdict(MIXED, 0.85, why, [Evidence(number, line, "fact/library")], fix=fix)

@@ -404,14 +404,27 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
     the Python: no Python makes it install there. A win_amd64 wheel of this very Python refused on
     Windows is a 32-bit Python (the Python's bitness), unless the log shows the Python 64-bit.
     Poetry's "Skipping wheel X.whl as this is not supported by the current environment" is the same.
+    A manylinux wheel refused where the log shows musl (Alpine) is the platform: manylinux means
+    glibc, and musl has none, so neither the Python nor a glibc level is what was refused.
     Example: `tensorflow-2.4.0-cp38-cp38-win_amd64.whl is not a supported wheel` under Python 3.9."""
     hits = [h for h in (ctx.hits.get(_WHEEL_TAG_NOT_SUPPORTED), ctx.hits.get(_POETRY_SKIPPED_WHEEL)) if h]
     python = ctx.python
     if not hits:
         return
     refused = [ev for h in hits for ev in h.evidence]
+    musl = next((s for s in ctx.facts.machine_signs if s.value.startswith("musl")), None)
     for ev in refused:
         tagged = re.search(r"-(?P<plat>[\w.]+)\.whl", ev.text, re.IGNORECASE)
+        if musl is not None and tagged and "manylinux" in tagged.group("plat").lower() and ctx.target is None:
+            note = (
+                "a manylinux wheel is built against glibc; this machine's C library is musl (Alpine), "
+                "on which no manylinux wheel installs, whatever the glibc level"
+            )
+            fix = "use a musllinux wheel if the project publishes one, or a glibc-based image (python:3.x-slim)"
+            yield Verdict(
+                PLAT, 0.9, note, [ev, musl.evidence("fact/machine")], moves_from=(PY, "glibc-too-old"), fix=fix
+            )
+            return
         wheel_os = wheel_platform(tagged.group("plat")).os if tagged else None
         if wheel_os and ctx.os and wheel_os != ctx.os:
             note = f"the wheel is built for {wheel_os}; this machine runs {ctx.os}"
@@ -940,6 +953,8 @@ def which_build_fits(ctx: RuleContext) -> Iterator[Verdict]:
     has (CentOS 7's 2.17: the glibc), or none there at all (the platform); weighed by how common
     each machine is, the reading names a cause only when it holds nearly all the weight, else
     the candidates stay candidates.
+    An empty list ("from versions: none") while the log shows the index connection failing is
+    read as the connection's, not the wheels' (the reading stays silent).
     Example: `tensorflow==1.13.1 (from versions: 2.2.0rc1, ..., 2.4.0)`: only Python 3.8 lists
     exactly those, and 1.13.1 has no 3.8 wheel -> python-unsupported."""
     if not no_wheel_signal(ctx) or python_proof(ctx) or decided(ctx):
@@ -947,6 +962,11 @@ def which_build_fits(ctx: RuleContext) -> Iterator[Verdict]:
     requests = _failed_requests(ctx)
     if not requests:
         return
+    network = ctx.signals.get("network-or-index")
+    if network is not None and network.score >= 0.7:
+        listed_lists = [offered_for(ctx, each.name) for each in requests]
+        if all(listed is None or not listed.versions for listed in listed_lists):
+            return  # "from versions: none" while the index connection failed: the list says nothing of wheels
     facts = ctx.facts
     platforms = candidate_platforms(ctx)
     patch = ctx.facts.python.value if ctx.target is None and ctx.facts.python else None

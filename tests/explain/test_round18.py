@@ -1,0 +1,167 @@
+"""Round 18 (issue 11, blind44 read): two installers' records of one project, a wheel's vendored
+library in a conda env, musl against manylinux, a proxy's refused tunnel, each with a near miss.
+`assert_reasoned` checks the rules' raw conclusion and what calibration ships for it
+(tests/explain/expect.py)."""
+
+from __future__ import annotations
+
+from tests.explain.expect import assert_not_concluded, assert_reasoned, raw_decision
+
+RUAMEL_TRACEBACK = (
+    "Traceback (most recent call last):\n"
+    '  File "/opt/conda/bin/bentoml", line 5, in <module>\n'
+    "    from bentoml.cli import cli\n"
+    '  File "/opt/conda/lib/python3.6/site-packages/bentoml/utils/usage_stats.py", line 22, in <module>\n'
+    "    from ruamel.yaml import YAML\n"
+    "ModuleNotFoundError: No module named 'ruamel'\n"
+)
+
+
+def test_one_project_listed_under_two_spellings_at_two_versions_is_two_installers() -> None:
+    log = (
+        "# pip list | grep ruamel\n"
+        "ruamel-yaml                        0.15.46\n"
+        "ruamel.yaml                        0.16.5\n"
+        "ruamel.yaml.clib                   0.2.0\n"
+    )
+    got = assert_reasoned(log, "mixed-pip-conda")
+    if got.cause != "unknown":
+        assert any("pip uninstall ruamel-yaml" in str(f) for f in got.fixes)
+
+
+def test_names_that_only_look_alike_or_one_version_are_not_two_installers() -> None:
+    # ruamel.yaml and ruamel.yaml.clib are two projects; one project at one version is one copy
+    assert_not_concluded(
+        "ruamel.yaml                        0.16.5\nruamel.yaml.clib                   0.2.0\n", "mixed-pip-conda"
+    )
+    assert_not_concluded(
+        "ruamel-yaml                        0.16.5\nruamel.yaml                        0.16.5\n", "mixed-pip-conda"
+    )
+
+
+def test_ruamel_missing_in_a_conda_installation_is_condas_ruamel_yaml() -> None:
+    got = assert_reasoned(RUAMEL_TRACEBACK, "mixed-pip-conda")
+    if got.cause != "unknown":
+        assert any("conda install ruamel.yaml" in str(f) for f in got.fixes)
+    # no traceback, but pip show naming conda as what requires it
+    shown = (
+        'I cannot run `python -c "import ruamel.yaml"`, but pip install ruamel.yaml says it is already installed.\n'
+        "Name: ruamel-yaml\nVersion: 0.15.87\nLocation: /root/anaconda3/lib/python3.7/site-packages\n"
+        "Required-by: conda\n"
+    )
+    assert_reasoned(shown, "mixed-pip-conda")
+
+
+def test_ruamel_missing_in_a_venv_is_not_condas_ruamel_yaml() -> None:
+    venv = RUAMEL_TRACEBACK.replace("/opt/conda", "/home/me/venv")
+    assert_not_concluded(venv, "mixed-pip-conda")
+
+
+def test_a_wheels_hashed_library_missing_in_a_conda_env_is_pip_over_conda() -> None:
+    log = (
+        "Traceback (most recent call last):\n"
+        '  File "/tmp/anaconda/envs/np-test/lib/python3.6/site-packages/numpy/core/__init__.py", line 16, in <module>\n'
+        "    from . import multiarray\n"
+        "ImportError: libopenblasp-r0-39a31c03.2.18.so: cannot open shared object file: No such file or directory\n"
+    )
+    got = assert_reasoned(log, "mixed-pip-conda")
+    if got.cause != "unknown":
+        assert any("conda install --force-reinstall numpy" in str(f) for f in got.fixes)
+    # a venv's wheel missing its own vendored library is not two installers
+    assert_not_concluded(log.replace("/tmp/anaconda/envs/np-test", "/home/me/venv"), "mixed-pip-conda")
+    # a library without auditwheel's hash is any missing library
+    assert_not_concluded(log.replace("libopenblasp-r0-39a31c03.2.18.so", "libopenblas.so.0"), "mixed-pip-conda")
+
+
+def test_the_numpy_banners_closing_line_in_the_anaconda_base_is_pip_over_conda() -> None:
+    log = (
+        "We expect that some modules will need time to support NumPy 2.\n\n"
+        "Traceback (most recent call last):\n"
+        '  File "/opt/anaconda3/lib/python3.12/site-packages/pandas/__init__.py", line 49, in <module>\n'
+        "    from pandas.core.api import (\n"
+    )
+    assert_reasoned(log, "mixed-pip-conda")
+    # the same line under a venv is NumPy's ABI clash itself
+    venv = log.replace("/opt/anaconda3", "/home/me/venv")
+    assert_not_concluded(venv, "mixed-pip-conda")
+    assert raw_decision(venv).cause == "numpy-abi"
+
+
+def test_a_manylinux_wheel_refused_on_musl_is_the_platform() -> None:
+    log = (
+        "FROM python:3.6.10-alpine3.11\n"  # the image tag: Alpine
+        "ERROR: onnxruntime-1.1.1-cp36-cp36m-manylinux1_x86_64.whl is not a supported wheel on this platform.\n"
+    )
+    assert_reasoned(log, "platform-unsupported")
+    # manylinux_2_28 on Alpine: musl, not an old glibc
+    newer = (
+        "OS: Alpine Linux 3.23\nLanguage Version: Python 3.12\n"
+        "ERROR: tenseal-0.3.17-cp312-cp312-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl is not a supported "
+        "wheel on this platform.\n"
+    )
+    assert_reasoned(newer, "platform-unsupported")
+    assert_not_concluded(newer, "glibc-too-old")
+
+
+def test_a_manylinux_2_28_wheel_refused_without_musl_is_not_read_as_musl() -> None:
+    log = (
+        "Language Version: Python 3.12\n"
+        "ERROR: tenseal-0.3.17-cp312-cp312-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl is not a supported "
+        "wheel on this platform.\n"
+    )
+    assert all("musl" not in v.why for v in raw_decision(log).verdicts)
+
+
+def test_a_proxy_refusing_the_tunnel_to_the_index_is_the_network() -> None:
+    log = (
+        "Reading https://pypi.org/simple/acr/\n"
+        "Download error on https://pypi.org/simple/acr/: Tunnel connection failed: 400 Bad Request -- "
+        "Some packages may not be found!\n"
+        "No local packages or working download links found for acr\n"
+    )
+    assert_reasoned(log, "network-or-index")
+    # a tunnel failure with no package index in sight (a git clone, a curl) is not the index
+    assert_not_concluded(
+        "fatal: unable to access 'https://example.org/x.git/': Tunnel connection failed\n", "network-or-index"
+    )
+
+
+def test_python_futures_py2_modules_on_python_3_is_leakage() -> None:
+    log = (
+        "ImportError: This package should not be accessible on Python 3.\n"
+        "Either you are trying to run from the python-future src folder or\n"
+        "your installation of python-future is corrupted.\n"
+    )
+    assert_reasoned(log, "env-leakage")
+    assert_not_concluded("ModuleNotFoundError: No module named 'future'\n", "env-leakage")
+
+
+def test_pip_finding_the_package_outside_the_environment_is_leakage() -> None:
+    log = (
+        "  Found existing installation: blinker 1.2\n"
+        "    Not uninstalling blinker at /Library/Python/2.6/site-packages, outside environment "
+        "/Users/me/test_venv/bin/..\n"
+    )
+    assert_reasoned(log, "env-leakage")
+    inside = (
+        "  Found existing installation: blinker 1.2\n    Uninstalling blinker-1.2:\n"
+        "      Successfully uninstalled blinker-1.2\n"
+    )
+    assert_not_concluded(inside, "env-leakage")
+
+
+def test_an_empty_version_list_while_the_index_connection_failed_is_the_connection() -> None:
+    log = (
+        "WARNING: Retrying (Retry(total=3, connect=None, read=None, redirect=None, status=None)) after connection "
+        "broken by 'NewConnectionError('<pip._vendor.urllib3.connection.HTTPSConnection object at 0x01>: Failed to "
+        "establish a new connection: [WinError 10013] An attempt was made to access a socket')': /simple/torch/\n"
+        "Python 3.10.6\n"
+        "ERROR: Could not find a version that satisfies the requirement torch==2.0.1 (from versions: none)\n"
+        "ERROR: No matching distribution found for torch==2.0.1\n"
+    )
+    assert_reasoned(log, "network-or-index")
+    assert all(v.cause != "python-unsupported" or v.weight == 0 for v in raw_decision(log).verdicts)
+    # no connection failure: the empty list is read as the wheels' (the Python, the platform)
+    quiet = raw_decision(log.split("\n", 1)[1])
+    assert quiet.cause != "network-or-index"
+    assert any(v.rule.startswith("wheels/") for v in quiet.verdicts)
