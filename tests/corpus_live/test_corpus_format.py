@@ -67,6 +67,8 @@ LABELLED_SPLITS = (
     "blind43",
     "blind44",
     "blind45",
+    "blind46",
+    "blind47",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -92,6 +94,7 @@ BLIND_ROUNDS = (
     ("blind40", "blind41"),
     ("blind42", "blind43"),
     ("blind44", "blind45"),
+    ("blind46", "blind47"),
 )
 
 
