@@ -47,6 +47,7 @@ READ_BLIND = (
     "blind41",
     "blind42",
     "blind44",
+    "blind47",
 )
 
 
