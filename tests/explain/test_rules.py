@@ -807,6 +807,16 @@ CASES: dict[str, tuple[str, str, str]] = {
         '  File "/opt/conda/envs/py27/bin/conda", line 4, in <module>\n    import conda.cli\n'
         "ImportError: No module named conda.cli\n",
     ),
+    "packages/tensorflow-without-its-keras": (
+        "tensorflow 2.8.0\n"
+        '  File "/env/lib/python3.9/site-packages/tensorflow/python/util/lazy_loader.py", line 62, in __getattr__\n'
+        "ModuleNotFoundError: No module named 'keras'\n",
+        "keras-version-mismatch",
+        # a submodule of keras missing is another story (keras.src, keras.engine: the Keras version)
+        "tensorflow 2.8.0\n"
+        '  File "/env/lib/python3.9/site-packages/tensorflow/python/util/lazy_loader.py", line 62, in __getattr__\n'
+        "ModuleNotFoundError: No module named 'keras.engine'\n",
+    ),
     "installs/one-project-under-two-names": (
         "# pip list | grep ruamel\nruamel-yaml        0.15.46\nruamel.yaml        0.16.5\n",
         "mixed-pip-conda",

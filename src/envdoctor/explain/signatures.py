@@ -650,10 +650,10 @@ SIGNATURES: tuple[Signature, ...] = (
         "insufficient",
         "driver-too-old",
         0.88,
-        "The CUDA runtime's, driver API's and cuda-python's names for a driver older than the CUDA it must run.",
+        "The CUDA runtime's, driver API's and cuda-python's names for a driver older than the CUDA it must run (ethminer's `Insufficient CUDA driver: 9020` too).",
         "When I run dense_gemm.py on the Blackwell, I find the error CUDAError InsufficientDriver.",
         pattern=r"cudaerrorinsufficientdriver|cuda_error_insufficient_driver|cudaerror\.?\s*insufficientdriver"
-        r"|\binsufficientdriver\b",
+        r"|\binsufficientdriver\b|\binsufficient cuda driver\b",
         anchor="insufficient",
     ),
     S(
@@ -833,7 +833,15 @@ SIGNATURES: tuple[Signature, ...] = (
         0.8,
         "The CUDA driver reports no usable device.",
         "failed call to cuInit: CUDA_ERROR_NO_DEVICE: no CUDA-capable device is detected",
-        anchor="failed",
+    ),
+    S(
+        "no-gpu/docker-without-the-nvidia-toolkit",
+        "could not select device driver",
+        "no-gpu-visible",
+        0.9,
+        "Docker was asked for GPUs (`--gpus`) but has no device driver for them: the NVIDIA Container Toolkit is not installed (or not configured) on the host.",
+        'docker: Error response from daemon: could not select device driver "" with capabilities: [[gpu]].',
+        anchor="driver",
     ),
     S(
         "no-gpu/gpu-available-false",
@@ -962,6 +970,15 @@ SIGNATURES: tuple[Signature, ...] = (
         0.85,
         "The process died of SIGILL (an IDE's `exit code 132`): the CPU met an instruction it does not have.",
         "Process finished with exit code 132 (interrupted by signal 4: SIGILL)",
+    ),
+    S(
+        "cpu/exit-status-132",
+        "132",
+        "cpu-instructions",
+        0.85,
+        "A process (a container, a subprocess) exited with status 132, 128 + signal 4: SIGILL, an instruction this CPU does not have.",
+        "conmon 25f8a89e4231d9c8dae5 <ninfo>: container 11593 exited with status 132",
+        pattern=r"\bexit(?:ed)?(?: with)?(?: status| code)[: ]\s*132\b|\bexit status 132\b|\bexited \(132\)",
     ),
     S(
         "cpu/illegal-instruction",

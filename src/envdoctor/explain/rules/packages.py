@@ -522,25 +522,42 @@ def keras_3_under_tensorflow(ctx: RuleContext) -> Iterator[Verdict]:
     yield Verdict("keras-version-mismatch", 0.85, why, [Evidence(error.line, error.text, "fact/error")], fix=fix)
 
 
-# a line running code of the standalone keras package (`site-packages/keras/__init__.py`)
-_KERAS_CODE = re.compile(r"site-packages[\\/]+keras[\\/]", re.IGNORECASE)
+# a line running code of the standalone keras package (`site-packages/keras/__init__.py`, a distro's dist-packages)
+_KERAS_CODE = re.compile(r"(?:site|dist)-packages[\\/]+keras[\\/]", re.IGNORECASE)
+
+
+def _keras_out_of_step(tf: tuple[int, ...], keras: tuple[int, ...]) -> str | None:
+    """The fix when standalone Keras `keras` cannot run with TensorFlow `tf` (both 2.x), else None."""
+    if len(tf) < 2 or len(keras) < 2 or tf[0] != 2 or keras[0] != 2 or tf[1] > 15:
+        return None
+    lockstep = f'pip install "keras~={tf[0]}.{tf[1]}.0"'
+    if tf[1] >= 6 and keras[1] >= 6 and keras[1] != tf[1]:
+        return lockstep
+    if tf[1] >= 5 and keras[1] <= 4:
+        # TensorFlow 2.5 brings its own keras-nightly: the old standalone Keras only has to go
+        return lockstep if tf[1] >= 6 else "pip uninstall -y keras"
+    if keras[1] <= 2:
+        # Keras 2.2 and older call TensorFlow 1's API (tf.get_default_session, tf.Session)
+        return 'pip install "keras==2.3.1"' if tf[1] <= 1 else 'pip install "keras==2.4.3"'
+    return None
 
 
 @cause_rule("packages/standalone-keras-out-of-step-with-tensorflow", "keras-version-mismatch")
 def standalone_keras_out_of_step_with_tensorflow(ctx: RuleContext) -> Iterator[Verdict]:
-    """What: the log shows both TensorFlow 2.5 - 2.15 and the standalone `keras` package, out of
-    step: Keras 2.6 - 2.15 of another minor than TensorFlow's, or Keras 2.4 or older under
-    TensorFlow 2.5 or newer; and the failure runs through keras's own code (or names Keras).
+    """What: the log shows both TensorFlow 2.x (up to 2.15) and the standalone `keras` package, out
+    of step: Keras 2.6 - 2.15 of another minor than TensorFlow's, Keras 2.4 or older under
+    TensorFlow 2.5 or newer, or Keras 2.2 or older under any TensorFlow 2; and the failure runs
+    through keras's own code (or names Keras).
     Why: from TensorFlow 2.6 on, tf.keras is the keras package, released in lockstep (TensorFlow
     2.X requires keras 2.X); Keras 2.4 and older wrap TensorFlow's internal tf.keras, which
-    TensorFlow 2.5 split out (it requires keras-nightly 2.5). Another minor fails at import or
-    at the first model, whatever the error says.
+    TensorFlow 2.5 split out (it requires keras-nightly 2.5); Keras 2.2 and older call TensorFlow 1's
+    API (`tf.get_default_session`), which TensorFlow 2 moved to `tf.compat.v1`. Another minor fails
+    at import or at the first model, whatever the error says.
     Example: `TensorFlow version: 2.5.0`, `Keras version: 2.4.3`, and a traceback through
     site-packages/keras/__init__.py."""
     tf, keras = version_tuple(ctx.version_of("tensorflow")), version_tuple(ctx.version_of("keras"))
-    if len(tf) < 2 or len(keras) < 2 or tf[0] != 2 or keras[0] != 2 or not 5 <= tf[1] <= 15:
-        return
-    if not ((keras[1] >= 6 and keras[1] != tf[1]) or (keras[1] <= 4 and tf[1] >= 5)):
+    fix = _keras_out_of_step(tf, keras)
+    if fix is None:
         return
     shown = next(((n, t) for n, t in ctx.lines if _KERAS_CODE.search(t)), None)
     if shown is None:
@@ -549,10 +566,35 @@ def standalone_keras_out_of_step_with_tensorflow(ctx: RuleContext) -> Iterator[V
         return
     line, text = shown
     tf_v, keras_v = ctx.version_of("tensorflow"), ctx.version_of("keras")
-    why = f"keras {keras_v} is out of step with TensorFlow {tf_v}: from 2.6 on the two are released in lockstep"
-    # TensorFlow 2.5 brings its own keras-nightly: the old standalone Keras only has to go (import tensorflow.keras)
-    fix = f'pip install "keras~={tf[0]}.{tf[1]}.0"' if tf[1] >= 6 else "pip uninstall -y keras"
+    why = f"keras {keras_v} is out of step with TensorFlow {tf_v}"
     yield Verdict("keras-version-mismatch", 0.85, why, [Evidence(line, text, "fact/keras-code")], fix=fix)
+
+
+_NO_KERAS = re.compile(r"no module named ['\"]?keras['\"]?(?![\w.])", re.IGNORECASE)
+_TF_KERAS_LOADER = re.compile(r"tensorflow[\\/]+python[\\/]+util[\\/]+lazy_loader\.py|\btf\.keras\b", re.IGNORECASE)
+
+
+@cause_rule("packages/tensorflow-without-its-keras", "keras-version-mismatch")
+def tensorflow_without_its_keras(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: TensorFlow 2.6 - 2.15 is shown, and `tf.keras` (TensorFlow's lazy loader, or code
+    naming tf.keras) fails with "No module named 'keras'".
+    Why: from 2.6 to 2.15, tf.keras is the separate keras package of the same minor; TensorFlow
+    requires it, but an install that skipped dependencies (a conda build without it, `--no-deps`, a
+    removed keras) leaves tf.keras with nothing to load.
+    Example: `conda install tensorflow==2.6.0`, then `tf.keras.datasets.mnist` through
+    tensorflow/python/util/lazy_loader.py -> `ModuleNotFoundError: No module named 'keras'`."""
+    tf = version_tuple(ctx.version_of("tensorflow"))
+    if len(tf) < 2 or tf[0] != 2 or not 6 <= tf[1] <= 15:
+        return
+    missing = next(((n, t) for n, t in ctx.lines if _NO_KERAS.search(t)), None)
+    loader = next(((n, t) for n, t in ctx.lines if _TF_KERAS_LOADER.search(t)), None)
+    if missing is None or loader is None:
+        return
+    shown = ctx.version_of("tensorflow")
+    why = f"TensorFlow {shown}'s tf.keras is the keras package {tf[0]}.{tf[1]}, which is not installed"
+    evidence = [Evidence(missing[0], missing[1], "fact/error"), Evidence(loader[0], loader[1], "fact/tf-keras")]
+    fix = f'pip install "keras~={tf[0]}.{tf[1]}.0" (in a conda env: conda install keras={tf[0]}.{tf[1]})'
+    yield Verdict("keras-version-mismatch", 0.85, why, evidence, fix=fix)
 
 
 # a frame running a generated protobuf module at import (`.../framework_pb2.py", line 36, in <module>`)
