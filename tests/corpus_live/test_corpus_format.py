@@ -69,6 +69,8 @@ LABELLED_SPLITS = (
     "blind45",
     "blind46",
     "blind47",
+    "blind48",
+    "blind49",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -95,6 +97,7 @@ BLIND_ROUNDS = (
     ("blind42", "blind43"),
     ("blind44", "blind45"),
     ("blind46", "blind47"),
+    ("blind48", "blind49"),
 )
 
 
