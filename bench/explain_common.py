@@ -48,6 +48,7 @@ READ_BLIND = (
     "blind42",
     "blind44",
     "blind47",
+    "blind48",
 )
 
 
