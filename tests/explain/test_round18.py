@@ -229,3 +229,71 @@ def test_tf_keras_with_no_keras_package_under_tensorflow_2_6_is_keras() -> None:
         assert any('pip install "keras~=2.6.0"' in f for f in got.fixes), got.fixes
     # TensorFlow 2.5 bundles its Keras: a missing keras package is not this
     assert_not_concluded(log.replace("2.6.0", "2.5.0"), "keras-version-mismatch")
+
+
+# ---- round 18c (blind48 read) ----
+
+
+def test_a_release_the_knowledge_base_does_not_hold_proves_nothing_about_the_python() -> None:
+    # jaxlib 0.1.68 (2021) had Python 3.7 wheels; the knowledge base's jaxlib starts at 0.4
+    log = (
+        "pip 21.1.2 from /home/me/.conda/envs/jax/lib/python3.7/site-packages/pip (python 3.7)\n"
+        "ERROR: Could not find a version that satisfies the requirement jaxlib==0.1.68+cuda111 (from versions: none)\n"
+        "ERROR: No matching distribution found for jaxlib==0.1.68+cuda111\n"
+    )
+    assert all(v.rule != "wheels/python-no-release-supports" for v in raw_decision(log).verdicts)
+    # a Python newer than every release holds whatever the log's date: still read
+    newer = (
+        "Python 3.15.0\n"
+        "ERROR: Could not find a version that satisfies the requirement tensorflow (from versions: none)\n"
+        "ERROR: No matching distribution found for tensorflow\n"
+    )
+    assert any(v.rule == "wheels/python-no-release-supports" and v.weight > 0 for v in raw_decision(newer).verdicts)
+
+
+def test_a_folder_on_pythonpath_shadowing_the_standard_library_is_leakage() -> None:
+    log = (
+        "$ export PYTHONPATH=~/Downloads/nfldb-master/nfldb\n$ python\nTraceback (most recent call last):\n"
+        '  File "/usr/lib64/python2.7/site.py", line 62, in <module>\n    import os\n'
+        '  File "/usr/lib64/python2.7/warnings.py", line 8, in <module>\n    import types\n'
+        '  File "/home/verdi/Downloads/nfldb-master/nfldb/types.py", line 4, in <module>\n'
+        "    from collections import OrderedDict\n"
+        "AttributeError: 'module' object has no attribute 'ClassType'\n"
+    )
+    got = assert_reasoned(log, "env-leakage")
+    if got.cause != "unknown":
+        assert any("types.py" in f for f in got.fixes)
+    # a project module importing its own sibling is no shadowing, even in a folder named lib
+    project = (
+        "Traceback (most recent call last):\n"
+        '  File "/home/me/project/lib/utils.py", line 3, in <module>\n    import helpers\n'
+        '  File "/home/me/project/helpers.py", line 4, in <module>\n    raise ValueError("bad config")\n'
+        "ValueError: bad config\n"
+    )
+    assert_not_concluded(project, "env-leakage")
+
+
+def test_the_skimage_placeholder_is_a_package_that_is_not_the_project() -> None:
+    log = (
+        "Downloading https://files.pythonhosted.org/packages/3b/ee/skimage-0.0.tar.gz\n"
+        "  Complete output from command python setup.py egg_info:\n"
+        "  *** Please install the `scikit-image` package (instead of `skimage`) ***\n"
+    )
+    assert_reasoned(log, "package-removed")
+    assert_not_concluded(
+        "Successfully installed scikit-image-0.24.0\nImportError: cannot import name 'io'\n", "package-removed"
+    )
+
+
+def test_pip_in_a_conda_env_created_without_python_is_another_pythons_pip() -> None:
+    log = (
+        "conda create --name bunnies\nsource activate bunnies\npip install see         # does not report any errors\n"
+        "conda list | grep see   # ** no output\npython -c 'import see'  # ** ModuleNotFoundError\n"
+    )
+    got = assert_reasoned(log, "wrong-interpreter")
+    if got.cause != "unknown":
+        assert any("conda install python pip" in f for f in got.fixes)
+    # created with Python: its own pip runs
+    assert_not_concluded(
+        log.replace("conda create --name bunnies", "conda create --name bunnies python=3.11"), "wrong-interpreter"
+    )

@@ -817,6 +817,14 @@ CASES: dict[str, tuple[str, str, str]] = {
         '  File "/env/lib/python3.9/site-packages/tensorflow/python/util/lazy_loader.py", line 62, in __getattr__\n'
         "ModuleNotFoundError: No module named 'keras.engine'\n",
     ),
+    "leakage/pip-in-a-conda-env-without-python": (
+        "conda create -n bunnies\nconda activate bunnies\npip install see\n"
+        "ModuleNotFoundError: No module named 'see'\n",
+        "wrong-interpreter",
+        # the environment was created with Python: its own pip ran
+        "conda create -n bunnies python=3.11 -y\nconda activate bunnies\npip install see\n"
+        "ModuleNotFoundError: No module named 'see'\n",
+    ),
     "installs/one-project-under-two-names": (
         "# pip list | grep ruamel\nruamel-yaml        0.15.46\nruamel.yaml        0.16.5\n",
         "mixed-pip-conda",

@@ -1884,6 +1884,16 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r"no matching distribution found for pil(?:[=<>!~]=?[\w.*]+)?(?![\w.-])",
     ),
     S(
+        "removed/skimage-placeholder",
+        "instead of",
+        "package-removed",
+        0.9,
+        "PyPI's `skimage` is a placeholder (skimage-0.0.tar.gz) whose build says to install scikit-image: the requirement names a package that is not the project.",
+        "*** Please install the `scikit-image` package (instead of `skimage`) ***",
+        pattern=r"install the [`'\"]?scikit-image[`'\"]? package \(instead of [`'\"]?skimage",
+        anchor="install",
+    ),
+    S(
         "removed/sklearn-deprecation-text",
         "sklearn",
         "package-removed",

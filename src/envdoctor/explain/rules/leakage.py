@@ -563,6 +563,11 @@ def local_copy_shadows_the_install(ctx: RuleContext) -> Iterator[Verdict]:
 _IMPORT_LINE = re.compile(r"^\s*(?:from\s+(?P<a>\w+)[\w.]*\s+import\b|import\s+(?P<b>\w+))")
 _INSTALLED_FILE = re.compile(r"[\\/](?:site|dist)-packages[\\/]", re.IGNORECASE)
 _PROJECT_MODULE = re.compile(r"[\\/](?P<name>\w+)(?:[\\/]__init__)?\.py$")
+# a top-level module file of a standard library: /usr/lib64/python2.7/warnings.py, C:\Python39\Lib\os.py
+_STDLIB_MODULE_FILE = re.compile(
+    r"[\\/]lib(?:64)?[\\/]+python[23]\.\d{1,2}[\\/]+\w+\.py$|[\\/][^\\/]*python[^\\/]*[\\/]+lib[\\/]+\w+\.py$",
+    re.IGNORECASE,
+)
 
 
 @cause_rule("leakage/project-file-shadows-an-installed-module", LEAK)
@@ -573,12 +578,14 @@ def project_file_shadows_an_installed_module(ctx: RuleContext) -> Iterator[Verdi
     Why: an installed package asked for its dependency and got a same-named file of the working
     directory or of a folder on PYTHONPATH: that file shadows the installed module for every
     program run from there (here, the package manager itself). Renaming the file or taking its
-    folder off PYTHONPATH is the fix.
+    folder off PYTHONPATH is the fix. The standard library importing one of its own modules
+    (`warnings.py` importing `types`) and getting such a file is the same shadowing.
     Example: `File ".../site-packages/conda/resolve.py", line 9` / `from tqdm import tqdm` /
     `File "/mnt/c/git/InnerEye-DeepLearning/tqdm.py", line 14` / `SyntaxError: invalid syntax`."""
     frames = ctx.facts.frames
     for caller, callee in zip(frames, frames[1:]):
-        if callee.line - caller.line > 3 or not _INSTALLED_FILE.search(caller.value):
+        stdlib = _STDLIB_MODULE_FILE.search(caller.value) is not None
+        if callee.line - caller.line > 3 or not (_INSTALLED_FILE.search(caller.value) or stdlib):
             continue
         imported = _IMPORT_LINE.match(ctx.line_text.get(caller.line + 1, ""))
         module = _PROJECT_MODULE.search(callee.value)
@@ -592,8 +599,11 @@ def project_file_shadows_an_installed_module(ctx: RuleContext) -> Iterator[Verdi
         name = imported.group("a") or imported.group("b")
         if module.group("name") != name or _SITE_OF_PYTHON.search(callee.value) or STDLIB_PATH.search(callee.value):
             continue
+        if stdlib and name not in _STDLIB_NAMES:
+            continue  # the standard library imports only its own modules (none known on Python 3.9)
         folder = re.split(r"[\\/](?=[^\\/]+$)", callee.value.removesuffix("__init__.py").rstrip("\\/"))[0]
-        why = f"installed code imports {name} and gets {callee.value}: a file of {folder} shadows the installed {name}"
+        who, what = ("the standard library", "standard") if stdlib else ("installed code", "installed")
+        why = f"{who} imports {name} and gets {callee.value}: a file of {folder} shadows the {what} {name}"
         evidence = [caller.evidence("fact/frame"), callee.evidence("env-leak/shadowing-copy")]
         fix = f"rename {callee.value} (or take {folder} off PYTHONPATH / run from another folder)"
         yield Verdict(LEAK, 0.85, why, evidence, fix=fix)
@@ -1078,3 +1088,38 @@ def site_packages_of_another_python(ctx: RuleContext) -> Iterator[Verdict]:
         )
         yield Verdict(LEAK, 0.88, why, evidence, fix=fix)
         return
+
+
+# `conda create -n NAME` (or --name / --prefix) with nothing to install: an environment without Python
+_EMPTY_CONDA_CREATE = re.compile(
+    r"\b(?:conda|mamba|micromamba) create\s+(?:(?:-y|--yes|-q|--quiet)\s+)*(?:-n|--name|-p|--prefix)[ =]?\S+"
+    r"(?:\s+(?:-y|--yes|-q|--quiet))*\s*(?:$|#)",
+    re.IGNORECASE,
+)
+_PIP_INSTALL_CMD = re.compile(r"^\s*(?:\(\S+\)\s*)?(?:\$\s*)?pip3?\s+install\b", re.IGNORECASE)
+_NOT_IMPORTED = re.compile(r"modulenotfounderror|no module named|importerror", re.IGNORECASE)
+
+
+@cause_rule("leakage/pip-in-a-conda-env-without-python", WRONG_INTERPRETER)
+def pip_in_a_conda_env_without_python(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: `conda create -n NAME` with no package named (no `python`), then `pip install X` in
+    it, and X does not import.
+    Why: an environment created empty holds no Python and no pip; activating it leaves `pip` on
+    PATH as another Python's (the base env's, the system's, often with --user), so X went there,
+    while `python` may be yet another. `conda install python pip` in the env (or creating it
+    with `python`) makes its own pip the one that runs.
+    Example: `conda create --name bunnies`, `source activate bunnies`, `pip install see`, then
+    `python -c 'import see'` -> ModuleNotFoundError."""
+    created = next(((n, t) for n, t in ctx.lines if _EMPTY_CONDA_CREATE.search(t)), None)
+    if created is None:
+        return
+    pip = next(((n, t) for n, t in ctx.lines if n > created[0] and _PIP_INSTALL_CMD.search(t)), None)
+    if pip is None:
+        return
+    failed = next(((n, t) for n, t in ctx.lines if n > pip[0] and _NOT_IMPORTED.search(t)), None)
+    if failed is None:
+        return
+    why = "the conda environment was created without Python, so `pip` in it is another Python's pip"
+    evidence = [Evidence(n, t, "fact/command") for n, t in (created, pip)] + [Evidence(*failed, "fact/error")]
+    fix = "conda install python pip (in the activated environment), then python -m pip install the package again"
+    yield Verdict(WRONG_INTERPRETER, 0.85, why, evidence, fix=fix)

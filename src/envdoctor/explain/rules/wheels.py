@@ -751,12 +751,25 @@ def machine_has_no_build(ctx: RuleContext) -> Iterator[Verdict]:
     )
 
 
+def _older_than_the_kb(ctx: RuleContext, python: str, pythons: set[str], releases: list[object]) -> bool:
+    """A Python below every Python the knowledge base's releases have, in a log from before its
+    oldest release (or of no known date): older releases the knowledge base does not hold may have
+    had wheels for it (jaxlib 0.1.x for 3.7), so its absence proves nothing."""
+    if version_tuple(python) >= min(version_tuple(p) for p in pythons):
+        return False
+    era = ctx.facts.era_from.value if ctx.facts.era_from else ""
+    oldest = min((str(getattr(r, "upload_time", "") or "") for r in releases), default="")
+    return not era or not oldest or era < oldest[:10]
+
+
 @cause_rule("wheels/python-no-release-supports", PY)
 def python_no_release_supports(ctx: RuleContext) -> Iterator[Verdict]:
     """What: pip found no version at all ("from versions: none") or none matching, and the log's
     Python is one no release of the package has wheels for (say 3.13 before TensorFlow 2.20, 2.7,
     3.6), or a Python the frameworks never supported when the knowledge base does not know it.
-    Why: then the Python version is why nothing fits, whatever the platform.
+    Why: then the Python version is why nothing fits, whatever the platform. A release the
+    knowledge base does not hold (jaxlib 0.1.68), or an older Python than all it holds in a log
+    older than its releases, proves nothing: the releases of that time are not in it.
     Example: `Python 3.13.0` + `No matching distribution found for tensorflow`."""
     if not no_wheel_signal(ctx) or decided(ctx):
         return
@@ -769,8 +782,13 @@ def python_no_release_supports(ctx: RuleContext) -> Iterator[Verdict]:
     for req in ctx.facts.requests:
         if req.source not in sources or kb is None or req.name not in kb.packages():
             continue
-        matching = _matching(ctx, req) or [r for r in kb.releases(req.name) if not r.yanked]
+        matching = _matching(ctx, req)
+        if not matching and req.spec:
+            continue  # the release asked for is not in the knowledge base: its Pythons are unknown
+        matching = matching or [r for r in kb.releases(req.name) if not r.yanked]
         pythons = {py for r in matching for p in PLATFORM_NAMES for py in r.pythons(p)}  # type: ignore[attr-defined]
+        if pythons and not req.spec and _older_than_the_kb(ctx, python, pythons, matching):
+            continue
         moves = (PLAT,) if generic_only(ctx, PLAT) else ()
         shown = [*evidence, Evidence(req.line, req.text, "fact/request")]
         if pythons and python not in pythons:
