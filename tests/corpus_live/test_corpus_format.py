@@ -71,6 +71,8 @@ LABELLED_SPLITS = (
     "blind47",
     "blind48",
     "blind49",
+    "blind50",
+    "blind51",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -98,6 +100,7 @@ BLIND_ROUNDS = (
     ("blind44", "blind45"),
     ("blind46", "blind47"),
     ("blind48", "blind49"),
+    ("blind50", "blind51"),
 )
 
 
