@@ -63,6 +63,7 @@ ARRIVALS: dict[str, tuple[str, ...]] = {
     "2f69f03": ("blind44",),
     "c56f048": ("blind47",),
     "a8fee98": ("blind48",),
+    "b9550da": ("blind51",),
 }
 assert all(s in READ_BLIND for sets in ARRIVALS.values() for s in sets), "only read sets are replayed"
 

@@ -49,6 +49,7 @@ READ_BLIND = (
     "blind44",
     "blind47",
     "blind48",
+    "blind51",
 )
 
 
