@@ -297,3 +297,31 @@ def test_pip_in_a_conda_env_created_without_python_is_another_pythons_pip() -> N
     assert_not_concluded(
         log.replace("conda create --name bunnies", "conda create --name bunnies python=3.11"), "wrong-interpreter"
     )
+
+
+# ---- round 18e (blind51 read) ----
+
+
+def test_the_universal_crt_named_as_needed_or_in_an_error_is_the_vc_runtime() -> None:
+    assert_reasoned("api-ms-win-crt-runtime-l1-1-0.dll error\n", "msvc-runtime-missing")
+    assert_reasoned("it needs api-ms-win-crt-runtime-l1-1-0.dll, but i have not it.\n", "msvc-runtime-missing")
+    assert_not_concluded(
+        "Loaded api-ms-win-crt-runtime-l1-1-0.dll from C:\\Windows\\System32\n", "msvc-runtime-missing"
+    )
+
+
+def test_an_older_visual_c_runtime_missing_is_the_vc_runtime() -> None:
+    log = "The program can't start because MSVCR100.dll is missing from your computer.\n"
+    assert_reasoned(log, "msvc-runtime-missing")
+    # the compiler named in Python's banner is not a missing runtime
+    assert_not_concluded(
+        "Python 3.10.9 (tags/v3.10.9:1dd9be6, Dec  6 2022) [MSC v.1934 64 bit (AMD64)]\n", "msvc-runtime-missing"
+    )
+
+
+def test_numpys_removed_alias_with_typographic_quotes() -> None:
+    assert_reasoned(
+        "Am running numpy 1.24.0 and get 'AttributeError: module ‘numpy’ has no attribute ‘float’'\n",
+        "numpy-api-removed",
+    )
+    assert_not_concluded("AttributeError: module ‘pandas’ has no attribute ‘float’\n", "numpy-api-removed")

@@ -199,6 +199,15 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r"module 'numpy' has no attribute '(?P<name>\w+)'",
     ),
     S(
+        "numpy-api/alias-typographic-quotes",
+        "has no attribute",
+        "numpy-api-removed",
+        0.95,
+        "The same AttributeError retyped with typographic quotes (‘numpy’, ‘float’), as pasted from a word processor or a chat.",
+        "AttributeError: module ‘numpy’ has no attribute ‘float’",
+        pattern=r"module [‘’]numpy[‘’] has no attribute [‘’](?P<name>\w+)[‘’]",
+    ),
+    S(
         "numpy-api/removed-in-2",
         "was removed in the numpy 2.0 release",
         "numpy-api-removed",
@@ -1082,8 +1091,18 @@ SIGNATURES: tuple[Signature, ...] = (
         "The Universal C Runtime's own DLLs (api-ms-win-crt-runtime-l1-1-0.dll ...) missing: a Windows 7 / 8.1 "
         "without the Universal CRT update (KB2999226), which the Visual C++ 2015+ Redistributable installs.",
         "The program can't start because api-ms-win-crt-runtime-l1-1-0.dll is missing from your computer.",
-        pattern=r"api-ms-win-crt-[\w-]+\.dll\b[^\n]{0,60}?(?:is missing|was not found|not found|missing)",
+        pattern=r"api-ms-win-crt-[\w-]+\.dll\b[^\n]{0,60}?(?:is missing|was not found|not found|missing|\berror\b)"
+        r"|\b(?:needs?|requires?|cannot find|can't find|could not find)\s+api-ms-win-crt-[\w-]+\.dll\b",
         anchor="dll",
+    ),
+    S(
+        "msvc/older-runtime-dll-missing",
+        "msvc",
+        "msvc-runtime-missing",
+        0.9,
+        "A DLL of an older Visual C++ runtime (MSVCR100.dll of 2010, MSVCR120.dll / MSVCP120.dll of 2013) missing: only that year's Redistributable installs it.",
+        "The program can't start because MSVCR100.dll is missing from your computer.",
+        pattern=r"\bmsvc[rp]1[0-3]0d?\.dll\b[^\n]{0,60}?(?:was not found|not found|is missing|missing)",
     ),
     S(
         "msvc/side-by-side-configuration",
