@@ -52,6 +52,13 @@ def test_ruamel_missing_in_a_conda_installation_is_condas_ruamel_yaml() -> None:
     assert_reasoned(shown, "mixed-pip-conda")
 
 
+def test_ruamel_missing_where_only_condas_commands_show_conda_is_condas_ruamel_yaml() -> None:
+    log = "conda activate deploy\npython serve.py\nModuleNotFoundError: No module named 'ruamel'\n"
+    got = raw_decision(log)
+    assert not got.notes.get("rule_errors"), got.notes
+    assert got.cause == "mixed-pip-conda"
+
+
 def test_ruamel_missing_in_a_venv_is_not_condas_ruamel_yaml() -> None:
     venv = RUAMEL_TRACEBACK.replace("/opt/conda", "/home/me/venv")
     assert_not_concluded(venv, "mixed-pip-conda")

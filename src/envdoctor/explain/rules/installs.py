@@ -292,9 +292,10 @@ def condas_ruamel_yaml_is_not_pips(ctx: RuleContext) -> Iterator[Verdict]:
     evidence = [Evidence(missing[0], missing[1], "fact/error")]
     if condas is not None:
         evidence.append(Evidence(condas[0], condas[1], "fact/installed"))
-    else:
-        install = next(p for p in ctx.facts.paths if p.kind in ("conda-env", "conda-base"))
-        evidence.append(Evidence(install.line, install.text, "fact/install"))
+    else:  # a conda prefix in the paths, or only conda's commands in the text
+        install = next((p for p in ctx.facts.paths if p.kind in ("conda-env", "conda-base")), None)
+        if install is not None:
+            evidence.append(Evidence(install.line, install.text, "fact/install"))
     why = (
         "conda's ruamel_yaml (which conda itself needs) stands for pip's ruamel.yaml under one normalised "
         "name, without the ruamel package that ruamel.yaml code imports"
@@ -331,9 +332,8 @@ def a_wheels_vendored_library_in_a_conda_env(ctx: RuleContext) -> Iterator[Verdi
         f"{match.group('lib')} is a pip wheel's vendored library (auditwheel's hashed name) asked for inside a "
         "conda environment: pip's files of a conda-managed package"
     )
-    target = package or "the package"
     fix = (
-        f"reinstall {target} with conda (pip uninstall {target}, then conda install --force-reinstall {target}); "
+        f"reinstall {package} with conda (pip uninstall {package}, then conda install --force-reinstall {package}); "
         "never pip install --ignore-installed over conda's packages"
         if package
         else "reinstall the failing package with conda, and install with pip only what conda does not provide"

@@ -982,8 +982,8 @@ def which_build_fits(ctx: RuleContext) -> Iterator[Verdict]:
         return
     network = ctx.signals.get("network-or-index")
     if network is not None and network.score >= 0.7:
-        listed_lists = [offered_for(ctx, each.name) for each in requests]
-        if all(listed is None or not listed.versions for listed in listed_lists):
+        offered_lists = [offered_for(ctx, each.name) for each in requests]
+        if all(offered is None or not offered.versions for offered in offered_lists):
             return  # "from versions: none" while the index connection failed: the list says nothing of wheels
     facts = ctx.facts
     platforms = candidate_platforms(ctx)
