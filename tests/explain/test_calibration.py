@@ -171,6 +171,23 @@ def test_the_shipped_arrival_record_is_what_the_replay_derives() -> None:
     assert replay.record_of(answers) == arrival(), "run bench/explain_arrival.py --write"
 
 
+@pytest.mark.slow
+def test_the_arrival_record_is_rebuilt_from_the_history_by_replaying_each_engine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # every arrival engine checked out from git and run again, into a cache of its own
+    import shutil
+
+    import explain_arrival as replay
+
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs the repository's git history")
+    monkeypatch.setattr(replay, "CACHE", tmp_path / "arrival")
+    answers = replay.arrived([replay.replay(c, s) for c, s in replay.ARRIVALS.items()], replay.labels())
+    assert len(answers) >= 900
+    assert replay.record_of(answers) == arrival(), "run bench/explain_arrival.py --write"
+
+
 def test_an_answer_in_a_band_that_was_often_wrong_on_arrival_is_a_candidate_that_says_so() -> None:
     # the rules decide this tuning log at raw 0.80 (a CUDA build without a kernel for the GPU), and
     # the in-sample record of what decided it would allow it; answers at 0.80-0.84 were not right
