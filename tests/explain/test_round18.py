@@ -332,3 +332,15 @@ def test_numpys_removed_alias_with_typographic_quotes() -> None:
         "numpy-api-removed",
     )
     assert_not_concluded("AttributeError: module ‘pandas’ has no attribute ‘float’\n", "numpy-api-removed")
+
+
+def test_an_exception_line_led_into_by_chinese_text_is_read() -> None:
+    log = (
+        "keras.load_model会报错\n会说AttributeError: 'str' object has no attribute 'decode'\n"
+        "这是因为h5py你这里的requirements里面是要3.1.0版本的\n"
+    )
+    facts = raw_decision(log).logfacts
+    assert [(e.kind, e.message) for e in facts.errors] == [("AttributeError", "'str' object has no attribute 'decode'")]
+    assert_reasoned(log, "dependency-version-mismatch")
+    # an exception named inside a sentence is not an exception line
+    assert not raw_decision("我遇到了AttributeError的问题\n").logfacts.errors

@@ -1223,8 +1223,10 @@ def _paths(lines: Numbered, facts: LogFacts) -> None:
 
 
 # ---- errors ---------------------------------------------------------------------------------
+# an exception line, after a prompt, a bullet, a `stderr:` label, or a run of non-ASCII text that
+# leads into it without a space ("会说AttributeError: ...", a Chinese sentence pasted around it)
 _EXCEPTION = re.compile(
-    r"^\s*(?:E\s+|>+\s*|`+\s*|[-*]\s+|\w[\w ]{0,40}:\s+)?(?P<kind>(?:[A-Za-z_]\w*\.){0,6}[A-Z]\w{0,80}(?:Error|Exception|Exit|NotFound|Interrupt|timeout))(?::\s?(?P<msg>.*))?$"
+    r"^\s*(?:E\s+|>+\s*|`+\s*|[-*]\s+|\w[\w ]{0,40}:\s+|[^\x00-\x7f]{1,40}\s*)?(?P<kind>(?:[A-Za-z_]\w*\.){0,6}[A-Z]\w{0,80}(?:Error|Exception|Exit|NotFound|Interrupt|timeout))(?::\s?(?P<msg>.*))?$"
 )
 _PIP_ERROR = re.compile(r"^\s*(?:error|fatal):\s+(?P<msg>\S.*)$", re.IGNORECASE)
 _FATAL = re.compile(
