@@ -344,3 +344,18 @@ def test_an_exception_line_led_into_by_chinese_text_is_read() -> None:
     assert_reasoned(log, "dependency-version-mismatch")
     # an exception named inside a sentence is not an exception line
     assert not raw_decision("我遇到了AttributeError的问题\n").logfacts.errors
+
+
+def test_a_request_only_yanked_releases_satisfy_is_a_removed_package() -> None:
+    log = (
+        "ERROR: Ignored the following yanked versions: 1.13.100, 2.0.0, 2.4.0, 2.5.0\n"
+        "ERROR: Could not find a version that satisfies the requirement intel-extension-for-pytorch==2.5.* "
+        "(from versions: 2.6.0, 2.7.0, 2.8.0)\n"
+        "ERROR: No matching distribution found for intel-extension-for-pytorch==2.5.*\n"
+    )
+    got = assert_reasoned(log, "package-removed")
+    if got.cause != "unknown":
+        assert any('pip install "intel-extension-for-pytorch==2.8.0"' in f for f in got.fixes), got.fixes
+    # a listed release satisfies the request: the yanked ones are not why it failed
+    listed = log.replace("(from versions: 2.6.0, 2.7.0, 2.8.0)", "(from versions: 2.5.1, 2.6.0)")
+    assert_not_concluded(listed, "package-removed")

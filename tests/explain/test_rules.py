@@ -825,6 +825,14 @@ CASES: dict[str, tuple[str, str, str]] = {
         "conda create -n bunnies python=3.11 -y\nconda activate bunnies\npip install see\n"
         "ModuleNotFoundError: No module named 'see'\n",
     ),
+    "solver/only-yanked-releases-match": (
+        "ERROR: Ignored the following yanked versions: 2.4.0, 2.5.0\n"
+        "ERROR: Could not find a version that satisfies the requirement ipex==2.5.* (from versions: 2.6.0)\n",
+        "package-removed",
+        # the yanked releases are not what the request allows
+        "ERROR: Ignored the following yanked versions: 2.4.0, 2.5.0\n"
+        "ERROR: Could not find a version that satisfies the requirement ipex==2.9.* (from versions: 2.6.0)\n",
+    ),
     "installs/one-project-under-two-names": (
         "# pip list | grep ruamel\nruamel-yaml        0.15.46\nruamel.yaml        0.16.5\n",
         "mixed-pip-conda",

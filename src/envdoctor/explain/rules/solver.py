@@ -166,6 +166,52 @@ def pinned_pre_release_gone(ctx: RuleContext) -> Iterator[Verdict]:
         return
 
 
+_YANKED_LIST = re.compile(r"ignored the following yanked versions:\s*(?P<versions>[\w.+!]+(?:,\s*[\w.+!]+)*)", re.I)
+
+
+@cause_rule("solver/only-yanked-releases-match", "package-removed")
+def only_yanked_releases_match(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: pip's "Ignored the following yanked versions: ..." lists releases that satisfy a
+    request which then found no version, while none of the versions pip did list satisfies it.
+    Why: pip skips yanked releases unless pinned exactly (`==X`); every release the request allows
+    was yanked from the index, so nothing installable is left for it, whatever the Python or
+    machine (the listed versions prove those fit).
+    Example: `Ignored the following yanked versions: ..., 2.5.0` then `requirement
+    intel-extension-for-pytorch==2.5.* (from versions: 2.6.0, 2.7.0, 2.8.0)`."""
+    found = next(((n, t, m) for n, t in ctx.lines if (m := _YANKED_LIST.search(t))), None)
+    if found is None:
+        return
+    number, line, match = found
+    yanked = [v for v in (parse_version(x.strip()) for x in match.group("versions").split(",")) if v is not None]
+    for req in ctx.facts.requests:
+        if req.source not in ("pip-error", "uv", "poetry") or not req.spec:
+            continue
+        try:
+            spec = SpecifierSet(req.spec.partition("+")[0])
+        except InvalidSpecifier:
+            continue
+        offered = next((o for o in ctx.facts.offered if o.name == req.name and o.versions), None)
+        if offered is None:
+            continue
+        listed = [v for v in (parse_version(x) for x in offered.versions) if v is not None]
+        matching_yanked = [v for v in yanked if spec.contains(v, prereleases=True)]
+        if not matching_yanked or any(spec.contains(v, prereleases=True) for v in listed):
+            continue
+        why = (
+            f"every {req.name} release that {req.spec} allows ({', '.join(map(str, matching_yanked[-3:]))}) was "
+            "yanked from the index; the versions pip lists fit this machine but not the request"
+        )
+        evidence = [Evidence(number, line, "fact/yanked"), Evidence(req.line, req.text, "fact/request")]
+        newest = max(listed)
+        fix = (
+            f'pin a release that was not yanked (pip install "{req.name}=={newest}"), or the yanked one exactly '
+            f'(pip install "{req.name}=={matching_yanked[-1]}", which pip still installs)'
+        )
+        moves = ("python-unsupported", "platform-unsupported")
+        yield Verdict("package-removed", 0.88, why, evidence, moves_from=moves, fix=fix)
+        return
+
+
 def _pinned_at_or_after(spec: str, since: str) -> bool:
     """Whether `spec` pins one release (`==2.12.0rc0`) whose final is the removal's or later."""
     if not spec.startswith("==") or "," in spec:
