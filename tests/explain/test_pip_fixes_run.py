@@ -173,3 +173,44 @@ def test_a_traceback_cut_in_generated_protobuf_code_is_fixed_by_the_printed_pin(
     assert ran.returncode == 0, (fix, ran.stderr)
     works = subprocess.run([bindir / "python", "-c", "import legacy_model"], capture_output=True, text=True, env=env)
     assert works.returncode == 0, works.stderr
+
+
+def _simple_index(root: Path, name: str, versions: dict[str, bool]) -> str:
+    """A PEP 503 simple index in `root` (file:// URL returned): `versions` maps each release to
+    whether it is yanked (PEP 592's data-yanked)."""
+    files = root / "files"
+    links = []
+    for version, yanked in versions.items():
+        wheel = build_wheel(files, name, version, {f"{name}/__init__.py": f'__version__ = "{version}"\n'})
+        mark = ' data-yanked="broken build"' if yanked else ""
+        links.append(f'<a href="{wheel.as_uri()}"{mark}>{wheel.name}</a>')
+    page = root / "simple" / name
+    page.mkdir(parents=True)
+    (page / "index.html").write_text("<!DOCTYPE html><html><body>\n" + "\n".join(links) + "\n</body></html>\n")
+    return (root / "simple").as_uri()
+
+
+def test_a_request_only_yanked_releases_satisfy_is_fixed_by_the_printed_pin(tmp_path: Path) -> None:
+    index = _simple_index(tmp_path / "index", "ipexfake", {"2.4.0": True, "2.5.0": True, "2.6.0": False})
+    bindir = _venv(tmp_path / "venv")
+    env = dict(os.environ, PIP_INDEX_URL=index, PIP_CONFIG_FILE=os.devnull, PIP_DISABLE_PIP_VERSION_CHECK="1")
+    env["PATH"] = str(bindir) + os.pathsep + env["PATH"]
+    env.pop("PIP_FIND_LINKS", None)
+    typed = 'pip install "ipexfake==2.5.*"'
+    failed = _shell(typed, env, tmp_path)
+    assert failed.returncode != 0 and "No matching distribution found for ipexfake==2.5.*" in failed.stderr
+    log = f"$ {typed}\n{failed.stdout}{failed.stderr}"
+
+    got = explain_text(log)
+    named = got.cause if got.cause != "unknown" else got.candidates[0].cause
+    assert named == "package-removed", (got.cause, got.candidates, log)
+    fix = _printed(got.fixes, "pip install")
+    # pip < 23.3 lists the yanked releases (the fix pins 2.5.0 exactly); newer pip names them apart
+    # ("Ignored the following yanked versions"), and the fix is the newest release not yanked
+    pinned = {'pip install "ipexfake==2.5.0"': "2.5.0", 'pip install "ipexfake==2.6.0"': "2.6.0"}
+    assert fix in pinned, got.fixes
+    ran = _shell(fix, env, tmp_path)
+    assert ran.returncode == 0, (fix, ran.stderr)
+    check = [bindir / "python", "-c", "import ipexfake; print(ipexfake.__version__)"]
+    works = subprocess.run(check, capture_output=True, text=True)
+    assert works.stdout.strip() == pinned[fix], works.stderr

@@ -359,3 +359,18 @@ def test_a_request_only_yanked_releases_satisfy_is_a_removed_package() -> None:
     # a listed release satisfies the request: the yanked ones are not why it failed
     listed = log.replace("(from versions: 2.6.0, 2.7.0, 2.8.0)", "(from versions: 2.5.1, 2.6.0)")
     assert_not_concluded(listed, "package-removed")
+
+
+def test_a_listed_release_the_request_allows_but_pip_did_not_take_was_yanked() -> None:
+    # pip < 23.3 lists yanked releases among the others
+    log = (
+        "ERROR: Could not find a version that satisfies the requirement ipexfake==2.5.* "
+        "(from versions: 2.4.0, 2.5.0, 2.6.0)\nERROR: No matching distribution found for ipexfake==2.5.*\n"
+    )
+    got = assert_reasoned(log, "package-removed")
+    if got.cause != "unknown":
+        assert any('pip install "ipexfake==2.5.0"' in f for f in got.fixes), got.fixes
+    # only a pre-release fits (a request must ask for pre-releases), or the pin is exact: not this
+    assert_not_concluded(log.replace("2.5.0, 2.6.0", "2.5.0rc1, 2.6.0"), "package-removed")
+    exact = log.replace("ipexfake==2.5.*", "ipexfake==2.5.0")
+    assert all(v.rule != "solver/a-listed-release-was-not-taken" for v in raw_decision(exact).verdicts)

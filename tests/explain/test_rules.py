@@ -833,6 +833,12 @@ CASES: dict[str, tuple[str, str, str]] = {
         "ERROR: Ignored the following yanked versions: 2.4.0, 2.5.0\n"
         "ERROR: Could not find a version that satisfies the requirement ipex==2.9.* (from versions: 2.6.0)\n",
     ),
+    "solver/a-listed-release-was-not-taken": (
+        "ERROR: Could not find a version that satisfies the requirement ipex>=2.5,<2.6 (from versions: 2.4.0, 2.5.0)\n",
+        "package-removed",
+        # no listed release fits the request: another story
+        "ERROR: Could not find a version that satisfies the requirement ipex>=2.7 (from versions: 2.4.0, 2.5.0)\n",
+    ),
     "installs/one-project-under-two-names": (
         "# pip list | grep ruamel\nruamel-yaml        0.15.46\nruamel.yaml        0.16.5\n",
         "mixed-pip-conda",

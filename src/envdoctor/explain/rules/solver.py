@@ -212,6 +212,48 @@ def only_yanked_releases_match(ctx: RuleContext) -> Iterator[Verdict]:
         return
 
 
+@cause_rule("solver/a-listed-release-was-not-taken", "package-removed")
+def a_listed_release_was_not_taken(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: pip found no version for a request that is not an exact pin (`==2.5.*`, `>=2.5,<2.6`),
+    although a final release its own "from versions" list holds satisfies it, and pip names no
+    release it ignored for another Python.
+    Why: pip before 23.3 lists yanked releases with the others but takes a yanked one only when
+    pinned exactly; a listed release that fits and is not taken was yanked (pre-releases do not
+    count: a request must ask for them). Pinning it exactly installs it; a release that was not
+    yanked is the lasting fix.
+    Example: `requirement ipexfake==2.5.* (from versions: 2.4.0, 2.5.0, 2.6.0)` where 2.5.0 was yanked."""
+    if any(_YANKED_LIST.search(t) for _n, t in ctx.lines) or ctx.has("python/requires-python"):
+        return  # pip >= 23.3 names the yanked ones (the rule above); a Python-ignored list is another story
+    for req in ctx.facts.requests:
+        exact = req.spec.startswith(("==", "===")) and "*" not in req.spec
+        if req.source != "pip-error" or not req.spec or exact:
+            continue  # an exact pin takes a yanked release: not this
+        try:
+            spec = SpecifierSet(req.spec.partition("+")[0])
+        except InvalidSpecifier:
+            continue
+        offered = next((o for o in ctx.facts.offered if o.name == req.name and o.versions), None)
+        if offered is None:
+            continue
+        listed = [v for v in (parse_version(x) for x in offered.versions) if v is not None]
+        fitting = [v for v in listed if not v.is_prerelease and spec.contains(v)]
+        if not fitting:
+            continue
+        newest = max(fitting)
+        why = (
+            f"pip lists {req.name} {newest}, which {req.spec} allows, yet took no release: pip skips a yanked "
+            "release unless it is pinned exactly, so the releases the request allows were yanked"
+        )
+        evidence = [Evidence(req.line, req.text, "fact/request"), Evidence(offered.line, offered.text, "fact/offered")]
+        fix = (
+            f'pip install "{req.name}=={newest}" (pip installs a yanked release only when pinned exactly), '
+            "or choose a release that was not yanked"
+        )
+        moves = ("python-unsupported", "platform-unsupported")
+        yield Verdict("package-removed", 0.85, why, evidence, moves_from=moves, fix=fix)
+        return
+
+
 def _pinned_at_or_after(spec: str, since: str) -> bool:
     """Whether `spec` pins one release (`==2.12.0rc0`) whose final is the removal's or later."""
     if not spec.startswith("==") or "," in spec:
