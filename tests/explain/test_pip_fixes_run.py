@@ -43,6 +43,24 @@ class FieldDescriptor:
 """
 
 
+# what a user runs to see the two versions and the import that fails
+CHECK_KERAS = (
+    "import tensorflow; print('TensorFlow version:', tensorflow.__version__)\n"
+    "from importlib.metadata import version; print('Keras version:', version('keras'))\n"
+    "import keras\n"
+)
+
+
+def _tensorflow_and_keras(folder: Path, tensorflow: str, *kerases: str) -> Path:
+    """A wheel folder with that TensorFlow and each standalone keras (each checks TensorFlow's minor)."""
+    build_wheel(folder, "tensorflow", tensorflow, {"tensorflow/__init__.py": FAKE_TF.format(version=tensorflow)})
+    for version in kerases:
+        minor = tuple(int(p) for p in version.split(".")[:2])
+        code = FAKE_KERAS.format(version=version, minor=minor, minor_text=".".join(map(str, minor)))
+        build_wheel(folder, "keras", version, {"keras/__init__.py": code}, requires=("tensorflow",))
+    return folder
+
+
 def _venv(path: Path) -> Path:
     """A real venv with pip (python -m venv; ensurepip is offline)."""
     subprocess.run([sys.executable, "-m", "venv", str(path)], check=True, capture_output=True)
@@ -71,23 +89,13 @@ def _printed(fixes: list[str], verb: str) -> str:
 
 
 def test_a_standalone_keras_of_another_minor_is_fixed_by_the_printed_pin(tmp_path: Path) -> None:
-    wheels = tmp_path / "wheels"
-    build_wheel(wheels, "tensorflow", "2.12.0", {"tensorflow/__init__.py": FAKE_TF.format(version="2.12.0")})
-    for version in ("2.12.0", "2.13.1"):
-        minor = tuple(int(p) for p in version.split(".")[:2])
-        code = FAKE_KERAS.format(version=version, minor=minor, minor_text=".".join(map(str, minor)))
-        build_wheel(wheels, "keras", version, {"keras/__init__.py": code}, requires=("tensorflow",))
+    wheels = _tensorflow_and_keras(tmp_path / "wheels", "2.12.0", "2.12.0", "2.13.1")
     bindir = _venv(tmp_path / "venv")
     env = _pip_env(wheels, bindir)
     typed = "pip install tensorflow==2.12.0 keras==2.13.1"
     installed = _shell(typed, env, tmp_path)
     assert installed.returncode == 0, installed.stderr
-    script = (
-        "import tensorflow; print('TensorFlow version:', tensorflow.__version__)\n"
-        "from importlib.metadata import version; print('Keras version:', version('keras'))\n"
-        "import keras\n"
-    )
-    failed = subprocess.run([bindir / "python", "-c", script], capture_output=True, text=True, env=env)
+    failed = subprocess.run([bindir / "python", "-c", CHECK_KERAS], capture_output=True, text=True, env=env)
     assert failed.returncode != 0 and "site-packages/keras/__init__.py" in failed.stderr
     log = f"$ {typed}\n{installed.stdout}$ python check.py\n{failed.stdout}{failed.stderr}"
 
@@ -98,26 +106,18 @@ def test_a_standalone_keras_of_another_minor_is_fixed_by_the_printed_pin(tmp_pat
     assert fix == 'pip install "keras~=2.12.0"', got.fixes
     ran = _shell(fix, env, tmp_path)
     assert ran.returncode == 0, (fix, ran.stderr)
-    works = subprocess.run([bindir / "python", "-c", script], capture_output=True, text=True, env=env)
+    works = subprocess.run([bindir / "python", "-c", CHECK_KERAS], capture_output=True, text=True, env=env)
     assert works.returncode == 0 and "Keras version: 2.12.0" in works.stdout, works.stderr
 
 
 def test_an_old_standalone_keras_under_tensorflow_2_5_is_fixed_by_removing_it(tmp_path: Path) -> None:
     # TensorFlow 2.5 brings keras-nightly; Keras 2.4 wraps the tf.keras TensorFlow 2.5 split out
-    wheels = tmp_path / "wheels"
-    build_wheel(wheels, "tensorflow", "2.5.0", {"tensorflow/__init__.py": FAKE_TF.format(version="2.5.0")})
-    code = FAKE_KERAS.format(version="2.4.3", minor=(2, 4), minor_text="2.4")
-    build_wheel(wheels, "keras", "2.4.3", {"keras/__init__.py": code}, requires=("tensorflow",))
+    wheels = _tensorflow_and_keras(tmp_path / "wheels", "2.5.0", "2.4.3")
     bindir = _venv(tmp_path / "venv")
     env = _pip_env(wheels, bindir)
     installed = _shell("pip install tensorflow==2.5.0 keras==2.4.3", env, tmp_path)
     assert installed.returncode == 0, installed.stderr
-    script = (
-        "import tensorflow; print('TensorFlow version:', tensorflow.__version__)\n"
-        "from importlib.metadata import version; print('Keras version:', version('keras'))\n"
-        "import keras\n"
-    )
-    failed = subprocess.run([bindir / "python", "-c", script], capture_output=True, text=True, env=env)
+    failed = subprocess.run([bindir / "python", "-c", CHECK_KERAS], capture_output=True, text=True, env=env)
     assert failed.returncode != 0
     log = f"$ python check.py\n{failed.stdout}{failed.stderr}"
 

@@ -12,7 +12,7 @@ from packaging.version import Version
 from envdoctor.explain import wheelhistory
 from envdoctor.explain.conflicts import python_blamed_wrongly
 from envdoctor.explain.extract import version_tuple
-from envdoctor.explain.logfacts import Requested
+from envdoctor.explain.logfacts import Offered, Requested
 from envdoctor.explain.model import Evidence
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
 from envdoctor.knowledge.records import RemovedPackage
@@ -166,6 +166,21 @@ def pinned_pre_release_gone(ctx: RuleContext) -> Iterator[Verdict]:
         return
 
 
+def _against_the_list(ctx: RuleContext, req: Requested) -> tuple[SpecifierSet, Offered, list[Version]] | None:
+    """A request's specifier (its local version dropped) and pip's "from versions" list for it,
+    parsed; None when the request has no specifier or pip listed nothing for it."""
+    if not req.spec:
+        return None
+    try:
+        spec = SpecifierSet(req.spec.partition("+")[0])
+    except InvalidSpecifier:
+        return None
+    offered = next((o for o in ctx.facts.offered if o.name == req.name and o.versions), None)
+    if offered is None:
+        return None
+    return spec, offered, [v for v in (parse_version(x) for x in offered.versions) if v is not None]
+
+
 _YANKED_LIST = re.compile(r"ignored the following yanked versions:\s*(?P<versions>[\w.+!]+(?:,\s*[\w.+!]+)*)", re.I)
 
 
@@ -184,16 +199,12 @@ def only_yanked_releases_match(ctx: RuleContext) -> Iterator[Verdict]:
     number, line, match = found
     yanked = [v for v in (parse_version(x.strip()) for x in match.group("versions").split(",")) if v is not None]
     for req in ctx.facts.requests:
-        if req.source not in ("pip-error", "uv", "poetry") or not req.spec:
+        if req.source not in ("pip-error", "uv", "poetry"):
             continue
-        try:
-            spec = SpecifierSet(req.spec.partition("+")[0])
-        except InvalidSpecifier:
+        against = _against_the_list(ctx, req)
+        if against is None:
             continue
-        offered = next((o for o in ctx.facts.offered if o.name == req.name and o.versions), None)
-        if offered is None:
-            continue
-        listed = [v for v in (parse_version(x) for x in offered.versions) if v is not None]
+        spec, _offered, listed = against
         matching_yanked = [v for v in yanked if spec.contains(v, prereleases=True)]
         if not matching_yanked or any(spec.contains(v, prereleases=True) for v in listed):
             continue
@@ -226,16 +237,12 @@ def a_listed_release_was_not_taken(ctx: RuleContext) -> Iterator[Verdict]:
         return  # pip >= 23.3 names the yanked ones (the rule above); a Python-ignored list is another story
     for req in ctx.facts.requests:
         exact = req.spec.startswith(("==", "===")) and "*" not in req.spec
-        if req.source != "pip-error" or not req.spec or exact:
+        if req.source != "pip-error" or exact:
             continue  # an exact pin takes a yanked release: not this
-        try:
-            spec = SpecifierSet(req.spec.partition("+")[0])
-        except InvalidSpecifier:
+        against = _against_the_list(ctx, req)
+        if against is None:
             continue
-        offered = next((o for o in ctx.facts.offered if o.name == req.name and o.versions), None)
-        if offered is None:
-            continue
-        listed = [v for v in (parse_version(x) for x in offered.versions) if v is not None]
+        spec, offered, listed = against
         fitting = [v for v in listed if not v.is_prerelease and spec.contains(v)]
         if not fitting:
             continue
