@@ -656,6 +656,24 @@ CASES: dict[str, tuple[str, str, str]] = {
         # the wheel is cuDNN 9 itself: the library is installed and not found (a path question)
         "nvidia-cudnn-cu12          9.1.0.70\n" + CUDNN9_FAIL,
     ),
+    "gpu/library-wanted-vs-present#same-major-soname": (
+        # CUDA 11.1 ships libcusolver.so.11: TensorFlow 2.4's libcusolver.so.10 is CUDA 10.1-11.0's
+        "Could not load dynamic library 'libcusolver.so.10'; dlerror: libcusolver.so.10: cannot open shared "
+        "object file: No such file or directory;\n\nUbuntu 20.0\npython 3.8\ncuda 11.1\ntensorflow 2.4.0\n",
+        "cuda-version-mismatch",
+        # CUDA 11.0 does ship libcusolver.so.10: nothing tells another version
+        "Could not load dynamic library 'libcusolver.so.10'; dlerror: libcusolver.so.10: cannot open shared "
+        "object file: No such file or directory;\n\nUbuntu 20.0\npython 3.8\ncuda 11.0\ntensorflow 2.4.0\n",
+    ),
+    "gpu/library-wanted-vs-present#build-cuda-on-the-same-line": (
+        # the user's CUDA 7.5 beside the build's CUDA 8.0 on one line: 7.5 is the machine's
+        "ZED Explorer: error while loading shared libraries: libcudart.so.8.0: cannot open shared object file: "
+        "No such file or directory\nI have installed CUDA 7.5 successfully, and libcudart.so.8.0 is a lib file "
+        "for the CUDA 8.0\n",
+        "cuda-version-mismatch",
+        "ZED Explorer: error while loading shared libraries: libcudart.so.8.0: cannot open shared object file: "
+        "No such file or directory\nlibcudart.so.8.0 is a lib file for the CUDA 8.0\n",
+    ),
     "gpu/no-gpu-beside-a-stack-fault": (
         # the CUDA runtime does not load, then TensorFlow lists only its CPU: the library is why
         CUDA_WARNING + DEVICE_LIST_CPU,

@@ -1073,6 +1073,18 @@ _NOT_THE_MACHINES = re.compile(
     r"pytorch|torch|tensorflow|jax|paddle\w*|ctranslate2|onnxruntime)\W{1,3}(?:\w+\W{1,3}){0,2}cuda",
     re.IGNORECASE,
 )
+# _NOT_THE_MACHINES ending at one mention of CUDA: that mention is a build's, not the machine's
+_NOT_THE_MACHINES_HERE = re.compile(_NOT_THE_MACHINES.pattern + r"$", re.IGNORECASE)
+
+
+def _machines_cuda(line: str) -> re.Match[str] | None:
+    """The first CUDA version on `line` that is not a build's ("built for CUDA 8.0"): a line can
+    name both ("I have installed CUDA 7.5 ... libcudart.so.8.0 is a lib file for the CUDA 8.0")."""
+    for match in _STATED_CUDA.finditer(line):
+        if not _NOT_THE_MACHINES_HERE.search(line, 0, match.start() + 4):
+            return match
+    return None
+
 
 _LIB_PATH_ALONE = re.compile(
     r"\s*(?:[/~]|[a-z]:\\)[^\s'\"]{0,400}?[\\/]lib(?:" + _LIB_FAMILIES + r")\.so(?:\.\d+){0,3}\s*", re.IGNORECASE
@@ -1145,9 +1157,13 @@ def _gpu(lines: Numbered, facts: LogFacts) -> None:
                 facts.gpu.cudnn_loaded = facts.gpu.cudnn_loaded or Located(match.group(1), number, line)
                 facts.gpu.cudnn_compiled = facts.gpu.cudnn_compiled or Located(match.group(2), number, line)
                 continue
+            if name == "stated_cuda":
+                if "nvidia-smi" in low or "|" in line:
+                    continue
+                match = _machines_cuda(line)
+                if match is None:
+                    continue
             value = match.group(1)
-            if name == "stated_cuda" and (_NOT_THE_MACHINES.search(line) or "nvidia-smi" in low or "|" in line):
-                continue
             if name == "driver_cuda" and value.isdigit():  # torch prints 10010 for CUDA 10.1
                 value = f"{int(value) // 1000}.{int(value) % 1000 // 10}"
             if getattr(facts.gpu, name) is None:

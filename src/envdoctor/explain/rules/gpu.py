@@ -10,6 +10,7 @@ from envdoctor.explain.extract import version_tuple
 from envdoctor.explain.model import Evidence
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
 from envdoctor.frameworks import all_frameworks
+from envdoctor.knowledge import sonames
 
 _NEGATIVE_RESULT_RE = re.compile(r"(?:out\[\d+\]:\s*)?(?:false|\[\]|0)\.?", re.IGNORECASE)
 _GPU_CHECKS = ("fact/gpu-query-torch", "fact/gpu-query-tf", "fact/gpu-query-gpu-available")
@@ -328,6 +329,22 @@ def library_wanted_vs_present(ctx: RuleContext) -> Iterator[Verdict]:
                 moves_from=("cuda-libs-missing",),
             )
             return
+        if have is None and wheel is None and toolkit is not None:
+            shipping = sonames.toolkits_shipping(lib.family, lib.version)
+            # a toolkit read off an opened libcudart.so.11.0 is known to its major only
+            machine = toolkit.value.split(".")[0] if "libcudart" in toolkit.text.lower() else toolkit.value
+            if shipping and sonames.ships(lib.family, lib.version, machine) is False:
+                # one major can still differ: CUDA 10.1 has no libcudart.so.10.0, CUDA 11.1 no libcusolver.so.10
+                span = shipping[0] if len(shipping) == 1 else f"{shipping[0]}-{shipping[-1]}"
+                yield Verdict(
+                    "cuda-version-mismatch",
+                    0.85,
+                    f"the build asks for {lib.family} {lib.version} (shipped in CUDA {span}); "
+                    f"the machine's CUDA is {machine}",
+                    [Evidence(lib.line, lib.text, "fact/library"), toolkit.evidence("fact/cuda")],
+                    moves_from=("cuda-libs-missing",),
+                )
+                return
 
 
 @cause_rule("gpu/library-major-not-comparable", "cuda-libs-missing", "cuda-version-mismatch")
