@@ -73,6 +73,8 @@ LABELLED_SPLITS = (
     "blind49",
     "blind50",
     "blind51",
+    "blind52",
+    "blind53",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -101,6 +103,7 @@ BLIND_ROUNDS = (
     ("blind46", "blind47"),
     ("blind48", "blind49"),
     ("blind50", "blind51"),
+    ("blind52", "blind53"),
 )
 
 
