@@ -60,6 +60,7 @@ Each blind set, measured when it arrived, before any of its files was read (the 
 | 2026-12-03 | v5 round 18 `c56f048` (after blind44 was read; before either set was read) | blind46 (44) / blind47 (45) | 52.3% (23/44) / 62.2% (28/45) | 1 / 1 |
 | 2026-12-03 | v5 round 18c `a8fee98` (after blind47 was read; before either set was read) | blind48 (43) / blind49 (44) | 39.5% (17/43) / 59.1% (26/44) | 2 / 0 |
 | 2026-12-03 | v5 round 18d `b9550da` (after blind48 was read; before either set was read) | blind50 (40) / blind51 (44) | 60.0% (24/40) / 56.8% (25/44) | 1 / 0 |
+| 2026-12-03 | v5 round 22 `7c06835` (after blind51 was read, CUDA sonames; before either set was read) | blind52 (45) / blind53 (43) | 42.2% (19/45) / 46.5% (20/43) | 3 / 1 |
 
 The v4 engine (`e21f788`) on the same two sets: blind5 68.9% (31/45) with 5 wrong causes named,
 blind6 71.1% (32/45) with 4 (it named a cause at any confidence); held to the 0.8 bar, 66.7% / 4
@@ -146,6 +147,7 @@ SEALED = (
     "blind46",
     "blind49",
     "blind50",
+    "blind53",
 )
 
 

@@ -50,6 +50,7 @@ READ_BLIND = (
     "blind47",
     "blind48",
     "blind51",
+    "blind52",
 )
 
 
