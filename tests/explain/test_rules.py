@@ -410,6 +410,30 @@ CASES: dict[str, tuple[str, str, str]] = {
         "$ sudo pip3 install tensorflow-1.12.0-cp35-none-linux_armv7l.whl\n"
         "tensorflow-1.12.0-cp35-none-linux_armv7l.whl is not a supported wheel on this platform.\n",
     ),
+    "wheels/refused-wheel-tag#macos-release": (
+        # macosx_13_0 on Apple silicon, the Python and the macOS release unshown: the release may be refused
+        "MacBook Pro M1 (arm64), pip3 install\n"
+        "ERROR: mlc_ai_nightly-0.12.dev1397-cp39-cp39-macosx_13_0_arm64.whl is not a supported wheel "
+        "on this platform.\n",
+        "platform-unsupported",
+        # macosx_11_0 is every Apple-silicon macOS: only the Python tag can be refused
+        "MacBook Pro M1 (arm64), pip3 install\n"
+        "ERROR: mlc_ai_nightly-0.12.dev1397-cp39-cp39-macosx_11_0_arm64.whl is not a supported wheel "
+        "on this platform.\n",
+    ),
+    "wheels/kb-platform-or-python#release-candidate-era": (
+        # TensorFlow 2.0.0rc0 dates the log before tensorflow-text's first Windows wheels (2.4.1, 2020-12)
+        "pip install -U tensorflow-text\n"
+        "Could not find a version that satisfies the requirement tensorflow-text (from versions: )\n"
+        "No matching distribution found for tensorflow-text\n"
+        "- Python 3.5.4  [MSC v.1900 64 bit (AMD64)] on win32\n- Tensorflow 2.0.0rc0\n",
+        "platform-unsupported",
+        # with TensorFlow 2.10 the log is from when tensorflow-text had Windows wheels, for Pythons from 3.6
+        "pip install -U tensorflow-text\n"
+        "Could not find a version that satisfies the requirement tensorflow-text (from versions: )\n"
+        "No matching distribution found for tensorflow-text\n"
+        "- Python 3.5.4  [MSC v.1900 64 bit (AMD64)] on win32\n- Tensorflow 2.10.0\n",
+    ),
     "wheels/kb-platform-or-python": (
         "Running on macOS intel.\n" + NO_WHEEL.format(req="tensorflow==2.17.0", versions="2.15.0, 2.16.1, 2.16.2"),
         "platform-unsupported",
@@ -674,6 +698,16 @@ CASES: dict[str, tuple[str, str, str]] = {
         "ZED Explorer: error while loading shared libraries: libcudart.so.8.0: cannot open shared object file: "
         "No such file or directory\nlibcudart.so.8.0 is a lib file for the CUDA 8.0\n",
     ),
+    "solver/pinned-nightly-pruned": (
+        "ERROR: Could not find a version that satisfies the requirement\n"
+        "tf-nightly==2.6.0.dev20210412 (from versions: 2.6.0.dev20210501,\n2.6.0.dev20210502, 2.6.0.dev20210503)\n"
+        "ERROR: No matching distribution found for tf-nightly==2.6.0.dev20210412\n",
+        "package-removed",
+        # builds older than the pin are listed too: the gap is not pruning
+        "ERROR: Could not find a version that satisfies the requirement\n"
+        "tf-nightly==2.6.0.dev20210412 (from versions: 2.6.0.dev20210401,\n2.6.0.dev20210502, 2.6.0.dev20210503)\n"
+        "ERROR: No matching distribution found for tf-nightly==2.6.0.dev20210412\n",
+    ),
     "gpu/no-gpu-beside-a-stack-fault": (
         # the CUDA runtime does not load, then TensorFlow lists only its CPU: the library is why
         CUDA_WARNING + DEVICE_LIST_CPU,
@@ -812,6 +846,34 @@ CASES: dict[str, tuple[str, str, str]] = {
         "Install with conda:\nconda install pytorch3d -c pytorch3d\nor with pip:\n"
         'pip install "git+https://github.com/facebookresearch/pytorch3d.git"\n'
         "pip install pytorch3d\nModuleNotFoundError: No module named 'pytorch3d'\n",
+    ),
+    "installs/pip-broke-conda-itself#pip-run-on-conda": (
+        # the user ran pip on conda itself; conda's own script then fails
+        "I updated conda via pip\n$pip update conda\nthen conda doesn't work anymore\n$ conda\n"
+        'Traceback (most recent call last):\n  File "//anaconda/bin/conda", line 7, in <module>\n'
+        "    from conda.cli.pip_warning import main\nImportError: No module named 'conda'\n",
+        "mixed-pip-conda",
+        # conda updated by conda: no pip touched it
+        "$ conda update conda\n$ conda\nTraceback (most recent call last):\n"
+        '  File "//anaconda/bin/conda", line 7, in <module>\n'
+        "    from conda.cli.pip_warning import main\nImportError: No module named 'conda'\n",
+    ),
+    "installs/conda-package-without-pip-metadata": (
+        "Could not install packages due to an EnvironmentError: [Errno 2] No such file or directory: "
+        "'/Users/me/anaconda3/lib/python3.7/site-packages/pandas-0.25.1.dist-info/METADATA'\n",
+        "mixed-pip-conda",
+        # the same broken dist-info in a system Python: no second installer to name
+        "Could not install packages due to an EnvironmentError: [Errno 2] No such file or directory: "
+        "'/usr/lib/python3/dist-packages/pandas-0.25.1.dist-info/METADATA'\n",
+    ),
+    "installs/older-numpy-files-in-a-conda-env": (
+        "ImportError: Something is wrong with the numpy installation. While importing we detected an older "
+        "version of numpy in ['/home/me/miniconda2/envs/sunbeam/lib/python3.6/site-packages/numpy']. One method "
+        "of fixing this is to repeatedly uninstall numpy until none is found, then reinstall this version.\n",
+        "mixed-pip-conda",
+        "ImportError: Something is wrong with the numpy installation. While importing we detected an older "
+        "version of numpy in ['/usr/local/lib/python3.6/site-packages/numpy']. One method "
+        "of fixing this is to repeatedly uninstall numpy until none is found, then reinstall this version.\n",
     ),
     "installs/pip-broke-conda-itself": (
         "$ conda create -n py27 python==2.7.13\n$ source activate py27\n$ pip install featuretools\n"

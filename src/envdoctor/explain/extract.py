@@ -576,6 +576,14 @@ _EXTRA_INDEX = re.compile(
 # An OS release the log names dates it: no one reports from a release not out yet (betas run a few
 # months ahead, hence the margin). (pattern, the release day) or a pattern whose groups are the day.
 OS_BETA_MONTHS = 4
+# A framework's release candidate named in a log (`Tensorflow 2.0.0rc0`) is in use until its final
+# release, and rarely this much longer
+PRERELEASE_YEARS = 1
+_FRAMEWORK_PRERELEASE = re.compile(
+    r"\b(?P<name>tensorflow|torch|jaxlib|jax)(?:-gpu|-cpu)?\s*(?:version\s*)?(?:==|=|:|\s)\s*v?"
+    r"(?P<final>\d+\.\d+\.\d+)(?:rc|a|b|\.dev)\d+\b",
+    re.IGNORECASE,
+)
 _OS_RELEASED: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), day)
     for pattern, day in (
@@ -661,6 +669,14 @@ def _era(lines: Numbered, facts: LogFacts) -> None:
         day = _os_day(line)
         if day:
             later(day, Located(day, number, line))
+    for number, line in having(lines, ("tensorflow", "torch", "jax")):
+        pre = _FRAMEWORK_PRERELEASE.search(line)
+        final = wheelhistory.release(pre.group("name").lower(), pre.group("final")) if pre else None
+        if pre is not None and final is not None and final.uploaded:
+            # a release candidate in use: the log is from before its final release, give or take a year
+            year, rest = int(final.uploaded[:4]) + PRERELEASE_YEARS, final.uploaded[4:]
+            sooner(f"{year:04d}{rest}", Located(pre.group(0), number, line))
+            break
     for number, line in having(lines, ("looking in", "index-url", "find-links", " -f ")):
         if _EXTRA_INDEX.search(line):
             facts.extra_index = Located("extra index", number, line)
@@ -870,13 +886,19 @@ def _requests(lines: Numbered, facts: LogFacts) -> None:
         low = line.lower()
         if "satisfies the requirement" in low:
             match = _PIP_NO_VERSION.search(line)
+            read_on, shown = position + 1, line
+            if match is None and low.rstrip().endswith("satisfies the requirement") and read_on < len(lines):
+                # the requirement itself wrapped onto the next line (a terminal's width)
+                line = f"{line.rstrip()} {lines[read_on][1].strip()}"
+                match = _PIP_NO_VERSION.search(line)
+                read_on += 1
             if match:
-                req = _requirement(match.group("req"), number, line, "pip-error")
+                req = _requirement(match.group("req"), number, shown, "pip-error")
                 add(req)
                 rest = match.group("rest")
                 if "(from versions:" in rest.lower() and ")" not in rest.split("(from versions:", 1)[-1]:
                     # pip's list wrapped onto the next lines (a terminal's width): read on to the ")"
-                    for follow_number, follow in lines[position + 1 : position + 40]:
+                    for follow_number, follow in lines[read_on : position + 40]:
                         if follow_number - number > 40:
                             break
                         rest += " " + follow
@@ -889,7 +911,7 @@ def _requests(lines: Numbered, facts: LogFacts) -> None:
                         for v in offered.group(1).replace("\n", " ").split(",")
                         if v.strip() and v.strip() != "none"
                     )
-                    facts.offered.append(Offered(req.name, versions, number, line))
+                    facts.offered.append(Offered(req.name, versions, number, shown))
         if "no matching distribution found for" in low:
             match = _PIP_NO_DIST.search(line)
             if match:

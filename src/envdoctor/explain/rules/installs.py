@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from envdoctor.explain.model import Evidence
+from envdoctor.explain.paths import classify_prefix
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
 
 MIXED = "mixed-pip-conda"
@@ -135,6 +136,13 @@ def one_installer_removes_the_others_package(ctx: RuleContext) -> Iterator[Verdi
         return
 
 
+# pip run on the `conda` package itself, as a command or in the user's words ("pip update conda",
+# "I updated conda via pip"): PyPI's conda replaces the installer's own files
+_PIP_TOUCHES_CONDA = re.compile(
+    r"\bpip3?\s+(?:install|update|upgrade)\s+(?:-\S+\s+)*conda\b(?![-.\w])"
+    r"|\b(?:updated|upgraded|installed|reinstalled)\s+conda\s+(?:via|with|using|by)\s+pip\b",
+    re.IGNORECASE,
+)
 _CONDA_OWN_FRAME = re.compile(
     r"[\\/](?:bin|Scripts)[\\/]conda(?:-script\.py|\.exe)?$|[\\/]site-packages[\\/]conda[\\/]"
 )
@@ -153,14 +161,17 @@ def pip_broke_conda_itself(ctx: RuleContext) -> Iterator[Verdict]:
     Why: pip does not know which files are conda's; a pip package that depends on `conda`, or
     upgrades what conda imports (requests, ruamel, a 2to3-era package over its modules), replaces
     conda's own files, so the installer itself no longer runs.
+    pip run on the `conda` package itself counts too, in the user's words ("pip update conda").
     Example: `pip install featuretools` then `$ conda` -> `File "/opt/conda/envs/x/bin/conda"` ...
     `ImportError: No module named conda.cli`."""
     if ctx.concluded(MIXED) or any(c != MIXED and s.score >= 0.8 for c, s in ctx.signals.items()):
         return
-    pip_line = next(((n, t) for n, t in ctx.lines if _PIP_ADDS.search(t)), None)
-    if pip_line is None or not (_in_conda(ctx) or any(_CONDA_ENV_SAID.search(t) for _n, t in ctx.lines)):
+    pip_line = next(((n, t) for n, t in ctx.lines if _PIP_ADDS.search(t) or _PIP_TOUCHES_CONDA.search(t)), None)
+    if pip_line is None:
         return
     frame = next((f for f in ctx.facts.frames if f.line > pip_line[0] and _CONDA_OWN_FRAME.search(f.value)), None)
+    if frame is None and not (_in_conda(ctx) or any(_CONDA_ENV_SAID.search(t) for _n, t in ctx.lines)):
+        return  # (conda's own frame is a conda installation by itself)
     if frame is not None:
         broke = frame.evidence("fact/frame")
     else:
@@ -174,6 +185,76 @@ def pip_broke_conda_itself(ctx: RuleContext) -> Iterator[Verdict]:
         "package's dependencies with conda first"
     )
     yield Verdict(MIXED, 0.85, why, [Evidence(pip_line[0], pip_line[1], "fact/command"), broke], fix=fix)
+
+
+# a distribution's metadata pip cannot read: the METADATA file of its dist-info is gone
+# ("No such file or directory: '.../pandas-0.25.1.dist-info/METADATA'"), or pip's own warning
+_METADATA_MISSING = re.compile(
+    r"no such file or directory: ['\"](?P<path>[^'\"]{1,400}?)[\\/][\w.+-]+\.dist-info[\\/]metadata['\"]"
+    r"|\bno metadata found in (?P<site>\S{1,400})",
+    re.IGNORECASE,
+)
+
+
+@cause_rule("installs/conda-package-without-pip-metadata", MIXED)
+def conda_package_without_pip_metadata(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: pip fails reading a package's metadata in a conda environment: a dist-info without its
+    METADATA file (`No such file or directory: '.../anaconda3/.../pandas-0.25.1.dist-info/METADATA'`),
+    or pip's "No metadata found in <conda site-packages>".
+    Why: a dist-info is whole when one installer wrote it. Where conda and pip both installed or
+    removed one package, each removes only its own files: conda leaves pip's files, pip leaves
+    conda's, and a dist-info without METADATA is what remains. Outside conda the same message is a
+    broken copy with no second installer to name, and this rule is silent.
+    Example: `Could not install packages due to an EnvironmentError: [Errno 2] No such file or
+    directory: '/Users/u/anaconda3/lib/python3.7/site-packages/pandas-0.25.1.dist-info/METADATA'`."""
+    if ctx.concluded(MIXED):
+        return
+    for number, line in ctx.lines:
+        if "metadata" not in line.lower():
+            continue
+        match = _METADATA_MISSING.search(line)
+        where = (match.group("path") or match.group("site")).strip("'\".,") if match else ""
+        if not where or classify_prefix(where) not in ("conda-env", "conda-base"):
+            continue
+        why = f"a package's dist-info in the conda environment {where} has lost its METADATA"
+        fix = (
+            "find the package whose dist-info lacks METADATA, remove that dist-info folder, then reinstall "
+            "the package with the installer that manages it (conda install --force-reinstall <package>)"
+        )
+        yield Verdict(MIXED, 0.85, why, [Evidence(number, line, "fact/metadata-missing")], fix=fix)
+        return
+
+
+# numpy's own check at import: files of an older numpy left in the folder it imports from
+_OLDER_NUMPY_LEFT = re.compile(
+    r"detected an older version of numpy in \[['\"](?P<path>[^'\"]{1,400})['\"]", re.IGNORECASE
+)
+
+
+@cause_rule("installs/older-numpy-files-in-a-conda-env", MIXED)
+def older_numpy_files_in_a_conda_env(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: numpy's "Something is wrong with the numpy installation. While importing we detected an
+    older version of numpy in ['.../envs/x/lib/python3.6/site-packages/numpy']" in a conda
+    environment.
+    Why: numpy finds files of another numpy release in its own folder: a second installer wrote its
+    numpy over the first one's without removing it (pip over conda's numpy, or conda over pip's),
+    since neither removes the other's files. Outside conda this rule is silent (one installer can
+    leave files behind too, from a broken upgrade).
+    Example: `ImportError: Something is wrong with the numpy installation. While importing we detected
+    an older version of numpy in ['/home/u/miniconda2/envs/sunbeam/lib/python3.6/site-packages/numpy']`."""
+    if ctx.concluded(MIXED):
+        return
+    for number, line in ctx.lines:
+        match = _OLDER_NUMPY_LEFT.search(line) if "older version of numpy" in line.lower() else None
+        if match is None or classify_prefix(match.group("path")) not in ("conda-env", "conda-base"):
+            continue
+        why = f"two numpy releases share {match.group('path')}: one installer wrote over the other's numpy"
+        fix = (
+            "pip uninstall -y numpy (repeat until none is left), then conda install --force-reinstall numpy "
+            "(one installer for numpy)"
+        )
+        yield Verdict(MIXED, 0.85, why, [Evidence(number, line, "fact/two-numpys")], fix=fix)
+        return
 
 
 _INDEX_HASH = re.compile(r"#sha256=(?P<hash>[0-9a-f]{64})", re.IGNORECASE)

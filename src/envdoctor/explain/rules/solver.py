@@ -166,6 +166,43 @@ def pinned_pre_release_gone(ctx: RuleContext) -> Iterator[Verdict]:
         return
 
 
+@cause_rule("solver/pinned-nightly-pruned", "package-removed")
+def pinned_nightly_pruned(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: an exact pin on a dated development build (`tf-nightly==2.6.0.dev20210412`) that pip's
+    "from versions" list lacks, while the list holds that project's development builds, every one of
+    them newer than the pin.
+    Why: nightly projects keep only their recent builds on the index and delete older ones; a list of
+    this machine's nightlies that starts after the pinned one says the Python and machine fit and the
+    pinned build is gone. (A list with builds older than the pin would leave a gap unexplained, and
+    the rule is silent.)
+    Example: `satisfies the requirement tf-nightly==2.6.0.dev20210412 (from versions: 2.6.0.dev20210501, ...)`."""
+    for req in ctx.facts.requests:
+        if req.source not in ("pip-error", "uv", "poetry") or not req.spec.startswith("=="):
+            continue
+        pinned = parse_version(req.spec[2:].strip())
+        offered = next((o for o in ctx.facts.offered if o.name == req.name and o.versions), None)
+        if pinned is None or not pinned.is_devrelease or offered is None:
+            continue
+        listed = [v for v in (parse_version(x) for x in offered.versions) if v is not None]
+        builds = [v for v in listed if v.is_devrelease]
+        if not builds or pinned in listed or min(builds) <= pinned:
+            continue
+        why = (
+            f"the index lists {req.name} builds from {min(builds)} on, none as old as the pinned {pinned}: "
+            "that nightly was deleted from the index"
+        )
+        evidence = [Evidence(req.line, req.text, "fact/request"), Evidence(offered.line, offered.text, "fact/offered")]
+        yield Verdict(
+            "package-removed",
+            0.85,
+            why,
+            evidence,
+            moves_from=("python-unsupported", "platform-unsupported"),
+            fix=f'pip install "{req.name}=={max(builds)}" (a build the index still has; or a final release)',
+        )
+        return
+
+
 def _against_the_list(ctx: RuleContext, req: Requested) -> tuple[SpecifierSet, Offered, list[Version]] | None:
     """A request's specifier (its local version dropped) and pip's "from versions" list for it,
     parsed; None when the request has no specifier or pip listed nothing for it."""

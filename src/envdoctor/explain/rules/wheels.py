@@ -110,7 +110,15 @@ def _matching(ctx: RuleContext, req: Requested) -> list[object]:
         wanted = SpecifierSet(spec)
     except InvalidSpecifier:
         return []
-    return [r for r in kb.releases(req.name) if not r.yanked and wanted.contains(r.version, prereleases=True)]
+    # a release uploaded after the log was written is not one its pip could have seen
+    until = ctx.facts.era_until.value if ctx.facts.era_until and ctx.target is None else ""
+    return [
+        r
+        for r in kb.releases(req.name)
+        if not r.yanked
+        and wanted.contains(r.version, prereleases=True)
+        and not (until and (r.upload_time or "")[:10] >= until)
+    ]
 
 
 def kb_reading(ctx: RuleContext, req: Requested, here: tuple[str, ...], python: str | None) -> KbReading | None:
@@ -320,6 +328,21 @@ def _manylinux_glibc(tag: str) -> tuple[int, ...] | None:
 _CP_WHEEL = re.compile(r"-(?P<py>cp\d{2,3})-[\w.]+-(?P<plat>[\w.]+)\.whl", re.IGNORECASE)
 
 
+_MACOS_TAG = re.compile(r"^macosx_(?P<major>\d+)_(?P<minor>\d+)_(?P<arch>\w+)$", re.IGNORECASE)
+
+
+def _macos_floor_raised(plat: str) -> str | None:
+    """`13.0` for `macosx_13_0_arm64`: a wheel that needs a newer macOS than the first one of its
+    architecture (11.0 for arm64) or, on Intel, one newer than 10.15 (macosx_10_9 ... 10_15 wheels
+    are what most Intel Macs still running take; an 11+ one is where the release itself is refused)."""
+    found = _MACOS_TAG.match(plat)
+    if found is None:
+        return None
+    need = (int(found.group("major")), int(found.group("minor")))
+    floor = (11, 0) if found.group("arch").lower() == "arm64" else (10, 15)
+    return f"{need[0]}.{need[1]}" if need > floor else None
+
+
 _ARM32_PLATFORM = re.compile(r"linux_armv[67]l", re.IGNORECASE)
 _RASPBERRY_PI = re.compile(r"\braspberry(?: ?pi)?\b|\braspbian\b", re.IGNORECASE)
 _ARM64_OS = re.compile(r"\baarch64\b|\barm64\b|\b64[- ]bit\b", re.IGNORECASE)
@@ -454,6 +477,17 @@ def refused_wheel_tag(ctx: RuleContext) -> Iterator[Verdict]:
                 continue
             if _manylinux_glibc(tagged.group("plat")):
                 continue  # a newer manylinux than 2017's: the glibc may be what was refused
+            newer_macos = _macos_floor_raised(tagged.group("plat"))
+            if newer_macos:
+                # the wheel needs a newer macOS than its architecture's first one: the macOS release
+                # may be what was refused, and the log shows neither it nor the Python
+                note = (
+                    f"the wheel needs macOS {newer_macos} or newer (its platform tag); without the macOS "
+                    "release or the Python in the log, either may be what pip refused"
+                )
+                yield Verdict(PLAT, 0.6, note, [ev], cap=0.7)
+                yield Verdict(PY, 0.55, note, [ev], cap=0.7)
+                return
             if all(plat.serves_key(k) for k in ctx.platforms):
                 wheel_py = tagged.group("py")[2:]
                 note = (
