@@ -75,6 +75,8 @@ LABELLED_SPLITS = (
     "blind51",
     "blind52",
     "blind53",
+    "blind54",
+    "blind55",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -104,6 +106,7 @@ BLIND_ROUNDS = (
     ("blind48", "blind49"),
     ("blind50", "blind51"),
     ("blind52", "blind53"),
+    ("blind54", "blind55"),
 )
 
 
