@@ -51,6 +51,7 @@ READ_BLIND = (
     "blind48",
     "blind51",
     "blind52",
+    "blind55",
 )
 
 
