@@ -549,6 +549,25 @@ CASES: dict[str, tuple[str, str, str]] = {
         "When I import scipy in the Python in command prompt, it works fine as below\n>>> import scipy\n"
         "Then I upgraded it.\nImportError: No module named 'scipy'\n",
     ),
+    "leakage/works-in-the-shell-not-in-the-notebook#said-after": (
+        # the IDE named, the import fails, then the shell run "doesnt show any error"
+        "I have installed spyder and tensorflow, I am not sure how to make it work in the spyder IDE\n"
+        "`import tensorflow as tf`\nwhen I click run it shows\n`ImportError: No module named 'tensorflow`\n\n"
+        "If I execute it with the command line\n`(tensorflow)me@pc:~/ python test.py`\n\nit doesnt show any error.\n",
+        "wrong-interpreter",
+        # no IDE or notebook named: two shells, not two programs
+        "I am not sure how to make it work\n"
+        "`import tensorflow as tf`\nwhen I click run it shows\n`ImportError: No module named 'tensorflow`\n\n"
+        "If I execute it with the command line\n`(tensorflow)me@pc:~/ python test.py`\n\nit doesnt show any error.\n",
+    ),
+    "leakage/imports-in-another-environment": (
+        "I activated `my_env` in Anaconda and run\npip install dtaidistance\nHowever, there is\n"
+        "ImportError: No module named dtaidistance\nIf I activate `base` in Anaconda, the module can be imported.\n",
+        "wrong-interpreter",
+        # no other environment imports it
+        "I activated `my_env` in Anaconda and run\npip install dtaidistance\nHowever, there is\n"
+        "ImportError: No module named dtaidistance\nIf I reinstall it, the same error comes back.\n",
+    ),
     "leakage/project-file-shadows-an-installed-module": (
         'Traceback (most recent call last):\n  File "/home/a/miniconda2/lib/python2.7/site-packages/conda/resolve.py", '
         'line 9, in <module>\n    from tqdm import tqdm\n  File "/mnt/c/git/project/tqdm.py", line 14\n'

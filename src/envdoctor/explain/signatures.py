@@ -819,6 +819,26 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     # ---- no-gpu-visible --------------------------------------------------------------------
     S(
+        "no-gpu/ngc-container-without-the-gpu",
+        "the nvidia driver was not detected",
+        "no-gpu-visible",
+        0.85,
+        "NVIDIA's NGC containers say at start that no driver is visible inside the container: it was run "
+        "without the GPU (`docker run` without `--gpus all` or the NVIDIA runtime). A driver too old for the "
+        "image says so in other words.",
+        "WARNING: The NVIDIA Driver was not detected.  GPU functionality will not be available.",
+    ),
+    S(
+        "no-gpu/gpu-extra-not-provided",
+        "does not provide the extra",
+        "no-gpu-visible",
+        0.85,
+        "pip installed the package without the GPU extra asked for (`spacy[cuda101]` on a release without "
+        "that extra): its GPU backend (CuPy ...) was never installed, so it runs on the CPU.",
+        "WARNING: spacy 2.1.3 does not provide the extra 'cuda101'",
+        pattern=r"does not provide the extra ['\"]?(?:cuda[\w-]*|gpu|cu\d{2,3})['\"]?",
+    ),
+    S(
         "no-gpu/num-gpus-0",
         "gpus available",
         "no-gpu-visible",
@@ -2149,6 +2169,15 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     # ---- keras-version-mismatch ------------------------------------------------------------
     S(
+        "keras/unknown-layer-functional",
+        "unknown layer: functional",
+        "keras-version-mismatch",
+        0.9,
+        "A model saved by Keras of TensorFlow >= 2.3 (whose models are `Functional`) loaded by an older Keras / "
+        "tf.keras that has no such class.",
+        "ValueError: Unknown layer: Functional",
+    ),
+    S(
         "keras/dtensor-from-older-tensorflow",
         "cannot import name 'dtensor'",
         "keras-version-mismatch",
@@ -2357,6 +2386,17 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     # ---- dependency-version-mismatch -------------------------------------------------------
     S(
+        "deps/tfp-requires-tensorflow",
+        "detected an installation of version",
+        "dependency-version-mismatch",
+        0.9,
+        "TensorFlow Probability's import-time check: the installed TensorFlow is outside the range this "
+        "TFP release supports.",
+        "ImportError: This version of TensorFlow Probability requires TensorFlow version >= 2.4; Detected an "
+        "installation of version 2.3.0. Please upgrade TensorFlow to proceed.",
+        pattern=r"requires tensorflow version\s*[<>=]+\s*[\d.]+;\s*detected an installation of version [\d.]+",
+    ),
+    S(
         "deps/torchvision-cuda-differs",
         "compiled with different cuda versions",
         "dependency-version-mismatch",
@@ -2552,6 +2592,27 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r"module '(?:jax|jaxlib|typing_extensions|h5py|flax|optax|chex|huggingface_hub)(?:\.[\w.]+)?' has no attribute",
     ),
     # ---- network-or-index ------------------------------------------------------------------
+    S(
+        "network/mamba-download-error",
+        "download error (",
+        "network-or-index",
+        0.9,
+        "mamba / libmamba's transfer of a package or a channel's repodata failed in libcurl (28: timed out, "
+        "6 / 7: host unreachable, 35 / 60: TLS): the channel could not be reached.",
+        "RuntimeError: Download error (28) Timeout was reached [https://conda.anaconda.org/rapidsai-nightly/linux-64/x.tar.bz2]",
+        pattern=r"download error \((?:6|7|18|28|35|52|56|60)\) [^\n]{0,80}\[https?://",
+    ),
+    S(
+        "network/channel-server-error",
+        "transfer finalized, status: 5",
+        "network-or-index",
+        0.9,
+        "libmamba fetched a channel's repodata and the server answered 5xx (502 / 503 / 504): the channel "
+        "(or a proxy before it) is down, not the environment's specs.",
+        "warning  libmamba Failed to load subdir: Transfer finalized, status: 503 "
+        "[https://conda.anaconda.org/rapidsai-nightly/linux-64/repodata.json.zst] 0 bytes",
+        pattern=r"transfer finalized, status: 5\d\d \[https?://",
+    ),
     S(
         "network/requirements-hashes-differ",
         "do not match the hashes",

@@ -251,7 +251,8 @@ def installed_here_running_there(ctx: RuleContext) -> Iterator[Verdict]:
 _SHELL_WORDS = r"terminal|shell|command[- ]?(?:line|prompt)|console|cmd|python prompt|anaconda prompt|repl|interpreter"
 _WORKS_IN_THE_SHELL = re.compile(
     rf"\b(?:works?|worked|working|fine|runs?|imports?)\b[^\n]{{0,60}}\b(?:{_SHELL_WORDS})\b"
-    rf"|\b(?:{_SHELL_WORDS})\b[^\n]{{0,80}}\b(?:works?|fine|no (?:error|problem))",
+    rf"|\b(?:{_SHELL_WORDS})\b[^\n]{{0,80}}\b(?:works?|fine|no (?:error|problem)"
+    r"|(?:doesn'?t|does not|didn'?t|did not) (?:show|give|throw|raise) (?:any )?errors?)",
     re.IGNORECASE,
 )
 _BUT_NOT_IN_THE_NOTEBOOK = re.compile(
@@ -261,6 +262,69 @@ _BUT_NOT_IN_THE_NOTEBOOK = re.compile(
 )
 
 
+# the user's words: the module imports once another environment is active ("If I activate `base`
+# in Anaconda, the module can be imported")
+_IMPORTS_IN_ANOTHER_ENV = re.compile(
+    r"\b(?:if|when|after)\s+i\s+(?:activate|use|switch to|run (?:it )?(?:in|from|with))\s+(?:the\s+)?[`'\"]?"
+    r"(?:base|root|another (?:env\w*|environment)|the other (?:env\w*|environment)|system python)\b[`'\"]?"
+    r"[^\n]{0,60}?\b(?:can be imported|imports?|works?|is found|runs? fine)\b",
+    re.IGNORECASE,
+)
+
+
+@cause_rule("leakage/imports-in-another-environment", WRONG_INTERPRETER)
+def imports_in_another_environment(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: a module is missing, and the user says it imports once another environment is active
+    ("If I activate `base` in Anaconda, the module can be imported").
+    Why: a package is importable from the environment it was installed into; one that imports from
+    `base` and not from the activated env went into `base`, so the installer that ran was another
+    environment's (a bare `pip` of base on PATH, an IDE's interpreter).
+    Example: `pip install dtaidistance` in `my_env`, `ImportError: No module named dtaidistance`,
+    "If I activate `base` in Anaconda, the module can be imported"."""
+    if not ctx.facts.missing_modules:
+        return  # (beside an install shown in the log: the two say more together)
+    missing = ctx.facts.missing_modules[-1]
+    said = next(
+        ((n, t) for n, t in ctx.lines if abs(n - missing.line) <= 20 and _IMPORTS_IN_ANOTHER_ENV.search(t)), None
+    )
+    if said is None:
+        return
+    top = missing.value.split(".")[0]
+    why = f"{top} imports from another environment and not from this one: it was installed into that one"
+    dist = _dist_for(missing.value)
+    evidence = [missing.evidence("fact/missing-module"), Evidence(said[0], said[1], "fact/said")]
+    yield Verdict(WRONG_INTERPRETER, 0.8, why, evidence, fix=" ; ".join(shell_fixes(dist)))
+
+
+_IDE_NAMED = re.compile(r"\b(?:jupyter|notebook|ipython|kernel|pycharm|vs ?code|spyder|\bide\b)", re.IGNORECASE)
+
+
+def _shell_then_program(ctx: RuleContext, failed: int) -> tuple[tuple[int, str], tuple[int, str]] | None:
+    """(the shell statement, the "but in the notebook" line), in that order before the failure."""
+    shell = next(((n, t) for n, t in ctx.lines if n < failed and _WORKS_IN_THE_SHELL.search(t)), None)
+    if shell is None:
+        return None
+    but = next(
+        (
+            (n, t)
+            for n, t in ctx.lines
+            if shell[0] < n <= failed and n - shell[0] <= 40 and _BUT_NOT_IN_THE_NOTEBOOK.search(t)
+        ),
+        None,
+    )
+    return (shell, but) if but is not None else None
+
+
+def _program_then_shell(ctx: RuleContext, failed: int) -> tuple[tuple[int, str], tuple[int, str]] | None:
+    """The other order: the IDE / notebook named before the failure, then, within a few non-blank
+    lines after it, "with the command line it doesn't show any error" (read over three lines)."""
+    after = [(n, t) for n, t in ctx.lines if failed < n <= failed + 12 and t.strip()]
+    windows = [(n, " ".join(t for _m, t in after[i : i + 3])) for i, (n, _t) in enumerate(after)]
+    shell = next(((n, t) for n, t in windows if _WORKS_IN_THE_SHELL.search(t)), None)
+    program = next(((n, t) for n, t in ctx.lines if n <= failed and failed - n <= 20 and _IDE_NAMED.search(t)), None)
+    return (shell, program) if shell is not None and program is not None else None
+
+
 @cause_rule("leakage/works-in-the-shell-not-in-the-notebook", WRONG_INTERPRETER)
 def works_in_the_shell_not_in_the_notebook(ctx: RuleContext) -> Iterator[Verdict]:
     """What: the user says an import works in the shell (the terminal, the Anaconda prompt), then,
@@ -268,25 +332,18 @@ def works_in_the_shell_not_in_the_notebook(ctx: RuleContext) -> Iterator[Verdict
     module.
     Why: the same import failing in one program and not in another is two interpreters: the
     notebook's kernel (or the IDE) runs another Python than the shell's `python`, without the
-    package. The one-line phrasing is a signature; this reads it across the pasted output.
+    package. The one-line phrasing is a signature; this reads it across the pasted output. The
+    other order counts too: the IDE named before the missing module, then, within a few lines,
+    "with the command line it doesn't show any error".
     Example: "in the Python in command prompt it works fine" ... ">>> import scipy" ... "But when I
     use the same in the Jupyter notebook" ... `ImportError: No module named 'scipy'`."""
     if not ctx.facts.missing_modules or ctx.concluded(WRONG_INTERPRETER):
         return
     missing = ctx.facts.missing_modules[-1]
-    shell = next(((n, t) for n, t in ctx.lines if n < missing.line and _WORKS_IN_THE_SHELL.search(t)), None)
-    if shell is None:
+    found = _shell_then_program(ctx, missing.line) or _program_then_shell(ctx, missing.line)
+    if found is None:
         return
-    but = next(
-        (
-            (n, t)
-            for n, t in ctx.lines
-            if shell[0] < n <= missing.line and n - shell[0] <= 40 and _BUT_NOT_IN_THE_NOTEBOOK.search(t)
-        ),
-        None,
-    )
-    if but is None:
-        return
+    shell, but = found
     top = missing.value.split(".")[0]
     why = f"{top} imports in the shell and not in the notebook / IDE: they run two interpreters"
     evidence = [
