@@ -77,6 +77,8 @@ LABELLED_SPLITS = (
     "blind53",
     "blind54",
     "blind55",
+    "blind56",
+    "blind57",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -107,6 +109,7 @@ BLIND_ROUNDS = (
     ("blind50", "blind51"),
     ("blind52", "blind53"),
     ("blind54", "blind55"),
+    ("blind56", "blind57"),
 )
 
 
