@@ -52,6 +52,7 @@ READ_BLIND = (
     "blind51",
     "blind52",
     "blind55",
+    "blind56",
 )
 
 
