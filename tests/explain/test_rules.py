@@ -894,6 +894,18 @@ CASES: dict[str, tuple[str, str, str]] = {
         "version of numpy in ['/usr/local/lib/python3.6/site-packages/numpy']. One method "
         "of fixing this is to repeatedly uninstall numpy until none is found, then reinstall this version.\n",
     ),
+    "errors/conda-extracted-path-over-the-limit": (
+        "CondaVerificationError: The package for pytorch located at C:\\stable deffusion\\stable-diffusion-ui-windows"
+        "\\stable-diffusion-ui\\installer_files\\env\\pkgs\\pytorch-1.11.0-py3.8_cuda11.3_cudnn8_0\n"
+        "appears to be corrupted. The path 'Lib/site-packages/caffe2/python/serialized_test/data/operator_test/"
+        "collect_and_distribute_fpn_rpn_proposals_op_test.test_collect_and_dist.zip'\n"
+        "specified in the package manifest cannot be found.\n",
+        "windows-long-paths",
+        # a short folder and file: under the limit, a corrupt package reads the same
+        "CondaVerificationError: The package for pytorch located at C:\\conda\\pkgs\\pytorch-1.11.0\n"
+        "appears to be corrupted. The path 'Lib/site-packages/torch/__init__.py'\n"
+        "specified in the package manifest cannot be found.\n",
+    ),
     "installs/pip-broke-conda-itself": (
         "$ conda create -n py27 python==2.7.13\n$ source activate py27\n$ pip install featuretools\n"
         "(py27) $ conda\nTraceback (most recent call last):\n"

@@ -272,6 +272,41 @@ def _builds_around(chains: Sequence[str], your: str) -> bool:
     return below and above
 
 
+_PYTHON_PIN = re.compile(r"^python\s*={1,2}\s*(?P<version>\d+\.\d+)(?:\.[\d*]+)?$", re.IGNORECASE)
+_DIRECT_PYTHON = re.compile(r"^[^-\s][^>]*?\s*->\s*python\[version='(?P<alts>[^']{1,2000})'\]$", re.IGNORECASE)
+
+
+def _pinned_python(specs: Sequence[str]) -> str | None:
+    """The `python==3.6` the request pins, as major.minor."""
+    return next((m.group("version") for s in specs if (m := _PYTHON_PIN.match(s.strip()))), None)
+
+
+def _conda_range_holds(alternatives: str, python: str) -> bool | None:
+    """Whether conda's `2.7.*|>=3.6,<3.7.0a0|3.4` admits `python` (major.minor); None when unreadable."""
+    wanted = Version(f"{python}.0")
+    for alt in alternatives.split("|"):
+        parts = []
+        for part in alt.split(","):
+            part = part.strip()
+            if re.fullmatch(r"\d+(?:\.\d+)*(?:\.\*)?", part):  # a bare version: that release line
+                part = "==" + (part if part.endswith("*") else part + ".*")
+            parts.append(part)
+        try:
+            if SpecifierSet(",".join(parts)).contains(wanted, prereleases=True):
+                return True
+        except InvalidSpecifier:
+            return None
+    return False
+
+
+def _every_direct_range_holds(chains: Sequence[str], python: str) -> bool:
+    """Whether each package's own python range (a one-step chain `imageio==2.1.2 -> python[...]`)
+    admits the pinned Python, with at least one such chain: then no requested package lacks builds
+    for it, and the longer chains (its dependencies' ranges) are where the pins clash."""
+    direct = [m.group("alts") for c in chains if c.count("->") == 1 and (m := _DIRECT_PYTHON.match(c.strip()))]
+    return bool(direct) and all(_conda_range_holds(alts, python) is True for alts in direct)
+
+
 def _head(chain: str) -> str:
     return chain.split("->")[0].strip()
 
@@ -299,6 +334,13 @@ def conda_conflict(lines: Sequence[str]) -> Conflict | None:
             reason = (
                 f"the channels have builds of {_head(target)} {_BUILDS_AROUND} ({your}), so its Python is not "
                 "why: another requested spec excludes the builds for it (conda's classic report then blames python)"
+            )
+            return Conflict(tool="conda", requirements=specs, move=None, reason=reason, kind="conflict")
+        python_pin = _pinned_python(specs)
+        if python_pin and _every_direct_range_holds(chains, python_pin):
+            reason = (
+                f"every package asked for has builds for the python=={python_pin} pinned beside it: the pins clash "
+                "through their dependencies, not with the Python"
             )
             return Conflict(tool="conda", requirements=specs, move=None, reason=reason, kind="conflict")
         reason = "no build of it for this environment's Python" + (f" ({your})" if your else "")

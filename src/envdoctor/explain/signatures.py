@@ -1888,6 +1888,17 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     # ---- python-unsupported ----------------------------------------------------------------
     S(
+        "python/torch-placeholder-sdist",
+        "torch-0.1.2",
+        "python-unsupported",
+        0.6,
+        "pip took `torch` 0.1.2, PyPI's 2017 placeholder sdist (no wheels, a setup.py that fails), because no torch "
+        "wheel fits this Python or machine (a 32-bit or too new Python, or a platform without builds): the "
+        "rules over the machine's facts say which.",
+        "Using cached https://files.pythonhosted.org/packages/f8/02/.../torch-0.1.2.post2.tar.gz",
+        pattern=r"\btorch-0\.1\.2(?:\.post\d)?\.tar\.gz",
+    ),
+    S(
         "python/no-matching-framework",
         "no matching distribution found for",
         "python-unsupported",

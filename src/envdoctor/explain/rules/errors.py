@@ -305,3 +305,41 @@ def pip_cannot_write_its_own_file(ctx: RuleContext) -> Iterator[Verdict]:
         why = f"pip could not write into its own target ({len(path)} characters shown): Windows' path-length limit"
         yield Verdict("windows-long-paths", weight, why, [Evidence(error.line, error.text, "long-paths/pip-errno-2")])
         return
+
+
+# conda's check of an extracted package: "The package for X located at <folder> appears to be
+# corrupted. The path '<file>' specified in the package manifest cannot be found."
+_CONDA_MANIFEST_PATH = re.compile(
+    r"located at (?P<folder>[a-z]:\\\S[^\n]{0,400}?)\s*appears to be corrupted\. the path '(?P<file>[^'\n]{1,400})'",
+    re.IGNORECASE,
+)
+
+
+@cause_rule("errors/conda-extracted-path-over-the-limit", "windows-long-paths")
+def conda_extracted_path_over_the_limit(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: conda's `CondaVerificationError` on Windows: "The package for pytorch located at
+    C:\\...\\pkgs\\pytorch-1.11.0-... appears to be corrupted. The path 'Lib/site-packages/...'
+    specified in the package manifest cannot be found.", where the folder and the file's path
+    together are longer than 260 characters.
+    Why: conda extracted the package, but Windows did not write the files whose full path passes
+    its 260-character limit, so the manifest check finds them missing; a corrupt download would miss
+    files of any length. Shorter than the limit, this rule is silent.
+    Example: the package folder `C:\\stable deffusion\\...\\pkgs\\pytorch-1.11.0-py3.8_cuda11.3_cudnn8_0`
+    (131 characters) and `Lib/site-packages/caffe2/python/serialized_test/...zip` (141)."""
+    for number, line in ctx.lines:
+        if "appears to be corrupted" not in line.lower():
+            continue
+        text = " ".join(t.strip() for n, t in ctx.lines if number - 1 <= n <= number)  # conda wraps before "appears"
+        match = _CONDA_MANIFEST_PATH.search(text)
+        if match is None:
+            continue
+        length = len(match.group("folder").rstrip("\\")) + 1 + len(match.group("file"))
+        if length <= 260:
+            continue
+        why = f"the extracted file's full path is {length} characters long (Windows' limit is 260)"
+        fix = (
+            "enable long paths (HKLM\\SYSTEM\\CurrentControlSet\\Control\\FileSystem LongPathsEnabled=1), "
+            "or install conda (its pkgs folder) under a shorter folder"
+        )
+        yield Verdict("windows-long-paths", 0.85, why, [Evidence(number, line, "fact/path-length")], fix=fix)
+        return

@@ -34,6 +34,9 @@ _CUDA_DLL = re.compile(
     r"\b(?:cudart|cudnn|cublas|cufft|curand|cusolver|cusparse|nvrtc|nvcuda|nvinfer|cupti)\w*\.dll", re.IGNORECASE
 )
 # NumPy / SciPy extensions failing in a conda environment: its Library\bin not on PATH (not activated)
+_ERROR_LOADING = re.compile(r'error loading "(?P<path>[^"]{1,400})"', re.IGNORECASE)
+_IMPORT_STATEMENT = re.compile(r"^\W{0,6}(?:>>>\s*)?(?:import|from)\s+(?P<name>[A-Za-z_]\w*)")
+_ANACONDA_SAID = re.compile(r"\b(?:ana|mini)conda\d?\b|\bconda (?:env|install|create|activate)\b", re.IGNORECASE)
 _CONDA_ACTIVATION = re.compile(r"_multiarray_umath|_ufuncs|_sparsetools|_fblas|_flapack|_ccallback|_distributor_init")
 _SITE_PACKAGE = re.compile(r"[\\/]site-packages[\\/](?P<pkg>[\w.-]+)[\\/]", re.IGNORECASE)
 
@@ -56,7 +59,8 @@ def windows_extension_dll_missing(ctx: RuleContext) -> Iterator[Verdict]:
     ship. For TensorFlow, PyTorch, mediapipe, onnxruntime and the other compiled packages that is the
     Microsoft Visual C++ runtime (msvcp140.dll, vcruntime140_1.dll). A CUDA DLL named in the error is
     the CUDA libraries; NumPy / SciPy's own modules in a conda env read as an env that was not
-    activated; TensorFlow 1.x GPU builds failed this way for CUDA too, so those are left alone.
+    activated; TensorFlow 1.x GPU builds failed this way for CUDA too, so those are left alone, and
+    so is a conda install whose log names neither the module nor a frame (NumPy / SciPy's DLLs).
     Example: `ImportError: DLL load failed while importing _framework_bindings: The specified module
     could not be found.`"""
     for number, text in _error_lines(ctx, _DLL_NOT_FOUND):
@@ -77,7 +81,11 @@ def windows_extension_dll_missing(ctx: RuleContext) -> Iterator[Verdict]:
         if other:
             yield Verdict(MSVC, 0.0, other, [], cap=0.6)
             return
-        where = match.group("loading") or match.group("find") or match.group("bare") or ""
+        loading = match.group("loading")
+        if not loading:  # the optional group after a lazy span never captures: read the path on its own
+            found_path = _ERROR_LOADING.search(text)
+            loading = found_path.group("path") if found_path else ""
+        where = loading or match.group("find") or match.group("bare") or ""
         if "onnxruntime" in text.lower():
             where = where or "\\site-packages\\onnxruntime\\"
         if ctx.os not in (None, "windows"):
@@ -87,7 +95,20 @@ def windows_extension_dll_missing(ctx: RuleContext) -> Iterator[Verdict]:
         if not owner:
             frames = [p for p in ctx.facts.paths if p.role == "frame"]
             found = [m for m in (_SITE_PACKAGE.search(p.text) for p in reversed(frames)) if m]
-            owner = found[0].group("pkg") if found else "a native extension"
+            owner = found[0].group("pkg") if found else ""
+        if not owner:
+            # the package the user imports (`import helics`, `>>> import torch`), or a framework the log names
+            imported = [m.group("name") for _n, t in ctx.lines if (m := _IMPORT_STATEMENT.match(t))]
+            owner = next((name for name in reversed(imported) if name not in ("os", "sys")), "")
+            owner = owner or next(iter(ctx.facts.frameworks), "")
+        if not owner and _ANACONDA_SAID.search(" ".join(t for _n, t in ctx.lines[:200])):
+            # no module, no frame, and conda: NumPy / SciPy's own DLLs (an env not activated, pip's
+            # scipy over conda's MKL numpy) read the same as a missing C++ runtime
+            yield Verdict(
+                MSVC, 0.6, "a DLL failed to load in a conda install, and the log names no module", [], cap=0.6
+            )
+            return
+        owner = owner or "a native extension"
         why = (
             f"Windows could not load {owner}'s native code: a DLL it links against is missing; for the "
             "compiled packages' wheels that is the Microsoft Visual C++ runtime"

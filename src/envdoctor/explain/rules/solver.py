@@ -120,6 +120,12 @@ def requested_a_removed_package(ctx: RuleContext) -> Iterator[Verdict]:
         )
         if not failed or not (past or ctx.facts.errors or ctx.signals):
             continue
+        # the user moved on to the replacement (`pytorch`, then `pip install torch`): that failure is the one
+        if any(
+            r.name == removed.replacement and r.source in ("command", "collecting") and r.line > req.line
+            for r in ctx.facts.requests
+        ):
+            continue
         why, fix = _removal(removed)
         yield Verdict(
             "package-removed",
