@@ -67,3 +67,11 @@ def test_the_placeholder_package_then_its_replacement_is_the_replacements_failur
     stub = "Installing collected packages: pytorch\n    Running setup.py install for pytorch ... error\n"
     assert raw_decision(stub + "ERROR: Command errored out with exit status 1\n").cause == "package-removed"
     assert_not_concluded(stub + TORCH_PLACEHOLDER, "package-removed")
+
+
+def test_a_pip_message_missing_its_first_letter_is_still_read() -> None:
+    log = (
+        "ould not find a version that satisfies the requirement torch==1.11.0+cu113 (from versions: none)\n"
+        "I have python 3.11\n"
+    )
+    assert raw_decision(log).cause == "python-unsupported"

@@ -717,6 +717,12 @@ CASES: dict[str, tuple[str, str, str]] = {
         "ZED Explorer: error while loading shared libraries: libcudart.so.8.0: cannot open shared object file: "
         "No such file or directory\nlibcudart.so.8.0 is a lib file for the CUDA 8.0\n",
     ),
+    "solver/linux-only-conda-packages-elsewhere": (
+        "ResolvePackageNotFound:\n  - libgcc-ng=9.3.0\n  - nccl=2.12.12.1\n\nI run it on the Windows.\n",
+        "platform-unsupported",
+        # the same list on Linux: a channel question, not the platform
+        "ResolvePackageNotFound:\n  - libgcc-ng=9.3.0\n  - nccl=2.12.12.1\n\nI run it on Ubuntu 22.04 (Linux).\n",
+    ),
     "solver/pinned-nightly-pruned": (
         "ERROR: Could not find a version that satisfies the requirement\n"
         "tf-nightly==2.6.0.dev20210412 (from versions: 2.6.0.dev20210501,\n2.6.0.dev20210502, 2.6.0.dev20210503)\n"

@@ -822,7 +822,7 @@ def _claims(lines: Numbered, facts: LogFacts) -> None:
 # ---- requests, offered versions, installed distributions -------------------------------------
 _REQ_TOKEN = r"""['"]?(?P<req>[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]\s]*\])?(?:\s*(?:===|==|~=|!=|<=|>=|<|>)\s*[\w.*+!-]+(?:\s*,\s*(?:===|==|~=|!=|<=|>=|<|>)\s*[\w.*+!-]+)*)?)['"]?"""
 _PIP_NO_VERSION = re.compile(
-    r"could not find a version that satisfies the requirement " + _REQ_TOKEN + r"(?P<rest>[^\n]*)", re.IGNORECASE
+    r"(?:c|\b)ould not find a version that satisfies the requirement " + _REQ_TOKEN + r"(?P<rest>[^\n]*)", re.IGNORECASE
 )
 _PIP_NO_DIST = re.compile(r"no matching distribution found for " + _REQ_TOKEN, re.IGNORECASE)
 _FROM_VERSIONS = re.compile(r"\(from versions:\s*([^)]{0,8000})\)", re.IGNORECASE)

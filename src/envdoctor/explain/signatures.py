@@ -1856,6 +1856,17 @@ SIGNATURES: tuple[Signature, ...] = (
         capture=60,
     ),
     S(
+        "solver/pubgrub-incompatible",
+        "is incompatible with",
+        "solver-conflict",
+        0.85,
+        "Poetry's (PubGrub's) derivation of a conflict: one requested release depends on a range of a package "
+        "another requested release excludes, so the two cannot be installed together.",
+        "and paddleclas (2.6.0) depends on numpy (1.24.4), paddleclas (2.6.0) is incompatible with "
+        "opencv-python-headless (>=4.9.0.80).",
+        pattern=r"depends on [\w.-]+ \([^()\n]{1,60}\), [\w.-]+ \([^()\s]{1,40}\) is incompatible with [\w.-]+ \(",
+    ),
+    S(
         "solver/poetry-depends-on-both",
         "version solving failed",
         "solver-conflict",
@@ -1887,6 +1898,17 @@ SIGNATURES: tuple[Signature, ...] = (
         capture=40,
     ),
     # ---- python-unsupported ----------------------------------------------------------------
+    S(
+        "platform/musl-relocation",
+        "error relocating",
+        "platform-unsupported",
+        0.85,
+        "musl's dynamic loader (Alpine) cannot bind a symbol a glibc-built (manylinux) library needs: the wheel "
+        "was made for glibc, and musl's loader words the failure 'Error relocating ...: symbol not found'.",
+        "OSError: Error relocating /usr/local/lib/python3.9/site-packages/torch/lib/libgomp-a34b3233.so.1: "
+        "pthread_attr_setaffinity_np: symbol not found",
+        pattern=r"error relocating \S+\.so[\w.-]*: \S+: symbol not found",
+    ),
     S(
         "python/torch-placeholder-sdist",
         "torch-0.1.2",

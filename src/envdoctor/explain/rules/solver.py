@@ -209,6 +209,54 @@ def pinned_nightly_pruned(ctx: RuleContext) -> Iterator[Verdict]:
         return
 
 
+# conda packages built for Linux only: an environment file that pins them was exported on Linux
+_LINUX_ONLY_CONDA = frozenset(
+    {
+        "nccl",
+        "libgcc-ng",
+        "libstdcxx-ng",
+        "libgomp",
+        "_libgcc_mutex",
+        "ld_impl_linux-64",
+        "ld_impl_linux-aarch64",
+        "sysroot_linux-64",
+        "kernel-headers_linux-64",
+        "libgcc",
+        "libstdcxx",
+    }
+)
+_NOT_FOUND_ITEM = re.compile(r"^\s*(?:resolvepackagenotfound:\s*)?-\s*(?P<name>[\w.-]+?)(?:[=<>].*)?$", re.IGNORECASE)
+
+
+@cause_rule("solver/linux-only-conda-packages-elsewhere", "platform-unsupported")
+def linux_only_conda_packages_elsewhere(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: conda's `ResolvePackageNotFound:` lists packages that exist for Linux only (nccl,
+    libgcc-ng, libstdcxx-ng, _libgcc_mutex, ld_impl_linux-64 ...), and the log shows Windows or macOS.
+    Why: those packages are Linux's C runtime and GPU collectives; channels have no Windows or macOS
+    builds of them. An environment file that pins them was exported on Linux (`conda env export`
+    writes every package with its build), so the platform, not the channels, is what lacks them.
+    Example: `ResolvePackageNotFound: - nccl=2.12.12.1` and "I run it on the Windows"."""
+    if ctx.os not in ("windows", "macos"):
+        return
+    for number, line in ctx.lines:
+        if "resolvepackagenotfound" not in line.lower():
+            continue
+        listed = [(n, t) for n, t in ctx.lines if number <= n <= number + 40]
+        for item_line, item in listed:
+            found = _NOT_FOUND_ITEM.match(item)
+            if found and found.group("name").lower() in _LINUX_ONLY_CONDA:
+                name = found.group("name")
+                why = f"{name} is built for Linux only; this machine runs {ctx.os}"
+                fix = (
+                    "create the environment from a file without Linux-only packages "
+                    "(`conda env export --from-history` on the Linux machine), or use Linux / WSL2"
+                )
+                evidence = [Evidence(item_line, item, "fact/not-found"), *ctx.facts.os_evidence[:1]]
+                yield Verdict("platform-unsupported", 0.85, why, evidence, fix=fix)
+                return
+        return
+
+
 def _against_the_list(ctx: RuleContext, req: Requested) -> tuple[SpecifierSet, Offered, list[Version]] | None:
     """A request's specifier (its local version dropped) and pip's "from versions" list for it,
     parsed; None when the request has no specifier or pip listed nothing for it."""
