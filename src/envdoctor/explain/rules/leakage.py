@@ -281,8 +281,9 @@ def imports_in_another_environment(ctx: RuleContext) -> Iterator[Verdict]:
     environment's (a bare `pip` of base on PATH, an IDE's interpreter).
     Example: `pip install dtaidistance` in `my_env`, `ImportError: No module named dtaidistance`,
     "If I activate `base` in Anaconda, the module can be imported"."""
+    # no `concluded` guard: beside installed-here-running-there's reading, the user's words add to it
     if not ctx.facts.missing_modules:
-        return  # (beside an install shown in the log: the two say more together)
+        return
     missing = ctx.facts.missing_modules[-1]
     said = next(
         ((n, t) for n, t in ctx.lines if abs(n - missing.line) <= 20 and _IMPORTS_IN_ANOTHER_ENV.search(t)), None
