@@ -1,4 +1,5 @@
-"""explain's pip fixes for Keras and protobuf, run verbatim where the fault was made for real.
+"""explain's pip fixes (Keras, protobuf, a yanked release, a pruned nightly), run verbatim where
+the fault was made for real.
 
 Each test builds the packages on the spot (pure-Python wheels that behave as the real ones do on
 the point at issue), installs the broken combination with pip into a real venv, runs the import a
@@ -214,3 +215,31 @@ def test_a_request_only_yanked_releases_satisfy_is_fixed_by_the_printed_pin(tmp_
     check = [bindir / "python", "-c", "import ipexfake; print(ipexfake.__version__)"]
     works = subprocess.run(check, capture_output=True, text=True)
     assert works.stdout.strip() == pinned[fix], works.stderr
+
+
+def test_a_pruned_nightly_pin_is_fixed_by_the_printed_pin(tmp_path: Path) -> None:
+    # the index keeps only recent nightlies: the pinned build is older than every one listed
+    wheels = tmp_path / "wheels"
+    for version in ("1.0.dev20210501", "1.0.dev20210502"):
+        build_wheel(wheels, "nightlyfake", version, {"nightlyfake/__init__.py": f'__version__ = "{version}"\n'})
+    bindir = _venv(tmp_path / "venv")
+    env = _pip_env(wheels, bindir)
+    typed = "pip install nightlyfake==1.0.dev20210412"
+    failed = _shell(typed, env, tmp_path)
+    assert failed.returncode != 0 and "from versions: 1.0.dev20210501, 1.0.dev20210502" in failed.stderr
+    log = f"$ {typed}\n{failed.stdout}{failed.stderr}"
+
+    got = explain_text(log)
+    named = got.cause if got.cause != "unknown" else got.candidates[0].cause
+    assert named == "package-removed", (got.cause, got.candidates)
+    fix = _printed(got.fixes, "pip install")
+    assert fix == 'pip install "nightlyfake==1.0.dev20210502"', got.fixes
+    ran = _shell(fix, env, tmp_path)
+    assert ran.returncode == 0, (fix, ran.stderr)
+    works = subprocess.run(
+        [bindir / "python", "-c", "import nightlyfake; print(nightlyfake.__version__)"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert works.stdout.strip() == "1.0.dev20210502", works.stderr
