@@ -2030,6 +2030,16 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     # ---- package-removed -------------------------------------------------------------------
     S(
+        "removed/project-deprecated-stub",
+        "is deprecated",
+        "package-removed",
+        0.9,
+        "A deprecated project's stub (NVIDIA's `nvidia-*-cu13` and others): its sdist refuses to build and names "
+        "the project that replaced it.",
+        "THIS PROJECT 'nvidia-cuda-runtime-cu13' IS DEPRECATED. Please use 'nvidia-cuda-runtime' instead.",
+        pattern=r"this project ['\"][\w.-]+['\"] is deprecated\.?\s*please use ['\"][\w.-]+['\"] instead",
+    ),
+    S(
         "removed/tf-gpu-message",
         "package has been removed",
         "package-removed",
