@@ -829,10 +829,19 @@ SIGNATURES: tuple[Signature, ...] = (
         "WARNING: The NVIDIA Driver was not detected.  GPU functionality will not be available.",
     ),
     S(
+        "no-gpu/thinc-gpu-not-accessible",
+        "gpu is not accessible",
+        "no-gpu-visible",
+        0.6,
+        "spaCy / thinc's `require_gpu()`: CuPy is not installed, or it cannot reach the GPU (a CUDA library it "
+        "loads is missing reads the same), so this is a candidate until the log says which.",
+        "ValueError: GPU is not accessible. Was the library installed correctly?",
+    ),
+    S(
         "no-gpu/gpu-extra-not-provided",
         "does not provide the extra",
         "no-gpu-visible",
-        0.85,
+        0.8,  # a warning: it names the cause only beside a GPU that is not found
         "pip installed the package without the GPU extra asked for (`spacy[cuda101]` on a release without "
         "that extra): its GPU backend (CuPy ...) was never installed, so it runs on the CPU.",
         "WARNING: spacy 2.1.3 does not provide the extra 'cuda101'",
