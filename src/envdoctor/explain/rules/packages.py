@@ -122,7 +122,14 @@ def pip_reports_a_dependency_out_of_range(ctx: RuleContext) -> Iterator[Verdict]
                 f"{mismatch.requirement} and {mismatch.dependency} {mismatch.dependency_version} is what it gets"
             )
             evidence = [Evidence(mismatch.line, mismatch.text, "fact/pip-check")]
-            yield Verdict("solver-conflict", 0.82, why, evidence, fix=f'pip install "{mismatch.requirement}"')
+            yield Verdict(
+                "solver-conflict",
+                0.82,
+                why,
+                evidence,
+                moves_from=("dependency-version-mismatch",),  # the same line's reading as a drifted dependency
+                fix=f'pip install "{mismatch.requirement}"',
+            )
             return
         dep = mismatch.dependency
         cause = _DEPENDENCY_CAUSE.get(dep, "dependency-version-mismatch")
