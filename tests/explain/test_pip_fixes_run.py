@@ -89,6 +89,21 @@ def _printed(fixes: list[str], verb: str) -> str:
     raise AssertionError(f"no `{verb}` command in {fixes}")
 
 
+def _printed_fix_for(log: str, cause: str, verb: str) -> tuple[str, list[str]]:
+    """The `verb` command explain prints for `log`, after checking it names `cause` (outright or as
+    its first candidate); with all the fixes, for the assertion messages."""
+    got = explain_text(log)
+    named = got.cause if got.cause != "unknown" else got.candidates[0].cause
+    assert named == cause, (got.cause, got.candidates, log)
+    return _printed(got.fixes, verb), got.fixes
+
+
+def _version_in(bindir: Path, module: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`module.__version__` as the venv's Python prints it."""
+    check = [bindir / "python", "-c", f"import {module}; print({module}.__version__)"]
+    return subprocess.run(check, capture_output=True, text=True, env=env)
+
+
 def test_a_standalone_keras_of_another_minor_is_fixed_by_the_printed_pin(tmp_path: Path) -> None:
     wheels = _tensorflow_and_keras(tmp_path / "wheels", "2.12.0", "2.12.0", "2.13.1")
     bindir = _venv(tmp_path / "venv")
@@ -100,11 +115,8 @@ def test_a_standalone_keras_of_another_minor_is_fixed_by_the_printed_pin(tmp_pat
     assert failed.returncode != 0 and "site-packages/keras/__init__.py" in failed.stderr
     log = f"$ {typed}\n{installed.stdout}$ python check.py\n{failed.stdout}{failed.stderr}"
 
-    got = explain_text(log)
-    named = got.cause if got.cause != "unknown" else got.candidates[0].cause
-    assert named == "keras-version-mismatch", (got.cause, got.candidates)
-    fix = _printed(got.fixes, "pip install")
-    assert fix == 'pip install "keras~=2.12.0"', got.fixes
+    fix, fixes = _printed_fix_for(log, "keras-version-mismatch", "pip install")
+    assert fix == 'pip install "keras~=2.12.0"', fixes
     ran = _shell(fix, env, tmp_path)
     assert ran.returncode == 0, (fix, ran.stderr)
     works = subprocess.run([bindir / "python", "-c", CHECK_KERAS], capture_output=True, text=True, env=env)
@@ -165,11 +177,8 @@ def test_a_traceback_cut_in_generated_protobuf_code_is_fixed_by_the_printed_pin(
     cut = next(i for i, line in enumerate(lines) if re.search(r'_pb2\.py", line \d+, in <module>', line))
     log = "\n".join(lines[: cut + 2]) + "\n"
 
-    got = explain_text(log)
-    named = got.cause if got.cause != "unknown" else got.candidates[0].cause
-    assert named == "protobuf-mismatch", (got.cause, got.candidates)
-    fix = _printed(got.fixes, "pip install")
-    assert fix == 'pip install "protobuf<=3.20.3"', got.fixes
+    fix, fixes = _printed_fix_for(log, "protobuf-mismatch", "pip install")
+    assert fix == 'pip install "protobuf<=3.20.3"', fixes
     ran = _shell(fix, env, tmp_path)
     assert ran.returncode == 0, (fix, ran.stderr)
     works = subprocess.run([bindir / "python", "-c", "import legacy_model"], capture_output=True, text=True, env=env)
@@ -202,18 +211,14 @@ def test_a_request_only_yanked_releases_satisfy_is_fixed_by_the_printed_pin(tmp_
     assert failed.returncode != 0 and "No matching distribution found for ipexfake==2.5.*" in failed.stderr
     log = f"$ {typed}\n{failed.stdout}{failed.stderr}"
 
-    got = explain_text(log)
-    named = got.cause if got.cause != "unknown" else got.candidates[0].cause
-    assert named == "package-removed", (got.cause, got.candidates, log)
-    fix = _printed(got.fixes, "pip install")
+    fix, fixes = _printed_fix_for(log, "package-removed", "pip install")
     # pip < 23.3 lists the yanked releases (the fix pins 2.5.0 exactly); newer pip names them apart
     # ("Ignored the following yanked versions"), and the fix is the newest release not yanked
     pinned = {'pip install "ipexfake==2.5.0"': "2.5.0", 'pip install "ipexfake==2.6.0"': "2.6.0"}
-    assert fix in pinned, got.fixes
+    assert fix in pinned, fixes
     ran = _shell(fix, env, tmp_path)
     assert ran.returncode == 0, (fix, ran.stderr)
-    check = [bindir / "python", "-c", "import ipexfake; print(ipexfake.__version__)"]
-    works = subprocess.run(check, capture_output=True, text=True)
+    works = _version_in(bindir, "ipexfake")
     assert works.stdout.strip() == pinned[fix], works.stderr
 
 
@@ -229,17 +234,9 @@ def test_a_pruned_nightly_pin_is_fixed_by_the_printed_pin(tmp_path: Path) -> Non
     assert failed.returncode != 0 and "from versions: 1.0.dev20210501, 1.0.dev20210502" in failed.stderr
     log = f"$ {typed}\n{failed.stdout}{failed.stderr}"
 
-    got = explain_text(log)
-    named = got.cause if got.cause != "unknown" else got.candidates[0].cause
-    assert named == "package-removed", (got.cause, got.candidates)
-    fix = _printed(got.fixes, "pip install")
-    assert fix == 'pip install "nightlyfake==1.0.dev20210502"', got.fixes
+    fix, fixes = _printed_fix_for(log, "package-removed", "pip install")
+    assert fix == 'pip install "nightlyfake==1.0.dev20210502"', fixes
     ran = _shell(fix, env, tmp_path)
     assert ran.returncode == 0, (fix, ran.stderr)
-    works = subprocess.run(
-        [bindir / "python", "-c", "import nightlyfake; print(nightlyfake.__version__)"],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    works = _version_in(bindir, "nightlyfake", env)
     assert works.stdout.strip() == "1.0.dev20210502", works.stderr

@@ -17,9 +17,12 @@ from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
 MIXED = "mixed-pip-conda"
 
 
+_CONDA_KINDS = ("conda-env", "conda-base")  # paths.classify_prefix's kinds of a conda installation
+
+
 def _in_conda(ctx: RuleContext) -> bool:
     facts = ctx.facts
-    if any(p.kind in ("conda-env", "conda-base") for p in facts.paths):
+    if any(p.kind in _CONDA_KINDS for p in facts.paths):
         return True
     if ctx.target is not None and ctx.target.is_conda:
         return True
@@ -214,7 +217,7 @@ def conda_package_without_pip_metadata(ctx: RuleContext) -> Iterator[Verdict]:
             continue
         match = _METADATA_MISSING.search(line)
         where = (match.group("path") or match.group("site")).strip("'\".,") if match else ""
-        if not where or classify_prefix(where) not in ("conda-env", "conda-base"):
+        if not where or classify_prefix(where) not in _CONDA_KINDS:
             continue
         why = f"a package's dist-info in the conda environment {where} has lost its METADATA"
         fix = (
@@ -246,7 +249,7 @@ def older_numpy_files_in_a_conda_env(ctx: RuleContext) -> Iterator[Verdict]:
         return
     for number, line in ctx.lines:
         match = _OLDER_NUMPY_LEFT.search(line) if "older version of numpy" in line.lower() else None
-        if match is None or classify_prefix(match.group("path")) not in ("conda-env", "conda-base"):
+        if match is None or classify_prefix(match.group("path")) not in _CONDA_KINDS:
             continue
         why = f"two numpy releases share {match.group('path')}: one installer wrote over the other's numpy"
         fix = (
@@ -374,7 +377,7 @@ def condas_ruamel_yaml_is_not_pips(ctx: RuleContext) -> Iterator[Verdict]:
     if condas is not None:
         evidence.append(Evidence(condas[0], condas[1], "fact/installed"))
     else:  # a conda prefix in the paths, or only conda's commands in the text
-        install = next((p for p in ctx.facts.paths if p.kind in ("conda-env", "conda-base")), None)
+        install = next((p for p in ctx.facts.paths if p.kind in _CONDA_KINDS), None)
         if install is not None:
             evidence.append(Evidence(install.line, install.text, "fact/install"))
     why = (

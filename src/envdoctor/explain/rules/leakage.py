@@ -255,11 +255,10 @@ _WORKS_IN_THE_SHELL = re.compile(
     r"|(?:doesn'?t|does not|didn'?t|did not) (?:show|give|throw|raise) (?:any )?errors?)",
     re.IGNORECASE,
 )
-_BUT_NOT_IN_THE_NOTEBOOK = re.compile(
-    r"\b(?:but|however|whereas|while)\b[^\n]{0,80}"
-    r"\b(?:jupyter|notebook|ipython|kernel|pycharm|vs ?code|spyder|\bide\b)",
-    re.IGNORECASE,
-)
+# the programs that run their own interpreter: a notebook's kernel, an IDE
+_PROGRAMS = r"\b(?:jupyter|notebook|ipython|kernel|pycharm|vs ?code|spyder|\bide\b)"
+_BUT_NOT_IN_THE_NOTEBOOK = re.compile(r"\b(?:but|however|whereas|while)\b[^\n]{0,80}" + _PROGRAMS, re.IGNORECASE)
+_IDE_NAMED = re.compile(_PROGRAMS, re.IGNORECASE)
 
 
 # the user's words: the module imports once another environment is active ("If I activate `base`
@@ -295,9 +294,6 @@ def imports_in_another_environment(ctx: RuleContext) -> Iterator[Verdict]:
     dist = _dist_for(missing.value)
     evidence = [missing.evidence("fact/missing-module"), Evidence(said[0], said[1], "fact/said")]
     yield Verdict(WRONG_INTERPRETER, 0.8, why, evidence, fix=" ; ".join(shell_fixes(dist)))
-
-
-_IDE_NAMED = re.compile(r"\b(?:jupyter|notebook|ipython|kernel|pycharm|vs ?code|spyder|\bide\b)", re.IGNORECASE)
 
 
 def _shell_then_program(ctx: RuleContext, failed: int) -> tuple[tuple[int, str], tuple[int, str]] | None:

@@ -22,7 +22,7 @@ MSVC = "msvc-runtime-missing"
 # its dependencies)": a DLL the extension links against is missing (error 126).
 _DLL_NOT_FOUND = re.compile(
     r"dll load failed(?: while importing (?P<module>[\w.]+))?:\s*the specified module could not be found"
-    r"|\[winerror 126\][^\n]{0,200}?(?:error loading \"(?P<loading>[^\"]{1,400})\")?"
+    r"|\[winerror 126\]"  # its path, if any, is read by _ERROR_LOADING
     r"|could not find module '(?P<find>[^']{1,400}\.dll)' \(or one of its dependencies\)"
     r"|\berror loading \"?(?P<bare>[^\s\"]{0,400}?"
     r"\b(?:fbgemm|c10|c10_cuda|asmjit|libiomp5md|shm|torch_cpu|torch_python|uv)\.dll)"
@@ -81,11 +81,8 @@ def windows_extension_dll_missing(ctx: RuleContext) -> Iterator[Verdict]:
         if other:
             yield Verdict(MSVC, 0.0, other, [], cap=0.6)
             return
-        loading = match.group("loading")
-        if not loading:  # the optional group after a lazy span never captures: read the path on its own
-            found_path = _ERROR_LOADING.search(text)
-            loading = found_path.group("path") if found_path else ""
-        where = loading or match.group("find") or match.group("bare") or ""
+        loading = _ERROR_LOADING.search(text)  # torch's `Error loading "...\torch\lib\asmjit.dll"`
+        where = (loading.group("path") if loading else "") or match.group("find") or match.group("bare") or ""
         if "onnxruntime" in text.lower():
             where = where or "\\site-packages\\onnxruntime\\"
         if ctx.os not in (None, "windows"):

@@ -138,6 +138,25 @@ def requested_a_removed_package(ctx: RuleContext) -> Iterator[Verdict]:
         return
 
 
+def _exact_pins_against_the_list(ctx: RuleContext) -> Iterator[tuple[Requested, Version, Offered, list[Version]]]:
+    """Each failed exact pin (`==X`) with pip's "from versions" list for it, both parsed."""
+    for req in ctx.facts.requests:
+        if req.source not in ("pip-error", "uv", "poetry") or not req.spec.startswith("=="):
+            continue
+        pinned = parse_version(req.spec[2:].strip())
+        offered = next((o for o in ctx.facts.offered if o.name == req.name and o.versions), None)
+        if pinned is not None and offered is not None:
+            yield req, pinned, offered, [v for v in (parse_version(x) for x in offered.versions) if v is not None]
+
+
+def _deleted_from_the_index(req: Requested, offered: Offered, why: str, fix: str) -> Verdict:
+    """A pinned release the index's list shows gone: the request and the list as evidence."""
+    evidence = [Evidence(req.line, req.text, "fact/request"), Evidence(offered.line, offered.text, "fact/offered")]
+    return Verdict(
+        "package-removed", 0.85, why, evidence, moves_from=("python-unsupported", "platform-unsupported"), fix=fix
+    )
+
+
 @cause_rule("solver/pinned-pre-release-gone", "package-removed")
 def pinned_pre_release_gone(ctx: RuleContext) -> Iterator[Verdict]:
     """What: an exact pin on a pre-release (`tensorflow-gpu==2.3.0rc0`) that pip's "from versions"
@@ -146,29 +165,16 @@ def pinned_pre_release_gone(ctx: RuleContext) -> Iterator[Verdict]:
     the final being there means the Python and machine fit, so the release candidate is gone from
     the index (projects such as TensorFlow delete their candidates once the final is out).
     Example: `satisfies the requirement tensorflow-gpu==2.3.0rc0 (from versions: ..., 2.3.0, 2.3.1, ...)`."""
-    for req in ctx.facts.requests:
-        if req.source not in ("pip-error", "uv", "poetry") or not req.spec.startswith("=="):
+    for req, pinned, offered, listed in _exact_pins_against_the_list(ctx):
+        if not pinned.is_prerelease or pinned.is_devrelease:
             continue
-        pinned = parse_version(req.spec[2:].strip())
-        offered = next((o for o in ctx.facts.offered if o.name == req.name and o.versions), None)
-        if pinned is None or not pinned.is_prerelease or pinned.is_devrelease or offered is None:
-            continue
-        listed = {parse_version(v) for v in offered.versions} - {None}
         if pinned in listed or Version(pinned.base_version) not in listed:
             continue
         why = (
             f"the index lists {req.name} {pinned.base_version} but not the pre-release {pinned} pinned: the "
             "release candidate was deleted from the index"
         )
-        evidence = [Evidence(req.line, req.text, "fact/request"), Evidence(offered.line, offered.text, "fact/offered")]
-        yield Verdict(
-            "package-removed",
-            0.85,
-            why,
-            evidence,
-            moves_from=("python-unsupported", "platform-unsupported"),
-            fix=f'pip install "{req.name}=={pinned.base_version}"',
-        )
+        yield _deleted_from_the_index(req, offered, why, f'pip install "{req.name}=={pinned.base_version}"')
         return
 
 
@@ -182,30 +188,16 @@ def pinned_nightly_pruned(ctx: RuleContext) -> Iterator[Verdict]:
     pinned build is gone. (A list with builds older than the pin would leave a gap unexplained, and
     the rule is silent.)
     Example: `satisfies the requirement tf-nightly==2.6.0.dev20210412 (from versions: 2.6.0.dev20210501, ...)`."""
-    for req in ctx.facts.requests:
-        if req.source not in ("pip-error", "uv", "poetry") or not req.spec.startswith("=="):
-            continue
-        pinned = parse_version(req.spec[2:].strip())
-        offered = next((o for o in ctx.facts.offered if o.name == req.name and o.versions), None)
-        if pinned is None or not pinned.is_devrelease or offered is None:
-            continue
-        listed = [v for v in (parse_version(x) for x in offered.versions) if v is not None]
+    for req, pinned, offered, listed in _exact_pins_against_the_list(ctx):
         builds = [v for v in listed if v.is_devrelease]
-        if not builds or pinned in listed or min(builds) <= pinned:
+        if not pinned.is_devrelease or not builds or pinned in listed or min(builds) <= pinned:
             continue
         why = (
             f"the index lists {req.name} builds from {min(builds)} on, none as old as the pinned {pinned}: "
             "that nightly was deleted from the index"
         )
-        evidence = [Evidence(req.line, req.text, "fact/request"), Evidence(offered.line, offered.text, "fact/offered")]
-        yield Verdict(
-            "package-removed",
-            0.85,
-            why,
-            evidence,
-            moves_from=("python-unsupported", "platform-unsupported"),
-            fix=f'pip install "{req.name}=={max(builds)}" (a build the index still has; or a final release)',
-        )
+        fix = f'pip install "{req.name}=={max(builds)}" (a build the index still has; or a final release)'
+        yield _deleted_from_the_index(req, offered, why, fix)
         return
 
 
