@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from envdoctor.explain.causes import CAUSES
 from envdoctor.explain.extract import JUPYTER_RE, normalise
-from envdoctor.explain.logfacts import Located, PathFact
+from envdoctor.explain.logfacts import ErrorLine, Located, PathFact
 from envdoctor.explain.model import Evidence
 from envdoctor.explain.paths import STDLIB_PATH, path_tokens
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
@@ -817,11 +817,12 @@ def pip_launcher_of_another_pip(ctx: RuleContext) -> Iterator[Verdict]:
     terminal = ctx.facts.terminal_error()
     if terminal is None:
         return
-    message = terminal.message.lower()
-    if "cannot import name 'main'" not in message and "no module named 'pip'" not in message:
-        return
     launcher = next((f for f in ctx.facts.frames if _PIP_LAUNCHER.search(f.value)), None)
     if launcher is None:
+        return
+    message = terminal.message.lower()
+    if "cannot import name 'main'" not in message and "no module named 'pip'" not in message:
+        yield from _versioned_launcher_under_another_python(ctx, launcher, terminal)
         return
     why = f"the pip command ({launcher.value}) starts an interpreter whose pip is another installation's, or none"
     fix = "run pip through the interpreter you use: python -m pip ... (py -m pip ... on Windows)"
@@ -829,6 +830,36 @@ def pip_launcher_of_another_pip(ctx: RuleContext) -> Iterator[Verdict]:
         fix = "python -m ensurepip --upgrade, then " + fix
     evidence = [launcher.evidence("fact/frame"), Evidence(terminal.line, terminal.text, "fact/error")]
     yield Verdict(WRONG_INTERPRETER, 0.85, why, evidence, fix=fix)
+
+
+_LAUNCHER_VERSION = re.compile(r"[\\/]pip(?P<major>\d)(?:\.(?P<minor>\d+))?(?:\.exe)?$", re.IGNORECASE)
+
+
+def _versioned_launcher_under_another_python(
+    ctx: RuleContext, launcher: Located, terminal: ErrorLine
+) -> Iterator[Verdict]:
+    """`/usr/local/bin/pip3` whose frames run in `.../python2.7/site-packages`: the launcher's
+    name says one Python, its shebang starts another."""
+    named = _LAUNCHER_VERSION.search(launcher.value)
+    if named is None:
+        return
+    for frame in ctx.facts.frames:
+        if frame.line <= launcher.line or not _INSTALLED_FILE.search(frame.value):
+            continue
+        running = _python_of(frame.value)
+        if running is None:
+            continue
+        major, minor = running.split(".")
+        if major != named["major"] or (named["minor"] is not None and minor != named["minor"]):
+            why = f"the pip command ({launcher.value}) runs under Python {running}, not the Python its name says"
+            fix = f"run pip through the interpreter you mean: python{named['major']} -m pip ..."
+            evidence = [
+                launcher.evidence("fact/frame"),
+                frame.evidence("fact/frame"),
+                Evidence(terminal.line, terminal.text, "fact/error"),
+            ]
+            yield Verdict(WRONG_INTERPRETER, 0.85, why, evidence, fix=fix)
+        return
 
 
 # Causes a foreign copy of a package produces when it is imported: what the leak explains.
@@ -1013,43 +1044,64 @@ _NOT_SYSTEM_PYTHON = re.compile(r"\|\s*anaconda\b|continuum analytics|anaconda i
 _SUDO_PIP = re.compile(r"(?:^|[\s$#>])sudo (?:-[HE] )*(?:pip\d?(?:\.\d+)?|python\d?(?:\.\d+)? -m pip) ", re.IGNORECASE)
 
 
+# any command under sudo that runs Python: `sudo python3 setup.py install`, `sudo python -m spacy ...`
+_SUDO_PYTHON = re.compile(r"(?:^|[\s$#>])sudo (?:-[HE] )*python\d?(?:\.\d+)? \S", re.IGNORECASE)
+_ENV_KINDS = ("conda-env", "conda-base", "venv", "pyenv")
+
+
+def _sudo_command(ctx: RuleContext, before: int) -> Evidence | None:
+    """The first `sudo pip install` or `sudo python ...` before line `before`."""
+    sudo = next((c for c in ctx.facts.install_commands if c.line < before and _SUDO_PIP.search(c.value)), None)
+    if sudo is not None:
+        return sudo.evidence("fact/install")
+    line = next(((n, text) for n, text in ctx.lines if n < before and _SUDO_PYTHON.search(text)), None)
+    return Evidence(line[0], line[1], "fact/install") if line else None
+
+
 @cause_rule("leakage/sudo-pip-installs-for-another-python", WRONG_INTERPRETER)
 def sudo_pip_installs_for_another_python(ctx: RuleContext) -> Iterator[Verdict]:
-    """What: `sudo pip install X` (a bare pip under sudo), then the user's Python, an Anaconda or
-    other non-system interpreter (its banner, `which python`), cannot import X.
-    Why: sudo resets PATH to root's, so its `pip` is the system Python's: X went into
-    /usr/local/lib/pythonX.Y/dist-packages, which the Anaconda (or venv) Python never reads.
+    """What: `sudo pip install X` (a bare pip under sudo) or `sudo python ...`, then X cannot be
+    imported, while the user's Python is an Anaconda, venv or pyenv one (its banner, `which python`)
+    or X is shown installed in such an environment.
+    Why: sudo resets PATH to root's, so its `pip` and `python` are the system Python's: X went into
+    /usr/local/lib/pythonX.Y/dist-packages, which the Anaconda (or venv) Python never reads, or the
+    command ran under the system Python, which never reads the environment that holds X.
     Example: `which python` -> /home/me/anaconda2/bin/python; `sudo pip install --upgrade tensorflow-...whl`;
-    `ImportError: No module named tensorflow`."""
-    if not ctx.facts.missing_modules or ctx.concluded(WRONG_INTERPRETER):
+    `ImportError: No module named tensorflow`. Or: torch.__file__ in ~/.virtualenvs/yolo;
+    `sudo python3 setup.py install` -> `ModuleNotFoundError: No module named 'torch'`."""
+    earlier = ctx.concluded(WRONG_INTERPRETER)
+    if not ctx.facts.missing_modules or (earlier is not None and earlier.weight >= 0.85):
         return
-    sudo = next((c for c in ctx.facts.install_commands if _SUDO_PIP.search(c.value)), None)
+    missing = ctx.facts.missing_modules[-1]
+    sudo = _sudo_command(ctx, missing.line)
     if sudo is None:
         return
-    interpreter = next(
+    dist = _dist_for(missing.value)
+    top = missing.value.split(".")[0].lower()
+    environment = next(
         (
             p
             for p in ctx.facts.paths
-            if p.role == "interpreter" and p.kind in ("conda-env", "conda-base", "venv", "pyenv")
+            if p.kind in _ENV_KINDS
+            and (
+                p.role == "interpreter"
+                or (p.role == "site" and re.search(rf"[\\/]{re.escape(top)}[\\/]", p.text, re.I))
+            )
         ),
         None,
     )
     banner = next(((n, line) for n, line in ctx.lines if _NOT_SYSTEM_PYTHON.search(line)), None)
-    if interpreter is None and banner is None:
-        return
-    missing = ctx.facts.missing_modules[-1]
-    if interpreter is not None:
-        shown = Evidence(interpreter.line, interpreter.text, "fact/interpreter")
-    else:
-        assert banner is not None
+    if environment is not None:
+        shown = Evidence(environment.line, environment.text, "fact/interpreter")
+    elif banner is not None:
         shown = Evidence(banner[0], banner[1], "fact/interpreter")
-    dist = _dist_for(missing.value)
-    why = f"sudo's pip is the system Python's, so {dist} went there, not into the Python that runs"
+    else:
+        return
+    why = f"sudo runs the system Python and its pip, not the environment's: {dist} is not where this Python looks"
     fix = target_install(ctx, dist) or (
-        f"install with the interpreter that runs, without sudo: `python -m pip install {shlex.quote(dist)}`"
+        f"run it with the environment's interpreter, without sudo: `python -m pip install {shlex.quote(dist)}`"
     )
-    evidence = [sudo.evidence("fact/install"), shown, missing.evidence("fact/missing-module")]
-    yield Verdict(WRONG_INTERPRETER, 0.85, why, evidence, fix=fix)
+    yield Verdict(WRONG_INTERPRETER, 0.85, why, [sudo, shown, missing.evidence("fact/missing-module")], fix=fix)
 
 
 _PIP_SHOW_LOCATION = re.compile(r"^\W{0,4}location:\s*\S", re.IGNORECASE)
@@ -1094,6 +1146,46 @@ _PY2_ONLY_SYMBOL = re.compile(
 )
 
 
+# the REPL's banner split over two lines: `Python 2.7.12`, then `[GCC 5.4.0 20160609] on linux2`
+_BARE_BANNER = re.compile(r"^\W{0,4}python (?P<v>[23]\.\d{1,2})\.\d{1,3}\s*$", re.IGNORECASE)
+_COMPILER_LINE = re.compile(r"^\s*\[(?:GCC|Clang|MSC)\b")
+
+
+def _two_line_banner(ctx: RuleContext, number: int, line: str) -> re.Match[str] | None:
+    found = _BARE_BANNER.match(line)
+    return found if found and _COMPILER_LINE.match(ctx.line_text.get(number + 1, "")) else None
+
+
+_TRACEBACK_HEADER = re.compile(r"traceback \(most recent call last\)", re.IGNORECASE)
+
+
+def _one_traceback_two_site_versions(ctx: RuleContext) -> Iterator[Verdict]:
+    """One traceback's frames in two Python versions' site-packages (`/usr/local/lib/python3.4/
+    dist-packages/vcstool/...` importing `/usr/local/lib/python2.7/dist-packages/yaml/...`)."""
+    headers = [n for n, line in ctx.lines if _TRACEBACK_HEADER.search(line)]
+    first: tuple[Located, str] | None = None
+    for frame in ctx.facts.frames:
+        site = _SITE_OF_PYTHON.search(frame.value)
+        if site is None:
+            continue
+        if first is not None and any(first[0].line < h < frame.line for h in headers):
+            first = None  # another traceback: its Python may be another one
+        if first is None:
+            first = (frame, site.group("v"))
+            continue
+        if site.group("v") != first[1]:
+            why = (
+                f"one traceback runs code from Python {first[1]}'s site-packages and Python {site.group('v')}'s: "
+                "another installation's folder is on the interpreter's path (PYTHONPATH, a .pth file)"
+            )
+            evidence = [first[0].evidence("env-leak/frame"), frame.evidence("env-leak/loaded")]
+            fix = (
+                "take the other Python's site-packages off the path: `unset PYTHONPATH` (a setup script often sets it)"
+            )
+            yield Verdict(LEAK, 0.85, why, evidence, fix=fix)
+            return
+
+
 @cause_rule("leakage/site-packages-of-another-python", LEAK)
 def site_packages_of_another_python(ctx: RuleContext) -> Iterator[Verdict]:
     """What: the traceback (or the error) loads code from the site-packages of another Python
@@ -1111,12 +1203,17 @@ def site_packages_of_another_python(ctx: RuleContext) -> Iterator[Verdict]:
     for number, line in ctx.lines:
         if "python" not in line.lower():
             continue
-        banner = _BANNER.match(line)
+        banner = _BANNER.match(line) or _two_line_banner(ctx, number, line)
         stdlib = STDLIB_PATH.search(line) if 'file "' in line.lower() else None
         found = banner or stdlib
         if found:
             running = Located(found.group("v"), number, line)
             break
+    if running is None:
+        two = next(_one_traceback_two_site_versions(ctx), None)
+        if two is not None:
+            yield two
+            return
     for number, line in ctx.lines:
         site = _SITE_OF_PYTHON.search(line)
         if site is None:
