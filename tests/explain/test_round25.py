@@ -96,3 +96,23 @@ def test_a_version_line_that_is_not_a_banner_is_not_read_as_the_interpreter() ->
     # `Python 2.7.12` as a line of prose/listing, not followed by the compiler line
     log = TWO_LINE_BANNER.replace("[GCC 5.4.0 20160609] on linux2\n", "")
     assert_not_concluded(log, "env-leakage")
+
+
+def test_get_config_missing_from_tensorflow_is_a_keras_newer_than_its_tensorflow() -> None:
+    log = (
+        "    from keras.backend import get_graph\n"
+        "ImportError: cannot import name 'get_config' from 'tensorflow.python.eager.context' "
+        "(/usr/local/lib/python3.7/dist-packages/tensorflow/python/eager/context.py)\n"
+    )
+    assert_reasoned(log, "keras-version-mismatch")
+    # another name missing from the same module says nothing about Keras
+    assert_not_concluded(log.replace("'get_config'", "'context_safe'"), "keras-version-mismatch")
+
+
+def test_an_optimizer_of_another_keras_is_the_keras_mismatch() -> None:
+    log = (
+        "ValueError: Could not interpret optimizer identifier: <keras.src.optimizers.legacy.adam.Adam object at 0x7>\n"
+    )
+    assert raw_decision(log).cause == "keras-version-mismatch"
+    # a string the user mistyped is not another Keras's object
+    assert_not_concluded("ValueError: Could not interpret optimizer identifier: adamm\n", "keras-version-mismatch")

@@ -2241,6 +2241,26 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r"cannot import name 'dtensor' from 'tensorflow[\w.]*'",
     ),
     S(
+        "keras/get-config-from-older-tensorflow",
+        "cannot import name 'get_config' from 'tensorflow.python.eager.context'",
+        "keras-version-mismatch",
+        0.85,
+        "Keras >= 2.6 imports `get_config` from TensorFlow's eager context (keras/backend.py), which older "
+        "TensorFlow lacks: a standalone Keras newer than the TensorFlow it runs on.",
+        "ImportError: cannot import name 'get_config' from 'tensorflow.python.eager.context' "
+        "(/usr/local/lib/python3.7/dist-packages/tensorflow/python/eager/context.py)",
+    ),
+    S(
+        "keras/optimizer-of-another-keras",
+        "could not interpret optimizer identifier",
+        "keras-version-mismatch",
+        0.8,
+        "An optimizer object of one Keras (standalone `keras`, Keras 3's `keras.src`) handed to a model of "
+        "another (tf.keras, tf-keras): each Keras recognises only its own optimizer classes.",
+        "ValueError: Could not interpret optimizer identifier: <keras.src.optimizers.legacy.adam.Adam object at 0x78>",
+        pattern=r"could not interpret optimizer identifier:?\s*<(?:keras|tf_keras|tensorflow)\b",
+    ),
+    S(
         "keras/keras3-layer-never-called",
         "has never been called and thus has no defined",
         "keras-version-mismatch",
