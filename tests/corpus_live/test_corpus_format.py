@@ -79,6 +79,8 @@ LABELLED_SPLITS = (
     "blind55",
     "blind56",
     "blind57",
+    "blind58",
+    "blind59",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -110,6 +112,7 @@ BLIND_ROUNDS = (
     ("blind52", "blind53"),
     ("blind54", "blind55"),
     ("blind56", "blind57"),
+    ("blind58", "blind59"),
 )
 
 
