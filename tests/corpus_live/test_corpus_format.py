@@ -168,11 +168,11 @@ def test_sources_are_unique_across_the_corpus() -> None:
 
 @pytest.mark.parametrize("round_splits", BLIND_ROUNDS, ids="+".join)
 def test_new_blind_sets_cover_the_cause_table(round_splits: tuple[str, ...]) -> None:
-    """Each round's blind sets together hold every cause id, each set 40-46 logs."""
+    """Each round's blind sets together hold every cause id, each set 40-50 logs (round 25: 47 and 48)."""
     causes: Counter[str] = Counter()
     for split in round_splits:
         logs = load_split(split)
-        assert 40 <= len(logs) <= 46, (split, len(logs))
+        assert 40 <= len(logs) <= 50, (split, len(logs))
         causes.update(log.cause for log in logs)
     # `unknown` is a label, not a cause of the table: a round need not hold a log of it
     table = set(CAUSES) - {"unknown"}
