@@ -53,6 +53,7 @@ READ_BLIND = (
     "blind52",
     "blind55",
     "blind56",
+    "blind59",
 )
 
 
