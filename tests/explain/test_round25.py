@@ -116,3 +116,110 @@ def test_an_optimizer_of_another_keras_is_the_keras_mismatch() -> None:
     assert raw_decision(log).cause == "keras-version-mismatch"
     # a string the user mistyped is not another Keras's object
     assert_not_concluded("ValueError: Could not interpret optimizer identifier: adamm\n", "keras-version-mismatch")
+
+
+ORT_REQUIRES = (
+    "The cuda is 12.6 and the cudnn is 9.3.\n"
+    "2024-11-12 10:07:56 [W:onnxruntime:Default, onnxruntime_pybind_state.cc:965 CreateExecutionProviderInstance] "
+    "Failed to create CUDAExecutionProvider. Require cuDNN 8.* and CUDA 12.*. Please install all dependencies as "
+    "mentioned in the GPU requirements page\n"
+)
+
+
+def test_onnxruntime_requiring_another_cudnn_major_than_the_machines_is_a_version_mismatch() -> None:
+    assert_reasoned(ORT_REQUIRES, "cuda-version-mismatch")
+
+
+def test_onnxruntime_requiring_the_machines_majors_is_not_a_version_mismatch() -> None:
+    # the same majors: the libraries are not found, a candidate only
+    log = ORT_REQUIRES.replace("cudnn is 9.3", "cudnn is 8.9")
+    assert_not_concluded(log, "cuda-version-mismatch")
+    assert raw_decision(log).ranked[0][0] == "cuda-libs-missing"
+
+
+DLL_AFTER_A_SOURCE_BUILD = (
+    "1. Install CUDA\n2. Install cuDNN\n3. `git clone https://github.com/davisking/dlib.git`\n"
+    "4. `python setup.py install`\n"
+    ">>> import dlib\nTraceback (most recent call last):\n"
+    '  File "<stdin>", line 1, in <module>\n'
+    "ImportError: DLL load failed while importing dlib: The specified module could not be found.\n"
+    "* **Platform**: Python 3.8 64-bit for Windows 10\n"
+)
+
+
+def test_a_dll_missing_from_an_extension_built_here_is_not_the_cpp_runtime() -> None:
+    assert_not_concluded(DLL_AFTER_A_SOURCE_BUILD, "msvc-runtime-missing")
+    assert "cuda-libs-missing" in dict(raw_decision(DLL_AFTER_A_SOURCE_BUILD).ranked)
+
+
+def test_a_dll_missing_from_a_wheel_is_still_the_cpp_runtime() -> None:
+    wheel = DLL_AFTER_A_SOURCE_BUILD.replace("4. `python setup.py install`\n", "4. `pip install dlib`\n")
+    assert_reasoned(wheel, "msvc-runtime-missing")
+
+
+def test_a_librarys_own_version_check_is_the_dependency() -> None:
+    assert_reasoned(
+        "RuntimeError: Failed to import diffusers.models.autoencoders.autoencoder_kl because of the following error:\n"
+        "Requires Flash-Attention version >=2.7.1,<=2.7.4 but got 2.8.0.post2.\n",
+        "dependency-version-mismatch",
+    )
+    assert_reasoned(
+        "ImportError: FlashAttention2 has been toggled on, but it cannot be used due to the following error: you "
+        "need flash_attn package version to be greater or equal than 2.1.0. Detected version 2.0.4.\n",
+        "dependency-version-mismatch",
+    )
+    # a tensor shape the code expected is not a package's version
+    assert_not_concluded("ValueError: requires input version of shape 3 but got 4\n", "dependency-version-mismatch")
+
+
+def test_tensorflows_bfloat16_check_is_numpy_abi() -> None:
+    log = "F tensorflow/python/lib/core/bfloat16.cc:675] Check failed: PyBfloat16_Type.tp_base != nullptr\n"
+    assert_reasoned(log, "numpy-abi")
+    assert_not_concluded("F tensorflow/core/framework/tensor.cc:12] Check failed: dtype() != DT_INVALID\n", "numpy-abi")
+
+
+def test_an_undefined_protobuf_symbol_in_another_package_is_the_protobuf_mismatch() -> None:
+    log = (
+        "ImportError: /home/u/anaconda3/lib/python3.6/site-packages/onnx/onnx_cpp2py_export.cpython-36m-x86_64-"
+        "linux-gnu.so: undefined symbol: _ZNK6google8protobuf7Message11GetTypeNameEv\n"
+    )
+    assert_reasoned(log, "protobuf-mismatch")
+    # protobuf's own extension missing its own symbol is two builds of protobuf, not this reading
+    own = log.replace("onnx/onnx_cpp2py_export", "protobuf/pyext/_message")
+    assert raw_decision(own).cause != "protobuf-mismatch" or raw_decision(own).raw_confidence < 0.8
+
+
+NOT_AN_NVIDIA_GPU = (
+    "I am not using NVIDIA GPU, but i have Intel HD graphics 4000.\n"
+    "Traceback (most recent call last):\n"
+    '  File "C:\\2dtodepth\\prog\\models\\pix2pix_model.py", line 114, in init\n'
+    "    new_model.cuda(), device_ids=range(torch.cuda.device_count()))\n"
+    '  File "C:\\Program Files\\Python37\\lib\\site-packages\\torch\\nn\\modules\\module.py", line 265, in cuda\n'
+    "    return self._apply(lambda t: t.cuda(device))\n"
+)
+
+
+def test_cuda_code_on_a_machine_with_only_an_intel_gpu_is_no_gpu() -> None:
+    assert_reasoned(NOT_AN_NVIDIA_GPU, "no-gpu-visible")
+
+
+def test_an_intel_gpu_beside_code_that_never_asks_for_cuda_is_not_no_gpu() -> None:
+    log = (
+        NOT_AN_NVIDIA_GPU.replace("new_model.cuda(), device_ids=range(torch.cuda.device_count()))", "new_model.eval()")
+        .replace("t.cuda(device)", "t.float()")
+        .replace("in cuda\n", "in float\n")
+    )
+    assert_not_concluded(log, "no-gpu-visible")
+
+
+def test_the_drivers_ptx_jit_refusing_a_newer_ptx_is_the_driver() -> None:
+    log = (
+        "numba.cuda.cudadrv.driver.LinkerError: [222] Call to cuLinkAddData results in UNKNOWN_CUDA_ERROR\n"
+        "ptxas application ptx input, line 9; fatal   : Unsupported .version 8.1; current version is '8.0'\n"
+    )
+    assert_reasoned(log, "driver-too-old")
+    # a toolkit's own ptxas names the file it compiles: not the driver's JIT
+    assert_not_concluded(
+        "ptxas /tmp/tmpxft_0001/kernel.ptx, line 5; fatal   : Unsupported .version 8.1; current version is '8.0'\n",
+        "driver-too-old",
+    )

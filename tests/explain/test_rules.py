@@ -517,6 +517,14 @@ CASES: dict[str, tuple[str, str, str]] = {
         "platform-unsupported",
         "C:\\Users\\me> python\ntensorflow version: 2.10.1\nNum GPUs Available:  0\n",
     ),
+    "gpu/onnxruntime-provider-requires": (
+        "The cuda is 12.6 and the cudnn is 9.3.\n"
+        "Failed to create CUDAExecutionProvider. Require cuDNN 8.* and CUDA 12.*. Please install all dependencies\n",
+        "cuda-version-mismatch",
+        # the machine's cuDNN is the build's major: not a mismatch
+        "The cuda is 12.6 and the cudnn is 8.9.\n"
+        "Failed to create CUDAExecutionProvider. Require cuDNN 8.* and CUDA 12.*. Please install all dependencies\n",
+    ),
     "gpu/library-wanted-vs-present": (
         "Cuda compilation tools, release 12.2, V12.2.140\n" + CUDA_WARNING,
         "cuda-version-mismatch",

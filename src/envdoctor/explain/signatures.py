@@ -248,6 +248,15 @@ SIGNATURES: tuple[Signature, ...] = (
         "ImportError: numpy.core.multiarray failed to import",
     ),
     S(
+        "numpy-abi/tensorflow-bfloat16-base",
+        "pybfloat16_type.tp_base != nullptr",
+        "numpy-abi",
+        0.85,
+        "TensorFlow registers its bfloat16 type on top of NumPy's at import (bfloat16.cc); the check fails "
+        "when NumPy's C API is not the one the TensorFlow build was compiled against (an older NumPy).",
+        "F tensorflow/python/lib/core/bfloat16.cc:675] Check failed: PyBfloat16_Type.tp_base != nullptr",
+    ),
+    S(
         "numpy-abi/dtype-size",
         "numpy.dtype size changed",
         "numpy-abi",
@@ -705,6 +714,17 @@ SIGNATURES: tuple[Signature, ...] = (
         "CUDA_ERROR_UNSUPPORTED_PTX_VERSION ptxas application ptx input, line 9; fatal : Unsupported .version 8.5; "
         "current version is '8.4'",
         anchor="ptx",
+    ),
+    S(
+        "driver/jit-unsupported-ptx-version",
+        "ptxas application ptx input",
+        "driver-too-old",
+        0.85,
+        "The same words without the error code (numba's cuLinkAddData): `ptxas application ptx input` is the "
+        "driver's own JIT compiling PTX (a toolkit's ptxas names the .ptx file), whose PTX ISA is older than the "
+        "toolkit's that wrote it.",
+        "ptxas application ptx input, line 9; fatal   : Unsupported .version 8.1; current version is '8.0'",
+        pattern=r"ptxas application ptx input, line \d+; fatal\s*: unsupported \.version \d+\.\d+; current version is",
     ),
     S(
         "driver/nvidia-docker-image-cuda",
@@ -2645,6 +2665,27 @@ SIGNATURES: tuple[Signature, ...] = (
         "transformers' own dependency check: an installed dependency is outside its range.",
         "ImportError: tokenizers>=0.11.1,!=0.11.3,<0.14 is required for a normal functioning of this module, but found tokenizers==0.19.1.",
         anchor="found",
+    ),
+    S(
+        "deps/own-check-requires-but-got",
+        "but got",
+        "dependency-version-mismatch",
+        0.85,
+        "A package's own import-time check: it needs another package within a range and names the version "
+        "installed (diffusers / xformers on flash-attn).",
+        "Requires Flash-Attention version >=2.7.1,<=2.7.4 but got 2.8.0.post2.",
+        pattern=r"\brequires? [\w-]{2,40}(?: [\w-]{2,40})? version [<>=!~]=?\s?\d[\w.,<>=!~ ]{0,40} but got v?\d[\w.+]*",
+    ),
+    S(
+        "deps/own-check-need-version-detected",
+        "package version to be",
+        "dependency-version-mismatch",
+        0.85,
+        "transformers' own check on an optional dependency (flash_attn, bitsandbytes): the version it needs "
+        "and the one it found.",
+        "ImportError: ... you need flash_attn package version to be greater or equal than 2.1.0. Detected version 2.0.4.",
+        pattern=r"you need [\w.-]+ package version to be (?:greater|smaller|less|lower|higher)[\w ]{0,20} than "
+        r"v?\d[\w.]*\.? detected version v?\d[\w.+]*",
     ),
     S(
         "deps/version-conflict",

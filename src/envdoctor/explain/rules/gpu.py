@@ -380,6 +380,48 @@ def library_major_not_comparable(ctx: RuleContext) -> Iterator[Verdict]:
     yield Verdict("cuda-version-mismatch", 0.55, note, evidence, cap=0.7)
 
 
+# ONNX Runtime's words when its CUDA provider cannot load (1.19+): the majors its build links against
+_ORT_REQUIRES = re.compile(r"require cudnn (?P<cudnn>\d+)\.\* and cuda (?P<cuda>\d+)\.\*", re.IGNORECASE)
+# the cuDNN the user says the machine has: "the cudnn is 9.3", "cuDNN v8.9.7", "cudnn version: 8.2"
+_STATED_CUDNN = re.compile(
+    r"(?<![\w.])cudnn(?:\s+(?:is|version|v)|\s*[:=]|\s+v?(?=\d)|v(?=\d))\s*:?\s*v?(?P<v>\d{1,2})\.\d", re.IGNORECASE
+)
+
+
+@cause_rule("gpu/onnxruntime-provider-requires", "cuda-version-mismatch", "cuda-libs-missing")
+def onnxruntime_provider_requires(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: ONNX Runtime's "Failed to create CUDAExecutionProvider. Require cuDNN 8.* and CUDA
+    12.*", with the cuDNN or CUDA the user says the machine has.
+    Why: ONNX Runtime prints the majors its build was linked against whenever the CUDA provider
+    fails to load. Another major on the machine (cuDNN 9.3 for a cuDNN 8 build) is a version
+    mismatch; the same majors, or none said, leave the libraries not found as the likelier reading.
+    Example: `Require cuDNN 8.* and CUDA 12.*` with "The cuda is 12.6 and the cudnn is 9.3"."""
+    requires = next(((n, t, m) for n, t in ctx.lines if (m := _ORT_REQUIRES.search(t))), None)
+    if requires is None:
+        return
+    number, text, match = requires
+    said_cudnn = next(
+        ((n, t, m.group("v")) for n, t in ctx.lines if n != number and (m := _STATED_CUDNN.search(t))), None
+    )
+    cuda = ctx.facts.gpu.toolkit or ctx.facts.gpu.stated_cuda
+    evidence = [Evidence(number, text, "fact/requires")]
+    if said_cudnn is not None and said_cudnn[2] != match.group("cudnn"):
+        why = f"ONNX Runtime's build needs cuDNN {match.group('cudnn')}, the machine has cuDNN {said_cudnn[2]}"
+        evidence.append(Evidence(said_cudnn[0], said_cudnn[1], "fact/cudnn"))
+    elif cuda is not None and cuda.line != number and cuda.value.split(".")[0] != match.group("cuda"):
+        why = f"ONNX Runtime's build needs CUDA {match.group('cuda')}, the machine has CUDA {cuda.value}"
+        evidence.append(cuda.evidence("fact/cuda"))
+    else:
+        note = "ONNX Runtime's CUDA provider could not load the CUDA or cuDNN libraries its build needs"
+        yield Verdict("cuda-libs-missing", 0.6, note, evidence, cap=0.7)
+        return
+    fix = (
+        f"install the onnxruntime-gpu build for the machine's versions, or cuDNN {match.group('cudnn')}.x / "
+        f"CUDA {match.group('cuda')}.x beside it"
+    )
+    yield Verdict("cuda-version-mismatch", 0.85, why, evidence, moves_from=("cuda-libs-missing",), fix=fix)
+
+
 @cause_rule("gpu/library-of-the-build-missing", "cuda-libs-missing")
 def library_of_the_build_missing(ctx: RuleContext) -> Iterator[Verdict]:
     """What: a CUDA library cannot be loaded and its version is the one the installed framework's
@@ -512,6 +554,8 @@ _OTHER_GPU = re.compile(
     r"|\bintel\s+(?:integrated\s+)?(?:gpu|graphics)\b|\bamd\s+radeon\b|\bradeon\s+(?:rx|pro|vega|graphics)\b",
     re.IGNORECASE,
 )
+# code in a traceback moving work onto a CUDA device: `model.cuda()`, `torch.cuda.set_device(0)`
+_CUDA_CALL = re.compile(r"\.cuda\(|\btorch\.cuda\.\w+\(|\bcuda\.init\(|device=['\"]cuda")
 # an NVIDIA GPU named in the log: then the machine has one, whatever else it has
 _NVIDIA_GPU = re.compile(
     r"\b(?:geforce|quadro|tesla|titan)\b|\b[rg]tx\s*\d{3,4}|\b[ahlv]100\b|\bh200\b|\bt4\b|\bjetson\b|\bnvidia\s+[a-z]?\d{2,4}",
@@ -532,7 +576,9 @@ def no_nvidia_gpu_in_the_machine(ctx: RuleContext) -> Iterator[Verdict]:
     gpu = ctx.facts.gpu
     if gpu.driver or gpu.gpu_named or gpu.driver_cuda:
         return
-    if not any(c in ctx.signals for c in (*_GPU_ROOTS, "no-gpu-visible")):
+    if not any(c in ctx.signals for c in (*_GPU_ROOTS, "no-gpu-visible")) and not (
+        ctx.facts.frames and any(_CUDA_CALL.search(t) for _, t in ctx.lines)
+    ):
         return
     named = next(((n, t) for n, t in ctx.lines if _OTHER_GPU.search(t)), None)
     if named is None or any(_NVIDIA_GPU.search(t) for _, t in ctx.lines):

@@ -39,6 +39,13 @@ _IMPORT_STATEMENT = re.compile(r"^\W{0,6}(?:>>>\s*)?(?:import|from)\s+(?P<name>[
 _ANACONDA_SAID = re.compile(r"\b(?:ana|mini)conda\d?\b|\bconda (?:env|install|create|activate)\b", re.IGNORECASE)
 _CONDA_ACTIVATION = re.compile(r"_multiarray_umath|_ufuncs|_sparsetools|_fblas|_flapack|_ccallback|_distributor_init")
 _SITE_PACKAGE = re.compile(r"[\\/]site-packages[\\/](?P<pkg>[\w.-]+)[\\/]", re.IGNORECASE)
+# the extension was compiled on this machine: its compiler brought the C++ runtime with it
+_BUILT_HERE = re.compile(
+    r"\bsetup\.py (?:install|build|develop)\b|\bcmake --build\b"
+    r"|\b(?:built|build|building|compiled?|compiling) (?:it )?from (?:the )?source\b",
+    re.IGNORECASE,
+)
+_CUDA_INSTALLED = re.compile(r"\binstall(?:ed)? (?:the )?(?:cuda|cudnn)\b|\bcuda toolkit\b", re.IGNORECASE)
 
 
 def _error_lines(ctx: RuleContext, rx: re.Pattern[str]) -> list[tuple[int, str]]:
@@ -50,7 +57,7 @@ def _error_lines(ctx: RuleContext, rx: re.Pattern[str]) -> list[tuple[int, str]]
     return [(n, line) for n, line in reversed(ctx.lines) if rx.search(line)]
 
 
-@cause_rule("native/windows-extension-dll-missing", MSVC)
+@cause_rule("native/windows-extension-dll-missing", MSVC, "cuda-libs-missing")
 def windows_extension_dll_missing(ctx: RuleContext) -> Iterator[Verdict]:
     """What: Windows cannot load a package's native extension because a DLL it links against "could
     not be found" (`DLL load failed while importing _pywrap_tensorflow_internal`, torch's `[WinError
@@ -78,6 +85,17 @@ def windows_extension_dll_missing(ctx: RuleContext) -> Iterator[Verdict]:
             if tf is not None and version_tuple(tf.value)[:1] == (1,)
             else ""
         )
+        built_here = next(((n, t) for n, t in ctx.lines if _BUILT_HERE.search(t)), None)
+        if not other and built_here is not None:
+            other = "the extension was built on this machine, whose compiler installed the C++ runtime"
+            cuda = next(((n, t) for n, t in ctx.lines if _CUDA_INSTALLED.search(t)), None)
+            if cuda is not None:
+                # Python >= 3.8 on Windows no longer searches PATH for an extension's DLLs
+                note = (
+                    "a CUDA build made here cannot find the CUDA DLLs (Python 3.8+ ignores PATH: os.add_dll_directory)"
+                )
+                evidence = [Evidence(number, text, "msvc/dll-not-found"), Evidence(cuda[0], cuda[1], "fact/cuda")]
+                yield Verdict("cuda-libs-missing", 0.6, note, evidence, cap=0.7)
         if other:
             yield Verdict(MSVC, 0.0, other, [], cap=0.6)
             return
@@ -126,6 +144,7 @@ _SYMBOL_OWNERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("cuda", re.compile(r"^(?:cuda|cudnn|cublas|cufft|curand|cusolver|cusparse|nccl|nvrtc|cu[A-Z])", re.I)),
     ("torch", re.compile(r"^_Z\w*?(?:N3c10|N2at|N5torch|3c10|2at\d|5torch)|^TH[A-Z]|^_ZN3c10|^_ZTIN2at")),
     ("tensorflow", re.compile(r"^_Z\w*?N10tensorflow|^TF_")),
+    ("protobuf", re.compile(r"^_ZN[KVR]*6google8protobuf")),
     ("python", re.compile(r"^_?Py[A-Z_]")),
 )
 _TORCH_FAMILY = frozenset({"torch"})
@@ -137,7 +156,12 @@ def _owner(symbol: str) -> str:
 
 
 @cause_rule(
-    "native/undefined-symbol", "dependency-version-mismatch", "mixed-pip-conda", "cuda-version-mismatch", "env-leakage"
+    "native/undefined-symbol",
+    "dependency-version-mismatch",
+    "mixed-pip-conda",
+    "cuda-version-mismatch",
+    "env-leakage",
+    "protobuf-mismatch",
 )
 def undefined_symbol(ctx: RuleContext) -> Iterator[Verdict]:
     """What: the dynamic linker's `<site-packages>/<pkg>/....so: undefined symbol: <symbol>`.
@@ -171,6 +195,10 @@ def undefined_symbol(ctx: RuleContext) -> Iterator[Verdict]:
         if owner == "cuda":
             why = f"{pkg}'s library was linked against another CUDA / cuDNN than the one loaded"
             yield Verdict("cuda-version-mismatch", 0.8, why, evidence)
+        elif owner == "protobuf" and pkg != "protobuf":
+            # the C++ protobuf library loaded (another package's, the system's) is not the one it was built with
+            why = f"{pkg} was built against another protobuf library than the one loaded (two protobufs installed)"
+            yield Verdict("protobuf-mismatch", 0.8, why, evidence, fix=f"reinstall {pkg} and protobuf from one source")
         elif owner and owner != "python" and owner != pkg and not (owner in _TORCH_FAMILY and pkg in _TORCH_FAMILY):
             why = f"{pkg} was built against another {owner} release than the one installed"
             fix = f"reinstall {pkg} built for this {owner}"
