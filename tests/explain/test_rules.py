@@ -620,15 +620,15 @@ CASES: dict[str, tuple[str, str, str]] = {
     ),
     "wheels/nothing-at-all-for-an-untabled-package": (
         "Using pip 24.3.1 from C:\\Users\\v\\AppData\\Local\\Programs\\Python\\Python313\\Lib\\site-packages\\pip "
-        "(python 3.13)\nERROR: Could not find a version that satisfies the requirement ctranslate2 "
+        "(python 3.13)\nERROR: Could not find a version that satisfies the requirement sherpa-onnx "
         "(from versions: none)\n"
-        "ERROR: No matching distribution found for ctranslate2\n",
+        "ERROR: No matching distribution found for sherpa-onnx\n",
         "python-unsupported",
         # Python 3.11 under that pip: two years old, not why; and no wheel-poor machine shown
         "Using pip 24.3.1 from C:\\Users\\v\\AppData\\Local\\Programs\\Python\\Python311\\Lib\\site-packages\\pip "
-        "(python 3.11)\nERROR: Could not find a version that satisfies the requirement ctranslate2 "
+        "(python 3.11)\nERROR: Could not find a version that satisfies the requirement sherpa-onnx "
         "(from versions: none)\n"
-        "ERROR: No matching distribution found for ctranslate2\n",
+        "ERROR: No matching distribution found for sherpa-onnx\n",
     ),
     "packages/keras-of-tf2-under-tf1": (
         "tensorflow 1.15.2\n"

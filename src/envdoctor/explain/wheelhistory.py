@@ -69,6 +69,13 @@ PACKAGES: tuple[str, ...] = (
     "paddlepaddle-gpu",
     "mlx",
     "dgl",
+    # round 25: CTranslate2 (faster-whisper's engine), ROCm TensorFlow, and wheel-only packages read logs name
+    "ctranslate2",
+    "tensorflow-rocm",
+    "qsimcirq",
+    "pyvirtualcam",
+    "faiss-cpu",
+    "llvmlite",
 )
 
 #: Tools whose release days date a log (pip's `[notice] A new release of pip is available: 23.3.1 -> 24.0`).
