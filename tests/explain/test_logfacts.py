@@ -131,3 +131,32 @@ def test_github_links_in_pasted_errors_are_read_as_their_text() -> None:
     scanner.feed(b"ImportError: [libcudnn.so](http://libcudnn.so/).8: cannot open shared object file: No such file\n")
     assert "cuda-libs/shared-object" in scanner.hits
     assert extract(scanner).libraries[0].version == "8"
+
+
+def test_notebook_tracebacks_are_read_as_frames() -> None:
+    log = (
+        "File /opt/conda/lib/python3.10/site-packages/segmentation_models/__init__.py:98\n"
+        "File c:\\Users\\me\\envs\\tf\\lib\\site-packages\\keras\\__init__.py:3, in <module>\n"
+        "[/usr/local/lib/python3.7/dist-packages/jax/experimental/jax2tf/jax2tf.py](https://localhost:8080/#) "
+        "in <module>()\n"
+        "/home/me/venv/lib/python3.8/site-packages/torch/nn/modules/module.py in cuda(self, device)\n"
+        'File "/usr/lib/python3.8/runpy.py", line 194, in _run_module_as_main\n'
+    )
+    frames = [f.value for f in facts(log).frames]
+    assert frames == [
+        "/opt/conda/lib/python3.10/site-packages/segmentation_models/__init__.py",
+        "c:\\Users\\me\\envs\\tf\\lib\\site-packages\\keras\\__init__.py",
+        "/usr/local/lib/python3.7/dist-packages/jax/experimental/jax2tf/jax2tf.py",
+        "/home/me/venv/lib/python3.8/site-packages/torch/nn/modules/module.py",
+        "/usr/lib/python3.8/runpy.py",
+    ]
+
+
+def test_a_path_in_prose_is_not_a_frame() -> None:
+    log = "I copied /home/me/model.py into the project\n/opt/data/train.py in my repo is where I keep it\n"
+    assert facts(log).frames == []
+
+
+def test_ipython7_frames_without_arguments_are_frames() -> None:
+    log = "~/.local/lib/python3.6/site-packages/tensorflow/__init__.py in <module>\n"
+    assert [f.value for f in facts(log).frames] == ["~/.local/lib/python3.6/site-packages/tensorflow/__init__.py"]

@@ -1193,7 +1193,20 @@ def _gpu(lines: Numbered, facts: LogFacts) -> None:
 
 
 # ---- paths: which installation each traceback frame, install and interpreter belongs to ------
-_FRAME_RE = re.compile(r'^\s*file "(?P<path>[^"]{1,1000})", line \d+', re.IGNORECASE)
+# a traceback frame: Python's `File "x.py", line 3`, IPython 8's `File /x.py:98, in f()`, and
+# IPython 7's / Colab's `/x.py in <module>()` (Colab links it: `[/x.py](https://localhost:8080/#) in f()`)
+_FRAME_RE = re.compile(
+    r'^\s*file "(?P<path>[^"]{1,1000})", line \d+'
+    r"|^\s*file (?P<ipython>(?:[a-z]:)?[\\/~][^\s:]{1,1000}?\.py):\d+\b"
+    r"|^\s*\[?(?P<cell>(?:[a-z]:)?[\\/~][^\s\[\]()]{1,1000}?\.py)\]?(?:\([^)\s]{0,200}\))?\s+in\s+<?[\w.]{1,200}>?(?:\(|\s*$)",
+    re.IGNORECASE,
+)
+
+
+def _frame_path(frame: re.Match[str]) -> str:
+    return frame.group("path") or frame.group("ipython") or frame.group("cell")
+
+
 _INTERPRETER_LINE = re.compile(
     r"sys\.executable|which python|where python|using (?:c|pypy)?python [\d.]+ \S* at|interpreter at|^\s*[a-z]:\\[^\s]*python(?:\d[\d.]*)?\.exe\s*$"
     r"|^\s*/\S*/bin/python\d?(?:\.\d+)?\s*$|\bpip3? \d+(?:\.\d+)+ from ",
@@ -1225,7 +1238,7 @@ def _paths(lines: Numbered, facts: LogFacts) -> None:
         after_echo, echoed = echoed, bool(_ECHO_PYTHONPATH.search(line))
         frame = _FRAME_RE.match(line)
         if frame and len(facts.frames) < 400:
-            facts.frames.append(Located(frame.group("path"), number, line))
+            facts.frames.append(Located(_frame_path(frame), number, line))
         role = (
             "frame"
             if frame
@@ -1241,8 +1254,8 @@ def _paths(lines: Numbered, facts: LogFacts) -> None:
                 else "site"
             )
         )
-        tokens = path_tokens(frame.group("path") if frame else line)
-        stdlib = STDLIB_PATH.match(frame.group("path")) if frame and not tokens else None
+        tokens = path_tokens(_frame_path(frame) if frame else line)
+        stdlib = STDLIB_PATH.match(_frame_path(frame)) if frame and not tokens else None
         if stdlib is not None and classify_prefix(stdlib.group("prefix")).startswith("conda"):
             # a conda installation's own standard library runs this frame: that prefix's interpreter runs
             tokens = [(stdlib.group("prefix").lower(), classify_prefix(stdlib.group("prefix")), "stdlib")]
