@@ -81,6 +81,8 @@ LABELLED_SPLITS = (
     "blind57",
     "blind58",
     "blind59",
+    "blind60",
+    "blind61",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -113,6 +115,7 @@ BLIND_ROUNDS = (
     ("blind54", "blind55"),
     ("blind56", "blind57"),
     ("blind58", "blind59"),
+    ("blind60", "blind61"),
 )
 
 
