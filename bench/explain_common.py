@@ -54,6 +54,7 @@ READ_BLIND = (
     "blind55",
     "blind56",
     "blind59",
+    "blind60",
 )
 
 
