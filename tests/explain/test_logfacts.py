@@ -160,3 +160,8 @@ def test_a_path_in_prose_is_not_a_frame() -> None:
 def test_ipython7_frames_without_arguments_are_frames() -> None:
     log = "~/.local/lib/python3.6/site-packages/tensorflow/__init__.py in <module>\n"
     assert [f.value for f in facts(log).frames] == ["~/.local/lib/python3.6/site-packages/tensorflow/__init__.py"]
+
+
+def test_rich_tracebacks_are_read_as_frames() -> None:
+    log = "│ C:\\Users\\me\\Python310\\lib\\runpy.py:196 in _run_module_as_main          │\n"
+    assert [f.value for f in facts(log).frames] == ["C:\\Users\\me\\Python310\\lib\\runpy.py"]

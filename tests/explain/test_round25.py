@@ -223,3 +223,42 @@ def test_the_drivers_ptx_jit_refusing_a_newer_ptx_is_the_driver() -> None:
         "ptxas /tmp/tmpxft_0001/kernel.ptx, line 5; fatal   : Unsupported .version 8.1; current version is '8.0'\n",
         "driver-too-old",
     )
+
+
+def test_pip_taking_a_yanked_placeholder_is_no_wheel_for_this_machine() -> None:
+    log = (
+        "C:\\Users\\me>pip install tensorflow-decision-forests\n"
+        "WARNING: The candidate selected for download or install is a yanked version: 'tensorflow-decision-forests' "
+        "candidate (version 0.0.0 at https://files.pythonhosted.org/packages/9b/c2/tensorflow_decision_forests-0.0.0"
+        "-py3-none-any.whl)\nReason for being yanked: <none given>\n"
+    )
+    assert_reasoned(log, "platform-unsupported")
+    # the yanked release asked for by its version is the user's pin, not pip's last resort
+    assert raw_decision(log.replace("WARNING: The candidate selected for download or install is", "It is")).cause != (
+        "platform-unsupported"
+    )
+
+
+def test_pypis_404_for_a_projects_simple_page_is_a_removed_project() -> None:
+    log = (
+        "Collecting tf-nightly-2.0-preview==2.0.0.dev20190909\n"
+        '  https://pypi.org:443 "GET /simple/tf-nightly-2-0-preview/ HTTP/1.1" 404 13\n'
+        "ERROR: No matching distribution found for tf-nightly-2.0-preview==2.0.0.dev20190909\n"
+    )
+    assert_reasoned(log, "package-removed")
+    # a mirror's 404 is the mirror's business: not read as the project gone
+    assert_not_concluded(log.replace("https://pypi.org:443", "https://mirror.example:443"), "package-removed")
+
+
+def test_an_environments_console_script_importing_the_systems_pip_is_leakage() -> None:
+    log = (
+        "Traceback (most recent call last):\n"
+        '  File "/home/me/t/conda/bin/pip", line 6, in <module>\n'
+        "    from pip._internal.cli.main import main\n"
+        '  File "/usr/lib/python3/dist-packages/pip/_internal/__init__.py", line 40, in <module>\n'
+        "ModuleNotFoundError: No module named 'pip._vendor.retrying'\n"
+    )
+    assert_reasoned(log, "env-leakage")
+    # a project's own scripts/ folder is not an installation's console script
+    project = log.replace("/home/me/t/conda/bin/pip", "/home/me/project/scripts/prep.py")
+    assert_not_concluded(project, "env-leakage")

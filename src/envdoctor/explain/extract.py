@@ -825,6 +825,9 @@ _PIP_NO_VERSION = re.compile(
     r"(?:c|\b)ould not find a version that satisfies the requirement " + _REQ_TOKEN + r"(?P<rest>[^\n]*)", re.IGNORECASE
 )
 _PIP_NO_DIST = re.compile(r"no matching distribution found for " + _REQ_TOKEN, re.IGNORECASE)
+_PIP_YANKED = re.compile(
+    r"the candidate selected for download or install is a yanked version: '(?P<name>[\w.-]+)' candidate", re.IGNORECASE
+)
 _FROM_VERSIONS = re.compile(r"\(from versions:\s*([^)]{0,8000})\)", re.IGNORECASE)
 _UV_REQUEST = re.compile(
     r"distribution `(?P<dist>[A-Za-z0-9][\w.-]*==[\w.+!-]+)|because (?P<because>[A-Za-z0-9][\w.-]*==[\w.+!-]+) has no\b"
@@ -916,6 +919,12 @@ def _requests(lines: Numbered, facts: LogFacts) -> None:
             match = _PIP_NO_DIST.search(line)
             if match:
                 add(_requirement(match.group("req"), number, line, "pip-error"))
+        if "is a yanked version" in low:
+            # pip takes a yanked release only when no other release installs here (PEP 592): the same
+            # failure as "no matching distribution", for every release not yanked
+            yanked = _PIP_YANKED.search(line)
+            if yanked:
+                add(Requested(normalise(yanked.group("name")), "", number, line, "pip-error"))
         if "distribution `" in low or " has no " in low or "failed to " in low or " for " in low:
             for match in _UV_REQUEST.finditer(line):
                 if match.group("setup"):
@@ -1193,18 +1202,28 @@ def _gpu(lines: Numbered, facts: LogFacts) -> None:
 
 
 # ---- paths: which installation each traceback frame, install and interpreter belongs to ------
-# a traceback frame: Python's `File "x.py", line 3`, IPython 8's `File /x.py:98, in f()`, and
+# a traceback frame: Python's `File "x.py", line 3`, IPython 8's `File /x.py:98, in f()`, rich's, and
 # IPython 7's / Colab's `/x.py in <module>()` (Colab links it: `[/x.py](https://localhost:8080/#) in f()`)
 _FRAME_RE = re.compile(
     r'^\s*file "(?P<path>[^"]{1,1000})", line \d+'
     r"|^\s*file (?P<ipython>(?:[a-z]:)?[\\/~][^\s:]{1,1000}?\.py):\d+\b"
+    # rich's tracebacks (accelerate, typer, huggingface-cli): `│ C:\x\runpy.py:196 in _run_module_as_main │`
+    r"|^[\s│|]*(?P<rich>(?:[a-z]:)?[\\/~][^\s:]{1,1000}?\.py):\d+ in [<\w]"
     r"|^\s*\[?(?P<cell>(?:[a-z]:)?[\\/~][^\s\[\]()]{1,1000}?\.py)\]?(?:\([^)\s]{0,200}\))?\s+in\s+<?[\w.]{1,200}>?(?:\(|\s*$)",
     re.IGNORECASE,
 )
 
 
+# a console script in an installation's bin / Scripts folder, as a traceback frame's file
+_CONSOLE_SCRIPT = re.compile(
+    r"^(?P<prefix>(?:[a-z]:)?[\\/~].+?)(?:[\\/]+bin[\\/]+[\w-]+(?:\d(?:\.\d+)?)?"
+    r"|[\\/]+scripts[\\/]+[\w.-]+\.exe(?:[\\/]+__main__\.py)?)$",
+    re.IGNORECASE,
+)
+
+
 def _frame_path(frame: re.Match[str]) -> str:
-    return frame.group("path") or frame.group("ipython") or frame.group("cell")
+    return frame.group("path") or frame.group("ipython") or frame.group("rich") or frame.group("cell")
 
 
 _INTERPRETER_LINE = re.compile(
@@ -1255,6 +1274,12 @@ def _paths(lines: Numbered, facts: LogFacts) -> None:
             )
         )
         tokens = path_tokens(_frame_path(frame) if frame else line)
+        script = _CONSOLE_SCRIPT.match(_frame_path(frame)) if frame and not tokens else None
+        if script is not None and not script.group("prefix").lower().endswith(("/usr", "/usr/local")):
+            # an environment's console script (`.../envs/tf/bin/pip`, `...\Scripts\pip.exe\__main__.py`) runs
+            # under that environment's interpreter: the frame is that prefix's
+            prefix = script.group("prefix").lower()
+            tokens = [(prefix, classify_prefix(prefix), "script")]
         stdlib = STDLIB_PATH.match(_frame_path(frame)) if frame and not tokens else None
         if stdlib is not None and classify_prefix(stdlib.group("prefix")).startswith("conda"):
             # a conda installation's own standard library runs this frame: that prefix's interpreter runs

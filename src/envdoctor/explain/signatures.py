@@ -2175,6 +2175,18 @@ SIGNATURES: tuple[Signature, ...] = (
         anchor="pypi.org/project/",
     ),
     S(
+        "removed/index-has-no-such-project",
+        "/simple/",
+        "package-removed",
+        0.88,
+        "PyPI's simple page for the project answers 404 (pip -v's `\"GET /simple/x/ HTTP/1.1\" 404`, or `404 Client "
+        "Error: Not Found for url: https://pypi.org/simple/x/`): no project of that name is on the index, it was "
+        "removed or renamed (a name typed wrong reads the same).",
+        'https://pypi.org:443 "GET /simple/tf-nightly-2-0-preview/ HTTP/1.1" 404 13',
+        pattern=r'pypi(?:\.python)?\.org(?::443)? "get /simple/[\w.-]+/? http/1\.[01]" 404\b'
+        r"|\b404 client error: not found for url: https?://pypi(?:\.python)?\.org/simple/[\w.-]+/?(?:\s|$)",
+    ),
+    S(
         "removed/pytorch-placeholder",
         "the package named for pytorch is",
         "package-removed",
@@ -2925,7 +2937,8 @@ SIGNATURES: tuple[Signature, ...] = (
         0.8,
         "The index or download host refused the request (HTTP 403/404/5xx): wrong URL, no access, or a proxy in the way.",
         "Could not install packages due to an EnvironmentError: 403 Client Error: Forbidden for url: https://download.pytorch.org/whl/cpu/typing-extensions/",
-        pattern=r"(?:\b(?:4\d\d|5\d\d) (?:client|server) error:[\w ]+|\bhttp (?:4\d\d|5\d\d|000)\b[^\n]{0,40}) for url:? ?<?https?://[^\s>]*(?:pypi|pythonhosted|anaconda|conda|pytorch|/simple/|\.whl|jax-releases|tensorflow|nvidia)",
+        # (PyPI's own 404 for a project's simple page is removed/index-has-no-such-project)
+        pattern=r"(?:\b(?!404 client error: not found for url: https?://pypi(?:\.python)?\.org/simple/)(?:4\d\d|5\d\d) (?:client|server) error:[\w ]+|\bhttp (?:4\d\d|5\d\d|000)\b[^\n]{0,40}) for url:? ?<?https?://[^\s>]*(?:pypi|pythonhosted|anaconda|conda|pytorch|/simple/|\.whl|jax-releases|tensorflow|nvidia)",
         anchor="http",
     ),
     S(

@@ -76,6 +76,7 @@ PACKAGES: tuple[str, ...] = (
     "pyvirtualcam",
     "faiss-cpu",
     "llvmlite",
+    "tflite-support",
 )
 
 #: Tools whose release days date a log (pip's `[notice] A new release of pip is available: 23.3.1 -> 24.0`).
