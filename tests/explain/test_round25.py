@@ -262,3 +262,25 @@ def test_an_environments_console_script_importing_the_systems_pip_is_leakage() -
     # a project's own scripts/ folder is not an installation's console script
     project = log.replace("/home/me/t/conda/bin/pip", "/home/me/project/scripts/prep.py")
     assert_not_concluded(project, "env-leakage")
+
+
+def test_pubgrubs_requires_chain_is_a_clash_of_pins() -> None:
+    log = (
+        "Because no versions of dagster-cloud match >1.9.6,<2.0.0\n"
+        " and opentelemetry-proto (1.28.2) depends on protobuf (>=5.0,<6.0), opentelemetry-exporter-otlp-proto-http "
+        "(>=1.28.2,<1.29.0 || >1.29.0,<2) requires protobuf (>=5.0,<6.0).\n"
+    )
+    assert raw_decision(log).cause == "solver-conflict"
+    # a chain ending on the Python's range is the Python, not this signature
+    python = "numpy (>=2.1,<3) requires Python (>=3.10).\n"
+    assert raw_decision(python).scores.get("solver-conflict", 0.0) == 0.0
+
+
+def test_pipenvs_incompatible_versions_are_a_clash_of_pins() -> None:
+    log = (
+        "There are incompatible versions in the resolved dependencies:\n"
+        "  numpy<1.19,>=1.16 (from rasa==2.8.7->-r constraints.txt (line 4))\n"
+        "  numpy~=1.19.2 (from tensorflow==2.4.3->-r constraints.txt (line 5))\n"
+    )
+    assert_reasoned(log, "solver-conflict")
+    assert_not_concluded("numpy~=1.19.2 (from tensorflow==2.4.3)\n", "solver-conflict")

@@ -1896,6 +1896,25 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r"depends on [\w.-]+ \([^()\n]{1,60}\), [\w.-]+ \([^()\s]{1,40}\) is incompatible with [\w.-]+ \(",
     ),
     S(
+        "solver/pubgrub-requires-chain",
+        ") requires ",
+        "solver-conflict",
+        0.8,
+        "PubGrub's derivation (Poetry, uv, pdm): a range of one package requires a range of another "
+        "(`X (>=1.28.2,<2) requires protobuf (>=5.0,<6.0)`): the resolver is walking a clash of pins. A Python "
+        "requirement in the chain is the Python's, not this.",
+        "opentelemetry-exporter-otlp-proto-http (>=1.28.2,<1.29.0 || >1.29.0,<2) requires protobuf (>=5.0,<6.0).",
+        pattern=r"[\w.-]+ \([^()\n]{1,80}\) requires (?!python\b)[\w.-]+ \([^()\n]{1,60}\)",
+    ),
+    S(
+        "solver/pipenv-incompatible-versions",
+        "there are incompatible versions in the resolved dependencies",
+        "solver-conflict",
+        0.85,
+        "pipenv's lock: the packages' requirements on one dependency (listed below it) do not overlap.",
+        "There are incompatible versions in the resolved dependencies:",
+    ),
+    S(
         "solver/poetry-depends-on-both",
         "version solving failed",
         "solver-conflict",
