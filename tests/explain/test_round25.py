@@ -284,3 +284,11 @@ def test_pipenvs_incompatible_versions_are_a_clash_of_pins() -> None:
     )
     assert_reasoned(log, "solver-conflict")
     assert_not_concluded("numpy~=1.19.2 (from tensorflow==2.4.3)\n", "solver-conflict")
+
+
+def test_conda_refusing_to_remove_its_own_dependency_is_pip_in_the_base_env() -> None:
+    log = (
+        "RemoveError: 'requests' is a dependency of conda and cannot be removed from\nconda's operating environment.\n"
+    )
+    assert raw_decision(log).cause == "mixed-pip-conda"
+    assert_not_concluded("RemoveError: 'numpy' cannot be removed: it is pinned\n", "mixed-pip-conda")

@@ -517,6 +517,12 @@ CASES: dict[str, tuple[str, str, str]] = {
         "platform-unsupported",
         "C:\\Users\\me> python\ntensorflow version: 2.10.1\nNum GPUs Available:  0\n",
     ),
+    "packages/pydantic-v1-field-analysis": (
+        "in pydantic.fields.ModelField._type_analysis:550\nTypeError: issubclass() arg 1 must be a class\n",
+        "dependency-version-mismatch",
+        # the same TypeError in the user's own code, pydantic nowhere near it
+        'File "train.py", line 3, in check\nTypeError: issubclass() arg 1 must be a class\n',
+    ),
     "gpu/onnxruntime-provider-requires": (
         "The cuda is 12.6 and the cudnn is 9.3.\n"
         "Failed to create CUDAExecutionProvider. Require cuDNN 8.* and CUDA 12.*. Please install all dependencies\n",

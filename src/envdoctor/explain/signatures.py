@@ -1683,6 +1683,15 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     # ---- mixed-pip-conda -------------------------------------------------------------------
     S(
+        "mixed/conda-dependency-cannot-be-removed",
+        "is a dependency of conda and cannot be removed",
+        "mixed-pip-conda",
+        0.8,
+        "conda refuses to change one of its own dependencies in the base environment (requests, ruamel, "
+        "pycosat): a pip install there replaced conda's copy, so conda's solver wants to swap it out.",
+        "RemoveError: 'requests' is a dependency of conda and cannot be removed from conda's operating environment.",
+    ),
+    S(
         "mixed/distutils-uninstall",
         "cannot uninstall '",
         "mixed-pip-conda",

@@ -302,6 +302,31 @@ def h5py_3_strings_under_an_old_keras(ctx: RuleContext) -> Iterator[Verdict]:
     yield Verdict("dependency-version-mismatch", 0.88, why, evidence, fix='pip install "h5py<3.0.0"')
 
 
+_NOT_A_CLASS = re.compile(r"typeerror: issubclass\(\) arg 1 must be a class", re.IGNORECASE)
+_PYDANTIC = re.compile(r"\bpydantic\b", re.IGNORECASE)
+
+
+@cause_rule("packages/pydantic-v1-field-analysis", "dependency-version-mismatch")
+def pydantic_v1_field_analysis(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: `TypeError: issubclass() arg 1 must be a class` with pydantic named just before it
+    (pydantic.fields.ModelField._type_analysis, "spacy ... leverage pydantic").
+    Why: pydantic 1.x analyses each model field's annotation with issubclass(); a typing-extensions
+    (>= 4.6) or a spaCy / confection release outside the range that pydantic release was written
+    for hands it an annotation that is not a class. Pinning the pair the packages were released with
+    (typing-extensions < 4.6 for pydantic 1.10.7, or a newer pydantic) is the fix.
+    Example: `in pydantic.fields.ModelField._type_analysis:550` / `TypeError: issubclass() arg 1 must be a class`."""
+    found = next(((n, t) for n, t in ctx.lines if _NOT_A_CLASS.search(t)), None)
+    if found is None:
+        return
+    number, text = found
+    named = next(((n, t) for n, t in ctx.lines if number - 12 <= n <= number and _PYDANTIC.search(t)), None)
+    if named is None:
+        return
+    why = "pydantic 1.x's field analysis meets an annotation from a typing-extensions / spaCy release it predates"
+    evidence = [Evidence(named[0], named[1], "fact/package"), Evidence(number, text, "fact/error")]
+    yield Verdict("dependency-version-mismatch", 0.85, why, evidence)
+
+
 _TF_INTERNAL = re.compile(r"\btf\.__internal__\b|has no attribute '__internal__'")
 _TF1 = re.compile(r"tensorflow[_-]core|tensorflow-1\.\d|tensorflow(?:-gpu)?[ =]=?=?\s*1\.\d+|tensorflow 1\.\d+", re.I)
 
