@@ -83,6 +83,8 @@ LABELLED_SPLITS = (
     "blind59",
     "blind60",
     "blind61",
+    "blind62",
+    "blind63",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -116,6 +118,7 @@ BLIND_ROUNDS = (
     ("blind56", "blind57"),
     ("blind58", "blind59"),
     ("blind60", "blind61"),
+    ("blind62", "blind63"),
 )
 
 
