@@ -55,6 +55,7 @@ READ_BLIND = (
     "blind56",
     "blind59",
     "blind60",
+    "blind63",
 )
 
 
