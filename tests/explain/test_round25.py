@@ -292,3 +292,37 @@ def test_conda_refusing_to_remove_its_own_dependency_is_pip_in_the_base_env() ->
     )
     assert raw_decision(log).cause == "mixed-pip-conda"
     assert_not_concluded("RemoveError: 'numpy' cannot be removed: it is pinned\n", "mixed-pip-conda")
+
+
+def test_wrapts_dictwrapper_failure_is_the_dependency() -> None:
+    log = "TypeError: this __dict__ descriptor does not support '_DictWrapper' objects\n"
+    assert_reasoned(log, "dependency-version-mismatch")
+    assert_not_concluded(
+        "TypeError: this __dict__ descriptor does not support 'Foo' objects\n", "dependency-version-mismatch"
+    )
+
+
+def test_a_keras_file_of_the_other_keras_is_the_keras_mismatch() -> None:
+    keras3_file = (
+        "TypeError: Could not deserialize class 'Functional' because its parent module keras.src.models.functional "
+        "cannot be imported. Full object config: {'module': 'keras.src.models.functional'}\n"
+    )
+    assert_reasoned(keras3_file, "keras-version-mismatch")
+    keras2_file = (
+        "TypeError: Could not locate class 'Model'. Make sure custom classes are decorated with "
+        "`@keras.saving.register_keras_serializable()`.\n"
+    )
+    assert raw_decision(keras2_file).cause == "keras-version-mismatch"
+    # the user's own layer not registered is the user's code, not another Keras
+    assert_not_concluded(keras2_file.replace("'Model'", "'MyAttentionBlock'"), "keras-version-mismatch")
+
+
+def test_paddles_copy_cudnn_hint_is_cudnn_not_found() -> None:
+    log = (
+        "W0804 21:55:45.073442 12172 dynamic_loader.cc:238] Note: [Recommend] copy cudnn into CUDA installation "
+        "directory.\n"
+    )
+    assert raw_decision(log).cause == "cuda-libs-missing"
+    assert_not_concluded(
+        "W0804 dynamic_loader.cc:238] Note: cudnn found in CUDA installation directory.\n", "cuda-libs-missing"
+    )

@@ -427,6 +427,15 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     # ---- cuda-libs-missing -----------------------------------------------------------------
     S(
+        "cuda-libs/paddle-copy-cudnn-note",
+        "copy cudnn into cuda installation directory",
+        "cuda-libs-missing",
+        0.8,
+        "PaddlePaddle's loader prints this hint when it cannot load cuDNN (dynamic_loader.cc): cuDNN is not "
+        "installed where the loader looks (the CUDA folder, PATH).",
+        "W0804 dynamic_loader.cc:238] Note: [Recommend] copy cudnn into CUDA installation directory.",
+    ),
+    S(
         "cuda-libs/tf1-could-not-open",
         "couldn't open cuda library",
         "cuda-libs-missing",
@@ -2321,6 +2330,29 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r"could not interpret optimizer identifier:?\s*<(?:keras|tf_keras|tensorflow)\b",
     ),
     S(
+        "keras/saved-by-keras-3",
+        "because its parent module keras.src",
+        "keras-version-mismatch",
+        0.85,
+        "A `.keras` file written by Keras 3 (its classes live in `keras.src.*`) loaded by Keras 2 / tf.keras, "
+        "which has no such module.",
+        "TypeError: Could not deserialize class 'Functional' because its parent module keras.src.models.functional "
+        "cannot be imported.",
+        pattern=r"could not deserialize class '\w+' because its parent module keras\.src\.",
+    ),
+    S(
+        "keras/builtin-class-not-located",
+        "could not locate class '",
+        "keras-version-mismatch",
+        0.8,
+        "Keras 3 cannot find one of Keras' own classes (`Model`, `Functional`, `Sequential`) named in a saved "
+        "model: the file was written by Keras 2 / tf.keras, whose config names them where Keras 3 does not look.",
+        "TypeError: Could not locate class 'Model'. Make sure custom classes are decorated with "
+        "`@keras.saving.register_keras_serializable()`.",
+        pattern=r"could not locate class '(?:Model|Functional|Sequential|InputLayer|Dense|Conv[123]D|"
+        r"BatchNormalization|Dropout|Activation|Embedding|LSTM|GRU|Adam|SGD)'",
+    ),
+    S(
         "keras/keras3-layer-never-called",
         "has never been called and thus has no defined",
         "keras-version-mismatch",
@@ -2726,6 +2758,15 @@ SIGNATURES: tuple[Signature, ...] = (
         "ImportError: ... you need flash_attn package version to be greater or equal than 2.1.0. Detected version 2.0.4.",
         pattern=r"you need [\w.-]+ package version to be (?:greater|smaller|less|lower|higher)[\w ]{0,20} than "
         r"v?\d[\w.]*\.? detected version v?\d[\w.+]*",
+    ),
+    S(
+        "deps/wrapt-dictwrapper",
+        "descriptor does not support '_dictwrapper' objects",
+        "dependency-version-mismatch",
+        0.85,
+        "wrapt 1.15 changed how proxies expose `__dict__`; TensorFlow < 2.13's tracking `_DictWrapper` (a wrapt "
+        "proxy) then fails: wrapt (or the typing-extensions / wrapt pair pulled in) is outside TensorFlow's range.",
+        "TypeError: this __dict__ descriptor does not support '_DictWrapper' objects",
     ),
     S(
         "deps/version-conflict",
