@@ -576,12 +576,13 @@ def no_nvidia_gpu_in_the_machine(ctx: RuleContext) -> Iterator[Verdict]:
     gpu = ctx.facts.gpu
     if gpu.driver or gpu.gpu_named or gpu.driver_cuda:
         return
-    if not any(c in ctx.signals for c in (*_GPU_ROOTS, "no-gpu-visible")) and not (
-        ctx.facts.frames and any(_CUDA_CALL.search(t) for _, t in ctx.lines)
-    ):
+    cuda_said = any(c in ctx.signals for c in (*_GPU_ROOTS, "no-gpu-visible"))
+    if not cuda_said and not ctx.facts.frames:
         return
     named = next(((n, t) for n, t in ctx.lines if _OTHER_GPU.search(t)), None)
     if named is None or any(_NVIDIA_GPU.search(t) for _, t in ctx.lines):
+        return
+    if not cuda_said and not any("cuda" in t.lower() and _CUDA_CALL.search(t) for _, t in ctx.lines):
         return
     yield Verdict(
         "no-gpu-visible",

@@ -315,7 +315,7 @@ def pydantic_v1_field_analysis(ctx: RuleContext) -> Iterator[Verdict]:
     for hands it an annotation that is not a class. Pinning the pair the packages were released with
     (typing-extensions < 4.6 for pydantic 1.10.7, or a newer pydantic) is the fix.
     Example: `in pydantic.fields.ModelField._type_analysis:550` / `TypeError: issubclass() arg 1 must be a class`."""
-    found = next(((n, t) for n, t in ctx.lines if _NOT_A_CLASS.search(t)), None)
+    found = next(((n, t) for n, t in ctx.lines if "issubclass()" in t and _NOT_A_CLASS.search(t)), None)
     if found is None:
         return
     number, text = found
