@@ -85,6 +85,8 @@ LABELLED_SPLITS = (
     "blind61",
     "blind62",
     "blind63",
+    "blind64",
+    "blind65",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -119,6 +121,7 @@ BLIND_ROUNDS = (
     ("blind58", "blind59"),
     ("blind60", "blind61"),
     ("blind62", "blind63"),
+    ("blind64", "blind65"),
 )
 
 
