@@ -56,6 +56,7 @@ READ_BLIND = (
     "blind59",
     "blind60",
     "blind63",
+    "blind64",
 )
 
 
