@@ -326,3 +326,37 @@ def test_paddles_copy_cudnn_hint_is_cudnn_not_found() -> None:
     assert_not_concluded(
         "W0804 dynamic_loader.cc:238] Note: cudnn found in CUDA installation directory.\n", "cuda-libs-missing"
     )
+
+
+def test_musls_loader_without_glibcs_loader_is_the_platform() -> None:
+    log = (
+        "Error: Error loading shared library ld-linux-x86-64.so.2: No such file or directory (needed by "
+        "/app/node_modules/onnxruntime-node/bin/napi-v3/linux/x64//libonnxruntime.so.1.14.0)\n"
+    )
+    assert_reasoned(log, "platform-unsupported")
+    assert_not_concluded(
+        "Error: Error loading shared library libcudnn.so.8: No such file or directory\n", "platform-unsupported"
+    )
+
+
+def test_musls_relocation_error_cut_after_the_symbol_is_still_musl() -> None:
+    log = (
+        "Caused by: java.lang.UnsatisfiedLinkError: /tmp/ort/libonnxruntime.so: Error relocating "
+        "/tmp/ort/libonnxruntime.so: __vsnprintf_chk: s\n"
+    )
+    assert raw_decision(log).cause == "platform-unsupported"
+
+
+def test_an_empty_conda_env_in_a_list_of_steps_is_the_interpreter() -> None:
+    log = (
+        "1. conda create -n torch0.3.1 -> source activate torch0.3.1 -> pip install torch-0.3.1-cp35-cp35m-linux_"
+        "x86_64.whl -> source deactivate\n"
+        "2. conda create -n torch0.4.0 -> source activate torch0.4.0 -> pip install torch-0.4.0-cp35-cp35m-linux_"
+        "x86_64.whl\n3. during the installation of 0.4.0, 0.3.1 will be uninstalled automaticly\n"
+    )
+    assert_reasoned(log, "wrong-interpreter")
+    # python named at create: the env has its own pip
+    with_python = log.replace("conda create -n torch0.3.1 ->", "conda create -n torch0.3.1 python=3.5 ->").replace(
+        "conda create -n torch0.4.0 ->", "conda create -n torch0.4.0 python=3.5 ->"
+    )
+    assert_not_concluded(with_python, "wrong-interpreter")

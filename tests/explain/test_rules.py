@@ -523,6 +523,15 @@ CASES: dict[str, tuple[str, str, str]] = {
         # the same TypeError in the user's own code, pydantic nowhere near it
         'File "train.py", line 3, in check\nTypeError: issubclass() arg 1 must be a class\n',
     ),
+    "installs/conda-cannot-remove-what-pip-installed": (
+        "(env) $ conda uninstall pandas=2.2.2\nSolving environment: failed\n"
+        "PackagesNotFoundError: The following packages are missing from the target environment:\n  - pandas=2.2.2\n"
+        "(env) $ conda list pandas\ngeopandas                 0.14.3                   pypi_0    pypi\n",
+        "mixed-pip-conda",
+        # nothing pip installed is shown: a package that was never there reads the same
+        "(env) $ conda uninstall pandas=2.2.2\nSolving environment: failed\n"
+        "PackagesNotFoundError: The following packages are missing from the target environment:\n  - pandas=2.2.2\n",
+    ),
     "gpu/onnxruntime-provider-requires": (
         "The cuda is 12.6 and the cudnn is 9.3.\n"
         "Failed to create CUDAExecutionProvider. Require cuDNN 8.* and CUDA 12.*. Please install all dependencies\n",

@@ -1973,7 +1973,19 @@ SIGNATURES: tuple[Signature, ...] = (
         "was made for glibc, and musl's loader words the failure 'Error relocating ...: symbol not found'.",
         "OSError: Error relocating /usr/local/lib/python3.9/site-packages/torch/lib/libgomp-a34b3233.so.1: "
         "pthread_attr_setaffinity_np: symbol not found",
-        pattern=r"error relocating \S+\.so[\w.-]*: \S+: symbol not found",
+        # (an excerpt may cut the line after the symbol: musl's "Error relocating <lib>.so: <symbol>:" is enough)
+        pattern=r"error relocating \S+\.so[\w.-]*: \S+?:(?: symbol not found| s\w*$|$)",
+    ),
+    S(
+        "platform/musl-missing-glibc-loader",
+        "error loading shared library ld-linux",
+        "platform-unsupported",
+        0.85,
+        "musl's loader (Alpine) looking for glibc's own dynamic loader (`ld-linux-x86-64.so.2`, `ld-linux-aarch64.so.1`) "
+        "that a glibc-built library names: the binary was made for glibc, not musl.",
+        "Error: Error loading shared library ld-linux-x86-64.so.2: No such file or directory (needed by "
+        "/app/node_modules/onnxruntime-node/bin/napi-v3/linux/x64//libonnxruntime.so.1.14.0)",
+        pattern=r"error loading shared library ld-linux[\w.-]*\.so\.\d: no such file or directory",
     ),
     S(
         "python/torch-placeholder-sdist",

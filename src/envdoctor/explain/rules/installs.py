@@ -139,6 +139,35 @@ def one_installer_removes_the_others_package(ctx: RuleContext) -> Iterator[Verdi
         return
 
 
+_NOT_IN_THE_ENVIRONMENT = re.compile(r"packages are missing from the target environment", re.IGNORECASE)
+# a `conda list` row of a package pip installed: `pandas  2.2.2  pypi_0  pypi`
+_PYPI_ROW = re.compile(r"^\s*[A-Za-z][\w.-]*\s+\S+\s+pypi_0\s+pypi\s*$")
+
+
+@cause_rule("installs/conda-cannot-remove-what-pip-installed", MIXED)
+def conda_cannot_remove_what_pip_installed(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: `conda uninstall X` answers "PackagesNotFoundError: The following packages are missing
+    from the target environment", while `conda list` in the same environment shows packages pip
+    installed (`pypi_0  pypi` rows).
+    Why: conda removes only what its own records hold; a package pip put into the environment is
+    not among them, so conda cannot see it while Python imports it, and a second copy (conda's and
+    pip's) is the usual end. pip uninstalls what pip installed.
+    Example: `conda uninstall pandas=2.2.2` -> PackagesNotFoundError, `conda list pandas` ->
+    `geopandas 0.14.3 pypi_0 pypi`."""
+    removes = _command_packages(_CONDA_REMOVES, ctx)
+    if not removes:
+        return
+    first = min(line for line, _text in removes.values())
+    missing = next(((n, t) for n, t in ctx.lines if n > first and _NOT_IN_THE_ENVIRONMENT.search(t)), None)
+    pypi = next(((n, t) for n, t in ctx.lines if _PYPI_ROW.match(t)), None)
+    if missing is None or pypi is None:
+        return
+    name = next(iter(removes))
+    why = f"conda cannot remove {name}: pip installed packages into this conda environment, outside conda's records"
+    evidence = [Evidence(*missing, "fact/error"), Evidence(*pypi, "fact/conda-list")]
+    yield Verdict(MIXED, 0.85, why, evidence, fix=f"pip uninstall {name}, then conda install {name} (one installer)")
+
+
 # pip run on the `conda` package itself, as a command or in the user's words ("pip update conda",
 # "I updated conda via pip"): PyPI's conda replaces the installer's own files
 _PIP_TOUCHES_CONDA = re.compile(

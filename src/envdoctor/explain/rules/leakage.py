@@ -1244,11 +1244,12 @@ def site_packages_of_another_python(ctx: RuleContext) -> Iterator[Verdict]:
 # `conda create -n NAME` (or --name / --prefix) with nothing to install: an environment without Python
 _EMPTY_CONDA_CREATE = re.compile(
     r"\b(?:conda|mamba|micromamba) create\s+(?:(?:-y|--yes|-q|--quiet)\s+)*(?:-n|--name|-p|--prefix)[ =]?\S+"
-    r"(?:\s+(?:-y|--yes|-q|--quiet))*\s*(?:$|#)",
+    r"(?:\s+(?:-y|--yes|-q|--quiet))*\s*(?:$|#|->|&&|;)",  # a step list: `conda create -n a -> source activate a`
     re.IGNORECASE,
 )
-_PIP_INSTALL_CMD = re.compile(r"^\s*(?:\(\S+\)\s*)?(?:\$\s*)?pip3?\s+install\b", re.IGNORECASE)
-_NOT_IMPORTED = re.compile(r"modulenotfounderror|no module named|importerror", re.IGNORECASE)
+_PIP_INSTALL_CMD = re.compile(r"(?:^|->|&&|;)\s*(?:\(\S+\)\s*)?(?:\$\s*)?pip3?\s+install\b", re.IGNORECASE)
+# the package does not import, or pip uninstalls the copy another (empty) environment "had": one pip for both
+_NOT_IMPORTED = re.compile(r"modulenotfounderror|no module named|importerror|\buninstall(?:ed|ing)\b", re.IGNORECASE)
 
 
 @cause_rule("leakage/pip-in-a-conda-env-without-python", WRONG_INTERPRETER)
@@ -1264,7 +1265,14 @@ def pip_in_a_conda_env_without_python(ctx: RuleContext) -> Iterator[Verdict]:
     created = next(((n, t) for n, t in ctx.lines if _EMPTY_CONDA_CREATE.search(t)), None)
     if created is None:
         return
-    pip = next(((n, t) for n, t in ctx.lines if n > created[0] and _PIP_INSTALL_CMD.search(t)), None)
+    pip = next(
+        (
+            (n, t)
+            for n, t in ctx.lines
+            if n >= created[0] and (m := _PIP_INSTALL_CMD.search(t)) and (n > created[0] or m.start() > 0)
+        ),
+        None,
+    )
     if pip is None:
         return
     failed = next(((n, t) for n, t in ctx.lines if n > pip[0] and _NOT_IMPORTED.search(t)), None)
