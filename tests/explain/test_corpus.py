@@ -62,7 +62,9 @@ def test_tuning_accuracy() -> None:
     # so the tuning logs the rules decide at 0.80-0.84 are `unknown` with that cause first
     # round 18b: 0.837 (159/190): blind47 measured "libX.so.N: cannot open shared object file" wrong twice
     # more (CUDA of another version, which the log did not show): 29 of 32, which holds it to 0.78
-    assert accuracy >= 0.83, wrong
+    # round 27: 0.826 (157/190): blind63 measured it wrong twice more (mxnet's and dgl's libcudart.so.10.0
+    # where another CUDA was the fault), which holds it to 0.76: its tuning logs are `unknown` with it first
+    assert accuracy >= 0.82, wrong
 
 
 def test_heldout_accuracy() -> None:
