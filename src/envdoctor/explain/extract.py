@@ -1256,8 +1256,9 @@ def _paths(lines: Numbered, facts: LogFacts) -> None:
         low = line.lower()
         after_echo, echoed = echoed, bool(_ECHO_PYTHONPATH.search(line))
         frame = _FRAME_RE.match(line)
+        frame_path = _frame_path(frame) if frame else ""
         if frame and len(facts.frames) < 400:
-            facts.frames.append(Located(_frame_path(frame), number, line))
+            facts.frames.append(Located(frame_path, number, line))
         role = (
             "frame"
             if frame
@@ -1273,14 +1274,14 @@ def _paths(lines: Numbered, facts: LogFacts) -> None:
                 else "site"
             )
         )
-        tokens = path_tokens(_frame_path(frame) if frame else line)
-        script = _CONSOLE_SCRIPT.match(_frame_path(frame)) if frame and not tokens else None
+        tokens = path_tokens(frame_path if frame else line)
+        script = _CONSOLE_SCRIPT.match(frame_path) if frame and not tokens else None
         if script is not None and not script.group("prefix").lower().endswith(("/usr", "/usr/local")):
             # an environment's console script (`.../envs/tf/bin/pip`, `...\Scripts\pip.exe\__main__.py`) runs
             # under that environment's interpreter: the frame is that prefix's
             prefix = script.group("prefix").lower()
             tokens = [(prefix, classify_prefix(prefix), "script")]
-        stdlib = STDLIB_PATH.match(_frame_path(frame)) if frame and not tokens else None
+        stdlib = STDLIB_PATH.match(frame_path) if frame and not tokens else None
         if stdlib is not None and classify_prefix(stdlib.group("prefix")).startswith("conda"):
             # a conda installation's own standard library runs this frame: that prefix's interpreter runs
             tokens = [(stdlib.group("prefix").lower(), classify_prefix(stdlib.group("prefix")), "stdlib")]

@@ -83,6 +83,9 @@ def _regex(pattern: str) -> re.Pattern[str]:
 
 
 S = Signature
+# PyPI answering 404 for a project's simple page: removed/index-has-no-such-project reads it, the
+# network's client-error signature leaves it alone
+_PYPI_SIMPLE_404 = r"404 client error: not found for url: https?://pypi(?:\.python)?\.org/simple/"
 _FRAMEWORKS = r"(?:tensorflow(?:-cpu|-intel|-macos|-gpu)?|tf-nightly|torch|torchvision|torchaudio|jax|jaxlib|keras|paddlepaddle(?:-gpu)?|mxnet)"
 
 
@@ -2233,7 +2236,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "removed or renamed (a name typed wrong reads the same).",
         'https://pypi.org:443 "GET /simple/tf-nightly-2-0-preview/ HTTP/1.1" 404 13',
         pattern=r'pypi(?:\.python)?\.org(?::443)? "get /simple/[\w.-]+/? http/1\.[01]" 404\b'
-        r"|\b404 client error: not found for url: https?://pypi(?:\.python)?\.org/simple/[\w.-]+/?(?:\s|$)",
+        r"|\b" + _PYPI_SIMPLE_404 + r"[\w.-]+/?(?:\s|$)",
     ),
     S(
         "removed/pytorch-placeholder",
@@ -3019,7 +3022,9 @@ SIGNATURES: tuple[Signature, ...] = (
         "The index or download host refused the request (HTTP 403/404/5xx): wrong URL, no access, or a proxy in the way.",
         "Could not install packages due to an EnvironmentError: 403 Client Error: Forbidden for url: https://download.pytorch.org/whl/cpu/typing-extensions/",
         # (PyPI's own 404 for a project's simple page is removed/index-has-no-such-project)
-        pattern=r"(?:\b(?!404 client error: not found for url: https?://pypi(?:\.python)?\.org/simple/)(?:4\d\d|5\d\d) (?:client|server) error:[\w ]+|\bhttp (?:4\d\d|5\d\d|000)\b[^\n]{0,40}) for url:? ?<?https?://[^\s>]*(?:pypi|pythonhosted|anaconda|conda|pytorch|/simple/|\.whl|jax-releases|tensorflow|nvidia)",
+        pattern=r"(?:\b(?!"
+        + _PYPI_SIMPLE_404
+        + r")(?:4\d\d|5\d\d) (?:client|server) error:[\w ]+|\bhttp (?:4\d\d|5\d\d|000)\b[^\n]{0,40}) for url:? ?<?https?://[^\s>]*(?:pypi|pythonhosted|anaconda|conda|pytorch|/simple/|\.whl|jax-releases|tensorflow|nvidia)",
         anchor="http",
     ),
     S(

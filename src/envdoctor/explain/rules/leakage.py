@@ -1159,7 +1159,7 @@ def _two_line_banner(ctx: RuleContext, number: int, line: str) -> re.Match[str] 
 _TRACEBACK_HEADER = re.compile(r"traceback \(most recent call last\)", re.IGNORECASE)
 
 
-def _one_traceback_two_site_versions(ctx: RuleContext) -> Iterator[Verdict]:
+def _one_traceback_two_site_versions(ctx: RuleContext) -> Verdict | None:
     """One traceback's frames in two Python versions' site-packages (`/usr/local/lib/python3.4/
     dist-packages/vcstool/...` importing `/usr/local/lib/python2.7/dist-packages/yaml/...`)."""
     headers = [n for n, line in ctx.lines if _TRACEBACK_HEADER.search(line)]
@@ -1182,8 +1182,8 @@ def _one_traceback_two_site_versions(ctx: RuleContext) -> Iterator[Verdict]:
             fix = (
                 "take the other Python's site-packages off the path: `unset PYTHONPATH` (a setup script often sets it)"
             )
-            yield Verdict(LEAK, 0.85, why, evidence, fix=fix)
-            return
+            return Verdict(LEAK, 0.85, why, evidence, fix=fix)
+    return None
 
 
 @cause_rule("leakage/site-packages-of-another-python", LEAK)
@@ -1210,7 +1210,7 @@ def site_packages_of_another_python(ctx: RuleContext) -> Iterator[Verdict]:
             running = Located(found.group("v"), number, line)
             break
     if running is None:
-        two = next(_one_traceback_two_site_versions(ctx), None)
+        two = _one_traceback_two_site_versions(ctx)
         if two is not None:
             yield two
             return

@@ -33,10 +33,10 @@ _DLL_NOT_FOUND = re.compile(
 _CUDA_DLL = re.compile(
     r"\b(?:cudart|cudnn|cublas|cufft|curand|cusolver|cusparse|nvrtc|nvcuda|nvinfer|cupti)\w*\.dll", re.IGNORECASE
 )
-# NumPy / SciPy extensions failing in a conda environment: its Library\bin not on PATH (not activated)
 _ERROR_LOADING = re.compile(r'error loading "(?P<path>[^"]{1,400})"', re.IGNORECASE)
 _IMPORT_STATEMENT = re.compile(r"^\W{0,6}(?:>>>\s*)?(?:import|from)\s+(?P<name>[A-Za-z_]\w*)")
 _ANACONDA_SAID = re.compile(r"\b(?:ana|mini)conda\d?\b|\bconda (?:env|install|create|activate)\b", re.IGNORECASE)
+# NumPy / SciPy extensions failing in a conda environment: its Library\bin not on PATH (not activated)
 _CONDA_ACTIVATION = re.compile(r"_multiarray_umath|_ufuncs|_sparsetools|_fblas|_flapack|_ccallback|_distributor_init")
 _SITE_PACKAGE = re.compile(r"[\\/]site-packages[\\/](?P<pkg>[\w.-]+)[\\/]", re.IGNORECASE)
 # the extension was compiled on this machine: its compiler brought the C++ runtime with it
@@ -85,8 +85,7 @@ def windows_extension_dll_missing(ctx: RuleContext) -> Iterator[Verdict]:
             if tf is not None and version_tuple(tf.value)[:1] == (1,)
             else ""
         )
-        built_here = next(((n, t) for n, t in ctx.lines if _BUILT_HERE.search(t)), None)
-        if not other and built_here is not None:
+        if not other and any(_BUILT_HERE.search(t) for _n, t in ctx.lines):
             other = "the extension was built on this machine, whose compiler installed the C++ runtime"
             cuda = next(((n, t) for n, t in ctx.lines if _CUDA_INSTALLED.search(t)), None)
             if cuda is not None:
