@@ -87,6 +87,8 @@ LABELLED_SPLITS = (
     "blind63",
     "blind64",
     "blind65",
+    "blind66",
+    "blind67",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -122,6 +124,7 @@ BLIND_ROUNDS = (
     ("blind60", "blind61"),
     ("blind62", "blind63"),
     ("blind64", "blind65"),
+    ("blind66", "blind67"),
 )
 
 
