@@ -71,6 +71,7 @@ ARRIVALS: dict[str, tuple[str, ...]] = {
     "371a9e2": ("blind60",),
     "de1ae82": ("blind63",),
     "8fadac3": ("blind64",),
+    "0f2fc8b": ("blind67",),
 }
 assert all(s in READ_BLIND for sets in ARRIVALS.values() for s in sets), "only read sets are replayed"
 

@@ -57,6 +57,7 @@ READ_BLIND = (
     "blind60",
     "blind63",
     "blind64",
+    "blind67",
 )
 
 
