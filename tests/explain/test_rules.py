@@ -1068,6 +1068,23 @@ CASES: dict[str, tuple[str, str, str]] = {
         "[PhysicalDevice(name='/physical_device:CPU:0', device_type='CPU')]\n"
         "GPU not found on Windows 10 with tf 2.1.0\n",
     ),
+    "gpu/cpu-and-gpu-builds-both-installed": (
+        "paddlepaddle         2.0.2\npaddlepaddle-gpu     2.0.2.post101\n"
+        "Paddle trains, but it runs only on CPU.\n",
+        "no-gpu-visible",
+        # the GPU build alone: nothing shadows it
+        "paddlepaddle-gpu     2.0.2.post101\nPaddle trains, but it runs only on CPU.\n",
+    ),
+    "leakage/user-site-of-a-plain-python": (
+        "$ /usr/bin/python3.8 -m pip install --user numpy\n"
+        "Requirement already satisfied: numpy in /home/ci/.local/lib/python3.8/site-packages (1.24.4)\n"
+        "AttributeError: module 'numpy' has no attribute 'typeDict'\n",
+        "env-leakage",
+        # a conda environment named: the user site leaks into it
+        "$ /home/ci/miniconda3/envs/tf/bin/python -m pip install --user numpy\n"
+        "Requirement already satisfied: numpy in /home/ci/.local/lib/python3.8/site-packages (1.24.4)\n"
+        "AttributeError: module 'numpy' has no attribute 'typeDict'\n",
+    ),
     "leakage/source-tree-shadows-the-install": (
         'Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\n'
         '  File "torch/__init__.py", line 45, in <module>\n    from torch._C import *\n'

@@ -390,6 +390,16 @@ SIGNATURES: tuple[Signature, ...] = (
         "ImportError: cannot import name 'builder' from 'google.protobuf.internal'",
     ),
     S(
+        "protobuf/name-missing-from-generated-module",
+        "_pb2",
+        "protobuf-mismatch",
+        0.85,
+        "A message or enum missing from a generated `_pb2` module: its module body (protoc's output) "
+        "failed part-way under this protobuf runtime, or was generated for another one.",
+        "ImportError: cannot import name 'Imports' from 'wandb.proto.wandb_telemetry_pb2'",
+        pattern=r"cannot import name ['\"]?\w+['\"]? from ['\"]?[\w.]*_pb2['\"]",
+    ),
+    S(
         "protobuf/internal-create-key",
         "_internal_create_key",
         "protobuf-mismatch",
@@ -616,11 +626,12 @@ SIGNATURES: tuple[Signature, ...] = (
         "cuda-version-mismatch",
         0.95,
         "PyTorch's own check: the cuDNN loaded at run time is another version than the one torch was built "
-        "with (another cuDNN earlier on the library path than torch's bundled one).",
+        "with (another cuDNN earlier on the library path than torch's bundled one). torch 1.0-1.11 said "
+        "'linked against 7301' or '(8, 3, 3)', later releases 'found runtime version (8, 3, 3)'.",
         "RuntimeError: cuDNN version incompatibility: PyTorch was compiled  against (8, 5, 0) but found runtime "
         "version (8, 3, 3). PyTorch already comes bundled with cuDNN.",
-        pattern=r"cudnn version incompatibility: pytorch was compiled\s+against \((?P<want>[\d, ]+)\) but found "
-        r"runtime version \((?P<have>[\d, ]+)\)",
+        pattern=r"cudnn version incompatibility: pytorch was compiled\s+against \(?(?P<want>[\d, ]+?)\)? but "
+        r"(?:found runtime version|linked against) \(?(?P<have>[\d, ]+)\)?",
         anchor="cudnn",
     ),
     S(
@@ -973,6 +984,17 @@ SIGNATURES: tuple[Signature, ...] = (
         tags=("gpu-query",),
     ),
     S(
+        "no-gpu/paddle-cpu-build",
+        "paddlepaddle cpu version",
+        "no-gpu-visible",
+        0.8,
+        "Paddle's model zoos (PaddleClas, PaddleDetection, PaddleOCR) check the build: the CPU-only "
+        "paddlepaddle is the one loaded while the config asks for the GPU.",
+        "ERROR: You are using paddlepaddle cpu version! Please try to install paddlepaddle-gpu to run model on GPU.",
+        pattern=r"using paddlepaddle cpu version",
+        tags=("gpu-query",),
+    ),
+    S(
         "no-gpu/jax-no-gpu-platform",
         "no platforms that are instances of gpu are present",
         "no-gpu-visible",
@@ -1169,6 +1191,17 @@ SIGNATURES: tuple[Signature, ...] = (
         "The user says the framework does not detect / see / use the GPU.",
         "Tensorflow can't detect my gpu.",
         pattern=r"\b(?:can'?t|cannot|can not|doesn'?t|does not|won'?t|not|unable to)\s+(?:detect|detecting|recogni[sz]e|recogni[sz]ing|see|seeing|find|finding)\s+(?:my |the |any )?(?:nvidia )?gpus?\b|\bgpus? (?:is |are )?not (?:being )?(?:detected|recogni[sz]ed|found|visible)\b",
+        role="fact",
+        tags=("gpu-query",),
+    ),
+    S(
+        "fact/gpu-query-cpu-only",
+        "only",
+        None,
+        0.0,
+        "The user says the framework runs only on the CPU (ONNX Runtime: only `CPUExecutionProvider`).",
+        "But the model runs only on CPU",
+        pattern=r"\b(?:runs?|running|ran|get|gets|got|uses?|using|used)\s+only\s+(?:on\s+)?(?:the\s+)?cpu(?:executionprovider)?\b",
         role="fact",
         tags=("gpu-query",),
     ),

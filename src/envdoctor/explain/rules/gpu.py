@@ -548,6 +548,60 @@ def cpu_only_build(ctx: RuleContext) -> Iterator[Verdict]:
         yield Verdict("no-gpu-visible", 0.75, "tensorflow-cpu is a CPU-only build", [])
 
 
+# A framework's CPU distribution and its GPU one install the same import package: with both
+# installed, whichever wrote its files last is the one imported.
+_CPU_GPU_TWINS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("onnxruntime", re.compile(r"^onnxruntime-gpu$")),
+    ("paddlepaddle", re.compile(r"^paddlepaddle-gpu$")),
+    ("faiss-cpu", re.compile(r"^faiss-gpu(?:-cu\d+)?$")),
+    ("tensorflow-cpu", re.compile(r"^tensorflow(?:-gpu)?$")),
+    ("mxnet", re.compile(r"^mxnet-cu\d+\w*$")),
+)
+# the CPU twin in a listing written by hand ("onnxruntime 1.2.0", "onnx - 1.6.0", "paddlepaddle==2.4")
+_LISTED_AS = r"^[\s`>*-]*{name}\s*(?:[-=:]+\s*|\s)v?\d+\.\d+"
+# Paddle's own check that the CPU build is the one loaded (PaddleClas, PaddleDetection, PaddleOCR)
+_PADDLE_SAYS_CPU = re.compile(r"using paddlepaddle cpu version", re.IGNORECASE)
+
+
+def _twin_line(ctx: RuleContext, name: str) -> Evidence | None:
+    found = ctx.facts.installed.get(name)
+    if found is not None:
+        return Evidence(found.line, found.text, "fact/installed")
+    listed = re.compile(_LISTED_AS.format(name=re.escape(name)), re.IGNORECASE)
+    return next((Evidence(n, t, "fact/listed") for n, t in ctx.lines if listed.search(t)), None)
+
+
+@cause_rule("gpu/cpu-and-gpu-builds-both-installed", "no-gpu-visible")
+def cpu_and_gpu_builds_both_installed(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the GPU is not used, and the log lists a framework's CPU distribution beside its GPU
+    one (`onnxruntime` and `onnxruntime-gpu`, `paddlepaddle` and `paddlepaddle-gpu`, `faiss-cpu`
+    and `faiss-gpu`, `tensorflow-cpu` and `tensorflow`).
+    Why: both install one import package, so one's files overwrite the other's; when the CPU
+    build's won, the framework imports fine and never sees the GPU (ONNX Runtime lists only
+    `CPUExecutionProvider`, Paddle says "You are using paddlepaddle cpu version").
+    Example: `onnxruntime 1.2.0` and `onnxruntime-gpu 1.2.0` listed, "I could get only
+    CPUExecutionProvider".
+    Fix: uninstall both, then install only the GPU distribution."""
+    paddle_cpu = next(((n, t) for n, t in ctx.lines if _PADDLE_SAYS_CPU.search(t)), None)
+    if "no-gpu-visible" not in ctx.signals and "gpu-query" not in ctx.tags and paddle_cpu is None:
+        return
+    for cpu, gpu_names in _CPU_GPU_TWINS:
+        gpu = next((name for name in ctx.facts.installed if gpu_names.match(name)), None)
+        if gpu is None:
+            continue
+        gpu_line = _twin_line(ctx, gpu)
+        cpu_line = _twin_line(ctx, cpu)
+        if gpu_line is None or cpu_line is None or cpu_line.line == gpu_line.line:
+            continue
+        evidence = [cpu_line, gpu_line]
+        if paddle_cpu is not None:
+            evidence.append(Evidence(paddle_cpu[0], paddle_cpu[1], "fact/cpu-build-loaded"))
+        why = f"{cpu} (the CPU build) is installed beside {gpu}: both fill one import package, the CPU one is loaded"
+        fix = f"uninstall both, then install only the GPU build: `pip uninstall -y {cpu} {gpu}` and `pip install {gpu}`"
+        yield Verdict("no-gpu-visible", 0.85, why, evidence, fix=fix)
+        return
+
+
 # a GPU CUDA cannot use, named as the machine's (Intel's integrated ones, AMD's Radeon, Apple's)
 _OTHER_GPU = re.compile(
     r"\bintel(?:\(r\))?\s+(?:iris|uhd|hd|arc)\b|\biris\s*xe\b|\b(?:integrated|onboard)\s+(?:intel\s+)?(?:gpu|graphics)\b"

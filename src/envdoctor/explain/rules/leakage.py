@@ -589,6 +589,8 @@ def local_copy_shadows_the_install(ctx: RuleContext) -> Iterator[Verdict]:
             continue
         path = match.group("path").replace("\\", "/").lower()
         module = match.group("module")
+        if module.endswith("_pb2"):
+            return  # a package's own generated protobuf module (a source tree's too): the runtime, not a copy
         inside = _INSIDE_A_PACKAGE.search(path)
         if module in _STDLIB_NAMES and inside and inside.group("file") in (module, f"{module}/__init__"):
             folder = inside.group("package")
@@ -701,9 +703,33 @@ def _install_root(where: str) -> str | None:
     return match.group("root").replace("\\\\", "\\").rstrip("\\/") if match else None
 
 
+# a user site (`pip install --user`): ~/.local/lib/python3.8/site-packages, %APPDATA%\Python\Python38\site-packages
+_USER_SITE = re.compile(
+    r"[\\/]\.local[\\/]lib[\\/]python(?P<a>\d\.\d{1,2})[\\/]site-packages"
+    r"|[\\/]roaming[\\/]python[\\/]python(?P<b>\d)(?P<c>\d{1,2})[\\/]site-packages",
+    re.IGNORECASE,
+)
+
+
+def _user_site_of(where: str, running: str | None) -> bool:
+    """Whether `where` is the user site of the Python version `running` (then that Python imports from it)."""
+    found = _USER_SITE.search(where)
+    if found is None or running is None:
+        return False
+    version = found.group("a") or f"{found.group('b')}.{found.group('c')}"
+    return version == running
+
+
+_DRIVE = re.compile(r"^[a-z]:/", re.IGNORECASE)
+
+
 def _same_install(a: str, b: str) -> bool:
     a, b = a.replace("\\", "/"), b.replace("\\", "/")
-    return a == b or a.startswith(b + "/") or b.startswith(a + "/")
+    if a == b or a.startswith(b + "/") or b.startswith(a + "/"):
+        return True
+    # a Windows path cut at its space (`\python37` of `C:\Program Files\Python37`) is the tail of the whole one
+    short, whole = sorted((a, b), key=len)
+    return short.startswith("/") and bool(_DRIVE.match(whole)) and whole.lower().endswith(short.lower())
 
 
 @cause_rule("leakage/pip-and-python-disagree", WRONG_INTERPRETER)
@@ -713,6 +739,8 @@ def pip_and_python_disagree(ctx: RuleContext) -> Iterator[Verdict]:
     `which python`, a traceback's frames), and they are two different installations.
     Why: a package pip installed is only importable by the interpreter pip belongs to; the one
     that runs is another, so the package looks missing (or old) however often it is installed.
+    The user site of the running Python's own version (`~/.local/lib/python3.8/site-packages` beside
+    a Python 3.8) is not another installation: that Python imports from it.
     Example: `Requirement already satisfied: numpy in c:\\...\\python39\\lib\\site-packages` and
     `sys.executable` -> `c:\\...\\python35-32\\pythonw.exe`."""
     if any(v.cause == WRONG_INTERPRETER and v.weight >= 0.85 for v in ctx.verdicts):
@@ -736,6 +764,8 @@ def pip_and_python_disagree(ctx: RuleContext) -> Iterator[Verdict]:
     other = next((p for p in running if not _same_install(p.prefix, root)), None)
     if other is None or any(_same_install(p.prefix, root) for p in running):
         return
+    if _user_site_of(dist.where, _python_of(other.prefix) or ctx.python):
+        return  # `pip install --user` for the Python that runs: its user site is on that Python's sys.path
     failed = bool(ctx.facts.missing_modules or ctx.facts.errors)
     why = f"pip installs into {root}, while the interpreter that runs is {other.prefix}"
     evidence = [Evidence(dist.line, dist.text, "fact/installed"), Evidence(other.line, other.text, "fact/interpreter")]
@@ -1282,3 +1312,40 @@ def pip_in_a_conda_env_without_python(ctx: RuleContext) -> Iterator[Verdict]:
     evidence = [Evidence(n, t, "fact/command") for n, t in (created, pip)] + [Evidence(*failed, "fact/error")]
     fix = "conda install python pip (in the activated environment), then python -m pip install the package again"
     yield Verdict(WRONG_INTERPRETER, 0.85, why, evidence, fix=fix)
+
+
+# the signatures that only show a user site in use (not that it shadows anything)
+_USER_SITE_SIGNS = frozenset(
+    {
+        "env-leak/user-site-satisfied",
+        "env-leak/user-site-path",
+        "env-leak/user-install",
+        "env-leak/windows-user-site-path",
+    }
+)
+_ENV_KINDS_NAMED = ("conda-env", "conda-base", "venv", "pyenv")
+
+
+@cause_rule("leakage/user-site-of-a-plain-python", LEAK)
+def user_site_of_a_plain_python(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: env-leakage rests only on user-site paths (`Requirement already satisfied: numpy in
+    ~/.local/lib/python3.8/site-packages`, `pip install --user`), the log names no environment
+    (no conda env, venv or pyenv Python), and another cause (not an interpreter mix-up) has its own
+    evidence.
+    Why: the user site leaks when an environment should have kept it out; a plain Python (a CI
+    runner's, the system's) installing with `--user` simply installs there, and imports from there
+    by design. Then the user site is where the packages are, not why they fail: env-leakage stays a
+    candidate, below the other cause.
+    Example: a CI log of `python -m pip install --user ...` into `/home/runner/.local`, ending in
+    `module 'numpy' has no attribute 'typeDict'`."""
+    signal = ctx.signals.get(LEAK)
+    if signal is None or not signal.ids or not set(signal.ids) <= _USER_SITE_SIGNS:
+        return
+    if any(v.cause == LEAK and v.weight > 0 for v in ctx.verdicts):
+        return
+    if any(p.kind in _ENV_KINDS_NAMED for p in ctx.facts.paths) or ctx.facts.activated_env is not None:
+        return
+    if not any(c not in (LEAK, WRONG_INTERPRETER) and s.score >= 0.8 for c, s in ctx.signals.items()):
+        return
+    why = "the user site is a plain Python's own install target here (no environment is named): not a leak"
+    yield Verdict(LEAK, 0.0, why, [], cap=0.5)

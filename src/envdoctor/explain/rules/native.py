@@ -147,6 +147,9 @@ _SYMBOL_OWNERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("python", re.compile(r"^_?Py[A-Z_]")),
 )
 _TORCH_FAMILY = frozenset({"torch"})
+# a Python warning the program carried on after (torchvision's "Failed to load image Python extension")
+_WARNING_LINE = re.compile(r"\b(?:User|Runtime)Warning:|\bwarn(?:ings\.warn)?\(", re.IGNORECASE)
+_SIDE_ISSUE = 0.45  # below the candidate bar's reach of a named cause: a side issue, not the failure
 _FOREIGN_PYTHON = re.compile(r"[\\/]python(\d\.\d+)[\\/](?:site|dist)-packages[\\/]", re.IGNORECASE)
 
 
@@ -171,7 +174,8 @@ def undefined_symbol(ctx: RuleContext) -> Iterator[Verdict]:
     missing `at::TensorImpl`) has files of two builds in one folder, which in a conda environment
     is pip and conda both installing it. A Python API symbol missing from a module under another
     Python's folder (`/opt/ros/kinetic/lib/python2.7/dist-packages/cv2.so` in a Python 3.7
-    process) is another installation's copy on sys.path.
+    process) is another installation's copy on sys.path. Said in a warning (`UserWarning: Failed to
+    load image Python extension: ...`), it is a side issue: the program carried on without it.
     Example: `.../site-packages/torchvision/_C.so: undefined symbol: _ZN3c106detail14torchCheckFail`."""
     for number, text in _error_lines(ctx, _UNDEFINED):
         match = _UNDEFINED.search(text)
@@ -180,6 +184,11 @@ def undefined_symbol(ctx: RuleContext) -> Iterator[Verdict]:
         pkg = match.group("pkg").lower().replace("_", "-")
         owner = _owner(match.group("symbol"))
         evidence = [Evidence(number, text, "native/undefined-symbol")]
+        if _WARNING_LINE.search(text):
+            # only warned about: the program went on without that extension, so it did not fail here
+            why = f"{pkg}'s optional extension failed to load (a warning, not the failure)"
+            yield Verdict("dependency-version-mismatch", _SIDE_ISSUE, why, evidence, cap=_SIDE_ISSUE)
+            return
         if owner == "python":
             foreign = _FOREIGN_PYTHON.search(match.group("path"))
             running = ctx.python
