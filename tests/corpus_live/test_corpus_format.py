@@ -89,6 +89,8 @@ LABELLED_SPLITS = (
     "blind65",
     "blind66",
     "blind67",
+    "blind68",
+    "blind69",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -125,6 +127,7 @@ BLIND_ROUNDS = (
     ("blind62", "blind63"),
     ("blind64", "blind65"),
     ("blind66", "blind67"),
+    ("blind68", "blind69"),
 )
 
 
