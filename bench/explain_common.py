@@ -58,6 +58,7 @@ READ_BLIND = (
     "blind63",
     "blind64",
     "blind67",
+    "blind68",
 )
 
 
