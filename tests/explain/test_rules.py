@@ -1069,8 +1069,7 @@ CASES: dict[str, tuple[str, str, str]] = {
         "GPU not found on Windows 10 with tf 2.1.0\n",
     ),
     "gpu/cpu-and-gpu-builds-both-installed": (
-        "paddlepaddle         2.0.2\npaddlepaddle-gpu     2.0.2.post101\n"
-        "Paddle trains, but it runs only on CPU.\n",
+        "paddlepaddle         2.0.2\npaddlepaddle-gpu     2.0.2.post101\nPaddle trains, but it runs only on CPU.\n",
         "no-gpu-visible",
         # the GPU build alone: nothing shadows it
         "paddlepaddle-gpu     2.0.2.post101\nPaddle trains, but it runs only on CPU.\n",
@@ -1084,6 +1083,18 @@ CASES: dict[str, tuple[str, str, str]] = {
         "$ /home/ci/miniconda3/envs/tf/bin/python -m pip install --user numpy\n"
         "Requirement already satisfied: numpy in /home/ci/.local/lib/python3.8/site-packages (1.24.4)\n"
         "AttributeError: module 'numpy' has no attribute 'typeDict'\n",
+    ),
+    "leakage/pythonhome-set": (
+        "export PYTHONHOME=/opt/local/Library/Frameworks/Python.framework/Versions/2.7\n"
+        "Fatal Python error: Py_Initialize: unable to load the file system codec\n",
+        "env-leakage",
+        # Python's own startup dump with PYTHONHOME unset: nothing set, nothing leaks
+        "  PYTHONHOME = (not set)\nFatal Python error: Py_Initialize: unable to load the file system codec\n",
+    ),
+    "leakage/versioned-pip-of-another-python": (
+        "$ pip3 --version\npip 9.0.1 from /usr/lib/python2.7/dist-packages (python 2.7)\n",
+        "wrong-interpreter",
+        "$ pip3 --version\npip 9.0.1 from /usr/lib/python3/dist-packages (python 3.6)\n",
     ),
     "leakage/source-tree-shadows-the-install": (
         'Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\n'

@@ -837,8 +837,9 @@ _UV_REQUEST = re.compile(
 )
 _UV_NO_VERSION = re.compile(r"no compatible version found for:?\s+`?(?P<name>[A-Za-z0-9][\w.-]*)", re.IGNORECASE)
 _COLLECTING = re.compile(r"^\s*collecting " + _REQ_TOKEN, re.IGNORECASE)
+# an install command, after a shell prompt (`$ `, `(env) C:\x>`, busybox's `/ # `), a backquote, `&&` or `;`
 _INSTALL_CMD = re.compile(
-    r"(?:^\s*(?:\([\w.-]+\)\s*)?(?:[\w@.:~/\\-]{0,300}[$>#%]\s*|!|%|ps [^>]{0,200}>\s*)?|`+\s*|&&\s*|;\s*)(?P<sudo>sudo (?:-[HE] )*)?(?P<tool>(?:[^\s`]{0,300}[\\/])?(?:python\d?(?:\.\d+)?(?:\.exe)? -m )?pip\d?(?:\.\d+)?(?:\.exe)?|uv pip|conda|mamba|micromamba|uv)"
+    r"(?:^\s*(?:\([\w.-]+\)\s*)?(?:[\w@.:~/\\-]{0,300} ?[$>#%]\s*|!|%|ps [^>]{0,200}>\s*)?|`+\s*|&&\s*|;\s*)(?P<sudo>sudo (?:-[HE] )*)?(?P<tool>(?:[^\s`]{0,300}[\\/])?(?:python\d?(?:\.\d+)?(?:\.exe)? -m )?pip\d?(?:\.\d+)?(?:\.exe)?|uv pip|conda|mamba|micromamba|uv)"
     r" (?:install|add)\b(?P<args>[^\n|;&]{0,600})",
     re.IGNORECASE,
 )

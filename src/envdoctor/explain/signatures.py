@@ -1469,10 +1469,11 @@ SIGNATURES: tuple[Signature, ...] = (
         "windows-long-paths",
         0.9,
         "Windows' own words for a path over its limit (Git for Windows checking out a deep file: `unable to "
-        "create file ...: Filename too long`); glibc's Linux message is `File name too long`, two words.",
+        "create file ...: Filename too long`, or the user quoting it); glibc's Linux message is `File name "
+        "too long`, two words.",
         "error: unable to create file docs/structcutlass_1_1transform_1_1PitchLinear2DThreadTileStripminedThreadMap"
         "_3_01Shape___00_01Thread0082c3467229b12cc9dd996283ee7160.html: Filename too long",
-        pattern=r":\s*filename too long\b",
+        pattern=r":\s*filename too long\b|[`'\"]filename too long[`'\"]",
     ),
     S(
         "long-paths/winerror-206-code",

@@ -183,6 +183,14 @@ def _running_prefixes(ctx: RuleContext) -> list[PathFact]:
     return [p for p in ctx.facts.paths if p.role in ("frame", "interpreter", "kernel")]
 
 
+def _the_fix_that_worked(ctx: RuleContext, installed: Evidence, missing: Located) -> bool:
+    """An install after the failed import that succeeded ("Successfully installed Pillow-9.5.0") with
+    no later failure of that import: the user's fix, shown at the end, not a second interpreter."""
+    if "successfully installed" not in installed.text.lower():
+        return False
+    return not any(m.value == missing.value and m.line > installed.line for m in ctx.facts.missing_modules)
+
+
 @cause_rule("leakage/installed-here-running-there", WRONG_INTERPRETER)
 def installed_here_running_there(ctx: RuleContext) -> Iterator[Verdict]:
     """What: `ModuleNotFoundError` for a package that the same log shows installed ("Successfully
@@ -191,6 +199,8 @@ def installed_here_running_there(ctx: RuleContext) -> Iterator[Verdict]:
     Why: a package pip installed cannot be missing from the interpreter pip installed it into, so
     the interpreter that fails is another one: the notebook kernel's, the IDE's, or the `python`
     on PATH when `pip` belongs to a different Python.
+    An install that succeeds after the error, with no later failure, is the user's fix shown at the
+    end (`pip install Pillow` after `No module named 'PIL'`), not another interpreter.
     Example: `Requirement already satisfied: tensorflow in /opt/conda/envs/tf/...` then, in a
     notebook, `ModuleNotFoundError: No module named 'tensorflow'`."""
     if not ctx.facts.missing_modules:
@@ -202,6 +212,8 @@ def installed_here_running_there(ctx: RuleContext) -> Iterator[Verdict]:
         dist = _dist_for(missing.value)
         installed_line, where = _installed_elsewhere(ctx, dist)
         if installed_line is None or installed_line.line > missing.line + 50:
+            continue
+        if installed_line.line > missing.line and _the_fix_that_worked(ctx, installed_line, missing):
             continue
         evidence = [installed_line, missing.evidence("fact/missing-module")]
         weight = 0.85 if installed_line.signature in ("fact/installed", "fact/collecting") else 0.7
@@ -818,6 +830,50 @@ def python_and_pip_are_two_pythons(ctx: RuleContext) -> Iterator[Verdict]:
     yield Verdict(WRONG_INTERPRETER, 0.85, why, evidence, fix=" ; ".join(fixes))
 
 
+# a versioned pip asked its version (`pip3 -V`, `pip3.8 --version`), and pip's answer anywhere on a line
+_VERSIONED_PIP_ASKED = re.compile(r"\bpip(?P<asked>[23](?:\.\d{1,2})?)\s+(?:-V|--version)\b")
+_PIP_SAYS_ITS_PYTHON = re.compile(r"\bpip \d[\w.]* from \S+ \(python (?P<v>[23]\.\d{1,2})\)")
+
+
+@cause_rule("leakage/versioned-pip-of-another-python", WRONG_INTERPRETER)
+def versioned_pip_of_another_python(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: `pip3 -V` (or `pip3.8 --version`) answers that this pip belongs to another Python:
+    `pip 18.1 from /usr/local/lib/python2.7/site-packages/pip (python 2.7)`.
+    Why: a launcher named for one Python that runs another's pip installs every package for that
+    other Python (often a PATH order, or a `pip3` script overwritten by Python 2's pip), so the
+    Python the user runs never sees them. `python3 -m pip` picks the right one.
+    Example: `/ # pip3 -V` then `pip 18.1 from /usr/local/lib/python2.7/site-packages/pip (python 2.7)`."""
+    text = ctx.line_text
+    for number, line in ctx.lines:
+        asked = _VERSIONED_PIP_ASKED.search(line)
+        if asked is None:
+            continue
+        said = next(
+            (
+                (n, m)
+                for n in range(number, number + 4)
+                if (m := _PIP_SAYS_ITS_PYTHON.search(text.get(n, "")))
+                and (n == number or not _VERSIONED_PIP_ASKED.search(text.get(n, "")))
+            ),
+            None,
+        )
+        if said is None:
+            continue
+        want, have = asked.group("asked"), said[1].group("v")
+        if have == want or have.startswith(want + "."):
+            continue
+        why = f"pip{want} runs the pip of Python {have}: what it installs goes to that Python"
+        evidence = [Evidence(number, line, "fact/command"), Evidence(said[0], text.get(said[0], ""), "fact/pip")]
+        package = next((r.name for r in ctx.facts.requests if r.source == "command"), None)
+        fix = (
+            f"install with the Python that runs the code: `python{want} -m pip install {shlex.quote(package)}`"
+            if package
+            else f"use that Python's own pip (`python{want} -m pip`); check it with `python{want} -m pip -V`"
+        )
+        yield Verdict(WRONG_INTERPRETER, 0.85, why, evidence, fix=fix)
+        return
+
+
 _PYTHON_OF_PREFIX = re.compile(r"python[\\/]?(\d\.\d{1,2})(?!\d)", re.IGNORECASE)
 
 
@@ -1349,3 +1405,31 @@ def user_site_of_a_plain_python(ctx: RuleContext) -> Iterator[Verdict]:
         return
     why = "the user site is a plain Python's own install target here (no environment is named): not a leak"
     yield Verdict(LEAK, 0.0, why, [], cap=0.5)
+
+
+# PYTHONHOME given a value: `export PYTHONHOME=/opt/...`, `Pythonhome : d:\Anaconda3\envs\py36`,
+# Python 3.8+'s startup dump `PYTHONHOME = 'C:\...'` (its `(not set)` is no value)
+_PYTHONHOME_SET = re.compile(r"\bPYTHONHOME\s*[:=]\s*(?!\(not set\))['\"]?(?P<value>[A-Za-z]:[\\/]\S*|[/~$]\S*)", re.I)
+_FAILED_WORDS = re.compile(r"\b(?:fail(?:s|ed|ing)?|error|cannot|can'?t|could not|unable)\b", re.IGNORECASE)
+
+
+@cause_rule("leakage/pythonhome-set", LEAK)
+def pythonhome_set(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: the log shows PYTHONHOME set to a folder (`export PYTHONHOME=...`, a system variable
+    `PYTHONHOME : d:\\Anaconda3\\envs\\py36`, Python's own startup dump `PYTHONHOME = '...'`), and
+    Python or conda then fails (`No module named 'conda'`, "unable to load the file system codec",
+    `conda activate` failing).
+    Why: PYTHONHOME replaces every interpreter's idea of its own prefix: any Python started with
+    it (conda's, a venv's, another version) takes its standard library and site-packages from that
+    one folder, another installation's. Unsetting it is the fix; no reinstall helps while it is set.
+    Example: `Pythonhome : d:\\Anaconda3\\envs\\py36` and conda's `ModuleNotFoundError: No module named 'conda'`."""
+    found = next(((n, t, m) for n, t in ctx.lines if (m := _PYTHONHOME_SET.search(t))), None)
+    if found is None:
+        return
+    number, text, match = found
+    failed = ctx.facts.errors or any(_FAILED_WORDS.search(t) for n, t in ctx.lines if n != number)
+    if not failed:
+        return
+    why = f"PYTHONHOME is set ({match.group('value')}): every Python started takes its library from that folder"
+    fix = "unset PYTHONHOME (`unset PYTHONHOME`; on Windows remove the variable in System Properties), then retry"
+    yield Verdict(LEAK, 0.85, why, [Evidence(number, text, "env-leak/pythonhome")], demotes=_LEAK_SYMPTOMS, fix=fix)

@@ -174,8 +174,11 @@ def undefined_symbol(ctx: RuleContext) -> Iterator[Verdict]:
     missing `at::TensorImpl`) has files of two builds in one folder, which in a conda environment
     is pip and conda both installing it. A Python API symbol missing from a module under another
     Python's folder (`/opt/ros/kinetic/lib/python2.7/dist-packages/cv2.so` in a Python 3.7
-    process) is another installation's copy on sys.path. Said in a warning (`UserWarning: Failed to
-    load image Python extension: ...`), it is a side issue: the program carried on without it.
+    process) is another installation's copy on sys.path. A conda environment's own library
+    (`envs/cv/lib/python3.6/site-packages/../../libopencv_dnn.so`) missing another library's symbol
+    after a `pip install` there is pip's copy of that library loaded over conda's. Said in a warning
+    (`UserWarning: Failed to load image Python extension: ...`), it is a side issue: the program
+    carried on without it.
     Example: `.../site-packages/torchvision/_C.so: undefined symbol: _ZN3c106detail14torchCheckFail`."""
     for number, text in _error_lines(ctx, _UNDEFINED):
         match = _UNDEFINED.search(text)
@@ -203,6 +206,12 @@ def undefined_symbol(ctx: RuleContext) -> Iterator[Verdict]:
         if owner == "cuda":
             why = f"{pkg}'s library was linked against another CUDA / cuDNN than the one loaded"
             yield Verdict("cuda-version-mismatch", 0.8, why, evidence)
+        elif owner and pkg == ".." and _conda_library(ctx, match.group("path")):
+            # the environment's own library (`site-packages/../../libopencv_dnn.so`): a conda package's,
+            # and pip installed into that environment: pip's copy of the other library is the one loaded
+            why = f"a conda library of this environment misses a {owner} symbol after pip installed into it"
+            fix = "reinstall with conda the packages pip put into this environment (or recreate it with conda only)"
+            yield Verdict("mixed-pip-conda", 0.8, why, evidence, fix=fix)
         elif owner == "protobuf" and pkg != "protobuf":
             # the C++ protobuf library loaded (another package's, the system's) is not the one it was built with
             why = f"{pkg} was built against another protobuf library than the one loaded (two protobufs installed)"
@@ -220,6 +229,20 @@ def undefined_symbol(ctx: RuleContext) -> Iterator[Verdict]:
                 why += " (in a conda environment: pip and conda both installed it)"
             yield Verdict("mixed-pip-conda", 0.8 if conda else 0.5, why, evidence)
         return
+
+
+_CONDA_PREFIX_PATH = re.compile(
+    r"[\\/](?:envs[\\/][^\\/]+|(?:ana|mini)conda\d?|miniforge\d?|mambaforge)[\\/]lib[\\/]", re.IGNORECASE
+)
+
+
+def _conda_library(ctx: RuleContext, path: str) -> bool:
+    """Whether `path` is in a conda prefix's lib/ and the log shows pip installing (into it)."""
+    if not _CONDA_PREFIX_PATH.search(path):
+        return False
+    return any(r.source == "command" for r in ctx.facts.requests) and any(
+        "pip install" in c.value.lower() or "pip3 install" in c.value.lower() for c in ctx.facts.install_commands
+    )
 
 
 _GLIBC_NAMED = re.compile(r"\bglibc[ _]?(2\.\d+)\b", re.IGNORECASE)
