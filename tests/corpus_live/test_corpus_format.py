@@ -91,6 +91,8 @@ LABELLED_SPLITS = (
     "blind67",
     "blind68",
     "blind69",
+    "blind70",
+    "blind71",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -128,6 +130,7 @@ BLIND_ROUNDS = (
     ("blind64", "blind65"),
     ("blind66", "blind67"),
     ("blind68", "blind69"),
+    ("blind70", "blind71"),
 )
 
 
