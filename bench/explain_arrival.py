@@ -73,6 +73,7 @@ ARRIVALS: dict[str, tuple[str, ...]] = {
     "8fadac3": ("blind64",),
     "0f2fc8b": ("blind67",),
     "8ca31ec": ("blind68",),
+    "6c58c95": ("blind71",),
 }
 assert all(s in READ_BLIND for sets in ARRIVALS.values() for s in sets), "only read sets are replayed"
 

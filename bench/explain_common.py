@@ -59,6 +59,7 @@ READ_BLIND = (
     "blind64",
     "blind67",
     "blind68",
+    "blind71",
 )
 
 
