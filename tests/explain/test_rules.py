@@ -1096,6 +1096,15 @@ CASES: dict[str, tuple[str, str, str]] = {
         "wrong-interpreter",
         "$ pip3 --version\npip 9.0.1 from /usr/lib/python3/dist-packages (python 3.6)\n",
     ),
+    "packages/generated-protobuf-code-passes-an-unknown-argument": (
+        '  File "/opt/venv/lib/python3.6/site-packages/onnx/onnx_pb2.py", line 213, in <module>\n'
+        "    options=None, file=DESCRIPTOR),\n"
+        "TypeError: __init__() got an unexpected keyword argument 'file'\n",
+        "protobuf-mismatch",
+        # the same error from a project's own module
+        '  File "/home/me/proj/model.py", line 21, in <module>\n    Model(file=path)\n'
+        "TypeError: __init__() got an unexpected keyword argument 'file'\n",
+    ),
     "leakage/source-tree-shadows-the-install": (
         'Traceback (most recent call last):\n  File "<stdin>", line 1, in <module>\n'
         '  File "torch/__init__.py", line 45, in <module>\n    from torch._C import *\n'

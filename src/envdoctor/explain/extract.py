@@ -1057,6 +1057,7 @@ _FRAMEWORK_PATTERNS: tuple[tuple[str, int, re.Pattern[str]], ...] = tuple(  # ma
         ("torch", 6, r"torch\s*(?:==|\s)\s*(\d+\.\d+(?:\.\d+)?(?:\+\w+)?)"),
         ("torch", 7, r"\b(?:py)?torch\s*(\d+\.\d+(?:\.\d+)?\+cu\d{3,})\b"),  # "pytorch2.2.1+cu118"
         ("torch", 5, r"torch-(\d+\.\d+\.\d+(?:\+\w+)?)-"),
+        ("torch", 6, r"\btorch-(\d+\.\d+\.\d+\+\w+)\b(?!-)"),  # Ultralytics' banner: "Python-3.9.16 torch-2.0.0+cpu"
         ("numpy", 9, r"numpy\s+(2\.\d+\.\d+\w*)\s+as it may crash"),
         ("numpy", 5, r"numpy\s*(?:version\W{0,6}|==|\s)\s*(\d+\.\d+\.\d+)"),
         ("numpy", 4, r"numpy-(\d+\.\d+\.\d+)-"),

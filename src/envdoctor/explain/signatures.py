@@ -494,12 +494,14 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     S(
         "cuda-libs/zlibwapi",
-        "could not locate zlibwapi.dll",
+        "zlibwapi",
         "cuda-libs-missing",
         0.85,
         "cuDNN 8.3 - 8.9 on Windows loads zlibwapi.dll, which it does not ship (NVIDIA's cuDNN install guide: "
-        "'Install Zlib'): cuDNN's own words when that DLL is not on the PATH.",
+        "'Install Zlib'): cuDNN's own words when that DLL is not on the PATH, or the user saying it was missing.",
         "Could not locate zlibwapi.dll. Please make sure it is in your library path!",
+        pattern=r"could not locate zlibwapi\.dll|zlibwapi\.dll\W{0,3}(?:is )?(?:not found|missing)"
+        r"|\b(?:needed|need|missing|without|did not have|didn't have)\b[^\n]{0,30}zlibwapi\.dll",
     ),
     S(
         "cuda-libs/cupy-failed-to-load",
@@ -1294,6 +1296,16 @@ SIGNATURES: tuple[Signature, ...] = (
         "zsh: illegal hardware instruction  python",
     ),
     # ---- msvc-runtime-missing --------------------------------------------------------------
+    S(
+        "msvc/faulting-module-runtime",
+        "faulting module name",
+        "msvc-runtime-missing",
+        0.8,
+        "Windows' crash report names the Visual C++ runtime as the faulting module: an old copy of it "
+        "(bundled by a package, or the system's) loaded where a newer one is needed.",
+        "Faulting module name: MSVCP140.dll, version: 14.28.29334.0, time stamp: 0x5fa9a827",
+        pattern=r"faulting module name:\s*(?:msvcp\d+|vcruntime\d+(?:_\d)?|msvcr\d+|concrt\d+)\.dll",
+    ),
     S(
         "msvc/tf-dll-check",
         "msvcp140",
@@ -2598,6 +2610,15 @@ SIGNATURES: tuple[Signature, ...] = (
         anchor="found",
     ),
     # ---- dependency-version-mismatch -------------------------------------------------------
+    S(
+        "deps/numba-internal-init",
+        "initialization of _internal failed",
+        "dependency-version-mismatch",
+        0.85,
+        "Numba's `_internal` extension refusing a NumPy newer than the Numba release supports (NumPy 1.24 "
+        "under Numba 0.56): 'Numba needs NumPy X or less' in another wording.",
+        "SystemError: initialization of _internal failed without raising an exception",
+    ),
     S(
         "deps/tfp-requires-tensorflow",
         "detected an installation of version",

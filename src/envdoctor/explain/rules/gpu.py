@@ -284,6 +284,20 @@ def _framework_cuda(ctx: RuleContext) -> tuple[str, Evidence] | None:
     return f"{int(found.group(1))}.{found.group(2)}", torch.evidence("fact/framework-build")
 
 
+def _torch_cudnn(ctx: RuleContext) -> tuple[str, Evidence] | None:
+    """The cuDNN major a CUDA build of torch brings into the environment (its nvidia-cudnn wheel, or
+    torch/lib on Windows): 8 for torch 1.13-2.3, 9 from torch 2.4 on."""
+    found = ctx.facts.version_of("torch")
+    if found is None or "+cpu" in found.value or not found.value[:1].isdigit():
+        return None
+    release = version_tuple(found.value)[:2]
+    if release >= (2, 4):
+        return "9", found.evidence("fact/torch")
+    if (1, 13) <= release < (2, 4):
+        return "8", found.evidence("fact/torch")
+    return None
+
+
 @cause_rule("gpu/library-wanted-vs-present", "cuda-version-mismatch", "cuda-libs-missing")
 def library_wanted_vs_present(ctx: RuleContext) -> Iterator[Verdict]:
     """What: the framework asks for a CUDA library of one major version (`libcudart.so.11.0`,
@@ -292,7 +306,9 @@ def library_wanted_vs_present(ctx: RuleContext) -> Iterator[Verdict]:
     Why: the loader looks for the exact soname the build was linked against; another major
     version installed is a version mismatch, not a missing library. The CUDA the user says the
     machine has ("I run CUDA 12.1") counts where nvcc's release is not shown.
-    pip's NVIDIA wheels count as installed libraries (`nvidia-cudnn-cu12 8.9.2.26` is cuDNN 8).
+    pip's NVIDIA wheels count as installed libraries (`nvidia-cudnn-cu12 8.9.2.26` is cuDNN 8), and so
+    does the cuDNN a CUDA torch brings along (9 from torch 2.4 on: another package asking for
+    `libcudnn_ops_infer.so.8` beside torch 2.5.1 meets cuDNN 9).
     Example: `Could not load dynamic library 'libcudart.so.11.0'` with `Cuda compilation tools, release 12.2`."""
     wanted = [lib for lib in ctx.facts.libraries if not lib.found and lib.version]
     if not wanted:
@@ -304,11 +320,14 @@ def library_wanted_vs_present(ctx: RuleContext) -> Iterator[Verdict]:
         have = present.get(lib.family)
         wheel = wheels.get(lib.family)
         build = _framework_cuda(ctx) if lib.family in _TOOLKIT_VERSIONED else None
+        bundled = _torch_cudnn(ctx) if lib.family.startswith("cudnn") and wheel is None else None
         have_version = (
             have.version
             if have
             else wheel[0]
             if wheel
+            else bundled[0]
+            if bundled
             else (toolkit.value if toolkit and lib.family in _TOOLKIT_MAJOR else build[0] if build else None)
         )
         if have_version and version_tuple(have_version)[:1] != version_tuple(lib.version)[:1]:
@@ -317,6 +336,8 @@ def library_wanted_vs_present(ctx: RuleContext) -> Iterator[Verdict]:
                 evidence.append(Evidence(have.line, have.text, "fact/library"))
             elif wheel is not None:
                 evidence += [wheel[1]] if wheel[1] is not None else []
+            elif bundled is not None:
+                evidence.append(bundled[1])
             elif toolkit is not None and lib.family in _TOOLKIT_MAJOR:
                 evidence.append(Evidence(toolkit.line, toolkit.text, "fact/library"))
             elif build is not None:
@@ -524,15 +545,25 @@ def driver_older_than_build(ctx: RuleContext) -> Iterator[Verdict]:
         )
 
 
+# the log asks for a GPU device: `--device 0`, `device='cuda'`, "training on GPU"
+_ASKS_FOR_THE_GPU = re.compile(
+    r"--device[ =]+['\"]?(?:\d|cuda)|\bdevice\s*=\s*['\"]?(?:\d|cuda)|\b(?:on|use|using|with) (?:the |my )?gpu\b"
+    r"|cuda\.is_available",
+    re.IGNORECASE,
+)
+
+
 @cause_rule("gpu/cpu-only-build", "no-gpu-visible")
 def cpu_only_build(ctx: RuleContext) -> Iterator[Verdict]:
     """What: the GPU is not used and the installed framework is a CPU-only build (`torch 2.3.0+cpu`,
     `tensorflow-cpu`, a jaxlib without a CUDA plugin).
     Why: a CPU build never sees a GPU, whatever the driver.
+    A `+cpu` torch in a log that asks for a GPU device (`--device 0`, "train on GPU") is the same.
     Example: `torch 2.1.0+cpu` with `torch.cuda.is_available()` -> False."""
-    if "no-gpu-visible" not in ctx.signals and "gpu-query" not in ctx.tags:
-        return
     torch = ctx.version_of("torch") or ""
+    asked = torch.endswith("+cpu") and any(_ASKS_FOR_THE_GPU.search(t) for _, t in ctx.lines)
+    if "no-gpu-visible" not in ctx.signals and "gpu-query" not in ctx.tags and not asked:
+        return
     if torch.endswith("+cpu"):
         found = ctx.facts.version_of("torch")
         evidence = [found.evidence("fact/torch")] if found is not None else []

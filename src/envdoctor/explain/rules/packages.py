@@ -10,7 +10,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 
 from envdoctor.explain.extract import version_tuple
-from envdoctor.explain.logfacts import Mismatch
+from envdoctor.explain.logfacts import ErrorLine, Mismatch
 from envdoctor.explain.model import Evidence
 from envdoctor.explain.rules._registry import RuleContext, Verdict, cause_rule
 from envdoctor.frameworks import all_frameworks, of_distribution
@@ -232,6 +232,8 @@ _STATES_ITS_RANGE = re.compile(
     r"|newer|later|above))?",
     re.IGNORECASE,
 )
+# the rest of Numba's message: "... or less. Got NumPy 2.2."
+_GOT_RELEASE = re.compile(r"\bgot [a-z][\w.-]{1,40} v?\d+(?:\.\d+)+", re.IGNORECASE)
 # what a version check may name that is no Python package's release (their own causes)
 _NOT_A_DEPENDENCY = frozenset(
     {"python", "cuda", "cudnn", "driver", "glibc", "gcc", "avx", "windows", "macos", "linux", "nvidia", "the", "a"}
@@ -244,10 +246,17 @@ def a_package_states_its_dependency_range(ctx: RuleContext) -> Iterator[Verdict]
     range: Numba's `ImportError: Numba needs NumPy 1.20 or less`, `X requires Y >= 2.0`.
     Why: the package checked its dependency at import and refused the installed release; the
     dependency's version is the fault, whatever else the log shows (Python, CUDA and the driver
-    named this way are their own causes).
+    named this way are their own causes). With no error line, the check's whole message said
+    anywhere ("Numba needs NumPy 2.1 or less. Got NumPy 2.2.") is the same.
     Example: `ImportError: Numba needs NumPy 2.0 or less. Got NumPy 2.1.`"""
     terminal = ctx.facts.terminal_error()
-    if terminal is None or terminal.kind in ("pip", "conda", "fatal"):
+    if terminal is None:
+        # no error line (a title, a sentence): the check's message whole, with what it got
+        said = next(((n, t) for n, t in ctx.lines if _STATES_ITS_RANGE.search(t) and _GOT_RELEASE.search(t)), None)
+        if said is None:
+            return
+        terminal = ErrorLine("ImportError", said[1].strip(), said[0], said[1])
+    if terminal.kind in ("pip", "conda", "fatal"):
         return
     stated = _STATES_ITS_RANGE.search(terminal.message)
     if stated is None or stated.group("dep").lower() in _NOT_A_DEPENDENCY:
@@ -270,7 +279,9 @@ _ATTRS_DECODE = re.compile(
 
 
 # the user's words for loading saved Keras weights (a model file), in English or Chinese
-_LOADING_WEIGHTS = re.compile(r"load_weights|load_model|\.h5\b|\bhdf5\b|\bweights?\b|权重", re.IGNORECASE)
+_LOADING_WEIGHTS = re.compile(
+    r"load_weights|load_model|from_pretrained|\.h5\b|\bhdf5\b|\bweights?\b|权重", re.IGNORECASE
+)
 
 
 @cause_rule("packages/h5py-3-strings-under-an-old-keras", "dependency-version-mismatch")
@@ -652,3 +663,31 @@ def traceback_cut_in_generated_protobuf_code(ctx: RuleContext) -> Iterator[Verdi
     why = "the traceback stops inside generated protobuf code at import: the protobuf runtime refusing it"
     fix = 'pin the protobuf the generated code was made for: `pip install "protobuf<=3.20.3"`, or upgrade the package'
     yield Verdict("protobuf-mismatch", 0.8, why, [pb2[-1].evidence("fact/pb2-frame")], fix=fix)
+
+
+_UNEXPECTED_KEYWORD = re.compile(r"unexpected keyword argument ['\"](?P<arg>\w+)['\"]", re.IGNORECASE)
+
+
+@cause_rule("packages/generated-protobuf-code-passes-an-unknown-argument", "protobuf-mismatch")
+def generated_protobuf_code_passes_an_unknown_argument(ctx: RuleContext) -> Iterator[Verdict]:
+    """What: `TypeError: __init__() got an unexpected keyword argument 'file'` (or another argument)
+    raised right after a frame of a generated `_pb2.py` module at import.
+    Why: a `_pb2.py` module only builds descriptors; protoc of one release writes keyword arguments
+    (`file=`, `serialized_options=`, `create_key=`) that an older protobuf runtime's descriptor
+    classes do not take. The generated code is newer than the runtime: upgrading protobuf (or
+    regenerating with the runtime's protoc) is the fix.
+    Example: `.../onnx/onnx_pb2.py", line 213, in <module>` / `options=None, file=DESCRIPTOR),` /
+    `TypeError: __init__() got an unexpected keyword argument 'file'`."""
+    terminal = ctx.facts.terminal_error()
+    if terminal is None or terminal.kind != "TypeError":
+        return
+    argument = _UNEXPECTED_KEYWORD.search(terminal.message)
+    # the frame line itself (a paste may have cut its `File "` prefix, so no frame fact is made of it)
+    pb2 = [(n, t) for n, t in ctx.lines if 0 < terminal.line - n <= 4 and _PB2_AT_IMPORT.search(t)]
+    if argument is None or not pb2:
+        return
+    why = f"generated protobuf code passes `{argument.group('arg')}=`, which this protobuf runtime does not take"
+    evidence = [Evidence(*pb2[-1], "fact/pb2-frame"), Evidence(terminal.line, terminal.text, "fact/error")]
+    yield Verdict(
+        "protobuf-mismatch", 0.88, why, evidence, fix="upgrade protobuf to the release the code was generated for"
+    )
