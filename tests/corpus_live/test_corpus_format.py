@@ -93,6 +93,8 @@ LABELLED_SPLITS = (
     "blind69",
     "blind70",
     "blind71",
+    "blind72",
+    "blind73",
 )
 # the blind sets collected together in one round, before one round of engine changes
 BLIND_ROUNDS = (
@@ -131,6 +133,7 @@ BLIND_ROUNDS = (
     ("blind66", "blind67"),
     ("blind68", "blind69"),
     ("blind70", "blind71"),
+    ("blind72", "blind73"),
 )
 
 
