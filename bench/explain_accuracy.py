@@ -70,6 +70,7 @@ Each blind set, measured when it arrived, before any of its files was read (the 
 | 2026-12-03 | v5 round 29 `0f2fc8b` (after blind64 was read; before either set was read) | blind66 (46) / blind67 (48) | 45.7% (21/46) / 68.8% (33/48) | 0 / 2 |
 | 2026-12-03 | v5 round 30 `8ca31ec` (after blind67 was read; before either set was read) | blind68 (44) / blind69 (47) | 56.8% (25/44) / 66.0% (31/47) | 0 / 1 |
 | 2026-12-03 | v5 round 31 `6c58c95` (after blind68 was read; before either set was read) | blind70 (47) / blind71 (48) | 42.6% (20/47) / 56.2% (27/48) | 0 / 1 |
+| 2026-12-03 | v5 round 32 `dce8760` (after blind71 was read; before either set was read) | blind72 (47) / blind73 (45) | 38.3% (18/47) / 60.0% (27/45) | 0 / 0 |
 
 The v4 engine (`e21f788`) on the same two sets: blind5 68.9% (31/45) with 5 wrong causes named,
 blind6 71.1% (32/45) with 4 (it named a cause at any confidence); held to the 0.8 bar, 66.7% / 4
@@ -166,6 +167,7 @@ SEALED = (
     "blind66",
     "blind69",
     "blind70",
+    "blind73",
 )
 
 

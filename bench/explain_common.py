@@ -60,6 +60,7 @@ READ_BLIND = (
     "blind67",
     "blind68",
     "blind71",
+    "blind72",
 )
 
 
