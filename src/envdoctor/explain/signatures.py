@@ -2233,6 +2233,18 @@ SIGNATURES: tuple[Signature, ...] = (
         pattern=r"no matching distribution found for pil(?:[=<>!~]=?[\w.*]+)?(?![\w.-])",
     ),
     S(
+        "removed/import-name-is-no-distribution",
+        "for ",
+        "package-removed",
+        0.85,
+        "An import name asked for as a distribution: PyPI has no project `cv2` or `opencv` (the distribution is "
+        "opencv-python), `yaml` (PyYAML) or `dateutil` (python-dateutil), so pip finds no release at all.",
+        "ERROR: No matching distribution found for cv2",
+        pattern=r"(?:no matching distribution found for|satisfies the requirement) (?:cv2|opencv|yaml|dateutil)"
+        r"(?:[=<>!~]=?[\w.*]+)?(?![\w.-])",
+        anchor="distribution",
+    ),
+    S(
         "removed/skimage-placeholder",
         "instead of",
         "package-removed",

@@ -30,16 +30,30 @@ def _in_conda(ctx: RuleContext) -> bool:
     return "environment.yml" in text or "conda activate" in text or "conda env" in text or "conda list" in text
 
 
+# one project under its conda name and its PyPI name (both import as one module)
+_CONDA_NAME = {
+    "opencv-python": "opencv",
+    "opencv-python-headless": "opencv",
+    "opencv-contrib-python": "opencv",
+    "py-opencv": "opencv",
+    "libopencv": "opencv",
+    "torch": "pytorch",
+    "tables": "pytables",
+    "msgpack": "msgpack-python",
+}
+
+
 @cause_rule("installs/one-package-two-installers", MIXED)
 def one_package_two_installers(ctx: RuleContext) -> Iterator[Verdict]:
     """What: `conda list` shows one package twice, once installed by pip (channel `<pip>` / `pypi`)
-    and once as a conda build.
+    and once as a conda build, under one name or under its two names (`opencv` from conda-forge and
+    `opencv-python` from pypi, `pytorch` and `torch`).
     Why: each installer tracks only its own copy; the files on disk are whichever wrote last, so
     imports mix two builds and neither installer can remove its copy cleanly.
     Example: `pip  18.1  <pip>` next to `pip  18.1  py36_0`."""
     rows: dict[str, list[tuple[str, int, str]]] = {}
     for name, _version, where, line, text in ctx.facts.listed:
-        rows.setdefault(name, []).append((where.lower(), line, text))
+        rows.setdefault(_CONDA_NAME.get(name, name), []).append((where.lower(), line, text))
     for name, seen in rows.items():
         by_pip = [r for r in seen if "<pip>" in r[0] or "pypi" in r[0]]
         by_conda = [r for r in seen if r not in by_pip and r[0]]
@@ -49,7 +63,8 @@ def one_package_two_installers(ctx: RuleContext) -> Iterator[Verdict]:
                 Evidence(by_pip[0][1], by_pip[0][2], "mixed/two-rows"),
                 Evidence(by_conda[0][1], by_conda[0][2], "mixed/two-rows"),
             ]
-            fix = f"pip uninstall {name}, then conda install --force-reinstall {name}"
+            pip_name = by_pip[0][2].split()[0]
+            fix = f"pip uninstall {pip_name}, then conda install --force-reinstall {name}"
             yield Verdict(MIXED, 0.9, why, evidence, fix=fix)
             return
 

@@ -1282,8 +1282,11 @@ def release_for_this_python_hidden_by_the_distros_glibc(ctx: RuleContext) -> Ite
 
 # machines that many projects (beyond the frameworks) publish no wheels for
 _WHEEL_POOR = re.compile(
-    r"\b(?:aarch64|arm64|armv7l?|armhf|raspberry ?pi|jetson|ppc64le|s390x|alpine|musl|riscv64)\b", re.IGNORECASE
-)
+    r"\b(?:aarch64|arm64|armv7l?|armhf|raspberry ?pi|jetson|ppc64le|s390x|alpine|musl|riscv64|piwheels\.org)\b",
+    re.IGNORECASE,
+)  # piwheels.org: the index Raspberry Pi OS configures pip with
+# a pre-release Python named: `Python 3.12.0a6`, `python 3.13.0rc1`, `Python 3.12a4`
+_PRERELEASE_PYTHON = re.compile(r"\bpython\s*v?3\.\d{1,2}(?:\.\d+)?(?:a|b|rc)\d+\b", re.IGNORECASE)
 # a Python this new at the log's date: a project building compiled wheels has often none yet
 _NEW_PYTHON_DAYS = 300
 
@@ -1300,8 +1303,8 @@ def nothing_at_all_for_an_untabled_package(ctx: RuleContext) -> Iterator[Verdict
     a machine many projects build no wheel for (aarch64, 32-bit ARM, musl, ppc64le).
     Why: "none" means no file of any release fits: no sdist, and no wheel for this Python or this
     machine. A Python that new is the usual gap (compiled projects publish its wheels months after
-    its release); on a wheel-poor machine with an older Python, the machine is. Neither shown,
-    the line stays as weak as it is.
+    its release), and a pre-release Python (3.12.0a6) the extreme of it; on a wheel-poor machine
+    with an older Python, the machine is. Neither shown, the line stays as weak as it is.
     Example: pip 24.3.1 (python 3.13) on Windows: `ctranslate2 (from versions: none)`."""
     if ctx.signals.get(PY) or ctx.signals.get(PLAT) or "network-or-index" in ctx.signals or decided(ctx):
         return
@@ -1317,6 +1320,12 @@ def nothing_at_all_for_an_untabled_package(ctx: RuleContext) -> Iterator[Verdict
     offered = offered_for(ctx, req.name)
     evidence = [Evidence(offered.line, offered.text, "fact/offered")] if offered else []
     python, era = ctx.python, ctx.facts.era_from
+    prerelease = next(((n, t) for n, t in ctx.lines if _PRERELEASE_PYTHON.search(t)), None)
+    if prerelease is not None:
+        note = f"no file of {req.name} fits, and the Python is a pre-release: wheels come after its release"
+        evidence.append(Evidence(*prerelease, "fact/python"))
+        yield Verdict(PY, 0.82, note, evidence, fix=f"use a released Python {req.name} publishes wheels for")
+        return
     released = wheelhistory.PYTHON_RELEASED.get(python or "")
     if python and released and era is not None and 0 <= _days(released, era.value[:10]) <= _NEW_PYTHON_DAYS:
         note = f"no file of {req.name} fits, and Python {python} was released {released}, months before this log"
