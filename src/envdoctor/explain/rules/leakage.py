@@ -1379,7 +1379,6 @@ _USER_SITE_SIGNS = frozenset(
         "env-leak/windows-user-site-path",
     }
 )
-_ENV_KINDS_NAMED = ("conda-env", "conda-base", "venv", "pyenv")
 
 
 @cause_rule("leakage/user-site-of-a-plain-python", LEAK)
@@ -1399,7 +1398,7 @@ def user_site_of_a_plain_python(ctx: RuleContext) -> Iterator[Verdict]:
         return
     if any(v.cause == LEAK and v.weight > 0 for v in ctx.verdicts):
         return
-    if any(p.kind in _ENV_KINDS_NAMED for p in ctx.facts.paths) or ctx.facts.activated_env is not None:
+    if any(p.kind in _ENV_KINDS for p in ctx.facts.paths) or ctx.facts.activated_env is not None:
         return
     if not any(c not in (LEAK, WRONG_INTERPRETER) and s.score >= 0.8 for c, s in ctx.signals.items()):
         return
