@@ -13,11 +13,25 @@ from envdoctor.explain.decide import CONFIDENT, Decision, decide
 from envdoctor.explain.scanner import Scanner
 
 
-def raw_decision(text: str) -> Decision:
+def _scanned(text: str) -> Scanner:
     scanner = Scanner()
     data = text.encode("utf-8")
     scanner.feed(data if data.endswith(b"\n") else data + b"\n")
-    return decide(scanner, calibrated=False)
+    return scanner
+
+
+def raw_decision(text: str) -> Decision:
+    return decide(_scanned(text), calibrated=False)
+
+
+def fired(text: str, rule: str) -> bool:
+    """Whether the cause rule `rule` gave a verdict on `text`."""
+    return any(v.rule == rule for v in raw_decision(text).verdicts)
+
+
+def matched(text: str, signature: str) -> bool:
+    """Whether the signature `signature` matched a line of `text`."""
+    return signature in _scanned(text).hits
 
 
 def assert_reasoned(text: str, cause: str) -> Explanation:

@@ -6,7 +6,7 @@ at its space, each with a near miss (tests/explain/expect.py)."""
 from __future__ import annotations
 
 from envdoctor.explain.decide import CONFIDENT
-from tests.explain.expect import assert_not_concluded, assert_reasoned, raw_decision
+from tests.explain.expect import assert_not_concluded, assert_reasoned, fired, raw_decision
 
 TORCH_CUDNN_LINKED = (
     "RuntimeError: cuDNN version incompatibility: PyTorch was compiled against 7401 but linked against 7102\n"
@@ -65,7 +65,7 @@ def test_cpu_and_gpu_builds_installed_together_hide_the_gpu() -> None:
 
 def test_only_the_gpu_build_installed_is_not_this_rule() -> None:
     only_gpu = ORT_TWINS.replace("onnxruntime 1.4.0\n", "")
-    assert all(v.rule != "gpu/cpu-and-gpu-builds-both-installed" for v in raw_decision(only_gpu).verdicts)
+    assert not fired(only_gpu, "gpu/cpu-and-gpu-builds-both-installed")
     # both installed, but no word of the GPU not being used: not concluded
     silent = ORT_TWINS.replace("The session runs only on CPU: get_providers() gives ['CPUExecutionProvider'].\n", "")
     assert_not_concluded(silent, "no-gpu-visible")
@@ -98,7 +98,7 @@ def test_a_name_missing_from_a_generated_pb2_module_is_protobuf() -> None:
 def test_a_name_missing_from_a_local_copy_is_still_the_copy() -> None:
     copy = "ImportError: cannot import name 'Imports' from 'wandb_telemetry' (/build/source/wandb_telemetry.py)\n"
     assert_not_concluded(copy, "protobuf-mismatch")
-    assert any(v.rule == "leakage/local-copy-shadows-the-install" for v in raw_decision(copy).verdicts)
+    assert fired(copy, "leakage/local-copy-shadows-the-install")
 
 
 CI_USER_INSTALL = (
@@ -125,7 +125,7 @@ def test_the_user_site_beside_a_conda_env_still_leaks() -> None:
     assert all(v.rule != "leakage/user-site-of-a-plain-python" for v in decision.verdicts)
     # the user site of another Python version is another installation
     other = CI_USER_INSTALL.replace("/home/runner/.local/lib/python3.8", "/home/runner/.local/lib/python3.7")
-    assert any(v.rule == "leakage/pip-and-python-disagree" for v in raw_decision(other).verdicts)
+    assert fired(other, "leakage/pip-and-python-disagree")
 
 
 WINDOWS_CUT_PATH = (
@@ -144,4 +144,4 @@ def test_a_windows_path_cut_at_its_space_is_the_same_installation() -> None:
 
 def test_another_drive_is_another_installation() -> None:
     other = WINDOWS_CUT_PATH.replace("'C:\\Program Files\\Python37\\python.exe'", "'D:\\Python36\\python.exe'")
-    assert any(v.rule == "leakage/pip-and-python-disagree" for v in raw_decision(other).verdicts)
+    assert fired(other, "leakage/pip-and-python-disagree")

@@ -5,7 +5,7 @@ error, each with a near miss (tests/explain/expect.py)."""
 
 from __future__ import annotations
 
-from tests.explain.expect import assert_not_concluded, assert_reasoned, raw_decision
+from tests.explain.expect import assert_not_concluded, assert_reasoned, fired, raw_decision
 
 PYTHONHOME_SET = (
     "Traceback (most recent call last):\n"
@@ -95,7 +95,7 @@ def test_already_satisfied_after_the_error_still_is() -> None:
         "$ pip install numpy\n"
         "Requirement already satisfied: numpy in /usr/lib/python3/dist-packages (1.21.5)\n"
     )
-    assert any(v.rule == "leakage/installed-here-running-there" for v in raw_decision(still).verdicts)
+    assert fired(still, "leakage/installed-here-running-there")
     # the import failing again after the install: not the fix
     again = PIL_THEN_PILLOW + "(venv) E:\\repo>python run.py\nModuleNotFoundError: No module named 'PIL'\n"
-    assert any(v.rule == "leakage/installed-here-running-there" for v in raw_decision(again).verdicts)
+    assert fired(again, "leakage/installed-here-running-there")
