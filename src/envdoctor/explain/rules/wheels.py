@@ -1280,11 +1280,12 @@ def release_for_this_python_hidden_by_the_distros_glibc(ctx: RuleContext) -> Ite
         return
 
 
-# machines that many projects (beyond the frameworks) publish no wheels for
+# machines that many projects (beyond the frameworks) publish no wheels for (piwheels.org: the index
+# Raspberry Pi OS configures pip with)
 _WHEEL_POOR = re.compile(
     r"\b(?:aarch64|arm64|armv7l?|armhf|raspberry ?pi|jetson|ppc64le|s390x|alpine|musl|riscv64|piwheels\.org)\b",
     re.IGNORECASE,
-)  # piwheels.org: the index Raspberry Pi OS configures pip with
+)
 # a pre-release Python named: `Python 3.12.0a6`, `python 3.13.0rc1`, `Python 3.12a4`
 _PRERELEASE_PYTHON = re.compile(r"\bpython\s*v?3\.\d{1,2}(?:\.\d+)?(?:a|b|rc)\d+\b", re.IGNORECASE)
 # a Python this new at the log's date: a project building compiled wheels has often none yet
